@@ -1,0 +1,283 @@
+//! Legacy Vietnamese encodings (bảng mã cũ): TCVN3 (ABC) and VNI.
+//!
+//! Old commune spreadsheets were typed with `.VnTime` (TCVN3) or
+//! `VNI-Times` fonts: the cells hold Latin-1 characters that only look
+//! Vietnamese through that font ("NguyÔn V¨n An", "Nguyeãn Vaên An").
+//! [`to_unicode`] detects such text cell by cell and converts it to NFC
+//! Unicode. Detection compares how "odd" the text is as Vietnamese before
+//! and after each conversion ([`oddness`]) and keeps the least odd reading,
+//! preferring the text as it is on a tie, so proper Unicode is never
+//! touched.
+//!
+//! The TCVN3 table is TCVN 5712:1993 VN3 (lower case plus the seven base
+//! capitals at 0xA1–0xA7), as glibc's `TCVN5712-1` decodes those bytes.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Which encoding a text was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Unicode,
+    Tcvn3,
+    Vni,
+}
+
+impl Encoding {
+    pub fn vi(self) -> &'static str {
+        match self {
+            Encoding::Unicode => "Unicode",
+            Encoding::Tcvn3 => "TCVN3 (ABC)",
+            Encoding::Vni => "VNI",
+        }
+    }
+}
+
+/// TCVN3 character (as read through Windows-1252/Latin-1) → Unicode.
+const TCVN3: &[(char, char)] = &[
+    ('\u{00a1}', 'Ă'), // ¡
+    ('\u{00a2}', 'Â'), // ¢
+    ('\u{00a3}', 'Ê'), // £
+    ('\u{00a4}', 'Ô'), // ¤
+    ('\u{00a5}', 'Ơ'), // ¥
+    ('\u{00a6}', 'Ư'), // ¦
+    ('\u{00a7}', 'Đ'), // §
+    ('\u{00a8}', 'ă'), // ¨
+    ('\u{00a9}', 'â'), // ©
+    ('\u{00aa}', 'ê'), // ª
+    ('\u{00ab}', 'ô'), // «
+    ('\u{00ac}', 'ơ'), // ¬
+    ('\u{00ad}', 'ư'), // 
+    ('\u{00ae}', 'đ'), // ®
+    ('\u{00b5}', 'à'), // µ
+    ('\u{00b6}', 'ả'), // ¶
+    ('\u{00b7}', 'ã'), // ·
+    ('\u{00b8}', 'á'), // ¸
+    ('\u{00b9}', 'ạ'), // ¹
+    ('\u{00bb}', 'ằ'), // »
+    ('\u{00bc}', 'ẳ'), // ¼
+    ('\u{00bd}', 'ẵ'), // ½
+    ('\u{00be}', 'ắ'), // ¾
+    ('\u{00c6}', 'ặ'), // Æ
+    ('\u{00c7}', 'ầ'), // Ç
+    ('\u{00c8}', 'ẩ'), // È
+    ('\u{00c9}', 'ẫ'), // É
+    ('\u{00ca}', 'ấ'), // Ê
+    ('\u{00cb}', 'ậ'), // Ë
+    ('\u{00cc}', 'è'), // Ì
+    ('\u{00ce}', 'ẻ'), // Î
+    ('\u{00cf}', 'ẽ'), // Ï
+    ('\u{00d0}', 'é'), // Ð
+    ('\u{00d1}', 'ẹ'), // Ñ
+    ('\u{00d2}', 'ề'), // Ò
+    ('\u{00d3}', 'ể'), // Ó
+    ('\u{00d4}', 'ễ'), // Ô
+    ('\u{00d5}', 'ế'), // Õ
+    ('\u{00d6}', 'ệ'), // Ö
+    ('\u{00d7}', 'ì'), // ×
+    ('\u{00d8}', 'ỉ'), // Ø
+    ('\u{00dc}', 'ĩ'), // Ü
+    ('\u{00dd}', 'í'), // Ý
+    ('\u{00de}', 'ị'), // Þ
+    ('\u{00df}', 'ò'), // ß
+    ('\u{00e1}', 'ỏ'), // á
+    ('\u{00e2}', 'õ'), // â
+    ('\u{00e3}', 'ó'), // ã
+    ('\u{00e4}', 'ọ'), // ä
+    ('\u{00e5}', 'ồ'), // å
+    ('\u{00e6}', 'ổ'), // æ
+    ('\u{00e7}', 'ỗ'), // ç
+    ('\u{00e8}', 'ố'), // è
+    ('\u{00e9}', 'ộ'), // é
+    ('\u{00ea}', 'ờ'), // ê
+    ('\u{00eb}', 'ở'), // ë
+    ('\u{00ec}', 'ỡ'), // ì
+    ('\u{00ed}', 'ớ'), // í
+    ('\u{00ee}', 'ợ'), // î
+    ('\u{00ef}', 'ù'), // ï
+    ('\u{00f1}', 'ủ'), // ñ
+    ('\u{00f2}', 'ũ'), // ò
+    ('\u{00f3}', 'ú'), // ó
+    ('\u{00f4}', 'ụ'), // ô
+    ('\u{00f5}', 'ừ'), // õ
+    ('\u{00f6}', 'ử'), // ö
+    ('\u{00f7}', 'ữ'), // ÷
+    ('\u{00f8}', 'ứ'), // ø
+    ('\u{00f9}', 'ự'), // ù
+    ('\u{00fa}', 'ỳ'), // ú
+    ('\u{00fb}', 'ỷ'), // û
+    ('\u{00fc}', 'ỹ'), // ü
+    ('\u{00fe}', 'ỵ'), // þ
+];
+
+const VI_LOWER: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+const VI_UPPER: &str = "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ";
+/// Typography that real lists contain and that is not a sign of a legacy encoding.
+const ALLOWED_PUNCT: &str = "–—“”‘’…•·°№«»";
+
+fn is_vi_letter(c: char) -> bool {
+    c.is_ascii() || VI_LOWER.contains(c) || VI_UPPER.contains(c)
+}
+
+fn is_vi_vowel_with_mark(c: char) -> bool {
+    (VI_LOWER.contains(c) || VI_UPPER.contains(c)) && c != 'đ' && c != 'Đ'
+}
+
+/// How unlike Vietnamese text `s` looks: characters outside Vietnamese and
+/// common typography, capitals inside a lower-case word ("NguyÔn"), and
+/// "a"/"e" followed by a marked vowel ("Vaên"), which Vietnamese spelling
+/// never has.
+pub fn oddness(s: &str) -> u32 {
+    let mut n = 0;
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if !(is_vi_letter(c) || ALLOWED_PUNCT.contains(c) || c.is_whitespace()) {
+            n += 1;
+        }
+        if let Some(p) = prev {
+            if p.is_lowercase() && c.is_uppercase() {
+                n += 1;
+            }
+            if matches!(p, 'a' | 'e' | 'A' | 'E') && is_vi_vowel_with_mark(c) {
+                n += 1;
+            }
+        }
+        prev = Some(c);
+    }
+    n
+}
+
+/// Decodes TCVN3 text; upper-cases the result when the plain letters of the
+/// text are all capitals (`.VnTimeH` fonts show capitals for the same codes).
+pub fn decode_tcvn3(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match TCVN3.iter().find(|(k, _)| *k == c) {
+            Some(&(_, v)) => out.push(v),
+            None => out.push(c),
+        }
+    }
+    let ascii_letters: Vec<char> = s.chars().filter(char::is_ascii_alphabetic).collect();
+    if ascii_letters.len() >= 2 && ascii_letters.iter().all(char::is_ascii_uppercase) {
+        out = out.to_uppercase();
+    }
+    out.nfc().collect()
+}
+
+/// VNI diacritic characters → the combining marks they stand for, and which
+/// base letters they may follow.
+fn vni_mark(c: char) -> Option<(&'static str, &'static str)> {
+    const TONE_BASES: &str = "aeiouyAEIOUYơưƠƯ";
+    Some(match c {
+        'ù' | 'Ù' => ("\u{301}", TONE_BASES),
+        'ø' | 'Ø' => ("\u{300}", TONE_BASES),
+        'û' | 'Û' => ("\u{309}", TONE_BASES),
+        'õ' | 'Õ' => ("\u{303}", TONE_BASES),
+        'ï' | 'Ï' => ("\u{323}", TONE_BASES),
+        'â' | 'Â' => ("\u{302}", "aeoAEO"),
+        'á' | 'Á' => ("\u{302}\u{301}", "aeoAEO"),
+        'à' | 'À' => ("\u{302}\u{300}", "aeoAEO"),
+        'å' | 'Å' => ("\u{302}\u{309}", "aeoAEO"),
+        'ã' | 'Ã' => ("\u{302}\u{303}", "aeoAEO"),
+        'ä' | 'Ä' => ("\u{302}\u{323}", "aeoAEO"),
+        'ê' | 'Ê' => ("\u{306}", "aA"),
+        'é' | 'É' => ("\u{306}\u{301}", "aA"),
+        'è' | 'È' => ("\u{306}\u{300}", "aA"),
+        'ú' | 'Ú' => ("\u{306}\u{309}", "aA"),
+        'ü' | 'Ü' => ("\u{306}\u{303}", "aA"),
+        'ë' | 'Ë' => ("\u{306}\u{323}", "aA"),
+        _ => return None,
+    })
+}
+
+/// VNI characters that stand alone for a Vietnamese letter.
+fn vni_single(c: char) -> Option<char> {
+    Some(match c {
+        'ô' => 'ơ',
+        'Ô' => 'Ơ',
+        'ö' => 'ư',
+        'Ö' => 'Ư',
+        'æ' => 'ỉ',
+        'Æ' => 'Ỉ',
+        'ó' => 'ĩ',
+        'Ó' => 'Ĩ',
+        'ò' => 'ị',
+        'Ò' => 'Ị',
+        'î' => 'ỵ',
+        'Î' => 'Ỵ',
+        'ñ' => 'đ',
+        'Ñ' => 'Đ',
+        _ => return None,
+    })
+}
+
+/// Decodes VNI (Windows) text.
+pub fn decode_vni(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_base: Option<char> = None;
+    for c in s.chars() {
+        if let (Some(base), Some((marks, bases))) = (prev_base, vni_mark(c)) {
+            if bases.contains(base) {
+                out.push_str(marks);
+                // A tone may follow a circumflex or breve ("aâ" then no more).
+                prev_base = None;
+                continue;
+            }
+        }
+        let letter = vni_single(c).unwrap_or(c);
+        out.push(letter);
+        prev_base = Some(letter);
+    }
+    out.nfc().collect()
+}
+
+/// Converts `s` to NFC Unicode if it reads better as TCVN3 or VNI.
+/// Returns the text and the encoding it was found in.
+pub fn to_unicode(s: &str) -> (String, Encoding) {
+    if s.is_ascii() {
+        return (s.to_owned(), Encoding::Unicode);
+    }
+    let base = oddness(s);
+    if base == 0 {
+        return (s.to_owned(), Encoding::Unicode);
+    }
+    let mut best = (s.to_owned(), Encoding::Unicode, base);
+    for (enc, text) in [(Encoding::Tcvn3, decode_tcvn3(s)), (Encoding::Vni, decode_vni(s))] {
+        let odd = oddness(&text);
+        if odd < best.2 {
+            best = (text, enc, odd);
+        }
+    }
+    (best.0, best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tcvn3_names() {
+        assert_eq!(to_unicode("NguyÔn V¨n An"), ("Nguyễn Văn An".into(), Encoding::Tcvn3));
+        assert_eq!(to_unicode("TrÇn ThÞ §µo").0, "Trần Thị Đào");
+        assert_eq!(to_unicode("B¶o Th¾ng").0, "Bảo Thắng");
+        // 0xAD (soft hyphen in Latin-1) is "ư" in TCVN3.
+        assert_eq!(to_unicode("M\u{ad}êng Kh\u{ad}¬ng").0, "Mường Khương");
+        assert_eq!(to_unicode("Th«n ChÈn Xuyªn 1").0, "Thôn Chẩn Xuyên 1");
+        assert_eq!(to_unicode("Kinh").0, "Kinh");
+    }
+
+    #[test]
+    fn vni_names() {
+        assert_eq!(to_unicode("Nguyeãn Vaên An"), ("Nguyễn Văn An".into(), Encoding::Vni));
+        assert_eq!(to_unicode("Xin chaøo caùc baïn").0, "Xin chào các bạn");
+        assert_eq!(to_unicode("Hoaøng Thò Höông").0, "Hoàng Thị Hương");
+        assert_eq!(to_unicode("Ñaëng Vaên Ñöùc").0, "Đặng Văn Đức");
+        assert_eq!(to_unicode("Nguyeãn Thò Ngoïc Bích").0, "Nguyễn Thị Ngọc Bích");
+    }
+
+    #[test]
+    fn unicode_is_left_alone() {
+        for s in ["Nguyễn Văn Hùng", "Lê Thị Hoa", "Thôn Chẩn Xuyên", "Khuê", "Hoà Bình", "Ê Đê", "Xuân Thuỷ", "Phạm Thị Tuyết"] {
+            assert_eq!(to_unicode(s), (s.to_owned(), Encoding::Unicode), "{s}");
+        }
+    }
+}

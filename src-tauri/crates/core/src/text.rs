@@ -1,0 +1,103 @@
+//! Text normalisation and folding.
+//!
+//! All user text is stored in Unicode NFC with whitespace collapsed
+//! ([`clean`]). Search compares *folded* text ([`fold`]): lower case,
+//! diacritics removed, `đ` → `d`, so that "nguyen van an" finds
+//! "Nguyễn Văn An".
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises user text on entry: NFC, control characters dropped, every
+/// run of whitespace (including non-breaking spaces) turned into one space,
+/// leading and trailing whitespace removed.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfc() {
+        if c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}' || c == '\u{200b}' {
+            pending_space = !out.is_empty();
+        } else if c.is_control() {
+            continue;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Folds one character for search: lower case, no diacritics, `đ` → `d`.
+/// Pushes the result onto `out` (a character may fold to nothing).
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                for l in d.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }),
+    }
+}
+
+/// Folds text for comparison: lower case, diacritics removed, `đ` → `d`,
+/// whitespace collapsed. `fold("  Nguyễn  VĂN Đức ")` is `"nguyen van duc"`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if is_combining_mark(c) {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// The words of folded text: split on anything that is not a letter or digit.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_makes_nfc_and_collapses_space() {
+        // "Nguyễn" written in NFD (e + circumflex + tilde as combining marks).
+        let nfd = "  Nguye\u{302}\u{303}n\u{a0}\u{a0}Va\u{306}n\tAn \n";
+        assert_eq!(clean(nfd), "Nguyễn Văn An");
+        assert_eq!(clean("\u{feff}Lê\u{0007}  Thị"), "Lê Thị");
+        assert_eq!(clean("   "), "");
+    }
+
+    #[test]
+    fn fold_removes_diacritics_case_and_d_stroke() {
+        assert_eq!(fold("Nguyễn Văn An"), "nguyen van an");
+        assert_eq!(fold("NGUYỄN VĂN AN"), "nguyen van an");
+        assert_eq!(fold("Đặng Thị Đào"), "dang thi dao");
+        assert_eq!(fold("Nguye\u{302}\u{303}n"), "nguyen");
+        assert_eq!(fold("Ưng Hoàng Phúc"), "ung hoang phuc");
+    }
+
+    #[test]
+    fn words_split_on_punctuation() {
+        let f = fold("Lò Văn Pá (Pá Chưn)");
+        assert_eq!(words(&f).collect::<Vec<_>>(), ["lo", "van", "pa", "pa", "chun"]);
+    }
+}

@@ -1,0 +1,181 @@
+//! Cử tri (voters) and the rules the list must respect (`domain.md` §3).
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::text;
+
+/// Giới tính, as the list and the ballot print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    /// Accepts "Nam"/"Nữ" in any case or without diacritics.
+    pub fn parse(s: &str) -> Option<Gender> {
+        match text::fold(s).as_str() {
+            "nam" | "male" | "m" => Some(Gender::Male),
+            "nu" | "female" | "f" => Some(Gender::Female),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "Nam",
+            Gender::Female => "Nữ",
+        }
+    }
+}
+
+/// Where a voter stands on the list after the legal changes of `domain.md`
+/// §3.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VoterStatus {
+    /// On the list and may vote here.
+    Active,
+    /// Xóa tên: removed (deprived by a court, imprisoned, died, unreachable…).
+    Removed,
+    /// Chuyển đi: moved to another commune's list.
+    MovedOut,
+    /// "Bỏ phiếu ở nơi khác": holds a certificate to vote elsewhere.
+    VotesElsewhere,
+}
+
+impl VoterStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoterStatus::Active => "active",
+            VoterStatus::Removed => "removed",
+            VoterStatus::MovedOut => "moved_out",
+            VoterStatus::VotesElsewhere => "elsewhere",
+        }
+    }
+    pub fn parse(s: &str) -> Option<VoterStatus> {
+        Some(match s {
+            "active" => VoterStatus::Active,
+            "removed" => VoterStatus::Removed,
+            "moved_out" => VoterStatus::MovedOut,
+            "elsewhere" => VoterStatus::VotesElsewhere,
+            _ => return None,
+        })
+    }
+    /// Vietnamese label for screens and messages.
+    pub fn vi(self) -> &'static str {
+        match self {
+            VoterStatus::Active => "trong danh sách",
+            VoterStatus::Removed => "đã xóa tên",
+            VoterStatus::MovedOut => "đã chuyển đi",
+            VoterStatus::VotesElsewhere => "bỏ phiếu ở nơi khác",
+        }
+    }
+    /// Whether a voter with this status is counted and may receive ballots here.
+    pub fn may_vote(self) -> bool {
+        self == VoterStatus::Active
+    }
+}
+
+/// The note the law requires next to a certificate holder's name (§3.4).
+pub const NOTE_VOTES_ELSEWHERE: &str = "Bỏ phiếu ở nơi khác";
+
+/// Cử tri: one line of the voter list. STT is also the voter card number
+/// (số thẻ cử tri).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voter {
+    pub stt: u32,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub gender: Gender,
+    pub ethnicity: String,
+    pub id_number: Option<String>,
+    pub residence: String,
+    /// Level codes this voter receives a ballot for, in definition order.
+    pub levels: Vec<String>,
+    pub note: String,
+}
+
+/// Whether someone born on `birth` is 18 or older on `election_day`
+/// (§3.1: born on or before 15/3/2008 for the 2026 election).
+pub fn is_of_age(birth: NaiveDate, election_day: NaiveDate) -> bool {
+    let (y, m, d) = (election_day.year() - 18, election_day.month(), election_day.day());
+    // 29 February: the 18th birthday falls on 1 March in a non-leap year.
+    let limit = NaiveDate::from_ymd_opt(y, m, d).or_else(|| NaiveDate::from_ymd_opt(y, 3, 1));
+    limit.is_some_and(|limit| birth <= limit)
+}
+
+/// Parses a date as lists write it: `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy`,
+/// `dd.mm.yyyy` or `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let n = |p: &str| p.parse::<u32>().ok();
+    let (y, m, d) = if parts[0].len() == 4 {
+        (n(parts[0])?, n(parts[1])?, n(parts[2])?)
+    } else if parts[2].len() == 4 {
+        (n(parts[2])?, n(parts[1])?, n(parts[0])?)
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+}
+
+/// Checks an ID number (số định danh cá nhân / căn cước: 12 digits; old CMND: 9).
+pub fn valid_id_number(s: &str) -> bool {
+    (s.len() == 12 || s.len() == 9) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `dd/mm/yyyy`, as Vietnamese forms print dates.
+pub fn date_vi(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn eighteen_on_election_day() {
+        // domain.md §3.1: for 15/3/2026, born on or before 15/3/2008.
+        let day = d(2026, 3, 15);
+        assert!(is_of_age(d(2008, 3, 15), day));
+        assert!(!is_of_age(d(2008, 3, 16), day));
+        assert!(is_of_age(d(1930, 1, 1), day));
+        // Born 29/2/2008; election on 28/2/2026: not yet 18.
+        assert!(!is_of_age(d(2008, 2, 29), d(2026, 2, 28)));
+        assert!(is_of_age(d(2008, 2, 29), d(2026, 3, 1)));
+    }
+
+    #[test]
+    fn dates_in_list_formats() {
+        assert_eq!(parse_date("05/07/1960"), Some(d(1960, 7, 5)));
+        assert_eq!(parse_date("5/7/1960"), Some(d(1960, 7, 5)));
+        assert_eq!(parse_date("1960-07-05"), Some(d(1960, 7, 5)));
+        assert_eq!(parse_date("05.07.1960"), Some(d(1960, 7, 5)));
+        assert_eq!(parse_date("31/02/1990"), None);
+        assert_eq!(parse_date("1960"), None);
+        assert_eq!(parse_date("abc"), None);
+    }
+
+    #[test]
+    fn gender_words() {
+        assert_eq!(Gender::parse("Nữ"), Some(Gender::Female));
+        assert_eq!(Gender::parse("NU"), Some(Gender::Female));
+        assert_eq!(Gender::parse(" nam "), Some(Gender::Male));
+        assert_eq!(Gender::parse("x"), None);
+    }
+
+    #[test]
+    fn id_numbers() {
+        assert!(valid_id_number("038090001234"));
+        assert!(valid_id_number("123456789"));
+        assert!(!valid_id_number("03809000123"));
+        assert!(!valid_id_number("03809000123a"));
+    }
+}
