@@ -1,1 +1,130 @@
-//! placeholder
+//! SQLite storage of Tổ Bầu Cử: one database file per unit (a polling
+//! area's team, or a commune/district/province board).
+//!
+//! * Connections are opened with WAL, `synchronous=FULL`, foreign keys on and
+//!   a busy timeout ([`Store::open`]).
+//! * Migrations are numbered SQL files embedded in the binary, applied in
+//!   order, each in its own transaction; an applied migration that was edited
+//!   afterwards is refused, and so is a database written by a newer version
+//!   ([`migrate`]).
+//! * Every user action is one `BEGIN IMMEDIATE` transaction ([`Store::write`]).
+//!
+//! Rows are plain data ([`rows`]); the application layer turns them into
+//! domain types. Only this crate knows SQL.
+
+mod migrate;
+pub mod rows;
+mod queries;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use migrate::{Migration, MIGRATIONS};
+pub use queries::Read;
+pub use rows::*;
+
+/// Storage errors.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cơ sở dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng (lược đồ {found}, phiên bản này biết đến {known}); hãy cập nhật ứng dụng")]
+    NewerVersion { found: i64, known: i64 },
+    #[error("bước nâng cấp cơ sở dữ liệu số {version} đã bị sửa sau khi áp dụng (mã băm khác); tệp cơ sở dữ liệu không được mở để tránh hỏng dữ liệu")]
+    EditedMigration { version: i64 },
+    #[error("tệp không phải cơ sở dữ liệu của Tổ Bầu Cử hoặc đã hỏng: {0}")]
+    NotOurs(String),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`). Reads see its own writes.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Store::init(conn)
+    }
+
+    /// An in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Not a database at all? This read fails with NOTADB.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| Error::NotOurs(e.to_string()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        migrate::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed (durably,
+    /// `synchronous=FULL`) if `f` returns `Ok`, rolled back otherwise.
+    pub fn write<T, E: From<Error>>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from)?;
+        let tx = Tx { tx };
+        let out = f(&tx)?;
+        tx.tx.commit().map_err(Error::from)?;
+        Ok(out)
+    }
+
+    /// The schema as SQL (for the golden schema test).
+    pub fn schema_sql(&self) -> Result<String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = String::new();
+        for r in rows {
+            out.push_str(&r?);
+            out.push_str(";\n");
+        }
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check` is "ok".
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let s: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(s == "ok")
+    }
+
+    /// Raw connection, for benchmarks comparing against plain SQL.
+    #[doc(hidden)]
+    pub fn raw(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Read for Store {
+    fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Read for Tx<'_> {
+    fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+#[cfg(test)]
+mod tests;

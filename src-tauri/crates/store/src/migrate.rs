@@ -1,0 +1,59 @@
+//! Embedded, numbered, append-only migrations.
+
+use rusqlite::{params, Connection, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// One schema step: a number, a name and its SQL.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. Append only: a released file never changes.
+pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "0001_init", sql: include_str!("../migrations/0001_init.sql") }];
+
+/// SHA-256 of a migration's SQL, hex.
+pub fn checksum(sql: &str) -> String {
+    let digest = Sha256::digest(sql.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(Error::NewerVersion { found, known });
+    }
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            sha256     TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        ) STRICT;",
+    )?;
+    for m in MIGRATIONS {
+        let applied: Option<String> = conn
+            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [m.version], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        match applied {
+            Some(sum) if sum == checksum(m.sql) => continue,
+            Some(_) => return Err(Error::EditedMigration { version: m.version }),
+            None => {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                tx.execute_batch(m.sql)?;
+                tx.execute(
+                    "INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, datetime('now'))",
+                    params![m.version, m.name, checksum(m.sql)],
+                )?;
+                tx.pragma_update(None, "user_version", m.version)?;
+                tx.commit()?;
+            }
+        }
+    }
+    Ok(())
+}
