@@ -112,7 +112,7 @@ const TCVN3: &[(char, char)] = &[
 const VI_LOWER: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
 const VI_UPPER: &str = "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ";
 /// Typography that real lists contain and that is not a sign of a legacy encoding.
-const ALLOWED_PUNCT: &str = "–—“”‘’…•·°№«»";
+const ALLOWED_PUNCT: &str = "–—“”‘’…•°№";
 
 fn is_vi_letter(c: char) -> bool {
     c.is_ascii() || VI_LOWER.contains(c) || VI_UPPER.contains(c)

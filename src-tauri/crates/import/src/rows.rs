@@ -1,0 +1,274 @@
+//! Reading and checking the data rows.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use tobaucu_core::text::{clean, fold};
+use tobaucu_core::voter::{self, Gender, Voter};
+
+use crate::columns::{Layout, Role};
+use crate::grid::{Cell, Sheet};
+use crate::{ImportContext, ImportedVoter, Problem};
+
+/// Words that start the rows after the data (totals, place and date, signatures).
+const FOOTER_STARTS: [&str; 9] =
+    ["tong so", "tong cong", "cong:", "nguoi lap", "tm.", "tm ", "xac nhan", "chu tich", "danh sach nay"];
+
+fn is_footer(row: &[Cell]) -> bool {
+    row.iter().any(|c| match c {
+        Cell::Text(s) => {
+            let f = fold(s);
+            FOOTER_STARTS.iter().any(|k| f.starts_with(k)) || (f.contains("ngay") && f.contains("thang") && f.contains("nam"))
+        }
+        _ => false,
+    })
+}
+
+/// The row of column numbers under the header: "(1)", "2", "7a", "A"…
+fn is_number_row(row: &[Cell]) -> bool {
+    let cells: Vec<String> = row.iter().filter(|c| !c.is_empty()).map(Cell::as_text).collect();
+    cells.len() >= 3
+        && cells.iter().all(|s| {
+            let t = s.trim_matches(|c| c == '(' || c == ')' || c == ' ');
+            !t.is_empty() && t.len() <= 3 && (t.chars().all(|c| c.is_ascii_alphanumeric()))
+        })
+        && cells.iter().any(|s| s.contains('(') || s.chars().all(|c| c.is_ascii_uppercase()))
+        || {
+            // Plain 1,2,3,… in consecutive cells.
+            let nums: Vec<i64> = row.iter().filter_map(|c| match c {
+                Cell::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+                _ => None,
+            }).collect();
+            nums.len() >= 5 && nums.len() == cells.len() && nums.windows(2).all(|w| w[1] == w[0] + 1)
+        }
+}
+
+fn is_mark(c: &Cell) -> bool {
+    match c {
+        Cell::Empty => false,
+        Cell::Number(n) => *n != 0.0,
+        Cell::Date(_) => true,
+        Cell::Text(s) => {
+            let f = fold(s);
+            !(f.is_empty() || f == "0" || f == "-" || f == "khong")
+        }
+    }
+}
+
+/// Excel's day 0 (serial dates count from 1899-12-30 in the 1900 system).
+fn excel_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(serial.trunc() as i64))
+}
+
+pub fn read_rows(
+    sheet: &Sheet,
+    layout: &Layout,
+    ctx: &ImportContext,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<ImportedVoter>, Vec<Problem>> {
+    let total = sheet.rows.len().saturating_sub(layout.data_start);
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut voters: Vec<ImportedVoter> = Vec::new();
+    let mut seen_stt: HashMap<u32, u32> = HashMap::new();
+    let mut seen_id: HashMap<String, u32> = HashMap::new();
+    let all_levels: Vec<String> = ctx.levels.iter().map(|(c, _)| c.clone()).collect();
+
+    for r in layout.data_start..sheet.rows.len() {
+        let done = r - layout.data_start;
+        if done % 256 == 0 {
+            progress(done, total);
+        }
+        let row = &sheet.rows[r];
+        if row.iter().all(Cell::is_empty) {
+            continue;
+        }
+        if is_footer(row) {
+            break;
+        }
+        if layout.csv_names.is_none() && is_number_row(row) {
+            continue;
+        }
+        let row_no = sheet.row_number(r);
+        let mut row_problems: Vec<Problem> = Vec::new();
+        let mut problem = |role: &Role, c: Option<usize>, msg: String| {
+            row_problems.push(Problem {
+                row: Some(row_no),
+                column: c.map(|c| layout.col_name(sheet, c)),
+                field: Some(role.field_vi().to_owned()),
+                message: msg,
+            });
+        };
+        let get = |role: &Role| layout.col(role).map(|c| (c, sheet.cell(r, c)));
+
+        // STT (= số thẻ cử tri).
+        let stt = match get(&Role::Stt) {
+            Some((c, cell)) => {
+                let t = cell.as_text();
+                match t.trim_end_matches('.').parse::<u32>() {
+                    Ok(n) if n >= 1 => Some(n),
+                    _ if t.is_empty() => {
+                        problem(&Role::Stt, Some(c), "thiếu số thứ tự (STT)".into());
+                        None
+                    }
+                    _ => {
+                        problem(&Role::Stt, Some(c), format!("STT \"{t}\" phải là số nguyên dương"));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(stt) = stt {
+            if let Some(first) = seen_stt.insert(stt, row_no) {
+                problem(&Role::Stt, layout.col(&Role::Stt), format!("STT {stt} bị trùng với dòng {first}"));
+            }
+        }
+
+        let name = get(&Role::Name).map(|(c, cell)| (c, clean(&cell.as_text())));
+        let name = match name {
+            Some((_, n)) if !n.is_empty() => Some(n),
+            Some((c, _)) => {
+                problem(&Role::Name, Some(c), "thiếu họ và tên".into());
+                None
+            }
+            None => None,
+        };
+
+        let birth = match get(&Role::Birth) {
+            Some((c, cell)) => {
+                let d = match cell {
+                    Cell::Date(d) => Some(*d),
+                    Cell::Number(n) if *n > 3000.0 => excel_date(*n),
+                    other => voter::parse_date(&other.as_text()),
+                };
+                match d {
+                    Some(d) => Some(d),
+                    None if cell.is_empty() => {
+                        problem(&Role::Birth, Some(c), "thiếu ngày sinh".into());
+                        None
+                    }
+                    None => {
+                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960", cell.as_text()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(b) = birth {
+            if !voter::is_of_age(b, ctx.election_day) {
+                problem(
+                    &Role::Birth,
+                    layout.col(&Role::Birth),
+                    format!("sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)", voter::date_vi(b), voter::date_vi(ctx.election_day)),
+                );
+            }
+        }
+
+        let gender = if let Some((c, cell)) = get(&Role::Gender) {
+            let g = Gender::parse(&cell.as_text());
+            if g.is_none() {
+                problem(&Role::Gender, Some(c), format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", cell.as_text()));
+            }
+            g
+        } else {
+            let male = get(&Role::Male).is_some_and(|(_, c)| is_mark(c));
+            let female = get(&Role::Female).is_some_and(|(_, c)| is_mark(c));
+            match (male, female) {
+                (true, false) => Some(Gender::Male),
+                (false, true) => Some(Gender::Female),
+                (true, true) => {
+                    problem(&Role::Male, layout.col(&Role::Male), "đánh dấu cả ô Nam và ô Nữ".into());
+                    None
+                }
+                (false, false) => {
+                    problem(&Role::Male, layout.col(&Role::Male), "chưa đánh dấu \"x\" vào ô Nam hoặc Nữ".into());
+                    None
+                }
+            }
+        };
+
+        let ethnicity = get(&Role::Ethnicity).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+
+        let id_number = match get(&Role::IdNumber) {
+            Some((c, cell)) if !cell.is_empty() => {
+                let mut digits: String = cell.as_text().chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '\'').collect();
+                // Numbers typed into a number cell lose their leading zero
+                // (every căn cước starts with a province code like 038).
+                if matches!(cell, Cell::Number(_)) && (digits.len() == 11 || digits.len() == 8) {
+                    digits.insert(0, '0');
+                }
+                if voter::valid_id_number(&digits) {
+                    if let Some(first) = seen_id.insert(digits.clone(), row_no) {
+                        problem(&Role::IdNumber, Some(c), format!("số định danh {digits} bị trùng với dòng {first}"));
+                    }
+                    Some(digits)
+                } else {
+                    problem(&Role::IdNumber, Some(c), format!("số định danh \"{}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)", cell.as_text()));
+                    None
+                }
+            }
+            _ => None,
+        };
+
+        let permanent = get(&Role::Residence).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+        let temporary = get(&Role::ResidenceTemp).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+        let residence = if permanent.is_empty() && !temporary.is_empty() { format!("Tạm trú: {temporary}") } else { permanent };
+        let note = get(&Role::Note).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+
+        let levels: Vec<String> = if let Some((c, cell)) = get(&Role::Levels) {
+            let mut out = Vec::new();
+            for code in cell.as_text().split([' ', ',', ';']).filter(|s| !s.is_empty()) {
+                match all_levels.iter().find(|l| l.eq_ignore_ascii_case(code)) {
+                    Some(l) => out.push(l.clone()),
+                    None => problem(&Role::Levels, Some(c), format!("cấp \"{code}\" không có trong cuộc bầu cử (các cấp: {})", all_levels.join(", "))),
+                }
+            }
+            if cell.is_empty() {
+                problem(&Role::Levels, Some(c), format!("chưa ghi cấp bầu cử nào (các cấp: {})", all_levels.join(" ")));
+            }
+            out
+        } else if layout.has_levels {
+            let marked: Vec<String> = layout
+                .columns
+                .iter()
+                .filter_map(|(c, role)| match role {
+                    Role::Level(code) if is_mark(sheet.cell(r, *c)) => Some(code.clone()),
+                    _ => None,
+                })
+                .collect();
+            if marked.is_empty() {
+                let first = layout.columns.iter().find(|(_, r)| matches!(r, Role::Level(_))).map(|(c, _)| *c);
+                problem(&Role::Levels, first, "chưa đánh dấu \"x\" vào cột cấp bầu cử nào".into());
+            }
+            marked
+        } else {
+            all_levels.clone()
+        };
+        let mut levels: Vec<String> = all_levels.iter().filter(|l| levels.contains(l)).cloned().collect();
+        levels.dedup();
+
+        if row_problems.is_empty() {
+            if let (Some(stt), Some(name), Some(birth_date), Some(gender)) = (stt, name, birth, gender) {
+                voters.push(ImportedVoter {
+                    row: row_no,
+                    voter: Voter { stt, name, birth_date, gender, ethnicity, id_number, residence, levels, note },
+                });
+            }
+        } else {
+            problems.extend(row_problems);
+        }
+    }
+    progress(total, total);
+    if voters.is_empty() && problems.is_empty() {
+        problems.push(Problem::file("danh sách không có cử tri nào (không có dòng dữ liệu dưới dòng tiêu đề)"));
+    }
+    if problems.is_empty() {
+        Ok(voters)
+    } else {
+        Err(problems)
+    }
+}
