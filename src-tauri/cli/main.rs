@@ -1,1 +1,568 @@
-fn main() {}
+//! `tobaucu`: the command line of Tổ Bầu Cử (`interfaces.md` §1).
+//!
+//! Glue only: parse arguments, call one `tobaucu_app` function, print its
+//! result (Vietnamese text, or one JSON document with `--json`), and map
+//! errors to exit codes: 0 success, 1 refused, 2 usage, 3 internal.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+use tobaucu_app::{App, Error, UnitChoice};
+use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
+
+#[derive(Parser)]
+#[command(
+    name = "tobaucu",
+    version,
+    about = "Tổ Bầu Cử — phần mềm của tổ bầu cử và ban bầu cử",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    /// Tệp cơ sở dữ liệu SQLite (mặc định: tệp của ứng dụng máy tính)
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// In một tài liệu JSON thay cho văn bản
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Thiết lập cơ sở dữ liệu từ định nghĩa cuộc bầu cử
+    Setup(SetupArgs),
+    /// Danh sách cử tri
+    #[command(subcommand)]
+    Voters(VotersCmd),
+    /// Ghi nhận cử tri nhận phiếu (hoặc hủy, với --undo)
+    Checkin(CheckinArgs),
+    /// Tỷ lệ cử tri đi bầu theo cấp
+    Turnout(TurnoutArgs),
+    /// Nhật ký thay đổi
+    Audit,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("unit").required(true).args(["area", "commune", "district", "province", "demo"]))]
+struct SetupArgs {
+    /// Tệp định nghĩa cuộc bầu cử (JSON)
+    election: Option<PathBuf>,
+    /// Mã khu vực bỏ phiếu (tổ bầu cử)
+    #[arg(long)]
+    area: Option<String>,
+    /// Mã xã (ban bầu cử / UBND xã tổng hợp)
+    #[arg(long)]
+    commune: Option<String>,
+    #[arg(long)]
+    district: Option<String>,
+    #[arg(long)]
+    province: Option<String>,
+    /// Dùng cuộc bầu cử mẫu có sẵn (khu vực X0412-KV01 và danh sách mẫu)
+    #[arg(long, conflicts_with = "election")]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum VotersCmd {
+    /// Nhập danh sách từ tệp .xlsx, .xls, .ods hoặc .csv (tất cả hoặc không)
+    Import {
+        file: PathBuf,
+        /// Thay thế danh sách hiện có (chỉ khi chưa ai nhận phiếu)
+        #[arg(long)]
+        replace: bool,
+        /// Ghép cột cấp bầu cử: "TIÊU ĐỀ CỘT=MÃ CẤP" hoặc "K=QH"
+        #[arg(long = "level-column", value_name = "COT=CAP")]
+        level_columns: Vec<String>,
+    },
+    /// Danh sách theo STT
+    List {
+        /// Kể cả cử tri đã xóa tên hoặc chuyển đi
+        #[arg(long)]
+        all: bool,
+    },
+    /// Tìm theo tên (không cần dấu), STT/số thẻ hoặc số định danh
+    Search {
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// Một cử tri
+    Show { stt: u32 },
+    /// Bổ sung cử tri (STT tiếp sau số cuối), hoặc người có giấy chứng nhận (--certificate)
+    Add(AddArgs),
+    /// Sửa một trường của cử tri, với lý do
+    Edit {
+        stt: u32,
+        /// name, birth_date, gender, ethnicity, id_number, residence, levels, note, mobile_box
+        #[arg(long)]
+        field: String,
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Xóa tên khỏi danh sách, với lý do
+    Remove {
+        stt: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Chuyển đi nơi khác, với lý do
+    MoveOut {
+        stt: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cấp giấy chứng nhận bỏ phiếu ở nơi khác (ghi chú "Bỏ phiếu ở nơi khác")
+    Elsewhere {
+        stt: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Đưa cử tri trở lại danh sách, với lý do
+    Restore {
+        stt: u32,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args)]
+struct AddArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    birth_date: String,
+    #[arg(long)]
+    gender: String,
+    #[arg(long, default_value = "")]
+    ethnicity: String,
+    #[arg(long)]
+    id_number: Option<String>,
+    #[arg(long, default_value = "")]
+    residence: String,
+    /// Các cấp, ví dụ QH,TINH (mặc định: mọi cấp; với --certificate: QH và tỉnh)
+    #[arg(long)]
+    levels: Option<String>,
+    #[arg(long, default_value = "")]
+    note: String,
+    /// Số giấy chứng nhận cử tri bỏ phiếu ở nơi khác
+    #[arg(long)]
+    certificate: Option<String>,
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args)]
+struct CheckinArgs {
+    /// STT (số thẻ cử tri)
+    stt: u32,
+    /// Chỉ các cấp này, ví dụ QH,TINH (mặc định: mọi cấp của cử tri)
+    #[arg(long)]
+    levels: Option<String>,
+    /// Phiếu được đưa đến bằng hòm phiếu phụ
+    #[arg(long)]
+    mobile_box: bool,
+    /// Hủy lần nhận phiếu (nhầm lẫn), cần --reason
+    #[arg(long, requires = "reason")]
+    undo: bool,
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct TurnoutArgs {
+    #[command(subcommand)]
+    cmd: Option<TurnoutCmd>,
+}
+
+#[derive(Subcommand)]
+enum TurnoutCmd {
+    /// Lưu số liệu lúc này với một tên ("11 giờ")
+    Snapshot { name: String },
+    /// Các lần báo cáo đã lưu
+    Snapshots,
+    /// Số cử tri nhận phiếu theo giờ
+    Hourly,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json_mode = cli.json;
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            report(&e, json_mode);
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(3))
+        }
+        Err(_) => {
+            eprintln!("Lỗi nội bộ: chương trình dừng bất thường; dữ liệu đã ghi trước đó không bị ảnh hưởng.");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn report(e: &Error, json_mode: bool) {
+    if json_mode {
+        let doc = json!({"error": {"code": e.code(), "message": e.to_string(), "problems": e.problems()}});
+        println!("{doc}");
+    }
+    eprintln!("Lỗi: {e}");
+    for p in e.problems() {
+        eprintln!("  - {p}");
+    }
+}
+
+fn open(db: &Option<PathBuf>) -> Result<App, Error> {
+    let path = db.clone().unwrap_or_else(tobaucu_app::default_db_path);
+    App::open(&path)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::io(path, &e))
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<(), Error> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{s}");
+    Ok(())
+}
+
+fn print_voters(rows: &[VoterRowDto], json_mode: bool) -> Result<(), Error> {
+    if json_mode {
+        let plain: Vec<_> = rows.iter().map(|r| &r.voter).collect();
+        return print_json(&plain);
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} {}",
+        "STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Cấp", "Đã nhận phiếu"
+    );
+    for r in rows {
+        let v = &r.voter;
+        let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
+        let got: Vec<String> = v
+            .checked_in
+            .iter()
+            .map(|(l, t)| format!("{l} {}", t.get(11..16).unwrap_or("")))
+            .collect();
+        let mut line = format!(
+            "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} {}",
+            v.stt,
+            v.name,
+            birth,
+            v.gender,
+            v.id_number.as_deref().unwrap_or(""),
+            v.levels.join(" "),
+            got.join(", ")
+        );
+        if r.status != "active" {
+            line.push_str(&format!(" [{}]", r.status_vi));
+        }
+        if !v.note.is_empty() {
+            line.push_str(&format!(" — {}", v.note));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let _ = writeln!(out, "Tổng số: {} cử tri", rows.len());
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let json_mode = cli.json;
+    match cli.cmd {
+        Cmd::Setup(a) => {
+            let mut app = open(&cli.db)?;
+            let status = if a.demo {
+                app.setup_demo()?
+            } else {
+                let path = a.election.ok_or_else(|| {
+                    Error::refused("USAGE", "cần tệp định nghĩa cuộc bầu cử (ELECTION.json)")
+                })?;
+                let bytes = read_file(&path)?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::refused(
+                        "ELECTION_INVALID",
+                        format!("{}: tệp không phải văn bản UTF-8", path.display()),
+                    )
+                })?;
+                let unit = match (a.area, a.commune, a.district, a.province) {
+                    (Some(id), ..) => UnitChoice::Area(id),
+                    (_, Some(id), ..) => UnitChoice::Board(tobaucu_core_kind("commune"), id),
+                    (_, _, Some(id), _) => UnitChoice::Board(tobaucu_core_kind("district"), id),
+                    (_, _, _, Some(id)) => UnitChoice::Board(tobaucu_core_kind("province"), id),
+                    _ => {
+                        return Err(Error::refused(
+                            "USAGE",
+                            "cần --area, --commune, --district hoặc --province",
+                        ))
+                    }
+                };
+                app.setup(&text, &unit)?
+            };
+            if json_mode {
+                return print_json(&status);
+            }
+            println!(
+                "Đã thiết lập {} — {} ({}) cho cuộc bầu cử \"{}\", {} cấp: {}. Tệp dữ liệu: {}",
+                status.unit_id.as_deref().unwrap_or(""),
+                status.unit_name.as_deref().unwrap_or(""),
+                status.commune_name.as_deref().unwrap_or(""),
+                status.election_name.as_deref().unwrap_or(""),
+                status.levels.len(),
+                status
+                    .levels
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                status.db_path
+            );
+            if status.voters > 0 {
+                println!("Danh sách mẫu: {} cử tri.", status.voters);
+            }
+            Ok(())
+        }
+        Cmd::Voters(v) => voters(&cli.db, v, json_mode),
+        Cmd::Checkin(a) => {
+            let mut app = open(&cli.db)?;
+            let levels = a.levels.as_deref().map(tobaucu_app::parse_levels);
+            let r = if a.undo {
+                app.undo_checkin(a.stt, levels.as_deref(), a.reason.as_deref().unwrap_or(""))?
+            } else {
+                app.checkin(a.stt, levels.as_deref(), a.mobile_box)?
+            };
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        Cmd::Turnout(t) => {
+            let mut app = open(&cli.db)?;
+            match t.cmd {
+                None => {
+                    if json_mode {
+                        return print_json(&app.turnout()?);
+                    }
+                    for l in app.turnout_view()?.levels {
+                        println!(
+                            "{:<6} {}: {}/{} cử tri đã bỏ phiếu ({}%)",
+                            l.code, l.name, l.voters_voted, l.voters_listed, l.percent_vi
+                        );
+                    }
+                    Ok(())
+                }
+                Some(TurnoutCmd::Snapshot { name }) => {
+                    let s = app.take_snapshot(&name)?;
+                    if json_mode {
+                        return print_json(&s);
+                    }
+                    println!(
+                        "Đã lưu số liệu \"{}\" lúc {}",
+                        s.name,
+                        tobaucu_app::clock::vi_time(&s.taken_at)
+                    );
+                    for l in s.levels {
+                        println!(
+                            "  {:<6} {}/{} ({}%)",
+                            l.code, l.voters_voted, l.voters_listed, l.percent_vi
+                        );
+                    }
+                    Ok(())
+                }
+                Some(TurnoutCmd::Snapshots) => {
+                    let s = app.snapshots()?;
+                    if json_mode {
+                        return print_json(&s);
+                    }
+                    for snap in s {
+                        println!(
+                            "{} — {}",
+                            snap.name,
+                            tobaucu_app::clock::vi_time(&snap.taken_at)
+                        );
+                        for l in snap.levels {
+                            println!(
+                                "  {:<6} {}/{} ({}%)",
+                                l.code, l.voters_voted, l.voters_listed, l.percent_vi
+                            );
+                        }
+                    }
+                    Ok(())
+                }
+                Some(TurnoutCmd::Hourly) => {
+                    let v = app.turnout_view()?;
+                    if json_mode {
+                        return print_json(&v.hourly);
+                    }
+                    for h in v.hourly {
+                        println!(
+                            "{:02}:00–{:02}:59  {:>5}  {}",
+                            h.hour,
+                            h.hour,
+                            h.count,
+                            "█".repeat(usize::try_from(h.count.min(60)).unwrap_or(0))
+                        );
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Cmd::Audit => {
+            let app = open(&cli.db)?;
+            let log = app.audit_log()?;
+            if json_mode {
+                return print_json(&log);
+            }
+            for e in log {
+                let reason = if e.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — lý do: {}", e.reason)
+                };
+                println!("{}  {:<22} {}{}", e.at, e.action, e.subject, reason);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn tobaucu_core_kind(s: &str) -> tobaucu_app::UnitKind {
+    tobaucu_app::UnitKind::parse(s).unwrap_or(tobaucu_app::UnitKind::Commune)
+}
+
+fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), Error> {
+    let mut app = open(db)?;
+    let show_one = |r: VoterRowDto, what: &str| -> Result<(), Error> {
+        if json_mode {
+            return print_json(&r.voter);
+        }
+        println!(
+            "{what}: cử tri số {} — {} ({})",
+            r.voter.stt, r.voter.name, r.status_vi
+        );
+        Ok(())
+    };
+    match cmd {
+        VotersCmd::Import {
+            file,
+            replace,
+            level_columns,
+        } => {
+            let bytes = read_file(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut mapping = Vec::new();
+            for m in level_columns {
+                let Some((k, v)) = m.rsplit_once('=') else {
+                    return Err(Error::refused(
+                        "USAGE",
+                        format!("--level-column \"{m}\" phải có dạng COT=CAP, ví dụ K=QH"),
+                    ));
+                };
+                mapping.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            let show_progress = !json_mode && bytes.len() > 200_000;
+            let mut progress = |done: usize, total: usize| {
+                if show_progress && total > 0 {
+                    eprint!("\rĐang kiểm tra {done}/{total} dòng…");
+                }
+            };
+            let r = app.import_voters(&name, &bytes, &mapping, replace, &mut progress)?;
+            if show_progress {
+                eprintln!();
+            }
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("Đã nhập {} cử tri từ {}.", r.imported, r.file);
+            if let Some(from) = &r.converted_from {
+                println!(
+                    "Đã chuyển {} ô từ bảng mã {} sang Unicode.",
+                    r.converted_cells, from
+                );
+            }
+            Ok(())
+        }
+        VotersCmd::List { all } => print_voters(&app.voters_list(all)?, json_mode),
+        VotersCmd::Search { query, limit } => {
+            print_voters(&app.search(&query.join(" "), limit)?, json_mode)
+        }
+        VotersCmd::Show { stt } => {
+            let r = app.voter(stt)?;
+            print_voters(std::slice::from_ref(&r), json_mode)
+        }
+        VotersCmd::Add(a) => {
+            let input = NewVoterInput {
+                name: a.name,
+                birth_date: a.birth_date,
+                gender: a.gender,
+                ethnicity: a.ethnicity,
+                id_number: a.id_number,
+                residence: a.residence,
+                levels: a
+                    .levels
+                    .as_deref()
+                    .map(tobaucu_app::parse_levels)
+                    .unwrap_or_default(),
+                note: a.note,
+                certificate: a.certificate,
+                reason: a.reason,
+            };
+            show_one(app.add_voter(&input)?, "Đã bổ sung")
+        }
+        VotersCmd::Edit {
+            stt,
+            field,
+            value,
+            reason,
+        } => show_one(
+            app.edit_voter(&EditVoterInput {
+                stt,
+                field,
+                value,
+                reason,
+            })?,
+            "Đã sửa",
+        ),
+        VotersCmd::Remove { stt, reason } => status(&mut app, stt, "removed", reason, json_mode),
+        VotersCmd::MoveOut { stt, reason } => status(&mut app, stt, "moved_out", reason, json_mode),
+        VotersCmd::Elsewhere { stt, reason } => {
+            status(&mut app, stt, "elsewhere", reason, json_mode)
+        }
+        VotersCmd::Restore { stt, reason } => status(&mut app, stt, "active", reason, json_mode),
+    }
+}
+
+fn status(
+    app: &mut App,
+    stt: u32,
+    status: &str,
+    reason: String,
+    json_mode: bool,
+) -> Result<(), Error> {
+    let r = app.change_status(&StatusChangeInput {
+        stt,
+        status: status.to_owned(),
+        reason,
+    })?;
+    if json_mode {
+        return print_json(&r.voter);
+    }
+    println!(
+        "Cử tri số {} — {}: {}",
+        r.voter.stt, r.voter.name, r.status_vi
+    );
+    Ok(())
+}

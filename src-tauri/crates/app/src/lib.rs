@@ -1,1 +1,112 @@
-//! placeholder
+//! Use cases of Tổ Bầu Cử: the API boundary called alike by the desktop
+//! shell (Tauri commands) and the `tobaucu` CLI. Neither holds logic of its
+//! own: they parse their input, call one function here and print or return
+//! its result.
+//!
+//! Each use case that changes data runs as one durable transaction of the
+//! store and appends to the audit log (nhật ký) in that same transaction.
+//! Rules come from `tobaucu-core`; time comes from [`clock`] and is passed in.
+
+pub mod clock;
+mod convert;
+mod error;
+mod setup;
+mod turnout;
+mod voters;
+
+use std::path::{Path, PathBuf};
+
+use tobaucu_core::election::{self, ElectionDefinition};
+use tobaucu_core::search::SearchIndex;
+use tobaucu_store::{Read, Store};
+
+pub use error::{Error, Result};
+pub use setup::{preview_election, UnitChoice};
+pub use tobaucu_core::election::UnitKind;
+pub use voters::parse_levels;
+
+/// The embedded demo election (Xã Thiệu Ngọc, 2026) and its first area's list.
+pub const DEMO_ELECTION: &str = include_str!("../../../../assets/demo-election.json");
+pub const DEMO_VOTERS_CSV: &str = include_str!("../../../../assets/demo-voters.csv");
+pub const DEMO_AREA: &str = "X0412-KV01";
+
+/// The default database: `<data dir>/tobaucu/tobaucu.sqlite`, the file the
+/// desktop app opens. `TOBAUCU_DB` overrides it.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("TOBAUCU_DB") {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("tobaucu")
+        .join("tobaucu.sqlite")
+}
+
+/// An open unit database and what was loaded from it.
+pub struct App {
+    store: Store,
+    db_path: PathBuf,
+    def: Option<ElectionDefinition>,
+    /// Search index, rebuilt lazily after a change of the list.
+    index: Option<SearchIndex>,
+}
+
+impl App {
+    /// Opens (creating) the database at `path`.
+    pub fn open(path: &Path) -> Result<App> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+            }
+        }
+        let store = Store::open(path)?;
+        let mut app = App {
+            store,
+            db_path: path.to_path_buf(),
+            def: None,
+            index: None,
+        };
+        app.load_definition()?;
+        Ok(app)
+    }
+
+    /// An in-memory database (tests, benchmarks).
+    pub fn open_in_memory() -> Result<App> {
+        Ok(App {
+            store: Store::open_in_memory()?,
+            db_path: PathBuf::from(":memory:"),
+            def: None,
+            index: None,
+        })
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    fn load_definition(&mut self) -> Result<()> {
+        if let Some(unit) = self.store.unit()? {
+            let def = election::parse(&unit.election_json).map_err(|d| {
+                Error::Internal(format!(
+                    "định nghĩa bầu cử đã lưu không đọc được: {}",
+                    d.len()
+                ))
+            })?;
+            self.def = Some(def);
+        }
+        Ok(())
+    }
+
+    /// The election definition, or a refusal when the database is not set up.
+    fn def(&self) -> Result<&ElectionDefinition> {
+        self.def.as_ref().ok_or_else(|| {
+            Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup ELECTION.json --area MÃ_KHU_VỰC\" trước")
+        })
+    }
+
+    /// Direct store access for tests and benchmarks.
+    #[doc(hidden)]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

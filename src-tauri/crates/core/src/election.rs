@@ -159,6 +159,30 @@ impl ElectionDefinition {
     pub fn level_codes(&self) -> Vec<String> {
         self.levels.iter().map(|l| l.code.clone()).collect()
     }
+
+    /// Levels a holder of a certificate to vote elsewhere receives here
+    /// (`domain.md` §3.3–3.4): Quốc hội and the provincial council, i.e. the
+    /// levels whose name or code says "Quốc hội" or "tỉnh"/"thành phố".
+    /// Falls back to every level when none is recognised.
+    pub fn certificate_levels(&self) -> Vec<String> {
+        let picked: Vec<String> = self
+            .levels
+            .iter()
+            .filter(|l| {
+                let f = text::fold(&format!("{} {}", l.code, l.name));
+                let w: Vec<&str> = text::words(&f).collect();
+                l.kind == LevelKind::NationalAssembly
+                    || w.contains(&"tinh")
+                    || w.windows(2).any(|p| p == ["thanh", "pho"])
+            })
+            .map(|l| l.code.clone())
+            .collect();
+        if picked.is_empty() {
+            self.level_codes()
+        } else {
+            picked
+        }
+    }
 }
 
 /// Maximum seats of one constituency (Art. 10(4)): 3 for QH, 5 for HĐND.
@@ -234,7 +258,12 @@ impl Walker {
         self.diags.push(Diagnostic::new(code, path, msg));
     }
 
-    fn object<'a>(&mut self, v: &'a Value, path: &str, allowed: &[&str]) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(
+        &mut self,
+        v: &'a Value,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'a Map<String, Value>> {
         let Some(m) = v.as_object() else {
             self.err("E_TYPE", path, "phải là một đối tượng JSON ({ … })");
             return None;
@@ -251,7 +280,12 @@ impl Walker {
         Some(m)
     }
 
-    fn array<'a>(&mut self, m: &'a Map<String, Value>, path: &str, key: &str) -> Option<&'a Vec<Value>> {
+    fn array<'a>(
+        &mut self,
+        m: &'a Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<&'a Vec<Value>> {
         let p = format!("{path}.{key}");
         match m.get(key) {
             None => {
@@ -306,7 +340,11 @@ impl Walker {
             Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
                 Some(n) if n >= 1 => Some(n),
                 _ => {
-                    self.err("E_TYPE", &p, format!("phải là số nguyên dương, không phải {v}"));
+                    self.err(
+                        "E_TYPE",
+                        &p,
+                        format!("phải là số nguyên dương, không phải {v}"),
+                    );
                     None
                 }
             },
@@ -318,32 +356,64 @@ impl Walker {
         match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
             Ok(d) if s.len() == 10 => Some(d),
             _ => {
-                self.err("E_DATE", &format!("{path}.{key}"), format!("ngày \"{s}\" không hợp lệ; viết theo dạng YYYY-MM-DD, ví dụ 2026-03-15"));
+                self.err(
+                    "E_DATE",
+                    &format!("{path}.{key}"),
+                    format!(
+                        "ngày \"{s}\" không hợp lệ; viết theo dạng YYYY-MM-DD, ví dụ 2026-03-15"
+                    ),
+                );
                 None
             }
         }
     }
 
     fn definition(&mut self, v: &Value) -> Option<ElectionDefinition> {
-        let root = self.object(v, "$", &["format", "election", "levels", "units", "constituencies", "areas"])?;
+        let root = self.object(
+            v,
+            "$",
+            &[
+                "format",
+                "election",
+                "levels",
+                "units",
+                "constituencies",
+                "areas",
+            ],
+        )?;
         if let Some(f) = self.string(root, "$", "format") {
             if f != FORMAT {
-                self.err("E_FORMAT", "$.format", format!("định dạng \"{f}\" không được hỗ trợ; phiên bản này đọc \"{FORMAT}\""));
+                self.err(
+                    "E_FORMAT",
+                    "$.format",
+                    format!("định dạng \"{f}\" không được hỗ trợ; phiên bản này đọc \"{FORMAT}\""),
+                );
             }
         }
         let election = match root.get("election") {
             Some(e) => self.election(e),
             None => {
-                self.err("E_MISSING", "$.election", "thiếu trường bắt buộc \"election\"");
+                self.err(
+                    "E_MISSING",
+                    "$.election",
+                    "thiếu trường bắt buộc \"election\"",
+                );
                 None
             }
         };
         let levels = self.levels(root);
         let units = self.units(root);
-        let level_map: HashMap<&str, &Level> = levels.iter().map(|l| (l.code.as_str(), l)).collect();
+        let level_map: HashMap<&str, &Level> =
+            levels.iter().map(|l| (l.code.as_str(), l)).collect();
         let constituencies = self.constituencies(root, &level_map);
         let areas = self.areas(root, &levels, &units, &constituencies);
-        Some(ElectionDefinition { election: election?, levels, units, constituencies, areas })
+        Some(ElectionDefinition {
+            election: election?,
+            levels,
+            units,
+            constituencies,
+            areas,
+        })
     }
 
     fn election(&mut self, v: &Value) -> Option<Election> {
@@ -361,25 +431,52 @@ impl Walker {
             }
             None => None,
         };
-        Some(Election { id: id?, name: name?, date: date?, mode: mode? })
+        Some(Election {
+            id: id?,
+            name: name?,
+            date: date?,
+            mode: mode?,
+        })
     }
 
     fn levels(&mut self, root: &Map<String, Value>) -> Vec<Level> {
-        let Some(arr) = self.array(root, "$", "levels") else { return Vec::new() };
+        let Some(arr) = self.array(root, "$", "levels") else {
+            return Vec::new();
+        };
         if arr.is_empty() || arr.len() > 4 {
-            self.err("E_LEVEL_COUNT", "$.levels", format!("phải có từ 1 đến 4 cấp bầu cử, tệp có {}", arr.len()));
+            self.err(
+                "E_LEVEL_COUNT",
+                "$.levels",
+                format!("phải có từ 1 đến 4 cấp bầu cử, tệp có {}", arr.len()),
+            );
         }
         let mut out: Vec<Level> = Vec::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.levels[{i}]");
-            let Some(m) = self.object(v, &p, &["code", "name"]) else { continue };
-            let (Some(code), Some(name)) = (self.string(m, &p, "code"), self.string(m, &p, "name")) else { continue };
-            if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                self.err("E_CODE", &format!("{p}.code"), format!("mã cấp \"{code}\" chỉ được gồm chữ không dấu, số, \"-\" hoặc \"_\""));
+            let Some(m) = self.object(v, &p, &["code", "name"]) else {
+                continue;
+            };
+            let (Some(code), Some(name)) = (self.string(m, &p, "code"), self.string(m, &p, "name"))
+            else {
+                continue;
+            };
+            if !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(
+                    "E_CODE",
+                    &format!("{p}.code"),
+                    format!("mã cấp \"{code}\" chỉ được gồm chữ không dấu, số, \"-\" hoặc \"_\""),
+                );
                 continue;
             }
             if out.iter().any(|l| l.code == code) {
-                self.err("E_DUPLICATE", &format!("{p}.code"), format!("mã cấp \"{code}\" bị trùng"));
+                self.err(
+                    "E_DUPLICATE",
+                    &format!("{p}.code"),
+                    format!("mã cấp \"{code}\" bị trùng"),
+                );
                 continue;
             }
             let kind = level_kind(&code, &name);
@@ -389,11 +486,15 @@ impl Walker {
     }
 
     fn units(&mut self, root: &Map<String, Value>) -> Vec<Unit> {
-        let Some(arr) = self.array(root, "$", "units") else { return Vec::new() };
+        let Some(arr) = self.array(root, "$", "units") else {
+            return Vec::new();
+        };
         let mut out: Vec<(usize, Unit)> = Vec::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.units[{i}]");
-            let Some(m) = self.object(v, &p, &["id", "kind", "name", "parent"]) else { continue };
+            let Some(m) = self.object(v, &p, &["id", "kind", "name", "parent"]) else {
+                continue;
+            };
             let id = self.string(m, &p, "id");
             let kind = self.string(m, &p, "kind").and_then(|k| {
                 let parsed = UnitKind::parse(&k);
@@ -404,22 +505,46 @@ impl Walker {
             });
             let name = self.string(m, &p, "name");
             let parent = self.opt_string(m, &p, "parent");
-            let (Some(id), Some(kind), Some(name)) = (id, kind, name) else { continue };
+            let (Some(id), Some(kind), Some(name)) = (id, kind, name) else {
+                continue;
+            };
             if out.iter().any(|(_, u)| u.id == id) {
-                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã đơn vị \"{id}\" bị trùng"));
+                self.err(
+                    "E_DUPLICATE",
+                    &format!("{p}.id"),
+                    format!("mã đơn vị \"{id}\" bị trùng"),
+                );
                 continue;
             }
-            out.push((i, Unit { id, kind, name, parent }));
+            out.push((
+                i,
+                Unit {
+                    id,
+                    kind,
+                    name,
+                    parent,
+                },
+            ));
         }
-        let ids: HashMap<String, UnitKind> = out.iter().map(|(_, u)| (u.id.clone(), u.kind)).collect();
+        let ids: HashMap<String, UnitKind> =
+            out.iter().map(|(_, u)| (u.id.clone(), u.kind)).collect();
         for (i, u) in &out {
             if let Some(parent) = &u.parent {
                 match ids.get(parent) {
-                    None => self.err("E_REF", &format!("$.units[{i}].parent"), format!("đơn vị cấp trên \"{parent}\" không có trong danh sách units")),
+                    None => self.err(
+                        "E_REF",
+                        &format!("$.units[{i}].parent"),
+                        format!("đơn vị cấp trên \"{parent}\" không có trong danh sách units"),
+                    ),
                     Some(pk) if *pk >= u.kind => self.err(
                         "E_PARENT_KIND",
                         &format!("$.units[{i}].parent"),
-                        format!("đơn vị \"{}\" ({}) không thể trực thuộc \"{parent}\" ({})", u.id, u.kind.as_str(), pk.as_str()),
+                        format!(
+                            "đơn vị \"{}\" ({}) không thể trực thuộc \"{parent}\" ({})",
+                            u.id,
+                            u.kind.as_str(),
+                            pk.as_str()
+                        ),
                     ),
                     Some(_) => {}
                 }
@@ -428,13 +553,25 @@ impl Walker {
         out.into_iter().map(|(_, u)| u).collect()
     }
 
-    fn constituencies(&mut self, root: &Map<String, Value>, levels: &HashMap<&str, &Level>) -> Vec<Constituency> {
-        let Some(arr) = self.array(root, "$", "constituencies") else { return Vec::new() };
+    fn constituencies(
+        &mut self,
+        root: &Map<String, Value>,
+        levels: &HashMap<&str, &Level>,
+    ) -> Vec<Constituency> {
+        let Some(arr) = self.array(root, "$", "constituencies") else {
+            return Vec::new();
+        };
         let mut out: Vec<Constituency> = Vec::new();
         let mut candidate_ids: BTreeSet<String> = BTreeSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.constituencies[{i}]");
-            let Some(m) = self.object(v, &p, &["id", "level", "number", "name", "seats", "candidates"]) else { continue };
+            let Some(m) = self.object(
+                v,
+                &p,
+                &["id", "level", "number", "name", "seats", "candidates"],
+            ) else {
+                continue;
+            };
             let id = self.string(m, &p, "id");
             let level = self.string(m, &p, "level");
             let number = self.positive(m, &p, "number");
@@ -446,7 +583,11 @@ impl Walker {
                     let cp = format!("{p}.candidates[{j}]");
                     if let Some(c) = self.candidate(cv, &cp) {
                         if !candidate_ids.insert(c.id.clone()) {
-                            self.err("E_DUPLICATE", &format!("{cp}.id"), format!("mã người ứng cử \"{}\" bị trùng", c.id));
+                            self.err(
+                                "E_DUPLICATE",
+                                &format!("{cp}.id"),
+                                format!("mã người ứng cử \"{}\" bị trùng", c.id),
+                            );
                         }
                         candidates.push(c);
                     }
@@ -454,7 +595,11 @@ impl Walker {
             }
             let level_def = level.as_deref().and_then(|l| levels.get(l).copied());
             if let (Some(l), None) = (&level, level_def) {
-                self.err("E_REF", &format!("{p}.level"), format!("cấp \"{l}\" không có trong levels"));
+                self.err(
+                    "E_REF",
+                    &format!("{p}.level"),
+                    format!("cấp \"{l}\" không có trong levels"),
+                );
             }
             if let (Some(kind), Some(seats)) = (level_def.map(|l| l.kind), seats) {
                 let max = max_seats(kind);
@@ -472,12 +617,27 @@ impl Walker {
                     }
                 }
             }
-            let (Some(id), Some(level), Some(number), Some(name), Some(seats)) = (id, level, number, name, seats) else { continue };
+            let (Some(id), Some(level), Some(number), Some(name), Some(seats)) =
+                (id, level, number, name, seats)
+            else {
+                continue;
+            };
             if out.iter().any(|c| c.id == id) {
-                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã đơn vị bầu cử \"{id}\" bị trùng"));
+                self.err(
+                    "E_DUPLICATE",
+                    &format!("{p}.id"),
+                    format!("mã đơn vị bầu cử \"{id}\" bị trùng"),
+                );
                 continue;
             }
-            out.push(Constituency { id, level, number, name, seats, candidates });
+            out.push(Constituency {
+                id,
+                level,
+                number,
+                name,
+                seats,
+                candidates,
+            });
         }
         out
     }
@@ -490,29 +650,61 @@ impl Walker {
         let gender = self.string(m, p, "gender").and_then(|g| {
             let parsed = Gender::parse(&g);
             if parsed.is_none() {
-                self.err("E_GENDER", &format!("{p}.gender"), format!("giới tính \"{g}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\""));
+                self.err(
+                    "E_GENDER",
+                    &format!("{p}.gender"),
+                    format!("giới tính \"{g}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\""),
+                );
             }
             parsed
         });
-        Some(Candidate { id: id?, name: name?, birth_date: birth_date?, gender: gender? })
+        Some(Candidate {
+            id: id?,
+            name: name?,
+            birth_date: birth_date?,
+            gender: gender?,
+        })
     }
 
-    fn areas(&mut self, root: &Map<String, Value>, levels: &[Level], units: &[Unit], constituencies: &[Constituency]) -> Vec<Area> {
-        let Some(arr) = self.array(root, "$", "areas") else { return Vec::new() };
+    fn areas(
+        &mut self,
+        root: &Map<String, Value>,
+        levels: &[Level],
+        units: &[Unit],
+        constituencies: &[Constituency],
+    ) -> Vec<Area> {
+        let Some(arr) = self.array(root, "$", "areas") else {
+            return Vec::new();
+        };
         let mut out: Vec<Area> = Vec::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.areas[{i}]");
-            let Some(m) = self.object(v, &p, &["id", "number", "name", "commune", "constituencies"]) else { continue };
+            let Some(m) = self.object(
+                v,
+                &p,
+                &["id", "number", "name", "commune", "constituencies"],
+            ) else {
+                continue;
+            };
             let id = self.string(m, &p, "id");
             let number = self.positive(m, &p, "number");
             let name = self.string(m, &p, "name");
             let commune = self.string(m, &p, "commune");
             if let Some(c) = &commune {
                 match units.iter().find(|u| &u.id == c) {
-                    None => self.err("E_REF", &format!("{p}.commune"), format!("xã \"{c}\" không có trong units")),
-                    Some(u) if u.kind != UnitKind::Commune => {
-                        self.err("E_REF", &format!("{p}.commune"), format!("đơn vị \"{c}\" là {}, không phải xã (commune)", u.kind.as_str()))
-                    }
+                    None => self.err(
+                        "E_REF",
+                        &format!("{p}.commune"),
+                        format!("xã \"{c}\" không có trong units"),
+                    ),
+                    Some(u) if u.kind != UnitKind::Commune => self.err(
+                        "E_REF",
+                        &format!("{p}.commune"),
+                        format!(
+                            "đơn vị \"{c}\" là {}, không phải xã (commune)",
+                            u.kind.as_str()
+                        ),
+                    ),
                     Some(_) => {}
                 }
             }
@@ -528,14 +720,27 @@ impl Walker {
                             continue;
                         };
                         if !levels.iter().any(|l| &l.code == level) {
-                            self.err("E_REF", &kp, format!("cấp \"{level}\" không có trong levels"));
+                            self.err(
+                                "E_REF",
+                                &kp,
+                                format!("cấp \"{level}\" không có trong levels"),
+                            );
                             continue;
                         }
                         match constituencies.iter().find(|c| c.id == cid) {
-                            None => self.err("E_REF", &kp, format!("đơn vị bầu cử \"{cid}\" không có trong constituencies")),
-                            Some(c) if &c.level != level => {
-                                self.err("E_REF", &kp, format!("đơn vị bầu cử \"{cid}\" thuộc cấp {}, không phải cấp {level}", c.level))
-                            }
+                            None => self.err(
+                                "E_REF",
+                                &kp,
+                                format!("đơn vị bầu cử \"{cid}\" không có trong constituencies"),
+                            ),
+                            Some(c) if &c.level != level => self.err(
+                                "E_REF",
+                                &kp,
+                                format!(
+                                    "đơn vị bầu cử \"{cid}\" thuộc cấp {}, không phải cấp {level}",
+                                    c.level
+                                ),
+                            ),
                             Some(_) => {
                                 map.insert(level.clone(), cid);
                             }
@@ -543,18 +748,42 @@ impl Walker {
                     }
                     for l in levels {
                         if !cm.contains_key(&l.code) {
-                            self.err("E_AREA_LEVEL", &cp, format!("khu vực bỏ phiếu phải thuộc một đơn vị bầu cử cho cấp {} ({})", l.code, l.name));
+                            self.err(
+                                "E_AREA_LEVEL",
+                                &cp,
+                                format!(
+                                    "khu vực bỏ phiếu phải thuộc một đơn vị bầu cử cho cấp {} ({})",
+                                    l.code, l.name
+                                ),
+                            );
                         }
                     }
                 }
-                Some(_) => self.err("E_TYPE", &cp, "phải là đối tượng {\"MÃ CẤP\": \"MÃ ĐƠN VỊ BẦU CỬ\", …}"),
+                Some(_) => self.err(
+                    "E_TYPE",
+                    &cp,
+                    "phải là đối tượng {\"MÃ CẤP\": \"MÃ ĐƠN VỊ BẦU CỬ\", …}",
+                ),
             }
-            let (Some(id), Some(number), Some(name), Some(commune)) = (id, number, name, commune) else { continue };
+            let (Some(id), Some(number), Some(name), Some(commune)) = (id, number, name, commune)
+            else {
+                continue;
+            };
             if out.iter().any(|a| a.id == id) {
-                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã khu vực bỏ phiếu \"{id}\" bị trùng"));
+                self.err(
+                    "E_DUPLICATE",
+                    &format!("{p}.id"),
+                    format!("mã khu vực bỏ phiếu \"{id}\" bị trùng"),
+                );
                 continue;
             }
-            out.push(Area { id, number, name, commune, constituencies: map });
+            out.push(Area {
+                id,
+                number,
+                name,
+                commune,
+                constituencies: map,
+            });
         }
         out
     }

@@ -46,7 +46,7 @@ const TCVN3: &[(char, char)] = &[
     ('\u{00aa}', 'ê'), // ª
     ('\u{00ab}', 'ô'), // «
     ('\u{00ac}', 'ơ'), // ¬
-    ('\u{00ad}', 'ư'), // 
+    ('\u{00ad}', 'ư'), //
     ('\u{00ae}', 'đ'), // ®
     ('\u{00b5}', 'à'), // µ
     ('\u{00b6}', 'ả'), // ¶
@@ -241,7 +241,10 @@ pub fn to_unicode(s: &str) -> (String, Encoding) {
         return (s.to_owned(), Encoding::Unicode);
     }
     let mut best = (s.to_owned(), Encoding::Unicode, base);
-    for (enc, text) in [(Encoding::Tcvn3, decode_tcvn3(s)), (Encoding::Vni, decode_vni(s))] {
+    for (enc, text) in [
+        (Encoding::Tcvn3, decode_tcvn3(s)),
+        (Encoding::Vni, decode_vni(s)),
+    ] {
         let odd = oddness(&text);
         if odd < best.2 {
             best = (text, enc, odd);
@@ -256,7 +259,10 @@ mod tests {
 
     #[test]
     fn tcvn3_names() {
-        assert_eq!(to_unicode("NguyÔn V¨n An"), ("Nguyễn Văn An".into(), Encoding::Tcvn3));
+        assert_eq!(
+            to_unicode("NguyÔn V¨n An"),
+            ("Nguyễn Văn An".into(), Encoding::Tcvn3)
+        );
         assert_eq!(to_unicode("TrÇn ThÞ §µo").0, "Trần Thị Đào");
         assert_eq!(to_unicode("B¶o Th¾ng").0, "Bảo Thắng");
         // 0xAD (soft hyphen in Latin-1) is "ư" in TCVN3.
@@ -267,16 +273,31 @@ mod tests {
 
     #[test]
     fn vni_names() {
-        assert_eq!(to_unicode("Nguyeãn Vaên An"), ("Nguyễn Văn An".into(), Encoding::Vni));
+        assert_eq!(
+            to_unicode("Nguyeãn Vaên An"),
+            ("Nguyễn Văn An".into(), Encoding::Vni)
+        );
         assert_eq!(to_unicode("Xin chaøo caùc baïn").0, "Xin chào các bạn");
         assert_eq!(to_unicode("Hoaøng Thò Höông").0, "Hoàng Thị Hương");
         assert_eq!(to_unicode("Ñaëng Vaên Ñöùc").0, "Đặng Văn Đức");
-        assert_eq!(to_unicode("Nguyeãn Thò Ngoïc Bích").0, "Nguyễn Thị Ngọc Bích");
+        assert_eq!(
+            to_unicode("Nguyeãn Thò Ngoïc Bích").0,
+            "Nguyễn Thị Ngọc Bích"
+        );
     }
 
     #[test]
     fn unicode_is_left_alone() {
-        for s in ["Nguyễn Văn Hùng", "Lê Thị Hoa", "Thôn Chẩn Xuyên", "Khuê", "Hoà Bình", "Ê Đê", "Xuân Thuỷ", "Phạm Thị Tuyết"] {
+        for s in [
+            "Nguyễn Văn Hùng",
+            "Lê Thị Hoa",
+            "Thôn Chẩn Xuyên",
+            "Khuê",
+            "Hoà Bình",
+            "Ê Đê",
+            "Xuân Thuỷ",
+            "Phạm Thị Tuyết",
+        ] {
             assert_eq!(to_unicode(s), (s.to_owned(), Encoding::Unicode), "{s}");
         }
     }

@@ -41,7 +41,12 @@ impl SearchIndex {
             .map(|e| {
                 let folded = text::fold(&e.name);
                 let words: Box<[Box<str>]> = text::words(&folded).map(Box::from).collect();
-                Doc { stt: e.stt, folded: folded.into(), words, id_number: e.id_number.map(Box::from) }
+                Doc {
+                    stt: e.stt,
+                    folded: folded.into(),
+                    words,
+                    id_number: e.id_number.map(Box::from),
+                }
             })
             .collect();
         docs.sort_by_key(|d| d.stt);
@@ -83,8 +88,11 @@ impl SearchIndex {
         // The longest query word is usually the most selective.
         let pivot = qwords.iter().copied().max_by_key(|w| w.len()).unwrap_or("");
         let start = self.words.partition_point(|(w, _)| w.as_ref() < pivot);
-        let mut candidates: Vec<u32> =
-            self.words[start..].iter().take_while(|(w, _)| w.starts_with(pivot)).map(|&(_, d)| d).collect();
+        let mut candidates: Vec<u32> = self.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(pivot))
+            .map(|&(_, d)| d)
+            .collect();
         candidates.sort_unstable();
         candidates.dedup();
 
@@ -95,8 +103,17 @@ impl SearchIndex {
                 hits.push((score, d));
             }
         }
-        hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(self.docs[a.1 as usize].stt.cmp(&self.docs[b.1 as usize].stt)));
-        hits.into_iter().take(limit).map(|(_, d)| self.docs[d as usize].stt).collect()
+        hits.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0).then(
+                self.docs[a.1 as usize]
+                    .stt
+                    .cmp(&self.docs[b.1 as usize].stt),
+            )
+        });
+        hits.into_iter()
+            .take(limit)
+            .map(|(_, d)| self.docs[d as usize].stt)
+            .collect()
     }
 
     fn search_number(&self, digits: &str, limit: usize) -> Vec<u32> {
@@ -169,7 +186,11 @@ mod tests {
             (5, "An Thị Nguyễn", None),
             (12, "Lê Văn Dũng", None),
         ];
-        SearchIndex::new(names.iter().map(|&(stt, n, id)| SearchEntry { stt, name: n.into(), id_number: id.map(String::from) }))
+        SearchIndex::new(names.iter().map(|&(stt, n, id)| SearchEntry {
+            stt,
+            name: n.into(),
+            id_number: id.map(String::from),
+        }))
     }
 
     #[test]

@@ -97,7 +97,11 @@ pub struct Voter {
 /// Whether someone born on `birth` is 18 or older on `election_day`
 /// (§3.1: born on or before 15/3/2008 for the 2026 election).
 pub fn is_of_age(birth: NaiveDate, election_day: NaiveDate) -> bool {
-    let (y, m, d) = (election_day.year() - 18, election_day.month(), election_day.day());
+    let (y, m, d) = (
+        election_day.year() - 18,
+        election_day.month(),
+        election_day.day(),
+    );
     // 29 February: the 18th birthday falls on 1 March in a non-leap year.
     let limit = NaiveDate::from_ymd_opt(y, m, d).or_else(|| NaiveDate::from_ymd_opt(y, 3, 1));
     limit.is_some_and(|limit| birth <= limit)
@@ -108,7 +112,11 @@ pub fn is_of_age(birth: NaiveDate, election_day: NaiveDate) -> bool {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let n = |p: &str| p.parse::<u32>().ok();
@@ -177,5 +185,127 @@ mod tests {
         assert!(valid_id_number("123456789"));
         assert!(!valid_id_number("03809000123"));
         assert!(!valid_id_number("03809000123a"));
+    }
+}
+
+/// Why a check-in (phát phiếu) is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckinRefusal {
+    /// The voter is not on the list as a voter here.
+    NotVoting(VoterStatus),
+    /// A requested level is not one the voter is entitled to.
+    NotEntitled(Vec<String>),
+    /// Already received these levels' ballots.
+    Already(Vec<String>),
+    /// No level requested.
+    NoLevel,
+}
+
+/// Decides which levels' ballots a voter receives now (`domain.md` §3.3, §4):
+/// the requested levels (default: every level the voter is entitled to),
+/// refused when the voter may not vote here, when a level is not theirs,
+/// or when any of them was already handed out (no second check-in).
+pub fn checkin_levels(
+    status: VoterStatus,
+    entitled: &[String],
+    already: &[String],
+    requested: Option<&[String]>,
+) -> Result<Vec<String>, CheckinRefusal> {
+    if !status.may_vote() {
+        return Err(CheckinRefusal::NotVoting(status));
+    }
+    let wanted: Vec<String> = match requested {
+        Some(r) => {
+            let not_entitled: Vec<String> = r
+                .iter()
+                .filter(|l| !entitled.contains(l))
+                .cloned()
+                .collect();
+            if !not_entitled.is_empty() {
+                return Err(CheckinRefusal::NotEntitled(not_entitled));
+            }
+            entitled.iter().filter(|l| r.contains(l)).cloned().collect()
+        }
+        None => entitled.to_vec(),
+    };
+    if wanted.is_empty() {
+        return Err(CheckinRefusal::NoLevel);
+    }
+    let dup: Vec<String> = wanted
+        .iter()
+        .filter(|l| already.contains(l))
+        .cloned()
+        .collect();
+    if !dup.is_empty() {
+        return Err(CheckinRefusal::Already(dup));
+    }
+    Ok(wanted)
+}
+
+#[cfg(test)]
+mod checkin_tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn default_is_every_entitled_level() {
+        assert_eq!(
+            checkin_levels(VoterStatus::Active, &s(&["QH", "TINH", "XA"]), &[], None),
+            Ok(s(&["QH", "TINH", "XA"]))
+        );
+    }
+
+    #[test]
+    fn some_levels_in_definition_order() {
+        let r = checkin_levels(
+            VoterStatus::Active,
+            &s(&["QH", "TINH", "XA"]),
+            &[],
+            Some(&s(&["XA", "QH"])),
+        );
+        assert_eq!(r, Ok(s(&["QH", "XA"])));
+    }
+
+    #[test]
+    fn second_checkin_is_refused() {
+        let r = checkin_levels(VoterStatus::Active, &s(&["QH", "TINH"]), &s(&["QH"]), None);
+        assert_eq!(r, Err(CheckinRefusal::Already(s(&["QH"]))));
+        // The remaining level alone is fine (the voter took one ballot first).
+        let r = checkin_levels(
+            VoterStatus::Active,
+            &s(&["QH", "TINH"]),
+            &s(&["QH"]),
+            Some(&s(&["TINH"])),
+        );
+        assert_eq!(r, Ok(s(&["TINH"])));
+    }
+
+    #[test]
+    fn certificate_holder_gets_only_their_levels() {
+        // domain.md §3.3: a holder of a certificate votes QH + HĐND tỉnh only.
+        let r = checkin_levels(
+            VoterStatus::Active,
+            &s(&["QH", "TINH"]),
+            &[],
+            Some(&s(&["XA"])),
+        );
+        assert_eq!(r, Err(CheckinRefusal::NotEntitled(s(&["XA"]))));
+    }
+
+    #[test]
+    fn removed_and_elsewhere_cannot_vote() {
+        for st in [
+            VoterStatus::Removed,
+            VoterStatus::MovedOut,
+            VoterStatus::VotesElsewhere,
+        ] {
+            assert_eq!(
+                checkin_levels(st, &s(&["QH"]), &[], None),
+                Err(CheckinRefusal::NotVoting(st))
+            );
+        }
     }
 }

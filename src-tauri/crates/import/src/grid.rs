@@ -54,7 +54,10 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn cell(&self, r: usize, c: usize) -> &Cell {
-        self.rows.get(r).and_then(|row| row.get(c)).unwrap_or(&Cell::Empty)
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .unwrap_or(&Cell::Empty)
     }
 
     pub fn row_number(&self, r: usize) -> u32 {
@@ -109,14 +112,20 @@ pub fn col_letter(mut c: u32) -> String {
 
 pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {e}"))
+        Problem::file(format!(
+            "không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {e}"
+        ))
     })?;
     let names = wb.sheet_names().to_vec();
     let mut out = Vec::new();
     for name in names {
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
-            Err(e) => return Err(Problem::file(format!("không đọc được trang tính \"{name}\": {e}"))),
+            Err(e) => {
+                return Err(Problem::file(format!(
+                    "không đọc được trang tính \"{name}\": {e}"
+                )))
+            }
         };
         let (h, w) = range.get_size();
         if h > MAX_ROWS || w > MAX_COLS {
@@ -135,14 +144,21 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
                         Data::Float(f) => Cell::Number(*f),
                         Data::Int(i) => Cell::Number(*i as f64),
                         Data::Bool(b) => Cell::Text(if *b { "x".into() } else { String::new() }),
-                        Data::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
+                        Data::DateTime(dt) => dt
+                            .as_datetime()
+                            .map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
                         Data::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(s).to_owned()),
                         Data::DurationIso(s) => Cell::Text(s.clone()),
                     })
                     .collect()
             })
             .collect();
-        out.push(Sheet { name: Some(name), first_row: r0 + 1, first_col: c0, rows });
+        out.push(Sheet {
+            name: Some(name),
+            first_row: r0 + 1,
+            first_col: c0,
+            rows,
+        });
     }
     Ok(out)
 }
@@ -157,23 +173,50 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
     };
     // Excel in Vietnamese locales writes ';' separated "CSV".
     let first_line = decoded.lines().next().unwrap_or("");
-    let delim = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(decoded.as_bytes());
+    let delim = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(decoded.as_bytes());
     let mut rows = Vec::new();
     let mut first_line_no = None;
     let mut line_of_row: Vec<u32> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Problem { row: Some(u32::try_from(line).unwrap_or(0)), column: None, field: None, message: format!("dòng CSV không đọc được: {e}") }
+            Problem {
+                row: Some(u32::try_from(line).unwrap_or(0)),
+                column: None,
+                field: None,
+                message: format!("dòng CSV không đọc được: {e}"),
+            }
         })?;
         if rows.len() >= MAX_ROWS || rec.len() > MAX_COLS {
-            return Err(Problem::file(format!("tệp CSV quá lớn; danh sách không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột")));
+            return Err(Problem::file(format!(
+                "tệp CSV quá lớn; danh sách không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột"
+            )));
         }
-        let line = rec.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(0));
+        let line = rec
+            .position()
+            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(0));
         first_line_no.get_or_insert(line);
         line_of_row.push(line);
-        rows.push(rec.iter().map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_owned()) }).collect());
+        rows.push(
+            rec.iter()
+                .map(|s| {
+                    if s.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_owned())
+                    }
+                })
+                .collect(),
+        );
     }
     // Quoted fields may span lines; keep rows aligned with their first line
     // by padding: row numbers use the record's own line.
@@ -185,5 +228,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
         }
         padded.push(row);
     }
-    Ok(Sheet { name: None, first_row: base, first_col: 0, rows: padded })
+    Ok(Sheet {
+        name: None,
+        first_row: base,
+        first_col: 0,
+        rows: padded,
+    })
 }

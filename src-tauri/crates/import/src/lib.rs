@@ -44,7 +44,12 @@ pub struct Problem {
 
 impl Problem {
     fn file(message: impl Into<String>) -> Problem {
-        Problem { row: None, column: None, field: None, message: message.into() }
+        Problem {
+            row: None,
+            column: None,
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// "danh-sach.xlsx, dòng 12, cột C (Ngày sinh): …"
@@ -97,10 +102,15 @@ pub fn read_voter_file(
     ctx: &ImportContext,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportedList, Vec<Problem>> {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let sheets = match ext.as_str() {
         "csv" | "txt" => vec![grid::read_csv(bytes).map_err(|p| vec![p])?],
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => grid::read_spreadsheet(bytes).map_err(|p| vec![p])?,
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            grid::read_spreadsheet(bytes).map_err(|p| vec![p])?
+        }
         _ => {
             return Err(vec![Problem::file(format!(
                 "không đọc được tệp đuôi \".{ext}\"; chỉ nhận .xlsx, .xls, .ods hoặc .csv"

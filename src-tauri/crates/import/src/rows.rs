@@ -11,14 +11,24 @@ use crate::grid::{Cell, Sheet};
 use crate::{ImportContext, ImportedVoter, Problem};
 
 /// Words that start the rows after the data (totals, place and date, signatures).
-const FOOTER_STARTS: [&str; 9] =
-    ["tong so", "tong cong", "cong:", "nguoi lap", "tm.", "tm ", "xac nhan", "chu tich", "danh sach nay"];
+const FOOTER_STARTS: [&str; 9] = [
+    "tong so",
+    "tong cong",
+    "cong:",
+    "nguoi lap",
+    "tm.",
+    "tm ",
+    "xac nhan",
+    "chu tich",
+    "danh sach nay",
+];
 
 fn is_footer(row: &[Cell]) -> bool {
     row.iter().any(|c| match c {
         Cell::Text(s) => {
             let f = fold(s);
-            FOOTER_STARTS.iter().any(|k| f.starts_with(k)) || (f.contains("ngay") && f.contains("thang") && f.contains("nam"))
+            FOOTER_STARTS.iter().any(|k| f.starts_with(k))
+                || (f.contains("ngay") && f.contains("thang") && f.contains("nam"))
         }
         _ => false,
     })
@@ -26,20 +36,31 @@ fn is_footer(row: &[Cell]) -> bool {
 
 /// The row of column numbers under the header: "(1)", "2", "7a", "A"…
 fn is_number_row(row: &[Cell]) -> bool {
-    let cells: Vec<String> = row.iter().filter(|c| !c.is_empty()).map(Cell::as_text).collect();
+    let cells: Vec<String> = row
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(Cell::as_text)
+        .collect();
     cells.len() >= 3
         && cells.iter().all(|s| {
             let t = s.trim_matches(|c| c == '(' || c == ')' || c == ' ');
             !t.is_empty() && t.len() <= 3 && (t.chars().all(|c| c.is_ascii_alphanumeric()))
         })
-        && cells.iter().any(|s| s.contains('(') || s.chars().all(|c| c.is_ascii_uppercase()))
+        && cells
+            .iter()
+            .any(|s| s.contains('(') || s.chars().all(|c| c.is_ascii_uppercase()))
         || {
             // Plain 1,2,3,… in consecutive cells.
-            let nums: Vec<i64> = row.iter().filter_map(|c| match c {
-                Cell::Number(n) if n.fract() == 0.0 => Some(*n as i64),
-                _ => None,
-            }).collect();
-            nums.len() >= 5 && nums.len() == cells.len() && nums.windows(2).all(|w| w[1] == w[0] + 1)
+            let nums: Vec<i64> = row
+                .iter()
+                .filter_map(|c| match c {
+                    Cell::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+                    _ => None,
+                })
+                .collect();
+            nums.len() >= 5
+                && nums.len() == cells.len()
+                && nums.windows(2).all(|w| w[1] == w[0] + 1)
         }
 }
 
@@ -114,7 +135,11 @@ pub fn read_rows(
                         None
                     }
                     _ => {
-                        problem(&Role::Stt, Some(c), format!("STT \"{t}\" phải là số nguyên dương"));
+                        problem(
+                            &Role::Stt,
+                            Some(c),
+                            format!("STT \"{t}\" phải là số nguyên dương"),
+                        );
                         None
                     }
                 }
@@ -123,7 +148,11 @@ pub fn read_rows(
         };
         if let Some(stt) = stt {
             if let Some(first) = seen_stt.insert(stt, row_no) {
-                problem(&Role::Stt, layout.col(&Role::Stt), format!("STT {stt} bị trùng với dòng {first}"));
+                problem(
+                    &Role::Stt,
+                    layout.col(&Role::Stt),
+                    format!("STT {stt} bị trùng với dòng {first}"),
+                );
             }
         }
 
@@ -163,7 +192,11 @@ pub fn read_rows(
                 problem(
                     &Role::Birth,
                     layout.col(&Role::Birth),
-                    format!("sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)", voter::date_vi(b), voter::date_vi(ctx.election_day)),
+                    format!(
+                        "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)",
+                        voter::date_vi(b),
+                        voter::date_vi(ctx.election_day)
+                    ),
                 );
             }
         }
@@ -171,7 +204,14 @@ pub fn read_rows(
         let gender = if let Some((c, cell)) = get(&Role::Gender) {
             let g = Gender::parse(&cell.as_text());
             if g.is_none() {
-                problem(&Role::Gender, Some(c), format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", cell.as_text()));
+                problem(
+                    &Role::Gender,
+                    Some(c),
+                    format!(
+                        "giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"",
+                        cell.as_text()
+                    ),
+                );
             }
             g
         } else {
@@ -181,21 +221,35 @@ pub fn read_rows(
                 (true, false) => Some(Gender::Male),
                 (false, true) => Some(Gender::Female),
                 (true, true) => {
-                    problem(&Role::Male, layout.col(&Role::Male), "đánh dấu cả ô Nam và ô Nữ".into());
+                    problem(
+                        &Role::Male,
+                        layout.col(&Role::Male),
+                        "đánh dấu cả ô Nam và ô Nữ".into(),
+                    );
                     None
                 }
                 (false, false) => {
-                    problem(&Role::Male, layout.col(&Role::Male), "chưa đánh dấu \"x\" vào ô Nam hoặc Nữ".into());
+                    problem(
+                        &Role::Male,
+                        layout.col(&Role::Male),
+                        "chưa đánh dấu \"x\" vào ô Nam hoặc Nữ".into(),
+                    );
                     None
                 }
             }
         };
 
-        let ethnicity = get(&Role::Ethnicity).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+        let ethnicity = get(&Role::Ethnicity)
+            .map(|(_, c)| clean(&c.as_text()))
+            .unwrap_or_default();
 
         let id_number = match get(&Role::IdNumber) {
             Some((c, cell)) if !cell.is_empty() => {
-                let mut digits: String = cell.as_text().chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '\'').collect();
+                let mut digits: String = cell
+                    .as_text()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '.' && *c != '\'')
+                    .collect();
                 // Numbers typed into a number cell lose their leading zero
                 // (every căn cước starts with a province code like 038).
                 if matches!(cell, Cell::Number(_)) && (digits.len() == 11 || digits.len() == 8) {
@@ -203,7 +257,11 @@ pub fn read_rows(
                 }
                 if voter::valid_id_number(&digits) {
                     if let Some(first) = seen_id.insert(digits.clone(), row_no) {
-                        problem(&Role::IdNumber, Some(c), format!("số định danh {digits} bị trùng với dòng {first}"));
+                        problem(
+                            &Role::IdNumber,
+                            Some(c),
+                            format!("số định danh {digits} bị trùng với dòng {first}"),
+                        );
                     }
                     Some(digits)
                 } else {
@@ -214,21 +272,49 @@ pub fn read_rows(
             _ => None,
         };
 
-        let permanent = get(&Role::Residence).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
-        let temporary = get(&Role::ResidenceTemp).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
-        let residence = if permanent.is_empty() && !temporary.is_empty() { format!("Tạm trú: {temporary}") } else { permanent };
-        let note = get(&Role::Note).map(|(_, c)| clean(&c.as_text())).unwrap_or_default();
+        let permanent = get(&Role::Residence)
+            .map(|(_, c)| clean(&c.as_text()))
+            .unwrap_or_default();
+        let temporary = get(&Role::ResidenceTemp)
+            .map(|(_, c)| clean(&c.as_text()))
+            .unwrap_or_default();
+        let residence = if permanent.is_empty() && !temporary.is_empty() {
+            format!("Tạm trú: {temporary}")
+        } else {
+            permanent
+        };
+        let note = get(&Role::Note)
+            .map(|(_, c)| clean(&c.as_text()))
+            .unwrap_or_default();
 
         let levels: Vec<String> = if let Some((c, cell)) = get(&Role::Levels) {
             let mut out = Vec::new();
-            for code in cell.as_text().split([' ', ',', ';']).filter(|s| !s.is_empty()) {
+            for code in cell
+                .as_text()
+                .split([' ', ',', ';'])
+                .filter(|s| !s.is_empty())
+            {
                 match all_levels.iter().find(|l| l.eq_ignore_ascii_case(code)) {
                     Some(l) => out.push(l.clone()),
-                    None => problem(&Role::Levels, Some(c), format!("cấp \"{code}\" không có trong cuộc bầu cử (các cấp: {})", all_levels.join(", "))),
+                    None => problem(
+                        &Role::Levels,
+                        Some(c),
+                        format!(
+                            "cấp \"{code}\" không có trong cuộc bầu cử (các cấp: {})",
+                            all_levels.join(", ")
+                        ),
+                    ),
                 }
             }
             if cell.is_empty() {
-                problem(&Role::Levels, Some(c), format!("chưa ghi cấp bầu cử nào (các cấp: {})", all_levels.join(" ")));
+                problem(
+                    &Role::Levels,
+                    Some(c),
+                    format!(
+                        "chưa ghi cấp bầu cử nào (các cấp: {})",
+                        all_levels.join(" ")
+                    ),
+                );
             }
             out
         } else if layout.has_levels {
@@ -241,21 +327,45 @@ pub fn read_rows(
                 })
                 .collect();
             if marked.is_empty() {
-                let first = layout.columns.iter().find(|(_, r)| matches!(r, Role::Level(_))).map(|(c, _)| *c);
-                problem(&Role::Levels, first, "chưa đánh dấu \"x\" vào cột cấp bầu cử nào".into());
+                let first = layout
+                    .columns
+                    .iter()
+                    .find(|(_, r)| matches!(r, Role::Level(_)))
+                    .map(|(c, _)| *c);
+                problem(
+                    &Role::Levels,
+                    first,
+                    "chưa đánh dấu \"x\" vào cột cấp bầu cử nào".into(),
+                );
             }
             marked
         } else {
             all_levels.clone()
         };
-        let mut levels: Vec<String> = all_levels.iter().filter(|l| levels.contains(l)).cloned().collect();
+        let mut levels: Vec<String> = all_levels
+            .iter()
+            .filter(|l| levels.contains(l))
+            .cloned()
+            .collect();
         levels.dedup();
 
         if row_problems.is_empty() {
-            if let (Some(stt), Some(name), Some(birth_date), Some(gender)) = (stt, name, birth, gender) {
+            if let (Some(stt), Some(name), Some(birth_date), Some(gender)) =
+                (stt, name, birth, gender)
+            {
                 voters.push(ImportedVoter {
                     row: row_no,
-                    voter: Voter { stt, name, birth_date, gender, ethnicity, id_number, residence, levels, note },
+                    voter: Voter {
+                        stt,
+                        name,
+                        birth_date,
+                        gender,
+                        ethnicity,
+                        id_number,
+                        residence,
+                        levels,
+                        note,
+                    },
                 });
             }
         } else {
@@ -264,7 +374,9 @@ pub fn read_rows(
     }
     progress(total, total);
     if voters.is_empty() && problems.is_empty() {
-        problems.push(Problem::file("danh sách không có cử tri nào (không có dòng dữ liệu dưới dòng tiêu đề)"));
+        problems.push(Problem::file(
+            "danh sách không có cử tri nào (không có dòng dữ liệu dưới dòng tiêu đề)",
+        ));
     }
     if problems.is_empty() {
         Ok(voters)

@@ -30,7 +30,10 @@ fn csv_reads_every_field() {
     let list = r.unwrap_or_else(|p| panic!("{p:?}"));
     let v = &list.voters[0].voter;
     assert_eq!(v.name, "Nguyễn Văn An");
-    assert_eq!(v.birth_date, NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default());
+    assert_eq!(
+        v.birth_date,
+        NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default()
+    );
     assert_eq!(v.id_number.as_deref(), Some("038060001234"));
     assert_eq!(v.levels, ["QH", "TINH", "XA"]);
     let v2 = &list.voters[1].voter;
@@ -53,7 +56,10 @@ fn csv_problems_name_row_column_and_field() {
         "ds.csv, dòng 4, cột gioi_tinh (Giới tính): giới tính \"X\" không hợp lệ",
     ];
     for w in want {
-        assert!(described.iter().any(|d| d.starts_with(w)), "missing {w:?} in {described:#?}");
+        assert!(
+            described.iter().any(|d| d.starts_with(w)),
+            "missing {w:?} in {described:#?}"
+        );
     }
     assert_eq!(described.len(), want.len(), "{described:#?}");
 }
@@ -64,7 +70,11 @@ fn duplicate_id_numbers_are_refused() {
     let p = r.err().unwrap_or_default();
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].row, Some(3));
-    assert!(p[0].message.contains("trùng với dòng 2"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("trùng với dòng 2"),
+        "{}",
+        p[0].message
+    );
 }
 
 #[test]
@@ -72,7 +82,8 @@ fn legacy_csv_bytes_are_converted() {
     // TCVN3 bytes: "NguyÔn V¨n An" in Windows-1252, not UTF-8.
     let mut bytes = HEAD.as_bytes().to_vec();
     bytes.extend_from_slice(b"1,Nguy\xD4n V\xA8n An,05/07/1960,Nam,Kinh,,Th\xABn 1,QH,\n");
-    let r = read_voter_file("cu.csv", &bytes, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{p:?}"));
+    let r = read_voter_file("cu.csv", &bytes, &ctx(), &mut |_, _| {})
+        .unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.voters[0].voter.name, "Nguyễn Văn An");
     assert_eq!(r.voters[0].voter.residence, "Thôn 1");
     assert_eq!(r.converted_from, Some("TCVN3 (ABC)"));
@@ -80,14 +91,20 @@ fn legacy_csv_bytes_are_converted() {
 
 #[test]
 fn unknown_extension_and_empty_list() {
-    let p = read_voter_file("ds.pdf", b"%PDF", &ctx(), &mut |_, _| {}).err().unwrap_or_default();
+    let p = read_voter_file("ds.pdf", b"%PDF", &ctx(), &mut |_, _| {})
+        .err()
+        .unwrap_or_default();
     assert!(p[0].message.contains(".pdf"));
     let p = csv(HEAD).err().unwrap_or_default();
     assert!(p[0].message.contains("không có cử tri"));
 }
 
 fn t(s: &str) -> Cell {
-    if s.is_empty() { Cell::Empty } else { Cell::Text(s.into()) }
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s.into())
+    }
 }
 
 /// A Mẫu 31 sheet as a commune makes it: title rows, a two-row merged header,
@@ -98,25 +115,111 @@ fn form_sheet(data: Vec<Vec<Cell>>) -> Sheet {
         vec![t(""), t(""), t("DANH SÁCH CỬ TRI")],
         vec![t("Khu vực bỏ phiếu số 1")],
         vec![],
-        vec![t("STT"), t("Họ và tên"), t("Ngày, tháng, năm sinh"), t("Giới tính"), t(""), t("Dân tộc"), t("Số định danh cá nhân"), t("Nơi cư trú"), t(""), t("Bầu cử đại biểu Quốc hội"), t("Bầu cử đại biểu HĐND"), t(""), t("Ghi chú")],
-        vec![t(""), t(""), t(""), t("Nam"), t("Nữ"), t(""), t(""), t("Thường trú"), t("Tạm trú"), t(""), t("Tỉnh"), t("Xã"), t("")],
-        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8a)", "(8b)", "(9)", "(10)", "(11)", "(12)"].iter().map(|s| t(s)).collect(),
+        vec![
+            t("STT"),
+            t("Họ và tên"),
+            t("Ngày, tháng, năm sinh"),
+            t("Giới tính"),
+            t(""),
+            t("Dân tộc"),
+            t("Số định danh cá nhân"),
+            t("Nơi cư trú"),
+            t(""),
+            t("Bầu cử đại biểu Quốc hội"),
+            t("Bầu cử đại biểu HĐND"),
+            t(""),
+            t("Ghi chú"),
+        ],
+        vec![
+            t(""),
+            t(""),
+            t(""),
+            t("Nam"),
+            t("Nữ"),
+            t(""),
+            t(""),
+            t("Thường trú"),
+            t("Tạm trú"),
+            t(""),
+            t("Tỉnh"),
+            t("Xã"),
+            t(""),
+        ],
+        [
+            "(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8a)", "(8b)", "(9)", "(10)", "(11)",
+            "(12)",
+        ]
+        .iter()
+        .map(|s| t(s))
+        .collect(),
     ];
     rows.extend(data);
     rows.push(vec![t(""), t("Tổng số: 2 người; trong đó có 1 Nam, 1 Nữ")]);
-    rows.push(vec![t(""), t(""), t(""), t(""), t(""), t(""), t(""), t("Thiệu Ngọc, ngày 3 tháng 2 năm 2026")]);
-    rows.push(vec![t(""), t("NGƯỜI LẬP DANH SÁCH"), t(""), t(""), t(""), t(""), t(""), t("TM. ỦY BAN NHÂN DÂN")]);
-    Sheet { name: Some("DS".into()), first_row: 1, first_col: 0, rows }
+    rows.push(vec![
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t("Thiệu Ngọc, ngày 3 tháng 2 năm 2026"),
+    ]);
+    rows.push(vec![
+        t(""),
+        t("NGƯỜI LẬP DANH SÁCH"),
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t(""),
+        t("TM. ỦY BAN NHÂN DÂN"),
+    ]);
+    Sheet {
+        name: Some("DS".into()),
+        first_row: 1,
+        first_col: 0,
+        rows,
+    }
 }
 
 #[test]
 fn form_layout_with_merged_header_and_footer() {
     let sheet = form_sheet(vec![
-        vec![Cell::Number(1.0), t("Nguyễn Văn An"), Cell::Date(NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default()), t("x"), t(""), t("Kinh"), Cell::Number(38060001234.0), t("Thôn 1"), t(""), t("x"), t("x"), t("x"), t("")],
-        vec![Cell::Number(2.0), t("Lê Thị Hoa"), t("11/02/1985"), t(""), t("X"), t("Kinh"), t("038185000001"), t(""), t("Thôn 9, xã Khác"), t("x"), t("x"), t(""), t("Tạm trú dưới 12 tháng")],
+        vec![
+            Cell::Number(1.0),
+            t("Nguyễn Văn An"),
+            Cell::Date(NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default()),
+            t("x"),
+            t(""),
+            t("Kinh"),
+            Cell::Number(38060001234.0),
+            t("Thôn 1"),
+            t(""),
+            t("x"),
+            t("x"),
+            t("x"),
+            t(""),
+        ],
+        vec![
+            Cell::Number(2.0),
+            t("Lê Thị Hoa"),
+            t("11/02/1985"),
+            t(""),
+            t("X"),
+            t("Kinh"),
+            t("038185000001"),
+            t(""),
+            t("Thôn 9, xã Khác"),
+            t("x"),
+            t("x"),
+            t(""),
+            t("Tạm trú dưới 12 tháng"),
+        ],
     ]);
     let layout = columns::find_layout(&sheet, &ctx()).unwrap_or_else(|p| panic!("{p:?}"));
-    let voters = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{p:?}"));
+    let voters = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {})
+        .unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(voters.len(), 2);
     assert_eq!(voters[0].row, 8);
     assert_eq!(voters[0].voter.levels, ["QH", "TINH", "XA"]);
@@ -130,23 +233,69 @@ fn form_layout_with_merged_header_and_footer() {
 #[test]
 fn form_rows_with_problems_are_all_listed() {
     let sheet = form_sheet(vec![
-        vec![Cell::Number(1.0), t("Nguyễn Văn An"), t("05/07/1960"), t("x"), t("x"), t("Kinh"), t(""), t("Thôn 1"), t(""), t("x"), t("x"), t("x")],
-        vec![Cell::Number(2.0), t(""), t("1960"), t("x"), t(""), t("Kinh"), t(""), t("Thôn 1"), t(""), t(""), t(""), t("")],
+        vec![
+            Cell::Number(1.0),
+            t("Nguyễn Văn An"),
+            t("05/07/1960"),
+            t("x"),
+            t("x"),
+            t("Kinh"),
+            t(""),
+            t("Thôn 1"),
+            t(""),
+            t("x"),
+            t("x"),
+            t("x"),
+        ],
+        vec![
+            Cell::Number(2.0),
+            t(""),
+            t("1960"),
+            t("x"),
+            t(""),
+            t("Kinh"),
+            t(""),
+            t("Thôn 1"),
+            t(""),
+            t(""),
+            t(""),
+            t(""),
+        ],
     ]);
     let layout = columns::find_layout(&sheet, &ctx()).unwrap_or_else(|p| panic!("{p:?}"));
-    let p = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {}).err().unwrap_or_default();
+    let p = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {})
+        .err()
+        .unwrap_or_default();
     let d: Vec<String> = p.iter().map(|p| p.describe("ds.xlsx")).collect();
     assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 8, cột D (Giới tính): đánh dấu cả ô Nam và ô Nữ")), "{d:#?}");
-    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột B (Họ và tên): thiếu họ và tên")), "{d:#?}");
-    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): ngày sinh \"1960\"")), "{d:#?}");
-    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột J (Cấp bầu cử): chưa đánh dấu")), "{d:#?}");
+    assert!(
+        d.iter()
+            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột B (Họ và tên): thiếu họ và tên")),
+        "{d:#?}"
+    );
+    assert!(
+        d.iter()
+            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): ngày sinh \"1960\"")),
+        "{d:#?}"
+    );
+    assert!(
+        d.iter()
+            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột J (Cấp bầu cử): chưa đánh dấu")),
+        "{d:#?}"
+    );
 }
 
 #[test]
 fn level_columns_match_by_header_text() {
     let c = ctx();
-    assert_eq!(columns::match_level("bau cu dai bieu quoc hoi", &c).as_deref(), Some("QH"));
-    assert_eq!(columns::match_level("bau cu dai bieu hdnd tinh", &c).as_deref(), Some("TINH"));
+    assert_eq!(
+        columns::match_level("bau cu dai bieu quoc hoi", &c).as_deref(),
+        Some("QH")
+    );
+    assert_eq!(
+        columns::match_level("bau cu dai bieu hdnd tinh", &c).as_deref(),
+        Some("TINH")
+    );
     assert_eq!(columns::match_level("hdnd xa", &c).as_deref(), Some("XA"));
     assert_eq!(columns::match_level("hdnd huyen", &c), None);
 }

@@ -1,1 +1,283 @@
-//! placeholder
+//! Plain data crossing the app boundary: Tauri IPC requests/responses and the
+//! CLI's `--json` output (whose shapes are the contract of `interfaces.md`
+//! §1). TypeScript declarations are generated from these types into
+//! `ui/src/bindings/ipc.ts` (see [`typescript`]); a test fails when the
+//! committed file is stale.
+//!
+//! No logic here and no dependency on the domain: the application layer
+//! converts by hand.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A voter as `voters list --json` prints it (`interfaces.md` §1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct VoterDto {
+    pub stt: u32,
+    pub name: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    /// "Nam" or "Nữ".
+    pub gender: String,
+    pub ethnicity: String,
+    pub id_number: Option<String>,
+    pub residence: String,
+    pub levels: Vec<String>,
+    pub note: String,
+    /// Level code → time of the live check-in (RFC 3339, +07:00).
+    pub checked_in: BTreeMap<String, String>,
+}
+
+/// A voter with what the screens need beyond the contract shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct VoterRowDto {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub voter: VoterDto,
+    /// active | removed | moved_out | elsewhere
+    pub status: String,
+    /// Vietnamese label of the status.
+    pub status_vi: String,
+    /// Served by the mobile box (hòm phiếu phụ) for at least one level.
+    pub mobile_box: bool,
+    /// Certificate number when added on the day with a certificate.
+    pub certificate: Option<String>,
+}
+
+/// Turnout of one level in `turnout --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LevelTurnoutDto {
+    pub voters_listed: u32,
+    pub voters_voted: u32,
+    /// Percent, 2 decimals, half-up.
+    pub percent: f64,
+}
+
+/// `turnout --json`: `{"levels": {"QH": {…}, …}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TurnoutDto {
+    pub levels: BTreeMap<String, LevelTurnoutDto>,
+}
+
+/// One level's line on the turnout screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LevelTurnoutRow {
+    pub code: String,
+    pub name: String,
+    pub voters_listed: u32,
+    pub voters_voted: u32,
+    pub percent: f64,
+    /// Vietnamese style, "99,79".
+    pub percent_vi: String,
+}
+
+/// A named turnout snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SnapshotDto {
+    pub name: String,
+    pub taken_at: String,
+    pub levels: Vec<LevelTurnoutRow>,
+}
+
+/// Voters who first received ballots in one hour of the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HourCount {
+    pub hour: u32,
+    pub count: u32,
+}
+
+/// The turnout dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TurnoutView {
+    pub levels: Vec<LevelTurnoutRow>,
+    pub hourly: Vec<HourCount>,
+    pub snapshots: Vec<SnapshotDto>,
+}
+
+/// A level of the election.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LevelDto {
+    pub code: String,
+    pub name: String,
+}
+
+/// A polling area of the election definition (for the setup screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AreaDto {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub commune: String,
+    pub commune_name: String,
+}
+
+/// What the app is working on: `None` fields before setup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StatusDto {
+    pub set_up: bool,
+    pub db_path: String,
+    /// area | commune | district | province
+    pub unit_kind: Option<String>,
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+    pub area_number: Option<u32>,
+    pub commune_name: Option<String>,
+    pub election_name: Option<String>,
+    pub election_date: Option<String>,
+    /// official | test
+    pub mode: Option<String>,
+    pub levels: Vec<LevelDto>,
+    pub voters: u32,
+    pub checked_in: u32,
+}
+
+/// An election definition read for setup: its areas to choose from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ElectionPreview {
+    pub election_name: String,
+    pub election_date: String,
+    pub mode: String,
+    pub levels: Vec<LevelDto>,
+    pub areas: Vec<AreaDto>,
+}
+
+/// Result of a voter list import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportReport {
+    pub file: String,
+    pub imported: u32,
+    pub converted_cells: u32,
+    pub converted_from: Option<String>,
+    pub sheet: Option<String>,
+}
+
+/// Progress of a long import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Result of a check-in or its undo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckinResult {
+    pub voter: VoterRowDto,
+    /// Levels handed out (or taken back, for an undo).
+    pub levels: Vec<String>,
+    pub at: String,
+    /// What happened, in Vietnamese, for the big confirmation.
+    pub message: String,
+}
+
+/// A new voter (added to the list, or a certificate holder on the day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewVoterInput {
+    pub name: String,
+    /// dd/mm/yyyy or yyyy-mm-dd.
+    pub birth_date: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub id_number: Option<String>,
+    pub residence: String,
+    /// Empty: every level of the area.
+    pub levels: Vec<String>,
+    pub note: String,
+    /// Certificate number (giấy chứng nhận) for a holder added on the day.
+    pub certificate: Option<String>,
+    pub reason: String,
+}
+
+/// A correction of one field of a voter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EditVoterInput {
+    pub stt: u32,
+    /// name | birth_date | gender | ethnicity | id_number | residence | levels | note | mobile_box
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// A change of a voter's standing: remove, move out, vote elsewhere, restore.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StatusChangeInput {
+    pub stt: u32,
+    /// removed | moved_out | elsewhere | active
+    pub status: String,
+    pub reason: String,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditEntryDto {
+    pub at: String,
+    pub action: String,
+    pub subject: String,
+    pub reason: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An error for people: a stable code, a Vietnamese message and, for file
+/// imports, every problem found (already described with file, row, column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+    pub problems: Vec<String>,
+}
+
+/// The TypeScript declarations of every IPC type, as committed in
+/// `ui/src/bindings/ipc.ts`.
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::new();
+    let decls = [
+        VoterDto::decl(&cfg),
+        VoterRowDto::decl(&cfg),
+        LevelTurnoutDto::decl(&cfg),
+        TurnoutDto::decl(&cfg),
+        LevelTurnoutRow::decl(&cfg),
+        SnapshotDto::decl(&cfg),
+        HourCount::decl(&cfg),
+        TurnoutView::decl(&cfg),
+        LevelDto::decl(&cfg),
+        AreaDto::decl(&cfg),
+        StatusDto::decl(&cfg),
+        ElectionPreview::decl(&cfg),
+        ImportReport::decl(&cfg),
+        ImportProgress::decl(&cfg),
+        CheckinResult::decl(&cfg),
+        NewVoterInput::decl(&cfg),
+        EditVoterInput::decl(&cfg),
+        StatusChangeInput::decl(&cfg),
+        AuditEntryDto::decl(&cfg),
+        IpcError::decl(&cfg),
+    ];
+    let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn committed_typescript_bindings_are_fresh() {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings/ipc.ts");
+        let want = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            if let Err(e) = std::fs::write(&path, &want) {
+                panic!("cannot write {}: {e}", path.display());
+            }
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "ui/src/bindings/ipc.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc` and commit it");
+    }
+}

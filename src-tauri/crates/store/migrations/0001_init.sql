@@ -40,7 +40,7 @@ CREATE TABLE voter_level (
     voter_id   INTEGER NOT NULL REFERENCES voter (id) ON DELETE CASCADE,
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- Check-ins (nhận phiếu): one row per voter and level. An undo keeps the row
 -- and marks it; at most one live check-in per voter and level.
@@ -69,7 +69,7 @@ CREATE TABLE turnout_snapshot_level (
     listed       INTEGER NOT NULL CHECK (listed >= 0),
     voted        INTEGER NOT NULL CHECK (voted >= 0),
     PRIMARY KEY (snapshot_id, level)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- Nhật ký: every change, with when, what, why, before and after (JSON).
 CREATE TABLE audit_log (

@@ -13,7 +13,11 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only: a released file never changes.
-pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "0001_init", sql: include_str!("../migrations/0001_init.sql") }];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init",
+    sql: include_str!("../migrations/0001_init.sql"),
+}];
 
 /// SHA-256 of a migration's SQL, hex.
 pub fn checksum(sql: &str) -> String {
@@ -37,9 +41,19 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     )?;
     for m in MIGRATIONS {
         let applied: Option<String> = conn
-            .query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [m.version], |r| r.get(0))
+            .query_row(
+                "SELECT sha256 FROM schema_migration WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
             .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
         match applied {
             Some(sum) if sum == checksum(m.sql) => continue,
             Some(_) => return Err(Error::EditedMigration { version: m.version }),

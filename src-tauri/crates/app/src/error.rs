@@ -1,0 +1,89 @@
+//! Errors of the application layer, with the CLI exit code each maps to.
+
+use tobaucu_ipc::IpcError;
+
+/// What went wrong, for people.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input or the state was refused; nothing was changed (exit 1).
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        message: String,
+        problems: Vec<String>,
+    },
+    /// The database could not be used (exit 1 when the file is the problem).
+    #[error(transparent)]
+    Store(#[from] tobaucu_store::Error),
+    /// A file could not be read or written (exit 1).
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    /// A bug or an impossible state (exit 3).
+    #[error("lỗi nội bộ: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Refused {
+            code,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Error {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "không tìm thấy tệp".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "không có quyền đọc/ghi tệp".to_owned(),
+            _ => format!("lỗi đọc/ghi tệp: {e}"),
+        };
+        Error::Io {
+            path: path.display().to_string(),
+            message,
+        }
+    }
+
+    /// CLI exit code (`interfaces.md` §1): 1 refused, 3 internal.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Refused { .. } | Error::Io { .. } => 1,
+            Error::Store(e) => match e {
+                tobaucu_store::Error::Sqlite(_) => 3,
+                _ => 1,
+            },
+            Error::Internal(_) => 3,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Refused { code, .. } => code,
+            Error::Store(tobaucu_store::Error::NewerVersion { .. }) => "DB_NEWER",
+            Error::Store(tobaucu_store::Error::EditedMigration { .. }) => "DB_MIGRATION_EDITED",
+            Error::Store(tobaucu_store::Error::NotOurs(_)) => "DB_NOT_OURS",
+            Error::Store(_) => "DB",
+            Error::Io { .. } => "IO",
+            Error::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn problems(&self) -> &[String] {
+        match self {
+            Error::Refused { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+impl From<Error> for IpcError {
+    fn from(e: Error) -> IpcError {
+        IpcError {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            problems: e.problems().to_vec(),
+        }
+    }
+}

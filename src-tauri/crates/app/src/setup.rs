@@ -1,0 +1,208 @@
+//! Thiết lập: creating a unit's database from an election definition, and
+//! what the app shows about it.
+
+use sha2::{Digest, Sha256};
+use tobaucu_core::election::{self, UnitKind};
+use tobaucu_ipc::{AreaDto, ElectionPreview, LevelDto, StatusDto};
+use tobaucu_store::{AuditRow, Read, UnitRow};
+
+use crate::{clock, App, Error, Result, DEMO_AREA, DEMO_ELECTION, DEMO_VOTERS_CSV};
+
+/// Which unit a database is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitChoice {
+    /// A polling team (tổ bầu cử) of one area (khu vực bỏ phiếu).
+    Area(String),
+    /// An aggregating board of a commune, district or province.
+    Board(UnitKind, String),
+}
+
+fn parse_definition(json: &str) -> Result<election::ElectionDefinition> {
+    election::parse(json).map_err(|diags| Error::Refused {
+        code: "ELECTION_INVALID",
+        message: format!(
+            "định nghĩa cuộc bầu cử có {} lỗi, chưa thiết lập gì",
+            diags.len()
+        ),
+        problems: diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect(),
+    })
+}
+
+fn levels_dto(def: &election::ElectionDefinition) -> Vec<LevelDto> {
+    def.levels
+        .iter()
+        .map(|l| LevelDto {
+            code: l.code.clone(),
+            name: l.name.clone(),
+        })
+        .collect()
+}
+
+/// Reads a definition for the setup screen: its areas to pick from.
+pub fn preview_election(json: &str) -> Result<ElectionPreview> {
+    let def = parse_definition(json)?;
+    let areas = def
+        .areas
+        .iter()
+        .map(|a| AreaDto {
+            id: a.id.clone(),
+            number: a.number,
+            name: a.name.clone(),
+            commune: a.commune.clone(),
+            commune_name: def
+                .unit(&a.commune)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(ElectionPreview {
+        election_name: def.election.name.clone(),
+        election_date: def.election.date.format("%Y-%m-%d").to_string(),
+        mode: def.election.mode.as_str().to_owned(),
+        levels: levels_dto(&def),
+        areas,
+    })
+}
+
+impl App {
+    /// Creates this database's unit from a definition. Refused on a
+    /// database that is already set up or holds voters.
+    pub fn setup(&mut self, json: &str, unit: &UnitChoice) -> Result<StatusDto> {
+        let now = clock::stamp(clock::now());
+        if let Some(u) = self.store.unit()? {
+            return Err(Error::refused(
+                "ALREADY_SET_UP",
+                format!("cơ sở dữ liệu {} đã được thiết lập cho {} (cuộc bầu cử {}); không thiết lập lần hai", self.db_path.display(), u.unit_id, u.election_id),
+            ));
+        }
+        if self.store.voter_count()? > 0 {
+            return Err(Error::refused(
+                "NOT_EMPTY",
+                "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới",
+            ));
+        }
+        let def = parse_definition(json)?;
+        let (kind, unit_id) = match unit {
+            UnitChoice::Area(id) => {
+                if def.area(id).is_none() {
+                    let known: Vec<&str> = def.areas.iter().map(|a| a.id.as_str()).collect();
+                    return Err(Error::refused(
+                        "UNKNOWN_AREA",
+                        format!(
+                            "khu vực bỏ phiếu \"{id}\" không có trong định nghĩa; các khu vực: {}",
+                            known.join(", ")
+                        ),
+                    ));
+                }
+                ("area", id.clone())
+            }
+            UnitChoice::Board(kind, id) => {
+                match def.unit(id) {
+                    Some(u) if u.kind == *kind => {}
+                    Some(u) => {
+                        return Err(Error::refused(
+                            "UNIT_KIND",
+                            format!(
+                                "đơn vị \"{id}\" là {}, không phải {}",
+                                u.kind.as_str(),
+                                kind.as_str()
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(Error::refused(
+                            "UNKNOWN_UNIT",
+                            format!("đơn vị \"{id}\" không có trong định nghĩa (units)"),
+                        ))
+                    }
+                }
+                (kind.as_str(), id.clone())
+            }
+        };
+        let sha: String = Sha256::digest(json.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let row = UnitRow {
+            kind: kind.to_owned(),
+            unit_id: unit_id.clone(),
+            election_id: def.election.id.clone(),
+            election_json: json.to_owned(),
+            election_sha256: sha.clone(),
+            mode: def.election.mode.as_str().to_owned(),
+            created_at: now.clone(),
+        };
+        self.store.write(|tx| {
+            tx.insert_unit(&row)?;
+            tx.append_audit(&AuditRow {
+                id: 0,
+                at: now.clone(),
+                action: "setup".into(),
+                subject: format!("{kind} {unit_id}"),
+                reason: String::new(),
+                before: None,
+                after: Some(
+                    serde_json::json!({"election": def.election.id, "election_sha256": sha})
+                        .to_string(),
+                ),
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        self.def = Some(def);
+        self.status()
+    }
+
+    /// Sets up the embedded demo election for its first area and imports
+    /// the demo voter list.
+    pub fn setup_demo(&mut self) -> Result<StatusDto> {
+        self.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.to_owned()))?;
+        self.import_voters(
+            "demo-voters.csv",
+            DEMO_VOTERS_CSV.as_bytes(),
+            &[],
+            false,
+            &mut |_, _| {},
+        )?;
+        self.status()
+    }
+
+    /// What the header of every screen shows.
+    pub fn status(&self) -> Result<StatusDto> {
+        let unit = self.store.unit()?;
+        let mut s = StatusDto {
+            set_up: unit.is_some(),
+            db_path: self.db_path.display().to_string(),
+            unit_kind: None,
+            unit_id: None,
+            unit_name: None,
+            area_number: None,
+            commune_name: None,
+            election_name: None,
+            election_date: None,
+            mode: None,
+            levels: Vec::new(),
+            voters: u32::try_from(self.store.voter_count()?).unwrap_or(0),
+            checked_in: 0,
+        };
+        if let (Some(unit), Some(def)) = (unit, &self.def) {
+            s.unit_kind = Some(unit.kind.clone());
+            s.unit_id = Some(unit.unit_id.clone());
+            if let Some(area) = def.area(&unit.unit_id) {
+                s.unit_name = Some(area.name.clone());
+                s.area_number = Some(area.number);
+                s.commune_name = def.unit(&area.commune).map(|u| u.name.clone());
+            } else {
+                s.unit_name = def.unit(&unit.unit_id).map(|u| u.name.clone());
+            }
+            s.election_name = Some(def.election.name.clone());
+            s.election_date = Some(def.election.date.format("%Y-%m-%d").to_string());
+            s.mode = Some(def.election.mode.as_str().to_owned());
+            s.levels = levels_dto(def);
+            s.checked_in = u32::try_from(self.store.first_checkin_times()?.len()).unwrap_or(0);
+        }
+        Ok(s)
+    }
+}

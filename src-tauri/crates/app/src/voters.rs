@@ -1,0 +1,649 @@
+//! Danh sách cử tri and the check-in desk: import, list, search, legal
+//! changes (`domain.md` §3.2), check-in and its undo.
+
+use tobaucu_core::search::{SearchEntry, SearchIndex};
+use tobaucu_core::text::clean;
+use tobaucu_core::voter::{
+    self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE,
+};
+use tobaucu_import::{read_voter_file, ImportContext};
+use tobaucu_ipc::{
+    AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput,
+    VoterRowDto,
+};
+use tobaucu_store::{AuditRow, Read, VoterRow};
+
+use crate::convert::{audit_json, by_voter, status_of, voter_row, voter_row_dto};
+use crate::{clock, App, Error, Result};
+
+/// At most this many problems are carried in one refusal (the count says how many more).
+const MAX_PROBLEMS: usize = 500;
+
+fn need_reason(reason: &str) -> Result<String> {
+    let r = clean(reason);
+    if r.is_empty() {
+        return Err(Error::refused(
+            "REASON_REQUIRED",
+            "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)",
+        ));
+    }
+    Ok(r)
+}
+
+fn audit(
+    at: &str,
+    action: &str,
+    subject: String,
+    reason: &str,
+    before: Option<&VoterRow>,
+    after: Option<&VoterRow>,
+) -> AuditRow {
+    AuditRow {
+        id: 0,
+        at: at.to_owned(),
+        action: action.to_owned(),
+        subject,
+        reason: reason.to_owned(),
+        before: before.map(audit_json),
+        after: after.map(audit_json),
+    }
+}
+
+/// Parses a list of level codes ("QH,TINH" or "QH TINH").
+pub fn parse_levels(s: &str) -> Vec<String> {
+    s.split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl App {
+    fn require_area(&self) -> Result<()> {
+        let unit = self.store.unit()?;
+        match unit {
+            Some(u) if u.kind == "area" => Ok(()),
+            Some(u) => Err(Error::refused(
+                "NOT_A_TEAM",
+                format!(
+                    "cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử",
+                    u.kind, u.unit_id
+                ),
+            )),
+            None => self.def().map(drop),
+        }
+    }
+
+    fn level_codes(&self) -> Result<Vec<String>> {
+        Ok(self.def()?.level_codes())
+    }
+
+    fn check_levels(&self, levels: &[String]) -> Result<Vec<String>> {
+        let all = self.level_codes()?;
+        let unknown: Vec<&String> = levels.iter().filter(|l| !all.contains(l)).collect();
+        if !unknown.is_empty() {
+            let u: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+            return Err(Error::refused(
+                "UNKNOWN_LEVEL",
+                format!(
+                    "cấp {} không có trong cuộc bầu cử (các cấp: {})",
+                    u.join(", "),
+                    all.join(", ")
+                ),
+            ));
+        }
+        Ok(all.into_iter().filter(|l| levels.contains(l)).collect())
+    }
+
+    fn voter_or_refuse(&self, stt: u32) -> Result<VoterRow> {
+        self.store.voter_by_stt(i64::from(stt))?.ok_or_else(|| {
+            Error::refused(
+                "NO_SUCH_VOTER",
+                format!("không có cử tri số {stt} trong danh sách"),
+            )
+        })
+    }
+
+    fn row_dto(&self, row: &VoterRow) -> Result<VoterRowDto> {
+        Ok(voter_row_dto(row, &self.store.live_checkins_of(row.id)?))
+    }
+
+    /// Nhập danh sách cử tri from a file's bytes: all or nothing.
+    pub fn import_voters(
+        &mut self,
+        file_name: &str,
+        bytes: &[u8],
+        level_columns: &[(String, String)],
+        replace: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        self.require_area()?;
+        let def = self.def()?;
+        let ctx = ImportContext {
+            levels: def
+                .levels
+                .iter()
+                .map(|l| (l.code.clone(), l.name.clone()))
+                .collect(),
+            election_day: def.election.date,
+            level_columns: level_columns.to_vec(),
+        };
+        let list = read_voter_file(file_name, bytes, &ctx, progress).map_err(|problems| {
+            let n = problems.len();
+            let mut described: Vec<String> = problems
+                .iter()
+                .take(MAX_PROBLEMS)
+                .map(|p| p.describe(file_name))
+                .collect();
+            if n > MAX_PROBLEMS {
+                described.push(format!("… và {} lỗi khác", n - MAX_PROBLEMS));
+            }
+            Error::Refused {
+                code: "IMPORT_INVALID",
+                message: format!(
+                    "tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"
+                ),
+                problems: described,
+            }
+        })?;
+        let existing = self.store.voter_count()?;
+        if existing > 0 && !replace {
+            return Err(Error::refused(
+                "LIST_NOT_EMPTY",
+                format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn"),
+            ));
+        }
+        if replace && !self.store.live_checkins()?.is_empty() {
+            return Err(Error::refused("CHECKINS_EXIST", "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
+        }
+        let now = clock::stamp(clock::now());
+        let digest = sha_hex(bytes);
+        let n = list.voters.len();
+        self.store.write(|tx| {
+            if replace {
+                tx.delete_all_voters()?;
+            }
+            for v in &list.voters {
+                tx.insert_voter(&voter_row(&v.voter, &now))?;
+            }
+            tx.append_audit(&AuditRow {
+                id: 0,
+                at: now.clone(),
+                action: if replace { "voters.replace" } else { "voters.import" }.into(),
+                subject: file_name.to_owned(),
+                reason: String::new(),
+                before: None,
+                after: Some(serde_json::json!({"file": file_name, "sha256": digest, "voters": n, "converted_cells": list.converted_cells}).to_string()),
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        self.index = None;
+        Ok(ImportReport {
+            file: file_name.to_owned(),
+            imported: u32::try_from(n).unwrap_or(u32::MAX),
+            converted_cells: u32::try_from(list.converted_cells).unwrap_or(u32::MAX),
+            converted_from: list.converted_from.map(str::to_owned),
+            sheet: list.sheet,
+        })
+    }
+
+    /// The list in STT order; `all` includes removed and moved-out voters.
+    pub fn voters_list(&self, all: bool) -> Result<Vec<VoterRowDto>> {
+        let rows = self.store.voters()?;
+        let checkins = by_voter(self.store.live_checkins()?);
+        Ok(rows
+            .iter()
+            .filter(|r| all || !matches!(r.status.as_str(), "removed" | "moved_out"))
+            .map(|r| voter_row_dto(r, checkins.get(&r.id).map_or(&[][..], Vec::as_slice)))
+            .collect())
+    }
+
+    /// One voter by STT.
+    pub fn voter(&self, stt: u32) -> Result<VoterRowDto> {
+        let row = self.voter_or_refuse(stt)?;
+        self.row_dto(&row)
+    }
+
+    fn index(&mut self) -> Result<&SearchIndex> {
+        if self.index.is_none() {
+            let rows = self.store.voters()?;
+            self.index = Some(SearchIndex::new(rows.into_iter().map(|r| SearchEntry {
+                stt: u32::try_from(r.stt).unwrap_or(0),
+                name: r.name,
+                id_number: r.id_number,
+            })));
+        }
+        self.index
+            .as_ref()
+            .ok_or_else(|| Error::Internal("chỉ mục tìm kiếm".into()))
+    }
+
+    /// Tìm cử tri: by name (word prefixes, no diacritics needed), STT or ID number.
+    pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<VoterRowDto>> {
+        let stts = self.index()?.search(query, limit);
+        let mut out = Vec::with_capacity(stts.len());
+        for stt in stts {
+            if let Some(row) = self.store.voter_by_stt(i64::from(stt))? {
+                out.push(self.row_dto(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// STTs only (the hot path measured by the benchmark).
+    pub fn search_stts(&mut self, query: &str, limit: usize) -> Result<Vec<u32>> {
+        Ok(self.index()?.search(query, limit))
+    }
+
+    /// Phát phiếu: marks a voter as having received the ballots of `levels`
+    /// (default: all theirs). Refuses a second check-in, naming when the
+    /// first was.
+    pub fn checkin(
+        &mut self,
+        stt: u32,
+        levels: Option<&[String]>,
+        mobile_box: bool,
+    ) -> Result<CheckinResult> {
+        self.require_area()?;
+        let row = self.voter_or_refuse(stt)?;
+        let status = status_of(&row)?;
+        let live = self.store.live_checkins_of(row.id)?;
+        let already: Vec<String> = live.iter().map(|c| c.level.clone()).collect();
+        let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
+            CheckinRefusal::NotVoting(st) => Error::refused(
+                "NOT_VOTING_HERE",
+                format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi()),
+            ),
+            CheckinRefusal::NotEntitled(ls) => Error::refused(
+                "LEVEL_NOT_ENTITLED",
+                format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")),
+            ),
+            CheckinRefusal::Already(ls) => {
+                let when = live.iter().find(|c| ls.contains(&c.level)).map(|c| clock::vi_time(&c.at)).unwrap_or_default();
+                Error::refused(
+                    "ALREADY_CHECKED_IN",
+                    format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")),
+                )
+            }
+            CheckinRefusal::NoLevel => Error::refused("NO_LEVEL", "chưa chọn cấp nào để phát phiếu"),
+        })?;
+        let at = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            for l in &wanted {
+                tx.insert_checkin(row.id, l, &at, mobile_box)?;
+            }
+            tx.append_audit(&AuditRow {
+                id: 0,
+                at: at.clone(),
+                action: "checkin".into(),
+                subject: format!("cử tri số {stt}"),
+                reason: String::new(),
+                before: None,
+                after: Some(
+                    serde_json::json!({"levels": wanted, "mobile_box": mobile_box}).to_string(),
+                ),
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        let voter = self.row_dto(&row)?;
+        let box_note = if mobile_box {
+            " (hòm phiếu phụ)"
+        } else {
+            ""
+        };
+        Ok(CheckinResult {
+            message: format!(
+                "Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}",
+                row.name,
+                wanted.len(),
+                wanted.join(", ")
+            ),
+            voter,
+            levels: wanted,
+            at,
+        })
+    }
+
+    /// Hủy nhận phiếu: undoes a check-in (a mistake at the desk), with a reason.
+    pub fn undo_checkin(
+        &mut self,
+        stt: u32,
+        levels: Option<&[String]>,
+        reason: &str,
+    ) -> Result<CheckinResult> {
+        self.require_area()?;
+        let reason = need_reason(reason)?;
+        let row = self.voter_or_refuse(stt)?;
+        let live: Vec<String> = self
+            .store
+            .live_checkins_of(row.id)?
+            .into_iter()
+            .map(|c| c.level)
+            .collect();
+        let undo: Vec<String> = match levels {
+            Some(ls) => ls.to_vec(),
+            None => live.clone(),
+        };
+        let missing: Vec<&String> = undo.iter().filter(|l| !live.contains(l)).collect();
+        if undo.is_empty() || !missing.is_empty() {
+            return Err(Error::refused(
+                "NOT_CHECKED_IN",
+                format!(
+                    "cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy",
+                    row.name
+                ),
+            ));
+        }
+        let at = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            for l in &undo {
+                tx.undo_checkin(row.id, l, &at, &reason)?;
+            }
+            tx.append_audit(&AuditRow {
+                id: 0,
+                at: at.clone(),
+                action: "checkin.undo".into(),
+                subject: format!("cử tri số {stt}"),
+                reason: reason.clone(),
+                before: Some(serde_json::json!({"levels": undo}).to_string()),
+                after: None,
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(CheckinResult {
+            message: format!(
+                "Đã hủy nhận phiếu {} của cử tri số {stt} — {}",
+                undo.join(", "),
+                row.name
+            ),
+            voter: self.row_dto(&row)?,
+            levels: undo,
+            at,
+        })
+    }
+
+    /// Bổ sung cử tri: adds a voter after the last STT (`domain.md` §3.2), or
+    /// a certificate holder on election day with restricted levels (§3.3).
+    pub fn add_voter(&mut self, input: &NewVoterInput) -> Result<VoterRowDto> {
+        self.require_area()?;
+        let reason = need_reason(&input.reason)?;
+        let def = self.def()?;
+        let name = clean(&input.name);
+        if name.is_empty() {
+            return Err(Error::refused("FIELD_INVALID", "thiếu họ và tên"));
+        }
+        let birth = voter::parse_date(&input.birth_date).ok_or_else(|| {
+            Error::refused(
+                "FIELD_INVALID",
+                format!(
+                    "ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm",
+                    input.birth_date
+                ),
+            )
+        })?;
+        if !voter::is_of_age(birth, def.election.date) {
+            return Err(Error::refused(
+                "UNDER_AGE",
+                format!(
+                    "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {}",
+                    voter::date_vi(birth),
+                    voter::date_vi(def.election.date)
+                ),
+            ));
+        }
+        let gender = Gender::parse(&input.gender).ok_or_else(|| {
+            Error::refused(
+                "FIELD_INVALID",
+                format!(
+                    "giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"",
+                    input.gender
+                ),
+            )
+        })?;
+        let id_number = self.checked_id_number(input.id_number.as_deref().unwrap_or(""), None)?;
+        let certificate = input
+            .certificate
+            .as_deref()
+            .map(clean)
+            .filter(|c| !c.is_empty());
+        let levels = if input.levels.is_empty() {
+            if certificate.is_some() {
+                def.certificate_levels()
+            } else {
+                def.level_codes()
+            }
+        } else {
+            self.check_levels(&input.levels)?
+        };
+        let now = clock::stamp(clock::now());
+        let stt = self.store.max_stt()? + 1;
+        let row = VoterRow {
+            id: 0,
+            stt,
+            name,
+            birth_date: birth.format("%Y-%m-%d").to_string(),
+            gender: gender.as_str().to_owned(),
+            ethnicity: clean(&input.ethnicity),
+            id_number,
+            residence: clean(&input.residence),
+            note: clean(&input.note),
+            status: VoterStatus::Active.as_str().to_owned(),
+            certificate: certificate.clone(),
+            mobile_box: false,
+            added_at: now.clone(),
+            levels,
+        };
+        let action = if certificate.is_some() {
+            "voter.add_certificate"
+        } else {
+            "voter.add"
+        };
+        self.store.write(|tx| {
+            tx.insert_voter(&row)?;
+            tx.append_audit(&audit(
+                &now,
+                action,
+                format!("cử tri số {stt}"),
+                &reason,
+                None,
+                Some(&row),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.index = None;
+        self.voter(u32::try_from(stt).unwrap_or(0))
+    }
+
+    fn checked_id_number(&self, raw: &str, own_stt: Option<i64>) -> Result<Option<String>> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() {
+            return Ok(None);
+        }
+        if !voter::valid_id_number(&digits) {
+            return Err(Error::refused(
+                "FIELD_INVALID",
+                format!(
+                    "số định danh \"{raw}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)"
+                ),
+            ));
+        }
+        if let Some(other) = self.store.voter_by_id_number(&digits)? {
+            if Some(other.stt) != own_stt {
+                return Err(Error::refused(
+                    "DUPLICATE_ID",
+                    format!(
+                        "số định danh {digits} đã có ở cử tri số {} — {}",
+                        other.stt, other.name
+                    ),
+                ));
+            }
+        }
+        Ok(Some(digits))
+    }
+
+    /// Sửa thông tin: corrects one field of a voter, with a reason.
+    pub fn edit_voter(&mut self, input: &EditVoterInput) -> Result<VoterRowDto> {
+        self.require_area()?;
+        let reason = need_reason(&input.reason)?;
+        let before = self.voter_or_refuse(input.stt)?;
+        let mut after = before.clone();
+        let value = clean(&input.value);
+        let bad = |what: &str| {
+            Error::refused(
+                "FIELD_INVALID",
+                format!("{what} \"{}\" không hợp lệ", input.value),
+            )
+        };
+        match input.field.as_str() {
+            "name" if !value.is_empty() => after.name = value,
+            "name" => return Err(Error::refused("FIELD_INVALID", "họ và tên không được để trống")),
+            "birth_date" => {
+                let d = voter::parse_date(&value).ok_or_else(|| bad("ngày sinh"))?;
+                let day = self.def()?.election.date;
+                if !voter::is_of_age(d, day) {
+                    return Err(Error::refused("UNDER_AGE", format!("sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {}", voter::date_vi(d), voter::date_vi(day))));
+                }
+                after.birth_date = d.format("%Y-%m-%d").to_string();
+            }
+            "gender" => after.gender = Gender::parse(&value).ok_or_else(|| bad("giới tính"))?.as_str().to_owned(),
+            "ethnicity" => after.ethnicity = value,
+            "id_number" => after.id_number = self.checked_id_number(&value, Some(before.stt))?,
+            "residence" => after.residence = value,
+            "note" => after.note = value,
+            "mobile_box" => {
+                after.mobile_box = match tobaucu_core::text::fold(&value).as_str() {
+                    "1" | "co" | "true" | "x" => true,
+                    "0" | "khong" | "false" | "" => false,
+                    _ => return Err(bad("hòm phiếu phụ")),
+                }
+            }
+            "levels" => {
+                let levels = self.check_levels(&parse_levels(&value))?;
+                if levels.is_empty() {
+                    return Err(Error::refused("FIELD_INVALID", "cử tri phải bầu ít nhất một cấp"));
+                }
+                let live = self.store.live_checkins_of(before.id)?;
+                if let Some(c) = live.iter().find(|c| !levels.contains(&c.level)) {
+                    return Err(Error::refused("CHECKED_IN", format!("cử tri đã nhận phiếu {}; hủy nhận phiếu trước khi bỏ cấp này", c.level)));
+                }
+                after.levels = levels;
+            }
+            other => {
+                return Err(Error::refused(
+                    "UNKNOWN_FIELD",
+                    format!("không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, levels, note, mobile_box"),
+                ))
+            }
+        }
+        if after == before {
+            return self.row_dto(&before);
+        }
+        let now = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            tx.update_voter(&after)?;
+            tx.append_audit(&audit(
+                &now,
+                &format!("voter.edit.{}", input.field),
+                format!("cử tri số {}", before.stt),
+                &reason,
+                Some(&before),
+                Some(&after),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.index = None;
+        self.row_dto(&after)
+    }
+
+    /// Xóa tên, chuyển đi, bỏ phiếu ở nơi khác, or back on the list.
+    pub fn change_status(&mut self, input: &StatusChangeInput) -> Result<VoterRowDto> {
+        self.require_area()?;
+        let reason = need_reason(&input.reason)?;
+        let status = VoterStatus::parse(&input.status).ok_or_else(|| {
+            Error::refused(
+                "FIELD_INVALID",
+                format!(
+                    "trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)",
+                    input.status
+                ),
+            )
+        })?;
+        let before = self.voter_or_refuse(input.stt)?;
+        if status_of(&before)? == status {
+            return Err(Error::refused(
+                "NO_CHANGE",
+                format!(
+                    "cử tri số {} đã ở trạng thái \"{}\"",
+                    input.stt,
+                    status.vi()
+                ),
+            ));
+        }
+        if status != VoterStatus::Active && !self.store.live_checkins_of(before.id)?.is_empty() {
+            return Err(Error::refused(
+                "CHECKED_IN",
+                format!(
+                    "cử tri số {} — {} — đã nhận phiếu; hủy nhận phiếu trước khi {}",
+                    input.stt,
+                    before.name,
+                    status.vi()
+                ),
+            ));
+        }
+        let mut after = before.clone();
+        after.status = status.as_str().to_owned();
+        if status == VoterStatus::VotesElsewhere && !after.note.contains(NOTE_VOTES_ELSEWHERE) {
+            after.note = if after.note.is_empty() {
+                NOTE_VOTES_ELSEWHERE.to_owned()
+            } else {
+                format!("{}; {NOTE_VOTES_ELSEWHERE}", after.note)
+            };
+        }
+        if status == VoterStatus::Active {
+            after.note = after
+                .note
+                .replace(&format!("; {NOTE_VOTES_ELSEWHERE}"), "")
+                .replace(NOTE_VOTES_ELSEWHERE, "");
+        }
+        let now = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            tx.update_voter(&after)?;
+            tx.append_audit(&audit(
+                &now,
+                &format!("voter.status.{}", status.as_str()),
+                format!("cử tri số {}", before.stt),
+                &reason,
+                Some(&before),
+                Some(&after),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.index = None;
+        self.row_dto(&after)
+    }
+
+    /// Nhật ký: every change, oldest first.
+    pub fn audit_log(&self) -> Result<Vec<AuditEntryDto>> {
+        Ok(self
+            .store
+            .audit()?
+            .into_iter()
+            .map(|a| AuditEntryDto {
+                at: a.at,
+                action: a.action,
+                subject: a.subject,
+                reason: a.reason,
+                before: a.before,
+                after: a.after,
+            })
+            .collect())
+    }
+}
+
+fn sha_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
