@@ -1,1 +1,56 @@
-//! placeholder
+//! The Tauri shell of Tổ Bầu Cử: builder, managed state and command
+//! adapters. **No logic here**: every command decodes its arguments, calls
+//! one `tobaucu_app` function and returns its DTO or an [`IpcError`].
+
+mod commands;
+
+use std::sync::Mutex;
+
+use tobaucu_app::App;
+use tobaucu_ipc::IpcError;
+
+/// The open unit database, or why it could not be opened.
+pub struct AppState(pub Mutex<Result<App, IpcError>>);
+
+impl AppState {
+    /// Runs `f` on the open app.
+    pub fn with<T>(&self, f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>) -> Result<T, IpcError> {
+        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
+        match guard.as_mut() {
+            Ok(app) => f(app).map_err(IpcError::from),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// Starts the app on the database of `TOBAUCU_DB` or the default data file.
+pub fn run() {
+    let path = tobaucu_app::default_db_path();
+    let state = AppState(Mutex::new(App::open(&path).map_err(IpcError::from)));
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::status,
+            commands::preview_election,
+            commands::demo_election,
+            commands::setup,
+            commands::setup_demo,
+            commands::import_voters,
+            commands::voters_list,
+            commands::search,
+            commands::voter,
+            commands::checkin,
+            commands::undo_checkin,
+            commands::add_voter,
+            commands::edit_voter,
+            commands::change_status,
+            commands::turnout_view,
+            commands::take_snapshot,
+            commands::audit_log,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Không khởi động được Tổ Bầu Cử: {e}");
+        std::process::exit(3);
+    }
+}

@@ -1,0 +1,99 @@
+//! Tauri commands: one-line adapters over `tobaucu_app`.
+
+use tauri::{AppHandle, Emitter, State};
+use tobaucu_app::UnitChoice;
+use tobaucu_ipc::*;
+
+use crate::AppState;
+
+type R<T> = Result<T, IpcError>;
+
+#[tauri::command]
+pub fn status(state: State<'_, AppState>) -> R<StatusDto> {
+    state.with(|a| a.status())
+}
+
+#[tauri::command]
+pub fn preview_election(json: String) -> R<ElectionPreview> {
+    tobaucu_app::preview_election(&json).map_err(IpcError::from)
+}
+
+#[tauri::command]
+pub fn demo_election() -> String {
+    tobaucu_app::DEMO_ELECTION.to_owned()
+}
+
+#[tauri::command]
+pub fn setup(state: State<'_, AppState>, json: String, area: String) -> R<StatusDto> {
+    state.with(|a| a.setup(&json, &UnitChoice::Area(area)))
+}
+
+#[tauri::command]
+pub fn setup_demo(state: State<'_, AppState>) -> R<StatusDto> {
+    state.with(|a| a.setup_demo())
+}
+
+#[tauri::command]
+pub fn import_voters(app: AppHandle, state: State<'_, AppState>, file_name: String, bytes: Vec<u8>, replace: bool) -> R<ImportReport> {
+    state.with(|a| {
+        a.import_voters(&file_name, &bytes, &[], replace, &mut |done, total| {
+            let p = ImportProgress { done: u32::try_from(done).unwrap_or(0), total: u32::try_from(total).unwrap_or(0) };
+            let _ = app.emit("import-progress", p);
+        })
+    })
+}
+
+#[tauri::command]
+pub fn voters_list(state: State<'_, AppState>, all: bool) -> R<Vec<VoterRowDto>> {
+    state.with(|a| a.voters_list(all))
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, query: String, limit: u32) -> R<Vec<VoterRowDto>> {
+    state.with(|a| a.search(&query, limit as usize))
+}
+
+#[tauri::command]
+pub fn voter(state: State<'_, AppState>, stt: u32) -> R<VoterRowDto> {
+    state.with(|a| a.voter(stt))
+}
+
+#[tauri::command]
+pub fn checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, mobile_box: bool) -> R<CheckinResult> {
+    state.with(|a| a.checkin(stt, levels.as_deref(), mobile_box))
+}
+
+#[tauri::command]
+pub fn undo_checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, reason: String) -> R<CheckinResult> {
+    state.with(|a| a.undo_checkin(stt, levels.as_deref(), &reason))
+}
+
+#[tauri::command]
+pub fn add_voter(state: State<'_, AppState>, input: NewVoterInput) -> R<VoterRowDto> {
+    state.with(|a| a.add_voter(&input))
+}
+
+#[tauri::command]
+pub fn edit_voter(state: State<'_, AppState>, input: EditVoterInput) -> R<VoterRowDto> {
+    state.with(|a| a.edit_voter(&input))
+}
+
+#[tauri::command]
+pub fn change_status(state: State<'_, AppState>, input: StatusChangeInput) -> R<VoterRowDto> {
+    state.with(|a| a.change_status(&input))
+}
+
+#[tauri::command]
+pub fn turnout_view(state: State<'_, AppState>) -> R<TurnoutView> {
+    state.with(|a| a.turnout_view())
+}
+
+#[tauri::command]
+pub fn take_snapshot(state: State<'_, AppState>, name: String) -> R<SnapshotDto> {
+    state.with(|a| a.take_snapshot(&name))
+}
+
+#[tauri::command]
+pub fn audit_log(state: State<'_, AppState>) -> R<Vec<AuditEntryDto>> {
+    state.with(|a| a.audit_log())
+}

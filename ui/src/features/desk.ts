@@ -1,0 +1,160 @@
+// Bàn phát phiếu: type a name, STT or ID number; Enter hands out the ballots
+// of the highlighted voter; a big confirmation says what happened; Ctrl+Z undoes.
+import type { CheckinResult, VoterRowDto } from "../bindings/ipc";
+import type { Ctx } from "../main";
+import { api } from "../platform/tauri";
+import { dateVi, dialog, field, h, messageOf, num, timeOf } from "../ui";
+
+export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
+  const levels = ctx.status.levels;
+  let results: VoterRowDto[] = [];
+  let hi = 0;
+  let last: CheckinResult | null = null;
+  let seq = 0;
+  let searchedFor = "";
+  let mobile = false;
+  const chosen = new Set(levels.map((l) => l.code));
+
+  const input = h("input", {
+    id: "desk-search", class: "desk-input", type: "search", autocomplete: "off", spellcheck: "false",
+    placeholder: "Gõ tên (không cần dấu), số thẻ (STT) hoặc số căn cước…", "aria-label": "Tìm cử tri",
+  }) as HTMLInputElement;
+  const list = h("ol", { id: "desk-results", class: "results", role: "listbox" });
+  const confirm = h("section", { id: "confirm", class: "confirm idle", "aria-live": "assertive" },
+    h("div", { class: "big" }, "Sẵn sàng phát phiếu"), h("div", {}, "Gõ tên hoặc số thẻ rồi nhấn Enter."));
+  const counter = h("div", { id: "desk-counter", class: "counter" });
+  const levelBoxes = h("div", { class: "levels", id: "desk-levels" });
+  const mobileBox = h("label", { class: "check" });
+  const undoBtn = h("button", { class: "danger big", id: "undo-button", disabled: true, onclick: () => undo() }, "Hoàn tác lần vừa rồi ", h("kbd", {}, "Ctrl+Z"));
+
+  function paintLevels() {
+    levelBoxes.replaceChildren(...levels.map((l, i) => {
+      const cb = h("input", { type: "checkbox", "data-level": l.code, checked: chosen.has(l.code) }) as HTMLInputElement;
+      cb.addEventListener("change", () => { if (cb.checked) chosen.add(l.code); else chosen.delete(l.code); input.focus(); });
+      return h("label", { class: "check level", title: l.name }, cb, ` ${l.code} `, h("kbd", {}, `F${i + 2}`));
+    }));
+    const cb = h("input", { type: "checkbox", id: "desk-mobile", checked: mobile }) as HTMLInputElement;
+    cb.addEventListener("change", () => { mobile = cb.checked; input.focus(); });
+    mobileBox.replaceChildren(cb, " Hòm phiếu phụ ", h("kbd", {}, "F8"));
+  }
+
+  function paintResults() {
+    list.replaceChildren(...results.map((r, i) => {
+      const v = r;
+      const got = Object.keys(v.checked_in);
+      const state = r.status !== "active" ? r.status_vi : got.length ? `đã nhận ${got.join(", ")} lúc ${timeOf(Object.values(v.checked_in)[0])}` : "chưa nhận phiếu";
+      return h("li", {
+        class: `${i === hi ? "hi" : ""} ${got.length || r.status !== "active" ? "done" : ""}`, role: "option", "aria-selected": i === hi,
+        "data-stt": v.stt, onclick: () => { hi = i; checkin(); },
+      },
+        h("span", { class: "stt" }, `Số ${v.stt}`), h("span", { class: "name" }, v.name),
+        h("span", { class: "meta" }, `${dateVi(v.birth_date)} · ${v.gender} · ${v.levels.join(" ")}`),
+        h("span", { class: "state" }, state));
+    }));
+  }
+
+  async function updateCounter() {
+    try {
+      const t = await api.turnoutView();
+      counter.replaceChildren(...t.levels.map((l) => h("span", {}, `${l.code}: ${num(l.voters_voted)}/${num(l.voters_listed)} (${l.percent_vi}%)`)));
+    } catch { /* the header shows errors elsewhere */ }
+  }
+
+  let timer: number | undefined;
+  async function find() {
+    const my = ++seq;
+    const q = input.value.trim();
+    if (!q) { results = []; searchedFor = ""; paintResults(); return; }
+    try {
+      const r = await api.search(q, 8);
+      if (my !== seq) return;
+      results = r;
+      searchedFor = q;
+      hi = 0;
+      paintResults();
+    } catch (e) { show(false, "Lỗi tìm kiếm", messageOf(e).message); }
+  }
+
+  function show(ok: boolean, big: string, detail: string) {
+    confirm.className = `confirm ${ok ? "ok" : "refused"}`;
+    confirm.replaceChildren(h("div", { class: "big" }, big), h("div", { class: "detail", id: "confirm-detail" }, detail));
+  }
+
+  async function checkin() {
+    const r = results[hi];
+    if (!r) return;
+    const wanted = levels.map((l) => l.code).filter((c) => chosen.has(c) && r.levels.includes(c));
+    const all = wanted.length === r.levels.length;
+    try {
+      const res = await api.checkin(r.stt, all ? null : wanted, mobile);
+      last = res;
+      undoBtn.removeAttribute("disabled");
+      show(true, `✔ ĐÃ PHÁT PHIẾU — Số ${res.voter.stt}`, `${res.voter.name} · nhận ${res.levels.length} phiếu: ${res.levels.join(", ")}${mobile ? " · hòm phiếu phụ" : ""}`);
+      input.value = "";
+      results = [];
+      searchedFor = "";
+      paintResults();
+      updateCounter();
+    } catch (e) {
+      show(false, "✖ KHÔNG PHÁT PHIẾU", messageOf(e).message);
+    }
+    input.focus();
+  }
+
+  async function undo() {
+    if (!last) return;
+    const v = last.voter;
+    const f = await dialog(`Hoàn tác phát phiếu cho cử tri số ${v.stt} — ${v.name}?`, [
+      field("Lý do (bắt buộc, ghi vào nhật ký)", h("input", { name: "reason", id: "undo-reason", required: true, value: "Nhầm cử tri" })),
+    ], "Hoàn tác");
+    if (f) {
+      try {
+        const res = await api.undoCheckin(v.stt, last.levels, String(f.get("reason") ?? ""));
+        show(true, `↶ ĐÃ HOÀN TÁC — Số ${v.stt}`, res.message);
+        last = null;
+        undoBtn.setAttribute("disabled", "");
+        updateCounter();
+      } catch (e) { show(false, "✖ KHÔNG HOÀN TÁC ĐƯỢC", messageOf(e).message); }
+    }
+    input.focus();
+  }
+
+  input.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(find, 60); });
+  const onKey = (e: KeyboardEvent) => {
+    if (document.querySelector("dialog[open]")) return;
+    if (e.key === "Enter" && document.activeElement === input) {
+      e.preventDefault();
+      window.clearTimeout(timer);
+      // Enter right after typing: search first, then check in the best match.
+      (input.value.trim() !== searchedFor ? find() : Promise.resolve()).then(checkin);
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      hi = Math.max(0, Math.min(results.length - 1, hi + (e.key === "ArrowDown" ? 1 : -1)));
+      paintResults();
+    } else if (e.key === "Escape") {
+      input.value = ""; results = []; paintResults(); input.focus();
+    } else if (e.key === "z" && e.ctrlKey) {
+      e.preventDefault(); undo();
+    } else if (/^F[2-5]$/.test(e.key)) {
+      const l = levels[Number(e.key.slice(1)) - 2];
+      if (l) { e.preventDefault(); chosen.has(l.code) ? chosen.delete(l.code) : chosen.add(l.code); paintLevels(); }
+    } else if (e.key === "F8") {
+      e.preventDefault(); mobile = !mobile; paintLevels();
+    }
+  };
+  window.addEventListener("keydown", onKey);
+
+  paintLevels();
+  main.append(
+    h("div", { class: "desk" },
+      h("div", { class: "desk-left" },
+        h("h1", {}, "Bàn phát phiếu"),
+        input,
+        h("div", { class: "toolbar" }, h("span", {}, "Phát phiếu các cấp:"), levelBoxes, mobileBox),
+        list,
+        h("p", { class: "hint" }, "Enter: phát phiếu cho người được tô sáng · ↑↓ chọn người khác · Esc: xóa ô tìm")),
+      h("div", { class: "desk-right" }, confirm, undoBtn, counter)));
+  updateCounter();
+  input.focus();
+  return () => window.removeEventListener("keydown", onKey);
+}

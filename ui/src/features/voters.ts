@@ -1,0 +1,182 @@
+// Danh sách cử tri: import with progress, search, a virtualised table, and
+// the legal changes (add, remove, move out, vote elsewhere, correct) with reasons.
+import type { VoterRowDto } from "../bindings/ipc";
+import type { Ctx } from "../main";
+import { api } from "../platform/tauri";
+import { dateVi, dialog, field, h, num, showError, toast } from "../ui";
+import { vi } from "../i18n/vi";
+
+const ROW_H = 36;
+
+export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
+  let rows: VoterRowDto[] = [];
+  let selected = -1;
+  let showAll = false;
+  const msg = h("div", { id: "voters-msg" });
+  const count = h("span", { id: "voter-count", class: "count" });
+  const search = h("input", { id: "list-search", type: "search", placeholder: "Tìm tên (không cần dấu), STT hoặc số căn cước…", autocomplete: "off" }) as HTMLInputElement;
+  const viewport = h("div", { class: "viewport", id: "voter-table", tabindex: 0, role: "grid", "aria-label": "Danh sách cử tri" });
+  const spacer = h("div", { class: "spacer" });
+  const body = h("div", { class: "rows" });
+  viewport.append(spacer, body);
+  const progress = h("progress", { id: "import-progress", max: 100, value: 0, hidden: true }) as HTMLProgressElement;
+  const progressText = h("span", { id: "import-progress-text" });
+
+  const head = h("div", { class: "thead" },
+    ...["STT", "Họ và tên", "Ngày sinh", "GT", "Dân tộc", "Căn cước", "Nơi cư trú", "Cấp", "Đã nhận phiếu", "Ghi chú"].map((t) => h("div", {}, t)));
+
+  function paint() {
+    const top = viewport.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW_H) - 5);
+    const last = Math.min(rows.length, Math.ceil((top + viewport.clientHeight) / ROW_H) + 5);
+    spacer.style.height = `${rows.length * ROW_H}px`;
+    const frag = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      const r = rows[i];
+      const v = r;
+      const got = Object.entries(v.checked_in).map(([l, t]) => `${l} ${t.slice(11, 16)}`).join(", ");
+      const el = h("div", {
+        class: `tr ${i === selected ? "selected" : ""} ${r.status !== "active" ? "inactive" : ""}`,
+        style: `transform: translateY(${i * ROW_H}px)`, "data-stt": v.stt, role: "row",
+        onclick: () => { selected = i; paint(); },
+        ondblclick: () => editVoter(r),
+      },
+        h("div", {}, String(v.stt)), h("div", { title: v.name }, v.name), h("div", {}, dateVi(v.birth_date)),
+        h("div", {}, v.gender), h("div", {}, v.ethnicity), h("div", { class: "mono" }, v.id_number ?? ""),
+        h("div", { title: v.residence }, v.residence), h("div", {}, v.levels.join(" ")), h("div", {}, got),
+        h("div", { title: v.note }, r.status !== "active" ? `[${r.status_vi}] ${v.note}` : v.note));
+      frag.append(el);
+    }
+    body.replaceChildren(frag);
+  }
+
+  async function load() {
+    try {
+      const q = search.value.trim();
+      rows = q ? await api.search(q, 5000) : await api.votersList(showAll);
+      count.textContent = q ? `${num(rows.length)} kết quả` : `${num(rows.length)} cử tri`;
+      selected = rows.length ? 0 : -1;
+      viewport.scrollTop = 0;
+      paint();
+    } catch (e) { showError(e, msg); }
+  }
+
+  let timer: number | undefined;
+  search.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(load, 120); });
+  viewport.addEventListener("scroll", () => requestAnimationFrame(paint));
+  viewport.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      selected = Math.max(0, Math.min(rows.length - 1, selected + (e.key === "ArrowDown" ? 1 : -1)));
+      const y = selected * ROW_H;
+      if (y < viewport.scrollTop) viewport.scrollTop = y;
+      if (y + ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = y + ROW_H - viewport.clientHeight;
+      paint();
+    } else if (e.key === "Enter" && rows[selected]) {
+      editVoter(rows[selected]);
+    }
+  });
+
+  const fileInput = h("input", { type: "file", id: "import-file", accept: ".xlsx,.xls,.ods,.csv" }) as HTMLInputElement;
+  const replace = h("input", { type: "checkbox", id: "import-replace" }) as HTMLInputElement;
+  fileInput.addEventListener("change", async () => {
+    const f = fileInput.files?.[0];
+    if (!f) return;
+    msg.replaceChildren();
+    progress.hidden = false;
+    progress.value = 0;
+    progressText.textContent = `Đang đọc ${f.name}…`;
+    const unlisten = await api.onImportProgress((p) => {
+      progress.max = Math.max(1, p.total);
+      progress.value = p.done;
+      progressText.textContent = `Đang kiểm tra ${num(p.done)}/${num(p.total)} dòng…`;
+    });
+    try {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const r = await api.importVoters(f.name, bytes, replace.checked);
+      progressText.textContent = `Đã nhập ${num(r.imported)} cử tri từ ${r.file}` +
+        (r.converted_from ? ` (đã chuyển ${num(r.converted_cells)} ô từ bảng mã ${r.converted_from} sang Unicode)` : "");
+      toast(progressText.textContent);
+      await ctx.refresh();
+    } catch (e) {
+      progressText.textContent = "Chưa nhập — danh sách không thay đổi.";
+      showError(e, msg);
+    } finally {
+      unlisten();
+      progress.hidden = true;
+      fileInput.value = "";
+    }
+  });
+
+  async function addVoter(certificate: boolean) {
+    const levels = ctx.status.levels.map((l) => l.code);
+    const defaultLevels = certificate ? levels.filter((c) => /QH|TINH/i.test(c)).join(" ") : levels.join(" ");
+    const f = await dialog(certificate ? "Thêm cử tri có giấy chứng nhận (bỏ phiếu tại đây)" : "Bổ sung cử tri vào danh sách", [
+      field("Họ và tên", h("input", { name: "name", required: true })),
+      field("Ngày sinh (ngày/tháng/năm)", h("input", { name: "birth_date", required: true, placeholder: "05/07/1960" })),
+      field("Giới tính", h("select", { name: "gender" }, ...vi.gender.map((g) => h("option", {}, g)))),
+      field("Dân tộc", h("input", { name: "ethnicity", value: "Kinh" })),
+      field("Số định danh/căn cước", h("input", { name: "id_number", inputmode: "numeric" })),
+      field("Nơi cư trú", h("input", { name: "residence" })),
+      field("Các cấp bầu", h("input", { name: "levels", value: defaultLevels })),
+      certificate ? field("Số giấy chứng nhận", h("input", { name: "certificate", required: true })) : h("span"),
+      field("Lý do / căn cứ (bắt buộc)", h("input", { name: "reason", required: true })),
+    ]);
+    if (!f) return;
+    try {
+      const v = await api.addVoter({
+        name: String(f.get("name") ?? ""), birth_date: String(f.get("birth_date") ?? ""), gender: String(f.get("gender") ?? ""),
+        ethnicity: String(f.get("ethnicity") ?? ""), id_number: String(f.get("id_number") ?? "") || null,
+        residence: String(f.get("residence") ?? ""), levels: String(f.get("levels") ?? "").split(/[\s,]+/).filter(Boolean),
+        note: "", certificate: certificate ? String(f.get("certificate") ?? "") : null, reason: String(f.get("reason") ?? ""),
+      });
+      toast(`Đã bổ sung cử tri số ${v.stt} — ${v.name}`);
+      await ctx.refresh();
+    } catch (e) { showError(e); }
+  }
+
+  async function editVoter(r: VoterRowDto) {
+    const fieldSel = h("select", { name: "field", id: "edit-field" },
+      ...Object.entries(vi.fields).map(([k, label]) => h("option", { value: k }, label)));
+    const statusSel = h("select", { name: "status", id: "edit-status" }, h("option", { value: "" }, "— không đổi —"),
+      ...Object.entries(vi.statusActions).filter(([k]) => k !== r.status).map(([k, label]) => h("option", { value: k }, label)));
+    const f = await dialog(`Cử tri số ${r.stt} — ${r.name} (${r.status_vi})`, [
+      h("p", {}, "Sửa một trường, hoặc thay đổi tình trạng trong danh sách. Mọi thay đổi cần lý do và được ghi vào nhật ký."),
+      field("Trường cần sửa", fieldSel),
+      field("Giá trị mới (để trống nếu chỉ đổi tình trạng)", h("input", { name: "value", id: "edit-value" })),
+      field("Tình trạng", statusSel),
+      field("Lý do / căn cứ (bắt buộc)", h("input", { name: "reason", id: "edit-reason", required: true })),
+    ]);
+    if (!f) return;
+    const reason = String(f.get("reason") ?? "");
+    try {
+      const value = String(f.get("value") ?? "");
+      if (value) await api.editVoter({ stt: r.stt, field: String(f.get("field")), value, reason });
+      const st = String(f.get("status") ?? "");
+      if (st) await api.changeStatus({ stt: r.stt, status: st, reason });
+      if (value || st) toast(`Đã cập nhật cử tri số ${r.stt}`);
+      await load();
+    } catch (e) { showError(e); }
+  }
+
+  const all = h("input", { type: "checkbox", id: "show-all" }) as HTMLInputElement;
+  all.addEventListener("change", () => { showAll = all.checked; load(); });
+
+  main.append(
+    h("div", { class: "toolbar" },
+      h("h1", {}, "Danh sách cử tri"), count,
+      h("label", { class: "button secondary" }, "Nhập từ tệp Excel/CSV… ", fileInput),
+      h("label", { class: "check" }, replace, " thay thế danh sách hiện có"),
+      h("button", { class: "secondary", id: "add-voter", onclick: () => addVoter(false) }, "Bổ sung cử tri"),
+      h("button", { class: "secondary", id: "add-certificate", onclick: () => addVoter(true) }, "Thêm người có giấy chứng nhận")),
+    h("div", { class: "row" }, progress, progressText),
+    msg,
+    h("div", { class: "toolbar" }, search, h("label", { class: "check" }, all, " cả người đã xóa tên/chuyển đi")),
+    h("div", { class: "table" }, head, viewport),
+    h("p", { class: "hint" }, "↑↓ chọn · Enter hoặc nhấp đúp: sửa / thay đổi tình trạng"));
+  load();
+  search.focus();
+  const onResize = () => paint();
+  window.addEventListener("resize", onResize);
+  return () => window.removeEventListener("resize", onResize);
+}

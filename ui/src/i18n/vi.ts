@@ -1,0 +1,29 @@
+// Vietnamese labels used across screens.
+export const vi = {
+  app: "Tổ Bầu Cử",
+  phases: {
+    setup: "Chuẩn bị",
+    voters: "Danh sách cử tri",
+    desk: "Phát phiếu",
+    turnout: "Tỷ lệ đi bầu",
+  },
+  mode: { official: "CHÍNH THỨC", test: "THỬ NGHIỆM" } as Record<string, string>,
+  gender: ["Nam", "Nữ"],
+  fields: {
+    name: "Họ và tên",
+    birth_date: "Ngày sinh",
+    gender: "Giới tính",
+    ethnicity: "Dân tộc",
+    id_number: "Số định danh/căn cước",
+    residence: "Nơi cư trú",
+    levels: "Các cấp bầu (mã, cách nhau dấu cách)",
+    note: "Ghi chú",
+    mobile_box: "Cần hòm phiếu phụ (1 = có, 0 = không)",
+  } as Record<string, string>,
+  statusActions: {
+    removed: "Xóa tên khỏi danh sách",
+    moved_out: "Chuyển đi nơi khác",
+    elsewhere: "Cấp giấy chứng nhận bỏ phiếu ở nơi khác",
+    active: "Đưa trở lại danh sách",
+  } as Record<string, string>,
+};

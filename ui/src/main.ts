@@ -1,0 +1,82 @@
+// Tổ Bầu Cử — the app shell: header (phase, area, mode, clock) and screens.
+import "./style.css";
+import type { StatusDto } from "./bindings/ipc";
+import { api } from "./platform/tauri";
+import { h, showError } from "./ui";
+import { vi } from "./i18n/vi";
+import { setupScreen } from "./features/setup";
+import { votersScreen } from "./features/voters";
+import { deskScreen } from "./features/desk";
+import { turnoutScreen } from "./features/turnout";
+
+export type Screen = "setup" | "voters" | "desk" | "turnout";
+
+export interface Ctx {
+  status: StatusDto;
+  refresh: () => Promise<void>;
+  go: (s: Screen) => void;
+}
+
+const root = document.getElementById("app")!;
+let current: Screen = "desk";
+let status: StatusDto | null = null;
+let cleanup: (() => void) | null = null;
+
+const keys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout" };
+
+function header(s: StatusDto): HTMLElement {
+  const tabs = (Object.keys(vi.phases) as Screen[]).map((k, i) =>
+    h("button", {
+      class: `tab ${k === current ? "active" : ""}`, id: `tab-${k}`, "aria-current": k === current ? "page" : undefined,
+      onclick: () => go(k), disabled: !s.set_up && k !== "setup",
+    }, vi.phases[k], h("kbd", {}, `Alt+${i + 1}`)));
+  const area = s.set_up
+    ? `Khu vực bỏ phiếu số ${s.area_number ?? ""} — ${s.unit_name ?? ""}, ${s.commune_name ?? ""}`
+    : "Chưa thiết lập";
+  const clock = h("span", { class: "clock", id: "clock" });
+  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }); };
+  tick();
+  window.setInterval(tick, 15000);
+  return h("header", { class: "top" },
+    h("div", { class: "brand" }, vi.app),
+    h("nav", { class: "tabs" }, ...tabs),
+    h("div", { class: "where" }, h("span", { id: "area-label" }, area),
+      s.mode ? h("span", { class: `mode ${s.mode}` }, vi.mode[s.mode] ?? s.mode) : null, clock));
+}
+
+async function refresh() {
+  try {
+    status = await api.status();
+  } catch (e) {
+    root.replaceChildren(h("main", { class: "screen" }, h("h1", {}, "Không mở được dữ liệu")));
+    showError(e, root.querySelector("main") ?? undefined);
+    return;
+  }
+  render();
+}
+
+function go(s: Screen) {
+  current = s;
+  render();
+}
+
+function render() {
+  if (!status) return;
+  if (!status.set_up) current = "setup";
+  cleanup?.();
+  cleanup = null;
+  const main = h("main", { class: "screen", id: `screen-${current}` });
+  root.replaceChildren(header(status), main);
+  const ctx: Ctx = { status, refresh, go };
+  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen };
+  cleanup = screens[current](main, ctx) ?? null;
+}
+
+window.addEventListener("keydown", (e) => {
+  if (e.altKey && keys[e.key] && status?.set_up) {
+    e.preventDefault();
+    go(keys[e.key]);
+  }
+});
+
+refresh();
