@@ -189,6 +189,7 @@ impl App {
 
     /// The list in STT order; `all` includes removed and moved-out voters.
     pub fn voters_list(&self, all: bool) -> Result<Vec<VoterRowDto>> {
+        self.def()?;
         let rows = self.store.voters()?;
         let checkins = by_voter(self.store.live_checkins()?);
         Ok(rows
@@ -220,6 +221,7 @@ impl App {
 
     /// Tìm cử tri: by name (word prefixes, no diacritics needed), STT or ID number.
     pub fn search(&mut self, query: &str, limit: usize) -> Result<Vec<VoterRowDto>> {
+        self.def()?;
         let stts = self.index()?.search(query, limit);
         let mut out = Vec::with_capacity(stts.len());
         for stt in stts {
