@@ -1,0 +1,116 @@
+// End-to-end test of the real desktop app (Tauri + WebKitGTK) through
+// tauri-driver's WebDriver endpoint. Run by tests/e2e/run.sh, which starts
+// Xvfb and tauri-driver. Uses only Node's built-in fetch and test runner.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const APP = process.env.TOBAUCU_APP ?? resolve(ROOT, "target/debug/tobaucu-desktop");
+const DRIVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
+const SHOTS = resolve(ROOT, "target/e2e");
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const ENTER = "\uE007";
+
+let sid;
+
+async function wd(method, path, body) {
+  const r = await fetch(`${DRIVER}${path}`, {
+    method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const j = await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${JSON.stringify(j.value ?? j)}`);
+  return j.value;
+}
+const s = (p) => `/session/${sid}${p}`;
+const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
+const findAll = async (css) => (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
+const click = async (css) => wd("POST", s(`/element/${await find(css)}/click`), {});
+const type = async (css, text) => wd("POST", s(`/element/${await find(css)}/value`), { text });
+const text = async (css) => wd("GET", s(`/element/${await find(css)}/text`));
+const js = (script, ...args) => wd("POST", s("/execute/sync"), { script, args });
+
+async function until(what, f, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await f();
+      if (v) return v;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+async function screenshot(name) {
+  // Two animation frames, so the picture shows the frame after the last change.
+  await wd("POST", s("/execute/async"), { script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));", args: [] });
+  const png = await wd("GET", s("/screenshot"));
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(resolve(SHOTS, name), Buffer.from(png, "base64"));
+}
+
+before(async () => {
+  const session = await until("a WebDriver session", () =>
+    wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP } } } }), 30000);
+  sid = session.sessionId;
+});
+
+after(async () => {
+  if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+});
+
+test("a team sets up, imports its list, searches, checks a voter in and reads turnout", async () => {
+  // Setup screen: open the commune's election definition and pick area 1.
+  await until("setup screen", () => find("#election-file"));
+  await type("#election-file", resolve(ROOT, "assets/demo-election.json"));
+  await until("area list", () => find("#area-select"));
+  await click("#setup-button");
+
+  // Voter list: import the Mẫu 31 spreadsheet.
+  await until("voter list screen", () => find("#import-file"));
+  await type("#import-file", resolve(ROOT, "tests/fixtures/mau31.xlsx"));
+  await until("40 voters", async () => (await text("#voter-count")) === "40 cử tri");
+
+  // Search without diacritics in the list.
+  const first = await js("return document.querySelector('#voter-table .tr[data-stt=\"1\"] div:nth-child(2)').textContent");
+  const plain = first.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  await type("#list-search", plain);
+  await until("search result", async () => (await text("#voter-count")).endsWith("kết quả") &&
+    (await js("return document.querySelector('#voter-table .tr').dataset.stt")) === "1");
+
+  // Check-in desk: type the name, Enter.
+  await click("#tab-desk");
+  await until("desk", () => find("#desk-search"));
+  await type("#desk-search", plain);
+  await until("desk result", async () => (await findAll("#desk-results li")).length > 0);
+  await type("#desk-search", ENTER);
+  await until("confirmation", async () => (await text("#confirm")).includes("ĐÃ PHÁT PHIẾU"));
+  const confirm = await text("#confirm");
+  assert.match(confirm, /Số 1/);
+  assert.match(confirm, /QH, TINH/);
+  await screenshot("checkin.png");
+
+  // A second check-in of the same voter is refused, saying when the first was.
+  await type("#desk-search", "1");
+  await until("desk result by STT", async () => (await findAll("#desk-results li[data-stt='1']")).length === 1);
+  await type("#desk-search", ENTER);
+  await until("refusal", async () => (await text("#confirm")).includes("KHÔNG PHÁT PHIẾU"));
+  assert.match(await text("#confirm"), /đã nhận phiếu/);
+  await screenshot("checkin-refused.png");
+
+  // Turnout reads the check-in back.
+  await click("#tab-turnout");
+  await until("turnout table", () => find("#turnout-table"));
+  const voted = await until("QH voted", async () => {
+    const v = await text("#turnout-table tr[data-level='QH'] .voted");
+    return v === "1" ? v : null;
+  });
+  assert.equal(voted, "1");
+  assert.equal(await text("#turnout-table tr[data-level='QH'] .listed"), "40");
+  assert.equal(await text("#turnout-table tr[data-level='QH'] .percent"), "2,50%");
+  await screenshot("turnout.png");
+});
