@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::Command;
 
 pub fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 pub struct Out {
@@ -23,13 +27,21 @@ pub struct Cli {
 impl Cli {
     pub fn new() -> Cli {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        Cli { dir, now: RefCell::new(None) }
+        Cli {
+            dir,
+            now: RefCell::new(None),
+        }
     }
 
     /// A team database set up for the demo election's area 1.
     pub fn team() -> Cli {
         let cli = Cli::new();
-        cli.ok(&["setup", &fixture("../../assets/demo-election.json"), "--area", "X0412-KV01"]);
+        cli.ok(&[
+            "setup",
+            &fixture("../../assets/demo-election.json"),
+            "--area",
+            "X0412-KV01",
+        ]);
         cli
     }
 
@@ -50,7 +62,10 @@ impl Cli {
 
     pub fn run(&self, args: &[&str]) -> Out {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
-        cmd.arg("--db").arg(self.db_path()).args(args).env_remove("TOBAUCU_DB");
+        cmd.arg("--db")
+            .arg(self.db_path())
+            .args(args)
+            .env_remove("TOBAUCU_DB");
         match &*self.now.borrow() {
             Some(t) => cmd.env("TOBAUCU_NOW", t),
             None => cmd.env_remove("TOBAUCU_NOW"),
@@ -66,12 +81,17 @@ impl Cli {
     /// Runs and expects exit 0; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert_eq!(out.code, 0, "tobaucu {args:?} failed:\n{}\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.code, 0,
+            "tobaucu {args:?} failed:\n{}\n{}",
+            out.stdout, out.stderr
+        );
         out.stdout
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let s = self.ok(args);
-        serde_json::from_str(&s).unwrap_or_else(|e| panic!("tobaucu {args:?}: not JSON ({e}):\n{s}"))
+        serde_json::from_str(&s)
+            .unwrap_or_else(|e| panic!("tobaucu {args:?}: not JSON ({e}):\n{s}"))
     }
 }

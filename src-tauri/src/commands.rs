@@ -34,10 +34,19 @@ pub fn setup_demo(state: State<'_, AppState>) -> R<StatusDto> {
 }
 
 #[tauri::command]
-pub fn import_voters(app: AppHandle, state: State<'_, AppState>, file_name: String, bytes: Vec<u8>, replace: bool) -> R<ImportReport> {
+pub fn import_voters(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    file_name: String,
+    bytes: Vec<u8>,
+    replace: bool,
+) -> R<ImportReport> {
     state.with(|a| {
         a.import_voters(&file_name, &bytes, &[], replace, &mut |done, total| {
-            let p = ImportProgress { done: u32::try_from(done).unwrap_or(0), total: u32::try_from(total).unwrap_or(0) };
+            let p = ImportProgress {
+                done: u32::try_from(done).unwrap_or(0),
+                total: u32::try_from(total).unwrap_or(0),
+            };
             let _ = app.emit("import-progress", p);
         })
     })
@@ -59,12 +68,22 @@ pub fn voter(state: State<'_, AppState>, stt: u32) -> R<VoterRowDto> {
 }
 
 #[tauri::command]
-pub fn checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, mobile_box: bool) -> R<CheckinResult> {
+pub fn checkin(
+    state: State<'_, AppState>,
+    stt: u32,
+    levels: Option<Vec<String>>,
+    mobile_box: bool,
+) -> R<CheckinResult> {
     state.with(|a| a.checkin(stt, levels.as_deref(), mobile_box))
 }
 
 #[tauri::command]
-pub fn undo_checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, reason: String) -> R<CheckinResult> {
+pub fn undo_checkin(
+    state: State<'_, AppState>,
+    stt: u32,
+    levels: Option<Vec<String>>,
+    reason: String,
+) -> R<CheckinResult> {
     state.with(|a| a.undo_checkin(stt, levels.as_deref(), &reason))
 }
 

@@ -14,8 +14,15 @@ pub struct AppState(pub Mutex<Result<App, IpcError>>);
 
 impl AppState {
     /// Runs `f` on the open app.
-    pub fn with<T>(&self, f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>) -> Result<T, IpcError> {
-        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>,
+    ) -> Result<T, IpcError> {
+        let mut guard = self.0.lock().map_err(|_| IpcError {
+            code: "INTERNAL".into(),
+            message: "lỗi nội bộ: khóa dữ liệu".into(),
+            problems: vec![],
+        })?;
         match guard.as_mut() {
             Ok(app) => f(app).map_err(IpcError::from),
             Err(e) => Err(e.clone()),

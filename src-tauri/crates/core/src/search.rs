@@ -18,116 +18,181 @@ pub struct SearchEntry {
     pub id_number: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-struct Doc {
-    stt: u32,
-    folded: Box<str>,
-    words: Box<[Box<str>]>,
-    id_number: Option<Box<str>>,
-}
-
 /// The search index over one voter list.
+///
+/// Layout for speed on 100,000 voters: the folded words of all names form a
+/// sorted vocabulary; a query word's prefix matches are one contiguous range
+/// of word ids. Postings (word id → documents) and each document's word ids
+/// are flat arrays (compressed sparse rows), so a query walks contiguous
+/// integers and compares no strings after the two binary searches per word.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    docs: Vec<Doc>,
-    /// (word, doc index), sorted by word then doc.
-    words: Vec<(Box<str>, u32)>,
+    /// STT per document; documents are sorted by STT.
+    stts: Vec<u32>,
+    /// Sorted, unique folded words.
+    vocab: Vec<Box<str>>,
+    /// Word id → documents: `post_docs[post_off[w]..post_off[w + 1]]`.
+    post_off: Vec<u32>,
+    post_docs: Vec<u32>,
+    /// Document → its word ids in name order: `doc_words[doc_off[d]..doc_off[d + 1]]`.
+    doc_off: Vec<u32>,
+    doc_words: Vec<u32>,
+    /// ID number → document.
+    ids: std::collections::HashMap<Box<str>, u32>,
+}
+
+fn idx(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl SearchIndex {
     pub fn new(entries: impl IntoIterator<Item = SearchEntry>) -> SearchIndex {
-        let mut docs: Vec<Doc> = entries
-            .into_iter()
+        let mut entries: Vec<SearchEntry> = entries.into_iter().collect();
+        entries.sort_by_key(|e| e.stt);
+        let folded: Vec<Vec<String>> = entries
+            .iter()
             .map(|e| {
-                let folded = text::fold(&e.name);
-                let words: Box<[Box<str>]> = text::words(&folded).map(Box::from).collect();
-                Doc {
-                    stt: e.stt,
-                    folded: folded.into(),
-                    words,
-                    id_number: e.id_number.map(Box::from),
-                }
+                text::words(&text::fold(&e.name))
+                    .map(str::to_owned)
+                    .collect()
             })
             .collect();
-        docs.sort_by_key(|d| d.stt);
-        let mut words: Vec<(Box<str>, u32)> = Vec::new();
-        for (i, d) in docs.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            for w in d.words.iter() {
-                words.push((w.clone(), i));
+        let mut vocab: Vec<Box<str>> = folded
+            .iter()
+            .flatten()
+            .map(|w| Box::from(w.as_str()))
+            .collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        let id_of = |w: &str| idx(vocab.partition_point(|v| v.as_ref() < w));
+
+        let mut doc_off = Vec::with_capacity(entries.len() + 1);
+        let mut doc_words = Vec::new();
+        doc_off.push(0);
+        for words in &folded {
+            doc_words.extend(words.iter().map(|w| id_of(w)));
+            doc_off.push(idx(doc_words.len()));
+        }
+        // Postings by counting sort on word id.
+        let mut post_off = vec![0u32; vocab.len() + 1];
+        for d in 0..entries.len() {
+            let mut ws: Vec<u32> = doc_words[doc_off[d] as usize..doc_off[d + 1] as usize].to_vec();
+            ws.sort_unstable();
+            ws.dedup();
+            for w in ws {
+                post_off[w as usize + 1] += 1;
             }
         }
-        words.sort_unstable();
-        words.dedup();
-        SearchIndex { docs, words }
+        for i in 1..post_off.len() {
+            post_off[i] += post_off[i - 1];
+        }
+        let mut fill = post_off.clone();
+        let mut post_docs = vec![0u32; post_off.last().copied().unwrap_or(0) as usize];
+        for d in 0..entries.len() {
+            let mut ws: Vec<u32> = doc_words[doc_off[d] as usize..doc_off[d + 1] as usize].to_vec();
+            ws.sort_unstable();
+            ws.dedup();
+            for w in ws {
+                post_docs[fill[w as usize] as usize] = idx(d);
+                fill[w as usize] += 1;
+            }
+        }
+        let ids = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.id_number.as_deref().map(|id| (Box::from(id), idx(i))))
+            .collect();
+        let stts = entries.iter().map(|e| e.stt).collect();
+        SearchIndex {
+            stts,
+            vocab,
+            post_off,
+            post_docs,
+            doc_off,
+            doc_words,
+            ids,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.stts.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.stts.is_empty()
+    }
+
+    /// Word ids whose word starts with `prefix`: a contiguous range, and the
+    /// id of the word equal to `prefix` if there is one.
+    fn prefix_range(&self, prefix: &str) -> QueryWord {
+        let lo = self.vocab.partition_point(|v| v.as_ref() < prefix);
+        let hi = lo + self.vocab[lo..].partition_point(|v| v.starts_with(prefix));
+        let exact = (lo < hi && self.vocab[lo].as_ref() == prefix).then_some(idx(lo));
+        QueryWord {
+            lo: idx(lo),
+            hi: idx(hi),
+            exact,
+        }
     }
 
     /// STTs matching `query`, best match first, at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Vec<u32> {
         let q = text::fold(query);
         let q = q.trim();
-        if q.is_empty() {
+        if q.is_empty() || limit == 0 {
             return Vec::new();
         }
         let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.bytes().all(|b| b.is_ascii_digit()) {
             return self.search_number(&compact, limit);
         }
-        let qwords: Vec<&str> = text::words(q).collect();
-        if qwords.is_empty() {
+        let qwords: Vec<QueryWord> = text::words(q).map(|w| self.prefix_range(w)).collect();
+        if qwords.is_empty() || qwords.iter().any(|w| w.lo == w.hi) {
             return Vec::new();
         }
-        // The longest query word is usually the most selective.
-        let pivot = qwords.iter().copied().max_by_key(|w| w.len()).unwrap_or("");
-        let start = self.words.partition_point(|(w, _)| w.as_ref() < pivot);
-        let mut candidates: Vec<u32> = self.words[start..]
-            .iter()
-            .take_while(|(w, _)| w.starts_with(pivot))
-            .map(|&(_, d)| d)
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-
-        let mut hits: Vec<(u32, u32)> = Vec::new(); // (score, doc)
-        for d in candidates {
-            let doc = &self.docs[d as usize];
-            if let Some(score) = score(doc, q, &qwords) {
-                hits.push((score, d));
+        // Candidates from the most selective query word (fewest postings).
+        let postings = |w: &QueryWord| self.post_off[w.hi as usize] - self.post_off[w.lo as usize];
+        let Some(pivot) = qwords.iter().min_by_key(|w| postings(w)) else {
+            return Vec::new();
+        };
+        let from = self.post_off[pivot.lo as usize] as usize;
+        let to = self.post_off[pivot.hi as usize] as usize;
+        let mut seen = vec![0u64; self.stts.len().div_ceil(64)];
+        // Hits packed as one sortable key: best score first, then smaller STT.
+        let mut hits: Vec<u64> = Vec::new();
+        for &d in &self.post_docs[from..to] {
+            let (slot, bit) = ((d / 64) as usize, 1u64 << (d % 64));
+            if seen[slot] & bit != 0 {
+                continue;
+            }
+            seen[slot] |= bit;
+            let words = &self.doc_words
+                [self.doc_off[d as usize] as usize..self.doc_off[d as usize + 1] as usize];
+            if let Some(score) = score(words, &qwords) {
+                hits.push((u64::from(u32::MAX - score) << 32) | u64::from(d));
             }
         }
-        hits.sort_unstable_by(|a, b| {
-            b.0.cmp(&a.0).then(
-                self.docs[a.1 as usize]
-                    .stt
-                    .cmp(&self.docs[b.1 as usize].stt),
-            )
-        });
+        if hits.len() > limit {
+            hits.select_nth_unstable(limit - 1);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable();
         hits.into_iter()
-            .take(limit)
-            .map(|(_, d)| self.docs[d as usize].stt)
+            .map(|k| self.stts[(k & 0xffff_ffff) as usize])
             .collect()
     }
 
     fn search_number(&self, digits: &str, limit: usize) -> Vec<u32> {
         let mut out = Vec::new();
         if let Ok(stt) = digits.parse::<u32>() {
-            if let Ok(i) = self.docs.binary_search_by_key(&stt, |d| d.stt) {
-                out.push(self.docs[i].stt);
+            if self.stts.binary_search(&stt).is_ok() {
+                out.push(stt);
             }
         }
-        if digits.len() >= 9 {
-            for d in &self.docs {
-                if d.id_number.as_deref() == Some(digits) && !out.contains(&d.stt) {
-                    out.push(d.stt);
-                }
+        if let Some(&d) = self.ids.get(digits) {
+            let stt = self.stts[d as usize];
+            if !out.contains(&stt) {
+                out.push(stt);
             }
         }
         out.truncate(limit);
@@ -135,39 +200,46 @@ impl SearchIndex {
     }
 }
 
+/// A query word: the range of vocabulary ids it is a prefix of.
+#[derive(Debug, Clone, Copy)]
+struct QueryWord {
+    lo: u32,
+    hi: u32,
+    exact: Option<u32>,
+}
+
 /// Scores a candidate; `None` when some query word finds no name word.
-/// Higher is better: whole-name equality, words in order, whole words,
-/// and the given name (last word) matched.
-fn score(doc: &Doc, q: &str, qwords: &[&str]) -> Option<u32> {
-    let mut used = [false; 16];
+/// Higher is better: the whole name typed exactly, words in order, whole
+/// words, and the given name (last word) matched.
+fn score(words: &[u32], qwords: &[QueryWord]) -> Option<u32> {
+    let mut used = 0u64;
     let mut in_order = true;
     let mut last_pos: Option<usize> = None;
     let mut exact = 0u32;
+    let n = words.len().min(64);
     for qw in qwords {
         // Prefer the first unused word after the previous match (keeps order).
-        let from = last_pos.map_or(0, |p| p + 1);
-        let pick = (from..doc.words.len())
+        let from = last_pos.map_or(0, |p| p + 1).min(n);
+        let pick = (from..n)
             .chain(0..from)
-            .find(|&i| i < used.len() && !used[i] && doc.words[i].starts_with(qw))?;
-        if let Some(p) = last_pos {
-            if pick < p {
-                in_order = false;
-            }
+            .find(|&i| used & (1 << i) == 0 && (qw.lo..qw.hi).contains(&words[i]))?;
+        if last_pos.is_some_and(|p| pick < p) {
+            in_order = false;
         }
-        used[pick] = true;
+        used |= 1 << pick;
         last_pos = Some(pick);
-        if doc.words[pick].len() == qw.len() {
+        if qw.exact == Some(words[pick]) {
             exact += 1;
         }
     }
     let mut s = exact * 10;
     if in_order {
         s += 100;
+        if exact as usize == qwords.len() && qwords.len() == words.len() {
+            s += 1000;
+        }
     }
-    if *doc.folded == *q {
-        s += 1000;
-    }
-    if doc.words.len() >= 1 && used.get(doc.words.len() - 1).copied().unwrap_or(false) {
+    if n > 0 && used & (1 << (n - 1)) != 0 {
         s += 5;
     }
     Some(s)
