@@ -119,8 +119,19 @@ fn like_scan(app: &App, q: &str) -> Vec<i64> {
         .collect()
 }
 
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs each
+/// benchmark once in test mode, where the sizes and samples stay small.
+fn full() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
 fn search_benches(c: &mut Criterion) {
-    for (label, n) in [("4k", 4_000usize), ("100k", 100_000)] {
+    let sizes: &[(&str, usize)] = if full() {
+        &[("4k", 4_000), ("100k", 100_000)]
+    } else {
+        &[("4k", 4_000)]
+    };
+    for &(label, n) in sizes {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut app = team(dir.path());
         let csv = synthetic_csv(n);
@@ -165,7 +176,7 @@ fn search_benches(c: &mut Criterion) {
 fn import_bench(c: &mut Criterion) {
     let bytes = fixture("mau31-4000.xlsx");
     let mut samples = Vec::new();
-    for _ in 0..10 {
+    for _ in 0..if full() { 10 } else { 1 } {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut app = team(dir.path());
         let t = Instant::now();
@@ -214,7 +225,9 @@ fn checkin_bench(c: &mut Criterion) {
             .unwrap_or_else(|e| panic!("{e}"));
         t.elapsed()
     };
-    let samples: Vec<Duration> = (0..1000).map(|_| checkin_one(&mut app)).collect();
+    let samples: Vec<Duration> = (0..if full() { 1000 } else { 20 })
+        .map(|_| checkin_one(&mut app))
+        .collect();
     report("check-in (durable commit, WAL FULL)", samples);
     let mut g = c.benchmark_group("checkin");
     g.sample_size(20);
