@@ -74,6 +74,7 @@ test("a team sets up, imports its list, searches, checks a voter in and reads tu
   await until("voter list screen", () => find("#import-file"));
   await type("#import-file", resolve(ROOT, "tests/fixtures/mau31.xlsx"));
   await until("40 voters", async () => (await text("#voter-count")) === "40 cử tri");
+  await screenshot("voters.png");
 
   // Search without diacritics in the list.
   const first = await js("return document.querySelector('#voter-table .tr[data-stt=\"1\"] div:nth-child(2)').textContent");

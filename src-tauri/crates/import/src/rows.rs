@@ -99,7 +99,7 @@ pub fn read_rows(
 
     for r in layout.data_start..sheet.rows.len() {
         let done = r - layout.data_start;
-        if done % 256 == 0 {
+        if done.is_multiple_of(256) {
             progress(done, total);
         }
         let row = &sheet.rows[r];
