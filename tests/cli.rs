@@ -510,3 +510,20 @@ fn rusqlite_free_bump(db: &str) -> bool {
     let _ = std::fs::remove_file(format!("{db}-wal"));
     std::fs::write(db, bytes).is_ok()
 }
+
+#[test]
+fn whole_lists_in_tcvn3_or_vni_read_as_the_unicode_list() {
+    // The same 40 voters as mau31.xlsx, every cell (header too) typed with a
+    // .VnTime (TCVN3) or VNI-Times font.
+    let unicode = {
+        let cli = Cli::team();
+        cli.ok(&["voters", "import", &fixture("mau31.xlsx")]);
+        cli.json(&["voters", "list", "--json"])
+    };
+    for (file, enc) in [("mau31-tcvn3.xlsx", "TCVN3"), ("mau31-vni.xlsx", "VNI")] {
+        let cli = Cli::team();
+        let out = cli.ok(&["voters", "import", &fixture(file)]);
+        assert!(out.contains(enc), "{file}: {out}");
+        assert_eq!(cli.json(&["voters", "list", "--json"]), unicode, "{file}");
+    }
+}

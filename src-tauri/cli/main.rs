@@ -241,7 +241,11 @@ fn print_voters(rows: &[VoterRowDto], json_mode: bool) -> Result<(), Error> {
         return print_json(&plain);
     }
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} Đã nhận phiếu", "STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Cấp");
+    let _ = writeln!(
+        out,
+        "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} Đã nhận phiếu",
+        "STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Cấp"
+    );
     for r in rows {
         let v = &r.voter;
         let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");

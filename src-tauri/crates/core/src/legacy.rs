@@ -122,12 +122,43 @@ fn is_vi_vowel_with_mark(c: char) -> bool {
     (VI_LOWER.contains(c) || VI_UPPER.contains(c)) && c != 'đ' && c != 'Đ'
 }
 
-/// How unlike Vietnamese text `s` looks: characters outside Vietnamese and
-/// common typography, capitals inside a lower-case word ("NguyÔn"), and
-/// "a"/"e" followed by a marked vowel ("Vaên"), which Vietnamese spelling
-/// never has.
-pub fn oddness(s: &str) -> u32 {
+/// Whether `c` carries a tone mark (huyền, sắc, hỏi, ngã, nặng).
+fn tone_of(c: char) -> bool {
+    let mut tone = false;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        tone |= matches!(d, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
+    });
+    tone
+}
+
+/// Syllables Vietnamese spelling never has: two tone marks in one
+/// syllable, or a plain "u" before another "u" ("Quúnh").
+fn odd_syllables(s: &str) -> u32 {
     let mut n = 0;
+    for syl in s.split(|c: char| !c.is_alphabetic()) {
+        if syl.chars().filter(|&c| tone_of(c)).count() > 1 {
+            n += 1;
+        }
+        let folded: Vec<(char, String)> = syl
+            .chars()
+            .map(|c| (c, crate::text::fold(&c.to_string())))
+            .collect();
+        if folded
+            .windows(2)
+            .any(|w| matches!(w[0].0, 'u' | 'U') && w[1].1 == "u" && !matches!(w[1].0, 'ư' | 'Ư'))
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// How unlike Vietnamese text `s` looks: characters outside Vietnamese and
+/// common typography, capitals inside a lower-case word ("NguyÔn"),
+/// "a"/"e" followed by a marked vowel ("Vaên"), and impossible syllables
+/// ([`odd_syllables`]).
+pub fn oddness(s: &str) -> u32 {
+    let mut n = odd_syllables(s);
     let mut prev: Option<char> = None;
     for c in s.chars() {
         if !(is_vi_letter(c) || ALLOWED_PUNCT.contains(c) || c.is_whitespace()) {
@@ -230,6 +261,26 @@ pub fn decode_vni(s: &str) -> String {
     out.nfc().collect()
 }
 
+/// Converts text known to come from a file in `hint` (most of whose text
+/// was found legacy-encoded): a cell that reads as well in both is taken to
+/// be in the file's encoding. Text with characters beyond Latin-1 cannot be
+/// legacy-encoded and is left to [`to_unicode`].
+pub fn to_unicode_hinted(s: &str, hint: Encoding) -> (String, Encoding) {
+    let (text, enc) = to_unicode(s);
+    if enc == hint || hint == Encoding::Unicode || s.chars().any(|c| u32::from(c) > 0xFF) {
+        return (text, enc);
+    }
+    let decoded = match hint {
+        Encoding::Tcvn3 => decode_tcvn3(s),
+        _ => decode_vni(s),
+    };
+    if decoded != s && oddness(&decoded) <= oddness(&text) {
+        (decoded, hint)
+    } else {
+        (text, enc)
+    }
+}
+
 /// Converts `s` to NFC Unicode if it reads better as TCVN3 or VNI.
 /// Returns the text and the encoding it was found in.
 pub fn to_unicode(s: &str) -> (String, Encoding) {
@@ -272,6 +323,13 @@ mod tests {
     }
 
     #[test]
+    fn impossible_syllables_reveal_tcvn3() {
+        assert_eq!(to_unicode("Dòng Quúnh").0, "Dũng Quỳnh");
+        assert_eq!(oddness("Quỳnh"), 0);
+        assert_eq!(oddness("Hưu"), 0);
+    }
+
+    #[test]
     fn vni_names() {
         assert_eq!(
             to_unicode("Nguyeãn Vaên An"),
@@ -284,6 +342,60 @@ mod tests {
             to_unicode("Nguyeãn Thò Ngoïc Bích").0,
             "Nguyễn Thị Ngọc Bích"
         );
+    }
+
+    /// Unicode → TCVN3, the inverse of the table (for the property test).
+    fn encode_tcvn3(s: &str) -> String {
+        s.chars()
+            .map(|c| TCVN3.iter().find(|(_, v)| *v == c).map_or(c, |(k, _)| *k))
+            .collect()
+    }
+
+    const SYLLABLES: &[&str] = &[
+        "Nguyễn",
+        "Văn",
+        "Thị",
+        "Hương",
+        "Đức",
+        "Lâm",
+        "Ngọc",
+        "Trường",
+        "Quỳnh",
+        "Yến",
+        "Ưng",
+        "Hoàng",
+        "Phạm",
+        "Lê",
+        "Đặng",
+        "Bùi",
+        "Thắng",
+        "Kiều",
+        "Nhung",
+        "Tuấn",
+        "Dũng",
+        "Ánh",
+        "Hải",
+        "Xuân",
+        "Thuỷ",
+        "Lộc",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn tcvn3_names_round_trip(idx in proptest::collection::vec(0usize..26, 2..5)) {
+            let name: Vec<&str> = idx.iter().map(|&i| SYLLABLES[i]).collect();
+            let name = name.join(" ");
+            let legacy = encode_tcvn3(&name);
+            // Alone, some legacy names read as valid Vietnamese ("Dòng" is
+            // TCVN3 for "Dũng"): the file's encoding settles those.
+            let (back, enc) = to_unicode_hinted(&legacy, Encoding::Tcvn3);
+            proptest::prop_assert_eq!(&back, &name, "from {:?}", legacy);
+            if legacy != name {
+                proptest::prop_assert_eq!(enc, Encoding::Tcvn3);
+            }
+            // Unicode text itself is never converted.
+            proptest::prop_assert_eq!(to_unicode(&name), (name.clone(), Encoding::Unicode));
+        }
     }
 
     #[test]

@@ -304,6 +304,27 @@ mod tests {
         assert!(r.contains(&1));
     }
 
+    proptest::proptest! {
+        /// Every voter is found by their own name, typed with or without
+        /// diacritics, and the best hit carries that very name.
+        #[test]
+        fn everyone_is_found_by_their_name(picks in proptest::collection::vec((0usize..6, 0usize..5, 0usize..8), 1..60)) {
+            let fam = ["Nguyễn", "Trần", "Lê", "Đặng", "Bùi", "Hồ"];
+            let mid = ["Văn", "Thị", "Ngọc", "Đình", "Hữu"];
+            let given = ["An", "Anh", "Đào", "Dũng", "Hương", "Hùng", "Lan", "Lâm"];
+            let names: Vec<String> = picks.iter().map(|&(a, b, c)| format!("{} {} {}", fam[a], mid[b], given[c])).collect();
+            let idx = SearchIndex::new(names.iter().enumerate().map(|(i, n)| SearchEntry { stt: i as u32 + 1, name: n.clone(), id_number: None }));
+            for (i, n) in names.iter().enumerate() {
+                for q in [n.clone(), crate::text::fold(n), n.to_uppercase()] {
+                    let r = idx.search(&q, 1000);
+                    proptest::prop_assert!(r.contains(&(i as u32 + 1)), "{q:?} missed {i}");
+                    let best = r[0] as usize - 1;
+                    proptest::prop_assert_eq!(crate::text::fold(&names[best]), crate::text::fold(n));
+                }
+            }
+        }
+    }
+
     #[test]
     fn no_match_and_empty() {
         let idx = index();

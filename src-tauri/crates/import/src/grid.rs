@@ -69,30 +69,54 @@ impl Sheet {
     }
 
     /// Converts legacy-encoded text cells to Unicode; returns how many cells
-    /// changed and from which encoding (the most frequent one).
+    /// changed and from which encoding (the most frequent one). When most
+    /// non-ASCII cells are clearly legacy, the file's encoding also decides
+    /// the cells that read well both ways (`legacy::to_unicode_hinted`).
     pub fn convert_legacy(&mut self) -> (usize, Option<&'static str>) {
-        let (mut tcvn, mut vni) = (0usize, 0usize);
-        for row in &mut self.rows {
-            for cell in row.iter_mut() {
-                if let Cell::Text(s) = cell {
-                    let (converted, enc) = legacy::to_unicode(s);
-                    match enc {
-                        legacy::Encoding::Unicode => {}
-                        legacy::Encoding::Tcvn3 => tcvn += 1,
-                        legacy::Encoding::Vni => vni += 1,
-                    }
-                    if enc != legacy::Encoding::Unicode {
-                        *s = converted;
-                    }
+        let (mut tcvn, mut vni, mut non_ascii) = (0usize, 0usize, 0usize);
+        for cell in self.rows.iter().flatten() {
+            if let Cell::Text(s) = cell {
+                if s.is_ascii() {
+                    continue;
+                }
+                non_ascii += 1;
+                match legacy::to_unicode(s).1 {
+                    legacy::Encoding::Tcvn3 => tcvn += 1,
+                    legacy::Encoding::Vni => vni += 1,
+                    legacy::Encoding::Unicode => {}
                 }
             }
         }
-        let from = match (tcvn, vni) {
+        let hint = if (tcvn + vni) * 2 >= non_ascii && tcvn + vni > 0 {
+            if tcvn >= vni {
+                legacy::Encoding::Tcvn3
+            } else {
+                legacy::Encoding::Vni
+            }
+        } else {
+            legacy::Encoding::Unicode
+        };
+        let (mut changed_t, mut changed_v) = (0usize, 0usize);
+        for cell in self.rows.iter_mut().flatten() {
+            if let Cell::Text(s) = cell {
+                if s.is_ascii() {
+                    continue;
+                }
+                let (converted, enc) = legacy::to_unicode_hinted(s, hint);
+                match enc {
+                    legacy::Encoding::Unicode => continue,
+                    legacy::Encoding::Tcvn3 => changed_t += 1,
+                    legacy::Encoding::Vni => changed_v += 1,
+                }
+                *s = converted;
+            }
+        }
+        let from = match (changed_t, changed_v) {
             (0, 0) => None,
             (t, v) if t >= v => Some(legacy::Encoding::Tcvn3.vi()),
             _ => Some(legacy::Encoding::Vni.vi()),
         };
-        (tcvn + vni, from)
+        (changed_t + changed_v, from)
     }
 }
 
