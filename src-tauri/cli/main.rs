@@ -371,12 +371,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         s.name,
                         tobaucu_app::clock::vi_time(&s.taken_at)
                     );
-                    for l in s.levels {
-                        println!(
-                            "  {:<6} {}/{} ({}%)",
-                            l.code, l.voters_voted, l.voters_listed, l.percent_vi
-                        );
-                    }
+                    print_levels(&s.levels);
                     Ok(())
                 }
                 Some(TurnoutCmd::Snapshots) => {
@@ -390,12 +385,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                             snap.name,
                             tobaucu_app::clock::vi_time(&snap.taken_at)
                         );
-                        for l in snap.levels {
-                            println!(
-                                "  {:<6} {}/{} ({}%)",
-                                l.code, l.voters_voted, l.voters_listed, l.percent_vi
-                            );
-                        }
+                        print_levels(&snap.levels);
                     }
                     Ok(())
                 }
@@ -433,6 +423,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+    }
+}
+
+fn print_levels(levels: &[tobaucu_ipc::LevelTurnoutRow]) {
+    for l in levels {
+        println!(
+            "  {:<6} {}/{} ({}%)",
+            l.code, l.voters_voted, l.voters_listed, l.percent_vi
+        );
     }
 }
 

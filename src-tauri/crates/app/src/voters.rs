@@ -540,21 +540,38 @@ impl App {
         if after == before {
             return self.row_dto(&before);
         }
+        self.save_change(
+            &format!("voter.edit.{}", input.field),
+            &before,
+            &after,
+            &reason,
+        )
+    }
+
+    /// Stores a changed voter and its audit entry (before/after, reason) in
+    /// one transaction.
+    fn save_change(
+        &mut self,
+        action: &str,
+        before: &VoterRow,
+        after: &VoterRow,
+        reason: &str,
+    ) -> Result<VoterRowDto> {
         let now = clock::stamp(clock::now());
         self.store.write(|tx| {
-            tx.update_voter(&after)?;
+            tx.update_voter(after)?;
             tx.append_audit(&audit(
                 &now,
-                &format!("voter.edit.{}", input.field),
+                action,
                 format!("cử tri số {}", before.stt),
-                &reason,
-                Some(&before),
-                Some(&after),
+                reason,
+                Some(before),
+                Some(after),
             ))?;
             Ok::<_, Error>(())
         })?;
         self.index = None;
-        self.row_dto(&after)
+        self.row_dto(after)
     }
 
     /// Xóa tên, chuyển đi, bỏ phiếu ở nơi khác, or back on the list.
@@ -607,21 +624,12 @@ impl App {
                 .replace(&format!("; {NOTE_VOTES_ELSEWHERE}"), "")
                 .replace(NOTE_VOTES_ELSEWHERE, "");
         }
-        let now = clock::stamp(clock::now());
-        self.store.write(|tx| {
-            tx.update_voter(&after)?;
-            tx.append_audit(&audit(
-                &now,
-                &format!("voter.status.{}", status.as_str()),
-                format!("cử tri số {}", before.stt),
-                &reason,
-                Some(&before),
-                Some(&after),
-            ))?;
-            Ok::<_, Error>(())
-        })?;
-        self.index = None;
-        self.row_dto(&after)
+        self.save_change(
+            &format!("voter.status.{}", status.as_str()),
+            &before,
+            &after,
+            &reason,
+        )
     }
 
     /// Nhật ký: every change, oldest first.
