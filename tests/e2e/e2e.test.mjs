@@ -103,6 +103,17 @@ test("a team sets up, imports its list, searches, checks a voter in and reads tu
   assert.match(await text("#confirm"), /đã nhận phiếu/);
   await screenshot("checkin-refused.png");
 
+  // The big undo button takes the check-in back, with a reason; then the
+  // voter can be checked in again.
+  await click("#undo-button");
+  await until("undo dialog", () => find("#undo-reason"));
+  await click("#dialog-ok");
+  await until("undone", async () => (await text("#confirm")).includes("ĐÃ HOÀN TÁC"));
+  await type("#desk-search", "1");
+  await until("desk result by STT again", async () => (await findAll("#desk-results li[data-stt='1']")).length === 1);
+  await type("#desk-search", ENTER);
+  await until("second confirmation", async () => (await text("#confirm")).includes("ĐÃ PHÁT PHIẾU"));
+
   // Turnout reads the check-in back.
   await click("#tab-turnout");
   await until("turnout table", () => find("#turnout-table"));

@@ -76,7 +76,11 @@ unit_kind: string | null, unit_id: string | null, unit_name: string | null, area
 /**
  * official | test
  */
-mode: string | null, levels: Array<LevelDto>, voters: number, checked_in: number, };
+mode: string | null, levels: Array<LevelDto>, 
+/**
+ * Levels a holder of a certificate to vote elsewhere receives here.
+ */
+certificate_levels: Array<string>, voters: number, checked_in: number, };
 
 export type ElectionPreview = { election_name: string, election_date: string, mode: string, levels: Array<LevelDto>, areas: Array<AreaDto>, };
 

@@ -5,6 +5,7 @@ import { dateVi, h, num, showError, toast } from "../ui";
 
 export function setupScreen(main: HTMLElement, ctx: Ctx) {
   const s = ctx.status;
+  const audit = h("div", { id: "audit" });
   if (s.set_up) {
     main.append(
       h("h1", {}, "Thông tin cuộc bầu cử"),
@@ -16,7 +17,15 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("dt", {}, "Các cấp bầu cử"), h("dd", {}, h("ul", {}, ...s.levels.map((l) => h("li", {}, `${l.code} — ${l.name}`)))),
         h("dt", {}, "Số cử tri"), h("dd", {}, num(s.voters)),
         h("dt", {}, "Tệp dữ liệu"), h("dd", { class: "mono" }, s.db_path)),
-      h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."));
+      h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."),
+      h("h2", {}, "Nhật ký thay đổi"), audit);
+    api.auditLog().then((log) => {
+      audit.replaceChildren(h("table", { class: "figures", id: "audit-log" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Lúc"), h("th", {}, "Việc"), h("th", {}, "Đối tượng"), h("th", {}, "Lý do"))),
+        h("tbody", {}, ...log.slice(-300).reverse().map((e) => h("tr", {},
+          h("td", { class: "mono" }, `${e.at.slice(11, 19)} ${dateVi(e.at.slice(0, 10))}`), h("td", {}, e.action),
+          h("td", {}, e.subject), h("td", {}, e.reason))))));
+    }).catch((e) => showError(e, audit));
     return;
   }
   const msg = h("div", { id: "setup-msg" });

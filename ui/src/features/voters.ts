@@ -63,6 +63,15 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
 
   let timer: number | undefined;
   search.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(load, 120); });
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "Enter") { e.preventDefault(); viewport.focus(); }
+  });
+  const onKey = (e: KeyboardEvent) => {
+    if (document.querySelector("dialog[open]")) return;
+    if (e.ctrlKey && e.key === "n") { e.preventDefault(); addVoter(false); }
+    if (e.ctrlKey && e.key === "f") { e.preventDefault(); search.focus(); search.select(); }
+  };
+  window.addEventListener("keydown", onKey);
   viewport.addEventListener("scroll", () => requestAnimationFrame(paint));
   viewport.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -109,8 +118,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
   });
 
   async function addVoter(certificate: boolean) {
-    const levels = ctx.status.levels.map((l) => l.code);
-    const defaultLevels = certificate ? levels.filter((c) => /QH|TINH/i.test(c)).join(" ") : levels.join(" ");
+    const defaultLevels = (certificate ? ctx.status.certificate_levels : ctx.status.levels.map((l) => l.code)).join(" ");
     const f = await dialog(certificate ? "Thêm cử tri có giấy chứng nhận (bỏ phiếu tại đây)" : "Bổ sung cử tri vào danh sách", [
       field("Họ và tên", h("input", { name: "name", required: true })),
       field("Ngày sinh (ngày/tháng/năm)", h("input", { name: "birth_date", required: true, placeholder: "05/07/1960" })),
@@ -167,16 +175,16 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
       h("h1", {}, "Danh sách cử tri"), count,
       h("label", { class: "button secondary" }, "Nhập từ tệp Excel/CSV… ", fileInput),
       h("label", { class: "check" }, replace, " thay thế danh sách hiện có"),
-      h("button", { class: "secondary", id: "add-voter", onclick: () => addVoter(false) }, "Bổ sung cử tri"),
+      h("button", { class: "secondary", id: "add-voter", onclick: () => addVoter(false) }, "Bổ sung cử tri ", h("kbd", {}, "Ctrl+N")),
       h("button", { class: "secondary", id: "add-certificate", onclick: () => addVoter(true) }, "Thêm người có giấy chứng nhận")),
     h("div", { class: "row" }, progress, progressText),
     msg,
     h("div", { class: "toolbar" }, search, h("label", { class: "check" }, all, " cả người đã xóa tên/chuyển đi")),
     h("div", { class: "table" }, head, viewport),
-    h("p", { class: "hint" }, "↑↓ chọn · Enter hoặc nhấp đúp: sửa / thay đổi tình trạng"));
+    h("p", { class: "hint" }, "Ctrl+F tìm · ↓ vào bảng · ↑↓ chọn · Enter hoặc nhấp đúp: sửa / thay đổi tình trạng"));
   load();
   search.focus();
   const onResize = () => paint();
   window.addEventListener("resize", onResize);
-  return () => window.removeEventListener("resize", onResize);
+  return () => { window.removeEventListener("resize", onResize); window.removeEventListener("keydown", onKey); };
 }

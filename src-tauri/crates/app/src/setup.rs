@@ -184,6 +184,7 @@ impl App {
             election_date: None,
             mode: None,
             levels: Vec::new(),
+            certificate_levels: Vec::new(),
             voters: u32::try_from(self.store.voter_count()?).unwrap_or(0),
             checked_in: 0,
         };
@@ -201,6 +202,7 @@ impl App {
             s.election_date = Some(def.election.date.format("%Y-%m-%d").to_string());
             s.mode = Some(def.election.mode.as_str().to_owned());
             s.levels = levels_dto(def);
+            s.certificate_levels = def.certificate_levels();
             s.checked_in = u32::try_from(self.store.first_checkin_times()?.len()).unwrap_or(0);
         }
         Ok(s)

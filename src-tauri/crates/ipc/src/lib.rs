@@ -129,6 +129,8 @@ pub struct StatusDto {
     /// official | test
     pub mode: Option<String>,
     pub levels: Vec<LevelDto>,
+    /// Levels a holder of a certificate to vote elsewhere receives here.
+    pub certificate_levels: Vec<String>,
     pub voters: u32,
     pub checked_in: u32,
 }
