@@ -38,6 +38,7 @@ impl Error {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "không tìm thấy tệp".to_owned(),
             std::io::ErrorKind::PermissionDenied => "không có quyền đọc/ghi tệp".to_owned(),
+            std::io::ErrorKind::IsADirectory => "đây là một thư mục, không phải tệp".to_owned(),
             _ => format!("lỗi đọc/ghi tệp: {e}"),
         };
         Error::Io {
