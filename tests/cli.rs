@@ -8,13 +8,7 @@ use crate::util::{fixture, Cli};
 
 #[test]
 fn setup_then_second_setup_is_refused() {
-    let cli = Cli::new();
-    cli.ok(&[
-        "setup",
-        &fixture("../../assets/demo-election.json"),
-        "--area",
-        "X0412-KV01",
-    ]);
+    let cli = Cli::team();
     let out = cli.run(&[
         "setup",
         &fixture("../../assets/demo-election.json"),

@@ -203,7 +203,7 @@ impl App {
             s.mode = Some(def.election.mode.as_str().to_owned());
             s.levels = levels_dto(def);
             s.certificate_levels = def.certificate_levels();
-            s.checked_in = u32::try_from(self.store.first_checkin_times()?.len()).unwrap_or(0);
+            s.checked_in = u32::try_from(self.store.checked_in_voters()?).unwrap_or(0);
         }
         Ok(s)
     }

@@ -114,14 +114,6 @@ impl SearchIndex {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.stts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.stts.is_empty()
-    }
-
     /// Word ids whose word starts with `prefix`: a contiguous range, and the
     /// id of the word equal to `prefix` if there is one.
     fn prefix_range(&self, prefix: &str) -> QueryWord {

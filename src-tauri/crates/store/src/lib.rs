@@ -111,14 +111,6 @@ impl Store {
         Ok(out)
     }
 
-    /// `PRAGMA integrity_check` is "ok".
-    pub fn integrity_ok(&self) -> Result<bool> {
-        let s: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(s == "ok")
-    }
-
     /// Raw connection, for benchmarks comparing against plain SQL.
     #[doc(hidden)]
     pub fn raw(&self) -> &Connection {

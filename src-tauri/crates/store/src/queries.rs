@@ -155,6 +155,15 @@ pub trait Read {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many voters have a live check-in for any level.
+    fn checked_in_voters(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT count(DISTINCT voter_id) FROM checkin WHERE undone_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The time of each voter's first live check-in.
     fn first_checkin_times(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare_cached(
