@@ -187,8 +187,11 @@ pub fn decode_tcvn3(s: &str) -> String {
             None => out.push(c),
         }
     }
-    let ascii_letters: Vec<char> = s.chars().filter(char::is_ascii_alphabetic).collect();
-    if ascii_letters.len() >= 2 && ascii_letters.iter().all(char::is_ascii_uppercase) {
+    // Capitals only when some word has two or more plain capitals and no
+    // plain letter is lower case ("NGUYÔN V¡N"); "Lª" stays "Lê".
+    let all_caps = !s.chars().any(|c| c.is_ascii_lowercase())
+        && s.split_whitespace().any(|w| w.chars().filter(char::is_ascii_uppercase).count() >= 2);
+    if all_caps {
         out = out.to_uppercase();
     }
     out.nfc().collect()
@@ -320,6 +323,9 @@ mod tests {
         assert_eq!(to_unicode("M\u{ad}êng Kh\u{ad}¬ng").0, "Mường Khương");
         assert_eq!(to_unicode("Th«n ChÈn Xuyªn 1").0, "Thôn Chẩn Xuyên 1");
         assert_eq!(to_unicode("Kinh").0, "Kinh");
+        // Found by the property test: one capital per word is title case.
+        assert_eq!(to_unicode_hinted("Lª Lª", Encoding::Tcvn3).0, "Lê Lê");
+        assert_eq!(to_unicode("NGUYÔN V¡N AN").0, "NGUYỄN VĂN AN");
     }
 
     #[test]
