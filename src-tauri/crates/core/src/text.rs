@@ -106,3 +106,29 @@ mod tests {
         );
     }
 }
+
+/// Vietnamese number style: thousands separated by dots (`1052` → `"1.052"`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    use super::thousands;
+
+    #[test]
+    fn vietnamese_grouping() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1052), "1.052");
+        assert_eq!(thousands(76_516_637), "76.516.637");
+    }
+}
