@@ -11,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tobaucu_app::{App, Error, UnitChoice};
+mod count;
+
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
 
 #[derive(Parser)]
@@ -44,6 +46,174 @@ enum Cmd {
     Turnout(TurnoutArgs),
     /// Nhật ký thay đổi
     Audit,
+    /// Thành phần Tổ bầu cử và hai cử tri chứng kiến (mỗi lần gọi thay phần được ghi)
+    Team(TeamArgs),
+    /// Kiểm phiếu: kiểm kê, nhập phiếu, bảng kiểm phiếu, số liệu
+    #[command(subcommand)]
+    Count(CountCmd),
+    /// Khiếu nại, tố cáo tại khu vực bỏ phiếu
+    #[command(subcommand)]
+    Complaint(ComplaintCmd),
+    /// Khóa biên bản kết quả kiểm phiếu của một cấp (khi không còn lỗi)
+    Finalize {
+        #[arg(long)]
+        level: String,
+    },
+    /// In biểu mẫu ra PDF: voter-list, voter-cards, minutes, inventory, turnout
+    Forms(FormsArgs),
+}
+
+#[derive(Args)]
+struct TeamArgs {
+    /// Tổ trưởng
+    #[arg(long)]
+    leader: Option<String>,
+    /// Thư ký
+    #[arg(long)]
+    secretary: Option<String>,
+    /// Ủy viên (ghi nhiều lần)
+    #[arg(long = "member")]
+    members: Vec<String>,
+    /// Cử tri chứng kiến (ghi hai lần)
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum CountCmd {
+    /// Ghi các phiếu từ tệp phiếu (mỗi dòng một phiếu; tất cả hoặc không)
+    Ballots {
+        #[arg(long)]
+        level: String,
+        file: PathBuf,
+        /// Người ghi (thư ký ghi phiếu)
+        #[arg(long, default_value = "")]
+        recorder: String,
+    },
+    /// Ghi một phiếu: số thứ tự các tên giữ lại, "-" nếu gạch hết, hoặc "INVALID lý_do"
+    Ballot {
+        #[arg(long)]
+        level: String,
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        mark: Vec<String>,
+    },
+    /// Hủy phiếu vừa ghi cuối cùng
+    Undo {
+        #[arg(long)]
+        level: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Biên bản kiểm kê phiếu (trước khi mở hòm): phát ra = nhận − chưa dùng − gạch hỏng
+    Inventory {
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        received: u32,
+        #[arg(long)]
+        unused: u32,
+        #[arg(long)]
+        spoiled: u32,
+        /// Số phiếu phát ra đếm riêng (nếu có); khi đó kiểm tra nhận = phát ra + chưa dùng + gạch hỏng
+        #[arg(long)]
+        issued: Option<u32>,
+    },
+    /// Nhập bảng kiểm phiếu giấy (nhập hai lần độc lập: --entry 1 và --entry 2)
+    Tally(TallyArgs),
+    /// Số liệu biên bản của một cấp và các kiểm tra
+    Summary {
+        #[arg(long)]
+        level: String,
+    },
+    /// Số phiếu đang đếm của một cấp (theo nhóm và theo người ứng cử)
+    Live {
+        #[arg(long)]
+        level: String,
+    },
+    /// Tổ trưởng chấp nhận một cảnh báo, có lý do
+    Accept {
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mở bản sửa đổi của biên bản đã khóa, có lý do
+    Reopen {
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Tình trạng kiểm phiếu của mọi cấp
+    Status,
+}
+
+#[derive(Args)]
+struct TallyArgs {
+    #[arg(long)]
+    level: String,
+    /// Lần nhập: 1 hoặc 2
+    #[arg(long)]
+    entry: u32,
+    #[arg(long, default_value = "")]
+    entered_by: String,
+    /// Số phiếu thu vào
+    #[arg(long)]
+    received: u32,
+    #[arg(long)]
+    valid: u32,
+    #[arg(long)]
+    invalid: u32,
+    /// Số phiếu bầu k đại biểu: "1=30,2=58" (k=số phiếu)
+    #[arg(long, default_value = "")]
+    groups: String,
+    /// Số phiếu bầu theo thứ tự trên phiếu: "70,40,36" hoặc "XA-03-1=70,…"
+    #[arg(long)]
+    votes: String,
+    /// Phiếu không hợp lệ theo lý do: "khong_co_dau=1,gach_het=1"
+    #[arg(long, default_value = "")]
+    invalid_reasons: String,
+}
+
+#[derive(Subcommand)]
+enum ComplaintCmd {
+    /// Ghi nhận khiếu nại, tố cáo
+    Add {
+        #[arg(long)]
+        content: String,
+        #[arg(long, default_value = "")]
+        from: String,
+        /// Cấp liên quan (mặc định: mọi cấp)
+        #[arg(long)]
+        level: Option<String>,
+    },
+    /// Tổ đã giải quyết, với kết quả
+    Settle {
+        id: u32,
+        #[arg(long)]
+        outcome: String,
+    },
+    /// Chuyển Ban bầu cử, với ý kiến của Tổ
+    Forward {
+        id: u32,
+        #[arg(long)]
+        opinion: String,
+    },
+    /// Danh sách khiếu nại
+    List,
+}
+
+#[derive(Args)]
+struct FormsArgs {
+    /// voter-list, voter-cards, minutes, inventory, turnout
+    form: String,
+    #[arg(long)]
+    out: PathBuf,
+    /// Cấp bầu cử (biên bản, kiểm kê); mặc định: mọi cấp
+    #[arg(long)]
+    level: Option<String>,
 }
 
 #[derive(Args)]
@@ -407,6 +577,37 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Cmd::Team(t) => {
+            let mut app = open(&cli.db)?;
+            let input = tobaucu_ipc::TeamInput {
+                leader: t.leader,
+                secretary: t.secretary,
+                members: (!t.members.is_empty()).then_some(t.members),
+                witnesses: (!t.witnesses.is_empty()).then_some(t.witnesses),
+            };
+            let team = if input == tobaucu_ipc::TeamInput::default() {
+                app.team()?
+            } else {
+                app.set_team(&input)?
+            };
+            if json_mode {
+                return print_json(&team);
+            }
+            print_team(&team);
+            Ok(())
+        }
+        Cmd::Count(c) => count::run(&cli.db, c, json_mode),
+        Cmd::Complaint(c) => count::complaint(&cli.db, c, json_mode),
+        Cmd::Finalize { level } => {
+            let mut app = open(&cli.db)?;
+            let r = app.finalize(&level)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        Cmd::Forms(f) => count::forms(&cli.db, f, json_mode),
         Cmd::Audit => {
             let app = open(&cli.db)?;
             let log = app.audit_log()?;
@@ -423,6 +624,17 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+    }
+}
+
+fn print_team(t: &tobaucu_ipc::TeamDto) {
+    println!("Tổ trưởng: {}", t.leader.as_deref().unwrap_or("(chưa ghi)"));
+    println!("Thư ký:    {}", t.secretary.as_deref().unwrap_or("(chưa ghi)"));
+    for m in &t.members {
+        println!("Ủy viên:   {m}");
+    }
+    for w in &t.witnesses {
+        println!("Cử tri chứng kiến: {w}");
     }
 }
 

@@ -9,7 +9,9 @@
 
 pub mod clock;
 mod convert;
+mod count;
 mod error;
+mod forms;
 mod setup;
 mod turnout;
 mod voters;
@@ -20,7 +22,9 @@ use tobaucu_core::election::{self, ElectionDefinition};
 use tobaucu_core::search::SearchIndex;
 use tobaucu_store::{Read, Store};
 
+pub use count::short_hash;
 pub use error::{Error, Result};
+pub use forms::{write_atomic, FORMS};
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;
 pub use voters::parse_levels;
@@ -49,6 +53,8 @@ pub struct App {
     def: Option<ElectionDefinition>,
     /// Search index, rebuilt lazily after a change of the list.
     index: Option<SearchIndex>,
+    /// Live tally per level with the `data_version` it was read at.
+    tallies: std::collections::HashMap<String, (i64, tobaucu_core::count::Tally)>,
 }
 
 impl App {
@@ -65,6 +71,7 @@ impl App {
             db_path: path.to_path_buf(),
             def: None,
             index: None,
+            tallies: Default::default(),
         };
         app.load_definition()?;
         Ok(app)
@@ -77,6 +84,7 @@ impl App {
             db_path: PathBuf::from(":memory:"),
             def: None,
             index: None,
+            tallies: Default::default(),
         })
     }
 

@@ -5,6 +5,7 @@
 //! (`tobaucu-app`). Broken input is ordinary data: validators return every
 //! problem they find as [`Diagnostic`]s rather than stopping at the first.
 
+pub mod canonical;
 pub mod checks;
 pub mod count;
 pub mod diag;

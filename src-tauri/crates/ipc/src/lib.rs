@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod count;
+pub use count::*;
+
 /// A voter as `voters list --json` prints it (`interfaces.md` §1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct VoterDto {
@@ -255,6 +258,30 @@ pub fn typescript() -> String {
         StatusChangeInput::decl(&cfg),
         AuditEntryDto::decl(&cfg),
         IpcError::decl(&cfg),
+        TeamDto::decl(&cfg),
+        TeamInput::decl(&cfg),
+        InventoryInput::decl(&cfg),
+        InventoryDto::decl(&cfg),
+        CheckDto::decl(&cfg),
+        CandidateResultDto::decl(&cfg),
+        RevisionDto::decl(&cfg),
+        SummaryDto::decl(&cfg),
+        BatchDto::decl(&cfg),
+        BallotDto::decl(&cfg),
+        LiveCandidateDto::decl(&cfg),
+        LiveTallyDto::decl(&cfg),
+        BallotEntryResult::decl(&cfg),
+        BallotsFileReport::decl(&cfg),
+        TallySheetInput::decl(&cfg),
+        FieldDiffDto::decl(&cfg),
+        TallyStatusDto::decl(&cfg),
+        ComplaintDto::decl(&cfg),
+        ComplaintInput::decl(&cfg),
+        ComplaintResolveInput::decl(&cfg),
+        AcceptInput::decl(&cfg),
+        FinalizeResult::decl(&cfg),
+        LevelCountState::decl(&cfg),
+        FormOutput::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

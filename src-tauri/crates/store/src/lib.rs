@@ -13,6 +13,7 @@
 //! domain types. Only this crate knows SQL.
 
 mod migrate;
+mod counting;
 mod queries;
 pub mod rows;
 
@@ -21,6 +22,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use migrate::{Migration, MIGRATIONS};
+pub use counting::CountRead;
 pub use queries::Read;
 pub use rows::*;
 
@@ -95,6 +97,11 @@ impl Store {
         let out = f(&tx)?;
         tx.tx.commit().map_err(Error::from)?;
         Ok(out)
+    }
+
+    /// `PRAGMA data_version`: changes when another connection committed.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The schema as SQL (for the golden schema test).

@@ -13,11 +13,18 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only: a released file never changes.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sql: include_str!("../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_counting",
+        sql: include_str!("../migrations/0002_counting.sql"),
+    },
+];
 
 /// SHA-256 of a migration's SQL, hex.
 pub fn checksum(sql: &str) -> String {

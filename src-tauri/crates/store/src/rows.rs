@@ -62,3 +62,90 @@ pub struct SnapshotRow {
     pub taken_at: String,
     pub levels: Vec<(String, i64, i64)>,
 }
+
+/// One named member of the team (`role`: leader, secretary, member, witness).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMemberRow {
+    pub role: String,
+    pub position: i64,
+    pub name: String,
+}
+
+/// Kiểm kê of one level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryRow {
+    pub level: String,
+    pub received: i64,
+    pub unused: i64,
+    pub spoiled: i64,
+    pub issued: Option<i64>,
+    pub recorded_at: String,
+}
+
+/// A recorder's batch of ballots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: i64,
+    pub level: String,
+    pub recorder: String,
+    pub source: String,
+    pub created_at: String,
+}
+
+/// One counted ballot (see `0002_counting.sql`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotRow {
+    pub id: i64,
+    pub level: String,
+    pub seq: i64,
+    pub batch_id: i64,
+    pub kept: Option<String>,
+    pub invalid_reason: Option<String>,
+    pub at: String,
+    pub undone: bool,
+}
+
+/// One entry of a paper tally sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyEntryRow {
+    pub level: String,
+    pub entry: i64,
+    pub data: String,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+/// A complaint (khiếu nại, tố cáo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintRow {
+    pub id: i64,
+    pub level: Option<String>,
+    pub received_at: String,
+    pub complainant: String,
+    pub content: String,
+    pub status: String,
+    pub outcome: String,
+    pub resolved_at: Option<String>,
+}
+
+/// A warning accepted by the Tổ trưởng.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptanceRow {
+    pub level: String,
+    pub code: String,
+    pub reason: String,
+    pub accepted_at: String,
+}
+
+/// A finalized revision of one level's minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRow {
+    pub level: String,
+    pub revision: i64,
+    pub finalized_at: String,
+    pub reason: String,
+    pub data: String,
+    pub sha256: String,
+    /// When this revision was reopened for a correction, and why.
+    pub reopened: Option<(String, String)>,
+}

@@ -1,0 +1,269 @@
+//! `team`, `count …`, `complaint …`, `forms`: glue to the counting use cases.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tobaucu_app::Error;
+use tobaucu_ipc::{
+    AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto,
+    TallySheetInput,
+};
+
+use crate::{open, print_json, read_file, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
+
+fn usage(msg: String) -> Error {
+    Error::refused("USAGE", msg)
+}
+
+/// "1=30,2=58" → {1: 30, 2: 58}; "70,40" → positional.
+fn pairs(s: &str, what: &str) -> Result<Vec<(Option<String>, u32)>, Error> {
+    let mut out = Vec::new();
+    for part in s.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = match part.split_once('=') {
+            Some((k, v)) => (Some(k.trim().to_owned()), v.trim()),
+            None => (None, part),
+        };
+        let n: u32 = v
+            .parse()
+            .map_err(|_| usage(format!("{what}: \"{part}\" không phải số")))?;
+        out.push((k, n));
+    }
+    Ok(out)
+}
+
+fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, Error> {
+    let live = app.summary(&a.level)?;
+    let mut groups = vec![0u32; live.seats as usize];
+    for (k, n) in pairs(&a.groups, "--groups")? {
+        let k: usize = k
+            .and_then(|k| k.parse().ok())
+            .ok_or_else(|| usage("--groups phải có dạng k=số phiếu, ví dụ 1=30,2=58".into()))?;
+        if k == 0 || k > groups.len() {
+            return Err(usage(format!("--groups: chỉ có nhóm 1 đến {} đại biểu", groups.len())));
+        }
+        groups[k - 1] = n;
+    }
+    let votes_in = pairs(&a.votes, "--votes")?;
+    let mut votes = vec![0u32; live.candidates.len()];
+    if votes_in.iter().all(|(k, _)| k.is_none()) {
+        votes = votes_in.iter().map(|(_, n)| *n).collect();
+    } else {
+        for (k, n) in votes_in {
+            let k = k.unwrap_or_default();
+            let pos = live
+                .candidates
+                .iter()
+                .position(|c| c.id == k || c.position.to_string() == k)
+                .ok_or_else(|| usage(format!("--votes: không có người ứng cử \"{k}\"")))?;
+            votes[pos] = n;
+        }
+    }
+    let mut reasons = BTreeMap::new();
+    for (k, n) in pairs(&a.invalid_reasons, "--invalid-reasons")? {
+        reasons.insert(k.unwrap_or_default(), n);
+    }
+    Ok(TallySheetInput {
+        level: a.level,
+        entry: a.entry,
+        entered_by: a.entered_by,
+        received: a.received,
+        valid: a.valid,
+        invalid: a.invalid,
+        invalid_by_reason: reasons,
+        groups,
+        votes,
+    })
+}
+
+fn print_live(l: &LiveTallyDto) {
+    println!(
+        "Cấp {}: {} phiếu đã kiểm ({} hợp lệ, {} không hợp lệ)",
+        l.level, l.received, l.valid, l.invalid
+    );
+    for (i, g) in l.groups.iter().enumerate() {
+        println!("  Phiếu bầu {} đại biểu: {}", i + 1, g);
+    }
+    for c in &l.candidates {
+        println!("  {:>2}. {:<30} {:>6}", c.position, c.name, c.votes);
+    }
+}
+
+pub fn print_summary(s: &SummaryDto) {
+    println!(
+        "Biên bản kết quả kiểm phiếu — {} — {} ({} đại biểu) — {}",
+        s.level_name,
+        s.constituency_name,
+        s.seats,
+        if s.status == "final" { "ĐÃ KHÓA" } else { "bản nháp" }
+    );
+    println!("  Tổng số cử tri:           {}", s.voters_listed);
+    println!("  Cử tri đã tham gia:       {}", s.voters_voted);
+    println!("  Số phiếu phát ra:         {}", s.ballots_issued);
+    println!("  Số phiếu thu vào:         {}", s.ballots_received);
+    println!("  Số phiếu hợp lệ:          {}", s.ballots_valid);
+    println!("  Số phiếu không hợp lệ:    {}", s.ballots_invalid);
+    for c in &s.candidates {
+        println!("  {:>2}. {:<30} {:>6} phiếu  {:>6}%", c.position, c.name, c.votes, c.percent_vi);
+    }
+    if s.checks.is_empty() {
+        println!("Không có lỗi hay cảnh báo.");
+    }
+    for c in &s.checks {
+        let kind = if c.severity == "error" { "LỖI" } else if c.accepted { "cảnh báo (đã chấp nhận)" } else { "cảnh báo" };
+        println!("  [{}] {kind}: {} → {}", c.code, c.message, c.next_step);
+    }
+    println!("Mã số liệu: {}", tobaucu_app::short_hash(&s.minutes_sha256));
+}
+
+pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), Error> {
+    let mut app = open(db)?;
+    match cmd {
+        CountCmd::Ballots { level, file, recorder } => {
+            let bytes = read_file(&file)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let r = app.count_ballots_file(&level, &name, &bytes, &recorder)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!(
+                "Đã ghi {} phiếu cấp {} từ {} ({} hợp lệ, {} không hợp lệ); tổng số phiếu đã kiểm: {}.",
+                r.ballots, r.level, r.file, r.valid, r.invalid, r.total_received
+            );
+            Ok(())
+        }
+        CountCmd::Ballot { level, mark } => {
+            let r = app.enter_ballot(&level, None, &mark.join(" "))?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        CountCmd::Undo { level, reason } => {
+            let r = app.undo_ballot(&level, &reason)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        CountCmd::Inventory { level, received, unused, spoiled, issued } => {
+            let r = app.record_inventory(&InventoryInput { level, received, unused, spoiled, issued })?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!(
+                "Kiểm kê cấp {}: nhận {}, phát ra {}, chưa sử dụng {}, gạch hỏng {}.",
+                r.level, r.received, r.issued, r.unused, r.spoiled
+            );
+            Ok(())
+        }
+        CountCmd::Tally(a) => {
+            let input = tally_input(&app, a)?;
+            let r = app.enter_tally(&input)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            for d in &r.differences {
+                println!("  {}: lần 1 = {}, lần 2 = {}", d.label, d.first, d.second);
+            }
+            Ok(())
+        }
+        CountCmd::Summary { level } => {
+            let s = app.summary(&level)?;
+            if json_mode {
+                return print_json(&s);
+            }
+            print_summary(&s);
+            Ok(())
+        }
+        CountCmd::Live { level } => {
+            let l = app.live_tally(&level)?;
+            if json_mode {
+                return print_json(&l);
+            }
+            print_live(&l);
+            Ok(())
+        }
+        CountCmd::Accept { level, code, reason } => {
+            let s = app.accept_warning(&AcceptInput { level, code, reason })?;
+            if json_mode {
+                return print_json(&s);
+            }
+            print_summary(&s);
+            Ok(())
+        }
+        CountCmd::Reopen { level, reason } => {
+            let s = app.reopen(&level, &reason)?;
+            if json_mode {
+                return print_json(&s);
+            }
+            println!("Đã mở bản sửa đổi biên bản cấp {level}; bản đã khóa vẫn được giữ nguyên.");
+            Ok(())
+        }
+        CountCmd::Status => {
+            let o = app.count_overview()?;
+            if json_mode {
+                return print_json(&o);
+            }
+            for l in o {
+                println!(
+                    "{:<6} {:<10} kiểm kê: {:<5} phiếu: {:>5}  lỗi: {}  cảnh báo: {}  ({})",
+                    l.code,
+                    if l.status == "final" { "đã khóa" } else { "nháp" },
+                    if l.inventory { "có" } else { "chưa" },
+                    l.received,
+                    l.errors,
+                    l.warnings,
+                    l.name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Result<(), Error> {
+    let mut app = open(db)?;
+    let one = match cmd {
+        ComplaintCmd::Add { content, from, level } => {
+            app.add_complaint(&ComplaintInput { level, complainant: from, content })?
+        }
+        ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput {
+            id,
+            status: "settled".into(),
+            outcome,
+        })?,
+        ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput {
+            id,
+            status: "forwarded".into(),
+            outcome: opinion,
+        })?,
+        ComplaintCmd::List => {
+            let all = app.complaints()?;
+            if json_mode {
+                return print_json(&all);
+            }
+            for c in all {
+                println!("{}. [{}] {} — {} {}", c.id, c.status_vi, c.complainant, c.content, c.outcome);
+            }
+            return Ok(());
+        }
+    };
+    if json_mode {
+        return print_json(&one);
+    }
+    println!("Khiếu nại số {}: {} — {}", one.id, one.status_vi, one.content);
+    Ok(())
+}
+
+pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), Error> {
+    let app = open(db)?;
+    let out = app.write_form(&f.form, f.level.as_deref(), &f.out)?;
+    if json_mode {
+        return print_json(&out);
+    }
+    println!("Đã in {} ({} trang, {} byte): {}", out.title, out.pages, out.bytes, out.path);
+    Ok(())
+}

@@ -1,0 +1,662 @@
+//! The layout engine: walks a form's blocks (`forms/*.json`) over the data
+//! and produces positioned text and lines per page (millimetres from the
+//! top-left corner). Text wraps at spaces (a word longer than the cell is
+//! cut), tables continue on the next page with their header repeated,
+//! footers are drawn last so they can say "Trang 3/12".
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::fonts::{Fonts, Style};
+use crate::template::Scope;
+use crate::FormError;
+
+const PT_MM: f32 = 25.4 / 72.0;
+
+/// One drawing command, in millimetres from the page's top-left corner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// `y` is the baseline.
+    Text { x: f32, y: f32, style: Style, size: f32, text: String },
+    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+}
+
+impl Cmd {
+    fn shifted(&self, dx: f32, dy: f32) -> Cmd {
+        match self {
+            Cmd::Text { x, y, style, size, text } => Cmd::Text { x: x + dx, y: y + dy, style: *style, size: *size, text: text.clone() },
+            Cmd::Line { x1, y1, x2, y2, width } => Cmd::Line { x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: *width },
+        }
+    }
+}
+
+/// Page geometry.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub top: f32,
+    pub right: f32,
+    pub bottom: f32,
+    pub left: f32,
+}
+
+pub struct Engine<'a> {
+    fonts: &'a Fonts,
+    form: &'a str,
+    pub geo: Geometry,
+    pub pages: Vec<Vec<Cmd>>,
+    y: f32,
+    base_size: f32,
+    line_factor: f32,
+    pub missing: BTreeSet<char>,
+}
+
+fn get<'v>(b: &'v Value, k: &str) -> Option<&'v Value> {
+    b.get(k)
+}
+
+fn num(b: &Value, k: &str, default: f32) -> f32 {
+    get(b, k).and_then(Value::as_f64).map(|x| x as f32).unwrap_or(default)
+}
+
+fn text<'v>(b: &'v Value, k: &str) -> &'v str {
+    get(b, k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn arr<'v>(b: &'v Value, k: &str) -> &'v [Value] {
+    get(b, k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+fn align(b: &Value) -> Align {
+    match text(b, "align") {
+        "center" => Align::Center,
+        "right" => Align::Right,
+        _ => Align::Left,
+    }
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(fonts: &'a Fonts, form: &'a str, geo: Geometry, base_size: f32, line_factor: f32) -> Engine<'a> {
+        Engine { fonts, form, geo, pages: vec![Vec::new()], y: geo.top, base_size, line_factor, missing: BTreeSet::new() }
+    }
+
+    fn err(&self, path: &str, message: impl Into<String>) -> FormError {
+        FormError::Layout { form: self.form.to_owned(), path: path.to_owned(), message: message.into() }
+    }
+
+    fn bottom(&self) -> f32 {
+        self.geo.height - self.geo.bottom
+    }
+
+    fn content_width(&self) -> f32 {
+        self.geo.width - self.geo.left - self.geo.right
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.geo.top;
+    }
+
+    fn emit(&mut self, c: Cmd) {
+        if let Some(p) = self.pages.last_mut() {
+            p.push(c);
+        }
+    }
+
+    fn line_h(&self, size: f32) -> f32 {
+        size * self.line_factor * PT_MM
+    }
+
+    fn style_of(&self, b: &Value, path: &str) -> Result<Style, FormError> {
+        Style::parse(text(b, "style")).ok_or_else(|| self.err(path, format!("kiểu chữ \"{}\" không có (regular, bold, italic)", text(b, "style"))))
+    }
+
+    /// Wraps `s` into lines no wider than `width` mm.
+    pub fn wrap(&self, s: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+        let face = self.fonts.face(style);
+        let mut lines = Vec::new();
+        for para in s.split('\n') {
+            let mut cur = String::new();
+            for word in para.split(' ').filter(|w| !w.is_empty()) {
+                let candidate = if cur.is_empty() { word.to_owned() } else { format!("{cur} {word}") };
+                if face.width_mm(&candidate, size) <= width {
+                    cur = candidate;
+                    continue;
+                }
+                if !cur.is_empty() {
+                    lines.push(std::mem::take(&mut cur));
+                }
+                // A word wider than the cell is cut by characters.
+                if face.width_mm(word, size) > width {
+                    let mut piece = String::new();
+                    for ch in word.chars() {
+                        piece.push(ch);
+                        if face.width_mm(&piece, size) > width && piece.chars().count() > 1 {
+                            piece.pop();
+                            lines.push(std::mem::take(&mut piece));
+                            piece.push(ch);
+                        }
+                    }
+                    cur = piece;
+                } else {
+                    cur = word.to_owned();
+                }
+            }
+            lines.push(cur);
+        }
+        lines
+    }
+
+    fn note_missing(&mut self, s: &str, style: Style) {
+        let face = self.fonts.face(style);
+        for c in s.chars() {
+            if !c.is_whitespace() && !face.has(c) {
+                self.missing.insert(c);
+            }
+        }
+    }
+
+    /// A line of text placed in `[x, x + w]` with its baseline at `y`.
+    fn text_at(&mut self, out: &mut Vec<Cmd>, s: &str, style: Style, size: f32, x: f32, w: f32, y: f32, al: Align) {
+        if s.is_empty() {
+            return;
+        }
+        self.note_missing(s, style);
+        let tw = self.fonts.face(style).width_mm(s, size);
+        let x = match al {
+            Align::Left => x,
+            Align::Center => x + (w - tw) / 2.0,
+            Align::Right => x + w - tw,
+        };
+        out.push(Cmd::Text { x, y, style, size, text: s.to_owned() });
+    }
+
+    /// Lays `blocks` out in the page flow (breaking pages) at `[x, x + w]`.
+    pub fn flow(&mut self, blocks: &[Value], scope: &Scope<'_>, x: f32, w: f32, path: &str) -> Result<(), FormError> {
+        for (i, b) in blocks.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            match text(b, "kind") {
+                "table" => self.table(b, scope, x, w, &p)?,
+                "each" => {
+                    let src = text(b, "source");
+                    let items: Vec<Value> = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
+                    let start = num(b, "start", 1.0) as i64;
+                    for (k, item) in items.iter().enumerate() {
+                        let mut item = item.clone();
+                        if let Value::Object(m) = &mut item {
+                            m.insert("index".into(), Value::from(start + k as i64));
+                        } else {
+                            item = serde_json::json!({"value": item, "index": start + k as i64});
+                        }
+                        let inner = scope.with(&item);
+                        self.flow(arr(b, "blocks"), &inner, x, w, &format!("{p}.blocks"))?;
+                    }
+                    if items.is_empty() {
+                        self.flow(arr(b, "empty"), scope, x, w, &format!("{p}.empty"))?;
+                    }
+                }
+                "if" => {
+                    let cond = text(b, "when");
+                    let yes = if let Some(c) = cond.strip_prefix('!') { !scope.truthy(c) } else { scope.truthy(cond) };
+                    let which = if yes { "blocks" } else { "else" };
+                    self.flow(arr(b, which), scope, x, w, &format!("{p}.{which}"))?;
+                }
+                "page_break" => self.new_page(),
+                "cards" => self.cards(b, scope, &p)?,
+                _ => {
+                    // Blocks that never break inside: laid out at y = 0, then placed.
+                    let mut cmds = Vec::new();
+                    let h = self.block(b, scope, x, w, 0.0, &mut cmds, &p)?;
+                    let keep = num(b, "keep_mm", 0.0);
+                    if self.y + h.max(keep) > self.bottom() && self.y > self.geo.top + 0.01 {
+                        // Text longer than a page still breaks line by line.
+                        if h > self.bottom() - self.geo.top && text(b, "kind") == "text" {
+                            self.long_text(cmds, h);
+                            continue;
+                        }
+                        self.new_page();
+                    }
+                    let dy = self.y;
+                    for c in cmds {
+                        self.emit(c.shifted(0.0, dy));
+                    }
+                    self.y += h;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn long_text(&mut self, cmds: Vec<Cmd>, _h: f32) {
+        let mut base = self.y;
+        let mut last = 0.0;
+        for c in cmds {
+            if let Cmd::Text { y, .. } = &c {
+                if base + y > self.bottom() {
+                    self.new_page();
+                    base = self.y - last;
+                }
+                last = *y;
+            }
+            self.emit(c.shifted(0.0, base));
+        }
+        self.y = base + last + 2.0;
+    }
+
+    /// A block that does not break: returns its height; commands relative to `y0`.
+    fn block(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, y0: f32, out: &mut Vec<Cmd>, path: &str) -> Result<f32, FormError> {
+        let before = num(b, "before_mm", 0.0);
+        let after = num(b, "after_mm", 0.0);
+        let mut y = y0 + before;
+        match text(b, "kind") {
+            "text" | "" => {
+                let style = self.style_of(b, path)?;
+                let size = num(b, "size", self.base_size);
+                let indent = num(b, "indent_mm", 0.0);
+                let s = scope.fill(text(b, "text"));
+                let lh = self.line_h(size);
+                let al = align(b);
+                let lines = self.wrap(&s, style, size, w - indent);
+                for line in lines {
+                    let baseline = y + lh * 0.78;
+                    self.text_at(out, &line, style, size, x + indent, w - indent, baseline, al);
+                    y += lh;
+                }
+            }
+            "rule" => {
+                let lw = num(b, "width_mm", w);
+                let x1 = match align(b) {
+                    Align::Left => x,
+                    Align::Center => x + (w - lw) / 2.0,
+                    Align::Right => x + w - lw,
+                };
+                out.push(Cmd::Line { x1, y1: y, x2: x1 + lw, y2: y, width: num(b, "thickness_pt", 0.6) });
+            }
+            "spacer" => y += num(b, "mm", 4.0),
+            "row" => {
+                let cols = arr(b, "cols");
+                let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
+                let mut cx = x;
+                let mut h: f32 = 0.0;
+                for (i, c) in cols.iter().enumerate() {
+                    let cw = w * num(c, "width", 1.0) / total;
+                    let mut cy = y;
+                    for (j, inner) in arr(c, "blocks").iter().enumerate() {
+                        cy += self.block(inner, scope, cx, cw, cy, out, &format!("{path}.cols[{i}].blocks[{j}]"))?;
+                    }
+                    h = h.max(cy - y);
+                    cx += cw;
+                }
+                y += h;
+            }
+            "signatures" => {
+                let items = arr(b, "items");
+                let per_row = num(b, "per_row", 2.0).max(1.0) as usize;
+                let gap = num(b, "space_mm", 24.0);
+                let size = num(b, "size", self.base_size);
+                let cw = w / per_row as f32;
+                let lh = self.line_h(size);
+                for row in items.chunks(per_row) {
+                    let mut h: f32 = 0.0;
+                    // A lone last item sits in the middle of its row.
+                    let offset = if row.len() < per_row { (w - cw * row.len() as f32) / 2.0 } else { 0.0 };
+                    for (k, it) in row.iter().enumerate() {
+                        let cx = x + offset + cw * k as f32;
+                        let mut cy = y;
+                        for (key, style) in [("title", Style::Bold), ("note", Style::Italic)] {
+                            let s = scope.fill(text(it, key));
+                            for line in self.wrap(&s, style, size, cw - 2.0) {
+                                self.text_at(out, &line, style, size, cx, cw, cy + lh * 0.78, Align::Center);
+                                cy += lh;
+                            }
+                        }
+                        cy += gap;
+                        let name = scope.fill(text(it, "name"));
+                        for line in self.wrap(&name, Style::Bold, size, cw - 2.0) {
+                            self.text_at(out, &line, Style::Bold, size, cx, cw, cy + lh * 0.78, Align::Center);
+                            cy += lh;
+                        }
+                        if name.is_empty() {
+                            cy += lh;
+                        }
+                        h = h.max(cy - y);
+                    }
+                    y += h + num(b, "row_gap_mm", 4.0);
+                }
+            }
+            "if" => {
+                let cond = text(b, "when");
+                let yes = if let Some(c) = cond.strip_prefix('!') { !scope.truthy(c) } else { scope.truthy(cond) };
+                let which = if yes { "blocks" } else { "else" };
+                for (j, inner) in arr(b, which).iter().enumerate() {
+                    y += self.block(inner, scope, x, w, y, out, &format!("{path}.{which}[{j}]"))?;
+                }
+            }
+            "box" => {
+                // A framed box (e.g. the "Đã bỏ phiếu" stamp area of a card).
+                let bw = num(b, "width_mm", w);
+                let bh = num(b, "height_mm", 10.0);
+                let bx = match align(b) {
+                    Align::Left => x,
+                    Align::Center => x + (w - bw) / 2.0,
+                    Align::Right => x + w - bw,
+                };
+                let t = num(b, "thickness_pt", 0.5);
+                out.push(Cmd::Line { x1: bx, y1: y, x2: bx + bw, y2: y, width: t });
+                out.push(Cmd::Line { x1: bx, y1: y + bh, x2: bx + bw, y2: y + bh, width: t });
+                out.push(Cmd::Line { x1: bx, y1: y, x2: bx, y2: y + bh, width: t });
+                out.push(Cmd::Line { x1: bx + bw, y1: y, x2: bx + bw, y2: y + bh, width: t });
+                let size = num(b, "size", self.base_size);
+                let s = scope.fill(text(b, "text"));
+                let lh = self.line_h(size);
+                let lines = self.wrap(&s, Style::Bold, size, bw - 2.0);
+                let mut ty = y + (bh - lh * lines.len() as f32) / 2.0;
+                for line in lines {
+                    self.text_at(out, &line, Style::Bold, size, bx, bw, ty + lh * 0.78, Align::Center);
+                    ty += lh;
+                }
+                y += bh;
+            }
+            other => return Err(self.err(path, format!("loại khối \"{other}\" không có"))),
+        }
+        Ok(y + after - y0)
+    }
+
+    /// A ruled table over an array of the data, header repeated on every page.
+    fn table(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, path: &str) -> Result<(), FormError> {
+        let (expanded, groups_owned) = expand_columns(b, scope);
+        let cols = expanded.as_slice();
+        if cols.is_empty() {
+            return Err(self.err(path, "bảng không có cột"));
+        }
+        let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
+        let widths: Vec<f32> = cols.iter().map(|c| w * num(c, "width", 1.0) / total).collect();
+        let xs: Vec<f32> = widths.iter().scan(x, |acc, cw| { let s = *acc; *acc += cw; Some(s) }).collect();
+        let size = num(b, "size", self.base_size - 1.0);
+        let hsize = num(b, "header_size", size);
+        let pad = num(b, "pad_mm", 1.0);
+        let lh = self.line_h(size);
+        let hlh = self.line_h(hsize);
+        let thick = num(b, "thickness_pt", 0.5);
+        self.y += num(b, "before_mm", 0.0);
+
+        // Header: optional group row, then column titles.
+        let groups = groups_owned.as_slice();
+        let mut in_group = vec![None; cols.len()];
+        for (gi, g) in groups.iter().enumerate() {
+            let from = num(g, "from", 0.0) as usize;
+            let span = num(g, "span", 1.0) as usize;
+            for c in in_group.iter_mut().skip(from).take(span) {
+                *c = Some(gi);
+            }
+        }
+        let title_lines: Vec<Vec<String>> = cols
+            .iter()
+            .zip(&widths)
+            .map(|(c, cw)| self.wrap(&scope.fill(text(c, "title")), Style::Bold, hsize, cw - 2.0 * pad))
+            .collect();
+        let group_lines: Vec<Vec<String>> = groups
+            .iter()
+            .map(|g| {
+                let from = num(g, "from", 0.0) as usize;
+                let span = num(g, "span", 1.0) as usize;
+                let gw: f32 = widths.iter().skip(from).take(span).sum();
+                self.wrap(&scope.fill(text(g, "title")), Style::Bold, hsize, gw - 2.0 * pad)
+            })
+            .collect();
+        let g_h = if groups.is_empty() { 0.0 } else { group_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * hlh + 2.0 * pad };
+        let t_h = title_lines
+            .iter()
+            .zip(&in_group)
+            .map(|(l, g)| {
+                let h = l.len() as f32 * hlh + 2.0 * pad;
+                if g.is_none() { h - g_h } else { h }
+            })
+            .fold(0.0f32, f32::max)
+            .max(hlh + 2.0 * pad);
+        let header_h = g_h + t_h;
+
+        let draw_header = |eng: &mut Engine<'_>| {
+            let top = eng.y;
+            let mut out = Vec::new();
+            out.push(Cmd::Line { x1: x, y1: top, x2: x + w, y2: top, width: thick });
+            for (gi, g) in groups.iter().enumerate() {
+                let from = num(g, "from", 0.0) as usize;
+                let span = num(g, "span", 1.0) as usize;
+                let gx = xs.get(from).copied().unwrap_or(x);
+                let gw: f32 = widths.iter().skip(from).take(span).sum();
+                let lines = &group_lines[gi];
+                let mut ty = top + (g_h - lines.len() as f32 * hlh) / 2.0;
+                for l in lines {
+                    eng.text_at(&mut out, l, Style::Bold, hsize, gx, gw, ty + hlh * 0.78, Align::Center);
+                    ty += hlh;
+                }
+                out.push(Cmd::Line { x1: gx, y1: top + g_h, x2: gx + gw, y2: top + g_h, width: thick });
+            }
+            for (i, lines) in title_lines.iter().enumerate() {
+                let (cy, ch) = if in_group[i].is_some() { (top + g_h, t_h) } else { (top, header_h) };
+                let mut ty = cy + (ch - lines.len() as f32 * hlh) / 2.0;
+                for l in lines {
+                    eng.text_at(&mut out, l, Style::Bold, hsize, xs[i], widths[i], ty + hlh * 0.78, Align::Center);
+                    ty += hlh;
+                }
+                // Left edge of column i: full height unless inside a group (not its first column).
+                let inner = i > 0 && in_group[i].is_some() && in_group[i] == in_group[i - 1];
+                let y1 = if inner { top + g_h } else { top };
+                out.push(Cmd::Line { x1: xs[i], y1, x2: xs[i], y2: top + header_h, width: thick });
+            }
+            out.push(Cmd::Line { x1: x + w, y1: top, x2: x + w, y2: top + header_h, width: thick });
+            for c in out {
+                eng.emit(c);
+            }
+            eng.y = top + header_h;
+            top
+        };
+
+        let items: Vec<Value> = match get(b, "source").and_then(Value::as_str) {
+            Some(src) => scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let mut rows: Vec<Value> = items;
+        if let Some(extra) = get(b, "total_row") {
+            rows.push(serde_json::json!({"__total": extra}));
+        }
+
+        let mut seg_top = {
+            // Keep the header with at least one row.
+            if self.y + header_h + lh + 2.0 * pad > self.bottom() {
+                self.new_page();
+            }
+            draw_header(self)
+        };
+        let close_segment = |eng: &mut Engine<'_>, seg_top: f32| {
+            let bottom = eng.y;
+            let mut out = Vec::new();
+            for xi in xs.iter().skip(1) {
+                out.push(Cmd::Line { x1: *xi, y1: seg_top + header_h, x2: *xi, y2: bottom, width: thick });
+            }
+            out.push(Cmd::Line { x1: x, y1: seg_top + header_h, x2: x, y2: bottom, width: thick });
+            out.push(Cmd::Line { x1: x + w, y1: seg_top + header_h, x2: x + w, y2: bottom, width: thick });
+            out.push(Cmd::Line { x1: x, y1: bottom, x2: x + w, y2: bottom, width: thick });
+            for c in out {
+                eng.emit(c);
+            }
+        };
+
+        let mut index = num(b, "start", 1.0) as i64;
+        for row in &rows {
+            let (cells_src, is_total): (&[Value], bool) = match row.get("__total") {
+                Some(t) => (t.as_array().map(Vec::as_slice).unwrap_or(&[]), true),
+                None => (cols, false),
+            };
+            let mut item = row.clone();
+            if let Value::Object(m) = &mut item {
+                m.insert("index".into(), Value::from(index));
+            }
+            let inner = scope.with(&item);
+            let mut cells: Vec<(Vec<String>, Style, Align)> = Vec::new();
+            for (i, c) in cells_src.iter().enumerate().take(cols.len()) {
+                let style = if is_total { Style::Bold } else { Style::parse(text(c, "style")).unwrap_or(Style::Regular) };
+                let s = inner.fill(text(c, "text"));
+                let cw = widths.get(i).copied().unwrap_or(10.0);
+                let al = align(c);
+                cells.push((self.wrap(&s, style, size, cw - 2.0 * pad), style, al));
+            }
+            let row_h = cells.iter().map(|c| c.0.len()).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
+            if self.y + row_h > self.bottom() {
+                close_segment(self, seg_top);
+                self.new_page();
+                seg_top = draw_header(self);
+            }
+            let mut out = Vec::new();
+            for (i, (lines, style, al)) in cells.iter().enumerate() {
+                let mut ty = self.y + pad;
+                for l in lines {
+                    self.text_at(&mut out, l, *style, size, xs[i] + pad, widths[i] - 2.0 * pad, ty + lh * 0.78, *al);
+                    ty += lh;
+                }
+            }
+            for c in out {
+                self.emit(c);
+            }
+            self.y += row_h;
+            self.emit(Cmd::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width: thick * 0.6 });
+            if !is_total {
+                index += 1;
+            }
+        }
+        if rows.is_empty() {
+            let s = scope.fill(text(b, "empty_text"));
+            let row_h = lh + 2.0 * pad;
+            let mut out = Vec::new();
+            self.text_at(&mut out, &s, Style::Italic, size, x, w, self.y + pad + lh * 0.78, Align::Center);
+            for c in out {
+                self.emit(c);
+            }
+            self.y += row_h;
+        }
+        close_segment(self, seg_top);
+        self.y += num(b, "after_mm", 2.0);
+        Ok(())
+    }
+
+    /// Cards (voter cards): `across × down` boxes per page, each laid out
+    /// from the card's blocks.
+    fn cards(&mut self, b: &Value, scope: &Scope<'_>, path: &str) -> Result<(), FormError> {
+        let items: Vec<Value> = scope.lookup(text(b, "source")).and_then(Value::as_array).cloned().unwrap_or_default();
+        let across = num(b, "across", 2.0).max(1.0) as usize;
+        let down = num(b, "down", 2.0).max(1.0) as usize;
+        let cw = num(b, "card_width_mm", 148.0);
+        let ch = num(b, "card_height_mm", 105.0);
+        let pad = num(b, "pad_mm", 6.0);
+        let ox = (self.geo.width - cw * across as f32) / 2.0;
+        let oy = (self.geo.height - ch * down as f32) / 2.0;
+        let per_page = across * down;
+        if !self.pages.last().is_some_and(Vec::is_empty) {
+            self.new_page();
+        }
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 && k % per_page == 0 {
+                self.new_page();
+            }
+            let slot = k % per_page;
+            let cx = ox + cw * (slot % across) as f32;
+            let cy = oy + ch * (slot / across) as f32;
+            // Cut lines around the card.
+            for c in [
+                Cmd::Line { x1: cx, y1: cy, x2: cx + cw, y2: cy, width: 0.3 },
+                Cmd::Line { x1: cx, y1: cy + ch, x2: cx + cw, y2: cy + ch, width: 0.3 },
+                Cmd::Line { x1: cx, y1: cy, x2: cx, y2: cy + ch, width: 0.3 },
+                Cmd::Line { x1: cx + cw, y1: cy, x2: cx + cw, y2: cy + ch, width: 0.3 },
+            ] {
+                self.emit(c);
+            }
+            let inner = scope.with(item);
+            let mut out = Vec::new();
+            let mut y = cy + pad;
+            for (j, blk) in arr(b, "blocks").iter().enumerate() {
+                y += self.block(blk, &inner, cx + pad, cw - 2.0 * pad, y, &mut out, &format!("{path}.blocks[{j}]"))?;
+            }
+            for c in out {
+                self.emit(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// Footer blocks on every page, with `{page}` and `{pages}`.
+    pub fn footers(&mut self, blocks: &[Value], scope: &Scope<'_>) -> Result<(), FormError> {
+        let pages = self.pages.len();
+        for p in 0..pages {
+            let mut info = serde_json::Map::new();
+            info.insert("page".into(), Value::from(p as i64 + 1));
+            info.insert("pages".into(), Value::from(pages as i64));
+            let info = Value::Object(info);
+            let inner = scope.with(&info);
+            let mut out = Vec::new();
+            let mut y = self.geo.height - self.geo.bottom + 4.0;
+            let w = self.content_width();
+            for (j, b) in blocks.iter().enumerate() {
+                y += self.block(b, &inner, self.geo.left, w, y, &mut out, &format!("footer[{j}]"))?;
+            }
+            if let Some(page) = self.pages.get_mut(p) {
+                page.extend(out);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Columns marked `"repeat": "path"` become one column per element of that
+/// array (the level columns of the voter list: 1 to 4 levels are data);
+/// `{#}` in their text is the element's index and their title is filled from
+/// the element. A header group whose `span` names such an array spans them.
+fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
+    let mut cols = Vec::new();
+    let mut spans = std::collections::HashMap::new();
+    for c in arr(b, "columns") {
+        match c.get("repeat").and_then(Value::as_str) {
+            Some(src) => {
+                let items = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
+                spans.insert(src.to_owned(), items.len());
+                for (i, it) in items.iter().enumerate() {
+                    let mut col = c.clone();
+                    if let Value::Object(m) = &mut col {
+                        let title = scope.with(it).fill(text(c, "title"));
+                        m.insert("title".into(), Value::String(title));
+                        m.insert("text".into(), Value::String(text(c, "text").replace('#', &i.to_string())));
+                        m.remove("repeat");
+                    }
+                    cols.push(col);
+                }
+            }
+            None => cols.push(c.clone()),
+        }
+    }
+    let groups = arr(b, "header_groups")
+        .iter()
+        .filter_map(|g| {
+            let mut g = g.clone();
+            if let Some(src) = g.get("span").and_then(Value::as_str).map(str::to_owned) {
+                let n = spans.get(&src).copied().unwrap_or(0);
+                if n == 0 {
+                    return None;
+                }
+                if let Value::Object(m) = &mut g {
+                    m.insert("span".into(), Value::from(n));
+                }
+            }
+            Some(g)
+        })
+        .collect();
+    (cols, groups)
+}
