@@ -1,3 +1,7 @@
+CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
+BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
+CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
+BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,
     at        TEXT NOT NULL,
@@ -6,6 +10,35 @@ CREATE TABLE audit_log (
     reason    TEXT NOT NULL DEFAULT '',
     before    TEXT,
     after     TEXT
+) STRICT;
+CREATE TABLE ballot (
+    id              INTEGER PRIMARY KEY,
+    level           TEXT NOT NULL,
+    seq             INTEGER NOT NULL CHECK (seq >= 1),
+    batch_id        INTEGER NOT NULL REFERENCES ballot_batch (id),
+    kept            TEXT,
+    invalid_reason  TEXT CHECK (invalid_reason IS NULL OR invalid_reason IN
+                    ('khong_theo_mau', 'khong_co_dau', 'qua_so_luong', 'gach_het', 'ghi_them')),
+    at              TEXT NOT NULL,
+    undone_at       TEXT,
+    undo_reason     TEXT,
+    UNIQUE (level, seq),
+    CHECK (kept IS NOT NULL OR invalid_reason IS NOT NULL),
+    CHECK ((undone_at IS NULL) = (undo_reason IS NULL))
+) STRICT;
+CREATE TABLE ballot_batch (
+    id          INTEGER PRIMARY KEY,
+    level       TEXT NOT NULL CHECK (length(level) > 0),
+    recorder    TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE check_acceptance (
+    level        TEXT NOT NULL,
+    code         TEXT NOT NULL CHECK (code GLOB 'W[0-9][0-9]'),
+    reason       TEXT NOT NULL CHECK (length(reason) > 0),
+    accepted_at  TEXT NOT NULL,
+    PRIMARY KEY (level, code)
 ) STRICT;
 CREATE TABLE checkin (
     id           INTEGER PRIMARY KEY,
@@ -17,12 +50,62 @@ CREATE TABLE checkin (
     undo_reason  TEXT,
     CHECK ((undone_at IS NULL) = (undo_reason IS NULL))
 ) STRICT;
+CREATE TABLE complaint (
+    id           INTEGER PRIMARY KEY,
+    level        TEXT,
+    received_at  TEXT NOT NULL,
+    complainant  TEXT NOT NULL DEFAULT '',
+    content      TEXT NOT NULL CHECK (length(content) > 0),
+    status       TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'settled', 'forwarded')),
+    outcome      TEXT NOT NULL DEFAULT '',
+    resolved_at  TEXT,
+    CHECK ((status = 'received') = (resolved_at IS NULL))
+) STRICT;
+CREATE TABLE inventory (
+    level        TEXT PRIMARY KEY CHECK (length(level) > 0),
+    received     INTEGER NOT NULL CHECK (received >= 0),
+    unused       INTEGER NOT NULL CHECK (unused >= 0),
+    spoiled      INTEGER NOT NULL CHECK (spoiled >= 0),
+    issued       INTEGER CHECK (issued IS NULL OR issued >= 0),
+    recorded_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE minutes_reopen (
+    level        TEXT NOT NULL,
+    revision     INTEGER NOT NULL,
+    reopened_at  TEXT NOT NULL,
+    reason       TEXT NOT NULL CHECK (length(reason) > 0),
+    PRIMARY KEY (level, revision),
+    FOREIGN KEY (level, revision) REFERENCES minutes_revision (level, revision)
+) STRICT;
+CREATE TABLE minutes_revision (
+    level         TEXT NOT NULL,
+    revision      INTEGER NOT NULL CHECK (revision >= 1),
+    finalized_at  TEXT NOT NULL,
+    reason        TEXT NOT NULL DEFAULT '',
+    data          TEXT NOT NULL,
+    sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
+    PRIMARY KEY (level, revision)
+) STRICT;
 CREATE TABLE schema_migration (
             version    INTEGER PRIMARY KEY,
             name       TEXT NOT NULL,
             sha256     TEXT NOT NULL,
             applied_at TEXT NOT NULL
         ) STRICT;
+CREATE TABLE tally_entry (
+    level       TEXT NOT NULL,
+    entry       INTEGER NOT NULL CHECK (entry IN (1, 2)),
+    data        TEXT NOT NULL,
+    entered_by  TEXT NOT NULL DEFAULT '',
+    entered_at  TEXT NOT NULL,
+    PRIMARY KEY (level, entry)
+) STRICT;
+CREATE TABLE team_member (
+    role      TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'member', 'witness')),
+    position  INTEGER NOT NULL CHECK (position >= 1),
+    name      TEXT NOT NULL CHECK (length(name) > 0),
+    PRIMARY KEY (role, position)
+) STRICT;
 CREATE TABLE turnout_snapshot (
     id        INTEGER PRIMARY KEY,
     name      TEXT NOT NULL CHECK (length(name) > 0),
@@ -68,5 +151,6 @@ CREATE TABLE voter_level (
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
 ) STRICT;
+CREATE INDEX ballot_batch_id ON ballot (batch_id);
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;

@@ -128,3 +128,155 @@ export type AuditEntryDto = { at: string, action: string, subject: string, reaso
 
 export type IpcError = { code: string, message: string, problems: Array<string>, };
 
+export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, witnesses: Array<string>, };
+
+export type TeamInput = { leader: string | null, secretary: string | null, members: Array<string> | null, witnesses: Array<string> | null, };
+
+export type InventoryInput = { level: string, received: number, unused: number, spoiled: number, 
+/**
+ * Counted separately at the desk; otherwise received − unused − spoiled.
+ */
+issued: number | null, };
+
+export type InventoryDto = { level: string, received: number, unused: number, spoiled: number, issued: number, issued_entered: boolean, recorded_at: string, };
+
+export type CheckDto = { code: string, 
+/**
+ * "error" | "warning"
+ */
+severity: string, message: string, next_step: string, 
+/**
+ * The field the check is about (the UI jumps there).
+ */
+field: string, 
+/**
+ * A warning the Tổ trưởng accepted, with the reason.
+ */
+accepted: boolean, accepted_reason: string | null, };
+
+export type CandidateResultDto = { id: string, 
+/**
+ * Position on the ballot (1-based).
+ */
+position: number, name: string, votes: number, percent: number, 
+/**
+ * "55,12"
+ */
+percent_vi: string, };
+
+export type RevisionDto = { revision: number, finalized_at: string, 
+/**
+ * Why the previous revision was corrected (empty for the first).
+ */
+reason: string, sha256: string, reopened_at: string | null, reopen_reason: string | null, };
+
+export type SummaryDto = { level: string, level_name: string, area: string, constituency: string, constituency_name: string, seats: number, voters_listed: number, voters_voted: number, ballots_issued: number, ballots_received: number, ballots_valid: number, ballots_invalid: number, 
+/**
+ * khong_theo_mau, khong_co_dau, qua_so_luong, gach_het, ghi_them → count.
+ */
+invalid_by_reason: { [key in string]: number }, 
+/**
+ * Candidate id → votes.
+ */
+votes: { [key in string]: number }, 
+/**
+ * Candidate id → percent of valid ballots (2 decimals, half-up).
+ */
+percent: { [key in string]: number }, 
+/**
+ * k → valid ballots keeping exactly k names ("phiếu bầu k đại biểu").
+ */
+ballots_by_kept: { [key in string]: number }, candidates: Array<CandidateResultDto>, checks: Array<CheckDto>, 
+/**
+ * "none" | "ballots" | "tally"
+ */
+method: string, 
+/**
+ * "draft" | "final"
+ */
+status: string, may_finalize: boolean, inventory: InventoryDto | null, 
+/**
+ * SHA-256 of the minutes' canonical data (of the locked revision when final).
+ */
+minutes_sha256: string, revisions: Array<RevisionDto>, };
+
+export type BatchDto = { id: number, recorder: string, source: string, created_at: string, ballots: number, valid: number, invalid: number, };
+
+export type BallotDto = { seq: number, batch_id: number, valid: boolean, 
+/**
+ * Positions kept (ascending).
+ */
+kept: Array<number>, 
+/**
+ * Invalid ground code, if invalid.
+ */
+reason: string | null, 
+/**
+ * "Hợp lệ — giữ 1, 3, 5" / "Không hợp lệ — gạch hết tên".
+ */
+text_vi: string, };
+
+export type LiveCandidateDto = { position: number, id: string, name: string, votes: number, };
+
+export type LiveTallyDto = { level: string, seats: number, received: number, valid: number, invalid: number, invalid_by_reason: { [key in string]: number }, 
+/**
+ * groups[k-1] = ballots keeping k names.
+ */
+groups: Array<number>, candidates: Array<LiveCandidateDto>, batches: Array<BatchDto>, last: BallotDto | null, locked: boolean, };
+
+export type BallotEntryResult = { ballot: BallotDto, live: LiveTallyDto, message: string, };
+
+export type BallotsFileReport = { level: string, file: string, batch_id: number, ballots: number, valid: number, invalid: number, total_received: number, };
+
+export type TallySheetInput = { level: string, 
+/**
+ * 1 or 2 (double entry by two people).
+ */
+entry: number, entered_by: string, received: number, valid: number, invalid: number, 
+/**
+ * Optional breakdown by ground code.
+ */
+invalid_by_reason: { [key in string]: number }, 
+/**
+ * groups[k-1] = valid ballots keeping k names.
+ */
+groups: Array<number>, 
+/**
+ * votes[p-1] = votes of the candidate at position p.
+ */
+votes: Array<number>, };
+
+export type FieldDiffDto = { field: string, label: string, first: number, second: number, };
+
+export type TallyStatusDto = { level: string, 
+/**
+ * Entries present (1, 2).
+ */
+entries: Array<number>, agreed: boolean, differences: Array<FieldDiffDto>, message: string, 
+/**
+ * The entries as typed, for re-editing.
+ */
+sheets: Array<TallySheetInput>, };
+
+export type ComplaintDto = { id: number, level: string | null, received_at: string, complainant: string, content: string, 
+/**
+ * received | settled | forwarded
+ */
+status: string, status_vi: string, outcome: string, resolved_at: string | null, };
+
+export type ComplaintInput = { level: string | null, complainant: string, content: string, };
+
+export type ComplaintResolveInput = { id: number, 
+/**
+ * settled | forwarded
+ */
+status: string, outcome: string, };
+
+export type AcceptInput = { level: string, code: string, reason: string, };
+
+export type FinalizeResult = { level: string, revision: number, sha256: string, short_hash: string, message: string, };
+
+export type LevelCountState = { code: string, name: string, method: string, status: string, inventory: boolean, received: number, errors: number, warnings: number, };
+
+export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, };
+

@@ -42,11 +42,18 @@ fn pragmas_are_durable() -> Result<()> {
 fn released_migrations_are_never_edited() {
     // Append-only: if this fails, a released migration was edited. Add a new
     // numbered file instead and append its checksum here.
-    let released = [(
-        1,
-        "0001_init",
-        "5d52b7430f2cccb6d1d5a954febb1b8fc752f01beeddaa838954866723771449",
-    )];
+    let released = [
+        (
+            1,
+            "0001_init",
+            "5d52b7430f2cccb6d1d5a954febb1b8fc752f01beeddaa838954866723771449",
+        ),
+        (
+            2,
+            "0002_counting",
+            "847a5062c6619260063d43edbf1de49c7026079ae1f04f89461ee007bc9ae3c1",
+        ),
+    ];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];
         assert_eq!((m.version, m.name), (*version, *name));
