@@ -1,5 +1,7 @@
 //! Integration tests: one binary, modules by area (ripgrep layout).
 
 mod cli;
+mod count;
+mod forms;
 mod schema;
 mod util;
