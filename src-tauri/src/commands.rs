@@ -116,3 +116,95 @@ pub fn take_snapshot(state: State<'_, AppState>, name: String) -> R<SnapshotDto>
 pub fn audit_log(state: State<'_, AppState>) -> R<Vec<AuditEntryDto>> {
     state.with(|a| a.audit_log())
 }
+
+// ---- counting night ----------------------------------------------------------
+
+#[tauri::command]
+pub fn team(state: State<'_, AppState>) -> R<TeamDto> {
+    state.with(|a| a.team())
+}
+
+#[tauri::command]
+pub fn set_team(state: State<'_, AppState>, input: TeamInput) -> R<TeamDto> {
+    state.with(|a| a.set_team(&input))
+}
+
+#[tauri::command]
+pub fn record_inventory(state: State<'_, AppState>, input: InventoryInput) -> R<InventoryDto> {
+    state.with(|a| a.record_inventory(&input))
+}
+
+#[tauri::command]
+pub fn live_tally(state: State<'_, AppState>, level: String) -> R<LiveTallyDto> {
+    state.with(|a| a.live_tally(&level))
+}
+
+#[tauri::command]
+pub fn start_batch(state: State<'_, AppState>, level: String, recorder: String) -> R<BatchDto> {
+    state.with(|a| a.start_batch(&level, &recorder))
+}
+
+#[tauri::command]
+pub fn enter_ballot(state: State<'_, AppState>, level: String, batch: Option<u32>, line: String) -> R<BallotEntryResult> {
+    state.with(|a| a.enter_ballot(&level, batch, &line))
+}
+
+#[tauri::command]
+pub fn undo_ballot(state: State<'_, AppState>, level: String, reason: String) -> R<BallotEntryResult> {
+    state.with(|a| a.undo_ballot(&level, &reason))
+}
+
+#[tauri::command]
+pub fn enter_tally(state: State<'_, AppState>, input: TallySheetInput) -> R<TallyStatusDto> {
+    state.with(|a| a.enter_tally(&input))
+}
+
+#[tauri::command]
+pub fn tally_status(state: State<'_, AppState>, level: String) -> R<TallyStatusDto> {
+    state.with(|a| a.tally_status(&level))
+}
+
+#[tauri::command]
+pub fn summary(state: State<'_, AppState>, level: String) -> R<SummaryDto> {
+    state.with(|a| a.summary(&level))
+}
+
+#[tauri::command]
+pub fn accept_warning(state: State<'_, AppState>, input: AcceptInput) -> R<SummaryDto> {
+    state.with(|a| a.accept_warning(&input))
+}
+
+#[tauri::command]
+pub fn complaints(state: State<'_, AppState>) -> R<Vec<ComplaintDto>> {
+    state.with(|a| a.complaints())
+}
+
+#[tauri::command]
+pub fn add_complaint(state: State<'_, AppState>, input: ComplaintInput) -> R<ComplaintDto> {
+    state.with(|a| a.add_complaint(&input))
+}
+
+#[tauri::command]
+pub fn resolve_complaint(state: State<'_, AppState>, input: ComplaintResolveInput) -> R<ComplaintDto> {
+    state.with(|a| a.resolve_complaint(&input))
+}
+
+#[tauri::command]
+pub fn finalize(state: State<'_, AppState>, level: String) -> R<FinalizeResult> {
+    state.with(|a| a.finalize(&level))
+}
+
+#[tauri::command]
+pub fn reopen(state: State<'_, AppState>, level: String, reason: String) -> R<SummaryDto> {
+    state.with(|a| a.reopen(&level, &reason))
+}
+
+#[tauri::command]
+pub fn count_overview(state: State<'_, AppState>) -> R<Vec<LevelCountState>> {
+    state.with(|a| a.count_overview())
+}
+
+#[tauri::command]
+pub fn save_form(state: State<'_, AppState>, form: String, level: Option<String>) -> R<FormOutput> {
+    state.with(|a| a.save_form(&form, level.as_deref()))
+}

@@ -3,7 +3,7 @@
 // Xvfb and tauri-driver. Uses only Node's built-in fetch and test runner.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -125,4 +125,61 @@ test("a team sets up, imports its list, searches, checks a voter in and reads tu
   assert.equal(await text("#turnout-table tr[data-level='QH'] .listed"), "40");
   assert.equal(await text("#turnout-table tr[data-level='QH'] .percent"), "2,50%");
   await screenshot("turnout.png");
+});
+
+test("the team counts ballots in the window, sees the totals and prints and locks the minutes", async () => {
+  // Counting screen, level XA (the last level, selected by default).
+  await click("#tab-count");
+  await until("inventory form", () => find("#inv-received"));
+  await type("#inv-received", "5");
+  await type("#inv-unused", "4");
+  await type("#inv-spoiled", "0");
+  await click("#inventory-save");
+  await until("inventory saved", async () => (await text("#inventory-panel summary")).includes("phát ra 1"));
+  await type("#team-leader", "Nguyễn Văn Tổ");
+  await type("#team-secretary", "Lê Thị Ký");
+  await type("#team-witness1", "Hoàng Văn Chứng");
+  await type("#team-witness2", "Đỗ Thị Kiến");
+  await click("#team-save");
+  await until("team saved", async () => (await text("#team-panel summary")).includes("Nguyễn Văn Tổ"));
+
+  // The recorder types what the ballot keeps: "135" on the number pad, Enter.
+  await until("ballot input", () => find("#ballot-input"));
+  await type("#ballot-input", "135" + ENTER);
+  await until("first ballot", async () => (await text("#last-ballot-text")).includes("Phiếu số 1"));
+  assert.match(await text("#last-ballot-text"), /Hợp lệ — giữ 3 người: 1, 3, 5/);
+  assert.equal(await text("#tot-received"), "1");
+  assert.equal(await text("#cand-1 .votes"), "1");
+  assert.equal(await text("#cand-2 .votes"), "0");
+  assert.equal(await text("#cand-5 .votes"), "1");
+  // A slip: every name struck, then the big undo.
+  await type("#ballot-input", "-" + ENTER);
+  await until("second ballot", async () => (await text("#last-ballot-text")).includes("gạch hết"));
+  assert.equal(await text("#tot-invalid"), "1");
+  await screenshot("counting.png");
+  await click("#ballot-undo");
+  await until("undone ballot", async () => (await text("#tot-received")) === "1" && (await text("#tot-invalid")) === "0");
+  // No blocking error remains (low turnout and zero-vote warnings only).
+  const checks = await js("return [...document.querySelectorAll('#checks .check-item')].map(e => e.dataset.code)");
+  assert.ok(checks.every((c) => c.startsWith("W")), `checks: ${checks}`);
+
+  // Minutes: the preview shows the figures; save the PDF; lock with the leader's name.
+  await click("#tab-minutes");
+  await until("minutes preview", async () => (await text("#m-received")) === "1");
+  assert.equal(await text("#m-valid"), "1");
+  assert.match(await text("#m-hash"), /Mã số liệu biên bản: [0-9A-F]{4} [0-9A-F]{4}/);
+  await click("#save-minutes");
+  const saved = await until("PDF saved", async () => {
+    const t = await text("#saved-path");
+    return t.includes(".pdf") ? t : null;
+  });
+  const path = saved.replace(/^Tệp PDF: /, "").replace(/ \(\d+ trang\)$/, "");
+  assert.equal(readFileSync(path).subarray(0, 8).toString(), "%PDF-1.4");
+  await screenshot("minutes.png");
+  await click("#finalize");
+  await until("finalize dialog", () => find("#finalize-leader"));
+  await type("#finalize-leader", "nguyen van to");
+  await click("#dialog-ok");
+  await until("locked", async () => (await text(".minutes-side h2")).includes("Đã khóa — bản số 1"));
+  await screenshot("minutes-final.png");
 });

@@ -8,8 +8,10 @@ import { setupScreen } from "./features/setup";
 import { votersScreen } from "./features/voters";
 import { deskScreen } from "./features/desk";
 import { turnoutScreen } from "./features/turnout";
+import { countScreen } from "./features/count";
+import { minutesScreen } from "./features/minutes";
 
-export type Screen = "setup" | "voters" | "desk" | "turnout";
+export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes";
 
 export interface Ctx {
   status: StatusDto;
@@ -22,7 +24,7 @@ let current: Screen = "desk";
 let status: StatusDto | null = null;
 let cleanup: (() => void) | null = null;
 
-const keys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout" };
+const keys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes" };
 
 function header(s: StatusDto): HTMLElement {
   const tabs = (Object.keys(vi.phases) as Screen[]).map((k, i) =>
@@ -33,6 +35,7 @@ function header(s: StatusDto): HTMLElement {
   const area = s.set_up
     ? `Khu vực bỏ phiếu số ${s.area_number ?? ""} — ${s.unit_name ?? ""}, ${s.commune_name ?? ""}`
     : "Chưa thiết lập";
+  const areaShort = s.set_up ? `KVBP số ${s.area_number ?? ""} · ${s.unit_name ?? ""}` : area;
   const clock = h("span", { class: "clock", id: "clock" });
   const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }); };
   tick();
@@ -40,7 +43,7 @@ function header(s: StatusDto): HTMLElement {
   return h("header", { class: "top" },
     h("div", { class: "brand" }, vi.app),
     h("nav", { class: "tabs" }, ...tabs),
-    h("div", { class: "where" }, h("span", { id: "area-label" }, area),
+    h("div", { class: "where" }, h("span", { id: "area-label", title: area }, areaShort),
       s.mode ? h("span", { class: `mode ${s.mode}` }, vi.mode[s.mode] ?? s.mode) : null, clock));
 }
 
@@ -68,7 +71,7 @@ function render() {
   const main = h("main", { class: "screen", id: `screen-${current}` });
   root.replaceChildren(header(status), main);
   const ctx: Ctx = { status, refresh, go };
-  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen };
+  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen };
   cleanup = screens[current](main, ctx) ?? null;
 }
 

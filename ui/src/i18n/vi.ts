@@ -6,7 +6,16 @@ export const vi = {
     voters: "Danh sách cử tri",
     desk: "Phát phiếu",
     turnout: "Tỷ lệ đi bầu",
+    count: "Kiểm phiếu",
+    minutes: "Biên bản",
   },
+  reasons: {
+    khong_theo_mau: "Không theo mẫu",
+    khong_co_dau: "Không có dấu",
+    qua_so_luong: "Quá số lượng",
+    gach_het: "Gạch hết tên",
+    ghi_them: "Ghi thêm",
+  } as Record<string, string>,
   mode: { official: "CHÍNH THỨC", test: "THỬ NGHIỆM" } as Record<string, string>,
   gender: ["Nam", "Nữ"],
   fields: {

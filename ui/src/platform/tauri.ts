@@ -2,8 +2,10 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  AuditEntryDto, CheckinResult, EditVoterInput, ElectionPreview, ImportProgress, ImportReport, IpcError,
-  NewVoterInput, SnapshotDto, StatusChangeInput, StatusDto, TurnoutView, VoterRowDto,
+  AcceptInput, AuditEntryDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
+  ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, ImportProgress, ImportReport,
+  InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
+  StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -43,6 +45,25 @@ export const api = {
   turnoutView: () => call<TurnoutView>("turnout_view"),
   takeSnapshot: (name: string) => call<SnapshotDto>("take_snapshot", { name }),
   auditLog: () => call<AuditEntryDto[]>("audit_log"),
+  team: () => call<TeamDto>("team"),
+  setTeam: (input: TeamInput) => call<TeamDto>("set_team", { input }),
+  recordInventory: (input: InventoryInput) => call<InventoryDto>("record_inventory", { input }),
+  liveTally: (level: string) => call<LiveTallyDto>("live_tally", { level }),
+  startBatch: (level: string, recorder: string) => call<BatchDto>("start_batch", { level, recorder }),
+  enterBallot: (level: string, batch: number | null, line: string) =>
+    call<BallotEntryResult>("enter_ballot", { level, batch, line }),
+  undoBallot: (level: string, reason: string) => call<BallotEntryResult>("undo_ballot", { level, reason }),
+  enterTally: (input: TallySheetInput) => call<TallyStatusDto>("enter_tally", { input }),
+  tallyStatus: (level: string) => call<TallyStatusDto>("tally_status", { level }),
+  summary: (level: string) => call<SummaryDto>("summary", { level }),
+  acceptWarning: (input: AcceptInput) => call<SummaryDto>("accept_warning", { input }),
+  complaints: () => call<ComplaintDto[]>("complaints"),
+  addComplaint: (input: ComplaintInput) => call<ComplaintDto>("add_complaint", { input }),
+  resolveComplaint: (input: ComplaintResolveInput) => call<ComplaintDto>("resolve_complaint", { input }),
+  finalize: (level: string) => call<FinalizeResult>("finalize", { level }),
+  reopen: (level: string, reason: string) => call<SummaryDto>("reopen", { level, reason }),
+  countOverview: () => call<LevelCountState[]>("count_overview"),
+  saveForm: (form: string, level: string | null) => call<FormOutput>("save_form", { form, level }),
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
 };

@@ -403,6 +403,30 @@ impl App {
     }
 }
 
+impl App {
+    /// The folder printed forms are saved in: `ban-in/` next to the database.
+    pub fn print_dir(&self) -> std::path::PathBuf {
+        match self.db_path.parent() {
+            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => d.join("ban-in"),
+            _ => std::env::temp_dir().join("tobaucu-ban-in"),
+        }
+    }
+
+    /// Renders a form into `ban-in/` under a name with the level and time
+    /// (the app's "In / Lưu PDF").
+    pub fn save_form(&self, form: &str, level: Option<&str>) -> Result<FormOutput> {
+        let dir = self.print_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+        let now = clock::now();
+        let name = format!(
+            "{form}{}-{}.pdf",
+            level.map(|l| format!("-{l}")).unwrap_or_default(),
+            now.format("%Y%m%d-%H%M%S")
+        );
+        self.write_form(form, level, &dir.join(name))
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same
 /// directory, fsync, rename over the final name, fsync of the directory;
 /// then reads the file back and compares.

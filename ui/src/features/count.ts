@@ -1,0 +1,341 @@
+// Kiểm phiếu: per level — kiểm kê, the team and witnesses, the counting desk
+// (keyboard / number pad only, running totals always visible, one big undo),
+// the paper tally sheet typed twice, and the checks panel (click → field).
+import type { CheckDto, LiveTallyDto, SummaryDto, TallySheetInput, TallyStatusDto } from "../bindings/ipc";
+import type { Ctx } from "../main";
+import { api } from "../platform/tauri";
+import { dialog, field, h, messageOf, num, showError, toast } from "../ui";
+import { vi } from "../i18n/vi";
+
+type Mode = "desk" | "tally";
+
+/** Keys only a person can judge (Art. 74 grounds 1, 2, 5), number-pad friendly. */
+const PERSON_KEYS: Record<string, string> = { "/": "khong_theo_mau", "*": "khong_co_dau", "+": "ghi_them" };
+
+/**
+ * What the recorder typed → a ballots-file line (interfaces.md §4).
+ * With fewer than 10 candidates, digits need no separator: "135" = 1, 3, 5.
+ */
+export function toLine(raw: string, candidates: number): string {
+  const t = raw.trim();
+  if (t === "-" || t === "") return t;
+  if (t.startsWith("INVALID")) return t;
+  if (candidates < 10 && /^[0-9]+$/.test(t)) return t.split("").join(" ");
+  return t.replace(/[.,+]/g, " ");
+}
+
+export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
+  const levels = ctx.status.levels;
+  let level = levels[levels.length - 1]?.code ?? "";
+  let mode: Mode = "desk";
+  let live: LiveTallyDto | null = null;
+  let summary: SummaryDto | null = null;
+  let batch: number | null = null;
+
+  const levelTabs = h("div", { class: "level-tabs", role: "tablist" });
+  const left = h("div", { class: "count-left" });
+  const right = h("div", { class: "count-right" });
+  const checksBox = h("section", { class: "checks", id: "checks" });
+  const msg = h("div");
+
+  function paintTabs() {
+    levelTabs.replaceChildren(...levels.map((l, i) => h("button", {
+      class: `tab ${l.code === level ? "active" : ""}`, id: `level-${l.code}`, role: "tab", title: l.name,
+      onclick: () => { level = l.code; batch = null; load(); },
+    }, l.code, h("kbd", {}, `Ctrl+${i + 1}`))));
+  }
+
+  // ---- kiểm kê and team -----------------------------------------------------
+  function inventoryForm(s: SummaryDto): HTMLElement {
+    const inv = s.inventory;
+    const inp = (id: string, v: number | undefined) =>
+      h("input", { id, type: "number", min: 0, inputmode: "numeric", value: v ?? "", class: "num-in" }) as HTMLInputElement;
+    const rec = inp("inv-received", inv?.received), un = inp("inv-unused", inv?.unused), sp = inp("inv-spoiled", inv?.spoiled);
+    const iss = inp("inv-issued", inv?.issued_entered ? inv.issued : undefined);
+    const save = async () => {
+      try {
+        await api.recordInventory({ level, received: Number(rec.value || 0), unused: Number(un.value || 0), spoiled: Number(sp.value || 0),
+          issued: iss.value === "" ? null : Number(iss.value) });
+        toast(`Đã lưu kiểm kê phiếu cấp ${level}`);
+        load();
+      } catch (e) { showError(e, msg); }
+    };
+    const form = h("form", { class: "inline-form", id: "inventory-form" },
+      field("Số phiếu Tổ nhận", rec), field("Chưa sử dụng", un), field("Gạch hỏng (đã đổi)", sp),
+      field("Phát ra (nếu đếm riêng)", iss),
+      h("button", { class: "primary", type: "submit", id: "inventory-save" }, "Lưu kiểm kê"));
+    form.addEventListener("submit", (e) => { e.preventDefault(); save(); });
+    return h("details", { class: "panel", open: !inv, id: "inventory-panel" },
+      h("summary", {}, `Kiểm kê phiếu trước khi mở hòm — ${inv ? `nhận ${num(inv.received)}, phát ra ${num(inv.issued)}, chưa dùng ${num(inv.unused)}, hỏng ${num(inv.spoiled)}` : "chưa nhập"}`),
+      form);
+  }
+
+  async function teamPanel(): Promise<HTMLElement> {
+    const t = await api.team();
+    const leader = h("input", { id: "team-leader", value: t.leader ?? "" }) as HTMLInputElement;
+    const sec = h("input", { id: "team-secretary", value: t.secretary ?? "" }) as HTMLInputElement;
+    const mem = h("input", { id: "team-members", value: t.members.join(", "), placeholder: "cách nhau dấu phẩy" }) as HTMLInputElement;
+    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0] ?? "" }) as HTMLInputElement;
+    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1] ?? "" }) as HTMLInputElement;
+    const form = h("form", { class: "inline-form", id: "team-form" },
+      field("Tổ trưởng", leader), field("Thư ký", sec), field("Ủy viên", mem),
+      field("Cử tri chứng kiến 1", w1), field("Cử tri chứng kiến 2", w2),
+      h("button", { class: "primary", type: "submit", id: "team-save" }, "Lưu thành phần"));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api.setTeam({
+          leader: leader.value.trim() || null, secretary: sec.value.trim() || null,
+          members: mem.value.split(",").map((x) => x.trim()).filter(Boolean),
+          witnesses: [w1.value, w2.value].map((x) => x.trim()).filter(Boolean),
+        });
+        toast("Đã lưu thành phần Tổ bầu cử và cử tri chứng kiến");
+        load();
+      } catch (err) { showError(err, msg); }
+    });
+    const done = t.leader && t.secretary && t.witnesses.length === 2;
+    return h("details", { class: "panel", open: !done, id: "team-panel" },
+      h("summary", {}, `Tổ bầu cử và hai cử tri chứng kiến — ${done ? `${t.leader} (Tổ trưởng), chứng kiến: ${t.witnesses.join(", ")}` : "chưa đủ"}`),
+      form);
+  }
+
+  // ---- counting desk ----------------------------------------------------------
+  const ballotInput = h("input", {
+    id: "ballot-input", class: "desk-input", autocomplete: "off", spellcheck: "false", inputmode: "numeric",
+    placeholder: "Số thứ tự tên được giữ lại, ví dụ 1 3 5 (hoặc 135) — Enter",
+    "aria-label": "Nhập phiếu",
+  }) as HTMLInputElement;
+  const lastBox = h("section", { class: "confirm idle", id: "last-ballot", "aria-live": "assertive" },
+    h("div", { class: "big" }, "Sẵn sàng ghi phiếu"));
+  const undoBtn = h("button", { class: "danger big", id: "ballot-undo", onclick: () => undo() }, "Hủy phiếu vừa ghi ", h("kbd", {}, "Ctrl+Z"));
+
+  function paintLast(text: string, ok: boolean, detail = "") {
+    lastBox.className = `confirm ${ok ? "ok" : "refused"}`;
+    lastBox.replaceChildren(h("div", { class: "big", id: "last-ballot-text" }, text), detail ? h("div", { class: "detail" }, detail) : "");
+  }
+
+  async function enter() {
+    if (!live) return;
+    const line = toLine(ballotInput.value, live.candidates.length);
+    if (!line) return;
+    try {
+      const r = await api.enterBallot(level, batch, line);
+      live = r.live;
+      batch = r.ballot.batch_id;
+      paintLast(`Phiếu số ${r.ballot.seq}: ${r.ballot.text_vi}`, r.ballot.valid,
+        r.ballot.valid ? r.ballot.kept.map((p) => live?.candidates[p - 1]?.name ?? p).join(" · ") : "");
+      ballotInput.value = "";
+      paintTotals();
+      refreshChecks();
+    } catch (e) {
+      paintLast("✖ CHƯA GHI", false, messageOf(e).message);
+    }
+    ballotInput.focus();
+  }
+
+  async function undo() {
+    try {
+      const r = await api.undoBallot(level, "Hủy tại bàn kiểm phiếu");
+      live = r.live;
+      paintLast(`↶ ${r.message}`, true);
+      paintTotals();
+      refreshChecks();
+    } catch (e) { paintLast("✖ KHÔNG HỦY ĐƯỢC", false, messageOf(e).message); }
+    ballotInput.focus();
+  }
+
+  const totals = h("section", { class: "totals", id: "totals" });
+  function paintTotals() {
+    if (!live) return;
+    const l = live;
+    const groups = h("table", { class: "figures compact", id: "groups" },
+      h("tbody", {}, ...l.groups.map((n, i) => h("tr", { "data-k": i + 1 }, h("td", {}, `Phiếu bầu ${i + 1} đại biểu`), h("td", { class: "n" }, num(n))))));
+    const cands = h("table", { class: "figures compact", id: "candidates" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Số"), h("th", {}, "Người ứng cử"), h("th", {}, "Phiếu bầu"))),
+      h("tbody", {}, ...l.candidates.map((c) => h("tr", { id: `cand-${c.position}`, "data-id": c.id },
+        h("td", { class: "n" }, String(c.position)), h("td", {}, c.name), h("td", { class: "n votes" }, num(c.votes))))));
+    const reasons = Object.entries(l.invalid_by_reason).filter(([, n]) => n > 0)
+      .map(([k, n]) => `${vi.reasons[k] ?? k}: ${num(n)}`).join(" · ");
+    const batches = h("table", { class: "figures compact", id: "batches" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Lượt"), h("th", {}, "Người ghi / nguồn"), h("th", {}, "Phiếu"), h("th", {}, "Hợp lệ"), h("th", {}, "Không hợp lệ"))),
+      h("tbody", {}, ...l.batches.map((b) => h("tr", { class: b.id === batch ? "current" : "" },
+        h("td", {}, String(b.id)), h("td", {}, b.recorder || b.source), h("td", { class: "n" }, num(b.ballots)),
+        h("td", { class: "n" }, num(b.valid)), h("td", { class: "n" }, num(b.invalid))))));
+    totals.replaceChildren(
+      h("div", { class: "big-figures" },
+        h("div", {}, h("span", {}, "Đã kiểm"), h("strong", { id: "tot-received" }, num(l.received))),
+        h("div", {}, h("span", {}, "Hợp lệ"), h("strong", { id: "tot-valid" }, num(l.valid))),
+        h("div", {}, h("span", {}, "Không hợp lệ"), h("strong", { id: "tot-invalid" }, num(l.invalid)))),
+      reasons ? h("p", { class: "hint" }, reasons) : "",
+      cands, groups, h("h3", {}, "Các lượt nhập"), batches);
+  }
+
+  function deskPanel(): HTMLElement {
+    const newBatch = async () => {
+      const f = await dialog("Lượt nhập mới (người ghi phiếu khác)", [
+        field("Người ghi", h("input", { name: "recorder", id: "recorder-name", required: true })),
+      ], "Bắt đầu");
+      if (!f) return;
+      try {
+        const b = await api.startBatch(level, String(f.get("recorder") ?? ""));
+        batch = b.id;
+        toast(`Bắt đầu lượt ${b.id} — ${b.recorder}`);
+        live = await api.liveTally(level);
+        paintTotals();
+      } catch (e) { showError(e, msg); }
+      ballotInput.focus();
+    };
+    return h("div", { class: "count-desk" },
+      ballotInput,
+      h("p", { class: "hint" },
+        "Enter: ghi phiếu · ", h("kbd", {}, "-"), " gạch hết tên · ", h("kbd", {}, "/"), " không theo mẫu · ",
+        h("kbd", {}, "*"), " không có dấu · ", h("kbd", {}, "+"), " ghi thêm · giữ quá số đại biểu tự thành không hợp lệ"),
+      lastBox,
+      h("div", { class: "toolbar" }, undoBtn, h("button", { class: "secondary", id: "new-batch", onclick: newBatch }, "Lượt nhập mới")));
+  }
+
+  // ---- tally sheet (double entry) ---------------------------------------------
+  async function tallyPanel(): Promise<HTMLElement> {
+    const st: TallyStatusDto = await api.tallyStatus(level);
+    const l = live;
+    if (!l) return h("div");
+    let entry = st.entries.includes(1) && !st.entries.includes(2) ? 2 : 1;
+    const numIn = (id: string) => h("input", { id, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" }) as HTMLInputElement;
+    const by = h("input", { id: "tally-by", placeholder: "Họ tên người nhập" }) as HTMLInputElement;
+    const rec = numIn("tally-received"), val = numIn("tally-valid"), inval = numIn("tally-invalid");
+    const groups = l.groups.map((_, i) => numIn(`tally-group-${i + 1}`));
+    const votes = l.candidates.map((c) => numIn(`tally-votes-${c.position}`));
+    const entrySel = h("select", { id: "tally-entry" },
+      h("option", { value: "1", selected: entry === 1 }, "Lần nhập 1"), h("option", { value: "2", selected: entry === 2 }, "Lần nhập 2")) as HTMLSelectElement;
+    entrySel.addEventListener("change", () => { entry = Number(entrySel.value); });
+    const diffs = new Map(st.differences.map((d) => [d.field, d]));
+    const mark = (el: HTMLInputElement, f: string) => { if (diffs.has(f)) el.classList.add("diff"); };
+    mark(rec, "received"); mark(val, "valid"); mark(inval, "invalid");
+    groups.forEach((g, i) => mark(g, `group.${i + 1}`));
+    votes.forEach((v, i) => mark(v, `votes.${i + 1}`));
+    const form = h("form", { class: "tally-form", id: "tally-form" },
+      h("div", { class: "toolbar" }, entrySel, by),
+      h("div", { class: "grid3" }, field("Số phiếu thu vào", rec), field("Số phiếu hợp lệ", val), field("Số phiếu không hợp lệ", inval)),
+      h("h3", {}, "Số phiếu theo nhóm"),
+      h("div", { class: "grid3" }, ...groups.map((g, i) => field(`Phiếu bầu ${i + 1} đại biểu`, g))),
+      h("h3", {}, "Số phiếu bầu cho mỗi người ứng cử"),
+      h("div", { class: "grid2" }, ...votes.map((v, i) => field(`${i + 1}. ${l.candidates[i].name}`, v))),
+      h("button", { class: "primary big", type: "submit", id: "tally-save" }, "Lưu lần nhập"));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const input: TallySheetInput = {
+        level, entry, entered_by: by.value, received: Number(rec.value || 0), valid: Number(val.value || 0),
+        invalid: Number(inval.value || 0), invalid_by_reason: {}, groups: groups.map((g) => Number(g.value || 0)),
+        votes: votes.map((v) => Number(v.value || 0)),
+      };
+      try {
+        const r = await api.enterTally(input);
+        toast(r.message, r.agreed ? "ok" : "error");
+        load();
+      } catch (err) { showError(err, msg); }
+    });
+    const status = h("div", { class: `tally-status ${st.agreed ? "ok" : ""}`, id: "tally-status" },
+      h("strong", {}, st.message),
+      st.differences.length ? h("table", { class: "figures compact", id: "tally-diffs" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Mục"), h("th", {}, "Lần 1"), h("th", {}, "Lần 2"))),
+        h("tbody", {}, ...st.differences.map((d) => h("tr", { "data-field": d.field }, h("td", {}, d.label), h("td", { class: "n" }, num(d.first)), h("td", { class: "n" }, num(d.second)))))) : "");
+    return h("div", {}, status, h("p", { class: "hint" }, "Hai người nhập độc lập cùng một bảng kiểm phiếu giấy; số liệu chỉ được dùng khi hai lần khớp nhau từng mục."), form);
+  }
+
+  // ---- checks -----------------------------------------------------------------
+  function jump(c: CheckDto) {
+    const f = c.field;
+    const byField: Record<string, string> = {
+      "inventory.received": "#inv-received", "inventory.unused": "#inv-unused", "inventory.spoiled": "#inv-spoiled",
+      team: "#team-leader", groups: "#groups", tally: "#tally-form", "count.received": mode === "desk" ? "#ballot-input" : "#tally-received",
+      "count.invalid": mode === "desk" ? "#totals" : "#tally-invalid", votes: "#candidates", count: "#totals",
+    };
+    if (f === "turnout") { ctx.go("turnout"); return; }
+    let sel = byField[f];
+    if (!sel && f.startsWith("votes.")) sel = mode === "desk" ? `#cand-${f.slice(6)}` : `#tally-votes-${f.slice(6)}`;
+    const el = sel ? main.querySelector(sel) as HTMLElement | null : null;
+    if (!el) return;
+    el.closest("details")?.setAttribute("open", "");
+    el.scrollIntoView({ block: "center" });
+    el.classList.add("flash");
+    window.setTimeout(() => el.classList.remove("flash"), 1500);
+    if (el instanceof HTMLInputElement) el.focus();
+  }
+
+  function paintChecks(s: SummaryDto) {
+    const items = s.checks.map((c) => h("li", {
+      class: `check-item ${c.severity} ${c.accepted ? "accepted" : ""}`, "data-code": c.code, tabindex: 0,
+      onclick: () => jump(c), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === "Enter") jump(c); },
+    },
+      h("span", { class: "code" }, c.code),
+      h("span", { class: "msg" }, c.message, h("br"), h("em", {}, `→ ${c.next_step}`),
+        c.accepted ? h("span", { class: "hint" }, ` (đã chấp nhận: ${c.accepted_reason ?? ""})`) : ""),
+      c.severity === "warning" && !c.accepted && s.status !== "final"
+        ? h("button", { class: "secondary", onclick: (e: Event) => { e.stopPropagation(); accept(c); } }, "Chấp nhận…") : ""));
+    checksBox.replaceChildren(
+      h("h2", {}, `Kiểm tra số liệu cấp ${s.level}`),
+      s.status === "final" ? h("p", { class: "final-note" }, `Biên bản đã khóa (bản số ${s.revisions.length}).`) : "",
+      items.length ? h("ul", { class: "check-list" }, ...items) : h("p", { class: "all-ok", id: "checks-ok" }, "✔ Không có lỗi hay cảnh báo."),
+      h("p", { class: "hint" }, s.may_finalize ? "Không còn lỗi chặn: có thể hoàn tất biên bản ở màn hình Biên bản." : "Còn lỗi (E…) phải sửa trước khi hoàn tất biên bản."));
+  }
+
+  async function accept(c: CheckDto) {
+    const f = await dialog(`Chấp nhận cảnh báo ${c.code}?`, [
+      h("p", {}, c.message),
+      field("Lý do của Tổ trưởng (ghi vào nhật ký)", h("textarea", { name: "reason", id: "accept-reason", required: true, rows: 3 })),
+    ], "Chấp nhận");
+    if (!f) return;
+    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: String(f.get("reason") ?? "") })); } catch (e) { showError(e, msg); }
+  }
+
+  async function refreshChecks() {
+    try { summary = await api.summary(level); paintChecks(summary); } catch (e) { showError(e, msg); }
+  }
+
+  // ---- assembly -----------------------------------------------------------------
+  async function load() {
+    paintTabs();
+    msg.replaceChildren();
+    try {
+      [live, summary] = await Promise.all([api.liveTally(level), api.summary(level)]);
+      const s = summary;
+      if (s.method === "tally") mode = "tally";
+      const modeBar = h("div", { class: "toolbar mode-bar" },
+        h("button", { class: `tab ${mode === "desk" ? "active" : ""}`, id: "mode-desk", onclick: () => { mode = "desk"; load(); }, disabled: s.method === "tally" }, "Nhập từng phiếu"),
+        h("button", { class: `tab ${mode === "tally" ? "active" : ""}`, id: "mode-tally", onclick: () => { mode = "tally"; load(); }, disabled: s.method === "ballots" }, "Nhập bảng kiểm phiếu (2 lần)"),
+        h("span", { class: "hint" }, `${s.constituency_name} — ${s.seats} đại biểu, ${live.candidates.length} người ứng cử`));
+      const work = mode === "desk" ? deskPanel() : await tallyPanel();
+      left.replaceChildren(inventoryForm(s), await teamPanel(), modeBar, work);
+      if (s.status === "final") {
+        ballotInput.disabled = true;
+        left.prepend(h("p", { class: "final-note" }, "Biên bản cấp này đã khóa; muốn sửa, mở bản sửa đổi ở màn hình Biên bản."));
+      } else ballotInput.disabled = false;
+      paintTotals();
+      paintChecks(s);
+      right.replaceChildren(mode === "desk" ? totals : h("div"), checksBox);
+      if (mode === "desk") ballotInput.focus();
+    } catch (e) { showError(e, msg); }
+  }
+
+  ballotInput.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === "NumpadEnter") { e.preventDefault(); enter(); return; }
+    if (PERSON_KEYS[e.key] && ballotInput.value.trim() === "") {
+      e.preventDefault();
+      ballotInput.value = `INVALID ${PERSON_KEYS[e.key]}`;
+      paintLast(`${vi.reasons[PERSON_KEYS[e.key]]} — nhấn Enter để ghi`, false);
+    }
+  });
+  const onKey = (e: KeyboardEvent) => {
+    if (document.querySelector("dialog[open]")) return;
+    if (e.ctrlKey && e.key === "z" && mode === "desk") { e.preventDefault(); undo(); }
+    if (e.ctrlKey && /^[1-4]$/.test(e.key)) {
+      const l = levels[Number(e.key) - 1];
+      if (l) { e.preventDefault(); level = l.code; batch = null; load(); }
+    }
+  };
+  window.addEventListener("keydown", onKey);
+  main.append(h("div", { class: "toolbar" }, h("h1", {}, "Kiểm phiếu"), levelTabs), msg,
+    h("div", { class: "count" }, left, right));
+  load();
+  return () => window.removeEventListener("keydown", onKey);
+}
