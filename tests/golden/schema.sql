@@ -151,6 +151,5 @@ CREATE TABLE voter_level (
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
 ) STRICT;
-CREATE INDEX ballot_batch_id ON ballot (batch_id);
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;

@@ -37,7 +37,7 @@ function header(s: StatusDto): HTMLElement {
     : "Chưa thiết lập";
   const areaShort = s.set_up ? `KVBP số ${s.area_number ?? ""} · ${s.unit_name ?? ""}` : area;
   const clock = h("span", { class: "clock", id: "clock" });
-  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }); };
+  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" }); };
   tick();
   window.setInterval(tick, 15000);
   return h("header", { class: "top" },

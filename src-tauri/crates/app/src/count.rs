@@ -193,6 +193,21 @@ pub fn short_hash(sha: &str) -> String {
         .join(" ")
 }
 
+/// The counting desk's running state of one level.
+#[derive(Debug, Clone)]
+pub(crate) struct LevelLive {
+    /// `PRAGMA data_version` when read; −1 forces a re-read.
+    version: i64,
+    tally: Tally,
+    batches: Vec<BatchDto>,
+    last: Option<BallotDto>,
+    /// The next ballot's sequence number.
+    next_seq: i64,
+    /// Minutes locked, or counted on a tally sheet: the desk refuses.
+    locked: bool,
+    tally_sheet: bool,
+}
+
 /// How a level was counted.
 enum Method {
     None,
@@ -402,44 +417,61 @@ impl App {
     pub fn live_tally(&mut self, level: &str) -> Result<LiveTallyDto> {
         let (_, c, _) = self.count_ctx(level)?;
         let c = c.clone();
-        let t = self.cached_tally(level, &c)?;
-        self.live_dto(level, &c, &t, None)
+        let live = self.live_state(level, &c)?;
+        self.live_dto(level, &c, &live)
     }
 
-    /// The cached tally of a level, rebuilt when another connection changed
-    /// the database (`PRAGMA data_version`).
-    fn cached_tally(&mut self, level: &str, c: &Constituency) -> Result<Tally> {
+    /// The desk's running state of a level (tally, batch subtotals, last
+    /// ballot), cached and rebuilt from the database only when another
+    /// connection changed it (`PRAGMA data_version`): entering a ballot stays
+    /// O(1) however many ballots were counted before.
+    fn live_state(&mut self, level: &str, c: &Constituency) -> Result<LevelLive> {
         let version = self.store.data_version()?;
-        if let Some((v, t)) = self.tallies.get(level) {
-            if *v == version {
-                return Ok(t.clone());
+        if let Some(l) = self.tallies.get(level) {
+            if l.version == version {
+                return Ok(l.clone());
             }
         }
-        let t = self.tally_of(&self.store, level, c)?;
-        self.tallies.insert(level.to_owned(), (version, t.clone()));
-        Ok(t)
-    }
-
-    fn live_dto(&self, level: &str, c: &Constituency, t: &Tally, last: Option<BallotDto>) -> Result<LiveTallyDto> {
-        let mut batches = Vec::new();
+        let mut tally = Tally::new(c.seats, c.candidates.len());
         let ballots = self.store.ballots(level)?;
-        for b in self.store.batches(level)? {
-            let mine: Vec<&BallotRow> = ballots.iter().filter(|x| x.batch_id == b.id && !x.undone).collect();
-            let valid = mine.iter().filter(|x| x.invalid_reason.is_none()).count();
-            batches.push(BatchDto {
+        let mut batches: Vec<BatchDto> = self
+            .store
+            .batches(level)?
+            .into_iter()
+            .map(|b| BatchDto {
                 id: u32::try_from(b.id).unwrap_or(0),
                 recorder: b.recorder,
                 source: b.source,
                 created_at: b.created_at,
-                ballots: u32::try_from(mine.len()).unwrap_or(0),
-                valid: u32::try_from(valid).unwrap_or(0),
-                invalid: u32::try_from(mine.len() - valid).unwrap_or(0),
-            });
+                ballots: 0,
+                valid: 0,
+                invalid: 0,
+            })
+            .collect();
+        let mut last = None;
+        let next_seq = ballots.last().map_or(0, |b| b.seq) + 1;
+        for row in ballots.iter().filter(|b| !b.undone) {
+            let b = ballot_of(row);
+            tally.add(&b);
+            if let Some(bd) = batches.iter_mut().find(|x| i64::from(x.id) == row.batch_id) {
+                bd.ballots += 1;
+                if b.is_valid() {
+                    bd.valid += 1;
+                } else {
+                    bd.invalid += 1;
+                }
+            }
+            last = Some(ballot_dto(row, &b));
         }
-        let last = match last {
-            Some(l) => Some(l),
-            None => ballots.iter().rev().find(|b| !b.undone).map(|r| ballot_dto(r, &ballot_of(r))),
-        };
+        let locked = Self::is_locked(&self.store, level)?;
+        let tally_sheet = !self.store.tally_entries(level)?.is_empty();
+        let l = LevelLive { version, tally, batches, last, next_seq, locked, tally_sheet };
+        self.tallies.insert(level.to_owned(), l.clone());
+        Ok(l)
+    }
+
+    fn live_dto(&self, level: &str, c: &Constituency, l: &LevelLive) -> Result<LiveTallyDto> {
+        let t = &l.tally;
         Ok(LiveTallyDto {
             level: level.to_owned(),
             seats: c.seats,
@@ -459,9 +491,9 @@ impl App {
                     votes: u32of(t.votes.get(i).copied().unwrap_or(0)),
                 })
                 .collect(),
-            batches,
-            last,
-            locked: Self::is_locked(&self.store, level)?,
+            batches: l.batches.clone(),
+            last: l.last.clone(),
+            locked: l.locked,
         })
     }
 
@@ -487,6 +519,7 @@ impl App {
             tx.append_audit(&audit_row(&at, "count.batch", format!("cấp {level}, lượt {id}"), "", None, Some(json!({"recorder": recorder}))))?;
             Ok::<_, Error>(id)
         })?;
+        self.tallies.remove(level);
         Ok(BatchDto {
             id: u32::try_from(id).unwrap_or(0),
             recorder,
@@ -509,22 +542,39 @@ impl App {
             Err(e) => return Err(Error::refused("BALLOT_INVALID_INPUT", e.0)),
         };
         let ballot = Ballot::decide(&mark, c.seats);
-        let mut tally = self.cached_tally(level, &c)?;
+        let mut live = self.live_state(level, &c)?;
         let at = clock::stamp(clock::now());
-        let row = self.store.write(|tx| {
-            Self::refuse_if_locked(tx, level)?;
-            Self::refuse_if_tally_sheet(tx, level)?;
-            let batch_id = match batch {
-                Some(b) => i64::from(b),
-                None => match tx.batches(level)?.last() {
-                    Some(b) => b.id,
-                    None => tx.insert_batch(level, "", "bàn kiểm phiếu", &at)?,
-                },
+        let known_batch = live.batches.last().map(|b| i64::from(b.id));
+        let cached = (live.version, live.next_seq, live.locked, live.tally_sheet);
+        let (row, new_batch) = self.store.write(|tx| {
+            // The cached state is still right when no other connection
+            // committed since it was read (checked inside the write lock).
+            let seq = if tx.data_version()? == cached.0 {
+                if cached.2 {
+                    Self::refuse_if_locked(tx, level)?;
+                }
+                if cached.3 {
+                    Self::refuse_if_tally_sheet(tx, level)?;
+                }
+                cached.1
+            } else {
+                Self::refuse_if_locked(tx, level)?;
+                Self::refuse_if_tally_sheet(tx, level)?;
+                tx.max_ballot_seq(level)? + 1
+            };
+            let mut new_batch = false;
+            let batch_id = match (batch, known_batch) {
+                (Some(b), _) => i64::from(b),
+                (None, Some(b)) => b,
+                (None, None) => {
+                    new_batch = true;
+                    tx.insert_batch(level, "", "bàn kiểm phiếu", &at)?
+                }
             };
             let mut row = BallotRow {
                 id: 0,
                 level: level.to_owned(),
-                seq: tx.max_ballot_seq(level)? + 1,
+                seq,
                 batch_id,
                 kept: match &mark {
                     tobaucu_core::count::Mark::Kept(k) => {
@@ -547,14 +597,39 @@ impl App {
                 }
                 other => Error::from(other),
             })?;
-            Ok::<_, Error>(row)
+            Ok::<_, Error>((row, new_batch))
         })?;
-        tally.add(&ballot);
-        let version = self.store.data_version()?;
-        self.tallies.insert(level.to_owned(), (version, tally.clone()));
         let dto = ballot_dto(&row, &ballot);
+        live.tally.add(&ballot);
+        if new_batch {
+            live.batches.push(BatchDto {
+                id: u32::try_from(row.batch_id).unwrap_or(0),
+                recorder: String::new(),
+                source: "bàn kiểm phiếu".into(),
+                created_at: at.clone(),
+                ballots: 0,
+                valid: 0,
+                invalid: 0,
+            });
+        }
+        match live.batches.iter_mut().find(|b| i64::from(b.id) == row.batch_id) {
+            Some(b) => {
+                b.ballots += 1;
+                if ballot.is_valid() {
+                    b.valid += 1;
+                } else {
+                    b.invalid += 1;
+                }
+            }
+            // A batch started by another window: read everything again.
+            None => live.version = -1,
+        }
+        live.last = Some(dto.clone());
+        live.next_seq = row.seq + 1;
+        live.version = if live.version == -1 { -1 } else { self.store.data_version()? };
+        self.tallies.insert(level.to_owned(), live.clone());
         let message = format!("Phiếu số {}: {}", row.seq, dto.text_vi);
-        let live = self.live_dto(level, &c, &tally, Some(dto.clone()))?;
+        let live = self.live_dto(level, &c, &live)?;
         Ok(BallotEntryResult { ballot: dto, live, message })
     }
 
@@ -585,10 +660,10 @@ impl App {
         })?;
         let b = ballot_of(&row);
         self.tallies.remove(level);
-        let t = self.cached_tally(level, &c)?;
+        let state = self.live_state(level, &c)?;
         let dto = ballot_dto(&row, &b);
         let message = format!("Đã hủy phiếu số {} ({})", row.seq, dto.text_vi);
-        let live = self.live_dto(level, &c, &t, None)?;
+        let live = self.live_dto(level, &c, &state)?;
         Ok(BallotEntryResult { ballot: dto, live, message })
     }
 
@@ -620,9 +695,8 @@ impl App {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
             let batch_id = tx.insert_batch(level, &recorder, file_name, &at)?;
-            let mut seq = tx.max_ballot_seq(level)?;
-            for b in &ballots {
-                seq += 1;
+            let first = tx.max_ballot_seq(level)? + 1;
+            for (seq, b) in (first..).zip(ballots.iter()) {
                 tx.insert_ballot(&BallotRow {
                     id: 0,
                     level: level.to_owned(),
@@ -646,7 +720,7 @@ impl App {
             Ok::<_, Error>(batch_id)
         })?;
         self.tallies.remove(level);
-        let t = self.cached_tally(level, &c)?;
+        let t = self.live_state(level, &c)?.tally;
         let valid = ballots.iter().filter(|b| b.is_valid()).count();
         Ok(BallotsFileReport {
             level: level.to_owned(),
@@ -713,6 +787,7 @@ impl App {
             })?;
             Ok::<_, Error>(())
         })?;
+        self.tallies.remove(&s.level);
         self.tally_status(&s.level)
     }
 
@@ -1092,6 +1167,7 @@ impl App {
                 Some(json!({"sha256": sha, "warnings": warnings}))))?;
             Ok::<_, Error>(())
         })?;
+        self.tallies.remove(level);
         Ok(FinalizeResult {
             level: level.to_owned(),
             revision,
@@ -1118,6 +1194,7 @@ impl App {
             tx.append_audit(&audit_row(&at, "reopen", format!("biên bản cấp {level}, bản số {}", last.revision), &reason, None, None))?;
             Ok::<_, Error>(())
         })?;
+        self.tallies.remove(level);
         self.summary(level)
     }
 
@@ -1195,5 +1272,51 @@ fn complaint_dto(c: ComplaintRow) -> ComplaintDto {
         status_vi: status_vi.to_owned(),
         outcome: c.outcome,
         resolved_at: c.resolved_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{UnitChoice, DEMO_AREA, DEMO_ELECTION};
+
+    fn open(path: &std::path::Path) -> App {
+        App::open(path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    // The desk's cached state follows changes made by another connection
+    // (a second window, or the CLI on the same file).
+    #[test]
+    fn two_connections_keep_sequence_and_totals() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let path = dir.path().join("t.sqlite");
+        let mut a = open(&path);
+        a.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        let mut b = open(&path);
+        assert_eq!(a.enter_ballot("XA", None, "1 2")?.ballot.seq, 1);
+        assert_eq!(b.enter_ballot("XA", None, "3")?.ballot.seq, 2);
+        let r = a.enter_ballot("XA", None, "-")?;
+        assert_eq!(r.ballot.seq, 3);
+        assert_eq!((r.live.received, r.live.valid, r.live.invalid), (3, 2, 1));
+        b.undo_ballot("XA", "nhầm")?;
+        let live = a.live_tally("XA")?;
+        assert_eq!((live.received, live.valid), (2, 2));
+        // Locked by the other connection (a revision written as finalize
+        // writes it): the desk with its cached state refuses too.
+        b.store.write(|tx| {
+            tx.insert_revision(&RevisionRow {
+                level: "XA".into(),
+                revision: 1,
+                finalized_at: "2026-03-15T21:00:00+07:00".into(),
+                reason: String::new(),
+                data: "{}".into(),
+                sha256: "0".repeat(64),
+                reopened: None,
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        let e = a.enter_ballot("XA", None, "1").err().map(|e| e.code());
+        assert_eq!(e, Some("LEVEL_FINALIZED"));
+        Ok(())
     }
 }

@@ -53,8 +53,8 @@ pub struct App {
     def: Option<ElectionDefinition>,
     /// Search index, rebuilt lazily after a change of the list.
     index: Option<SearchIndex>,
-    /// Live tally per level with the `data_version` it was read at.
-    tallies: std::collections::HashMap<String, (i64, tobaucu_core::count::Tally)>,
+    /// The counting desk's running state per level.
+    tallies: std::collections::HashMap<String, count::LevelLive>,
 }
 
 impl App {

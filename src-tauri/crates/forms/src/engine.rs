@@ -166,6 +166,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A line of text placed in `[x, x + w]` with its baseline at `y`.
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: position, box and style
     fn text_at(&mut self, out: &mut Vec<Cmd>, s: &str, style: Style, size: f32, x: f32, w: f32, y: f32, al: Align) {
         if s.is_empty() {
             return;
@@ -253,6 +254,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A block that does not break: returns its height; commands relative to `y0`.
+    #[allow(clippy::too_many_arguments)] // the block, its scope, its box and where to draw
     fn block(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, y0: f32, out: &mut Vec<Cmd>, path: &str) -> Result<f32, FormError> {
         let before = num(b, "before_mm", 0.0);
         let after = num(b, "after_mm", 0.0);

@@ -82,8 +82,11 @@ fn nfc(v: &Value) -> Value {
     }
 }
 
+/// Pages laid out: drawing commands, characters the font lacks, geometry.
+pub type Laid = (Vec<Vec<Cmd>>, Vec<char>, engine::Geometry);
+
 /// Lays a form out without writing the PDF (tests, previews).
-pub fn layout_pages(layout_json: &str, data: &Value) -> Result<(Vec<Vec<Cmd>>, Vec<char>, engine::Geometry), FormError> {
+pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> {
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
     let layout: Value = serde_json::from_str(layout_json).map_err(|e| FormError::Layout {
         form: "?".into(),

@@ -25,8 +25,8 @@ pub fn write(fonts: &Fonts, pages: &[Vec<Cmd>], width: f32, height: f32, meta: &
         doc.add_font(&fonts.face(Style::Italic).parsed),
     ];
     let d = pdf_date(meta);
-    doc.metadata.info.creation_date = d.clone();
-    doc.metadata.info.modification_date = d.clone();
+    doc.metadata.info.creation_date = d;
+    doc.metadata.info.modification_date = d;
     doc.metadata.info.metadata_date = d;
     doc.metadata.info.creator = "Tổ Bầu Cử".into();
     doc.metadata.info.producer = "Tổ Bầu Cử (printpdf)".into();

@@ -52,7 +52,6 @@ CREATE TABLE ballot (
     CHECK (kept IS NOT NULL OR invalid_reason IS NOT NULL),
     CHECK ((undone_at IS NULL) = (undo_reason IS NULL))
 ) STRICT;
-CREATE INDEX ballot_batch_id ON ballot (batch_id);
 
 -- A paper tally sheet typed in twice by different people (double entry).
 -- `data` is the canonical JSON of the figures.

@@ -37,6 +37,11 @@ fn complaint_from_row(r: &Row<'_>) -> rusqlite::Result<ComplaintRow> {
 
 /// Counting reads, on a store or inside a transaction.
 pub trait CountRead: Read {
+    /// `PRAGMA data_version`: changes when another connection committed.
+    fn data_version(&self) -> Result<i64> {
+        Ok(self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     fn team(&self) -> Result<Vec<TeamMemberRow>> {
         let mut st = self
             .conn()

@@ -99,11 +99,6 @@ impl Store {
         Ok(out)
     }
 
-    /// `PRAGMA data_version`: changes when another connection committed.
-    pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
-    }
-
     /// The schema as SQL (for the golden schema test).
     pub fn schema_sql(&self) -> Result<String> {
         let mut stmt = self
