@@ -251,7 +251,8 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             }
         }
     }
-    if l > 0 && p * 2 < l {
+    // Art. 78: valid only when MORE than half of the listed voters voted.
+    if l > 0 && p * 2 <= l {
         push("W03", w, format!(
             "Chỉ {} cử tri ({}) trong {} cử tri của cấp này tham gia bỏ phiếu, chưa quá một nửa.",
             n(p), Percent::of(p, l), n(l)),
