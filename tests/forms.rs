@@ -24,31 +24,72 @@ fn tool(name: &str, args: &[&str]) -> Vec<u8> {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{name} (poppler-utils) is needed: {e}"));
-    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
 /// The text of a PDF as pdftotext reads it (layout mode, pages split by \f).
 pub fn pdf_text(pdf: &Path) -> String {
-    String::from_utf8_lossy(&tool("pdftotext", &["-layout", &pdf.display().to_string(), "-"])).into_owned()
+    String::from_utf8_lossy(&tool(
+        "pdftotext",
+        &["-layout", &pdf.display().to_string(), "-"],
+    ))
+    .into_owned()
 }
 
 fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
-    let t = tool("pdftotext", &["-layout", "-f", &first.to_string(), "-l", &last.to_string(), &pdf.display().to_string(), "-"]);
+    let t = tool(
+        "pdftotext",
+        &[
+            "-layout",
+            "-f",
+            &first.to_string(),
+            "-l",
+            &last.to_string(),
+            &pdf.display().to_string(),
+            "-",
+        ],
+    );
     // Trailing spaces are layout noise.
-    String::from_utf8_lossy(&t).lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+    String::from_utf8_lossy(&t)
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn page_count(pdf: &Path) -> usize {
-    let info = String::from_utf8_lossy(&tool("pdfinfo", &[&pdf.display().to_string()])).into_owned();
-    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+    let info =
+        String::from_utf8_lossy(&tool("pdfinfo", &[&pdf.display().to_string()])).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// Gray 8-bit pixels of one page rendered at 24 dpi.
 fn page_image(pdf: &Path, page: usize, dir: &Path) -> (u32, u32, Vec<u8>, Vec<u8>) {
     let prefix = dir.join(format!("img-{page}"));
-    tool("pdftoppm", &["-png", "-gray", "-r", "24", "-f", &page.to_string(), "-l", &page.to_string(), "-singlefile",
-        &pdf.display().to_string(), &prefix.display().to_string()]);
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-gray",
+            "-r",
+            "24",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+            "-singlefile",
+            &pdf.display().to_string(),
+            &prefix.display().to_string(),
+        ],
+    );
     let file = prefix.with_extension("png");
     let bytes = std::fs::read(&file).unwrap_or_default();
     let (w, h, px) = decode(&bytes);
@@ -59,7 +100,9 @@ fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("png: {e}"));
     let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-    let info = reader.next_frame(&mut buf).unwrap_or_else(|e| panic!("png frame: {e}"));
+    let info = reader
+        .next_frame(&mut buf)
+        .unwrap_or_else(|e| panic!("png frame: {e}"));
     buf.truncate(info.buffer_size());
     // Gray (1 byte) or gray+alpha / RGB: keep the first channel.
     let step = info.line_size / info.width as usize;
@@ -74,12 +117,22 @@ fn check_text(name: &str, text: &str) {
         std::fs::write(&path, text).unwrap_or_default();
         return;
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 to create)", path.display()));
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 to create)", path.display()));
     if want != text {
-        let diff: Vec<String> = want.lines().zip(text.lines()).enumerate()
-            .filter(|(_, (a, b))| a != b).take(5)
-            .map(|(i, (a, b))| format!("line {}:\n  golden: {a}\n  now:    {b}", i + 1)).collect();
-        panic!("{name}: text differs from {}\n{}", path.display(), diff.join("\n"));
+        let diff: Vec<String> = want
+            .lines()
+            .zip(text.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .take(5)
+            .map(|(i, (a, b))| format!("line {}:\n  golden: {a}\n  now:    {b}", i + 1))
+            .collect();
+        panic!(
+            "{name}: text differs from {}\n{}",
+            path.display(),
+            diff.join("\n")
+        );
     }
 }
 
@@ -90,17 +143,33 @@ fn check_image(name: &str, pdf: &Path, page: usize, dir: &Path) {
         std::fs::write(&path, &bytes).unwrap_or_default();
         return;
     }
-    let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 to create)", path.display()));
+    let golden = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 to create)", path.display()));
     let (gw, gh, gpx) = decode(&golden);
     assert_eq!((w, h), (gw, gh), "{name} page {page}: size");
-    let total: u64 = px.iter().zip(&gpx).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
+    let total: u64 = px
+        .iter()
+        .zip(&gpx)
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
     let mean = total as f64 / px.len() as f64;
-    let far = px.iter().zip(&gpx).filter(|(a, b)| a.abs_diff(**b) > 96).count() as f64 / px.len() as f64;
-    assert!(mean < 2.0 && far < 0.005, "{name} page {page}: differs from {} (mean {mean:.2}, {:.2}% pixels)", path.display(), far * 100.0);
+    let far = px
+        .iter()
+        .zip(&gpx)
+        .filter(|(a, b)| a.abs_diff(**b) > 96)
+        .count() as f64
+        / px.len() as f64;
+    assert!(
+        mean < 2.0 && far < 0.005,
+        "{name} page {page}: differs from {} (mean {mean:.2}, {:.2}% pixels)",
+        path.display(),
+        far * 100.0
+    );
 }
 
 fn fonts_embedded_and_subset(pdf: &Path) {
-    let out = String::from_utf8_lossy(&tool("pdffonts", &[&pdf.display().to_string()])).into_owned();
+    let out =
+        String::from_utf8_lossy(&tool("pdffonts", &[&pdf.display().to_string()])).into_owned();
     let rows: Vec<&str> = out.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{out}");
     for r in rows {
@@ -127,10 +196,38 @@ fn night() -> Cli {
         cli.ok(&["checkin", &stt.to_string()]);
     }
     cli.env_now("2026-03-15T19:20:00+07:00");
-    cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--member", "Trần Văn Một",
-        "--member", "Phạm Thị Hai", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
-    for (level, file) in [("QH", "1 2 3\n1 2\n2 3\n1\n-\n"), ("TINH", "1 2 3\n4 5\n1 4\n2\nINVALID ghi_them\n"), ("XA", "1 2 3 4 5\n6 7 8\n1 2\n3\nINVALID khong_co_dau\n")] {
-        cli.ok(&["count", "inventory", "--level", level, "--received", "30", "--unused", "10", "--spoiled", "0"]);
+    cli.ok(&[
+        "team",
+        "--leader",
+        "Nguyễn Văn Tổ",
+        "--secretary",
+        "Lê Thị Ký",
+        "--member",
+        "Trần Văn Một",
+        "--member",
+        "Phạm Thị Hai",
+        "--witness",
+        "Hoàng Văn Chứng",
+        "--witness",
+        "Đỗ Thị Kiến",
+    ]);
+    for (level, file) in [
+        ("QH", "1 2 3\n1 2\n2 3\n1\n-\n"),
+        ("TINH", "1 2 3\n4 5\n1 4\n2\nINVALID ghi_them\n"),
+        ("XA", "1 2 3 4 5\n6 7 8\n1 2\n3\nINVALID khong_co_dau\n"),
+    ] {
+        cli.ok(&[
+            "count",
+            "inventory",
+            "--level",
+            level,
+            "--received",
+            "30",
+            "--unused",
+            "10",
+            "--spoiled",
+            "0",
+        ]);
         let mut text = String::new();
         for _ in 0..4 {
             text.push_str(file);
@@ -138,8 +235,21 @@ fn night() -> Cli {
         let f = cli.write(&format!("{level}.txt"), &text);
         cli.ok(&["count", "ballots", "--level", level, &f]);
     }
-    cli.ok(&["complaint", "add", "--content", "Cử tri đề nghị niêm yết lại danh sách", "--from", "Ông Lê Văn Nam"]);
-    cli.ok(&["complaint", "settle", "1", "--outcome", "Tổ đã niêm yết lại"]);
+    cli.ok(&[
+        "complaint",
+        "add",
+        "--content",
+        "Cử tri đề nghị niêm yết lại danh sách",
+        "--from",
+        "Ông Lê Văn Nam",
+    ]);
+    cli.ok(&[
+        "complaint",
+        "settle",
+        "1",
+        "--outcome",
+        "Tổ đã niêm yết lại",
+    ]);
     cli.env_now("2026-03-15T21:10:00+07:00");
     cli.ok(&["finalize", "--level", "XA"]);
     cli
@@ -184,23 +294,44 @@ fn voter_list_repeats_header_and_totals_every_voter() {
     let cli = Cli::new();
     cli.ok(&["setup", "--demo"]);
     let pdf = cli.dir.path().join("vl.pdf");
-    let r = cli.json(&["--json", "forms", "voter-list", "--out", &pdf.display().to_string()]);
+    let r = cli.json(&[
+        "--json",
+        "forms",
+        "voter-list",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
     let n = r["pages"].as_u64().unwrap_or(0) as usize;
     assert!(n > 10);
     let text = pdf_text(&pdf);
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     assert_eq!(pages.len(), n);
     for (i, p) in pages.iter().enumerate() {
-        assert!(p.contains("Họ và tên") && p.contains("Nơi cư trú"), "header on page {}", i + 1);
+        assert!(
+            p.contains("Họ và tên") && p.contains("Nơi cư trú"),
+            "header on page {}",
+            i + 1
+        );
         assert!(p.contains(&format!("Trang {}/{n}", i + 1)));
     }
     let voters = cli.json(&["--json", "voters", "list"]);
     let listed = voters.as_array().map(Vec::len).unwrap_or(0);
-    assert!(text.contains(&format!("Tổng số cử tri: {listed} người")), "totals footer");
+    assert!(
+        text.contains(&format!("Tổng số cử tri: {listed} người")),
+        "totals footer"
+    );
     // Every voter's name is printed (whitespace-insensitive: names may wrap).
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for v in voters.as_array().into_iter().flatten().take(50) {
-        let first = v["name"].as_str().unwrap_or("").split(' ').next().unwrap_or("");
+        let first = v["name"]
+            .as_str()
+            .unwrap_or("")
+            .split(' ')
+            .next()
+            .unwrap_or("");
         assert!(flat.contains(first));
     }
 }
@@ -209,7 +340,12 @@ fn voter_list_repeats_header_and_totals_every_voter() {
 fn unknown_form_is_refused() {
     let cli = Cli::new();
     cli.ok(&["setup", "--demo"]);
-    let out = cli.run(&["forms", "ballot", "--out", &cli.dir.path().join("x.pdf").display().to_string()]);
+    let out = cli.run(&[
+        "forms",
+        "ballot",
+        "--out",
+        &cli.dir.path().join("x.pdf").display().to_string(),
+    ]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("voter-list"), "{}", out.stderr);
     let out = cli.run(&["forms", "minutes", "--level", "HUYEN", "--out", "x.pdf"]);

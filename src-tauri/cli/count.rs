@@ -39,7 +39,10 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
             .and_then(|k| k.parse().ok())
             .ok_or_else(|| usage("--groups phải có dạng k=số phiếu, ví dụ 1=30,2=58".into()))?;
         if k == 0 || k > groups.len() {
-            return Err(usage(format!("--groups: chỉ có nhóm 1 đến {} đại biểu", groups.len())));
+            return Err(usage(format!(
+                "--groups: chỉ có nhóm 1 đến {} đại biểu",
+                groups.len()
+            )));
         }
         groups[k - 1] = n;
     }
@@ -94,7 +97,11 @@ pub fn print_summary(s: &SummaryDto) {
         s.level_name,
         s.constituency_name,
         s.seats,
-        if s.status == "final" { "ĐÃ KHÓA" } else { "bản nháp" }
+        if s.status == "final" {
+            "ĐÃ KHÓA"
+        } else {
+            "bản nháp"
+        }
     );
     println!("  Tổng số cử tri:           {}", s.voters_listed);
     println!("  Cử tri đã tham gia:       {}", s.voters_voted);
@@ -103,13 +110,22 @@ pub fn print_summary(s: &SummaryDto) {
     println!("  Số phiếu hợp lệ:          {}", s.ballots_valid);
     println!("  Số phiếu không hợp lệ:    {}", s.ballots_invalid);
     for c in &s.candidates {
-        println!("  {:>2}. {:<30} {:>6} phiếu  {:>6}%", c.position, c.name, c.votes, c.percent_vi);
+        println!(
+            "  {:>2}. {:<30} {:>6} phiếu  {:>6}%",
+            c.position, c.name, c.votes, c.percent_vi
+        );
     }
     if s.checks.is_empty() {
         println!("Không có lỗi hay cảnh báo.");
     }
     for c in &s.checks {
-        let kind = if c.severity == "error" { "LỖI" } else if c.accepted { "cảnh báo (đã chấp nhận)" } else { "cảnh báo" };
+        let kind = if c.severity == "error" {
+            "LỖI"
+        } else if c.accepted {
+            "cảnh báo (đã chấp nhận)"
+        } else {
+            "cảnh báo"
+        };
         println!("  [{}] {kind}: {} → {}", c.code, c.message, c.next_step);
     }
     println!("Mã số liệu: {}", tobaucu_app::short_hash(&s.minutes_sha256));
@@ -118,9 +134,16 @@ pub fn print_summary(s: &SummaryDto) {
 pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     match cmd {
-        CountCmd::Ballots { level, file, recorder } => {
+        CountCmd::Ballots {
+            level,
+            file,
+            recorder,
+        } => {
             let bytes = read_file(&file)?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let r = app.count_ballots_file(&level, &name, &bytes, &recorder)?;
             if json_mode {
                 return print_json(&r);
@@ -147,8 +170,20 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             println!("{}", r.message);
             Ok(())
         }
-        CountCmd::Inventory { level, received, unused, spoiled, issued } => {
-            let r = app.record_inventory(&InventoryInput { level, received, unused, spoiled, issued })?;
+        CountCmd::Inventory {
+            level,
+            received,
+            unused,
+            spoiled,
+            issued,
+        } => {
+            let r = app.record_inventory(&InventoryInput {
+                level,
+                received,
+                unused,
+                spoiled,
+                issued,
+            })?;
             if json_mode {
                 return print_json(&r);
             }
@@ -186,8 +221,16 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             print_live(&l);
             Ok(())
         }
-        CountCmd::Accept { level, code, reason } => {
-            let s = app.accept_warning(&AcceptInput { level, code, reason })?;
+        CountCmd::Accept {
+            level,
+            code,
+            reason,
+        } => {
+            let s = app.accept_warning(&AcceptInput {
+                level,
+                code,
+                reason,
+            })?;
             if json_mode {
                 return print_json(&s);
             }
@@ -211,7 +254,11 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 println!(
                     "{:<6} {:<10} kiểm kê: {:<5} phiếu: {:>5}  lỗi: {}  cảnh báo: {}  ({})",
                     l.code,
-                    if l.status == "final" { "đã khóa" } else { "nháp" },
+                    if l.status == "final" {
+                        "đã khóa"
+                    } else {
+                        "nháp"
+                    },
                     if l.inventory { "có" } else { "chưa" },
                     l.received,
                     l.errors,
@@ -227,9 +274,15 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
 pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     let one = match cmd {
-        ComplaintCmd::Add { content, from, level } => {
-            app.add_complaint(&ComplaintInput { level, complainant: from, content })?
-        }
+        ComplaintCmd::Add {
+            content,
+            from,
+            level,
+        } => app.add_complaint(&ComplaintInput {
+            level,
+            complainant: from,
+            content,
+        })?,
         ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput {
             id,
             status: "settled".into(),
@@ -246,7 +299,10 @@ pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Re
                 return print_json(&all);
             }
             for c in all {
-                println!("{}. [{}] {} — {} {}", c.id, c.status_vi, c.complainant, c.content, c.outcome);
+                println!(
+                    "{}. [{}] {} — {} {}",
+                    c.id, c.status_vi, c.complainant, c.content, c.outcome
+                );
             }
             return Ok(());
         }
@@ -254,7 +310,10 @@ pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Re
     if json_mode {
         return print_json(&one);
     }
-    println!("Khiếu nại số {}: {} — {}", one.id, one.status_vi, one.content);
+    println!(
+        "Khiếu nại số {}: {} — {}",
+        one.id, one.status_vi, one.content
+    );
     Ok(())
 }
 
@@ -264,6 +323,9 @@ pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), 
     if json_mode {
         return print_json(&out);
     }
-    println!("Đã in {} ({} trang, {} byte): {}", out.title, out.pages, out.bytes, out.path);
+    println!(
+        "Đã in {} ({} trang, {} byte): {}",
+        out.title, out.pages, out.bytes, out.path
+    );
     Ok(())
 }

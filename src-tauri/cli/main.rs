@@ -629,7 +629,10 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 fn print_team(t: &tobaucu_ipc::TeamDto) {
     println!("Tổ trưởng: {}", t.leader.as_deref().unwrap_or("(chưa ghi)"));
-    println!("Thư ký:    {}", t.secretary.as_deref().unwrap_or("(chưa ghi)"));
+    println!(
+        "Thư ký:    {}",
+        t.secretary.as_deref().unwrap_or("(chưa ghi)")
+    );
     for m in &t.members {
         println!("Ủy viên:   {m}");
     }

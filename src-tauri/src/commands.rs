@@ -145,12 +145,21 @@ pub fn start_batch(state: State<'_, AppState>, level: String, recorder: String) 
 }
 
 #[tauri::command]
-pub fn enter_ballot(state: State<'_, AppState>, level: String, batch: Option<u32>, line: String) -> R<BallotEntryResult> {
+pub fn enter_ballot(
+    state: State<'_, AppState>,
+    level: String,
+    batch: Option<u32>,
+    line: String,
+) -> R<BallotEntryResult> {
     state.with(|a| a.enter_ballot(&level, batch, &line))
 }
 
 #[tauri::command]
-pub fn undo_ballot(state: State<'_, AppState>, level: String, reason: String) -> R<BallotEntryResult> {
+pub fn undo_ballot(
+    state: State<'_, AppState>,
+    level: String,
+    reason: String,
+) -> R<BallotEntryResult> {
     state.with(|a| a.undo_ballot(&level, &reason))
 }
 
@@ -185,7 +194,10 @@ pub fn add_complaint(state: State<'_, AppState>, input: ComplaintInput) -> R<Com
 }
 
 #[tauri::command]
-pub fn resolve_complaint(state: State<'_, AppState>, input: ComplaintResolveInput) -> R<ComplaintDto> {
+pub fn resolve_complaint(
+    state: State<'_, AppState>,
+    input: ComplaintResolveInput,
+) -> R<ComplaintDto> {
     state.with(|a| a.resolve_complaint(&input))
 }
 

@@ -288,8 +288,14 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: String(f.get("reason") ?? "") })); } catch (e) { showError(e, msg); }
   }
 
-  async function refreshChecks() {
-    try { summary = await api.summary(level); paintChecks(summary); } catch (e) { showError(e, msg); }
+  // The checks read every level's figures: refreshed shortly after the last
+  // ballot, not on each one, so the desk never waits for them.
+  let checksTimer: number | undefined;
+  function refreshChecks() {
+    window.clearTimeout(checksTimer);
+    checksTimer = window.setTimeout(async () => {
+      try { summary = await api.summary(level); paintChecks(summary); } catch (e) { showError(e, msg); }
+    }, 400);
   }
 
   // ---- assembly -----------------------------------------------------------------
@@ -337,5 +343,5 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   main.append(h("div", { class: "toolbar" }, h("h1", {}, "Kiểm phiếu"), levelTabs), msg,
     h("div", { class: "count" }, left, right));
   load();
-  return () => window.removeEventListener("keydown", onKey);
+  return () => { window.removeEventListener("keydown", onKey); window.clearTimeout(checksTimer); };
 }

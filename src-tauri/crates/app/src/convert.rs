@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tobaucu_core::voter::{Voter, VoterStatus};
 use tobaucu_ipc::{VoterDto, VoterRowDto};
-use tobaucu_store::{CheckinRow, VoterRow};
+use tobaucu_store::{AuditRow, CheckinRow, VoterRow};
 
 use crate::{Error, Result};
 
@@ -79,4 +79,24 @@ pub fn audit_json(row: &VoterRow) -> String {
         "certificate": row.certificate, "mobile_box": row.mobile_box,
     })
     .to_string()
+}
+
+/// One audit-log entry (nhật ký) with its before/after JSON.
+pub fn audit_entry(
+    at: &str,
+    action: &str,
+    subject: String,
+    reason: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> AuditRow {
+    AuditRow {
+        id: 0,
+        at: at.to_owned(),
+        action: action.to_owned(),
+        subject,
+        reason: reason.to_owned(),
+        before,
+        after,
+    }
 }

@@ -40,16 +40,22 @@ fn u64of(x: i64) -> u64 {
     u64::try_from(x).unwrap_or(0)
 }
 
-fn audit_row(at: &str, action: &str, subject: String, reason: &str, before: Option<Value>, after: Option<Value>) -> AuditRow {
-    AuditRow {
-        id: 0,
-        at: at.to_owned(),
-        action: action.to_owned(),
+fn audit_row(
+    at: &str,
+    action: &str,
+    subject: String,
+    reason: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditRow {
+    crate::convert::audit_entry(
+        at,
+        action,
         subject,
-        reason: reason.to_owned(),
-        before: before.map(|v| canonical_json(&v)),
-        after: after.map(|v| canonical_json(&v)),
-    }
+        reason,
+        before.map(|v| canonical_json(&v)),
+        after.map(|v| canonical_json(&v)),
+    )
 }
 
 /// A stored ballot back as a domain ballot.
@@ -72,10 +78,15 @@ fn ballot_text(b: &Ballot) -> String {
         Ballot::Valid(k) => format!(
             "Hợp lệ — giữ {} người: {}",
             k.len(),
-            k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+            k.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Ballot::Invalid(InvalidReason::AllStruck) => "Không hợp lệ — gạch hết tên".to_owned(),
-        Ballot::Invalid(InvalidReason::TooMany) => "Không hợp lệ — giữ quá số đại biểu được bầu".to_owned(),
+        Ballot::Invalid(InvalidReason::TooMany) => {
+            "Không hợp lệ — giữ quá số đại biểu được bầu".to_owned()
+        }
         Ballot::Invalid(InvalidReason::NotOfficial) => "Không hợp lệ — không theo mẫu".to_owned(),
         Ballot::Invalid(InvalidReason::NoStamp) => "Không hợp lệ — không có dấu".to_owned(),
         Ballot::Invalid(InvalidReason::Added) => "Không hợp lệ — ghi thêm".to_owned(),
@@ -142,7 +153,11 @@ fn sheet_from_row(level: &str, row: &TallyEntryRow) -> TallySheetInput {
     let list = |k: &str| -> Vec<u32> {
         v.get(k)
             .and_then(Value::as_array)
-            .map(|a| a.iter().map(|x| u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0)).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|x| u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let reasons = v
@@ -150,7 +165,12 @@ fn sheet_from_row(level: &str, row: &TallyEntryRow) -> TallySheetInput {
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .map(|(k, x)| (k.clone(), u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0)))
+                .map(|(k, x)| {
+                    (
+                        k.clone(),
+                        u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -230,7 +250,10 @@ impl App {
     /// is the work of a polling team.
     fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
         let def = self.def()?;
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
+        let unit = self
+            .store
+            .unit()?
+            .ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
         if unit.kind != "area" {
             return Err(Error::refused(
                 "NOT_A_TEAM",
@@ -246,22 +269,32 @@ impl App {
                 ),
             )
         })?;
-        let area = def
-            .area(&unit.unit_id)
-            .ok_or_else(|| Error::Internal(format!("khu vực {} không có trong định nghĩa", unit.unit_id)))?;
-        let cid = area.constituencies.get(level).ok_or_else(|| {
-            Error::refused("UNKNOWN_LEVEL", format!("khu vực {} không bầu cấp {level}", area.id))
+        let area = def.area(&unit.unit_id).ok_or_else(|| {
+            Error::Internal(format!(
+                "khu vực {} không có trong định nghĩa",
+                unit.unit_id
+            ))
         })?;
-        let c = def
-            .constituency(cid)
-            .ok_or_else(|| Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa")))?;
+        let cid = area.constituencies.get(level).ok_or_else(|| {
+            Error::refused(
+                "UNKNOWN_LEVEL",
+                format!("khu vực {} không bầu cấp {level}", area.id),
+            )
+        })?;
+        let c = def.constituency(cid).ok_or_else(|| {
+            Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa"))
+        })?;
         Ok((lv, c, area.id.clone()))
     }
 
     fn area_candidate_names(&self) -> Result<Vec<String>> {
         let def = self.def()?;
-        let Some(unit) = self.store.unit()? else { return Ok(Vec::new()) };
-        let Some(area) = def.area(&unit.unit_id) else { return Ok(Vec::new()) };
+        let Some(unit) = self.store.unit()? else {
+            return Ok(Vec::new());
+        };
+        let Some(area) = def.area(&unit.unit_id) else {
+            return Ok(Vec::new());
+        };
         Ok(area
             .constituencies
             .values()
@@ -272,7 +305,9 @@ impl App {
 
     /// Locked: the latest revision of the level's minutes is not reopened.
     fn is_locked(r: &impl Read, level: &str) -> Result<bool> {
-        Ok(r.revisions(level)?.last().is_some_and(|x| x.reopened.is_none()))
+        Ok(r.revisions(level)?
+            .last()
+            .is_some_and(|x| x.reopened.is_none()))
     }
 
     fn refuse_if_locked(r: &impl Read, level: &str) -> Result<()> {
@@ -297,7 +332,10 @@ impl App {
     pub fn set_team(&mut self, input: &TeamInput) -> Result<TeamDto> {
         self.def()?;
         let clean_list = |v: &Vec<String>| -> Vec<String> {
-            v.iter().map(|s| clean(s)).filter(|s| !s.is_empty()).collect()
+            v.iter()
+                .map(|s| clean(s))
+                .filter(|s| !s.is_empty())
+                .collect()
         };
         let leader = input.leader.as_deref().map(clean);
         let secretary = input.secretary.as_deref().map(clean);
@@ -305,10 +343,16 @@ impl App {
         let witnesses = input.witnesses.as_ref().map(clean_list);
         if let Some(w) = &witnesses {
             if w.len() > 2 {
-                return Err(Error::refused("WITNESSES", format!("chỉ mời hai cử tri chứng kiến, đã ghi {}", w.len())));
+                return Err(Error::refused(
+                    "WITNESSES",
+                    format!("chỉ mời hai cử tri chứng kiến, đã ghi {}", w.len()),
+                ));
             }
             if w.len() == 2 && tobaucu_core::text::fold(&w[0]) == tobaucu_core::text::fold(&w[1]) {
-                return Err(Error::refused("WITNESSES", "hai cử tri chứng kiến phải là hai người khác nhau"));
+                return Err(Error::refused(
+                    "WITNESSES",
+                    "hai cử tri chứng kiến phải là hai người khác nhau",
+                ));
             }
             let cands = self.area_candidate_names()?;
             for name in w {
@@ -322,13 +366,20 @@ impl App {
         }
         for (what, v) in [("Tổ trưởng", &leader), ("Thư ký", &secretary)] {
             if v.as_deref() == Some("") {
-                return Err(Error::refused("TEAM", format!("tên {what} không được để trống")));
+                return Err(Error::refused(
+                    "TEAM",
+                    format!("tên {what} không được để trống"),
+                ));
             }
         }
         let at = clock::stamp(clock::now());
         let store = &mut self.store;
         let before = team_of(store)?;
-        let def_levels = self.def.as_ref().map(|d| d.level_codes()).unwrap_or_default();
+        let def_levels = self
+            .def
+            .as_ref()
+            .map(|d| d.level_codes())
+            .unwrap_or_default();
         store.write(|tx| {
             for l in &def_levels {
                 Self::refuse_if_locked(tx, l)?;
@@ -346,7 +397,14 @@ impl App {
                 tx.set_team_role("witness", w)?;
             }
             let after = team_of(tx)?;
-            tx.append_audit(&audit_row(&at, "team", "tổ bầu cử".into(), "", Some(team_json(&before)), Some(team_json(&after))))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "team",
+                "tổ bầu cử".into(),
+                "",
+                Some(team_json(&before)),
+                Some(team_json(&after)),
+            ))?;
             Ok::<_, Error>(())
         })?;
         self.team()
@@ -404,7 +462,9 @@ impl App {
     fn method(&self, r: &impl Read, level: &str, c: &Constituency) -> Result<Method> {
         let sheets = r.tally_entries(level)?;
         if !sheets.is_empty() {
-            return Ok(Method::Tally(sheets.iter().map(|s| sheet_from_row(level, s)).collect()));
+            return Ok(Method::Tally(
+                sheets.iter().map(|s| sheet_from_row(level, s)).collect(),
+            ));
         }
         let t = self.tally_of(r, level, c)?;
         if t.received() > 0 {
@@ -465,7 +525,15 @@ impl App {
         }
         let locked = Self::is_locked(&self.store, level)?;
         let tally_sheet = !self.store.tally_entries(level)?.is_empty();
-        let l = LevelLive { version, tally, batches, last, next_seq, locked, tally_sheet };
+        let l = LevelLive {
+            version,
+            tally,
+            batches,
+            last,
+            next_seq,
+            locked,
+            tally_sheet,
+        };
         self.tallies.insert(level.to_owned(), l.clone());
         Ok(l)
     }
@@ -516,7 +584,14 @@ impl App {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
             let id = tx.insert_batch(level, &recorder, "bàn kiểm phiếu", &at)?;
-            tx.append_audit(&audit_row(&at, "count.batch", format!("cấp {level}, lượt {id}"), "", None, Some(json!({"recorder": recorder}))))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "count.batch",
+                format!("cấp {level}, lượt {id}"),
+                "",
+                None,
+                Some(json!({"recorder": recorder})),
+            ))?;
             Ok::<_, Error>(id)
         })?;
         self.tallies.remove(level);
@@ -533,7 +608,12 @@ impl App {
 
     /// One ballot typed at the desk (`1 3 5`, `-`, or `INVALID khong_co_dau`),
     /// stored as one durable row with the next sequence number.
-    pub fn enter_ballot(&mut self, level: &str, batch: Option<u32>, line: &str) -> Result<BallotEntryResult> {
+    pub fn enter_ballot(
+        &mut self,
+        level: &str,
+        batch: Option<u32>,
+        line: &str,
+    ) -> Result<BallotEntryResult> {
         let (_, c, _) = self.count_ctx(level)?;
         let c = c.clone();
         let mark = match parse_mark(line, c.candidates.len()) {
@@ -580,7 +660,12 @@ impl App {
                     tobaucu_core::count::Mark::Kept(k) => {
                         let mut k = k.clone();
                         k.sort_unstable();
-                        Some(k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "))
+                        Some(
+                            k.iter()
+                                .map(|p| p.to_string())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        )
                     }
                     tobaucu_core::count::Mark::Invalid(_) => None,
                 },
@@ -592,7 +677,9 @@ impl App {
                 undone: false,
             };
             row.id = tx.insert_ballot(&row).map_err(|e| match e {
-                tobaucu_store::Error::Sqlite(rusqlite_err) if rusqlite_err.to_string().contains("FOREIGN KEY") => {
+                tobaucu_store::Error::Sqlite(rusqlite_err)
+                    if rusqlite_err.to_string().contains("FOREIGN KEY") =>
+                {
                     Error::refused("BATCH_UNKNOWN", format!("không có lượt nhập số {batch_id}"))
                 }
                 other => Error::from(other),
@@ -612,7 +699,11 @@ impl App {
                 invalid: 0,
             });
         }
-        match live.batches.iter_mut().find(|b| i64::from(b.id) == row.batch_id) {
+        match live
+            .batches
+            .iter_mut()
+            .find(|b| i64::from(b.id) == row.batch_id)
+        {
             Some(b) => {
                 b.ballots += 1;
                 if ballot.is_valid() {
@@ -626,11 +717,19 @@ impl App {
         }
         live.last = Some(dto.clone());
         live.next_seq = row.seq + 1;
-        live.version = if live.version == -1 { -1 } else { self.store.data_version()? };
+        live.version = if live.version == -1 {
+            -1
+        } else {
+            self.store.data_version()?
+        };
         self.tallies.insert(level.to_owned(), live.clone());
         let message = format!("Phiếu số {}: {}", row.seq, dto.text_vi);
         let live = self.live_dto(level, &c, &live)?;
-        Ok(BallotEntryResult { ballot: dto, live, message })
+        Ok(BallotEntryResult {
+            ballot: dto,
+            live,
+            message,
+        })
     }
 
     /// Undo of the last ballot still counted (the row stays, marked).
@@ -645,7 +744,10 @@ impl App {
         let row = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             let last = tx.last_live_ballot(level)?.ok_or_else(|| {
-                Error::refused("NOTHING_TO_UNDO", format!("cấp {level} chưa có phiếu nào để hủy"))
+                Error::refused(
+                    "NOTHING_TO_UNDO",
+                    format!("cấp {level} chưa có phiếu nào để hủy"),
+                )
             })?;
             tx.undo_ballot(last.id, &at, &reason)?;
             tx.append_audit(&audit_row(
@@ -664,33 +766,70 @@ impl App {
         let dto = ballot_dto(&row, &b);
         let message = format!("Đã hủy phiếu số {} ({})", row.seq, dto.text_vi);
         let live = self.live_dto(level, &c, &state)?;
-        Ok(BallotEntryResult { ballot: dto, live, message })
+        Ok(BallotEntryResult {
+            ballot: dto,
+            live,
+            message,
+        })
     }
 
     /// `count ballots --level L FILE`: appends every ballot of the file as
     /// one batch, or refuses the whole file with its line numbers.
-    pub fn count_ballots_file(&mut self, level: &str, file_name: &str, bytes: &[u8], recorder: &str) -> Result<BallotsFileReport> {
+    pub fn count_ballots_file(
+        &mut self,
+        level: &str,
+        file_name: &str,
+        bytes: &[u8],
+        recorder: &str,
+    ) -> Result<BallotsFileReport> {
         let (_, c, _) = self.count_ctx(level)?;
         let c = c.clone();
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            Error::refused("BALLOTS_INVALID", format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"))
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            Error::refused(
+                "BALLOTS_INVALID",
+                format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"),
+            )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let ballots = parse_ballots(text, c.candidates.len(), c.seats).map_err(|errs| Error::Refused {
-            code: "BALLOTS_INVALID",
-            message: format!("{file_name}: {} dòng không đọc được; chưa ghi phiếu nào", errs.len()),
-            problems: errs.iter().take(500).map(|e| format!("{file_name}, dòng {}: {}", e.line, e.message)).collect(),
-        })?;
+        let ballots =
+            parse_ballots(text, c.candidates.len(), c.seats).map_err(|errs| Error::Refused {
+                code: "BALLOTS_INVALID",
+                message: format!(
+                    "{file_name}: {} dòng không đọc được; chưa ghi phiếu nào",
+                    errs.len()
+                ),
+                problems: errs
+                    .iter()
+                    .take(500)
+                    .map(|e| format!("{file_name}, dòng {}: {}", e.line, e.message))
+                    .collect(),
+            })?;
         if ballots.len() > MAX_BALLOTS_PER_FILE {
-            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp", ballots.len())));
+            return Err(Error::refused(
+                "BALLOTS_INVALID",
+                format!(
+                    "{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp",
+                    ballots.len()
+                ),
+            ));
         }
         if ballots.is_empty() {
-            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: tệp không có phiếu nào")));
+            return Err(Error::refused(
+                "BALLOTS_INVALID",
+                format!("{file_name}: tệp không có phiếu nào"),
+            ));
         }
         let recorder = clean(recorder);
         let at = clock::stamp(clock::now());
-        let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let batch_id = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
@@ -745,10 +884,18 @@ impl App {
         }
         let mut problems = Vec::new();
         if s.votes.len() != c.candidates.len() {
-            problems.push(format!("cần số phiếu bầu của đủ {} người ứng cử, đã ghi {}", c.candidates.len(), s.votes.len()));
+            problems.push(format!(
+                "cần số phiếu bầu của đủ {} người ứng cử, đã ghi {}",
+                c.candidates.len(),
+                s.votes.len()
+            ));
         }
         if s.groups.len() > c.seats as usize {
-            problems.push(format!("chỉ có nhóm phiếu bầu 1 đến {} đại biểu, đã ghi {} nhóm", c.seats, s.groups.len()));
+            problems.push(format!(
+                "chỉ có nhóm phiếu bầu 1 đến {} đại biểu, đã ghi {} nhóm",
+                c.seats,
+                s.groups.len()
+            ));
         }
         for k in s.invalid_by_reason.keys() {
             if InvalidReason::parse(k).is_none() {
@@ -756,7 +903,11 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Refused { code: "TALLY_INVALID", message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level), problems });
+            return Err(Error::Refused {
+                code: "TALLY_INVALID",
+                message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level),
+                problems,
+            });
         }
         let mut sheet = s.clone();
         sheet.groups.resize(c.seats as usize, 0);
@@ -766,9 +917,18 @@ impl App {
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &s.level)?;
             if tx.ballots(&s.level)?.iter().any(|b| !b.undone) {
-                return Err(Error::refused("METHOD_MIXED", format!("cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu", s.level)));
+                return Err(Error::refused(
+                    "METHOD_MIXED",
+                    format!(
+                        "cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu",
+                        s.level
+                    ),
+                ));
             }
-            let before = tx.tally_entries(&s.level)?.into_iter().find(|e| e.entry == i64::from(s.entry));
+            let before = tx
+                .tally_entries(&s.level)?
+                .into_iter()
+                .find(|e| e.entry == i64::from(s.entry));
             tx.upsert_tally_entry(&TallyEntryRow {
                 level: s.level.clone(),
                 entry: i64::from(s.entry),
@@ -776,15 +936,14 @@ impl App {
                 entered_by: sheet.entered_by.clone(),
                 entered_at: at.clone(),
             })?;
-            tx.append_audit(&AuditRow {
-                id: 0,
-                at: at.clone(),
-                action: "count.tally".into(),
-                subject: format!("bảng kiểm phiếu cấp {}, lần {}", s.level, s.entry),
-                reason: String::new(),
-                before: before.map(|b| b.data),
-                after: Some(data.clone()),
-            })?;
+            tx.append_audit(&crate::convert::audit_entry(
+                &at,
+                "count.tally",
+                format!("bảng kiểm phiếu cấp {}, lần {}", s.level, s.entry),
+                "",
+                before.map(|b| b.data),
+                Some(data.clone()),
+            ))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(&s.level);
@@ -793,11 +952,24 @@ impl App {
 
     pub fn tally_status(&self, level: &str) -> Result<TallyStatusDto> {
         let (_, c, _) = self.count_ctx(level)?;
-        let sheets: Vec<TallySheetInput> = self.store.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
+        let sheets: Vec<TallySheetInput> = self
+            .store
+            .tally_entries(level)?
+            .iter()
+            .map(|e| sheet_from_row(level, e))
+            .collect();
         let names: Vec<&str> = c.candidates.iter().map(|x| x.name.as_str()).collect();
         let (agreed, differences, message) = match sheets.as_slice() {
             [] => (false, Vec::new(), "Chưa nhập bảng kiểm phiếu.".to_owned()),
-            [one] => (false, Vec::new(), format!("Đã nhập lần {}; cần người thứ hai nhập độc lập lần {}.", one.entry, 3 - one.entry)),
+            [one] => (
+                false,
+                Vec::new(),
+                format!(
+                    "Đã nhập lần {}; cần người thứ hai nhập độc lập lần {}.",
+                    one.entry,
+                    3 - one.entry
+                ),
+            ),
             [a, b, ..] => {
                 let d = diff_entries(&sheet_result(a), &sheet_result(b));
                 let dto: Vec<FieldDiffDto> = d
@@ -810,9 +982,16 @@ impl App {
                     })
                     .collect();
                 if dto.is_empty() {
-                    (true, dto, "Hai lần nhập khớp nhau; số liệu được chấp nhận.".to_owned())
+                    (
+                        true,
+                        dto,
+                        "Hai lần nhập khớp nhau; số liệu được chấp nhận.".to_owned(),
+                    )
                 } else {
-                    let m = format!("Hai lần nhập khác nhau ở {} mục; đối chiếu bảng giấy và nhập lại lần sai.", dto.len());
+                    let m = format!(
+                        "Hai lần nhập khác nhau ở {} mục; đối chiếu bảng giấy và nhập lại lần sai.",
+                        dto.len()
+                    );
                     (false, dto, m)
                 }
             }
@@ -831,7 +1010,10 @@ impl App {
 
     fn count_result(method: &Method, c: &Constituency) -> (CountResult, TallyState) {
         match method {
-            Method::None => (Tally::new(c.seats, c.candidates.len()).result(), TallyState::NotUsed),
+            Method::None => (
+                Tally::new(c.seats, c.candidates.len()).result(),
+                TallyState::NotUsed,
+            ),
             Method::Ballots(t) => (t.result(), TallyState::NotUsed),
             Method::Tally(sheets) => match sheets.as_slice() {
                 [one] => (sheet_result(one), TallyState::OneEntry),
@@ -905,7 +1087,10 @@ impl App {
                 next_step: k.next_step.to_owned(),
                 field: k.field.clone(),
                 accepted: k.severity == Severity::Warning && accepted.contains_key(k.code),
-                accepted_reason: accepted.get(k.code).filter(|_| k.severity == Severity::Warning).cloned(),
+                accepted_reason: accepted
+                    .get(k.code)
+                    .filter(|_| k.severity == Severity::Warning)
+                    .cloned(),
             })
             .collect();
         let candidates: Vec<CandidateResultDto> = c
@@ -942,11 +1127,19 @@ impl App {
             ballots_invalid: u32of(result.invalid),
             invalid_by_reason: by_reason_map(&result.invalid_by_reason),
             votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
-            percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+            percent: candidates
+                .iter()
+                .map(|x| (x.id.clone(), x.percent))
+                .collect(),
             ballots_by_kept: result
                 .groups
                 .as_ref()
-                .map(|g| g.iter().enumerate().map(|(i, n)| ((i + 1).to_string(), u32of(*n))).collect())
+                .map(|g| {
+                    g.iter()
+                        .enumerate()
+                        .map(|(i, n)| ((i + 1).to_string(), u32of(*n)))
+                        .collect()
+                })
                 .unwrap_or_default(),
             candidates,
             checks: checks_dto,
@@ -960,7 +1153,12 @@ impl App {
         s.minutes_sha256 = match revisions.last() {
             Some(r) if locked => r.sha256.clone(),
             _ => {
-                let data = self.minutes_data_of(&s, &team, revisions.len() as u32 + 1, &self.pending_reason(level)?)?;
+                let data = self.minutes_data_of(
+                    &s,
+                    &team,
+                    revisions.len() as u32 + 1,
+                    &self.pending_reason(level)?,
+                )?;
                 sha_hex(&canonical_json(&data))
             }
         };
@@ -978,9 +1176,18 @@ impl App {
 
     /// The canonical data of a level's minutes: what the paper says and the
     /// SHA-256 printed on every page is taken over.
-    fn minutes_data_of(&self, s: &SummaryDto, team: &TeamDto, revision: u32, reason: &str) -> Result<Value> {
+    fn minutes_data_of(
+        &self,
+        s: &SummaryDto,
+        team: &TeamDto,
+        revision: u32,
+        reason: &str,
+    ) -> Result<Value> {
         let def = self.def()?;
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self
+            .store
+            .unit()?
+            .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let area = def.area(&s.area);
         let complaints: Vec<Value> = self
             .complaints()?
@@ -1018,12 +1225,18 @@ impl App {
         let revisions = self.store.revisions(level)?;
         if s.status == "final" {
             if let Some(r) = revisions.last() {
-                let v: Value = serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
+                let v: Value =
+                    serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
                 return Ok((v, r.sha256.clone(), true));
             }
         }
         let team = self.team()?;
-        let data = self.minutes_data_of(&s, &team, revisions.len() as u32 + 1, &self.pending_reason(level)?)?;
+        let data = self.minutes_data_of(
+            &s,
+            &team,
+            revisions.len() as u32 + 1,
+            &self.pending_reason(level)?,
+        )?;
         let sha = sha_hex(&canonical_json(&data));
         Ok((data, sha, false))
     }
@@ -1034,20 +1247,45 @@ impl App {
         self.count_ctx(&a.level)?;
         let reason = clean(&a.reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do chấp nhận cảnh báo"));
+            return Err(Error::refused(
+                "REASON_REQUIRED",
+                "cần ghi lý do chấp nhận cảnh báo",
+            ));
         }
         let code = a.code.trim().to_uppercase();
         let s = self.summary(&a.level)?;
         match s.checks.iter().find(|c| c.code == code) {
             Some(c) if c.severity == "warning" => {}
-            Some(_) => return Err(Error::refused("CHECK_IS_ERROR", format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"))),
-            None => return Err(Error::refused("CHECK_NOT_FAILED", format!("cấp {} hiện không có cảnh báo {code}", a.level))),
+            Some(_) => {
+                return Err(Error::refused(
+                    "CHECK_IS_ERROR",
+                    format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"),
+                ))
+            }
+            None => {
+                return Err(Error::refused(
+                    "CHECK_NOT_FAILED",
+                    format!("cấp {} hiện không có cảnh báo {code}", a.level),
+                ))
+            }
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &a.level)?;
-            tx.upsert_acceptance(&AcceptanceRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), accepted_at: at.clone() })?;
-            tx.append_audit(&audit_row(&at, "count.accept", format!("cấp {}, cảnh báo {code}", a.level), &reason, None, None))?;
+            tx.upsert_acceptance(&AcceptanceRow {
+                level: a.level.clone(),
+                code: code.clone(),
+                reason: reason.clone(),
+                accepted_at: at.clone(),
+            })?;
+            tx.append_audit(&audit_row(
+                &at,
+                "count.accept",
+                format!("cấp {}, cảnh báo {code}", a.level),
+                &reason,
+                None,
+                None,
+            ))?;
             Ok::<_, Error>(())
         })?;
         self.summary(&a.level)
@@ -1056,14 +1294,22 @@ impl App {
     // ---- complaints --------------------------------------------------------
 
     pub fn complaints(&self) -> Result<Vec<ComplaintDto>> {
-        Ok(self.store.complaints()?.into_iter().map(complaint_dto).collect())
+        Ok(self
+            .store
+            .complaints()?
+            .into_iter()
+            .map(complaint_dto)
+            .collect())
     }
 
     pub fn add_complaint(&mut self, c: &ComplaintInput) -> Result<ComplaintDto> {
         self.def()?;
         let content = clean(&c.content);
         if content.is_empty() {
-            return Err(Error::refused("COMPLAINT", "cần ghi nội dung khiếu nại, tố cáo"));
+            return Err(Error::refused(
+                "COMPLAINT",
+                "cần ghi nội dung khiếu nại, tố cáo",
+            ));
         }
         if let Some(l) = &c.level {
             self.count_ctx(l)?;
@@ -1094,7 +1340,10 @@ impl App {
                 Some(json!({"level": row.level, "complainant": row.complainant, "content": row.content}))))?;
             Ok::<_, Error>(id)
         })?;
-        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
+        self.store
+            .complaint(id)?
+            .map(complaint_dto)
+            .ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
     }
 
     /// Settled by the team (with the outcome) or forwarded to the Ban bầu cử
@@ -1102,17 +1351,25 @@ impl App {
     pub fn resolve_complaint(&mut self, r: &ComplaintResolveInput) -> Result<ComplaintDto> {
         self.def()?;
         if r.status != "settled" && r.status != "forwarded" {
-            return Err(Error::refused("COMPLAINT", "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)"));
+            return Err(Error::refused(
+                "COMPLAINT",
+                "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)",
+            ));
         }
         let outcome = clean(&r.outcome);
         if outcome.is_empty() {
-            return Err(Error::refused("COMPLAINT", "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển"));
+            return Err(Error::refused(
+                "COMPLAINT",
+                "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển",
+            ));
         }
         let id = i64::from(r.id);
         let at = clock::stamp(clock::now());
         let levels = self.def()?.level_codes();
         self.store.write(|tx| {
-            let c = tx.complaint(id)?.ok_or_else(|| Error::refused("COMPLAINT", format!("không có khiếu nại số {id}")))?;
+            let c = tx.complaint(id)?.ok_or_else(|| {
+                Error::refused("COMPLAINT", format!("không có khiếu nại số {id}"))
+            })?;
             match &c.level {
                 Some(l) => Self::refuse_if_locked(tx, l)?,
                 None => {
@@ -1122,11 +1379,20 @@ impl App {
                 }
             }
             tx.resolve_complaint(id, &r.status, &outcome, &at)?;
-            tx.append_audit(&audit_row(&at, "complaint.resolve", format!("khiếu nại số {id}"), "",
-                Some(json!({"status": c.status, "outcome": c.outcome})), Some(json!({"status": r.status, "outcome": outcome}))))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "complaint.resolve",
+                format!("khiếu nại số {id}"),
+                "",
+                Some(json!({"status": c.status, "outcome": c.outcome})),
+                Some(json!({"status": r.status, "outcome": outcome})),
+            ))?;
             Ok::<_, Error>(())
         })?;
-        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
+        self.store
+            .complaint(id)?
+            .map(complaint_dto)
+            .ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
     }
 
     // ---- finalize ------------------------------------------------------------
@@ -1136,14 +1402,26 @@ impl App {
     pub fn finalize(&mut self, level: &str) -> Result<FinalizeResult> {
         let s = self.summary(level)?;
         if s.status == "final" {
-            return Err(Error::refused("LEVEL_FINALIZED", format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
+            return Err(Error::refused(
+                "LEVEL_FINALIZED",
+                format!(
+                    "biên bản cấp {level} đã khóa (bản số {})",
+                    s.revisions.len()
+                ),
+            ));
         }
         let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error").collect();
         if !errors.is_empty() {
             return Err(Error::Refused {
                 code: "CHECKS_FAILED",
-                message: format!("chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa", errors.len()),
-                problems: errors.iter().map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step)).collect(),
+                message: format!(
+                    "chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa",
+                    errors.len()
+                ),
+                problems: errors
+                    .iter()
+                    .map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step))
+                    .collect(),
             });
         }
         let (data, sha, _) = self.minutes_data(level)?;
@@ -1151,7 +1429,12 @@ impl App {
         let reason = self.pending_reason(level)?;
         let at = clock::stamp(clock::now());
         let text = canonical_json(&data);
-        let warnings: Vec<String> = s.checks.iter().filter(|c| c.severity == "warning").map(|c| c.code.clone()).collect();
+        let warnings: Vec<String> = s
+            .checks
+            .iter()
+            .filter(|c| c.severity == "warning")
+            .map(|c| c.code.clone())
+            .collect();
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             tx.insert_revision(&RevisionRow {
@@ -1163,8 +1446,14 @@ impl App {
                 sha256: sha.clone(),
                 reopened: None,
             })?;
-            tx.append_audit(&audit_row(&at, "finalize", format!("biên bản cấp {level}, bản số {revision}"), &reason, None,
-                Some(json!({"sha256": sha, "warnings": warnings}))))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "finalize",
+                format!("biên bản cấp {level}, bản số {revision}"),
+                &reason,
+                None,
+                Some(json!({"sha256": sha, "warnings": warnings})),
+            ))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(level);
@@ -1172,7 +1461,10 @@ impl App {
             level: level.to_owned(),
             revision,
             short_hash: short_hash(&sha),
-            message: format!("Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).", short_hash(&sha)),
+            message: format!(
+                "Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).",
+                short_hash(&sha)
+            ),
             sha256: sha,
         })
     }
@@ -1183,15 +1475,32 @@ impl App {
         self.count_ctx(level)?;
         let reason = clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do sửa biên bản đã khóa"));
+            return Err(Error::refused(
+                "REASON_REQUIRED",
+                "cần ghi lý do sửa biên bản đã khóa",
+            ));
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
-            let last = tx.revisions(level)?.pop().filter(|r| r.reopened.is_none()).ok_or_else(|| {
-                Error::refused("NOT_FINALIZED", format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"))
-            })?;
+            let last = tx
+                .revisions(level)?
+                .pop()
+                .filter(|r| r.reopened.is_none())
+                .ok_or_else(|| {
+                    Error::refused(
+                        "NOT_FINALIZED",
+                        format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"),
+                    )
+                })?;
             tx.insert_reopen(level, last.revision, &at, &reason)?;
-            tx.append_audit(&audit_row(&at, "reopen", format!("biên bản cấp {level}, bản số {}", last.revision), &reason, None, None))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "reopen",
+                format!("biên bản cấp {level}, bản số {}", last.revision),
+                &reason,
+                None,
+                None,
+            ))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(level);
@@ -1203,7 +1512,9 @@ impl App {
         let def = self.def()?;
         let mut out = Vec::new();
         for l in &def.levels {
-            let Ok(s) = self.summary(&l.code) else { continue };
+            let Ok(s) = self.summary(&l.code) else {
+                continue;
+            };
             out.push(LevelCountState {
                 code: l.code.clone(),
                 name: l.name.clone(),
@@ -1211,8 +1522,15 @@ impl App {
                 status: s.status.clone(),
                 inventory: s.inventory.is_some(),
                 received: s.ballots_received,
-                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count()).unwrap_or(0),
-                warnings: u32::try_from(s.checks.iter().filter(|c| c.severity == "warning" && !c.accepted).count()).unwrap_or(0),
+                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count())
+                    .unwrap_or(0),
+                warnings: u32::try_from(
+                    s.checks
+                        .iter()
+                        .filter(|c| c.severity == "warning" && !c.accepted)
+                        .count(),
+                )
+                .unwrap_or(0),
             });
         }
         Ok(out)
@@ -1225,7 +1543,10 @@ impl App {
 }
 
 fn sha_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn team_of(r: &impl Read) -> Result<TeamDto> {

@@ -18,7 +18,13 @@ use crate::count::short_hash;
 use crate::{clock, App, Error, Result};
 
 /// The forms `tobaucu forms FORM` knows.
-pub const FORMS: &[&str] = &["voter-list", "voter-cards", "minutes", "inventory", "turnout"];
+pub const FORMS: &[&str] = &[
+    "voter-list",
+    "voter-cards",
+    "minutes",
+    "inventory",
+    "turnout",
+];
 
 fn layout(name: &str) -> Result<&'static str> {
     tobaucu_forms::layout(name).ok_or_else(|| Error::Internal(format!("thiếu mẫu {name}")))
@@ -26,7 +32,14 @@ fn layout(name: &str) -> Result<&'static str> {
 
 /// "Xã Thiệu Ngọc" → "Thiệu Ngọc".
 fn short_place(name: &str) -> String {
-    for p in ["Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Tỉnh ", "Thành phố "] {
+    for p in [
+        "Xã ",
+        "Phường ",
+        "Thị trấn ",
+        "Đặc khu ",
+        "Tỉnh ",
+        "Thành phố ",
+    ] {
         if let Some(rest) = name.strip_prefix(p) {
             return rest.to_owned();
         }
@@ -63,9 +76,14 @@ impl App {
     /// Fields every form of this area shares: issuer, places, election day.
     fn common_data(&self) -> Result<serde_json::Map<String, Value>> {
         let def = self.def()?;
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self
+            .store
+            .unit()?
+            .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let area = def.area(&unit.unit_id);
-        let commune_id = area.map(|a| a.commune.clone()).unwrap_or_else(|| unit.unit_id.clone());
+        let commune_id = area
+            .map(|a| a.commune.clone())
+            .unwrap_or_else(|| unit.unit_id.clone());
         let commune = def.unit(&commune_id);
         let commune_name = commune.map(|u| u.name.clone()).unwrap_or_default();
         let mut province_name = String::new();
@@ -80,18 +98,33 @@ impl App {
         }
         let d = def.election.date;
         let mut m = serde_json::Map::new();
-        m.insert("issuer_top".into(), Value::String(commune_name.to_uppercase()));
-        m.insert("issuer".into(), Value::String(match area {
-            Some(a) => format!("TỔ BẦU CỬ SỐ {}", a.number),
-            None => "BAN BẦU CỬ".into(),
-        }));
+        m.insert(
+            "issuer_top".into(),
+            Value::String(commune_name.to_uppercase()),
+        );
+        m.insert(
+            "issuer".into(),
+            Value::String(match area {
+                Some(a) => format!("TỔ BẦU CỬ SỐ {}", a.number),
+                None => "BAN BẦU CỬ".into(),
+            }),
+        );
         m.insert("commune_name".into(), Value::String(commune_name.clone()));
-        m.insert("commune_upper".into(), Value::String(commune_name.to_uppercase()));
-        m.insert("commune_short".into(), Value::String(short_place(&commune_name)));
+        m.insert(
+            "commune_upper".into(),
+            Value::String(commune_name.to_uppercase()),
+        );
+        m.insert(
+            "commune_short".into(),
+            Value::String(short_place(&commune_name)),
+        );
         m.insert("province_name".into(), Value::String(province_name));
         m.insert("area_number".into(), json!(area.map(|a| a.number)));
         m.insert("area_name".into(), json!(area.map(|a| a.name.clone())));
-        m.insert("election_title".into(), Value::String(def.election.name.to_uppercase()));
+        m.insert(
+            "election_title".into(),
+            Value::String(def.election.name.to_uppercase()),
+        );
         m.insert("day".into(), json!(d.day()));
         m.insert("month".into(), json!(d.month()));
         m.insert("year".into(), json!(d.year().to_string()));
@@ -123,13 +156,23 @@ impl App {
         let secretary = s("secretary");
         roster.push(json!({"name": if leader.is_empty() { dots.into() } else { leader.clone() }, "role": "Tổ trưởng"}));
         roster.push(json!({"name": if secretary.is_empty() { dots.into() } else { secretary.clone() }, "role": "Thư ký"}));
-        for mem in team.get("members").and_then(Value::as_array).into_iter().flatten() {
+        for mem in team
+            .get("members")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             roster.push(json!({"name": mem, "role": "Ủy viên"}));
         }
         let witnesses: Vec<String> = team
             .get("witnesses")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let wtext = match witnesses.as_slice() {
             [a, b, ..] => format!("Ông/Bà {a} và Ông/Bà {b}"),
@@ -140,16 +183,28 @@ impl App {
         m.insert("witnesses_text".into(), Value::String(wtext));
         m.insert("leader".into(), Value::String(leader));
         m.insert("secretary".into(), Value::String(secretary));
-        m.insert("witness1".into(), Value::String(witnesses.first().cloned().unwrap_or_default()));
-        m.insert("witness2".into(), Value::String(witnesses.get(1).cloned().unwrap_or_default()));
+        m.insert(
+            "witness1".into(),
+            Value::String(witnesses.first().cloned().unwrap_or_default()),
+        );
+        m.insert(
+            "witness2".into(),
+            Value::String(witnesses.get(1).cloned().unwrap_or_default()),
+        );
     }
 
     /// The data of one level's minutes (from the locked revision when final).
     pub fn minutes_form_data(&self, level: &str) -> Result<(Value, &'static str)> {
         let (canon, sha, final_) = self.minutes_data(level)?;
         let def = self.def()?;
-        let lv = def.level(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
-        let form = if lv.kind == LevelKind::NationalAssembly { "minutes-qh" } else { "minutes-hdnd" };
+        let lv = def
+            .level(level)
+            .ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
+        let form = if lv.kind == LevelKind::NationalAssembly {
+            "minutes-qh"
+        } else {
+            "minutes-hdnd"
+        };
         let mut m = self.common_data()?;
         let g = |path: &[&str]| -> u64 {
             let mut v = &canon;
@@ -159,23 +214,59 @@ impl App {
             v.as_u64().unwrap_or(0)
         };
         let f = |k: &str| g(&["figures", k]);
-        let (listed, voted, received, valid) =
-            (f("voters_listed"), f("voters_voted"), f("ballots_received"), f("ballots_valid"));
+        let (listed, voted, received, valid) = (
+            f("voters_listed"),
+            f("voters_voted"),
+            f("ballots_received"),
+            f("ballots_valid"),
+        );
         // Parts of one whole add up to 100% (domain.md §5, Percentages).
         let valid_p = Percent::of(valid, received);
-        let invalid_p = if received == 0 { Percent(0) } else { Percent(10_000u64.saturating_sub(valid_p.0)) };
+        let invalid_p = if received == 0 {
+            Percent(0)
+        } else {
+            Percent(10_000u64.saturating_sub(valid_p.0))
+        };
         m.insert("level_code".into(), json!(level));
         m.insert("level_name".into(), json!(lv.name));
         m.insert("level_title".into(), json!(lv.name.to_uppercase()));
-        m.insert("constituency_name".into(), canon.pointer("/constituency/name").cloned().unwrap_or(Value::Null));
-        m.insert("seats".into(), canon.pointer("/constituency/seats").cloned().unwrap_or(Value::Null));
-        for k in ["voters_listed", "voters_voted", "ballots_issued", "ballots_received", "ballots_valid", "ballots_invalid"] {
+        m.insert(
+            "constituency_name".into(),
+            canon
+                .pointer("/constituency/name")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+        m.insert(
+            "seats".into(),
+            canon
+                .pointer("/constituency/seats")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
+        for k in [
+            "voters_listed",
+            "voters_voted",
+            "ballots_issued",
+            "ballots_received",
+            "ballots_valid",
+            "ballots_invalid",
+        ] {
             m.insert(k.into(), json!(f(k)));
         }
-        m.insert("voted_percent".into(), json!(Percent::of(voted, listed).vi()));
+        m.insert(
+            "voted_percent".into(),
+            json!(Percent::of(voted, listed).vi()),
+        );
         m.insert("valid_percent".into(), json!(valid_p.vi()));
         m.insert("invalid_percent".into(), json!(invalid_p.vi()));
-        m.insert("candidates".into(), canon.get("candidates").cloned().unwrap_or(Value::Array(Vec::new())));
+        m.insert(
+            "candidates".into(),
+            canon
+                .get("candidates")
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new())),
+        );
         let complaints: Vec<Value> = canon
             .get("complaints")
             .and_then(Value::as_array)
@@ -183,10 +274,16 @@ impl App {
             .flatten()
             .map(|c| {
                 let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                let who = if s("complainant").is_empty() { String::new() } else { format!(" ({})", s("complainant")) };
+                let who = if s("complainant").is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s("complainant"))
+                };
                 let outcome = match s("status").as_str() {
                     "settled" => format!(" — Tổ bầu cử đã giải quyết: {}", s("outcome")),
-                    "forwarded" => format!(" — Đã chuyển Ban bầu cử; ý kiến của Tổ: {}", s("outcome")),
+                    "forwarded" => {
+                        format!(" — Đã chuyển Ban bầu cử; ý kiến của Tổ: {}", s("outcome"))
+                    }
                     _ => " — Chưa giải quyết".to_owned(),
                 };
                 json!({"text": format!("{}{who}{outcome}", s("content"))})
@@ -196,8 +293,21 @@ impl App {
         self.team_fields(&mut m, canon.get("team").unwrap_or(&Value::Null));
         let revision = g(&["revision"]);
         m.insert("draft".into(), json!(!final_));
-        m.insert("revision_text".into(), json!(if final_ { format!("Bản số {revision}") } else { "Bản nháp".to_owned() }));
-        m.insert("correction_reason".into(), canon.get("correction_reason").cloned().unwrap_or(Value::Null));
+        m.insert(
+            "revision_text".into(),
+            json!(if final_ {
+                format!("Bản số {revision}")
+            } else {
+                "Bản nháp".to_owned()
+            }),
+        );
+        m.insert(
+            "correction_reason".into(),
+            canon
+                .get("correction_reason")
+                .cloned()
+                .unwrap_or(Value::Null),
+        );
         m.insert("sha256".into(), json!(sha));
         m.insert("sha_short".into(), json!(short_hash(&sha)));
         Ok((Value::Object(m), form))
@@ -212,7 +322,9 @@ impl App {
             if level.is_some_and(|x| x != l.code) {
                 continue;
             }
-            let Some(inv) = self.inventory(&l.code)? else { continue };
+            let Some(inv) = self.inventory(&l.code)? else {
+                continue;
+            };
             rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": inv.received, "issued": inv.issued,
                              "unused": inv.unused, "spoiled": inv.spoiled}));
             let s = self.summary(&l.code)?;
@@ -222,12 +334,16 @@ impl App {
         }
         if let Some(l) = level {
             if rows.is_empty() {
-                return Err(Error::refused("NO_INVENTORY", format!("cấp {l} chưa có số liệu kiểm kê")));
+                return Err(Error::refused(
+                    "NO_INVENTORY",
+                    format!("cấp {l} chưa có số liệu kiểm kê"),
+                ));
             }
         }
         m.insert("levels".into(), Value::Array(rows));
         m.insert("imbalances".into(), Value::Array(imbalances));
-        let team = serde_json::to_value(self.team()?).map_err(|e| Error::Internal(e.to_string()))?;
+        let team =
+            serde_json::to_value(self.team()?).map_err(|e| Error::Internal(e.to_string()))?;
         self.team_fields(&mut m, &team);
         Ok(Value::Object(m))
     }
@@ -238,7 +354,12 @@ impl App {
         let voters = self.store.voters()?;
         let listed: Vec<_> = voters
             .iter()
-            .filter(|v| matches!(VoterStatus::parse(&v.status), Some(VoterStatus::Active | VoterStatus::VotesElsewhere)))
+            .filter(|v| {
+                matches!(
+                    VoterStatus::parse(&v.status),
+                    Some(VoterStatus::Active | VoterStatus::VotesElsewhere)
+                )
+            })
             .collect();
         let level_columns: Vec<Value> = def
             .levels
@@ -343,8 +464,14 @@ impl App {
                     .collect(),
             ),
         );
-        m.insert("printed_at".into(), json!(vi_stamp(&clock::stamp(clock::now()))));
-        m.insert("leader".into(), json!(self.team()?.leader.unwrap_or_default()));
+        m.insert(
+            "printed_at".into(),
+            json!(vi_stamp(&clock::stamp(clock::now()))),
+        );
+        m.insert(
+            "leader".into(),
+            json!(self.team()?.leader.unwrap_or_default()),
+        );
         Ok(Value::Object(m))
     }
 
@@ -354,7 +481,13 @@ impl App {
         let def = self.def()?;
         if let Some(l) = level {
             if def.level(l).is_none() {
-                return Err(Error::refused("UNKNOWN_LEVEL", format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", "))));
+                return Err(Error::refused(
+                    "UNKNOWN_LEVEL",
+                    format!(
+                        "không có cấp bầu cử \"{l}\"; các cấp: {}",
+                        def.level_codes().join(", ")
+                    ),
+                ));
             }
         }
         let area = self.store.unit()?.map(|u| u.unit_id).unwrap_or_default();
@@ -369,20 +502,63 @@ impl App {
                 for l in &levels {
                     parts.push(self.minutes_form_data(l)?);
                 }
-                let refs: Vec<(&str, &Value)> = parts.iter().map(|(d, f)| (layout(f).unwrap_or(""), d)).collect();
-                let hashes: Vec<String> = parts.iter().filter_map(|(d, _)| d.get("sha256").and_then(Value::as_str).map(str::to_owned)).collect();
-                render_many(&refs, &self.meta(&format!("Biên bản kết quả kiểm phiếu — {area}"), &levels.join(", "), &hashes.join(" "))).map_err(map_err)?
+                let refs: Vec<(&str, &Value)> = parts
+                    .iter()
+                    .map(|(d, f)| (layout(f).unwrap_or(""), d))
+                    .collect();
+                let hashes: Vec<String> = parts
+                    .iter()
+                    .filter_map(|(d, _)| d.get("sha256").and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+                render_many(
+                    &refs,
+                    &self.meta(
+                        &format!("Biên bản kết quả kiểm phiếu — {area}"),
+                        &levels.join(", "),
+                        &hashes.join(" "),
+                    ),
+                )
+                .map_err(map_err)?
             }
-            "inventory" => render(layout("inventory")?, &self.inventory_data(level)?, &self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", "")).map_err(map_err)?,
-            "voter-list" => render(layout("voter-list")?, &self.voter_list_data()?, &self.meta(&format!("Danh sách cử tri — {area}"), "", "")).map_err(map_err)?,
-            "voter-cards" => render(layout("voter-cards")?, &self.voter_cards_data()?, &self.meta(&format!("Thẻ cử tri — {area}"), "", "")).map_err(map_err)?,
-            "turnout" => render(layout("turnout")?, &self.turnout_data()?, &self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", "")).map_err(map_err)?,
+            "inventory" => render(
+                layout("inventory")?,
+                &self.inventory_data(level)?,
+                &self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", ""),
+            )
+            .map_err(map_err)?,
+            "voter-list" => render(
+                layout("voter-list")?,
+                &self.voter_list_data()?,
+                &self.meta(&format!("Danh sách cử tri — {area}"), "", ""),
+            )
+            .map_err(map_err)?,
+            "voter-cards" => render(
+                layout("voter-cards")?,
+                &self.voter_cards_data()?,
+                &self.meta(&format!("Thẻ cử tri — {area}"), "", ""),
+            )
+            .map_err(map_err)?,
+            "turnout" => render(
+                layout("turnout")?,
+                &self.turnout_data()?,
+                &self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", ""),
+            )
+            .map_err(map_err)?,
             other => {
-                return Err(Error::refused("UNKNOWN_FORM", format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", "))))
+                return Err(Error::refused(
+                    "UNKNOWN_FORM",
+                    format!(
+                        "không có biểu mẫu \"{other}\"; chọn một trong: {}",
+                        FORMS.join(", ")
+                    ),
+                ))
             }
         };
         if !r.missing_glyphs.is_empty() {
-            return Err(Error::Internal(format!("phông chữ thiếu ký tự: {:?}", r.missing_glyphs)));
+            return Err(Error::Internal(format!(
+                "phông chữ thiếu ký tự: {:?}",
+                r.missing_glyphs
+            )));
         }
         Ok(r)
     }
@@ -407,7 +583,9 @@ impl App {
     /// The folder printed forms are saved in: `ban-in/` next to the database.
     pub fn print_dir(&self) -> std::path::PathBuf {
         match self.db_path.parent() {
-            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => d.join("ban-in"),
+            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => {
+                d.join("ban-in")
+            }
             _ => std::env::temp_dir().join("tobaucu-ban-in"),
         }
     }
@@ -436,9 +614,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => std::path::PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::io(&dir, &std::io::Error::from(std::io::ErrorKind::NotFound)));
+        return Err(Error::io(
+            &dir,
+            &std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
@@ -457,7 +641,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let back = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
     if back != bytes {
-        return Err(Error::Io { path: path.display().to_string(), message: "đọc lại tệp vừa ghi không khớp; hãy thử lại hoặc đổi thiết bị lưu".into() });
+        return Err(Error::Io {
+            path: path.display().to_string(),
+            message: "đọc lại tệp vừa ghi không khớp; hãy thử lại hoặc đổi thiết bị lưu".into(),
+        });
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use tobaucu_ipc::{
 };
 use tobaucu_store::{AuditRow, Read, VoterRow};
 
-use crate::convert::{audit_json, by_voter, status_of, voter_row, voter_row_dto};
+use crate::convert::{audit_entry, audit_json, by_voter, status_of, voter_row, voter_row_dto};
 use crate::{clock, App, Error, Result};
 
 /// At most this many problems are carried in one refusal (the count says how many more).
@@ -38,15 +38,14 @@ fn audit(
     before: Option<&VoterRow>,
     after: Option<&VoterRow>,
 ) -> AuditRow {
-    AuditRow {
-        id: 0,
-        at: at.to_owned(),
-        action: action.to_owned(),
+    audit_entry(
+        at,
+        action,
         subject,
-        reason: reason.to_owned(),
-        before: before.map(audit_json),
-        after: after.map(audit_json),
-    }
+        reason,
+        before.map(audit_json),
+        after.map(audit_json),
+    )
 }
 
 /// Parses a list of level codes ("QH,TINH" or "QH TINH").

@@ -141,17 +141,35 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         for (i, v) in r.votes.iter().enumerate() {
             if *v > r.valid {
                 let name = f.candidate_names.get(i).copied().unwrap_or("?");
-                push("E05", e, format!(
-                    "Người ứng cử số {} ({}) có {} phiếu bầu, nhiều hơn số phiếu hợp lệ ({}).", i + 1, name, n(*v), n(r.valid)),
-                    "Kiểm tra lại số phiếu bầu của người ứng cử này trên bảng kiểm phiếu.", &format!("votes.{}", i + 1));
+                push(
+                    "E05",
+                    e,
+                    format!(
+                        "Người ứng cử số {} ({}) có {} phiếu bầu, nhiều hơn số phiếu hợp lệ ({}).",
+                        i + 1,
+                        name,
+                        n(*v),
+                        n(r.valid)
+                    ),
+                    "Kiểm tra lại số phiếu bầu của người ứng cử này trên bảng kiểm phiếu.",
+                    &format!("votes.{}", i + 1),
+                );
             }
         }
         if let Some(g) = &r.groups {
             let sum: u64 = g.iter().sum();
             if sum != r.valid {
-                push("E06", e, format!(
-                    "Tổng các nhóm \"phiếu bầu k đại biểu\" ({}) khác số phiếu hợp lệ ({}).", n(sum), n(r.valid)),
-                    "Đếm lại từng xấp phiếu theo số người được giữ lại trên phiếu.", "groups");
+                push(
+                    "E06",
+                    e,
+                    format!(
+                        "Tổng các nhóm \"phiếu bầu k đại biểu\" ({}) khác số phiếu hợp lệ ({}).",
+                        n(sum),
+                        n(r.valid)
+                    ),
+                    "Đếm lại từng xấp phiếu theo số người được giữ lại trên phiếu.",
+                    "groups",
+                );
             }
         }
         if let Some(wsum) = r.weighted_groups() {
@@ -180,22 +198,48 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                     "Kiểm kê không khớp: số phiếu chưa sử dụng ({}) cộng gạch hỏng ({}) vượt số phiếu đã nhận ({}).",
                     n(inv.unused), n(inv.spoiled), n(inv.received)),
             };
-            push("E09", e, msg, "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.", "inventory.received");
+            push(
+                "E09",
+                e,
+                msg,
+                "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.",
+                "inventory.received",
+            );
         }
     }
     match &f.tally {
         TallyState::Differ(d) => {
             let fields: Vec<String> = d
                 .iter()
-                .map(|x| format!("{} ({} ≠ {})", field_vi(&x.field, &f.candidate_names), n(x.first), n(x.second)))
+                .map(|x| {
+                    format!(
+                        "{} ({} ≠ {})",
+                        field_vi(&x.field, &f.candidate_names),
+                        n(x.first),
+                        n(x.second)
+                    )
+                })
                 .collect();
-            push("E10", e, format!(
-                "Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.", d.len(), fields.join("; ")),
-                "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.", "tally");
+            push(
+                "E10",
+                e,
+                format!(
+                    "Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.",
+                    d.len(),
+                    fields.join("; ")
+                ),
+                "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.",
+                "tally",
+            );
         }
-        TallyState::OneEntry => push("E13", e,
-            "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai.".to_owned(),
-            "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).", "tally"),
+        TallyState::OneEntry => push(
+            "E13",
+            e,
+            "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai."
+                .to_owned(),
+            "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).",
+            "tally",
+        ),
         TallyState::NotUsed | TallyState::Agreed => {}
     }
     let ro = &f.roster;
@@ -214,16 +258,29 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     for w in &wit {
         if witness_is_candidate(w, &ro.area_candidates) {
-            roster_problems.push(format!("{w} là người ứng cử tại khu vực này, không được làm chứng"));
+            roster_problems.push(format!(
+                "{w} là người ứng cử tại khu vực này, không được làm chứng"
+            ));
         }
     }
     if !roster_problems.is_empty() {
-        push("E11", e, format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")),
-            "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.", "team");
+        push(
+            "E11",
+            e,
+            format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")),
+            "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.",
+            "team",
+        );
     }
     if f.inventory.is_none() {
-        push("E12", e, "Chưa lập biên bản kiểm kê phiếu bầu (số phiếu nhận, chưa sử dụng, gạch hỏng).".to_owned(),
-            "Trước khi mở hòm, đếm và ghi số phiếu đã nhận, chưa sử dụng và gạch hỏng.", "inventory.received");
+        push(
+            "E12",
+            e,
+            "Chưa lập biên bản kiểm kê phiếu bầu (số phiếu nhận, chưa sử dụng, gạch hỏng)."
+                .to_owned(),
+            "Trước khi mở hòm, đếm và ghi số phiếu đã nhận, chưa sử dụng và gạch hỏng.",
+            "inventory.received",
+        );
     }
     if let Some(r) = &f.result {
         let by_reason: u64 = r.invalid_by_reason.iter().sum();
@@ -237,10 +294,18 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     // Warnings.
     if let Some(r) = &f.result {
         if r.received > 0 && r.invalid * 100 > 3 * r.received {
-            push("W01", w, format!(
-                "Phiếu không hợp lệ chiếm {} số phiếu thu vào ({} / {}), trên 3%.",
-                Percent::of(r.invalid, r.received), n(r.invalid), n(r.received)),
-                "Xem lại từng phiếu không hợp lệ cùng cả Tổ.", "count.invalid");
+            push(
+                "W01",
+                w,
+                format!(
+                    "Phiếu không hợp lệ chiếm {} số phiếu thu vào ({} / {}), trên 3%.",
+                    Percent::of(r.invalid, r.received),
+                    n(r.invalid),
+                    n(r.received)
+                ),
+                "Xem lại từng phiếu không hợp lệ cùng cả Tổ.",
+                "count.invalid",
+            );
         }
         if let Some(i) = issued {
             if r.received < i {
@@ -253,26 +318,49 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     // Art. 78: valid only when MORE than half of the listed voters voted.
     if l > 0 && p * 2 <= l {
-        push("W03", w, format!(
+        push(
+            "W03",
+            w,
+            format!(
             "Chỉ {} cử tri ({}) trong {} cử tri của cấp này tham gia bỏ phiếu, chưa quá một nửa.",
             n(p), Percent::of(p, l), n(l)),
-            "Báo Ban bầu cử: đơn vị bầu cử có thể phải bầu cử lại (Điều 80).", "turnout");
+            "Báo Ban bầu cử: đơn vị bầu cử có thể phải bầu cử lại (Điều 80).",
+            "turnout",
+        );
     }
     if let Some(r) = &f.result {
         if r.valid > 0 {
             for (i, v) in r.votes.iter().enumerate() {
                 if *v == 0 {
                     let name = f.candidate_names.get(i).copied().unwrap_or("?");
-                    push("W04", w, format!("Người ứng cử số {} ({}) không có phiếu bầu nào.", i + 1, name),
-                        "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.", &format!("votes.{}", i + 1));
+                    push(
+                        "W04",
+                        w,
+                        format!(
+                            "Người ứng cử số {} ({}) không có phiếu bầu nào.",
+                            i + 1,
+                            name
+                        ),
+                        "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.",
+                        &format!("votes.{}", i + 1),
+                    );
                 }
             }
         }
         if r.received > 0 {
             for (code, other) in &f.other_levels {
-                if other.received == r.received && other.valid == r.valid && other.invalid == r.invalid && other.votes == r.votes {
-                    push("W05", w, format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."),
-                        "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.", "count");
+                if other.received == r.received
+                    && other.valid == r.valid
+                    && other.invalid == r.invalid
+                    && other.votes == r.votes
+                {
+                    push(
+                        "W05",
+                        w,
+                        format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."),
+                        "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.",
+                        "count",
+                    );
                 }
             }
         }
@@ -286,9 +374,17 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     if let (Some(inv), Some(i)) = (f.inventory, issued) {
         if i > 0 && inv.spoiled * 100 > 2 * i {
-            push("W06", w, format!(
-                "Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).", n(inv.spoiled), n(i)),
-                "Đếm lại phiếu gạch hỏng đã niêm phong.", "inventory.spoiled");
+            push(
+                "W06",
+                w,
+                format!(
+                    "Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).",
+                    n(inv.spoiled),
+                    n(i)
+                ),
+                "Đếm lại phiếu gạch hỏng đã niêm phong.",
+                "inventory.spoiled",
+            );
         }
     }
     out.sort_by_key(|c| (c.severity == Severity::Warning, c.code));
@@ -313,7 +409,12 @@ pub fn field_vi(field: &str, names: &[&str]) -> String {
                     .unwrap_or("?");
                 format!("số phiếu bầu của {name}")
             } else if let Some(r) = f.strip_prefix("invalid.") {
-                format!("phiếu không hợp lệ ({})", crate::count::InvalidReason::parse(r).map(|r| r.vi()).unwrap_or(r))
+                format!(
+                    "phiếu không hợp lệ ({})",
+                    crate::count::InvalidReason::parse(r)
+                        .map(|r| r.vi())
+                        .unwrap_or(r)
+                )
             } else {
                 f.to_owned()
             }

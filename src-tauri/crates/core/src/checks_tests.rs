@@ -11,7 +11,12 @@ fn clean() -> LevelFacts<'static> {
         candidate_names: vec!["Lê Thị Hoa", "Trần Văn Bình", "Phạm Thị Cúc"],
         listed: 100,
         participated: 90,
-        inventory: Some(Inventory { received: 100, unused: 9, spoiled: 1, issued_entered: None }),
+        inventory: Some(Inventory {
+            received: 100,
+            unused: 9,
+            spoiled: 1,
+            issued_entered: None,
+        }),
         result: Some(CountResult {
             received: 90,
             valid: 88,
@@ -35,7 +40,10 @@ fn codes(f: &LevelFacts<'_>) -> Vec<&'static str> {
     check_level(f).iter().map(|c| c.code).collect()
 }
 
-fn with_result(mut f: LevelFacts<'static>, g: impl FnOnce(&mut CountResult)) -> LevelFacts<'static> {
+fn with_result(
+    mut f: LevelFacts<'static>,
+    g: impl FnOnce(&mut CountResult),
+) -> LevelFacts<'static> {
     if let Some(r) = f.result.as_mut() {
         g(r);
     }
@@ -53,14 +61,19 @@ fn clean_level_passes() {
 fn e01_valid_plus_invalid_is_received() {
     let f = with_result(clean(), |r| r.received = 91);
     let c = check_level(&f);
-    assert!(c.iter().any(|c| c.code == "E01" && c.message.contains("88") && c.message.contains("91")));
+    assert!(c
+        .iter()
+        .any(|c| c.code == "E01" && c.message.contains("88") && c.message.contains("91")));
     assert!(!may_finalize(&c));
 }
 
 // Art. 73 / domain.md §10: ballots received ≤ ballots issued.
 #[test]
 fn e02_received_above_issued() {
-    let f = with_result(clean(), |r| { r.received = 95; r.valid = 93; });
+    let f = with_result(clean(), |r| {
+        r.received = 95;
+        r.valid = 93;
+    });
     assert!(codes(&f).contains(&"E02"));
 }
 
@@ -107,7 +120,10 @@ fn e07_votes_match_groups() {
 // domain.md §10: Σ votes ≤ seats × valid.
 #[test]
 fn e08_votes_within_seats_times_valid() {
-    let f = with_result(clean(), |r| { r.groups = None; r.votes = vec![88, 88, 1]; });
+    let f = with_result(clean(), |r| {
+        r.groups = None;
+        r.votes = vec![88, 88, 1];
+    });
     assert!(codes(&f).contains(&"E08"));
 }
 
@@ -115,9 +131,19 @@ fn e08_votes_within_seats_times_valid() {
 #[test]
 fn e09_inventory_balances() {
     let mut f = clean();
-    f.inventory = Some(Inventory { received: 100, unused: 9, spoiled: 1, issued_entered: Some(89) });
+    f.inventory = Some(Inventory {
+        received: 100,
+        unused: 9,
+        spoiled: 1,
+        issued_entered: Some(89),
+    });
     assert!(codes(&f).contains(&"E09"));
-    f.inventory = Some(Inventory { received: 5, unused: 9, spoiled: 1, issued_entered: None });
+    f.inventory = Some(Inventory {
+        received: 5,
+        unused: 9,
+        spoiled: 1,
+        issued_entered: None,
+    });
     assert!(codes(&f).contains(&"E09"));
 }
 
@@ -125,9 +151,15 @@ fn e09_inventory_balances() {
 #[test]
 fn e10_double_entry_differs() {
     let mut f = clean();
-    f.tally = TallyState::Differ(vec![FieldDiff { field: "votes.2".into(), first: 40, second: 41 }]);
+    f.tally = TallyState::Differ(vec![FieldDiff {
+        field: "votes.2".into(),
+        first: 40,
+        second: 41,
+    }]);
     let c = check_level(&f);
-    assert!(c.iter().any(|c| c.code == "E10" && c.message.contains("Trần Văn Bình") && c.message.contains("40 ≠ 41")));
+    assert!(c.iter().any(|c| c.code == "E10"
+        && c.message.contains("Trần Văn Bình")
+        && c.message.contains("40 ≠ 41")));
     f.tally = TallyState::OneEntry;
     assert!(codes(&f).contains(&"E13"));
     f.tally = TallyState::Agreed;
@@ -143,7 +175,9 @@ fn e11_roster_complete_and_witnesses_not_candidates() {
     assert!(codes(&f).contains(&"E11"));
     f.roster.witnesses = vec!["Hoàng Văn Một".into(), "le thi hoa".into()];
     let c = check_level(&f);
-    assert!(c.iter().any(|c| c.code == "E11" && c.message.contains("người ứng cử")));
+    assert!(c
+        .iter()
+        .any(|c| c.code == "E11" && c.message.contains("người ứng cử")));
     f.roster.witnesses = vec!["Hoàng Văn Một".into(), "Hoàng  văn một".into()];
     assert!(codes(&f).contains(&"E11"));
     let mut g = clean();
@@ -167,7 +201,13 @@ fn e14_invalid_breakdown_matches_total() {
 // checks.md W01: more than 3% invalid.
 #[test]
 fn w01_many_invalid() {
-    let f = with_result(clean(), |r| { r.valid = 86; r.invalid = 4; r.invalid_by_reason = [0, 4, 0, 0, 0]; r.groups = Some(vec![28, 58]); r.votes = vec![70, 40, 34]; });
+    let f = with_result(clean(), |r| {
+        r.valid = 86;
+        r.invalid = 4;
+        r.invalid_by_reason = [0, 4, 0, 0, 0];
+        r.groups = Some(vec![28, 58]);
+        r.votes = vec![70, 40, 34];
+    });
     let c = check_level(&f);
     assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), vec!["W01"]);
     assert!(may_finalize(&c));
@@ -179,7 +219,12 @@ fn w01_many_invalid() {
 fn w02_received_below_issued() {
     let mut f = clean();
     f.participated = 92;
-    f.inventory = Some(Inventory { received: 100, unused: 7, spoiled: 1, issued_entered: None });
+    f.inventory = Some(Inventory {
+        received: 100,
+        unused: 7,
+        spoiled: 1,
+        issued_entered: None,
+    });
     assert_eq!(codes(&f), vec!["W02"]);
 }
 
@@ -193,7 +238,9 @@ fn w03_low_turnout() {
 
 #[test]
 fn w04_candidate_without_votes() {
-    let f = with_result(clean(), |r| { r.votes = vec![70, 76, 0]; });
+    let f = with_result(clean(), |r| {
+        r.votes = vec![70, 76, 0];
+    });
     assert_eq!(codes(&f), vec!["W04"]);
 }
 
@@ -207,13 +254,21 @@ fn w05_same_figures_as_another_level() {
 #[test]
 fn w06_many_spoiled() {
     let mut f = clean();
-    f.inventory = Some(Inventory { received: 100, unused: 5, spoiled: 5, issued_entered: None });
+    f.inventory = Some(Inventory {
+        received: 100,
+        unused: 5,
+        spoiled: 5,
+        issued_entered: None,
+    });
     assert_eq!(codes(&f), vec!["W06"]);
 }
 
 #[test]
 fn w07_every_ballot_keeps_all_seats() {
-    let f = with_result(clean(), |r| { r.groups = Some(vec![0, 88]); r.votes = vec![70, 60, 46]; });
+    let f = with_result(clean(), |r| {
+        r.groups = Some(vec![0, 88]);
+        r.votes = vec![70, 60, 46];
+    });
     assert_eq!(codes(&f), vec!["W07"]);
 }
 
@@ -223,5 +278,8 @@ fn errors_come_before_warnings() {
     f.listed = 200;
     f.inventory = None;
     let c = check_level(&f);
-    assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), vec!["E12", "W03"]);
+    assert_eq!(
+        c.iter().map(|c| c.code).collect::<Vec<_>>(),
+        vec!["E12", "W03"]
+    );
 }

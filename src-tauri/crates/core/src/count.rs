@@ -54,9 +54,13 @@ impl InvalidReason {
         match self {
             InvalidReason::NotOfficial => "Phiếu không theo mẫu quy định do Tổ bầu cử phát ra",
             InvalidReason::NoStamp => "Phiếu không có dấu của Tổ bầu cử",
-            InvalidReason::TooMany => "Phiếu để số người được bầu nhiều hơn số lượng đại biểu được bầu",
+            InvalidReason::TooMany => {
+                "Phiếu để số người được bầu nhiều hơn số lượng đại biểu được bầu"
+            }
             InvalidReason::AllStruck => "Phiếu gạch xóa hết tên những người ứng cử",
-            InvalidReason::Added => "Phiếu ghi thêm tên người ngoài danh sách hoặc ghi thêm nội dung khác",
+            InvalidReason::Added => {
+                "Phiếu ghi thêm tên người ngoài danh sách hoặc ghi thêm nội dung khác"
+            }
         }
     }
 
@@ -146,9 +150,7 @@ pub fn parse_mark(line: &str, candidates: usize) -> Result<Option<Mark>, MarkErr
             words.next();
             let reason = words.next().unwrap_or("");
             if words.next().is_some() {
-                return Err(MarkError(
-                    "sau INVALID chỉ ghi một lý do".to_owned(),
-                ));
+                return Err(MarkError("sau INVALID chỉ ghi một lý do".to_owned()));
             }
             return match InvalidReason::parse(reason) {
                 Some(r) if r.needs_person() => Ok(Some(Mark::Invalid(r))),
@@ -166,7 +168,10 @@ pub fn parse_mark(line: &str, candidates: usize) -> Result<Option<Mark>, MarkErr
         }
     }
     let mut kept: Vec<u16> = Vec::new();
-    for w in line.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
+    for w in line
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
         let n: u16 = match w.parse() {
             Ok(n) => n,
             Err(_) => {
@@ -197,7 +202,11 @@ pub struct LineError {
 
 /// Reads a whole ballots file: every ballot, or every bad line (all or
 /// nothing).
-pub fn parse_ballots(text: &str, candidates: usize, seats: u32) -> Result<Vec<Ballot>, Vec<LineError>> {
+pub fn parse_ballots(
+    text: &str,
+    candidates: usize,
+    seats: u32,
+) -> Result<Vec<Ballot>, Vec<LineError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -262,11 +271,18 @@ impl Tally {
             Ballot::Invalid(r) => step(&mut self.invalid_by_reason[r.index()]),
             Ballot::Valid(kept) => {
                 step(&mut self.valid);
-                if let Some(g) = kept.len().checked_sub(1).and_then(|i| self.groups.get_mut(i)) {
+                if let Some(g) = kept
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|i| self.groups.get_mut(i))
+                {
                     step(g);
                 }
                 for p in kept {
-                    if let Some(v) = usize::from(*p).checked_sub(1).and_then(|i| self.votes.get_mut(i)) {
+                    if let Some(v) = usize::from(*p)
+                        .checked_sub(1)
+                        .and_then(|i| self.votes.get_mut(i))
+                    {
                         step(v);
                     }
                 }

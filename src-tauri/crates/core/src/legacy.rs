@@ -190,7 +190,8 @@ pub fn decode_tcvn3(s: &str) -> String {
     // Capitals only when some word has two or more plain capitals and no
     // plain letter is lower case ("NGUYÔN V¡N"); "Lª" stays "Lê".
     let all_caps = !s.chars().any(|c| c.is_ascii_lowercase())
-        && s.split_whitespace().any(|w| w.chars().filter(char::is_ascii_uppercase).count() >= 2);
+        && s.split_whitespace()
+            .any(|w| w.chars().filter(char::is_ascii_uppercase).count() >= 2);
     if all_caps {
         out = out.to_uppercase();
     }

@@ -18,15 +18,51 @@ const PT_MM: f32 = 25.4 / 72.0;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     /// `y` is the baseline.
-    Text { x: f32, y: f32, style: Style, size: f32, text: String },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        size: f32,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
 }
 
 impl Cmd {
     fn shifted(&self, dx: f32, dy: f32) -> Cmd {
         match self {
-            Cmd::Text { x, y, style, size, text } => Cmd::Text { x: x + dx, y: y + dy, style: *style, size: *size, text: text.clone() },
-            Cmd::Line { x1, y1, x2, y2, width } => Cmd::Line { x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: *width },
+            Cmd::Text {
+                x,
+                y,
+                style,
+                size,
+                text,
+            } => Cmd::Text {
+                x: x + dx,
+                y: y + dy,
+                style: *style,
+                size: *size,
+                text: text.clone(),
+            },
+            Cmd::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => Cmd::Line {
+                x1: x1 + dx,
+                y1: y1 + dy,
+                x2: x2 + dx,
+                y2: y2 + dy,
+                width: *width,
+            },
         }
     }
 }
@@ -58,7 +94,10 @@ fn get<'v>(b: &'v Value, k: &str) -> Option<&'v Value> {
 }
 
 fn num(b: &Value, k: &str, default: f32) -> f32 {
-    get(b, k).and_then(Value::as_f64).map(|x| x as f32).unwrap_or(default)
+    get(b, k)
+        .and_then(Value::as_f64)
+        .map(|x| x as f32)
+        .unwrap_or(default)
 }
 
 fn text<'v>(b: &'v Value, k: &str) -> &'v str {
@@ -66,7 +105,10 @@ fn text<'v>(b: &'v Value, k: &str) -> &'v str {
 }
 
 fn arr<'v>(b: &'v Value, k: &str) -> &'v [Value] {
-    get(b, k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    get(b, k)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -85,12 +127,31 @@ fn align(b: &Value) -> Align {
 }
 
 impl<'a> Engine<'a> {
-    pub fn new(fonts: &'a Fonts, form: &'a str, geo: Geometry, base_size: f32, line_factor: f32) -> Engine<'a> {
-        Engine { fonts, form, geo, pages: vec![Vec::new()], y: geo.top, base_size, line_factor, missing: BTreeSet::new() }
+    pub fn new(
+        fonts: &'a Fonts,
+        form: &'a str,
+        geo: Geometry,
+        base_size: f32,
+        line_factor: f32,
+    ) -> Engine<'a> {
+        Engine {
+            fonts,
+            form,
+            geo,
+            pages: vec![Vec::new()],
+            y: geo.top,
+            base_size,
+            line_factor,
+            missing: BTreeSet::new(),
+        }
     }
 
     fn err(&self, path: &str, message: impl Into<String>) -> FormError {
-        FormError::Layout { form: self.form.to_owned(), path: path.to_owned(), message: message.into() }
+        FormError::Layout {
+            form: self.form.to_owned(),
+            path: path.to_owned(),
+            message: message.into(),
+        }
     }
 
     fn bottom(&self) -> f32 {
@@ -117,7 +178,15 @@ impl<'a> Engine<'a> {
     }
 
     fn style_of(&self, b: &Value, path: &str) -> Result<Style, FormError> {
-        Style::parse(text(b, "style")).ok_or_else(|| self.err(path, format!("kiểu chữ \"{}\" không có (regular, bold, italic)", text(b, "style"))))
+        Style::parse(text(b, "style")).ok_or_else(|| {
+            self.err(
+                path,
+                format!(
+                    "kiểu chữ \"{}\" không có (regular, bold, italic)",
+                    text(b, "style")
+                ),
+            )
+        })
     }
 
     /// Wraps `s` into lines no wider than `width` mm.
@@ -127,7 +196,11 @@ impl<'a> Engine<'a> {
         for para in s.split('\n') {
             let mut cur = String::new();
             for word in para.split(' ').filter(|w| !w.is_empty()) {
-                let candidate = if cur.is_empty() { word.to_owned() } else { format!("{cur} {word}") };
+                let candidate = if cur.is_empty() {
+                    word.to_owned()
+                } else {
+                    format!("{cur} {word}")
+                };
                 if face.width_mm(&candidate, size) <= width {
                     cur = candidate;
                     continue;
@@ -167,7 +240,17 @@ impl<'a> Engine<'a> {
 
     /// A line of text placed in `[x, x + w]` with its baseline at `y`.
     #[allow(clippy::too_many_arguments)] // a drawing primitive: position, box and style
-    fn text_at(&mut self, out: &mut Vec<Cmd>, s: &str, style: Style, size: f32, x: f32, w: f32, y: f32, al: Align) {
+    fn text_at(
+        &mut self,
+        out: &mut Vec<Cmd>,
+        s: &str,
+        style: Style,
+        size: f32,
+        x: f32,
+        w: f32,
+        y: f32,
+        al: Align,
+    ) {
         if s.is_empty() {
             return;
         }
@@ -178,18 +261,35 @@ impl<'a> Engine<'a> {
             Align::Center => x + (w - tw) / 2.0,
             Align::Right => x + w - tw,
         };
-        out.push(Cmd::Text { x, y, style, size, text: s.to_owned() });
+        out.push(Cmd::Text {
+            x,
+            y,
+            style,
+            size,
+            text: s.to_owned(),
+        });
     }
 
     /// Lays `blocks` out in the page flow (breaking pages) at `[x, x + w]`.
-    pub fn flow(&mut self, blocks: &[Value], scope: &Scope<'_>, x: f32, w: f32, path: &str) -> Result<(), FormError> {
+    pub fn flow(
+        &mut self,
+        blocks: &[Value],
+        scope: &Scope<'_>,
+        x: f32,
+        w: f32,
+        path: &str,
+    ) -> Result<(), FormError> {
         for (i, b) in blocks.iter().enumerate() {
             let p = format!("{path}[{i}]");
             match text(b, "kind") {
                 "table" => self.table(b, scope, x, w, &p)?,
                 "each" => {
                     let src = text(b, "source");
-                    let items: Vec<Value> = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
+                    let items: Vec<Value> = scope
+                        .lookup(src)
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
                     let start = num(b, "start", 1.0) as i64;
                     for (k, item) in items.iter().enumerate() {
                         let mut item = item.clone();
@@ -207,7 +307,11 @@ impl<'a> Engine<'a> {
                 }
                 "if" => {
                     let cond = text(b, "when");
-                    let yes = if let Some(c) = cond.strip_prefix('!') { !scope.truthy(c) } else { scope.truthy(cond) };
+                    let yes = if let Some(c) = cond.strip_prefix('!') {
+                        !scope.truthy(c)
+                    } else {
+                        scope.truthy(cond)
+                    };
                     let which = if yes { "blocks" } else { "else" };
                     self.flow(arr(b, which), scope, x, w, &format!("{p}.{which}"))?;
                 }
@@ -255,7 +359,16 @@ impl<'a> Engine<'a> {
 
     /// A block that does not break: returns its height; commands relative to `y0`.
     #[allow(clippy::too_many_arguments)] // the block, its scope, its box and where to draw
-    fn block(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, y0: f32, out: &mut Vec<Cmd>, path: &str) -> Result<f32, FormError> {
+    fn block(
+        &mut self,
+        b: &Value,
+        scope: &Scope<'_>,
+        x: f32,
+        w: f32,
+        y0: f32,
+        out: &mut Vec<Cmd>,
+        path: &str,
+    ) -> Result<f32, FormError> {
         let before = num(b, "before_mm", 0.0);
         let after = num(b, "after_mm", 0.0);
         let mut y = y0 + before;
@@ -270,7 +383,16 @@ impl<'a> Engine<'a> {
                 let lines = self.wrap(&s, style, size, w - indent);
                 for line in lines {
                     let baseline = y + lh * 0.78;
-                    self.text_at(out, &line, style, size, x + indent, w - indent, baseline, al);
+                    self.text_at(
+                        out,
+                        &line,
+                        style,
+                        size,
+                        x + indent,
+                        w - indent,
+                        baseline,
+                        al,
+                    );
                     y += lh;
                 }
             }
@@ -281,19 +403,37 @@ impl<'a> Engine<'a> {
                     Align::Center => x + (w - lw) / 2.0,
                     Align::Right => x + w - lw,
                 };
-                out.push(Cmd::Line { x1, y1: y, x2: x1 + lw, y2: y, width: num(b, "thickness_pt", 0.6) });
+                out.push(Cmd::Line {
+                    x1,
+                    y1: y,
+                    x2: x1 + lw,
+                    y2: y,
+                    width: num(b, "thickness_pt", 0.6),
+                });
             }
             "spacer" => y += num(b, "mm", 4.0),
             "row" => {
                 let cols = arr(b, "cols");
-                let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
+                let total: f32 = cols
+                    .iter()
+                    .map(|c| num(c, "width", 1.0))
+                    .sum::<f32>()
+                    .max(0.0001);
                 let mut cx = x;
                 let mut h: f32 = 0.0;
                 for (i, c) in cols.iter().enumerate() {
                     let cw = w * num(c, "width", 1.0) / total;
                     let mut cy = y;
                     for (j, inner) in arr(c, "blocks").iter().enumerate() {
-                        cy += self.block(inner, scope, cx, cw, cy, out, &format!("{path}.cols[{i}].blocks[{j}]"))?;
+                        cy += self.block(
+                            inner,
+                            scope,
+                            cx,
+                            cw,
+                            cy,
+                            out,
+                            &format!("{path}.cols[{i}].blocks[{j}]"),
+                        )?;
                     }
                     h = h.max(cy - y);
                     cx += cw;
@@ -310,21 +450,43 @@ impl<'a> Engine<'a> {
                 for row in items.chunks(per_row) {
                     let mut h: f32 = 0.0;
                     // A lone last item sits in the middle of its row.
-                    let offset = if row.len() < per_row { (w - cw * row.len() as f32) / 2.0 } else { 0.0 };
+                    let offset = if row.len() < per_row {
+                        (w - cw * row.len() as f32) / 2.0
+                    } else {
+                        0.0
+                    };
                     for (k, it) in row.iter().enumerate() {
                         let cx = x + offset + cw * k as f32;
                         let mut cy = y;
                         for (key, style) in [("title", Style::Bold), ("note", Style::Italic)] {
                             let s = scope.fill(text(it, key));
                             for line in self.wrap(&s, style, size, cw - 2.0) {
-                                self.text_at(out, &line, style, size, cx, cw, cy + lh * 0.78, Align::Center);
+                                self.text_at(
+                                    out,
+                                    &line,
+                                    style,
+                                    size,
+                                    cx,
+                                    cw,
+                                    cy + lh * 0.78,
+                                    Align::Center,
+                                );
                                 cy += lh;
                             }
                         }
                         cy += gap;
                         let name = scope.fill(text(it, "name"));
                         for line in self.wrap(&name, Style::Bold, size, cw - 2.0) {
-                            self.text_at(out, &line, Style::Bold, size, cx, cw, cy + lh * 0.78, Align::Center);
+                            self.text_at(
+                                out,
+                                &line,
+                                Style::Bold,
+                                size,
+                                cx,
+                                cw,
+                                cy + lh * 0.78,
+                                Align::Center,
+                            );
                             cy += lh;
                         }
                         if name.is_empty() {
@@ -337,7 +499,11 @@ impl<'a> Engine<'a> {
             }
             "if" => {
                 let cond = text(b, "when");
-                let yes = if let Some(c) = cond.strip_prefix('!') { !scope.truthy(c) } else { scope.truthy(cond) };
+                let yes = if let Some(c) = cond.strip_prefix('!') {
+                    !scope.truthy(c)
+                } else {
+                    scope.truthy(cond)
+                };
                 let which = if yes { "blocks" } else { "else" };
                 for (j, inner) in arr(b, which).iter().enumerate() {
                     y += self.block(inner, scope, x, w, y, out, &format!("{path}.{which}[{j}]"))?;
@@ -353,17 +519,50 @@ impl<'a> Engine<'a> {
                     Align::Right => x + w - bw,
                 };
                 let t = num(b, "thickness_pt", 0.5);
-                out.push(Cmd::Line { x1: bx, y1: y, x2: bx + bw, y2: y, width: t });
-                out.push(Cmd::Line { x1: bx, y1: y + bh, x2: bx + bw, y2: y + bh, width: t });
-                out.push(Cmd::Line { x1: bx, y1: y, x2: bx, y2: y + bh, width: t });
-                out.push(Cmd::Line { x1: bx + bw, y1: y, x2: bx + bw, y2: y + bh, width: t });
+                out.push(Cmd::Line {
+                    x1: bx,
+                    y1: y,
+                    x2: bx + bw,
+                    y2: y,
+                    width: t,
+                });
+                out.push(Cmd::Line {
+                    x1: bx,
+                    y1: y + bh,
+                    x2: bx + bw,
+                    y2: y + bh,
+                    width: t,
+                });
+                out.push(Cmd::Line {
+                    x1: bx,
+                    y1: y,
+                    x2: bx,
+                    y2: y + bh,
+                    width: t,
+                });
+                out.push(Cmd::Line {
+                    x1: bx + bw,
+                    y1: y,
+                    x2: bx + bw,
+                    y2: y + bh,
+                    width: t,
+                });
                 let size = num(b, "size", self.base_size);
                 let s = scope.fill(text(b, "text"));
                 let lh = self.line_h(size);
                 let lines = self.wrap(&s, Style::Bold, size, bw - 2.0);
                 let mut ty = y + (bh - lh * lines.len() as f32) / 2.0;
                 for line in lines {
-                    self.text_at(out, &line, Style::Bold, size, bx, bw, ty + lh * 0.78, Align::Center);
+                    self.text_at(
+                        out,
+                        &line,
+                        Style::Bold,
+                        size,
+                        bx,
+                        bw,
+                        ty + lh * 0.78,
+                        Align::Center,
+                    );
                     ty += lh;
                 }
                 y += bh;
@@ -374,15 +573,36 @@ impl<'a> Engine<'a> {
     }
 
     /// A ruled table over an array of the data, header repeated on every page.
-    fn table(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, path: &str) -> Result<(), FormError> {
+    fn table(
+        &mut self,
+        b: &Value,
+        scope: &Scope<'_>,
+        x: f32,
+        w: f32,
+        path: &str,
+    ) -> Result<(), FormError> {
         let (expanded, groups_owned) = expand_columns(b, scope);
         let cols = expanded.as_slice();
         if cols.is_empty() {
             return Err(self.err(path, "bảng không có cột"));
         }
-        let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
-        let widths: Vec<f32> = cols.iter().map(|c| w * num(c, "width", 1.0) / total).collect();
-        let xs: Vec<f32> = widths.iter().scan(x, |acc, cw| { let s = *acc; *acc += cw; Some(s) }).collect();
+        let total: f32 = cols
+            .iter()
+            .map(|c| num(c, "width", 1.0))
+            .sum::<f32>()
+            .max(0.0001);
+        let widths: Vec<f32> = cols
+            .iter()
+            .map(|c| w * num(c, "width", 1.0) / total)
+            .collect();
+        let xs: Vec<f32> = widths
+            .iter()
+            .scan(x, |acc, cw| {
+                let s = *acc;
+                *acc += cw;
+                Some(s)
+            })
+            .collect();
         let size = num(b, "size", self.base_size - 1.0);
         let hsize = num(b, "header_size", size);
         let pad = num(b, "pad_mm", 1.0);
@@ -404,7 +624,14 @@ impl<'a> Engine<'a> {
         let title_lines: Vec<Vec<String>> = cols
             .iter()
             .zip(&widths)
-            .map(|(c, cw)| self.wrap(&scope.fill(text(c, "title")), Style::Bold, hsize, cw - 2.0 * pad))
+            .map(|(c, cw)| {
+                self.wrap(
+                    &scope.fill(text(c, "title")),
+                    Style::Bold,
+                    hsize,
+                    cw - 2.0 * pad,
+                )
+            })
             .collect();
         let group_lines: Vec<Vec<String>> = groups
             .iter()
@@ -412,16 +639,29 @@ impl<'a> Engine<'a> {
                 let from = num(g, "from", 0.0) as usize;
                 let span = num(g, "span", 1.0) as usize;
                 let gw: f32 = widths.iter().skip(from).take(span).sum();
-                self.wrap(&scope.fill(text(g, "title")), Style::Bold, hsize, gw - 2.0 * pad)
+                self.wrap(
+                    &scope.fill(text(g, "title")),
+                    Style::Bold,
+                    hsize,
+                    gw - 2.0 * pad,
+                )
             })
             .collect();
-        let g_h = if groups.is_empty() { 0.0 } else { group_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * hlh + 2.0 * pad };
+        let g_h = if groups.is_empty() {
+            0.0
+        } else {
+            group_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * hlh + 2.0 * pad
+        };
         let t_h = title_lines
             .iter()
             .zip(&in_group)
             .map(|(l, g)| {
                 let h = l.len() as f32 * hlh + 2.0 * pad;
-                if g.is_none() { h - g_h } else { h }
+                if g.is_none() {
+                    h - g_h
+                } else {
+                    h
+                }
             })
             .fold(0.0f32, f32::max)
             .max(hlh + 2.0 * pad);
@@ -430,7 +670,13 @@ impl<'a> Engine<'a> {
         let draw_header = |eng: &mut Engine<'_>| {
             let top = eng.y;
             let mut out = Vec::new();
-            out.push(Cmd::Line { x1: x, y1: top, x2: x + w, y2: top, width: thick });
+            out.push(Cmd::Line {
+                x1: x,
+                y1: top,
+                x2: x + w,
+                y2: top,
+                width: thick,
+            });
             for (gi, g) in groups.iter().enumerate() {
                 let from = num(g, "from", 0.0) as usize;
                 let span = num(g, "span", 1.0) as usize;
@@ -439,24 +685,64 @@ impl<'a> Engine<'a> {
                 let lines = &group_lines[gi];
                 let mut ty = top + (g_h - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
-                    eng.text_at(&mut out, l, Style::Bold, hsize, gx, gw, ty + hlh * 0.78, Align::Center);
+                    eng.text_at(
+                        &mut out,
+                        l,
+                        Style::Bold,
+                        hsize,
+                        gx,
+                        gw,
+                        ty + hlh * 0.78,
+                        Align::Center,
+                    );
                     ty += hlh;
                 }
-                out.push(Cmd::Line { x1: gx, y1: top + g_h, x2: gx + gw, y2: top + g_h, width: thick });
+                out.push(Cmd::Line {
+                    x1: gx,
+                    y1: top + g_h,
+                    x2: gx + gw,
+                    y2: top + g_h,
+                    width: thick,
+                });
             }
             for (i, lines) in title_lines.iter().enumerate() {
-                let (cy, ch) = if in_group[i].is_some() { (top + g_h, t_h) } else { (top, header_h) };
+                let (cy, ch) = if in_group[i].is_some() {
+                    (top + g_h, t_h)
+                } else {
+                    (top, header_h)
+                };
                 let mut ty = cy + (ch - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
-                    eng.text_at(&mut out, l, Style::Bold, hsize, xs[i], widths[i], ty + hlh * 0.78, Align::Center);
+                    eng.text_at(
+                        &mut out,
+                        l,
+                        Style::Bold,
+                        hsize,
+                        xs[i],
+                        widths[i],
+                        ty + hlh * 0.78,
+                        Align::Center,
+                    );
                     ty += hlh;
                 }
                 // Left edge of column i: full height unless inside a group (not its first column).
                 let inner = i > 0 && in_group[i].is_some() && in_group[i] == in_group[i - 1];
                 let y1 = if inner { top + g_h } else { top };
-                out.push(Cmd::Line { x1: xs[i], y1, x2: xs[i], y2: top + header_h, width: thick });
+                out.push(Cmd::Line {
+                    x1: xs[i],
+                    y1,
+                    x2: xs[i],
+                    y2: top + header_h,
+                    width: thick,
+                });
             }
-            out.push(Cmd::Line { x1: x + w, y1: top, x2: x + w, y2: top + header_h, width: thick });
+            out.push(Cmd::Line {
+                x1: x + w,
+                y1: top,
+                x2: x + w,
+                y2: top + header_h,
+                width: thick,
+            });
             for c in out {
                 eng.emit(c);
             }
@@ -465,7 +751,11 @@ impl<'a> Engine<'a> {
         };
 
         let items: Vec<Value> = match get(b, "source").and_then(Value::as_str) {
-            Some(src) => scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default(),
+            Some(src) => scope
+                .lookup(src)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
             None => Vec::new(),
         };
         let mut rows: Vec<Value> = items;
@@ -484,11 +774,35 @@ impl<'a> Engine<'a> {
             let bottom = eng.y;
             let mut out = Vec::new();
             for xi in xs.iter().skip(1) {
-                out.push(Cmd::Line { x1: *xi, y1: seg_top + header_h, x2: *xi, y2: bottom, width: thick });
+                out.push(Cmd::Line {
+                    x1: *xi,
+                    y1: seg_top + header_h,
+                    x2: *xi,
+                    y2: bottom,
+                    width: thick,
+                });
             }
-            out.push(Cmd::Line { x1: x, y1: seg_top + header_h, x2: x, y2: bottom, width: thick });
-            out.push(Cmd::Line { x1: x + w, y1: seg_top + header_h, x2: x + w, y2: bottom, width: thick });
-            out.push(Cmd::Line { x1: x, y1: bottom, x2: x + w, y2: bottom, width: thick });
+            out.push(Cmd::Line {
+                x1: x,
+                y1: seg_top + header_h,
+                x2: x,
+                y2: bottom,
+                width: thick,
+            });
+            out.push(Cmd::Line {
+                x1: x + w,
+                y1: seg_top + header_h,
+                x2: x + w,
+                y2: bottom,
+                width: thick,
+            });
+            out.push(Cmd::Line {
+                x1: x,
+                y1: bottom,
+                x2: x + w,
+                y2: bottom,
+                width: thick,
+            });
             for c in out {
                 eng.emit(c);
             }
@@ -507,7 +821,11 @@ impl<'a> Engine<'a> {
             let inner = scope.with(&item);
             let mut cells: Vec<(Vec<String>, Style, Align)> = Vec::new();
             for (i, c) in cells_src.iter().enumerate().take(cols.len()) {
-                let style = if is_total { Style::Bold } else { Style::parse(text(c, "style")).unwrap_or(Style::Regular) };
+                let style = if is_total {
+                    Style::Bold
+                } else {
+                    Style::parse(text(c, "style")).unwrap_or(Style::Regular)
+                };
                 let s = inner.fill(text(c, "text"));
                 let cw = widths.get(i).copied().unwrap_or(10.0);
                 let al = align(c);
@@ -523,7 +841,16 @@ impl<'a> Engine<'a> {
             for (i, (lines, style, al)) in cells.iter().enumerate() {
                 let mut ty = self.y + pad;
                 for l in lines {
-                    self.text_at(&mut out, l, *style, size, xs[i] + pad, widths[i] - 2.0 * pad, ty + lh * 0.78, *al);
+                    self.text_at(
+                        &mut out,
+                        l,
+                        *style,
+                        size,
+                        xs[i] + pad,
+                        widths[i] - 2.0 * pad,
+                        ty + lh * 0.78,
+                        *al,
+                    );
                     ty += lh;
                 }
             }
@@ -531,7 +858,13 @@ impl<'a> Engine<'a> {
                 self.emit(c);
             }
             self.y += row_h;
-            self.emit(Cmd::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width: thick * 0.6 });
+            self.emit(Cmd::Line {
+                x1: x,
+                y1: self.y,
+                x2: x + w,
+                y2: self.y,
+                width: thick * 0.6,
+            });
             if !is_total {
                 index += 1;
             }
@@ -540,7 +873,16 @@ impl<'a> Engine<'a> {
             let s = scope.fill(text(b, "empty_text"));
             let row_h = lh + 2.0 * pad;
             let mut out = Vec::new();
-            self.text_at(&mut out, &s, Style::Italic, size, x, w, self.y + pad + lh * 0.78, Align::Center);
+            self.text_at(
+                &mut out,
+                &s,
+                Style::Italic,
+                size,
+                x,
+                w,
+                self.y + pad + lh * 0.78,
+                Align::Center,
+            );
             for c in out {
                 self.emit(c);
             }
@@ -554,7 +896,11 @@ impl<'a> Engine<'a> {
     /// Cards (voter cards): `across × down` boxes per page, each laid out
     /// from the card's blocks.
     fn cards(&mut self, b: &Value, scope: &Scope<'_>, path: &str) -> Result<(), FormError> {
-        let items: Vec<Value> = scope.lookup(text(b, "source")).and_then(Value::as_array).cloned().unwrap_or_default();
+        let items: Vec<Value> = scope
+            .lookup(text(b, "source"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let across = num(b, "across", 2.0).max(1.0) as usize;
         let down = num(b, "down", 2.0).max(1.0) as usize;
         let cw = num(b, "card_width_mm", 148.0);
@@ -575,10 +921,34 @@ impl<'a> Engine<'a> {
             let cy = oy + ch * (slot / across) as f32;
             // Cut lines around the card.
             for c in [
-                Cmd::Line { x1: cx, y1: cy, x2: cx + cw, y2: cy, width: 0.3 },
-                Cmd::Line { x1: cx, y1: cy + ch, x2: cx + cw, y2: cy + ch, width: 0.3 },
-                Cmd::Line { x1: cx, y1: cy, x2: cx, y2: cy + ch, width: 0.3 },
-                Cmd::Line { x1: cx + cw, y1: cy, x2: cx + cw, y2: cy + ch, width: 0.3 },
+                Cmd::Line {
+                    x1: cx,
+                    y1: cy,
+                    x2: cx + cw,
+                    y2: cy,
+                    width: 0.3,
+                },
+                Cmd::Line {
+                    x1: cx,
+                    y1: cy + ch,
+                    x2: cx + cw,
+                    y2: cy + ch,
+                    width: 0.3,
+                },
+                Cmd::Line {
+                    x1: cx,
+                    y1: cy,
+                    x2: cx,
+                    y2: cy + ch,
+                    width: 0.3,
+                },
+                Cmd::Line {
+                    x1: cx + cw,
+                    y1: cy,
+                    x2: cx + cw,
+                    y2: cy + ch,
+                    width: 0.3,
+                },
             ] {
                 self.emit(c);
             }
@@ -586,7 +956,15 @@ impl<'a> Engine<'a> {
             let mut out = Vec::new();
             let mut y = cy + pad;
             for (j, blk) in arr(b, "blocks").iter().enumerate() {
-                y += self.block(blk, &inner, cx + pad, cw - 2.0 * pad, y, &mut out, &format!("{path}.blocks[{j}]"))?;
+                y += self.block(
+                    blk,
+                    &inner,
+                    cx + pad,
+                    cw - 2.0 * pad,
+                    y,
+                    &mut out,
+                    &format!("{path}.blocks[{j}]"),
+                )?;
             }
             for c in out {
                 self.emit(c);
@@ -608,7 +986,15 @@ impl<'a> Engine<'a> {
             let mut y = self.geo.height - self.geo.bottom + 4.0;
             let w = self.content_width();
             for (j, b) in blocks.iter().enumerate() {
-                y += self.block(b, &inner, self.geo.left, w, y, &mut out, &format!("footer[{j}]"))?;
+                y += self.block(
+                    b,
+                    &inner,
+                    self.geo.left,
+                    w,
+                    y,
+                    &mut out,
+                    &format!("footer[{j}]"),
+                )?;
             }
             if let Some(page) = self.pages.get_mut(p) {
                 page.extend(out);
@@ -628,14 +1014,21 @@ fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
     for c in arr(b, "columns") {
         match c.get("repeat").and_then(Value::as_str) {
             Some(src) => {
-                let items = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
+                let items = scope
+                    .lookup(src)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 spans.insert(src.to_owned(), items.len());
                 for (i, it) in items.iter().enumerate() {
                     let mut col = c.clone();
                     if let Value::Object(m) = &mut col {
                         let title = scope.with(it).fill(text(c, "title"));
                         m.insert("title".into(), Value::String(title));
-                        m.insert("text".into(), Value::String(text(c, "text").replace('#', &i.to_string())));
+                        m.insert(
+                            "text".into(),
+                            Value::String(text(c, "text").replace('#', &i.to_string())),
+                        );
                         m.remove("repeat");
                     }
                     cols.push(col);

@@ -27,11 +27,26 @@ pub use template::thousands;
 
 /// The embedded layouts: (name, JSON).
 pub const LAYOUTS: &[(&str, &str)] = &[
-    ("minutes-qh", include_str!("../../../../forms/minutes-qh.json")),
-    ("minutes-hdnd", include_str!("../../../../forms/minutes-hdnd.json")),
-    ("inventory", include_str!("../../../../forms/inventory.json")),
-    ("voter-list", include_str!("../../../../forms/voter-list.json")),
-    ("voter-cards", include_str!("../../../../forms/voter-cards.json")),
+    (
+        "minutes-qh",
+        include_str!("../../../../forms/minutes-qh.json"),
+    ),
+    (
+        "minutes-hdnd",
+        include_str!("../../../../forms/minutes-hdnd.json"),
+    ),
+    (
+        "inventory",
+        include_str!("../../../../forms/inventory.json"),
+    ),
+    (
+        "voter-list",
+        include_str!("../../../../forms/voter-list.json"),
+    ),
+    (
+        "voter-cards",
+        include_str!("../../../../forms/voter-cards.json"),
+    ),
     ("turnout", include_str!("../../../../forms/turnout.json")),
 ];
 
@@ -44,7 +59,11 @@ pub fn layout(name: &str) -> Option<&'static str> {
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
     #[error("mẫu {form}, {path}: {message}")]
-    Layout { form: String, path: String, message: String },
+    Layout {
+        form: String,
+        path: String,
+        message: String,
+    },
     #[error("không nạp được phông chữ của biểu mẫu")]
     Fonts,
     #[error("lỗi tạo PDF: {0}")]
@@ -93,14 +112,22 @@ pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> 
         path: format!("dòng {}", e.line()),
         message: format!("JSON không hợp lệ: {e}"),
     })?;
-    let form = layout.get("form").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let form = layout
+        .get("form")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
     let page = layout.get("page").cloned().unwrap_or(Value::Null);
     let (pw, ph) = match page.get("size").and_then(Value::as_str).unwrap_or("A4") {
         "A4" => (210.0, 297.0),
         "A5" => (148.0, 210.0),
         "A6" => (105.0, 148.0),
         other => {
-            return Err(FormError::Layout { form, path: "page.size".into(), message: format!("khổ giấy \"{other}\" không có (A4, A5, A6)") })
+            return Err(FormError::Layout {
+                form,
+                path: "page.size".into(),
+                message: format!("khổ giấy \"{other}\" không có (A4, A5, A6)"),
+            })
         }
     };
     let (pw, ph) = match page.get("orientation").and_then(Value::as_str) {
@@ -110,7 +137,12 @@ pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> 
     let m: Vec<f32> = page
         .get("margins_mm")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_f64).map(|x| x as f32).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_f64)
+                .map(|x| x as f32)
+                .collect()
+        })
         .unwrap_or_default();
     let geo = engine::Geometry {
         width: pw,
@@ -120,19 +152,34 @@ pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> 
         bottom: m.get(2).copied().unwrap_or(20.0),
         left: m.get(3).copied().unwrap_or(30.0),
     };
-    let size = layout.get("font_size").and_then(Value::as_f64).unwrap_or(13.0) as f32;
-    let lf = layout.get("line_height").and_then(Value::as_f64).unwrap_or(1.25) as f32;
+    let size = layout
+        .get("font_size")
+        .and_then(Value::as_f64)
+        .unwrap_or(13.0) as f32;
+    let lf = layout
+        .get("line_height")
+        .and_then(Value::as_f64)
+        .unwrap_or(1.25) as f32;
     let mut data = nfc(data);
     // The form number printed in the header comes from the layout.
     if let (Value::Object(m), Some(n)) = (&mut data, layout.get("number").and_then(Value::as_str)) {
-        m.entry("form_number").or_insert_with(|| Value::String(n.to_owned()));
+        m.entry("form_number")
+            .or_insert_with(|| Value::String(n.to_owned()));
     }
     let scope = template::Scope::new(&data);
     let mut eng = engine::Engine::new(fonts, &form, geo, size, lf);
-    let body = layout.get("body").and_then(Value::as_array).cloned().unwrap_or_default();
+    let body = layout
+        .get("body")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let w = geo.width - geo.left - geo.right;
     eng.flow(&body, &scope, geo.left, w, "body")?;
-    let footer = layout.get("footer").and_then(Value::as_array).cloned().unwrap_or_default();
+    let footer = layout
+        .get("footer")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     eng.footers(&footer, &scope)?;
     let missing = eng.missing.iter().copied().collect();
     Ok((eng.pages, missing, geo))
@@ -143,11 +190,28 @@ pub fn render(layout_json: &str, data: &Value, meta: &Meta) -> Result<Rendered, 
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
     let (pages, missing, geo) = layout_pages(layout_json, data)?;
     let layout: Value = serde_json::from_str(layout_json).unwrap_or(Value::Null);
-    let title = layout.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
-    let version = layout.get("version").and_then(Value::as_str).unwrap_or("").to_owned();
-    let meta = Meta { title: meta.title.nfc().collect(), ..meta.clone() };
+    let title = layout
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let version = layout
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let meta = Meta {
+        title: meta.title.nfc().collect(),
+        ..meta.clone()
+    };
     let bytes = pdf::write(fonts, &pages, geo.width, geo.height, &meta)?;
-    Ok(Rendered { bytes, pages: pages.len(), missing_glyphs: missing, title, version })
+    Ok(Rendered {
+        bytes,
+        pages: pages.len(),
+        missing_glyphs: missing,
+        title,
+        version,
+    })
 }
 
 /// Renders several filled layouts (each with its own footers and page
@@ -167,16 +231,33 @@ pub fn render_many(parts: &[(&str, &Value)], meta: &Meta) -> Result<Rendered, Fo
         geo.get_or_insert(g);
         if title.is_empty() {
             let layout: Value = serde_json::from_str(layout_json).unwrap_or(Value::Null);
-            title = layout.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
-            version = layout.get("version").and_then(Value::as_str).unwrap_or("").to_owned();
+            title = layout
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            version = layout
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
         }
     }
     let geo = geo.ok_or_else(|| FormError::Pdf("không có trang nào để in".into()))?;
     missing.sort_unstable();
     missing.dedup();
-    let meta = Meta { title: meta.title.nfc().collect(), ..meta.clone() };
+    let meta = Meta {
+        title: meta.title.nfc().collect(),
+        ..meta.clone()
+    };
     let bytes = pdf::write(fonts, &all, geo.width, geo.height, &meta)?;
-    Ok(Rendered { bytes, pages: all.len(), missing_glyphs: missing, title, version })
+    Ok(Rendered {
+        bytes,
+        pages: all.len(),
+        missing_glyphs: missing,
+        title,
+        version,
+    })
 }
 
 #[cfg(test)]

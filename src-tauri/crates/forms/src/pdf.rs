@@ -11,13 +11,33 @@ use crate::{FormError, Meta};
 
 fn pdf_date(m: &Meta) -> DateTime {
     DateTime {
-        date: Date { year: m.created.0, month: m.created.1, day: m.created.2 },
-        time: Time { hour: m.created.3, minute: m.created.4, second: m.created.5, millisecond: 0 },
-        offset: Offset { hours: 7, minutes: 0, seconds: 0, milliseconds: 0 },
+        date: Date {
+            year: m.created.0,
+            month: m.created.1,
+            day: m.created.2,
+        },
+        time: Time {
+            hour: m.created.3,
+            minute: m.created.4,
+            second: m.created.5,
+            millisecond: 0,
+        },
+        offset: Offset {
+            hours: 7,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
     }
 }
 
-pub fn write(fonts: &Fonts, pages: &[Vec<Cmd>], width: f32, height: f32, meta: &Meta) -> Result<Vec<u8>, FormError> {
+pub fn write(
+    fonts: &Fonts,
+    pages: &[Vec<Cmd>],
+    width: f32,
+    height: f32,
+    meta: &Meta,
+) -> Result<Vec<u8>, FormError> {
     let mut doc = PdfDocument::new(&meta.title);
     let ids = [
         doc.add_font(&fonts.face(Style::Regular).parsed),
@@ -36,10 +56,19 @@ pub fn write(fonts: &Fonts, pages: &[Vec<Cmd>], width: f32, height: f32, meta: &
     let mut out_pages = Vec::with_capacity(pages.len());
     for cmds in pages {
         let mut ops = Vec::with_capacity(cmds.len() * 3 + 8);
-        ops.push(Op::SetOutlineColor { col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)) });
+        ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
+        });
         let mut thickness = -1.0f32;
         for c in cmds {
-            if let Cmd::Line { x1, y1, x2, y2, width: w } = c {
+            if let Cmd::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: w,
+            } = c
+            {
                 if (*w - thickness).abs() > 0.001 {
                     ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
                     thickness = *w;
@@ -47,25 +76,47 @@ pub fn write(fonts: &Fonts, pages: &[Vec<Cmd>], width: f32, height: f32, meta: &
                 ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![
-                            LinePoint { p: Point::new(Mm(*x1), Mm(height - *y1)), bezier: false },
-                            LinePoint { p: Point::new(Mm(*x2), Mm(height - *y2)), bezier: false },
+                            LinePoint {
+                                p: Point::new(Mm(*x1), Mm(height - *y1)),
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point::new(Mm(*x2), Mm(height - *y2)),
+                                bezier: false,
+                            },
                         ],
                         is_closed: false,
                     },
                 });
             }
         }
-        ops.push(Op::SetFillColor { col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)) });
+        ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
+        });
         ops.push(Op::StartTextSection);
         let mut cur: Option<(Style, f32)> = None;
         for c in cmds {
-            if let Cmd::Text { x, y, style, size, text } = c {
+            if let Cmd::Text {
+                x,
+                y,
+                style,
+                size,
+                text,
+            } = c
+            {
                 if cur != Some((*style, *size)) {
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(ids[style.index()].clone()), size: Pt(*size) });
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(ids[style.index()].clone()),
+                        size: Pt(*size),
+                    });
                     cur = Some((*style, *size));
                 }
-                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(to_pt(*x), to_pt(height - *y)) });
-                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(to_pt(*x), to_pt(height - *y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
             }
         }
         ops.push(Op::EndTextSection);
@@ -73,7 +124,11 @@ pub fn write(fonts: &Fonts, pages: &[Vec<Cmd>], width: f32, height: f32, meta: &
     }
     doc.with_pages(out_pages);
     let mut warnings = Vec::new();
-    let opts = PdfSaveOptions { subset_fonts: true, optimize: true, ..Default::default() };
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: true,
+        ..Default::default()
+    };
     let mut bytes = doc.save(&opts, &mut warnings);
     // printpdf writes a 1.3 header; e-documents expect ≥ 1.4 (same length,
     // so the cross-reference offsets stay right).

@@ -7,7 +7,14 @@ use serde_json::json;
 fn texts(pages: &[Vec<Cmd>]) -> Vec<Vec<String>> {
     pages
         .iter()
-        .map(|p| p.iter().filter_map(|c| match c { Cmd::Text { text, .. } => Some(text.clone()), _ => None }).collect())
+        .map(|p| {
+            p.iter()
+                .filter_map(|c| match c {
+                    Cmd::Text { text, .. } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -16,8 +23,14 @@ fn every_layout_parses_and_names_its_form() {
     for (name, json) in LAYOUTS {
         let v: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         assert_eq!(v.get("form").and_then(Value::as_str), Some(*name), "{name}");
-        assert!(v.get("version").and_then(Value::as_str).is_some(), "{name} has a version");
-        assert!(v.get("number").and_then(Value::as_str).is_some(), "{name} has a form number");
+        assert!(
+            v.get("version").and_then(Value::as_str).is_some(),
+            "{name} has a version"
+        );
+        assert!(
+            v.get("number").and_then(Value::as_str).is_some(),
+            "{name} has a form number"
+        );
     }
 }
 
@@ -25,13 +38,19 @@ fn every_layout_parses_and_names_its_form() {
 fn long_table_repeats_header_and_numbers_pages() -> Result<(), FormError> {
     let layout = r#"{"form":"t","page":{"size":"A4"},"footer":[{"kind":"text","text":"Trang {page}/{pages}"}],
       "body":[{"kind":"table","source":"rows","columns":[{"title":"STT","width":1,"text":"{index}"},{"title":"Họ và tên","width":4,"text":"{name}"}]}]}"#;
-    let rows: Vec<Value> = (0..200).map(|i| json!({"name": format!("Nguyễn Thị Ánh Tuyết {i}")})).collect();
+    let rows: Vec<Value> = (0..200)
+        .map(|i| json!({"name": format!("Nguyễn Thị Ánh Tuyết {i}")}))
+        .collect();
     let (pages, missing, _) = layout_pages(layout, &json!({"rows": rows}))?;
     assert!(missing.is_empty());
     assert!(pages.len() >= 4, "{} pages", pages.len());
     let t = texts(&pages);
     for (i, p) in t.iter().enumerate() {
-        assert!(p.contains(&"Họ và tên".to_owned()), "header on page {}", i + 1);
+        assert!(
+            p.contains(&"Họ và tên".to_owned()),
+            "header on page {}",
+            i + 1
+        );
         assert!(p.contains(&format!("Trang {}/{}", i + 1, pages.len())));
     }
     let all: Vec<&String> = t.iter().flatten().collect();
@@ -42,16 +61,27 @@ fn long_table_repeats_header_and_numbers_pages() -> Result<(), FormError> {
 #[test]
 fn long_names_wrap_inside_their_cell() -> Result<(), FormError> {
     let layout = r#"{"form":"t","page":{"size":"A4"},"body":[{"kind":"table","source":"rows","columns":[{"title":"A","width":1,"text":"{name}"},{"title":"B","width":1,"text":"x"}]}]}"#;
-    let long = "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Công Tằng Tôn Nữ Bảo Châu Ngọc Diệp Huyền Trang";
+    let long =
+        "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Công Tằng Tôn Nữ Bảo Châu Ngọc Diệp Huyền Trang";
     let (pages, _, geo) = layout_pages(layout, &json!({"rows": [{"name": long}]}))?;
     let col_right = geo.left + (geo.width - geo.left - geo.right) / 2.0;
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
     let mut lines = 0;
     for c in &pages[0] {
-        if let Cmd::Text { x, text, size, style, .. } = c {
+        if let Cmd::Text {
+            x,
+            text,
+            size,
+            style,
+            ..
+        } = c
+        {
             if long.contains(text.as_str()) && !["A", "B", "x"].contains(&text.as_str()) {
                 lines += 1;
-                assert!(x + fonts.face(*style).width_mm(text, *size) <= col_right + 0.01, "{text} overflows");
+                assert!(
+                    x + fonts.face(*style).width_mm(text, *size) <= col_right + 0.01,
+                    "{text} overflows"
+                );
             }
         }
     }
@@ -63,7 +93,9 @@ fn long_names_wrap_inside_their_cell() -> Result<(), FormError> {
 fn vietnamese_text_has_every_glyph_and_is_nfc() -> Result<(), FormError> {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"{s}"}]}"#;
     // NFD input (decomposed marks) must come out NFC.
-    let nfd: String = "Nguyễn Thị Hường — Đặng Quốc Khánh, Ỷ Lan, Ữ".nfd().collect();
+    let nfd: String = "Nguyễn Thị Hường — Đặng Quốc Khánh, Ỷ Lan, Ữ"
+        .nfd()
+        .collect();
     let (pages, missing, _) = layout_pages(layout, &json!({"s": nfd}))?;
     assert!(missing.is_empty(), "{missing:?}");
     let t = texts(&pages).concat().join(" ");
@@ -76,16 +108,28 @@ fn vietnamese_text_has_every_glyph_and_is_nfc() -> Result<(), FormError> {
 #[test]
 fn unknown_block_kind_names_its_path() {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"a"},{"kind":"circle"}]}"#;
-    let e = layout_pages(layout, &json!({})).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = layout_pages(layout, &json!({}))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("body[1]") && e.contains("circle"), "{e}");
 }
 
 #[test]
 fn pdf_is_a_small_pdf_14() -> Result<(), FormError> {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"Biên bản kết quả kiểm phiếu — Đơn vị bầu cử số 3"}]}"#;
-    let meta = Meta { title: "Thử".into(), subject: String::new(), identifier: String::new(), created: (2026, 3, 15, 20, 0, 0) };
+    let meta = Meta {
+        title: "Thử".into(),
+        subject: String::new(),
+        identifier: String::new(),
+        created: (2026, 3, 15, 20, 0, 0),
+    };
     let r = render(layout, &json!({}), &meta)?;
     assert!(r.bytes.starts_with(b"%PDF-1.4"));
-    assert!(r.bytes.len() < 60_000, "{} bytes: fonts are subset", r.bytes.len());
+    assert!(
+        r.bytes.len() < 60_000,
+        "{} bytes: fonts are subset",
+        r.bytes.len()
+    );
     Ok(())
 }

@@ -7,7 +7,8 @@ use crate::queries::Read;
 use crate::rows::*;
 use crate::{Result, Tx};
 
-const BALLOT_COLS: &str = "id, level, seq, batch_id, kept, invalid_reason, at, undone_at IS NOT NULL";
+const BALLOT_COLS: &str =
+    "id, level, seq, batch_id, kept, invalid_reason, at, undone_at IS NOT NULL";
 
 fn ballot_from_row(r: &Row<'_>) -> rusqlite::Result<BallotRow> {
     Ok(BallotRow {
@@ -39,7 +40,9 @@ fn complaint_from_row(r: &Row<'_>) -> rusqlite::Result<ComplaintRow> {
 pub trait CountRead: Read {
     /// `PRAGMA data_version`: changes when another connection committed.
     fn data_version(&self) -> Result<i64> {
-        Ok(self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     fn team(&self) -> Result<Vec<TeamMemberRow>> {
@@ -97,7 +100,9 @@ pub trait CountRead: Read {
     }
 
     fn max_ballot_seq(&self, level: &str) -> Result<i64> {
-        Ok(self.conn().prepare_cached("SELECT coalesce(max(seq), 0) FROM ballot WHERE level = ?1")?
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM ballot WHERE level = ?1")?
             .query_row([level], |r| r.get(0))?)
     }
 
@@ -196,7 +201,8 @@ impl<T: Read + ?Sized> CountRead for T {}
 impl Tx<'_> {
     /// Replaces every member of `role` by `names` (positions 1, 2, …).
     pub fn set_team_role(&self, role: &str, names: &[String]) -> Result<()> {
-        self.tx.execute("DELETE FROM team_member WHERE role = ?1", [role])?;
+        self.tx
+            .execute("DELETE FROM team_member WHERE role = ?1", [role])?;
         let mut st = self
             .tx
             .prepare_cached("INSERT INTO team_member (role, position, name) VALUES (?1, ?2, ?3)")?;

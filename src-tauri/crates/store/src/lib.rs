@@ -12,8 +12,8 @@
 //! Rows are plain data ([`rows`]); the application layer turns them into
 //! domain types. Only this crate knows SQL.
 
-mod migrate;
 mod counting;
+mod migrate;
 mod queries;
 pub mod rows;
 
@@ -21,8 +21,8 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use migrate::{Migration, MIGRATIONS};
 pub use counting::CountRead;
+pub use migrate::{Migration, MIGRATIONS};
 pub use queries::Read;
 pub use rows::*;
 
