@@ -27,7 +27,14 @@ async function wd(method, path, body) {
 const s = (p) => `/session/${sid}${p}`;
 const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
 const findAll = async (css) => (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
-const click = async (css) => wd("POST", s(`/element/${await find(css)}/click`), {});
+const click = async (css) => {
+  try {
+    return await wd("POST", s(`/element/${await find(css)}/click`), {});
+  } catch (e) {
+    await screenshot(`failed-click.png`).catch(() => {});
+    throw new Error(`click ${css}: ${e.message}`);
+  }
+};
 const type = async (css, text) => wd("POST", s(`/element/${await find(css)}/value`), { text });
 const text = async (css) => wd("GET", s(`/element/${await find(css)}/text`));
 const js = (script, ...args) => wd("POST", s("/execute/sync"), { script, args });
@@ -182,4 +189,42 @@ test("the team counts ballots in the window, sees the totals and prints and lock
   await click("#dialog-ok");
   await until("locked", async () => (await text(".minutes-side h2")).includes("Đã khóa — bản số 1"));
   await screenshot("minutes-final.png");
+});
+
+test("a paper tally sheet is typed twice; a difference is shown field by field until both agree", async () => {
+  await click("#tab-count");
+  await until("count screen", () => find("#level-QH"));
+  await click("#level-QH");
+  await until("QH desk", async () => (await text("#mode-tally")).includes("bảng kiểm phiếu"));
+  await click("#mode-tally");
+  await until("tally form", () => find("#tally-received"));
+  const fill = async (votes) => {
+    await type("#tally-by", "Người nhập");
+    await type("#tally-received", "1");
+    await type("#tally-valid", "1");
+    await type("#tally-invalid", "0");
+    await type("#tally-group-2", "1");
+    for (const [i, v] of votes.entries()) await type(`#tally-votes-${i + 1}`, String(v));
+    await click("#tally-save");
+  };
+  await fill([1, 1, 0, 0, 0]);
+  await until("first entry saved", async () => (await text("#tally-status")).includes("lần 2"));
+  assert.equal(await js("return document.querySelector('#tally-entry').value"), "2");
+  await fill([1, 0, 1, 0, 0]);
+  await until("differences", () => find("#tally-diffs"));
+  const fields = await js("return [...document.querySelectorAll('#tally-diffs tr[data-field]')].map(r => r.dataset.field)");
+  assert.deepEqual(fields, ["votes.2", "votes.3"]);
+  const codes = await until("E10 in checks", async () => {
+    const c = await js("return [...document.querySelectorAll('#checks .check-item')].map(e => e.dataset.code)");
+    return c.includes("E10") ? c : null;
+  });
+  assert.ok(codes.includes("E10"));
+  await screenshot("tally-differ.png");
+  // Clicking the check jumps to the tally form.
+  await click("#checks .check-item[data-code='E10']");
+  // The second person re-types entry 2 (the form offers it).
+  assert.equal(await js("return document.querySelector('#tally-entry').value"), "2");
+  await fill([1, 1, 0, 0, 0]);
+  await until("agreed", async () => (await text("#tally-status")).includes("khớp nhau"));
+  await screenshot("tally-agreed.png");
 });

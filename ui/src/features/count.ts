@@ -199,7 +199,8 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     const st: TallyStatusDto = await api.tallyStatus(level);
     const l = live;
     if (!l) return h("div");
-    let entry = st.entries.includes(1) && !st.entries.includes(2) ? 2 : 1;
+    // The first person types entry 1; whoever comes next types (or re-types) entry 2.
+    let entry = st.entries.length === 0 ? 1 : 2;
     const numIn = (id: string) => h("input", { id, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" }) as HTMLInputElement;
     const by = h("input", { id: "tally-by", placeholder: "Họ tên người nhập" }) as HTMLInputElement;
     const rec = numIn("tally-received"), val = numIn("tally-valid"), inval = numIn("tally-invalid");
