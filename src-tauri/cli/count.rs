@@ -9,7 +9,10 @@ use tobaucu_ipc::{
     TallySheetInput,
 };
 
-use crate::{open, print_json, read_file, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
+use crate::{open, print_json, read_file_limited, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
+
+/// A ballots file holds at most 20,000 short lines.
+const MAX_BALLOTS_FILE: u64 = 4 * 1024 * 1024;
 
 fn usage(msg: String) -> Error {
     Error::refused("USAGE", msg)
@@ -139,7 +142,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             file,
             recorder,
         } => {
-            let bytes = read_file(&file)?;
+            let bytes = read_file_limited(&file, MAX_BALLOTS_FILE)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

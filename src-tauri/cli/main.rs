@@ -398,6 +398,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| Error::io(path, &e))
 }
 
+/// Reads a file no larger than `max` bytes (a hostile or wrong file must not
+/// exhaust memory before it is refused).
+fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
+    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+    if len > max {
+        return Err(Error::refused(
+            "FILE_TOO_LARGE",
+            format!("{}: tệp {} byte, vượt giới hạn {} byte của loại tệp này", path.display(), len, max),
+        ));
+    }
+    read_file(path)
+}
+
 fn print_json(v: &impl serde::Serialize) -> Result<(), Error> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()))?;
     let mut out = std::io::stdout().lock();
