@@ -606,3 +606,82 @@ fn desk_entry_and_undo_of_the_last_ballot() {
     assert_eq!(r["ballot"]["reason"], "qua_so_luong");
     assert_eq!(cli.run(&["count", "ballot", "--level", "XA", "0"]).code, 1);
 }
+
+/// The demo definition reshaped to the given levels (1 to 4 are data,
+/// `interfaces.md` §2): a 2021-style HUYEN level is added when asked for.
+fn definition_with_levels(codes: &[&str]) -> String {
+    let mut d: Value = serde_json::from_str(tobaucu_demo_election()).unwrap_or(Value::Null);
+    if codes.contains(&"HUYEN") {
+        if let Some(l) = d["levels"].as_array_mut() {
+            l.insert(2, serde_json::json!({"code": "HUYEN", "name": "Đại biểu HĐND huyện Thiệu Hóa nhiệm kỳ 2021-2026"}));
+        }
+        let cands: Vec<Value> = ["Lê Văn Một", "Trần Thị Hai", "Phạm Văn Ba", "Hoàng Thị Bốn", "Vũ Văn Năm"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| serde_json::json!({"id": format!("H-02-{}", i + 1), "name": n, "birth_date": format!("19{}-01-01", 60 + i), "gender": if i % 2 == 0 { "Nam" } else { "Nữ" }}))
+            .collect();
+        if let Some(c) = d["constituencies"].as_array_mut() {
+            c.push(serde_json::json!({"id": "H-02", "level": "HUYEN", "number": 2, "name": "Đơn vị bầu cử số 2", "seats": 3, "candidates": cands}));
+        }
+        if let Some(areas) = d["areas"].as_array_mut() {
+            for a in areas {
+                a["constituencies"]["HUYEN"] = Value::from("H-02");
+            }
+        }
+    }
+    let keep = |code: &str| codes.contains(&code);
+    if let Some(l) = d["levels"].as_array_mut() {
+        l.retain(|x| keep(x["code"].as_str().unwrap_or("")));
+    }
+    if let Some(c) = d["constituencies"].as_array_mut() {
+        c.retain(|x| keep(x["level"].as_str().unwrap_or("")));
+    }
+    if let Some(areas) = d["areas"].as_array_mut() {
+        for a in areas {
+            if let Some(m) = a["constituencies"].as_object_mut() {
+                m.retain(|k, _| keep(k));
+            }
+        }
+    }
+    d.to_string()
+}
+
+// Levels are data: the same night with 4 levels (2021) and with 1 level.
+#[test]
+fn one_to_four_levels_count_and_print() {
+    for codes in [vec!["QH", "TINH", "HUYEN", "XA"], vec!["XA"]] {
+        let cli = Cli::new();
+        let def = cli.write("election.json", &definition_with_levels(&codes));
+        cli.ok(&["setup", &def, "--area", "X0412-KV01"]);
+        let levels = codes.join(" ");
+        let csv: String = (1..=6)
+            .map(|i| format!("{i},Người Thứ {i},01/01/1980,{},Kinh,,Thôn Một,{levels},\n", if i % 2 == 0 { "Nữ" } else { "Nam" }))
+            .collect();
+        let f = cli.write("voters.csv", &format!("stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n{csv}"));
+        cli.ok(&["voters", "import", &f]);
+        for stt in 1..=6 {
+            cli.ok(&["checkin", &stt.to_string()]);
+        }
+        cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
+        for code in &codes {
+            cli.ok(&["count", "inventory", "--level", code, "--received", "8", "--unused", "2", "--spoiled", "0"]);
+            let b = cli.write("b.txt", "1 2\n2 3\n1\n3\n1 2 3\n2\n");
+            cli.ok(&["count", "ballots", "--level", code, &b]);
+            let s = cli.json(&["--json", "count", "summary", "--level", code]);
+            assert_eq!(u(&s, "ballots_valid"), 6, "{code}");
+            cli.ok(&["finalize", "--level", code]);
+        }
+        let pdf = cli.dir.path().join("all.pdf");
+        cli.ok(&["forms", "minutes", "--out", &pdf.display().to_string()]);
+        let text = crate::forms::pdf_text(&pdf);
+        for code in &codes {
+            assert!(text.contains(&format!("· {code} ·")), "{code} minutes present");
+        }
+        let vl = cli.dir.path().join("vl.pdf");
+        cli.ok(&["forms", "voter-list", "--out", &vl.display().to_string()]);
+        let t = crate::forms::pdf_text(&vl);
+        assert_eq!(t.contains("HĐND huyện"), codes.contains(&"HUYEN"));
+        assert_eq!(t.contains("Quốc"), codes.contains(&"QH"));
+        assert!(t.contains("Tổng số cử tri: 6 người; trong đó có 3 Nam, 3 Nữ."), "{t}");
+    }
+}
