@@ -685,11 +685,6 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             replace,
             level_columns,
         } => {
-            let bytes = read_file(&file)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             let mut mapping = Vec::new();
             for m in level_columns {
                 let Some((k, v)) = m.rsplit_once('=') else {
@@ -700,6 +695,11 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                 };
                 mapping.push((k.trim().to_owned(), v.trim().to_owned()));
             }
+            let bytes = read_file(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let show_progress = !json_mode && bytes.len() > 200_000;
             let mut progress = |done: usize, total: usize| {
                 if show_progress && total > 0 {

@@ -47,9 +47,10 @@ impl Error {
         }
     }
 
-    /// CLI exit code (`interfaces.md` §1): 1 refused, 3 internal.
+    /// CLI exit code (`interfaces.md` §1): 1 refused, 2 usage, 3 internal.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Refused { code: "USAGE", .. } => 2,
             Error::Refused { .. } | Error::Io { .. } => 1,
             Error::Store(e) => match e {
                 tobaucu_store::Error::Sqlite(_) => 3,
