@@ -33,7 +33,8 @@ pub fn setup_demo(state: State<'_, AppState>) -> R<StatusDto> {
     state.with(|a| a.setup_demo())
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn import_voters(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -134,7 +135,8 @@ pub fn record_inventory(state: State<'_, AppState>, input: InventoryInput) -> R<
     state.with(|a| a.record_inventory(&input))
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn live_tally(state: State<'_, AppState>, level: String) -> R<LiveTallyDto> {
     state.with(|a| a.live_tally(&level))
 }
@@ -168,12 +170,14 @@ pub fn enter_tally(state: State<'_, AppState>, input: TallySheetInput) -> R<Tall
     state.with(|a| a.enter_tally(&input))
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn tally_status(state: State<'_, AppState>, level: String) -> R<TallyStatusDto> {
     state.with(|a| a.tally_status(&level))
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn summary(state: State<'_, AppState>, level: String) -> R<SummaryDto> {
     state.with(|a| a.summary(&level))
 }
@@ -201,7 +205,8 @@ pub fn resolve_complaint(
     state.with(|a| a.resolve_complaint(&input))
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn finalize(state: State<'_, AppState>, level: String) -> R<FinalizeResult> {
     state.with(|a| a.finalize(&level))
 }
@@ -211,12 +216,14 @@ pub fn reopen(state: State<'_, AppState>, level: String, reason: String) -> R<Su
     state.with(|a| a.reopen(&level, &reason))
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn count_overview(state: State<'_, AppState>) -> R<Vec<LevelCountState>> {
     state.with(|a| a.count_overview())
 }
 
-#[tauri::command]
+/// Runs off the main thread: it may take a while and the window must stay responsive.
+#[tauri::command(async)]
 pub fn save_form(state: State<'_, AppState>, form: String, level: Option<String>) -> R<FormOutput> {
     state.with(|a| a.save_form(&form, level.as_deref()))
 }
