@@ -350,6 +350,12 @@ fn unknown_form_is_refused() {
     assert!(out.stderr.contains("voter-list"), "{}", out.stderr);
     let out = cli.run(&["forms", "minutes", "--level", "HUYEN", "--out", "x.pdf"]);
     assert_eq!(out.code, 1);
+    // A kiểm kê not yet entered prints as a blank record to fill by hand.
+    let blank = cli.dir.path().join("kk.pdf");
+    cli.ok(&["forms", "inventory", "--level", "QH", "--out", &blank.display().to_string()]);
+    let t = pdf_text(&blank);
+    assert!(t.contains("Phiếu bầu Đại biểu Quốc hội") && t.contains(".........."), "{t}");
+    assert!(!t.contains("HĐND xã"));
     let out = cli.run(&["forms", "minutes", "--out", "/nonexistent-dir/x.pdf"]);
     assert_eq!(out.code, 1);
     assert!(!Path::new("x.pdf").exists());

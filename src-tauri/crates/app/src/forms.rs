@@ -322,7 +322,11 @@ impl App {
             if level.is_some_and(|x| x != l.code) {
                 continue;
             }
+            // A level not yet counted prints with dotted blanks to fill by hand.
             let Some(inv) = self.inventory(&l.code)? else {
+                let dots = "..........";
+                rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": dots,
+                                 "issued": dots, "unused": dots, "spoiled": dots}));
                 continue;
             };
             rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": inv.received, "issued": inv.issued,
@@ -330,14 +334,6 @@ impl App {
             let s = self.summary(&l.code)?;
             for c in s.checks.iter().filter(|c| c.code == "E09") {
                 imbalances.push(json!({"text": format!("{} — {}", l.name, c.message)}));
-            }
-        }
-        if let Some(l) = level {
-            if rows.is_empty() {
-                return Err(Error::refused(
-                    "NO_INVENTORY",
-                    format!("cấp {l} chưa có số liệu kiểm kê"),
-                ));
             }
         }
         m.insert("levels".into(), Value::Array(rows));
