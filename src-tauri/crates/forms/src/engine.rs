@@ -316,6 +316,22 @@ impl<'a> Engine<'a> {
                     self.flow(arr(b, which), scope, x, w, &format!("{p}.{which}"))?;
                 }
                 "page_break" => self.new_page(),
+                // Rows of signatures may go to the next page one row at a time.
+                "signatures" if arr(b, "items").len() > num(b, "per_row", 2.0).max(1.0) as usize => {
+                    let per_row = num(b, "per_row", 2.0).max(1.0) as usize;
+                    let rows: Vec<Value> = arr(b, "items")
+                        .chunks(per_row)
+                        .map(|chunk| {
+                            let mut one = b.clone();
+                            if let Value::Object(m) = &mut one {
+                                m.insert("items".into(), Value::Array(chunk.to_vec()));
+                                m.insert("keep_mm".into(), Value::from(0));
+                            }
+                            one
+                        })
+                        .collect();
+                    self.flow(&rows, scope, x, w, &p)?;
+                }
                 "cards" => self.cards(b, scope, &p)?,
                 _ => {
                     // Blocks that never break inside: laid out at y = 0, then placed.
