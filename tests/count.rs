@@ -685,3 +685,24 @@ fn one_to_four_levels_count_and_print() {
         assert!(t.contains("Tổng số cử tri: 6 người; trong đó có 3 Nam, 3 Nữ."), "{t}");
     }
 }
+
+// A locked level keeps reporting its locked figures (the paper and the JSON
+// never disagree), while a draft level follows the database.
+#[test]
+fn final_figures_do_not_drift() {
+    let cli = counting_team(3);
+    for level in ["QH", "XA"] {
+        cli.ok(&["count", "inventory", "--level", level, "--received", "5", "--unused", "2", "--spoiled", "0"]);
+        let f = cli.write("b.txt", "1\n2\n1 2\n");
+        cli.ok(&["count", "ballots", "--level", level, &f]);
+    }
+    cli.ok(&["finalize", "--level", "XA"]);
+    let before = cli.json(&["--json", "count", "summary", "--level", "XA"]);
+    cli.ok(&["checkin", "4"]);
+    let after = cli.json(&["--json", "count", "summary", "--level", "XA"]);
+    assert_eq!(after["voters_voted"], before["voters_voted"]);
+    assert_eq!(after["minutes_sha256"], before["minutes_sha256"]);
+    assert_eq!(after["votes"], before["votes"]);
+    let qh = cli.json(&["--json", "count", "summary", "--level", "QH"]);
+    assert_eq!(u(&qh, "voters_voted"), 4);
+}

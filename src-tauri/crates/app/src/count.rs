@@ -1151,7 +1151,10 @@ impl App {
             revisions: revisions.iter().map(revision_dto).collect(),
         };
         s.minutes_sha256 = match revisions.last() {
-            Some(r) if locked => r.sha256.clone(),
+            Some(r) if locked => {
+                locked_figures(&mut s, &r.data);
+                r.sha256.clone()
+            }
             _ => {
                 let data = self.minutes_data_of(
                     &s,
@@ -1539,6 +1542,37 @@ impl App {
     /// The definition (for the forms).
     pub fn definition(&self) -> Result<&ElectionDefinition> {
         self.def()
+    }
+}
+
+/// A final level reports the figures of its locked revision, whatever
+/// changed in the database since (the paper and the JSON never disagree).
+fn locked_figures(s: &mut SummaryDto, data: &str) {
+    let Ok(v) = serde_json::from_str::<Value>(data) else { return };
+    let f = &v["figures"];
+    let n = |k: &str| u32::try_from(f[k].as_u64().unwrap_or(0)).unwrap_or(0);
+    s.voters_listed = n("voters_listed");
+    s.voters_voted = n("voters_voted");
+    s.ballots_issued = n("ballots_issued");
+    s.ballots_received = n("ballots_received");
+    s.ballots_valid = n("ballots_valid");
+    s.ballots_invalid = n("ballots_invalid");
+    let map = |x: &Value| -> BTreeMap<String, u32> {
+        x.as_object()
+            .map(|m| m.iter().map(|(k, c)| (k.clone(), u32::try_from(c.as_u64().unwrap_or(0)).unwrap_or(0))).collect())
+            .unwrap_or_default()
+    };
+    s.invalid_by_reason = map(&f["invalid_by_reason"]);
+    s.ballots_by_kept = map(&f["ballots_by_kept"]);
+    if let Some(cands) = v["candidates"].as_array() {
+        for (dto, c) in s.candidates.iter_mut().zip(cands) {
+            dto.votes = u32::try_from(c["votes"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let p = Percent::of(u64::from(dto.votes), u64::from(s.ballots_valid));
+            dto.percent = p.as_f64();
+            dto.percent_vi = p.vi();
+        }
+        s.votes = s.candidates.iter().map(|c| (c.id.clone(), c.votes)).collect();
+        s.percent = s.candidates.iter().map(|c| (c.id.clone(), c.percent)).collect();
     }
 }
 
