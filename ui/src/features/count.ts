@@ -205,6 +205,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     const by = h("input", { id: "tally-by", placeholder: "Họ tên người nhập" }) as HTMLInputElement;
     const rec = numIn("tally-received"), val = numIn("tally-valid"), inval = numIn("tally-invalid");
     const groups = l.groups.map((_, i) => numIn(`tally-group-${i + 1}`));
+    const reasons = Object.keys(vi.reasons).map((k) => [k, numIn(`tally-reason-${k}`)] as const);
     const votes = l.candidates.map((c) => numIn(`tally-votes-${c.position}`));
     const entrySel = h("select", { id: "tally-entry" },
       h("option", { value: "1", selected: entry === 1 }, "Lần nhập 1"), h("option", { value: "2", selected: entry === 2 }, "Lần nhập 2")) as HTMLSelectElement;
@@ -217,6 +218,8 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     const form = h("form", { class: "tally-form", id: "tally-form" },
       h("div", { class: "toolbar" }, entrySel, by),
       h("div", { class: "grid3" }, field("Số phiếu thu vào", rec), field("Số phiếu hợp lệ", val), field("Số phiếu không hợp lệ", inval)),
+      h("details", {}, h("summary", {}, "Phiếu không hợp lệ theo lý do (nếu bảng giấy có ghi)"),
+        h("div", { class: "grid3" }, ...reasons.map(([k, el]) => field(vi.reasons[k], el)))),
       h("h3", {}, "Số phiếu theo nhóm"),
       h("div", { class: "grid3" }, ...groups.map((g, i) => field(`Phiếu bầu ${i + 1} đại biểu`, g))),
       h("h3", {}, "Số phiếu bầu cho mỗi người ứng cử"),
@@ -226,7 +229,9 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       e.preventDefault();
       const input: TallySheetInput = {
         level, entry, entered_by: by.value, received: Number(rec.value || 0), valid: Number(val.value || 0),
-        invalid: Number(inval.value || 0), invalid_by_reason: {}, groups: groups.map((g) => Number(g.value || 0)),
+        invalid: Number(inval.value || 0),
+        invalid_by_reason: Object.fromEntries(reasons.filter(([, el]) => el.value !== "").map(([k, el]) => [k, Number(el.value)])),
+        groups: groups.map((g) => Number(g.value || 0)),
         votes: votes.map((v) => Number(v.value || 0)),
       };
       try {
