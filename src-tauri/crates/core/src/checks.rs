@@ -4,6 +4,8 @@
 //!
 //! Codes are never reused for another meaning. Errors (E…) block
 //! finalizing; warnings (W…) may be accepted by the Tổ trưởng with a reason.
+//! E04 (participants above listed voters) is not used: that rule is the
+//! warning W08, as the counting issue asks.
 
 use crate::count::{CountResult, FieldDiff, Inventory};
 use crate::percent::Percent;
@@ -132,8 +134,10 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                 "Kiểm tra việc ghi nhận cử tri nhận phiếu tại bàn phát phiếu và số phiếu chưa sử dụng trong kiểm kê.", "inventory.unused");
         }
     }
+    // Issue 3 lists this among the warnings a Tổ trưởng may accept (checks.md
+    // suggested an error, E04, which is therefore never used).
     if p > l {
-        push("E04", e, format!(
+        push("W08", w, format!(
             "Số cử tri tham gia bỏ phiếu ({}) lớn hơn tổng số cử tri của cấp này ({}).", n(p), n(l)),
             "Kiểm tra danh sách cử tri (cử tri bổ sung, cử tri có giấy chứng nhận) và các lần ghi nhận nhận phiếu.", "turnout");
     }
