@@ -72,6 +72,7 @@ pub fn run() {
             commands::reopen,
             commands::count_overview,
             commands::save_form,
+            commands::preview_form,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

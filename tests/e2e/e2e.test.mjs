@@ -172,10 +172,16 @@ test("the team counts ballots in the window, sees the totals and prints and lock
 
   // Minutes: the preview shows the figures; save the PDF; lock with the leader's name.
   await click("#tab-minutes");
-  await until("minutes preview", async () => (await text("#m-received")) === "1");
-  assert.equal(await text("#m-valid"), "1");
-  assert.match(await text("#m-hash"), /Mã số liệu biên bản: [0-9A-F]{4} [0-9A-F]{4}/);
-  await click("#save-minutes");
+  // The preview is the printed page: SVG laid out by the PDF's engine.
+  const pageText = () => js("return [...document.querySelectorAll('.page-holder text')].map(t => t.textContent).join('\\n')");
+  const page = await until("minutes preview", async () => {
+    const t = await pageText();
+    return t.includes("4. Số phiếu thu vào: 1 phiếu.") ? t : null;
+  });
+  assert.match(page, /5\. Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 100,00%/);
+  assert.match(page, /Mã số liệu biên bản: [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} · Bản nháp/);
+  assert.match(page, /BẢN NHÁP/);
+  await click("#save-pdf");
   const saved = await until("PDF saved", async () => {
     const t = await text("#saved-path");
     return t.includes(".pdf") ? t : null;
@@ -187,8 +193,13 @@ test("the team counts ballots in the window, sees the totals and prints and lock
   await until("finalize dialog", () => find("#finalize-leader"));
   await type("#finalize-leader", "nguyen van to");
   await click("#dialog-ok");
-  await until("locked", async () => (await text(".minutes-side h2")).includes("Đã khóa — bản số 1"));
+  await until("locked", async () => (await text(".minutes-side h2")).includes("đã khóa — bản số 1"));
+  await until("final preview", async () => (await pageText()).includes("· Bản số 1 ·"));
   await screenshot("minutes-final.png");
+  // The other forms preview the same way.
+  await click("#form-voter-list");
+  await until("voter list preview", async () => (await pageText()).includes("DANH SÁCH CỬ TRI"));
+  await screenshot("voter-list-preview.png");
 });
 
 test("a paper tally sheet is typed twice; a difference is shown field by field until both agree", async () => {

@@ -280,3 +280,9 @@ export type LevelCountState = { code: string, name: string, method: string, stat
 
 export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, };
 
+export type FormPreview = { form: string, title: string, total_pages: number, 
+/**
+ * The first pages, each one SVG document.
+ */
+pages: Array<string>, };
+

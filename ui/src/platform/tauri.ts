@@ -3,7 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AcceptInput, AuditEntryDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
-  ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, ImportProgress, ImportReport,
+  ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, FormPreview, ImportProgress, ImportReport,
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
 } from "../bindings/ipc";
@@ -64,6 +64,8 @@ export const api = {
   reopen: (level: string, reason: string) => call<SummaryDto>("reopen", { level, reason }),
   countOverview: () => call<LevelCountState[]>("count_overview"),
   saveForm: (form: string, level: string | null) => call<FormOutput>("save_form", { form, level }),
+  previewForm: (form: string, level: string | null, maxPages: number) =>
+    call<FormPreview>("preview_form", { form, level, maxPages }),
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
 };

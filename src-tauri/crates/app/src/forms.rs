@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use tobaucu_core::election::LevelKind;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::voter::VoterStatus;
-use tobaucu_forms::{render, render_many, Meta, Rendered};
-use tobaucu_ipc::FormOutput;
+use tobaucu_forms::{render_many, svg_pages, Meta, Rendered};
+use tobaucu_ipc::{FormOutput, FormPreview};
 use tobaucu_store::Read;
 
 use crate::count::short_hash;
@@ -471,24 +471,21 @@ impl App {
         Ok(Value::Object(m))
     }
 
-    /// Renders a form to PDF bytes. `level` narrows `minutes` and `inventory`
-    /// to one level (default: every level).
-    pub fn render_form(&self, form: &str, level: Option<&str>) -> Result<Rendered> {
+    /// A form's filled layouts (one per level for `minutes`) and its
+    /// document information. `level` narrows `minutes` and `inventory` to
+    /// one level (default: every level).
+    fn form_parts(&self, form: &str, level: Option<&str>) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level {
             if def.level(l).is_none() {
                 return Err(Error::refused(
                     "UNKNOWN_LEVEL",
-                    format!(
-                        "không có cấp bầu cử \"{l}\"; các cấp: {}",
-                        def.level_codes().join(", ")
-                    ),
+                    format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", ")),
                 ));
             }
         }
         let area = self.store.unit()?.map(|u| u.unit_id).unwrap_or_default();
-        let map_err = |e: tobaucu_forms::FormError| Error::Internal(e.to_string());
-        let r = match form {
+        Ok(match form {
             "minutes" => {
                 let levels: Vec<String> = match level {
                     Some(l) => vec![l.to_owned()],
@@ -496,67 +493,61 @@ impl App {
                 };
                 let mut parts = Vec::new();
                 for l in &levels {
-                    parts.push(self.minutes_form_data(l)?);
+                    let (data, name) = self.minutes_form_data(l)?;
+                    parts.push((layout(name)?, data));
                 }
-                let refs: Vec<(&str, &Value)> = parts
-                    .iter()
-                    .map(|(d, f)| (layout(f).unwrap_or(""), d))
-                    .collect();
-                let hashes: Vec<String> = parts
-                    .iter()
-                    .filter_map(|(d, _)| d.get("sha256").and_then(Value::as_str).map(str::to_owned))
-                    .collect();
-                render_many(
-                    &refs,
-                    &self.meta(
-                        &format!("Biên bản kết quả kiểm phiếu — {area}"),
-                        &levels.join(", "),
-                        &hashes.join(" "),
-                    ),
-                )
-                .map_err(map_err)?
+                let hashes: Vec<&str> = parts.iter().filter_map(|(_, d)| d.get("sha256").and_then(Value::as_str)).collect();
+                let meta = self.meta(&format!("Biên bản kết quả kiểm phiếu — {area}"), &levels.join(", "), &hashes.join(" "));
+                (parts, meta)
             }
-            "inventory" => render(
-                layout("inventory")?,
-                &self.inventory_data(level)?,
-                &self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", ""),
-            )
-            .map_err(map_err)?,
-            "voter-list" => render(
-                layout("voter-list")?,
-                &self.voter_list_data()?,
-                &self.meta(&format!("Danh sách cử tri — {area}"), "", ""),
-            )
-            .map_err(map_err)?,
-            "voter-cards" => render(
-                layout("voter-cards")?,
-                &self.voter_cards_data()?,
-                &self.meta(&format!("Thẻ cử tri — {area}"), "", ""),
-            )
-            .map_err(map_err)?,
-            "turnout" => render(
-                layout("turnout")?,
-                &self.turnout_data()?,
-                &self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", ""),
-            )
-            .map_err(map_err)?,
+            "inventory" => (
+                vec![(layout("inventory")?, self.inventory_data(level)?)],
+                self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", ""),
+            ),
+            "voter-list" => (
+                vec![(layout("voter-list")?, self.voter_list_data()?)],
+                self.meta(&format!("Danh sách cử tri — {area}"), "", ""),
+            ),
+            "voter-cards" => (
+                vec![(layout("voter-cards")?, self.voter_cards_data()?)],
+                self.meta(&format!("Thẻ cử tri — {area}"), "", ""),
+            ),
+            "turnout" => (
+                vec![(layout("turnout")?, self.turnout_data()?)],
+                self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", ""),
+            ),
             other => {
                 return Err(Error::refused(
                     "UNKNOWN_FORM",
-                    format!(
-                        "không có biểu mẫu \"{other}\"; chọn một trong: {}",
-                        FORMS.join(", ")
-                    ),
+                    format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", ")),
                 ))
             }
-        };
+        })
+    }
+
+    /// Renders a form to PDF bytes.
+    pub fn render_form(&self, form: &str, level: Option<&str>) -> Result<Rendered> {
+        let (parts, meta) = self.form_parts(form, level)?;
+        let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
+        let r = render_many(&refs, &meta).map_err(|e| Error::Internal(e.to_string()))?;
         if !r.missing_glyphs.is_empty() {
-            return Err(Error::Internal(format!(
-                "phông chữ thiếu ký tự: {:?}",
-                r.missing_glyphs
-            )));
+            return Err(Error::Internal(format!("phông chữ thiếu ký tự: {:?}", r.missing_glyphs)));
         }
         Ok(r)
+    }
+
+    /// The first `max_pages` pages of a form as SVG, laid out by the same
+    /// engine as the PDF: the app's preview is the printed page.
+    pub fn preview_form(&self, form: &str, level: Option<&str>, max_pages: usize) -> Result<FormPreview> {
+        let (parts, meta) = self.form_parts(form, level)?;
+        let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
+        let p = svg_pages(&refs, max_pages).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(FormPreview {
+            form: form.to_owned(),
+            title: meta.title,
+            total_pages: u32::try_from(p.total).unwrap_or(0),
+            pages: p.pages,
+        })
     }
 
     /// `forms FORM --out FILE.pdf`: renders and writes atomically.

@@ -16,6 +16,7 @@
 mod engine;
 mod fonts;
 mod pdf;
+mod svg;
 mod template;
 
 use serde_json::Value;
@@ -258,6 +259,32 @@ pub fn render_many(parts: &[(&str, &Value)], meta: &Meta) -> Result<Rendered, Fo
         title,
         version,
     })
+}
+
+/// Pages as SVG documents.
+#[derive(Debug, Clone)]
+pub struct SvgPages {
+    pub pages: Vec<String>,
+    pub total: usize,
+}
+
+/// Lays filled layouts out like [`render_many`] and returns the first
+/// `max_pages` pages as SVG (view box in millimetres; text in the same
+/// positions and faces as the PDF — the app's preview of the paper).
+pub fn svg_pages(parts: &[(&str, &Value)], max_pages: usize) -> Result<SvgPages, FormError> {
+    let mut all = Vec::new();
+    let mut geo = None;
+    for (layout_json, data) in parts {
+        let (pages, _, g) = layout_pages(layout_json, data)?;
+        all.extend(pages);
+        geo.get_or_insert(g);
+    }
+    let Some(geo) = geo else {
+        return Ok(SvgPages { pages: Vec::new(), total: 0 });
+    };
+    let total = all.len();
+    let pages = all.iter().take(max_pages).map(|p| svg::page(p, geo.width, geo.height)).collect();
+    Ok(SvgPages { pages, total })
 }
 
 #[cfg(test)]

@@ -133,3 +133,17 @@ fn pdf_is_a_small_pdf_14() -> Result<(), FormError> {
     );
     Ok(())
 }
+
+#[test]
+fn svg_preview_is_the_laid_out_page() -> Result<(), FormError> {
+    let layout = r#"{"form":"t","footer":[{"kind":"text","text":"Trang {page}/{pages}"}],"body":[{"kind":"text","text":"{s}"},{"kind":"page_break"},{"kind":"rule"}]}"#;
+    let data = json!({"s": "Số phiếu <hợp lệ> & \"đủ\""});
+    let p = svg_pages(&[(layout, &data)], 1)?;
+    assert_eq!((p.total, p.pages.len()), (2, 1));
+    let page = &p.pages[0];
+    assert!(page.starts_with("<svg ") && page.ends_with("</svg>"));
+    assert!(page.contains("Số phiếu &lt;hợp lệ&gt; &amp; &quot;đủ&quot;"), "{page}");
+    assert!(page.contains(">Trang 1/2</text>"));
+    assert!(page.contains(r#"viewBox="0 0 210 297""#));
+    Ok(())
+}

@@ -305,3 +305,13 @@ pub struct FormOutput {
     pub pages: u32,
     pub bytes: u32,
 }
+
+/// Pages of a form as SVG (millimetre view box), for the app's preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FormPreview {
+    pub form: String,
+    pub title: String,
+    pub total_pages: u32,
+    /// The first pages, each one SVG document.
+    pub pages: Vec<String>,
+}

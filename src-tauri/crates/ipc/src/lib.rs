@@ -282,6 +282,7 @@ pub fn typescript() -> String {
         FinalizeResult::decl(&cfg),
         LevelCountState::decl(&cfg),
         FormOutput::decl(&cfg),
+        FormPreview::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {
