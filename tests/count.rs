@@ -706,3 +706,24 @@ fn final_figures_do_not_drift() {
     let qh = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert_eq!(u(&qh, "voters_voted"), 4);
 }
+
+// domain.md §5 Percentages: half-up to 2 decimals, and the parts of one
+// whole (valid + invalid) adjusted to add up to 100%: 1/800 = 0,125% → 0,13%,
+// so the invalid share prints 99,87% (not 99,88%).
+#[test]
+fn valid_and_invalid_shares_add_up_to_100() {
+    let cli = counting_team(1);
+    let mut text = String::from("1\n");
+    for _ in 0..799 {
+        text.push_str("-\n");
+    }
+    let f = cli.write("b.txt", &text);
+    cli.ok(&["count", "ballots", "--level", "QH", &f]);
+    let pdf = cli.dir.path().join("qh.pdf");
+    cli.ok(&["forms", "minutes", "--level", "QH", "--out", &pdf.display().to_string()]);
+    let t = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(t.contains("Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 0,13%"), "{t}");
+    assert!(t.contains("Số phiếu không hợp lệ: 799 phiếu, chiếm tỷ lệ 99,87%"), "{t}");
+    let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
+    assert_eq!(s["percent"]["QH-01-1"], 100.0);
+}
