@@ -50,8 +50,31 @@ fn usage_errors_exit_2() {
     assert_eq!(cli.run(&["checkin", "abc"]).code, 2);
     // Usage errors the argument parser cannot see are exit 2 as well.
     cli.ok(&["setup", "--demo"]);
-    assert_eq!(cli.run(&["count", "tally", "--level", "QH", "--entry", "1", "--received", "1", "--valid", "1", "--invalid", "0", "--votes", "x"]).code, 2);
-    assert_eq!(cli.run(&["voters", "import", "x.csv", "--level-column", "K"]).code, 2);
+    assert_eq!(
+        cli.run(&[
+            "count",
+            "tally",
+            "--level",
+            "QH",
+            "--entry",
+            "1",
+            "--received",
+            "1",
+            "--valid",
+            "1",
+            "--invalid",
+            "0",
+            "--votes",
+            "x"
+        ])
+        .code,
+        2
+    );
+    assert_eq!(
+        cli.run(&["voters", "import", "x.csv", "--level-column", "K"])
+            .code,
+        2
+    );
 }
 
 #[test]

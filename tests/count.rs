@@ -416,8 +416,28 @@ fn tally_sheet_needs_two_agreeing_entries() {
         "1=2,2=3,3=4",
     ];
     let mut first: Vec<&str> = base.to_vec();
-    first.extend(["--entry", "1", "--votes", "8,6,3,1,2"]);
+    first.extend([
+        "--entry",
+        "1",
+        "--votes",
+        "8,6,3,1,2",
+        "--entered-by",
+        "Lê Thị Ký",
+    ]);
     cli.ok(&first);
+    // The same person may not type the second entry.
+    let mut same: Vec<&str> = base.to_vec();
+    same.extend([
+        "--entry",
+        "2",
+        "--votes",
+        "8,6,3,1,2",
+        "--entered-by",
+        "le thi ky",
+    ]);
+    let out = cli.run(&same);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("người khác"), "{}", out.stderr);
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert!(codes(&s).contains(&"E13".to_owned()), "{:?}", codes(&s));
     assert_eq!(s["method"], "tally");
@@ -655,16 +675,47 @@ fn one_to_four_levels_count_and_print() {
         cli.ok(&["setup", &def, "--area", "X0412-KV01"]);
         let levels = codes.join(" ");
         let csv: String = (1..=6)
-            .map(|i| format!("{i},Người Thứ {i},01/01/1980,{},Kinh,,Thôn Một,{levels},\n", if i % 2 == 0 { "Nữ" } else { "Nam" }))
+            .map(|i| {
+                format!(
+                    "{i},Người Thứ {i},01/01/1980,{},Kinh,,Thôn Một,{levels},\n",
+                    if i % 2 == 0 { "Nữ" } else { "Nam" }
+                )
+            })
             .collect();
-        let f = cli.write("voters.csv", &format!("stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n{csv}"));
+        let f = cli.write(
+            "voters.csv",
+            &format!(
+                "stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n{csv}"
+            ),
+        );
         cli.ok(&["voters", "import", &f]);
         for stt in 1..=6 {
             cli.ok(&["checkin", &stt.to_string()]);
         }
-        cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
+        cli.ok(&[
+            "team",
+            "--leader",
+            "Nguyễn Văn Tổ",
+            "--secretary",
+            "Lê Thị Ký",
+            "--witness",
+            "Hoàng Văn Chứng",
+            "--witness",
+            "Đỗ Thị Kiến",
+        ]);
         for code in &codes {
-            cli.ok(&["count", "inventory", "--level", code, "--received", "8", "--unused", "2", "--spoiled", "0"]);
+            cli.ok(&[
+                "count",
+                "inventory",
+                "--level",
+                code,
+                "--received",
+                "8",
+                "--unused",
+                "2",
+                "--spoiled",
+                "0",
+            ]);
             let b = cli.write("b.txt", "1 2\n2 3\n1\n3\n1 2 3\n2\n");
             cli.ok(&["count", "ballots", "--level", code, &b]);
             let s = cli.json(&["--json", "count", "summary", "--level", code]);
@@ -675,14 +726,20 @@ fn one_to_four_levels_count_and_print() {
         cli.ok(&["forms", "minutes", "--out", &pdf.display().to_string()]);
         let text = crate::forms::pdf_text(&pdf);
         for code in &codes {
-            assert!(text.contains(&format!("· {code} ·")), "{code} minutes present");
+            assert!(
+                text.contains(&format!("· {code} ·")),
+                "{code} minutes present"
+            );
         }
         let vl = cli.dir.path().join("vl.pdf");
         cli.ok(&["forms", "voter-list", "--out", &vl.display().to_string()]);
         let t = crate::forms::pdf_text(&vl);
         assert_eq!(t.contains("HĐND huyện"), codes.contains(&"HUYEN"));
         assert_eq!(t.contains("Quốc"), codes.contains(&"QH"));
-        assert!(t.contains("Tổng số cử tri: 6 người; trong đó có 3 Nam, 3 Nữ."), "{t}");
+        assert!(
+            t.contains("Tổng số cử tri: 6 người; trong đó có 3 Nam, 3 Nữ."),
+            "{t}"
+        );
     }
 }
 
@@ -692,7 +749,18 @@ fn one_to_four_levels_count_and_print() {
 fn final_figures_do_not_drift() {
     let cli = counting_team(3);
     for level in ["QH", "XA"] {
-        cli.ok(&["count", "inventory", "--level", level, "--received", "5", "--unused", "2", "--spoiled", "0"]);
+        cli.ok(&[
+            "count",
+            "inventory",
+            "--level",
+            level,
+            "--received",
+            "5",
+            "--unused",
+            "2",
+            "--spoiled",
+            "0",
+        ]);
         let f = cli.write("b.txt", "1\n2\n1 2\n");
         cli.ok(&["count", "ballots", "--level", level, &f]);
     }
@@ -720,10 +788,26 @@ fn valid_and_invalid_shares_add_up_to_100() {
     let f = cli.write("b.txt", &text);
     cli.ok(&["count", "ballots", "--level", "QH", &f]);
     let pdf = cli.dir.path().join("qh.pdf");
-    cli.ok(&["forms", "minutes", "--level", "QH", "--out", &pdf.display().to_string()]);
-    let t = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(t.contains("Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 0,13%"), "{t}");
-    assert!(t.contains("Số phiếu không hợp lệ: 799 phiếu, chiếm tỷ lệ 99,87%"), "{t}");
+    cli.ok(&[
+        "forms",
+        "minutes",
+        "--level",
+        "QH",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    let t = crate::forms::pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        t.contains("Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 0,13%"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Số phiếu không hợp lệ: 799 phiếu, chiếm tỷ lệ 99,87%"),
+        "{t}"
+    );
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert_eq!(s["percent"]["QH-01-1"], 100.0);
 }

@@ -352,9 +352,19 @@ fn unknown_form_is_refused() {
     assert_eq!(out.code, 1);
     // A kiểm kê not yet entered prints as a blank record to fill by hand.
     let blank = cli.dir.path().join("kk.pdf");
-    cli.ok(&["forms", "inventory", "--level", "QH", "--out", &blank.display().to_string()]);
+    cli.ok(&[
+        "forms",
+        "inventory",
+        "--level",
+        "QH",
+        "--out",
+        &blank.display().to_string(),
+    ]);
     let t = pdf_text(&blank);
-    assert!(t.contains("Phiếu bầu Đại biểu Quốc hội") && t.contains(".........."), "{t}");
+    assert!(
+        t.contains("Phiếu bầu Đại biểu Quốc hội") && t.contains(".........."),
+        "{t}"
+    );
     assert!(!t.contains("HĐND xã"));
     let out = cli.run(&["forms", "minutes", "--out", "/nonexistent-dir/x.pdf"]);
     assert_eq!(out.code, 1);

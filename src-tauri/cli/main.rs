@@ -401,11 +401,18 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
 /// Reads a file no larger than `max` bytes (a hostile or wrong file must not
 /// exhaust memory before it is refused).
 fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, &e))?
+        .len();
     if len > max {
         return Err(Error::refused(
             "FILE_TOO_LARGE",
-            format!("{}: tệp {} byte, vượt giới hạn {} byte của loại tệp này", path.display(), len, max),
+            format!(
+                "{}: tệp {} byte, vượt giới hạn {} byte của loại tệp này",
+                path.display(),
+                len,
+                max
+            ),
         ));
     }
     read_file(path)

@@ -230,6 +230,11 @@ pub fn save_form(state: State<'_, AppState>, form: String, level: Option<String>
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn preview_form(state: State<'_, AppState>, form: String, level: Option<String>, max_pages: u32) -> R<FormPreview> {
+pub fn preview_form(
+    state: State<'_, AppState>,
+    form: String,
+    level: Option<String>,
+    max_pages: u32,
+) -> R<FormPreview> {
     state.with(|a| a.preview_form(&form, level.as_deref(), max_pages as usize))
 }

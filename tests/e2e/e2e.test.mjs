@@ -209,8 +209,8 @@ test("a paper tally sheet is typed twice; a difference is shown field by field u
   await until("QH desk", async () => (await text("#mode-tally")).includes("bảng kiểm phiếu"));
   await click("#mode-tally");
   await until("tally form", () => find("#tally-received"));
-  const fill = async (votes) => {
-    await type("#tally-by", "Người nhập");
+  const fill = async (who, votes) => {
+    await type("#tally-by", who);
     await type("#tally-received", "1");
     await type("#tally-valid", "1");
     await type("#tally-invalid", "0");
@@ -218,10 +218,10 @@ test("a paper tally sheet is typed twice; a difference is shown field by field u
     for (const [i, v] of votes.entries()) await type(`#tally-votes-${i + 1}`, String(v));
     await click("#tally-save");
   };
-  await fill([1, 1, 0, 0, 0]);
+  await fill("Lê Thị Ký", [1, 1, 0, 0, 0]);
   await until("first entry saved", async () => (await text("#tally-status")).includes("lần 2"));
   assert.equal(await js("return document.querySelector('#tally-entry').value"), "2");
-  await fill([1, 0, 1, 0, 0]);
+  await fill("Trần Văn Một", [1, 0, 1, 0, 0]);
   await until("differences", () => find("#tally-diffs"));
   const fields = await js("return [...document.querySelectorAll('#tally-diffs tr[data-field]')].map(r => r.dataset.field)");
   assert.deepEqual(fields, ["votes.2", "votes.3"]);
@@ -235,7 +235,7 @@ test("a paper tally sheet is typed twice; a difference is shown field by field u
   await click("#checks .check-item[data-code='E10']");
   // The second person re-types entry 2 (the form offers it).
   assert.equal(await js("return document.querySelector('#tally-entry').value"), "2");
-  await fill([1, 1, 0, 0, 0]);
+  await fill("Trần Văn Một", [1, 1, 0, 0, 0]);
   await until("agreed", async () => (await text("#tally-status")).includes("khớp nhau"));
   await screenshot("tally-agreed.png");
 });

@@ -325,8 +325,10 @@ impl App {
             // A level not yet counted prints with dotted blanks to fill by hand.
             let Some(inv) = self.inventory(&l.code)? else {
                 let dots = "..........";
-                rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": dots,
-                                 "issued": dots, "unused": dots, "spoiled": dots}));
+                rows.push(
+                    json!({"level_name": format!("Phiếu bầu {}", l.name), "received": dots,
+                                 "issued": dots, "unused": dots, "spoiled": dots}),
+                );
                 continue;
             };
             rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": inv.received, "issued": inv.issued,
@@ -474,13 +476,20 @@ impl App {
     /// A form's filled layouts (one per level for `minutes`) and its
     /// document information. `level` narrows `minutes` and `inventory` to
     /// one level (default: every level).
-    fn form_parts(&self, form: &str, level: Option<&str>) -> Result<(Vec<(&'static str, Value)>, Meta)> {
+    fn form_parts(
+        &self,
+        form: &str,
+        level: Option<&str>,
+    ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level {
             if def.level(l).is_none() {
                 return Err(Error::refused(
                     "UNKNOWN_LEVEL",
-                    format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", ")),
+                    format!(
+                        "không có cấp bầu cử \"{l}\"; các cấp: {}",
+                        def.level_codes().join(", ")
+                    ),
                 ));
             }
         }
@@ -496,8 +505,15 @@ impl App {
                     let (data, name) = self.minutes_form_data(l)?;
                     parts.push((layout(name)?, data));
                 }
-                let hashes: Vec<&str> = parts.iter().filter_map(|(_, d)| d.get("sha256").and_then(Value::as_str)).collect();
-                let meta = self.meta(&format!("Biên bản kết quả kiểm phiếu — {area}"), &levels.join(", "), &hashes.join(" "));
+                let hashes: Vec<&str> = parts
+                    .iter()
+                    .filter_map(|(_, d)| d.get("sha256").and_then(Value::as_str))
+                    .collect();
+                let meta = self.meta(
+                    &format!("Biên bản kết quả kiểm phiếu — {area}"),
+                    &levels.join(", "),
+                    &hashes.join(" "),
+                );
                 (parts, meta)
             }
             "inventory" => (
@@ -519,7 +535,10 @@ impl App {
             other => {
                 return Err(Error::refused(
                     "UNKNOWN_FORM",
-                    format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", ")),
+                    format!(
+                        "không có biểu mẫu \"{other}\"; chọn một trong: {}",
+                        FORMS.join(", ")
+                    ),
                 ))
             }
         })
@@ -531,14 +550,22 @@ impl App {
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let r = render_many(&refs, &meta).map_err(|e| Error::Internal(e.to_string()))?;
         if !r.missing_glyphs.is_empty() {
-            return Err(Error::Internal(format!("phông chữ thiếu ký tự: {:?}", r.missing_glyphs)));
+            return Err(Error::Internal(format!(
+                "phông chữ thiếu ký tự: {:?}",
+                r.missing_glyphs
+            )));
         }
         Ok(r)
     }
 
     /// The first `max_pages` pages of a form as SVG, laid out by the same
     /// engine as the PDF: the app's preview is the printed page.
-    pub fn preview_form(&self, form: &str, level: Option<&str>, max_pages: usize) -> Result<FormPreview> {
+    pub fn preview_form(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        max_pages: usize,
+    ) -> Result<FormPreview> {
         let (parts, meta) = self.form_parts(form, level)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let p = svg_pages(&refs, max_pages).map_err(|e| Error::Internal(e.to_string()))?;

@@ -317,7 +317,9 @@ impl<'a> Engine<'a> {
                 }
                 "page_break" => self.new_page(),
                 // Rows of signatures may go to the next page one row at a time.
-                "signatures" if arr(b, "items").len() > num(b, "per_row", 2.0).max(1.0) as usize => {
+                "signatures"
+                    if arr(b, "items").len() > num(b, "per_row", 2.0).max(1.0) as usize =>
+                {
                     let per_row = num(b, "per_row", 2.0).max(1.0) as usize;
                     let rows: Vec<Value> = arr(b, "items")
                         .chunks(per_row)

@@ -280,10 +280,17 @@ pub fn svg_pages(parts: &[(&str, &Value)], max_pages: usize) -> Result<SvgPages,
         geo.get_or_insert(g);
     }
     let Some(geo) = geo else {
-        return Ok(SvgPages { pages: Vec::new(), total: 0 });
+        return Ok(SvgPages {
+            pages: Vec::new(),
+            total: 0,
+        });
     };
     let total = all.len();
-    let pages = all.iter().take(max_pages).map(|p| svg::page(p, geo.width, geo.height)).collect();
+    let pages = all
+        .iter()
+        .take(max_pages)
+        .map(|p| svg::page(p, geo.width, geo.height))
+        .collect();
     Ok(SvgPages { pages, total })
 }
 

@@ -27,14 +27,26 @@ pub fn page(cmds: &[Cmd], width: f32, height: f32) -> String {
     );
     for c in cmds {
         match c {
-            Cmd::Line { x1, y1, x2, y2, width: w } => {
+            Cmd::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: w,
+            } => {
                 let _ = write!(
                     out,
                     r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="black" stroke-width="{:.3}"/>"#,
                     w * 25.4 / 72.0
                 );
             }
-            Cmd::Text { x, y, style, size, text } => {
+            Cmd::Text {
+                x,
+                y,
+                style,
+                size,
+                text,
+            } => {
                 let face = match style {
                     Style::Regular => "",
                     Style::Bold => r#" font-weight="bold""#,

@@ -142,7 +142,10 @@ fn svg_preview_is_the_laid_out_page() -> Result<(), FormError> {
     assert_eq!((p.total, p.pages.len()), (2, 1));
     let page = &p.pages[0];
     assert!(page.starts_with("<svg ") && page.ends_with("</svg>"));
-    assert!(page.contains("Số phiếu &lt;hợp lệ&gt; &amp; &quot;đủ&quot;"), "{page}");
+    assert!(
+        page.contains("Số phiếu &lt;hợp lệ&gt; &amp; &quot;đủ&quot;"),
+        "{page}"
+    );
     assert!(page.contains(">Trang 1/2</text>"));
     assert!(page.contains(r#"viewBox="0 0 210 297""#));
     Ok(())

@@ -1,0 +1,657 @@
+//! The summary of a level (figures, checks), accepted warnings, complaints,
+//! and the minutes: canonical data, finalize into a locked revision, reopen.
+
+use super::tally::{sheet_from_row, sheet_result};
+use super::*;
+
+/// How a level was counted.
+enum Method {
+    None,
+    Ballots(Tally),
+    Tally(Vec<TallySheetInput>),
+}
+
+impl Method {
+    fn name(&self) -> &'static str {
+        match self {
+            Method::None => "none",
+            Method::Ballots(_) => "ballots",
+            Method::Tally(_) => "tally",
+        }
+    }
+}
+
+impl App {
+    fn method(&self, r: &impl Read, level: &str, c: &Constituency) -> Result<Method> {
+        let sheets = r.tally_entries(level)?;
+        if !sheets.is_empty() {
+            return Ok(Method::Tally(
+                sheets.iter().map(|s| sheet_from_row(level, s)).collect(),
+            ));
+        }
+        let t = self.tally_of(r, level, c)?;
+        if t.received() > 0 {
+            return Ok(Method::Ballots(t));
+        }
+        Ok(Method::None)
+    }
+
+    // ---- summary and checks -----------------------------------------------
+
+    fn count_result(method: &Method, c: &Constituency) -> (CountResult, TallyState) {
+        match method {
+            Method::None => (
+                Tally::new(c.seats, c.candidates.len()).result(),
+                TallyState::NotUsed,
+            ),
+            Method::Ballots(t) => (t.result(), TallyState::NotUsed),
+            Method::Tally(sheets) => match sheets.as_slice() {
+                [one] => (sheet_result(one), TallyState::OneEntry),
+                [a, b, ..] => {
+                    let d = diff_entries(&sheet_result(a), &sheet_result(b));
+                    if d.is_empty() {
+                        (sheet_result(a), TallyState::Agreed)
+                    } else {
+                        (sheet_result(a), TallyState::Differ(d))
+                    }
+                }
+                [] => (CountResult::default(), TallyState::NotUsed),
+            },
+        }
+    }
+
+    /// `count summary --level L`: the figures of the level's minutes and
+    /// every failed check. When the level is final, the figures are those
+    /// of the locked revision's data.
+    pub fn summary(&self, level: &str) -> Result<SummaryDto> {
+        let (lv, c, area) = self.count_ctx(level)?;
+        let def = self.def()?;
+        let listed = self.store.listed_per_level()?;
+        let voted = self.store.voted_per_level()?;
+        let inv_row = self.store.inventory(level)?;
+        let method = self.method(&self.store, level, c)?;
+        let (result, tally_state) = Self::count_result(&method, c);
+        let team = team_of(&self.store)?;
+        let mut other_levels = Vec::new();
+        for l in &def.levels {
+            if l.code == level {
+                continue;
+            }
+            if let Ok((_, oc, _)) = self.count_ctx(&l.code) {
+                let m = self.method(&self.store, &l.code, oc)?;
+                if !matches!(m, Method::None) {
+                    other_levels.push((l.code.clone(), Self::count_result(&m, oc).0));
+                }
+            }
+        }
+        let facts = LevelFacts {
+            seats: c.seats,
+            candidate_names: c.candidates.iter().map(|x| x.name.as_str()).collect(),
+            listed: u64of(listed.get(level).copied().unwrap_or(0)),
+            participated: u64of(voted.get(level).copied().unwrap_or(0)),
+            inventory: inv_row.as_ref().map(inventory_of),
+            result: Some(result.clone()),
+            tally: tally_state,
+            roster: RosterFacts {
+                leader: team.leader.clone(),
+                secretary: team.secretary.clone(),
+                witnesses: team.witnesses.clone(),
+                area_candidates: self.area_candidate_names()?,
+            },
+            other_levels,
+        };
+        let accepted: BTreeMap<String, String> = self
+            .store
+            .acceptances(level)?
+            .into_iter()
+            .map(|a| (a.code, a.reason))
+            .collect();
+        let found = check_level(&facts);
+        let may = checks::may_finalize(&found);
+        let checks_dto: Vec<CheckDto> = found
+            .iter()
+            .map(|k| CheckDto {
+                code: k.code.to_owned(),
+                severity: k.severity.as_str().to_owned(),
+                message: k.message.clone(),
+                next_step: k.next_step.to_owned(),
+                field: k.field.clone(),
+                accepted: k.severity == Severity::Warning && accepted.contains_key(k.code),
+                accepted_reason: accepted
+                    .get(k.code)
+                    .filter(|_| k.severity == Severity::Warning)
+                    .cloned(),
+            })
+            .collect();
+        let candidates: Vec<CandidateResultDto> = c
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let v = result.votes.get(i).copied().unwrap_or(0);
+                let p = Percent::of(v, result.valid);
+                CandidateResultDto {
+                    id: x.id.clone(),
+                    position: u32::try_from(i + 1).unwrap_or(0),
+                    name: x.name.clone(),
+                    votes: u32of(v),
+                    percent: p.as_f64(),
+                    percent_vi: p.vi(),
+                }
+            })
+            .collect();
+        let revisions = self.store.revisions(level)?;
+        let locked = revisions.last().is_some_and(|r| r.reopened.is_none());
+        let mut s = SummaryDto {
+            level: level.to_owned(),
+            level_name: lv.name.clone(),
+            area,
+            constituency: c.id.clone(),
+            constituency_name: c.name.clone(),
+            seats: c.seats,
+            voters_listed: u32of(facts.listed),
+            voters_voted: u32of(facts.participated),
+            ballots_issued: u32of(facts.inventory.map(|i| i.issued()).unwrap_or(0)),
+            ballots_received: u32of(result.received),
+            ballots_valid: u32of(result.valid),
+            ballots_invalid: u32of(result.invalid),
+            invalid_by_reason: by_reason_map(&result.invalid_by_reason),
+            votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
+            percent: candidates
+                .iter()
+                .map(|x| (x.id.clone(), x.percent))
+                .collect(),
+            ballots_by_kept: result
+                .groups
+                .as_ref()
+                .map(|g| {
+                    g.iter()
+                        .enumerate()
+                        .map(|(i, n)| ((i + 1).to_string(), u32of(*n)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            candidates,
+            checks: checks_dto,
+            method: method.name().to_owned(),
+            status: if locked { "final" } else { "draft" }.to_owned(),
+            may_finalize: may,
+            inventory: inv_row.as_ref().map(inventory_dto),
+            minutes_sha256: String::new(),
+            revisions: revisions.iter().map(revision_dto).collect(),
+        };
+        s.minutes_sha256 = match revisions.last() {
+            Some(r) if locked => {
+                locked_figures(&mut s, &r.data);
+                r.sha256.clone()
+            }
+            _ => {
+                let data = self.minutes_data_of(
+                    &s,
+                    &team,
+                    revisions.len() as u32 + 1,
+                    &self.pending_reason(level)?,
+                )?;
+                sha_hex(&canonical_json(&data))
+            }
+        };
+        Ok(s)
+    }
+
+    fn pending_reason(&self, level: &str) -> Result<String> {
+        Ok(self
+            .store
+            .revisions(level)?
+            .last()
+            .and_then(|r| r.reopened.as_ref().map(|(_, why)| why.clone()))
+            .unwrap_or_default())
+    }
+
+    /// The canonical data of a level's minutes: what the paper says and the
+    /// SHA-256 printed on every page is taken over.
+    fn minutes_data_of(
+        &self,
+        s: &SummaryDto,
+        team: &TeamDto,
+        revision: u32,
+        reason: &str,
+    ) -> Result<Value> {
+        let def = self.def()?;
+        let unit = self
+            .store
+            .unit()?
+            .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let area = def.area(&s.area);
+        let complaints: Vec<Value> = self
+            .complaints()?
+            .into_iter()
+            .filter(|c| c.level.as_deref().is_none_or(|l| l == s.level))
+            .map(|c| json!({"id": c.id, "complainant": c.complainant, "content": c.content, "status": c.status, "outcome": c.outcome}))
+            .collect();
+        Ok(json!({
+            "format": "tobaucu-minutes/1",
+            "election": {"id": def.election.id, "name": def.election.name, "date": def.election.date.to_string(),
+                         "mode": def.election.mode.as_str(), "definition_sha256": unit.election_sha256},
+            "area": {"id": s.area, "number": area.map(|a| a.number), "name": area.map(|a| a.name.clone()),
+                     "commune": area.map(|a| a.commune.clone())},
+            "level": {"code": s.level, "name": s.level_name},
+            "constituency": {"id": s.constituency, "name": s.constituency_name, "seats": s.seats},
+            "team": team_json(team),
+            "figures": {
+                "voters_listed": s.voters_listed, "voters_voted": s.voters_voted,
+                "ballots_issued": s.ballots_issued, "ballots_received": s.ballots_received,
+                "ballots_valid": s.ballots_valid, "ballots_invalid": s.ballots_invalid,
+                "invalid_by_reason": s.invalid_by_reason, "ballots_by_kept": s.ballots_by_kept,
+            },
+            "inventory": s.inventory.as_ref().map(|i| json!({"received": i.received, "unused": i.unused, "spoiled": i.spoiled, "issued": i.issued})),
+            "candidates": s.candidates.iter().map(|c| json!({"id": c.id, "position": c.position, "name": c.name, "votes": c.votes, "percent": c.percent_vi})).collect::<Vec<_>>(),
+            "complaints": complaints,
+            "revision": revision,
+            "correction_reason": reason,
+        }))
+    }
+
+    /// The data the minutes form prints: the locked revision's when final,
+    /// otherwise the current draft.
+    pub fn minutes_data(&self, level: &str) -> Result<(Value, String, bool)> {
+        let s = self.summary(level)?;
+        let revisions = self.store.revisions(level)?;
+        if s.status == "final" {
+            if let Some(r) = revisions.last() {
+                let v: Value =
+                    serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
+                return Ok((v, r.sha256.clone(), true));
+            }
+        }
+        let team = self.team()?;
+        let data = self.minutes_data_of(
+            &s,
+            &team,
+            revisions.len() as u32 + 1,
+            &self.pending_reason(level)?,
+        )?;
+        let sha = sha_hex(&canonical_json(&data));
+        Ok((data, sha, false))
+    }
+
+    /// Accepts a warning with the Tổ trưởng's written reason (kept in the
+    /// audit log; printed nowhere).
+    pub fn accept_warning(&mut self, a: &AcceptInput) -> Result<SummaryDto> {
+        self.count_ctx(&a.level)?;
+        let reason = clean(&a.reason);
+        if reason.is_empty() {
+            return Err(Error::refused(
+                "REASON_REQUIRED",
+                "cần ghi lý do chấp nhận cảnh báo",
+            ));
+        }
+        let code = a.code.trim().to_uppercase();
+        let s = self.summary(&a.level)?;
+        match s.checks.iter().find(|c| c.code == code) {
+            Some(c) if c.severity == "warning" => {}
+            Some(_) => {
+                return Err(Error::refused(
+                    "CHECK_IS_ERROR",
+                    format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"),
+                ))
+            }
+            None => {
+                return Err(Error::refused(
+                    "CHECK_NOT_FAILED",
+                    format!("cấp {} hiện không có cảnh báo {code}", a.level),
+                ))
+            }
+        }
+        let at = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            Self::refuse_if_locked(tx, &a.level)?;
+            tx.upsert_acceptance(&AcceptanceRow {
+                level: a.level.clone(),
+                code: code.clone(),
+                reason: reason.clone(),
+                accepted_at: at.clone(),
+            })?;
+            tx.append_audit(&audit_row(
+                &at,
+                "count.accept",
+                format!("cấp {}, cảnh báo {code}", a.level),
+                &reason,
+                None,
+                None,
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.summary(&a.level)
+    }
+
+    // ---- complaints --------------------------------------------------------
+
+    pub fn complaints(&self) -> Result<Vec<ComplaintDto>> {
+        Ok(self
+            .store
+            .complaints()?
+            .into_iter()
+            .map(complaint_dto)
+            .collect())
+    }
+
+    pub fn add_complaint(&mut self, c: &ComplaintInput) -> Result<ComplaintDto> {
+        self.def()?;
+        let content = clean(&c.content);
+        if content.is_empty() {
+            return Err(Error::refused(
+                "COMPLAINT",
+                "cần ghi nội dung khiếu nại, tố cáo",
+            ));
+        }
+        if let Some(l) = &c.level {
+            self.count_ctx(l)?;
+        }
+        let at = clock::stamp(clock::now());
+        let row = ComplaintRow {
+            id: 0,
+            level: c.level.clone(),
+            received_at: at.clone(),
+            complainant: clean(&c.complainant),
+            content,
+            status: "received".into(),
+            outcome: String::new(),
+            resolved_at: None,
+        };
+        let levels = self.def()?.level_codes();
+        let id = self.store.write(|tx| {
+            match &row.level {
+                Some(l) => Self::refuse_if_locked(tx, l)?,
+                None => {
+                    for l in &levels {
+                        Self::refuse_if_locked(tx, l)?;
+                    }
+                }
+            }
+            let id = tx.insert_complaint(&row)?;
+            tx.append_audit(&audit_row(&at, "complaint.add", format!("khiếu nại số {id}"), "", None,
+                Some(json!({"level": row.level, "complainant": row.complainant, "content": row.content}))))?;
+            Ok::<_, Error>(id)
+        })?;
+        self.store
+            .complaint(id)?
+            .map(complaint_dto)
+            .ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
+    }
+
+    /// Settled by the team (with the outcome) or forwarded to the Ban bầu cử
+    /// (with the team's opinion).
+    pub fn resolve_complaint(&mut self, r: &ComplaintResolveInput) -> Result<ComplaintDto> {
+        self.def()?;
+        if r.status != "settled" && r.status != "forwarded" {
+            return Err(Error::refused(
+                "COMPLAINT",
+                "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)",
+            ));
+        }
+        let outcome = clean(&r.outcome);
+        if outcome.is_empty() {
+            return Err(Error::refused(
+                "COMPLAINT",
+                "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển",
+            ));
+        }
+        let id = i64::from(r.id);
+        let at = clock::stamp(clock::now());
+        let levels = self.def()?.level_codes();
+        self.store.write(|tx| {
+            let c = tx.complaint(id)?.ok_or_else(|| {
+                Error::refused("COMPLAINT", format!("không có khiếu nại số {id}"))
+            })?;
+            match &c.level {
+                Some(l) => Self::refuse_if_locked(tx, l)?,
+                None => {
+                    for l in &levels {
+                        Self::refuse_if_locked(tx, l)?;
+                    }
+                }
+            }
+            tx.resolve_complaint(id, &r.status, &outcome, &at)?;
+            tx.append_audit(&audit_row(
+                &at,
+                "complaint.resolve",
+                format!("khiếu nại số {id}"),
+                "",
+                Some(json!({"status": c.status, "outcome": c.outcome})),
+                Some(json!({"status": r.status, "outcome": outcome})),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.store
+            .complaint(id)?
+            .map(complaint_dto)
+            .ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
+    }
+
+    // ---- finalize ------------------------------------------------------------
+
+    /// `finalize --level L`: locks the minutes as a new revision with its
+    /// canonical data and SHA-256; refused while a blocking check fails.
+    pub fn finalize(&mut self, level: &str) -> Result<FinalizeResult> {
+        let s = self.summary(level)?;
+        if s.status == "final" {
+            return Err(Error::refused(
+                "LEVEL_FINALIZED",
+                format!(
+                    "biên bản cấp {level} đã khóa (bản số {})",
+                    s.revisions.len()
+                ),
+            ));
+        }
+        let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error").collect();
+        if !errors.is_empty() {
+            return Err(Error::Refused {
+                code: "CHECKS_FAILED",
+                message: format!(
+                    "chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa",
+                    errors.len()
+                ),
+                problems: errors
+                    .iter()
+                    .map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step))
+                    .collect(),
+            });
+        }
+        let (data, sha, _) = self.minutes_data(level)?;
+        let revision = s.revisions.len() as u32 + 1;
+        let reason = self.pending_reason(level)?;
+        let at = clock::stamp(clock::now());
+        let text = canonical_json(&data);
+        let warnings: Vec<String> = s
+            .checks
+            .iter()
+            .filter(|c| c.severity == "warning")
+            .map(|c| c.code.clone())
+            .collect();
+        self.store.write(|tx| {
+            Self::refuse_if_locked(tx, level)?;
+            tx.insert_revision(&RevisionRow {
+                level: level.to_owned(),
+                revision: i64::from(revision),
+                finalized_at: at.clone(),
+                reason: reason.clone(),
+                data: text.clone(),
+                sha256: sha.clone(),
+                reopened: None,
+            })?;
+            tx.append_audit(&audit_row(
+                &at,
+                "finalize",
+                format!("biên bản cấp {level}, bản số {revision}"),
+                &reason,
+                None,
+                Some(json!({"sha256": sha, "warnings": warnings})),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.tallies.remove(level);
+        Ok(FinalizeResult {
+            level: level.to_owned(),
+            revision,
+            short_hash: short_hash(&sha),
+            message: format!(
+                "Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).",
+                short_hash(&sha)
+            ),
+            sha256: sha,
+        })
+    }
+
+    /// Opens a correction of a finalized level: the locked revision stays as
+    /// it is; the next finalize writes a new revision carrying `reason`.
+    pub fn reopen(&mut self, level: &str, reason: &str) -> Result<SummaryDto> {
+        self.count_ctx(level)?;
+        let reason = clean(reason);
+        if reason.is_empty() {
+            return Err(Error::refused(
+                "REASON_REQUIRED",
+                "cần ghi lý do sửa biên bản đã khóa",
+            ));
+        }
+        let at = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            let last = tx
+                .revisions(level)?
+                .pop()
+                .filter(|r| r.reopened.is_none())
+                .ok_or_else(|| {
+                    Error::refused(
+                        "NOT_FINALIZED",
+                        format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"),
+                    )
+                })?;
+            tx.insert_reopen(level, last.revision, &at, &reason)?;
+            tx.append_audit(&audit_row(
+                &at,
+                "reopen",
+                format!("biên bản cấp {level}, bản số {}", last.revision),
+                &reason,
+                None,
+                None,
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.tallies.remove(level);
+        self.summary(level)
+    }
+
+    /// The counting overview: one line per level.
+    pub fn count_overview(&self) -> Result<Vec<LevelCountState>> {
+        let def = self.def()?;
+        let mut out = Vec::new();
+        for l in &def.levels {
+            let Ok(s) = self.summary(&l.code) else {
+                continue;
+            };
+            out.push(LevelCountState {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                method: s.method.clone(),
+                status: s.status.clone(),
+                inventory: s.inventory.is_some(),
+                received: s.ballots_received,
+                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count())
+                    .unwrap_or(0),
+                warnings: u32::try_from(
+                    s.checks
+                        .iter()
+                        .filter(|c| c.severity == "warning" && !c.accepted)
+                        .count(),
+                )
+                .unwrap_or(0),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A final level reports the figures of its locked revision, whatever
+/// changed in the database since (the paper and the JSON never disagree).
+fn locked_figures(s: &mut SummaryDto, data: &str) {
+    let Ok(v) = serde_json::from_str::<Value>(data) else {
+        return;
+    };
+    let f = &v["figures"];
+    let n = |k: &str| u32::try_from(f[k].as_u64().unwrap_or(0)).unwrap_or(0);
+    s.voters_listed = n("voters_listed");
+    s.voters_voted = n("voters_voted");
+    s.ballots_issued = n("ballots_issued");
+    s.ballots_received = n("ballots_received");
+    s.ballots_valid = n("ballots_valid");
+    s.ballots_invalid = n("ballots_invalid");
+    let map = |x: &Value| -> BTreeMap<String, u32> {
+        x.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, c)| {
+                        (
+                            k.clone(),
+                            u32::try_from(c.as_u64().unwrap_or(0)).unwrap_or(0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    s.invalid_by_reason = map(&f["invalid_by_reason"]);
+    s.ballots_by_kept = map(&f["ballots_by_kept"]);
+    if let Some(cands) = v["candidates"].as_array() {
+        for (dto, c) in s.candidates.iter_mut().zip(cands) {
+            dto.votes = u32::try_from(c["votes"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let p = Percent::of(u64::from(dto.votes), u64::from(s.ballots_valid));
+            dto.percent = p.as_f64();
+            dto.percent_vi = p.vi();
+        }
+        s.votes = s
+            .candidates
+            .iter()
+            .map(|c| (c.id.clone(), c.votes))
+            .collect();
+        s.percent = s
+            .candidates
+            .iter()
+            .map(|c| (c.id.clone(), c.percent))
+            .collect();
+    }
+}
+
+fn sha_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+fn revision_dto(r: &RevisionRow) -> RevisionDto {
+    RevisionDto {
+        revision: u32::try_from(r.revision).unwrap_or(0),
+        finalized_at: r.finalized_at.clone(),
+        reason: r.reason.clone(),
+        sha256: r.sha256.clone(),
+        reopened_at: r.reopened.as_ref().map(|x| x.0.clone()),
+        reopen_reason: r.reopened.as_ref().map(|x| x.1.clone()),
+    }
+}
+
+fn complaint_dto(c: ComplaintRow) -> ComplaintDto {
+    let status_vi = match c.status.as_str() {
+        "settled" => "Tổ đã giải quyết",
+        "forwarded" => "Đã chuyển Ban bầu cử",
+        _ => "Đã nhận, chưa giải quyết",
+    };
+    ComplaintDto {
+        id: u32::try_from(c.id).unwrap_or(0),
+        level: c.level,
+        received_at: c.received_at,
+        complainant: c.complainant,
+        content: c.content,
+        status: c.status,
+        status_vi: status_vi.to_owned(),
+        outcome: c.outcome,
+        resolved_at: c.resolved_at,
+    }
+}

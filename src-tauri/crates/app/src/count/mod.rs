@@ -1,0 +1,366 @@
+//! Kiểm phiếu: the roster and witnesses, kiểm kê, ballot-by-ballot entry in
+//! recorders' batches, the paper tally sheet entered twice, checks, accepted
+//! warnings, complaints, the summary of each level (`interfaces.md` §5) and
+//! finalizing it into a locked, hashed revision of the minutes.
+
+mod desk;
+mod minutes;
+mod tally;
+
+pub(crate) use desk::LevelLive;
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::checks::{self, check_level, LevelFacts, RosterFacts, Severity, TallyState};
+use tobaucu_core::count::{
+    diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally,
+};
+use tobaucu_core::election::{Constituency, Level};
+use tobaucu_core::percent::Percent;
+use tobaucu_core::text::clean;
+use tobaucu_ipc::{
+    AcceptInput, BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, CandidateResultDto,
+    CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FieldDiffDto, FinalizeResult,
+    InventoryDto, InventoryInput, LevelCountState, LiveCandidateDto, LiveTallyDto, RevisionDto,
+    SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
+};
+use tobaucu_store::{
+    AcceptanceRow, AuditRow, BallotRow, ComplaintRow, CountRead, InventoryRow, Read, RevisionRow,
+    TallyEntryRow,
+};
+
+use crate::{clock, App, Error, Result};
+
+fn u32of(x: u64) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+fn u64of(x: i64) -> u64 {
+    u64::try_from(x).unwrap_or(0)
+}
+
+fn audit_row(
+    at: &str,
+    action: &str,
+    subject: String,
+    reason: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditRow {
+    crate::convert::audit_entry(
+        at,
+        action,
+        subject,
+        reason,
+        before.map(|v| canonical_json(&v)),
+        after.map(|v| canonical_json(&v)),
+    )
+}
+
+fn by_reason_map(counts: &[u64; 5]) -> BTreeMap<String, u32> {
+    InvalidReason::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), u32of(counts[r.index()])))
+        .collect()
+}
+
+fn inventory_of(row: &InventoryRow) -> Inventory {
+    Inventory {
+        received: u64of(row.received),
+        unused: u64of(row.unused),
+        spoiled: u64of(row.spoiled),
+        issued_entered: row.issued.map(u64of),
+    }
+}
+
+fn inventory_dto(row: &InventoryRow) -> InventoryDto {
+    let inv = inventory_of(row);
+    InventoryDto {
+        level: row.level.clone(),
+        received: u32of(inv.received),
+        unused: u32of(inv.unused),
+        spoiled: u32of(inv.spoiled),
+        issued: u32of(inv.issued()),
+        issued_entered: row.issued.is_some(),
+        recorded_at: row.recorded_at.clone(),
+    }
+}
+
+/// Short form of a hash for paper: the first 16 hex digits in groups of 4.
+pub fn short_hash(sha: &str) -> String {
+    sha.get(..16)
+        .unwrap_or(sha)
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).to_uppercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn team_of(r: &impl Read) -> Result<TeamDto> {
+    let mut t = TeamDto::default();
+    for m in r.team()? {
+        match m.role.as_str() {
+            "leader" => t.leader = Some(m.name),
+            "secretary" => t.secretary = Some(m.name),
+            "member" => t.members.push(m.name),
+            _ => t.witnesses.push(m.name),
+        }
+    }
+    Ok(t)
+}
+
+fn team_json(t: &TeamDto) -> Value {
+    json!({"leader": t.leader, "secretary": t.secretary, "members": t.members, "witnesses": t.witnesses})
+}
+
+impl App {
+    /// The level, its constituency at this area, and the area id. Counting
+    /// is the work of a polling team.
+    fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
+        let def = self.def()?;
+        let unit = self
+            .store
+            .unit()?
+            .ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
+        if unit.kind != "area" {
+            return Err(Error::refused(
+                "NOT_A_TEAM",
+                "kiểm phiếu chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp",
+            ));
+        }
+        let lv = def.level(level).ok_or_else(|| {
+            Error::refused(
+                "UNKNOWN_LEVEL",
+                format!(
+                    "không có cấp bầu cử \"{level}\"; các cấp: {}",
+                    def.level_codes().join(", ")
+                ),
+            )
+        })?;
+        let area = def.area(&unit.unit_id).ok_or_else(|| {
+            Error::Internal(format!(
+                "khu vực {} không có trong định nghĩa",
+                unit.unit_id
+            ))
+        })?;
+        let cid = area.constituencies.get(level).ok_or_else(|| {
+            Error::refused(
+                "UNKNOWN_LEVEL",
+                format!("khu vực {} không bầu cấp {level}", area.id),
+            )
+        })?;
+        let c = def.constituency(cid).ok_or_else(|| {
+            Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa"))
+        })?;
+        Ok((lv, c, area.id.clone()))
+    }
+
+    fn area_candidate_names(&self) -> Result<Vec<String>> {
+        let def = self.def()?;
+        let Some(unit) = self.store.unit()? else {
+            return Ok(Vec::new());
+        };
+        let Some(area) = def.area(&unit.unit_id) else {
+            return Ok(Vec::new());
+        };
+        Ok(area
+            .constituencies
+            .values()
+            .filter_map(|c| def.constituency(c))
+            .flat_map(|c| c.candidates.iter().map(|x| x.name.clone()))
+            .collect())
+    }
+
+    /// Locked: the latest revision of the level's minutes is not reopened.
+    fn is_locked(r: &impl Read, level: &str) -> Result<bool> {
+        Ok(r.revisions(level)?
+            .last()
+            .is_some_and(|x| x.reopened.is_none()))
+    }
+
+    fn refuse_if_locked(r: &impl Read, level: &str) -> Result<()> {
+        if Self::is_locked(r, level)? {
+            return Err(Error::refused(
+                "LEVEL_FINALIZED",
+                format!("biên bản cấp {level} đã khóa (đã hoàn tất); muốn sửa phải mở bản sửa đổi có lý do: tobaucu count reopen --level {level} --reason \"…\""),
+            ));
+        }
+        Ok(())
+    }
+
+    // ---- roster ------------------------------------------------------------
+
+    /// Tổ bầu cử as recorded.
+    pub fn team(&self) -> Result<TeamDto> {
+        team_of(&self.store)
+    }
+
+    /// `team`: replaces the roles it names. A witness may not be a
+    /// candidate of this area (`domain.md` §5 step 3).
+    pub fn set_team(&mut self, input: &TeamInput) -> Result<TeamDto> {
+        self.def()?;
+        let clean_list = |v: &Vec<String>| -> Vec<String> {
+            v.iter()
+                .map(|s| clean(s))
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let leader = input.leader.as_deref().map(clean);
+        let secretary = input.secretary.as_deref().map(clean);
+        let members = input.members.as_ref().map(clean_list);
+        let witnesses = input.witnesses.as_ref().map(clean_list);
+        if let Some(w) = &witnesses {
+            if w.len() > 2 {
+                return Err(Error::refused(
+                    "WITNESSES",
+                    format!("chỉ mời hai cử tri chứng kiến, đã ghi {}", w.len()),
+                ));
+            }
+            if w.len() == 2 && tobaucu_core::text::fold(&w[0]) == tobaucu_core::text::fold(&w[1]) {
+                return Err(Error::refused(
+                    "WITNESSES",
+                    "hai cử tri chứng kiến phải là hai người khác nhau",
+                ));
+            }
+            let cands = self.area_candidate_names()?;
+            for name in w {
+                if checks::witness_is_candidate(name, &cands) {
+                    return Err(Error::refused(
+                        "WITNESS_IS_CANDIDATE",
+                        format!("{name} là người ứng cử tại khu vực bỏ phiếu này nên không được làm cử tri chứng kiến (Điều 73, Luật Bầu cử)"),
+                    ));
+                }
+            }
+        }
+        for (what, v) in [("Tổ trưởng", &leader), ("Thư ký", &secretary)] {
+            if v.as_deref() == Some("") {
+                return Err(Error::refused(
+                    "TEAM",
+                    format!("tên {what} không được để trống"),
+                ));
+            }
+        }
+        let at = clock::stamp(clock::now());
+        let store = &mut self.store;
+        let before = team_of(store)?;
+        let def_levels = self
+            .def
+            .as_ref()
+            .map(|d| d.level_codes())
+            .unwrap_or_default();
+        store.write(|tx| {
+            for l in &def_levels {
+                Self::refuse_if_locked(tx, l)?;
+            }
+            if let Some(l) = &leader {
+                tx.set_team_role("leader", std::slice::from_ref(l))?;
+            }
+            if let Some(s) = &secretary {
+                tx.set_team_role("secretary", std::slice::from_ref(s))?;
+            }
+            if let Some(m) = &members {
+                tx.set_team_role("member", m)?;
+            }
+            if let Some(w) = &witnesses {
+                tx.set_team_role("witness", w)?;
+            }
+            let after = team_of(tx)?;
+            tx.append_audit(&audit_row(
+                &at,
+                "team",
+                "tổ bầu cử".into(),
+                "",
+                Some(team_json(&before)),
+                Some(team_json(&after)),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        self.team()
+    }
+
+    // ---- kiểm kê ----------------------------------------------------------
+
+    pub fn inventory(&self, level: &str) -> Result<Option<InventoryDto>> {
+        self.count_ctx(level)?;
+        Ok(self.store.inventory(level)?.as_ref().map(inventory_dto))
+    }
+
+    /// `count inventory`: the kiểm kê of a level, before the box is opened.
+    /// Saved even when it does not balance (E09 says so).
+    pub fn record_inventory(&mut self, i: &InventoryInput) -> Result<InventoryDto> {
+        self.count_ctx(&i.level)?;
+        let row = InventoryRow {
+            level: i.level.clone(),
+            received: i64::from(i.received),
+            unused: i64::from(i.unused),
+            spoiled: i64::from(i.spoiled),
+            issued: i.issued.map(i64::from),
+            recorded_at: clock::stamp(clock::now()),
+        };
+        self.store.write(|tx| {
+            Self::refuse_if_locked(tx, &i.level)?;
+            let before = tx.inventory(&i.level)?;
+            tx.upsert_inventory(&row)?;
+            tx.append_audit(&audit_row(
+                &row.recorded_at,
+                "count.inventory",
+                format!("kiểm kê cấp {}", i.level),
+                "",
+                before.map(|b| json!({"received": b.received, "unused": b.unused, "spoiled": b.spoiled, "issued": b.issued})),
+                Some(json!({"received": row.received, "unused": row.unused, "spoiled": row.spoiled, "issued": row.issued})),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(inventory_dto(&row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{UnitChoice, DEMO_AREA, DEMO_ELECTION};
+
+    fn open(path: &std::path::Path) -> App {
+        App::open(path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    // The desk's cached state follows changes made by another connection
+    // (a second window, or the CLI on the same file).
+    #[test]
+    fn two_connections_keep_sequence_and_totals() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let path = dir.path().join("t.sqlite");
+        let mut a = open(&path);
+        a.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        let mut b = open(&path);
+        assert_eq!(a.enter_ballot("XA", None, "1 2")?.ballot.seq, 1);
+        assert_eq!(b.enter_ballot("XA", None, "3")?.ballot.seq, 2);
+        let r = a.enter_ballot("XA", None, "-")?;
+        assert_eq!(r.ballot.seq, 3);
+        assert_eq!((r.live.received, r.live.valid, r.live.invalid), (3, 2, 1));
+        b.undo_ballot("XA", "nhầm")?;
+        let live = a.live_tally("XA")?;
+        assert_eq!((live.received, live.valid), (2, 2));
+        // Locked by the other connection (a revision written as finalize
+        // writes it): the desk with its cached state refuses too.
+        b.store.write(|tx| {
+            tx.insert_revision(&RevisionRow {
+                level: "XA".into(),
+                revision: 1,
+                finalized_at: "2026-03-15T21:00:00+07:00".into(),
+                reason: String::new(),
+                data: "{}".into(),
+                sha256: "0".repeat(64),
+                reopened: None,
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        let e = a.enter_ballot("XA", None, "1").err().map(|e| e.code());
+        assert_eq!(e, Some("LEVEL_FINALIZED"));
+        Ok(())
+    }
+}
