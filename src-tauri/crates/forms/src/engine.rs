@@ -270,6 +270,28 @@ impl<'a> Engine<'a> {
         });
     }
 
+    /// Wraps `s` into `[x, x + w]` and draws it from the top `y`; returns
+    /// the `y` below the last line.
+    #[allow(clippy::too_many_arguments)] // a drawing primitive: position, box and style
+    fn wrapped(
+        &mut self,
+        out: &mut Vec<Cmd>,
+        s: &str,
+        style: Style,
+        size: f32,
+        x: f32,
+        w: f32,
+        mut y: f32,
+        al: Align,
+    ) -> f32 {
+        let lh = self.line_h(size);
+        for line in self.wrap(s, style, size, w) {
+            self.text_at(out, &line, style, size, x, w, y + lh * 0.78, al);
+            y += lh;
+        }
+        y
+    }
+
     /// Lays `blocks` out in the page flow (breaking pages) at `[x, x + w]`.
     pub fn flow(
         &mut self,
@@ -396,23 +418,7 @@ impl<'a> Engine<'a> {
                 let size = num(b, "size", self.base_size);
                 let indent = num(b, "indent_mm", 0.0);
                 let s = scope.fill(text(b, "text"));
-                let lh = self.line_h(size);
-                let al = align(b);
-                let lines = self.wrap(&s, style, size, w - indent);
-                for line in lines {
-                    let baseline = y + lh * 0.78;
-                    self.text_at(
-                        out,
-                        &line,
-                        style,
-                        size,
-                        x + indent,
-                        w - indent,
-                        baseline,
-                        al,
-                    );
-                    y += lh;
-                }
+                y = self.wrapped(out, &s, style, size, x + indent, w - indent, y, align(b));
             }
             "rule" => {
                 let lw = num(b, "width_mm", w);
@@ -478,35 +484,29 @@ impl<'a> Engine<'a> {
                         let mut cy = y;
                         for (key, style) in [("title", Style::Bold), ("note", Style::Italic)] {
                             let s = scope.fill(text(it, key));
-                            for line in self.wrap(&s, style, size, cw - 2.0) {
-                                self.text_at(
-                                    out,
-                                    &line,
-                                    style,
-                                    size,
-                                    cx,
-                                    cw,
-                                    cy + lh * 0.78,
-                                    Align::Center,
-                                );
-                                cy += lh;
-                            }
+                            cy = self.wrapped(
+                                out,
+                                &s,
+                                style,
+                                size,
+                                cx + 1.0,
+                                cw - 2.0,
+                                cy,
+                                Align::Center,
+                            );
                         }
                         cy += gap;
                         let name = scope.fill(text(it, "name"));
-                        for line in self.wrap(&name, Style::Bold, size, cw - 2.0) {
-                            self.text_at(
-                                out,
-                                &line,
-                                Style::Bold,
-                                size,
-                                cx,
-                                cw,
-                                cy + lh * 0.78,
-                                Align::Center,
-                            );
-                            cy += lh;
-                        }
+                        cy = self.wrapped(
+                            out,
+                            &name,
+                            Style::Bold,
+                            size,
+                            cx + 1.0,
+                            cw - 2.0,
+                            cy,
+                            Align::Center,
+                        );
                         if name.is_empty() {
                             cy += lh;
                         }
@@ -568,21 +568,18 @@ impl<'a> Engine<'a> {
                 let size = num(b, "size", self.base_size);
                 let s = scope.fill(text(b, "text"));
                 let lh = self.line_h(size);
-                let lines = self.wrap(&s, Style::Bold, size, bw - 2.0);
-                let mut ty = y + (bh - lh * lines.len() as f32) / 2.0;
-                for line in lines {
-                    self.text_at(
-                        out,
-                        &line,
-                        Style::Bold,
-                        size,
-                        bx,
-                        bw,
-                        ty + lh * 0.78,
-                        Align::Center,
-                    );
-                    ty += lh;
-                }
+                let lines = self.wrap(&s, Style::Bold, size, bw - 2.0).len();
+                let ty = y + (bh - lh * lines as f32) / 2.0;
+                self.wrapped(
+                    out,
+                    &s,
+                    Style::Bold,
+                    size,
+                    bx + 1.0,
+                    bw - 2.0,
+                    ty,
+                    Align::Center,
+                );
                 y += bh;
             }
             other => return Err(self.err(path, format!("loại khối \"{other}\" không có"))),
