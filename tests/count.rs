@@ -273,6 +273,38 @@ fn whole_night_matches_a_hand_tally_and_locks() {
     );
     assert!(text.contains("Bản số 2"));
     assert!(text.contains("Đếm lại theo đề nghị của Ban bầu cử"));
+    // Revision 1 stays printable, saying it was replaced, with its own hash.
+    let old = cli.dir.path().join("xa-1.pdf");
+    cli.ok(&[
+        "forms",
+        "minutes",
+        "--level",
+        "XA",
+        "--revision",
+        "1",
+        "--out",
+        &old.display().to_string(),
+    ]);
+    let t1 = crate::forms::pdf_text(&old);
+    assert!(t1.contains("BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ 2"), "{t1}");
+    let short1 = revs[0]["sha256"].as_str().unwrap_or("")[..4].to_uppercase();
+    assert!(t1.contains(&format!("Mã số liệu biên bản: {short1}")) && t1.contains("Bản số 1"));
+    let out = cli.run(&[
+        "forms",
+        "minutes",
+        "--level",
+        "XA",
+        "--revision",
+        "9",
+        "--out",
+        &old.display().to_string(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        cli.run(&["forms", "minutes", "--revision", "1", "--out", "x.pdf"])
+            .code,
+        2
+    );
 }
 
 // interfaces.md §4: a malformed line refuses the whole file with its line number.

@@ -322,7 +322,10 @@ pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Re
 
 pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), Error> {
     let app = open(db)?;
-    let out = app.write_form(&f.form, f.level.as_deref(), &f.out)?;
+    if f.revision.is_some() && f.form != "minutes" {
+        return Err(usage("--revision chỉ dùng với biểu mẫu minutes".into()));
+    }
+    let out = app.write_form(&f.form, f.level.as_deref(), f.revision, &f.out)?;
     if json_mode {
         return print_json(&out);
     }

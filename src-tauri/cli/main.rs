@@ -214,6 +214,9 @@ struct FormsArgs {
     /// Cấp bầu cử (biên bản, kiểm kê); mặc định: mọi cấp
     #[arg(long)]
     level: Option<String>,
+    /// Một bản biên bản đã khóa (bản số N), kể cả bản đã được thay thế
+    #[arg(long, requires = "level")]
+    revision: Option<u32>,
 }
 
 #[derive(Args)]

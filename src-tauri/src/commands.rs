@@ -224,8 +224,13 @@ pub fn count_overview(state: State<'_, AppState>) -> R<Vec<LevelCountState>> {
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn save_form(state: State<'_, AppState>, form: String, level: Option<String>) -> R<FormOutput> {
-    state.with(|a| a.save_form(&form, level.as_deref()))
+pub fn save_form(
+    state: State<'_, AppState>,
+    form: String,
+    level: Option<String>,
+    revision: Option<u32>,
+) -> R<FormOutput> {
+    state.with(|a| a.save_form(&form, level.as_deref(), revision))
 }
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
@@ -234,7 +239,8 @@ pub fn preview_form(
     state: State<'_, AppState>,
     form: String,
     level: Option<String>,
+    revision: Option<u32>,
     max_pages: u32,
 ) -> R<FormPreview> {
-    state.with(|a| a.preview_form(&form, level.as_deref(), max_pages as usize))
+    state.with(|a| a.preview_form(&form, level.as_deref(), revision, max_pages as usize))
 }

@@ -29,14 +29,16 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   const levels = ctx.status.levels;
   let level = levels[levels.length - 1]?.code ?? "";
   let form = FORMS[0];
+  /** A locked revision to show instead of the current minutes. */
+  let revision: number | null = null;
   const tabs = h("div", { class: "level-tabs" });
   const side = h("aside", { class: "minutes-side" });
   const view = h("div", { class: "minutes-view" });
   const msg = h("div");
 
-  async function save(formId: string, lv: string | null) {
+  async function save(formId: string, lv: string | null, rev: number | null = null) {
     try {
-      const r = await api.saveForm(formId, lv);
+      const r = await api.saveForm(formId, lv, rev);
       toast(`Đã lưu ${r.title} (${r.pages} trang): ${r.path}`);
       const out = main.querySelector("#saved-path");
       if (out) out.textContent = `Tệp PDF: ${r.path} (${r.pages} trang)`;
@@ -54,6 +56,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     try {
       const r = await api.finalize(s.level);
       toast(r.message);
+      revision = null;
       load();
     } catch (e) { showError(e, msg); }
   }
@@ -64,7 +67,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
       field("Lý do sửa (bắt buộc, in trên biên bản mới)", h("textarea", { name: "reason", id: "reopen-reason", required: true, rows: 3 })),
     ], "Mở bản sửa đổi");
     if (!f) return;
-    try { await api.reopen(s.level, String(f.get("reason") ?? "")); load(); } catch (e) { showError(e, msg); }
+    try { await api.reopen(s.level, String(f.get("reason") ?? "")); revision = null; load(); } catch (e) { showError(e, msg); }
   }
 
   async function addComplaint() {
@@ -91,24 +94,25 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   const formTabs = h("div", { class: "level-tabs", id: "form-tabs" });
   async function preview() {
     formTabs.replaceChildren(...FORMS.map((f) => h("button", {
-      class: `tab ${f.id === form.id ? "active" : ""}`, id: `form-${f.id}`, onclick: () => { form = f; load(); },
+      class: `tab ${f.id === form.id ? "active" : ""}`, id: `form-${f.id}`, onclick: () => { form = f; revision = null; load(); },
     }, f.label)));
     try {
-      const p = await api.previewForm(form.id, form.perLevel ? level : null, form.pages);
+      const rev = form.id === "minutes" ? revision : null;
+      const p = await api.previewForm(form.id, form.perLevel ? level : null, form.pages, rev);
       const pages = p.pages.map((svg, i) => {
         const holder = h("div", { class: "page-holder", "data-page": i + 1 });
         holder.innerHTML = svg; // produced by our own renderer; every text is escaped
         return holder;
       });
       view.replaceChildren(
-        h("p", { class: "hint", id: "preview-note" },
+        h("p", { class: "hint", id: "preview-note" }, rev !== null ? `Bản số ${rev} (đã khóa). ` : "",
           p.total_pages > p.pages.length ? `Xem ${p.pages.length}/${p.total_pages} trang; bản in đầy đủ: Lưu PDF.` : `${p.total_pages} trang.`),
         ...pages);
     } catch (e) { showError(e, view); }
   }
 
   async function load() {
-    tabs.replaceChildren(...levels.map((l) => h("button", { class: `tab ${l.code === level ? "active" : ""}`, id: `mlevel-${l.code}`, title: l.name, onclick: () => { level = l.code; load(); } }, l.code)));
+    tabs.replaceChildren(...levels.map((l) => h("button", { class: `tab ${l.code === level ? "active" : ""}`, id: `mlevel-${l.code}`, title: l.name, onclick: () => { level = l.code; revision = null; load(); } }, l.code)));
     msg.replaceChildren();
     try {
       const [s, t, cs] = await Promise.all([api.summary(level), api.team(), api.complaints()]);
@@ -127,9 +131,12 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
           ? h("button", { class: "danger", id: "reopen", onclick: () => reopen(s) }, "Mở bản sửa đổi…")
           : h("button", { class: "danger big", id: "finalize", disabled: !s.may_finalize, onclick: () => finalize(s, t) }, "Hoàn tất và khóa biên bản…"),
         s.revisions.length ? h("div", {}, h("h3", {}, "Các bản đã khóa"), h("ul", { id: "revisions" }, ...s.revisions.map((r) =>
-          h("li", {}, `Bản số ${r.revision} — ${r.finalized_at.slice(11, 16)} ${r.finalized_at.slice(8, 10)}/${r.finalized_at.slice(5, 7)} — ${short(r.sha256)}`,
+          h("li", { "data-revision": r.revision }, `Bản số ${r.revision} — ${r.finalized_at.slice(11, 16)} ${r.finalized_at.slice(8, 10)}/${r.finalized_at.slice(5, 7)} — ${short(r.sha256)}`,
             r.reason ? h("div", { class: "hint" }, `Lý do: ${r.reason}`) : "",
-            r.reopen_reason ? h("div", { class: "hint" }, `Đã mở sửa: ${r.reopen_reason}`) : "")))) : "",
+            r.reopen_reason ? h("div", { class: "hint" }, `Đã mở sửa: ${r.reopen_reason}`) : "",
+            h("div", { class: "row" },
+              h("button", { class: "secondary", onclick: () => { revision = r.revision; preview(); } }, "Xem bản này"),
+              h("button", { class: "secondary", onclick: () => save("minutes", level, r.revision) }, "Lưu PDF bản này")))))) : "",
         h("h3", {}, "Khiếu nại, tố cáo"),
         h("ul", { id: "complaints" }, ...cs.map((c) => h("li", {}, `${c.id}. ${complaintText(c)}`,
           c.status === "received" ? h("div", { class: "row" },

@@ -63,9 +63,10 @@ export const api = {
   finalize: (level: string) => call<FinalizeResult>("finalize", { level }),
   reopen: (level: string, reason: string) => call<SummaryDto>("reopen", { level, reason }),
   countOverview: () => call<LevelCountState[]>("count_overview"),
-  saveForm: (form: string, level: string | null) => call<FormOutput>("save_form", { form, level }),
-  previewForm: (form: string, level: string | null, maxPages: number) =>
-    call<FormPreview>("preview_form", { form, level, maxPages }),
+  saveForm: (form: string, level: string | null, revision: number | null = null) =>
+    call<FormOutput>("save_form", { form, level, revision }),
+  previewForm: (form: string, level: string | null, maxPages: number, revision: number | null = null) =>
+    call<FormPreview>("preview_form", { form, level, revision, maxPages }),
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
 };

@@ -227,7 +227,7 @@ fn pdfs(c: &mut Criterion) {
     for _ in 0..rounds {
         let t = Instant::now();
         let r = app
-            .render_form("voter-list", None)
+            .render_form("voter-list", None, None)
             .unwrap_or_else(|e| panic!("{e}"));
         list.push(t.elapsed());
         size = r.bytes.len();
@@ -238,7 +238,7 @@ fn pdfs(c: &mut Criterion) {
     for _ in 0..rounds * 3 {
         let t = Instant::now();
         let r = app
-            .render_form("minutes", None)
+            .render_form("minutes", None, None)
             .unwrap_or_else(|e| panic!("{e}"));
         minutes.push(t.elapsed());
         size = r.bytes.len();
@@ -250,7 +250,7 @@ fn pdfs(c: &mut Criterion) {
     g.bench_function("voter_list_4000", |b| {
         b.iter(|| {
             black_box(
-                app.render_form("voter-list", None)
+                app.render_form("voter-list", None, None)
                     .unwrap_or_else(|e| panic!("{e}")),
             )
         })
@@ -258,7 +258,7 @@ fn pdfs(c: &mut Criterion) {
     g.bench_function("minutes_all_levels", |b| {
         b.iter(|| {
             black_box(
-                app.render_form("minutes", None)
+                app.render_form("minutes", None, None)
                     .unwrap_or_else(|e| panic!("{e}")),
             )
         })

@@ -194,8 +194,13 @@ impl App {
     }
 
     /// The data of one level's minutes (from the locked revision when final).
-    pub fn minutes_form_data(&self, level: &str) -> Result<(Value, &'static str)> {
-        let (canon, sha, final_) = self.minutes_data(level)?;
+    pub fn minutes_form_data(
+        &self,
+        level: &str,
+        revision: Option<u32>,
+    ) -> Result<(Value, &'static str)> {
+        let md = self.minutes_revision_data(level, revision)?;
+        let (canon, sha, final_) = (md.data, md.sha256, md.locked);
         let def = self.def()?;
         let lv = def
             .level(level)
@@ -308,6 +313,7 @@ impl App {
                 .cloned()
                 .unwrap_or(Value::Null),
         );
+        m.insert("superseded".into(), json!(md.superseded));
         m.insert("sha256".into(), json!(sha));
         m.insert("sha_short".into(), json!(short_hash(&sha)));
         Ok((Value::Object(m), form))
@@ -480,6 +486,7 @@ impl App {
         &self,
         form: &str,
         level: Option<&str>,
+        revision: Option<u32>,
     ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level {
@@ -502,7 +509,7 @@ impl App {
                 };
                 let mut parts = Vec::new();
                 for l in &levels {
-                    let (data, name) = self.minutes_form_data(l)?;
+                    let (data, name) = self.minutes_form_data(l, revision)?;
                     parts.push((layout(name)?, data));
                 }
                 let hashes: Vec<&str> = parts
@@ -545,8 +552,13 @@ impl App {
     }
 
     /// Renders a form to PDF bytes.
-    pub fn render_form(&self, form: &str, level: Option<&str>) -> Result<Rendered> {
-        let (parts, meta) = self.form_parts(form, level)?;
+    pub fn render_form(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+    ) -> Result<Rendered> {
+        let (parts, meta) = self.form_parts(form, level, revision)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let r = render_many(&refs, &meta).map_err(|e| Error::Internal(e.to_string()))?;
         if !r.missing_glyphs.is_empty() {
@@ -564,9 +576,10 @@ impl App {
         &self,
         form: &str,
         level: Option<&str>,
+        revision: Option<u32>,
         max_pages: usize,
     ) -> Result<FormPreview> {
-        let (parts, meta) = self.form_parts(form, level)?;
+        let (parts, meta) = self.form_parts(form, level, revision)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let p = svg_pages(&refs, max_pages).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(FormPreview {
@@ -578,8 +591,14 @@ impl App {
     }
 
     /// `forms FORM --out FILE.pdf`: renders and writes atomically.
-    pub fn write_form(&self, form: &str, level: Option<&str>, out: &Path) -> Result<FormOutput> {
-        let r = self.render_form(form, level)?;
+    pub fn write_form(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        out: &Path,
+    ) -> Result<FormOutput> {
+        let r = self.render_form(form, level, revision)?;
         write_atomic(out, &r.bytes)?;
         Ok(FormOutput {
             form: form.to_owned(),
@@ -606,16 +625,22 @@ impl App {
 
     /// Renders a form into `ban-in/` under a name with the level and time
     /// (the app's "In / Lưu PDF").
-    pub fn save_form(&self, form: &str, level: Option<&str>) -> Result<FormOutput> {
+    pub fn save_form(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+    ) -> Result<FormOutput> {
         let dir = self.print_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         let now = clock::now();
         let name = format!(
-            "{form}{}-{}.pdf",
+            "{form}{}{}-{}.pdf",
             level.map(|l| format!("-{l}")).unwrap_or_default(),
+            revision.map(|r| format!("-ban{r}")).unwrap_or_default(),
             now.format("%Y%m%d-%H%M%S")
         );
-        self.write_form(form, level, &dir.join(name))
+        self.write_form(form, level, revision, &dir.join(name))
     }
 }
 

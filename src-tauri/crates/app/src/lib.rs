@@ -22,7 +22,7 @@ use tobaucu_core::election::{self, ElectionDefinition};
 use tobaucu_core::search::SearchIndex;
 use tobaucu_store::{Read, Store};
 
-pub use count::short_hash;
+pub use count::{short_hash, MinutesData};
 pub use error::{Error, Result};
 pub use forms::{write_atomic, FORMS};
 pub use setup::{preview_election, UnitChoice};

@@ -4,6 +4,16 @@
 use super::tally::{sheet_from_row, sheet_result};
 use super::*;
 
+/// The canonical data of a level's minutes, as printed.
+pub struct MinutesData {
+    pub data: Value,
+    pub sha256: String,
+    /// A locked revision (not a draft).
+    pub locked: bool,
+    /// Said on the paper of a revision a later correction replaced.
+    pub superseded: Option<String>,
+}
+
 /// How a level was counted.
 enum Method {
     None,
@@ -254,13 +264,58 @@ impl App {
     /// The data the minutes form prints: the locked revision's when final,
     /// otherwise the current draft.
     pub fn minutes_data(&self, level: &str) -> Result<(Value, String, bool)> {
-        let s = self.summary(level)?;
+        let m = self.minutes_revision_data(level, None)?;
+        Ok((m.data, m.sha256, m.locked))
+    }
+
+    /// The data of one locked revision (`Some(n)`), or of the level's
+    /// current minutes (`None`: the locked revision when final, otherwise
+    /// the draft). A revision that a later one replaced says so.
+    pub fn minutes_revision_data(&self, level: &str, revision: Option<u32>) -> Result<MinutesData> {
         let revisions = self.store.revisions(level)?;
+        if let Some(n) = revision {
+            self.count_ctx(level)?;
+            let i = revisions
+                .iter()
+                .position(|r| r.revision == i64::from(n))
+                .ok_or_else(|| {
+                    Error::refused(
+                        "NO_REVISION",
+                        format!(
+                            "cấp {level} không có bản biên bản số {n} (đã khóa {} bản)",
+                            revisions.len()
+                        ),
+                    )
+                })?;
+            let r = &revisions[i];
+            let data: Value =
+                serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
+            let superseded = match (revisions.get(i + 1), &r.reopened) {
+                (Some(next), _) => Some(format!(
+                    "BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ {}",
+                    next.revision
+                )),
+                (None, Some((_, why))) => Some(format!("BẢN NÀY ĐÃ ĐƯỢC MỞ ĐỂ SỬA: {why}")),
+                (None, None) => None,
+            };
+            return Ok(MinutesData {
+                data,
+                sha256: r.sha256.clone(),
+                locked: true,
+                superseded,
+            });
+        }
+        let s = self.summary(level)?;
         if s.status == "final" {
             if let Some(r) = revisions.last() {
-                let v: Value =
+                let data: Value =
                     serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
-                return Ok((v, r.sha256.clone(), true));
+                return Ok(MinutesData {
+                    data,
+                    sha256: r.sha256.clone(),
+                    locked: true,
+                    superseded: None,
+                });
             }
         }
         let team = self.team()?;
@@ -270,8 +325,13 @@ impl App {
             revisions.len() as u32 + 1,
             &self.pending_reason(level)?,
         )?;
-        let sha = sha_hex(&canonical_json(&data));
-        Ok((data, sha, false))
+        let sha256 = sha_hex(&canonical_json(&data));
+        Ok(MinutesData {
+            data,
+            sha256,
+            locked: false,
+            superseded: None,
+        })
     }
 
     /// Accepts a warning with the Tổ trưởng's written reason (kept in the

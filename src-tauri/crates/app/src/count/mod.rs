@@ -8,6 +8,7 @@ mod minutes;
 mod tally;
 
 pub(crate) use desk::LevelLive;
+pub use minutes::MinutesData;
 
 use std::collections::BTreeMap;
 
