@@ -211,6 +211,28 @@ proptest! {
         prop_assert_eq!(t, before);
     }
 
+    // A ballots file written from any marks reads back to the same tally
+    // (interfaces.md §4 round trip: positions, "-" and INVALID lines).
+    #[test]
+    fn ballots_file_round_trip(seats in 1u32..=5, marks in proptest::collection::vec(arb_mark(8), 0..200)) {
+        let mut text = String::from("# level XA\n");
+        let mut direct = Tally::new(seats, 8);
+        for m in &marks {
+            direct.add(&Ballot::decide(m, seats));
+            match m {
+                Mark::Kept(k) if k.is_empty() => text.push('-'),
+                Mark::Kept(k) => text.push_str(&k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" ")),
+                Mark::Invalid(r) => text.push_str(&format!("INVALID {}", r.code())),
+            }
+            text.push_str("\r\n\n");
+        }
+        let read = parse_ballots(&text, 8, seats);
+        prop_assert!(read.is_ok());
+        let mut back = Tally::new(seats, 8);
+        for b in read.unwrap_or_default() { back.add(&b); }
+        prop_assert_eq!(back, direct);
+    }
+
     // The file reader and the typed line agree, and never panic.
     #[test]
     fn parse_never_panics(line in "\\PC{0,40}") {
