@@ -111,6 +111,21 @@ fn arr<'v>(b: &'v Value, k: &str) -> &'v [Value] {
         .unwrap_or(&[])
 }
 
+/// Which blocks of an `if` apply: `"blocks"` when `when` holds (`!path`
+/// negates), otherwise `"else"`.
+fn branch(b: &Value, scope: &Scope<'_>) -> &'static str {
+    let cond = text(b, "when");
+    let yes = match cond.strip_prefix('!') {
+        Some(c) => !scope.truthy(c),
+        None => scope.truthy(cond),
+    };
+    if yes {
+        "blocks"
+    } else {
+        "else"
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Align {
     Left,
@@ -328,13 +343,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 "if" => {
-                    let cond = text(b, "when");
-                    let yes = if let Some(c) = cond.strip_prefix('!') {
-                        !scope.truthy(c)
-                    } else {
-                        scope.truthy(cond)
-                    };
-                    let which = if yes { "blocks" } else { "else" };
+                    let which = branch(b, scope);
                     self.flow(arr(b, which), scope, x, w, &format!("{p}.{which}"))?;
                 }
                 "page_break" => self.new_page(),
@@ -516,13 +525,7 @@ impl<'a> Engine<'a> {
                 }
             }
             "if" => {
-                let cond = text(b, "when");
-                let yes = if let Some(c) = cond.strip_prefix('!') {
-                    !scope.truthy(c)
-                } else {
-                    scope.truthy(cond)
-                };
-                let which = if yes { "blocks" } else { "else" };
+                let which = branch(b, scope);
                 for (j, inner) in arr(b, which).iter().enumerate() {
                     y += self.block(inner, scope, x, w, y, out, &format!("{path}.{which}[{j}]"))?;
                 }
@@ -628,11 +631,19 @@ impl<'a> Engine<'a> {
 
         // Header: optional group row, then column titles.
         let groups = groups_owned.as_slice();
+        // Each group's first column, column count, left edge and width.
+        let spans: Vec<(usize, usize, f32, f32)> = groups
+            .iter()
+            .map(|g| {
+                let from = num(g, "from", 0.0) as usize;
+                let span = num(g, "span", 1.0) as usize;
+                let gx = xs.get(from).copied().unwrap_or(x);
+                (from, span, gx, widths.iter().skip(from).take(span).sum())
+            })
+            .collect();
         let mut in_group = vec![None; cols.len()];
-        for (gi, g) in groups.iter().enumerate() {
-            let from = num(g, "from", 0.0) as usize;
-            let span = num(g, "span", 1.0) as usize;
-            for c in in_group.iter_mut().skip(from).take(span) {
+        for (gi, (from, span, _, _)) in spans.iter().enumerate() {
+            for c in in_group.iter_mut().skip(*from).take(*span) {
                 *c = Some(gi);
             }
         }
@@ -650,10 +661,8 @@ impl<'a> Engine<'a> {
             .collect();
         let group_lines: Vec<Vec<String>> = groups
             .iter()
-            .map(|g| {
-                let from = num(g, "from", 0.0) as usize;
-                let span = num(g, "span", 1.0) as usize;
-                let gw: f32 = widths.iter().skip(from).take(span).sum();
+            .zip(&spans)
+            .map(|(g, (_, _, _, gw))| {
                 self.wrap(
                     &scope.fill(text(g, "title")),
                     Style::Bold,
@@ -692,11 +701,7 @@ impl<'a> Engine<'a> {
                 y2: top,
                 width: thick,
             });
-            for (gi, g) in groups.iter().enumerate() {
-                let from = num(g, "from", 0.0) as usize;
-                let span = num(g, "span", 1.0) as usize;
-                let gx = xs.get(from).copied().unwrap_or(x);
-                let gw: f32 = widths.iter().skip(from).take(span).sum();
+            for (gi, &(_, _, gx, gw)) in spans.iter().enumerate() {
                 let lines = &group_lines[gi];
                 let mut ty = top + (g_h - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
