@@ -5,6 +5,7 @@
 //! (`tobaucu-app`). Broken input is ordinary data: validators return every
 //! problem they find as [`Diagnostic`]s rather than stopping at the first.
 
+pub mod audit;
 pub mod canonical;
 pub mod checks;
 pub mod count;
@@ -12,6 +13,7 @@ pub mod diag;
 pub mod election;
 pub mod legacy;
 pub mod percent;
+pub mod results;
 pub mod search;
 pub mod text;
 pub mod turnout;

@@ -1,0 +1,58 @@
+//! Signed result bundles (gói kết quả có chữ ký) of Tổ Bầu Cử.
+//!
+//! * [`keys`]: one Ed25519 key pair per unit; the private key sealed with
+//!   the Tổ trưởng's passphrase (Argon2id → ChaCha20-Poly1305), the public
+//!   key's fingerprint in short groups for people to compare.
+//! * [`container`]: the file format `tobaucu-bundle/1` (see
+//!   `docs/bundle-format.md`): magic, canonical JSON manifest, Ed25519
+//!   signature, members; size limits so a hostile file cannot exhaust memory.
+//! * [`verify`]: named checks, each pass or fail, recursive through bundles
+//!   carried inside a board's bundle.
+//! * [`auditlog`]: the hash-chained audit log as carried in a bundle.
+//!
+//! No database and no clock here: the caller passes time, keys and the
+//! receiving board's context in.
+
+pub mod auditlog;
+pub mod container;
+pub mod keys;
+pub mod verify;
+
+pub use container::{Bundle, FileSource, LevelEntry, Limits, Manifest, Mem, Member, Source, Sub};
+pub use keys::{fingerprint, SealedKey};
+pub use verify::{Check, Context, Registration, Report};
+
+/// Errors of reading or writing a bundle or key. Messages are Vietnamese.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("{0}")]
+    Format(String),
+    #[error("cụm mật khẩu không đúng")]
+    WrongPassphrase,
+    #[error("{0}")]
+    Key(String),
+    #[error("lỗi đọc tệp: {0}")]
+    Io(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Lowercase hex → bytes (exactly `N` bytes).
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let b = s.as_bytes();
+    if b.len() != N * 2 {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        let hi = (b[2 * i] as char).to_digit(16)?;
+        let lo = (b[2 * i + 1] as char).to_digit(16)?;
+        *o = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
+
+pub use tobaucu_core::audit::{hex, sha256_hex};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+//! Kiểm tra gói kết quả: named checks, each pass or fail, in a fixed order.
+//! Context (which keys are registered, which election this database holds,
+//! what was imported before) is passed in by the caller through
+//! [`Context`]; bundles carried inside a board's bundle are verified
+//! recursively against the registry the board signed.
+
+use serde_json::Value;
+
+use crate::container::{Bundle, Limits, Manifest, Source};
+use crate::{auditlog, keys, unhex};
+
+/// Names of the checks, in report order.
+pub const CHECKS: &[&str] = &[
+    "format", "member_hashes", "signature", "key_registered", "election", "definition", "mode", "unit", "sequence", "audit_chain", "results", "inner_bundles",
+];
+
+/// One named check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The verification of one bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    pub checks: Vec<Check>,
+    /// SHA-256 of the manifest, when the frame could be read.
+    pub id: Option<String>,
+    pub manifest: Option<Manifest>,
+    /// Reports of bundles carried inside (member name, report).
+    pub inner: Vec<(String, Report)>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|c| c.ok)
+    }
+    /// The first failed check, for one-line messages.
+    pub fn first_failure(&self) -> Option<&Check> {
+        self.checks.iter().find(|c| !c.ok)
+    }
+}
+
+/// How a unit's key is known to the receiving board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    /// The public key itself (from the unit's registration file).
+    Key([u8; 32]),
+    /// Only the fingerprint, typed from the registration sheet.
+    Fingerprint(String),
+}
+
+/// What the receiving side knows.
+pub trait Context {
+    fn election_id(&self) -> &str;
+    fn definition_sha256(&self) -> &str;
+    fn mode(&self) -> &str;
+    /// The key registered for `unit`, if any.
+    fn registration(&self, unit: &str) -> Option<Registration>;
+    /// The operator accepted this unregistered key after comparing the
+    /// fingerprint on the paper minutes.
+    fn accepted_unregistered(&self, _unit: &str, _key: &[u8; 32]) -> bool {
+        false
+    }
+    /// Whether `unit` of `kind` reports to this database: Ok(detail) or
+    /// Err(reason).
+    fn unit_allowed(&self, unit: &str, kind: &str) -> Result<String, String>;
+    /// The last imported bundle of `unit`: (sequence, id), and whether `id`
+    /// was ever imported (history).
+    fn last(&self, unit: &str) -> Option<(u64, String)>;
+    /// The results members agree with the election definition.
+    fn results(&self, b: &Bundle<'_>) -> Result<String, String>;
+    /// The context for bundles carried inside `carrier`, whose registry of
+    /// lower units' keys is `registry`.
+    fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's>;
+}
+
+fn check(name: &'static str, r: Result<String, String>) -> Check {
+    match r {
+        Ok(detail) => Check { name, ok: true, detail },
+        Err(detail) => Check { name, ok: false, detail },
+    }
+}
+
+/// Parses a board's `registry.json`: `[{"unit","kind","public_key"}…]`.
+pub fn parse_registry(bytes: &[u8]) -> Result<Vec<(String, [u8; 32])>, String> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("registry.json không phải JSON ({e})"))?;
+    let arr = v.as_array().ok_or("registry.json phải là mảng")?;
+    arr.iter()
+        .map(|e| {
+            let unit = e.get("unit").and_then(Value::as_str).ok_or("registry.json: thiếu \"unit\"")?;
+            let pk = e.get("public_key").and_then(Value::as_str).and_then(unhex::<32>).ok_or("registry.json: \"public_key\" sai")?;
+            Ok((unit.to_owned(), pk))
+        })
+        .collect()
+}
+
+/// Verifies a bundle read from `src`. Never panics on hostile bytes.
+pub fn verify(src: &dyn Source, ctx: &dyn Context, limits: Limits) -> Report {
+    verify_at(src, ctx, limits, 0)
+}
+
+fn verify_at(src: &dyn Source, ctx: &dyn Context, limits: Limits, depth: u32) -> Report {
+    let b = match Bundle::open(src, limits) {
+        Ok(b) => b,
+        Err(e) => {
+            let mut checks = vec![Check { name: "format", ok: false, detail: e.to_string() }];
+            checks.extend(CHECKS[1..].iter().map(|n| Check { name: n, ok: false, detail: "chưa kiểm: tệp không đọc được".into() }));
+            return Report { checks, ..Report::default() };
+        }
+    };
+    let m = &b.manifest;
+    let mut checks = vec![Check { name: "format", ok: true, detail: format!("{} · {} thành phần · {} byte", crate::container::FORMAT, m.members.len(), src.len()) }];
+
+    // member_hashes
+    let mut bad = Vec::new();
+    for (i, mem) in m.members.iter().enumerate() {
+        match b.hash_member(i) {
+            Ok(h) if h == mem.sha256 => {}
+            Ok(_) => bad.push(mem.name.clone()),
+            Err(e) => bad.push(format!("{} ({e})", mem.name)),
+        }
+    }
+    checks.push(check("member_hashes", if bad.is_empty() { Ok(format!("{} thành phần khớp SHA-256", m.members.len())) } else { Err(format!("không khớp mã băm: {}", bad.join(", "))) }));
+
+    // signature
+    let sig_ok = keys::verify(&m.public_key, &b.manifest_bytes, &b.signature);
+    let fp = keys::fingerprint(&m.public_key);
+    checks.push(check("signature", if sig_ok { Ok(format!("chữ ký Ed25519 hợp lệ, khóa {fp}")) } else { Err(format!("chữ ký không hợp lệ với khóa {fp}: bản kê đã bị sửa hoặc ký bằng khóa khác")) }));
+
+    // key_registered
+    let reg = match ctx.registration(&m.unit_id) {
+        Some(Registration::Key(k)) if k == m.public_key => Ok(format!("khóa {fp} đã đăng ký cho {}", m.unit_id)),
+        Some(Registration::Key(k)) => Err(format!("khóa ký {fp} khác khóa đã đăng ký cho {} ({})", m.unit_id, keys::fingerprint(&k))),
+        Some(Registration::Fingerprint(f)) if f == fp => Ok(format!("dấu vân tay {fp} khớp với dấu đã đăng ký cho {}", m.unit_id)),
+        Some(Registration::Fingerprint(f)) => Err(format!("dấu vân tay {fp} khác dấu đã đăng ký cho {} ({f})", m.unit_id)),
+        None if ctx.accepted_unregistered(&m.unit_id, &m.public_key) => Ok(format!("khóa {fp} chưa đăng ký, đã được người nhập chấp nhận sau khi so dấu vân tay trên biên bản giấy")),
+        None => Err(format!("chưa đăng ký khóa nào cho {}; dấu vân tay của gói: {fp}", m.unit_id)),
+    };
+    checks.push(check("key_registered", reg));
+
+    checks.push(check("election", if m.election_id == ctx.election_id() { Ok(format!("cuộc bầu cử {}", m.election_id)) } else { Err(format!("gói thuộc cuộc bầu cử {}, cơ sở dữ liệu này là {}", m.election_id, ctx.election_id())) }));
+    checks.push(check("definition", if m.definition_sha256 == ctx.definition_sha256() { Ok("định nghĩa bầu cử trùng khớp (SHA-256)".into()) } else { Err(format!("định nghĩa bầu cử khác (gói {}…, ở đây {}…)", m.definition_sha256.get(..12).unwrap_or(""), ctx.definition_sha256().get(..12).unwrap_or(""))) }));
+    let mode_vi = |x: &str| if x == "test" { "thử nghiệm" } else { "chính thức" };
+    checks.push(check("mode", if m.mode == ctx.mode() { Ok(format!("chế độ {}", mode_vi(&m.mode))) } else { Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", mode_vi(&m.mode), mode_vi(ctx.mode()))) }));
+    checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
+
+    // sequence
+    let seq = match ctx.last(&m.unit_id) {
+        None => Ok(format!("gói số {} của {} (chưa nhập gói nào của đơn vị này)", m.sequence, m.unit_id)),
+        Some((_, id)) if id == b.id => Ok(format!("gói số {} này đã được nhập trước đây", m.sequence)),
+        Some((s, _)) if m.sequence < s => Err(format!("gói số {} cũ hơn gói số {s} đã nhập của {}: không quay lui", m.sequence, m.unit_id)),
+        Some((s, _)) if m.sequence == s => Err(format!("gói số {} khác với gói cùng số đã nhập của {}: hai gói rẽ nhánh", m.sequence, m.unit_id)),
+        Some((s, id)) if m.sequence == s + 1 && m.previous_sha256.as_deref() != Some(id.as_str()) => Err(format!("gói số {} không nối tiếp gói số {s} đã nhập (mã băm gói trước khác): rẽ nhánh", m.sequence)),
+        Some((s, _)) => Ok(format!("gói số {} mới hơn gói số {s} đã nhập; sẽ thay thế", m.sequence)),
+    };
+    checks.push(check("sequence", seq));
+
+    // audit_chain
+    let audit = match b.read_member("audit.jsonl") {
+        Err(e) => Err(e.to_string()),
+        Ok(bytes) => match auditlog::verify(&bytes) {
+            Ok((head, n)) if head == m.audit_head => Ok(format!("{n} mục, chuỗi băm liền, đầu chuỗi khớp bản kê")),
+            Ok(_) => Err("đầu chuỗi nhật ký khác với bản kê".into()),
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    checks.push(check("audit_chain", audit));
+    checks.push(check("results", ctx.results(&b)));
+
+    // inner_bundles
+    let inner_names: Vec<(usize, String)> = m.members.iter().enumerate().filter(|(_, x)| x.name.starts_with("units/")).map(|(i, x)| (i, x.name.clone())).collect();
+    let mut inner = Vec::new();
+    let inner_check = if inner_names.is_empty() {
+        Ok("không mang gói nào bên trong".to_owned())
+    } else if depth + 1 >= limits.max_depth {
+        Err(format!("gói lồng quá {} tầng", limits.max_depth))
+    } else {
+        match b.read_member("registry.json").map_err(|e| e.to_string()).and_then(|r| parse_registry(&r)) {
+            Err(e) => Err(e),
+            Ok(registry) => {
+                let ictx = ctx.inner(m, registry);
+                let mut failed = Vec::new();
+                for (i, name) in &inner_names {
+                    let Some(sub) = b.member_source(*i) else { continue };
+                    let r = verify_at(&sub, ictx.as_ref(), limits, depth + 1);
+                    if let Some(f) = r.first_failure() {
+                        failed.push(format!("{name}: {} — {}", f.name, f.detail));
+                    }
+                    inner.push((name.clone(), r));
+                }
+                if failed.is_empty() { Ok(format!("{} gói bên trong đều hợp lệ (chữ ký được kiểm lại)", inner.len())) } else { Err(format!("{}/{} gói bên trong không hợp lệ: {}", failed.len(), inner.len(), failed.join("; "))) }
+            }
+        }
+    };
+    checks.push(check("inner_bundles", inner_check));
+    Report { checks, id: Some(b.id.clone()), manifest: Some(b.manifest.clone()), inner }
+}

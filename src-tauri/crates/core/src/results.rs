@@ -1,0 +1,206 @@
+//! Xác định kết quả bầu cử: summing the areas of a constituency and applying
+//! the winner rules of the law (`domain.md` §7; Art. 78–80 Luật Bầu cử
+//! 85/2015/QH13 as amended by 83/2025/QH15).
+//!
+//! * Figures are summed from each area's own minutes, never taken from a
+//!   lower board's total (check A02).
+//! * A constituency is complete only when every area that names it has
+//!   reported (A03); only then are winners, re-vote and additional vote
+//!   decided.
+//! * Turnout must exceed half of the listed voters, else a re-vote is due
+//!   (Art. 80). A winner needs more than half of the valid ballots; the
+//!   highest totals take the seats; a tie for the last seat goes to the
+//!   older candidate (Art. 78). An additional vote is due when a National
+//!   Assembly seat stays empty, or when fewer than two thirds of a council
+//!   constituency's seats are filled (Art. 79).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::election::LevelKind;
+use crate::percent::Percent;
+
+/// One candidate as the constituency lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateInfo {
+    pub id: String,
+    pub birth_date: NaiveDate,
+}
+
+/// A constituency (đơn vị bầu cử) as the definition gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstituencyInfo {
+    pub id: String,
+    pub kind: LevelKind,
+    pub seats: u32,
+    pub candidates: Vec<CandidateInfo>,
+    /// Every area that names this constituency.
+    pub areas: Vec<String>,
+}
+
+/// The figures of one area's locked minutes for one level.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AreaReport {
+    pub area: String,
+    pub seats: u32,
+    /// Candidate ids in ballot order, as the area's minutes list them.
+    pub candidates: Vec<String>,
+    pub voters_listed: u64,
+    pub voters_voted: u64,
+    pub ballots_issued: u64,
+    pub ballots_received: u64,
+    pub ballots_valid: u64,
+    pub ballots_invalid: u64,
+    pub invalid_by_reason: BTreeMap<String, u64>,
+    /// Votes in the order of `candidates`.
+    pub votes: Vec<u64>,
+}
+
+/// A cross-area problem (A01…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossCheck {
+    pub code: &'static str,
+    pub area: String,
+    pub message: String,
+}
+
+/// What the law decides for one constituency.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcome {
+    pub areas_expected: u32,
+    pub areas_reported: u32,
+    pub complete: bool,
+    pub voters_listed: u64,
+    pub voters_voted: u64,
+    pub ballots_issued: u64,
+    pub ballots_received: u64,
+    pub ballots_valid: u64,
+    pub ballots_invalid: u64,
+    pub invalid_by_reason: BTreeMap<String, u64>,
+    /// Votes per candidate, in the definition's order.
+    pub votes: Vec<u64>,
+    /// Percent of valid ballots per candidate, in the definition's order.
+    pub percent: Vec<Percent>,
+    /// Turnout as a percentage of listed voters.
+    pub turnout: Percent,
+    pub turnout_ok: bool,
+    /// Elected candidate ids, highest votes first.
+    pub elected: Vec<String>,
+    pub revote_due: bool,
+    pub additional_vote_due: bool,
+    /// Two candidates tied for the last seat with the same votes and the
+    /// same birth date: the law's tie-break does not decide; no one takes
+    /// that seat here and people must decide.
+    pub tie_unresolved: Vec<String>,
+    pub cross_checks: Vec<CrossCheck>,
+}
+
+/// The winner rules on summed figures (Art. 78–80), given that every area
+/// has reported.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decision {
+    pub turnout_ok: bool,
+    pub elected: Vec<usize>,
+    pub revote_due: bool,
+    pub additional_vote_due: bool,
+    pub tie_unresolved: Vec<usize>,
+}
+
+/// Applies the law to summed figures. `votes` and `births` are per
+/// candidate (same order).
+pub fn decide(kind: LevelKind, seats: u32, listed: u64, voted: u64, valid: u64, votes: &[u64], births: &[NaiveDate]) -> Decision {
+    // Art. 80: the election is valid only if more than half voted.
+    let turnout_ok = u128::from(voted) * 2 > u128::from(listed);
+    if !turnout_ok {
+        return Decision { turnout_ok, revote_due: true, ..Decision::default() };
+    }
+    // Art. 78: more than half of the valid ballots.
+    let mut passing: Vec<usize> = (0..votes.len())
+        .filter(|&i| u128::from(votes[i]) * 2 > u128::from(valid))
+        .collect();
+    // Highest first; equal votes: older (earlier birth date) first.
+    passing.sort_by(|&a, &b| votes[b].cmp(&votes[a]).then(births.get(a).cmp(&births.get(b))));
+    let seats_us = usize::try_from(seats).unwrap_or(usize::MAX);
+    let mut elected: Vec<usize> = passing.iter().copied().take(seats_us).collect();
+    let mut tie_unresolved = Vec::new();
+    if passing.len() > seats_us && seats_us > 0 {
+        let last = passing[seats_us - 1];
+        let same = |i: usize| votes[i] == votes[last] && births.get(i) == births.get(last);
+        let tied: Vec<usize> = passing.iter().copied().filter(|&i| same(i)).collect();
+        if tied.len() > 1 {
+            elected.retain(|i| !tied.contains(i));
+            tie_unresolved = tied;
+        }
+    }
+    let filled = u64::try_from(elected.len()).unwrap_or(u64::MAX);
+    // Art. 79: QH — any empty seat; HĐND — fewer than two thirds filled.
+    let additional_vote_due = match kind {
+        LevelKind::NationalAssembly => filled < u64::from(seats),
+        LevelKind::Council => filled * 3 < u64::from(seats) * 2,
+    };
+    Decision { turnout_ok, elected, revote_due: false, additional_vote_due, tie_unresolved }
+}
+
+/// Sums the reports of a constituency's areas and, once complete, applies
+/// [`decide`]. Reports for areas outside the constituency, or that list
+/// other candidates or seats (A01), are not summed and are named in
+/// `cross_checks`.
+pub fn aggregate(c: &ConstituencyInfo, reports: &[AreaReport]) -> Outcome {
+    let ids: Vec<&str> = c.candidates.iter().map(|x| x.id.as_str()).collect();
+    let mut o = Outcome {
+        areas_expected: u32::try_from(c.areas.len()).unwrap_or(u32::MAX),
+        votes: vec![0; ids.len()],
+        ..Outcome::default()
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for r in reports {
+        if !c.areas.iter().any(|a| *a == r.area) {
+            o.cross_checks.push(CrossCheck { code: "A03", area: r.area.clone(), message: format!("khu vực {} không thuộc đơn vị bầu cử {}; không cộng", r.area, c.id) });
+            continue;
+        }
+        if seen.contains(&r.area.as_str()) {
+            o.cross_checks.push(CrossCheck { code: "A04", area: r.area.clone(), message: format!("khu vực {} được báo cáo hai lần; chỉ cộng một lần", r.area) });
+            continue;
+        }
+        let same_list = r.candidates.iter().map(String::as_str).eq(ids.iter().copied());
+        if r.seats != c.seats || !same_list || r.votes.len() != ids.len() {
+            o.cross_checks.push(CrossCheck {
+                code: "A01",
+                area: r.area.clone(),
+                message: format!("khu vực {} báo cáo danh sách người ứng cử hoặc số đại biểu được bầu ({}) khác với đơn vị bầu cử {} ({}); không cộng", r.area, r.seats, c.id, c.seats),
+            });
+            continue;
+        }
+        seen.push(&r.area);
+        o.voters_listed += r.voters_listed;
+        o.voters_voted += r.voters_voted;
+        o.ballots_issued += r.ballots_issued;
+        o.ballots_received += r.ballots_received;
+        o.ballots_valid += r.ballots_valid;
+        o.ballots_invalid += r.ballots_invalid;
+        for (k, v) in &r.invalid_by_reason {
+            *o.invalid_by_reason.entry(k.clone()).or_insert(0) += v;
+        }
+        for (t, v) in o.votes.iter_mut().zip(&r.votes) {
+            *t += v;
+        }
+    }
+    o.areas_reported = u32::try_from(seen.len()).unwrap_or(u32::MAX);
+    o.complete = !c.areas.is_empty() && c.areas.iter().all(|a| seen.contains(&a.as_str()));
+    o.percent = o.votes.iter().map(|&v| Percent::of(v, o.ballots_valid)).collect();
+    o.turnout = Percent::of(o.voters_voted, o.voters_listed);
+    if o.complete {
+        let births: Vec<NaiveDate> = c.candidates.iter().map(|x| x.birth_date).collect();
+        let d = decide(c.kind, c.seats, o.voters_listed, o.voters_voted, o.ballots_valid, &o.votes, &births);
+        o.turnout_ok = d.turnout_ok;
+        o.revote_due = d.revote_due;
+        o.additional_vote_due = d.additional_vote_due;
+        o.elected = d.elected.iter().filter_map(|&i| ids.get(i).map(|s| (*s).to_owned())).collect();
+        o.tie_unresolved = d.tie_unresolved.iter().filter_map(|&i| ids.get(i).map(|s| (*s).to_owned())).collect();
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests;
