@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tobaucu_app::{App, Error, UnitChoice};
+mod bundle;
 mod count;
 
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
@@ -59,8 +60,33 @@ enum Cmd {
         #[arg(long)]
         level: String,
     },
-    /// In biểu mẫu ra PDF: voter-list, voter-cards, minutes, inventory, turnout
+    /// In biểu mẫu ra PDF: voter-list, voter-cards, minutes, inventory, turnout, key-registration, board-minutes, board-status
     Forms(FormsArgs),
+    /// Khóa ký của đơn vị; đăng ký khóa của đơn vị cấp dưới
+    #[command(subcommand)]
+    Keys(bundle::KeysCmd),
+    /// Ghi gói kết quả có chữ ký vào thư mục (USB); in đường dẫn ở dòng cuối
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// (Ở xã và cấp trên) kiểm tra và nhập gói kết quả của cấp dưới
+    Import {
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        /// Chấp nhận khóa chưa đăng ký sau khi so dấu vân tay in trên biên bản giấy
+        #[arg(long, value_name = "DẤU_VÂN_TAY")]
+        accept_fingerprint: Option<String>,
+    },
+    /// Kiểm tra một gói kết quả (không nhập); mã thoát 1 nếu có kiểm tra không đạt
+    Verify { bundle: PathBuf },
+    /// Kết quả theo đơn vị bầu cử: số liệu cộng lại, người trúng cử, bầu cử lại/thêm
+    Results,
+    /// Chạy toàn bộ quy trình trên cuộc bầu cử mẫu và để mọi tệp trong DIR
+    Demo {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -621,9 +647,16 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Count(c) => count::run(&cli.db, c, json_mode),
         Cmd::Complaint(c) => count::complaint(&cli.db, c, json_mode),
+        Cmd::Keys(c) => bundle::keys(&cli.db, c, json_mode),
+        Cmd::Export { out } => bundle::export(&cli.db, &out, json_mode),
+        Cmd::Import { bundles, accept_fingerprint } => bundle::import(&cli.db, &bundles, accept_fingerprint.as_deref(), json_mode),
+        Cmd::Verify { bundle: b } => bundle::verify(&cli.db, &b, json_mode),
+        Cmd::Results => bundle::results(&cli.db, json_mode),
+        Cmd::Demo { out } => bundle::demo(&out, json_mode),
         Cmd::Finalize { level } => {
             let mut app = open(&cli.db)?;
-            let r = app.finalize(&level)?;
+            let pass = bundle::passphrase_if_key(&app, &format!("khóa biên bản cấp {level}"))?;
+            let r = app.finalize(&level, pass.as_deref())?;
             if json_mode {
                 return print_json(&r);
             }

@@ -207,8 +207,12 @@ pub fn resolve_complaint(
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn finalize(state: State<'_, AppState>, level: String) -> R<FinalizeResult> {
-    state.with(|a| a.finalize(&level))
+pub fn finalize(
+    state: State<'_, AppState>,
+    level: String,
+    passphrase: Option<String>,
+) -> R<FinalizeResult> {
+    state.with(|a| a.finalize(&level, passphrase.as_deref()))
 }
 
 #[tauri::command]

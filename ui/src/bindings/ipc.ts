@@ -286,3 +286,82 @@ export type FormPreview = { form: string, title: string, total_pages: number,
  */
 pages: Array<string>, };
 
+export type KeyInfoDto = { public_key: string, fingerprint: string, unit_id: string, created_at: string, 
+/**
+ * Where the registration file was written (keys init), if any.
+ */
+registration_file: string | null, };
+
+export type RegisteredKeyDto = { unit_id: string, fingerprint: string, 
+/**
+ * "file" | "fingerprint" | "accepted"
+ */
+how: string, registered_at: string, };
+
+export type VerifyCheckDto = { name: string, ok: boolean, detail: string, };
+
+export type BundleInfoDto = { sha256: string, 
+/**
+ * The short code printed on the minutes (16 hex digits in 4 groups).
+ */
+short_code: string, unit_id: string, unit_kind: string, sequence: number, created_at: string, mode: string, fingerprint: string, levels: Array<string>, all_final: boolean, carried: number, };
+
+export type VerifyReportDto = { ok: boolean, checks: Array<VerifyCheckDto>, bundle: BundleInfoDto | null, file: string, };
+
+export type ExportResultDto = { path: string, sha256: string, short_code: string, sequence: number, size: bigint, 
+/**
+ * Every level final (an official bundle).
+ */
+all_final: boolean, test_mode: boolean, 
+/**
+ * The written file was read back and passed verification.
+ */
+verified: boolean, checks: Array<VerifyCheckDto>, };
+
+export type ImportResultDto = { file: string, 
+/**
+ * "imported" | "replaced" | "unchanged" | "refused"
+ */
+outcome: string, message: string, report: VerifyReportDto, 
+/**
+ * Areas whose results this bundle brought.
+ */
+areas: Array<string>, };
+
+export type DriveDto = { path: string, label: string, free_bytes: bigint | null, };
+
+export type AreaStatusDto = { area_id: string, number: number, name: string, commune: string, 
+/**
+ * "waiting" | "imported" | "refused"
+ */
+status: string, 
+/**
+ * The unit whose bundle reports it (the area itself, or a board).
+ */
+via: string | null, sequence: number | null, imported_at: string | null, short_code: string | null, reason: string | null, 
+/**
+ * Bundle history of this unit (older sequences), newest first.
+ */
+history: Array<string>, };
+
+export type RefusalDto = { at: string, file_name: string, unit_id: string | null, reason: string, };
+
+export type BoardStatusDto = { unit_id: string, unit_kind: string, unit_name: string, areas: Array<AreaStatusDto>, areas_expected: number, areas_reported: number, refusals: Array<RefusalDto>, registered: Array<RegisteredKeyDto>, };
+
+export type ResultCheckDto = { code: string, 
+/**
+ * "error" | "warning"
+ */
+severity: string, message: string, };
+
+export type CandidateTotalDto = { id: string, name: string, votes: bigint, percent: number, percent_vi: string, elected: boolean, };
+
+export type ConstituencyResultDto = { voters_listed: bigint, voters_voted: bigint, ballots_issued: bigint, ballots_received: bigint, ballots_valid: bigint, ballots_invalid: bigint, invalid_by_reason: { [key in string]: bigint }, votes: { [key in string]: bigint }, percent: { [key in string]: number }, checks: Array<ResultCheckDto>, areas_expected: number, areas_reported: number, complete: boolean, turnout_ok: boolean, elected: Array<string>, additional_vote_due: boolean, revote_due: boolean, name: string, level: string, level_name: string, seats: number, turnout_percent: number, 
+/**
+ * Every area of the constituency lies under this board (it can be
+ * complete here); otherwise a higher level decides.
+ */
+decided_here: boolean, tie_unresolved: Array<string>, candidates: Array<CandidateTotalDto>, };
+
+export type ResultsDto = { constituencies: { [key in string]: ConstituencyResultDto }, };
+

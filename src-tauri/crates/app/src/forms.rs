@@ -24,6 +24,9 @@ pub const FORMS: &[&str] = &[
     "minutes",
     "inventory",
     "turnout",
+    "key-registration",
+    "board-minutes",
+    "board-status",
 ];
 
 fn layout(name: &str) -> Result<&'static str> {
@@ -74,7 +77,7 @@ fn vi_stamp(stamp: &str) -> String {
 
 impl App {
     /// Fields every form of this area shares: issuer, places, election day.
-    fn common_data(&self) -> Result<serde_json::Map<String, Value>> {
+    pub(crate) fn common_data(&self) -> Result<serde_json::Map<String, Value>> {
         let def = self.def()?;
         let unit = self
             .store
@@ -315,6 +318,13 @@ impl App {
         );
         m.insert("superseded".into(), json!(md.superseded));
         m.insert("sha256".into(), json!(sha));
+        // After export, the printed minutes carry a QR code and the short
+        // code of the bundle holding this revision, so the board can match
+        // the paper to the file.
+        let (qr, code) = self.bundle_mark(level, final_)?;
+        m.insert("bundle_footer".into(), json!(if code.is_empty() { String::new() } else { format!(" · Gói {code}") }));
+        m.insert("bundle_qr".into(), json!(qr));
+        m.insert("bundle_code".into(), json!(code));
         m.insert("sha_short".into(), json!(short_hash(&sha)));
         Ok((Value::Object(m), form))
     }
@@ -489,7 +499,7 @@ impl App {
         revision: Option<u32>,
     ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
-        if let Some(l) = level {
+        if let Some(l) = level.filter(|_| form != "board-minutes") {
             if def.level(l).is_none() {
                 return Err(Error::refused(
                     "UNKNOWN_LEVEL",
@@ -538,6 +548,18 @@ impl App {
             "turnout" => (
                 vec![(layout("turnout")?, self.turnout_data()?)],
                 self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", ""),
+            ),
+            "key-registration" => (
+                vec![(layout("key-registration")?, self.key_registration_data()?)],
+                self.meta(&format!("Phiếu đăng ký khóa ký — {area}"), "", ""),
+            ),
+            "board-minutes" => (
+                self.board_minutes_parts(level)?,
+                self.meta(&format!("Biên bản xác định kết quả bầu cử — {area}"), "", ""),
+            ),
+            "board-status" => (
+                vec![(layout("board-status")?, self.board_status_data()?)],
+                self.meta(&format!("Tình hình nhận gói kết quả — {area}"), "", ""),
             ),
             other => {
                 return Err(Error::refused(
@@ -686,4 +708,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         });
     }
     Ok(())
+}
+
+impl App {
+    /// The QR payload and short code of the last exported bundle, when the
+    /// level's locked revision is older than that export.
+    fn bundle_mark(&self, level: &str, locked: bool) -> Result<(String, String)> {
+        use tobaucu_store::{BundleRead, CountRead};
+        if !locked {
+            return Ok((String::new(), String::new()));
+        }
+        let Some(e) = self.store.exports()?.into_iter().last() else {
+            return Ok((String::new(), String::new()));
+        };
+        let finalized = self.store.revisions(level)?.last().map(|r| r.finalized_at.clone()).unwrap_or_default();
+        if e.created_at < finalized {
+            return Ok((String::new(), String::new()));
+        }
+        let unit = self.store.unit()?.map(|u| u.unit_id).unwrap_or_default();
+        Ok((format!("TOBAUCU-BUNDLE:{unit}:{}:{}", e.sequence, e.sha256), format!("{} · gói số {}", short_hash(&e.sha256), e.sequence)))
+    }
+
+    /// Data of the key registration sheet (phiếu đăng ký khóa ký).
+    fn key_registration_data(&self) -> Result<Value> {
+        let k = self.keys_show()?;
+        let mut m = self.common_data()?;
+        let def = self.def()?;
+        let unit_name = def.area(&k.unit_id).map(|a| format!("Khu vực bỏ phiếu số {} ({})", a.number, a.name)).or_else(|| def.unit(&k.unit_id).map(|u| u.name.clone())).unwrap_or_default();
+        m.insert("unit_id".into(), json!(k.unit_id));
+        m.insert("unit_name".into(), json!(unit_name));
+        m.insert("fingerprint".into(), json!(k.fingerprint));
+        m.insert("public_key".into(), json!(k.public_key));
+        m.insert("public_key_1".into(), json!(k.public_key.get(..32).unwrap_or("")));
+        m.insert("public_key_2".into(), json!(k.public_key.get(32..).unwrap_or("")));
+        m.insert("created_at".into(), json!(clock::vi_time(&k.created_at)));
+        m.insert("election_name".into(), json!(def.election.name));
+        m.insert("leader".into(), json!(self.team().ok().and_then(|t| t.leader).unwrap_or_default()));
+        m.insert("key_qr".into(), json!(format!("TOBAUCU-KEY:{}:{}", k.unit_id, k.public_key)));
+        Ok(Value::Object(m))
+    }
 }

@@ -8,10 +8,13 @@
 //! Rules come from `tobaucu-core`; time comes from [`clock`] and is passed in.
 
 pub mod clock;
+mod bundle;
 mod convert;
 mod count;
+pub mod demo;
 mod error;
 mod forms;
+mod keys;
 mod setup;
 mod turnout;
 mod voters;
@@ -28,6 +31,18 @@ pub use forms::{write_atomic, FORMS};
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;
 pub use voters::parse_levels;
+pub use demo::DEMO_PASSPHRASE;
+pub use keys::KEY_FORMAT;
+
+/// Reads a file of at most `max` bytes (a hostile or wrong file must not
+/// exhaust memory before it is refused).
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+    if len > max {
+        return Err(Error::refused("FILE_TOO_LARGE", format!("{}: tệp {len} byte, vượt giới hạn {max} byte của loại tệp này", path.display())));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, &e))
+}
 
 /// The embedded demo election (Xã Thiệu Ngọc, 2026) and its first area's list.
 pub const DEMO_ELECTION: &str = include_str!("../../../../assets/demo-election.json");

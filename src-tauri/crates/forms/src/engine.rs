@@ -32,6 +32,8 @@ pub enum Cmd {
         y2: f32,
         width: f32,
     },
+    /// A filled black rectangle (the modules of a QR code); `y` is its top.
+    Rect { x: f32, y: f32, w: f32, h: f32 },
 }
 
 impl Cmd {
@@ -63,6 +65,7 @@ impl Cmd {
                 y2: y2 + dy,
                 width: *width,
             },
+            Cmd::Rect { x, y, w, h } => Cmd::Rect { x: x + dx, y: y + dy, w: *w, h: *h },
         }
     }
 }
@@ -528,6 +531,40 @@ impl<'a> Engine<'a> {
                 let which = branch(b, scope);
                 for (j, inner) in arr(b, which).iter().enumerate() {
                     y += self.block(inner, scope, x, w, y, out, &format!("{path}.{which}[{j}]"))?;
+                }
+            }
+            "qr" => {
+                // A QR code of the filled text (nothing when it is empty),
+                // drawn as filled runs of dark modules with a quiet zone.
+                let data = scope.fill(text(b, "data"));
+                if !data.is_empty() {
+                    let size = num(b, "size_mm", 25.0);
+                    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+                        .map_err(|e| self.err(path, format!("không tạo được mã QR: {e}")))?;
+                    let n = code.width();
+                    let colors = code.to_colors();
+                    let module = size / (n as f32 + 8.0);
+                    let bx = match align(b) {
+                        Align::Left => x,
+                        Align::Center => x + (w - size) / 2.0,
+                        Align::Right => x + w - size,
+                    } + 4.0 * module;
+                    let by = y + 4.0 * module;
+                    for row in 0..n {
+                        let mut col = 0;
+                        while col < n {
+                            if colors[row * n + col] == qrcode::Color::Dark {
+                                let start = col;
+                                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                                    col += 1;
+                                }
+                                out.push(Cmd::Rect { x: bx + start as f32 * module, y: by + row as f32 * module, w: (col - start) as f32 * module, h: module });
+                            } else {
+                                col += 1;
+                            }
+                        }
+                    }
+                    y += size;
                 }
             }
             "box" => {

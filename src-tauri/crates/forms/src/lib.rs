@@ -29,6 +29,22 @@ pub use template::thousands;
 /// The embedded layouts: (name, JSON).
 pub const LAYOUTS: &[(&str, &str)] = &[
     (
+        "key-registration",
+        include_str!("../../../../forms/key-registration.json"),
+    ),
+    (
+        "board-minutes-qh",
+        include_str!("../../../../forms/board-minutes-qh.json"),
+    ),
+    (
+        "board-minutes-hdnd",
+        include_str!("../../../../forms/board-minutes-hdnd.json"),
+    ),
+    (
+        "board-status",
+        include_str!("../../../../forms/board-status.json"),
+    ),
+    (
         "minutes-qh",
         include_str!("../../../../forms/minutes-qh.json"),
     ),

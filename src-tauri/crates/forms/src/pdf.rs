@@ -1,8 +1,9 @@
 //! Drawing commands → a PDF with the three faces embedded and subset.
 
 use printpdf::{
-    Color, Date, DateTime, Line, LinePoint, Mm, Offset, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix, Time,
+    Color, Date, DateTime, Line, LinePoint, Mm, Offset, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, Time,
+    WindingOrder,
 };
 
 use crate::engine::Cmd;
@@ -93,6 +94,22 @@ pub fn write(
         ops.push(Op::SetFillColor {
             col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
         });
+        // Filled rectangles (QR modules) as one polygon of many rings.
+        let rings: Vec<PolygonRing> = cmds
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::Rect { x, y, w, h } => Some(PolygonRing {
+                    points: [(*x, *y), (*x + *w, *y), (*x + *w, *y + *h), (*x, *y + *h)]
+                        .iter()
+                        .map(|(px, py)| LinePoint { p: Point::new(Mm(*px), Mm(height - *py)), bezier: false })
+                        .collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        if !rings.is_empty() {
+            ops.push(Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::NonZero } });
+        }
         ops.push(Op::StartTextSection);
         let mut cur: Option<(Style, f32)> = None;
         for c in cmds {

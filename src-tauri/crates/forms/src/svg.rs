@@ -40,6 +40,9 @@ pub fn page(cmds: &[Cmd], width: f32, height: f32) -> String {
                     w * 25.4 / 72.0
                 );
             }
+            Cmd::Rect { x, y, w, h } => {
+                let _ = write!(out, r#"<rect x="{x:.3}" y="{y:.3}" width="{w:.3}" height="{h:.3}" fill="black"/>"#);
+            }
             Cmd::Text {
                 x,
                 y,

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod bundle;
 mod count;
+pub use bundle::*;
 pub use count::*;
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1).
@@ -283,6 +285,21 @@ pub fn typescript() -> String {
         LevelCountState::decl(&cfg),
         FormOutput::decl(&cfg),
         FormPreview::decl(&cfg),
+        KeyInfoDto::decl(&cfg),
+        RegisteredKeyDto::decl(&cfg),
+        VerifyCheckDto::decl(&cfg),
+        BundleInfoDto::decl(&cfg),
+        VerifyReportDto::decl(&cfg),
+        ExportResultDto::decl(&cfg),
+        ImportResultDto::decl(&cfg),
+        DriveDto::decl(&cfg),
+        AreaStatusDto::decl(&cfg),
+        RefusalDto::decl(&cfg),
+        BoardStatusDto::decl(&cfg),
+        ResultCheckDto::decl(&cfg),
+        CandidateTotalDto::decl(&cfg),
+        ConstituencyResultDto::decl(&cfg),
+        ResultsDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

@@ -12,6 +12,7 @@
 //! Rows are plain data ([`rows`]); the application layer turns them into
 //! domain types. Only this crate knows SQL.
 
+mod bundles;
 mod counting;
 mod migrate;
 mod queries;
@@ -21,6 +22,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use migrate::{Migration, MIGRATIONS};
 pub use queries::Read;
@@ -80,6 +82,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn };
         migrate::migrate(&mut store.conn)?;
+        bundles::backfill_chain(&mut store.conn)?;
         Ok(store)
     }
 

@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_counting",
         sql: include_str!("../migrations/0002_counting.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_bundles",
+        sql: include_str!("../migrations/0003_bundles.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -360,10 +360,8 @@ impl Tx<'_> {
         Ok(id)
     }
 
+    /// Appends an audit entry linked to the previous one by its hash.
     pub fn append_audit(&self, a: &AuditRow) -> Result<i64> {
-        self.tx
-            .prepare_cached("INSERT INTO audit_log (at, action, subject, reason, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![a.at, a.action, a.subject, a.reason, a.before, a.after])?;
-        Ok(self.tx.last_insert_rowid())
+        crate::bundles::append_chained(&self.tx, a)
     }
 }

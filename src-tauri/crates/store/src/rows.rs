@@ -149,3 +149,86 @@ pub struct RevisionRow {
     /// When this revision was reopened for a correction, and why.
     pub reopened: Option<(String, String)>,
 }
+
+/// The unit's sealed signing key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyRow {
+    pub public_key: Vec<u8>,
+    pub salt: Vec<u8>,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub m_kib: i64,
+    pub t: i64,
+    pub p: i64,
+    pub created_at: String,
+}
+
+/// A bundle this unit exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    pub sequence: i64,
+    pub sha256: String,
+    pub file_name: String,
+    pub path: String,
+    pub size: i64,
+    pub final_: bool,
+    pub created_at: String,
+}
+
+/// A lower unit's registered key (or fingerprint only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredKeyRow {
+    pub unit_id: String,
+    pub public_key: Option<Vec<u8>>,
+    pub fingerprint: String,
+    pub how: String,
+    pub registered_at: String,
+}
+
+/// An imported bundle (without its bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleRow {
+    pub id: i64,
+    pub sha256: String,
+    pub unit_id: String,
+    pub unit_kind: String,
+    pub sequence: i64,
+    pub created_at: String,
+    pub imported_at: String,
+    pub file_name: String,
+    pub manifest: String,
+    pub report: String,
+    pub superseded_by: Option<String>,
+}
+
+/// One area's minutes data for one level, from an imported bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaResultRow {
+    pub bundle_id: i64,
+    pub area_id: String,
+    pub level: String,
+    pub constituency_id: String,
+    pub final_: bool,
+    pub minutes_sha256: String,
+    pub data: String,
+}
+
+/// A refused import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalRow {
+    pub id: i64,
+    pub at: String,
+    pub file_name: String,
+    pub unit_id: Option<String>,
+    pub sha256: Option<String>,
+    pub reason: String,
+    pub report: String,
+}
+
+/// An audit entry with its chain hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainedAuditRow {
+    pub entry: AuditRow,
+    pub prev_hash: String,
+    pub hash: String,
+}

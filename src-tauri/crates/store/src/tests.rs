@@ -53,6 +53,11 @@ fn released_migrations_are_never_edited() {
             "0002_counting",
             "7cbe2fa16779a7a48a38b6122bd4a10f248067964f1b390c88f01ca8eb953945",
         ),
+        (
+            3,
+            "0003_bundles",
+            "2a1c38f28d945a7be056b2dbe1115e6cd4eac3c5a7d5295b1892fc8acc54b7ed",
+        ),
     ];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];

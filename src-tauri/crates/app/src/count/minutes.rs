@@ -492,7 +492,8 @@ impl App {
 
     /// `finalize --level L`: locks the minutes as a new revision with its
     /// canonical data and SHA-256; refused while a blocking check fails.
-    pub fn finalize(&mut self, level: &str) -> Result<FinalizeResult> {
+    /// Needs the Tổ trưởng's passphrase once the unit has a signing key.
+    pub fn finalize(&mut self, level: &str, pass: Option<&str>) -> Result<FinalizeResult> {
         let s = self.summary(level)?;
         if s.status == "final" {
             return Err(Error::refused(
@@ -517,6 +518,7 @@ impl App {
                     .collect(),
             });
         }
+        self.guard(pass, &format!("khóa biên bản cấp {level}"))?;
         let (data, sha, _) = self.minutes_data(level)?;
         let revision = s.revisions.len() as u32 + 1;
         let reason = self.pending_reason(level)?;

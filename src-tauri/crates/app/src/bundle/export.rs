@@ -1,0 +1,162 @@
+//! Xuất gói: this unit's signed bundle, written atomically into a folder
+//! (a USB stick), read back and verified before it is reported written.
+
+use std::path::Path;
+
+use serde_json::json;
+use tobaucu_bundle::auditlog;
+use tobaucu_bundle::container::{self, LevelEntry, Manifest};
+use tobaucu_bundle::FileSource;
+use tobaucu_core::audit::GENESIS;
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::count::InvalidReason;
+use tobaucu_ipc::ExportResultDto;
+use tobaucu_store::{BundleRead, CountRead, ExportRow, Read};
+
+use super::{limits, report_dto, Ctx};
+use crate::{clock, convert::audit_entry, short_hash, App, Error, Result};
+
+/// Version written into every manifest.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+impl App {
+    /// The ballots of a level in the ballots-file format (`interfaces.md`
+    /// §4), one counted ballot per line, undone ones left out.
+    fn ballots_text(&self, level: &str) -> Result<String> {
+        let mut out = format!("# cấp {level}: các phiếu đã kiểm, theo thứ tự nhập\n");
+        for b in self.store.ballots(level)? {
+            if b.undone {
+                continue;
+            }
+            match b.invalid_reason.as_deref().and_then(InvalidReason::parse) {
+                Some(r) if r.needs_person() => out.push_str(&format!("INVALID {}\n", r.code())),
+                _ => {
+                    let k = b.kept.as_deref().unwrap_or("").trim().to_owned();
+                    out.push_str(if k.is_empty() { "-" } else { &k });
+                    out.push('\n');
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The audit log as carried (`audit.jsonl`) and its head hash.
+    fn audit_member(&self) -> Result<(Vec<u8>, String)> {
+        let rows: Vec<auditlog::Row> = self
+            .store
+            .audit_chain()?
+            .into_iter()
+            .map(|r| auditlog::Row { id: r.entry.id, at: r.entry.at, action: r.entry.action, subject: r.entry.subject, reason: r.entry.reason, before: r.entry.before, after: r.entry.after, prev: r.prev_hash, hash: r.hash })
+            .collect();
+        let head = rows.last().map(|r| r.hash.clone()).unwrap_or_else(|| GENESIS.to_owned());
+        Ok((auditlog::write(&rows), head))
+    }
+
+    /// A team's members: per level the locked minutes data and the counted
+    /// ballots; the minutes PDF of every level.
+    fn team_members(&self, official: bool) -> Result<(Vec<LevelEntry>, Vec<(String, Vec<u8>)>)> {
+        let def = self.def()?;
+        let (unit, _) = self.unit_id()?;
+        let area = def.area(&unit).ok_or_else(|| Error::Internal(format!("khu vực {unit} không có trong định nghĩa")))?;
+        let mut levels = Vec::new();
+        let mut members = Vec::new();
+        let mut not_final = Vec::new();
+        for code in def.level_codes() {
+            if !area.constituencies.contains_key(&code) {
+                continue;
+            }
+            let s = self.summary(&code)?;
+            let md = self.minutes_revision_data(&code, None)?;
+            if !md.locked {
+                not_final.push(code.clone());
+            }
+            let data = canonical_json(&md.data).into_bytes();
+            levels.push(LevelEntry { code: code.clone(), final_: md.locked, revision: u32::try_from(s.revisions.len()).unwrap_or(0).max(1), minutes_sha256: md.sha256.clone() });
+            members.push((format!("results/{code}.json"), data));
+            if s.method == "ballots" {
+                members.push((format!("ballots/{code}.txt"), self.ballots_text(&code)?.into_bytes()));
+            }
+        }
+        if official && !not_final.is_empty() {
+            return Err(Error::refused(
+                "NOT_FINAL",
+                format!("chưa xuất được gói chính thức: biên bản cấp {} chưa khóa; hãy chốt biên bản (finalize) từng cấp trước", not_final.join(", ")),
+            ));
+        }
+        let pdf = self.render_form("minutes", None, None)?;
+        members.push(("minutes.pdf".into(), pdf.bytes));
+        Ok((levels, members))
+    }
+
+    /// `export --out DIR`: writes this unit's signed bundle into `dir`,
+    /// reads it back and verifies it. Needs the Tổ trưởng's passphrase.
+    pub fn export_bundle(&mut self, dir: &Path, pass: Option<&str>) -> Result<ExportResultDto> {
+        let (unit, kind) = self.unit_id()?;
+        let def = self.def()?.clone();
+        if !dir.is_dir() {
+            return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
+        }
+        let official = def.election.mode.as_str() == "official";
+        // Refusals that need no key come first.
+        let (levels, mut members) = if kind == "area" { self.team_members(official)? } else { self.board_members(official)? };
+        let sk = self.unlock(pass, "xuất gói kết quả")?;
+        let (audit, head) = self.audit_member()?;
+        members.push(("audit.jsonl".into(), audit));
+        let exports = self.store.exports()?;
+        let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
+        let u = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let now = clock::stamp(clock::now());
+        let manifest = Manifest {
+            app_version: APP_VERSION.into(),
+            created_at: now.clone(),
+            election_id: def.election.id.clone(),
+            definition_sha256: u.election_sha256,
+            mode: def.election.mode.as_str().into(),
+            unit_id: unit.clone(),
+            unit_kind: kind.clone(),
+            levels,
+            sequence: u64::try_from(sequence).unwrap_or(1),
+            previous_sha256: exports.last().map(|e| e.sha256.clone()),
+            public_key: [0; 32],
+            audit_head: head,
+            members: vec![],
+        };
+        let all_final = manifest.levels.iter().all(|l| l.final_);
+        let (bytes, id) = container::write(manifest, &members, &sk).map_err(|e| Error::Internal(e.to_string()))?;
+        let name = format!("{unit}-goi{sequence:03}{}.tbc", if official { "" } else { "-thu-nghiem" });
+        let path = dir.join(&name);
+        crate::write_atomic(&path, &bytes)?;
+        // Read back from the medium and verify as the board will.
+        let src = FileSource::open(&path).map_err(|e| Error::io(&path, &e))?;
+        let report = tobaucu_bundle::verify::verify(&src, &Ctx::new(self)?, limits());
+        drop(src);
+        if !report.ok() {
+            let _ = std::fs::remove_file(&path);
+            let f = report.first_failure().map(|c| format!("{}: {}", c.name, c.detail)).unwrap_or_default();
+            return Err(Error::Internal(format!("gói vừa ghi không qua kiểm tra khi đọc lại ({f}); đã xóa tệp")));
+        }
+        let row = ExportRow { sequence, sha256: id.clone(), file_name: name.clone(), path: path.display().to_string(), size: i64::try_from(bytes.len()).unwrap_or(i64::MAX), final_: all_final, created_at: now.clone() };
+        self.store.write(|tx| {
+            tx.insert_export(&row)?;
+            tx.append_audit(&audit_entry(&now, "bundle.export", format!("gói số {sequence} của {unit}"), "", None, Some(json!({"sha256": id, "file": name, "size": bytes.len(), "final": all_final}).to_string())))?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(ExportResultDto {
+            path: path.display().to_string(),
+            sha256: id.clone(),
+            short_code: short_hash(&id),
+            sequence: u32::try_from(sequence).unwrap_or(0),
+            size: bytes.len() as u64,
+            all_final,
+            test_mode: !official,
+            verified: true,
+            checks: report_dto(&path.display().to_string(), &report).checks,
+        })
+    }
+
+    /// The last bundle this unit exported: (sequence, sha256).
+    pub fn last_export(&self) -> Result<Option<(u32, String)>> {
+        Ok(self.store.exports()?.last().map(|e| (u32::try_from(e.sequence).unwrap_or(0), e.sha256.clone())))
+    }
+}
+

@@ -1,0 +1,169 @@
+//! Nhập gói at a board: verify, then store the whole bundle and the minutes
+//! data of every area it carries, in one transaction (all or nothing). The
+//! same bundle again is a no-op; a newer sequence of a unit replaces the
+//! older (kept as history); anything that fails a check is refused with the
+//! reason and recorded for the dashboard.
+
+use std::path::Path;
+
+use serde_json::json;
+use tobaucu_bundle::keys::{fingerprint, normalize_fingerprint};
+use tobaucu_bundle::{Bundle, Mem};
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_ipc::{ImportResultDto, VerifyReportDto};
+use tobaucu_store::{AreaResultRow, BundleRead, BundleRow, RefusalRow, RegisteredKeyRow};
+
+use super::{limits, report_dto, team_results, AreaLevel, Ctx};
+use crate::{clock, convert::audit_entry, App, Error, Result};
+
+/// Largest bundle file accepted for import.
+pub const MAX_IMPORT_BYTES: u64 = 4 << 30;
+
+/// Every area level a bundle carries, at any depth.
+fn collect(def: &tobaucu_core::election::ElectionDefinition, b: &Bundle<'_>, out: &mut Vec<AreaLevel>, depth: u32) -> std::result::Result<(), String> {
+    if b.manifest.unit_kind == "area" {
+        out.extend(team_results(def, b)?);
+        return Ok(());
+    }
+    if depth > 5 {
+        return Err("gói lồng quá sâu".into());
+    }
+    for (i, m) in b.manifest.members.iter().enumerate() {
+        if !m.name.starts_with("units/") {
+            continue;
+        }
+        let sub = b.member_source(i).ok_or("thiếu thành phần")?;
+        let inner = Bundle::open(&sub, limits()).map_err(|e| format!("{}: {e}", m.name))?;
+        collect(def, &inner, out, depth + 1)?;
+    }
+    Ok(())
+}
+
+impl App {
+    fn refuse_import(&mut self, file: &str, unit: Option<String>, sha: Option<String>, reason: String, report: VerifyReportDto) -> Result<ImportResultDto> {
+        let now = clock::stamp(clock::now());
+        let row = RefusalRow { id: 0, at: now.clone(), file_name: file.to_owned(), unit_id: unit.clone(), sha256: sha, reason: reason.clone(), report: serde_json::to_string(&report).unwrap_or_default() };
+        self.store.write(|tx| {
+            tx.insert_refusal(&row)?;
+            tx.append_audit(&audit_entry(&now, "bundle.refuse", format!("gói {file}"), &reason, None, None))?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(ImportResultDto { file: file.to_owned(), outcome: "refused".into(), message: format!("{file}: bị từ chối — {reason}"), report, areas: vec![] })
+    }
+
+    /// `import BUNDLE`: verifies and imports one bundle. An unregistered
+    /// key is accepted only when `accept_fingerprint` is the fingerprint
+    /// printed on the paper minutes (logged).
+    pub fn import_bundle(&mut self, path: &Path, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
+        let (me, kind) = self.unit_id()?;
+        if kind == "area" {
+            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
+        }
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+        if len > MAX_IMPORT_BYTES {
+            return Err(Error::refused("FILE_TOO_LARGE", format!("{file}: {len} byte, vượt giới hạn {MAX_IMPORT_BYTES} byte")));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        let def = self.def()?.clone();
+        let mem = Mem(&bytes);
+        let head = Bundle::open(&mem, limits()).ok().map(|b| (b.manifest.clone(), b.id.clone()));
+        // The same bundle again: nothing to do.
+        if let Some((m, id)) = &head {
+            if let Some(cur) = self.store.current_bundle(&m.unit_id)? {
+                if &cur.sha256 == id {
+                    let ctx = Ctx::new(self)?;
+                    let r = tobaucu_bundle::verify::verify(&mem, &ctx, limits());
+                    return Ok(ImportResultDto { file: file.clone(), outcome: "unchanged".into(), message: format!("{file}: gói số {} của {} đã được nhập trước đây; không có gì thay đổi", m.sequence, m.unit_id), report: report_dto(&file, &r), areas: vec![] });
+                }
+            }
+        }
+        if let Some((m, _)) = &head {
+            if m.unit_id == me {
+                return Err(Error::refused("OWN_BUNDLE", format!("{file} là gói của chính {me}; gói này dành cho cấp trên")));
+            }
+        }
+        let mut ctx = Ctx::new(self)?;
+        let mut accepted = None;
+        if let (Some(fp), Some((m, _))) = (accept_fingerprint, &head) {
+            let typed = normalize_fingerprint(fp).ok_or_else(|| Error::refused("FINGERPRINT", format!("\"{fp}\" không phải dấu vân tay (20 chữ số hex)")))?;
+            if typed != fingerprint(&m.public_key) {
+                return Err(Error::refused("FINGERPRINT", format!("dấu vân tay đã nhập ({typed}) khác dấu vân tay của gói ({}); không chấp nhận", fingerprint(&m.public_key))));
+            }
+            if self.store.registered_key(&m.unit_id)?.is_none() {
+                ctx.accepted = Some((m.unit_id.clone(), m.public_key));
+                accepted = Some((m.unit_id.clone(), m.public_key, typed));
+            }
+        }
+        let report = tobaucu_bundle::verify::verify(&mem, &ctx, limits());
+        let dto = report_dto(&file, &report);
+        let (Some((m, id)), true) = (head, report.ok()) else {
+            let reason = report.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_else(|| "không đọc được".into());
+            let (unit, sha) = match &report.manifest {
+                Some(m) => (Some(m.unit_id.clone()), report.id.clone()),
+                None => (None, None),
+            };
+            return self.refuse_import(&file, unit, sha, reason, dto);
+        };
+        let mut levels = Vec::new();
+        let opened = Bundle::open(&mem, limits()).map_err(|e| Error::Internal(e.to_string()))?;
+        if let Err(e) = collect(&def, &opened, &mut levels, 0) {
+            return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), e, dto);
+        }
+        // A04: an area is reported by exactly one current bundle.
+        let mut areas: Vec<String> = levels.iter().map(|l| l.area.clone()).collect();
+        areas.dedup();
+        for a in &areas {
+            if let Some((_, via)) = self.store.area_reported_by(a)? {
+                if via != m.unit_id {
+                    let reason = format!("khu vực {a} đã được báo cáo qua gói của {via}; một khu vực chỉ do một gói báo cáo (A04)");
+                    return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+                }
+            }
+        }
+        let previous = self.store.current_bundle(&m.unit_id)?;
+        let now = clock::stamp(clock::now());
+        let row = BundleRow {
+            id: 0,
+            sha256: id.clone(),
+            unit_id: m.unit_id.clone(),
+            unit_kind: m.unit_kind.clone(),
+            sequence: i64::try_from(m.sequence).unwrap_or(i64::MAX),
+            created_at: m.created_at.clone(),
+            imported_at: now.clone(),
+            file_name: file.clone(),
+            manifest: String::from_utf8_lossy(&opened.manifest_bytes).into_owned(),
+            report: canonical_json(&serde_json::to_value(&dto).unwrap_or_default()),
+            superseded_by: None,
+        };
+        drop(opened);
+        let replaced = previous.as_ref().map(|p| p.sequence);
+        self.store.write(|tx| {
+            if let Some((unit, pk, fp)) = &accepted {
+                tx.upsert_registered_key(&RegisteredKeyRow { unit_id: unit.clone(), public_key: Some(pk.to_vec()), fingerprint: fp.clone(), how: "accepted".into(), registered_at: now.clone() })?;
+                tx.append_audit(&audit_entry(&now, "key.accept_unregistered", format!("khóa của {unit}"), "người nhập đã so dấu vân tay trên biên bản giấy", None, Some(json!({"fingerprint": fp}).to_string())))?;
+            }
+            if previous.is_some() {
+                tx.supersede(&m.unit_id, &id)?;
+            }
+            let bid = tx.insert_bundle(&row, &bytes)?;
+            for l in &levels {
+                tx.insert_area_result(&AreaResultRow { bundle_id: bid, area_id: l.area.clone(), level: l.level.clone(), constituency_id: l.constituency.clone(), final_: l.final_, minutes_sha256: l.sha256.clone(), data: l.data.clone() })?;
+            }
+            tx.append_audit(&audit_entry(
+                &now,
+                if replaced.is_some() { "bundle.replace" } else { "bundle.import" },
+                format!("gói số {} của {}", m.sequence, m.unit_id),
+                "",
+                replaced.map(|s| json!({"sequence": s}).to_string()),
+                Some(json!({"sha256": id, "file": file, "areas": areas}).to_string()),
+            ))?;
+            Ok::<_, Error>(())
+        })?;
+        let (outcome, message) = match replaced {
+            Some(s) => ("replaced", format!("{file}: đã nhập gói số {} của {}, thay cho gói số {s} (gói cũ vẫn giữ trong lịch sử)", m.sequence, m.unit_id)),
+            None => ("imported", format!("{file}: đã nhập gói số {} của {} ({} khu vực)", m.sequence, m.unit_id, areas.len())),
+        };
+        Ok(ImportResultDto { file, outcome: outcome.into(), message, report: dto, areas })
+    }
+}

@@ -1,0 +1,322 @@
+//! Kết quả theo đơn vị bầu cử at a board: the areas' minutes summed per
+//! constituency (A02: recomputed here, never taken from a lower total), the
+//! law applied once complete (`tobaucu_core::results`), the dashboard of
+//! areas, the board's own bundle members and printed documents.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use tobaucu_bundle::container::LevelEntry;
+use tobaucu_bundle::keys::fingerprint;
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::election::LevelKind;
+use tobaucu_core::percent::Percent;
+use tobaucu_core::results::{aggregate, AreaReport, CandidateInfo, ConstituencyInfo};
+use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto};
+use tobaucu_store::BundleRead;
+
+use super::below;
+use crate::{short_hash, App, Error, Result};
+
+/// An area's report from its stored minutes data.
+fn report_of(area: &str, data: &str) -> Option<AreaReport> {
+    let v: Value = serde_json::from_str(data).ok()?;
+    let u = |p: &str| v.pointer(p).and_then(Value::as_u64);
+    let cands = v.get("candidates")?.as_array()?;
+    Some(AreaReport {
+        area: area.to_owned(),
+        seats: u32::try_from(u("/constituency/seats")?).ok()?,
+        candidates: cands.iter().map(|c| c.get("id").and_then(Value::as_str).unwrap_or("").to_owned()).collect(),
+        voters_listed: u("/figures/voters_listed")?,
+        voters_voted: u("/figures/voters_voted")?,
+        ballots_issued: u("/figures/ballots_issued")?,
+        ballots_received: u("/figures/ballots_received")?,
+        ballots_valid: u("/figures/ballots_valid")?,
+        ballots_invalid: u("/figures/ballots_invalid")?,
+        invalid_by_reason: v.pointer("/figures/invalid_by_reason").and_then(Value::as_object).map(|o| o.iter().filter_map(|(k, x)| Some((k.clone(), x.as_u64()?))).collect()).unwrap_or_default(),
+        votes: cands.iter().map(|c| c.get("votes").and_then(Value::as_u64).unwrap_or(0)).collect(),
+    })
+}
+
+impl App {
+    fn board(&self) -> Result<(String, String)> {
+        let (me, kind) = self.unit_id()?;
+        if kind == "area" {
+            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; kết quả theo đơn vị bầu cử xem ở cơ sở dữ liệu của xã (setup --commune)")));
+        }
+        Ok((me, kind))
+    }
+
+    /// The areas under this board, in definition order.
+    fn areas_in_scope(&self) -> Result<Vec<&tobaucu_core::election::Area>> {
+        let (me, kind) = self.board()?;
+        let def = self.def()?;
+        Ok(def.areas.iter().filter(|a| below(def, &me, &kind, &a.id, Some("area")).is_ok()).collect())
+    }
+
+    /// `results`: every constituency touched by this board's areas.
+    pub fn results(&self) -> Result<ResultsDto> {
+        let def = self.def()?;
+        let scope: Vec<String> = self.areas_in_scope()?.iter().map(|a| a.id.clone()).collect();
+        let rows = self.store.current_area_results()?;
+        let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
+        let mut not_final: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &rows {
+            if let Some(rep) = report_of(&r.area_id, &r.data) {
+                by_c.entry(r.constituency_id.as_str()).or_default().push(rep);
+            }
+            if !r.final_ {
+                not_final.entry(r.constituency_id.as_str()).or_default().push(r.area_id.as_str());
+            }
+        }
+        let mut out = BTreeMap::new();
+        for c in &def.constituencies {
+            let areas: Vec<String> = def.areas.iter().filter(|a| a.constituencies.get(&c.level) == Some(&c.id)).map(|a| a.id.clone()).collect();
+            if !areas.iter().any(|a| scope.contains(a)) {
+                continue;
+            }
+            let Some(level) = def.level(&c.level) else { continue };
+            let info = ConstituencyInfo {
+                id: c.id.clone(),
+                kind: level.kind,
+                seats: c.seats,
+                candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(),
+                areas: areas.clone(),
+            };
+            let decided_here = areas.iter().all(|a| scope.contains(a));
+            let o = aggregate(&info, by_c.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }).collect();
+            if !o.complete {
+                checks.push(ResultCheckDto {
+                    code: "A03".into(),
+                    severity: "warning".into(),
+                    message: if decided_here {
+                        format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
+                    } else {
+                        format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
+                    },
+                });
+            }
+            if let Some(nf) = not_final.get(c.id.as_str()) {
+                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", nf.join(", ")) });
+            }
+            if !o.tie_unresolved.is_empty() {
+                checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")) });
+            }
+            let candidates: Vec<CandidateTotalDto> = c
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let p = o.percent.get(i).copied().unwrap_or(Percent(0));
+                    CandidateTotalDto { id: x.id.clone(), name: x.name.clone(), votes: o.votes.get(i).copied().unwrap_or(0), percent: p.as_f64(), percent_vi: p.vi(), elected: o.elected.contains(&x.id) }
+                })
+                .collect();
+            out.insert(
+                c.id.clone(),
+                ConstituencyResultDto {
+                    voters_listed: o.voters_listed,
+                    voters_voted: o.voters_voted,
+                    ballots_issued: o.ballots_issued,
+                    ballots_received: o.ballots_received,
+                    ballots_valid: o.ballots_valid,
+                    ballots_invalid: o.ballots_invalid,
+                    invalid_by_reason: o.invalid_by_reason.clone(),
+                    votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
+                    percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+                    checks,
+                    areas_expected: o.areas_expected,
+                    areas_reported: o.areas_reported,
+                    complete: o.complete,
+                    turnout_ok: o.turnout_ok,
+                    elected: o.elected.clone(),
+                    additional_vote_due: o.additional_vote_due,
+                    revote_due: o.revote_due,
+                    name: c.name.clone(),
+                    level: c.level.clone(),
+                    level_name: level.name.clone(),
+                    seats: c.seats,
+                    turnout_percent: o.turnout.as_f64(),
+                    decided_here,
+                    tie_unresolved: o.tie_unresolved.clone(),
+                    candidates,
+                },
+            );
+        }
+        Ok(ResultsDto { constituencies: out })
+    }
+
+    /// The board's dashboard: each area waiting, imported or refused.
+    pub fn board_status(&self) -> Result<BoardStatusDto> {
+        let (me, kind) = self.board()?;
+        let def = self.def()?;
+        let areas = self.areas_in_scope()?;
+        let rows = self.store.current_area_results()?;
+        let bundles = self.store.bundles()?;
+        let refusals = self.store.refusals()?;
+        let mut list = Vec::new();
+        let mut reported = 0u32;
+        for a in &areas {
+            let r = rows.iter().find(|r| r.area_id == a.id);
+            let b = r.and_then(|r| bundles.iter().find(|b| b.id == r.bundle_id));
+            let refused = refusals.iter().rev().find(|x| x.unit_id.as_deref() == Some(a.id.as_str()));
+            let (status, reason) = match (b, refused) {
+                (Some(_), _) => ("imported", None),
+                (None, Some(x)) => ("refused", Some(x.reason.clone())),
+                (None, None) => ("waiting", None),
+            };
+            if b.is_some() {
+                reported += 1;
+            }
+            let via = b.map(|b| b.unit_id.clone());
+            let history = match &via {
+                Some(u) => bundles.iter().filter(|x| &x.unit_id == u && x.superseded_by.is_some()).map(|x| format!("gói số {} ({}, nhập {})", x.sequence, short_hash(&x.sha256), x.imported_at)).collect(),
+                None => vec![],
+            };
+            list.push(AreaStatusDto {
+                area_id: a.id.clone(),
+                number: a.number,
+                name: a.name.clone(),
+                commune: def.unit(&a.commune).map(|u| u.name.clone()).unwrap_or_default(),
+                status: status.into(),
+                via,
+                sequence: b.map(|b| u32::try_from(b.sequence).unwrap_or(0)),
+                imported_at: b.map(|b| b.imported_at.clone()),
+                short_code: b.map(|b| short_hash(&b.sha256)),
+                reason,
+                history,
+            });
+        }
+        Ok(BoardStatusDto {
+            unit_name: def.unit(&me).map(|u| u.name.clone()).unwrap_or_default(),
+            unit_id: me,
+            unit_kind: kind,
+            areas_expected: u32::try_from(areas.len()).unwrap_or(0),
+            areas_reported: reported,
+            areas: list,
+            refusals: refusals.iter().rev().map(|x| RefusalDto { at: x.at.clone(), file_name: x.file_name.clone(), unit_id: x.unit_id.clone(), reason: x.reason.clone() }).collect(),
+            registered: self.registered_keys()?,
+        })
+    }
+
+    /// A board's bundle members: the recomputed results, the registry of
+    /// the keys that signed the carried bundles, every current lower
+    /// bundle whole, its minutes and its status sheet.
+    pub(crate) fn board_members(&self, official: bool) -> Result<(Vec<LevelEntry>, Vec<(String, Vec<u8>)>)> {
+        let status = self.board_status()?;
+        let waiting: Vec<&str> = status.areas.iter().filter(|a| a.status != "imported").map(|a| a.area_id.as_str()).collect();
+        if status.areas_reported == 0 {
+            return Err(Error::refused("NOTHING_TO_EXPORT", "chưa nhập gói nào của cấp dưới; chưa có gì để xuất"));
+        }
+        if official && !waiting.is_empty() {
+            return Err(Error::refused("INCOMPLETE", format!("chưa xuất được gói chính thức: còn {} khu vực chưa có gói hợp lệ ({})", waiting.len(), waiting.join(", "))));
+        }
+        let results = self.results()?;
+        let mut members = vec![("results/aggregate.json".to_owned(), canonical_json(&serde_json::to_value(&results).map_err(|e| Error::Internal(e.to_string()))?).into_bytes())];
+        let mut registry = Vec::new();
+        let mut carried = Vec::new();
+        for b in self.store.bundles()?.into_iter().filter(|b| b.superseded_by.is_none()) {
+            let m = tobaucu_bundle::Manifest::parse(b.manifest.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
+            registry.push(json!({"unit": b.unit_id, "kind": b.unit_kind, "public_key": tobaucu_bundle::hex(&m.public_key), "fingerprint": fingerprint(&m.public_key)}));
+            carried.push((format!("units/{}.tbc", b.unit_id), self.store.bundle_bytes(b.id)?));
+        }
+        members.push(("registry.json".into(), canonical_json(&Value::Array(registry)).into_bytes()));
+        members.extend(carried);
+        if results.constituencies.values().any(|c| c.complete) {
+            members.push(("minutes.pdf".into(), self.render_form("board-minutes", None, None)?.bytes));
+        }
+        members.push(("status.pdf".into(), self.render_form("board-status", None, None)?.bytes));
+        Ok((vec![], members))
+    }
+
+    /// Data of the constituency result minutes (biên bản xác định kết quả
+    /// bầu cử, Mẫu 19/HĐBC-QH and 24/HĐBC-HĐND style) for each constituency
+    /// complete at this board: (layout name, data).
+    pub(crate) fn board_minutes_parts(&self, only: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
+        let def = self.def()?;
+        let results = self.results()?;
+        let mut common = self.common_data()?;
+        let (me, _) = self.board()?;
+        let board_name = def.unit(&me).map(|u| u.name.clone()).unwrap_or_default();
+        common.insert("issuer_top".into(), Value::String(board_name.to_uppercase()));
+        let mut parts = Vec::new();
+        for (id, c) in &results.constituencies {
+            if !c.complete || only.is_some_and(|o| o != c.level && o != id) {
+                continue;
+            }
+            let kind = def.level(&c.level).map(|l| l.kind).unwrap_or(LevelKind::Council);
+            let elected: Vec<&CandidateTotalDto> = {
+                let mut e: Vec<&CandidateTotalDto> = c.candidates.iter().filter(|x| x.elected).collect();
+                e.sort_by_key(|x| std::cmp::Reverse(x.votes));
+                e
+            };
+            let mut d = common.clone();
+            let turnout = Percent::of(c.voters_voted, c.voters_listed);
+            let valid_p = Percent::of(c.ballots_valid, c.ballots_received);
+            let outcome = if c.revote_due {
+                "Số cử tri đi bầu không quá một nửa tổng số cử tri trong danh sách: đề nghị tổ chức bầu cử lại (Điều 80).".to_owned()
+            } else if c.additional_vote_due {
+                format!("Số người trúng cử ({}) chưa đủ số đại biểu được bầu ({}): đề nghị bầu cử thêm (Điều 79).", c.elected.len(), c.seats)
+            } else {
+                format!("Đã bầu đủ {} đại biểu; không phải bầu cử thêm.", c.elected.len())
+            };
+            let fill = |v: &mut serde_json::Map<String, Value>, k: &str, x: Value| {
+                v.insert(k.into(), x);
+            };
+            fill(&mut d, "issuer", Value::String(format!("BAN BẦU CỬ {}", c.name.to_uppercase())));
+            fill(&mut d, "constituency", json!({"id": id, "name": c.name, "seats": c.seats}));
+            fill(&mut d, "level_name", Value::String(c.level_name.clone()));
+            fill(&mut d, "level_upper", Value::String(c.level_name.to_uppercase()));
+            fill(&mut d, "board_name", Value::String(board_name.clone()));
+            fill(&mut d, "areas_expected", json!(c.areas_expected));
+            fill(&mut d, "areas_reported", json!(c.areas_reported));
+            fill(&mut d, "candidate_count", json!(c.candidates.len()));
+            fill(&mut d, "figures", json!({
+                "voters_listed": c.voters_listed, "voters_voted": c.voters_voted, "turnout": turnout.vi(),
+                "ballots_issued": c.ballots_issued, "ballots_received": c.ballots_received,
+                "ballots_valid": c.ballots_valid, "valid_percent": valid_p.vi(),
+                "ballots_invalid": c.ballots_invalid, "invalid_percent": Percent(10_000u64.saturating_sub(valid_p.0)).vi(),
+            }));
+            fill(&mut d, "candidates", Value::Array(c.candidates.iter().enumerate().map(|(i, x)| json!({"index": i + 1, "name": x.name, "votes": x.votes, "percent": x.percent_vi, "mark": if x.elected { "Trúng cử" } else { "" }})).collect()));
+            fill(&mut d, "elected", Value::Array(elected.iter().enumerate().map(|(i, x)| json!({"index": i + 1, "name": x.name, "votes": x.votes, "percent": x.percent_vi})).collect()));
+            fill(&mut d, "outcome", Value::String(outcome));
+            fill(&mut d, "qh", Value::Bool(kind == LevelKind::NationalAssembly));
+            let layout = if kind == LevelKind::NationalAssembly { "board-minutes-qh" } else { "board-minutes-hdnd" };
+            parts.push((tobaucu_forms::layout(layout).ok_or_else(|| Error::Internal(format!("thiếu mẫu {layout}")))?, Value::Object(d)));
+        }
+        if parts.is_empty() {
+            return Err(Error::refused("NOT_COMPLETE", "chưa có đơn vị bầu cử nào đủ biên bản của mọi khu vực; chưa lập được biên bản xác định kết quả"));
+        }
+        Ok(parts)
+    }
+
+    /// Data of the status sheet of all areas.
+    pub(crate) fn board_status_data(&self) -> Result<Value> {
+        let s = self.board_status()?;
+        let mut d = self.common_data()?;
+        d.insert("issuer_top".into(), Value::String(s.unit_name.to_uppercase()));
+        d.insert("board_name".into(), Value::String(s.unit_name.clone()));
+        d.insert("areas_expected".into(), json!(s.areas_expected));
+        d.insert("areas_reported".into(), json!(s.areas_reported));
+        d.insert(
+            "areas".into(),
+            Value::Array(
+                s.areas
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let st = match a.status.as_str() {
+                            "imported" => format!("Đã nhập gói số {}", a.sequence.unwrap_or(0)),
+                            "refused" => "Bị từ chối".to_owned(),
+                            _ => "Đang chờ".to_owned(),
+                        };
+                        json!({"index": i + 1, "area": format!("{} — {}", a.number, a.name), "commune": a.commune, "status": st,
+                               "code": a.short_code.clone().unwrap_or_default(), "note": a.reason.clone().or_else(|| a.imported_at.clone()).unwrap_or_default()})
+                    })
+                    .collect(),
+            ),
+        );
+        d.insert("refusals".into(), Value::Array(s.refusals.iter().map(|r| json!({"at": r.at, "file": r.file_name, "reason": r.reason})).collect()));
+        Ok(Value::Object(d))
+    }
+}

@@ -1,0 +1,236 @@
+//! Keys, exported and imported bundles, area results, refusals, and the
+//! audit log's hash chain.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use tobaucu_core::audit;
+
+use crate::rows::*;
+use crate::{Read, Result, Tx};
+
+fn bundle_from_row(r: &Row<'_>) -> rusqlite::Result<BundleRow> {
+    Ok(BundleRow {
+        id: r.get(0)?,
+        sha256: r.get(1)?,
+        unit_id: r.get(2)?,
+        unit_kind: r.get(3)?,
+        sequence: r.get(4)?,
+        created_at: r.get(5)?,
+        imported_at: r.get(6)?,
+        file_name: r.get(7)?,
+        manifest: r.get(8)?,
+        report: r.get(9)?,
+        superseded_by: r.get(10)?,
+    })
+}
+
+const BUNDLE_COLS: &str = "id, sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report, superseded_by";
+
+/// Reads of keys and bundles.
+pub trait BundleRead: Read {
+    fn signing_key(&self) -> Result<Option<SigningKeyRow>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT public_key, salt, nonce, ciphertext, m_kib, t, p, created_at FROM signing_key WHERE id = 1", [], |r| {
+                Ok(SigningKeyRow { public_key: r.get(0)?, salt: r.get(1)?, nonce: r.get(2)?, ciphertext: r.get(3)?, m_kib: r.get(4)?, t: r.get(5)?, p: r.get(6)?, created_at: r.get(7)? })
+            })
+            .optional()?)
+    }
+
+    fn exports(&self) -> Result<Vec<ExportRow>> {
+        let mut st = self.conn().prepare_cached("SELECT sequence, sha256, file_name, path, size, final, created_at FROM bundle_export ORDER BY sequence")?;
+        let rows = st.query_map([], |r| {
+            Ok(ExportRow { sequence: r.get(0)?, sha256: r.get(1)?, file_name: r.get(2)?, path: r.get(3)?, size: r.get(4)?, final_: r.get::<_, i64>(5)? == 1, created_at: r.get(6)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn registered_keys(&self) -> Result<Vec<RegisteredKeyRow>> {
+        let mut st = self.conn().prepare_cached("SELECT unit_id, public_key, fingerprint, how, registered_at FROM registered_key ORDER BY unit_id")?;
+        let rows = st.query_map([], |r| Ok(RegisteredKeyRow { unit_id: r.get(0)?, public_key: r.get(1)?, fingerprint: r.get(2)?, how: r.get(3)?, registered_at: r.get(4)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn registered_key(&self, unit: &str) -> Result<Option<RegisteredKeyRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT unit_id, public_key, fingerprint, how, registered_at FROM registered_key WHERE unit_id = ?1")?
+            .query_row([unit], |r| Ok(RegisteredKeyRow { unit_id: r.get(0)?, public_key: r.get(1)?, fingerprint: r.get(2)?, how: r.get(3)?, registered_at: r.get(4)? }))
+            .optional()?)
+    }
+
+    /// Every imported bundle (history included), newest first per unit.
+    fn bundles(&self) -> Result<Vec<BundleRow>> {
+        let mut st = self.conn().prepare_cached(&format!("SELECT {BUNDLE_COLS} FROM bundle ORDER BY unit_id, sequence DESC"))?;
+        let rows = st.query_map([], bundle_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn bundle_by_sha(&self, sha: &str) -> Result<Option<BundleRow>> {
+        Ok(self.conn().prepare_cached(&format!("SELECT {BUNDLE_COLS} FROM bundle WHERE sha256 = ?1"))?.query_row([sha], bundle_from_row).optional()?)
+    }
+
+    /// The current (not superseded) bundle of a unit.
+    fn current_bundle(&self, unit: &str) -> Result<Option<BundleRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!("SELECT {BUNDLE_COLS} FROM bundle WHERE unit_id = ?1 AND superseded_by IS NULL"))?
+            .query_row([unit], bundle_from_row)
+            .optional()?)
+    }
+
+    fn bundle_bytes(&self, id: i64) -> Result<Vec<u8>> {
+        Ok(self.conn().prepare_cached("SELECT bytes FROM bundle WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
+    }
+
+    /// Area results of current bundles.
+    fn current_area_results(&self) -> Result<Vec<AreaResultRow>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT r.bundle_id, r.area_id, r.level, r.constituency_id, r.final, r.minutes_sha256, r.data
+             FROM area_result r JOIN bundle b ON b.id = r.bundle_id
+             WHERE b.superseded_by IS NULL ORDER BY r.constituency_id, r.area_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(AreaResultRow { bundle_id: r.get(0)?, area_id: r.get(1)?, level: r.get(2)?, constituency_id: r.get(3)?, final_: r.get::<_, i64>(4)? == 1, minutes_sha256: r.get(5)?, data: r.get(6)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Which current bundle reports an area (A04).
+    fn area_reported_by(&self, area: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT b.id, b.unit_id FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE r.area_id = ?1 AND b.superseded_by IS NULL LIMIT 1")?
+            .query_row([area], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn refusals(&self) -> Result<Vec<RefusalRow>> {
+        let mut st = self.conn().prepare_cached("SELECT id, at, file_name, unit_id, sha256, reason, report FROM bundle_refusal ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok(RefusalRow { id: r.get(0)?, at: r.get(1)?, file_name: r.get(2)?, unit_id: r.get(3)?, sha256: r.get(4)?, reason: r.get(5)?, report: r.get(6)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The audit log with its chain hashes, in id order.
+    fn audit_chain(&self) -> Result<Vec<ChainedAuditRow>> {
+        let mut st = self.conn().prepare_cached("SELECT id, at, action, subject, reason, before, after, prev_hash, hash FROM audit_log ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok(ChainedAuditRow {
+                entry: AuditRow { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, reason: r.get(4)?, before: r.get(5)?, after: r.get(6)? },
+                prev_hash: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                hash: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl<T: Read> BundleRead for T {}
+
+fn entry_of(a: &AuditRow) -> audit::Entry<'_> {
+    audit::Entry { id: a.id, at: &a.at, action: &a.action, subject: &a.subject, reason: &a.reason, before: a.before.as_deref(), after: a.after.as_deref() }
+}
+
+/// The hash of the last entry (or the genesis hash).
+pub(crate) fn chain_head(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or_else(|| audit::GENESIS.to_owned()))
+}
+
+/// Appends an entry with its chain hashes.
+pub(crate) fn append_chained(conn: &Connection, a: &AuditRow) -> Result<i64> {
+    let prev = chain_head(conn)?;
+    conn.prepare_cached("INSERT INTO audit_log (at, action, subject, reason, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![a.at, a.action, a.subject, a.reason, a.before, a.after])?;
+    let id = conn.last_insert_rowid();
+    let mut e = a.clone();
+    e.id = id;
+    let hash = audit::link(&prev, &audit::content_hash(&entry_of(&e)));
+    conn.prepare_cached("UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3")?.execute(params![prev, hash, id])?;
+    Ok(id)
+}
+
+/// Chains entries written before the chain existed (databases of an
+/// earlier version). Runs at open; a no-op once every entry has its hash.
+pub(crate) fn backfill_chain(conn: &mut Connection) -> Result<()> {
+    let missing: i64 = conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0))?;
+    if missing == 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let rows: Vec<AuditRow> = {
+        let mut st = tx.prepare("SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id")?;
+        let it = st.query_map([], |r| Ok(AuditRow { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, reason: r.get(4)?, before: r.get(5)?, after: r.get(6)? }))?;
+        it.collect::<rusqlite::Result<_>>()?
+    };
+    let mut prev = audit::GENESIS.to_owned();
+    for a in &rows {
+        let hash = audit::link(&prev, &audit::content_hash(&entry_of(a)));
+        tx.execute("UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3", params![prev, hash, a.id])?;
+        prev = hash;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Tx<'_> {
+    pub fn insert_signing_key(&self, k: &SigningKeyRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO signing_key (id, public_key, salt, nonce, ciphertext, m_kib, t, p, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![k.public_key, k.salt, k.nonce, k.ciphertext, k.m_kib, k.t, k.p, k.created_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_export(&self, e: &ExportRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO bundle_export (sequence, sha256, file_name, path, size, final, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.sequence, e.sha256, e.file_name, e.path, e.size, i64::from(e.final_), e.created_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn upsert_registered_key(&self, k: &RegisteredKeyRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO registered_key (unit_id, public_key, fingerprint, how, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (unit_id) DO UPDATE SET public_key = excluded.public_key, fingerprint = excluded.fingerprint, how = excluded.how, registered_at = excluded.registered_at",
+            params![k.unit_id, k.public_key, k.fingerprint, k.how, k.registered_at],
+        )?;
+        Ok(())
+    }
+
+    /// Inserts an imported bundle and makes it the unit's current one.
+    pub fn insert_bundle(&self, b: &BundleRow, bytes: &[u8]) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report, bytes])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Marks the current bundle of a unit as replaced by bundle `by_sha`
+    /// (before inserting that one).
+    pub fn supersede(&self, unit: &str, by_sha: &str) -> Result<()> {
+        self.tx.prepare_cached("UPDATE bundle SET superseded_by = ?1 WHERE unit_id = ?2 AND superseded_by IS NULL")?.execute(params![by_sha, unit])?;
+        Ok(())
+    }
+
+    pub fn insert_area_result(&self, r: &AreaResultRow) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+            .execute(params![r.bundle_id, r.area_id, r.level, r.constituency_id, i64::from(r.final_), r.minutes_sha256, r.data])?;
+        Ok(())
+    }
+
+    pub fn insert_refusal(&self, r: &RefusalRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO bundle_refusal (at, file_name, unit_id, sha256, reason, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![r.at, r.file_name, r.unit_id, r.sha256, r.reason, r.report],
+        )?;
+        Ok(())
+    }
+}
