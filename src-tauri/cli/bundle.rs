@@ -145,7 +145,7 @@ pub fn import(db: &Option<PathBuf>, bundles: &[PathBuf], accept: Option<&str>, j
         print_json(&results)?;
     }
     if refused > 0 {
-        return Err(Error::Refused { code: "BUNDLE_REFUSED", message: format!("{refused}/{} gói bị từ chối; các gói khác đã được xử lý", bundles.len()), problems: vec![] });
+        return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "BUNDLE_REFUSED" }, message: format!("{refused}/{} gói bị từ chối; các gói khác đã được xử lý", bundles.len()), problems: vec![] });
     }
     Ok(())
 }
@@ -164,7 +164,7 @@ pub fn verify(db: &Option<PathBuf>, bundle: &Path, json_mode: bool) -> Result<()
         }
     }
     if !r.ok {
-        return Err(Error::Refused { code: "VERIFY_FAILED", message: format!("{}: gói không hợp lệ", bundle.display()), problems: r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect() });
+        return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "VERIFY_FAILED" }, message: format!("{}: gói không hợp lệ", bundle.display()), problems: r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect() });
     }
     Ok(())
 }

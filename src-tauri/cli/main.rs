@@ -408,6 +408,11 @@ fn main() -> ExitCode {
 }
 
 fn report(e: &Error, json_mode: bool) {
+    // Already printed as the command's one JSON document (verify, import).
+    if json_mode && e.code() == "REPORTED" {
+        eprintln!("Lỗi: {e}");
+        return;
+    }
     if json_mode {
         let doc = json!({"error": {"code": e.code(), "message": e.to_string(), "problems": e.problems()}});
         println!("{doc}");

@@ -322,3 +322,6 @@ impl App {
         Ok(report_dto(&path.display().to_string(), &r))
     }
 }
+
+#[cfg(test)]
+mod tests;

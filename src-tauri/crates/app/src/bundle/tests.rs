@@ -1,0 +1,108 @@
+//! Recursive verification through a board's bundle (issue 4 §8, §11): a
+//! commune that alters a team's bundle and re-signs its own is caught by
+//! the province, because every team signature inside is checked again.
+
+use tobaucu_bundle::container::{self, Manifest};
+use tobaucu_bundle::{keys, Bundle, Mem, SealedKey};
+use tobaucu_store::BundleRead;
+
+use crate::{App, DEMO_PASSPHRASE};
+
+fn fail(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Rebuilds the commune's bundle with `edit` applied to its members and
+/// signs it with the commune's own key, as a dishonest commune could.
+fn resign(xa: &App, bytes: &[u8], edit: &dyn Fn(&mut Vec<(String, Vec<u8>)>)) -> Result<Vec<u8>, String> {
+    let mem = Mem(bytes);
+    let b = Bundle::open(&mem, super::limits()).map_err(fail)?;
+    let mut members = Vec::new();
+    for m in &b.manifest.members {
+        members.push((m.name.clone(), b.read_member(&m.name).map_err(fail)?));
+    }
+    edit(&mut members);
+    let row = xa.store().signing_key().map_err(fail)?.ok_or("no key")?;
+    let sealed = SealedKey {
+        public_key: row.public_key.as_slice().try_into().map_err(fail)?,
+        salt: row.salt.as_slice().try_into().map_err(fail)?,
+        nonce: row.nonce.as_slice().try_into().map_err(fail)?,
+        ciphertext: row.ciphertext.clone(),
+        m_kib: u32::try_from(row.m_kib).map_err(fail)?,
+        t: u32::try_from(row.t).map_err(fail)?,
+        p: u32::try_from(row.p).map_err(fail)?,
+    };
+    let sk = keys::unseal("X0412", &sealed, DEMO_PASSPHRASE).map_err(fail)?;
+    let m: Manifest = Manifest { sequence: b.manifest.sequence + 1, previous_sha256: Some(b.id.clone()), ..b.manifest.clone() };
+    Ok(container::write(m, &members, &sk).map_err(fail)?.0)
+}
+
+fn verify(app: &App, bytes: &[u8]) -> Result<tobaucu_bundle::Report, String> {
+    let ctx = super::Ctx::new(app).map_err(fail)?;
+    Ok(tobaucu_bundle::verify::verify(&Mem(bytes), &ctx, super::limits()))
+}
+
+#[test]
+fn a_commune_cannot_alter_a_team_bundle_it_carries() -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(fail)?;
+    crate::demo::run(dir.path(), DEMO_PASSPHRASE, &mut |_| {}).map_err(fail)?;
+    let xa = App::open(&dir.path().join("xa-X0412.sqlite")).map_err(fail)?;
+    let tinh = App::open(&dir.path().join("tinh-T38.sqlite")).map_err(fail)?;
+    let original = std::fs::read(dir.path().join("usb-xa/X0412-goi001.tbc")).map_err(fail)?;
+    let r = verify(&tinh, &original)?;
+    assert!(r.ok(), "{:?}", r.checks);
+    assert_eq!(r.inner.len(), 6);
+
+    // 1. One byte of a team's results changed inside the commune's bundle.
+    let forged = resign(&xa, &original, &|members| {
+        if let Some((_, b)) = members.iter_mut().find(|(n, _)| n == "units/X0412-KV01.tbc") {
+            let i = b.len() / 3;
+            b[i] ^= 0x20;
+        }
+    })?;
+    let r = verify(&tinh, &forged)?;
+    let by = |n: &str| r.checks.iter().find(|c| c.name == n).map(|c| c.ok);
+    assert_eq!(by("signature"), Some(true), "the commune's own signature is fine");
+    assert_eq!(by("inner_bundles"), Some(false), "{:?}", r.checks);
+    assert!(r.checks.iter().any(|c| c.detail.contains("units/X0412-KV01.tbc")));
+
+    // 2. Dropping a team's bundle is not a signature problem: the area
+    //    simply shows as not reported.
+    let dropped = resign(&xa, &original, &|members| members.retain(|(n, _)| n != "units/X0412-KV02.tbc"))?;
+    let r = verify(&tinh, &dropped)?;
+    assert!(r.ok(), "{:?}", r.checks);
+    assert_eq!(r.inner.len(), 5);
+
+    // 3. A team bundle re-signed with a key the commune invented, the
+    //    commune's registry edited to match: refused when the province has
+    //    registered that team's real key itself.
+    let fake = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
+    let fake_pk = tobaucu_bundle::hex(&fake.verifying_key().to_bytes());
+    let forged = resign(&xa, &original, &|members| {
+        let Some(i) = members.iter().position(|(n, _)| n == "units/X0412-KV02.tbc") else { return };
+        let inner = members[i].1.clone();
+        let mem = Mem(&inner);
+        let Ok(b) = Bundle::open(&mem, super::limits()) else { return };
+        let ms: Vec<(String, Vec<u8>)> = b.manifest.members.iter().map(|m| (m.name.clone(), b.read_member(&m.name).unwrap_or_default())).collect();
+        if let Ok((bytes, _)) = container::write(b.manifest.clone(), &ms, &fake) {
+            members[i].1 = bytes;
+        }
+        if let Some((_, reg)) = members.iter_mut().find(|(n, _)| n == "registry.json") {
+            let text = String::from_utf8_lossy(reg).into_owned();
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            for e in v.as_array_mut().into_iter().flatten() {
+                if e["unit"] == "X0412-KV02" {
+                    e["public_key"] = serde_json::Value::String(fake_pk.clone());
+                }
+            }
+            *reg = tobaucu_core::canonical::canonical_json(&v).into_bytes();
+        }
+    })?;
+    assert!(verify(&tinh, &forged)?.ok(), "without its own registration the province trusts the commune's registry");
+    let mut tinh = tinh;
+    tinh.keys_register(&dir.path().join("khoa/khoa-X0412-KV02.json").display().to_string(), "X0412-KV02").map_err(fail)?;
+    let r = verify(&tinh, &forged)?;
+    assert!(!r.ok());
+    assert!(r.checks.iter().any(|c| c.name == "inner_bundles" && !c.ok && c.detail.contains("key_registered")), "{:?}", r.checks);
+    Ok(())
+}
