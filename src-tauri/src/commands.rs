@@ -248,3 +248,70 @@ pub fn preview_form(
 ) -> R<FormPreview> {
     state.with(|a| a.preview_form(&form, level.as_deref(), revision, max_pages as usize))
 }
+
+// ---- keys and bundles -------------------------------------------------------
+
+#[tauri::command]
+pub fn key_info(state: State<'_, AppState>) -> R<Option<KeyInfoDto>> {
+    state.with(|a| a.key_info())
+}
+
+/// Argon2id takes a moment: off the main thread.
+#[tauri::command(async)]
+pub fn keys_init(state: State<'_, AppState>, passphrase: String) -> R<KeyInfoDto> {
+    state.with(|a| a.keys_init(&passphrase))
+}
+
+/// Writes the key registration file into `dir` (a USB stick).
+#[tauri::command]
+pub fn save_registration(state: State<'_, AppState>, dir: String) -> R<String> {
+    state.with(|a| a.write_registration_file(std::path::Path::new(&dir)).map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub fn list_drives(state: State<'_, AppState>) -> R<Vec<DriveDto>> {
+    state.with(|a| {
+        let d = a.bundle_dir();
+        let _ = std::fs::create_dir_all(&d);
+        Ok(tobaucu_app::removable_drives(&d))
+    })
+}
+
+#[tauri::command(async)]
+pub fn export_bundle(state: State<'_, AppState>, dir: String, passphrase: String) -> R<ExportResultDto> {
+    state.with(|a| a.export_bundle(std::path::Path::new(&dir), Some(&passphrase)))
+}
+
+#[tauri::command]
+pub fn board_status(state: State<'_, AppState>) -> R<BoardStatusDto> {
+    state.with(|a| a.board_status())
+}
+
+#[tauri::command]
+pub fn scan_bundles(dir: String) -> R<Vec<String>> {
+    tobaucu_app::scan_bundles(std::path::Path::new(&dir)).map_err(IpcError::from)
+}
+
+#[tauri::command(async)]
+pub fn verify_bundle(state: State<'_, AppState>, path: String) -> R<VerifyReportDto> {
+    state.with(|a| a.verify_bundle(std::path::Path::new(&path)))
+}
+
+#[tauri::command(async)]
+pub fn import_bundle(
+    state: State<'_, AppState>,
+    path: String,
+    accept_fingerprint: Option<String>,
+) -> R<ImportResultDto> {
+    state.with(|a| a.import_bundle(std::path::Path::new(&path), accept_fingerprint.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn results(state: State<'_, AppState>) -> R<ResultsDto> {
+    state.with(|a| a.results())
+}
+
+#[tauri::command]
+pub fn register_key(state: State<'_, AppState>, key: String, unit: String) -> R<RegisteredKeyDto> {
+    state.with(|a| a.keys_register(&key, &unit))
+}

@@ -30,9 +30,16 @@ impl AppState {
     }
 }
 
-/// Starts the app on the database of `TOBAUCU_DB` or the default data file.
+/// Starts the app on the database named by `--db PATH`, else `TOBAUCU_DB`,
+/// else the default data file.
 pub fn run() {
-    let path = tobaucu_app::default_db_path();
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .iter()
+        .position(|a| a == "--db")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(tobaucu_app::default_db_path);
     let state = AppState(Mutex::new(App::open(&path).map_err(IpcError::from)));
     let result = tauri::Builder::default()
         .manage(state)
@@ -73,6 +80,17 @@ pub fn run() {
             commands::count_overview,
             commands::save_form,
             commands::preview_form,
+            commands::key_info,
+            commands::keys_init,
+            commands::save_registration,
+            commands::list_drives,
+            commands::export_bundle,
+            commands::board_status,
+            commands::scan_bundles,
+            commands::verify_bundle,
+            commands::import_bundle,
+            commands::results,
+            commands::register_key,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -28,12 +28,21 @@ const s = (p) => `/session/${sid}${p}`;
 const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
 const findAll = async (css) => (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
 const click = async (css) => {
-  try {
-    return await wd("POST", s(`/element/${await find(css)}/click`), {});
-  } catch (e) {
-    await screenshot(`failed-click.png`).catch(() => {});
-    throw new Error(`click ${css}: ${e.message}`);
+  // An element may be covered for a moment (a toast, a re-render, a
+  // scroll): retry for a few seconds after scrolling it into view.
+  let last;
+  for (let i = 0; i < 20; i++) {
+    try {
+      return await wd("POST", s(`/element/${await find(css)}/click`), {});
+    } catch (e) {
+      last = e;
+      if (!/not interactable|stale|no such element/.test(e.message)) break;
+      await js("document.querySelector(arguments[0])?.scrollIntoView({block: 'center'})", css).catch(() => {});
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
+  await screenshot(`failed-click.png`).catch(() => {});
+  throw new Error(`click ${css}: ${last?.message}`);
 };
 const type = async (css, text) => wd("POST", s(`/element/${await find(css)}/value`), { text });
 const text = async (css) => wd("GET", s(`/element/${await find(css)}/text`));
@@ -238,4 +247,102 @@ test("a paper tally sheet is typed twice; a difference is shown field by field u
   await fill("Trần Văn Một", [1, 1, 0, 0, 0]);
   await until("agreed", async () => (await text("#tally-status")).includes("khớp nhau"));
   await screenshot("tally-agreed.png");
+});
+
+test("a team exports its signed bundle in its window; the commune imports every team's bundle in its window, sees winners and exports upward", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { copyFileSync, mkdtempSync, readdirSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const CLI = resolve(ROOT, "target/debug/tobaucu");
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-bundle-"));
+  const env = { ...process.env };
+  delete env.TOBAUCU_PASSPHRASE;
+  delete env.TOBAUCU_DB;
+  const PASS = "to-bau-cu-mau-2026";
+  // Six teams counted and exported by the demo chain (real files).
+  execFileSync(CLI, ["demo", "--out", resolve(work, "demo")], { env });
+  const team = resolve(work, "team.sqlite");
+  copyFileSync(resolve(work, "demo/to-X0412-KV01.sqlite"), team);
+  const usb = resolve(work, "usb");
+  mkdirSync(usb);
+  const clear = async (css) => js("const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'}); e.value = '';", css);
+  const session = async (db) => {
+    if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+    const r = await until("a WebDriver session", () =>
+      wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", db] } } } }), 30000);
+    sid = r.sessionId;
+  };
+
+  // The team's window: key fingerprint, export to the USB folder.
+  await session(team);
+  await until("bundle tab", () => find("#tab-bundle"));
+  await click("#tab-bundle");
+  await until("fingerprint", async () => (await text("#key-fingerprint")).length === 24);
+  await clear("#export-target");
+  await type("#export-target", usb);
+  await type("#export-pass", "sai-mat-khau");
+  await click("#export-run");
+  await until("wrong passphrase refused", async () => (await text("#export-result")).includes("cụm mật khẩu không đúng"));
+  await clear("#export-pass");
+  await type("#export-pass", PASS);
+  await click("#export-run");
+  await until("bundle written and verified", async () => (await text("#export-ok")).includes("Gói số 2"), 30000);
+  assert.match(await text("#export-checks"), /signature/);
+  await screenshot("6-team-export.png");
+  const written = readdirSync(usb);
+  assert.deepEqual(written, ["X0412-KV01-goi002.tbc"]);
+
+  // The commune's window: register keys (CLI, before election day), import.
+  const xa = resolve(work, "xa.sqlite");
+  execFileSync(CLI, ["--db", xa, "setup", resolve(work, "demo/election.json"), "--commune", "X0412"], { env });
+  for (let k = 1; k <= 6; k++) {
+    execFileSync(CLI, ["--db", xa, "keys", "register", resolve(work, `demo/khoa/khoa-X0412-KV0${k}.json`), "--unit", `X0412-KV0${k}`], { env });
+  }
+  await session(xa);
+  await until("board screen", () => find("#import-all"));
+  assert.equal((await findAll("#areas-table tr[data-status='waiting']")).length, 6);
+  await clear("#import-dir");
+  await type("#import-dir", resolve(work, "demo/usb-to"));
+  await click("#import-all");
+  await until("six imported", async () => (await findAll(".import-item[data-outcome='imported']")).length === 6, 30000);
+  await until("dashboard updated", async () => (await findAll("#areas-table tr[data-status='imported']")).length === 6);
+  // The newer bundle of area 1 replaces the older one.
+  await clear("#import-dir");
+  await type("#import-dir", usb);
+  await click("#import-all");
+  await until("replaced", async () => (await findAll(".import-item[data-outcome='replaced']")).length === 1);
+  // Results: QH-01 complete with its three elected highlighted; XA-04 needs an additional vote.
+  await until("results", async () => (await js("return document.querySelector('#result-QH-01')?.dataset.complete")) === "true");
+  assert.equal((await findAll("#result-QH-01 tr.elected")).length, 3);
+  assert.match(await text("#result-XA-04 .verdict"), /bầu cử thêm/);
+  await screenshot("7-commune-results.png");
+  // A tampered copy is refused with its reason.
+  const bad = resolve(work, "bad");
+  mkdirSync(bad);
+  const bytes = readFileSync(resolve(work, "demo/usb-to/X0412-KV03-goi001.tbc"));
+  bytes[bytes.length - 300] ^= 1;
+  writeFileSync(resolve(bad, "X0412-KV03-goi001.tbc"), bytes);
+  await clear("#import-dir");
+  await type("#import-dir", bad);
+  await click("#import-all");
+  await until("refused", async () => (await findAll(".import-item[data-outcome='refused']")).length === 1);
+  assert.match(await text(".import-item.refused"), /member_hashes/);
+  // Upward export: the commune creates its key and exports its bundle.
+  await click("#board-key-create");
+  await type("#board-key-pass", PASS + ENTER);
+  await until("commune key", () => find("#board-fingerprint"));
+  await clear("#board-export-target");
+  const up = resolve(work, "up");
+  mkdirSync(up);
+  await type("#board-export-target", up);
+  await type("#board-export-pass", PASS);
+  await click("#board-export-run");
+  await until("commune bundle", async () => (await text("#board-export-ok")).includes("Gói số 1"), 30000);
+  await screenshot("8-commune-export.png");
+  // The province (which registered another commune key) still re-checks every team signature inside.
+  const { spawnSync } = await import("node:child_process");
+  const out = spawnSync(CLI, ["--db", resolve(work, "demo/tinh-T38.sqlite"), "verify", resolve(up, readdirSync(up)[0]), "--json"], { env });
+  const v = JSON.parse(out.stdout.toString());
+  assert.equal(v.checks.find((c) => c.name === "inner_bundles").ok, true);
+  assert.equal(v.checks.find((c) => c.name === "key_registered").ok, false);
 });

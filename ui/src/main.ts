@@ -10,8 +10,10 @@ import { deskScreen } from "./features/desk";
 import { turnoutScreen } from "./features/turnout";
 import { countScreen } from "./features/count";
 import { minutesScreen } from "./features/minutes";
+import { bundleScreen } from "./features/bundle";
+import { boardScreen } from "./features/board";
 
-export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes";
+export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes" | "bundle" | "board";
 
 export interface Ctx {
   status: StatusDto;
@@ -24,18 +26,21 @@ let current: Screen = "desk";
 let status: StatusDto | null = null;
 let cleanup: (() => void) | null = null;
 
-const keys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes" };
+const teamKeys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes", "7": "bundle" };
+const boardKeys: Record<string, Screen> = { "1": "board" };
+const isBoard = (s: StatusDto | null) => !!s?.unit_kind && s.unit_kind !== "area";
 
 function header(s: StatusDto): HTMLElement {
-  const tabs = (Object.keys(vi.phases) as Screen[]).map((k, i) =>
+  const names = (isBoard(s) ? Object.values(boardKeys) : Object.values(teamKeys)) as Screen[];
+  const tabs = names.map((k, i) =>
     h("button", {
       class: `tab ${k === current ? "active" : ""}`, id: `tab-${k}`, "aria-current": k === current ? "page" : undefined,
       onclick: () => go(k), disabled: !s.set_up && k !== "setup",
     }, vi.phases[k], h("kbd", {}, `Alt+${i + 1}`)));
-  const area = s.set_up
+  const area = isBoard(s) ? `${s.unit_name ?? ""} (${s.unit_id ?? ""})` : s.set_up
     ? `Khu vực bỏ phiếu số ${s.area_number ?? ""} — ${s.unit_name ?? ""}, ${s.commune_name ?? ""}`
     : "Chưa thiết lập";
-  const areaShort = s.set_up ? `KVBP số ${s.area_number ?? ""} · ${s.unit_name ?? ""}` : area;
+  const areaShort = isBoard(s) ? area : s.set_up ? `KVBP số ${s.area_number ?? ""} · ${s.unit_name ?? ""}` : area;
   const clock = h("span", { class: "clock", id: "clock" });
   const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" }); };
   tick();
@@ -66,16 +71,19 @@ function go(s: Screen) {
 function render() {
   if (!status) return;
   if (!status.set_up) current = "setup";
+  else if (isBoard(status)) current = "board";
+  else if (current === "board") current = "desk";
   cleanup?.();
   cleanup = null;
   const main = h("main", { class: "screen", id: `screen-${current}` });
   root.replaceChildren(header(status), main);
   const ctx: Ctx = { status, refresh, go };
-  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen };
+  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen, bundle: bundleScreen, board: boardScreen };
   cleanup = screens[current](main, ctx) ?? null;
 }
 
 window.addEventListener("keydown", (e) => {
+  const keys = isBoard(status) ? boardKeys : teamKeys;
   if (e.altKey && keys[e.key] && status?.set_up) {
     e.preventDefault();
     go(keys[e.key]);

@@ -46,15 +46,17 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   }
 
   async function finalize(s: SummaryDto, t: TeamDto) {
+    const hasKey = !!(await api.keyInfo().catch(() => null));
     if (!t.leader) { toast("Chưa ghi Tổ trưởng (màn hình Kiểm phiếu)", "error"); return; }
     const f = await dialog(`Hoàn tất và khóa biên bản cấp ${s.level}?`, [
       h("p", {}, `Sẽ khóa: ${num(s.ballots_received)} phiếu thu vào, ${num(s.ballots_valid)} hợp lệ, ${num(s.ballots_invalid)} không hợp lệ; mã số liệu ${short(s.minutes_sha256)}. Sau khi khóa, mọi sửa đổi phải lập bản sửa đổi có lý do.`),
       field(`Tổ trưởng xác nhận: gõ họ tên "${t.leader}"`, h("input", { name: "leader", id: "finalize-leader", required: true, autocomplete: "off" })),
+      ...(hasKey ? [field("Cụm mật khẩu của Tổ trưởng", h("input", { type: "password", name: "pass", id: "finalize-pass", required: true, autocomplete: "off" }))] : []),
     ], "Khóa biên bản");
     if (!f) return;
     if (fold(String(f.get("leader") ?? "")) !== fold(t.leader)) { toast("Họ tên Tổ trưởng không khớp; chưa khóa", "error"); return; }
     try {
-      const r = await api.finalize(s.level);
+      const r = await api.finalize(s.level, hasKey ? String(f.get("pass") ?? "") : null);
       toast(r.message);
       revision = null;
       load();

@@ -8,7 +8,9 @@ export const vi = {
     turnout: "Tỷ lệ đi bầu",
     count: "Kiểm phiếu",
     minutes: "Biên bản",
-  },
+    bundle: "Gói kết quả",
+    board: "Tổng hợp",
+  } as Record<string, string>,
   reasons: {
     khong_theo_mau: "Không theo mẫu",
     khong_co_dau: "Không có dấu",

@@ -6,6 +6,7 @@ import type {
   ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, FormPreview, ImportProgress, ImportReport,
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
+  KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -25,6 +26,17 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const api = {
+  keyInfo: () => call<KeyInfoDto | null>("key_info"),
+  keysInit: (passphrase: string) => call<KeyInfoDto>("keys_init", { passphrase }),
+  saveRegistration: (dir: string) => call<string>("save_registration", { dir }),
+  listDrives: () => call<DriveDto[]>("list_drives"),
+  exportBundle: (dir: string, passphrase: string) => call<ExportResultDto>("export_bundle", { dir, passphrase }),
+  boardStatus: () => call<BoardStatusDto>("board_status"),
+  scanBundles: (dir: string) => call<string[]>("scan_bundles", { dir }),
+  verifyBundle: (path: string) => call<VerifyReportDto>("verify_bundle", { path }),
+  importBundle: (path: string, acceptFingerprint: string | null) => call<ImportResultDto>("import_bundle", { path, acceptFingerprint }),
+  results: () => call<ResultsDto>("results"),
+  registerKey: (key: string, unit: string) => call<RegisteredKeyDto>("register_key", { key, unit }),
   status: () => call<StatusDto>("status"),
   previewElection: (json: string) => call<ElectionPreview>("preview_election", { json }),
   demoElection: () => call<string>("demo_election"),
@@ -60,7 +72,7 @@ export const api = {
   complaints: () => call<ComplaintDto[]>("complaints"),
   addComplaint: (input: ComplaintInput) => call<ComplaintDto>("add_complaint", { input }),
   resolveComplaint: (input: ComplaintResolveInput) => call<ComplaintDto>("resolve_complaint", { input }),
-  finalize: (level: string) => call<FinalizeResult>("finalize", { level }),
+  finalize: (level: string, passphrase: string | null) => call<FinalizeResult>("finalize", { level, passphrase }),
   reopen: (level: string, reason: string) => call<SummaryDto>("reopen", { level, reason }),
   countOverview: () => call<LevelCountState[]>("count_overview"),
   saveForm: (form: string, level: string | null, revision: number | null = null) =>

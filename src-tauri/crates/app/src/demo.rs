@@ -47,7 +47,7 @@ fn voters_csv(k: u64) -> String {
     for line in lines {
         let Some((stt, rest)) = line.split_once(',') else { continue };
         let Ok(stt) = stt.parse::<u64>() else { continue };
-        if k > 0 && (stt * 7 + k) % 6 == 0 {
+        if k > 0 && (stt * 7 + k).is_multiple_of(6) {
             continue;
         }
         n += 1;
@@ -83,7 +83,7 @@ fn ballots_text(rng: &mut Rng, count: u64, seats: usize, prefs: &[u64]) -> Strin
             }
         }
         if kept.len() > seats && !rng.chance(3) {
-            kept.sort_by(|a, b| b.0.cmp(&a.0));
+            kept.sort_by_key(|k| std::cmp::Reverse(k.0));
             kept.truncate(seats);
         }
         if kept.is_empty() {

@@ -31,6 +31,7 @@ pub use forms::{write_atomic, FORMS};
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;
 pub use voters::parse_levels;
+pub use bundle::{removable_drives, scan_bundles};
 pub use demo::DEMO_PASSPHRASE;
 pub use keys::KEY_FORMAT;
 

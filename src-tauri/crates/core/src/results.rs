@@ -155,7 +155,7 @@ pub fn aggregate(c: &ConstituencyInfo, reports: &[AreaReport]) -> Outcome {
     };
     let mut seen: Vec<&str> = Vec::new();
     for r in reports {
-        if !c.areas.iter().any(|a| *a == r.area) {
+        if !c.areas.contains(&r.area) {
             o.cross_checks.push(CrossCheck { code: "A03", area: r.area.clone(), message: format!("khu vực {} không thuộc đơn vị bầu cử {}; không cộng", r.area, c.id) });
             continue;
         }

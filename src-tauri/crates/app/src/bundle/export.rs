@@ -54,7 +54,7 @@ impl App {
 
     /// A team's members: per level the locked minutes data and the counted
     /// ballots; the minutes PDF of every level.
-    fn team_members(&self, official: bool) -> Result<(Vec<LevelEntry>, Vec<(String, Vec<u8>)>)> {
+    fn team_members(&self, official: bool) -> Result<super::Members> {
         let def = self.def()?;
         let (unit, _) = self.unit_id()?;
         let area = def.area(&unit).ok_or_else(|| Error::Internal(format!("khu vực {unit} không có trong định nghĩa")))?;

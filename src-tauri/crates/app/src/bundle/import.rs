@@ -74,6 +74,12 @@ impl App {
                 if &cur.sha256 == id {
                     let ctx = Ctx::new(self)?;
                     let r = tobaucu_bundle::verify::verify(&mem, &ctx, limits());
+                    if !r.ok() {
+                        // Same manifest, altered content: a damaged or tampered copy.
+                        let reason = r.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_default();
+                        let dto = report_dto(&file, &r);
+                        return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+                    }
                     return Ok(ImportResultDto { file: file.clone(), outcome: "unchanged".into(), message: format!("{file}: gói số {} của {} đã được nhập trước đây; không có gì thay đổi", m.sequence, m.unit_id), report: report_dto(&file, &r), areas: vec![] });
                 }
             }

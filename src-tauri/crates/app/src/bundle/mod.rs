@@ -21,6 +21,9 @@ use tobaucu_store::{BundleRead, Read};
 
 use crate::{short_hash, App, Error, Result};
 
+/// A bundle's levels and its members (name, bytes), before signing.
+pub(crate) type Members = (Vec<tobaucu_bundle::LevelEntry>, Vec<(String, Vec<u8>)>);
+
 /// The limits every bundle read here is held to.
 pub(crate) fn limits() -> Limits {
     Limits::default()
@@ -325,3 +328,71 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+/// Folders offered as export targets: mounted removable media (Linux
+/// `/media/<user>/*`, `/run/media/<user>/*`; Windows drive letters other
+/// than the system drive), then the app's own `goi/` folder.
+pub fn removable_drives(fallback: &std::path::Path) -> Vec<tobaucu_ipc::DriveDto> {
+    let mut out = Vec::new();
+    let mut push = |p: std::path::PathBuf, label: String| {
+        if p.is_dir() {
+            out.push(tobaucu_ipc::DriveDto { path: p.display().to_string(), label, free_bytes: None });
+        }
+    };
+    if cfg!(windows) {
+        for l in b'D'..=b'Z' {
+            let p = std::path::PathBuf::from(format!("{}:\\", char::from(l)));
+            push(p, format!("Ổ {}:", char::from(l)));
+        }
+    } else {
+        let user = std::env::var("USER").unwrap_or_default();
+        for base in [format!("/media/{user}"), format!("/run/media/{user}"), "/media".into()] {
+            if let Ok(rd) = std::fs::read_dir(&base) {
+                for e in rd.flatten() {
+                    let p = e.path();
+                    if p.is_dir() && p.as_os_str() != std::ffi::OsStr::new(&format!("/media/{user}")) {
+                        push(p.clone(), format!("USB {}", e.file_name().to_string_lossy()));
+                    }
+                }
+            }
+        }
+    }
+    push(fallback.to_path_buf(), "Thư mục gói của ứng dụng".into());
+    out
+}
+
+/// The bundle files (`*.tbc`) in `dir` and its direct subfolders.
+pub fn scan_bundles(dir: &std::path::Path) -> Result<Vec<String>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
+    let mut out = Vec::new();
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if let Ok(sub) = std::fs::read_dir(&p) {
+                out.extend(sub.flatten().map(|x| x.path()).filter(|x| x.extension().is_some_and(|e| e == "tbc")).map(|x| x.display().to_string()));
+            }
+        } else if p.extension().is_some_and(|e| e == "tbc") {
+            out.push(p.display().to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+impl App {
+    /// The app's own folder for bundles: `goi/` next to the database.
+    pub fn bundle_dir(&self) -> std::path::PathBuf {
+        match self.db_path.parent() {
+            Some(d) if self.db_path != std::path::Path::new(":memory:") && !d.as_os_str().is_empty() => d.join("goi"),
+            _ => std::env::temp_dir().join("tobaucu-goi"),
+        }
+    }
+
+    /// `keys show` for the window: `None` while the unit has no key.
+    pub fn key_info(&self) -> Result<Option<tobaucu_ipc::KeyInfoDto>> {
+        if !self.has_key()? {
+            return Ok(None);
+        }
+        self.keys_show().map(Some)
+    }
+}

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
-use tobaucu_bundle::container::LevelEntry;
 use tobaucu_bundle::keys::fingerprint;
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::election::LevelKind;
@@ -202,7 +201,7 @@ impl App {
     /// A board's bundle members: the recomputed results, the registry of
     /// the keys that signed the carried bundles, every current lower
     /// bundle whole, its minutes and its status sheet.
-    pub(crate) fn board_members(&self, official: bool) -> Result<(Vec<LevelEntry>, Vec<(String, Vec<u8>)>)> {
+    pub(crate) fn board_members(&self, official: bool) -> Result<super::Members> {
         let status = self.board_status()?;
         let waiting: Vec<&str> = status.areas.iter().filter(|a| a.status != "imported").map(|a| a.area_id.as_str()).collect();
         if status.areas_reported == 0 {

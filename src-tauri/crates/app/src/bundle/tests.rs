@@ -14,7 +14,9 @@ fn fail(e: impl std::fmt::Display) -> String {
 
 /// Rebuilds the commune's bundle with `edit` applied to its members and
 /// signs it with the commune's own key, as a dishonest commune could.
-fn resign(xa: &App, bytes: &[u8], edit: &dyn Fn(&mut Vec<(String, Vec<u8>)>)) -> Result<Vec<u8>, String> {
+type Edit<'a> = &'a dyn Fn(&mut Vec<(String, Vec<u8>)>);
+
+fn resign(xa: &App, bytes: &[u8], edit: Edit<'_>) -> Result<Vec<u8>, String> {
     let mem = Mem(bytes);
     let b = Bundle::open(&mem, super::limits()).map_err(fail)?;
     let mut members = Vec::new();

@@ -1,0 +1,115 @@
+// Tổng hợp (commune board and above): import the teams' (or lower boards')
+// bundles with their verification reports, see every area's status, the
+// results per constituency with the elected highlighted, register keys,
+// print the board's minutes and export its own signed bundle upward.
+import type { Ctx } from "../main";
+import type { ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
+import { api } from "../platform/tauri";
+import { dialog, field, h, num, showError, toast } from "../ui";
+import { checksList, targetPicker } from "./bundle";
+
+const STATUS: Record<string, string> = { waiting: "Đang chờ", imported: "Đã nhập", refused: "Bị từ chối" };
+
+function resultCard(id: string, c: ConstituencyResultDto): HTMLElement {
+  let verdict: string;
+  if (!c.complete) verdict = c.decided_here ? `Mới có ${c.areas_reported}/${c.areas_expected} khu vực; chưa xác định người trúng cử` : `Đơn vị bầu cử có khu vực ngoài địa bàn này (${c.areas_reported}/${c.areas_expected}); cấp trên xác định kết quả`;
+  else if (c.revote_due) verdict = "Số cử tri đi bầu không quá một nửa: phải bầu cử lại (Điều 80)";
+  else if (c.additional_vote_due) verdict = `Trúng cử ${c.elected.length}/${c.seats}: phải bầu cử thêm (Điều 79)`;
+  else verdict = `Đã bầu đủ ${c.elected.length}/${c.seats} đại biểu`;
+  return h("section", { class: `panel result ${c.complete ? "complete" : "partial"}`, id: `result-${id}`, "data-complete": String(c.complete) },
+    h("h3", {}, `${c.name} — ${c.level_name}`),
+    h("p", {}, `${num(c.areas_reported)}/${num(c.areas_expected)} khu vực · cử tri ${num(Number(c.voters_listed))} · đi bầu ${num(Number(c.voters_voted))} (${String(c.turnout_percent).replace(".", ",")}%) · hợp lệ ${num(Number(c.ballots_valid))} · không hợp lệ ${num(Number(c.ballots_invalid))}`),
+    h("table", { class: "figures" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Người ứng cử"), h("th", {}, "Số phiếu"), h("th", {}, "% phiếu hợp lệ"), h("th", {}, ""))),
+      h("tbody", {}, ...c.candidates.map((x) => h("tr", { class: x.elected ? "elected" : "", "data-candidate": x.id },
+        h("td", {}, x.name), h("td", { class: "n" }, num(Number(x.votes))), h("td", { class: "n" }, `${x.percent_vi}%`),
+        h("td", {}, x.elected ? h("strong", {}, "★ Trúng cử") : ""))))),
+    h("p", { class: `verdict ${c.additional_vote_due || c.revote_due ? "warn" : ""}` }, verdict),
+    ...c.checks.map((k) => h("p", { class: `check-item ${k.severity}`, "data-code": k.code }, `${k.code}: ${k.message}`)));
+}
+
+export function boardScreen(main: HTMLElement, ctx: Ctx) {
+  const msg = h("div");
+  const areasBox = h("section", { class: "panel", id: "areas-panel" });
+  const importBox = h("section", { class: "panel", id: "import-panel" });
+  const results = h("div", { id: "results" });
+  const keysBox = h("section", { class: "panel", id: "keys-panel" });
+  const exportBox = h("section", { class: "panel", id: "board-export-panel" });
+  const reports = h("div", { id: "import-reports" });
+
+  function reportItem(r: ImportResultDto): HTMLElement {
+    const item = h("div", { class: `import-item ${r.outcome}`, "data-outcome": r.outcome },
+      h("p", {}, h("strong", {}, r.outcome === "refused" ? "✗ " : "✓ "), r.message),
+      h("details", { open: r.outcome === "refused" }, h("summary", {}, "Báo cáo kiểm tra"), checksList(r.report.checks, "")));
+    const keyFail = r.report.checks.find((c) => c.name === "key_registered" && !c.ok);
+    if (r.outcome === "refused" && keyFail && r.report.bundle) {
+      const fp = h("input", { class: "accept-fp", placeholder: "Dấu vân tay in trên biên bản giấy" }) as HTMLInputElement;
+      item.append(h("div", { class: "accept" }, h("p", {}, "Khóa chưa đăng ký. Chỉ chấp nhận sau khi so dấu vân tay với biên bản giấy do Tổ trưởng ký:"), fp,
+        h("button", { class: "secondary", onclick: async () => {
+          try { const x = await api.importBundle(r.file.startsWith("/") ? r.file : r.report.file, fp.value); item.replaceWith(reportItem(x)); load(); } catch (e) { showError(e, item); }
+        } }, "Chấp nhận và nhập")));
+    }
+    return item;
+  }
+
+  async function importAll(dir: string) {
+    try {
+      const files = await api.scanBundles(dir);
+      if (!files.length) { toast("Không có tệp gói (.tbc) trong thư mục này", "error"); return; }
+      reports.replaceChildren(h("p", {}, `Đang kiểm tra và nhập ${files.length} gói…`));
+      const items: HTMLElement[] = [];
+      for (const f of files) items.push(reportItem(await api.importBundle(f, null)));
+      reports.replaceChildren(...items);
+      load();
+    } catch (e) { showError(e, reports); }
+  }
+
+  async function load() {
+    try {
+      const [s, r, drives, key] = await Promise.all([api.boardStatus(), api.results(), api.listDrives(), api.keyInfo()]);
+      areasBox.replaceChildren(h("h2", {}, `Các khu vực bỏ phiếu: đã nhập ${s.areas_reported}/${s.areas_expected}`),
+        h("table", { class: "figures", id: "areas-table" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Khu vực"), h("th", {}, "Xã"), h("th", {}, "Tình trạng"), h("th", {}, "Gói"), h("th", {}, "Ghi chú"))),
+          h("tbody", {}, ...s.areas.map((a) => h("tr", { "data-area": a.area_id, "data-status": a.status, class: `status-${a.status}` },
+            h("td", {}, `${a.number}. ${a.name}`), h("td", {}, a.commune), h("td", {}, STATUS[a.status] ?? a.status),
+            h("td", {}, a.sequence ? `số ${a.sequence} · ${a.short_code ?? ""}` : ""),
+            h("td", {}, a.reason ?? (a.history.length ? `Thay cho: ${a.history.join("; ")}` : a.imported_at ?? "")))))));
+      const target = targetPicker(drives, "import-dir");
+      importBox.replaceChildren(h("h2", {}, "Nhập gói từ USB"),
+        h("p", {}, "Mỗi gói được kiểm tra (định dạng, mã băm, chữ ký, khóa đã đăng ký, cuộc bầu cử, chế độ, số thứ tự, nhật ký) trước khi nhập; gói hỏng hoặc lạ bị từ chối và không thay đổi gì."),
+        target.el, h("button", { class: "primary", id: "import-all", onclick: () => importAll(target.value()) }, "Kiểm tra và nhập mọi gói trong thư mục"), reports);
+      results.replaceChildren(h("h2", {}, "Kết quả theo đơn vị bầu cử"),
+        h("div", { class: "toolbar" },
+          h("button", { class: "secondary", id: "print-board-minutes", onclick: async () => { try { const o = await api.saveForm("board-minutes", null, null); toast(`Đã lưu: ${o.path}`); } catch (e) { showError(e, msg); } } }, "Lưu biên bản xác định kết quả (PDF)"),
+          h("button", { class: "secondary", id: "print-board-status", onclick: async () => { try { const o = await api.saveForm("board-status", null, null); toast(`Đã lưu: ${o.path}`); } catch (e) { showError(e, msg); } } }, "Lưu bảng tình hình nhận gói (PDF)")),
+        ...Object.entries(r.constituencies).map(([id, c]) => resultCard(id, c)));
+      const keyFile = h("input", { id: "register-key", placeholder: "Tệp khoa-….json hoặc dấu vân tay", size: 40 }) as HTMLInputElement;
+      const unit = h("input", { id: "register-unit", placeholder: "Mã đơn vị, ví dụ X0412-KV01" }) as HTMLInputElement;
+      keysBox.replaceChildren(h("h2", {}, "Khóa đã đăng ký của cấp dưới"),
+        h("ul", { id: "registered-keys" }, ...s.registered.map((k) => h("li", {}, `${k.unit_id}: ${k.fingerprint} (${k.how === "file" ? "tệp đăng ký" : k.how === "fingerprint" ? "dấu vân tay" : "chấp nhận khi nhập"})`))),
+        keyFile, unit, h("button", { class: "secondary", id: "register-run", onclick: async () => {
+          try { const k = await api.registerKey(keyFile.value.trim(), unit.value.trim()); toast(`Đã đăng ký khóa của ${k.unit_id}`); load(); } catch (e) { showError(e, keysBox); }
+        } }, "Đăng ký"));
+      const upTarget = targetPicker(drives, "board-export-target");
+      const pass = h("input", { type: "password", id: "board-export-pass", placeholder: "Cụm mật khẩu", autocomplete: "off" }) as HTMLInputElement;
+      const out = h("div", { id: "board-export-result" });
+      exportBox.replaceChildren(h("h2", {}, "Gói của đơn vị gửi cấp trên"),
+        key ? h("p", {}, "Dấu vân tay khóa của đơn vị: ", h("strong", { id: "board-fingerprint" }, key.fingerprint))
+          : h("button", { class: "secondary", id: "board-key-create", onclick: async () => {
+            const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 8 ký tự)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 8 }))], "Tạo khóa");
+            if (!f) return;
+            try { await api.keysInit(String(f.get("p"))); load(); } catch (e) { showError(e, exportBox); }
+          } }, "Tạo khóa ký"),
+        upTarget.el, pass,
+        h("button", { class: "primary", id: "board-export-run", disabled: !key, onclick: async () => {
+          try {
+            const x = await api.exportBundle(upTarget.value(), pass.value);
+            pass.value = "";
+            out.replaceChildren(h("p", { class: "ok-big", id: "board-export-ok" }, `Gói số ${x.sequence} đã ghi và kiểm tra lại: ${x.path} (mã ${x.short_code})`), checksList(x.checks, "board-export-checks"));
+          } catch (e) { showError(e, out); }
+        } }, "Xuất gói lên cấp trên"), out);
+    } catch (e) { showError(e, msg); }
+  }
+  main.append(h("div", { class: "toolbar" }, h("h1", {}, `Tổng hợp kết quả — ${ctx.status.unit_name ?? ""}`)), msg, importBox, areasBox, results, keysBox, exportBox);
+  load();
+}
