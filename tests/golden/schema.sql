@@ -1,7 +1,21 @@
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'nhật ký không được xóa'); END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OF at, action, subject, reason, before, after ON audit_log
+BEGIN SELECT RAISE(ABORT, 'nhật ký không được sửa'); END;
 CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
+CREATE TABLE area_result (
+    bundle_id        INTEGER NOT NULL REFERENCES bundle (id),
+    area_id          TEXT NOT NULL,
+    level            TEXT NOT NULL,
+    constituency_id  TEXT NOT NULL,
+    final            INTEGER NOT NULL CHECK (final IN (0, 1)),
+    minutes_sha256   TEXT NOT NULL,
+    data             TEXT NOT NULL,
+    PRIMARY KEY (bundle_id, area_id, level)
+) STRICT;
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,
     at        TEXT NOT NULL,
@@ -10,7 +24,7 @@ CREATE TABLE audit_log (
     reason    TEXT NOT NULL DEFAULT '',
     before    TEXT,
     after     TEXT
-) STRICT;
+, prev_hash TEXT CHECK (prev_hash IS NULL OR length(prev_hash) = 64), hash TEXT CHECK (hash IS NULL OR length(hash) = 64)) STRICT;
 CREATE TABLE ballot (
     id              INTEGER PRIMARY KEY,
     level           TEXT NOT NULL,
@@ -32,6 +46,40 @@ CREATE TABLE ballot_batch (
     recorder    TEXT NOT NULL DEFAULT '',
     source      TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE bundle (
+    id             INTEGER PRIMARY KEY,
+    sha256         TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    unit_id        TEXT NOT NULL,
+    unit_kind      TEXT NOT NULL,
+    sequence       INTEGER NOT NULL CHECK (sequence >= 1),
+    created_at     TEXT NOT NULL,
+    imported_at    TEXT NOT NULL,
+    file_name      TEXT NOT NULL,
+    manifest       TEXT NOT NULL,
+    report         TEXT NOT NULL,
+    bytes          BLOB NOT NULL,
+    -- SHA-256 of the bundle that replaced this one (history).
+    superseded_by  TEXT CHECK (superseded_by IS NULL OR length(superseded_by) = 64),
+    UNIQUE (unit_id, sequence)
+) STRICT;
+CREATE TABLE bundle_export (
+    sequence    INTEGER PRIMARY KEY CHECK (sequence >= 1),
+    sha256      TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    file_name   TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    size        INTEGER NOT NULL CHECK (size > 0),
+    final       INTEGER NOT NULL CHECK (final IN (0, 1)),
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE bundle_refusal (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    unit_id    TEXT,
+    sha256     TEXT,
+    reason     TEXT NOT NULL,
+    report     TEXT NOT NULL
 ) STRICT;
 CREATE TABLE check_acceptance (
     level        TEXT NOT NULL,
@@ -86,12 +134,31 @@ CREATE TABLE minutes_revision (
     sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
     PRIMARY KEY (level, revision)
 ) STRICT;
+CREATE TABLE registered_key (
+    unit_id        TEXT PRIMARY KEY,
+    public_key     BLOB CHECK (public_key IS NULL OR length(public_key) = 32),
+    fingerprint    TEXT NOT NULL CHECK (length(fingerprint) = 24),
+    how            TEXT NOT NULL CHECK (how IN ('file', 'fingerprint', 'accepted')),
+    registered_at  TEXT NOT NULL,
+    CHECK ((how = 'fingerprint') = (public_key IS NULL))
+) STRICT;
 CREATE TABLE schema_migration (
             version    INTEGER PRIMARY KEY,
             name       TEXT NOT NULL,
             sha256     TEXT NOT NULL,
             applied_at TEXT NOT NULL
         ) STRICT;
+CREATE TABLE signing_key (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key  BLOB NOT NULL CHECK (length(public_key) = 32),
+    salt        BLOB NOT NULL CHECK (length(salt) = 16),
+    nonce       BLOB NOT NULL CHECK (length(nonce) = 12),
+    ciphertext  BLOB NOT NULL,
+    m_kib       INTEGER NOT NULL CHECK (m_kib >= 8),
+    t           INTEGER NOT NULL CHECK (t >= 1),
+    p           INTEGER NOT NULL CHECK (p >= 1),
+    created_at  TEXT NOT NULL
+) STRICT;
 CREATE TABLE tally_entry (
     level       TEXT NOT NULL,
     entry       INTEGER NOT NULL CHECK (entry IN (1, 2)),
@@ -151,5 +218,7 @@ CREATE TABLE voter_level (
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
 ) STRICT;
+CREATE INDEX area_result_constituency ON area_result (constituency_id);
+CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NULL;
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;
