@@ -218,6 +218,7 @@ CREATE TABLE voter_level (
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
 ) STRICT;
+CREATE INDEX area_result_area ON area_result (area_id);
 CREATE INDEX area_result_constituency ON area_result (constituency_id);
 CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NULL;
 CREATE INDEX checkin_at ON checkin (at);

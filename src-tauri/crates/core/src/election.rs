@@ -140,20 +140,47 @@ pub struct ElectionDefinition {
     pub units: Vec<Unit>,
     pub constituencies: Vec<Constituency>,
     pub areas: Vec<Area>,
+    /// Id → position, so lookups stay O(1) with 72,195 areas.
+    index: Index,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Index {
+    areas: HashMap<String, usize>,
+    units: HashMap<String, usize>,
+    constituencies: HashMap<String, usize>,
+}
+
+impl Index {
+    fn of(units: &[Unit], constituencies: &[Constituency], areas: &[Area]) -> Index {
+        // The first of a duplicated id wins, as a linear search would.
+        let first = |it: &mut dyn Iterator<Item = (String, usize)>| {
+            let mut m = HashMap::new();
+            for (k, i) in it {
+                m.entry(k).or_insert(i);
+            }
+            m
+        };
+        Index {
+            areas: first(&mut areas.iter().enumerate().map(|(i, a)| (a.id.clone(), i))),
+            units: first(&mut units.iter().enumerate().map(|(i, u)| (u.id.clone(), i))),
+            constituencies: first(&mut constituencies.iter().enumerate().map(|(i, c)| (c.id.clone(), i))),
+        }
+    }
 }
 
 impl ElectionDefinition {
     pub fn area(&self, id: &str) -> Option<&Area> {
-        self.areas.iter().find(|a| a.id == id)
+        self.index.areas.get(id).and_then(|&i| self.areas.get(i))
     }
     pub fn unit(&self, id: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.id == id)
+        self.index.units.get(id).and_then(|&i| self.units.get(i))
     }
     pub fn level(&self, code: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.code == code)
     }
     pub fn constituency(&self, id: &str) -> Option<&Constituency> {
-        self.constituencies.iter().find(|c| c.id == id)
+        self.index.constituencies.get(id).and_then(|&i| self.constituencies.get(i))
     }
     /// Level codes in definition order.
     pub fn level_codes(&self) -> Vec<String> {
@@ -407,12 +434,14 @@ impl Walker {
             levels.iter().map(|l| (l.code.as_str(), l)).collect();
         let constituencies = self.constituencies(root, &level_map);
         let areas = self.areas(root, &levels, &units, &constituencies);
+        let index = Index::of(&units, &constituencies, &areas);
         Some(ElectionDefinition {
             election: election?,
             levels,
             units,
             constituencies,
             areas,
+            index,
         })
     }
 

@@ -83,6 +83,7 @@ CREATE TABLE area_result (
     PRIMARY KEY (bundle_id, area_id, level)
 ) STRICT;
 CREATE INDEX area_result_constituency ON area_result (constituency_id);
+CREATE INDEX area_result_area ON area_result (area_id);
 
 -- Gói bị từ chối: what was refused and why (the board's dashboard).
 CREATE TABLE bundle_refusal (

@@ -65,7 +65,6 @@ impl App {
             return Err(Error::refused("FILE_TOO_LARGE", format!("{file}: {len} byte, vượt giới hạn {MAX_IMPORT_BYTES} byte")));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-        let def = self.def()?.clone();
         let mem = Mem(&bytes);
         let head = Bundle::open(&mem, limits()).ok().map(|b| (b.manifest.clone(), b.id.clone()));
         // The same bundle again: nothing to do.
@@ -113,7 +112,7 @@ impl App {
         };
         let mut levels = Vec::new();
         let opened = Bundle::open(&mem, limits()).map_err(|e| Error::Internal(e.to_string()))?;
-        if let Err(e) = collect(&def, &opened, &mut levels, 0) {
+        if let Err(e) = collect(self.def()?, &opened, &mut levels, 0) {
             return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), e, dto);
         }
         // A04: an area is reported by exactly one current bundle.

@@ -56,7 +56,14 @@ impl App {
     /// `results`: every constituency touched by this board's areas.
     pub fn results(&self) -> Result<ResultsDto> {
         let def = self.def()?;
-        let scope: Vec<String> = self.areas_in_scope()?.iter().map(|a| a.id.clone()).collect();
+        let scope: std::collections::HashSet<&str> = self.areas_in_scope()?.iter().map(|a| a.id.as_str()).collect();
+        // Areas per constituency, in definition order (one pass).
+        let mut areas_of: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        for a in &def.areas {
+            for cid in a.constituencies.values() {
+                areas_of.entry(cid.as_str()).or_default().push(a.id.clone());
+            }
+        }
         let rows = self.store.current_area_results()?;
         let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
         let mut not_final: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -70,8 +77,8 @@ impl App {
         }
         let mut out = BTreeMap::new();
         for c in &def.constituencies {
-            let areas: Vec<String> = def.areas.iter().filter(|a| a.constituencies.get(&c.level) == Some(&c.id)).map(|a| a.id.clone()).collect();
-            if !areas.iter().any(|a| scope.contains(a)) {
+            let areas: Vec<String> = areas_of.remove(c.id.as_str()).unwrap_or_default();
+            if !areas.iter().any(|a| scope.contains(a.as_str())) {
                 continue;
             }
             let Some(level) = def.level(&c.level) else { continue };
@@ -82,7 +89,7 @@ impl App {
                 candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(),
                 areas: areas.clone(),
             };
-            let decided_here = areas.iter().all(|a| scope.contains(a));
+            let decided_here = areas.iter().all(|a| scope.contains(a.as_str()));
             let o = aggregate(&info, by_c.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
             let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }).collect();
             if !o.complete {

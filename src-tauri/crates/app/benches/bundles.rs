@@ -1,0 +1,260 @@
+//! Benchmark of issue 4's hot path: import + verify + aggregate N signed
+//! team bundles at a board (province database, every area under it):
+//! 10,000 bundles (limit 10 s) and, with `TOBAUCU_BENCH_NATIONAL=1`, the
+//! 72,195 polling areas of 2026 (limit 60 s).
+//!
+//! Each team bundle is realistic: three levels of minutes data, the counted
+//! ballots of each level (recounted on import), the real minutes PDF of a
+//! demo team (≈ 65 KB), a hash-chained audit log; each area has its own
+//! Ed25519 key, registered at the board by fingerprint.
+//!
+//! The same run times `gpg --verify` of detached Ed25519 signatures over the
+//! same files, for comparison per bundle.
+//!
+//! `cargo bench -p tobaucu-app --bench bundles`
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tobaucu_app::{App, UnitChoice, UnitKind};
+use tobaucu_bundle::auditlog;
+use tobaucu_bundle::container::{self, LevelEntry, Manifest};
+use tobaucu_core::audit;
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::count::{parse_ballots, Tally};
+
+fn full() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A definition with `n` areas: 10 per commune, a QH constituency per 500
+/// areas, a provincial one per 100, a commune one per commune.
+fn definition(n: usize) -> String {
+    let communes = n.div_ceil(10);
+    let cands = |prefix: &str, k: usize| -> Vec<Value> {
+        (1..=k).map(|i| json!({"id": format!("{prefix}-{i}"), "name": format!("Người ứng cử {prefix} số {i}"), "birth_date": format!("19{}-01-0{}", 60 + i, 1 + i % 9), "gender": if i % 2 == 0 { "Nữ" } else { "Nam" }})).collect()
+    };
+    let mut units = vec![json!({"id": "P", "kind": "province", "name": "Tỉnh Thử Nghiệm"})];
+    let mut cons = Vec::new();
+    for c in 0..communes {
+        units.push(json!({"id": format!("C{c}"), "kind": "commune", "name": format!("Xã Số {c}"), "parent": "P"}));
+        cons.push(json!({"id": format!("XA-{c}"), "level": "XA", "number": 1, "name": format!("Đơn vị bầu cử số 1 xã {c}"), "seats": 5, "candidates": cands(&format!("XA{c}"), 8)}));
+    }
+    for q in 0..n.div_ceil(500) {
+        cons.push(json!({"id": format!("QH-{q}"), "level": "QH", "number": q + 1, "name": format!("Đơn vị bầu cử số {}", q + 1), "seats": 3, "candidates": cands(&format!("QH{q}"), 5)}));
+    }
+    for t in 0..n.div_ceil(100) {
+        cons.push(json!({"id": format!("TINH-{t}"), "level": "TINH", "number": t + 1, "name": format!("Đơn vị bầu cử số {}", t + 1), "seats": 3, "candidates": cands(&format!("TINH{t}"), 5)}));
+    }
+    let areas: Vec<Value> = (0..n)
+        .map(|i| json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
+                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}}))
+        .collect();
+    json!({
+        "format": "tobaucu-election/1",
+        "election": {"id": "BC-BENCH", "name": "Bầu cử thử nghiệm hiệu năng", "date": "2026-03-15", "mode": "official"},
+        "levels": [{"code": "QH", "name": "Đại biểu Quốc hội khóa XVI"}, {"code": "TINH", "name": "Đại biểu HĐND tỉnh"}, {"code": "XA", "name": "Đại biểu HĐND xã"}],
+        "units": units, "constituencies": cons, "areas": areas,
+    })
+    .to_string()
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, m: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % m
+    }
+}
+
+fn key(i: usize) -> SigningKey {
+    let seed: [u8; 32] = Sha256::digest(format!("bench-key-{i}").as_bytes()).into();
+    SigningKey::from_bytes(&seed)
+}
+
+/// One team's bundle bytes.
+fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
+    let mut members = Vec::new();
+    let mut levels = Vec::new();
+    let area = format!("A{i}");
+    for (code, cid, seats, n) in [("QH", format!("QH-{}", i / 500), 3u32, 5usize), ("TINH", format!("TINH-{}", i / 100), 3, 5), ("XA", format!("XA-{}", i / 10), 5, 8)] {
+        let voters = 480 + rng.next(40);
+        let mut text = String::new();
+        for _ in 0..voters {
+            let mut kept: Vec<u64> = (1..=n as u64).filter(|p| rng.next(100) < 70 - 8 * p).collect();
+            kept.truncate(seats as usize);
+            if kept.is_empty() {
+                text.push_str("-\n");
+            } else {
+                text.push_str(&kept.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
+                text.push('\n');
+            }
+        }
+        let ballots = parse_ballots(&text, n, seats).unwrap_or_default();
+        let mut t = Tally::new(seats, n);
+        for b in &ballots {
+            t.add(b);
+        }
+        let r = t.result();
+        let cands: Vec<Value> = def["constituencies"].as_array().into_iter().flatten().find(|c| c["id"] == cid.as_str()).and_then(|c| c["candidates"].as_array()).into_iter().flatten().enumerate()
+            .map(|(k, c)| json!({"id": c["id"], "position": k + 1, "name": c["name"], "votes": r.votes.get(k).copied().unwrap_or(0), "percent": "0,00"})).collect();
+        let data = json!({
+            "format": "tobaucu-minutes/1",
+            "election": {"id": "BC-BENCH", "definition_sha256": def_sha},
+            "area": {"id": area, "number": i % 10 + 1},
+            "level": {"code": code},
+            "constituency": {"id": cid, "seats": seats},
+            "figures": {"voters_listed": voters + 10, "voters_voted": voters, "ballots_issued": voters, "ballots_received": r.received,
+                        "ballots_valid": r.valid, "ballots_invalid": r.invalid, "invalid_by_reason": {"gach_het": r.invalid}},
+            "candidates": cands, "revision": 1,
+        });
+        let bytes = canonical_json(&data).into_bytes();
+        levels.push(LevelEntry { code: code.into(), final_: true, revision: 1, minutes_sha256: hex(&Sha256::digest(&bytes)) });
+        members.push((format!("results/{code}.json"), bytes));
+        members.push((format!("ballots/{code}.txt"), text.into_bytes()));
+    }
+    members.push(("minutes.pdf".into(), pdf.to_vec()));
+    // A short chained log: setup, key, a redacted run of check-ins, counting.
+    let mut rows = Vec::new();
+    let mut prev = audit::GENESIS.to_owned();
+    for (id, action) in [(1, "setup"), (2, "key.init"), (3, "count.ballots_file"), (4, "count.finalize"), (5, "count.finalize"), (6, "count.finalize")] {
+        let e = audit::Entry { id, at: "2026-03-15T21:00:00+07:00", action, subject: "QH", reason: "", before: None, after: None };
+        let hash = audit::link(&prev, &audit::content_hash(&e));
+        rows.push(auditlog::Row { id, at: e.at.into(), action: action.into(), subject: "QH".into(), reason: String::new(), before: None, after: None, prev: prev.clone(), hash: hash.clone() });
+        prev = hash;
+    }
+    members.push(("audit.jsonl".into(), auditlog::write(&rows)));
+    let m = Manifest {
+        app_version: "bench".into(), created_at: "2026-03-15T22:00:00+07:00".into(), election_id: "BC-BENCH".into(),
+        definition_sha256: def_sha.into(), mode: "official".into(), unit_id: area, unit_kind: "area".into(), levels,
+        sequence: 1, previous_sha256: None, public_key: [0; 32], audit_head: prev, members: vec![],
+    };
+    container::write(m, &members, &key(i)).map(|x| x.0).unwrap_or_default()
+}
+
+/// Bundles, definition and a board database with every key registered.
+fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
+    let demo = dir.join("demo");
+    tobaucu_app::demo::run(&demo, "mat-khau-bench", &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = std::fs::read(demo.join("bien-ban-X0412-KV01.pdf")).unwrap_or_default();
+    let text = definition(n);
+    let def: Value = serde_json::from_str(&text).unwrap_or_default();
+    let sha = hex(&Sha256::digest(text.as_bytes()));
+    let bdir = dir.join("bundles");
+    std::fs::create_dir_all(&bdir).unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<PathBuf> = (0..n)
+        .map(|i| {
+            let p = bdir.join(format!("A{i}.tbc"));
+            std::fs::write(&p, team_bundle(&def, &sha, i, &pdf)).unwrap_or_else(|e| panic!("{e}"));
+            p
+        })
+        .collect();
+    let db = dir.join("board-template.sqlite");
+    let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..n {
+        let fp = tobaucu_bundle::fingerprint(&key(i).verifying_key().to_bytes());
+        app.keys_register(&fp, &format!("A{i}")).unwrap_or_else(|e| panic!("{e}"));
+    }
+    drop(app);
+    (paths, db)
+}
+
+/// Imports every bundle into a fresh copy of the board and aggregates.
+fn import_all(paths: &[PathBuf], template: &Path, work: &Path) -> Duration {
+    let db = work.join("board.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{ext}", db.display())));
+    }
+    std::fs::copy(template, &db).unwrap_or_else(|e| panic!("{e}"));
+    let t = Instant::now();
+    let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    for p in paths {
+        let r = app.import_bundle(p, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.outcome, "imported", "{}", r.message);
+    }
+    let res = app.results().unwrap_or_else(|e| panic!("{e}"));
+    assert!(res.constituencies.values().all(|c| c.complete));
+    t.elapsed()
+}
+
+/// `gpg --verify` of detached signatures over the first `m` bundle files.
+fn gpg_per_file(paths: &[PathBuf], dir: &Path) -> Option<Duration> {
+    let home = dir.join("gnupg");
+    std::fs::create_dir_all(&home).ok()?;
+    let gpg = |args: &[&str]| Command::new("gpg").env("GNUPGHOME", &home).args(["--batch", "--quiet", "--pinentry-mode", "loopback", "--passphrase", ""]).args(args).output().ok();
+    let o = gpg(&["--quick-gen-key", "bench@tobaucu", "ed25519", "sign", "never"])?;
+    if !o.status.success() {
+        eprintln!("gpg: {}", String::from_utf8_lossy(&o.stderr));
+        return None;
+    }
+    for p in paths {
+        gpg(&["--detach-sign", "--yes", &p.display().to_string()])?;
+    }
+    let t = Instant::now();
+    for p in paths {
+        let sig = format!("{}.sig", p.display());
+        let o = gpg(&["--verify", &sig, &p.display().to_string()])?;
+        assert!(o.status.success(), "gpg --verify failed");
+    }
+    Some(t.elapsed() / paths.len() as u32)
+}
+
+fn bench(c: &mut Criterion) {
+    let n = if full() { 10_000 } else { 20 };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let t = Instant::now();
+    let (paths, template) = prepare(n, dir.path());
+    eprintln!("prepared {n} team bundles ({} bytes each) in {:?}", std::fs::metadata(&paths[0]).map(|m| m.len()).unwrap_or(0), t.elapsed());
+    let mut g = c.benchmark_group("bundles");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(if full() { 60 } else { 1 }));
+    g.bench_function(format!("import+verify+aggregate {n} team bundles"), |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| import_all(&paths, &template, dir.path())).sum())
+    });
+    g.finish();
+    let runs: Vec<Duration> = (0..3).map(|_| import_all(&paths, &template, dir.path())).collect();
+    let best = runs.iter().min().copied().unwrap_or_default();
+    eprintln!("import+verify+aggregate {n}: {:?} (runs {:?}) → {:?} per bundle", best, runs, best / n as u32);
+    // Verification alone, per bundle, against the same board.
+    let app = App::open(&dir.path().join("board.sqlite")).unwrap_or_else(|e| panic!("{e}"));
+    let m = paths.len().min(500);
+    let t = Instant::now();
+    for p in &paths[..m] {
+        let r = app.verify_bundle(p).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.ok);
+    }
+    let ours = t.elapsed() / m as u32;
+    let g_n = paths.len().min(if full() { 200 } else { 5 });
+    match gpg_per_file(&paths[..g_n], dir.path()) {
+        Some(gp) => eprintln!(
+            "per bundle: ours verify {:?}, ours import+verify+aggregate {:?}; gpg --verify (detached Ed25519, {g_n} files) {:?} → {:.0}× / {:.0}× faster",
+            ours, best / n as u32, gp, gp.as_secs_f64() / ours.as_secs_f64(), gp.as_secs_f64() / (best / n as u32).as_secs_f64()
+        ),
+        None => eprintln!("gpg not available: comparison skipped"),
+    }
+    if std::env::var_os("TOBAUCU_BENCH_NATIONAL").is_some() && full() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let n = 72_195;
+        let t = Instant::now();
+        let (paths, template) = prepare(n, dir.path());
+        eprintln!("prepared {n} bundles in {:?}", t.elapsed());
+        let d = import_all(&paths, &template, dir.path());
+        eprintln!("import+verify+aggregate {n} (national): {d:?} → {:?} per bundle", d / n as u32);
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
