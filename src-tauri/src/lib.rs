@@ -40,7 +40,21 @@ pub fn run() {
         .and_then(|i| args.get(i + 1))
         .map(std::path::PathBuf::from)
         .unwrap_or_else(tobaucu_app::default_db_path);
-    let state = AppState(Mutex::new(App::open(&path).map_err(IpcError::from)));
+    // `--demo-commune`: the demo chain (six teams' bundles imported by the
+    // commune) is made next to the data file, and the commune's board opens.
+    let opened = if args.iter().any(|a| a == "--demo-commune") {
+        let dir = path.with_file_name("demo-xa");
+        let db = dir.join("xa-X0412.sqlite");
+        if db.is_file() {
+            App::open(&db)
+        } else {
+            tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |m| eprintln!("{m}"))
+                .and_then(|_| App::open(&db))
+        }
+    } else {
+        App::open(&path)
+    };
+    let state = AppState(Mutex::new(opened.map_err(IpcError::from)));
     let result = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
