@@ -38,7 +38,7 @@ fn key_err(e: tobaucu_bundle::Error) -> Error {
 
 impl App {
     pub(crate) fn unit_id(&self) -> Result<(String, String)> {
-        let u = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
+        let u = self.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
         Ok((u.unit_id, u.kind))
     }
 

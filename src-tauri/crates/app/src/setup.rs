@@ -171,7 +171,7 @@ impl App {
 
     /// What the header of every screen shows.
     pub fn status(&self) -> Result<StatusDto> {
-        let unit = self.store.unit()?;
+        let unit = self.store.unit_brief()?;
         let mut s = StatusDto {
             set_up: unit.is_some(),
             db_path: self.db_path.display().to_string(),

@@ -226,6 +226,100 @@ pub fn parse_ballots(
     }
 }
 
+/// Counts a whole ballots file straight into a [`Tally`] (what a board does
+/// to recount a team's ballots): the same result as [`parse_ballots`] then
+/// [`Tally::add`] for each ballot, without building a ballot per line.
+/// Lines of plain positions take a fast path; anything else goes through
+/// [`parse_mark`].
+pub fn tally_text(text: &str, candidates: usize, seats: u32) -> Result<Tally, Vec<LineError>> {
+    let mut t = Tally::new(seats, candidates);
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(k) = fast_line(line.as_bytes(), candidates, &mut t) {
+            if k {
+                continue;
+            }
+        }
+        match parse_mark(line, candidates) {
+            Ok(Some(m)) => t.add(&Ballot::decide(&m, seats)),
+            Ok(None) => {}
+            Err(e) => errors.push(LineError { line: i + 1, message: e.0 }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(t)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A line of ASCII positions separated by spaces, tabs or commas, added to
+/// `t`: `Some(true)` when handled, `None` to use the general reader.
+fn fast_line(b: &[u8], candidates: usize, t: &mut Tally) -> Option<bool> {
+    if candidates > 64 {
+        return None;
+    }
+    let mut seen: u64 = 0;
+    let mut count = 0usize;
+    let mut cur: u32 = 0;
+    let mut in_num = false;
+    let push = |n: u32, seen: &mut u64, count: &mut usize| -> Option<()> {
+        if n == 0 || n as usize > candidates {
+            return None;
+        }
+        let bit = 1u64 << (n - 1);
+        if *seen & bit != 0 {
+            return None;
+        }
+        *seen |= bit;
+        *count += 1;
+        Some(())
+    };
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                cur = cur.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+                if cur > 65_535 {
+                    return None;
+                }
+                in_num = true;
+            }
+            b' ' | b'\t' | b',' | b'\r' => {
+                if in_num {
+                    push(cur, &mut seen, &mut count)?;
+                    cur = 0;
+                    in_num = false;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if in_num {
+        push(cur, &mut seen, &mut count)?;
+    }
+    if count == 0 {
+        // Blank (or separators only): the general reader decides.
+        return None;
+    }
+    if count > t.seats as usize {
+        t.invalid_by_reason[InvalidReason::TooMany.index()] += 1;
+        return Some(true);
+    }
+    t.valid += 1;
+    if let Some(g) = t.groups.get_mut(count - 1) {
+        *g += 1;
+    }
+    let mut bits = seen;
+    while bits != 0 {
+        let p = bits.trailing_zeros() as usize;
+        if let Some(v) = t.votes.get_mut(p) {
+            *v += 1;
+        }
+        bits &= bits - 1;
+    }
+    Some(true)
+}
+
 /// The running totals of one level (bảng tổng hợp): ballots, the groups
 /// "phiếu bầu k đại biểu" and votes per candidate position.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -55,6 +55,26 @@ pub trait Read {
             .optional()?)
     }
 
+    /// The unit row without the election definition's text (cheap: read on
+    /// every bundle import).
+    fn unit_brief(&self) -> Result<Option<UnitRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT kind, unit_id, election_id, election_sha256, mode, created_at FROM unit WHERE id = 1")?
+            .query_row([], |r| {
+                Ok(UnitRow {
+                    kind: r.get(0)?,
+                    unit_id: r.get(1)?,
+                    election_id: r.get(2)?,
+                    election_json: String::new(),
+                    election_sha256: r.get(3)?,
+                    mode: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// Every voter in STT order, with levels.
     fn voters(&self) -> Result<Vec<VoterRow>> {
         let conn = self.conn();

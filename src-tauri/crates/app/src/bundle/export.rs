@@ -104,7 +104,7 @@ impl App {
         members.push(("audit.jsonl".into(), audit));
         let exports = self.store.exports()?;
         let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
-        let u = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = self.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let now = clock::stamp(clock::now());
         let manifest = Manifest {
             app_version: APP_VERSION.into(),

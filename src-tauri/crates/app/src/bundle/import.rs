@@ -13,31 +13,11 @@ use tobaucu_core::canonical::canonical_json;
 use tobaucu_ipc::{ImportResultDto, VerifyReportDto};
 use tobaucu_store::{AreaResultRow, BundleRead, BundleRow, RefusalRow, RegisteredKeyRow};
 
-use super::{limits, report_dto, team_results, AreaLevel, Ctx};
+use super::{limits, report_dto, Ctx};
 use crate::{clock, convert::audit_entry, App, Error, Result};
 
 /// Largest bundle file accepted for import.
 pub const MAX_IMPORT_BYTES: u64 = 4 << 30;
-
-/// Every area level a bundle carries, at any depth.
-fn collect(def: &tobaucu_core::election::ElectionDefinition, b: &Bundle<'_>, out: &mut Vec<AreaLevel>, depth: u32) -> std::result::Result<(), String> {
-    if b.manifest.unit_kind == "area" {
-        out.extend(team_results(def, b)?);
-        return Ok(());
-    }
-    if depth > 5 {
-        return Err("gói lồng quá sâu".into());
-    }
-    for (i, m) in b.manifest.members.iter().enumerate() {
-        if !m.name.starts_with("units/") {
-            continue;
-        }
-        let sub = b.member_source(i).ok_or("thiếu thành phần")?;
-        let inner = Bundle::open(&sub, limits()).map_err(|e| format!("{}: {e}", m.name))?;
-        collect(def, &inner, out, depth + 1)?;
-    }
-    Ok(())
-}
 
 impl App {
     fn refuse_import(&mut self, file: &str, unit: Option<String>, sha: Option<String>, reason: String, report: VerifyReportDto) -> Result<ImportResultDto> {
@@ -110,11 +90,10 @@ impl App {
             };
             return self.refuse_import(&file, unit, sha, reason, dto);
         };
-        let mut levels = Vec::new();
+        // Read once by the `results` check of every bundle, at any depth.
+        let levels = ctx.collected.take();
+        drop(ctx);
         let opened = Bundle::open(&mem, limits()).map_err(|e| Error::Internal(e.to_string()))?;
-        if let Err(e) = collect(self.def()?, &opened, &mut levels, 0) {
-            return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), e, dto);
-        }
         // A04: an area is reported by exactly one current bundle.
         let mut areas: Vec<String> = levels.iter().map(|l| l.area.clone()).collect();
         areas.dedup();

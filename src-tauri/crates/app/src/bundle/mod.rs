@@ -13,7 +13,7 @@ use serde_json::Value;
 use tobaucu_bundle::container::Manifest;
 use tobaucu_bundle::verify::{Context, Registration, Report};
 use tobaucu_bundle::{keys, Bundle, Limits};
-use tobaucu_core::count::{parse_ballots, Tally};
+use tobaucu_core::count::tally_text;
 use tobaucu_core::election::ElectionDefinition;
 use tobaucu_core::results::AreaReport;
 use tobaucu_ipc::{BundleInfoDto, VerifyCheckDto, VerifyReportDto};
@@ -45,7 +45,7 @@ impl App {
     /// unit (a board), or is this team's own area.
     pub(crate) fn unit_below(&self, unit: &str, kind: Option<&str>) -> std::result::Result<String, String> {
         let def = self.def().map_err(|e| e.to_string())?;
-        let me = self.store.unit().map_err(|e| e.to_string())?.ok_or("chưa thiết lập")?;
+        let me = self.store.unit_brief().map_err(|e| e.to_string())?.ok_or("chưa thiết lập")?;
         below(def, &me.unit_id, &me.kind, unit, kind)
     }
 }
@@ -155,11 +155,7 @@ pub(crate) fn team_results(def: &ElectionDefinition, b: &Bundle<'_>) -> std::res
         let bname = format!("ballots/{code}.txt");
         if b.find(&bname).is_some() {
             let text = String::from_utf8(b.read_member(&bname).map_err(|e| e.to_string())?).map_err(|_| format!("{bname}: không phải UTF-8"))?;
-            let ballots = parse_ballots(&text, c.candidates.len(), c.seats).map_err(|e| format!("{bname}: dòng {} lỗi", e.first().map(|x| x.line).unwrap_or(0)))?;
-            let mut t = Tally::new(c.seats, c.candidates.len());
-            for x in &ballots {
-                t.add(x);
-            }
+            let t = tally_text(&text, c.candidates.len(), c.seats).map_err(|e| format!("{bname}: dòng {} lỗi", e.first().map(|x| x.line).unwrap_or(0)))?;
             let res = t.result();
             if res.valid != r.ballots_valid || res.invalid != r.ballots_invalid || res.votes != r.votes {
                 return Err(format!("{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {})", res.valid, r.ballots_valid, res.invalid, r.ballots_invalid));
@@ -177,20 +173,25 @@ pub(crate) struct Ctx<'a> {
     pub election_sha: String,
     /// A key the operator accepted for a unit after comparing fingerprints.
     pub accepted: Option<(String, [u8; 32])>,
+    /// The area results the `results` check read, at any depth (import
+    /// stores them without reading the members a second time).
+    pub collected: std::cell::RefCell<Vec<AreaLevel>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(app: &'a App) -> Result<Ctx<'a>> {
         let def = app.def()?;
-        let u = app.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
-        Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None })
+        let u = app.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None, collected: Default::default() })
     }
 }
 
-fn results_check(def: &ElectionDefinition, b: &Bundle<'_>) -> std::result::Result<String, String> {
+fn results_check(def: &ElectionDefinition, b: &Bundle<'_>, sink: &std::cell::RefCell<Vec<AreaLevel>>) -> std::result::Result<String, String> {
     if b.manifest.unit_kind == "area" {
         let r = team_results(def, b)?;
-        Ok(format!("{} cấp, số liệu khớp định nghĩa bầu cử{}", r.len(), if b.manifest.members.iter().any(|m| m.name.starts_with("ballots/")) { "; kiểm lại từng phiếu khớp" } else { "" }))
+        let n = r.len();
+        sink.borrow_mut().extend(r);
+        Ok(format!("{n} cấp, số liệu khớp định nghĩa bầu cử{}", if b.manifest.members.iter().any(|m| m.name.starts_with("ballots/")) { "; kiểm lại từng phiếu khớp" } else { "" }))
     } else {
         let bytes = b.read_member("results/aggregate.json").map_err(|e| e.to_string())?;
         serde_json::from_slice::<Value>(&bytes).map_err(|e| format!("results/aggregate.json: JSON lỗi ({e})"))?;
@@ -209,7 +210,7 @@ impl Context for Ctx<'_> {
         self.def.election.mode.as_str()
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
-        let me = self.app.store.unit().ok().flatten()?;
+        let me = self.app.store.unit_brief().ok().flatten()?;
         if unit == me.unit_id {
             let k = self.app.store.signing_key().ok().flatten()?;
             return k.public_key.as_slice().try_into().ok().map(Registration::Key);
@@ -224,13 +225,13 @@ impl Context for Ctx<'_> {
         self.accepted.as_ref().is_some_and(|(u, k)| u == unit && k == key)
     }
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
-        match self.app.store.unit() {
+        match self.app.store.unit_brief() {
             Ok(Some(me)) if me.unit_id == unit && me.kind == kind => Ok(format!("gói của chính đơn vị {unit}")),
             _ => self.app.unit_below(unit, Some(kind)),
         }
     }
     fn last(&self, unit: &str) -> Option<(u64, String)> {
-        let me = self.app.store.unit().ok().flatten()?;
+        let me = self.app.store.unit_brief().ok().flatten()?;
         if me.kind == "area" {
             // A team checks its own bundles against the previous export.
             return None;
@@ -239,7 +240,7 @@ impl Context for Ctx<'_> {
         Some((u64::try_from(b.sequence).unwrap_or(0), b.sha256))
     }
     fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.def, b)
+        results_check(self.def, b, &self.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })
@@ -282,7 +283,7 @@ impl Context for Inner<'_> {
         None
     }
     fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.outer.def, b)
+        results_check(self.outer.def, b, &self.outer.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self.outer, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })
@@ -319,9 +320,17 @@ impl App {
     /// `verify BUNDLE`: every named check against this database, without
     /// importing anything.
     pub fn verify_bundle(&self, path: &std::path::Path) -> Result<VerifyReportDto> {
-        let src = tobaucu_bundle::FileSource::open(path).map_err(|e| Error::io(path, &e))?;
         let ctx = Ctx::new(self)?;
-        let r = tobaucu_bundle::verify::verify(&src, &ctx, limits());
+        let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+        // Small bundles (a team's is ≈ 80 KB) are read at once; large ones
+        // (a province's) are read member by member from the file.
+        let r = if len <= 64 << 20 {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+            tobaucu_bundle::verify::verify(&tobaucu_bundle::Mem(&bytes), &ctx, limits())
+        } else {
+            let src = tobaucu_bundle::FileSource::open(path).map_err(|e| Error::io(path, &e))?;
+            tobaucu_bundle::verify::verify(&src, &ctx, limits())
+        };
         Ok(report_dto(&path.display().to_string(), &r))
     }
 }

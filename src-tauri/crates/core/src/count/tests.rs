@@ -230,7 +230,27 @@ proptest! {
         prop_assert!(read.is_ok());
         let mut back = Tally::new(seats, 8);
         for b in read.unwrap_or_default() { back.add(&b); }
-        prop_assert_eq!(back, direct);
+        prop_assert_eq!(&back, &direct);
+        // The board's streaming recount gives the same tally.
+        prop_assert_eq!(tally_text(&text, 8, seats).ok(), Some(direct));
+    }
+
+    /// On any text, the streaming recount and the line reader agree: the
+    /// same tally, or errors on the same lines.
+    #[test]
+    fn tally_text_agrees_with_parse_ballots(lines in proptest::collection::vec("[0-9 ,\\t#-]{0,12}|INVALID khong_co_dau|[0-9]{1,3}", 0..40), seats in 1u32..=5) {
+        let text = lines.join("\n");
+        let slow = parse_ballots(&text, 8, seats).map(|bs| {
+            let mut t = Tally::new(seats, 8);
+            for b in &bs { t.add(b); }
+            t
+        });
+        let fast = tally_text(&text, 8, seats);
+        match (slow, fast) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.iter().map(|e| e.line).collect::<Vec<_>>(), b.iter().map(|e| e.line).collect::<Vec<_>>()),
+            (a, b) => prop_assert!(false, "differ: {:?} / {:?}", a.is_ok(), b.is_ok()),
+        }
     }
 
     // The file reader and the typed line agree, and never panic.
