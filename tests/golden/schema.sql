@@ -58,7 +58,6 @@ CREATE TABLE bundle (
     file_name      TEXT NOT NULL,
     manifest       TEXT NOT NULL,
     report         TEXT NOT NULL,
-    bytes          BLOB NOT NULL,
     -- SHA-256 of the bundle that replaced this one (history).
     superseded_by  TEXT CHECK (superseded_by IS NULL OR length(superseded_by) = 64),
     UNIQUE (unit_id, sequence)
@@ -71,6 +70,10 @@ CREATE TABLE bundle_export (
     size        INTEGER NOT NULL CHECK (size > 0),
     final       INTEGER NOT NULL CHECK (final IN (0, 1)),
     created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE bundle_file (
+    bundle_id  INTEGER PRIMARY KEY REFERENCES bundle (id),
+    bytes      BLOB NOT NULL
 ) STRICT;
 CREATE TABLE bundle_refusal (
     id         INTEGER PRIMARY KEY,

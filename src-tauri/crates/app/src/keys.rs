@@ -16,7 +16,7 @@ use crate::{clock, convert::audit_entry, App, Error, Result};
 /// Format of a key registration file.
 pub const KEY_FORMAT: &str = "tobaucu-key/1";
 
-fn sealed_of(r: &SigningKeyRow) -> Result<SealedKey> {
+pub(crate) fn sealed_of(r: &SigningKeyRow) -> Result<SealedKey> {
     let bad = || Error::Internal("khóa đã lưu bị hỏng".into());
     Ok(SealedKey {
         public_key: r.public_key.as_slice().try_into().map_err(|_| bad())?,

@@ -62,12 +62,19 @@ CREATE TABLE bundle (
     file_name      TEXT NOT NULL,
     manifest       TEXT NOT NULL,
     report         TEXT NOT NULL,
-    bytes          BLOB NOT NULL,
     -- SHA-256 of the bundle that replaced this one (history).
     superseded_by  TEXT CHECK (superseded_by IS NULL OR length(superseded_by) = 64),
     UNIQUE (unit_id, sequence)
 ) STRICT;
 CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NULL;
+
+-- The bundle file itself, byte for byte (carried upward by the board's own
+-- bundle). Apart from `bundle` so that reading a bundle's row never walks
+-- the blob's overflow pages.
+CREATE TABLE bundle_file (
+    bundle_id  INTEGER PRIMARY KEY REFERENCES bundle (id),
+    bytes      BLOB NOT NULL
+) STRICT;
 
 -- Số liệu biên bản của một khu vực cho một cấp, taken from a team's bundle
 -- (directly or carried inside a board's bundle). Aggregation reads only the

@@ -79,7 +79,7 @@ pub trait BundleRead: Read {
     }
 
     fn bundle_bytes(&self, id: i64) -> Result<Vec<u8>> {
-        Ok(self.conn().prepare_cached("SELECT bytes FROM bundle WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
+        Ok(self.conn().prepare_cached("SELECT bytes FROM bundle_file WHERE bundle_id = ?1")?.query_row([id], |r| r.get(0))?)
     }
 
     /// Area results of current bundles.
@@ -206,10 +206,12 @@ impl Tx<'_> {
     pub fn insert_bundle(&self, b: &BundleRow, bytes: &[u8]) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report, bytes])?;
-        Ok(self.tx.last_insert_rowid())
+            .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report])?;
+        let id = self.tx.last_insert_rowid();
+        self.tx.prepare_cached("INSERT INTO bundle_file (bundle_id, bytes) VALUES (?1, ?2)")?.execute(params![id, bytes])?;
+        Ok(id)
     }
 
     /// Marks the current bundle of a unit as replaced by bundle `by_sha`

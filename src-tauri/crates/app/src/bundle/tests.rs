@@ -3,7 +3,7 @@
 //! the province, because every team signature inside is checked again.
 
 use tobaucu_bundle::container::{self, Manifest};
-use tobaucu_bundle::{keys, Bundle, Mem, SealedKey};
+use tobaucu_bundle::{keys, Bundle, Mem};
 use tobaucu_store::BundleRead;
 
 use crate::{App, DEMO_PASSPHRASE};
@@ -25,15 +25,7 @@ fn resign(xa: &App, bytes: &[u8], edit: Edit<'_>) -> Result<Vec<u8>, String> {
     }
     edit(&mut members);
     let row = xa.store().signing_key().map_err(fail)?.ok_or("no key")?;
-    let sealed = SealedKey {
-        public_key: row.public_key.as_slice().try_into().map_err(fail)?,
-        salt: row.salt.as_slice().try_into().map_err(fail)?,
-        nonce: row.nonce.as_slice().try_into().map_err(fail)?,
-        ciphertext: row.ciphertext.clone(),
-        m_kib: u32::try_from(row.m_kib).map_err(fail)?,
-        t: u32::try_from(row.t).map_err(fail)?,
-        p: u32::try_from(row.p).map_err(fail)?,
-    };
+    let sealed = crate::keys::sealed_of(&row).map_err(fail)?;
     let sk = keys::unseal("X0412", &sealed, DEMO_PASSPHRASE).map_err(fail)?;
     let m: Manifest = Manifest { sequence: b.manifest.sequence + 1, previous_sha256: Some(b.id.clone()), ..b.manifest.clone() };
     Ok(container::write(m, &members, &sk).map_err(fail)?.0)
