@@ -124,10 +124,9 @@ pub fn export(db: &Option<PathBuf>, out: &Path, json_mode: bool) -> Result<(), E
 
 pub fn import(db: &Option<PathBuf>, bundles: &[PathBuf], accept: Option<&str>, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
-    let mut results = Vec::new();
+    let results = app.import_bundles(bundles, accept)?;
     let mut refused = 0;
-    for b in bundles {
-        let r = app.import_bundle(b, accept)?;
+    for r in &results {
         if r.outcome == "refused" {
             refused += 1;
         }
@@ -139,7 +138,6 @@ pub fn import(db: &Option<PathBuf>, bundles: &[PathBuf], accept: Option<&str>, j
                 }
             }
         }
-        results.push(r);
     }
     if json_mode {
         print_json(&results)?;

@@ -315,3 +315,10 @@ pub fn results(state: State<'_, AppState>) -> R<ResultsDto> {
 pub fn register_key(state: State<'_, AppState>, key: String, unit: String) -> R<RegisteredKeyDto> {
     state.with(|a| a.keys_register(&key, &unit))
 }
+
+/// A folder's bundles as one action (one durable commit).
+#[tauri::command(async)]
+pub fn import_bundles(state: State<'_, AppState>, paths: Vec<String>) -> R<Vec<ImportResultDto>> {
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(std::path::PathBuf::from).collect();
+    state.with(|a| a.import_bundles(&paths, None))
+}

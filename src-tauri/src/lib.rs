@@ -103,6 +103,7 @@ pub fn run() {
             commands::scan_bundles,
             commands::verify_bundle,
             commands::import_bundle,
+            commands::import_bundles,
             commands::results,
             commands::register_key,
         ])

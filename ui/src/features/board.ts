@@ -57,9 +57,8 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
       const files = await api.scanBundles(dir);
       if (!files.length) { toast("Không có tệp gói (.tbc) trong thư mục này", "error"); return; }
       reports.replaceChildren(h("p", {}, `Đang kiểm tra và nhập ${files.length} gói…`));
-      const items: HTMLElement[] = [];
-      for (const f of files) items.push(reportItem(await api.importBundle(f, null)));
-      reports.replaceChildren(...items);
+      const done = await api.importBundles(files);
+      reports.replaceChildren(...done.map(reportItem));
       load();
     } catch (e) { showError(e, reports); }
   }

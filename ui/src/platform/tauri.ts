@@ -35,6 +35,7 @@ export const api = {
   scanBundles: (dir: string) => call<string[]>("scan_bundles", { dir }),
   verifyBundle: (path: string) => call<VerifyReportDto>("verify_bundle", { path }),
   importBundle: (path: string, acceptFingerprint: string | null) => call<ImportResultDto>("import_bundle", { path, acceptFingerprint }),
+  importBundles: (paths: string[]) => call<ImportResultDto[]>("import_bundles", { paths }),
   results: () => call<ResultsDto>("results"),
   registerKey: (key: string, unit: string) => call<RegisteredKeyDto>("register_key", { key, unit }),
   status: () => call<StatusDto>("status"),

@@ -182,8 +182,9 @@ fn import_all(paths: &[PathBuf], template: &Path, work: &Path, complete: bool) -
     std::fs::copy(template, &db).unwrap_or_else(|e| panic!("{e}"));
     let t = Instant::now();
     let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    for p in paths {
-        let r = app.import_bundle(p, None).unwrap_or_else(|e| panic!("{e}"));
+    // One folder, one action: every bundle verified and stored on its own
+    // (savepoint), one durable commit.
+    for r in app.import_bundles(paths, None).unwrap_or_else(|e| panic!("{e}")) {
         assert_eq!(r.outcome, "imported", "{}", r.message);
     }
     let res = app.results().unwrap_or_else(|e| panic!("{e}"));

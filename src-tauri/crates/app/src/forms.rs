@@ -510,7 +510,7 @@ impl App {
                 ));
             }
         }
-        let area = self.store.unit_brief()?.map(|u| u.unit_id).unwrap_or_default();
+        let area = self.unit_row()?.map(|u| u.unit_id).unwrap_or_default();
         Ok(match form {
             "minutes" => {
                 let levels: Vec<String> = match level {
@@ -725,7 +725,7 @@ impl App {
         if e.created_at < finalized {
             return Ok((String::new(), String::new()));
         }
-        let unit = self.store.unit_brief()?.map(|u| u.unit_id).unwrap_or_default();
+        let unit = self.unit_row()?.map(|u| u.unit_id).unwrap_or_default();
         Ok((format!("TOBAUCU-BUNDLE:{unit}:{}:{}", e.sequence, e.sha256), format!("{} · gói số {}", short_hash(&e.sha256), e.sequence)))
     }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tobaucu_bundle::keys::{self, normalize_fingerprint};
 use tobaucu_bundle::{hex, unhex, SealedKey};
 use tobaucu_ipc::{KeyInfoDto, RegisteredKeyDto};
-use tobaucu_store::{BundleRead, Read, RegisteredKeyRow, SigningKeyRow};
+use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow};
 
 use crate::{clock, convert::audit_entry, App, Error, Result};
 
@@ -38,7 +38,7 @@ fn key_err(e: tobaucu_bundle::Error) -> Error {
 
 impl App {
     pub(crate) fn unit_id(&self) -> Result<(String, String)> {
-        let u = self.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
         Ok((u.unit_id, u.kind))
     }
 

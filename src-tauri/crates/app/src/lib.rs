@@ -71,6 +71,10 @@ pub struct App {
     index: Option<SearchIndex>,
     /// The counting desk's running state per level.
     tallies: std::collections::HashMap<String, count::LevelLive>,
+    /// This database's unit (without the definition's text), read once: it
+    /// never changes after setup, and reading its later columns from SQLite
+    /// walks the overflow pages of a definition that can hold 72,195 areas.
+    unit: Option<tobaucu_store::UnitRow>,
 }
 
 impl App {
@@ -88,6 +92,7 @@ impl App {
             def: None,
             index: None,
             tallies: Default::default(),
+            unit: None,
         };
         app.load_definition()?;
         Ok(app)
@@ -101,6 +106,7 @@ impl App {
             def: None,
             index: None,
             tallies: Default::default(),
+            unit: None,
         })
     }
 
@@ -109,7 +115,7 @@ impl App {
     }
 
     fn load_definition(&mut self) -> Result<()> {
-        if let Some(unit) = self.store.unit()? {
+        if let Some(mut unit) = self.store.unit()? {
             let def = election::parse(&unit.election_json).map_err(|d| {
                 Error::Internal(format!(
                     "định nghĩa bầu cử đã lưu không đọc được: {}",
@@ -117,8 +123,18 @@ impl App {
                 ))
             })?;
             self.def = Some(def);
+            unit.election_json = String::new();
+            self.unit = Some(unit);
         }
         Ok(())
+    }
+
+    /// This database's unit row (without the definition's text), cached.
+    pub(crate) fn unit_row(&self) -> Result<Option<tobaucu_store::UnitRow>> {
+        match &self.unit {
+            Some(u) => Ok(Some(u.clone())),
+            None => Ok(self.store.unit_brief()?),
+        }
     }
 
     /// The election definition, or a refusal when the database is not set up.

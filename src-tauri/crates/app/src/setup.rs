@@ -152,6 +152,7 @@ impl App {
             Ok::<_, Error>(())
         })?;
         self.def = Some(def);
+        self.unit = Some(tobaucu_store::UnitRow { election_json: String::new(), ..row });
         self.status()
     }
 
@@ -171,7 +172,7 @@ impl App {
 
     /// What the header of every screen shows.
     pub fn status(&self) -> Result<StatusDto> {
-        let unit = self.store.unit_brief()?;
+        let unit = self.unit_row()?;
         let mut s = StatusDto {
             set_up: unit.is_some(),
             db_path: self.db_path.display().to_string(),

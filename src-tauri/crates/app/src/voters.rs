@@ -59,7 +59,7 @@ pub fn parse_levels(s: &str) -> Vec<String> {
 
 impl App {
     fn require_area(&self) -> Result<()> {
-        let unit = self.store.unit_brief()?;
+        let unit = self.unit_row()?;
         match unit {
             Some(u) if u.kind == "area" => Ok(()),
             Some(u) => Err(Error::refused(

@@ -46,11 +46,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// An open database.
 pub struct Store {
     conn: Connection,
+    /// A batch transaction is open ([`Store::begin_batch`]).
+    batch: bool,
 }
 
-/// A write transaction (`BEGIN IMMEDIATE`). Reads see its own writes.
+/// A write transaction (`BEGIN IMMEDIATE`), or a savepoint inside a batch
+/// ([`Store::begin_batch`]). Reads see its own writes.
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 impl Store {
@@ -80,7 +83,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        let mut store = Store { conn, batch: false };
         migrate::migrate(&mut store.conn)?;
         bundles::backfill_chain(&mut store.conn)?;
         Ok(store)
@@ -92,14 +95,51 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::from)?;
-        let tx = Tx { tx };
-        let out = f(&tx)?;
-        tx.tx.commit().map_err(Error::from)?;
-        Ok(out)
+        if self.batch {
+            // Inside a batch: this action is a savepoint, all or nothing on
+            // its own; the batch's COMMIT makes it durable.
+            self.conn.execute_batch("SAVEPOINT action").map_err(Error::from)?;
+            let out = f(&Tx { tx: &self.conn });
+            match out {
+                Ok(v) => {
+                    self.conn.execute_batch("RELEASE action").map_err(Error::from)?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    self.conn.execute_batch("ROLLBACK TO action; RELEASE action").map_err(Error::from)?;
+                    Err(e)
+                }
+            }
+        } else {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Error::from)?;
+            let out = f(&Tx { tx: &tx })?;
+            tx.commit().map_err(Error::from)?;
+            Ok(out)
+        }
+    }
+
+    /// Starts a batch: one `BEGIN IMMEDIATE` transaction in which every
+    /// [`Store::write`] is a savepoint (all or nothing each), made durable
+    /// together by [`Store::end_batch`] — one user action made of many
+    /// parts (importing a folder of bundles).
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if !self.batch {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.batch = true;
+        }
+        Ok(())
+    }
+
+    /// Commits the batch (durably, `synchronous=FULL`).
+    pub fn end_batch(&mut self) -> Result<()> {
+        if self.batch {
+            self.batch = false;
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
     }
 
     /// The schema as SQL (for the golden schema test).
@@ -131,7 +171,7 @@ impl Read for Store {
 
 impl Read for Tx<'_> {
     fn conn(&self) -> &Connection {
-        &self.tx
+        self.tx
     }
 }
 

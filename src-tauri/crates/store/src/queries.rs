@@ -382,6 +382,6 @@ impl Tx<'_> {
 
     /// Appends an audit entry linked to the previous one by its hash.
     pub fn append_audit(&self, a: &AuditRow) -> Result<i64> {
-        crate::bundles::append_chained(&self.tx, a)
+        crate::bundles::append_chained(self.tx, a)
     }
 }

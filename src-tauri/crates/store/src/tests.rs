@@ -149,6 +149,28 @@ fn failed_transaction_changes_nothing() -> Result<()> {
 }
 
 #[test]
+fn in_a_batch_each_action_is_all_or_nothing_and_the_commit_makes_them_durable() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
+    let path = dir.path().join("b.sqlite");
+    let mut store = Store::open(&path)?;
+    store.begin_batch()?;
+    store.write(|tx| tx.insert_voter(&voter(1, None)).map(|_| ()))?;
+    let failed: Result<()> = store.write(|tx| {
+        tx.insert_voter(&voter(2, None))?;
+        tx.insert_voter(&voter(2, None))?; // fails: duplicate STT
+        Ok(())
+    });
+    assert!(failed.is_err());
+    store.write(|tx| tx.insert_voter(&voter(3, None)).map(|_| ()))?;
+    assert_eq!(store.voter_count()?, 2, "the failed action left nothing");
+    // Not visible to another connection before the commit.
+    assert_eq!(Store::open(&path)?.voter_count()?, 0);
+    store.end_batch()?;
+    assert_eq!(Store::open(&path)?.voter_count()?, 2);
+    Ok(())
+}
+
+#[test]
 fn one_live_checkin_per_voter_and_level() -> Result<()> {
     let mut store = Store::open_in_memory()?;
     let id = store.write(|tx| tx.insert_voter(&voter(1, None)))?;

@@ -11,7 +11,7 @@ use tobaucu_core::audit::GENESIS;
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::count::InvalidReason;
 use tobaucu_ipc::ExportResultDto;
-use tobaucu_store::{BundleRead, CountRead, ExportRow, Read};
+use tobaucu_store::{BundleRead, CountRead, ExportRow};
 
 use super::{limits, report_dto, Ctx};
 use crate::{clock, convert::audit_entry, short_hash, App, Error, Result};
@@ -104,7 +104,7 @@ impl App {
         members.push(("audit.jsonl".into(), audit));
         let exports = self.store.exports()?;
         let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
-        let u = self.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let now = clock::stamp(clock::now());
         let manifest = Manifest {
             app_version: APP_VERSION.into(),

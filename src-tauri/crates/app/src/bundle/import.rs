@@ -150,4 +150,29 @@ impl App {
         };
         Ok(ImportResultDto { file, outcome: outcome.into(), message, report: dto, areas })
     }
+
+    /// Imports several bundles (a USB stick's folder) as one user action:
+    /// each bundle all or nothing on its own (a savepoint), all made durable
+    /// by one commit at the end. A hard error stops the run; the bundles
+    /// before it stay imported.
+    pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
+        self.store.begin_batch()?;
+        let mut out = Vec::with_capacity(paths.len());
+        let mut failed = None;
+        for p in paths {
+            match self.import_bundle(p, accept_fingerprint) {
+                Ok(r) => out.push(r),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let committed = self.store.end_batch();
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        committed?;
+        Ok(out)
+    }
 }

@@ -17,7 +17,7 @@ use tobaucu_core::count::tally_text;
 use tobaucu_core::election::ElectionDefinition;
 use tobaucu_core::results::AreaReport;
 use tobaucu_ipc::{BundleInfoDto, VerifyCheckDto, VerifyReportDto};
-use tobaucu_store::{BundleRead, Read};
+use tobaucu_store::BundleRead;
 
 use crate::{short_hash, App, Error, Result};
 
@@ -45,7 +45,7 @@ impl App {
     /// unit (a board), or is this team's own area.
     pub(crate) fn unit_below(&self, unit: &str, kind: Option<&str>) -> std::result::Result<String, String> {
         let def = self.def().map_err(|e| e.to_string())?;
-        let me = self.store.unit_brief().map_err(|e| e.to_string())?.ok_or("chưa thiết lập")?;
+        let me = self.unit_row().map_err(|e| e.to_string())?.ok_or("chưa thiết lập")?;
         below(def, &me.unit_id, &me.kind, unit, kind)
     }
 }
@@ -181,7 +181,7 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(app: &'a App) -> Result<Ctx<'a>> {
         let def = app.def()?;
-        let u = app.store.unit_brief()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = app.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None, collected: Default::default() })
     }
 }
@@ -210,7 +210,7 @@ impl Context for Ctx<'_> {
         self.def.election.mode.as_str()
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
-        let me = self.app.store.unit_brief().ok().flatten()?;
+        let me = self.app.unit_row().ok().flatten()?;
         if unit == me.unit_id {
             let k = self.app.store.signing_key().ok().flatten()?;
             return k.public_key.as_slice().try_into().ok().map(Registration::Key);
@@ -225,13 +225,13 @@ impl Context for Ctx<'_> {
         self.accepted.as_ref().is_some_and(|(u, k)| u == unit && k == key)
     }
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
-        match self.app.store.unit_brief() {
+        match self.app.unit_row() {
             Ok(Some(me)) if me.unit_id == unit && me.kind == kind => Ok(format!("gói của chính đơn vị {unit}")),
             _ => self.app.unit_below(unit, Some(kind)),
         }
     }
     fn last(&self, unit: &str) -> Option<(u64, String)> {
-        let me = self.app.store.unit_brief().ok().flatten()?;
+        let me = self.app.unit_row().ok().flatten()?;
         if me.kind == "area" {
             // A team checks its own bundles against the previous export.
             return None;

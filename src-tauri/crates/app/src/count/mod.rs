@@ -162,7 +162,7 @@ impl App {
 
     fn area_candidate_names(&self) -> Result<Vec<String>> {
         let def = self.def()?;
-        let Some(unit) = self.store.unit_brief()? else {
+        let Some(unit) = self.unit_row()? else {
             return Ok(Vec::new());
         };
         let Some(area) = def.area(&unit.unit_id) else {
