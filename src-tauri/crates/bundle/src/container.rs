@@ -316,6 +316,8 @@ pub struct Bundle<'a> {
     pub id: String,
     offsets: Vec<u64>,
     limits: Limits,
+    /// Members whose SHA-256 was already checked against the manifest.
+    checked: RefCell<Vec<bool>>,
 }
 
 impl<'a> Bundle<'a> {
@@ -372,7 +374,8 @@ impl<'a> Bundle<'a> {
             }));
         }
         let id = hex(&Sha256::digest(&manifest_bytes));
-        Ok(Bundle { src, manifest, manifest_bytes, signature, id, offsets, limits })
+        let checked = RefCell::new(vec![false; manifest.members.len()]);
+        Ok(Bundle { src, manifest, manifest_bytes, signature, id, offsets, limits, checked })
     }
 
     pub fn limits(&self) -> Limits {
@@ -402,7 +405,13 @@ impl<'a> Bundle<'a> {
             h.update(&buf[..n]);
             off += n as u64;
         }
-        Ok(hex(&h.finalize()))
+        let got = hex(&h.finalize());
+        if self.manifest.members.get(i).is_some_and(|m| m.sha256 == got) {
+            if let Some(c) = self.checked.borrow_mut().get_mut(i) {
+                *c = true;
+            }
+        }
+        Ok(got)
     }
 
     /// The bytes of member `name`, refused above `max_in_memory`.
@@ -415,7 +424,8 @@ impl<'a> Bundle<'a> {
         let sub = self.member_source(i).ok_or_else(|| Error::Format(format!("thiếu thành phần {name}")))?;
         let mut buf = vec![0u8; usize::try_from(m.size).map_err(|_| Error::Format("quá lớn".into()))?];
         sub.read_at(0, &mut buf).map_err(|e| Error::Io(e.to_string()))?;
-        if hex(&Sha256::digest(&buf)) != m.sha256 {
+        let checked = self.checked.borrow().get(i).copied().unwrap_or(false);
+        if !checked && hex(&Sha256::digest(&buf)) != m.sha256 {
             return Err(Error::Format(format!("thành phần {name} không khớp mã băm trong bản kê")));
         }
         Ok(buf)

@@ -103,14 +103,28 @@ pub fn verify(src: &dyn Source, ctx: &dyn Context, limits: Limits) -> Report {
 }
 
 fn verify_at(src: &dyn Source, ctx: &dyn Context, limits: Limits, depth: u32) -> Report {
-    let b = match Bundle::open(src, limits) {
-        Ok(b) => b,
-        Err(e) => {
-            let mut checks = vec![Check { name: "format", ok: false, detail: e.to_string() }];
-            checks.extend(CHECKS[1..].iter().map(|n| Check { name: n, ok: false, detail: "chưa kiểm: tệp không đọc được".into() }));
-            return Report { checks, ..Report::default() };
-        }
-    };
+    match Bundle::open(src, limits) {
+        Ok(b) => verify_opened_at(&b, ctx, depth),
+        Err(e) => unreadable(&e.to_string()),
+    }
+}
+
+/// The report of a file whose frame cannot be read: `format` fails with
+/// the reason, every other check is "not checked".
+pub fn unreadable(why: &str) -> Report {
+    let mut checks = vec![Check { name: "format", ok: false, detail: why.to_owned() }];
+    checks.extend(CHECKS[1..].iter().map(|n| Check { name: n, ok: false, detail: "chưa kiểm: tệp không đọc được".into() }));
+    Report { checks, ..Report::default() }
+}
+
+/// Verifies a bundle already opened (its frame read once by the caller).
+pub fn verify_opened(b: &Bundle<'_>, ctx: &dyn Context) -> Report {
+    verify_opened_at(b, ctx, 0)
+}
+
+fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
+    let src = b.src;
+    let limits = b.limits();
     let m = &b.manifest;
     let mut checks = vec![Check { name: "format", ok: true, detail: format!("{} · {} thành phần · {} byte", crate::container::FORMAT, m.members.len(), src.len()) }];
 

@@ -46,13 +46,18 @@ impl App {
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
         let mem = Mem(&bytes);
-        let head = Bundle::open(&mem, limits()).ok().map(|b| (b.manifest.clone(), b.id.clone()));
+        // The frame is read once; verification and storage reuse it.
+        let opened = Bundle::open(&mem, limits());
+        let head = opened.as_ref().ok().map(|b| (b.manifest.clone(), b.id.clone()));
         // The same bundle again: nothing to do.
         if let Some((m, id)) = &head {
             if let Some(cur) = self.store.current_bundle(&m.unit_id)? {
                 if &cur.sha256 == id {
                     let ctx = Ctx::new(self)?;
-                    let r = tobaucu_bundle::verify::verify(&mem, &ctx, limits());
+                    let r = match &opened {
+                        Ok(b) => tobaucu_bundle::verify::verify_opened(b, &ctx),
+                        Err(e) => tobaucu_bundle::verify::unreadable(&e.to_string()),
+                    };
                     if !r.ok() {
                         // Same manifest, altered content: a damaged or tampered copy.
                         let reason = r.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_default();
@@ -80,7 +85,10 @@ impl App {
                 accepted = Some((m.unit_id.clone(), m.public_key, typed));
             }
         }
-        let report = tobaucu_bundle::verify::verify(&mem, &ctx, limits());
+        let report = match &opened {
+            Ok(b) => tobaucu_bundle::verify::verify_opened(b, &ctx),
+            Err(e) => tobaucu_bundle::verify::unreadable(&e.to_string()),
+        };
         let dto = report_dto(&file, &report);
         let (Some((m, id)), true) = (head, report.ok()) else {
             let reason = report.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_else(|| "không đọc được".into());
@@ -93,7 +101,10 @@ impl App {
         // Read once by the `results` check of every bundle, at any depth.
         let levels = ctx.collected.take();
         drop(ctx);
-        let opened = Bundle::open(&mem, limits()).map_err(|e| Error::Internal(e.to_string()))?;
+        let manifest_text = match &opened {
+            Ok(b) => String::from_utf8_lossy(&b.manifest_bytes).into_owned(),
+            Err(e) => return Err(Error::Internal(e.to_string())),
+        };
         // A04: an area is reported by exactly one current bundle.
         let mut areas: Vec<String> = levels.iter().map(|l| l.area.clone()).collect();
         areas.dedup();
@@ -116,11 +127,10 @@ impl App {
             created_at: m.created_at.clone(),
             imported_at: now.clone(),
             file_name: file.clone(),
-            manifest: String::from_utf8_lossy(&opened.manifest_bytes).into_owned(),
+            manifest: manifest_text,
             report: canonical_json(&serde_json::to_value(&dto).unwrap_or_default()),
             superseded_by: None,
         };
-        drop(opened);
         let replaced = previous.as_ref().map(|p| p.sequence);
         self.store.write(|tx| {
             if let Some((unit, pk, fp)) = &accepted {
