@@ -345,4 +345,6 @@ test("a team exports its signed bundle in its window; the commune imports every 
   const v = JSON.parse(out.stdout.toString());
   assert.equal(v.checks.find((c) => c.name === "inner_bundles").ok, true);
   assert.equal(v.checks.find((c) => c.name === "key_registered").ok, false);
+  const { rmSync } = await import("node:fs");
+  rmSync(work, { recursive: true, force: true });
 });
