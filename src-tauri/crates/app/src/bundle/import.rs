@@ -162,14 +162,23 @@ impl App {
     }
 
     /// Imports several bundles (a USB stick's folder) as one user action:
-    /// each bundle all or nothing on its own (a savepoint), all made durable
-    /// by one commit at the end. A hard error stops the run; the bundles
-    /// before it stay imported.
+    /// each bundle all or nothing on its own (a savepoint), made durable by
+    /// a commit every ~32 MB and at the end. A hard error stops the run; the
+    /// bundles before it stay imported.
     pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
         self.store.begin_batch()?;
         let mut out = Vec::with_capacity(paths.len());
         let mut failed = None;
+        let mut pending: u64 = 0;
         for p in paths {
+            // Commit every ~32 MB: what is imported stays durable, and the
+            // write-ahead log stays small enough to be checkpointed.
+            if pending > 32 << 20 {
+                self.store.end_batch()?;
+                self.store.begin_batch()?;
+                pending = 0;
+            }
+            pending += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             match self.import_bundle(p, accept_fingerprint) {
                 Ok(r) => out.push(r),
                 Err(e) => {
