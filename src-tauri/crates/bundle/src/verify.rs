@@ -182,7 +182,7 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
         },
     };
     checks.push(check("audit_chain", audit));
-    checks.push(check("results", ctx.results(&b)));
+    checks.push(check("results", ctx.results(b)));
 
     // inner_bundles
     let inner_names: Vec<(usize, String)> = m.members.iter().enumerate().filter(|(_, x)| x.name.starts_with("units/")).map(|(i, x)| (i, x.name.clone())).collect();

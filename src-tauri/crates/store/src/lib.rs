@@ -83,6 +83,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MB of page cache (SQLite's default is 2 MB): a board holding
+        // tens of thousands of bundles keeps its indexes in memory.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Store { conn, batch: false };
         migrate::migrate(&mut store.conn)?;
         bundles::backfill_chain(&mut store.conn)?;
