@@ -187,9 +187,14 @@ fn import_all(paths: &[PathBuf], template: &Path, work: &Path, complete: bool) -
     for r in app.import_bundles(paths, None).unwrap_or_else(|e| panic!("{e}")) {
         assert_eq!(r.outcome, "imported", "{}", r.message);
     }
+    let imported = t.elapsed();
     let res = app.results().unwrap_or_else(|e| panic!("{e}"));
     assert!(!complete || res.constituencies.values().all(|c| c.complete));
-    t.elapsed()
+    let total = t.elapsed();
+    if complete {
+        eprintln!("  {} bundles: import {imported:?}, results {:?}", paths.len(), total - imported);
+    }
+    total
 }
 
 /// `gpg --verify` of detached signatures over the first `m` bundle files.
