@@ -432,24 +432,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| Error::io(path, &e))
 }
 
-/// Reads a file no larger than `max` bytes (a hostile or wrong file must not
-/// exhaust memory before it is refused).
+/// Reads a file no larger than `max` bytes (`tobaucu_app::read_limited`).
 fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, &e))?
-        .len();
-    if len > max {
-        return Err(Error::refused(
-            "FILE_TOO_LARGE",
-            format!(
-                "{}: tệp {} byte, vượt giới hạn {} byte của loại tệp này",
-                path.display(),
-                len,
-                max
-            ),
-        ));
-    }
-    read_file(path)
+    tobaucu_app::read_limited(path, max)
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<(), Error> {

@@ -637,11 +637,15 @@ impl App {
 impl App {
     /// The folder printed forms are saved in: `ban-in/` next to the database.
     pub fn print_dir(&self) -> std::path::PathBuf {
+        self.beside_db("ban-in")
+    }
+
+    /// A folder next to the database (`ban-in/`, `khoa/`, `goi/`), or in
+    /// the temporary folder for an in-memory database.
+    pub(crate) fn beside_db(&self, name: &str) -> std::path::PathBuf {
         match self.db_path.parent() {
-            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => {
-                d.join("ban-in")
-            }
-            _ => std::env::temp_dir().join("tobaucu-ban-in"),
+            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => d.join(name),
+            _ => std::env::temp_dir().join(format!("tobaucu-{name}")),
         }
     }
 

@@ -124,10 +124,7 @@ impl App {
 
     /// Where registration files go: `khoa/` next to the database.
     pub fn key_dir(&self) -> PathBuf {
-        match self.db_path.parent() {
-            Some(d) if self.db_path != Path::new(":memory:") && !d.as_os_str().is_empty() => d.join("khoa"),
-            _ => std::env::temp_dir().join("tobaucu-khoa"),
-        }
+        self.beside_db("khoa")
     }
 
     /// The registration file (JSON) carried to the board before election day.

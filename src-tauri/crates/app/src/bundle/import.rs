@@ -50,8 +50,12 @@ impl App {
         let opened = Bundle::open(&mem, limits());
         let head = opened.as_ref().ok().map(|b| (b.manifest.clone(), b.id.clone()));
         // The same bundle again: nothing to do.
+        let previous = match &head {
+            Some((m, _)) => self.store.current_bundle(&m.unit_id)?,
+            None => None,
+        };
         if let Some((m, id)) = &head {
-            if let Some(cur) = self.store.current_bundle(&m.unit_id)? {
+            if let Some(cur) = &previous {
                 if &cur.sha256 == id {
                     let ctx = Ctx::new(self)?;
                     let r = match &opened {
@@ -116,7 +120,6 @@ impl App {
                 }
             }
         }
-        let previous = self.store.current_bundle(&m.unit_id)?;
         let now = clock::stamp(clock::now());
         let row = BundleRow {
             id: 0,

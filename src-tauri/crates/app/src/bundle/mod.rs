@@ -391,10 +391,7 @@ pub fn scan_bundles(dir: &std::path::Path) -> Result<Vec<String>> {
 impl App {
     /// The app's own folder for bundles: `goi/` next to the database.
     pub fn bundle_dir(&self) -> std::path::PathBuf {
-        match self.db_path.parent() {
-            Some(d) if self.db_path != std::path::Path::new(":memory:") && !d.as_os_str().is_empty() => d.join("goi"),
-            _ => std::env::temp_dir().join("tobaucu-goi"),
-        }
+        self.beside_db("goi")
     }
 
     /// `keys show` for the window: `None` while the unit has no key.
