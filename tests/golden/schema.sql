@@ -2,6 +2,10 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'nhật ký không được xóa'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OF at, action, subject, reason, before, after ON audit_log
 BEGIN SELECT RAISE(ABORT, 'nhật ký không được sửa'); END;
+CREATE TRIGGER bundle_packed_no_update BEFORE UPDATE ON bundle_packed
+BEGIN
+    SELECT RAISE(ABORT, 'kho gói chỉ được ghi thêm');
+END;
 CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
@@ -74,6 +78,12 @@ CREATE TABLE bundle_export (
 CREATE TABLE bundle_file (
     bundle_id  INTEGER PRIMARY KEY REFERENCES bundle (id),
     bytes      BLOB NOT NULL
+) STRICT;
+CREATE TABLE bundle_packed (
+    bundle_id  INTEGER PRIMARY KEY REFERENCES bundle (id),
+    offset     INTEGER NOT NULL CHECK (offset >= 0),
+    length     INTEGER NOT NULL CHECK (length > 0),
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64)
 ) STRICT;
 CREATE TABLE bundle_refusal (
     id         INTEGER PRIMARY KEY,

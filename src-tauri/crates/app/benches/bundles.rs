@@ -146,13 +146,22 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
 
 /// Bundles, definition and a board database with every key registered.
 fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
+    let db = dir.join("board-template.sqlite");
+    let bdir = dir.join("bundles");
+    let paths: Vec<PathBuf> = (0..n).map(|i| bdir.join(format!("A{i}.tbc"))).collect();
+    // Kept from an earlier run (TOBAUCU_BENCH_DIR): reuse.
+    if db.exists() && paths.iter().all(|p| p.exists()) && dir.join("prepared").exists() {
+        return (paths, db);
+    }
     let demo = dir.join("demo");
     tobaucu_app::demo::run(&demo, "mat-khau-bench", &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
     let pdf = std::fs::read(demo.join("bien-ban-X0412-KV01.pdf")).unwrap_or_default();
     let text = definition(n);
     let def: Value = serde_json::from_str(&text).unwrap_or_default();
     let sha = hex(&Sha256::digest(text.as_bytes()));
-    let bdir = dir.join("bundles");
+    for ext in ["", "-wal", "-shm", "-goi"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{ext}", db.display())));
+    }
     std::fs::create_dir_all(&bdir).unwrap_or_else(|e| panic!("{e}"));
     let paths: Vec<PathBuf> = (0..n)
         .map(|i| {
@@ -161,7 +170,6 @@ fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
             p
         })
         .collect();
-    let db = dir.join("board-template.sqlite");
     let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
     app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
     for i in 0..n {
@@ -169,6 +177,7 @@ fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
         app.keys_register(&fp, &format!("A{i}")).unwrap_or_else(|e| panic!("{e}"));
     }
     drop(app);
+    std::fs::write(dir.join("prepared"), b"").unwrap_or_else(|e| panic!("{e}"));
     (paths, db)
 }
 
@@ -176,7 +185,7 @@ fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
 /// every area in, every constituency must be complete.
 fn import_all(paths: &[PathBuf], template: &Path, work: &Path, complete: bool) -> Duration {
     let db = work.join(if complete { "board.sqlite" } else { "board-sample.sqlite" });
-    for ext in ["", "-wal", "-shm"] {
+    for ext in ["", "-wal", "-shm", "-goi"] {
         let _ = std::fs::remove_file(PathBuf::from(format!("{}{ext}", db.display())));
     }
     std::fs::copy(template, &db).unwrap_or_else(|e| panic!("{e}"));
@@ -260,12 +269,16 @@ fn bench(c: &mut Criterion) {
         None => eprintln!("gpg not available: comparison skipped"),
     }
     if std::env::var_os("TOBAUCU_BENCH_NATIONAL").is_some() && full() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // TOBAUCU_BENCH_DIR keeps the prepared national bundles between runs.
+        let kept = std::env::var_os("TOBAUCU_BENCH_DIR").map(PathBuf::from);
+        let dir = kept.as_deref().unwrap_or(tmp.path());
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
         let n = 72_195;
         let t = Instant::now();
-        let (paths, template) = prepare(n, dir.path());
+        let (paths, template) = prepare(n, dir);
         eprintln!("prepared {n} bundles in {:?}", t.elapsed());
-        let d = import_all(&paths, &template, dir.path(), true);
+        let d = import_all(&paths, &template, dir, true);
         eprintln!("import+verify+aggregate {n} (national): {d:?} → {:?} per bundle", d / n as u32);
     }
 }

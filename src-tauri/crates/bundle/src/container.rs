@@ -60,6 +60,10 @@ pub trait Source {
         self.len() == 0
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+    /// The whole source when it is a slice in memory.
+    fn as_slice(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 /// Bundle bytes in memory.
@@ -75,6 +79,9 @@ impl Source for Mem<'_> {
         let src = self.0.get(start..end).ok_or(std::io::ErrorKind::UnexpectedEof)?;
         buf.copy_from_slice(src);
         Ok(())
+    }
+    fn as_slice(&self) -> Option<&[u8]> {
+        Some(self.0)
     }
 }
 
@@ -318,6 +325,49 @@ pub struct Bundle<'a> {
     limits: Limits,
     /// Members whose SHA-256 was already checked against the manifest.
     checked: RefCell<Vec<bool>>,
+    /// The signature check, once done.
+    signature_ok: std::cell::Cell<Option<bool>>,
+}
+
+/// A bundle file read into memory, with the verification work that needs
+/// no context done ahead (possibly on another thread): the SHA-256 of the
+/// whole file, of every member, and the Ed25519 signature check. It owns
+/// the bytes, so the work can only be applied to a [`Bundle`] opened on
+/// exactly these bytes ([`Prechecked::source`], [`Bundle::apply`]).
+pub struct Prechecked {
+    bytes: Vec<u8>,
+    sha256: String,
+    /// Member hashes and signature result, when the frame opens.
+    work: Option<(String, Vec<String>, bool)>,
+}
+
+impl Prechecked {
+    pub fn new(bytes: Vec<u8>, limits: Limits) -> Prechecked {
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let work = {
+            let mem = Mem(&bytes);
+            Bundle::open(&mem, limits).ok().and_then(|b| {
+                let hashes = (0..b.manifest.members.len()).map(|i| b.hash_member(i)).collect::<Result<Vec<_>>>().ok()?;
+                let sig = b.signature_ok();
+                Some((b.id, hashes, sig))
+            })
+        };
+        Prechecked { bytes, sha256, work }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// SHA-256 of the whole file, hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The source to open the bundle on.
+    pub fn source(&self) -> Mem<'_> {
+        Mem(&self.bytes)
+    }
 }
 
 impl<'a> Bundle<'a> {
@@ -375,7 +425,38 @@ impl<'a> Bundle<'a> {
         }
         let id = hex(&Sha256::digest(&manifest_bytes));
         let checked = RefCell::new(vec![false; manifest.members.len()]);
-        Ok(Bundle { src, manifest, manifest_bytes, signature, id, offsets, limits, checked })
+        Ok(Bundle { src, manifest, manifest_bytes, signature, id, offsets, limits, checked, signature_ok: std::cell::Cell::new(None) })
+    }
+
+    /// Takes over the work of `pre` when this bundle was opened on its very
+    /// bytes ([`Prechecked::source`]); otherwise does nothing.
+    pub fn apply(&self, pre: &Prechecked) {
+        let same = self.src.as_slice().is_some_and(|b| std::ptr::eq(b, pre.bytes.as_slice()));
+        let Some((id, hashes, sig)) = &pre.work else { return };
+        if !same || *id != self.id || hashes.len() != self.manifest.members.len() {
+            return;
+        }
+        let mut checked = self.checked.borrow_mut();
+        for ((c, h), m) in checked.iter_mut().zip(hashes).zip(&self.manifest.members) {
+            *c = *c || *h == m.sha256;
+        }
+        self.signature_ok.set(Some(*sig));
+    }
+
+    /// Whether member `i`'s SHA-256 was already found to match the manifest.
+    pub fn is_checked(&self, i: usize) -> bool {
+        self.checked.borrow().get(i).copied().unwrap_or(false)
+    }
+
+    /// The Ed25519 signature over the manifest, with the manifest's key
+    /// (computed once).
+    pub fn signature_ok(&self) -> bool {
+        if let Some(ok) = self.signature_ok.get() {
+            return ok;
+        }
+        let ok = crate::keys::verify(&self.manifest.public_key, &self.manifest_bytes, &self.signature);
+        self.signature_ok.set(Some(ok));
+        ok
     }
 
     pub fn limits(&self) -> Limits {

@@ -18,7 +18,7 @@ pub mod container;
 pub mod keys;
 pub mod verify;
 
-pub use container::{Bundle, FileSource, LevelEntry, Limits, Manifest, Mem, Member, Source, Sub};
+pub use container::{Bundle, FileSource, LevelEntry, Limits, Manifest, Mem, Member, Prechecked, Source, Sub};
 pub use keys::{fingerprint, SealedKey};
 pub use verify::{Check, Context, Registration, Report};
 

@@ -124,8 +124,68 @@ fn a_member_name_that_escapes_is_refused() {
     assert!(container::safe_name("units/X0412-KV01.bundle"));
 }
 
+/// Verification with the work done ahead on another thread, as a folder
+/// import does it.
+fn ok_prechecked(bytes: &[u8], pre_of: &[u8], ctx: &Ctx) -> bool {
+    let pre = crate::Prechecked::new(pre_of.to_vec(), Limits::default());
+    let own = crate::Prechecked::new(bytes.to_vec(), Limits::default());
+    // Opened on the precheck's own bytes when they are the same file.
+    let src = if bytes == pre_of { pre.source() } else { own.source() };
+    let Ok(b) = Bundle::open(&src, Limits::default()) else { return false };
+    b.apply(&pre);
+    crate::verify::verify_opened(&b, ctx).ok()
+}
+
+#[test]
+fn a_precheck_applies_only_to_its_own_bytes() {
+    let k = key(1);
+    let ctx = Ctx { key: k.verifying_key().to_bytes(), last: None };
+    let (good, _) = build(1, None, b"{\"votes\":[1]}", b"%PDF-1.4", &k);
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    // The good bytes' precheck applied to a bundle opened on altered bytes
+    // (same manifest, same signature): ignored, the member is hashed again.
+    let pre = crate::Prechecked::new(good, Limits::default());
+    let mem = Mem(&bad);
+    let b = Bundle::open(&mem, Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    b.apply(&pre);
+    assert!(!b.is_checked(1));
+    assert!(!crate::verify::verify_opened(&b, &ctx).ok());
+}
+
+#[test]
+fn a_precheck_of_other_bytes_changes_nothing() {
+    let k = key(1);
+    let ctx = Ctx { key: k.verifying_key().to_bytes(), last: None };
+    let (good, _) = build(1, None, b"{\"votes\":[1]}", b"%PDF-1.4", &k);
+    assert!(ok_prechecked(&good, &good, &ctx));
+    // A member altered after the precheck of the good bytes: still refused.
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    assert!(!ok_prechecked(&bad, &good, &ctx));
+    // The precheck of the altered bytes does not vouch for them either.
+    assert!(!ok_prechecked(&bad, &bad, &ctx));
+    // Another bundle's precheck is ignored.
+    let (other, _) = build(2, None, b"x", b"y", &k);
+    assert!(ok_prechecked(&good, &other, &ctx));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_byte_flip_is_refused_with_a_precheck(a in proptest::collection::vec(any::<u8>(), 1..200), pos in any::<prop::sample::Index>(), bit in 0u8..8) {
+        let k = key(2);
+        let (good, _) = build(1, None, &a, b"%PDF", &k);
+        let mut b = good.clone();
+        let i = pos.index(b.len());
+        b[i] ^= 1 << bit;
+        let ctx = Ctx { key: k.verifying_key().to_bytes(), last: None };
+        prop_assert!(!ok_prechecked(&b, &b, &ctx));
+        prop_assert!(!ok_prechecked(&b, &good, &ctx));
+    }
 
     #[test]
     fn any_byte_flip_is_refused(a in proptest::collection::vec(any::<u8>(), 1..200), pos in any::<prop::sample::Index>(), bit in 0u8..8) {

@@ -131,6 +131,9 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     // member_hashes
     let mut bad = Vec::new();
     for (i, mem) in m.members.iter().enumerate() {
+        if b.is_checked(i) {
+            continue;
+        }
         match b.hash_member(i) {
             Ok(h) if h == mem.sha256 => {}
             Ok(_) => bad.push(mem.name.clone()),
@@ -140,7 +143,7 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     checks.push(check("member_hashes", if bad.is_empty() { Ok(format!("{} thành phần khớp SHA-256", m.members.len())) } else { Err(format!("không khớp mã băm: {}", bad.join(", "))) }));
 
     // signature
-    let sig_ok = keys::verify(&m.public_key, &b.manifest_bytes, &b.signature);
+    let sig_ok = b.signature_ok();
     let fp = keys::fingerprint(&m.public_key);
     checks.push(check("signature", if sig_ok { Ok(format!("chữ ký Ed25519 hợp lệ, khóa {fp}")) } else { Err(format!("chữ ký không hợp lệ với khóa {fp}: bản kê đã bị sửa hoặc ký bằng khóa khác")) }));
 

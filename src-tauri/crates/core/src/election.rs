@@ -5,7 +5,7 @@
 //! report *every* problem with its JSON path, in Vietnamese, and refuse
 //! unknown fields with a message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -519,6 +519,7 @@ impl Walker {
             return Vec::new();
         };
         let mut out: Vec<(usize, Unit)> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.units[{i}]");
             let Some(m) = self.object(v, &p, &["id", "kind", "name", "parent"]) else {
@@ -537,7 +538,7 @@ impl Walker {
             let (Some(id), Some(kind), Some(name)) = (id, kind, name) else {
                 continue;
             };
-            if out.iter().any(|(_, u)| u.id == id) {
+            if !seen.insert(id.clone()) {
                 self.err(
                     "E_DUPLICATE",
                     &format!("{p}.id"),
@@ -591,6 +592,7 @@ impl Walker {
             return Vec::new();
         };
         let mut out: Vec<Constituency> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut candidate_ids: BTreeSet<String> = BTreeSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.constituencies[{i}]");
@@ -651,7 +653,7 @@ impl Walker {
             else {
                 continue;
             };
-            if out.iter().any(|c| c.id == id) {
+            if !seen.insert(id.clone()) {
                 self.err(
                     "E_DUPLICATE",
                     &format!("{p}.id"),
@@ -706,6 +708,11 @@ impl Walker {
             return Vec::new();
         };
         let mut out: Vec<Area> = Vec::new();
+        // Hash lookups: a national definition has 72,195 areas.
+        let unit_by_id: HashMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let constituency_by_id: HashMap<&str, &Constituency> =
+            constituencies.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut seen: HashSet<String> = HashSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.areas[{i}]");
             let Some(m) = self.object(
@@ -720,7 +727,7 @@ impl Walker {
             let name = self.string(m, &p, "name");
             let commune = self.string(m, &p, "commune");
             if let Some(c) = &commune {
-                match units.iter().find(|u| &u.id == c) {
+                match unit_by_id.get(c.as_str()) {
                     None => self.err(
                         "E_REF",
                         &format!("{p}.commune"),
@@ -756,7 +763,7 @@ impl Walker {
                             );
                             continue;
                         }
-                        match constituencies.iter().find(|c| c.id == cid) {
+                        match constituency_by_id.get(cid.as_str()) {
                             None => self.err(
                                 "E_REF",
                                 &kp,
@@ -798,7 +805,7 @@ impl Walker {
             else {
                 continue;
             };
-            if out.iter().any(|a| a.id == id) {
+            if !seen.insert(id.clone()) {
                 self.err(
                     "E_DUPLICATE",
                     &format!("{p}.id"),

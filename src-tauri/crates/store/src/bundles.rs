@@ -78,10 +78,6 @@ pub trait BundleRead: Read {
             .optional()?)
     }
 
-    fn bundle_bytes(&self, id: i64) -> Result<Vec<u8>> {
-        Ok(self.conn().prepare_cached("SELECT bytes FROM bundle_file WHERE bundle_id = ?1")?.query_row([id], |r| r.get(0))?)
-    }
-
     /// Area results of current bundles.
     fn current_area_results(&self) -> Result<Vec<AreaResultRow>> {
         let mut st = self.conn().prepare_cached(
@@ -125,6 +121,28 @@ pub trait BundleRead: Read {
 }
 
 impl<T: Read> BundleRead for T {}
+
+impl crate::Store {
+    /// The bytes of an imported bundle, from the bundle store (checked
+    /// against the SHA-256 recorded at import) or, for bundles imported
+    /// before the store existed, from the database.
+    pub fn bundle_bytes(&self, id: i64) -> Result<Vec<u8>> {
+        let packed = self
+            .conn()
+            .prepare_cached("SELECT offset, length, sha256 FROM bundle_packed WHERE bundle_id = ?1")?
+            .query_row([id], |r| Ok(crate::Packed { offset: r.get(0)?, length: r.get(1)?, sha256: r.get(2)? }))
+            .optional()?;
+        match packed {
+            Some(at) => self.pack.borrow_mut().read(&at),
+            None => Ok(self.conn().prepare_cached("SELECT bytes FROM bundle_file WHERE bundle_id = ?1")?.query_row([id], |r| r.get(0))?),
+        }
+    }
+
+    /// The bundle store file next to the database (None in memory).
+    pub fn pack_path(&self) -> Option<std::path::PathBuf> {
+        self.pack.borrow().path().map(std::path::Path::to_path_buf)
+    }
+}
 
 fn entry_of(a: &AuditRow) -> audit::Entry<'_> {
     audit::Entry { id: a.id, at: &a.at, action: &a.action, subject: &a.subject, reason: &a.reason, before: a.before.as_deref(), after: a.after.as_deref() }
@@ -202,15 +220,18 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Inserts an imported bundle and makes it the unit's current one.
-    pub fn insert_bundle(&self, b: &BundleRow, bytes: &[u8]) -> Result<i64> {
+    /// Inserts an imported bundle and makes it the unit's current one; its
+    /// bytes go to the bundle store with their SHA-256 (`bytes_sha256`,
+    /// [`crate::sha256_hex`]).
+    pub fn insert_bundle(&self, b: &BundleRow, bytes: &[u8], bytes_sha256: &str) -> Result<i64> {
         self.tx
             .prepare_cached(
                 "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report])?;
         let id = self.tx.last_insert_rowid();
-        self.tx.prepare_cached("INSERT INTO bundle_file (bundle_id, bytes) VALUES (?1, ?2)")?.execute(params![id, bytes])?;
+        let at = self.pack.borrow_mut().append(bytes, bytes_sha256)?;
+        self.tx.prepare_cached("INSERT INTO bundle_packed (bundle_id, offset, length, sha256) VALUES (?1, ?2, ?3, ?4)")?.execute(params![id, at.offset, at.length, at.sha256])?;
         Ok(id)
     }
 

@@ -15,9 +15,11 @@
 mod bundles;
 mod counting;
 mod migrate;
+mod pack;
 mod queries;
 pub mod rows;
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -25,6 +27,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use migrate::{Migration, MIGRATIONS};
+pub use pack::{sha256_hex, Packed};
+use pack::Pack;
 pub use queries::Read;
 pub use rows::*;
 
@@ -37,6 +41,8 @@ pub enum Error {
     EditedMigration { version: i64 },
     #[error("tệp không phải cơ sở dữ liệu của Tổ Bầu Cử hoặc đã hỏng: {0}")]
     NotOurs(String),
+    #[error("kho gói: {0}")]
+    Pack(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -48,12 +54,15 @@ pub struct Store {
     conn: Connection,
     /// A batch transaction is open ([`Store::begin_batch`]).
     batch: bool,
+    /// Imported bundles' bytes ([`pack`]).
+    pack: RefCell<Pack>,
 }
 
 /// A write transaction (`BEGIN IMMEDIATE`), or a savepoint inside a batch
 /// ([`Store::begin_batch`]). Reads see its own writes.
 pub struct Tx<'a> {
     tx: &'a Connection,
+    pack: &'a RefCell<Pack>,
 }
 
 impl Store {
@@ -65,15 +74,15 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        Store::init(conn)
+        Store::init(conn, Pack::beside(path))
     }
 
     /// An in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?)
+        Store::init(Connection::open_in_memory()?, Pack::memory())
     }
 
-    fn init(conn: Connection) -> Result<Store> {
+    fn init(conn: Connection, pack: Pack) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Not a database at all? This read fails with NOTADB.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -86,7 +95,7 @@ impl Store {
         // 64 MB of page cache (SQLite's default is 2 MB): a board holding
         // tens of thousands of bundles keeps its indexes in memory.
         conn.pragma_update(None, "cache_size", -65_536)?;
-        let mut store = Store { conn, batch: false };
+        let mut store = Store { conn, batch: false, pack: RefCell::new(pack) };
         migrate::migrate(&mut store.conn)?;
         bundles::backfill_chain(&mut store.conn)?;
         Ok(store)
@@ -102,7 +111,7 @@ impl Store {
             // Inside a batch: this action is a savepoint, all or nothing on
             // its own; the batch's COMMIT makes it durable.
             self.conn.execute_batch("SAVEPOINT action").map_err(Error::from)?;
-            let out = f(&Tx { tx: &self.conn });
+            let out = f(&Tx { tx: &self.conn, pack: &self.pack });
             match out {
                 Ok(v) => {
                     self.conn.execute_batch("RELEASE action").map_err(Error::from)?;
@@ -118,7 +127,9 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(Error::from)?;
-            let out = f(&Tx { tx: &tx })?;
+            let out = f(&Tx { tx: &tx, pack: &self.pack })?;
+            // Bundle bytes the transaction references are durable first.
+            self.pack.borrow_mut().sync()?;
             tx.commit().map_err(Error::from)?;
             Ok(out)
         }
@@ -140,6 +151,10 @@ impl Store {
     pub fn end_batch(&mut self) -> Result<()> {
         if self.batch {
             self.batch = false;
+            if let Err(e) = self.pack.borrow_mut().sync() {
+                self.conn.execute_batch("ROLLBACK")?;
+                return Err(e);
+            }
             self.conn.execute_batch("COMMIT")?;
         }
         Ok(())

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_bundles",
         sql: include_str!("../migrations/0003_bundles.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_bundle_pack",
+        sql: include_str!("../migrations/0004_bundle_pack.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

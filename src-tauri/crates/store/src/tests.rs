@@ -58,6 +58,11 @@ fn released_migrations_are_never_edited() {
             "0003_bundles",
             "89f217ac878f778819090287e0b81ef405afa850dcf4abc4b5e92a931b62a385",
         ),
+        (
+            4,
+            "0004_bundle_pack",
+            "337ed935c17f0b9d1901802e550d18fc89f6b4e6b5e0437f2bff26dcb282d964",
+        ),
     ];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];

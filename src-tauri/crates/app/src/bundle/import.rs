@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 use tobaucu_bundle::keys::{fingerprint, normalize_fingerprint};
-use tobaucu_bundle::{Bundle, Mem};
+use tobaucu_bundle::{Bundle, Prechecked};
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_ipc::{ImportResultDto, VerifyReportDto};
 use tobaucu_store::{AreaResultRow, BundleRead, BundleRow, RefusalRow, RegisteredKeyRow};
@@ -35,19 +35,23 @@ impl App {
     /// key is accepted only when `accept_fingerprint` is the fingerprint
     /// printed on the paper minutes (logged).
     pub fn import_bundle(&mut self, path: &Path, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
+        let loaded = load(path)?;
+        self.import_loaded(loaded, accept_fingerprint)
+    }
+
+    fn import_loaded(&mut self, loaded: Loaded, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
             return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-        let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
-        if len > MAX_IMPORT_BYTES {
-            return Err(Error::refused("FILE_TOO_LARGE", format!("{file}: {len} byte, vượt giới hạn {MAX_IMPORT_BYTES} byte")));
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-        let mem = Mem(&bytes);
-        // The frame is read once; verification and storage reuse it.
+        let Loaded { file, pre } = loaded;
+        let mem = pre.source();
+        // The frame is read once; verification and storage reuse it, and
+        // the work done ahead on the bytes is taken over.
         let opened = Bundle::open(&mem, limits());
+        if let Ok(b) = &opened {
+            b.apply(&pre);
+        }
         let head = opened.as_ref().ok().map(|b| (b.manifest.clone(), b.id.clone()));
         // The same bundle again: nothing to do.
         let previous = match &head {
@@ -143,7 +147,7 @@ impl App {
             if previous.is_some() {
                 tx.supersede(&m.unit_id, &id)?;
             }
-            let bid = tx.insert_bundle(&row, &bytes)?;
+            let bid = tx.insert_bundle(&row, pre.bytes(), pre.sha256())?;
             for l in &levels {
                 tx.insert_area_result(&AreaResultRow { bundle_id: bid, area_id: l.area.clone(), level: l.level.clone(), constituency_id: l.constituency.clone(), final_: l.final_, minutes_sha256: l.sha256.clone(), data: l.data.clone() })?;
             }
@@ -168,33 +172,67 @@ impl App {
     /// each bundle all or nothing on its own (a savepoint), made durable by
     /// a commit every ~32 MB and at the end. A hard error stops the run; the
     /// bundles before it stay imported.
+    ///
+    /// A second thread reads the next files and does the work that needs
+    /// no database (SHA-256 of every member and of the file, the signature
+    /// check) while this one verifies against the database and stores.
     pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
-        self.store.begin_batch()?;
-        let mut out = Vec::with_capacity(paths.len());
-        let mut failed = None;
-        let mut pending: u64 = 0;
-        for p in paths {
-            // Commit every ~32 MB: what is imported stays durable, and the
-            // write-ahead log stays small enough to be checkpointed.
-            if pending > 32 << 20 {
-                self.store.end_batch()?;
-                self.store.begin_batch()?;
-                pending = 0;
-            }
-            pending += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            match self.import_bundle(p, accept_fingerprint) {
-                Ok(r) => out.push(r),
-                Err(e) => {
-                    failed = Some(e);
-                    break;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Loaded>>(16);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for p in paths {
+                    if tx.send(load(p)).is_err() {
+                        break;
+                    }
+                }
+            });
+            self.store.begin_batch()?;
+            let mut out = Vec::with_capacity(paths.len());
+            let mut failed = None;
+            let mut pending: u64 = 0;
+            for loaded in rx {
+                // Commit every ~32 MB: what is imported stays durable, and
+                // the write-ahead log stays small enough to be checkpointed.
+                if pending > 32 << 20 {
+                    self.store.end_batch()?;
+                    self.store.begin_batch()?;
+                    pending = 0;
+                }
+                match loaded.and_then(|l| {
+                    pending += l.pre.bytes().len() as u64;
+                    self.import_loaded(l, accept_fingerprint)
+                }) {
+                    Ok(r) => out.push(r),
+                    Err(e) => {
+                        failed = Some(e);
+                        // Dropping the receiver stops the reader.
+                        break;
+                    }
                 }
             }
-        }
-        let committed = self.store.end_batch();
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        committed?;
-        Ok(out)
+            let committed = self.store.end_batch();
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            committed?;
+            Ok(out)
+        })
     }
+}
+
+/// A bundle file read into memory, with what could be computed without the
+/// database (hashes, signature).
+struct Loaded {
+    file: String,
+    pre: Prechecked,
+}
+
+fn load(path: &Path) -> Result<Loaded> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+    if len > MAX_IMPORT_BYTES {
+        return Err(Error::refused("FILE_TOO_LARGE", format!("{file}: {len} byte, vượt giới hạn {MAX_IMPORT_BYTES} byte")));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    Ok(Loaded { file, pre: Prechecked::new(bytes, limits()) })
 }
