@@ -3,6 +3,8 @@
 mod bundle;
 mod cli;
 mod count;
+mod crash;
+mod reliability;
 mod forms;
 mod schema;
 mod util;

@@ -45,8 +45,11 @@ enum Cmd {
     Checkin(CheckinArgs),
     /// Tỷ lệ cử tri đi bầu theo cấp
     Turnout(TurnoutArgs),
-    /// Nhật ký thay đổi
-    Audit,
+    /// Nhật ký thay đổi; `audit verify` kiểm tra chuỗi mã băm (mã thoát 1 nếu đứt)
+    Audit {
+        #[command(subcommand)]
+        sub: Option<AuditCmd>,
+    },
     /// Thành phần Tổ bầu cử và hai cử tri chứng kiến (mỗi lần gọi thay phần được ghi)
     Team(TeamArgs),
     /// Kiểm phiếu: kiểm kê, nhập phiếu, bảng kiểm phiếu, số liệu
@@ -87,6 +90,12 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Kiểm tra chuỗi mã băm của nhật ký; chỉ ra mục đầu tiên bị đứt
+    Verify,
 }
 
 #[derive(Args)]
@@ -654,7 +663,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Cmd::Forms(f) => count::forms(&cli.db, f, json_mode),
-        Cmd::Audit => {
+        Cmd::Audit { sub: Some(AuditCmd::Verify) } => {
+            let app = open(&cli.db)?;
+            let r = app.audit_verify()?;
+            if json_mode {
+                print_json(&r)?;
+            } else {
+                println!("{}", r.message);
+            }
+            if !r.ok {
+                return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "AUDIT_BROKEN" }, message: r.message, problems: vec![] });
+            }
+            Ok(())
+        }
+        Cmd::Audit { sub: None } => {
             let app = open(&cli.db)?;
             let log = app.audit_log()?;
             if json_mode {

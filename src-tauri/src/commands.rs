@@ -114,6 +114,11 @@ pub fn take_snapshot(state: State<'_, AppState>, name: String) -> R<SnapshotDto>
 }
 
 #[tauri::command]
+pub fn audit_verify(state: State<'_, AppState>) -> R<tobaucu_ipc::AuditVerifyDto> {
+    state.with(|a| a.audit_verify())
+}
+
+#[tauri::command]
 pub fn audit_log(state: State<'_, AppState>) -> R<Vec<AuditEntryDto>> {
     state.with(|a| a.audit_log())
 }

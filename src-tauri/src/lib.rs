@@ -75,6 +75,7 @@ pub fn run() {
             commands::turnout_view,
             commands::take_snapshot,
             commands::audit_log,
+            commands::audit_verify,
             commands::team,
             commands::set_team,
             commands::record_inventory,

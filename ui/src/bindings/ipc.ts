@@ -126,6 +126,42 @@ status: string, reason: string, };
 
 export type AuditEntryDto = { at: string, action: string, subject: string, reason: string, before: string | null, after: string | null, };
 
+export type AuditVerifyDto = { 
+/**
+ * Every link holds.
+ */
+ok: boolean, 
+/**
+ * Entries checked.
+ */
+entries: bigint, 
+/**
+ * Hash of the last entry (what the next bundle carries as its head).
+ */
+head: string, 
+/**
+ * The first broken link, when there is one.
+ */
+broken: AuditBreakDto | null, 
+/**
+ * A sentence for people.
+ */
+message: string, };
+
+export type AuditBreakDto = { 
+/**
+ * Entry number (id) in the log.
+ */
+id: bigint, 
+/**
+ * Position in the log, from 1.
+ */
+position: bigint, at: string, action: string, subject: string, 
+/**
+ * Why the link fails.
+ */
+why: string, };
+
 export type IpcError = { code: string, message: string, problems: Array<string>, };
 
 export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, witnesses: Array<string>, };

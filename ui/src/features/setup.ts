@@ -6,6 +6,8 @@ import { dateVi, h, num, showError, toast } from "../ui";
 export function setupScreen(main: HTMLElement, ctx: Ctx) {
   const s = ctx.status;
   const audit = h("div", { id: "audit" });
+  const verifyButton = h("button", { id: "audit-verify" }, "Kiểm tra nhật ký");
+  const verifyResult = h("div", { id: "audit-verify-result", role: "status" });
   if (s.set_up) {
     main.append(
       h("h1", {}, "Thông tin cuộc bầu cử"),
@@ -18,11 +20,32 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("dt", {}, "Số cử tri"), h("dd", {}, num(s.voters)),
         h("dt", {}, "Tệp dữ liệu"), h("dd", { class: "mono" }, s.db_path)),
       h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."),
-      h("h2", {}, "Nhật ký thay đổi"), audit);
+      h("h2", {}, "Nhật ký thay đổi"),
+      h("p", {}, "Mỗi mục nhật ký mang mã băm của mục trước; sửa, xóa hay chèn một mục ngoài ứng dụng sẽ làm đứt chuỗi.",
+        " ", verifyButton), verifyResult, audit);
+    const verify = async () => {
+      try {
+        const r = await api.auditVerify();
+        verifyResult.dataset.ok = String(r.ok);
+        verifyResult.className = r.ok ? "ok-box" : "error-box";
+        verifyResult.textContent = r.message;
+        audit.querySelectorAll("tr.broken").forEach((tr) => tr.classList.remove("broken"));
+        if (r.broken) {
+          const tr = audit.querySelector(`tr[data-pos="${r.broken.position}"]`);
+          tr?.classList.add("broken");
+          tr?.scrollIntoView({ block: "center" });
+        }
+      } catch (e) {
+        showError(e, verifyResult);
+      }
+    };
+    verifyButton.onclick = verify;
     api.auditLog().then((log) => {
+      const shown = log.map((e, i) => ({ e, pos: i + 1 })).slice(-300).reverse();
       audit.replaceChildren(h("table", { class: "figures", id: "audit-log" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Lúc"), h("th", {}, "Việc"), h("th", {}, "Đối tượng"), h("th", {}, "Lý do"))),
-        h("tbody", {}, ...log.slice(-300).reverse().map((e) => h("tr", {},
+        h("thead", {}, h("tr", {}, h("th", {}, "Số"), h("th", {}, "Lúc"), h("th", {}, "Việc"), h("th", {}, "Đối tượng"), h("th", {}, "Lý do"))),
+        h("tbody", {}, ...shown.map(({ e, pos }) => h("tr", { "data-pos": String(pos) },
+          h("td", { class: "num" }, String(pos)),
           h("td", { class: "mono" }, `${e.at.slice(11, 19)} ${dateVi(e.at.slice(0, 10))}`), h("td", {}, e.action),
           h("td", {}, e.subject), h("td", {}, e.reason))))));
     }).catch((e) => showError(e, audit));

@@ -2,7 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  AcceptInput, AuditEntryDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
+  AcceptInput, AuditEntryDto, AuditVerifyDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
   ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, FormPreview, ImportProgress, ImportReport,
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
@@ -58,6 +58,7 @@ export const api = {
   turnoutView: () => call<TurnoutView>("turnout_view"),
   takeSnapshot: (name: string) => call<SnapshotDto>("take_snapshot", { name }),
   auditLog: () => call<AuditEntryDto[]>("audit_log"),
+  auditVerify: () => call<AuditVerifyDto>("audit_verify"),
   team: () => call<TeamDto>("team"),
   setTeam: (input: TeamInput) => call<TeamDto>("set_team", { input }),
   recordInventory: (input: InventoryInput) => call<InventoryDto>("record_inventory", { input }),

@@ -631,6 +631,43 @@ impl App {
         )
     }
 
+    /// Kiểm tra nhật ký: walks the audit log's hash chain from the genesis
+    /// hash and names the first entry whose link does not hold (an entry
+    /// edited, removed or inserted behind the app's back).
+    pub fn audit_verify(&self) -> Result<tobaucu_ipc::AuditVerifyDto> {
+        use tobaucu_core::audit::{self, Link};
+        use tobaucu_store::BundleRead;
+        let rows = self.store.audit_chain()?;
+        let links = rows.iter().map(|r| Link::Full {
+            entry: audit::Entry { id: r.entry.id, at: &r.entry.at, action: &r.entry.action, subject: &r.entry.subject, reason: &r.entry.reason, before: r.entry.before.as_deref(), after: r.entry.after.as_deref() },
+            prev: &r.prev_hash,
+            hash: &r.hash,
+        });
+        let entries = rows.len() as u64;
+        Ok(match audit::verify_chain(links) {
+            Ok(head) => tobaucu_ipc::AuditVerifyDto {
+                ok: true,
+                entries,
+                message: format!("Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước. Mã cuối chuỗi {}.", &head[..16.min(head.len())]),
+                head,
+                broken: None,
+            },
+            Err(b) => {
+                let r = rows.get(b.index);
+                let at = r.map(|r| r.entry.at.clone()).unwrap_or_default();
+                let action = r.map(|r| r.entry.action.clone()).unwrap_or_default();
+                let subject = r.map(|r| r.entry.subject.clone()).unwrap_or_default();
+                tobaucu_ipc::AuditVerifyDto {
+                    ok: false,
+                    entries,
+                    head: rows.last().map(|r| r.hash.clone()).unwrap_or_default(),
+                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {} (vị trí {}/{entries}, {action} lúc {at}): {}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.", b.id, b.index + 1, b.why),
+                    broken: Some(tobaucu_ipc::AuditBreakDto { id: b.id, position: b.index as u64 + 1, at, action, subject, why: b.why.to_owned() }),
+                }
+            }
+        })
+    }
+
     /// Nhật ký: every change, oldest first.
     pub fn audit_log(&self) -> Result<Vec<AuditEntryDto>> {
         Ok(self

@@ -226,6 +226,35 @@ pub struct AuditEntryDto {
     pub after: Option<String>,
 }
 
+/// Kiểm tra nhật ký: the audit log's hash chain walked from the start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditVerifyDto {
+    /// Every link holds.
+    pub ok: bool,
+    /// Entries checked.
+    pub entries: u64,
+    /// Hash of the last entry (what the next bundle carries as its head).
+    pub head: String,
+    /// The first broken link, when there is one.
+    pub broken: Option<AuditBreakDto>,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// The first entry whose link does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditBreakDto {
+    /// Entry number (id) in the log.
+    pub id: i64,
+    /// Position in the log, from 1.
+    pub position: u64,
+    pub at: String,
+    pub action: String,
+    pub subject: String,
+    /// Why the link fails.
+    pub why: String,
+}
+
 /// An error for people: a stable code, a Vietnamese message and, for file
 /// imports, every problem found (already described with file, row, column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -259,6 +288,8 @@ pub fn typescript() -> String {
         EditVoterInput::decl(&cfg),
         StatusChangeInput::decl(&cfg),
         AuditEntryDto::decl(&cfg),
+        AuditVerifyDto::decl(&cfg),
+        AuditBreakDto::decl(&cfg),
         IpcError::decl(&cfg),
         TeamDto::decl(&cfg),
         TeamInput::decl(&cfg),
