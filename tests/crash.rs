@@ -96,7 +96,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_action() {
     }
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
     let mut acked = Acked::default();
-    let mut rng = Rng(0x5EED_0F_C4A5);
+    let mut rng = Rng(0x005E_ED0F_C4A5);
     let started = Instant::now();
     let mut done = 0u32;
     let mut actions_acked = 0usize;
