@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::util::Out;
 
-const PASS: &str = "mat-khau-kiem-thu";
+pub(crate) const PASS: &str = "mat-khau-kiem-thu";
 
 fn run(db: &Path, args: &[&str], pass: Option<&str>) -> Out {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
@@ -36,7 +36,7 @@ fn json(db: &Path, args: &[&str]) -> Value {
 }
 
 /// One demo run shared by the tests that only read it.
-fn demo() -> &'static Path {
+pub(crate) fn demo() -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("tobaucu-demo-test-{}", std::process::id()));

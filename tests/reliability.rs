@@ -61,3 +61,61 @@ fn an_entry_deleted_or_inserted_breaks_the_chain_at_the_next_one() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["broken"]["id"], 1000, "{v}");
 }
+
+/// Runs the CLI on `db` with a passphrase and a fixed clock.
+fn run_at(db: &std::path::Path, args: &[&str], pass: &str, now: &str) -> crate::util::Out {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tobaucu"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TOBAUCU_DB")
+        .env("TOBAUCU_PASSPHRASE", pass)
+        .env("TOBAUCU_NOW", now)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    crate::util::Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
+}
+
+#[test]
+fn repeated_wrong_passphrases_are_slowed_down_and_logged() {
+    // Issue 5 §6: a borrowed laptop cannot try passphrases quickly.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    std::fs::copy(crate::bundle::demo().join("to-X0412-KV02.sqlite"), &db).unwrap_or_else(|e| panic!("{e}"));
+    let usb = dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    let out = usb.display().to_string();
+    let export = ["export", "--out", out.as_str()];
+    let t0 = "2026-03-16T08:00:00+07:00";
+    for n in 1..=3 {
+        let o = run_at(&db, &export, "doan-bua", t0);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(o.stderr.contains("cụm mật khẩu không đúng"), "{}", o.stderr);
+        if n == 3 {
+            assert!(o.stderr.contains("chờ 30 giây"), "{}", o.stderr);
+        }
+    }
+    // Ten seconds later even the right passphrase must wait: nothing tried.
+    let o = run_at(&db, &export, crate::bundle::PASS, "2026-03-16T08:00:10+07:00");
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("hãy chờ 20 giây"), "{}", o.stderr);
+    // A fourth wrong one after the wait doubles it.
+    let o = run_at(&db, &export, "doan-bua", "2026-03-16T08:00:31+07:00");
+    assert!(o.stderr.contains("chờ 60 giây"), "{}", o.stderr);
+    let o = run_at(&db, &export, crate::bundle::PASS, "2026-03-16T08:01:00+07:00");
+    assert!(o.stderr.contains("hãy chờ 31 giây"), "{}", o.stderr);
+    assert_eq!(std::fs::read_dir(&usb).map(|d| d.count()).unwrap_or(9), 0, "nothing written while refused");
+    // After the wait the right passphrase works, and resets the count.
+    let o = run_at(&db, &export, crate::bundle::PASS, "2026-03-16T08:01:32+07:00");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run_at(&db, &export, "doan-bua", "2026-03-16T08:01:33+07:00");
+    assert!(!o.stderr.contains("chờ"), "a single typo after a good unlock costs no wait: {}", o.stderr);
+    // Every attempt is in the audit log, and the chain still holds.
+    let o = run_at(&db, &["audit", "--json"], "", "2026-03-16T08:02:00+07:00");
+    let log: serde_json::Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout));
+    let actions: Vec<&str> = log.as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).filter(|a| a.starts_with("key.")).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "key.wrong_passphrase").count(), 5, "{actions:?}");
+    assert!(actions.contains(&"key.unlock"));
+    let o = run_at(&db, &["audit", "verify"], "", "2026-03-16T08:02:00+07:00");
+    assert_eq!(o.code, 0, "{}", o.stdout);
+}

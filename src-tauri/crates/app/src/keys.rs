@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tobaucu_bundle::keys::{self, normalize_fingerprint};
 use tobaucu_bundle::{hex, unhex, SealedKey};
 use tobaucu_ipc::{KeyInfoDto, RegisteredKeyDto};
-use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow};
+use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow, Read};
 
 use crate::{clock, convert::audit_entry, App, Error, Result};
 
@@ -93,23 +93,50 @@ impl App {
         Ok(KeyInfoDto { public_key: hex(&pk), fingerprint: keys::fingerprint(&pk), unit_id: unit, created_at: k.created_at, registration_file: None })
     }
 
-    /// Opens the private key with the passphrase. A wrong passphrase is
-    /// logged in the audit log and refused.
+    /// Opens the private key with the passphrase. Every use is logged
+    /// (`key.unlock` with its purpose); a wrong passphrase is logged and
+    /// refused, and after repeated wrong ones the next attempt must wait
+    /// ([`tobaucu_core::audit::passphrase_wait_secs`]; counted from the log,
+    /// so restarting the app does not reset it).
     pub(crate) fn unlock(&mut self, pass: Option<&str>, purpose: &str) -> Result<SigningKey> {
         let (unit, _) = self.unit_id()?;
         let row = self.store.signing_key()?.ok_or_else(|| Error::refused("NO_KEY", format!("đơn vị {unit} chưa có khóa ký; hãy tạo khóa (\"tobaucu keys init\") trước khi {purpose}")))?;
         let Some(pass) = pass else {
             return Err(Error::refused("PASSPHRASE_REQUIRED", format!("cần cụm mật khẩu của Tổ trưởng để {purpose} (biến TOBAUCU_PASSPHRASE hoặc nhập từ bàn phím)")));
         };
+        let now_t = clock::now();
+        let now = clock::stamp(now_t);
+        // Wrong attempts in a row since the last good one.
+        let recent = self.store.recent_audit(&["key.wrong_passphrase", "key.unlock", "key.init"], 16)?;
+        let failures = recent.iter().take_while(|(a, _)| a == "key.wrong_passphrase").count();
+        let wait = tobaucu_core::audit::passphrase_wait_secs(u32::try_from(failures).unwrap_or(u32::MAX));
+        if wait > 0 {
+            let last = recent.first().and_then(|(_, at)| chrono::DateTime::parse_from_rfc3339(at).ok());
+            let elapsed = last.map_or(wait, |t| (now_t - t).num_seconds());
+            if elapsed < wait {
+                let left = wait - elapsed;
+                return Err(Error::refused(
+                    "PASSPHRASE_WAIT",
+                    format!("đã nhập sai cụm mật khẩu {failures} lần liên tiếp; hãy chờ {left} giây nữa rồi thử lại (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)"),
+                ));
+            }
+        }
         match keys::unseal(&unit, &sealed_of(&row)?, pass) {
-            Ok(k) => Ok(k),
+            Ok(k) => {
+                self.store.write(|tx| {
+                    tx.append_audit(&audit_entry(&now, "key.unlock", format!("khóa ký của {unit}"), purpose, None, None))?;
+                    Ok::<_, Error>(())
+                })?;
+                Ok(k)
+            }
             Err(e) => {
-                let now = clock::stamp(clock::now());
                 self.store.write(|tx| {
                     tx.append_audit(&audit_entry(&now, "key.wrong_passphrase", format!("khóa ký của {unit}"), purpose, None, None))?;
                     Ok::<_, Error>(())
                 })?;
-                Err(key_err(e))
+                let next = tobaucu_core::audit::passphrase_wait_secs(u32::try_from(failures + 1).unwrap_or(u32::MAX));
+                let e = key_err(e);
+                Err(if next > 0 { Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {} lần liên tiếp, lần thử sau phải chờ {next} giây", failures + 1)) } else { e })
             }
         }
     }

@@ -124,9 +124,27 @@ pub fn verify_chain<'a>(links: impl IntoIterator<Item = Link<'a>>) -> Result<Str
     Ok(head)
 }
 
+/// Chờ sau khi nhập sai: seconds to wait before the next passphrase attempt
+/// after `failures` wrong ones in a row — none for the first two (a typo),
+/// then 30 s doubling up to 5 minutes (a person who forgot can still act on
+/// election night; someone guessing gets a handful of tries per hour).
+pub fn passphrase_wait_secs(failures: u32) -> i64 {
+    match failures {
+        0..=2 => 0,
+        n => (30i64 << (n - 3).min(4)).min(300),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrong_passphrases_slow_down_then_cap() {
+        let waits: Vec<i64> = (0..10).map(passphrase_wait_secs).collect();
+        assert_eq!(waits, vec![0, 0, 0, 30, 60, 120, 240, 300, 300, 300]);
+        assert_eq!(passphrase_wait_secs(u32::MAX), 300);
+    }
 
     fn entry(id: i64, action: &'static str) -> Entry<'static> {
         Entry { id, at: "2026-03-15T07:00:00+07:00", action, subject: "s", reason: "", before: None, after: Some("{}") }

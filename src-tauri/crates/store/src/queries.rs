@@ -219,6 +219,15 @@ pub trait Read {
         Ok(out)
     }
 
+    /// The latest audit entries whose action is one of `actions`, newest
+    /// first: (action, at).
+    fn recent_audit(&self, actions: &[&str], limit: u32) -> Result<Vec<(String, String)>> {
+        let list = actions.iter().map(|a| format!("'{}'", a.replace('\'', "''"))).collect::<Vec<_>>().join(", ");
+        let mut stmt = self.conn().prepare(&format!("SELECT action, at FROM audit_log WHERE action IN ({list}) ORDER BY id DESC LIMIT ?1"))?;
+        let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn audit(&self) -> Result<Vec<AuditRow>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id",
