@@ -119,3 +119,52 @@ fn repeated_wrong_passphrases_are_slowed_down_and_logged() {
     let o = run_at(&db, &["audit", "verify"], "", "2026-03-16T08:02:00+07:00");
     assert_eq!(o.code, 0, "{}", o.stdout);
 }
+
+/// A real small file system (tmpfs), when this machine lets the test mount
+/// one (root on Linux, as in CI); unmounted when dropped.
+struct Mounted(std::path::PathBuf);
+
+impl Mounted {
+    fn tmpfs(at: &std::path::Path, opts: &str) -> Option<Mounted> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", opts, "tmpfs"]).arg(at).status().ok()?.success();
+        ok.then(|| Mounted(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn export_to_a_full_or_read_only_stick_fails_cleanly() {
+    // Issue 5 §2, §8 on a real file system: a 48 KB "stick" cannot hold the
+    // ≈ 85 KB bundle; a read-only one cannot be written at all.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    std::fs::copy(crate::bundle::demo().join("to-X0412-KV04.sqlite"), &db).unwrap_or_else(|e| panic!("{e}"));
+    let Some(small) = Mounted::tmpfs(&dir.path().join("usb-nho"), "size=48k") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root); the failing-writer test in tobaucu-app covers the same path");
+        return;
+    };
+    let t = "2026-03-16T08:00:00+07:00";
+    let o = run_at(&db, &["export", "--out", &small.0.display().to_string()], crate::bundle::PASS, t);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("thiết bị lưu đã đầy"), "{}", o.stderr);
+    let left: Vec<_> = std::fs::read_dir(&small.0).map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "half-written files left: {left:?}");
+
+    let ro = Mounted::tmpfs(&dir.path().join("usb-khoa"), "size=1m,ro").unwrap_or_else(|| panic!("mount ro"));
+    let o = run_at(&db, &["export", "--out", &ro.0.display().to_string()], crate::bundle::PASS, t);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("chỉ cho đọc"), "{}", o.stderr);
+
+    // Nothing was recorded: the next good export is still number 2.
+    let good = dir.path().join("usb");
+    std::fs::create_dir_all(&good).unwrap_or_else(|e| panic!("{e}"));
+    let o = run_at(&db, &["export", "--out", &good.display().to_string()], crate::bundle::PASS, t);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.trim_end().ends_with("X0412-KV04-goi002.tbc"), "{}", o.stdout);
+}

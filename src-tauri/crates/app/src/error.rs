@@ -39,6 +39,12 @@ impl Error {
             std::io::ErrorKind::NotFound => "không tìm thấy tệp".to_owned(),
             std::io::ErrorKind::PermissionDenied => "không có quyền đọc/ghi tệp".to_owned(),
             std::io::ErrorKind::IsADirectory => "đây là một thư mục, không phải tệp".to_owned(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded | std::io::ErrorKind::FileTooLarge => {
+                "thiết bị lưu đã đầy (hết chỗ trống); không có tệp nào được ghi dở — hãy giải phóng chỗ hoặc dùng USB khác rồi thử lại".to_owned()
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                "thiết bị lưu chỉ cho đọc (USB bị gạt khóa ghi hoặc ổ chỉ đọc); hãy mở khóa ghi hoặc dùng thiết bị khác".to_owned()
+            }
             _ => format!("lỗi đọc/ghi tệp: {e}"),
         };
         Error::Io {

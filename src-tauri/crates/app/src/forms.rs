@@ -674,6 +674,28 @@ impl App {
 /// directory, fsync, rename over the final name, fsync of the directory;
 /// then reads the file back and compares.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_via(path, bytes, &|p| Ok(Box::new(std::fs::File::create(p)?)))
+}
+
+/// Where [`write_atomic`] writes its temporary file: a real file, or in
+/// tests a medium that fails part-way (pulled stick, full disk).
+pub(crate) trait Sink: Write {
+    /// Flushes to the medium (`fsync`).
+    fn sync(&mut self) -> std::io::Result<()>;
+}
+
+impl Sink for std::fs::File {
+    fn sync(&mut self) -> std::io::Result<()> {
+        self.sync_all()
+    }
+}
+
+pub(crate) type OpenSink<'a> = &'a dyn Fn(&Path) -> std::io::Result<Box<dyn Sink>>;
+
+/// [`write_atomic`] with the temporary file opened by `open`. Whatever
+/// fails — opening, writing, syncing, renaming — the temporary file is
+/// removed and nothing exists under the final name that was not complete.
+pub(crate) fn write_atomic_via(path: &Path, bytes: &[u8], open: OpenSink<'_>) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -690,9 +712,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.sync()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
         if let Ok(d) = std::fs::File::open(&dir) {

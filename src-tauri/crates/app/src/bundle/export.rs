@@ -91,6 +91,13 @@ impl App {
     /// `export --out DIR`: writes this unit's signed bundle into `dir`,
     /// reads it back and verifies it. Needs the Tổ trưởng's passphrase.
     pub fn export_bundle(&mut self, dir: &Path, pass: Option<&str>) -> Result<ExportResultDto> {
+        self.export_bundle_via(dir, pass, &|p| Ok(Box::new(std::fs::File::create(p)?)))
+    }
+
+    /// [`App::export_bundle`] writing through `open` (tests: a stick pulled
+    /// or full part-way). A failed write leaves no file under the final
+    /// name, records no export and does not use up the sequence number.
+    pub(crate) fn export_bundle_via(&mut self, dir: &Path, pass: Option<&str>, open: crate::forms::OpenSink<'_>) -> Result<ExportResultDto> {
         let (unit, kind) = self.unit_id()?;
         let def = self.def()?.clone();
         if !dir.is_dir() {
@@ -125,7 +132,13 @@ impl App {
         let (bytes, id) = container::write(manifest, &members, &sk).map_err(|e| Error::Internal(e.to_string()))?;
         let name = format!("{unit}-goi{sequence:03}{}.tbc", if official { "" } else { "-thu-nghiem" });
         let path = dir.join(&name);
-        crate::write_atomic(&path, &bytes)?;
+        if let Err(e) = crate::forms::write_atomic_via(&path, &bytes, open) {
+            let _ = self.store.write(|tx| {
+                tx.append_audit(&audit_entry(&now, "bundle.export_failed", format!("gói số {sequence} của {unit}"), &e.to_string(), None, None))?;
+                Ok::<_, Error>(())
+            });
+            return Err(e);
+        }
         // Read back from the medium and verify as the board will.
         let src = FileSource::open(&path).map_err(|e| Error::io(&path, &e))?;
         let report = tobaucu_bundle::verify::verify(&src, &Ctx::new(self)?, limits());

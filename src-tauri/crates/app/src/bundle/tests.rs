@@ -100,3 +100,74 @@ fn a_commune_cannot_alter_a_team_bundle_it_carries() -> Result<(), String> {
     assert!(r.checks.iter().any(|c| c.name == "inner_bundles" && !c.ok && c.detail.contains("key_registered")), "{:?}", r.checks);
     Ok(())
 }
+
+/// A medium that accepts `limit` bytes, then fails like a full disk or a
+/// pulled stick (issue 5 §2). It writes into a real temporary file, so a
+/// half-written file really exists until the export removes it.
+struct Failing {
+    file: std::fs::File,
+    left: usize,
+    kind: std::io::ErrorKind,
+}
+
+impl std::io::Write for Failing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::from(self.kind));
+        }
+        let n = buf.len().min(self.left).min(4096);
+        self.left -= n;
+        self.file.write(&buf[..n])
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl crate::forms::Sink for Failing {
+    fn sync(&mut self) -> std::io::Result<()> {
+        if self.left == 0 {
+            return Err(std::io::Error::from(self.kind));
+        }
+        self.file.sync_all()
+    }
+}
+
+#[test]
+fn an_export_interrupted_part_way_leaves_nothing_importable() -> Result<(), String> {
+    use std::io::ErrorKind::{NotFound, StorageFull};
+    let dir = tempfile::tempdir().map_err(fail)?;
+    crate::demo::run(dir.path(), DEMO_PASSPHRASE, &mut |_| {}).map_err(fail)?;
+    let db = dir.path().join("to-X0412-KV03.sqlite");
+    let mut team = App::open(&db).map_err(fail)?;
+    let before = team.store().exports().map_err(fail)?.len();
+    let usb = dir.path().join("usb-rut");
+    std::fs::create_dir_all(&usb).map_err(fail)?;
+    let full = std::fs::metadata(dir.path().join("usb-to/X0412-KV03-goi001.tbc")).map_err(fail)?.len() as usize;
+    for (limit, kind, says) in [(0, StorageFull, "đã đầy"), (1, StorageFull, "đã đầy"), (full / 2, NotFound, "không tìm thấy"), (full - 1, StorageFull, "đã đầy"), (full, StorageFull, "đã đầy")] {
+        let open = move |p: &std::path::Path| -> std::io::Result<Box<dyn crate::forms::Sink>> { Ok(Box::new(Failing { file: std::fs::File::create(p)?, left: limit, kind })) };
+        let e = team.export_bundle_via(&usb, Some(DEMO_PASSPHRASE), &open).err().ok_or("an interrupted export must fail")?;
+        assert!(e.to_string().contains(says), "{limit} bytes: {e}");
+        let left: Vec<_> = std::fs::read_dir(&usb).map_err(fail)?.filter_map(|d| d.ok()).map(|d| d.file_name()).collect();
+        assert!(left.is_empty(), "{limit} bytes: files left on the medium: {left:?}");
+        assert_eq!(team.store().exports().map_err(fail)?.len(), before, "no export recorded");
+    }
+    // The bytes a pulled stick could hold are refused by a board.
+    let xa_db = dir.path().join("xa-X0412.sqlite");
+    let whole = std::fs::read(dir.path().join("usb-to/X0412-KV03-goi001.tbc")).map_err(fail)?;
+    let mut xa = App::open(&xa_db).map_err(fail)?;
+    for cut in [0, 17, 100, whole.len() / 2, whole.len() - 1] {
+        let p = usb.join(format!("X0412-KV03-cat-{cut}.tbc"));
+        std::fs::write(&p, &whole[..cut]).map_err(fail)?;
+        let r = xa.import_bundle(&p, None).map_err(fail)?;
+        assert_eq!(r.outcome, "refused", "{cut} bytes: {}", r.message);
+        std::fs::remove_file(&p).map_err(fail)?;
+    }
+    // The same export to a good medium then works, with the next number.
+    let ok = team.export_bundle(&usb, Some(DEMO_PASSPHRASE)).map_err(fail)?;
+    assert_eq!(ok.sequence as usize, before + 1);
+    assert!(ok.verified);
+    let log = team.audit_log().map_err(fail)?;
+    assert_eq!(log.iter().filter(|e| e.action == "bundle.export_failed").count(), 5);
+    Ok(())
+}
