@@ -168,3 +168,101 @@ fn export_to_a_full_or_read_only_stick_fails_cleanly() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.trim_end().ends_with("X0412-KV04-goi002.tbc"), "{}", o.stdout);
 }
+
+#[test]
+fn a_second_window_on_the_same_file_is_refused_clearly() {
+    // Issue 5 §8: two app instances on one file.
+    let cli = Cli::team();
+    let db = std::path::PathBuf::from(cli.db_path());
+    let first = tobaucu_app::App::open_exclusive(&db).unwrap_or_else(|e| panic!("{e}"));
+    let second = tobaucu_app::App::open_exclusive(&db);
+    let e = second.err().unwrap_or_else(|| panic!("a second window must be refused"));
+    assert_eq!(e.code(), "IN_USE");
+    assert!(e.to_string().contains("đang được mở trong một cửa sổ Tổ Bầu Cử khác"), "{e}");
+    // The command line still works beside the window (SQLite serialises).
+    cli.ok(&["voters", "import", &fixture("mau31.xlsx")]);
+    drop(first);
+    let again = tobaucu_app::App::open_exclusive(&db);
+    assert!(again.is_ok(), "the lock goes with the window");
+}
+
+/// Copies a team database with 3 check-ins into a fresh tmpfs of `size`.
+fn team_on_tmpfs(dir: &std::path::Path, size: &str) -> Option<(Mounted, std::path::PathBuf)> {
+    let m = Mounted::tmpfs(&dir.join("the"), &format!("size={size}"))?;
+    let cli = team_with_log();
+    cli.ok(&["checkin", "3"]);
+    let db = m.0.join("to.sqlite");
+    std::fs::copy(cli.db_path(), &db).ok()?;
+    Some((m, db))
+}
+
+fn run_plain(db: &std::path::Path, args: &[&str]) -> crate::util::Out {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tobaucu")).arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW").output().unwrap_or_else(|e| panic!("{e}"));
+    crate::util::Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
+}
+
+fn checked_in(db: &std::path::Path) -> usize {
+    let o = run_plain(db, &["voters", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+    v.as_array().into_iter().flatten().filter(|x| x["checked_in"].as_object().is_some_and(|m| !m.is_empty())).count()
+}
+
+#[test]
+fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let Some((m, db)) = team_on_tmpfs(dir.path(), "3m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    assert_eq!(checked_in(&db), 3);
+    // The app is open (as on election day) when the disk fills up.
+    let mut app = tobaucu_app::App::open_exclusive(&db).unwrap_or_else(|e| panic!("{e}"));
+    let filler = m.0.join("day.bin");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap_or_else(|e| panic!("{e}"));
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.sync_all();
+    }
+    let mut refused = None;
+    for stt in 4..200u32 {
+        if let Err(e) = app.checkin(stt, None, false) {
+            refused = Some((stt, e));
+            break;
+        }
+    }
+    let (stt, e) = refused.unwrap_or_else(|| panic!("a full disk must refuse a check-in"));
+    assert!(matches!(e.code(), "DISK_FULL" | "DISK_IO"), "{} {e}", e.code());
+    assert!(e.to_string().contains("đầy"), "{e}");
+    assert_eq!(e.exit_code(), 1);
+    drop(app);
+    // A new start on the full disk says so too.
+    let o = run_plain(&db, &["checkin", &stt.to_string()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("đầy"), "{}", o.stderr);
+    // Space freed: everything before is there, the refused one is not, the
+    // file is sound and the audit chain holds.
+    std::fs::remove_file(&filler).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(checked_in(&db), stt as usize - 1);
+    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap_or_default();
+    assert_eq!(ok, "ok");
+    drop(conn);
+    assert_eq!(run_plain(&db, &["audit", "verify"]).code, 0);
+    assert_eq!(run_plain(&db, &["checkin", &stt.to_string()]).code, 0);
+}
+
+#[test]
+fn a_database_on_read_only_media_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let Some((m, db)) = team_on_tmpfs(dir.path(), "8m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let ok = std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&m.0).status().map(|s| s.success()).unwrap_or(false);
+    assert!(ok, "remount read-only");
+    let o = run_plain(&db, &["checkin", "5"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("chỉ đọc"), "{}", o.stderr);
+}

@@ -46,13 +46,13 @@ pub fn run() {
         let dir = path.with_file_name("demo-xa");
         let db = dir.join("xa-X0412.sqlite");
         if db.is_file() {
-            App::open(&db)
+            App::open_exclusive(&db)
         } else {
             tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |m| eprintln!("{m}"))
-                .and_then(|_| App::open(&db))
+                .and_then(|_| App::open_exclusive(&db))
         }
     } else {
-        App::open(&path)
+        App::open_exclusive(&path)
     };
     let state = AppState(Mutex::new(opened.map_err(IpcError::from)));
     let result = tauri::Builder::default()

@@ -59,6 +59,9 @@ impl Error {
             Error::Refused { code: "USAGE", .. } => 2,
             Error::Refused { .. } | Error::Io { .. } => 1,
             Error::Store(e) => match e {
+                // Full disk, read-only medium, busy or damaged file: the
+                // state was refused, not a bug.
+                tobaucu_store::Error::Sqlite(_) if e.code().is_some() => 1,
                 tobaucu_store::Error::Sqlite(_) => 3,
                 _ => 1,
             },
@@ -72,7 +75,7 @@ impl Error {
             Error::Store(tobaucu_store::Error::NewerVersion { .. }) => "DB_NEWER",
             Error::Store(tobaucu_store::Error::EditedMigration { .. }) => "DB_MIGRATION_EDITED",
             Error::Store(tobaucu_store::Error::NotOurs(_)) => "DB_NOT_OURS",
-            Error::Store(_) => "DB",
+            Error::Store(e) => e.code().unwrap_or("DB"),
             Error::Io { .. } => "IO",
             Error::Internal(_) => "INTERNAL",
         }

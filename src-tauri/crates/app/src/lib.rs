@@ -75,6 +75,8 @@ pub struct App {
     /// never changes after setup, and reading its later columns from SQLite
     /// walks the overflow pages of a definition that can hold 72,195 areas.
     unit: Option<tobaucu_store::UnitRow>,
+    /// The desktop app's lock on the data file ([`App::open_exclusive`]).
+    _lock: Option<std::fs::File>,
 }
 
 impl App {
@@ -93,8 +95,41 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            _lock: None,
         };
         app.load_definition()?;
+        Ok(app)
+    }
+
+    /// Opens the database for the desktop app: one window per data file.
+    /// An exclusive lock on `<database>-dang-mo` is held while the app runs
+    /// (released by the system when the process ends, even by a crash); a
+    /// second window on the same file is refused with a clear message
+    /// instead of two people working on one file without knowing it. The
+    /// CLI opens with [`App::open`] and may run beside the app: SQLite
+    /// serialises the writes.
+    pub fn open_exclusive(path: &Path) -> Result<App> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+            }
+        }
+        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push("-dang-mo");
+        let lock_path = path.with_file_name(name);
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| Error::io(&lock_path, &e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::refused(
+                    "IN_USE",
+                    format!("tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)", path.display()),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, &e)),
+        }
+        let mut app = App::open(path)?;
+        app._lock = Some(lock);
         Ok(app)
     }
 
@@ -107,6 +142,7 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            _lock: None,
         })
     }
 

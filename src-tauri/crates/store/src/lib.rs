@@ -43,8 +43,44 @@ pub enum Error {
     NotOurs(String),
     #[error("kho gói: {0}")]
     Pack(String),
-    #[error("lỗi cơ sở dữ liệu: {0}")]
+    #[error("tệp dữ liệu {0} nằm trên thiết bị hoặc thư mục chỉ cho đọc (thẻ nhớ/USB bị gạt khóa ghi, ổ chỉ đọc, hoặc không có quyền ghi); ứng dụng cần ghi được bên cạnh tệp — hãy chép tệp vào máy hoặc bỏ khóa ghi rồi mở lại")]
+    ReadOnlyMedia(String),
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// What a SQLite failure means for the person at the laptop.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => "ổ đĩa của máy đã đầy: thao tác vừa rồi KHÔNG được ghi, mọi dữ liệu đã ghi trước đó vẫn nguyên vẹn; hãy giải phóng chỗ trống (xóa tệp không cần) rồi làm lại".into(),
+        Some(C::ReadOnly) => "tệp dữ liệu đang ở chế độ chỉ đọc (thẻ nhớ/USB bị khóa ghi, thư mục không có quyền ghi, hoặc tệp bị đặt thuộc tính chỉ đọc); không có gì được ghi — hãy chép tệp vào máy hoặc bỏ khóa ghi rồi mở lại".into(),
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => "tệp dữ liệu đang bận vì một chương trình khác đang ghi vào; hãy thử lại sau giây lát".into(),
+        Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => format!("tệp dữ liệu bị hỏng ({e}); đừng ghi thêm — hãy dùng bản sao lưu gần nhất"),
+        Some(C::CannotOpen) => format!("không mở được tệp dữ liệu ({e}); kiểm tra thư mục còn tồn tại và có quyền ghi"),
+        Some(C::SystemIoFailure) => format!("lỗi đọc/ghi ổ đĩa ({e}): ổ có thể đã đầy, bị rút ra hoặc bị hỏng; thao tác không được ghi — hãy giải phóng chỗ trống hoặc kiểm tra thiết bị rồi làm lại"),
+        _ => format!("lỗi cơ sở dữ liệu: {e}"),
+    }
+}
+
+impl Error {
+    /// A stable code for the failures people can act on.
+    pub fn code(&self) -> Option<&'static str> {
+        use rusqlite::ErrorCode as C;
+        match self {
+            Error::Sqlite(e) => match e.sqlite_error_code() {
+                Some(C::DiskFull) => Some("DISK_FULL"),
+                Some(C::ReadOnly) => Some("READ_ONLY"),
+                Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Some("DB_BUSY"),
+                Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => Some("DB_CORRUPT"),
+                Some(C::CannotOpen) => Some("DB_CANNOT_OPEN"),
+                Some(C::SystemIoFailure) => Some("DISK_IO"),
+                _ => None,
+            },
+            Error::ReadOnlyMedia(_) => Some("READ_ONLY"),
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -73,8 +109,9 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Store::init(conn, Pack::beside(path))
+        )
+        .map_err(|e| open_error(path, e.into()))?;
+        Store::init(conn, Pack::beside(path)).map_err(|e| open_error(path, e))
     }
 
     /// An in-memory database, for tests and benchmarks.
@@ -88,7 +125,10 @@ impl Store {
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
-        .map_err(|e| Error::NotOurs(e.to_string()))?;
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => Error::NotOurs(e.to_string()),
+            _ => Error::Sqlite(e),
+        })?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -179,6 +219,25 @@ impl Store {
     pub fn raw(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// An open that failed: on media where nothing can be written next to the
+/// file, say so (SQLite only says it cannot open or do I/O).
+fn open_error(path: &Path, e: Error) -> Error {
+    let Error::Sqlite(se) = &e else { return e };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".tobaucu-ghi-thu-{}", std::process::id()));
+    let read_only = match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(false)
+        }
+        Err(err) => matches!(err.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied),
+    };
+    if read_only || se.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+        return Error::ReadOnlyMedia(path.display().to_string());
+    }
+    e
 }
 
 impl Read for Store {
