@@ -266,3 +266,69 @@ fn a_database_on_read_only_media_is_refused_clearly() {
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains("chỉ đọc"), "{}", o.stderr);
 }
+
+#[test]
+fn the_whole_chain_runs_with_no_network_at_all() {
+    // Issue 5 §9: in a network namespace without interfaces (not even
+    // loopback up), the demo chain — setup, voter list, check-in, counting,
+    // minutes PDF, signed export, commune import, results, province — runs.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let probe = std::process::Command::new("unshare").args(["-n", "true"]).status();
+    if !probe.map(|s| s.success()).unwrap_or(false) {
+        eprintln!("SKIPPED: cannot create a network namespace here (unshare -n needs root)");
+        return;
+    }
+    let out = dir.path().join("demo");
+    let o = std::process::Command::new("unshare")
+        .args(["-n", "--"])
+        .arg(env!("CARGO_BIN_EXE_tobaucu"))
+        .args(["--db", "/nonexistent/unused.sqlite", "demo", "--out"])
+        .arg(&out)
+        .env("TOBAUCU_PASSPHRASE", crate::bundle::PASS)
+        .env_remove("TOBAUCU_NOW")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    // Interfaces inside such a namespace: only a loopback that is down.
+    let ifs = std::process::Command::new("unshare").args(["-n", "cat", "/proc/net/dev"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&ifs.stdout);
+    let names: Vec<&str> = text.lines().skip(2).filter_map(|l| l.split(':').next()).map(str::trim).collect();
+    assert_eq!(names, vec!["lo"], "{text}");
+    assert!(out.join("usb-xa/X0412-goi001.tbc").is_file());
+    let p = run_plain(&out.join("tinh-T38.sqlite"), &["results", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&p.stdout).unwrap_or_else(|e| panic!("{e}: {}", p.stderr));
+    assert!(v["constituencies"].as_object().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn the_window_may_load_nothing_from_the_network() {
+    // Issue 5 §9: the webview's content security policy names no remote
+    // origin: only the app's own files, inline styles, data: images and
+    // Tauri's local IPC channel.
+    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/tauri.conf.json")).unwrap_or_default()).unwrap_or_default();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap_or_else(|| panic!("no CSP"));
+    let allowed = ["'self'", "'unsafe-inline'", "data:", "ipc:", "http://ipc.localhost"];
+    let mut directives = 0;
+    for d in csp.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+        directives += 1;
+        let mut parts = d.split_whitespace();
+        let name = parts.next().unwrap_or("");
+        for src in parts {
+            assert!(allowed.contains(&src), "{name} allows {src}");
+        }
+    }
+    assert!(csp.contains("default-src 'self'") && directives >= 5, "{csp}");
+    // And no HTTP client is built into the desktop app or the CLI, on Linux
+    // or on Windows (the commune laptops).
+    for target in ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc"] {
+        for client in ["reqwest", "hyper", "ureq", "curl", "isahc", "attohttpc", "h2"] {
+            let o = std::process::Command::new(env!("CARGO"))
+                .args(["tree", "--workspace", "-e", "normal", "--target", target, "-i", client])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .output()
+                .unwrap_or_else(|e| panic!("cargo tree: {e}"));
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(!out.contains(&format!("{client} v")), "{client} is built for {target}:\n{out}");
+        }
+    }
+}
