@@ -332,3 +332,64 @@ fn the_window_may_load_nothing_from_the_network() {
         }
     }
 }
+
+fn json_at(db: &std::path::Path, args: &[&str], now: &str) -> serde_json::Value {
+    let o = run_at(db, args, "", now);
+    assert_eq!(o.code, 0, "{args:?}: {}{}", o.stdout, o.stderr);
+    serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stdout))
+}
+
+#[test]
+fn backups_on_a_timer_rotate_and_restore() {
+    // Issue 5 §7: every N minutes a consistent copy and the check-in list
+    // as PDF go to a second place; the last few are kept; a restore works.
+    let cli = team_with_log();
+    let db = std::path::PathBuf::from(cli.db_path());
+    let usb = cli.dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    let usb_s = usb.display().to_string();
+    // The data folder itself is not a second place.
+    let here = cli.dir.path().display().to_string();
+    assert_eq!(run_at(&db, &["backup", "settings", "--dir", &here], "", "2026-03-15T07:00:00+07:00").code, 1);
+    let s = json_at(&db, &["backup", "settings", "--dir", &usb_s, "--every", "15", "--keep", "3", "--json"], "2026-03-15T07:00:00+07:00");
+    assert_eq!((s["every_minutes"].as_u64(), s["keep"].as_u64()), (Some(15), Some(3)));
+    // First tick: due. Five minutes later: not. Sixteen minutes: due.
+    let t = ["2026-03-15T07:00:00+07:00", "2026-03-15T07:05:00+07:00", "2026-03-15T07:16:00+07:00"];
+    let first = json_at(&db, &["backup", "auto", "--json"], t[0]);
+    assert!(first["made"]["path"].is_string(), "{first}");
+    assert!(json_at(&db, &["backup", "auto", "--json"], t[1])["made"].is_null());
+    cli.ok(&["checkin", "3"]);
+    let second = json_at(&db, &["backup", "auto", "--json"], t[2]);
+    let copy = second["made"]["path"].as_str().unwrap_or_else(|| panic!("{second}")).to_owned();
+    let pdf = second["made"]["pdf"].as_str().unwrap_or("").to_owned();
+    let pdf_bytes = std::fs::read(&pdf).unwrap_or_default();
+    assert!(pdf_bytes.starts_with(b"%PDF-"), "check-in list PDF {pdf}");
+    if let Ok(o) = std::process::Command::new("pdftotext").args([pdf.as_str(), "-"]).output() {
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("DANH SÁCH CỬ TRI ĐÃ NHẬN PHIẾU") && text.contains("07:16"), "{text}");
+    }
+    // Rotation keeps the last three.
+    for m in ["07:31", "07:46", "08:01"] {
+        json_at(&db, &["backup", "auto", "--json"], &format!("2026-03-15T{m}:00+07:00"));
+    }
+    let left: Vec<String> = std::fs::read_dir(&usb).into_iter().flatten().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".sqlite")).collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(!std::path::Path::new(&copy).exists(), "the 07:16 copy was rotated out");
+    // Restore the 08:01 copy after more work: the later check-in is gone,
+    // the database that was there is kept aside, the chain holds.
+    let latest = usb.join(left.iter().max().unwrap_or_else(|| panic!("no backup")));
+    cli.ok(&["checkin", "4"]);
+    let r = json_at(&db, &["backup", "restore", &latest.display().to_string(), "--json"], "2026-03-15T08:30:00+07:00");
+    let aside = r["previous_kept_as"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned();
+    assert!(std::path::Path::new(&aside).is_file());
+    let voters: serde_json::Value = cli.json(&["voters", "list", "--json"]);
+    let checked: Vec<u64> = voters.as_array().into_iter().flatten().filter(|v| v["checked_in"].as_object().is_some_and(|m| !m.is_empty())).filter_map(|v| v["stt"].as_u64()).collect();
+    assert_eq!(checked, vec![1, 2, 3]);
+    assert_eq!(cli.run(&["audit", "verify"]).code, 0);
+    // Not a backup: refused, nothing moved.
+    let junk = cli.write("khong-phai.sqlite", "xin chào");
+    let o = cli.run(&["backup", "restore", &junk]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("không khôi phục"), "{}", o.stderr);
+    assert_eq!(cli.json(&["voters", "list", "--json"]).as_array().map(Vec::len), voters.as_array().map(Vec::len));
+}

@@ -85,11 +85,40 @@ enum Cmd {
     Verify { bundle: PathBuf },
     /// Kết quả theo đơn vị bầu cử: số liệu cộng lại, người trúng cử, bầu cử lại/thêm
     Results,
+    /// Sao lưu: làm ngay, đặt nơi và chu kỳ, khôi phục
+    #[command(subcommand)]
+    Backup(BackupCmd),
     /// Chạy toàn bộ quy trình trên cuộc bầu cử mẫu và để mọi tệp trong DIR
     Demo {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum BackupCmd {
+    /// Sao lưu ngay (cơ sở dữ liệu và, ở tổ bầu cử, danh sách nhận phiếu PDF)
+    Now {
+        /// Thư mục đích (mặc định: nơi đã đặt)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Xem hoặc đặt nơi sao lưu (USB), chu kỳ (phút) và số bản giữ lại
+    Settings {
+        #[arg(long, conflicts_with = "off")]
+        dir: Option<PathBuf>,
+        /// Tắt sao lưu tự động
+        #[arg(long)]
+        off: bool,
+        #[arg(long)]
+        every: Option<u32>,
+        #[arg(long)]
+        keep: Option<u32>,
+    },
+    /// Sao lưu nếu đã đến hạn theo chu kỳ đã đặt (dùng được với bộ hẹn giờ của hệ điều hành)
+    Auto,
+    /// Khôi phục một bản sao lưu thành tệp dữ liệu --db (tệp cũ được giữ lại dưới tên khác)
+    Restore { backup: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -663,6 +692,66 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Cmd::Forms(f) => count::forms(&cli.db, f, json_mode),
+        Cmd::Backup(BackupCmd::Now { out }) => {
+            let mut app = open(&cli.db)?;
+            let b = app.backup_now(out.as_deref())?;
+            if json_mode {
+                return print_json(&b);
+            }
+            println!("Đã sao lưu lúc {}: {} ({} byte)", b.at, b.path, b.size);
+            if let Some(p) = &b.pdf {
+                println!("Danh sách nhận phiếu: {p}");
+            }
+            for r in &b.removed {
+                println!("Đã xóa bản cũ: {r}");
+            }
+            Ok(())
+        }
+        Cmd::Backup(BackupCmd::Auto) => {
+            let mut app = open(&cli.db)?;
+            let b = app.backup_if_due()?;
+            if json_mode {
+                return print_json(&json!({"made": b}));
+            }
+            match b {
+                Some(b) => println!("Đã sao lưu lúc {}: {}", b.at, b.path),
+                None => println!("Chưa đến hạn sao lưu (hoặc sao lưu tự động đang tắt)"),
+            }
+            Ok(())
+        }
+        Cmd::Backup(BackupCmd::Settings { dir, off, every, keep }) => {
+            let mut app = open(&cli.db)?;
+            let cur = app.backup_settings()?;
+            let s = if dir.is_some() || off || every.is_some() || keep.is_some() {
+                let d = if off { None } else { dir.map(|d| d.display().to_string()).or(cur.dir) };
+                app.set_backup_settings(d.as_deref(), every.unwrap_or(cur.every_minutes), keep.unwrap_or(cur.keep))?
+            } else {
+                cur
+            };
+            if json_mode {
+                return print_json(&s);
+            }
+            match &s.dir {
+                Some(d) => println!("Sao lưu tự động mỗi {} phút vào {d}, giữ {} bản gần nhất", s.every_minutes, s.keep),
+                None => println!("Sao lưu tự động đang tắt (chưa chọn nơi sao lưu)"),
+            }
+            if let Some(l) = &s.last {
+                println!("Lần sao lưu gần nhất: {} — {}", l.at, l.path);
+            }
+            Ok(())
+        }
+        Cmd::Backup(BackupCmd::Restore { backup }) => {
+            let target = cli.db.clone().unwrap_or_else(tobaucu_app::default_db_path);
+            let aside = App::restore_backup(&backup, &target)?;
+            if json_mode {
+                return print_json(&json!({"restored": target.display().to_string(), "from": backup.display().to_string(), "previous_kept_as": aside.map(|p| p.display().to_string())}));
+            }
+            println!("Đã khôi phục {} thành {}", backup.display(), target.display());
+            if let Some(a) = aside {
+                println!("Tệp dữ liệu trước đó được giữ lại: {}", a.display());
+            }
+            Ok(())
+        }
         Cmd::Audit { sub: Some(AuditCmd::Verify) } => {
             let app = open(&cli.db)?;
             let r = app.audit_verify()?;

@@ -114,6 +114,25 @@ pub fn take_snapshot(state: State<'_, AppState>, name: String) -> R<SnapshotDto>
 }
 
 #[tauri::command]
+pub fn backup_settings(state: State<'_, AppState>) -> R<tobaucu_ipc::BackupSettingsDto> {
+    state.with(|a| a.backup_settings())
+}
+
+#[tauri::command]
+pub fn set_backup_settings(state: State<'_, AppState>, dir: Option<String>, every_minutes: u32, keep: u32) -> R<tobaucu_ipc::BackupSettingsDto> {
+    state.with(|a| a.set_backup_settings(dir.as_deref(), every_minutes, keep))
+}
+
+#[tauri::command(async)]
+pub fn backup_now(app: AppHandle, state: State<'_, AppState>) -> R<tobaucu_ipc::BackupDto> {
+    let r = state.with(|a| a.backup_now(None));
+    if let Ok(b) = &r {
+        let _ = app.emit("backup-made", b);
+    }
+    r
+}
+
+#[tauri::command]
 pub fn audit_verify(state: State<'_, AppState>) -> R<tobaucu_ipc::AuditVerifyDto> {
     state.with(|a| a.audit_verify())
 }

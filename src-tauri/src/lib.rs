@@ -6,6 +6,7 @@ mod commands;
 
 use std::sync::Mutex;
 
+use tauri::{Emitter, Manager};
 use tobaucu_app::App;
 use tobaucu_ipc::IpcError;
 
@@ -57,6 +58,26 @@ pub fn run() {
     let state = AppState(Mutex::new(opened.map_err(IpcError::from)));
     let result = tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            // Sao lưu tự động: the timer only ticks; whether a backup is due
+            // and how it is made is the application layer's business.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(30));
+                let state = handle.state::<AppState>();
+                match state.with(|a| a.backup_if_due()) {
+                    Ok(Some(b)) => {
+                        let _ = handle.emit("backup-made", &b);
+                    }
+                    Ok(None) => {}
+                    Err(e) if e.code == "NOT_SET_UP" => {}
+                    Err(e) => {
+                        let _ = handle.emit("backup-failed", &e);
+                    }
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::status,
             commands::preview_election,
@@ -76,6 +97,9 @@ pub fn run() {
             commands::take_snapshot,
             commands::audit_log,
             commands::audit_verify,
+            commands::backup_settings,
+            commands::set_backup_settings,
+            commands::backup_now,
             commands::team,
             commands::set_team,
             commands::record_inventory,

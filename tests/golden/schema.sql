@@ -29,6 +29,14 @@ CREATE TABLE audit_log (
     before    TEXT,
     after     TEXT
 , prev_hash TEXT CHECK (prev_hash IS NULL OR length(prev_hash) = 64), hash TEXT CHECK (hash IS NULL OR length(hash) = 64)) STRICT;
+CREATE TABLE backup_run (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    path     TEXT NOT NULL,
+    size     INTEGER NOT NULL CHECK (size > 0),
+    sha256   TEXT NOT NULL CHECK (length(sha256) = 64),
+    pdf      TEXT
+) STRICT;
 CREATE TABLE ballot (
     id              INTEGER PRIMARY KEY,
     level           TEXT NOT NULL,
@@ -161,6 +169,10 @@ CREATE TABLE schema_migration (
             sha256     TEXT NOT NULL,
             applied_at TEXT NOT NULL
         ) STRICT;
+CREATE TABLE setting (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) STRICT;
 CREATE TABLE signing_key (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     public_key  BLOB NOT NULL CHECK (length(public_key) = 32),

@@ -2,7 +2,7 @@
 import "./style.css";
 import type { StatusDto } from "./bindings/ipc";
 import { api } from "./platform/tauri";
-import { h, showError } from "./ui";
+import { h, showError, toast } from "./ui";
 import { vi } from "./i18n/vi";
 import { setupScreen } from "./features/setup";
 import { votersScreen } from "./features/voters";
@@ -45,12 +45,27 @@ function header(s: StatusDto): HTMLElement {
   const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" }); };
   tick();
   window.setInterval(tick, 15000);
+  // Giờ sao lưu gần nhất (ux.md: the header shows it).
+  const backup = h("span", { class: "backup-badge", id: "backup-badge", title: "Sao lưu gần nhất" });
+  if (s.set_up) {
+    api.backupSettings().then((b) => showBackup(backup, b.last?.at ?? null, !!b.dir)).catch(() => {});
+  }
   return h("header", { class: "top" },
     h("div", { class: "brand" }, vi.app),
     h("nav", { class: "tabs" }, ...tabs),
     h("div", { class: "where" }, h("span", { id: "area-label", title: area }, areaShort),
-      s.mode ? h("span", { class: `mode ${s.mode}` }, vi.mode[s.mode] ?? s.mode) : null, clock));
+      s.mode ? h("span", { class: `mode ${s.mode}` }, vi.mode[s.mode] ?? s.mode) : null, backup, clock));
 }
+
+function showBackup(el: HTMLElement, at: string | null, on: boolean) {
+  el.dataset.state = at ? "ok" : on ? "pending" : "off";
+  el.textContent = at ? `Sao lưu ${at.slice(11, 16)}` : on ? "Chưa sao lưu" : "Sao lưu: tắt";
+}
+
+api.onBackup(
+  (b) => { const el = document.getElementById("backup-badge"); if (el) showBackup(el, b.at, true); toast(`Đã sao lưu lúc ${b.at.slice(11, 16)}`); },
+  (e) => { const el = document.getElementById("backup-badge"); if (el) { el.dataset.state = "failed"; el.textContent = "Sao lưu lỗi"; el.title = e.message; } toast(`Sao lưu không được: ${e.message}`); },
+).catch(() => {});
 
 async function refresh() {
   try {

@@ -148,6 +148,34 @@ broken: AuditBreakDto | null,
  */
 message: string, };
 
+export type BackupSettingsDto = { 
+/**
+ * The second place (a USB stick's folder); none = backups off.
+ */
+dir: string | null, 
+/**
+ * Minutes between automatic backups.
+ */
+every_minutes: number, 
+/**
+ * How many backups to keep in `dir` (older ones are removed).
+ */
+keep: number, last: BackupDto | null, };
+
+export type BackupDto = { at: string, 
+/**
+ * The database copy.
+ */
+path: string, size: bigint, sha256: string, 
+/**
+ * The check-in list PDF printed with it (polling teams).
+ */
+pdf: string | null, 
+/**
+ * Older backups removed by rotation.
+ */
+removed: Array<string>, };
+
 export type AuditBreakDto = { 
 /**
  * Entry number (id) in the log.

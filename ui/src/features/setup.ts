@@ -20,6 +20,7 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("dt", {}, "Số cử tri"), h("dd", {}, num(s.voters)),
         h("dt", {}, "Tệp dữ liệu"), h("dd", { class: "mono" }, s.db_path)),
       h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."),
+      backupPanel(),
       h("h2", {}, "Nhật ký thay đổi"),
       h("p", {}, "Mỗi mục nhật ký mang mã băm của mục trước; sửa, xóa hay chèn một mục ngoài ứng dụng sẽ làm đứt chuỗi.",
         " ", verifyButton), verifyResult, audit);
@@ -99,4 +100,42 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
     h("hr"),
     h("p", {}, "Chưa có tệp? Xem thử với cuộc bầu cử mẫu:"), demo);
   demo.focus();
+}
+
+/** Sao lưu: where (a USB folder), how often, how many kept; back up now. */
+function backupPanel(): HTMLElement {
+  const dir = h("input", { id: "backup-dir", type: "text", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu", size: "40" }) as HTMLInputElement;
+  const every = h("input", { id: "backup-every", type: "number", min: "1", max: "240", value: "15", size: "4" }) as HTMLInputElement;
+  const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "100", value: "8", size: "4" }) as HTMLInputElement;
+  const last = h("p", { id: "backup-last" });
+  const msg = h("div", { id: "backup-msg", role: "status" });
+  const show = (b: { dir: string | null; every_minutes: number; keep: number; last: { at: string; path: string } | null }) => {
+    dir.value = b.dir ?? "";
+    every.value = String(b.every_minutes);
+    keep.value = String(b.keep);
+    last.textContent = b.last ? `Lần sao lưu gần nhất: ${b.last.at.slice(11, 16)} ${dateVi(b.last.at.slice(0, 10))} — ${b.last.path}` : b.dir ? "Chưa có bản sao lưu nào." : "Sao lưu tự động đang tắt: hãy chọn một thư mục trên USB.";
+  };
+  api.backupSettings().then(show).catch((e) => showError(e, msg));
+  const save = h("button", { id: "backup-save", onclick: async () => {
+    try {
+      show(await api.setBackupSettings(dir.value.trim() || null, Number(every.value), Number(keep.value)));
+      msg.className = "ok-box";
+      msg.textContent = dir.value.trim() ? `Sẽ sao lưu mỗi ${every.value} phút vào ${dir.value.trim()}.` : "Đã tắt sao lưu tự động.";
+    } catch (e) { showError(e, msg); }
+  } }, "Lưu cài đặt");
+  const now = h("button", { id: "backup-now", class: "primary", onclick: async () => {
+    try {
+      const b = await api.backupNow();
+      msg.className = "ok-box";
+      msg.textContent = `Đã sao lưu: ${b.path}${b.pdf ? ` và ${b.pdf}` : ""}`;
+      show(await api.backupSettings());
+    } catch (e) { showError(e, msg); }
+  } }, "Sao lưu ngay");
+  return h("section", { id: "backup-panel" },
+    h("h2", {}, "Sao lưu"),
+    h("p", {}, "Bản sao cơ sở dữ liệu và danh sách cử tri đã nhận phiếu (PDF) được ghi định kỳ sang nơi thứ hai (USB), giữ các bản gần nhất."),
+    h("label", {}, "Nơi sao lưu ", dir), " ",
+    h("label", {}, "mỗi ", every, " phút"), " ",
+    h("label", {}, "giữ ", keep, " bản"), " ", save, " ", now,
+    last, msg);
 }

@@ -2,7 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  AcceptInput, AuditEntryDto, AuditVerifyDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
+  AcceptInput, AuditEntryDto, AuditVerifyDto, BackupDto, BackupSettingsDto, BallotEntryResult, BatchDto, CheckinResult, ComplaintDto, ComplaintInput,
   ComplaintResolveInput, EditVoterInput, ElectionPreview, FinalizeResult, FormOutput, FormPreview, ImportProgress, ImportReport,
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
@@ -59,6 +59,12 @@ export const api = {
   takeSnapshot: (name: string) => call<SnapshotDto>("take_snapshot", { name }),
   auditLog: () => call<AuditEntryDto[]>("audit_log"),
   auditVerify: () => call<AuditVerifyDto>("audit_verify"),
+  backupSettings: () => call<BackupSettingsDto>("backup_settings"),
+  setBackupSettings: (dir: string | null, everyMinutes: number, keep: number) =>
+    call<BackupSettingsDto>("set_backup_settings", { dir, everyMinutes, keep }),
+  backupNow: () => call<BackupDto>("backup_now"),
+  onBackup: (made: (b: BackupDto) => void, failed: (e: IpcError) => void): Promise<UnlistenFn[]> =>
+    Promise.all([listen<BackupDto>("backup-made", (e) => made(e.payload)), listen<IpcError>("backup-failed", (e) => failed(e.payload))]),
   team: () => call<TeamDto>("team"),
   setTeam: (input: TeamInput) => call<TeamDto>("set_team", { input }),
   recordInventory: (input: InventoryInput) => call<InventoryDto>("record_inventory", { input }),

@@ -27,6 +27,7 @@ pub const FORMS: &[&str] = &[
     "key-registration",
     "board-minutes",
     "board-status",
+    "checkin-list",
 ];
 
 fn layout(name: &str) -> Result<&'static str> {
@@ -362,6 +363,55 @@ impl App {
         Ok(Value::Object(m))
     }
 
+    /// Danh sách cử tri đã nhận phiếu: every listed voter with the time of
+    /// each level's check-in (printed with every backup).
+    fn checkin_list_data(&self) -> Result<Value> {
+        let def = self.def()?;
+        let mut m = self.common_data()?;
+        let voters = self.store.voters()?;
+        let mut times: std::collections::HashMap<(i64, String), String> = std::collections::HashMap::new();
+        for c in self.store.live_checkins()? {
+            times.insert((c.voter_id, c.level.clone()), c.at.get(11..16).unwrap_or("").to_owned());
+        }
+        let level_columns: Vec<Value> = def.levels.iter().map(|l| json!({"code": l.code, "title": level_short(l.kind, &l.name, &l.code)})).collect();
+        let mut listed = vec![0u64; def.levels.len()];
+        let mut voted = vec![0u64; def.levels.len()];
+        let rows: Vec<Value> = voters
+            .iter()
+            .filter(|v| matches!(VoterStatus::parse(&v.status), Some(VoterStatus::Active)))
+            .map(|v| {
+                let marks: Vec<String> = def
+                    .levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if !v.levels.contains(&l.code) {
+                            return "—".to_owned();
+                        }
+                        listed[i] += 1;
+                        match times.get(&(v.id, l.code.clone())) {
+                            Some(t) => {
+                                voted[i] += 1;
+                                t.clone()
+                            }
+                            None => String::new(),
+                        }
+                    })
+                    .collect();
+                let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
+                json!({"stt": v.stt, "name": v.name, "birth": birth, "id_number": v.id_number.clone().unwrap_or_default(), "marks": marks})
+            })
+            .collect();
+        m.insert("voters".into(), Value::Array(rows));
+        m.insert("level_columns".into(), Value::Array(level_columns));
+        m.insert(
+            "level_totals".into(),
+            Value::Array(def.levels.iter().enumerate().map(|(i, l)| json!({"title": level_short(l.kind, &l.name, &l.code), "listed": listed[i], "voted": voted[i]})).collect()),
+        );
+        m.insert("backup_at".into(), json!(crate::clock::vi_time(&crate::clock::stamp(crate::clock::now()))));
+        Ok(Value::Object(m))
+    }
+
     fn voter_list_data(&self) -> Result<Value> {
         let def = self.def()?;
         let mut m = self.common_data()?;
@@ -556,6 +606,10 @@ impl App {
             "board-minutes" => (
                 self.board_minutes_parts(level)?,
                 self.meta(&format!("Biên bản xác định kết quả bầu cử — {area}"), "", ""),
+            ),
+            "checkin-list" => (
+                vec![(layout("checkin-list")?, self.checkin_list_data()?)],
+                self.meta(&format!("Danh sách cử tri đã nhận phiếu — {area}"), "", ""),
             ),
             "board-status" => (
                 vec![(layout("board-status")?, self.board_status_data()?)],

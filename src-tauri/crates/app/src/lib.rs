@@ -8,6 +8,7 @@
 //! Rules come from `tobaucu-core`; time comes from [`clock`] and is passed in.
 
 pub mod clock;
+mod backup;
 mod bundle;
 mod convert;
 mod count;
@@ -79,6 +80,23 @@ pub struct App {
     _lock: Option<std::fs::File>,
 }
 
+/// Takes the one-window lock of the data file at `path` (`<file>-dang-mo`);
+/// refused when another window holds it.
+pub(crate) fn lock_window(path: &Path) -> Result<std::fs::File> {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push("-dang-mo");
+    let lock_path = path.with_file_name(name);
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| Error::io(&lock_path, &e))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(
+            "IN_USE",
+            format!("tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)", path.display()),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, &e)),
+    }
+}
+
 impl App {
     /// Opens (creating) the database at `path`.
     pub fn open(path: &Path) -> Result<App> {
@@ -114,20 +132,7 @@ impl App {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
             }
         }
-        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push("-dang-mo");
-        let lock_path = path.with_file_name(name);
-        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| Error::io(&lock_path, &e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::refused(
-                    "IN_USE",
-                    format!("tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)", path.display()),
-                ))
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, &e)),
-        }
+        let lock = lock_window(path)?;
         let mut app = App::open(path)?;
         app._lock = Some(lock);
         Ok(app)

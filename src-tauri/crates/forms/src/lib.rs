@@ -65,6 +65,10 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         include_str!("../../../../forms/voter-cards.json"),
     ),
     ("turnout", include_str!("../../../../forms/turnout.json")),
+    (
+        "checkin-list",
+        include_str!("../../../../forms/checkin-list.json"),
+    ),
 ];
 
 /// The layout JSON of a form.

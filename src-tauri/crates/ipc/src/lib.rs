@@ -226,6 +226,32 @@ pub struct AuditEntryDto {
     pub after: Option<String>,
 }
 
+/// Sao lưu: the user's settings and the last backup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackupSettingsDto {
+    /// The second place (a USB stick's folder); none = backups off.
+    pub dir: Option<String>,
+    /// Minutes between automatic backups.
+    pub every_minutes: u32,
+    /// How many backups to keep in `dir` (older ones are removed).
+    pub keep: u32,
+    pub last: Option<BackupDto>,
+}
+
+/// One backup made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackupDto {
+    pub at: String,
+    /// The database copy.
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    /// The check-in list PDF printed with it (polling teams).
+    pub pdf: Option<String>,
+    /// Older backups removed by rotation.
+    pub removed: Vec<String>,
+}
+
 /// Kiểm tra nhật ký: the audit log's hash chain walked from the start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditVerifyDto {
@@ -289,6 +315,8 @@ pub fn typescript() -> String {
         StatusChangeInput::decl(&cfg),
         AuditEntryDto::decl(&cfg),
         AuditVerifyDto::decl(&cfg),
+        BackupSettingsDto::decl(&cfg),
+        BackupDto::decl(&cfg),
         AuditBreakDto::decl(&cfg),
         IpcError::decl(&cfg),
         TeamDto::decl(&cfg),

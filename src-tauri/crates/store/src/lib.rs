@@ -12,6 +12,7 @@
 //! Rows are plain data ([`rows`]); the application layer turns them into
 //! domain types. Only this crate knows SQL.
 
+mod backup;
 mod bundles;
 mod counting;
 mod migrate;
@@ -24,6 +25,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use backup::{check_copy, BackupRunRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use migrate::{Migration, MIGRATIONS};

@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_bundle_pack",
         sql: include_str!("../migrations/0004_bundle_pack.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_backups",
+        sql: include_str!("../migrations/0005_backups.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

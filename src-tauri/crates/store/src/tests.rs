@@ -63,6 +63,11 @@ fn released_migrations_are_never_edited() {
             "0004_bundle_pack",
             "337ed935c17f0b9d1901802e550d18fc89f6b4e6b5e0437f2bff26dcb282d964",
         ),
+        (
+            5,
+            "0005_backups",
+            "771e7d14e57c9aa33e538db14efe9ad087717707fb077422f57f6a9610f792d4",
+        ),
     ];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];

@@ -1,0 +1,178 @@
+//! Sao lưu trong ngày bầu cử (issue 5 §7): every N minutes (a user setting)
+//! a consistent copy of the database (SQLite online backup) and, for a
+//! polling team, the check-in list as PDF, to a second place the user picks
+//! (a USB stick), keeping the last few; and restoring one.
+
+use std::path::{Path, PathBuf};
+
+use tobaucu_ipc::{BackupDto, BackupSettingsDto};
+use tobaucu_store::{BackupRunRow, Store};
+
+use crate::{clock, convert::audit_entry, App, Error, Result};
+
+const DIR: &str = "backup.dir";
+const EVERY: &str = "backup.every_minutes";
+const KEEP: &str = "backup.keep";
+/// Defaults: every 15 minutes, the last 8 kept (two hours).
+pub const DEFAULT_EVERY_MINUTES: u32 = 15;
+pub const DEFAULT_KEEP: u32 = 8;
+
+fn dto(r: &BackupRunRow) -> BackupDto {
+    BackupDto { at: r.at.clone(), path: r.path.clone(), size: u64::try_from(r.size).unwrap_or(0), sha256: r.sha256.clone(), pdf: r.pdf.clone(), removed: vec![] }
+}
+
+/// The backups of `unit` in `dir`, oldest first (names sort by time).
+fn backups_in(dir: &Path, unit: &str) -> Vec<PathBuf> {
+    let prefix = format!("{unit}-sao-luu-");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".sqlite")))
+        .collect();
+    v.sort();
+    v
+}
+
+impl App {
+    pub fn backup_settings(&self) -> Result<BackupSettingsDto> {
+        let parse = |k: &str, d: u32| -> Result<u32> { Ok(self.store.setting(k)?.and_then(|v| v.parse().ok()).unwrap_or(d)) };
+        Ok(BackupSettingsDto {
+            dir: self.store.setting(DIR)?.filter(|d| !d.is_empty()),
+            every_minutes: parse(EVERY, DEFAULT_EVERY_MINUTES)?,
+            keep: parse(KEEP, DEFAULT_KEEP)?,
+            last: self.store.backup_runs()?.last().map(dto),
+        })
+    }
+
+    /// Sets where and how often; `dir` None turns automatic backups off.
+    pub fn set_backup_settings(&mut self, dir: Option<&str>, every_minutes: u32, keep: u32) -> Result<BackupSettingsDto> {
+        if !(1..=240).contains(&every_minutes) {
+            return Err(Error::refused("FIELD_INVALID", format!("chu kỳ sao lưu {every_minutes} phút không hợp lệ; chọn từ 1 đến 240 phút")));
+        }
+        if !(1..=100).contains(&keep) {
+            return Err(Error::refused("FIELD_INVALID", format!("số bản giữ lại {keep} không hợp lệ; chọn từ 1 đến 100")));
+        }
+        let dir = dir.map(tobaucu_core::text::clean).filter(|d| !d.is_empty());
+        if let Some(d) = &dir {
+            if !Path::new(d).is_dir() {
+                return Err(Error::refused("NO_TARGET", format!("{d}: không có thư mục này (USB đã cắm chưa?)")));
+            }
+            if self.db_path.parent().is_some_and(|p| same_dir(p, Path::new(d))) {
+                return Err(Error::refused("SAME_PLACE", format!("{d} là thư mục chứa chính tệp dữ liệu; bản sao lưu phải ở nơi khác (USB)")));
+            }
+        }
+        let now = clock::stamp(clock::now());
+        let value = dir.clone().unwrap_or_default();
+        self.store.write(|tx| {
+            tx.set_setting(DIR, &value)?;
+            tx.set_setting(EVERY, &every_minutes.to_string())?;
+            tx.set_setting(KEEP, &keep.to_string())?;
+            tx.append_audit(&audit_entry(&now, "backup.settings", "sao lưu".into(), "", None, Some(serde_json::json!({"dir": value, "every_minutes": every_minutes, "keep": keep}).to_string())))?;
+            Ok::<_, Error>(())
+        })?;
+        self.backup_settings()
+    }
+
+    /// Makes a backup now into `dir` (else the set folder).
+    pub fn backup_now(&mut self, dir: Option<&Path>) -> Result<BackupDto> {
+        let settings = self.backup_settings()?;
+        let dir = match dir {
+            Some(d) => d.to_path_buf(),
+            None => PathBuf::from(settings.dir.clone().ok_or_else(|| Error::refused("NO_TARGET", "chưa chọn nơi sao lưu (USB); hãy chọn thư mục trong phần Sao lưu"))?),
+        };
+        if !dir.is_dir() {
+            return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
+        }
+        let (unit, kind) = self.unit_id()?;
+        let now_t = clock::now();
+        let now = clock::stamp(now_t);
+        let stem = format!("{unit}-sao-luu-{}", now_t.format("%Y%m%d-%H%M%S"));
+        let path = dir.join(format!("{stem}.sqlite"));
+        if path.exists() {
+            return Err(Error::refused("BACKUP_EXISTS", format!("{} đã có; chờ một giây rồi làm lại", path.display())));
+        }
+        self.store.backup_to(&path).map_err(|e| match e {
+            tobaucu_store::Error::Pack(m) => Error::Io { path: path.display().to_string(), message: m },
+            other => Error::Store(other),
+        })?;
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
+        let sha256 = tobaucu_store::sha256_hex(&bytes);
+        let pdf = if kind == "area" {
+            let p = dir.join(format!("{stem}-danh-sach-nhan-phieu.pdf"));
+            let r = self.render_form("checkin-list", None, None)?;
+            crate::write_atomic(&p, &r.bytes)?;
+            Some(p.display().to_string())
+        } else {
+            None
+        };
+        // Rotation: keep the newest `keep` of this unit in that folder.
+        let mut removed = Vec::new();
+        let all = backups_in(&dir, &unit);
+        let excess = all.len().saturating_sub(settings.keep as usize);
+        for old in all.iter().take(excess) {
+            let stem = old.with_extension("");
+            for f in [old.clone(), PathBuf::from(format!("{}-goi", old.display())), PathBuf::from(format!("{}-danh-sach-nhan-phieu.pdf", stem.display()))] {
+                if f.exists() && std::fs::remove_file(&f).is_ok() {
+                    removed.push(f.display().to_string());
+                }
+            }
+        }
+        let row = BackupRunRow { id: 0, at: now.clone(), path: path.display().to_string(), size: i64::try_from(bytes.len()).unwrap_or(i64::MAX), sha256: sha256.clone(), pdf: pdf.clone() };
+        self.store.write(|tx| {
+            tx.insert_backup_run(&row)?;
+            tx.append_audit(&audit_entry(&now, "backup.make", "sao lưu".into(), "", None, Some(serde_json::json!({"path": row.path, "sha256": sha256, "removed": removed.len()}).to_string())))?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(BackupDto { removed, ..dto(&row) })
+    }
+
+    /// The timer's tick: a backup when one is due (a folder is set and the
+    /// last backup is older than the period). None when not due.
+    pub fn backup_if_due(&mut self) -> Result<Option<BackupDto>> {
+        let s = self.backup_settings()?;
+        if s.dir.is_none() || self.unit_row()?.is_none() {
+            return Ok(None);
+        }
+        let due = match &s.last {
+            None => true,
+            Some(last) => match chrono::DateTime::parse_from_rfc3339(&last.at) {
+                Ok(t) => (clock::now() - t).num_seconds() >= i64::from(s.every_minutes) * 60,
+                Err(_) => true,
+            },
+        };
+        if due {
+            self.backup_now(None).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `backup restore FILE`: puts a backup back as the database at
+    /// `target`; the database that was there is kept under a new name
+    /// (returned), never deleted. The app must not have `target` open.
+    pub fn restore_backup(backup: &Path, target: &Path) -> Result<Option<PathBuf>> {
+        // Not under an open window.
+        let _lock = crate::lock_window(target)?;
+        let stamp = clock::now().format("%Y%m%d-%H%M%S");
+        let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
+            tobaucu_store::Error::Pack(m) => Error::Io { path: backup.display().to_string(), message: m },
+            tobaucu_store::Error::NotOurs(m) => Error::refused("NOT_A_BACKUP", format!("{m}; không khôi phục, không có gì thay đổi")),
+            other => Error::Store(other),
+        })?;
+        let mut app = App::open(target)?;
+        let now = clock::stamp(clock::now());
+        app.store.write(|tx| {
+            tx.append_audit(&audit_entry(&now, "backup.restore", "khôi phục".into(), "", None, Some(serde_json::json!({"from": backup.display().to_string(), "previous_kept_as": aside.as_ref().map(|p| p.display().to_string())}).to_string())))?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(aside)
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(if a.as_os_str().is_empty() { Path::new(".") } else { a }), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}

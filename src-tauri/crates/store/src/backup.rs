@@ -1,0 +1,158 @@
+//! Sao lưu: consistent copies of a database while it is in use (SQLite's
+//! online backup), the bundle store beside it, and restoring one; user
+//! settings and the record of backups made.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::{migrate, Error, Read, Result, Store, Tx};
+
+/// One backup made, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupRunRow {
+    pub id: i64,
+    pub at: String,
+    pub path: String,
+    pub size: i64,
+    pub sha256: String,
+    pub pdf: Option<String>,
+}
+
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().read(true).write(true).open(path)?.sync_all()
+}
+
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Checks that `path` is a sound database of this app that this version can
+/// open: integrity, our migrations table, not newer.
+pub fn check_copy(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| Error::NotOurs(format!("{}: {e}", path.display())))?;
+    if ok != "ok" {
+        return Err(Error::NotOurs(format!("{}: kiểm tra toàn vẹn không đạt ({ok})", path.display())));
+    }
+    let version: Option<i64> = conn
+        .query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0))
+        .map_err(|_| Error::NotOurs(format!("{} không phải bản sao lưu của Tổ Bầu Cử", path.display())))?;
+    let known = migrate::MIGRATIONS.len() as i64;
+    match version {
+        Some(v) if v > known => Err(Error::NewerVersion { found: v, known }),
+        Some(_) => Ok(()),
+        None => Err(Error::NotOurs(format!("{} không phải bản sao lưu của Tổ Bầu Cử", path.display()))),
+    }
+}
+
+impl Store {
+    /// Copies the database, as it is at this moment, to `dest` (which must
+    /// not exist) with SQLite's online backup, syncs it, and copies the
+    /// bundle store next to it (`<dest>-goi`; the database copy references
+    /// only bytes already in it). The copy is checked before returning.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let tmp = with_suffix(dest, ".dang-ghi");
+        let _ = std::fs::remove_file(&tmp);
+        let io = |e: std::io::Error| Error::Pack(format!("không ghi được bản sao lưu {}: {e}", dest.display()));
+        let result = (|| -> Result<()> {
+            {
+                let mut out = Connection::open(&tmp)?;
+                let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+                b.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+            }
+            sync_file(&tmp).map_err(io)?;
+            check_copy(&tmp)?;
+            if let Some(pack) = self.pack_path().filter(|p| p.is_file()) {
+                let to = with_suffix(dest, "-goi");
+                let tmp_pack = with_suffix(&to, ".dang-ghi");
+                std::fs::copy(&pack, &tmp_pack).map_err(io)?;
+                sync_file(&tmp_pack).map_err(io)?;
+                std::fs::rename(&tmp_pack, &to).map_err(io)?;
+            }
+            std::fs::rename(&tmp, dest).map_err(io)?;
+            if let Some(dir) = dest.parent() {
+                sync_dir(dir);
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(with_suffix(&with_suffix(dest, "-goi"), ".dang-ghi"));
+        }
+        result
+    }
+
+    /// Restores `backup` as the database at `target`. A database already at
+    /// `target` is never deleted: it and its `-wal`, `-shm` and `-goi`
+    /// files are renamed with `aside_suffix` (returned: the old file's new
+    /// path). The backup is checked first; nothing moves if it is unsound.
+    pub fn restore(backup: &Path, target: &Path, aside_suffix: &str) -> Result<Option<PathBuf>> {
+        check_copy(backup)?;
+        let io = |e: std::io::Error| Error::Pack(format!("không khôi phục được vào {}: {e}", target.display()));
+        let tmp = with_suffix(target, ".dang-khoi-phuc");
+        std::fs::copy(backup, &tmp).map_err(io)?;
+        sync_file(&tmp).map_err(io)?;
+        let pack = with_suffix(backup, "-goi");
+        let tmp_pack = with_suffix(target, "-goi.dang-khoi-phuc");
+        if pack.is_file() {
+            std::fs::copy(&pack, &tmp_pack).map_err(io)?;
+            sync_file(&tmp_pack).map_err(io)?;
+        }
+        let mut aside = None;
+        if target.exists() {
+            let moved = with_suffix(target, aside_suffix);
+            for ext in ["-wal", "-shm", "-goi"] {
+                let f = with_suffix(target, ext);
+                if f.exists() {
+                    std::fs::rename(&f, with_suffix(&moved, ext)).map_err(io)?;
+                }
+            }
+            std::fs::rename(target, &moved).map_err(io)?;
+            aside = Some(moved);
+        }
+        if pack.is_file() {
+            std::fs::rename(&tmp_pack, with_suffix(target, "-goi")).map_err(io)?;
+        }
+        std::fs::rename(&tmp, target).map_err(io)?;
+        if let Some(dir) = target.parent() {
+            sync_dir(dir);
+        }
+        Ok(aside)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn backup_runs(&self) -> Result<Vec<BackupRunRow>> {
+        let mut st = self.conn().prepare_cached("SELECT id, at, path, size, sha256, pdf FROM backup_run ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok(BackupRunRow { id: r.get(0)?, at: r.get(1)?, path: r.get(2)?, size: r.get(3)?, sha256: r.get(4)?, pdf: r.get(5)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Tx<'_> {
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])?;
+        Ok(())
+    }
+
+    pub fn insert_backup_run(&self, r: &BackupRunRow) -> Result<()> {
+        self.tx.execute("INSERT INTO backup_run (at, path, size, sha256, pdf) VALUES (?1, ?2, ?3, ?4, ?5)", params![r.at, r.path, r.size, r.sha256, r.pdf])?;
+        Ok(())
+    }
+}
