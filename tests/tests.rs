@@ -1,5 +1,6 @@
 //! Integration tests: one binary, modules by area (ripgrep layout).
 
+mod bad_inputs;
 mod bundle;
 mod cli;
 mod count;

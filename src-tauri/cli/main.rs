@@ -446,18 +446,21 @@ fn main() -> ExitCode {
 }
 
 fn report(e: &Error, json_mode: bool) {
+    // Writes that fail (output piped into a program that stopped reading)
+    // are ignored: the exit code still tells.
+    let mut err = std::io::stderr().lock();
     // Already printed as the command's one JSON document (verify, import).
     if json_mode && e.code() == "REPORTED" {
-        eprintln!("Lỗi: {e}");
+        let _ = writeln!(err, "Lỗi: {e}");
         return;
     }
     if json_mode {
         let doc = json!({"error": {"code": e.code(), "message": e.to_string(), "problems": e.problems()}});
-        println!("{doc}");
+        let _ = writeln!(std::io::stdout().lock(), "{doc}");
     }
-    eprintln!("Lỗi: {e}");
+    let _ = writeln!(err, "Lỗi: {e}");
     for p in e.problems() {
-        eprintln!("  - {p}");
+        let _ = writeln!(err, "  - {p}");
     }
 }
 
@@ -553,7 +556,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                         ))
                     }
                 };
-                app.setup(&text, &unit)?
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                app.setup(&text, &unit).map_err(|e| e.in_file(&name))?
             };
             if json_mode {
                 return print_json(&status);

@@ -53,6 +53,19 @@ impl Error {
         }
     }
 
+    /// Names the file a refused definition came from, in the message and in
+    /// every problem (`election.json, $.areas[0].commune: …`).
+    pub fn in_file(self, file: &str) -> Error {
+        match self {
+            Error::Refused { code: "ELECTION_INVALID", message, problems } => Error::Refused {
+                code: "ELECTION_INVALID",
+                message: format!("{file}: {message}"),
+                problems: problems.into_iter().map(|p| format!("{file}, {p}")).collect(),
+            },
+            other => other,
+        }
+    }
+
     /// CLI exit code (`interfaces.md` §1): 1 refused, 2 usage, 3 internal.
     pub fn exit_code(&self) -> i32 {
         match self {
