@@ -299,6 +299,15 @@ impl App {
                 }
                 other => Error::from(other),
             })?;
+            // Every change is in the chained log, each ballot too.
+            tx.append_audit(&audit_row(
+                &at,
+                "count.ballot",
+                format!("cấp {level}, phiếu số {seq}"),
+                "",
+                None,
+                Some(json!({"kept": row.kept, "invalid_reason": row.invalid_reason, "batch": batch_id})),
+            ))?;
             Ok::<_, Error>((row, new_batch))
         })?;
         let dto = ballot_dto(&row, &ballot);
