@@ -31,3 +31,8 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "== cargo install tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked --quiet
 fi
+
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  echo "== cargo install cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked --quiet
+fi

@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{open_workbook_auto_from_rs, Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use tobaucu_core::{legacy, text};
 
@@ -134,12 +134,149 @@ pub fn col_letter(mut c: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// Largest total a spreadsheet may unpack to (a 4,000-voter list is ≈ 2 MB):
+/// a small zip that would expand to gigabytes is refused before reading.
+const MAX_UNPACKED: u64 = 200 << 20;
+
+/// Reads every sheet of an .xlsx, .xls or .ods file. A file whose parts
+/// would unpack beyond [`MAX_UNPACKED`] is refused; a file so damaged that
+/// the spreadsheet library itself fails (it has panicked on crafted .xls
+/// files found by fuzzing) is refused with a message, never a crash.
 pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Problem::file(format!(
-            "không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {e}"
-        ))
-    })?;
+    check_unpacked_size(bytes)?;
+    if crate::xls_guard::is_cfb(bytes) {
+        crate::xls_guard::check(bytes).map_err(|r| match r {
+            crate::xls_guard::Refusal::Unreadable(m) => Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {m}")),
+            crate::xls_guard::Refusal::TooLarge(h, w) => Problem::file(format!(
+                "một trang tính có ô ở dòng {h}, cột {w}: quá lớn so với danh sách cử tri của một khu vực bỏ phiếu (tối đa {MAX_ROWS} dòng, {MAX_COLS} cột); tệp có thể đã bị làm hỏng"
+            )),
+        })?;
+    }
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_spreadsheet_inner(bytes))) {
+        Ok(r) => r,
+        Err(_) => Err(Problem::file(
+            "tệp bảng tính bị hỏng bên trong, không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (Lưu thành .xlsx) rồi nhập lại".to_owned(),
+        )),
+    }
+}
+
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), Problem> {
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    // Unreadable archives are left to the reader, which says why.
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        if let Ok(f) = z.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+        }
+    }
+    if total > MAX_UNPACKED {
+        return Err(Problem::file(format!(
+            "bảng tính khi giải nén lớn {} MB, vượt giới hạn {} MB; đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
+            total >> 20,
+            MAX_UNPACKED >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// At most this many cells in one sheet's grid (a 5,000-voter list with 15
+/// columns is 75,000): the grid is dense, so its size is what memory costs.
+pub const MAX_CELLS: usize = 2_000_000;
+
+fn too_large(name: &str, h: usize, w: usize) -> Problem {
+    Problem::file(format!(
+        "trang tính \"{name}\" quá lớn ({h} dòng × {w} cột); danh sách một khu vực bỏ phiếu không vượt quá {MAX_ROWS} dòng và {MAX_COLS} cột"
+    ))
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Text(if *b { "x".into() } else { String::new() }),
+        Data::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
+        Data::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(s).to_owned()),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+fn cell_of_ref(d: DataRef<'_>) -> Cell {
+    match d {
+        DataRef::SharedString(s) => Cell::Text(s.to_owned()),
+        DataRef::Empty => Cell::Empty,
+        DataRef::Error(_) => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Bool(b) => Cell::Text(if b { "x".into() } else { String::new() }),
+        DataRef::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
+        DataRef::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(&s).to_owned()),
+        DataRef::DurationIso(s) => Cell::Text(s),
+    }
+}
+
+fn read_spreadsheet_inner(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
+    let open_err = |e: String| Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {e}"));
+    // .xlsx: cells are streamed and placed by us, so a file naming a cell
+    // at the far corner of the sheet cannot make anyone allocate the whole
+    // sheet.
+    let xlsx = if bytes.starts_with(b"PK") && !is_ods(bytes) { Xlsx::new(Cursor::new(bytes)).ok() } else { None };
+    // (.xlsb and other zipped books fall through to the generic reader.)
+    if let Some(mut wb) = xlsx {
+        let wb: &mut Xlsx<_> = &mut wb;
+        let names = wb.sheet_names().to_vec();
+        let mut out = Vec::new();
+        for name in names {
+            let mut reader = match wb.worksheet_cells_reader(&name) {
+                Ok(r) => r,
+                Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
+                Err(e) => return Err(Problem::file(format!("không đọc được trang tính \"{name}\": {e}"))),
+            };
+            let mut cells: Vec<(usize, usize, Cell)> = Vec::new();
+            let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+            loop {
+                let next = reader.next_cell().map_err(|e| Problem::file(format!("không đọc được trang tính \"{name}\": {e}")))?;
+                let Some(c) = next else { break };
+                let (r, col) = (c.get_position().0 as usize, c.get_position().1 as usize);
+                let v = cell_of_ref(c.get_value().clone());
+                if v == Cell::Empty {
+                    continue;
+                }
+                if r >= MAX_ROWS || col >= MAX_COLS || cells.len() >= MAX_CELLS {
+                    return Err(too_large(&name, r.max(r1) + 1, col.max(c1) + 1));
+                }
+                (r0, c0, r1, c1) = (r0.min(r), c0.min(col), r1.max(r), c1.max(col));
+                cells.push((r, col, v));
+            }
+            if cells.is_empty() {
+                out.push(Sheet { name: Some(name), first_row: 1, first_col: 0, rows: vec![] });
+                continue;
+            }
+            let (h, w) = (r1 - r0 + 1, c1 - c0 + 1);
+            if h.saturating_mul(w) > MAX_CELLS {
+                return Err(too_large(&name, h, w));
+            }
+            let mut rows = vec![vec![Cell::Empty; w]; h];
+            for (r, c, v) in cells {
+                if let Some(slot) = rows.get_mut(r - r0).and_then(|row| row.get_mut(c - c0)) {
+                    *slot = v;
+                }
+            }
+            out.push(Sheet { name: Some(name), first_row: u32::try_from(r0 + 1).unwrap_or(u32::MAX), first_col: u32::try_from(c0).unwrap_or(0), rows });
+        }
+        return Ok(out);
+    }
+    // .ods: repeated rows and cells are checked before the reader expands
+    // them; .xls is bounded by its format (65,536 rows × 256 columns).
+    if is_ods(bytes) {
+        check_ods_repeats(bytes)?;
+    }
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_err(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
     let mut out = Vec::new();
     for name in names {
@@ -152,31 +289,11 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
             }
         };
         let (h, w) = range.get_size();
-        if h > MAX_ROWS || w > MAX_COLS {
-            return Err(Problem::file(format!(
-                "trang tính \"{name}\" quá lớn ({h} dòng × {w} cột); danh sách một khu vực bỏ phiếu không vượt quá {MAX_ROWS} dòng"
-            )));
+        if h > MAX_ROWS || w > MAX_COLS || h.saturating_mul(w) > MAX_CELLS {
+            return Err(too_large(&name, h, w));
         }
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .map(|row| {
-                row.iter()
-                    .map(|d| match d {
-                        Data::Empty | Data::Error(_) => Cell::Empty,
-                        Data::String(s) => Cell::Text(s.clone()),
-                        Data::Float(f) => Cell::Number(*f),
-                        Data::Int(i) => Cell::Number(*i as f64),
-                        Data::Bool(b) => Cell::Text(if *b { "x".into() } else { String::new() }),
-                        Data::DateTime(dt) => dt
-                            .as_datetime()
-                            .map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
-                        Data::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(s).to_owned()),
-                        Data::DurationIso(s) => Cell::Text(s.clone()),
-                    })
-                    .collect()
-            })
-            .collect();
+        let rows = range.rows().map(|row| row.iter().map(cell_of).collect()).collect();
         out.push(Sheet {
             name: Some(name),
             first_row: r0 + 1,
@@ -185,6 +302,63 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
         });
     }
     Ok(out)
+}
+
+/// An OpenDocument file (its first member is `mimetype`, stored).
+fn is_ods(bytes: &[u8]) -> bool {
+    bytes.get(30..38) == Some(b"mimetype") && bytes.windows(46).take(200).any(|w| w.starts_with(b"application/vnd.oasis.opendocument.spreadsheet"))
+}
+
+/// An .ods sheet says "this row N times" and "this cell M times"; the reader
+/// expands repeated rows and non-empty repeated cells. Their product, summed
+/// over the sheet, must stay within [`MAX_CELLS`] (trailing empty rows and
+/// cells, which LibreOffice writes by the million, cost nothing).
+fn check_ods_repeats(bytes: &[u8]) -> Result<(), Problem> {
+    use std::io::Read as _;
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let Ok(f) = z.by_name("content.xml") else { return Ok(()) };
+    let mut xml = Vec::new();
+    if f.take(MAX_UNPACKED).read_to_end(&mut xml).is_err() {
+        return Ok(());
+    }
+    let xml = String::from_utf8_lossy(&xml);
+    let attr = |tag: &str, name: &str| -> usize {
+        tag.find(name)
+            .and_then(|i| tag[i + name.len()..].strip_prefix("=\""))
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+    };
+    let mut total: usize = 0;
+    for row in xml.split("<table:table-row").skip(1) {
+        let Some(end) = row.find('>') else { continue };
+        let rows = attr(&row[..end], "table:number-rows-repeated");
+        let body = row.split("</table:table-row>").next().unwrap_or("");
+        let mut width: usize = 0;
+        let mut used: usize = 0;
+        for cell in body.split("<table:").skip(1) {
+            if !(cell.starts_with("table-cell") || cell.starts_with("covered-table-cell")) {
+                continue;
+            }
+            let tag_end = cell.find('>').unwrap_or(cell.len());
+            let tag = &cell[..tag_end];
+            let n = attr(tag, "table:number-columns-repeated");
+            width = width.saturating_add(n);
+            let empty = tag.ends_with('/') && !tag.contains("office:value");
+            if !empty {
+                used = width;
+            }
+        }
+        if used > 0 {
+            total = total.saturating_add(rows.saturating_mul(used));
+        }
+        if total > MAX_CELLS {
+            return Err(Problem::file(format!(
+                "bảng tính có quá nhiều ô (hơn {MAX_CELLS} ô có nội dung sau khi trải các dòng/ô lặp lại); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {

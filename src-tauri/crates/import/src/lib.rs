@@ -12,6 +12,7 @@
 
 mod columns;
 mod grid;
+mod xls_guard;
 mod rows;
 
 use std::fmt;

@@ -307,3 +307,62 @@ fn column_letters() {
     assert_eq!(grid::col_letter(26), "AA");
     assert_eq!(grid::col_letter(27), "AB");
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default()
+}
+
+#[test]
+fn a_spreadsheet_that_makes_the_library_panic_is_refused_not_crashed() {
+    // Found by `cargo fuzz run voter_spreadsheet`: calamine 0.38 panics on
+    // this .xls (an out-of-range slice in its OLE reader). Our own container
+    // check now refuses it first; the importer also contains any panic of
+    // the library (catch_unwind), which the fuzz target exercises.
+    let bytes = fixture("fuzz-calamine-panic.xls");
+    assert!(!bytes.is_empty());
+    let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
+    let problems = r.err().unwrap_or_default();
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng")), "{problems:?}");
+}
+
+#[test]
+fn a_zip_that_would_unpack_to_gigabytes_is_refused_before_reading() {
+    // 250 KB on disk, 250 MB unpacked.
+    let bytes = fixture("zip-bomb.xlsx");
+    assert!(bytes.len() < 300_000);
+    let r = read_voter_file("danh-sach.xlsx", &bytes, &ctx(), &mut |_, _| {});
+    let problems = r.err().unwrap_or_default();
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xlsx").contains("vượt giới hạn 200 MB")), "{problems:?}");
+}
+
+#[test]
+fn an_xls_whose_cells_would_span_gigabytes_is_refused_before_the_library_reads_it() {
+    // Found by fuzzing: 16 KB that made calamine allocate a 16 GB grid.
+    let bytes = fixture("fuzz-xls-16gb.xls");
+    assert!(bytes.len() < 20_000);
+    let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
+    let problems = r.err().unwrap_or_default();
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("quá lớn so với danh sách cử tri")), "{problems:?}");
+}
+
+#[test]
+fn the_xls_container_reader_reads_small_and_large_workbooks() {
+    // A workbook under 4 KB lives in the compound file's mini stream; the
+    // 4,000-voter one spans many FAT sectors. Both made by LibreOffice.
+    for (name, voters) in [("tiny-ministream.xls", 1), ("mau31.xls", 40), ("mau31-4000.xls", 4000)] {
+        let bytes = fixture(name);
+        assert!(crate::xls_guard::check(&bytes).is_ok(), "{name}");
+        let list = read_voter_file(name, &bytes, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        assert_eq!(list.voters.len(), voters, "{name}");
+    }
+}
+
+#[test]
+fn an_xls_whose_dimensions_record_overflows_is_refused() {
+    // Found by fuzzing: a DIMENSIONS record with its last row before its
+    // first made calamine reserve 4 PB (an abort, not a panic).
+    let bytes = fixture("fuzz-xls-dimensions.xls");
+    let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
+    let problems = r.err().unwrap_or_default();
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("quá lớn so với danh sách cử tri")), "{problems:?}");
+}

@@ -326,12 +326,20 @@ impl App {
         // (a province's) are read member by member from the file.
         let r = if len <= 64 << 20 {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-            tobaucu_bundle::verify::verify(&tobaucu_bundle::Mem(&bytes), &ctx, limits())
+            return self.verify_bundle_bytes(&path.display().to_string(), &bytes);
         } else {
             let src = tobaucu_bundle::FileSource::open(path).map_err(|e| Error::io(path, &e))?;
             tobaucu_bundle::verify::verify(&src, &ctx, limits())
         };
         Ok(report_dto(&path.display().to_string(), &r))
+    }
+
+    /// [`App::verify_bundle`] of bytes in memory (also the fuzz target's
+    /// entry: every check, down to the results and the recount).
+    pub fn verify_bundle_bytes(&self, name: &str, bytes: &[u8]) -> Result<VerifyReportDto> {
+        let ctx = Ctx::new(self)?;
+        let r = tobaucu_bundle::verify::verify(&tobaucu_bundle::Mem(bytes), &ctx, limits());
+        Ok(report_dto(name, &r))
     }
 }
 
