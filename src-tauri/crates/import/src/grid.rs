@@ -192,6 +192,17 @@ fn too_large(name: &str, h: usize, w: usize) -> Problem {
     ))
 }
 
+/// An Excel date serial as a date — only within years 1900–9999: the date
+/// library panics on serials beyond its range (found by fuzzing).
+fn excel_date(dt: &calamine::ExcelDateTime) -> Cell {
+    let f = dt.as_f64();
+    if f.is_finite() && (0.0..2_958_466.0).contains(&f) {
+        dt.as_datetime().map_or(Cell::Number(f), |d| Cell::Date(d.date()))
+    } else {
+        Cell::Number(f)
+    }
+}
+
 fn cell_of(d: &Data) -> Cell {
     match d {
         Data::Empty | Data::Error(_) => Cell::Empty,
@@ -199,7 +210,7 @@ fn cell_of(d: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Text(if *b { "x".into() } else { String::new() }),
-        Data::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
+        Data::DateTime(dt) => excel_date(dt),
         Data::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(s).to_owned()),
         Data::DurationIso(s) => Cell::Text(s.clone()),
     }
@@ -214,7 +225,7 @@ fn cell_of_ref(d: DataRef<'_>) -> Cell {
         DataRef::Float(f) => Cell::Number(f),
         DataRef::Int(i) => Cell::Number(i as f64),
         DataRef::Bool(b) => Cell::Text(if b { "x".into() } else { String::new() }),
-        DataRef::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), |d| Cell::Date(d.date())),
+        DataRef::DateTime(dt) => excel_date(&dt),
         DataRef::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(&s).to_owned()),
         DataRef::DurationIso(s) => Cell::Text(s),
     }
