@@ -235,12 +235,15 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Err("tệp .xls không có bảng tính (thiếu luồng Workbook)".into())
 }
 
+/// Called with each record's type and data.
+type RecordFn<'a> = dyn FnMut(u16, &[u8]) -> Result<(), Refusal> + 'a;
+
 /// The records of a substream from `start` to its EOF (nested substreams,
 /// such as charts, included), as the spreadsheet library walks them.
 fn substream(
     wb: &[u8],
     start: usize,
-    f: &mut dyn FnMut(u16, &[u8]) -> Result<(), Refusal>,
+    f: &mut RecordFn<'_>,
 ) -> Result<(), Refusal> {
     let mut at = start;
     let mut depth = 0usize;
