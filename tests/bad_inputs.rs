@@ -13,8 +13,7 @@ fn dir() -> PathBuf {
 }
 
 fn run(db: &Path, args: &[&str]) -> Out {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tobaucu")).arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW").env_remove("TOBAUCU_PASSPHRASE").output().unwrap_or_else(|e| panic!("{e}"));
-    Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
+    crate::util::run_on(db, args, &[("TOBAUCU_NOW", None), ("TOBAUCU_PASSPHRASE", None)])
 }
 
 /// What a case may not change: the rows that matter to each kind.

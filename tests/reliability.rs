@@ -64,16 +64,7 @@ fn an_entry_deleted_or_inserted_breaks_the_chain_at_the_next_one() {
 
 /// Runs the CLI on `db` with a passphrase and a fixed clock.
 fn run_at(db: &std::path::Path, args: &[&str], pass: &str, now: &str) -> crate::util::Out {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tobaucu"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("TOBAUCU_DB")
-        .env("TOBAUCU_PASSPHRASE", pass)
-        .env("TOBAUCU_NOW", now)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    crate::util::Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
+    crate::util::run_on(db, args, &[("TOBAUCU_PASSPHRASE", Some(pass)), ("TOBAUCU_NOW", Some(now))])
 }
 
 #[test]
@@ -197,8 +188,7 @@ fn team_on_tmpfs(dir: &std::path::Path, size: &str) -> Option<(Mounted, std::pat
 }
 
 fn run_plain(db: &std::path::Path, args: &[&str]) -> crate::util::Out {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tobaucu")).arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW").output().unwrap_or_else(|e| panic!("{e}"));
-    crate::util::Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
+    crate::util::run_on(db, args, &[("TOBAUCU_NOW", None)])
 }
 
 fn checked_in(db: &std::path::Path) -> usize {

@@ -19,6 +19,26 @@ pub struct Out {
     pub stderr: String,
 }
 
+/// Runs the real binary on the database at `db`. Each `(name, value)` sets
+/// (`Some`) or removes (`None`) an environment variable; `TOBAUCU_DB` is
+/// always removed.
+pub fn run_on(db: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Out {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
+    cmd.arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB");
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let o = cmd.output().unwrap_or_else(|e| panic!("run tobaucu: {e}"));
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
 pub struct Cli {
     pub dir: tempfile::TempDir,
     now: RefCell<Option<String>>,
