@@ -234,7 +234,7 @@ fn an_unregistered_key_needs_the_fingerprint_from_the_paper() {
     let fp = fp["fingerprint"].as_str().unwrap_or("").to_owned();
     let wrong = run(&db, &["import", &b, "--accept-fingerprint", "0000 0000 0000 0000 0000"], None);
     assert_eq!(wrong.code, 1);
-    assert!(wrong.stderr.contains("khác dấu vân tay"));
+    assert!(wrong.stdout.contains("khác dấu vân tay"), "{}", wrong.stdout);
     assert!(ok(&db, &["import", &b, "--accept-fingerprint", &fp.to_lowercase()]).contains("đã nhập"));
     let audit = ok(&db, &["audit"]);
     assert!(audit.contains("key.accept_unregistered"), "{audit}");

@@ -102,6 +102,11 @@ CREATE TABLE bundle_refusal (
     reason     TEXT NOT NULL,
     report     TEXT NOT NULL
 ) STRICT;
+CREATE TABLE bundle_withdrawal (
+    bundle_id  INTEGER PRIMARY KEY REFERENCES bundle (id),
+    at         TEXT NOT NULL,
+    reason     TEXT NOT NULL CHECK (length(reason) > 0)
+) STRICT;
 CREATE TABLE check_acceptance (
     level        TEXT NOT NULL,
     code         TEXT NOT NULL CHECK (code GLOB 'W[0-9][0-9]'),
@@ -138,6 +143,15 @@ CREATE TABLE inventory (
     issued       INTEGER CHECK (issued IS NULL OR issued >= 0),
     recorded_at  TEXT NOT NULL
 ) STRICT;
+CREATE TABLE lineage (
+    unit_id           TEXT PRIMARY KEY,
+    sequence          INTEGER NOT NULL CHECK (sequence >= 1),
+    sha256            TEXT NOT NULL CHECK (length(sha256) = 64),
+    audit_links       INTEGER NOT NULL CHECK (audit_links >= 1),
+    audit_boundaries  TEXT NOT NULL CHECK (length(audit_boundaries) = 64),
+    -- The bundle imported here that brought it (itself, or its carrier).
+    via_bundle        INTEGER NOT NULL REFERENCES bundle (id)
+) STRICT;
 CREATE TABLE minutes_reopen (
     level        TEXT NOT NULL,
     revision     INTEGER NOT NULL,
@@ -155,11 +169,11 @@ CREATE TABLE minutes_revision (
     sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
     PRIMARY KEY (level, revision)
 ) STRICT;
-CREATE TABLE registered_key (
+CREATE TABLE "registered_key" (
     unit_id        TEXT PRIMARY KEY,
     public_key     BLOB CHECK (public_key IS NULL OR length(public_key) = 32),
     fingerprint    TEXT NOT NULL CHECK (length(fingerprint) = 24),
-    how            TEXT NOT NULL CHECK (how IN ('file', 'fingerprint', 'accepted')),
+    how            TEXT NOT NULL CHECK (how IN ('file', 'fingerprint', 'accepted', 'pinned')),
     registered_at  TEXT NOT NULL,
     CHECK ((how = 'fingerprint') = (public_key IS NULL))
 ) STRICT;

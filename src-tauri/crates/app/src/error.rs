@@ -94,6 +94,17 @@ impl Error {
         }
     }
 
+    /// A failure of this machine or this database (disk full, read-only
+    /// medium, damaged or busy file, a file that cannot be written), as
+    /// opposed to something wrong with the input at hand.
+    pub fn is_environment(&self) -> bool {
+        match self {
+            Error::Store(e) => e.code().is_some() || !matches!(e, tobaucu_store::Error::Sqlite(_)),
+            Error::Io { .. } => true,
+            Error::Refused { .. } | Error::Internal(_) => false,
+        }
+    }
+
     pub fn problems(&self) -> &[String] {
         match self {
             Error::Refused { problems, .. } => problems,

@@ -2,7 +2,6 @@
 //! with the form's layout (`forms/*.json`) to `tobaucu-forms`. Files are
 //! written atomically (temporary name, fsync, rename) and read back.
 
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{Datelike, Timelike};
@@ -204,7 +203,8 @@ impl App {
         revision: Option<u32>,
     ) -> Result<(Value, &'static str)> {
         let md = self.minutes_revision_data(level, revision)?;
-        let (canon, sha, final_) = (md.data, md.sha256, md.locked);
+        let canon = serde_json::to_value(&md.data).map_err(|e| Error::Internal(e.to_string()))?;
+        let (sha, final_) = (md.sha256, md.locked);
         let def = self.def()?;
         let lv = def
             .level(level)
@@ -675,7 +675,7 @@ impl App {
         out: &Path,
     ) -> Result<FormOutput> {
         let r = self.render_form(form, level, revision)?;
-        write_atomic(out, &r.bytes)?;
+        crate::fsio::write_atomic(out, &r.bytes)?;
         Ok(FormOutput {
             form: form.to_owned(),
             level: level.map(str::to_owned),
@@ -722,72 +722,6 @@ impl App {
         );
         self.write_form(form, level, revision, &dir.join(name))
     }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// directory, fsync, rename over the final name, fsync of the directory;
-/// then reads the file back and compares.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_via(path, bytes, &|p| Ok(Box::new(std::fs::File::create(p)?)))
-}
-
-/// Where [`write_atomic`] writes its temporary file: a real file, or in
-/// tests a medium that fails part-way (pulled stick, full disk).
-pub(crate) trait Sink: Write {
-    /// Flushes to the medium (`fsync`).
-    fn sync(&mut self) -> std::io::Result<()>;
-}
-
-impl Sink for std::fs::File {
-    fn sync(&mut self) -> std::io::Result<()> {
-        self.sync_all()
-    }
-}
-
-pub(crate) type OpenSink<'a> = &'a dyn Fn(&Path) -> std::io::Result<Box<dyn Sink>>;
-
-/// [`write_atomic`] with the temporary file opened by `open`. Whatever
-/// fails — opening, writing, syncing, renaming — the temporary file is
-/// removed and nothing exists under the final name that was not complete.
-pub(crate) fn write_atomic_via(path: &Path, bytes: &[u8], open: OpenSink<'_>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::io(
-            &dir,
-            &std::io::Error::from(std::io::ErrorKind::NotFound),
-        ));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, &e));
-    }
-    let back = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-    if back != bytes {
-        return Err(Error::Io {
-            path: path.display().to_string(),
-            message: "đọc lại tệp vừa ghi không khớp; hãy thử lại hoặc đổi thiết bị lưu".into(),
-        });
-    }
-    Ok(())
 }
 
 impl App {

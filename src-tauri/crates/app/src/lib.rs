@@ -15,6 +15,7 @@ mod count;
 pub mod demo;
 mod error;
 mod forms;
+pub mod fsio;
 mod keys;
 mod setup;
 mod turnout;
@@ -28,7 +29,8 @@ use tobaucu_store::{Read, Store};
 
 pub use count::{short_hash, MinutesData};
 pub use error::{Error, Result};
-pub use forms::{write_atomic, FORMS};
+pub use forms::FORMS;
+pub use fsio::{read_regular, write_atomic};
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;
 pub use voters::parse_levels;
@@ -39,11 +41,7 @@ pub use keys::KEY_FORMAT;
 /// Reads a file of at most `max` bytes (a hostile or wrong file must not
 /// exhaust memory before it is refused).
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
-    if len > max {
-        return Err(Error::refused("FILE_TOO_LARGE", format!("{}: tệp {len} byte, vượt giới hạn {max} byte của loại tệp này", path.display())));
-    }
-    std::fs::read(path).map_err(|e| Error::io(path, &e))
+    fsio::read_regular(path, max)
 }
 
 /// The embedded demo election (Xã Thiệu Ngọc, 2026) and its first area's list.

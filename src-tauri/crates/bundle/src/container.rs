@@ -97,6 +97,12 @@ impl FileSource {
         let len = file.metadata()?.len();
         Ok(FileSource { file: RefCell::new(file), len })
     }
+
+    /// A file the caller opened (and checked is a regular file of `len`
+    /// bytes).
+    pub fn from_file(file: std::fs::File, len: u64) -> FileSource {
+        FileSource { file: RefCell::new(file), len }
+    }
 }
 
 impl Source for FileSource {

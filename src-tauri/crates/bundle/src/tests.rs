@@ -6,13 +6,17 @@ use ed25519_dalek::SigningKey;
 use proptest::prelude::*;
 
 use crate::container::{self, Bundle, Limits, Manifest};
-use crate::verify::{verify, Context, Registration};
+use crate::verify::{verify, Context, Previous, Registration};
 use crate::auditlog;
 use crate::container::Mem;
 
 struct Ctx {
     key: [u8; 32],
     last: Option<(u64, String)>,
+}
+
+fn prev(seq: u64, id: &str) -> Option<(u64, String)> {
+    Some((seq, id.to_owned()))
 }
 
 impl Context for Ctx {
@@ -31,8 +35,8 @@ impl Context for Ctx {
     fn unit_allowed(&self, _unit: &str, _kind: &str) -> Result<String, String> {
         Ok(String::new())
     }
-    fn last(&self, _unit: &str) -> Option<(u64, String)> {
-        self.last.clone()
+    fn last(&self, _unit: &str) -> Option<Previous> {
+        self.last.clone().map(|(sequence, id)| Previous { sequence, id, audit: None })
     }
     fn results(&self, _b: &Bundle<'_>) -> Result<String, String> {
         Ok(String::new())
@@ -64,21 +68,32 @@ fn manifest(seq: u64, prev: Option<String>, head: &str) -> Manifest {
     }
 }
 
-fn members(a: &[u8], b: &[u8]) -> (Vec<(String, Vec<u8>)>, String) {
-    let rows = auditlog_rows();
+fn members(a: &[u8], b: &[u8], pk: &[u8; 32], exported: &[&str]) -> (Vec<(String, Vec<u8>)>, String) {
+    let rows = log_rows(pk, exported);
     let head = rows.last().map(|r| r.hash.clone()).unwrap_or_default();
     (vec![("results/QH.json".into(), a.to_vec()), ("minutes.pdf".into(), b.to_vec()), ("audit.jsonl".into(), auditlog::write(&rows))], head)
 }
 
-fn auditlog_rows() -> Vec<auditlog::Row> {
+/// A unit's log: its key created, then the export of each earlier bundle.
+pub(crate) fn log_rows(pk: &[u8; 32], exported: &[&str]) -> Vec<auditlog::Row> {
     use tobaucu_core::audit;
-    let e = audit::Entry { id: 1, at: "t", action: "count.finalize", subject: "QH", reason: "", before: None, after: None };
-    let hash = audit::link(audit::GENESIS, &audit::content_hash(&e));
-    vec![auditlog::Row { id: 1, at: "t".into(), action: "count.finalize".into(), subject: "QH".into(), reason: String::new(), before: None, after: None, prev: audit::GENESIS.into(), hash }]
+    let mut actions: Vec<(String, String)> = vec![("key.init".into(), format!("{{\"public_key\":\"{}\"}}", crate::hex(pk)))];
+    actions.extend(exported.iter().map(|id| ("bundle.export".to_owned(), format!("{{\"sha256\":\"{id}\"}}"))));
+    let mut prev = audit::GENESIS.to_owned();
+    let mut out = Vec::new();
+    for (i, (action, after)) in actions.iter().enumerate() {
+        let id = i64::try_from(i + 1).unwrap_or(0);
+        let e = audit::Entry { id, at: "t", action, subject: "s", reason: "", before: None, after: Some(after) };
+        let hash = audit::link(&prev, &audit::content_hash(&e));
+        out.push(auditlog::Row { id, at: "t".into(), action: action.clone(), subject: "s".into(), reason: String::new(), before: None, after: Some(after.clone()), prev: prev.clone(), hash: hash.clone() });
+        prev = hash;
+    }
+    out
 }
 
 fn build(seq: u64, prev: Option<String>, a: &[u8], b: &[u8], k: &SigningKey) -> (Vec<u8>, String) {
-    let (m, head) = members(a, b);
+    let exported: Vec<&str> = prev.iter().map(String::as_str).collect();
+    let (m, head) = members(a, b, &k.verifying_key().to_bytes(), &exported);
     container::write(manifest(seq, prev, &head), &m, k).unwrap_or_default()
 }
 
@@ -105,15 +120,15 @@ fn replay_and_rollback_are_refused_a_newer_sequence_is_accepted() {
     let (b1, id1) = build(1, None, b"a", b"b", &k);
     let (b2, id2) = build(2, Some(id1.clone()), b"a2", b"b", &k);
     // Same bundle again: passes (import treats it as a no-op).
-    assert!(ok(&b1, &Ctx { key: pk, last: Some((1, id1.clone())) }));
+    assert!(ok(&b1, &Ctx { key: pk, last: prev(1, &id1) }));
     // Rollback: bundle 1 after bundle 2 was imported.
-    assert!(!ok(&b1, &Ctx { key: pk, last: Some((2, id2.clone())) }));
+    assert!(!ok(&b1, &Ctx { key: pk, last: prev(2, &id2) }));
     // Newer sequence chained to the last one.
-    assert!(ok(&b2, &Ctx { key: pk, last: Some((1, id1.clone())) }));
+    assert!(ok(&b2, &Ctx { key: pk, last: prev(1, &id1) }));
     // Diverging: another bundle number 2 not chained to bundle 1.
     let (b2x, _) = build(2, None, b"other", b"b", &k);
-    assert!(!ok(&b2x, &Ctx { key: pk, last: Some((1, id1)) }));
-    assert!(!ok(&b2x, &Ctx { key: pk, last: Some((2, id2)) }));
+    assert!(!ok(&b2x, &Ctx { key: pk, last: prev(1, &id1) }));
+    assert!(!ok(&b2x, &Ctx { key: pk, last: prev(2, &id2) }));
 }
 
 #[test]
@@ -259,5 +274,93 @@ proptest! {
         let mut v = container::MAGIC.to_vec();
         v.extend_from_slice(&b);
         let _ = verify(&Mem(v.as_slice()), &Ctx { key: [0; 32], last: None }, Limits::default());
+    }
+}
+
+/// A bundle signed with the registered key whose log is `log` (head taken
+/// from its last line).
+fn with_log(seq: u64, prev: Option<String>, log: &[u8], k: &SigningKey) -> (Vec<u8>, String) {
+    let head = crate::auditlog::verify(log).map(|l| l.head).unwrap_or_else(|_| "0".repeat(64));
+    let m = vec![("results/QH.json".to_owned(), b"{}".to_vec()), ("audit.jsonl".to_owned(), log.to_vec())];
+    container::write(manifest(seq, prev, &head), &m, k).unwrap_or_default()
+}
+
+fn failed(bytes: &[u8], ctx: &Ctx) -> Vec<&'static str> {
+    verify(&Mem(bytes), ctx, Limits::default()).checks.iter().filter(|c| !c.ok).map(|c| c.name).collect()
+}
+
+#[test]
+fn a_log_that_hides_everything_or_nothing_is_refused_even_when_signed() {
+    // issue 11 §5: a log of one redacted line, or an empty log with a
+    // genesis head, passed.
+    let k = key(1);
+    let pk = k.verifying_key().to_bytes();
+    let ctx = Ctx { key: pk, last: None };
+    let run = format!(
+        "{{\"hash\":\"{}\",\"prev\":\"{}\",\"redacted\":{{\"actions\":{{\"checkin\":3}},\"count\":3,\"digest\":\"{}\",\"from\":1,\"to\":3}}}}\n",
+        "ab".repeat(32),
+        tobaucu_core::audit::GENESIS,
+        "cd".repeat(32)
+    );
+    let (b, _) = with_log(1, None, run.as_bytes(), &k);
+    assert_eq!(failed(&b, &ctx), vec!["audit_chain"]);
+    let (b, _) = with_log(1, None, b"", &k);
+    assert_eq!(failed(&b, &ctx), vec!["audit_chain"]);
+    // The log of a real unit passes.
+    let (b, _) = with_log(1, None, &auditlog::write(&log_rows(&pk, &[])), &k);
+    assert!(failed(&b, &ctx).is_empty());
+}
+
+#[test]
+fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
+    // issue 11 §5/§7: entries of the previous export deleted and a forged
+    // one added; a diverging bundle numbered last+2.
+    let k = key(1);
+    let pk = k.verifying_key().to_bytes();
+    let old_rows = log_rows(&pk, &[]);
+    let (b1, id1) = with_log(1, None, &auditlog::write(&old_rows), &k);
+    let old = auditlog::verify(&auditlog::write(&old_rows)).unwrap_or_default();
+    let prev = Some(Previous { sequence: 1, id: id1.clone(), audit: Some((u64::try_from(old.links.len()).unwrap_or(0), old.boundaries_digest(old.links.len()).unwrap_or_default())) });
+    struct Lineage(Ctx, Option<Previous>);
+    impl Context for Lineage {
+        fn election_id(&self) -> &str { self.0.election_id() }
+        fn definition_sha256(&self) -> &str { self.0.definition_sha256() }
+        fn mode(&self) -> &str { self.0.mode() }
+        fn registration(&self, u: &str) -> Option<Registration> { self.0.registration(u) }
+        fn unit_allowed(&self, u: &str, k: &str) -> Result<String, String> { self.0.unit_allowed(u, k) }
+        fn last(&self, _u: &str) -> Option<Previous> { self.1.clone() }
+        fn results(&self, b: &Bundle<'_>) -> Result<String, String> { self.0.results(b) }
+        fn inner<'s>(&'s self, c: &Manifest, r: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> { self.0.inner(c, r) }
+    }
+    let ctx = Lineage(Ctx { key: pk, last: None }, prev);
+    let names = |b: &[u8]| -> Vec<&'static str> { verify(&Mem(b), &ctx, Limits::default()).checks.iter().filter(|c| !c.ok).map(|c| c.name).collect() };
+    assert!(names(&b1).is_empty(), "the same bundle again");
+    // The honest successor: the old log, then the export of bundle 1.
+    let (b2, id2) = with_log(2, Some(id1.clone()), &auditlog::write(&log_rows(&pk, &[&id1])), &k);
+    assert!(names(&b2).is_empty());
+    // Number 3 (skipping 2), from a log that never exported bundle 1.
+    let (b3, _) = with_log(3, Some(id2), &auditlog::write(&log_rows(&pk, &["ee".repeat(32).as_str()])), &k);
+    assert_eq!(names(&b3), vec!["audit_chain"]);
+    // A successor whose log starts differently (its first entry rewritten).
+    let mut rows = log_rows(&pk, &[&id1]);
+    rows[0].subject = "khác".into();
+    let mut prevh = tobaucu_core::audit::GENESIS.to_owned();
+    for r in &mut rows {
+        r.prev = prevh.clone();
+        r.hash = tobaucu_core::audit::link(&prevh, &tobaucu_core::audit::content_hash(&tobaucu_core::audit::Entry { id: r.id, at: &r.at, action: &r.action, subject: &r.subject, reason: &r.reason, before: r.before.as_deref(), after: r.after.as_deref() }));
+        prevh = r.hash.clone();
+    }
+    let (b2x, _) = with_log(2, Some(id1), &auditlog::write(&rows), &k);
+    assert_eq!(names(&b2x), vec!["audit_chain"]);
+}
+
+#[test]
+fn sequence_zero_or_near_the_top_of_the_range_is_refused() {
+    // issue 11 §6, §10.
+    let k = key(1);
+    let ctx = Ctx { key: k.verifying_key().to_bytes(), last: None };
+    for seq in [0, crate::verify::MAX_SEQUENCE + 1, u64::MAX] {
+        let (b, _) = build(seq, None, b"a", b"b", &k);
+        assert!(failed(&b, &ctx).contains(&"sequence"), "{seq}");
     }
 }

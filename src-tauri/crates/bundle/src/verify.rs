@@ -67,14 +67,54 @@ pub trait Context {
     /// Whether `unit` of `kind` reports to this database: Ok(detail) or
     /// Err(reason).
     fn unit_allowed(&self, unit: &str, kind: &str) -> Result<String, String>;
-    /// The last imported bundle of `unit`: (sequence, id), and whether `id`
-    /// was ever imported (history).
-    fn last(&self, unit: &str) -> Option<(u64, String)>;
+    /// What this receiver holds from `unit` (imported directly or carried
+    /// inside a board's bundle): its latest sequence, id and log.
+    fn last(&self, unit: &str) -> Option<Previous>;
     /// The results members agree with the election definition.
     fn results(&self, b: &Bundle<'_>) -> Result<String, String>;
+    /// Called once per bundle verified (carried ones too) with what the
+    /// receiver may record if the whole import succeeds: the lineage of
+    /// the unit.
+    fn note(&self, _m: &Manifest, _id: &str, _log: Option<&auditlog::Log>) {}
     /// The context for bundles carried inside `carrier`, whose registry of
     /// lower units' keys is `registry`.
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's>;
+}
+
+/// The latest bundle of a unit a receiver holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Previous {
+    pub sequence: u64,
+    pub id: String,
+    /// Its log's number of links and [`auditlog::Log::boundaries_digest`]
+    /// over them (unknown for bundles imported by an older version).
+    pub audit: Option<(u64, String)>,
+}
+
+/// The highest sequence number a bundle may carry: a unit exports a handful
+/// of times; a number near the top of the range would lock its later
+/// corrections out.
+pub const MAX_SEQUENCE: u64 = 100_000;
+
+/// What a unit's log must record for the bundle it signed: the creation of
+/// the signing key, the locking of each final level with the minutes the
+/// bundle carries, and no reopening of that revision after it.
+pub fn log_records(m: &Manifest, log: &auditlog::Log) -> Result<String, String> {
+    let pk = crate::hex(&m.public_key);
+    if !log.entries.iter().any(|e| e.action == "key.init" && e.after_str("public_key").as_deref() == Some(pk.as_str())) {
+        return Err("nhật ký không ghi việc tạo khóa ký đã ký gói này (key.init)".into());
+    }
+    for l in m.levels.iter().filter(|l| l.final_) {
+        let fin = log.entries.iter().rposition(|e| e.action == "finalize" && e.after_str("sha256").as_deref() == Some(l.minutes_sha256.as_str()));
+        let Some(i) = fin else {
+            return Err(format!("nhật ký không ghi việc khóa biên bản cấp {} có mã số liệu của gói (finalize)", l.code));
+        };
+        let subject = &log.entries[i].subject;
+        if log.entries.iter().skip(i + 1).any(|e| e.action == "reopen" && &e.subject == subject) {
+            return Err(format!("biên bản cấp {} đã được mở để sửa sau khi khóa, nhưng gói vẫn mang bản đã khóa", l.code));
+        }
+    }
+    Ok(format!("nhật ký ghi việc tạo khóa và khóa biên bản của {} cấp", m.levels.iter().filter(|l| l.final_).count()))
 }
 
 fn check(name: &'static str, r: Result<String, String>) -> Check {
@@ -82,6 +122,27 @@ fn check(name: &'static str, r: Result<String, String>) -> Check {
         Ok(detail) => Check { name, ok: true, detail },
         Err(detail) => Check { name, ok: false, detail },
     }
+}
+
+/// The new log begins with exactly the links of the log received before,
+/// and records the export of that bundle: history is neither rewritten nor
+/// cut between two bundles of a unit.
+fn extends(prev: &Option<Previous>, m: &Manifest, id: &str, log: &auditlog::Log) -> Result<String, String> {
+    let Some(p) = prev else { return Ok(String::new()) };
+    if p.id == id || m.sequence <= p.sequence {
+        return Ok(String::new());
+    }
+    if let Some((k, digest)) = &p.audit {
+        let k = usize::try_from(*k).unwrap_or(usize::MAX);
+        if log.boundaries_digest(k).as_deref() != Some(digest.as_str()) {
+            return Err(format!("nhật ký của gói số {} không nối tiếp nhật ký của gói số {} đã nhận: lịch sử đã bị viết lại, cắt bớt, hoặc gói làm từ một cơ sở dữ liệu khác", m.sequence, p.sequence));
+        }
+    }
+    let exported = log.entries.iter().any(|e| e.action == "bundle.export" && e.after_str("sha256").as_deref() == Some(p.id.as_str()));
+    if !exported {
+        return Err(format!("nhật ký của gói số {} không ghi việc xuất gói số {} đã nhận ở đây: rẽ nhánh", m.sequence, p.sequence));
+    }
+    Ok(format!("; nối tiếp nhật ký của gói số {} đã nhận", p.sequence))
 }
 
 /// Parses a board's `registry.json`: `[{"unit","kind","public_key"}…]`.
@@ -165,23 +226,31 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
 
     // sequence
-    let seq = match ctx.last(&m.unit_id) {
-        None => Ok(format!("gói số {} của {} (chưa nhập gói nào của đơn vị này)", m.sequence, m.unit_id)),
-        Some((_, id)) if id == b.id => Ok(format!("gói số {} này đã được nhập trước đây", m.sequence)),
-        Some((s, _)) if m.sequence < s => Err(format!("gói số {} cũ hơn gói số {s} đã nhập của {}: không quay lui", m.sequence, m.unit_id)),
-        Some((s, _)) if m.sequence == s => Err(format!("gói số {} khác với gói cùng số đã nhập của {}: hai gói rẽ nhánh", m.sequence, m.unit_id)),
-        Some((s, id)) if m.sequence == s + 1 && m.previous_sha256.as_deref() != Some(id.as_str()) => Err(format!("gói số {} không nối tiếp gói số {s} đã nhập (mã băm gói trước khác): rẽ nhánh", m.sequence)),
-        Some((s, _)) => Ok(format!("gói số {} mới hơn gói số {s} đã nhập; sẽ thay thế", m.sequence)),
+    let prev = ctx.last(&m.unit_id);
+    let seq = match &prev {
+        _ if m.sequence == 0 || m.sequence > MAX_SEQUENCE => Err(format!("số thứ tự gói {} ngoài khoảng 1…{MAX_SEQUENCE}", m.sequence)),
+        None => Ok(format!("gói số {} của {} (chưa nhận gói nào của đơn vị này)", m.sequence, m.unit_id)),
+        Some(p) if p.id == b.id => Ok(format!("gói số {} này đã được nhận trước đây", m.sequence)),
+        Some(p) if m.sequence < p.sequence => Err(format!("gói số {} cũ hơn gói số {} đã nhận của {}: không quay lui", m.sequence, p.sequence, m.unit_id)),
+        Some(p) if m.sequence == p.sequence => Err(format!("gói số {} khác với gói cùng số đã nhận của {}: hai gói rẽ nhánh", m.sequence, m.unit_id)),
+        Some(p) if m.sequence == p.sequence + 1 && m.previous_sha256.as_deref() != Some(p.id.as_str()) => Err(format!("gói số {} không nối tiếp gói số {} đã nhận (mã băm gói trước khác): rẽ nhánh", m.sequence, p.sequence)),
+        Some(p) => Ok(format!("gói số {} mới hơn gói số {} đã nhận; sẽ thay thế", m.sequence, p.sequence)),
     };
     checks.push(check("sequence", seq));
 
-    // audit_chain
+    // audit_chain: intact, what the bundle claims is recorded, and it
+    // extends the log of the bundle received before.
+    let mut log = None;
     let audit = match b.read_member("audit.jsonl") {
         Err(e) => Err(e.to_string()),
         Ok(bytes) => match auditlog::verify(&bytes) {
-            Ok((head, n)) if head == m.audit_head => Ok(format!("{n} mục, chuỗi băm liền, đầu chuỗi khớp bản kê")),
-            Ok(_) => Err("đầu chuỗi nhật ký khác với bản kê".into()),
             Err(e) => Err(e.to_string()),
+            Ok(l) if l.head != m.audit_head => Err("đầu chuỗi nhật ký khác với bản kê".into()),
+            Ok(l) => {
+                let r = log_records(m, &l).and_then(|rec| extends(&prev, m, &b.id, &l).map(|ext| format!("{} mục, chuỗi băm liền, đầu chuỗi khớp bản kê; {rec}{ext}", l.count)));
+                log = Some(l);
+                r
+            }
         },
     };
     checks.push(check("audit_chain", audit));
@@ -200,12 +269,21 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
             Ok(registry) => {
                 let ictx = ctx.inner(m, registry);
                 let mut failed = Vec::new();
+                let mut units: Vec<String> = Vec::new();
                 for (i, name) in &inner_names {
                     let Some(sub) = b.member_source(*i) else { continue };
                     let r = verify_at(&sub, ictx.as_ref(), limits, depth + 1);
                     if let Some(f) = r.first_failure() {
                         failed.push(format!("{name}: {} — {}", f.name, f.detail));
+                    } else if let Some(u) = r.manifest.as_ref().map(|x| x.unit_id.clone()).filter(|u| units.contains(u) || *u == m.unit_id) {
+                        failed.push(format!("{name}: gói của {u} được mang hai lần (hoặc là chính đơn vị mang nó)"));
+                    } else if let (Some(id), Some(l)) = (&r.id, &log) {
+                        let imported = l.entries.iter().any(|e| (e.action == "bundle.import" || e.action == "bundle.replace") && e.after_str("sha256").as_deref() == Some(id.as_str()));
+                        if !imported {
+                            failed.push(format!("{name}: nhật ký của {} không ghi việc nhập gói này", m.unit_id));
+                        }
                     }
+                    units.extend(r.manifest.as_ref().map(|x| x.unit_id.clone()));
                     inner.push((name.clone(), r));
                 }
                 if failed.is_empty() { Ok(format!("{} gói bên trong đều hợp lệ (chữ ký được kiểm lại)", inner.len())) } else { Err(format!("{}/{} gói bên trong không hợp lệ: {}", failed.len(), inner.len(), failed.join("; "))) }
@@ -213,5 +291,6 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
         }
     };
     checks.push(check("inner_bundles", inner_check));
+    ctx.note(m, &b.id, log.as_ref());
     Report { checks, id: Some(b.id.clone()), manifest: Some(b.manifest.clone()), inner }
 }

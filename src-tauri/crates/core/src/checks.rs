@@ -8,6 +8,7 @@
 //! warning W08, as the counting issue asks.
 
 use crate::count::{CountResult, FieldDiff, Inventory};
+use crate::minutes::MAX_AREA_FIGURE;
 use crate::percent::Percent;
 use crate::text::{fold, thousands};
 
@@ -112,11 +113,42 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     let issued = f.inventory.map(|i| i.issued());
     let (l, p) = (f.listed, f.participated);
 
+    // E15 first: every sum below is then far from overflowing (the sums
+    // are also taken in u128 or saturating, whoever calls).
+    let mut beyond: Vec<String> = Vec::new();
+    let mut bound = |what: &str, x: u64| {
+        if x > MAX_AREA_FIGURE {
+            beyond.push(format!("{what} = {}", n(x)));
+        }
+    };
+    bound("số cử tri", l);
+    bound("số cử tri tham gia", p);
+    if let Some(inv) = f.inventory {
+        bound("số phiếu nhận", inv.received);
+        bound("số phiếu chưa sử dụng", inv.unused);
+        bound("số phiếu gạch hỏng", inv.spoiled);
+        bound("số phiếu phát ra", inv.issued());
+    }
     if let Some(r) = &f.result {
-        if r.valid + r.invalid != r.received {
+        bound("số phiếu thu vào", r.received);
+        bound("số phiếu hợp lệ", r.valid);
+        bound("số phiếu không hợp lệ", r.invalid);
+        for x in r.invalid_by_reason.iter().chain(r.groups.iter().flatten()).chain(&r.votes) {
+            bound("một số liệu phiếu", *x);
+        }
+    }
+    if !beyond.is_empty() {
+        push("E15", e, format!(
+            "Số liệu vượt quá mức một khu vực bỏ phiếu có thể có ({} — luật: mỗi khu vực từ 300 đến 4.000 cử tri): {}.",
+            n(MAX_AREA_FIGURE), beyond.join("; ")),
+            "Kiểm tra lại số liệu đã nhập: có thể thừa một chữ số.", "count");
+    }
+    if let Some(r) = &f.result {
+        let vn = u128::from(r.valid) + u128::from(r.invalid);
+        if vn != u128::from(r.received) {
             push("E01", e, format!(
                 "Số phiếu hợp lệ ({}) cộng số phiếu không hợp lệ ({}) bằng {}, khác số phiếu thu vào ({}).",
-                n(r.valid), n(r.invalid), n(r.valid + r.invalid), n(r.received)),
+                n(r.valid), n(r.invalid), n(u64::try_from(vn).unwrap_or(u64::MAX)), n(r.received)),
                 "Đếm lại số phiếu trong hòm và phân loại lại phiếu hợp lệ, không hợp lệ.", "count.received");
         }
         if let Some(i) = issued {
@@ -161,7 +193,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             }
         }
         if let Some(g) = &r.groups {
-            let sum: u64 = g.iter().sum();
+            let sum: u64 = g.iter().fold(0u64, |a, x| a.saturating_add(*x));
             if sum != r.valid {
                 push(
                     "E06",
@@ -184,7 +216,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                     "Dò lại bảng kiểm phiếu: một dấu gạch có thể đã ghi nhầm dòng hoặc thiếu.", "votes");
             }
         }
-        let cap = u64::from(f.seats) * r.valid;
+        let cap = u64::from(f.seats).saturating_mul(r.valid);
         if r.total_votes() > cap {
             push("E08", e, format!(
                 "Tổng số phiếu bầu ({}) vượt quá số đại biểu được bầu × số phiếu hợp lệ ({} × {} = {}).",
@@ -197,7 +229,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             let msg = match inv.issued_entered {
                 Some(i) => format!(
                     "Kiểm kê không khớp: nhận {} tờ, nhưng phát ra {} + chưa sử dụng {} + gạch hỏng {} = {}.",
-                    n(inv.received), n(i), n(inv.unused), n(inv.spoiled), n(i + inv.unused + inv.spoiled)),
+                    n(inv.received), n(i), n(inv.unused), n(inv.spoiled), n(i.saturating_add(inv.unused).saturating_add(inv.spoiled))),
                 None => format!(
                     "Kiểm kê không khớp: số phiếu chưa sử dụng ({}) cộng gạch hỏng ({}) vượt số phiếu đã nhận ({}).",
                     n(inv.unused), n(inv.spoiled), n(inv.received)),
@@ -287,7 +319,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         );
     }
     if let Some(r) = &f.result {
-        let by_reason: u64 = r.invalid_by_reason.iter().sum();
+        let by_reason: u64 = r.invalid_by_reason.iter().fold(0u64, |a, x| a.saturating_add(*x));
         if by_reason != 0 && by_reason != r.invalid {
             push("E14", e, format!(
                 "Chi tiết phiếu không hợp lệ theo lý do ({}) khác tổng số phiếu không hợp lệ ({}).", n(by_reason), n(r.invalid)),
@@ -297,7 +329,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
 
     // Warnings.
     if let Some(r) = &f.result {
-        if r.received > 0 && r.invalid * 100 > 3 * r.received {
+        if r.received > 0 && u128::from(r.invalid) * 100 > 3 * u128::from(r.received) {
             push(
                 "W01",
                 w,
@@ -321,7 +353,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
     }
     // Art. 78: valid only when MORE than half of the listed voters voted.
-    if l > 0 && p * 2 <= l {
+    if l > 0 && u128::from(p) * 2 <= u128::from(l) {
         push(
             "W03",
             w,
@@ -377,7 +409,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
     }
     if let (Some(inv), Some(i)) = (f.inventory, issued) {
-        if i > 0 && inv.spoiled * 100 > 2 * i {
+        if i > 0 && u128::from(inv.spoiled) * 100 > 2 * u128::from(i) {
             push(
                 "W06",
                 w,

@@ -423,15 +423,16 @@ pub struct CountResult {
 }
 
 impl CountResult {
+    /// Σ votes (saturating: figures from a file may be hostile).
     pub fn total_votes(&self) -> u64 {
-        self.votes.iter().sum()
+        self.votes.iter().fold(0u64, |a, v| a.saturating_add(*v))
     }
 
     /// Σ k·n_k.
     pub fn weighted_groups(&self) -> Option<u64> {
         self.groups
             .as_ref()
-            .map(|g| g.iter().enumerate().map(|(i, n)| (i as u64 + 1) * n).sum())
+            .map(|g| g.iter().enumerate().fold(0u64, |a, (i, n)| a.saturating_add((i as u64 + 1).saturating_mul(*n))))
     }
 }
 
@@ -452,14 +453,14 @@ impl Inventory {
     /// I: ballots issued (phiếu phát ra) = B − U − X unless entered.
     pub fn issued(&self) -> u64 {
         self.issued_entered
-            .unwrap_or_else(|| self.received.saturating_sub(self.unused + self.spoiled))
+            .unwrap_or_else(|| self.received.saturating_sub(self.unused.saturating_add(self.spoiled)))
     }
 
     /// B = I + U + X (E09).
     pub fn balances(&self) -> bool {
         match self.issued_entered {
-            Some(i) => self.received == i + self.unused + self.spoiled,
-            None => self.received >= self.unused + self.spoiled,
+            Some(i) => i.checked_add(self.unused).and_then(|x| x.checked_add(self.spoiled)) == Some(self.received),
+            None => self.unused.checked_add(self.spoiled).is_some_and(|x| self.received >= x),
         }
     }
 }

@@ -137,9 +137,48 @@ pub fn decide(kind: LevelKind, seats: u32, listed: u64, voted: u64, valid: u64, 
     // Art. 79: QH — any empty seat; HĐND — fewer than two thirds filled.
     let additional_vote_due = match kind {
         LevelKind::NationalAssembly => filled < u64::from(seats),
-        LevelKind::Council => filled * 3 < u64::from(seats) * 2,
+        LevelKind::Council => u128::from(filled) * 3 < u128::from(seats) * 2,
     };
     Decision { turnout_ok, elected, revote_due: false, additional_vote_due, tie_unresolved }
+}
+
+/// `o` plus one area's figures, or `None` if any sum would overflow.
+fn add_report(o: &Outcome, r: &AreaReport) -> Option<Outcome> {
+    let mut n = o.clone();
+    n.voters_listed = o.voters_listed.checked_add(r.voters_listed)?;
+    n.voters_voted = o.voters_voted.checked_add(r.voters_voted)?;
+    n.ballots_issued = o.ballots_issued.checked_add(r.ballots_issued)?;
+    n.ballots_received = o.ballots_received.checked_add(r.ballots_received)?;
+    n.ballots_valid = o.ballots_valid.checked_add(r.ballots_valid)?;
+    n.ballots_invalid = o.ballots_invalid.checked_add(r.ballots_invalid)?;
+    for (k, v) in &r.invalid_by_reason {
+        let t = n.invalid_by_reason.entry(k.clone()).or_insert(0);
+        *t = t.checked_add(*v)?;
+    }
+    for (t, v) in n.votes.iter_mut().zip(&r.votes) {
+        *t = t.checked_add(*v)?;
+    }
+    Some(n)
+}
+
+impl AreaReport {
+    /// The figures of one area's minutes document.
+    pub fn from_minutes(m: &crate::minutes::Minutes) -> AreaReport {
+        let f = &m.figures;
+        AreaReport {
+            area: m.area.id.clone(),
+            seats: m.constituency.seats,
+            candidates: m.candidates.iter().map(|c| c.id.clone()).collect(),
+            voters_listed: f.voters_listed,
+            voters_voted: f.voters_voted,
+            ballots_issued: f.ballots_issued,
+            ballots_received: f.ballots_received,
+            ballots_valid: f.ballots_valid,
+            ballots_invalid: f.ballots_invalid,
+            invalid_by_reason: f.invalid_by_reason.clone(),
+            votes: m.candidates.iter().map(|c| c.votes).collect(),
+        }
+    }
 }
 
 /// Sums the reports of a constituency's areas and, once complete, applies
@@ -172,19 +211,14 @@ pub fn aggregate(c: &ConstituencyInfo, reports: &[AreaReport]) -> Outcome {
             });
             continue;
         }
+        // Exact arithmetic: a sum that would overflow is not made (and
+        // cannot happen with figures bounded per area, E15).
+        let Some(sum) = add_report(&o, r) else {
+            o.cross_checks.push(CrossCheck { code: "A02", area: r.area.clone(), message: format!("số liệu của khu vực {} làm tổng vượt giới hạn tính toán; không cộng", r.area) });
+            continue;
+        };
         seen.push(&r.area);
-        o.voters_listed += r.voters_listed;
-        o.voters_voted += r.voters_voted;
-        o.ballots_issued += r.ballots_issued;
-        o.ballots_received += r.ballots_received;
-        o.ballots_valid += r.ballots_valid;
-        o.ballots_invalid += r.ballots_invalid;
-        for (k, v) in &r.invalid_by_reason {
-            *o.invalid_by_reason.entry(k.clone()).or_insert(0) += v;
-        }
-        for (t, v) in o.votes.iter_mut().zip(&r.votes) {
-            *t += v;
-        }
+        o = sum;
     }
     o.areas_reported = u32::try_from(seen.len()).unwrap_or(u32::MAX);
     o.complete = !c.areas.is_empty() && c.areas.iter().all(|a| seen.contains(&a.as_str()));

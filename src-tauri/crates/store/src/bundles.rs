@@ -106,6 +106,20 @@ pub trait BundleRead: Read {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// What this board holds from `unit`, directly or carried.
+    fn lineage(&self, unit: &str) -> Result<Option<LineageRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle FROM lineage WHERE unit_id = ?1")?
+            .query_row([unit], |r| Ok(LineageRow { unit_id: r.get(0)?, sequence: r.get(1)?, sha256: r.get(2)?, audit_links: r.get(3)?, audit_boundaries: r.get(4)?, via_bundle: r.get(5)? }))
+            .optional()?)
+    }
+
+    /// Whether a bundle was withdrawn (and why, when).
+    fn withdrawal(&self, bundle_id: i64) -> Result<Option<(String, String)>> {
+        Ok(self.conn().prepare_cached("SELECT at, reason FROM bundle_withdrawal WHERE bundle_id = ?1")?.query_row([bundle_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+    }
+
     /// The audit log with its chain hashes, in id order.
     fn audit_chain(&self) -> Result<Vec<ChainedAuditRow>> {
         let mut st = self.conn().prepare_cached("SELECT id, at, action, subject, reason, before, after, prev_hash, hash FROM audit_log ORDER BY id")?;
@@ -172,25 +186,21 @@ pub(crate) fn append_chained(conn: &Connection, a: &AuditRow) -> Result<i64> {
 }
 
 /// Chains entries written before the chain existed (databases of an
-/// earlier version). Runs at open; a no-op once every entry has its hash.
-pub(crate) fn backfill_chain(conn: &mut Connection) -> Result<()> {
-    let missing: i64 = conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0))?;
-    if missing == 0 {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+/// earlier version): run once, inside the transaction of migration 0003.
+/// A missing hash found later is a broken chain (`audit verify` says so),
+/// never filled in again.
+pub(crate) fn chain_existing(conn: &Connection) -> Result<()> {
     let rows: Vec<AuditRow> = {
-        let mut st = tx.prepare("SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id")?;
+        let mut st = conn.prepare("SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id")?;
         let it = st.query_map([], |r| Ok(AuditRow { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, reason: r.get(4)?, before: r.get(5)?, after: r.get(6)? }))?;
         it.collect::<rusqlite::Result<_>>()?
     };
     let mut prev = audit::GENESIS.to_owned();
     for a in &rows {
         let hash = audit::link(&prev, &audit::content_hash(&entry_of(a)));
-        tx.execute("UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3", params![prev, hash, a.id])?;
+        conn.execute("UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3", params![prev, hash, a.id])?;
         prev = hash;
     }
-    tx.commit()?;
     Ok(())
 }
 
@@ -246,6 +256,26 @@ impl Tx<'_> {
         self.tx
             .prepare_cached("INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
             .execute(params![r.bundle_id, r.area_id, r.level, r.constituency_id, i64::from(r.final_), r.minutes_sha256, r.data])?;
+        Ok(())
+    }
+
+    /// Records (or advances) what this board holds from a unit.
+    pub fn upsert_lineage(&self, l: &LineageRow) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO lineage (unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (unit_id) DO UPDATE SET sequence = excluded.sequence, sha256 = excluded.sha256, audit_links = excluded.audit_links,
+                 audit_boundaries = excluded.audit_boundaries, via_bundle = excluded.via_bundle",
+            )?
+            .execute(params![l.unit_id, l.sequence, l.sha256, l.audit_links, l.audit_boundaries, l.via_bundle])?;
+        Ok(())
+    }
+
+    /// Withdraws a current bundle: it stops reporting its areas (marked
+    /// superseded by itself) and the reason is kept.
+    pub fn withdraw(&self, bundle_id: i64, at: &str, reason: &str) -> Result<()> {
+        self.tx.prepare_cached("UPDATE bundle SET superseded_by = sha256 WHERE id = ?1 AND superseded_by IS NULL")?.execute([bundle_id])?;
+        self.tx.prepare_cached("INSERT INTO bundle_withdrawal (bundle_id, at, reason) VALUES (?1, ?2, ?3)")?.execute(params![bundle_id, at, reason])?;
         Ok(())
     }
 

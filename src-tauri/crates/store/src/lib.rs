@@ -139,7 +139,6 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Store { conn, batch: false, pack: RefCell::new(pack) };
         migrate::migrate(&mut store.conn)?;
-        bundles::backfill_chain(&mut store.conn)?;
         Ok(store)
     }
 

@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_backups",
         sql: include_str!("../migrations/0005_backups.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_lineage",
+        sql: include_str!("../migrations/0006_lineage.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.
@@ -82,6 +87,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             None => {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute_batch(m.sql)?;
+                if m.version == 3 {
+                    // The chain is created with its columns, once, in the
+                    // same transaction: never later over existing rows.
+                    crate::bundles::chain_existing(&tx)?;
+                }
                 tx.execute(
                     "INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, datetime('now'))",
                     params![m.version, m.name, checksum(m.sql)],

@@ -232,3 +232,14 @@ pub struct ChainedAuditRow {
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// What a board holds from a lower unit (migration 0006).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineageRow {
+    pub unit_id: String,
+    pub sequence: i64,
+    pub sha256: String,
+    pub audit_links: i64,
+    pub audit_boundaries: String,
+    pub via_bundle: i64,
+}

@@ -8,7 +8,6 @@ use tobaucu_bundle::auditlog;
 use tobaucu_bundle::container::{self, LevelEntry, Manifest};
 use tobaucu_bundle::FileSource;
 use tobaucu_core::audit::GENESIS;
-use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::count::InvalidReason;
 use tobaucu_ipc::ExportResultDto;
 use tobaucu_store::{BundleRead, CountRead, ExportRow};
@@ -24,12 +23,20 @@ impl App {
     /// §4), one counted ballot per line, undone ones left out.
     fn ballots_text(&self, level: &str) -> Result<String> {
         let mut out = format!("# cấp {level}: các phiếu đã kiểm, theo thứ tự nhập\n");
+        let seats = self.def()?.area(&self.unit_id()?.0).and_then(|a| a.constituencies.get(level)).and_then(|c| self.def().ok()?.constituency(c)).map_or(0, |c| c.seats);
         for b in self.store.ballots(level)? {
             if b.undone {
                 continue;
             }
             match b.invalid_reason.as_deref().and_then(InvalidReason::parse) {
                 Some(r) if r.needs_person() => out.push_str(&format!("INVALID {}\n", r.code())),
+                // Read from a ballots file, a ballot with more names kept
+                // than seats is stored without its positions: any S+1
+                // positions recount to the same invalid ground.
+                Some(InvalidReason::TooMany) if b.kept.as_deref().is_none_or(|k| k.trim().is_empty()) => {
+                    out.push_str(&(1..=seats.saturating_add(1)).map(|p| p.to_string()).collect::<Vec<_>>().join(" "));
+                    out.push('\n');
+                }
                 _ => {
                     let k = b.kept.as_deref().unwrap_or("").trim().to_owned();
                     out.push_str(if k.is_empty() { "-" } else { &k });
@@ -70,8 +77,8 @@ impl App {
             if !md.locked {
                 not_final.push(code.clone());
             }
-            let data = canonical_json(&md.data).into_bytes();
-            levels.push(LevelEntry { code: code.clone(), final_: md.locked, revision: u32::try_from(s.revisions.len()).unwrap_or(0).max(1), minutes_sha256: md.sha256.clone() });
+            let data = md.data.to_canonical().into_bytes();
+            levels.push(LevelEntry { code: code.clone(), final_: md.locked, revision: md.data.revision, minutes_sha256: md.sha256.clone() });
             members.push((format!("results/{code}.json"), data));
             if s.method == "ballots" {
                 members.push((format!("ballots/{code}.txt"), self.ballots_text(&code)?.into_bytes()));
@@ -91,13 +98,13 @@ impl App {
     /// `export --out DIR`: writes this unit's signed bundle into `dir`,
     /// reads it back and verifies it. Needs the Tổ trưởng's passphrase.
     pub fn export_bundle(&mut self, dir: &Path, pass: Option<&str>) -> Result<ExportResultDto> {
-        self.export_bundle_via(dir, pass, &|p| Ok(Box::new(std::fs::File::create(p)?)))
+        self.export_bundle_via(dir, pass, &|p| Ok(Box::new(crate::fsio::create_exclusive(p)?)))
     }
 
     /// [`App::export_bundle`] writing through `open` (tests: a stick pulled
     /// or full part-way). A failed write leaves no file under the final
     /// name, records no export and does not use up the sequence number.
-    pub(crate) fn export_bundle_via(&mut self, dir: &Path, pass: Option<&str>, open: crate::forms::OpenSink<'_>) -> Result<ExportResultDto> {
+    pub(crate) fn export_bundle_via(&mut self, dir: &Path, pass: Option<&str>, open: crate::fsio::OpenSink<'_>) -> Result<ExportResultDto> {
         let (unit, kind) = self.unit_id()?;
         let def = self.def()?.clone();
         if !dir.is_dir() {
@@ -132,7 +139,7 @@ impl App {
         let (bytes, id) = container::write(manifest, &members, &sk).map_err(|e| Error::Internal(e.to_string()))?;
         let name = format!("{unit}-goi{sequence:03}{}.tbc", if official { "" } else { "-thu-nghiem" });
         let path = dir.join(&name);
-        if let Err(e) = crate::forms::write_atomic_via(&path, &bytes, open) {
+        if let Err(e) = crate::fsio::write_atomic_via(&path, &bytes, open) {
             let _ = self.store.write(|tx| {
                 tx.append_audit(&audit_entry(&now, "bundle.export_failed", format!("gói số {sequence} của {unit}"), &e.to_string(), None, None))?;
                 Ok::<_, Error>(())

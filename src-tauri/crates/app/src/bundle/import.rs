@@ -11,7 +11,7 @@ use tobaucu_bundle::keys::{fingerprint, normalize_fingerprint};
 use tobaucu_bundle::{Bundle, Prechecked};
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_ipc::{ImportResultDto, VerifyReportDto};
-use tobaucu_store::{AreaResultRow, BundleRead, BundleRow, RefusalRow, RegisteredKeyRow};
+use tobaucu_store::{AreaResultRow, BundleRead, BundleRow, LineageRow, RefusalRow, RegisteredKeyRow};
 
 use super::{limits, report_dto, Ctx};
 use crate::{clock, convert::audit_entry, App, Error, Result};
@@ -35,8 +35,7 @@ impl App {
     /// key is accepted only when `accept_fingerprint` is the fingerprint
     /// printed on the paper minutes (logged).
     pub fn import_bundle(&mut self, path: &Path, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
-        let loaded = load(path)?;
-        self.import_loaded(loaded, accept_fingerprint)
+        self.import_loaded(load(path), accept_fingerprint)
     }
 
     fn import_loaded(&mut self, loaded: Loaded, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
@@ -44,7 +43,19 @@ impl App {
         if kind == "area" {
             return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
+        if let Some(fp) = accept_fingerprint {
+            if normalize_fingerprint(fp).is_none() {
+                return Err(Error::refused("FINGERPRINT", format!("\"{fp}\" không phải dấu vân tay (20 chữ số hex)")));
+            }
+        }
         let Loaded { file, pre } = loaded;
+        let pre = match pre {
+            Ok(p) => p,
+            Err(reason) => {
+                let dto = report_dto(&file, &tobaucu_bundle::verify::unreadable(&reason));
+                return self.refuse_import(&file, None, None, reason, dto);
+            }
+        };
         let mem = pre.source();
         // The frame is read once; verification and storage reuse it, and
         // the work done ahead on the bytes is taken over.
@@ -76,19 +87,22 @@ impl App {
                 }
             }
         }
-        if let Some((m, _)) = &head {
+        if let Some((m, id)) = &head {
             if m.unit_id == me {
-                return Err(Error::refused("OWN_BUNDLE", format!("{file} là gói của chính {me}; gói này dành cho cấp trên")));
+                let reason = format!("đây là gói của chính {me}; gói này dành cho cấp trên");
+                let dto = report_dto(&file, &tobaucu_bundle::verify::unreadable(&reason));
+                return self.refuse_import(&file, Some(me.clone()), Some(id.clone()), reason, dto);
             }
         }
         let mut ctx = Ctx::new(self)?;
         let mut accepted = None;
-        if let (Some(fp), Some((m, _))) = (accept_fingerprint, &head) {
-            let typed = normalize_fingerprint(fp).ok_or_else(|| Error::refused("FINGERPRINT", format!("\"{fp}\" không phải dấu vân tay (20 chữ số hex)")))?;
+        // A typed fingerprint accepts only the bundle whose key it is; in a
+        // folder, the other bundles are judged as usual.
+        let mut typed_other = None;
+        if let (Some(typed), Some((m, _))) = (accept_fingerprint.and_then(normalize_fingerprint), &head) {
             if typed != fingerprint(&m.public_key) {
-                return Err(Error::refused("FINGERPRINT", format!("dấu vân tay đã nhập ({typed}) khác dấu vân tay của gói ({}); không chấp nhận", fingerprint(&m.public_key))));
-            }
-            if self.store.registered_key(&m.unit_id)?.is_none() {
+                typed_other = Some(format!("; dấu vân tay đã nhập ({typed}) khác dấu vân tay của gói ({}), không chấp nhận", fingerprint(&m.public_key)));
+            } else if self.store.registered_key(&m.unit_id)?.is_none() {
                 ctx.accepted = Some((m.unit_id.clone(), m.public_key));
                 accepted = Some((m.unit_id.clone(), m.public_key, typed));
             }
@@ -99,7 +113,8 @@ impl App {
         };
         let dto = report_dto(&file, &report);
         let (Some((m, id)), true) = (head, report.ok()) else {
-            let reason = report.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_else(|| "không đọc được".into());
+            let mut reason = report.first_failure().map(|c| format!("{} ({})", c.detail, c.name)).unwrap_or_else(|| "không đọc được".into());
+            reason.push_str(typed_other.as_deref().unwrap_or(""));
             let (unit, sha) = match &report.manifest {
                 Some(m) => (Some(m.unit_id.clone()), report.id.clone()),
                 None => (None, None),
@@ -108,18 +123,29 @@ impl App {
         };
         // Read once by the `results` check of every bundle, at any depth.
         let levels = ctx.collected.take();
+        let seen = ctx.seen.take();
         drop(ctx);
         let manifest_text = match &opened {
             Ok(b) => String::from_utf8_lossy(&b.manifest_bytes).into_owned(),
             Err(e) => return Err(Error::Internal(e.to_string())),
         };
-        // A04: an area is reported by exactly one current bundle.
-        let mut areas: Vec<String> = levels.iter().map(|l| l.area.clone()).collect();
-        areas.dedup();
+        // A04: an area is reported by exactly one current bundle, and once
+        // in it.
+        let mut areas: Vec<String> = Vec::new();
+        for l in &levels {
+            if levels.iter().filter(|x| x.area == l.area && x.level == l.level).count() > 1 {
+                let reason = format!("gói mang số liệu của khu vực {} cấp {} hai lần (A04)", l.area, l.level);
+                return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+            }
+            if !areas.contains(&l.area) {
+                areas.push(l.area.clone());
+            }
+        }
         for a in &areas {
             if let Some((_, via)) = self.store.area_reported_by(a)? {
                 if via != m.unit_id {
-                    let reason = format!("khu vực {a} đã được báo cáo qua gói của {via}; một khu vực chỉ do một gói báo cáo (A04)");
+                    let hint = if &via == a { format!("; nếu gói của tổ {a} được nhập thẳng ở đây, hãy rút gói đó (\"tobaucu withdraw {a} --reason …\") rồi nhập lại") } else { String::new() };
+                    let reason = format!("khu vực {a} đã được báo cáo qua gói của {via}; một khu vực chỉ do một gói báo cáo (A04){hint}");
                     return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
                 }
             }
@@ -139,6 +165,14 @@ impl App {
             superseded_by: None,
         };
         let replaced = previous.as_ref().map(|p| p.sequence);
+        let mut pinned: Vec<RegisteredKeyRow> = Vec::new();
+        for s in &seen {
+            if let Some(r) = self.store.registered_key(&s.unit)? {
+                if r.public_key.is_none() && r.fingerprint == fingerprint(&s.public_key) && !pinned.iter().any(|p| p.unit_id == s.unit) {
+                    pinned.push(RegisteredKeyRow { unit_id: s.unit.clone(), public_key: Some(s.public_key.to_vec()), fingerprint: r.fingerprint, how: "pinned".into(), registered_at: now.clone() });
+                }
+            }
+        }
         self.store.write(|tx| {
             if let Some((unit, pk, fp)) = &accepted {
                 tx.upsert_registered_key(&RegisteredKeyRow { unit_id: unit.clone(), public_key: Some(pk.to_vec()), fingerprint: fp.clone(), how: "accepted".into(), registered_at: now.clone() })?;
@@ -148,6 +182,17 @@ impl App {
                 tx.supersede(&m.unit_id, &id)?;
             }
             let bid = tx.insert_bundle(&row, pre.bytes(), pre.sha256())?;
+            for s in &seen {
+                if let Some((links, boundaries)) = &s.audit {
+                    tx.upsert_lineage(&LineageRow { unit_id: s.unit.clone(), sequence: i64::try_from(s.sequence).unwrap_or(i64::MAX), sha256: s.id.clone(), audit_links: i64::try_from(*links).unwrap_or(i64::MAX), audit_boundaries: boundaries.clone(), via_bundle: bid })?;
+                }
+                // A key registered by its fingerprint is pinned to the key
+                // first seen with it.
+                if let Some(r) = pinned.iter().find(|r| r.unit_id == s.unit) {
+                    tx.upsert_registered_key(r)?;
+                    tx.append_audit(&audit_entry(&now, "key.pin", format!("khóa của {}", r.unit_id), "dấu vân tay đã đăng ký khớp khóa của gói đầu tiên", None, Some(json!({"fingerprint": r.fingerprint, "public_key": tobaucu_bundle::hex(&s.public_key)}).to_string())))?;
+                }
+            }
             for l in &levels {
                 tx.insert_area_result(&AreaResultRow { bundle_id: bid, area_id: l.area.clone(), level: l.level.clone(), constituency_id: l.constituency.clone(), final_: l.final_, minutes_sha256: l.sha256.clone(), data: l.data.clone() })?;
             }
@@ -170,14 +215,20 @@ impl App {
 
     /// Imports several bundles (a USB stick's folder) as one user action:
     /// each bundle all or nothing on its own (a savepoint), made durable by
-    /// a commit every ~32 MB and at the end. A hard error stops the run; the
+    /// a commit every ~32 MB and at the end. Every file is judged on its
+    /// own: a bad one is refused and recorded and the next is read. Only a
+    /// failure of this database (disk full, damaged) stops the run; the
     /// bundles before it stay imported.
     ///
     /// A second thread reads the next files and does the work that needs
     /// no database (SHA-256 of every member and of the file, the signature
     /// check) while this one verifies against the database and stores.
     pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Loaded>>(16);
+        let (me, kind) = self.unit_id()?;
+        if kind == "area" {
+            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(16);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 for p in paths {
@@ -198,11 +249,22 @@ impl App {
                     self.store.begin_batch()?;
                     pending = 0;
                 }
-                match loaded.and_then(|l| {
-                    pending += l.pre.bytes().len() as u64;
-                    self.import_loaded(l, accept_fingerprint)
-                }) {
+                pending = pending.saturating_add(loaded.len());
+                let file = loaded.file.clone();
+                match self.import_loaded(loaded, accept_fingerprint) {
                     Ok(r) => out.push(r),
+                    // Something about this file that no check named: it is
+                    // refused on its own, the folder goes on.
+                    Err(e) if !e.is_environment() => {
+                        let dto = report_dto(&file, &tobaucu_bundle::verify::unreadable(&e.to_string()));
+                        match self.refuse_import(&file, None, None, e.to_string(), dto) {
+                            Ok(r) => out.push(r),
+                            Err(e) => {
+                                failed = Some(e);
+                                break;
+                            }
+                        }
+                    }
                     Err(e) => {
                         failed = Some(e);
                         // Dropping the receiver stops the reader.
@@ -221,18 +283,23 @@ impl App {
 }
 
 /// A bundle file read into memory, with what could be computed without the
-/// database (hashes, signature).
+/// database (hashes, signature), or why it could not be read.
 struct Loaded {
     file: String,
-    pre: Prechecked,
+    pre: std::result::Result<Prechecked, String>,
 }
 
-fn load(path: &Path) -> Result<Loaded> {
-    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
-    if len > MAX_IMPORT_BYTES {
-        return Err(Error::refused("FILE_TOO_LARGE", format!("{file}: {len} byte, vượt giới hạn {MAX_IMPORT_BYTES} byte")));
+impl Loaded {
+    fn len(&self) -> u64 {
+        self.pre.as_ref().map_or(0, |p| u64::try_from(p.bytes().len()).unwrap_or(u64::MAX))
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-    Ok(Loaded { file, pre: Prechecked::new(bytes, limits()) })
+}
+
+/// Reads one file: a regular file of at most [`MAX_IMPORT_BYTES`], never a
+/// link to a device or a FIFO. A file that cannot be read is refused on its
+/// own (recorded), it does not stop a folder.
+fn load(path: &Path) -> Loaded {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let pre = crate::fsio::read_regular(path, MAX_IMPORT_BYTES).map(|bytes| Prechecked::new(bytes, limits())).map_err(|e| e.to_string());
+    Loaded { file, pre }
 }

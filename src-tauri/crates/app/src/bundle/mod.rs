@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 use tobaucu_bundle::container::Manifest;
-use tobaucu_bundle::verify::{Context, Registration, Report};
-use tobaucu_bundle::{keys, Bundle, Limits};
+use tobaucu_bundle::verify::{Context, Previous, Registration, Report};
+use tobaucu_bundle::{auditlog, keys, Bundle, Limits};
 use tobaucu_core::count::tally_text;
 use tobaucu_core::election::ElectionDefinition;
-use tobaucu_core::results::AreaReport;
+use tobaucu_core::minutes::Minutes;
 use tobaucu_ipc::{BundleInfoDto, VerifyCheckDto, VerifyReportDto};
 use tobaucu_store::BundleRead;
 
@@ -38,6 +38,9 @@ pub(crate) struct AreaLevel {
     pub final_: bool,
     pub sha256: String,
     pub data: String,
+    /// Warnings of the team's checks that stand on these figures (the team
+    /// accepted them before finalizing; shown at the board).
+    pub warnings: Vec<String>,
 }
 
 impl App {
@@ -91,11 +94,20 @@ pub(crate) fn below(def: &ElectionDefinition, board: &str, board_kind: &str, uni
     }
 }
 
-/// A team bundle's results members, checked against the definition.
-pub(crate) fn team_results(def: &ElectionDefinition, b: &Bundle<'_>) -> std::result::Result<Vec<AreaLevel>, String> {
+/// A team bundle's results members: each the canonical minutes document of
+/// its level (read strictly), checked against the definition and judged by
+/// the same checks the team had to pass before finalizing (issue 11 §2:
+/// a valid signature proves who sent the figures, not that they are
+/// possible); ballots entered one by one are recounted.
+pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>) -> std::result::Result<Vec<AreaLevel>, String> {
     let m = &b.manifest;
     let area = def.area(&m.unit_id).ok_or_else(|| format!("khu vực {} không có trong định nghĩa", m.unit_id))?;
-    let mut out = Vec::new();
+    let mut docs: Vec<(String, String, String, Minutes, String)> = Vec::new();
+    for l in &m.levels {
+        if !area.constituencies.contains_key(&l.code) {
+            return Err(format!("cấp {} trong bản kê không phải cấp của khu vực {}", l.code, m.unit_id));
+        }
+    }
     for (code, cid) in &area.constituencies {
         let lv = m.levels.iter().find(|l| &l.code == code).ok_or_else(|| format!("thiếu cấp {code} trong bản kê"))?;
         if m.mode == "official" && !lv.final_ {
@@ -107,61 +119,42 @@ pub(crate) fn team_results(def: &ElectionDefinition, b: &Bundle<'_>) -> std::res
             return Err(format!("{name}: mã băm khác mã số liệu biên bản trong bản kê"));
         }
         let bytes = b.read_member(&name).map_err(|e| e.to_string())?;
+        let doc = Minutes::parse(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        if doc.revision != lv.revision {
+            return Err(format!("{name}: bản số {} khác bản số {} trong bản kê", doc.revision, lv.revision));
+        }
         let data = String::from_utf8(bytes).map_err(|_| format!("{name}: không phải UTF-8"))?;
-        let v: Value = serde_json::from_str(&data).map_err(|e| format!("{name}: JSON lỗi ({e})"))?;
+        docs.push((code.clone(), cid.clone(), lv.minutes_sha256.clone(), doc, data));
+    }
+    let mut out = Vec::new();
+    for (code, cid, sha, doc, data) in &docs {
+        let name = format!("results/{code}.json");
+        let siblings: Vec<&Minutes> = docs.iter().map(|d| &d.3).filter(|d| &d.level.code != code).collect();
+        let lv_final = m.levels.iter().any(|l| &l.code == code && l.final_);
+        // Locked minutes are judged as the team's finalize judged them; a
+        // rehearsal's draft is shown with whatever its checks say.
+        let warnings = if lv_final { doc.review(def, definition_sha256, &m.unit_id, code, &siblings) } else { doc.review_all(def, definition_sha256, &m.unit_id, code, &siblings) }.map_err(|e| format!("{name}: {e}"))?;
         let c = def.constituency(cid).ok_or_else(|| format!("đơn vị bầu cử {cid} không có trong định nghĩa"))?;
-        let err = |f: &str| format!("{name}: trường \"{f}\" sai hoặc thiếu");
-        let s = |p: &str| v.pointer(p).and_then(Value::as_str).ok_or_else(|| err(p));
-        let u = |p: &str| v.pointer(p).and_then(Value::as_u64).ok_or_else(|| err(p));
-        if s("/area/id")? != m.unit_id || s("/level/code")? != code || s("/constituency/id")? != cid {
-            return Err(format!("{name}: khu vực, cấp hoặc đơn vị bầu cử không khớp ({}/{code}/{cid})", m.unit_id));
-        }
-        let cands = v.get("candidates").and_then(Value::as_array).ok_or_else(|| err("candidates"))?;
-        let ids: Vec<String> = cands.iter().map(|x| x.get("id").and_then(Value::as_str).unwrap_or("").to_owned()).collect();
-        let votes: Vec<u64> = cands.iter().map(|x| x.get("votes").and_then(Value::as_u64).unwrap_or(u64::MAX)).collect();
-        if votes.contains(&u64::MAX) {
-            return Err(err("candidates[].votes"));
-        }
-        let mut invalid_by_reason = std::collections::BTreeMap::new();
-        if let Some(o) = v.pointer("/figures/invalid_by_reason").and_then(Value::as_object) {
-            for (k, x) in o {
-                invalid_by_reason.insert(k.clone(), x.as_u64().ok_or_else(|| err("figures.invalid_by_reason"))?);
-            }
-        }
-        let r = AreaReport {
-            area: m.unit_id.clone(),
-            seats: u32::try_from(u("/constituency/seats")?).map_err(|_| err("constituency.seats"))?,
-            candidates: ids,
-            voters_listed: u("/figures/voters_listed")?,
-            voters_voted: u("/figures/voters_voted")?,
-            ballots_issued: u("/figures/ballots_issued")?,
-            ballots_received: u("/figures/ballots_received")?,
-            ballots_valid: u("/figures/ballots_valid")?,
-            ballots_invalid: u("/figures/ballots_invalid")?,
-            invalid_by_reason,
-            votes,
-        };
-        let def_ids: Vec<&str> = c.candidates.iter().map(|x| x.id.as_str()).collect();
-        if r.seats != c.seats || !r.candidates.iter().map(String::as_str).eq(def_ids.iter().copied()) {
-            return Err(format!("{name}: danh sách người ứng cử hoặc số đại biểu khác định nghĩa (A01)"));
-        }
-        if r.ballots_valid + r.ballots_invalid != r.ballots_received {
-            return Err(format!("{name}: hợp lệ {} + không hợp lệ {} ≠ thu vào {} (E01)", r.ballots_valid, r.ballots_invalid, r.ballots_received));
-        }
-        if r.votes.iter().any(|&x| x > r.ballots_valid) || r.votes.iter().sum::<u64>() > u64::from(r.seats) * r.ballots_valid {
-            return Err(format!("{name}: số phiếu bầu cho người ứng cử vượt số phiếu hợp lệ (E05/E08)"));
-        }
         // Ballots entered one by one travel too: recount them.
         let bname = format!("ballots/{code}.txt");
         if b.find(&bname).is_some() {
             let text = String::from_utf8(b.read_member(&bname).map_err(|e| e.to_string())?).map_err(|_| format!("{bname}: không phải UTF-8"))?;
             let t = tally_text(&text, c.candidates.len(), c.seats).map_err(|e| format!("{bname}: dòng {} lỗi", e.first().map(|x| x.line).unwrap_or(0)))?;
             let res = t.result();
-            if res.valid != r.ballots_valid || res.invalid != r.ballots_invalid || res.votes != r.votes {
-                return Err(format!("{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {})", res.valid, r.ballots_valid, res.invalid, r.ballots_invalid));
+            let r = doc.count_result();
+            if res.valid != r.valid || res.invalid != r.invalid || res.votes != r.votes || res.invalid_by_reason != r.invalid_by_reason {
+                return Err(format!("{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {}, theo lý do {:?} / {:?})", res.valid, r.valid, res.invalid, r.invalid, res.invalid_by_reason, r.invalid_by_reason));
             }
         }
-        out.push(AreaLevel { area: m.unit_id.clone(), level: code.clone(), constituency: cid.clone(), final_: lv.final_, sha256: lv.minutes_sha256.clone(), data });
+        out.push(AreaLevel {
+            area: m.unit_id.clone(),
+            level: code.clone(),
+            constituency: cid.clone(),
+            final_: lv_final,
+            sha256: sha.clone(),
+            data: data.clone(),
+            warnings: warnings.iter().map(|w| format!("{}: {}", w.code, w.message)).collect(),
+        });
     }
     Ok(out)
 }
@@ -176,22 +169,55 @@ pub(crate) struct Ctx<'a> {
     /// The area results the `results` check read, at any depth (import
     /// stores them without reading the members a second time).
     pub collected: std::cell::RefCell<Vec<AreaLevel>>,
+    /// Every bundle verified, at any depth: the lineage import records.
+    pub seen: std::cell::RefCell<Vec<Seen>>,
+}
+
+/// A bundle met during a verification, as the lineage records it.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    pub unit: String,
+    pub sequence: u64,
+    pub id: String,
+    pub public_key: [u8; 32],
+    /// The log's number of links and the digest of their boundaries.
+    pub audit: Option<(u64, String)>,
+}
+
+/// What this database holds from `unit` (the lineage; for boards made by
+/// an earlier version, the current directly imported bundle).
+fn previous_of(app: &App, unit: &str) -> Option<Previous> {
+    if let Ok(Some(l)) = app.store.lineage(unit) {
+        return Some(Previous { sequence: u64::try_from(l.sequence).ok()?, id: l.sha256, audit: Some((u64::try_from(l.audit_links).ok()?, l.audit_boundaries)) });
+    }
+    let b = app.store.current_bundle(unit).ok().flatten()?;
+    Some(Previous { sequence: u64::try_from(b.sequence).ok()?, id: b.sha256, audit: None })
+}
+
+fn seen_of(m: &Manifest, id: &str, log: Option<&auditlog::Log>) -> Seen {
+    let audit = log.and_then(|l| Some((u64::try_from(l.links.len()).ok()?, l.boundaries_digest(l.links.len())?)));
+    Seen { unit: m.unit_id.clone(), sequence: m.sequence, id: id.to_owned(), public_key: m.public_key, audit }
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(app: &'a App) -> Result<Ctx<'a>> {
         let def = app.def()?;
         let u = app.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
-        Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None, collected: Default::default() })
+        Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None, collected: Default::default(), seen: Default::default() })
     }
 }
 
-fn results_check(def: &ElectionDefinition, b: &Bundle<'_>, sink: &std::cell::RefCell<Vec<AreaLevel>>) -> std::result::Result<String, String> {
+fn results_check(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>, sink: &std::cell::RefCell<Vec<AreaLevel>>) -> std::result::Result<String, String> {
     if b.manifest.unit_kind == "area" {
-        let r = team_results(def, b)?;
+        let r = team_results(def, definition_sha256, b)?;
         let n = r.len();
+        let warnings: Vec<String> = r.iter().flat_map(|l| l.warnings.iter().map(move |w| format!("cấp {}: {w}", l.level))).collect();
         sink.borrow_mut().extend(r);
-        Ok(format!("{n} cấp, số liệu khớp định nghĩa bầu cử{}", if b.manifest.members.iter().any(|m| m.name.starts_with("ballots/")) { "; kiểm lại từng phiếu khớp" } else { "" }))
+        Ok(format!(
+            "{n} cấp, số liệu khớp định nghĩa bầu cử và qua các kiểm tra của Tổ bầu cử (E01–E15){}{}",
+            if b.manifest.members.iter().any(|m| m.name.starts_with("ballots/")) { "; kiểm lại từng phiếu khớp" } else { "" },
+            if warnings.is_empty() { String::new() } else { format!("; cảnh báo Tổ đã chấp nhận: {}", warnings.join(" · ")) }
+        ))
     } else {
         let bytes = b.read_member("results/aggregate.json").map_err(|e| e.to_string())?;
         serde_json::from_slice::<Value>(&bytes).map_err(|e| format!("results/aggregate.json: JSON lỗi ({e})"))?;
@@ -230,17 +256,19 @@ impl Context for Ctx<'_> {
             _ => self.app.unit_below(unit, Some(kind)),
         }
     }
-    fn last(&self, unit: &str) -> Option<(u64, String)> {
+    fn last(&self, unit: &str) -> Option<Previous> {
         let me = self.app.unit_row().ok().flatten()?;
         if me.kind == "area" {
             // A team checks its own bundles against the previous export.
             return None;
         }
-        let b = self.app.store.current_bundle(unit).ok().flatten()?;
-        Some((u64::try_from(b.sequence).unwrap_or(0), b.sha256))
+        previous_of(self.app, unit)
+    }
+    fn note(&self, m: &Manifest, id: &str, log: Option<&auditlog::Log>) {
+        self.seen.borrow_mut().push(seen_of(m, id, log));
     }
     fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.def, b, &self.collected)
+        results_check(self.def, &self.election_sha, b, &self.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })
@@ -270,20 +298,26 @@ impl Context for Inner<'_> {
     fn registration(&self, unit: &str) -> Option<Registration> {
         let carried = self.registry.get(unit).copied();
         match (self.outer.registration(unit), carried) {
-            // Registered here too: the carried key must be that one.
-            (Some(Registration::Key(k)), Some(c)) if k != c => Some(Registration::Key(k)),
-            (_, Some(c)) => Some(Registration::Key(c)),
-            (mine, None) => mine,
+            // Registered here (key, or fingerprint until a bundle pins
+            // it): that registration wins, whatever the carrier says.
+            (Some(mine), _) => Some(mine),
+            (None, Some(c)) => Some(Registration::Key(c)),
+            (None, None) => None,
         }
     }
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
         below(self.outer.def, &self.carrier, &self.carrier_kind, unit, Some(kind))
     }
-    fn last(&self, _unit: &str) -> Option<(u64, String)> {
-        None
+    /// Carried bundles are held to the same lineage as bundles imported
+    /// directly: no rollback, no fork, a log that continues.
+    fn last(&self, unit: &str) -> Option<Previous> {
+        self.outer.last(unit)
+    }
+    fn note(&self, m: &Manifest, id: &str, log: Option<&auditlog::Log>) {
+        self.outer.note(m, id, log);
     }
     fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.outer.def, b, &self.outer.collected)
+        results_check(self.outer.def, &self.outer.election_sha, b, &self.outer.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self.outer, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })
@@ -321,14 +355,16 @@ impl App {
     /// importing anything.
     pub fn verify_bundle(&self, path: &std::path::Path) -> Result<VerifyReportDto> {
         let ctx = Ctx::new(self)?;
-        let len = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?.len();
+        // Only a regular file of a bounded size, as import reads it.
+        let (file, len) = crate::fsio::open_regular(path, import::MAX_IMPORT_BYTES)?;
         // Small bundles (a team's is ≈ 80 KB) are read at once; large ones
         // (a province's) are read member by member from the file.
         let r = if len <= 64 << 20 {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+            drop(file);
+            let bytes = crate::fsio::read_regular(path, 64 << 20)?;
             return self.verify_bundle_bytes(&path.display().to_string(), &bytes);
         } else {
-            let src = tobaucu_bundle::FileSource::open(path).map_err(|e| Error::io(path, &e))?;
+            let src = tobaucu_bundle::FileSource::from_file(file, len);
             tobaucu_bundle::verify::verify(&src, &ctx, limits())
         };
         Ok(report_dto(&path.display().to_string(), &r))

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tobaucu_bundle::keys::fingerprint;
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::election::LevelKind;
+use tobaucu_core::minutes::Minutes;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, AreaReport, CandidateInfo, ConstituencyInfo};
 use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto};
@@ -17,24 +18,19 @@ use tobaucu_store::BundleRead;
 use super::below;
 use crate::{short_hash, App, Error, Result};
 
-/// An area's report from its stored minutes data.
-fn report_of(area: &str, data: &str) -> Option<AreaReport> {
-    let v: Value = serde_json::from_str(data).ok()?;
-    let u = |p: &str| v.pointer(p).and_then(Value::as_u64);
-    let cands = v.get("candidates")?.as_array()?;
-    Some(AreaReport {
-        area: area.to_owned(),
-        seats: u32::try_from(u("/constituency/seats")?).ok()?,
-        candidates: cands.iter().map(|c| c.get("id").and_then(Value::as_str).unwrap_or("").to_owned()).collect(),
-        voters_listed: u("/figures/voters_listed")?,
-        voters_voted: u("/figures/voters_voted")?,
-        ballots_issued: u("/figures/ballots_issued")?,
-        ballots_received: u("/figures/ballots_received")?,
-        ballots_valid: u("/figures/ballots_valid")?,
-        ballots_invalid: u("/figures/ballots_invalid")?,
-        invalid_by_reason: v.pointer("/figures/invalid_by_reason").and_then(Value::as_object).map(|o| o.iter().filter_map(|(k, x)| Some((k.clone(), x.as_u64()?))).collect()).unwrap_or_default(),
-        votes: cands.iter().map(|c| c.get("votes").and_then(Value::as_u64).unwrap_or(0)).collect(),
-    })
+/// An area's report from its stored minutes data, read strictly: the text
+/// must be the canonical document whose SHA-256 the import recorded (a row
+/// edited behind the app's back is not summed; the caller names it).
+fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<AreaReport, String> {
+    if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
+        return Err(format!("số liệu đã lưu của khu vực {} cấp {} không khớp mã số liệu đã nhập (cơ sở dữ liệu bị sửa ngoài ứng dụng); không cộng", r.area_id, r.level));
+    }
+    let m = Minutes::parse(r.data.as_bytes()).map_err(|e| format!("số liệu đã lưu của khu vực {} cấp {}: {e}; không cộng", r.area_id, r.level))?;
+    m.well_formed().map_err(|e| format!("số liệu đã lưu của khu vực {} cấp {}: {e}; không cộng", r.area_id, r.level))?;
+    if m.area.id != r.area_id || m.level.code != r.level || m.constituency.id != r.constituency_id {
+        return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
+    }
+    Ok(AreaReport::from_minutes(&m))
 }
 
 impl App {
@@ -67,9 +63,11 @@ impl App {
         let rows = self.store.current_area_results()?;
         let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
         let mut not_final: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for r in &rows {
-            if let Some(rep) = report_of(&r.area_id, &r.data) {
-                by_c.entry(r.constituency_id.as_str()).or_default().push(rep);
+            match report_of(r) {
+                Ok(rep) => by_c.entry(r.constituency_id.as_str()).or_default().push(rep),
+                Err(e) => damaged.entry(r.constituency_id.as_str()).or_default().push(e),
             }
             if !r.final_ {
                 not_final.entry(r.constituency_id.as_str()).or_default().push(r.area_id.as_str());
@@ -92,6 +90,9 @@ impl App {
             let decided_here = areas.iter().all(|a| scope.contains(a.as_str()));
             let o = aggregate(&info, by_c.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
             let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }).collect();
+            for e in damaged.get(c.id.as_str()).into_iter().flatten() {
+                checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone() });
+            }
             if !o.complete {
                 checks.push(ResultCheckDto {
                     code: "A03".into(),

@@ -6,7 +6,7 @@ use super::*;
 
 /// The canonical data of a level's minutes, as printed.
 pub struct MinutesData {
-    pub data: Value,
+    pub data: Minutes,
     pub sha256: String,
     /// A locked revision (not a draft).
     pub locked: bool,
@@ -192,7 +192,7 @@ impl App {
         };
         s.minutes_sha256 = match revisions.last() {
             Some(r) if locked => {
-                locked_figures(&mut s, &r.data);
+                locked_figures(&mut s, r)?;
                 r.sha256.clone()
             }
             _ => {
@@ -202,7 +202,7 @@ impl App {
                     revisions.len() as u32 + 1,
                     &self.pending_reason(level)?,
                 )?;
-                sha_hex(&canonical_json(&data))
+                sha_hex(&data.to_canonical())
             }
         };
         Ok(s)
@@ -225,45 +225,54 @@ impl App {
         team: &TeamDto,
         revision: u32,
         reason: &str,
-    ) -> Result<Value> {
+    ) -> Result<Minutes> {
         let def = self.def()?;
         let unit = self
             .store
             .unit()?
             .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let area = def.area(&s.area);
-        let complaints: Vec<Value> = self
+        let complaints: Vec<ComplaintLine> = self
             .complaints()?
             .into_iter()
             .filter(|c| c.level.as_deref().is_none_or(|l| l == s.level))
-            .map(|c| json!({"id": c.id, "complainant": c.complainant, "content": c.content, "status": c.status, "outcome": c.outcome}))
+            .map(|c| ComplaintLine { id: c.id, complainant: c.complainant, content: c.content, status: c.status, outcome: c.outcome })
             .collect();
-        Ok(json!({
-            "format": "tobaucu-minutes/1",
-            "election": {"id": def.election.id, "name": def.election.name, "date": def.election.date.to_string(),
-                         "mode": def.election.mode.as_str(), "definition_sha256": unit.election_sha256},
-            "area": {"id": s.area, "number": area.map(|a| a.number), "name": area.map(|a| a.name.clone()),
-                     "commune": area.map(|a| a.commune.clone())},
-            "level": {"code": s.level, "name": s.level_name},
-            "constituency": {"id": s.constituency, "name": s.constituency_name, "seats": s.seats},
-            "team": team_json(team),
-            "figures": {
-                "voters_listed": s.voters_listed, "voters_voted": s.voters_voted,
-                "ballots_issued": s.ballots_issued, "ballots_received": s.ballots_received,
-                "ballots_valid": s.ballots_valid, "ballots_invalid": s.ballots_invalid,
-                "invalid_by_reason": s.invalid_by_reason, "ballots_by_kept": s.ballots_by_kept,
+        let widen = |m: &BTreeMap<String, u32>| m.iter().map(|(k, v)| (k.clone(), u64::from(*v))).collect();
+        Ok(Minutes {
+            format: tobaucu_core::minutes::FORMAT_V1.to_owned(),
+            election: ElectionRef {
+                id: def.election.id.clone(),
+                name: def.election.name.clone(),
+                date: def.election.date.to_string(),
+                mode: def.election.mode.as_str().to_owned(),
+                definition_sha256: unit.election_sha256,
             },
-            "inventory": s.inventory.as_ref().map(|i| json!({"received": i.received, "unused": i.unused, "spoiled": i.spoiled, "issued": i.issued})),
-            "candidates": s.candidates.iter().map(|c| json!({"id": c.id, "position": c.position, "name": c.name, "votes": c.votes, "percent": c.percent_vi})).collect::<Vec<_>>(),
-            "complaints": complaints,
-            "revision": revision,
-            "correction_reason": reason,
-        }))
+            area: AreaRef { id: s.area.clone(), number: area.map(|a| a.number), name: area.map(|a| a.name.clone()), commune: area.map(|a| a.commune.clone()) },
+            level: LevelRef { code: s.level.clone(), name: s.level_name.clone() },
+            constituency: ConstituencyRef { id: s.constituency.clone(), name: s.constituency_name.clone(), seats: s.seats },
+            team: TeamRef { leader: team.leader.clone(), secretary: team.secretary.clone(), members: team.members.clone(), witnesses: team.witnesses.clone() },
+            figures: Figures {
+                voters_listed: u64::from(s.voters_listed),
+                voters_voted: u64::from(s.voters_voted),
+                ballots_issued: u64::from(s.ballots_issued),
+                ballots_received: u64::from(s.ballots_received),
+                ballots_valid: u64::from(s.ballots_valid),
+                ballots_invalid: u64::from(s.ballots_invalid),
+                invalid_by_reason: widen(&s.invalid_by_reason),
+                ballots_by_kept: widen(&s.ballots_by_kept),
+            },
+            inventory: s.inventory.as_ref().map(|i| InventoryRef { received: u64::from(i.received), unused: u64::from(i.unused), spoiled: u64::from(i.spoiled), issued: u64::from(i.issued) }),
+            candidates: s.candidates.iter().map(|c| CandidateLine { id: c.id.clone(), position: c.position, name: c.name.clone(), votes: u64::from(c.votes), percent: c.percent_vi.clone() }).collect(),
+            complaints,
+            revision,
+            correction_reason: reason.to_owned(),
+        })
     }
 
     /// The data the minutes form prints: the locked revision's when final,
     /// otherwise the current draft.
-    pub fn minutes_data(&self, level: &str) -> Result<(Value, String, bool)> {
+    pub fn minutes_data(&self, level: &str) -> Result<(Minutes, String, bool)> {
         let m = self.minutes_revision_data(level, None)?;
         Ok((m.data, m.sha256, m.locked))
     }
@@ -288,8 +297,7 @@ impl App {
                     )
                 })?;
             let r = &revisions[i];
-            let data: Value =
-                serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
+            let data = locked_data(r)?;
             let superseded = match (revisions.get(i + 1), &r.reopened) {
                 (Some(next), _) => Some(format!(
                     "BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ {}",
@@ -308,8 +316,7 @@ impl App {
         let s = self.summary(level)?;
         if s.status == "final" {
             if let Some(r) = revisions.last() {
-                let data: Value =
-                    serde_json::from_str(&r.data).map_err(|e| Error::Internal(e.to_string()))?;
+                let data = locked_data(r)?;
                 return Ok(MinutesData {
                     data,
                     sha256: r.sha256.clone(),
@@ -325,7 +332,7 @@ impl App {
             revisions.len() as u32 + 1,
             &self.pending_reason(level)?,
         )?;
-        let sha256 = sha_hex(&canonical_json(&data));
+        let sha256 = sha_hex(&data.to_canonical());
         Ok(MinutesData {
             data,
             sha256,
@@ -523,7 +530,7 @@ impl App {
         let revision = s.revisions.len() as u32 + 1;
         let reason = self.pending_reason(level)?;
         let at = clock::stamp(clock::now());
-        let text = canonical_json(&data);
+        let text = data.to_canonical();
         let warnings: Vec<String> = s
             .checks
             .iter()
@@ -632,54 +639,39 @@ impl App {
     }
 }
 
+/// A locked revision's data, read once and strictly: the stored text must
+/// be the canonical minutes whose SHA-256 was locked (an edit behind the
+/// app's back is refused, not shown).
+fn locked_data(r: &RevisionRow) -> Result<Minutes> {
+    if sha_hex(&r.data) != r.sha256 {
+        return Err(Error::refused("MINUTES_TAMPERED", format!("dữ liệu biên bản đã khóa cấp {} bản số {} không khớp mã số liệu đã khóa: cơ sở dữ liệu đã bị sửa ngoài ứng dụng", r.level, r.revision)));
+    }
+    Minutes::parse(r.data.as_bytes()).map_err(|e| Error::refused("MINUTES_TAMPERED", format!("dữ liệu biên bản đã khóa cấp {} bản số {}: {e}", r.level, r.revision)))
+}
+
 /// A final level reports the figures of its locked revision, whatever
 /// changed in the database since (the paper and the JSON never disagree).
-fn locked_figures(s: &mut SummaryDto, data: &str) {
-    let Ok(v) = serde_json::from_str::<Value>(data) else {
-        return;
-    };
-    let f = &v["figures"];
-    let n = |k: &str| u32::try_from(f[k].as_u64().unwrap_or(0)).unwrap_or(0);
-    s.voters_listed = n("voters_listed");
-    s.voters_voted = n("voters_voted");
-    s.ballots_issued = n("ballots_issued");
-    s.ballots_received = n("ballots_received");
-    s.ballots_valid = n("ballots_valid");
-    s.ballots_invalid = n("ballots_invalid");
-    let map = |x: &Value| -> BTreeMap<String, u32> {
-        x.as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, c)| {
-                        (
-                            k.clone(),
-                            u32::try_from(c.as_u64().unwrap_or(0)).unwrap_or(0),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    s.invalid_by_reason = map(&f["invalid_by_reason"]);
-    s.ballots_by_kept = map(&f["ballots_by_kept"]);
-    if let Some(cands) = v["candidates"].as_array() {
-        for (dto, c) in s.candidates.iter_mut().zip(cands) {
-            dto.votes = u32::try_from(c["votes"].as_u64().unwrap_or(0)).unwrap_or(0);
-            let p = Percent::of(u64::from(dto.votes), u64::from(s.ballots_valid));
-            dto.percent = p.as_f64();
-            dto.percent_vi = p.vi();
-        }
-        s.votes = s
-            .candidates
-            .iter()
-            .map(|c| (c.id.clone(), c.votes))
-            .collect();
-        s.percent = s
-            .candidates
-            .iter()
-            .map(|c| (c.id.clone(), c.percent))
-            .collect();
+fn locked_figures(s: &mut SummaryDto, r: &RevisionRow) -> Result<()> {
+    let m = locked_data(r)?;
+    let f = &m.figures;
+    s.voters_listed = u32of(f.voters_listed);
+    s.voters_voted = u32of(f.voters_voted);
+    s.ballots_issued = u32of(f.ballots_issued);
+    s.ballots_received = u32of(f.ballots_received);
+    s.ballots_valid = u32of(f.ballots_valid);
+    s.ballots_invalid = u32of(f.ballots_invalid);
+    let narrow = |x: &BTreeMap<String, u64>| -> BTreeMap<String, u32> { x.iter().map(|(k, v)| (k.clone(), u32of(*v))).collect() };
+    s.invalid_by_reason = narrow(&f.invalid_by_reason);
+    s.ballots_by_kept = narrow(&f.ballots_by_kept);
+    for (dto, c) in s.candidates.iter_mut().zip(&m.candidates) {
+        dto.votes = u32of(c.votes);
+        let p = Percent::of(c.votes, f.ballots_valid);
+        dto.percent = p.as_f64();
+        dto.percent_vi = p.vi();
     }
+    s.votes = s.candidates.iter().map(|c| (c.id.clone(), c.votes)).collect();
+    s.percent = s.candidates.iter().map(|c| (c.id.clone(), c.percent)).collect();
+    Ok(())
 }
 
 fn sha_hex(s: &str) -> String {

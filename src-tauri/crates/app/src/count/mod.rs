@@ -20,6 +20,7 @@ use tobaucu_core::count::{
     diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally,
 };
 use tobaucu_core::election::{Constituency, Level};
+use tobaucu_core::minutes::{AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Figures, InventoryRef, LevelRef, Minutes, TeamRef};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
 use tobaucu_ipc::{

@@ -1,0 +1,323 @@
+//! Biên bản kết quả kiểm phiếu as data: the one typed document a team's
+//! locked minutes are, written once (canonical JSON, whose SHA-256 is the
+//! code printed on every page and signed in the bundle) and read once, by
+//! [`Minutes::parse`], which accepts only the canonical bytes of a
+//! well-formed document (no duplicate or unknown key, no other spacing or
+//! order; `results/<LEVEL>.json` in a bundle).
+//!
+//! A board never trusts figures because they are signed: [`Minutes::review`]
+//! runs on a received document the same checks the team had to pass before
+//! finalizing (`checks::check_level`, E01–E15), plus what the definition
+//! says about the area, and bounds every figure by what one polling area
+//! can hold.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical::canonical_json;
+use crate::checks::{check_level, Check, LevelFacts, RosterFacts, Severity, TallyState};
+use crate::count::{CountResult, InvalidReason, Inventory};
+use crate::election::ElectionDefinition;
+use crate::percent::Percent;
+
+/// The format of the minutes data written today.
+pub const FORMAT_V1: &str = "tobaucu-minutes/1";
+
+/// The most any figure of one polling area can be. Art. 11 puts an area at
+/// 300–4,000 voters; ballot papers received include spares. A figure above
+/// this is impossible, whoever signed it (check E15).
+pub const MAX_AREA_FIGURE: u64 = 10_000;
+
+/// The election as the minutes name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionRef {
+    pub id: String,
+    pub name: String,
+    pub date: String,
+    pub mode: String,
+    pub definition_sha256: String,
+}
+
+/// Khu vực bỏ phiếu as the minutes name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaRef {
+    pub id: String,
+    pub number: Option<u32>,
+    pub name: Option<String>,
+    pub commune: Option<String>,
+}
+
+/// Cấp bầu cử.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// Đơn vị bầu cử.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstituencyRef {
+    pub id: String,
+    pub name: String,
+    pub seats: u32,
+}
+
+/// Tổ bầu cử: Tổ trưởng, Thư ký, ủy viên, cử tri chứng kiến.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TeamRef {
+    pub leader: Option<String>,
+    pub secretary: Option<String>,
+    pub members: Vec<String>,
+    pub witnesses: Vec<String>,
+}
+
+/// The figures of the minutes (interfaces §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    pub voters_listed: u64,
+    pub voters_voted: u64,
+    pub ballots_issued: u64,
+    pub ballots_received: u64,
+    pub ballots_valid: u64,
+    pub ballots_invalid: u64,
+    /// Invalid ballots per ground of Art. 74, by code (all five).
+    pub invalid_by_reason: BTreeMap<String, u64>,
+    /// n_k, "phiếu bầu k đại biểu", keyed "1"…"S"; empty when not known.
+    pub ballots_by_kept: BTreeMap<String, u64>,
+}
+
+/// Kiểm kê as the minutes carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryRef {
+    pub received: u64,
+    pub unused: u64,
+    pub spoiled: u64,
+    pub issued: u64,
+}
+
+/// One candidate's line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateLine {
+    pub id: String,
+    pub position: u32,
+    pub name: String,
+    pub votes: u64,
+    /// Percent of valid ballots, Vietnamese style ("52,13").
+    pub percent: String,
+}
+
+/// A complaint and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintLine {
+    pub id: u32,
+    pub complainant: String,
+    pub content: String,
+    pub status: String,
+    pub outcome: String,
+}
+
+/// The minutes of one level of one area (`tobaucu-minutes/1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Minutes {
+    pub format: String,
+    pub election: ElectionRef,
+    pub area: AreaRef,
+    pub level: LevelRef,
+    pub constituency: ConstituencyRef,
+    pub team: TeamRef,
+    pub figures: Figures,
+    pub inventory: Option<InventoryRef>,
+    pub candidates: Vec<CandidateLine>,
+    pub complaints: Vec<ComplaintLine>,
+    pub revision: u32,
+    pub correction_reason: String,
+}
+
+impl Minutes {
+    /// The canonical JSON text (what is hashed, signed and stored).
+    pub fn to_canonical(&self) -> String {
+        // Serialising plain structs and maps of strings and integers cannot
+        // fail; a failure would give an empty object, which `parse` refuses.
+        canonical_json(&serde_json::to_value(self).unwrap_or_default())
+    }
+
+    /// Reads minutes data, accepting only the canonical bytes of a
+    /// well-formed document of a known format.
+    pub fn parse(bytes: &[u8]) -> Result<Minutes, String> {
+        let text = std::str::from_utf8(bytes).map_err(|_| "không phải UTF-8".to_owned())?;
+        let m: Minutes = serde_json::from_str(text).map_err(|e| format!("không đúng cấu trúc biên bản ({e})"))?;
+        if m.format != FORMAT_V1 {
+            return Err(format!("định dạng \"{}\" không được hỗ trợ (cần \"{FORMAT_V1}\")", m.format));
+        }
+        if m.to_canonical() != text {
+            return Err("không ở dạng chuẩn (khóa lặp lại, thứ tự hoặc khoảng trắng khác): dữ liệu đã ký phải là đúng một cách viết".into());
+        }
+        Ok(m)
+    }
+
+    /// The counted figures as the checks see them.
+    pub fn count_result(&self) -> CountResult {
+        let f = &self.figures;
+        let mut by_reason = [0u64; 5];
+        for r in InvalidReason::ALL {
+            by_reason[r.index()] = f.invalid_by_reason.get(r.code()).copied().unwrap_or(0);
+        }
+        let groups = if f.ballots_by_kept.is_empty() {
+            None
+        } else {
+            Some((1..=self.constituency.seats).map(|k| f.ballots_by_kept.get(&k.to_string()).copied().unwrap_or(0)).collect())
+        };
+        CountResult {
+            received: f.ballots_received,
+            valid: f.ballots_valid,
+            invalid: f.ballots_invalid,
+            invalid_by_reason: by_reason,
+            groups,
+            votes: self.candidates.iter().map(|c| c.votes).collect(),
+        }
+    }
+
+    /// The facts the team's checks looked at, as far as the minutes carry
+    /// them. The double entry of a tally sheet (E10, E13) is the team's own
+    /// affair and is not visible here.
+    pub fn level_facts<'a>(&'a self, area_candidates: Vec<String>, other_levels: Vec<(String, CountResult)>) -> LevelFacts<'a> {
+        let inventory = self.inventory.map(|i| Inventory { received: i.received, unused: i.unused, spoiled: i.spoiled, issued_entered: Some(i.issued) });
+        LevelFacts {
+            seats: self.constituency.seats,
+            candidate_names: self.candidates.iter().map(|c| c.name.as_str()).collect(),
+            listed: self.figures.voters_listed,
+            participated: self.figures.voters_voted,
+            inventory,
+            result: Some(self.count_result()),
+            tally: TallyState::NotUsed,
+            roster: RosterFacts { leader: self.team.leader.clone(), secretary: self.team.secretary.clone(), witnesses: self.team.witnesses.clone(), area_candidates },
+            other_levels,
+        }
+    }
+
+    /// Every number of the document, named, for the bound check.
+    fn numbers(&self) -> Vec<(String, u64)> {
+        let f = &self.figures;
+        let mut out = vec![
+            ("voters_listed".to_owned(), f.voters_listed),
+            ("voters_voted".to_owned(), f.voters_voted),
+            ("ballots_issued".to_owned(), f.ballots_issued),
+            ("ballots_received".to_owned(), f.ballots_received),
+            ("ballots_valid".to_owned(), f.ballots_valid),
+            ("ballots_invalid".to_owned(), f.ballots_invalid),
+        ];
+        out.extend(f.invalid_by_reason.iter().map(|(k, v)| (format!("invalid_by_reason.{k}"), *v)));
+        out.extend(f.ballots_by_kept.iter().map(|(k, v)| (format!("ballots_by_kept.{k}"), *v)));
+        if let Some(i) = self.inventory {
+            out.extend([("inventory.received".to_owned(), i.received), ("inventory.unused".to_owned(), i.unused), ("inventory.spoiled".to_owned(), i.spoiled), ("inventory.issued".to_owned(), i.issued)]);
+        }
+        out.extend(self.candidates.iter().map(|c| (format!("candidates.{}.votes", c.position), c.votes)));
+        out
+    }
+
+    /// What the document must say of itself whoever wrote it: figures
+    /// within [`MAX_AREA_FIGURE`], the five grounds named once each, groups
+    /// keyed 1…S, positions 1…n, percentages recomputed, the issued figure
+    /// the kiểm kê's. Returns the first problem.
+    pub fn well_formed(&self) -> Result<(), String> {
+        for (name, v) in self.numbers() {
+            if v > MAX_AREA_FIGURE {
+                return Err(format!("{name} = {v}: vượt {MAX_AREA_FIGURE}, không thể có ở một khu vực bỏ phiếu (E15)"));
+            }
+        }
+        let f = &self.figures;
+        let grounds: Vec<&str> = InvalidReason::ALL.iter().map(|r| r.code()).collect();
+        if f.invalid_by_reason.len() != grounds.len() || !grounds.iter().all(|g| f.invalid_by_reason.contains_key(*g)) {
+            return Err(format!("figures.invalid_by_reason phải có đúng năm lý do của Điều 74 ({})", grounds.join(", ")));
+        }
+        let seats = self.constituency.seats;
+        if seats == 0 || seats > 100 {
+            return Err(format!("constituency.seats = {seats}: không hợp lệ"));
+        }
+        if !f.ballots_by_kept.is_empty() {
+            let expected: Vec<String> = (1..=seats).map(|k| k.to_string()).collect();
+            let mut keys: Vec<&String> = f.ballots_by_kept.keys().collect();
+            keys.sort_by_key(|k| k.parse::<u32>().unwrap_or(u32::MAX));
+            if !keys.iter().map(|k| k.as_str()).eq(expected.iter().map(String::as_str)) {
+                return Err(format!("figures.ballots_by_kept phải có các nhóm 1…{seats}"));
+            }
+        }
+        for (i, c) in self.candidates.iter().enumerate() {
+            if usize::try_from(c.position).ok() != i.checked_add(1) {
+                return Err(format!("candidates[{i}].position = {}: phải là {}", c.position, i + 1));
+            }
+            let p = Percent::of(c.votes, f.ballots_valid).vi();
+            if c.percent != p {
+                return Err(format!("candidates[{i}].percent = \"{}\": tính lại được \"{p}\"", c.percent));
+            }
+        }
+        if let Some(inv) = self.inventory {
+            if inv.issued != f.ballots_issued {
+                return Err(format!("figures.ballots_issued ({}) khác số phiếu phát ra trong kiểm kê ({})", f.ballots_issued, inv.issued));
+            }
+        } else if f.ballots_issued != 0 {
+            return Err("figures.ballots_issued có giá trị nhưng biên bản không có kiểm kê".into());
+        }
+        Ok(())
+    }
+
+    /// A received document judged as the team's app judged it before
+    /// finalizing: the errors of `check_level` (E01–E15) refuse it;
+    /// the warnings are returned for the board to show. `def` is the
+    /// receiving side's election definition, `area`/`level` where the
+    /// document claims to come from, `siblings` the same area's other
+    /// levels (for W05).
+    pub fn review(&self, def: &ElectionDefinition, definition_sha256: &str, area: &str, level: &str, siblings: &[&Minutes]) -> Result<Vec<Check>, String> {
+        let found = self.review_all(def, definition_sha256, area, level, siblings)?;
+        let errors: Vec<String> = found.iter().filter(|k| k.severity == Severity::Error).map(|k| format!("{}: {}", k.code, k.message)).collect();
+        if !errors.is_empty() {
+            return Err(format!("số liệu không qua được kiểm tra mà Tổ bầu cử phải qua trước khi khóa biên bản — {}", errors.join(" ")));
+        }
+        Ok(found)
+    }
+
+    /// [`Minutes::review`] of a draft (a rehearsal bundle may carry
+    /// minutes not yet locked): the structure and the definition must hold,
+    /// and every check is returned, errors included, to be shown.
+    pub fn review_all(&self, def: &ElectionDefinition, definition_sha256: &str, area: &str, level: &str, siblings: &[&Minutes]) -> Result<Vec<Check>, String> {
+        self.well_formed()?;
+        let e = &self.election;
+        if e.id != def.election.id || e.definition_sha256 != definition_sha256 || e.mode != def.election.mode.as_str() {
+            return Err(format!("biên bản thuộc cuộc bầu cử {} ({}, định nghĩa {}…) khác cuộc bầu cử ở đây", e.id, e.mode, e.definition_sha256.get(..12).unwrap_or("")));
+        }
+        let a = def.area(area).ok_or_else(|| format!("khu vực {area} không có trong định nghĩa"))?;
+        if self.area.id != a.id || self.area.number != Some(a.number) || self.area.name.as_deref() != Some(a.name.as_str()) || self.area.commune.as_deref() != Some(a.commune.as_str()) {
+            return Err(format!("biên bản ghi khu vực {} khác khu vực {area} của định nghĩa", self.area.id));
+        }
+        let lv = def.level(level).ok_or_else(|| format!("cấp {level} không có trong định nghĩa"))?;
+        if self.level.code != lv.code || self.level.name != lv.name {
+            return Err(format!("biên bản ghi cấp {} khác cấp {level} của định nghĩa", self.level.code));
+        }
+        let cid = a.constituencies.get(level).ok_or_else(|| format!("khu vực {area} không bầu cấp {level}"))?;
+        let c = def.constituency(cid).ok_or_else(|| format!("đơn vị bầu cử {cid} không có trong định nghĩa"))?;
+        if self.constituency.id != c.id || self.constituency.name != c.name || self.constituency.seats != c.seats {
+            return Err(format!("biên bản ghi đơn vị bầu cử {} ({} đại biểu) khác định nghĩa ({cid}, {} đại biểu) (A01)", self.constituency.id, self.constituency.seats, c.seats));
+        }
+        let same_list = self.candidates.len() == c.candidates.len() && self.candidates.iter().zip(&c.candidates).all(|(x, d)| x.id == d.id && x.name == d.name);
+        if !same_list {
+            return Err(format!("danh sách người ứng cử của biên bản khác danh sách của đơn vị bầu cử {cid} trong định nghĩa (A01)"));
+        }
+        let area_candidates: Vec<String> = a.constituencies.values().filter_map(|id| def.constituency(id)).flat_map(|c| c.candidates.iter().map(|x| x.name.clone())).collect();
+        let others: Vec<(String, CountResult)> = siblings.iter().filter(|s| s.level.code != level).map(|s| (s.level.code.clone(), s.count_result())).collect();
+        Ok(check_level(&self.level_facts(area_candidates, others)))
+    }
+}
+
+#[cfg(test)]
+mod tests;
