@@ -7,5 +7,6 @@ mod count;
 mod crash;
 mod reliability;
 mod forms;
+mod hostile;
 mod schema;
 mod util;

@@ -83,6 +83,14 @@ enum Cmd {
     },
     /// Kiểm tra một gói kết quả (không nhập); mã thoát 1 nếu có kiểm tra không đạt
     Verify { bundle: PathBuf },
+    /// (Ở xã và cấp trên) rút gói hiện hành của một đơn vị cấp dưới (ví dụ gói của tổ nhập thẳng ở tỉnh), có lý do; gói vẫn giữ trong lịch sử
+    Withdraw {
+        /// Mã đơn vị có gói cần rút
+        unit: String,
+        /// Lý do (bắt buộc, ghi nhật ký)
+        #[arg(long)]
+        reason: String,
+    },
     /// Kết quả theo đơn vị bầu cử: số liệu cộng lại, người trúng cử, bầu cử lại/thêm
     Results,
     /// Sao lưu: làm ngay, đặt nơi và chu kỳ, khôi phục
@@ -123,8 +131,12 @@ enum BackupCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Kiểm tra chuỗi mã băm của nhật ký; chỉ ra mục đầu tiên bị đứt
-    Verify,
+    /// Kiểm tra chuỗi mã băm của nhật ký; chỉ ra mục đầu tiên bị đứt; so với các mốc lưu ngoài tệp (bản sao lưu, gói đã xuất)
+    Verify {
+        /// Mốc thêm: tệp sao lưu, tệp gói (.tbc), hoặc mã in trên biên bản dạng SỐ_MỤC:MÃ (ít nhất 16 chữ số hex)
+        #[arg(long = "anchor")]
+        anchors: Vec<String>,
+    },
 }
 
 #[derive(Args)]
@@ -683,6 +695,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Export { out } => bundle::export(&cli.db, &out, json_mode),
         Cmd::Import { bundles, accept_fingerprint } => bundle::import(&cli.db, &bundles, accept_fingerprint.as_deref(), json_mode),
         Cmd::Verify { bundle: b } => bundle::verify(&cli.db, &b, json_mode),
+        Cmd::Withdraw { unit, reason } => {
+            let mut app = open(&cli.db)?;
+            let r = app.withdraw_bundle(&unit, &reason)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
         Cmd::Results => bundle::results(&cli.db, json_mode),
         Cmd::Demo { out } => bundle::demo(&out, json_mode),
         Cmd::Finalize { level } => {
@@ -756,9 +777,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Cmd::Audit { sub: Some(AuditCmd::Verify) } => {
+        Cmd::Audit { sub: Some(AuditCmd::Verify { anchors }) } => {
             let app = open(&cli.db)?;
-            let r = app.audit_verify()?;
+            let r = app.audit_verify_with(&anchors)?;
             if json_mode {
                 print_json(&r)?;
             } else {

@@ -196,6 +196,15 @@ impl App {
         );
     }
 
+    /// "Mốc nhật ký: mục số N · CODE" of the finalize entry that locked the
+    /// minutes whose data hash is `sha` (empty when none is found).
+    fn finalize_anchor(&self, sha: &str) -> Result<String> {
+        use tobaucu_store::BundleRead;
+        let rows = self.store.audit_chain()?;
+        let hit = rows.iter().rev().find(|r| r.entry.action == "finalize" && r.entry.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("sha256").and_then(Value::as_str) == Some(sha)));
+        Ok(hit.map(|r| format!("Mốc nhật ký khi khóa biên bản: mục số {} · {}", r.entry.id, short_hash(&r.hash))).unwrap_or_default())
+    }
+
     /// The data of one level's minutes (from the locked revision when final).
     pub fn minutes_form_data(
         &self,
@@ -327,6 +336,10 @@ impl App {
         m.insert("bundle_qr".into(), json!(qr));
         m.insert("bundle_code".into(), json!(code));
         m.insert("sha_short".into(), json!(short_hash(&sha)));
+        // The log's entry that locked this revision, printed: cutting or
+        // rewriting the log afterwards shows against the paper
+        // (`audit verify --anchor N:CODE`).
+        m.insert("audit_anchor".into(), json!(if final_ { self.finalize_anchor(&sha)? } else { String::new() }));
         Ok((Value::Object(m), form))
     }
 

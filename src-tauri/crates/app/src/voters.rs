@@ -635,6 +635,13 @@ impl App {
     /// hash and names the first entry whose link does not hold (an entry
     /// edited, removed or inserted behind the app's back).
     pub fn audit_verify(&self) -> Result<tobaucu_ipc::AuditVerifyDto> {
+        self.audit_verify_with(&[])
+    }
+
+    /// [`App::audit_verify`], also against anchors the user names: backup
+    /// files, bundle files, or a code typed from the printed minutes
+    /// (`N:HEX`, the entry number and at least 16 hex digits of its hash).
+    pub fn audit_verify_with(&self, extra: &[String]) -> Result<tobaucu_ipc::AuditVerifyDto> {
         use tobaucu_core::audit::{self, Link};
         use tobaucu_store::BundleRead;
         let rows = self.store.audit_chain()?;
@@ -644,16 +651,30 @@ impl App {
             hash: &r.hash,
         });
         let entries = rows.len() as u64;
-        Ok(match audit::verify_chain(links) {
+        // Entry numbers run 1…n: a gap is a deleted entry.
+        let gap = rows.iter().enumerate().find(|(i, r)| i64::try_from(*i + 1).ok() != Some(r.entry.id)).map(|(i, _)| i);
+        let chain = audit::verify_chain(links).map_err(|b| (b.index, b.id, b.why)).and_then(|head| match gap {
+            Some(i) => Err((i, rows.get(i).map_or(0, |r| r.entry.id), "số thứ tự mục bị hở: có mục đã bị xóa")),
+            None => Ok(head),
+        });
+        let anchors = self.audit_anchors(&rows, extra);
+        let anchors_ok = anchors.iter().all(|a| a.ok);
+        Ok(match chain {
             Ok(head) => tobaucu_ipc::AuditVerifyDto {
-                ok: true,
+                ok: anchors_ok,
                 entries,
-                message: format!("Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước. Mã cuối chuỗi {}.", &head[..16.min(head.len())]),
+                message: if anchors_ok {
+                    format!("Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước{}. Mã cuối chuỗi {}.", if anchors.is_empty() { String::new() } else { format!("; khớp {} mốc lưu ngoài tệp (sao lưu, gói đã xuất, biên bản in)", anchors.len()) }, &head[..16.min(head.len())])
+                } else {
+                    let bad: Vec<String> = anchors.iter().filter(|a| !a.ok).map(|a| format!("{}: {}", a.source, a.detail)).collect();
+                    format!("Nhật ký đã bị can thiệp: chuỗi trong tệp liền mạch nhưng không còn khớp mốc lưu bên ngoài — {}. Hãy báo Ban bầu cử.", bad.join("; "))
+                },
                 head,
                 broken: None,
+                anchors,
             },
-            Err(b) => {
-                let r = rows.get(b.index);
+            Err((index, id, why)) => {
+                let r = rows.get(index);
                 let at = r.map(|r| r.entry.at.clone()).unwrap_or_default();
                 let action = r.map(|r| r.entry.action.clone()).unwrap_or_default();
                 let subject = r.map(|r| r.entry.subject.clone()).unwrap_or_default();
@@ -661,11 +682,75 @@ impl App {
                     ok: false,
                     entries,
                     head: rows.last().map(|r| r.hash.clone()).unwrap_or_default(),
-                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {} (vị trí {}/{entries}, {action} lúc {at}): {}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.", b.id, b.index + 1, b.why),
-                    broken: Some(tobaucu_ipc::AuditBreakDto { id: b.id, position: b.index as u64 + 1, at, action, subject, why: b.why.to_owned() }),
+                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {id} (vị trí {}/{entries}, {action} lúc {at}): {why}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.", index + 1),
+                    broken: Some(tobaucu_ipc::AuditBreakDto { id, position: index as u64 + 1, at, action, subject, why: why.to_owned() }),
+                    anchors,
                 }
             }
         })
+    }
+
+    /// The log's head as kept outside this file: every backup made (and
+    /// every backup file in the backup folder), every exported bundle
+    /// still at its path, and what the user names. Cutting the log's tail
+    /// or rewriting it shows against them.
+    fn audit_anchors(&self, rows: &[tobaucu_store::ChainedAuditRow], extra: &[String]) -> Vec<tobaucu_ipc::AuditAnchorDto> {
+        use tobaucu_store::BundleRead;
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        if let Ok(runs) = self.store.backup_runs() {
+            files.extend(runs.into_iter().map(|r| std::path::PathBuf::from(r.path)));
+        }
+        if let Ok(Some(dir)) = self.backup_settings().map(|s| s.dir) {
+            if let Ok(rd) = std::fs::read_dir(&dir) {
+                files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "sqlite")));
+            }
+        }
+        if let Ok(exports) = self.store.exports() {
+            files.extend(exports.into_iter().map(|e| std::path::PathBuf::from(e.path)));
+        }
+        let mut out = Vec::new();
+        let mut typed = Vec::new();
+        for x in extra {
+            match x.split_once(':').filter(|(n, h)| n.parse::<i64>().is_ok() && h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ')) {
+                Some((n, h)) => typed.push((n.parse::<i64>().unwrap_or(0), h.replace(' ', "").to_lowercase())),
+                None => files.push(std::path::PathBuf::from(x)),
+            }
+        }
+        files.sort();
+        files.dedup();
+        let judge = |source: String, id: i64, hash: &str| -> tobaucu_ipc::AuditAnchorDto {
+            let last = rows.last().map_or(0, |r| r.entry.id);
+            let (ok, detail) = match rows.iter().find(|r| r.entry.id == id) {
+                _ if id > last => (false, format!("ghi nhật ký đến mục số {id}, tệp này chỉ còn đến mục số {last}: phần cuối nhật ký đã bị cắt")),
+                Some(r) if r.hash.starts_with(hash) => (true, format!("mục số {id} khớp")),
+                Some(_) => (false, format!("mục số {id} khác với mốc: nhật ký đã bị viết lại")),
+                None => (false, format!("không còn mục số {id}")),
+            };
+            tobaucu_ipc::AuditAnchorDto { source, id, hash: hash.to_owned(), ok, detail }
+        };
+        for (id, h) in typed {
+            out.push(judge(format!("mã nhập tay {id}:{}", &h[..16.min(h.len())]), id, &h));
+        }
+        for f in files {
+            let name = f.display().to_string();
+            if !f.is_file() || f == self.db_path {
+                continue;
+            }
+            if f.extension().is_some_and(|x| x == "tbc") {
+                let head = crate::fsio::read_regular(&f, crate::bundle::MAX_IMPORT_BYTES).ok().and_then(|b| {
+                    let mem = tobaucu_bundle::Mem(&b);
+                    let bundle = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()).ok()?;
+                    let log = tobaucu_bundle::auditlog::verify(&bundle.read_member("audit.jsonl").ok()?).ok()?;
+                    Some((log.last_id(), log.head))
+                });
+                if let Some((id, h)) = head {
+                    out.push(judge(format!("gói {name}"), id, &h));
+                }
+            } else if let Ok(Some((id, h))) = tobaucu_store::audit_head_of(&f) {
+                out.push(judge(format!("sao lưu {name}"), id, &h));
+            }
+        }
+        out
     }
 
     /// Nhật ký: every change, oldest first.

@@ -235,7 +235,7 @@ impl Manifest {
             Value::String(x) if unhex::<32>(x).is_some() => Some(x.clone()),
             _ => return Err(bad("previous_sha256 phải là null hoặc 64 chữ số hex")),
         };
-        Ok(Manifest {
+        let m = Manifest {
             app_version: s(o, "app_version").map_err(|e| bad(&e))?,
             created_at: s(o, "created_at").map_err(|e| bad(&e))?,
             election_id: s(e, "id").map_err(|e| bad(&e))?,
@@ -249,7 +249,46 @@ impl Manifest {
             public_key: unhex::<32>(&s(o, "public_key").map_err(|e| bad(&e))?).ok_or_else(|| bad("public_key phải là 64 chữ số hex"))?,
             audit_head: s(o, "audit_head").map_err(|e| bad(&e))?,
             members,
-        })
+        };
+        m.check_fields().map_err(|e| bad(&e))?;
+        Ok(m)
+    }
+
+    /// Every field says only what it may (issue 11 §10): ids that can
+    /// name a file, a known kind and mode, a real time, a version number,
+    /// hashes as 64 hex digits, each level once.
+    fn check_fields(&self) -> std::result::Result<(), String> {
+        use tobaucu_core::election::is_safe_id;
+        let hex64 = |x: &str| x.len() == 64 && x.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_safe_id(&self.unit_id) || !is_safe_id(&self.election_id) {
+            return Err("mã đơn vị hoặc mã cuộc bầu cử chứa ký tự không được phép".into());
+        }
+        if !["area", "commune", "district", "province", "nation"].contains(&self.unit_kind.as_str()) {
+            return Err(format!("loại đơn vị \"{}\" không có", self.unit_kind));
+        }
+        if self.mode != "official" && self.mode != "test" {
+            return Err(format!("chế độ \"{}\" không có", self.mode));
+        }
+        if self.created_at.len() > 40 || chrono::DateTime::parse_from_rfc3339(&self.created_at).is_err() {
+            return Err("created_at phải là thời điểm RFC 3339 (ví dụ 2026-03-15T21:00:00+07:00)".into());
+        }
+        let version_ok = self.app_version.len() <= 32
+            && self.app_version.split(['.', '-', '+']).next().is_some()
+            && self.app_version.split('.').take(3).count() == 3
+            && self.app_version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+            && self.app_version.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        if !version_ok {
+            return Err("app_version phải là số phiên bản (ví dụ 0.1.0)".into());
+        }
+        if !hex64(&self.definition_sha256) || !hex64(&self.audit_head) {
+            return Err("definition_sha256 và audit_head phải là 64 chữ số hex".into());
+        }
+        for (i, l) in self.levels.iter().enumerate() {
+            if !is_safe_id(&l.code) || !hex64(&l.minutes_sha256) || self.levels[..i].iter().any(|x| x.code == l.code) {
+                return Err(format!("levels[{i}]: mã cấp, mã băm biên bản sai hoặc cấp lặp lại"));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -15,6 +15,8 @@
 
 pub mod auditlog;
 pub mod container;
+#[cfg(feature = "forge")]
+pub mod forge;
 pub mod keys;
 pub mod verify;
 

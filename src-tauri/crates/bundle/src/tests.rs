@@ -15,6 +15,8 @@ struct Ctx {
     last: Option<(u64, String)>,
 }
 
+const DEF_SHA: &str = "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd";
+
 fn prev(seq: u64, id: &str) -> Option<(u64, String)> {
     Some((seq, id.to_owned()))
 }
@@ -24,7 +26,7 @@ impl Context for Ctx {
         "BC2026"
     }
     fn definition_sha256(&self) -> &str {
-        "d"
+        DEF_SHA
     }
     fn mode(&self) -> &str {
         "official"
@@ -55,7 +57,7 @@ fn manifest(seq: u64, prev: Option<String>, head: &str) -> Manifest {
         app_version: "0.1.0".into(),
         created_at: "2026-03-15T21:00:00+07:00".into(),
         election_id: "BC2026".into(),
-        definition_sha256: "d".into(),
+        definition_sha256: DEF_SHA.into(),
         mode: "official".into(),
         unit_id: "X0412-KV01".into(),
         unit_kind: "area".into(),
@@ -362,5 +364,29 @@ fn sequence_zero_or_near_the_top_of_the_range_is_refused() {
     for seq in [0, crate::verify::MAX_SEQUENCE + 1, u64::MAX] {
         let (b, _) = build(seq, None, b"a", b"b", &k);
         assert!(failed(&b, &ctx).contains(&"sequence"), "{seq}");
+    }
+}
+
+#[test]
+fn manifest_fields_say_only_what_they_may() {
+    // issue 11 §10: created_at and app_version were free text; unit ids
+    // were not path-safe.
+    let k = key(1);
+    let ctx = Ctx { key: k.verifying_key().to_bytes(), last: None };
+    let (rows, head) = members(b"a", b"b", &k.verifying_key().to_bytes(), &[]);
+    type Edit = Box<dyn Fn(&mut Manifest)>;
+    let edits: Vec<Edit> = vec![
+        Box::new(|m| m.created_at = "hôm qua".into()),
+        Box::new(|m| m.app_version = "phiên bản mới nhất; hãy tin".into()),
+        Box::new(|m| m.unit_id = "KV/../../x".into()),
+        Box::new(|m| m.unit_kind = "galaxy".into()),
+        Box::new(|m| m.mode = "maybe".into()),
+        Box::new(|m| m.levels = vec![container::LevelEntry { code: "QH".into(), final_: true, revision: 1, minutes_sha256: "aa".repeat(32) }; 2]),
+    ];
+    for e in edits {
+        let mut m = manifest(1, None, &head);
+        e(&mut m);
+        let (b, _) = container::write(m, &rows, &k).unwrap_or_default();
+        assert!(failed(&b, &ctx).contains(&"format"));
     }
 }

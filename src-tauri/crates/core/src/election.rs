@@ -245,6 +245,21 @@ pub fn level_kind(code: &str, name: &str) -> LevelKind {
     }
 }
 
+/// The longest identifier accepted.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// Whether `s` can name a file or a folder safely on every system: ASCII
+/// letters, digits, `-`, `_` and `.`, 1–64 characters, not starting with a
+/// dot, no `..` (`KV/../../x` was once accepted and used in a key file's
+/// path: issue 11 §10).
+pub fn is_safe_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_ID_CHARS
+        && !s.starts_with('.')
+        && !s.contains("..")
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Parses and validates an election definition. Returns every problem found.
 pub fn parse(json: &str) -> Result<ElectionDefinition, Vec<Diagnostic>> {
     let value: Value = match serde_json::from_str(json) {
@@ -350,6 +365,22 @@ impl Walker {
         }
     }
 
+    /// An identifier: it names files and folders (key files, bundle
+    /// members, printed forms), so only [`is_safe_id`] ones are taken.
+    fn id(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        let s = self.string(m, path, key)?;
+        if is_safe_id(&s) {
+            Some(s)
+        } else {
+            self.err(
+                "E_ID",
+                &format!("{path}.{key}"),
+                format!("mã \"{s}\" không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, dấu gạch ngang, gạch dưới và dấu chấm (tối đa {MAX_ID_CHARS} ký tự, không bắt đầu bằng dấu chấm, không có \"..\")"),
+            );
+            None
+        }
+    }
+
     fn opt_string(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
         if m.get(key).is_none_or(Value::is_null) {
             return None;
@@ -448,7 +479,7 @@ impl Walker {
     fn election(&mut self, v: &Value) -> Option<Election> {
         let p = "$.election";
         let m = self.object(v, p, &["id", "name", "date", "mode"])?;
-        let id = self.string(m, p, "id");
+        let id = self.id(m, p, "id");
         let name = self.string(m, p, "name");
         let date = self.date(m, p, "date");
         let mode = match self.string(m, p, "mode").as_deref() {
@@ -485,7 +516,7 @@ impl Walker {
             let Some(m) = self.object(v, &p, &["code", "name"]) else {
                 continue;
             };
-            let (Some(code), Some(name)) = (self.string(m, &p, "code"), self.string(m, &p, "name"))
+            let (Some(code), Some(name)) = (self.id(m, &p, "code"), self.string(m, &p, "name"))
             else {
                 continue;
             };
@@ -525,7 +556,7 @@ impl Walker {
             let Some(m) = self.object(v, &p, &["id", "kind", "name", "parent"]) else {
                 continue;
             };
-            let id = self.string(m, &p, "id");
+            let id = self.id(m, &p, "id");
             let kind = self.string(m, &p, "kind").and_then(|k| {
                 let parsed = UnitKind::parse(&k);
                 if parsed.is_none() {
@@ -603,7 +634,7 @@ impl Walker {
             ) else {
                 continue;
             };
-            let id = self.string(m, &p, "id");
+            let id = self.id(m, &p, "id");
             let level = self.string(m, &p, "level");
             let number = self.positive(m, &p, "number");
             let name = self.string(m, &p, "name");
@@ -675,7 +706,7 @@ impl Walker {
 
     fn candidate(&mut self, v: &Value, p: &str) -> Option<Candidate> {
         let m = self.object(v, p, &["id", "name", "birth_date", "gender"])?;
-        let id = self.string(m, p, "id");
+        let id = self.id(m, p, "id");
         let name = self.string(m, p, "name");
         let birth_date = self.date(m, p, "birth_date");
         let gender = self.string(m, p, "gender").and_then(|g| {
@@ -722,7 +753,7 @@ impl Walker {
             ) else {
                 continue;
             };
-            let id = self.string(m, &p, "id");
+            let id = self.id(m, &p, "id");
             let number = self.positive(m, &p, "number");
             let name = self.string(m, &p, "name");
             let commune = self.string(m, &p, "commune");

@@ -263,8 +263,24 @@ pub struct AuditVerifyDto {
     pub head: String,
     /// The first broken link, when there is one.
     pub broken: Option<AuditBreakDto>,
+    /// Copies of the log's head kept outside this file (backups, exported
+    /// bundles, the printed minutes): each must still be in the log, or
+    /// its tail was cut or rewritten.
+    pub anchors: Vec<AuditAnchorDto>,
     /// A sentence for people.
     pub message: String,
+}
+
+/// One anchor of the log checked by `audit verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditAnchorDto {
+    /// Where it was read: a backup file, a bundle, a typed code.
+    pub source: String,
+    /// The entry it pins.
+    pub id: i64,
+    pub hash: String,
+    pub ok: bool,
+    pub detail: String,
 }
 
 /// The first entry whose link does not hold.
@@ -318,6 +334,7 @@ pub fn typescript() -> String {
         BackupSettingsDto::decl(&cfg),
         BackupDto::decl(&cfg),
         AuditBreakDto::decl(&cfg),
+        AuditAnchorDto::decl(&cfg),
         IpcError::decl(&cfg),
         TeamDto::decl(&cfg),
         TeamInput::decl(&cfg),

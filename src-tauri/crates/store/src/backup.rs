@@ -59,6 +59,17 @@ pub fn check_copy(path: &Path) -> Result<()> {
     }
 }
 
+/// The last audit entry (id, chain hash) of another database file (a
+/// backup), read only: an anchor the live log must still contain.
+pub fn audit_head_of(path: &Path) -> Result<Option<(i64, String)>> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let row: Option<(i64, Option<String>)> = conn
+        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    Ok(row.map(|(id, h)| (id, h.unwrap_or_default())))
+}
+
 impl Store {
     /// Copies the database, as it is at this moment, to `dest` (which must
     /// not exist) with SQLite's online backup, syncs it, and copies the

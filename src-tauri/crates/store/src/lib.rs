@@ -25,7 +25,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use backup::{check_copy, BackupRunRow};
+pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use migrate::{Migration, MIGRATIONS};

@@ -88,6 +88,13 @@ impl App {
             }
         }
         if let Some((m, id)) = &head {
+            if let Some(old) = self.store.bundle_by_sha(id)? {
+                if old.superseded_by.as_deref() == Some(old.sha256.as_str()) {
+                    let reason = format!("gói số {} của {} đã được nhập rồi bị rút; không nhập lại gói đã rút", m.sequence, m.unit_id);
+                    let dto = report_dto(&file, &tobaucu_bundle::verify::unreadable(&reason));
+                    return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+                }
+            }
             if m.unit_id == me {
                 let reason = format!("đây là gói của chính {me}; gói này dành cho cấp trên");
                 let dto = report_dto(&file, &tobaucu_bundle::verify::unreadable(&reason));
@@ -278,6 +285,40 @@ impl App {
             }
             committed?;
             Ok(out)
+        })
+    }
+}
+
+impl App {
+    /// `withdraw UNIT --reason`: the board withdraws the current bundle of a
+    /// lower unit (for example a team's bundle taken directly at the
+    /// province while its commune could not report): its areas stop being
+    /// reported by it, it stays in the history, the reason is logged. What
+    /// the board learned of the unit's lineage stays: an older bundle is
+    /// still a rollback.
+    pub fn withdraw_bundle(&mut self, unit: &str, reason: &str) -> Result<ImportResultDto> {
+        let (me, kind) = self.unit_id()?;
+        if kind == "area" {
+            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; rút gói làm ở cơ sở dữ liệu của xã hoặc cấp trên")));
+        }
+        let reason = tobaucu_core::text::clean(reason);
+        if reason.is_empty() {
+            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do rút gói"));
+        }
+        let cur = self.store.current_bundle(unit)?.ok_or_else(|| Error::refused("NO_BUNDLE", format!("chưa có gói hiện hành nào của {unit} để rút")))?;
+        let now = clock::stamp(clock::now());
+        self.store.write(|tx| {
+            tx.withdraw(cur.id, &now, &reason)?;
+            tx.append_audit(&audit_entry(&now, "bundle.withdraw", format!("gói số {} của {unit}", cur.sequence), &reason, None, Some(json!({"sha256": cur.sha256}).to_string())))?;
+            Ok::<_, Error>(())
+        })?;
+        let file = cur.file_name.clone();
+        Ok(ImportResultDto {
+            file,
+            outcome: "withdrawn".into(),
+            message: format!("Đã rút gói số {} của {unit}; các khu vực của gói này không còn được tính cho đến khi có gói khác báo cáo. Lý do: {reason}", cur.sequence),
+            report: report_dto(&cur.file_name, &tobaucu_bundle::verify::unreadable("gói đã rút")),
+            areas: vec![],
         })
     }
 }

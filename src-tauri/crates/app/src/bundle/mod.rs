@@ -5,6 +5,7 @@
 
 mod export;
 mod import;
+pub(crate) use import::MAX_IMPORT_BYTES;
 mod results;
 
 use std::collections::HashMap;

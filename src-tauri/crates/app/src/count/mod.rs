@@ -92,8 +92,13 @@ fn inventory_dto(row: &InventoryRow) -> InventoryDto {
 }
 
 /// Short form of a hash for paper: the first 16 hex digits in groups of 4.
+/// The code printed for a SHA-256 (minutes data, bundle): its first 128
+/// bits in groups of four. A shorter code could be collided by its own
+/// author (two different minutes with one code: 40 bits took 3.6 s, 64
+/// bits is 2^32 work — issue 11 §10); 128 bits cannot. The full hash is in
+/// the QR code.
 pub fn short_hash(sha: &str) -> String {
-    sha.get(..16)
+    sha.get(..32)
         .unwrap_or(sha)
         .as_bytes()
         .chunks(4)

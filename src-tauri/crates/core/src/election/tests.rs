@@ -165,3 +165,18 @@ fn certificate_holders_vote_qh_and_province() {
         Ok(vec!["QH".to_owned(), "TINH".to_owned()])
     );
 }
+
+#[test]
+fn ids_that_could_escape_a_folder_are_refused() {
+    // issue 11 §10: `KV/../../x` was accepted by setup and used in a key
+    // file's path.
+    for bad in ["KV/../../x", "..", ".hidden", "X 1", "X0412\\KV01", "Xã", "", &"A".repeat(65)] {
+        assert!(!super::is_safe_id(bad), "{bad:?}");
+    }
+    for good in ["X0412-KV01", "QH", "TINH-07", "BC2026", "T38", "a.b_c"] {
+        assert!(super::is_safe_id(good), "{good}");
+    }
+    let bad = DEMO.replace("\"X0412-KV01\"", "\"KV/../../x\"");
+    let e = super::parse(&bad).unwrap_err();
+    assert!(e.iter().any(|d| d.code == "E_ID"), "{e:?}");
+}
