@@ -301,6 +301,7 @@ fn a_carried_registry_never_replaces_a_registration_made_here() {
             for e in v.as_array_mut().into_iter().flatten() {
                 if e["unit"] == "X0412-KV03" {
                     e["public_key"] = Value::String(tobaucu_bundle::hex(&new_team_key.verifying_key().to_bytes()));
+                    e["fingerprint"] = Value::String(tobaucu_bundle::fingerprint(&new_team_key.verifying_key().to_bytes()));
                 }
             }
             *reg = canonical_json(&v).into_bytes();

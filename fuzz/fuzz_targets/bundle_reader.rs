@@ -2,22 +2,154 @@
 //! never a panic, a hang, unbounded memory or a member name that escapes.
 //! Verified against a commune board of the demo election, so valid-looking
 //! inputs reach every check down to the results and the recount.
+//!
+//! Structure-aware mode (input starting with `FORGE`): the rest edits a real
+//! team bundle of the demo (figures of its QH minutes, or the raw bytes of
+//! a results member), which is then re-signed with that team's own key —
+//! registered at the board — as a dishonest Tổ trưởng could (issue 11). A
+//! valid signature then proves nothing: the invariant is that the board
+//! accepts only minutes the team's own checks would have let it finalize.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
 
+use ed25519_dalek::SigningKey;
+use tobaucu_core::minutes::Minutes;
+
+const DEF: &str = include_str!("../../assets/demo-election.json");
+
+fn board() -> Option<tobaucu_app::App> {
+    let mut a = tobaucu_app::App::open_in_memory().ok()?;
+    a.setup(DEF, &tobaucu_app::UnitChoice::Board(tobaucu_app::UnitKind::Commune, "X0412".into())).ok()?;
+    Some(a)
+}
+
+/// A demo team bundle, the team's key, and a board that registered it.
+struct Forge {
+    board: tobaucu_app::App,
+    base: Vec<u8>,
+    sk: SigningKey,
+}
+
+fn forge() -> Option<Forge> {
+    let dir = std::env::temp_dir().join(format!("tobaucu-fuzz-forge-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |_| {}).ok()?;
+    let base = std::fs::read(dir.join("usb-to/X0412-KV01-goi001.tbc")).ok()?;
+    let c = rusqlite::Connection::open(dir.join("to-X0412-KV01.sqlite")).ok()?;
+    let sealed = c
+        .query_row("SELECT public_key, salt, nonce, ciphertext, m_kib, t, p FROM signing_key", [], |r| {
+            let b = |i: usize| -> rusqlite::Result<Vec<u8>> { r.get(i) };
+            Ok(tobaucu_bundle::SealedKey {
+                public_key: b(0)?.try_into().unwrap_or([0; 32]),
+                salt: b(1)?.try_into().unwrap_or([0; 16]),
+                nonce: b(2)?.try_into().unwrap_or([0; 12]),
+                ciphertext: b(3)?,
+                m_kib: r.get(4)?,
+                t: r.get(5)?,
+                p: r.get(6)?,
+            })
+        })
+        .ok()?;
+    let sk = tobaucu_bundle::keys::unseal("X0412-KV01", &sealed, tobaucu_app::DEMO_PASSPHRASE).ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut board = board()?;
+    board.keys_register(&tobaucu_bundle::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").ok()?;
+    Some(Forge { board, base, sk })
+}
+
 thread_local! {
-    static BOARD: RefCell<Option<tobaucu_app::App>> = RefCell::new({
-        let mut app = tobaucu_app::App::open_in_memory().ok();
-        if let Some(a) = app.as_mut() {
-            let def = include_str!("../../assets/demo-election.json");
-            let _ = a.setup(def, &tobaucu_app::UnitChoice::Board(tobaucu_app::UnitKind::Commune, "X0412".into()));
+    static BOARD: RefCell<Option<tobaucu_app::App>> = RefCell::new(board());
+    static FORGE: RefCell<Option<Forge>> = const { RefCell::new(None) };
+}
+
+fn u64_at(b: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    for (x, y) in a.iter_mut().zip(b) {
+        *x = *y;
+    }
+    u64::from_le_bytes(a)
+}
+
+/// Applies 9-byte edits (field, value) to the minutes.
+fn edit(m: &mut Minutes, script: &[u8]) {
+    for op in script.chunks(9) {
+        let Some((&field, v)) = op.split_first() else { continue };
+        // Small values and values near the top of the range are both
+        // interesting: the high bit of the next byte picks a delta.
+        let raw = u64_at(v);
+        let f = &mut m.figures;
+        let slot: Option<&mut u64> = match field % 16 {
+            0 => Some(&mut f.voters_listed),
+            1 => Some(&mut f.voters_voted),
+            2 => Some(&mut f.ballots_issued),
+            3 => Some(&mut f.ballots_received),
+            4 => Some(&mut f.ballots_valid),
+            5 => Some(&mut f.ballots_invalid),
+            6 => f.invalid_by_reason.values_mut().nth(usize::from(field / 16) % 5),
+            7 => f.ballots_by_kept.values_mut().nth(usize::from(field / 16) % 3),
+            8..=12 => m.candidates.get_mut(usize::from(field % 16 - 8)).map(|c| &mut c.votes),
+            13 => m.inventory.as_mut().map(|i| &mut i.received),
+            14 => m.inventory.as_mut().map(|i| &mut i.issued),
+            _ => None,
+        };
+        if let Some(s) = slot {
+            *s = if field & 0x80 != 0 { s.wrapping_add(raw % 64).wrapping_sub(32) } else { raw };
         }
-        app
-    });
+    }
+    // A careful forger recomputes the percentages.
+    let valid = m.figures.ballots_valid;
+    for c in &mut m.candidates {
+        c.percent = tobaucu_core::percent::Percent::of(c.votes, valid).vi();
+    }
+}
+
+fn forged(f: &Forge, data: &[u8]) {
+    let (mode, rest) = data.split_first().map_or((0, &[][..]), |(m, r)| (*m, r));
+    let Some(bytes) = tobaucu_bundle::forge::reforge(&f.base, &f.sk, &|_, members| {
+        if let Some((_, d)) = members.iter_mut().find(|(n, _)| n == "results/QH.json") {
+            if mode % 2 == 0 {
+                if let Ok(mut m) = Minutes::parse(d) {
+                    edit(&mut m, rest);
+                    *d = m.to_canonical().into_bytes();
+                }
+            } else {
+                *d = rest.to_vec();
+            }
+        }
+    }) else {
+        return;
+    };
+    let Ok(r) = f.board.verify_bundle_bytes("forged.tbc", &bytes) else { return };
+    assert_eq!(r.checks.len(), tobaucu_bundle::verify::CHECKS.len());
+    if r.ok {
+        // Accepted: the member is the canonical document and the team's
+        // own checks pass on it.
+        let mem = tobaucu_bundle::Mem(&bytes);
+        let b = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()).expect("accepted bundle opens");
+        let doc = Minutes::parse(&b.read_member("results/QH.json").expect("member")).expect("accepted minutes parse strictly");
+        let def = tobaucu_core::election::parse(DEF).expect("demo definition");
+        let sha = tobaucu_core::audit::sha256_hex(DEF.as_bytes());
+        let _ = sha;
+        doc.well_formed().expect("accepted minutes are well formed");
+        let found = doc.review_all(&def, &doc.election.definition_sha256, "X0412-KV01", "QH", &[]).expect("accepted minutes match the definition");
+        assert!(found.iter().all(|c| c.severity != tobaucu_core::checks::Severity::Error), "accepted with errors: {found:?}");
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
+    if let Some(rest) = data.strip_prefix(b"FORGE") {
+        FORGE.with(|f| {
+            let mut f = f.borrow_mut();
+            if f.is_none() {
+                *f = forge();
+            }
+            if let Some(f) = f.as_ref() {
+                forged(f, rest);
+            }
+        });
+        return;
+    }
     // The frame alone, with small limits.
     let mem = tobaucu_bundle::Mem(data);
     if let Ok(b) = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()) {

@@ -145,17 +145,35 @@ fn extends(prev: &Option<Previous>, m: &Manifest, id: &str, log: &auditlog::Log)
     Ok(format!("; nối tiếp nhật ký của gói số {} đã nhận", p.sequence))
 }
 
-/// Parses a board's `registry.json`: `[{"unit","kind","public_key"}…]`.
+/// Parses a board's `registry.json` strictly: the canonical text of an
+/// array of `{"fingerprint","kind","public_key","unit"}`, each unit once,
+/// the fingerprint that of the key.
 pub fn parse_registry(bytes: &[u8]) -> Result<Vec<(String, [u8; 32])>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        unit: String,
+        kind: String,
+        public_key: String,
+        fingerprint: String,
+    }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("registry.json không phải JSON ({e})"))?;
-    let arr = v.as_array().ok_or("registry.json phải là mảng")?;
-    arr.iter()
-        .map(|e| {
-            let unit = e.get("unit").and_then(Value::as_str).ok_or("registry.json: thiếu \"unit\"")?;
-            let pk = e.get("public_key").and_then(Value::as_str).and_then(unhex::<32>).ok_or("registry.json: \"public_key\" sai")?;
-            Ok((unit.to_owned(), pk))
-        })
-        .collect()
+    if tobaucu_core::canonical::canonical_json(&v).as_bytes() != bytes {
+        return Err("registry.json không ở dạng chuẩn (khóa lặp lại, thứ tự hoặc khoảng trắng khác)".into());
+    }
+    let entries: Vec<Entry> = serde_json::from_value(v).map_err(|e| format!("registry.json sai cấu trúc ({e})"))?;
+    let mut out: Vec<(String, [u8; 32])> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let pk = unhex::<32>(&e.public_key).ok_or("registry.json: \"public_key\" phải là 64 chữ số hex")?;
+        if keys::fingerprint(&pk) != e.fingerprint || !tobaucu_core::election::is_safe_id(&e.unit) || e.kind.is_empty() {
+            return Err(format!("registry.json: mục của {} sai (dấu vân tay không khớp khóa, hoặc mã đơn vị không hợp lệ)", e.unit));
+        }
+        if out.iter().any(|(u, _)| *u == e.unit) {
+            return Err(format!("registry.json: đơn vị {} có hai mục", e.unit));
+        }
+        out.push((e.unit, pk));
+    }
+    Ok(out)
 }
 
 /// Verifies a bundle read from `src`. Never panics on hostile bytes.

@@ -90,6 +90,7 @@ fn a_commune_cannot_alter_a_team_bundle_it_carries() -> Result<(), String> {
             for e in v.as_array_mut().into_iter().flatten() {
                 if e["unit"] == "X0412-KV02" {
                     e["public_key"] = serde_json::Value::String(fake_pk.clone());
+                    e["fingerprint"] = serde_json::Value::String(keys::fingerprint(&fake.verifying_key().to_bytes()));
                 }
             }
             *reg = tobaucu_core::canonical::canonical_json(&v).into_bytes();
@@ -180,4 +181,117 @@ fn an_export_interrupted_part_way_leaves_nothing_importable() -> Result<(), Stri
     let log = team.audit_log().map_err(fail)?;
     assert_eq!(log.iter().filter(|e| e.action == "bundle.export_failed").count(), 5);
     Ok(())
+}
+
+/// A demo run shared by the signed-edit properties: a team bundle, the
+/// team's key, and the demo's directory.
+fn signed_base() -> Option<&'static (Vec<u8>, ed25519_dalek::SigningKey)> {
+    static BASE: std::sync::OnceLock<Option<(Vec<u8>, ed25519_dalek::SigningKey)>> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let dir = tempfile::tempdir().ok()?;
+        crate::demo::run(dir.path(), DEMO_PASSPHRASE, &mut |_| {}).ok()?;
+        let team = App::open(&dir.path().join("to-X0412-KV01.sqlite")).ok()?;
+        let row = team.store().signing_key().ok()??;
+        let sk = keys::unseal("X0412-KV01", &crate::keys::sealed_of(&row).ok()?, DEMO_PASSPHRASE).ok()?;
+        Some((std::fs::read(dir.path().join("usb-to/X0412-KV01-goi001.tbc")).ok()?, sk))
+    })
+    .as_ref()
+}
+
+fn signed_board(sk: &ed25519_dalek::SigningKey) -> App {
+    let mut a = App::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    a.setup(crate::DEMO_ELECTION, &crate::UnitChoice::Board(crate::UnitKind::Commune, "X0412".into())).unwrap_or_else(|e| panic!("{e}"));
+    a.keys_register(&keys::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").unwrap_or_else(|e| panic!("{e}"));
+    a
+}
+
+fn forge_qh(base: &[u8], sk: &ed25519_dalek::SigningKey, f: &dyn Fn(&mut tobaucu_core::minutes::Minutes)) -> Vec<u8> {
+    tobaucu_bundle::forge::reforge(base, sk, &|_, members| {
+        if let Some((_, d)) = members.iter_mut().find(|(n, _)| n == "results/QH.json") {
+            if let Ok(mut m) = tobaucu_core::minutes::Minutes::parse(d) {
+                f(&mut m);
+                let valid = m.figures.ballots_valid;
+                for c in &mut m.candidates {
+                    c.percent = tobaucu_core::percent::Percent::of(c.votes, valid).vi();
+                }
+                *d = m.to_canonical().into_bytes();
+            }
+        }
+        // Without ballot-by-ballot data the figures stand alone (a tally
+        // sheet count); the recount is tested elsewhere.
+        members.retain(|(n, _)| n != "ballots/QH.txt");
+    })
+    .unwrap_or_else(|| panic!("base bundle unreadable"))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Figures signed with the team's own key (issue 11 §1, §2): the board
+    /// accepts them exactly when the team's own checks would have let the
+    /// team finalize them, whatever the values (near 2^64 included).
+    #[test]
+    fn signed_figures_pass_the_board_exactly_when_the_teams_checks_pass(
+        field in 0usize..11,
+        value in proptest::prop_oneof![0u64..50, 550u64..700, (u64::MAX - 2_000)..=u64::MAX, proptest::num::u64::ANY],
+    ) {
+        let Some((base, sk)) = signed_base() else { panic!("demo failed") };
+        let board = signed_board(sk);
+        let set = move |m: &mut tobaucu_core::minutes::Minutes| {
+            let f = &mut m.figures;
+            match field {
+                0 => f.voters_listed = value,
+                1 => f.voters_voted = value,
+                2 => f.ballots_issued = value,
+                3 => f.ballots_received = value,
+                4 => f.ballots_valid = value,
+                5 => f.ballots_invalid = value,
+                6 => { if let Some(x) = f.invalid_by_reason.get_mut("ghi_them") { *x = value } }
+                n => { if let Some(c) = m.candidates.get_mut(n - 7) { c.votes = value } }
+            }
+        };
+        let bytes = forge_qh(base, sk, &set);
+        let r = board.verify_bundle_bytes("forged.tbc", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        // What the team's own app says of the same document.
+        let mem = Mem(&bytes);
+        let b = Bundle::open(&mem, super::limits()).unwrap_or_else(|e| panic!("{e}"));
+        let doc = tobaucu_core::minutes::Minutes::parse(&b.read_member("results/QH.json").unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let def = board.def().unwrap_or_else(|e| panic!("{e}"));
+        let team_ok = doc.review(def, &doc.election.definition_sha256, "X0412-KV01", "QH", &[]).is_ok();
+        let results_ok = r.checks.iter().find(|c| c.name == "results").map(|c| c.ok);
+        proptest::prop_assert_eq!(results_ok, Some(team_ok), "{:?}", r.checks);
+    }
+}
+
+#[test]
+fn votes_moved_between_candidates_move_the_results_exactly() {
+    // A board's results are the areas' figures in exact arithmetic: a
+    // consistent change signed by the team (votes moved from one candidate
+    // to another on ballots keeping one name each) is accepted and shows up
+    // vote for vote.
+    let Some((base, sk)) = signed_base() else { panic!("demo failed") };
+    let honest = {
+        let mut b = signed_board(sk);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = dir.path().join("a.tbc");
+        std::fs::write(&p, base).unwrap_or_else(|e| panic!("{e}"));
+        b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
+        b.results().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let moved = forge_qh(base, sk, &|m| {
+        m.candidates[0].votes -= 7;
+        m.candidates[1].votes += 7;
+    });
+    let mut b = signed_board(sk);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.path().join("b.tbc");
+    std::fs::write(&p, &moved).unwrap_or_else(|e| panic!("{e}"));
+    let r = b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.outcome, "imported", "{}", r.message);
+    let after = b.results().unwrap_or_else(|e| panic!("{e}"));
+    let votes = |x: &tobaucu_ipc::ResultsDto| -> Vec<u64> { x.constituencies.get("QH-01").map(|c| c.candidates.iter().map(|k| k.votes).collect()).unwrap_or_default() };
+    let (h, a) = (votes(&honest), votes(&after));
+    assert_eq!(a[0] + 7, h[0]);
+    assert_eq!(a[1], h[1] + 7);
+    assert_eq!(a[2..], h[2..]);
 }
