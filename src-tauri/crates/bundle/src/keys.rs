@@ -129,6 +129,23 @@ pub fn verify(public_key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
     vk.verify_strict(&domain(msg), &ed25519_dalek::Signature::from_bytes(sig)).is_ok()
 }
 
+/// Signs a successful unlock's audit entry (issue 11 §8): the message is
+/// [`tobaucu_core::audit::unlock_message`], which carries its own domain
+/// prefix (`tobaucu-unlock/1`), distinct from the bundles' one.
+pub fn sign_unlock(sk: &SigningKey, unit: &str, prev_hash: &str, at: &str, purpose: &str) -> [u8; 64] {
+    sk.sign(&tobaucu_core::audit::unlock_message(unit, prev_hash, at, purpose)).to_bytes()
+}
+
+/// Verifies a signature made by [`sign_unlock`]; `msg` must be an unlock
+/// message (its domain prefix is checked).
+pub fn verify_unlock(public_key: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
+    if !msg.starts_with(tobaucu_core::audit::UNLOCK_DOMAIN) {
+        return false;
+    }
+    let Ok(vk) = VerifyingKey::from_bytes(public_key) else { return false };
+    vk.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(sig)).is_ok()
+}
+
 /// The signed message: a fixed domain-separation prefix, then `msg`.
 fn domain(msg: &[u8]) -> Vec<u8> {
     let mut m = Vec::with_capacity(crate::container::SIG_DOMAIN.len() + msg.len());
@@ -171,5 +188,24 @@ mod tests {
         let plain = sk.sign(b"manifest").to_bytes();
         assert!(!verify(&pk, b"manifest", &plain), "a signature without the domain prefix is refused");
         assert!(generate("A", "short").is_err());
+    }
+
+    #[test]
+    fn issue_11_8_unlock_signatures_are_their_own_domain() {
+        let sk = SigningKey::from_bytes(&[3u8; 32]);
+        let pk = sk.verifying_key().to_bytes();
+        let prev = "ab".repeat(32);
+        let sig = sign_unlock(&sk, "KV01", &prev, "2026-03-15T20:00:00+07:00", "xuất gói");
+        let msg = tobaucu_core::audit::unlock_message("KV01", &prev, "2026-03-15T20:00:00+07:00", "xuất gói");
+        assert!(verify_unlock(&pk, &msg, &sig));
+        let other = tobaucu_core::audit::unlock_message("KV01", &"cd".repeat(32), "2026-03-15T20:00:00+07:00", "xuất gói");
+        assert!(!verify_unlock(&pk, &other, &sig));
+        assert!(!verify_unlock(&SigningKey::from_bytes(&[4u8; 32]).verifying_key().to_bytes(), &msg, &sig));
+        // A bundle signature is no unlock signature and the reverse.
+        let bundle_sig = sign(&sk, &msg);
+        assert!(!verify_unlock(&pk, &msg, &bundle_sig));
+        assert!(!verify(&pk, &msg, &sig));
+        let plain = sk.sign(b"manifest").to_bytes();
+        assert!(!verify_unlock(&pk, b"manifest", &plain), "a message without the unlock prefix is refused");
     }
 }

@@ -232,3 +232,12 @@ pub struct ChainedAuditRow {
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// A `key.*` audit entry with its stored previous hash and the hash of the
+/// entry actually before it (the genesis hash for the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEventRow {
+    pub entry: AuditRow,
+    pub prev_hash: String,
+    pub preceding_hash: String,
+}
