@@ -5,7 +5,7 @@
 import type { Ctx } from "../main";
 import type { ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, h, num, showError, toast } from "../ui";
+import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 import { checksList, targetPicker } from "./bundle";
 
 const STATUS: Record<string, string> = { waiting: "Đang chờ", imported: "Đã nhập", refused: "Bị từ chối" };
@@ -102,7 +102,7 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
         upTarget.el, pass,
         h("button", { class: "primary", id: "board-export-run", disabled: !key, onclick: async () => {
           try {
-            const x = await api.exportBundle(upTarget.value(), pass.value);
+            const x = await guarded(() => api.exportBundle(upTarget.value(), pass.value));
             pass.value = "";
             out.replaceChildren(h("p", { class: "ok-big", id: "board-export-ok" }, `Gói số ${x.sequence} đã ghi và kiểm tra lại: ${x.path} (mã ${x.short_code})`), checksList(x.checks, "board-export-checks"));
           } catch (e) { showError(e, out); }

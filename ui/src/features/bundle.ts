@@ -3,7 +3,7 @@
 import type { Ctx } from "../main";
 import type { DriveDto, ExportResultDto, KeyInfoDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, h, num, showError, toast } from "../ui";
+import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 
 export function checksList(checks: { name: string; ok: boolean; detail: string }[], id: string): HTMLElement {
   return h("ul", { class: "verify-checks", id },
@@ -70,7 +70,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
       progress.replaceChildren(h("p", {}, "Đang lập gói, ký và ghi vào thiết bị…"));
       result.replaceChildren();
       try {
-        const r: ExportResultDto = await api.exportBundle(target.value(), pass.value);
+        const r: ExportResultDto = await guarded(() => api.exportBundle(target.value(), pass.value));
         pass.value = "";
         progress.replaceChildren(h("p", {}, "✓ Đã ghi (tên tạm, đồng bộ, đổi tên) · ✓ Đã đọc lại · ✓ Đã kiểm tra chữ ký và mã băm"));
         result.replaceChildren(
