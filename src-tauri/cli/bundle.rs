@@ -74,7 +74,7 @@ pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Err
                 let k = app.keys_show()?;
                 return Err(Error::refused("KEY_EXISTS", format!("đơn vị {} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", k.unit_id, k.fingerprint)));
             }
-            let p = passphrase("Cụm mật khẩu mới của Tổ trưởng (ít nhất 8 ký tự): ", true)?;
+            let p = passphrase("Cụm mật khẩu mới của Tổ trưởng (ít nhất 12 ký tự; nên là bốn, năm từ ngẫu nhiên không liên quan đến bầu cử): ", true)?;
             let k = app.keys_init(&p)?;
             if json_mode {
                 return print_json(&k);

@@ -95,7 +95,7 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
       exportBox.replaceChildren(h("h2", {}, "Gói của đơn vị gửi cấp trên"),
         key ? h("p", {}, "Dấu vân tay khóa của đơn vị: ", h("strong", { id: "board-fingerprint" }, key.fingerprint))
           : h("button", { class: "secondary", id: "board-key-create", onclick: async () => {
-            const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 8 ký tự)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 8 }))], "Tạo khóa");
+            const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 12 ký tự: bốn, năm từ ngẫu nhiên không liên quan đến bầu cử)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 12 }))], "Tạo khóa");
             if (!f) return;
             try { await api.keysInit(String(f.get("p"))); load(); } catch (e) { showError(e, exportBox); }
           } }, "Tạo khóa ký"),

@@ -27,7 +27,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
   async function createKey() {
     const f = await dialog("Tạo khóa ký của đơn vị", [
       h("p", {}, "Khóa ký dùng để ký gói kết quả gửi Ủy ban bầu cử xã. Cụm mật khẩu do Tổ trưởng chọn và giữ; không ai xem được khóa riêng. Cần cụm mật khẩu mỗi khi khóa biên bản hoặc xuất gói."),
-      field("Cụm mật khẩu (ít nhất 8 ký tự)", h("input", { type: "password", name: "p1", id: "key-pass", required: true, minlength: 8, autocomplete: "new-password" })),
+      field("Cụm mật khẩu (ít nhất 12 ký tự: bốn, năm từ ngẫu nhiên không liên quan đến bầu cử)", h("input", { type: "password", name: "p1", id: "key-pass", required: true, minlength: 12, autocomplete: "new-password" })),
       field("Nhập lại", h("input", { type: "password", name: "p2", id: "key-pass2", required: true, autocomplete: "new-password" })),
     ], "Tạo khóa");
     if (!f) return;

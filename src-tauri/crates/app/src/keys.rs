@@ -86,12 +86,30 @@ impl App {
             let pk: [u8; 32] = k.public_key.as_slice().try_into().unwrap_or([0; 32]);
             return Err(Error::refused("KEY_EXISTS", format!("đơn vị {unit} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", keys::fingerprint(&pk))));
         }
-        let sealed = keys::generate(&unit, pass).map_err(key_err)?;
+        let context = self.passphrase_context()?;
+        let refs: Vec<&str> = context.iter().map(String::as_str).collect();
+        let sealed = keys::generate(&unit, pass, &refs).map_err(key_err)?;
         self.store_key(&unit, &sealed)?;
         let mut info = self.keys_show()?;
         let path = self.write_registration_file(&self.key_dir())?;
         info.registration_file = Some(path.display().to_string());
         Ok(info)
+    }
+
+    /// What a guesser of this unit's passphrase knows (issue 11 §8): the
+    /// unit's id and name, its commune, the election's id and name, the
+    /// levels' names — for [`keys::check_passphrase`].
+    fn passphrase_context(&self) -> Result<Vec<String>> {
+        let (unit, _) = self.unit_id()?;
+        let def = self.def()?;
+        let mut out = vec![unit.clone(), def.election.id.clone(), def.election.name.clone()];
+        if let Some(area) = def.area(&unit) {
+            out.push(area.name.clone());
+            out.extend(def.unit(&area.commune).map(|u| u.name.clone()));
+        }
+        out.extend(def.unit(&unit).map(|u| u.name.clone()));
+        out.extend(def.levels.iter().map(|l| l.name.clone()));
+        Ok(out)
     }
 
     /// Stores a sealed key (tests seal with small Argon2 parameters).
@@ -451,6 +469,22 @@ pub(crate) mod tests {
         assert!(t.elapsed() >= Duration::from_millis(600), "{:?}", t.elapsed());
         assert_eq!(count(&app, "key.wrong_passphrase")?, 8);
         assert_eq!(app.passphrase_wait()?, 120);
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_keys_init_refuses_what_a_pattern_guesser_finds_first() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(fail)?;
+        let mut app = App::open(&dir.path().join("to.sqlite"))?;
+        app.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        // The unit's own words (area name, commune) with and without diacritics.
+        for weak in ["to-bau-cu-mau-2026", "chan-xuyen-thieu-ngoc", "Chẩn Xuyên 1 Thiệu Ngọc", "Đại biểu Quốc hội khóa XVI"] {
+            let e = app.keys_init(weak).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("quá dễ đoán") && e.contains("bốn, năm từ ngẫu nhiên"), "{weak}: {e}");
+        }
+        assert!(!app.has_key()?, "nothing created");
+        let k = app.keys_init(crate::DEMO_PASSPHRASE)?;
+        assert_eq!(k.fingerprint.len(), 24);
         Ok(())
     }
 
