@@ -1,8 +1,10 @@
 //! Khóa ký của đơn vị: one Ed25519 key pair per unit.
 //!
 //! The private key is stored only sealed: a key derived from the Tổ
-//! trưởng's passphrase with Argon2id (19 MiB, 2 passes — OWASP's
-//! recommendation) encrypts it with ChaCha20-Poly1305; the unit id and the
+//! trưởng's passphrase with Argon2id ([`ARGON2_M_KIB`], [`ARGON2_T`]: chosen
+//! by measurement so that an unlock costs about a second on a commune
+//! laptop; older keys keep their stored parameters) encrypts it with
+//! ChaCha20-Poly1305; the unit id and the
 //! public key are the associated data, so a sealed key cannot be moved to
 //! another unit. It is never displayed or exported.
 
@@ -15,8 +17,31 @@ use zeroize::Zeroizing;
 
 use crate::{hex, Error, Result};
 
-/// Argon2id memory in KiB, passes and lanes used for new keys.
-pub const ARGON2_M_KIB: u32 = 19 * 1024;
+/// Argon2id memory in KiB, passes and lanes used for new keys, chosen by
+/// measurement (issue 11 §8; `cargo bench -p tobaucu-bundle --bench
+/// argon2`): one derivation, one lane, on the development machine (Intel
+/// Xeon, 2 cores, other builds running: load average about 4):
+///
+/// | memory  | passes | time here | commune laptop (est.) |
+/// |---------|--------|-----------|-----------------------|
+/// | 19 MiB  | 2      | 25 ms     | 50–75 ms (the old setting) |
+/// | 64 MiB  | 1      | 93 ms     | 0.2–0.3 s |
+/// | 64 MiB  | 2      | 149 ms    | 0.3–0.45 s |
+/// | 64 MiB  | 3      | 198 ms    | 0.4–0.6 s |
+/// | 128 MiB | 1      | 209 ms    | 0.4–0.65 s |
+/// | **128 MiB** | **2** | **317 ms** | **0.65–0.95 s** |
+/// | 128 MiB | 3      | 434 ms    | 0.85–1.3 s |
+/// | 256 MiB | 1      | 404 ms    | 0.8–1.2 s |
+/// | 256 MiB | 2      | 666 ms    | 1.3–2 s |
+///
+/// A commune laptop (an older Core i3/Celeron-class machine) is taken to be
+/// 2–3× slower per core than this one — an estimate, not a measurement.
+/// 128 MiB × 2 passes costs the Tổ trưởng under a second per unlock there
+/// and an offline guesser 128 MiB and about a third of a fast core-second
+/// per guess, six times the memory and thirteen times the time of the old
+/// 19 MiB × 2. Memory stays well under 256 MiB. Keys sealed before keep
+/// the parameters stored with them and open as they are.
+pub const ARGON2_M_KIB: u32 = 128 * 1024;
 pub const ARGON2_T: u32 = 2;
 pub const ARGON2_P: u32 = 1;
 /// Shortest passphrase accepted for a new key (characters).
@@ -397,6 +422,19 @@ mod tests {
         for strong in ["ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", "ngựa vằn ăn đậu phộng lúc tám giờ", "cá-voi-đọc-báo-dưới-gốc-me", "ca-voi-doc-bao-duoi-goc-me", "lantern-okra-velvet-pigeon"] {
             assert_eq!(check_passphrase(strong, CONTEXT).map_err(|e| e.to_string()), Ok(()), "{strong}");
         }
+    }
+
+    #[test]
+    fn issue_11_8_new_keys_use_the_measured_cost_old_ones_their_own() {
+        let s = generate("X0412-KV01", "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", CONTEXT).map_err(|e| e.to_string());
+        let Ok(s) = s else { panic!("{s:?}") };
+        assert_eq!((s.m_kib, s.t, s.p), (128 * 1024, 2, 1));
+        assert!(unseal("X0412-KV01", &s, "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ").is_ok());
+        // A key sealed with the old setting opens with the parameters stored beside it.
+        let sk = SigningKey::from_bytes(&[8u8; 32]);
+        let old = seal("X0412-KV01", &sk, "to-bau-cu-mau-2026", 19 * 1024, 2, 1).map_err(|e| e.to_string());
+        let Ok(old) = old else { panic!("{old:?}") };
+        assert_eq!(unseal("X0412-KV01", &old, "to-bau-cu-mau-2026").map(|k| k.to_bytes()), Ok([8u8; 32]));
     }
 
     #[test]
