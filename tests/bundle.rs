@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::util::Out;
 
-pub(crate) const PASS: &str = "mat-khau-kiem-thu";
+/// Random unrelated words: passes the passphrase policy (issue 11 §8).
+pub(crate) const PASS: &str = "ca-voi-doc-bao-duoi-goc-me";
 
 fn run(db: &Path, args: &[&str], pass: Option<&str>) -> Out {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
@@ -254,6 +255,15 @@ fn keys_passphrase_guards_and_export_refused_before_finalize() {
     assert_eq!(o.code, 1, "no passphrase, no terminal: refused");
     let short = run(&db, &["keys", "init"], Some("ngan"));
     assert_eq!(short.code, 1);
+    // Issue 11 §8: the election's and the app's words are what a guesser
+    // tries first; the old demo passphrase is refused, saying why.
+    for weak in ["to-bau-cu-mau-2026", "ThieuNgoc2026!", "x0412-kv01-bau-cu"] {
+        let o = run(&db, &["keys", "init"], Some(weak));
+        assert_eq!(o.code, 1, "{weak}: {}", o.stderr);
+        assert!(o.stderr.contains("quá dễ đoán") && o.stderr.contains("bốn, năm từ ngẫu nhiên không liên quan đến bầu cử"), "{weak}: {}", o.stderr);
+    }
+    let o = run(&db, &["keys", "init"], Some("hai-con-meo"));
+    assert!(o.stderr.contains("quá ngắn (11 ký tự, cần ít nhất 12)"), "{}", o.stderr);
     let k = json(&db, &["keys", "init", "--json"]);
     assert!(k["fingerprint"].as_str().is_some_and(|f| f.len() == 24));
     assert!(Path::new(k["registration_file"].as_str().unwrap_or("")).is_file());

@@ -45,12 +45,24 @@ pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, Error> {
     Ok(p)
 }
 
-/// The passphrase when the unit has a key (finalize).
+/// The passphrase when the unit has a key (finalize, reopen).
 pub fn passphrase_if_key(app: &tobaucu_app::App, purpose: &str) -> Result<Option<String>, Error> {
     if app.has_key()? {
-        return passphrase(&format!("Cụm mật khẩu của Tổ trưởng để {purpose}: "), false).map(Some);
+        let p = passphrase(&format!("Cụm mật khẩu của Tổ trưởng để {purpose}: "), false)?;
+        announce_wait(app);
+        return Ok(Some(p));
     }
     Ok(None)
+}
+
+/// Says (stderr) that the attempt will first wait, after repeated wrong
+/// passphrases (issue 11 §8: the app waits, it does not refuse).
+pub fn announce_wait(app: &tobaucu_app::App) {
+    if let Ok(n) = app.passphrase_wait() {
+        if n > 0 {
+            eprintln!("Đang chờ {n} giây vì đã nhập sai nhiều lần…");
+        }
+    }
 }
 
 pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Error> {
@@ -62,7 +74,7 @@ pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Err
                 let k = app.keys_show()?;
                 return Err(Error::refused("KEY_EXISTS", format!("đơn vị {} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", k.unit_id, k.fingerprint)));
             }
-            let p = passphrase("Cụm mật khẩu mới của Tổ trưởng (ít nhất 8 ký tự): ", true)?;
+            let p = passphrase("Cụm mật khẩu mới của Tổ trưởng (ít nhất 12 ký tự; nên là bốn, năm từ ngẫu nhiên không liên quan đến bầu cử): ", true)?;
             let k = app.keys_init(&p)?;
             if json_mode {
                 return print_json(&k);
@@ -112,6 +124,7 @@ pub fn export(db: &Option<PathBuf>, out: &Path, json_mode: bool) -> Result<(), E
         return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", out.display())));
     }
     let p = passphrase("Cụm mật khẩu của Tổ trưởng để ký gói kết quả: ", false)?;
+    announce_wait(&app);
     let r = app.export_bundle(out, Some(&p))?;
     if json_mode {
         return print_json(&r);

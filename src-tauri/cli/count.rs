@@ -241,7 +241,8 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             Ok(())
         }
         CountCmd::Reopen { level, reason } => {
-            let s = app.reopen(&level, &reason)?;
+            let pass = crate::bundle::passphrase_if_key(&app, &format!("mở bản sửa đổi biên bản cấp {level}"))?;
+            let s = app.reopen(&level, &reason, pass.as_deref())?;
             if json_mode {
                 return print_json(&s);
             }

@@ -239,9 +239,15 @@ pub fn finalize(
     state.with(|a| a.finalize(&level, passphrase.as_deref()))
 }
 
-#[tauri::command]
-pub fn reopen(state: State<'_, AppState>, level: String, reason: String) -> R<SummaryDto> {
-    state.with(|a| a.reopen(&level, &reason))
+/// Runs off the main thread: the passphrase may have to wait.
+#[tauri::command(async)]
+pub fn reopen(
+    state: State<'_, AppState>,
+    level: String,
+    reason: String,
+    passphrase: Option<String>,
+) -> R<SummaryDto> {
+    state.with(|a| a.reopen(&level, &reason, passphrase.as_deref()))
 }
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
@@ -278,6 +284,12 @@ pub fn preview_form(
 #[tauri::command]
 pub fn key_info(state: State<'_, AppState>) -> R<Option<KeyInfoDto>> {
     state.with(|a| a.key_info())
+}
+
+/// Seconds the next passphrase attempt will wait (issue 11 §8).
+#[tauri::command(async)]
+pub fn passphrase_wait(state: State<'_, AppState>) -> R<i64> {
+    state.with(|a| a.passphrase_wait())
 }
 
 /// Argon2id takes a moment: off the main thread.

@@ -120,6 +120,7 @@ pub fn run() {
             commands::save_form,
             commands::preview_form,
             commands::key_info,
+            commands::passphrase_wait,
             commands::keys_init,
             commands::save_registration,
             commands::list_drives,

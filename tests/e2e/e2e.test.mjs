@@ -258,7 +258,7 @@ test("a team exports its signed bundle in its window; the commune imports every 
   const env = { ...process.env };
   delete env.TOBAUCU_PASSPHRASE;
   delete env.TOBAUCU_DB;
-  const PASS = "to-bau-cu-mau-2026";
+  const PASS = "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ";
   // Six teams counted and exported by the demo chain (real files).
   execFileSync(CLI, ["demo", "--out", resolve(work, "demo")], { env });
   const team = resolve(work, "team.sqlite");

@@ -1,5 +1,5 @@
 // Small DOM helpers: no framework, typed.
-import { AppError } from "./platform/tauri";
+import { AppError, api } from "./platform/tauri";
 
 type Attrs = Record<string, string | number | boolean | ((e: Event) => void) | undefined>;
 
@@ -59,6 +59,32 @@ export function showError(e: unknown, into?: HTMLElement) {
       h("strong", {}, message),
       problems.length ? h("ul", {}, ...problems.map((p) => h("li", {}, p))) : null),
   );
+}
+
+/**
+ * Runs a call that checks the Tổ trưởng's passphrase. After repeated wrong
+ * passphrases the app first waits (issue 11 §8): a modal that cannot be
+ * dismissed says so and counts down meanwhile.
+ */
+export async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  const secs = await api.passphraseWait().catch(() => 0);
+  if (secs <= 0) return run();
+  const say = (n: number) => n > 0 ? `Đang chờ ${n} giây vì đã nhập sai nhiều lần…` : "Đang kiểm tra cụm mật khẩu…";
+  const text = h("p", { id: "passphrase-wait" }, say(secs));
+  const dlg = h("dialog", { class: "modal", id: "passphrase-wait-dialog" }, h("h2", {}, "Cụm mật khẩu của Tổ trưởng"), text,
+    h("p", { class: "hint" }, "Mỗi lần nhập sai, thời gian chờ tăng gấp đôi (tối đa 5 phút). Không cần làm gì: hết thời gian chờ, ứng dụng tự kiểm tra cụm mật khẩu vừa nhập."));
+  dlg.addEventListener("cancel", (e) => e.preventDefault());
+  document.body.append(dlg);
+  dlg.showModal();
+  let left = secs;
+  const timer = window.setInterval(() => { left = Math.max(0, left - 1); text.textContent = say(left); }, 1000);
+  try {
+    return await run();
+  } finally {
+    window.clearInterval(timer);
+    dlg.close();
+    dlg.remove();
+  }
 }
 
 /** A modal dialog with a form; resolves with the form values or null. */

@@ -5,7 +5,7 @@
 import type { Ctx } from "../main";
 import type { ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, h, num, showError, toast } from "../ui";
+import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 import { checksList, targetPicker } from "./bundle";
 
 const STATUS: Record<string, string> = { waiting: "Đang chờ", imported: "Đã nhập", refused: "Bị từ chối" };
@@ -95,14 +95,14 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
       exportBox.replaceChildren(h("h2", {}, "Gói của đơn vị gửi cấp trên"),
         key ? h("p", {}, "Dấu vân tay khóa của đơn vị: ", h("strong", { id: "board-fingerprint" }, key.fingerprint))
           : h("button", { class: "secondary", id: "board-key-create", onclick: async () => {
-            const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 8 ký tự)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 8 }))], "Tạo khóa");
+            const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 12 ký tự: bốn, năm từ ngẫu nhiên không liên quan đến bầu cử)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 12 }))], "Tạo khóa");
             if (!f) return;
             try { await api.keysInit(String(f.get("p"))); load(); } catch (e) { showError(e, exportBox); }
           } }, "Tạo khóa ký"),
         upTarget.el, pass,
         h("button", { class: "primary", id: "board-export-run", disabled: !key, onclick: async () => {
           try {
-            const x = await api.exportBundle(upTarget.value(), pass.value);
+            const x = await guarded(() => api.exportBundle(upTarget.value(), pass.value));
             pass.value = "";
             out.replaceChildren(h("p", { class: "ok-big", id: "board-export-ok" }, `Gói số ${x.sequence} đã ghi và kiểm tra lại: ${x.path} (mã ${x.short_code})`), checksList(x.checks, "board-export-checks"));
           } catch (e) { showError(e, out); }

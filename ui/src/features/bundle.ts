@@ -3,7 +3,7 @@
 import type { Ctx } from "../main";
 import type { DriveDto, ExportResultDto, KeyInfoDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, h, num, showError, toast } from "../ui";
+import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 
 export function checksList(checks: { name: string; ok: boolean; detail: string }[], id: string): HTMLElement {
   return h("ul", { class: "verify-checks", id },
@@ -27,7 +27,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
   async function createKey() {
     const f = await dialog("Tạo khóa ký của đơn vị", [
       h("p", {}, "Khóa ký dùng để ký gói kết quả gửi Ủy ban bầu cử xã. Cụm mật khẩu do Tổ trưởng chọn và giữ; không ai xem được khóa riêng. Cần cụm mật khẩu mỗi khi khóa biên bản hoặc xuất gói."),
-      field("Cụm mật khẩu (ít nhất 8 ký tự)", h("input", { type: "password", name: "p1", id: "key-pass", required: true, minlength: 8, autocomplete: "new-password" })),
+      field("Cụm mật khẩu (ít nhất 12 ký tự: bốn, năm từ ngẫu nhiên không liên quan đến bầu cử)", h("input", { type: "password", name: "p1", id: "key-pass", required: true, minlength: 12, autocomplete: "new-password" })),
       field("Nhập lại", h("input", { type: "password", name: "p2", id: "key-pass2", required: true, autocomplete: "new-password" })),
     ], "Tạo khóa");
     if (!f) return;
@@ -70,7 +70,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
       progress.replaceChildren(h("p", {}, "Đang lập gói, ký và ghi vào thiết bị…"));
       result.replaceChildren();
       try {
-        const r: ExportResultDto = await api.exportBundle(target.value(), pass.value);
+        const r: ExportResultDto = await guarded(() => api.exportBundle(target.value(), pass.value));
         pass.value = "";
         progress.replaceChildren(h("p", {}, "✓ Đã ghi (tên tạm, đồng bộ, đổi tên) · ✓ Đã đọc lại · ✓ Đã kiểm tra chữ ký và mã băm"));
         result.replaceChildren(

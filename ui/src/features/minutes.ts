@@ -4,7 +4,7 @@
 import type { ComplaintDto, SummaryDto, TeamDto } from "../bindings/ipc";
 import type { Ctx } from "../main";
 import { api } from "../platform/tauri";
-import { dialog, field, h, num, showError, toast } from "../ui";
+import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 
 const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
 const short = (sha: string) => (sha.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join(" ");
@@ -56,7 +56,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     if (!f) return;
     if (fold(String(f.get("leader") ?? "")) !== fold(t.leader)) { toast("Họ tên Tổ trưởng không khớp; chưa khóa", "error"); return; }
     try {
-      const r = await api.finalize(s.level, hasKey ? String(f.get("pass") ?? "") : null);
+      const r = await guarded(() => api.finalize(s.level, hasKey ? String(f.get("pass") ?? "") : null));
       toast(r.message);
       revision = null;
       load();
@@ -64,12 +64,19 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   }
 
   async function reopen(s: SummaryDto) {
+    // Guarded like finalize (issue 11 §8): the Tổ trưởng's passphrase once the unit has a key.
+    const hasKey = !!(await api.keyInfo().catch(() => null));
     const f = await dialog(`Mở bản sửa đổi biên bản cấp ${s.level}?`, [
       h("p", {}, `Bản số ${s.revisions.length} đã khóa được giữ nguyên; bản sửa sẽ là bản số ${s.revisions.length + 1}.`),
       field("Lý do sửa (bắt buộc, in trên biên bản mới)", h("textarea", { name: "reason", id: "reopen-reason", required: true, rows: 3 })),
+      ...(hasKey ? [field("Cụm mật khẩu của Tổ trưởng", h("input", { type: "password", name: "pass", id: "reopen-pass", required: true, autocomplete: "off" }))] : []),
     ], "Mở bản sửa đổi");
     if (!f) return;
-    try { await api.reopen(s.level, String(f.get("reason") ?? "")); revision = null; load(); } catch (e) { showError(e, msg); }
+    try {
+      await guarded(() => api.reopen(s.level, String(f.get("reason") ?? ""), hasKey ? String(f.get("pass") ?? "") : null));
+      revision = null;
+      load();
+    } catch (e) { showError(e, msg); }
   }
 
   async function addComplaint() {

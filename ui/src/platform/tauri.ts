@@ -27,6 +27,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   keyInfo: () => call<KeyInfoDto | null>("key_info"),
+  passphraseWait: () => call<number>("passphrase_wait"),
   keysInit: (passphrase: string) => call<KeyInfoDto>("keys_init", { passphrase }),
   saveRegistration: (dir: string) => call<string>("save_registration", { dir }),
   listDrives: () => call<DriveDto[]>("list_drives"),
@@ -81,7 +82,7 @@ export const api = {
   addComplaint: (input: ComplaintInput) => call<ComplaintDto>("add_complaint", { input }),
   resolveComplaint: (input: ComplaintResolveInput) => call<ComplaintDto>("resolve_complaint", { input }),
   finalize: (level: string, passphrase: string | null) => call<FinalizeResult>("finalize", { level, passphrase }),
-  reopen: (level: string, reason: string) => call<SummaryDto>("reopen", { level, reason }),
+  reopen: (level: string, reason: string, passphrase: string | null) => call<SummaryDto>("reopen", { level, reason, passphrase }),
   countOverview: () => call<LevelCountState[]>("count_overview"),
   saveForm: (form: string, level: string | null, revision: number | null = null) =>
     call<FormOutput>("save_form", { form, level, revision }),

@@ -16,7 +16,9 @@ use crate::{App, Error, Result, UnitChoice, UnitKind, DEMO_ELECTION, DEMO_VOTERS
 
 /// The Tổ trưởng's passphrase of every demo unit (when
 /// `TOBAUCU_PASSPHRASE` is not set).
-pub const DEMO_PASSPHRASE: &str = "to-bau-cu-mau-2026";
+/// Random words unrelated to the election (issue 11 §8: the old one,
+/// made of the app's words and the year, fell to 83 pattern guesses).
+pub const DEMO_PASSPHRASE: &str = "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ";
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);

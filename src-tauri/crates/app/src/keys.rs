@@ -9,9 +9,40 @@ use serde_json::{json, Value};
 use tobaucu_bundle::keys::{self, normalize_fingerprint};
 use tobaucu_bundle::{hex, unhex, SealedKey};
 use tobaucu_ipc::{KeyInfoDto, RegisteredKeyDto};
-use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow, Read};
+use tobaucu_core::audit::KeyEvent;
+use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow};
 
 use crate::{clock, convert::audit_entry, App, Error, Result};
+
+/// Waits `secs` seconds on the monotonic clock (`Instant`): changing the
+/// system clock or `TOBAUCU_NOW` neither shortens nor skips it.
+fn wait_out(secs: i64) {
+    let Ok(secs) = u64::try_from(secs) else { return };
+    if secs == 0 {
+        return;
+    }
+    let total = std::time::Duration::from_millis(secs.saturating_mul(millis_per_wait_second()));
+    let start = std::time::Instant::now();
+    while let Some(left) = total.checked_sub(start.elapsed()).filter(|d| !d.is_zero()) {
+        std::thread::sleep(left);
+    }
+}
+
+/// 1000 — a second is a second. Debug builds (tests, never a release)
+/// honour `TOBAUCU_TEST_WAIT_MS` (milliseconds per second of waiting, at
+/// least 1) so the tests of the wait do not take minutes; unit tests set it
+/// per thread.
+fn millis_per_wait_second() -> u64 {
+    #[cfg(test)]
+    if let Some(ms) = tests::WAIT_MS.with(std::cell::Cell::get) {
+        return ms;
+    }
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("TOBAUCU_TEST_WAIT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        return ms.max(1);
+    }
+    1000
+}
 
 /// Format of a key registration file.
 pub const KEY_FORMAT: &str = "tobaucu-key/1";
@@ -55,12 +86,30 @@ impl App {
             let pk: [u8; 32] = k.public_key.as_slice().try_into().unwrap_or([0; 32]);
             return Err(Error::refused("KEY_EXISTS", format!("đơn vị {unit} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", keys::fingerprint(&pk))));
         }
-        let sealed = keys::generate(&unit, pass).map_err(key_err)?;
+        let context = self.passphrase_context()?;
+        let refs: Vec<&str> = context.iter().map(String::as_str).collect();
+        let sealed = keys::generate(&unit, pass, &refs).map_err(key_err)?;
         self.store_key(&unit, &sealed)?;
         let mut info = self.keys_show()?;
         let path = self.write_registration_file(&self.key_dir())?;
         info.registration_file = Some(path.display().to_string());
         Ok(info)
+    }
+
+    /// What a guesser of this unit's passphrase knows (issue 11 §8): the
+    /// unit's id and name, its commune, the election's id and name, the
+    /// levels' names — for [`keys::check_passphrase`].
+    fn passphrase_context(&self) -> Result<Vec<String>> {
+        let (unit, _) = self.unit_id()?;
+        let def = self.def()?;
+        let mut out = vec![unit.clone(), def.election.id.clone(), def.election.name.clone()];
+        if let Some(area) = def.area(&unit) {
+            out.push(area.name.clone());
+            out.extend(def.unit(&area.commune).map(|u| u.name.clone()));
+        }
+        out.extend(def.unit(&unit).map(|u| u.name.clone()));
+        out.extend(def.levels.iter().map(|l| l.name.clone()));
+        Ok(out)
     }
 
     /// Stores a sealed key (tests seal with small Argon2 parameters).
@@ -93,38 +142,44 @@ impl App {
         Ok(KeyInfoDto { public_key: hex(&pk), fingerprint: keys::fingerprint(&pk), unit_id: unit, created_at: k.created_at, registration_file: None })
     }
 
-    /// Opens the private key with the passphrase. Every use is logged
-    /// (`key.unlock` with its purpose); a wrong passphrase is logged and
-    /// refused, and after repeated wrong ones the next attempt must wait
-    /// ([`tobaucu_core::audit::passphrase_wait_secs`]; counted from the log,
-    /// so restarting the app does not reset it).
+    /// Opens the private key with the passphrase. Every use is logged: a
+    /// good one as `key.unlock` with its purpose, signed with the key just
+    /// opened over its place in the chain (issue 11 §8: a row inserted with
+    /// a SQLite tool cannot pass for one); a wrong one as
+    /// `key.wrong_passphrase`, then refused.
+    ///
+    /// Chờ sau khi nhập sai: after repeated wrong ones
+    /// ([`tobaucu_core::audit::passphrase_wait_secs`], counted from the log
+    /// by [`tobaucu_core::audit::wrong_passphrases_in_a_row`], so restarting
+    /// the app does not reset it) this process waits on the monotonic clock
+    /// before it even looks at the passphrase — no wall-clock time is
+    /// compared, so setting the system clock or `TOBAUCU_NOW` ahead gains
+    /// nothing — and it waits holding the exclusive lock `<database>-khoa-cho`,
+    /// so processes started side by side take their turns instead of
+    /// guessing in parallel.
+    ///
+    /// What this does not stop: a person who copies the database can try
+    /// passphrases offline against the sealed key, at the Argon2id cost per
+    /// guess; that is what the passphrase policy ([`keys::check_passphrase`])
+    /// and the Argon2id parameters are for.
     pub(crate) fn unlock(&mut self, pass: Option<&str>, purpose: &str) -> Result<SigningKey> {
         let (unit, _) = self.unit_id()?;
         let row = self.store.signing_key()?.ok_or_else(|| Error::refused("NO_KEY", format!("đơn vị {unit} chưa có khóa ký; hãy tạo khóa (\"tobaucu keys init\") trước khi {purpose}")))?;
         let Some(pass) = pass else {
             return Err(Error::refused("PASSPHRASE_REQUIRED", format!("cần cụm mật khẩu của Tổ trưởng để {purpose} (biến TOBAUCU_PASSPHRASE hoặc nhập từ bàn phím)")));
         };
-        let now_t = clock::now();
-        let now = clock::stamp(now_t);
-        // Wrong attempts in a row since the last good one.
-        let recent = self.store.recent_audit(&["key.wrong_passphrase", "key.unlock", "key.init"], 16)?;
-        let failures = recent.iter().take_while(|(a, _)| a == "key.wrong_passphrase").count();
-        let wait = tobaucu_core::audit::passphrase_wait_secs(u32::try_from(failures).unwrap_or(u32::MAX));
-        if wait > 0 {
-            let last = recent.first().and_then(|(_, at)| chrono::DateTime::parse_from_rfc3339(at).ok());
-            let elapsed = last.map_or(wait, |t| (now_t - t).num_seconds());
-            if elapsed < wait {
-                let left = wait - elapsed;
-                return Err(Error::refused(
-                    "PASSPHRASE_WAIT",
-                    format!("đã nhập sai cụm mật khẩu {failures} lần liên tiếp; hãy chờ {left} giây nữa rồi thử lại (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)"),
-                ));
-            }
-        }
-        match keys::unseal(&unit, &sealed_of(&row)?, pass) {
+        let sealed = sealed_of(&row)?;
+        // One attempt at a time per database; the count is read under the lock.
+        let _turn = self.attempt_lock()?;
+        let failures = self.wrong_attempts(&unit, &sealed.public_key)?;
+        wait_out(tobaucu_core::audit::passphrase_wait_secs(failures));
+        let now = clock::stamp(clock::now());
+        match keys::unseal(&unit, &sealed, pass) {
             Ok(k) => {
                 self.store.write(|tx| {
-                    tx.append_audit(&audit_entry(&now, "key.unlock", format!("khóa ký của {unit}"), purpose, None, None))?;
+                    let prev = tx.chain_head()?;
+                    let sig = keys::sign_unlock(&k, &unit, &prev, &now, purpose);
+                    tx.append_audit(&audit_entry(&now, "key.unlock", format!("khóa ký của {unit}"), purpose, None, Some(json!({"signature": hex(&sig)}).to_string())))?;
                     Ok::<_, Error>(())
                 })?;
                 Ok(k)
@@ -134,11 +189,47 @@ impl App {
                     tx.append_audit(&audit_entry(&now, "key.wrong_passphrase", format!("khóa ký của {unit}"), purpose, None, None))?;
                     Ok::<_, Error>(())
                 })?;
-                let next = tobaucu_core::audit::passphrase_wait_secs(u32::try_from(failures + 1).unwrap_or(u32::MAX));
+                let failures = failures.saturating_add(1);
+                let next = tobaucu_core::audit::passphrase_wait_secs(failures);
                 let e = key_err(e);
-                Err(if next > 0 { Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {} lần liên tiếp, lần thử sau phải chờ {next} giây", failures + 1)) } else { e })
+                Err(if next > 0 { Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {failures} lần liên tiếp, lần thử sau phải chờ {next} giây (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)")) } else { e })
             }
         }
+    }
+
+    /// Wrong passphrases in a row, from the audit log (issue 11 §8): only a
+    /// `key.unlock` signed by this unit's key at its place in the chain, or
+    /// the first `key.init`, resets the count.
+    fn wrong_attempts(&self, unit: &str, public_key: &[u8; 32]) -> Result<u32> {
+        let rows = self.store.key_events(&["key.init", "key.unlock", "key.wrong_passphrase"])?;
+        let events: Vec<KeyEvent<'_>> = rows
+            .iter()
+            .map(|r| KeyEvent { action: &r.entry.action, at: &r.entry.at, reason: &r.entry.reason, after: r.entry.after.as_deref(), prev_hash: &r.prev_hash, preceding_hash: &r.preceding_hash })
+            .collect();
+        Ok(tobaucu_core::audit::wrong_passphrases_in_a_row(unit, &events, |m, sig| keys::verify_unlock(public_key, m, sig)))
+    }
+
+    /// Seconds the next passphrase attempt will wait before it is checked
+    /// (0 when the unit has no key or the last attempts were good): the CLI
+    /// and the window say so before they try.
+    pub fn passphrase_wait(&self) -> Result<i64> {
+        let Some(row) = self.store.signing_key()? else { return Ok(0) };
+        let (unit, _) = self.unit_id()?;
+        Ok(tobaucu_core::audit::passphrase_wait_secs(self.wrong_attempts(&unit, &sealed_of(&row)?.public_key)?))
+    }
+
+    /// Takes the exclusive lock on `<database>-khoa-cho`, waiting while
+    /// another process holds it (None for an in-memory database).
+    fn attempt_lock(&self) -> Result<Option<std::fs::File>> {
+        if self.db_path == Path::new(":memory:") {
+            return Ok(None);
+        }
+        let mut name = self.db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push("-khoa-cho");
+        let path = self.db_path.with_file_name(name);
+        let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, &e))?;
+        f.lock().map_err(|e| Error::io(&path, &e))?;
+        Ok(Some(f))
     }
 
     /// Guards an action behind the passphrase when the unit has a key.
@@ -250,5 +341,184 @@ impl App {
             .into_iter()
             .map(|k| RegisteredKeyDto { unit_id: k.unit_id, fingerprint: k.fingerprint, how: k.how, registered_at: k.registered_at })
             .collect())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::time::{Duration, Instant};
+
+    use ed25519_dalek::SigningKey;
+    use tobaucu_bundle::keys;
+    use tobaucu_core::audit;
+    use tobaucu_store::{BundleRead, CountRead, RevisionRow};
+
+    use crate::{clock, App, Error, Result, UnitChoice, DEMO_AREA, DEMO_ELECTION};
+
+    thread_local! {
+        /// Milliseconds per second of waiting in this test thread.
+        pub(crate) static WAIT_MS: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+    }
+
+    const PASS: &str = "ngựa vằn ăn đậu phộng lúc tám giờ";
+
+    fn fail(e: impl std::fmt::Display) -> Error {
+        Error::Internal(e.to_string())
+    }
+
+    /// A team database in `dir` whose key is sealed with small Argon2
+    /// parameters (fast tests).
+    fn keyed_team(dir: &std::path::Path) -> Result<App> {
+        let mut app = App::open(&dir.join("to.sqlite"))?;
+        app.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        let (unit, _) = app.unit_id()?;
+        let sealed = keys::seal(&unit, &SigningKey::from_bytes(&[5u8; 32]), PASS, 64, 1, 1).map_err(fail)?;
+        app.store_key(&unit, &sealed)?;
+        Ok(app)
+    }
+
+    fn count(app: &App, action: &str) -> Result<usize> {
+        Ok(app.store.audit_chain()?.iter().filter(|r| r.entry.action == action).count())
+    }
+
+    fn wrong(app: &mut App, n: usize) {
+        for _ in 0..n {
+            assert!(matches!(app.unlock(Some("sai rồi"), "thử"), Err(Error::Refused { code: "WRONG_PASSPHRASE", .. })));
+        }
+    }
+
+    /// Inserts a row with a SQLite connection of its own, as someone at the
+    /// laptop could, with a correctly computed chain hash.
+    fn insert_forged(db: &std::path::Path, action: &str, after: Option<&str>, signed_prev: Option<&str>) -> std::result::Result<(), String> {
+        let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
+        let (id, head): (i64, String) = conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| e.to_string())?;
+        let at = "2026-03-15T21:00:00+07:00";
+        let e = audit::Entry { id: id + 1, at, action, subject: "khóa ký", reason: "thử", before: None, after };
+        let prev = signed_prev.unwrap_or(&head);
+        let hash = audit::link(prev, &audit::content_hash(&e));
+        conn.execute(
+            "INSERT INTO audit_log (id, at, action, subject, reason, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, 'khóa ký', 'thử', NULL, ?4, ?5, ?6)",
+            rusqlite::params![id + 1, at, action, after, prev, hash],
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_a_good_unlock_is_signed_and_resets_the_count() -> Result<()> {
+        WAIT_MS.with(|w| w.set(Some(1)));
+        let dir = tempfile::tempdir().map_err(fail)?;
+        let mut app = keyed_team(dir.path())?;
+        assert_eq!(app.passphrase_wait()?, 0);
+        wrong(&mut app, 3);
+        assert_eq!(app.passphrase_wait()?, 30);
+        app.unlock(Some(PASS), "thử")?;
+        assert_eq!(app.passphrase_wait()?, 0, "a genuine unlock resets the count");
+        let chain = app.store.audit_chain()?;
+        let last = chain.last().ok_or_else(|| fail("empty log"))?;
+        assert_eq!(last.entry.action, "key.unlock");
+        let sig = last.entry.after.as_deref().unwrap_or_default();
+        assert!(sig.contains("\"signature\""), "{sig}");
+        assert!(app.audit_verify()?.ok, "the chain still holds");
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_a_forged_or_copied_unlock_row_does_not_reset_the_count() -> std::result::Result<(), String> {
+        WAIT_MS.with(|w| w.set(Some(1)));
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let db = dir.path().join("to.sqlite");
+        let mut app = keyed_team(dir.path()).map_err(|e| e.to_string())?;
+        app.unlock(Some(PASS), "thử").map_err(|e| e.to_string())?;
+        let genuine = app.store.audit_chain().map_err(|e| e.to_string())?.pop().ok_or("no entry")?;
+        wrong(&mut app, 4);
+        // A key.unlock row without a signature, with a correct chain hash.
+        insert_forged(&db, "key.unlock", None, None)?;
+        let app2 = App::open(&db).map_err(|e| e.to_string())?;
+        assert!(app2.audit_verify().map_err(|e| e.to_string())?.ok, "the forged row chains correctly");
+        assert_eq!(app2.passphrase_wait().map_err(|e| e.to_string())?, 60, "4 failures: a fake unlock resets nothing");
+        // The genuine row's signature copied with its signed previous hash.
+        insert_forged(&db, "key.unlock", genuine.entry.after.as_deref(), Some(&genuine.prev_hash))?;
+        assert_eq!(app2.passphrase_wait().map_err(|e| e.to_string())?, 60);
+        // A second key.init is not the app's either.
+        insert_forged(&db, "key.init", Some("{}"), None)?;
+        assert_eq!(app2.passphrase_wait().map_err(|e| e.to_string())?, 60);
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_the_wait_is_waited_whatever_the_clock_says() -> Result<()> {
+        // 10 ms per second of waiting: the 30 s wait after 3 failures takes
+        // 300 ms of real (monotonic) time even with TOBAUCU_NOW far ahead;
+        // the clock is only read for the log's times.
+        WAIT_MS.with(|w| w.set(Some(10)));
+        let dir = tempfile::tempdir().map_err(fail)?;
+        let mut app = keyed_team(dir.path())?;
+        wrong(&mut app, 3);
+        let t = Instant::now();
+        app.unlock(Some(PASS), "thử")?;
+        assert!(t.elapsed() >= Duration::from_millis(300), "{:?}", t.elapsed());
+        // The first three failures cost no wait; the fourth waits 60 s
+        // (600 ms here) and is still logged.
+        wrong(&mut app, 3);
+        assert_eq!(app.passphrase_wait()?, 30);
+        wrong(&mut app, 1);
+        assert_eq!(app.passphrase_wait()?, 60);
+        let t = Instant::now();
+        wrong(&mut app, 1);
+        assert!(t.elapsed() >= Duration::from_millis(600), "{:?}", t.elapsed());
+        assert_eq!(count(&app, "key.wrong_passphrase")?, 8);
+        assert_eq!(app.passphrase_wait()?, 120);
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_keys_init_refuses_what_a_pattern_guesser_finds_first() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(fail)?;
+        let mut app = App::open(&dir.path().join("to.sqlite"))?;
+        app.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        // The unit's own words (area name, commune) with and without diacritics.
+        for weak in ["to-bau-cu-mau-2026", "chan-xuyen-thieu-ngoc", "Chẩn Xuyên 1 Thiệu Ngọc", "Đại biểu Quốc hội khóa XVI"] {
+            let e = app.keys_init(weak).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("quá dễ đoán") && e.contains("bốn, năm từ ngẫu nhiên"), "{weak}: {e}");
+        }
+        assert!(!app.has_key()?, "nothing created");
+        let k = app.keys_init(crate::DEMO_PASSPHRASE)?;
+        assert_eq!(k.fingerprint.len(), 24);
+        Ok(())
+    }
+
+    #[test]
+    fn issue_11_8_reopen_needs_the_passphrase_like_finalize() -> Result<()> {
+        WAIT_MS.with(|w| w.set(Some(1)));
+        let dir = tempfile::tempdir().map_err(fail)?;
+        let mut app = keyed_team(dir.path())?;
+        // A finalized revision of level XA, as finalize writes it.
+        app.store.write(|tx| {
+            tx.insert_revision(&RevisionRow {
+                level: "XA".into(),
+                revision: 1,
+                finalized_at: clock::stamp(clock::now()),
+                reason: String::new(),
+                data: "{}".into(),
+                sha256: "0".repeat(64),
+                reopened: None,
+            })?;
+            Ok::<_, Error>(())
+        })?;
+        let e = app.reopen("XA", "đếm lại", None).err().map(|e| e.code());
+        assert_eq!(e, Some("PASSPHRASE_REQUIRED"));
+        let e = app.reopen("XA", "đếm lại", Some("sai rồi")).err().map(|e| e.code());
+        assert_eq!(e, Some("WRONG_PASSPHRASE"));
+        assert_eq!(app.store.revisions("XA")?.last().map(|r| r.reopened.is_none()), Some(true), "still locked");
+        let s = app.reopen("XA", "đếm lại", Some(PASS))?;
+        assert_eq!(s.status, "draft");
+        let chain = app.store.audit_chain()?;
+        let purposes: Vec<&str> = chain.iter().filter(|r| r.entry.action.starts_with("key.")).map(|r| r.entry.reason.as_str()).collect();
+        assert!(purposes.contains(&"mở bản sửa đổi biên bản cấp XA"), "{purposes:?}");
+        // Not finalized: refused before any passphrase is asked.
+        let e = app.reopen("XA", "đếm lại", None).err().map(|e| e.code());
+        assert_eq!(e, Some("NOT_FINALIZED"));
+        Ok(())
     }
 }

@@ -135,6 +135,86 @@ pub fn passphrase_wait_secs(failures: u32) -> i64 {
     }
 }
 
+/// Domain prefix of the signature a successful unlock leaves in the log.
+pub const UNLOCK_DOMAIN: &[u8] = b"tobaucu-unlock/1\0";
+
+/// Mở khóa thành công: the message a `key.unlock` entry signs with the key
+/// just opened (issue 11 §8): [`UNLOCK_DOMAIN`] ‖ unit ‖ 0 ‖ the hash of the
+/// entry before it ‖ 0 ‖ its time ‖ 0 ‖ its purpose. Binding the previous
+/// hash pins the entry to its place in the chain: a copy elsewhere does not
+/// verify, and nobody without the passphrase can make a new one.
+pub fn unlock_message(unit: &str, prev_hash: &str, at: &str, purpose: &str) -> Vec<u8> {
+    let mut m = UNLOCK_DOMAIN.to_vec();
+    for (i, part) in [unit, prev_hash, at, purpose].iter().enumerate() {
+        if i > 0 {
+            m.push(0);
+        }
+        m.extend_from_slice(part.as_bytes());
+    }
+    m
+}
+
+/// One `key.*` entry as the wrong-attempt count sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEvent<'a> {
+    /// `key.init`, `key.unlock` or `key.wrong_passphrase` (others are skipped).
+    pub action: &'a str,
+    pub at: &'a str,
+    /// The purpose (the entry's `reason`).
+    pub reason: &'a str,
+    pub after: Option<&'a str>,
+    /// The previous hash stored in the entry.
+    pub prev_hash: &'a str,
+    /// The hash of the entry actually before it in the log ([`GENESIS`] for
+    /// the first).
+    pub preceding_hash: &'a str,
+}
+
+/// Số lần nhập sai liên tiếp: wrong passphrases since the last success
+/// that counts, given the `key.*` entries oldest first. What resets the
+/// count: a `key.unlock` whose stored previous hash is the hash of the entry
+/// before it and whose `after` carries `{"signature": "<128 hex>"}` that
+/// `verify(message, signature)` accepts for [`unlock_message`] (the caller
+/// checks it against the unit's public key); or the first `key.init` (a
+/// unit has one key, so a later `key.init` is not one the app wrote). A
+/// row inserted with a SQLite tool — even with a correct chain hash — or a
+/// genuine one copied elsewhere resets nothing.
+pub fn wrong_passphrases_in_a_row(unit: &str, events: &[KeyEvent<'_>], verify: impl Fn(&[u8], &[u8; 64]) -> bool) -> u32 {
+    let first_init = events.iter().position(|e| e.action == "key.init");
+    let mut failures = 0u32;
+    for (i, e) in events.iter().enumerate().rev() {
+        match e.action {
+            "key.wrong_passphrase" => failures = failures.saturating_add(1),
+            "key.init" if Some(i) == first_init => break,
+            "key.unlock" if genuine_unlock(unit, e, &verify) => break,
+            _ => {}
+        }
+    }
+    failures
+}
+
+fn genuine_unlock(unit: &str, e: &KeyEvent<'_>, verify: &impl Fn(&[u8], &[u8; 64]) -> bool) -> bool {
+    if e.prev_hash != e.preceding_hash {
+        return false;
+    }
+    let Some(v) = e.after.and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()) else { return false };
+    let Some(sig) = v.get("signature").and_then(serde_json::Value::as_str).and_then(unhex64) else { return false };
+    verify(&unlock_message(unit, e.prev_hash, e.at, e.reason), &sig)
+}
+
+fn unhex64(s: &str) -> Option<[u8; 64]> {
+    let b = s.as_bytes();
+    if b.len() != 128 {
+        return None;
+    }
+    let nib = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let mut out = [0u8; 64];
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +266,70 @@ mod tests {
         ];
         assert_eq!(verify_chain(links), Ok(c[3].2.clone()));
         assert!(is_personal("checkin") && is_personal("voter.edit") && !is_personal("count.finalize"));
+    }
+
+    // Issue 11 §8: the wrong-attempt count is reset only by an unlock the
+    // key signed at its place in the chain, or by the first key.init.
+    fn ev<'a>(action: &'a str, after: Option<&'a str>, prev: &'a str, preceding: &'a str) -> KeyEvent<'a> {
+        KeyEvent { action, at: "2026-03-15T20:00:00+07:00", reason: "khóa biên bản cấp XA", after, prev_hash: prev, preceding_hash: preceding }
+    }
+
+    /// A stand-in signature: the message's SHA-256 twice (the app checks Ed25519).
+    fn fake_sign(msg: &[u8]) -> String {
+        let h = Sha256::digest(msg);
+        hex(&[h.as_slice(), h.as_slice()].concat())
+    }
+
+    fn fake_verify(msg: &[u8], sig: &[u8; 64]) -> bool {
+        let h = Sha256::digest(msg);
+        sig[..32] == h[..] && sig[32..] == h[..]
+    }
+
+    #[test]
+    fn issue_11_8_only_a_signed_unlock_in_its_place_resets_the_count() {
+        let a = "a".repeat(64);
+        let b = "b".repeat(64);
+        let c = "c".repeat(64);
+        let good = format!("{{\"signature\":\"{}\"}}", fake_sign(&unlock_message("KV01", &b, "2026-03-15T20:00:00+07:00", "khóa biên bản cấp XA")));
+        let wrong = |p: &'static str| ev("key.wrong_passphrase", None, p, p);
+        let init = ev("key.init", Some("{}"), GENESIS, GENESIS);
+        let count = |evs: &[KeyEvent<'_>]| wrong_passphrases_in_a_row("KV01", evs, fake_verify);
+
+        assert_eq!(count(&[]), 0);
+        assert_eq!(count(&[init.clone(), wrong("x"), wrong("y")]), 2);
+        // A genuine unlock resets.
+        let genuine = ev("key.unlock", Some(&good), &b, &b);
+        assert_eq!(count(&[init.clone(), wrong("x"), wrong("y"), genuine.clone(), wrong("z")]), 1);
+        // A fake one (no or a bad signature) does not.
+        let unsigned = ev("key.unlock", None, &c, &c);
+        let forged = ev("key.unlock", Some("{\"signature\":\"00\"}"), &c, &c);
+        assert_eq!(count(&[init.clone(), wrong("x"), wrong("y"), wrong("z"), unsigned, forged, wrong("w")]), 4);
+        // The genuine one copied to another place: its stored previous hash
+        // no longer is the entry before it, or (stored hash changed) the
+        // signature no longer matches.
+        let copied = ev("key.unlock", Some(&good), &b, &c);
+        let rehashed = ev("key.unlock", Some(&good), &c, &c);
+        assert_eq!(count(&[init.clone(), genuine.clone(), wrong("x"), wrong("y"), wrong("z"), copied, rehashed]), 3);
+        // Signed for another unit or another time: not valid here.
+        assert_eq!(wrong_passphrases_in_a_row("KV02", &[init.clone(), wrong("x"), genuine.clone()], fake_verify), 1);
+        let mut later = genuine.clone();
+        later.at = "2026-03-15T20:00:01+07:00";
+        assert_eq!(count(&[init.clone(), wrong("x"), later]), 1);
+        // Only the first key.init resets: a second one is not the app's.
+        let init2 = ev("key.init", Some("{}"), &a, &a);
+        assert_eq!(count(&[init.clone(), wrong("x"), wrong("y"), wrong("z"), init2, wrong("w")]), 4);
+        assert_eq!(count(&[wrong("x"), init, wrong("y")]), 1);
+        // Other actions are skipped.
+        assert_eq!(count(&[wrong("x"), ev("checkin", None, &a, &a), wrong("y")]), 2);
+    }
+
+    #[test]
+    fn unlock_messages_are_domain_separated_and_unambiguous() {
+        let m = unlock_message("KV01", GENESIS, "t", "p");
+        assert!(m.starts_with(UNLOCK_DOMAIN));
+        assert_ne!(unlock_message("KV0", "1", "t", "p"), unlock_message("KV01", "", "t", "p"));
+        assert_eq!(unhex64(&"0f".repeat(64)), Some([15u8; 64]));
+        assert_eq!(unhex64(&"zz".repeat(64)), None);
+        assert_eq!(unhex64("00"), None);
     }
 }

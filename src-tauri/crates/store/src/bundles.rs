@@ -132,6 +132,26 @@ pub trait BundleRead: Read {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// The audit entries whose action is one of `actions`, oldest first,
+    /// each with the hash of the entry before it in the log (what the
+    /// wrong-passphrase count checks a `key.unlock` against).
+    fn key_events(&self, actions: &[&str]) -> Result<Vec<KeyEventRow>> {
+        let marks = vec!["?"; actions.len()].join(", ");
+        let mut st = self.conn().prepare(&format!(
+            "SELECT a.id, a.at, a.action, a.subject, a.reason, a.before, a.after, a.prev_hash,
+                    (SELECT p.hash FROM audit_log p WHERE p.id < a.id ORDER BY p.id DESC LIMIT 1)
+             FROM audit_log a WHERE a.action IN ({marks}) ORDER BY a.id"
+        ))?;
+        let rows = st.query_map(rusqlite::params_from_iter(actions), |r| {
+            Ok(KeyEventRow {
+                entry: AuditRow { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, reason: r.get(4)?, before: r.get(5)?, after: r.get(6)? },
+                prev_hash: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                preceding_hash: r.get::<_, Option<String>>(8)?.unwrap_or_else(|| audit::GENESIS.to_owned()),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 impl<T: Read> BundleRead for T {}
@@ -205,6 +225,12 @@ pub(crate) fn chain_existing(conn: &Connection) -> Result<()> {
 }
 
 impl Tx<'_> {
+    /// The hash the next audit entry will link to, read in this
+    /// transaction (a signed `key.unlock` binds it).
+    pub fn chain_head(&self) -> Result<String> {
+        chain_head(self.tx)
+    }
+
     pub fn insert_signing_key(&self, k: &SigningKeyRow) -> Result<()> {
         self.tx.execute(
             "INSERT INTO signing_key (id, public_key, salt, nonce, ciphertext, m_kib, t, p, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

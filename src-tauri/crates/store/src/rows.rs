@@ -243,3 +243,12 @@ pub struct LineageRow {
     pub audit_boundaries: String,
     pub via_bundle: i64,
 }
+
+/// A `key.*` audit entry with its stored previous hash and the hash of the
+/// entry actually before it (the genesis hash for the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEventRow {
+    pub entry: AuditRow,
+    pub prev_hash: String,
+    pub preceding_hash: String,
+}

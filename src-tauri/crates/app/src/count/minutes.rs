@@ -573,7 +573,9 @@ impl App {
 
     /// Opens a correction of a finalized level: the locked revision stays as
     /// it is; the next finalize writes a new revision carrying `reason`.
-    pub fn reopen(&mut self, level: &str, reason: &str) -> Result<SummaryDto> {
+    /// Guarded like [`App::finalize`] (issue 11 §8): once the unit has a
+    /// signing key, mở bản sửa đổi needs the Tổ trưởng's passphrase.
+    pub fn reopen(&mut self, level: &str, reason: &str, pass: Option<&str>) -> Result<SummaryDto> {
         self.count_ctx(level)?;
         let reason = clean(reason);
         if reason.is_empty() {
@@ -582,6 +584,14 @@ impl App {
                 "cần ghi lý do sửa biên bản đã khóa",
             ));
         }
+        // Refuse what would be refused anyway before asking for the key.
+        if self.store.revisions(level)?.last().is_none_or(|r| r.reopened.is_some()) {
+            return Err(Error::refused(
+                "NOT_FINALIZED",
+                format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"),
+            ));
+        }
+        self.guard(pass, &format!("mở bản sửa đổi biên bản cấp {level}"))?;
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
             let last = tx
