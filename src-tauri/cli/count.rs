@@ -224,6 +224,15 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             print_live(&l);
             Ok(())
         }
+        CountCmd::Recount { level, note } => {
+            let s = app.record_recount(&level, &note)?;
+            if json_mode {
+                return print_json(&s);
+            }
+            println!("Đã ghi việc kiểm lại phiếu cấp {level}.");
+            print_summary(&s);
+            Ok(())
+        }
         CountCmd::Accept {
             level,
             code,

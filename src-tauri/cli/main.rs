@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 use tobaucu_app::{App, Error, UnitChoice};
 mod bundle;
@@ -52,6 +52,21 @@ enum Cmd {
     },
     /// Thành phần Tổ bầu cử và hai cử tri chứng kiến (mỗi lần gọi thay phần được ghi)
     Team(TeamArgs),
+    /// Kiểm tra hòm phiếu trước khi bỏ phiếu: giờ bắt đầu và hai cử tri chứng kiến (kèm nơi ở hiện nay)
+    Opening(OpeningArgs),
+    /// Giờ Tổ trưởng tuyên bố kết thúc bỏ phiếu
+    Closing {
+        /// GIỜ:PHÚT
+        #[arg(long)]
+        time: String,
+    },
+    /// Sự việc xảy ra trong ngày bầu cử và khi kiểm phiếu (mục 6 của biên bản)
+    #[command(subcommand)]
+    Incident(IncidentCmd),
+    /// Vấn đề Tổ chưa giải quyết được và kiến nghị (mục 7 của biên bản)
+    Recommend {
+        text: String,
+    },
     /// Kiểm phiếu: kiểm kê, nhập phiếu, bảng kiểm phiếu, số liệu
     #[command(subcommand)]
     Count(CountCmd),
@@ -150,9 +165,49 @@ struct TeamArgs {
     /// Ủy viên (ghi nhiều lần)
     #[arg(long = "member")]
     members: Vec<String>,
-    /// Cử tri chứng kiến (ghi hai lần)
+    /// Cử tri chứng kiến việc kiểm phiếu (ghi hai lần)
     #[arg(long = "witness")]
     witnesses: Vec<String>,
+    /// Nơi ở hiện nay của cử tri chứng kiến ghi ngay trước (tùy chọn)
+    #[arg(long = "address")]
+    addresses: Vec<String>,
+    /// The witnesses paired with their addresses (filled after parsing).
+    #[arg(skip)]
+    people: Vec<tobaucu_ipc::PersonDto>,
+}
+
+/// `opening`: kiểm tra hòm phiếu trước khi bỏ phiếu.
+#[derive(Args)]
+struct OpeningArgs {
+    /// Giờ bắt đầu bỏ phiếu (GIỜ:PHÚT)
+    #[arg(long)]
+    time: String,
+    /// Cử tri chứng kiến việc kiểm tra hòm phiếu (ghi hai lần)
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+    /// Nơi ở hiện nay của cử tri chứng kiến ghi ngay trước
+    #[arg(long = "address")]
+    addresses: Vec<String>,
+    #[arg(skip)]
+    people: Vec<tobaucu_ipc::PersonDto>,
+}
+
+#[derive(Subcommand)]
+enum IncidentCmd {
+    /// Ghi một sự việc xảy ra trong ngày bầu cử hoặc khi kiểm phiếu và cách Tổ đã giải quyết
+    Add {
+        /// Sự việc đã xảy ra
+        #[arg(long)]
+        what: String,
+        /// Giờ xảy ra (GIỜ:PHÚT)
+        #[arg(long)]
+        time: Option<String>,
+        /// Tổ đã giải quyết thế nào
+        #[arg(long)]
+        handled: Option<String>,
+    },
+    /// Các sự việc đã ghi
+    List,
 }
 
 #[derive(Subcommand)]
@@ -206,7 +261,15 @@ enum CountCmd {
         #[arg(long)]
         level: String,
     },
-    /// Tổ trưởng chấp nhận một cảnh báo, có lý do
+    /// Ghi việc Tổ đã kiểm lại phiếu của một cấp (sau đó E02/E03 có thể ghi vào biên bản kèm giải trình)
+    Recount {
+        #[arg(long)]
+        level: String,
+        /// Ghi chú (ai kiểm, kết quả)
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Tổ trưởng chấp nhận một cảnh báo, có lý do (hoặc ghi E02/E03 vào biên bản kèm giải trình, sau khi đã kiểm lại)
     Accept {
         #[arg(long)]
         level: String,
@@ -441,8 +504,47 @@ enum TurnoutCmd {
     Hourly,
 }
 
+/// Pairs each `--witness` with the `--address` written right after it
+/// (`interfaces.md`: "an --address right after a --witness is that
+/// witness's nơi ở hiện nay").
+fn pair_witnesses(m: &ArgMatches) -> Result<Vec<tobaucu_ipc::PersonDto>, String> {
+    let values = |id: &str| -> Vec<(usize, String)> {
+        match (m.indices_of(id), m.get_many::<String>(id)) {
+            (Some(i), Some(v)) => i.zip(v.cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut people: Vec<(usize, tobaucu_ipc::PersonDto)> = values("witnesses").into_iter().map(|(i, name)| (i, tobaucu_ipc::PersonDto { name, address: None })).collect();
+    for (j, addr) in values("addresses") {
+        let owner = people.iter_mut().rev().find(|(i, _)| *i < j);
+        match owner {
+            Some((_, p)) if p.address.is_none() => p.address = Some(addr),
+            _ => return Err(format!("--address \"{addr}\" phải đứng ngay sau --witness của người đó (mỗi người một nơi ở)")),
+        }
+    }
+    Ok(people.into_iter().map(|(_, p)| p).collect())
+}
+
+fn parse_cli() -> Cli {
+    let m = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&m).unwrap_or_else(|e| e.exit());
+    let sub = m.subcommand().map(|(_, s)| s);
+    let pair = |s: &ArgMatches| {
+        pair_witnesses(s).unwrap_or_else(|e| {
+            eprintln!("Lỗi: {e}");
+            std::process::exit(2)
+        })
+    };
+    match (&mut cli.cmd, sub) {
+        (Cmd::Team(t), Some(s)) => t.people = pair(s),
+        (Cmd::Opening(o), Some(s)) => o.people = pair(s),
+        _ => {}
+    }
+    cli
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_cli();
     let json_mode = cli.json;
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
@@ -676,7 +778,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 leader: t.leader,
                 secretary: t.secretary,
                 members: (!t.members.is_empty()).then_some(t.members),
-                witnesses: (!t.witnesses.is_empty()).then_some(t.witnesses),
+                witnesses: (!t.people.is_empty()).then_some(t.people),
             };
             let team = if input == tobaucu_ipc::TeamInput::default() {
                 app.team()?
@@ -687,6 +789,56 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return print_json(&team);
             }
             print_team(&team);
+            Ok(())
+        }
+        Cmd::Opening(o) => {
+            let mut app = open(&cli.db)?;
+            let r = app.record_opening(&tobaucu_ipc::OpeningInput { time: o.time, witnesses: o.people })?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("Đã ghi: bắt đầu bỏ phiếu lúc {}; hòm phiếu được kiểm tra trước hai cử tri:", r.opening_time.as_deref().unwrap_or(""));
+            for p in &r.opening_witnesses {
+                println!("  Ông/Bà {} — nơi ở hiện nay: {}", p.name, p.address.as_deref().unwrap_or("(chưa ghi)"));
+            }
+            Ok(())
+        }
+        Cmd::Closing { time } => {
+            let mut app = open(&cli.db)?;
+            let r = app.record_closing(&time)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("Đã ghi: Tổ trưởng tuyên bố kết thúc bỏ phiếu lúc {}.", r.closing_time.as_deref().unwrap_or(""));
+            Ok(())
+        }
+        Cmd::Incident(IncidentCmd::Add { what, time, handled }) => {
+            let mut app = open(&cli.db)?;
+            let r = app.add_incident(&tobaucu_ipc::IncidentInput { what, time, handled })?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("Đã ghi sự việc số {}{}: {}{}", r.id, r.time.as_deref().map(|t| format!(" lúc {t}")).unwrap_or_default(), r.what, if r.handled.is_empty() { String::new() } else { format!(" — cách giải quyết: {}", r.handled) });
+            Ok(())
+        }
+        Cmd::Incident(IncidentCmd::List) => {
+            let app = open(&cli.db)?;
+            let r = app.day_facts()?;
+            if json_mode {
+                return print_json(&r.incidents);
+            }
+            for i in &r.incidents {
+                println!("{}. {} {} — {}", i.id, i.time.as_deref().unwrap_or("--:--"), i.what, i.handled);
+            }
+            Ok(())
+        }
+        Cmd::Recommend { text } => {
+            let mut app = open(&cli.db)?;
+            let r = app.recommend(&text)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("Đã ghi kiến nghị số {}: {}", r.id, r.text);
             Ok(())
         }
         Cmd::Count(c) => count::run(&cli.db, c, json_mode),
@@ -819,7 +971,7 @@ fn print_team(t: &tobaucu_ipc::TeamDto) {
         println!("Ủy viên:   {m}");
     }
     for w in &t.witnesses {
-        println!("Cử tri chứng kiến: {w}");
+        println!("Cử tri chứng kiến: {}{}", w.name, w.address.as_deref().map(|a| format!(" — nơi ở hiện nay: {a}")).unwrap_or_default());
     }
 }
 

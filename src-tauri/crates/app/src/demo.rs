@@ -118,13 +118,25 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     let imported = app.import_voters(&format!("cu-tri-{area}.csv"), csv.as_bytes(), &[], false, &mut |_, _| {})?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (k + 1).wrapping_mul(0x1234_5678_9ABC));
     let voters = app.voters_list(false)?;
+    // Before voting: the ballot box checked in front of two voters.
+    let person = |v: &tobaucu_ipc::VoterRowDto| tobaucu_ipc::PersonDto { name: v.voter.name.clone(), address: Some(v.voter.residence.clone()).filter(|r| !r.is_empty()) };
+    let opening: Vec<tobaucu_ipc::PersonDto> = voters.iter().skip(3).step_by(41).take(2).map(person).collect();
+    app.record_opening(&tobaucu_ipc::OpeningInput { time: "07:00".into(), witnesses: opening })?;
     let mut voted = 0;
     for v in &voters {
         if rng.chance(975) && app.checkin(v.voter.stt, None, false).is_ok() {
             voted += 1;
         }
     }
-    let witnesses: Vec<String> = voters.iter().skip(10).step_by(37).take(2).map(|v| v.voter.name.clone()).collect();
+    if k == 2 {
+        app.add_incident(&tobaucu_ipc::IncidentInput {
+            what: "Mất điện khoảng 20 phút tại phòng bỏ phiếu".into(),
+            time: Some("10:05".into()),
+            handled: Some("Tiếp tục phát phiếu theo danh sách cử tri giấy; nhập bổ sung khi có điện".into()),
+        })?;
+    }
+    app.record_closing("19:00")?;
+    let witnesses: Vec<tobaucu_ipc::PersonDto> = voters.iter().skip(10).step_by(37).take(2).map(person).collect();
     app.set_team(&TeamInput {
         leader: Some(["Nguyễn Văn Hùng", "Lê Thị Mai", "Trần Đức Thắng", "Phạm Thị Hạnh", "Hoàng Văn Long", "Vũ Thị Lan"][usize::try_from(k % 6).unwrap_or(0)].to_owned()),
         secretary: Some(["Đỗ Minh Tuấn", "Bùi Thị Thu", "Ngô Văn Bình", "Đặng Thị Hoa", "Lý Văn Nam", "Trịnh Thị Yến"][usize::try_from(k % 6).unwrap_or(0)].to_owned()),

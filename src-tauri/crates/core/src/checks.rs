@@ -458,9 +458,11 @@ pub fn field_vi(field: &str, names: &[&str]) -> String {
     }
 }
 
-/// True when no blocking error stands.
-pub fn may_finalize(checks: &[Check]) -> bool {
-    checks.iter().all(|c| c.severity != Severity::Error)
+/// True when no blocking error stands. `explained` are the codes the Tổ
+/// carried into the minutes with a written explanation after a recount
+/// (only [`crate::minutes::CARRIED_CODES`] can be).
+pub fn may_finalize(checks: &[Check], explained: &[&str]) -> bool {
+    checks.iter().all(|c| c.severity != Severity::Error || (crate::minutes::CARRIED_CODES.contains(&c.code) && explained.contains(&c.code)))
 }
 
 #[cfg(test)]

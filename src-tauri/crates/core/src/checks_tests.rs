@@ -53,7 +53,7 @@ fn with_result(
 #[test]
 fn clean_level_passes() {
     assert_eq!(codes(&clean()), Vec::<&str>::new());
-    assert!(may_finalize(&check_level(&clean())));
+    assert!(may_finalize(&check_level(&clean()), &[]));
 }
 
 // Art. 75(2), minutes figures 4–6: valid + invalid = received.
@@ -64,7 +64,7 @@ fn e01_valid_plus_invalid_is_received() {
     assert!(c
         .iter()
         .any(|c| c.code == "E01" && c.message.contains("88") && c.message.contains("91")));
-    assert!(!may_finalize(&c));
+    assert!(!may_finalize(&c, &[]));
 }
 
 // Art. 73 / domain.md §10: ballots received ≤ ballots issued.
@@ -93,7 +93,7 @@ fn w08_participants_above_listed() {
     f.listed = 85;
     let c = check_level(&f);
     assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), vec!["W08"]);
-    assert!(may_finalize(&c));
+    assert!(may_finalize(&c, &[]));
 }
 
 // Art. 74–75: a vote is a name kept on a valid ballot; votes(c) ≤ V.
@@ -213,7 +213,7 @@ fn w01_many_invalid() {
     });
     let c = check_level(&f);
     assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), vec!["W01"]);
-    assert!(may_finalize(&c));
+    assert!(may_finalize(&c, &[]));
     assert!(c[0].message.contains("4,44%"));
 }
 
@@ -285,4 +285,25 @@ fn errors_come_before_warnings() {
         c.iter().map(|c| c.code).collect::<Vec<_>>(),
         vec!["E12", "W03"]
     );
+}
+
+#[test]
+fn e02_e03_block_until_carried_with_an_explanation_and_nothing_else_can_be() {
+    // issue 12 §7: after a recount the Tổ trưởng may carry E02/E03 into
+    // the minutes with a written explanation (printed in item 7), so a team
+    // is never left without a lawful record; every other error still blocks.
+    let mut f = clean();
+    if let Some(r) = f.result.as_mut() {
+        r.received += 5;
+        r.valid += 5;
+        if let Some(g) = r.groups.as_mut() {
+            g[0] += 5;
+        }
+        r.votes[0] += 5;
+    }
+    let c = check_level(&f);
+    assert!(codes(&f).contains(&"E02"), "{c:?}");
+    assert!(!may_finalize(&c, &[]));
+    assert!(may_finalize(&c, &["E02"]), "{c:?}");
+    assert!(!may_finalize(&c, &["E01", "E05"]), "only E02/E03 can be carried");
 }

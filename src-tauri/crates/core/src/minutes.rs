@@ -21,13 +21,23 @@ use crate::count::{CountResult, InvalidReason, Inventory};
 use crate::election::ElectionDefinition;
 use crate::percent::Percent;
 
-/// The format of the minutes data written today.
+/// The first format of the minutes data (bundles made before the 2026
+/// paper facts were recorded still verify).
 pub const FORMAT_V1: &str = "tobaucu-minutes/1";
+/// The format written today: adds the facts of NQ 40's Mẫu 18/23 (opening
+/// check and its witnesses, voting times, witnesses' addresses, incidents,
+/// recommendations, explanations of E02/E03, completion time).
+pub const FORMAT_V2: &str = "tobaucu-minutes/2";
 
 /// The most any figure of one polling area can be. Art. 11 puts an area at
 /// 300–4,000 voters; ballot papers received include spares. A figure above
 /// this is impossible, whoever signed it (check E15).
 pub const MAX_AREA_FIGURE: u64 = 10_000;
+
+/// The errors a Tổ may carry into its minutes with a written explanation,
+/// once a recount is recorded (issue 12 §7): received above issued (E02)
+/// and issued above voters who took part (E03). Every other error blocks.
+pub const CARRIED_CODES: [&str; 2] = ["E02", "E03"];
 
 /// The election as the minutes name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,14 +77,74 @@ pub struct ConstituencyRef {
     pub seats: u32,
 }
 
-/// Tổ bầu cử: Tổ trưởng, Thư ký, ủy viên, cử tri chứng kiến.
+/// A person named on the paper, with their "nơi ở hiện nay" when recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    pub address: Option<String>,
+}
+
+/// A counting witness: a name alone (format 1) or a person (format 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Witness {
+    Name(String),
+    Person(Person),
+}
+
+impl Witness {
+    pub fn name(&self) -> &str {
+        match self {
+            Witness::Name(n) => n,
+            Witness::Person(p) => &p.name,
+        }
+    }
+
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            Witness::Name(_) => None,
+            Witness::Person(p) => p.address.as_deref(),
+        }
+    }
+}
+
+/// Tổ bầu cử: Tổ trưởng, Thư ký, ủy viên, cử tri chứng kiến việc kiểm phiếu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TeamRef {
     pub leader: Option<String>,
     pub secretary: Option<String>,
     pub members: Vec<String>,
-    pub witnesses: Vec<String>,
+    pub witnesses: Vec<Witness>,
+}
+
+/// Kiểm tra hòm phiếu trước khi bỏ phiếu: when voting started and the two
+/// voters who witnessed the check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Opening {
+    /// "HH:MM" on election day.
+    pub time: Option<String>,
+    pub witnesses: Vec<Person>,
+}
+
+/// An event of the day or night and how the Tổ handled it (item 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentLine {
+    pub time: Option<String>,
+    pub what: String,
+    pub handled: String,
+}
+
+/// E02/E03 carried into the minutes after a recount, with the Tổ trưởng's
+/// written explanation (printed in item 7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explanation {
+    pub code: String,
+    pub reason: String,
 }
 
 /// The figures of the minutes (interfaces §5).
@@ -142,6 +212,22 @@ pub struct Minutes {
     pub complaints: Vec<ComplaintLine>,
     pub revision: u32,
     pub correction_reason: String,
+    // Format 2 (absent in format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<Opening>,
+    /// "HH:MM": the Tổ trưởng declared voting over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<IncidentLine>,
+    /// Những vấn đề chưa giải quyết được và kiến nghị.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recommendations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explanations: Vec<Explanation>,
+    /// RFC 3339: when the minutes were completed (locked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
 }
 
 impl Minutes {
@@ -157,13 +243,37 @@ impl Minutes {
     pub fn parse(bytes: &[u8]) -> Result<Minutes, String> {
         let text = std::str::from_utf8(bytes).map_err(|_| "không phải UTF-8".to_owned())?;
         let m: Minutes = serde_json::from_str(text).map_err(|e| format!("không đúng cấu trúc biên bản ({e})"))?;
-        if m.format != FORMAT_V1 {
-            return Err(format!("định dạng \"{}\" không được hỗ trợ (cần \"{FORMAT_V1}\")", m.format));
+        match m.format.as_str() {
+            FORMAT_V2 => {}
+            FORMAT_V1 if m.is_v1_shaped() => {}
+            FORMAT_V1 => return Err(format!("định dạng \"{FORMAT_V1}\" không có các mục của mẫu 2026")),
+            other => return Err(format!("định dạng \"{other}\" không được hỗ trợ (cần \"{FORMAT_V2}\")")),
         }
         if m.to_canonical() != text {
             return Err("không ở dạng chuẩn (khóa lặp lại, thứ tự hoặc khoảng trắng khác): dữ liệu đã ký phải là đúng một cách viết".into());
         }
         Ok(m)
+    }
+
+    /// A format-1 document has none of format 2's fields.
+    fn is_v1_shaped(&self) -> bool {
+        self.opening.is_none()
+            && self.closing_time.is_none()
+            && self.incidents.is_empty()
+            && self.recommendations.is_empty()
+            && self.explanations.is_empty()
+            && self.completed_at.is_none()
+            && self.team.witnesses.iter().all(|w| matches!(w, Witness::Name(_)))
+    }
+
+    /// The counting witnesses' names.
+    pub fn witness_names(&self) -> Vec<String> {
+        self.team.witnesses.iter().map(|w| w.name().to_owned()).collect()
+    }
+
+    /// The codes the Tổ carried into the minutes with an explanation.
+    pub fn explained(&self) -> Vec<&str> {
+        self.explanations.iter().map(|e| e.code.as_str()).collect()
     }
 
     /// The counted figures as the checks see them.
@@ -201,7 +311,7 @@ impl Minutes {
             inventory,
             result: Some(self.count_result()),
             tally: TallyState::NotUsed,
-            roster: RosterFacts { leader: self.team.leader.clone(), secretary: self.team.secretary.clone(), witnesses: self.team.witnesses.clone(), area_candidates },
+            roster: RosterFacts { leader: self.team.leader.clone(), secretary: self.team.secretary.clone(), witnesses: self.witness_names(), area_candidates },
             other_levels,
         }
     }
@@ -262,6 +372,18 @@ impl Minutes {
                 return Err(format!("candidates[{i}].percent = \"{}\": tính lại được \"{p}\"", c.percent));
             }
         }
+        for e in &self.explanations {
+            if !CARRIED_CODES.contains(&e.code.as_str()) || e.reason.trim().is_empty() || self.explanations.iter().filter(|x| x.code == e.code).count() > 1 {
+                return Err(format!("explanations: chỉ {} được mang vào biên bản, mỗi mã một lần, kèm lời giải trình", CARRIED_CODES.join(", ")));
+            }
+        }
+        let hhmm = |t: &str| t.len() == 5 && t.as_bytes()[2] == b':' && t[..2].parse::<u8>().is_ok_and(|h| h < 24) && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
+        let times = self.opening.iter().filter_map(|o| o.time.as_deref()).chain(self.closing_time.as_deref()).chain(self.incidents.iter().filter_map(|i| i.time.as_deref()));
+        for t in times {
+            if !hhmm(t) {
+                return Err(format!("giờ \"{t}\" không đúng dạng HH:MM"));
+            }
+        }
         if let Some(inv) = self.inventory {
             if inv.issued != f.ballots_issued {
                 return Err(format!("figures.ballots_issued ({}) khác số phiếu phát ra trong kiểm kê ({})", f.ballots_issued, inv.issued));
@@ -280,7 +402,8 @@ impl Minutes {
     /// levels (for W05).
     pub fn review(&self, def: &ElectionDefinition, definition_sha256: &str, area: &str, level: &str, siblings: &[&Minutes]) -> Result<Vec<Check>, String> {
         let found = self.review_all(def, definition_sha256, area, level, siblings)?;
-        let errors: Vec<String> = found.iter().filter(|k| k.severity == Severity::Error).map(|k| format!("{}: {}", k.code, k.message)).collect();
+        let explained = self.explained();
+        let errors: Vec<String> = found.iter().filter(|k| k.severity == Severity::Error && !explained.contains(&k.code)).map(|k| format!("{}: {}", k.code, k.message)).collect();
         if !errors.is_empty() {
             return Err(format!("số liệu không qua được kiểm tra mà Tổ bầu cử phải qua trước khi khóa biên bản — {}", errors.join(" ")));
         }

@@ -7,13 +7,21 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// A person named on the paper, with their "nơi ở hiện nay" when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct PersonDto {
+    pub name: String,
+    pub address: Option<String>,
+}
+
 /// The team as the minutes name it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 pub struct TeamDto {
     pub leader: Option<String>,
     pub secretary: Option<String>,
     pub members: Vec<String>,
-    pub witnesses: Vec<String>,
+    /// The two voters who witness the counting.
+    pub witnesses: Vec<PersonDto>,
 }
 
 /// `team`: each field given replaces what it names; `None` keeps it.
@@ -22,7 +30,53 @@ pub struct TeamInput {
     pub leader: Option<String>,
     pub secretary: Option<String>,
     pub members: Option<Vec<String>>,
-    pub witnesses: Option<Vec<String>>,
+    pub witnesses: Option<Vec<PersonDto>>,
+}
+
+/// `opening`: the check of the ballot box before voting (Mẫu 18/23).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct OpeningInput {
+    /// "HH:MM" voting started.
+    pub time: String,
+    pub witnesses: Vec<PersonDto>,
+}
+
+/// `incident add`: an event of the day or night (item 6 of the minutes).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct IncidentInput {
+    pub what: String,
+    /// "HH:MM", when known.
+    pub time: Option<String>,
+    /// How the Tổ handled it.
+    pub handled: Option<String>,
+}
+
+/// An event as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IncidentDto {
+    pub id: u32,
+    pub time: Option<String>,
+    pub what: String,
+    pub handled: String,
+    pub recorded_at: String,
+}
+
+/// A matter not settled, with its recommendation (item 7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RecommendationDto {
+    pub id: u32,
+    pub text: String,
+    pub recorded_at: String,
+}
+
+/// The facts of election day the paper needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct DayFactsDto {
+    pub opening_time: Option<String>,
+    pub opening_witnesses: Vec<PersonDto>,
+    pub closing_time: Option<String>,
+    pub incidents: Vec<IncidentDto>,
+    pub recommendations: Vec<RecommendationDto>,
 }
 
 /// Kiểm kê of one level, as entered.

@@ -48,12 +48,13 @@ pub trait CountRead: Read {
     fn team(&self) -> Result<Vec<TeamMemberRow>> {
         let mut st = self
             .conn()
-            .prepare_cached("SELECT role, position, name FROM team_member ORDER BY CASE role WHEN 'leader' THEN 0 WHEN 'secretary' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, position")?;
+            .prepare_cached("SELECT role, position, name, address FROM team_member ORDER BY CASE role WHEN 'leader' THEN 0 WHEN 'secretary' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, position")?;
         let rows = st.query_map([], |r| {
             Ok(TeamMemberRow {
                 role: r.get(0)?,
                 position: r.get(1)?,
                 name: r.get(2)?,
+                address: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -201,13 +202,19 @@ impl<T: Read + ?Sized> CountRead for T {}
 impl Tx<'_> {
     /// Replaces every member of `role` by `names` (positions 1, 2, …).
     pub fn set_team_role(&self, role: &str, names: &[String]) -> Result<()> {
+        let people: Vec<(String, Option<String>)> = names.iter().map(|n| (n.clone(), None)).collect();
+        self.set_team_people(role, &people)
+    }
+
+    /// Replaces every member of `role` by `people` (name, nơi ở hiện nay).
+    pub fn set_team_people(&self, role: &str, people: &[(String, Option<String>)]) -> Result<()> {
         self.tx
             .execute("DELETE FROM team_member WHERE role = ?1", [role])?;
         let mut st = self
             .tx
-            .prepare_cached("INSERT INTO team_member (role, position, name) VALUES (?1, ?2, ?3)")?;
-        for (i, n) in names.iter().enumerate() {
-            st.execute(params![role, i as i64 + 1, n])?;
+            .prepare_cached("INSERT INTO team_member (role, position, name, address) VALUES (?1, ?2, ?3, ?4)")?;
+        for (i, (n, a)) in people.iter().enumerate() {
+            st.execute(params![role, i as i64 + 1, n, a])?;
         }
         Ok(())
     }

@@ -15,6 +15,7 @@
 mod backup;
 mod bundles;
 mod counting;
+mod paper;
 mod migrate;
 mod pack;
 mod queries;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
+pub use paper::PaperRead;
 pub use migrate::{Migration, MIGRATIONS};
 pub use pack::{sha256_hex, Packed};
 use pack::Pack;

@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_lineage",
         sql: include_str!("../migrations/0006_lineage.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_official_paper",
+        sql: include_str!("../migrations/0007_official_paper.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -69,6 +69,8 @@ pub struct TeamMemberRow {
     pub role: String,
     pub position: i64,
     pub name: String,
+    /// Nơi ở hiện nay (witnesses).
+    pub address: Option<String>,
 }
 
 /// Kiểm kê of one level.
@@ -251,4 +253,38 @@ pub struct KeyEventRow {
     pub entry: AuditRow,
     pub prev_hash: String,
     pub preceding_hash: String,
+}
+
+/// A person named on the paper with their "nơi ở hiện nay".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub name: String,
+    pub address: Option<String>,
+}
+
+/// An event of the day or night and how the Tổ handled it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub time: Option<String>,
+    pub what: String,
+    pub handled: String,
+    pub recorded_at: String,
+}
+
+/// A matter the Tổ could not settle, with its recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecommendationRow {
+    pub id: i64,
+    pub text: String,
+    pub recorded_at: String,
+}
+
+/// E02/E03 carried with an explanation after a recount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplanationRow {
+    pub level: String,
+    pub code: String,
+    pub reason: String,
+    pub recorded_at: String,
 }

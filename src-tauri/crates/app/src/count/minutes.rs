@@ -105,7 +105,7 @@ impl App {
             roster: RosterFacts {
                 leader: team.leader.clone(),
                 secretary: team.secretary.clone(),
-                witnesses: team.witnesses.clone(),
+                witnesses: team.witnesses.iter().map(|w| w.name.clone()).collect(),
                 area_candidates: self.area_candidate_names()?,
             },
             other_levels,
@@ -116,21 +116,27 @@ impl App {
             .into_iter()
             .map(|a| (a.code, a.reason))
             .collect();
+        // E02/E03 carried with an explanation after a recount.
+        let explained: BTreeMap<String, String> = self.store.explanations(level)?.into_iter().map(|e| (e.code, e.reason)).collect();
         let found = check_level(&facts);
-        let may = checks::may_finalize(&found);
+        let explained_codes: Vec<&str> = found.iter().filter(|k| explained.contains_key(k.code)).map(|k| k.code).collect();
+        let may = checks::may_finalize(&found, &explained_codes);
         let checks_dto: Vec<CheckDto> = found
             .iter()
-            .map(|k| CheckDto {
-                code: k.code.to_owned(),
-                severity: k.severity.as_str().to_owned(),
-                message: k.message.clone(),
-                next_step: k.next_step.to_owned(),
-                field: k.field.clone(),
-                accepted: k.severity == Severity::Warning && accepted.contains_key(k.code),
-                accepted_reason: accepted
-                    .get(k.code)
-                    .filter(|_| k.severity == Severity::Warning)
-                    .cloned(),
+            .map(|k| {
+                let reason = match k.severity {
+                    Severity::Warning => accepted.get(k.code),
+                    Severity::Error => explained.get(k.code).filter(|_| CARRIED_CODES.contains(&k.code)),
+                };
+                CheckDto {
+                    code: k.code.to_owned(),
+                    severity: k.severity.as_str().to_owned(),
+                    message: k.message.clone(),
+                    next_step: k.next_step.to_owned(),
+                    field: k.field.clone(),
+                    accepted: reason.is_some(),
+                    accepted_reason: reason.cloned(),
+                }
             })
             .collect();
         let candidates: Vec<CandidateResultDto> = c
@@ -240,7 +246,7 @@ impl App {
             .collect();
         let widen = |m: &BTreeMap<String, u32>| m.iter().map(|(k, v)| (k.clone(), u64::from(*v))).collect();
         Ok(Minutes {
-            format: tobaucu_core::minutes::FORMAT_V1.to_owned(),
+            format: tobaucu_core::minutes::FORMAT_V2.to_owned(),
             election: ElectionRef {
                 id: def.election.id.clone(),
                 name: def.election.name.clone(),
@@ -251,7 +257,12 @@ impl App {
             area: AreaRef { id: s.area.clone(), number: area.map(|a| a.number), name: area.map(|a| a.name.clone()), commune: area.map(|a| a.commune.clone()) },
             level: LevelRef { code: s.level.clone(), name: s.level_name.clone() },
             constituency: ConstituencyRef { id: s.constituency.clone(), name: s.constituency_name.clone(), seats: s.seats },
-            team: TeamRef { leader: team.leader.clone(), secretary: team.secretary.clone(), members: team.members.clone(), witnesses: team.witnesses.clone() },
+            team: TeamRef {
+                leader: team.leader.clone(),
+                secretary: team.secretary.clone(),
+                members: team.members.clone(),
+                witnesses: team.witnesses.iter().map(|w| Witness::Person(Person { name: w.name.clone(), address: w.address.clone() })).collect(),
+            },
             figures: Figures {
                 voters_listed: u64::from(s.voters_listed),
                 voters_voted: u64::from(s.voters_voted),
@@ -267,6 +278,20 @@ impl App {
             complaints,
             revision,
             correction_reason: reason.to_owned(),
+            opening: Some(Opening {
+                time: self.store.voting_time("opening")?,
+                witnesses: self.store.opening_witnesses()?.into_iter().map(|p| Person { name: p.name, address: p.address }).collect(),
+            }),
+            closing_time: self.store.voting_time("closing")?,
+            incidents: self.store.incidents()?.into_iter().map(|i| IncidentLine { time: i.time, what: i.what, handled: i.handled }).collect(),
+            recommendations: self.store.recommendations()?.into_iter().map(|r| r.text).collect(),
+            explanations: s
+                .checks
+                .iter()
+                .filter(|c| c.severity == "error" && c.accepted)
+                .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
+                .collect(),
+            completed_at: None,
         })
     }
 
@@ -356,6 +381,25 @@ impl App {
         let s = self.summary(&a.level)?;
         match s.checks.iter().find(|c| c.code == code) {
             Some(c) if c.severity == "warning" => {}
+            // Received above issued, issued above participants: after a
+            // recount the Tổ trưởng may carry it into the minutes with a
+            // written explanation, printed in item 7 (issue 12 §7).
+            Some(_) if CARRIED_CODES.contains(&code.as_str()) => {
+                if self.store.recounts(&a.level)? == 0 {
+                    return Err(Error::refused(
+                        "RECOUNT_REQUIRED",
+                        format!("{code} chỉ được ghi vào biên bản kèm giải trình sau khi Tổ đã kiểm lại phiếu; hãy kiểm lại rồi ghi: tobaucu count recount --level {}", a.level),
+                    ));
+                }
+                let at = clock::stamp(clock::now());
+                self.store.write(|tx| {
+                    Self::refuse_if_locked(tx, &a.level)?;
+                    tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
+                    tx.append_audit(&audit_row(&at, "count.explain", format!("cấp {}, lỗi {code} ghi vào biên bản kèm giải trình", a.level), &reason, None, None))?;
+                    Ok::<_, Error>(())
+                })?;
+                return self.summary(&a.level);
+            }
             Some(_) => {
                 return Err(Error::refused(
                     "CHECK_IS_ERROR",
@@ -511,7 +555,7 @@ impl App {
                 ),
             ));
         }
-        let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error").collect();
+        let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error" && !c.accepted).collect();
         if !errors.is_empty() {
             return Err(Error::Refused {
                 code: "CHECKS_FAILED",
@@ -526,11 +570,14 @@ impl App {
             });
         }
         self.guard(pass, &format!("khóa biên bản cấp {level}"))?;
-        let (data, sha, _) = self.minutes_data(level)?;
+        let (mut data, _, _) = self.minutes_data(level)?;
         let revision = s.revisions.len() as u32 + 1;
         let reason = self.pending_reason(level)?;
         let at = clock::stamp(clock::now());
+        // "Biên bản này được hoàn thành vào hồi …": the lock.
+        data.completed_at = Some(at.clone());
         let text = data.to_canonical();
+        let sha = sha_hex(&text);
         let warnings: Vec<String> = s
             .checks
             .iter()

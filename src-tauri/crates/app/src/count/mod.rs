@@ -5,6 +5,7 @@
 
 mod desk;
 mod minutes;
+mod paper;
 mod tally;
 
 pub(crate) use desk::LevelLive;
@@ -20,14 +21,17 @@ use tobaucu_core::count::{
     diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally,
 };
 use tobaucu_core::election::{Constituency, Level};
-use tobaucu_core::minutes::{AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Figures, InventoryRef, LevelRef, Minutes, TeamRef};
+use tobaucu_core::minutes::{
+    AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Explanation, Figures, IncidentLine, InventoryRef, LevelRef, Minutes, Opening, Person, TeamRef, Witness, CARRIED_CODES,
+};
+use tobaucu_store::PaperRead;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
 use tobaucu_ipc::{
     AcceptInput, BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, CandidateResultDto,
     CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FieldDiffDto, FinalizeResult,
     InventoryDto, InventoryInput, LevelCountState, LiveCandidateDto, LiveTallyDto, RevisionDto,
-    SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
+    PersonDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
 };
 use tobaucu_store::{
     AcceptanceRow, AuditRow, BallotRow, ComplaintRow, CountRead, InventoryRow, Read, RevisionRow,
@@ -114,10 +118,19 @@ fn team_of(r: &impl Read) -> Result<TeamDto> {
             "leader" => t.leader = Some(m.name),
             "secretary" => t.secretary = Some(m.name),
             "member" => t.members.push(m.name),
-            _ => t.witnesses.push(m.name),
+            _ => t.witnesses.push(PersonDto { name: m.name, address: m.address }),
         }
     }
     Ok(t)
+}
+
+/// People as typed: NFC, single spaces; an empty address is no address;
+/// nameless entries are dropped.
+fn clean_people(v: &[PersonDto]) -> Vec<PersonDto> {
+    v.iter()
+        .map(|p| PersonDto { name: clean(&p.name), address: p.address.as_deref().map(clean).filter(|a| !a.is_empty()) })
+        .filter(|p| !p.name.is_empty())
+        .collect()
 }
 
 fn team_json(t: &TeamDto) -> Value {
@@ -125,10 +138,8 @@ fn team_json(t: &TeamDto) -> Value {
 }
 
 impl App {
-    /// The level, its constituency at this area, and the area id. Counting
-    /// is the work of a polling team.
-    fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
-        let def = self.def()?;
+    /// This database is a polling team's (its area's id).
+    fn count_ctx_any(&self) -> Result<String> {
         let unit = self
             .store
             .unit()?
@@ -136,9 +147,17 @@ impl App {
         if unit.kind != "area" {
             return Err(Error::refused(
                 "NOT_A_TEAM",
-                "kiểm phiếu chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp",
+                "việc này chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp",
             ));
         }
+        Ok(unit.unit_id)
+    }
+
+    /// The level, its constituency at this area, and the area id. Counting
+    /// is the work of a polling team.
+    fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
+        let def = self.def()?;
+        let unit_id = self.count_ctx_any()?;
         let lv = def.level(level).ok_or_else(|| {
             Error::refused(
                 "UNKNOWN_LEVEL",
@@ -148,11 +167,8 @@ impl App {
                 ),
             )
         })?;
-        let area = def.area(&unit.unit_id).ok_or_else(|| {
-            Error::Internal(format!(
-                "khu vực {} không có trong định nghĩa",
-                unit.unit_id
-            ))
+        let area = def.area(&unit_id).ok_or_else(|| {
+            Error::Internal(format!("khu vực {unit_id} không có trong định nghĩa"))
         })?;
         let cid = area.constituencies.get(level).ok_or_else(|| {
             Error::refused(
@@ -201,6 +217,27 @@ impl App {
 
     // ---- roster ------------------------------------------------------------
 
+    /// Two distinct voters, neither a candidate of this area (Điều 73 and
+    /// the forms' "hai cử tri không phải là người ứng cử").
+    fn check_witnesses(&self, w: &[PersonDto], what: &str) -> Result<()> {
+        if w.len() > 2 {
+            return Err(Error::refused("WITNESSES", format!("chỉ mời hai {what}, đã ghi {}", w.len())));
+        }
+        if w.len() == 2 && tobaucu_core::text::fold(&w[0].name) == tobaucu_core::text::fold(&w[1].name) {
+            return Err(Error::refused("WITNESSES", format!("hai {what} phải là hai người khác nhau")));
+        }
+        let cands = self.area_candidate_names()?;
+        for p in w {
+            if checks::witness_is_candidate(&p.name, &cands) {
+                return Err(Error::refused(
+                    "WITNESS_IS_CANDIDATE",
+                    format!("{} là người ứng cử tại khu vực bỏ phiếu này nên không được làm {what} (Điều 73, Luật Bầu cử)", p.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Tổ bầu cử as recorded.
     pub fn team(&self) -> Result<TeamDto> {
         team_of(&self.store)
@@ -219,29 +256,9 @@ impl App {
         let leader = input.leader.as_deref().map(clean);
         let secretary = input.secretary.as_deref().map(clean);
         let members = input.members.as_ref().map(clean_list);
-        let witnesses = input.witnesses.as_ref().map(clean_list);
+        let witnesses = input.witnesses.as_ref().map(|w| clean_people(w));
         if let Some(w) = &witnesses {
-            if w.len() > 2 {
-                return Err(Error::refused(
-                    "WITNESSES",
-                    format!("chỉ mời hai cử tri chứng kiến, đã ghi {}", w.len()),
-                ));
-            }
-            if w.len() == 2 && tobaucu_core::text::fold(&w[0]) == tobaucu_core::text::fold(&w[1]) {
-                return Err(Error::refused(
-                    "WITNESSES",
-                    "hai cử tri chứng kiến phải là hai người khác nhau",
-                ));
-            }
-            let cands = self.area_candidate_names()?;
-            for name in w {
-                if checks::witness_is_candidate(name, &cands) {
-                    return Err(Error::refused(
-                        "WITNESS_IS_CANDIDATE",
-                        format!("{name} là người ứng cử tại khu vực bỏ phiếu này nên không được làm cử tri chứng kiến (Điều 73, Luật Bầu cử)"),
-                    ));
-                }
-            }
+            self.check_witnesses(w, "cử tri chứng kiến việc kiểm phiếu")?;
         }
         for (what, v) in [("Tổ trưởng", &leader), ("Thư ký", &secretary)] {
             if v.as_deref() == Some("") {
@@ -273,7 +290,8 @@ impl App {
                 tx.set_team_role("member", m)?;
             }
             if let Some(w) = &witnesses {
-                tx.set_team_role("witness", w)?;
+                let people: Vec<(String, Option<String>)> = w.iter().map(|p| (p.name.clone(), p.address.clone())).collect();
+                tx.set_team_people("witness", &people)?;
             }
             let after = team_of(tx)?;
             tx.append_audit(&audit_row(

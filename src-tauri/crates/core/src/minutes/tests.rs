@@ -20,12 +20,17 @@ fn sample() -> Minutes {
     let votes = [400u64, 380, 350, 200, 65];
     let valid = 595;
     Minutes {
-        format: FORMAT_V1.into(),
+        format: FORMAT_V2.into(),
         election: ElectionRef { id: d.election.id.clone(), name: d.election.name.clone(), date: d.election.date.to_string(), mode: d.election.mode.as_str().into(), definition_sha256: SHA.into() },
         area: AreaRef { id: "X0412-KV01".into(), number: Some(1), name: Some("Thôn Chẩn Xuyên 1".into()), commune: Some("X0412".into()) },
         level: LevelRef { code: "QH".into(), name: "Đại biểu Quốc hội khóa XVI".into() },
         constituency: ConstituencyRef { id: c.id.clone(), name: c.name.clone(), seats: c.seats },
-        team: TeamRef { leader: Some("Nguyễn Văn Tổ".into()), secretary: Some("Lê Thị Ký".into()), members: vec![], witnesses: vec!["Hoàng Văn Chứng".into(), "Đỗ Thị Kiến".into()] },
+        team: TeamRef {
+            leader: Some("Nguyễn Văn Tổ".into()),
+            secretary: Some("Lê Thị Ký".into()),
+            members: vec![],
+            witnesses: vec![person("Hoàng Văn Chứng", Some("Thôn Chẩn Xuyên 1")), person("Đỗ Thị Kiến", None)],
+        },
         figures: Figures {
             voters_listed: 620,
             voters_voted: 605,
@@ -41,7 +46,17 @@ fn sample() -> Minutes {
         complaints: vec![],
         revision: 1,
         correction_reason: String::new(),
+        opening: Some(Opening { time: Some("07:00".into()), witnesses: vec![Person { name: "Trần Văn Mở".into(), address: Some("Thôn Chẩn Xuyên 1".into()) }, Person { name: "Lê Thị Hòm".into(), address: None }] }),
+        closing_time: Some("19:00".into()),
+        incidents: vec![IncidentLine { time: Some("09:15".into()), what: "Mất điện 20 phút".into(), handled: "Tiếp tục phát phiếu theo danh sách giấy".into() }],
+        recommendations: vec![],
+        explanations: vec![],
+        completed_at: Some("2026-03-15T21:40:00+07:00".into()),
     }
+}
+
+fn person(name: &str, address: Option<&str>) -> Witness {
+    Witness::Person(Person { name: name.into(), address: address.map(str::to_owned) })
 }
 
 fn review(m: &Minutes) -> Result<Vec<Check>, String> {
@@ -73,7 +88,7 @@ fn unknown_fields_other_spacing_and_other_formats_are_refused() {
     let text = sample().to_canonical();
     assert!(Minutes::parse(text.replacen("{\"area\"", "{\"extra\":1,\"area\"", 1).as_bytes()).is_err());
     assert!(Minutes::parse(text.replacen(",\"format\"", ", \"format\"", 1).as_bytes()).is_err());
-    assert!(Minutes::parse(text.replacen("tobaucu-minutes/1", "tobaucu-minutes/9", 1).as_bytes()).is_err());
+    assert!(Minutes::parse(text.replacen("tobaucu-minutes/2", "tobaucu-minutes/9", 1).as_bytes()).is_err());
     assert!(Minutes::parse(text.replacen("\"revision\":1", "\"revision\":1.0", 1).as_bytes()).is_err());
     assert!(Minutes::parse(text.replacen("\"revision\":1", "\"revision\":-1", 1).as_bytes()).is_err());
     assert!(Minutes::parse(b"\xff\xfe").is_err());
@@ -173,7 +188,7 @@ fn the_definition_decides_area_level_constituency_and_candidates() {
     assert!(review(&m3).is_err());
     // A witness who is a candidate of the area (E11).
     let mut m4 = sample();
-    m4.team.witnesses[0] = d.constituency("XA-03").map(|c| c.candidates[0].name.clone()).unwrap_or_default();
+    m4.team.witnesses[0] = Witness::Name(d.constituency("XA-03").map(|c| c.candidates[0].name.clone()).unwrap_or_default());
     assert!(review(&m4).unwrap_err().contains("E11"));
 }
 
@@ -189,4 +204,47 @@ fn warnings_are_returned_for_the_board_to_show() {
     tinh.level = LevelRef { code: "TINH".into(), name: "x".into() };
     let w = sample().review(&def(), SHA, "X0412-KV01", "QH", &[&tinh]).unwrap_or_else(|e| panic!("{e}"));
     assert!(w.iter().any(|c| c.code == "W05"), "{w:?}");
+}
+
+/// The canonical bytes of the minutes document are pinned (issue 12 §9):
+/// a change of the format is a new format, never a silent change of the
+/// bytes that bundles already made were signed over.
+#[test]
+fn canonical_bytes_are_pinned_by_golden_files() {
+    let v2 = sample().to_canonical();
+    let golden_v2 = include_str!("golden-v2.json").trim_end();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/minutes/golden-v2.json"), format!("{v2}\n"));
+    } else {
+        assert_eq!(v2, golden_v2, "the canonical bytes of format 2 changed");
+    }
+    // A format-1 document (bundles made before the 2026 paper facts) still
+    // reads, and writes back to the very same bytes.
+    let v1 = include_str!("golden-v1.json").trim_end();
+    let m = Minutes::parse(v1.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.format, FORMAT_V1);
+    assert_eq!(m.to_canonical(), v1);
+    assert_eq!(m.witness_names(), vec!["Hoàng Văn Chứng".to_owned(), "Đỗ Thị Kiến".to_owned()]);
+    assert!(review(&m).is_ok());
+    // Format 1 cannot carry format 2's fields.
+    let mixed = v1.replacen("\"revision\":1", "\"closing_time\":\"19:00\",\"revision\":1", 1);
+    assert!(Minutes::parse(mixed.as_bytes()).is_err());
+}
+
+#[test]
+fn e02_is_carried_only_with_an_explanation_in_the_document() {
+    let mut m = sample();
+    m.figures.ballots_received = 610;
+    m.figures.ballots_valid = 600;
+    m.figures.ballots_by_kept.insert("1".into(), 100);
+    m.candidates[4].votes = 70;
+    m.candidates[4].percent = Percent::of(70, 600).vi();
+    for c in &mut m.candidates {
+        c.percent = Percent::of(c.votes, 600).vi();
+    }
+    assert!(review(&m).unwrap_err().contains("E02"));
+    m.explanations.push(Explanation { code: "E02".into(), reason: "Đã kiểm lại hai lần; 5 phiếu của hòm phụ".into() });
+    assert!(review(&m).is_ok());
+    m.explanations[0].code = "E01".into();
+    assert!(m.well_formed().is_err(), "only E02/E03 can be carried");
 }
