@@ -14,6 +14,13 @@ pub struct PersonDto {
     pub address: Option<String>,
 }
 
+impl From<&str> for PersonDto {
+    /// A person whose address is not recorded.
+    fn from(name: &str) -> PersonDto {
+        PersonDto { name: name.to_owned(), address: None }
+    }
+}
+
 /// The team as the minutes name it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 pub struct TeamDto {
