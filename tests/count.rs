@@ -378,7 +378,7 @@ fn a_candidate_cannot_witness() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("người ứng cử"), "{}", out.stderr);
     let t = cli.json(&["--json", "team"]);
-    assert_eq!(t["witnesses"][1], "Đỗ Thị Kiến", "unchanged");
+    assert_eq!(t["witnesses"][1]["name"], "Đỗ Thị Kiến", "unchanged");
 }
 
 fn tobaucu_demo_election() -> &'static str {
@@ -613,8 +613,10 @@ fn complaints_are_recorded_and_printed() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(text.contains("Phản ánh có người nhìn cử tri viết phiếu (Bà Lê Thị Hạnh) — Tổ bầu cử đã giải quyết: Tổ đã nhắc nhở"), "{text}");
-    assert!(text.contains("Đã chuyển Ban bầu cử; ý kiến của Tổ: Tổ giữ nguyên kết quả"));
+    // Item 6 of Mẫu 23 (NQ 40): the events and complaints with how each was
+    // settled; item 7: what was forwarded, with the Tổ's opinion.
+    assert!(text.contains("Khiếu nại, tố cáo của Bà Lê Thị Hạnh: Phản ánh có người nhìn cử tri viết phiếu. Tổ bầu cử đã giải quyết: Tổ đã nhắc nhở"), "{text}");
+    assert!(text.contains("Khiếu nại, tố cáo chuyển Ban bầu cử: Đề nghị kiểm lại phiếu số 12. Ý kiến của Tổ: Tổ giữ nguyên kết quả"), "{text}");
     assert!(text.contains("BẢN NHÁP"));
     // The QH minutes print only complaints about every level.
     let qh = cli.dir.path().join("qh.pdf");
@@ -833,11 +835,11 @@ fn valid_and_invalid_shares_add_up_to_100() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        t.contains("Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 0,13%"),
+        t.contains("Số phiếu hợp lệ: 1 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 0,13%"),
         "{t}"
     );
     assert!(
-        t.contains("Số phiếu không hợp lệ: 799 phiếu, chiếm tỷ lệ 99,87%"),
+        t.contains("Số phiếu không hợp lệ: 799 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 99,87%"),
         "{t}"
     );
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);

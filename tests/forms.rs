@@ -360,12 +360,13 @@ fn unknown_form_is_refused() {
         "--out",
         &blank.display().to_string(),
     ]);
+    // Mẫu 32/HĐBC is one record for every level: totals and "trong đó".
     let t = pdf_text(&blank);
     assert!(
-        t.contains("Phiếu bầu Đại biểu Quốc hội") && t.contains(".........."),
+        t.contains("Phiếu bầu cử đại biểu Quốc hội là: .......... phiếu") && t.contains("1. Số phiếu Tổ bầu cử đã nhận về là: .........."),
         "{t}"
     );
-    assert!(!t.contains("HĐND xã"));
+    assert!(t.contains("Phiếu bầu cử đại biểu HĐND cấp xã là"), "{t}");
     let out = cli.run(&["forms", "minutes", "--out", "/nonexistent-dir/x.pdf"]);
     assert_eq!(out.code, 1);
     assert!(!Path::new("x.pdf").exists());

@@ -71,6 +71,88 @@ fn level_short(kind: LevelKind, name: &str, code: &str) -> String {
     format!("HĐND ({code})")
 }
 
+/// The council a level elects, from the level's name in the definition
+/// ("Đại biểu HĐND tỉnh Thanh Hóa nhiệm kỳ 2026-2031"): its place ("tỉnh
+/// Thanh Hóa"), its khóa when the name says it, and its term.
+struct CouncilName {
+    place: String,
+    khoa: Option<String>,
+    term: String,
+}
+
+impl CouncilName {
+    fn of(level_name: &str) -> CouncilName {
+        let mut rest = level_name.trim().to_owned();
+        for p in ["Đại biểu ", "đại biểu "] {
+            if let Some(r) = rest.strip_prefix(p) {
+                rest = r.to_owned();
+            }
+        }
+        for p in ["HĐND ", "Hội đồng nhân dân ", "hội đồng nhân dân "] {
+            if let Some(r) = rest.strip_prefix(p) {
+                rest = r.to_owned();
+            }
+        }
+        let mut term = "2026-2031".to_owned();
+        if let Some(i) = rest.find("nhiệm kỳ") {
+            term = rest[i + "nhiệm kỳ".len()..].trim().to_owned();
+            rest = rest[..i].trim().to_owned();
+        }
+        let mut khoa = None;
+        if let Some(i) = rest.find("khóa") {
+            khoa = Some(rest[i + "khóa".len()..].trim().to_owned()).filter(|k| !k.is_empty());
+            rest = rest[..i].trim().to_owned();
+        }
+        CouncilName { place: rest, khoa, term }
+    }
+}
+
+/// "Đại biểu …" → "đại biểu …" inside a sentence.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "HH:MM" → ("HH", "MM"), or the form's dots when not recorded.
+fn split_hhmm(t: Option<&str>) -> (String, String) {
+    match t.and_then(|t| t.split_once(':')) {
+        Some((h, m)) => (h.to_owned(), m.to_owned()),
+        None => ("........".to_owned(), "........".to_owned()),
+    }
+}
+
+/// What an error carried into the minutes means.
+fn carried_vi(code: &str) -> &'static str {
+    match code {
+        "E02" => "số phiếu thu vào nhiều hơn số phiếu phát ra",
+        "E03" => "số phiếu phát ra nhiều hơn số cử tri đã tham gia bỏ phiếu",
+        _ => "",
+    }
+}
+
+/// "Gồm …" of a constituency: the communes whose areas name it (the
+/// National Assembly's and the province council's constituencies), or, for
+/// a commune council's constituency, its areas (thôn, tổ dân phố) —
+/// footnote (1)/(2) of Mẫu 18/23.
+fn constituency_includes(def: &tobaucu_core::election::ElectionDefinition, c: &tobaucu_core::election::Constituency, commune_council: bool) -> String {
+    let areas: Vec<&tobaucu_core::election::Area> = def.areas.iter().filter(|a| a.constituencies.values().any(|x| *x == c.id)).collect();
+    let mut communes: Vec<String> = Vec::new();
+    for a in &areas {
+        let name = def.unit(&a.commune).map_or_else(|| a.commune.clone(), |u| u.name.clone());
+        if !communes.contains(&name) {
+            communes.push(name);
+        }
+    }
+    if commune_council {
+        areas.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")
+    } else {
+        communes.join(", ")
+    }
+}
+
 fn vi_stamp(stamp: &str) -> String {
     clock::vi_time(stamp)
 }
@@ -151,51 +233,6 @@ impl App {
         }
     }
 
-    fn team_fields(&self, m: &mut serde_json::Map<String, Value>, team: &Value) {
-        let s = |k: &str| team.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-        let dots = "..............................";
-        let mut roster = Vec::new();
-        let leader = s("leader");
-        let secretary = s("secretary");
-        roster.push(json!({"name": if leader.is_empty() { dots.into() } else { leader.clone() }, "role": "Tổ trưởng"}));
-        roster.push(json!({"name": if secretary.is_empty() { dots.into() } else { secretary.clone() }, "role": "Thư ký"}));
-        for mem in team
-            .get("members")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            roster.push(json!({"name": mem, "role": "Ủy viên"}));
-        }
-        let witnesses: Vec<String> = team
-            .get("witnesses")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let wtext = match witnesses.as_slice() {
-            [a, b, ..] => format!("Ông/Bà {a} và Ông/Bà {b}"),
-            [a] => format!("Ông/Bà {a} và Ông/Bà {dots}"),
-            [] => format!("Ông/Bà {dots} và Ông/Bà {dots}"),
-        };
-        m.insert("roster".into(), Value::Array(roster));
-        m.insert("witnesses_text".into(), Value::String(wtext));
-        m.insert("leader".into(), Value::String(leader));
-        m.insert("secretary".into(), Value::String(secretary));
-        m.insert(
-            "witness1".into(),
-            Value::String(witnesses.first().cloned().unwrap_or_default()),
-        );
-        m.insert(
-            "witness2".into(),
-            Value::String(witnesses.get(1).cloned().unwrap_or_default()),
-        );
-    }
-
     /// "Mốc nhật ký: mục số N · CODE" of the finalize entry that locked the
     /// minutes whose data hash is `sha` (empty when none is found).
     fn finalize_anchor(&self, sha: &str) -> Result<String> {
@@ -212,104 +249,122 @@ impl App {
         revision: Option<u32>,
     ) -> Result<(Value, &'static str)> {
         let md = self.minutes_revision_data(level, revision)?;
-        let canon = serde_json::to_value(&md.data).map_err(|e| Error::Internal(e.to_string()))?;
-        let (sha, final_) = (md.sha256, md.locked);
+        let doc = &md.data;
+        let (sha, final_) = (md.sha256.clone(), md.locked);
         let def = self.def()?;
         let lv = def
             .level(level)
             .ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
-        let form = if lv.kind == LevelKind::NationalAssembly {
-            "minutes-qh"
-        } else {
-            "minutes-hdnd"
-        };
+        let qh = lv.kind == LevelKind::NationalAssembly;
+        let form = if qh { "minutes-qh" } else { "minutes-hdnd" };
         let mut m = self.common_data()?;
-        let g = |path: &[&str]| -> u64 {
-            let mut v = &canon;
-            for p in path {
-                v = v.get(*p).unwrap_or(&Value::Null);
-            }
-            v.as_u64().unwrap_or(0)
-        };
-        let f = |k: &str| g(&["figures", k]);
-        let (listed, voted, received, valid) = (
-            f("voters_listed"),
-            f("voters_voted"),
-            f("ballots_received"),
-            f("ballots_valid"),
-        );
+        let f = &doc.figures;
         // Parts of one whole add up to 100% (domain.md §5, Percentages).
-        let valid_p = Percent::of(valid, received);
-        let invalid_p = if received == 0 {
-            Percent(0)
-        } else {
-            Percent(10_000u64.saturating_sub(valid_p.0))
-        };
+        let valid_p = Percent::of(f.ballots_valid, f.ballots_received);
+        let invalid_p = if f.ballots_received == 0 { Percent(0) } else { Percent(10_000u64.saturating_sub(valid_p.0)) };
+        let dots = "..............................";
+        let council = CouncilName::of(&lv.name);
         m.insert("level_code".into(), json!(level));
         m.insert("level_name".into(), json!(lv.name));
         m.insert("level_title".into(), json!(lv.name.to_uppercase()));
-        m.insert(
-            "constituency_name".into(),
-            canon
-                .pointer("/constituency/name")
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
-        m.insert(
-            "seats".into(),
-            canon
-                .pointer("/constituency/seats")
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
-        for k in [
-            "voters_listed",
-            "voters_voted",
-            "ballots_issued",
-            "ballots_received",
-            "ballots_valid",
-            "ballots_invalid",
+        m.insert("level_lower".into(), json!(lower_first(&lv.name)));
+        m.insert("council".into(), json!(council.place));
+        m.insert("council_upper".into(), json!(council.place.to_uppercase()));
+        m.insert("khoa".into(), json!(council.khoa.clone().unwrap_or_else(|| "........".into())));
+        m.insert("term".into(), json!(council.term));
+        m.insert("province_upper".into(), json!(m.get("province_name").and_then(Value::as_str).unwrap_or("").to_uppercase()));
+        let c = def.constituency(&doc.constituency.id);
+        m.insert("constituency_name".into(), json!(doc.constituency.name));
+        m.insert("constituency_number".into(), json!(c.map(|c| c.number.to_string()).unwrap_or_else(|| "....".into())));
+        let commune_council = level_short(lv.kind, &lv.name, &lv.code) == "HĐND xã";
+        m.insert("includes".into(), json!(c.map(|c| constituency_includes(def, c, commune_council)).unwrap_or_default()));
+        m.insert("seats".into(), json!(doc.constituency.seats));
+        m.insert("candidate_count".into(), json!(doc.candidates.len()));
+        for (k, v) in [
+            ("voters_listed", f.voters_listed),
+            ("voters_voted", f.voters_voted),
+            ("ballots_issued", f.ballots_issued),
+            ("ballots_received", f.ballots_received),
+            ("ballots_valid", f.ballots_valid),
+            ("ballots_invalid", f.ballots_invalid),
         ] {
-            m.insert(k.into(), json!(f(k)));
+            m.insert(k.into(), json!(v));
         }
-        m.insert(
-            "voted_percent".into(),
-            json!(Percent::of(voted, listed).vi()),
-        );
+        m.insert("voted_percent".into(), json!(Percent::of(f.voters_voted, f.voters_listed).vi()));
         m.insert("valid_percent".into(), json!(valid_p.vi()));
         m.insert("invalid_percent".into(), json!(invalid_p.vi()));
-        m.insert(
-            "candidates".into(),
-            canon
-                .get("candidates")
-                .cloned()
-                .unwrap_or(Value::Array(Vec::new())),
-        );
-        let complaints: Vec<Value> = canon
-            .get("complaints")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                let who = if s("complainant").is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", s("complainant"))
-                };
-                let outcome = match s("status").as_str() {
-                    "settled" => format!(" — Tổ bầu cử đã giải quyết: {}", s("outcome")),
-                    "forwarded" => {
-                        format!(" — Đã chuyển Ban bầu cử; ý kiến của Tổ: {}", s("outcome"))
-                    }
-                    _ => " — Chưa giải quyết".to_owned(),
-                };
-                json!({"text": format!("{}{who}{outcome}", s("content"))})
+        // "Ông/Bà … được n phiếu/V phiếu hợp lệ", in ballot order.
+        let cands: Vec<Value> = doc
+            .candidates
+            .iter()
+            .map(|x| {
+                let title = c.and_then(|c| c.candidates.iter().find(|d| d.id == x.id)).map_or("Ông/Bà", |d| if d.gender == tobaucu_core::voter::Gender::Female { "Bà" } else { "Ông" });
+                json!({"position": x.position, "title": title, "name": x.name, "votes": x.votes, "percent": x.percent})
             })
             .collect();
-        m.insert("complaints".into(), Value::Array(complaints));
-        self.team_fields(&mut m, canon.get("team").unwrap_or(&Value::Null));
-        let revision = g(&["revision"]);
+        m.insert("candidates".into(), Value::Array(cands));
+        // The roster: Tổ trưởng, Thư ký, Ủy viên.
+        let mut roster = vec![
+            json!({"name": doc.team.leader.clone().unwrap_or_else(|| dots.into()), "role": "Tổ trưởng"}),
+            json!({"name": doc.team.secretary.clone().unwrap_or_else(|| dots.into()), "role": "Thư ký"}),
+        ];
+        roster.extend(doc.team.members.iter().map(|x| json!({"name": x, "role": "Ủy viên"})));
+        m.insert("roster".into(), Value::Array(roster));
+        // A fact not recorded prints as the form's dotted line.
+        let people = |list: Vec<(String, Option<String>)>| -> Value {
+            let mut v: Vec<Value> = list.into_iter().map(|(n, a)| json!({"name": n, "address": a.unwrap_or_else(|| dots.into())})).collect();
+            while v.len() < 2 {
+                v.push(json!({"name": dots, "address": dots}));
+            }
+            Value::Array(v)
+        };
+        let opening = doc.opening.clone().unwrap_or_default();
+        m.insert("opening_witnesses".into(), people(opening.witnesses.iter().map(|p| (p.name.clone(), p.address.clone())).collect()));
+        m.insert("counting_witnesses".into(), people(doc.team.witnesses.iter().map(|w| (w.name().to_owned(), w.address().map(str::to_owned))).collect()));
+        let (oh, om) = split_hhmm(opening.time.as_deref());
+        let (ch, cm) = split_hhmm(doc.closing_time.as_deref());
+        m.insert("open_h".into(), json!(oh));
+        m.insert("open_m".into(), json!(om));
+        m.insert("close_h".into(), json!(ch));
+        m.insert("close_m".into(), json!(cm));
+        let done = doc.completed_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()));
+        let dd = |f: &str| done.map_or_else(|| "....".to_owned(), |t| t.format(f).to_string());
+        for (k, f) in [("done_h", "%H"), ("done_m", "%M"), ("done_day", "%d"), ("done_month", "%m"), ("done_year", "%Y")] {
+            m.insert(k.into(), json!(dd(f)));
+        }
+        // Item 6: what happened and how it was handled; complaints too.
+        let mut events: Vec<Value> = doc
+            .incidents
+            .iter()
+            .map(|i| {
+                let at = i.time.as_deref().map(|t| format!("Lúc {t}: ")).unwrap_or_default();
+                let how = if i.handled.is_empty() { String::new() } else { format!(" Cách giải quyết: {}", i.handled) };
+                json!({"text": format!("{at}{}.{how}", i.what.trim_end_matches('.'))})
+            })
+            .collect();
+        let mut pending: Vec<Value> = Vec::new();
+        for c in &doc.complaints {
+            let who = if c.complainant.is_empty() { String::new() } else { format!(" của {}", c.complainant) };
+            match c.status.as_str() {
+                "settled" => events.push(json!({"text": format!("Khiếu nại, tố cáo{who}: {}. Tổ bầu cử đã giải quyết: {}", c.content, c.outcome)})),
+                "forwarded" => {
+                    events.push(json!({"text": format!("Khiếu nại, tố cáo{who}: {}. Đã chuyển Ban bầu cử.", c.content)}));
+                    pending.push(json!({"text": format!("Khiếu nại, tố cáo{who} chuyển Ban bầu cử: {}. Ý kiến của Tổ: {}", c.content, c.outcome)}));
+                }
+                _ => pending.push(json!({"text": format!("Khiếu nại, tố cáo{who} chưa giải quyết: {}", c.content)})),
+            }
+        }
+        // Item 7: what the Tổ could not settle, its recommendations, and
+        // the figures it carried with an explanation after a recount.
+        pending.extend(doc.recommendations.iter().map(|r| json!({"text": r})));
+        pending.extend(doc.explanations.iter().map(|e| json!({"text": format!("{} ({}): {}", e.code, carried_vi(&e.code), e.reason)})));
+        m.insert("events".into(), Value::Array(events));
+        m.insert("pending".into(), Value::Array(pending));
+        m.insert("leader".into(), json!(doc.team.leader.clone().unwrap_or_default()));
+        m.insert("secretary".into(), json!(doc.team.secretary.clone().unwrap_or_default()));
+        m.insert("witness1".into(), json!(doc.team.witnesses.first().map(|w| w.name().to_owned()).unwrap_or_default()));
+        m.insert("witness2".into(), json!(doc.team.witnesses.get(1).map(|w| w.name().to_owned()).unwrap_or_default()));
+        let revision = doc.revision;
         m.insert("draft".into(), json!(!final_));
         m.insert(
             "revision_text".into(),
@@ -319,13 +374,7 @@ impl App {
                 "Bản nháp".to_owned()
             }),
         );
-        m.insert(
-            "correction_reason".into(),
-            canon
-                .get("correction_reason")
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
+        m.insert("correction_reason".into(), json!(doc.correction_reason));
         m.insert("superseded".into(), json!(md.superseded));
         m.insert("sha256".into(), json!(sha));
         // After export, the printed minutes carry a QR code and the short
@@ -343,36 +392,84 @@ impl App {
         Ok((Value::Object(m), form))
     }
 
-    fn inventory_data(&self, level: Option<&str>) -> Result<Value> {
+    /// Mẫu 32/HĐBC: one record of the kiểm kê for every level, totals with
+    /// "trong đó" per level, the witnesses with their addresses, the time
+    /// voting ended, the 05 copies and the sealed envelopes per Ban.
+    /// (`level` is accepted for the command line's sake; the form is one.)
+    fn inventory_data(&self, _level: Option<&str>) -> Result<Value> {
         let def = self.def()?;
         let mut m = self.common_data()?;
+        let dots = "..........";
+        let area = def.area(&self.count_ctx_any()?);
         let mut rows = Vec::new();
         let mut imbalances = Vec::new();
+        let mut totals: Option<[u64; 4]> = Some([0; 4]);
+        let mut bans = Vec::new();
+        let mut envelopes = Vec::new();
         for l in &def.levels {
-            if level.is_some_and(|x| x != l.code) {
-                continue;
+            let Some(cid) = area.and_then(|a| a.constituencies.get(&l.code)) else { continue };
+            let short = level_short(l.kind, &l.name, &l.code);
+            let phrase = if l.kind == LevelKind::NationalAssembly { "đại biểu Quốc hội".to_owned() } else { format!("đại biểu {}", short.replacen("HĐND ", "HĐND cấp ", 1)) };
+            let council = CouncilName::of(&l.name);
+            let number = def.constituency(cid).map_or_else(|| "....".to_owned(), |c| c.number.to_string());
+            if l.kind == LevelKind::NationalAssembly {
+                bans.push(json!({"text": format!("Ban bầu cử đại biểu Quốc hội, đơn vị bầu cử số {number} (kèm theo số phiếu bầu cử đại biểu Quốc hội đã được niêm phong);")}));
+                envelopes.push(json!({"text": "Phiếu bầu đại biểu Quốc hội chưa sử dụng hoặc gạch hỏng."}));
+            } else {
+                bans.push(json!({"text": format!("Ban bầu cử đại biểu Hội đồng nhân dân {}, đơn vị bầu cử số {number} (kèm theo số phiếu bầu cử {} đã được niêm phong);", council.place, phrase.replacen("HĐND", "Hội đồng nhân dân", 1))}));
+                envelopes.push(json!({"text": format!("Phiếu bầu đại biểu Hội đồng nhân dân {} chưa sử dụng hoặc gạch hỏng.", council.place)}));
             }
             // A level not yet counted prints with dotted blanks to fill by hand.
             let Some(inv) = self.inventory(&l.code)? else {
-                let dots = "..........";
-                rows.push(
-                    json!({"level_name": format!("Phiếu bầu {}", l.name), "received": dots,
-                                 "issued": dots, "unused": dots, "spoiled": dots}),
-                );
+                totals = None;
+                rows.push(json!({"phrase": phrase, "received": dots, "issued": dots, "unused": dots, "spoiled": dots}));
                 continue;
             };
-            rows.push(json!({"level_name": format!("Phiếu bầu {}", l.name), "received": inv.received, "issued": inv.issued,
-                             "unused": inv.unused, "spoiled": inv.spoiled}));
+            if let Some(t) = totals.as_mut() {
+                for (k, v) in [inv.received, inv.issued, inv.spoiled, inv.unused].into_iter().enumerate() {
+                    t[k] = t[k].saturating_add(u64::from(v));
+                }
+            }
+            rows.push(json!({"phrase": phrase, "received": inv.received, "issued": inv.issued, "unused": inv.unused, "spoiled": inv.spoiled}));
             let s = self.summary(&l.code)?;
             for c in s.checks.iter().filter(|c| c.code == "E09") {
                 imbalances.push(json!({"text": format!("{} — {}", l.name, c.message)}));
             }
         }
+        // "Trong đó:" leads the first line of each breakdown.
+        for (i, r) in rows.iter_mut().enumerate() {
+            if let Some(o) = r.as_object_mut() {
+                o.insert("lead".into(), json!(if i == 0 { "Trong đó: " } else { "" }));
+            }
+        }
+        let total = |k: usize| totals.map_or_else(|| json!(dots), |t| json!(t[k]));
+        m.insert("total_received".into(), total(0));
+        m.insert("total_issued".into(), total(1));
+        m.insert("total_spoiled".into(), total(2));
+        m.insert("total_unused".into(), total(3));
         m.insert("levels".into(), Value::Array(rows));
         m.insert("imbalances".into(), Value::Array(imbalances));
-        let team =
-            serde_json::to_value(self.team()?).map_err(|e| Error::Internal(e.to_string()))?;
-        self.team_fields(&mut m, &team);
+        let copies = bans.len() + 2;
+        m.insert("copies".into(), json!(format!("{copies:02}")));
+        m.insert("bans".into(), Value::Array(bans));
+        m.insert("envelopes".into(), Value::Array(envelopes));
+        let title = def.election.name.trim().strip_prefix("Bầu cử ").unwrap_or(def.election.name.trim()).to_owned();
+        m.insert("election_subject_upper".into(), json!(title.to_uppercase()));
+        m.insert("election_subject".into(), json!(title));
+        let facts = self.day_facts()?;
+        let (ch, cm) = split_hhmm(facts.closing_time.as_deref());
+        m.insert("close_h".into(), json!(ch));
+        m.insert("close_m".into(), json!(cm));
+        let team = self.team()?;
+        let mut w: Vec<Value> = team.witnesses.iter().map(|p| json!({"name": p.name, "address": p.address.clone().unwrap_or_else(|| "..............................".into())})).collect();
+        while w.len() < 2 {
+            w.push(json!({"name": "..............................", "address": "..............................".to_owned()}));
+        }
+        m.insert("counting_witnesses".into(), Value::Array(w));
+        m.insert("leader".into(), json!(team.leader.unwrap_or_default()));
+        m.insert("secretary".into(), json!(team.secretary.unwrap_or_default()));
+        m.insert("witness1".into(), json!(team.witnesses.first().map(|p| p.name.clone()).unwrap_or_default()));
+        m.insert("witness2".into(), json!(team.witnesses.get(1).map(|p| p.name.clone()).unwrap_or_default()));
         Ok(Value::Object(m))
     }
 

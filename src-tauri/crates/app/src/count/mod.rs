@@ -139,7 +139,7 @@ fn team_json(t: &TeamDto) -> Value {
 
 impl App {
     /// This database is a polling team's (its area's id).
-    fn count_ctx_any(&self) -> Result<String> {
+    pub(crate) fn count_ctx_any(&self) -> Result<String> {
         let unit = self
             .store
             .unit()?
