@@ -6,6 +6,12 @@ use chrono::NaiveDate;
 use super::grid::{Cell, Sheet};
 use super::*;
 
+/// One allocation above 512 MiB aborts the unit tests with a message
+/// (`fuzzing::CappedAlloc`): a size taken from a file fails here on every
+/// machine.
+#[global_allocator]
+static ALLOC: crate::fuzzing::CappedAlloc = crate::fuzzing::CappedAlloc;
+
 fn ctx() -> ImportContext {
     ImportContext {
         levels: vec![
