@@ -144,4 +144,6 @@ pub fn read_voter_file(
 }
 
 #[cfg(test)]
+mod reader_tests;
+#[cfg(test)]
 mod tests;

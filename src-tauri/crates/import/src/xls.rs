@@ -76,16 +76,17 @@ impl<'a> Cfb<'a> {
         read: &dyn Fn(u32) -> Option<&'a [u8]>,
     ) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(len.min(self.bytes.len()));
+        // A sector seen twice is a loop: refused even when the loop would
+        // fill the stream (the table is at most the file's length / 4).
+        let mut seen = vec![false; table.len()];
         let mut n = first;
-        let mut steps = 0usize;
         while n != END_OF_CHAIN && out.len() < len {
-            // A loop in the chain, or a chain longer than the table.
-            steps += 1;
-            if steps > table.len() + 1 {
+            let i = usize::try_from(n).ok()?;
+            if std::mem::replace(seen.get_mut(i)?, true) {
                 return None;
             }
             out.extend_from_slice(read(n)?);
-            n = *table.get(usize::try_from(n).ok()?)?;
+            n = *table.get(i)?;
         }
         out.truncate(len);
         Some(out)
@@ -253,15 +254,16 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
                 mini_stream.get(at..at.checked_add(64)?)
             };
             let mut out = Vec::with_capacity(size);
+            let mut seen = vec![false; minifat.len()];
             let mut n = start;
-            let mut steps = 0;
             while n != END_OF_CHAIN && out.len() < size {
-                steps += 1;
-                if steps > minifat.len() + 1 {
+                let i = n as usize;
+                let visited = seen.get_mut(i).ok_or_else(|| bad("khối nhỏ"))?;
+                if std::mem::replace(visited, true) {
                     return Err(bad("chuỗi khối nhỏ lặp"));
                 }
                 out.extend_from_slice(read_mini(n).ok_or_else(|| bad("khối nhỏ"))?);
-                n = *minifat.get(n as usize).ok_or_else(|| bad("khối nhỏ"))?;
+                n = *minifat.get(i).ok_or_else(|| bad("khối nhỏ"))?;
             }
             if out.len() < size {
                 return Err(bad("luồng Workbook ngắn hơn độ dài khai báo"));

@@ -366,6 +366,14 @@ fn parse_ref(r: &str) -> Option<(u64, u64)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
+/// A cell reference that is not one (or beyond any sheet): a damaged file.
+fn bad_ref(e: &quick_xml::events::BytesStart<'_>) -> Problem {
+    let r = attr(e, "r").unwrap_or_default();
+    let shown: String = r.chars().take(20).collect();
+    let more = if shown.len() < r.len() { "…" } else { "" };
+    unreadable(format!("ô có địa chỉ \"{shown}{more}\" không hợp lệ"))
+}
+
 struct SheetContext<'s> {
     strings: &'s [String],
     date_styles: &'s [bool],
@@ -568,13 +576,17 @@ fn read_sheet(
                     let (mut pos, mut style, mut kind) = (None, None, Kind::Number);
                     for a in e.attributes().with_checks(false).flatten() {
                         match a.key.local_name().as_ref() {
-                            "r" => pos = parse_ref(a.value.trim()),
+                            "r" => pos = Some(parse_ref(a.value.trim())),
                             "s" => style = a.value.trim().parse::<usize>().ok(),
                             "t" => kind = Kind::of(&a.value),
                             _ => {}
                         }
                     }
-                    let (r, k) = pos.unwrap_or((row, col));
+                    let (r, k) = match pos {
+                        None => (row, col),
+                        Some(Some(p)) => p,
+                        Some(None) => return Err(bad_ref(&e)),
+                    };
                     col = k.saturating_add(1);
                     cell = Some(CellXml {
                         row: r,

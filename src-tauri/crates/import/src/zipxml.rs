@@ -232,7 +232,10 @@ impl<'a> Zip<'a> {
 /// An XML reading error as a problem: the budget spent, or the part damaged.
 pub(crate) fn xml_error(xml: &Xml<'_, '_>, part: &str, e: &quick_xml::Error) -> Problem {
     if xml.get_ref().get_ref().over {
-        too_big(MAX_UNPACKED)
+        Problem::file(format!(
+            "bảng tính khi giải nén vượt giới hạn {} MB (kích thước ghi trong tệp nén không đúng); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
+            MAX_UNPACKED >> 20
+        ))
     } else {
         unreadable(format!("phần \"{part}\" hỏng: {e}"))
     }
