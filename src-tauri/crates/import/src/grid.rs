@@ -182,6 +182,14 @@ pub(crate) fn unreadable(why: impl fmt::Display) -> Problem {
     ))
 }
 
+/// At most this many sheets in a workbook (a voter list has one or a few).
+pub const MAX_SHEETS: usize = 1000;
+
+/// At most this much text in a workbook's cells, counted per cell: one long
+/// string repeated by a million cells (a shared string, a repeated .ods
+/// cell) costs its length each time. A 5,000-voter list has ≈ 2 MB.
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+
 /// A workbook's sheets as they are read: cells are collected sparsely, each
 /// checked against [`MAX_ROWS`], [`MAX_COLS`] and what is left of
 /// [`MAX_CELLS`] for the whole workbook; a sheet's dense grid is allocated
@@ -190,6 +198,8 @@ pub(crate) struct Book {
     sheets: Vec<Sheet>,
     /// Cells (sparse while reading a sheet, dense once finished) still allowed.
     cells_left: usize,
+    /// Text bytes (see [`MAX_TEXT_BYTES`]) still allowed.
+    text_left: usize,
     /// The sheet being read, if any.
     name: Option<String>,
     cells: Vec<(u32, u32, Cell)>,
@@ -200,6 +210,7 @@ impl Book {
         Book {
             sheets: Vec::new(),
             cells_left: MAX_CELLS,
+            text_left: MAX_TEXT_BYTES,
             name: None,
             cells: Vec::new(),
         }
@@ -208,6 +219,11 @@ impl Book {
     /// Starts a sheet (finishing the one before, if any).
     pub fn start_sheet(&mut self, name: String) -> Result<(), Problem> {
         self.finish_sheet()?;
+        if self.sheets.len() >= MAX_SHEETS {
+            return Err(unreadable(format!(
+                "bảng tính có hơn {MAX_SHEETS} trang tính"
+            )));
+        }
         self.name = Some(name);
         Ok(())
     }
@@ -227,6 +243,15 @@ impl Book {
         }
         if self.cells_left == 0 {
             return Err(self.too_many_cells());
+        }
+        if let Cell::Text(t) = &cell {
+            self.text_left = self.text_left.checked_sub(t.len()).ok_or_else(|| {
+                Problem::file(format!(
+                    "bảng tính có quá nhiều chữ (hơn {} MB trong các ô, đến trang tính \"{}\"); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
+                    MAX_TEXT_BYTES >> 20,
+                    self.sheet_name()
+                ))
+            })?;
         }
         self.cells_left -= 1;
         self.cells.push((r, c, cell));

@@ -692,3 +692,35 @@ fn not_a_spreadsheet_is_refused_with_a_message() {
     );
     assert!(refused(&odt).contains("không phải bảng tính"));
 }
+
+#[test]
+fn one_long_string_in_many_cells_or_many_sheets_is_refused() {
+    // A 40 KB shared string used by 2,000 cells would be 80 MB of text.
+    let long = "a".repeat(40_000);
+    let cells: String = (1..=2000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+        .collect();
+    let m = refused(&xlsx(&cells, &[&long], ""));
+    assert!(m.contains("quá nhiều chữ"), "{m}");
+    // A long .ods cell repeated over rows and columns.
+    let m = refused(&ods(&format!(
+        r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="100" office:value-type="string" office:string-value="{long}"/></table:table-row>"#
+    )));
+    assert!(m.contains("quá nhiều chữ"), "{m}");
+    // Tables by the thousand.
+    let content = format!(
+        r#"<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
+        r#"<table:table table:name="T"/>"#.repeat(1001)
+    );
+    let bytes = zip_of(
+        &[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("content.xml", content.as_bytes()),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    assert!(refused(&bytes).contains("hơn 1000 trang tính"));
+}

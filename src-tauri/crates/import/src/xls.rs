@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use crate::grid::{
     bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell,
-    Sheet, MAX_CELLS,
+    Sheet, MAX_CELLS, MAX_SHEETS,
 };
 use crate::Problem;
 
@@ -555,6 +555,11 @@ fn read_globals(wb: &[u8]) -> Result<Globals, Problem> {
             BOUNDSHEET => {
                 // Worksheets only (dt = 0): not charts, macros or VBA.
                 if let (Some(pos), Some(0)) = (u32_at(data, 0), data.get(5)) {
+                    if g.sheets.len() >= MAX_SHEETS {
+                        return Err(unreadable(format!(
+                            "bảng tính có hơn {MAX_SHEETS} trang tính"
+                        )));
+                    }
                     let mut name = short_string(data.get(6..).unwrap_or_default());
                     name.retain(|c| c != '\0');
                     g.sheets.push((name, pos as usize));

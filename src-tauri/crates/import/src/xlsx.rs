@@ -20,13 +20,18 @@ use quick_xml::events::Event;
 
 use crate::grid::{
     bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell,
-    Sheet, MAX_CELLS,
+    Sheet, MAX_CELLS, MAX_SHEETS,
 };
 use crate::zipxml::{attr, push_ref, xml_error, Zip};
 use crate::Problem;
 
-/// More sheets than any voter list has: a workbook naming more is refused.
-const MAX_SHEETS: usize = 1000;
+/// At most this many cell styles and custom number formats are kept (Excel
+/// itself allows about 64,000); more are ignored, their cells not dates.
+const MAX_STYLES: usize = 65_536;
+
+/// At most this many relationships of a part are kept (one per sheet, and
+/// a few for styles, strings, themes); more are ignored.
+const MAX_RELS: usize = 10_000;
 
 /// Reads every worksheet of the workbook, in its order.
 pub(crate) fn read(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, Problem> {
@@ -134,6 +139,9 @@ fn read_rels(
             Err(e) => return Err(xml_error(&xml, part, &e)),
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                if rels.len() >= MAX_RELS {
+                    continue;
+                }
                 if let (Some(id), Some(kind), Some(target)) =
                     (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
                 {
@@ -327,13 +335,15 @@ fn read_styles(zip: &mut Zip<'_>, part: &str) -> Result<Vec<bool>, Problem> {
             Err(e) => return Err(xml_error(&xml, part, &e)),
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
-                "numFmt" => {
+                "numFmt" if custom.len() < MAX_STYLES => {
                     if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
                         custom.insert(id, custom_format_is_date(&code));
                     }
                 }
                 "cellXfs" => in_cell_xfs = true,
-                "xf" if in_cell_xfs => xf_formats.push(attr(&e, "numFmtId")),
+                "xf" if in_cell_xfs && xf_formats.len() < MAX_STYLES => {
+                    xf_formats.push(attr(&e, "numFmtId"));
+                }
                 _ => {}
             },
             Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_cell_xfs = false,
