@@ -724,3 +724,51 @@ fn one_long_string_in_many_cells_or_many_sheets_is_refused() {
     );
     assert!(refused(&bytes).contains("hơn 1000 trang tính"));
 }
+
+#[test]
+fn zip64_archives_open() {
+    // As writers that always use Zip64 leave them: 0xFFFF placeholders in
+    // the classic end record, the counts in a Zip64 record before it.
+    let plain = zip_of(&[("content.xml", b"<a/>")], zip::CompressionMethod::Stored);
+    let eocd = plain
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .unwrap_or_default();
+    let cd_size = u64::from(u32::from_le_bytes([
+        plain[eocd + 12],
+        plain[eocd + 13],
+        plain[eocd + 14],
+        plain[eocd + 15],
+    ]));
+    let cd_at = u64::from(u32::from_le_bytes([
+        plain[eocd + 16],
+        plain[eocd + 17],
+        plain[eocd + 18],
+        plain[eocd + 19],
+    ]));
+    let mut bytes = plain[..eocd].to_vec();
+    let record_at = bytes.len() as u64;
+    bytes.extend(b"PK\x06\x06");
+    bytes.extend(44u64.to_le_bytes());
+    bytes.extend(u16s(&[45, 45]));
+    bytes.extend([0u8; 8]);
+    for v in [1u64, 1, cd_size, cd_at] {
+        bytes.extend(v.to_le_bytes());
+    }
+    bytes.extend(b"PK\x06\x07");
+    bytes.extend(0u32.to_le_bytes());
+    bytes.extend(record_at.to_le_bytes());
+    bytes.extend(1u32.to_le_bytes());
+    let mut end = plain[eocd..].to_vec();
+    end[8..12].copy_from_slice(&[0xFF; 4]);
+    bytes.extend(end);
+    let mut zip = Zip::open(&bytes).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(drain(&mut zip, "content.xml"), None);
+    // The same Zip64 record claiming 2^40 entries: refused.
+    let at = record_at as usize + 24;
+    bytes[at..at + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    let Err(p) = Zip::open(&bytes) else {
+        panic!("opened")
+    };
+    assert!(p.message.contains("1099511627776 mục"), "{p:?}");
+}

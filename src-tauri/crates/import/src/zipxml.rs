@@ -111,25 +111,25 @@ fn check_directory_counts(bytes: &[u8]) -> Result<bool, Problem> {
     loop {
         if bytes.get(at..at + 4) == Some(b"PK\x05\x06") {
             found = true;
+            // Zip64: a locator just before, pointing at the Zip64 record,
+            // whose counts replace 0xFFFF placeholders here.
+            let zip64 = at
+                .checked_sub(20)
+                .filter(|&loc| bytes.get(loc..loc + 4) == Some(b"PK\x06\x07"))
+                .and_then(|loc| u64_at(bytes, loc + 8))
+                .and_then(|r| usize::try_from(r).ok())
+                .filter(|&r| bytes.get(r..r.saturating_add(4)) == Some(b"PK\x06\x06"));
             for field in [8, 10] {
                 let count = u16_at(bytes, at + field).unwrap_or(0);
-                if !fits(count) {
+                if !(fits(count) || count == 0xFFFF && zip64.is_some()) {
                     return Err(refuse(count));
                 }
             }
-            // Zip64: a locator just before, pointing at the Zip64 record.
-            if let Some(loc) = at.checked_sub(20) {
-                if bytes.get(loc..loc + 4) == Some(b"PK\x06\x07") {
-                    let rec = u64_at(bytes, loc + 8).and_then(|r| usize::try_from(r).ok());
-                    if let Some(rec) =
-                        rec.filter(|&r| bytes.get(r..r.saturating_add(4)) == Some(b"PK\x06\x06"))
-                    {
-                        for field in [24, 32] {
-                            let count = u64_at(bytes, rec.saturating_add(field)).unwrap_or(0);
-                            if !fits(count) {
-                                return Err(refuse(count));
-                            }
-                        }
+            if let Some(rec) = zip64 {
+                for field in [24, 32] {
+                    let count = u64_at(bytes, rec.saturating_add(field)).unwrap_or(0);
+                    if !fits(count) {
+                        return Err(refuse(count));
                     }
                 }
             }
