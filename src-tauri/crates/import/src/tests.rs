@@ -324,10 +324,10 @@ fn fixture(name: &str) -> Vec<u8> {
 
 #[test]
 fn a_spreadsheet_that_makes_the_library_panic_is_refused_not_crashed() {
-    // Found by `cargo fuzz run voter_spreadsheet`: calamine 0.38 panics on
-    // this .xls (an out-of-range slice in its OLE reader). Our own container
-    // check now refuses it first; the importer also contains any panic of
-    // the library (catch_unwind), which the fuzz target exercises.
+    // Found by `cargo fuzz run voter_spreadsheet`: calamine 0.38 (the
+    // reader before ours) panicked on this .xls (an out-of-range slice in
+    // its OLE reader). Our reader finds its directory damaged; the importer
+    // also contains any panic of the zip/XML libraries (catch_unwind).
     let bytes = fixture("fuzz-calamine-panic.xls");
     assert!(!bytes.is_empty());
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
@@ -389,12 +389,12 @@ fn the_xls_container_reader_reads_small_and_large_workbooks() {
 
 #[test]
 fn an_xls_whose_dimensions_record_overflows_is_refused() {
-    // Found by fuzzing: a DIMENSIONS record with its last row before its
-    // first made calamine reserve 4 PB (an abort, not a panic).
-    // The second one is found only by walking the sheet from the position
-    // its BOUNDSHEET record gives, as the library does.
-    // The third loops its directory chain: the library would read it
-    // forever, growing until memory runs out.
+    // Found by fuzzing calamine, the reader before ours: a DIMENSIONS
+    // record with its last row before its first made it reserve 4 PB (an
+    // abort, not a panic); the second one names strings its table lacks
+    // (it was found only by walking the sheet from the position its
+    // BOUNDSHEET record gives); the third loops its directory chain, which
+    // calamine would read forever. Each is damaged, and said so.
     for name in [
         "fuzz-xls-dimensions.xls",
         "fuzz-xls-dimensions-2.xls",

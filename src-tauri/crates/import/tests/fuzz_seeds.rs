@@ -52,6 +52,7 @@ fn every_committed_seed_is_read_or_refused_without_panic_or_huge_allocation() {
             started.elapsed()
         );
     }
-    // The three real lists (mau31.xlsx/.xls/.ods) are read.
-    assert!(read >= 3, "{read} of {} seeds read", seeds.len());
+    // The real lists (mau31.xlsx/.xls/.ods, and the .xlsx/.ods stored
+    // uncompressed so that the fuzzer mutates their XML) are read.
+    assert!(read >= 5, "{read} of {} seeds read", seeds.len());
 }
