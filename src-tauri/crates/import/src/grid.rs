@@ -1,8 +1,8 @@
-//! A sheet as a grid of cells, from a spreadsheet or a CSV file.
+//! A sheet as a grid of cells, from a spreadsheet or a CSV file, and the
+//! bounded grid builder ([`Book`]) the three spreadsheet readers share.
 
-use std::io::Cursor;
+use std::fmt;
 
-use calamine::{open_workbook_auto_from_rs, Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use tobaucu_core::{legacy, text};
 
@@ -135,241 +135,269 @@ pub fn col_letter(mut c: u32) -> String {
 }
 
 /// Largest total a spreadsheet may unpack to (a 4,000-voter list is ≈ 2 MB):
-/// a small zip that would expand to gigabytes is refused before reading.
-const MAX_UNPACKED: u64 = 200 << 20;
+/// a small zip that would expand to gigabytes is refused before reading, and
+/// no member is unpacked beyond what is left of it, whatever its header says.
+pub const MAX_UNPACKED: u64 = 200 << 20;
 
-/// Reads every sheet of an .xlsx, .xls or .ods file. A file whose parts
-/// would unpack beyond [`MAX_UNPACKED`] is refused; a file so damaged that
-/// the spreadsheet library itself fails (it has panicked on crafted .xls
-/// files found by fuzzing) is refused with a message, never a crash.
+/// At most this many cells in one workbook's grids (a 5,000-voter list with
+/// 15 columns is 75,000): grids are dense, so their size is what memory costs.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// Reads every sheet of an .xlsx, .xls or .ods file with this crate's own
+/// readers (`xlsx`, `xls`, `ods`), whose every allocation is bounded by the
+/// file's length or by the limits above — never by a count or a size the
+/// file declares. Cells are placed by [`Book`]. The format is found from
+/// the bytes, not the file name.
 pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
-    check_unpacked_size(bytes)?;
-    if crate::xls_guard::is_cfb(bytes) {
-        crate::xls_guard::check(bytes).map_err(|r| match r {
-            crate::xls_guard::Refusal::Unreadable(m) => Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {m}")),
-            crate::xls_guard::Refusal::TooLarge(h, w) => Problem::file(format!(
-                "một trang tính có ô ở dòng {h}, cột {w}: quá lớn so với danh sách cử tri của một khu vực bỏ phiếu (tối đa {MAX_ROWS} dòng, {MAX_COLS} cột); tệp có thể đã bị làm hỏng"
-            )),
-        })?;
-    }
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_spreadsheet_inner(bytes))) {
+    // Our readers do not panic; the zip and XML libraries under them are
+    // not ours, so a panic of theirs (none known) is a refusal, not a crash.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_any(bytes))) {
         Ok(r) => r,
         Err(_) => Err(Problem::file(
-            "tệp bảng tính bị hỏng bên trong, không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (Lưu thành .xlsx) rồi nhập lại".to_owned(),
+            "tệp bảng tính bị hỏng bên trong, không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (Lưu thành .xlsx) rồi nhập lại",
         )),
     }
 }
 
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), Problem> {
-    if !bytes.starts_with(b"PK") {
-        return Ok(());
+fn read_any(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
+    if crate::xls::is_cfb(bytes) {
+        return crate::xls::read(bytes);
     }
-    // Unreadable archives are left to the reader, which says why.
-    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
-    let mut total: u64 = 0;
-    for i in 0..z.len() {
-        if let Ok(f) = z.by_index_raw(i) {
-            total = total.saturating_add(f.size());
-        }
+    if bytes.starts_with(b"PK") {
+        let mut zip = crate::zipxml::Zip::open(bytes)?;
+        return if zip.is_ods()? {
+            crate::ods::read(&mut zip)
+        } else {
+            crate::xlsx::read(&mut zip)
+        };
     }
-    if total > MAX_UNPACKED {
-        return Err(Problem::file(format!(
-            "bảng tính khi giải nén lớn {} MB, vượt giới hạn {} MB; đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
-            total >> 20,
-            MAX_UNPACKED >> 20
-        )));
-    }
-    Ok(())
+    Err(unreadable("không phải tệp .xlsx, .xls hay .ods"))
 }
 
-/// At most this many cells in one sheet's grid (a 5,000-voter list with 15
-/// columns is 75,000): the grid is dense, so its size is what memory costs.
-pub const MAX_CELLS: usize = 2_000_000;
-
-fn too_large(name: &str, h: usize, w: usize) -> Problem {
+/// "không mở được bảng tính (…): {why}" — the file is damaged or not a
+/// spreadsheet.
+pub(crate) fn unreadable(why: impl fmt::Display) -> Problem {
     Problem::file(format!(
-        "trang tính \"{name}\" quá lớn ({h} dòng × {w} cột); danh sách một khu vực bỏ phiếu không vượt quá {MAX_ROWS} dòng và {MAX_COLS} cột"
+        "không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {why}"
     ))
 }
 
-/// An Excel date serial as a date — only within years 1900–9999: the date
-/// library panics on serials beyond its range (found by fuzzing).
-fn excel_date(dt: &calamine::ExcelDateTime) -> Cell {
-    let f = dt.as_f64();
-    if f.is_finite() && (0.0..2_958_466.0).contains(&f) {
-        dt.as_datetime().map_or(Cell::Number(f), |d| Cell::Date(d.date()))
-    } else {
-        Cell::Number(f)
-    }
+/// At most this many sheets in a workbook (a voter list has one or a few).
+pub const MAX_SHEETS: usize = 1000;
+
+/// At most this much text in a workbook's cells, counted per cell: one long
+/// string repeated by a million cells (a shared string, a repeated .ods
+/// cell) costs its length each time. A 5,000-voter list has ≈ 2 MB.
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+
+/// A workbook's sheets as they are read: cells are collected sparsely, each
+/// checked against [`MAX_ROWS`], [`MAX_COLS`] and what is left of
+/// [`MAX_CELLS`] for the whole workbook; a sheet's dense grid is allocated
+/// only once its height × width is known to fit.
+pub(crate) struct Book {
+    sheets: Vec<Sheet>,
+    /// Cells (sparse while reading a sheet, dense once finished) still allowed.
+    cells_left: usize,
+    /// Text bytes (see [`MAX_TEXT_BYTES`]) still allowed.
+    text_left: usize,
+    /// The sheet being read, if any.
+    name: Option<String>,
+    cells: Vec<(u32, u32, Cell)>,
 }
 
-fn cell_of(d: &Data) -> Cell {
-    match d {
-        Data::Empty | Data::Error(_) => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Text(if *b { "x".into() } else { String::new() }),
-        Data::DateTime(dt) => excel_date(dt),
-        Data::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(s).to_owned()),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-    }
-}
-
-fn cell_of_ref(d: DataRef<'_>) -> Cell {
-    match d {
-        DataRef::SharedString(s) => Cell::Text(s.to_owned()),
-        DataRef::Empty => Cell::Empty,
-        DataRef::Error(_) => Cell::Empty,
-        DataRef::String(s) => Cell::Text(s),
-        DataRef::Float(f) => Cell::Number(f),
-        DataRef::Int(i) => Cell::Number(i as f64),
-        DataRef::Bool(b) => Cell::Text(if b { "x".into() } else { String::new() }),
-        DataRef::DateTime(dt) => excel_date(&dt),
-        DataRef::DateTimeIso(s) => Cell::Text(s.get(..10).unwrap_or(&s).to_owned()),
-        DataRef::DurationIso(s) => Cell::Text(s),
-    }
-}
-
-fn read_spreadsheet_inner(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
-    let open_err = |e: String| Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {e}"));
-    // .xlsx: cells are streamed and placed by us, so a file naming a cell
-    // at the far corner of the sheet cannot make anyone allocate the whole
-    // sheet.
-    let xlsx = if bytes.starts_with(b"PK") && !is_ods(bytes) { Xlsx::new(Cursor::new(bytes)).ok() } else { None };
-    // (.xlsb and other zipped books fall through to the generic reader.)
-    if let Some(mut wb) = xlsx {
-        let wb: &mut Xlsx<_> = &mut wb;
-        let names = wb.sheet_names().to_vec();
-        let mut out = Vec::new();
-        for name in names {
-            let mut reader = match wb.worksheet_cells_reader(&name) {
-                Ok(r) => r,
-                Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
-                Err(e) => return Err(Problem::file(format!("không đọc được trang tính \"{name}\": {e}"))),
-            };
-            let mut cells: Vec<(usize, usize, Cell)> = Vec::new();
-            let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
-            loop {
-                let next = reader.next_cell().map_err(|e| Problem::file(format!("không đọc được trang tính \"{name}\": {e}")))?;
-                let Some(c) = next else { break };
-                let (r, col) = (c.get_position().0 as usize, c.get_position().1 as usize);
-                let v = cell_of_ref(c.get_value().clone());
-                if v == Cell::Empty {
-                    continue;
-                }
-                if r >= MAX_ROWS || col >= MAX_COLS || cells.len() >= MAX_CELLS {
-                    return Err(too_large(&name, r.max(r1) + 1, col.max(c1) + 1));
-                }
-                (r0, c0, r1, c1) = (r0.min(r), c0.min(col), r1.max(r), c1.max(col));
-                cells.push((r, col, v));
-            }
-            if cells.is_empty() {
-                out.push(Sheet { name: Some(name), first_row: 1, first_col: 0, rows: vec![] });
-                continue;
-            }
-            let (h, w) = (r1 - r0 + 1, c1 - c0 + 1);
-            if h.saturating_mul(w) > MAX_CELLS {
-                return Err(too_large(&name, h, w));
-            }
-            let mut rows = vec![vec![Cell::Empty; w]; h];
-            for (r, c, v) in cells {
-                if let Some(slot) = rows.get_mut(r - r0).and_then(|row| row.get_mut(c - c0)) {
-                    *slot = v;
-                }
-            }
-            out.push(Sheet { name: Some(name), first_row: u32::try_from(r0 + 1).unwrap_or(u32::MAX), first_col: u32::try_from(c0).unwrap_or(0), rows });
+impl Book {
+    pub fn new() -> Book {
+        Book {
+            sheets: Vec::new(),
+            cells_left: MAX_CELLS,
+            text_left: MAX_TEXT_BYTES,
+            name: None,
+            cells: Vec::new(),
         }
-        return Ok(out);
     }
-    // .ods: repeated rows and cells are checked before the reader expands
-    // them; .xls is bounded by its format (65,536 rows × 256 columns).
-    if is_ods(bytes) {
-        check_ods_repeats(bytes)?;
+
+    /// Starts a sheet (finishing the one before, if any).
+    pub fn start_sheet(&mut self, name: String) -> Result<(), Problem> {
+        self.finish_sheet()?;
+        if self.sheets.len() >= MAX_SHEETS {
+            return Err(unreadable(format!(
+                "bảng tính có hơn {MAX_SHEETS} trang tính"
+            )));
+        }
+        self.name = Some(name);
+        Ok(())
     }
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_err(e.to_string()))?;
-    let names = wb.sheet_names().to_vec();
-    let mut out = Vec::new();
-    for name in names {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(Problem::file(format!(
-                    "không đọc được trang tính \"{name}\": {e}"
-                )))
-            }
+
+    /// Places a cell (0-based row and column, as the file numbers them) in
+    /// the sheet being read. Empty cells cost nothing; a cell past the
+    /// bounds refuses the file.
+    pub fn put(&mut self, row: u64, col: u64, cell: Cell) -> Result<(), Problem> {
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        let (Ok(r), Ok(c)) = (u32::try_from(row), u32::try_from(col)) else {
+            return Err(self.cell_too_far(row, col));
         };
-        let (h, w) = range.get_size();
-        if h > MAX_ROWS || w > MAX_COLS || h.saturating_mul(w) > MAX_CELLS {
-            return Err(too_large(&name, h, w));
+        if r as usize >= MAX_ROWS || c as usize >= MAX_COLS {
+            return Err(self.cell_too_far(row, col));
         }
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range.rows().map(|row| row.iter().map(cell_of).collect()).collect();
-        out.push(Sheet {
+        if self.cells_left == 0 {
+            return Err(self.too_many_cells());
+        }
+        if let Cell::Text(t) = &cell {
+            self.text_left = self.text_left.checked_sub(t.len()).ok_or_else(|| {
+                Problem::file(format!(
+                    "bảng tính có quá nhiều chữ (hơn {} MB trong các ô, đến trang tính \"{}\"); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
+                    MAX_TEXT_BYTES >> 20,
+                    self.sheet_name()
+                ))
+            })?;
+        }
+        self.cells_left -= 1;
+        self.cells.push((r, c, cell));
+        Ok(())
+    }
+
+    fn sheet_name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+
+    /// A cell beyond [`MAX_ROWS`] × [`MAX_COLS`] (0-based row and column).
+    pub fn cell_too_far(&self, row: u64, col: u64) -> Problem {
+        Problem::file(format!(
+            "trang tính \"{}\" có ô ở dòng {}, cột {}: quá lớn so với danh sách cử tri của một khu vực bỏ phiếu (tối đa {MAX_ROWS} dòng, {MAX_COLS} cột); tệp có thể đã bị làm hỏng",
+            self.sheet_name(),
+            row.saturating_add(1),
+            col.saturating_add(1)
+        ))
+    }
+
+    fn too_many_cells(&self) -> Problem {
+        Problem::file(format!(
+            "bảng tính có quá nhiều ô (đến trang tính \"{}\" đã hơn {MAX_CELLS} ô); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
+            self.sheet_name()
+        ))
+    }
+
+    fn finish_sheet(&mut self) -> Result<(), Problem> {
+        let Some(name) = self.name.take() else {
+            return Ok(());
+        };
+        let cells = std::mem::take(&mut self.cells);
+        // The sparse cells' share of the budget comes back: the dense grid
+        // below takes its own.
+        self.cells_left = self.cells_left.saturating_add(cells.len());
+        let (mut r0, mut c0, mut r1, mut c1) = (u32::MAX, u32::MAX, 0u32, 0u32);
+        for &(r, c, _) in &cells {
+            (r0, c0, r1, c1) = (r0.min(r), c0.min(c), r1.max(r), c1.max(c));
+        }
+        if cells.is_empty() {
+            (r0, c0) = (0, 0);
+        }
+        // Empty sheet: 0 × 0. Else r1 < MAX_ROWS, c1 < MAX_COLS (checked by
+        // `put`): no overflow.
+        let (h, w) = if cells.is_empty() {
+            (0, 0)
+        } else {
+            ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1)
+        };
+        let area = h.saturating_mul(w);
+        if area > self.cells_left {
+            return Err(Problem::file(format!(
+                "trang tính \"{name}\" quá lớn ({h} dòng × {w} cột); danh sách một khu vực bỏ phiếu không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột và {MAX_CELLS} ô cả tệp"
+            )));
+        }
+        self.cells_left -= area;
+        let mut rows = vec![vec![Cell::Empty; w]; h];
+        for (r, c, v) in cells {
+            if let Some(slot) = rows
+                .get_mut((r - r0) as usize)
+                .and_then(|row| row.get_mut((c - c0) as usize))
+            {
+                *slot = v;
+            }
+        }
+        self.sheets.push(Sheet {
             name: Some(name),
             first_row: r0 + 1,
             first_col: c0,
             rows,
         });
+        Ok(())
     }
-    Ok(out)
+
+    /// Every sheet read, in the workbook's order.
+    pub fn finish(mut self) -> Result<Vec<Sheet>, Problem> {
+        self.finish_sheet()?;
+        Ok(self.sheets)
+    }
 }
 
-/// An OpenDocument file (its first member is `mimetype`, stored).
-fn is_ods(bytes: &[u8]) -> bool {
-    bytes.get(30..38) == Some(b"mimetype") && bytes.windows(46).take(200).any(|w| w.starts_with(b"application/vnd.oasis.opendocument.spreadsheet"))
+/// Whether an Excel number format shows a date or a time: built-in ids
+/// 14–22, 27–36, 45–47 and 50–58 (the East Asian ones are dates too).
+pub(crate) fn builtin_format_is_date(id: u32) -> bool {
+    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
 }
 
-/// An .ods sheet says "this row N times" and "this cell M times"; the reader
-/// expands repeated rows and non-empty repeated cells. Their product, summed
-/// over the sheet, must stay within [`MAX_CELLS`] (trailing empty rows and
-/// cells, which LibreOffice writes by the million, cost nothing).
-fn check_ods_repeats(bytes: &[u8]) -> Result<(), Problem> {
-    use std::io::Read as _;
-    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
-    let Ok(f) = z.by_name("content.xml") else { return Ok(()) };
-    let mut xml = Vec::new();
-    if f.take(MAX_UNPACKED).read_to_end(&mut xml).is_err() {
-        return Ok(());
-    }
-    let xml = String::from_utf8_lossy(&xml);
-    let attr = |tag: &str, name: &str| -> usize {
-        tag.find(name)
-            .and_then(|i| tag[i + name.len()..].strip_prefix("=\""))
-            .and_then(|v| v.split('"').next())
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(1)
-    };
-    let mut total: usize = 0;
-    for row in xml.split("<table:table-row").skip(1) {
-        let Some(end) = row.find('>') else { continue };
-        let rows = attr(&row[..end], "table:number-rows-repeated");
-        let body = row.split("</table:table-row>").next().unwrap_or("");
-        let mut width: usize = 0;
-        let mut used: usize = 0;
-        for cell in body.split("<table:").skip(1) {
-            if !(cell.starts_with("table-cell") || cell.starts_with("covered-table-cell")) {
-                continue;
+/// Whether a custom number format shows a date or a time: a d, m, y, h or s
+/// (or an AM/PM) outside quotes, brackets and escapes, in its first section;
+/// "[h]:mm" durations too. The same rule the previous reader (calamine)
+/// applied, so numbers read as before.
+pub(crate) fn custom_format_is_date(format: &str) -> bool {
+    let mut escaped = false;
+    let mut quoted = false;
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    let mut hms = false;
+    let mut ap = false;
+    for ch in format.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '_' | '\\' | '*' => escaped = true,
+            '"' if quoted => quoted = false,
+            _ if quoted => {}
+            '"' => quoted = true,
+            ';' => return false,
+            '[' => brackets = brackets.saturating_add(1),
+            ']' if brackets == 1 && hms => return true,
+            ']' => brackets = brackets.saturating_sub(1),
+            'a' | 'A' if !ap && brackets == 0 => ap = true,
+            'p' | 'm' | '/' | 'P' | 'M' if ap && brackets == 0 => return true,
+            'd' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S' if !ap && brackets == 0 => {
+                return true
             }
-            let tag_end = cell.find('>').unwrap_or(cell.len());
-            let tag = &cell[..tag_end];
-            let n = attr(tag, "table:number-columns-repeated");
-            width = width.saturating_add(n);
-            let empty = tag.ends_with('/') && !tag.contains("office:value");
-            if !empty {
-                used = width;
+            _ => {
+                if !(hms && ch.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(ch, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
             }
         }
-        if used > 0 {
-            total = total.saturating_add(rows.saturating_mul(used));
-        }
-        if total > MAX_CELLS {
-            return Err(Problem::file(format!(
-                "bảng tính có quá nhiều ô (hơn {MAX_CELLS} ô có nội dung sau khi trải các dòng/ô lặp lại); đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)"
-            )));
-        }
+        prev = ch;
     }
-    Ok(())
+    false
+}
+
+/// A number shown as a date: the date of an Excel serial (1900 or 1904
+/// system; Excel's 1900 leap-year bug kept), only within years 1900–9999 —
+/// anything else stays a number.
+pub(crate) fn date_cell(serial: f64, is_1904: bool) -> Cell {
+    if !(serial.is_finite() && (0.0..2_958_466.0).contains(&serial)) {
+        return Cell::Number(serial);
+    }
+    let f = if is_1904 { serial + 1462.0 } else { serial };
+    let f = if f >= 60.0 { f } else { f + 1.0 };
+    // f < 2,959,929 days: the milliseconds fit an i64 with room to spare.
+    let ms = (f * 86_400_000.0).round() as i64;
+    let date = NaiveDate::from_ymd_opt(1899, 12, 30)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .zip(chrono::TimeDelta::try_milliseconds(ms))
+        .and_then(|(epoch, delta)| epoch.checked_add_signed(delta));
+    date.map_or(Cell::Number(serial), |d| Cell::Date(d.date()))
+}
+
+/// A boolean cell as the importer reads marks: true is "x".
+pub(crate) fn bool_cell(b: bool) -> Cell {
+    Cell::Text(if b { "x".into() } else { String::new() })
 }
 
 pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {

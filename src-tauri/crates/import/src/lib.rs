@@ -1,9 +1,11 @@
 //! Reads a commune's voter list (danh sách cử tri) into checked voters.
 //!
 //! Accepts the Mẫu 31/HĐBC spreadsheet layout as communes really have it
-//! (.xlsx, .xls, .ods through calamine: title rows, a two-row merged header,
-//! a row of column numbers, "x" marks, a "Tổng số" row and signatures after
-//! the data) and the CSV of `interfaces.md` §3. Legacy TCVN3/VNI text is
+//! (title rows, a two-row merged header, a row of column numbers, "x"
+//! marks, a "Tổng số" row and signatures after the data) in .xlsx, .xls and
+//! .ods — each read by this crate's own reader, whose every allocation is
+//! bounded (`grid`, `xlsx`, `xls`, `ods`, `zipxml`) — and the CSV of
+//! `interfaces.md` §3. Legacy TCVN3/VNI text is
 //! converted, every text field is cleaned to NFC.
 //!
 //! All or nothing: [`read_voter_file`] returns either every voter or every
@@ -11,9 +13,13 @@
 //! never touches the disk or the database.
 
 mod columns;
+pub mod fuzzing;
 mod grid;
-mod xls_guard;
+mod ods;
 mod rows;
+mod xls;
+mod xlsx;
+mod zipxml;
 
 use std::fmt;
 
@@ -137,5 +143,7 @@ pub fn read_voter_file(
     Err(last_err.unwrap_or_else(|| vec![Problem::file("tệp không có trang tính nào có dữ liệu")]))
 }
 
+#[cfg(test)]
+mod reader_tests;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,12 @@ use chrono::NaiveDate;
 use super::grid::{Cell, Sheet};
 use super::*;
 
+/// One allocation above 512 MiB aborts the unit tests with a message
+/// (`fuzzing::CappedAlloc`): a size taken from a file fails here on every
+/// machine.
+#[global_allocator]
+static ALLOC: crate::fuzzing::CappedAlloc = crate::fuzzing::CappedAlloc;
+
 fn ctx() -> ImportContext {
     ImportContext {
         levels: vec![
@@ -309,20 +315,29 @@ fn column_letters() {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default()
+    std::fs::read(format!(
+        "{}/../../../tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_default()
 }
 
 #[test]
 fn a_spreadsheet_that_makes_the_library_panic_is_refused_not_crashed() {
-    // Found by `cargo fuzz run voter_spreadsheet`: calamine 0.38 panics on
-    // this .xls (an out-of-range slice in its OLE reader). Our own container
-    // check now refuses it first; the importer also contains any panic of
-    // the library (catch_unwind), which the fuzz target exercises.
+    // Found by `cargo fuzz run voter_spreadsheet`: calamine 0.38 (the
+    // reader before ours) panicked on this .xls (an out-of-range slice in
+    // its OLE reader). Our reader finds its directory damaged; the importer
+    // also contains any panic of the zip/XML libraries (catch_unwind).
     let bytes = fixture("fuzz-calamine-panic.xls");
     assert!(!bytes.is_empty());
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.describe("danh-sach.xls").contains("hỏng")),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -332,7 +347,12 @@ fn a_zip_that_would_unpack_to_gigabytes_is_refused_before_reading() {
     assert!(bytes.len() < 300_000);
     let r = read_voter_file("danh-sach.xlsx", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(problems.iter().any(|p| p.describe("danh-sach.xlsx").contains("vượt giới hạn 200 MB")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p
+            .describe("danh-sach.xlsx")
+            .contains("vượt giới hạn 200 MB")),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -342,34 +362,54 @@ fn an_xls_whose_cells_would_span_gigabytes_is_refused_before_the_library_reads_i
     assert!(bytes.len() < 20_000);
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("quá lớn so với danh sách cử tri")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p
+            .describe("danh-sach.xls")
+            .contains("quá lớn so với danh sách cử tri")),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn the_xls_container_reader_reads_small_and_large_workbooks() {
     // A workbook under 4 KB lives in the compound file's mini stream; the
     // 4,000-voter one spans many FAT sectors. Both made by LibreOffice.
-    for (name, voters) in [("tiny-ministream.xls", 1), ("mau31.xls", 40), ("mau31-4000.xls", 4000)] {
+    for (name, voters) in [
+        ("tiny-ministream.xls", 1),
+        ("mau31.xls", 40),
+        ("mau31-4000.xls", 4000),
+    ] {
         let bytes = fixture(name);
-        assert!(crate::xls_guard::check(&bytes).is_ok(), "{name}");
-        let list = read_voter_file(name, &bytes, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        assert!(crate::xls::read(&bytes).is_ok(), "{name}");
+        let list = read_voter_file(name, &bytes, &ctx(), &mut |_, _| {})
+            .unwrap_or_else(|p| panic!("{name}: {p:?}"));
         assert_eq!(list.voters.len(), voters, "{name}");
     }
 }
 
 #[test]
 fn an_xls_whose_dimensions_record_overflows_is_refused() {
-    // Found by fuzzing: a DIMENSIONS record with its last row before its
-    // first made calamine reserve 4 PB (an abort, not a panic).
-    // The second one is found only by walking the sheet from the position
-    // its BOUNDSHEET record gives, as the library does.
-    // The third loops its directory chain: the library would read it
-    // forever, growing until memory runs out.
-    for name in ["fuzz-xls-dimensions.xls", "fuzz-xls-dimensions-2.xls", "fuzz-xls-chain-loop.xls"] {
+    // Found by fuzzing calamine, the reader before ours: a DIMENSIONS
+    // record with its last row before its first made it reserve 4 PB (an
+    // abort, not a panic); the second one names strings its table lacks
+    // (it was found only by walking the sheet from the position its
+    // BOUNDSHEET record gives); the third loops its directory chain, which
+    // calamine would read forever. Each is damaged, and said so.
+    for name in [
+        "fuzz-xls-dimensions.xls",
+        "fuzz-xls-dimensions-2.xls",
+        "fuzz-xls-chain-loop.xls",
+    ] {
         let bytes = fixture(name);
         let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
         let problems = r.err().unwrap_or_default();
-        assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng") || p.describe("danh-sach.xls").contains("quá lớn")), "{name}: {problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.describe("danh-sach.xls").contains("hỏng")
+                    || p.describe("danh-sach.xls").contains("quá lớn")),
+            "{name}: {problems:?}"
+        );
     }
 }
 
@@ -382,6 +422,79 @@ fn a_date_serial_beyond_the_calendar_is_a_number_not_a_crash() {
     // Whatever the verdict on the list, it is a verdict (no panic escaped).
     if let Err(problems) = r {
         assert!(!problems.is_empty());
-        assert!(problems.iter().all(|p| !p.describe("danh-sach.xls").contains("hỏng bên trong")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| !p.describe("danh-sach.xls").contains("hỏng bên trong")),
+            "{problems:?}"
+        );
+    }
+}
+
+#[test]
+fn an_xls_that_made_the_library_ask_for_10_petabytes_is_refused() {
+    // Found by the fixed-seed fuzz run in CI: a 17 KB .xls (mau31.xls with
+    // its mini-stream cutoff changed) made calamine ask for 10 PB and abort.
+    // Read by our own reader: its Workbook stream is then in the mini
+    // stream, where the chain is too short — a damaged file, said so.
+    let bytes = fixture("fuzz-xls-alloc-10pb.xls");
+    assert_eq!(bytes.len(), 17_408);
+    let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
+    let problems = r.err().unwrap_or_default();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.describe("danh-sach.xls").contains("hỏng")),
+        "{problems:?}"
+    );
+}
+
+/// A sheet's non-empty cells by position as the user sees it (1-based row,
+/// 0-based column). .ods dates are read as ISO text ("1995-02-25"), Excel's
+/// as dates: compared as that text.
+fn cells_by_position(sheet: &Sheet) -> Vec<(u32, u32, Cell)> {
+    let mut out = Vec::new();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let cell = match cell {
+                Cell::Empty => continue,
+                Cell::Date(d) => Cell::Text(d.format("%Y-%m-%d").to_string()),
+                other => other.clone(),
+            };
+            out.push((sheet.row_number(r), sheet.first_col + c as u32, cell));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_same_list_in_three_formats_reads_cell_for_cell_the_same() {
+    // Made from one .fods by LibreOffice (tests/fixtures/make_spreadsheets.py).
+    for set in [
+        &["mau31.xlsx", "mau31.xls", "mau31.ods"][..],
+        &["mau31-4000.xlsx", "mau31-4000.xls"],
+        &["mau31-ugly.xlsx", "mau31-ugly.ods"],
+    ] {
+        let read = |name: &str| {
+            let sheets =
+                grid::read_spreadsheet(&fixture(name)).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(sheets.len(), 1, "{name}");
+            let cells = cells_by_position(&sheets[0]);
+            let voters = read_voter_file(name, &fixture(name), &ctx(), &mut |_, _| {})
+                .unwrap_or_else(|p| panic!("{name}: {p:?}"))
+                .voters;
+            (sheets[0].name.clone(), cells, voters)
+        };
+        let (name0, cells0, voters0) = read(set[0]);
+        assert!(cells0.len() > 400 && !voters0.is_empty(), "{}", set[0]);
+        for other in &set[1..] {
+            let (name, cells, voters) = read(other);
+            assert_eq!(name, name0, "{other}");
+            assert_eq!(cells.len(), cells0.len(), "{other}");
+            for (a, b) in cells.iter().zip(&cells0) {
+                assert_eq!(a, b, "{other} vs {}", set[0]);
+            }
+            assert_eq!(voters, voters0, "{other} vs {}", set[0]);
+        }
     }
 }
