@@ -130,12 +130,20 @@ fn verify_lists_named_checks_and_the_printed_minutes_carry_the_bundle_qr() {
     }
     // The QR code on the paper minutes names the bundle file's manifest hash.
     let sha = v["bundle"]["sha256"].as_str().unwrap_or("").to_owned();
-    let png = d.join("qr-test");
-    let st = Command::new("pdftoppm").args(["-r", "150", "-png", "-f", "2", "-l", "2"]).arg(d.join("bien-ban-X0412-KV01-co-ma-goi.pdf")).arg(&png).status();
+    // (It closes each level's minutes: the last page of the first level.)
+    let qr_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let png = qr_dir.path().join("p");
+    let st = Command::new("pdftoppm").args(["-r", "150", "-png", "-f", "1", "-l", "4"]).arg(d.join("bien-ban-X0412-KV01-co-ma-goi.pdf")).arg(&png).status();
     assert!(st.is_ok_and(|s| s.success()));
-    let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(d.join("qr-test-2.png")).output().unwrap_or_else(|e| panic!("zbarimg (apt zbar-tools): {e}"));
-    let decoded = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(decoded.trim(), format!("TOBAUCU-BUNDLE:X0412-KV01:1:{sha}"));
+    let mut pages: Vec<_> = std::fs::read_dir(qr_dir.path()).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    pages.sort();
+    let decoded: Vec<String> = pages
+        .iter()
+        .map(|p| Command::new("zbarimg").args(["-q", "--raw"]).arg(p).output().unwrap_or_else(|e| panic!("zbarimg (apt zbar-tools): {e}")))
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(decoded.first().map(String::as_str), Some(format!("TOBAUCU-BUNDLE:X0412-KV01:1:{sha}").as_str()), "{decoded:?}");
     // The province re-verifies every team signature inside the commune's bundle.
     let p = json(&d.join("tinh-T38.sqlite"), &["verify", &d.join("usb-xa").join("X0412-goi001.tbc").display().to_string(), "--json"]);
     assert_eq!(check(&p, "inner_bundles")["ok"], true, "{p}");

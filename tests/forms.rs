@@ -188,6 +188,7 @@ fn night() -> Cli {
     let cli = Cli::new();
     cli.env_now("2026-03-15T07:05:00+07:00");
     cli.ok(&["setup", "--demo"]);
+    cli.ok(&["opening", "--time", "07:00", "--witness", "Trần Văn Mở", "--address", "Thôn Chẩn Xuyên 1", "--witness", "Lê Thị Hòm", "--address", "Thôn Nguyệt Viên"]);
     for stt in 1..=20u32 {
         if stt == 11 {
             cli.env_now("2026-03-15T09:40:00+07:00");
@@ -208,9 +209,16 @@ fn night() -> Cli {
         "Phạm Thị Hai",
         "--witness",
         "Hoàng Văn Chứng",
+        "--address",
+        "Thôn Chẩn Xuyên 2",
         "--witness",
         "Đỗ Thị Kiến",
+        "--address",
+        "Thôn Tràng Sơn",
     ]);
+    cli.ok(&["incident", "add", "--time", "10:05", "--what", "Mất điện 20 phút", "--handled", "Phát phiếu theo danh sách giấy"]);
+    cli.ok(&["closing", "--time", "19:00"]);
+    cli.ok(&["recommend", "Đề nghị bổ sung đèn chiếu sáng cho phòng kiểm phiếu"]);
     for (level, file) in [
         ("QH", "1 2 3\n1 2\n2 3\n1\n-\n"),
         ("TINH", "1 2 3\n4 5\n1 4\n2\nINVALID ghi_them\n"),
@@ -253,6 +261,98 @@ fn night() -> Cli {
     cli.env_now("2026-03-15T21:10:00+07:00");
     cli.ok(&["finalize", "--level", "XA"]);
     cli
+}
+
+/// Every item of an official form's text, in the form's order (whitespace
+/// folded: lines wrap differently on paper).
+fn assert_in_order(form: &str, text: &str, items: &[&str]) {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut at = 0;
+    for item in items {
+        let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
+        match t[at..].find(&item) {
+            Some(i) => at += i + item.len(),
+            None => panic!("{form}: \"{item}\" missing or out of order after byte {at}:\n{t}"),
+        }
+    }
+}
+
+#[test]
+fn nq40_mau_18_23_and_32_print_every_item_in_order_with_the_recorded_facts() {
+    // Nghị quyết 40/NQ-HĐBCQG (29/9/2025): Mẫu 18/HĐBC-QH, 23/HĐBC-HĐND,
+    // 32/HĐBC, as in shared/forms-2026/ — each line item, in order, with the
+    // facts the Tổ recorded (issue 12 §1, §2, §3).
+    let cli = night();
+    let pdf = |args: &[&str], name: &str| -> String {
+        let p = cli.dir.path().join(name);
+        let mut a = args.to_vec();
+        let out = p.display().to_string();
+        a.extend(["--out", out.as_str()]);
+        cli.ok(&a);
+        pdf_text(&p)
+    };
+    let qh = pdf(&["forms", "minutes", "--level", "QH"], "qh.pdf");
+    assert_in_order("Mẫu 18/HĐBC-QH", &qh, &[
+        "Mẫu số 18/HĐBC-QH", "TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ", "ĐẠI BIỂU QUỐC HỘI KHÓA XVI", "CỦA TỔ BẦU CỬ",
+        "Khu vực bỏ phiếu số: 1", "Đơn vị bầu cử đại biểu Quốc hội số: 1", "Gồm(1): Xã Thiệu Ngọc",
+        "Ngày 15 tháng 3 năm 2026, Tổ bầu cử gồm có:", "1. Ông/Bà Nguyễn Văn Tổ, Tổ trưởng", "2. Ông/Bà Lê Thị Ký, Thư ký", "3. Ông/Bà Trần Văn Một, Ủy viên",
+        "Đã họp tại phòng bỏ phiếu của khu vực bỏ phiếu số 1", "để tiến hành việc kiểm phiếu bầu cử đại biểu Quốc hội khóa XVI.",
+        "Đúng 07 giờ 00 phút(2), ngày 15 tháng 3 năm 2026, trước khi thực hiện việc bỏ phiếu, đại diện Tổ bầu cử đã kiểm tra hòm phiếu với sự chứng kiến của hai cử tri là:",
+        "1. Ông/Bà Trần Văn Mở. Nơi ở hiện nay: Thôn Chẩn Xuyên 1", "2. Ông/Bà Lê Thị Hòm. Nơi ở hiện nay: Thôn Nguyệt Viên",
+        "Sau đó, Tổ bầu cử đã khóa và niêm phong hòm phiếu lại, mời cử tri bắt đầu bỏ phiếu.",
+        "Đúng 19 giờ 00 phút(3), ngày 15 tháng 3 năm 2026, Tổ trưởng Tổ bầu cử tuyên bố kết thúc cuộc bầu cử và tiến hành kiểm phiếu ngay tại phòng bỏ phiếu.",
+        "Trước khi mở hòm phiếu, Tổ trưởng Tổ bầu cử đã mời hai cử tri không phải là người ứng cử chứng kiến việc kiểm phiếu gồm:",
+        "1. Ông/Bà Hoàng Văn Chứng. Nơi ở hiện nay: Thôn Chẩn Xuyên 2", "2. Ông/Bà Đỗ Thị Kiến. Nơi ở hiện nay: Thôn Tràng Sơn",
+        "Trước khi mở hòm phiếu, Tổ bầu cử đã tiến hành kiểm kê và lập biên bản về việc sử dụng phiếu bầu cử đại biểu Quốc hội.",
+        "Kết quả cuộc bầu cử như sau:", "- Số đại biểu Quốc hội được ấn định cho đơn vị bầu cử: 3 người", "- Số người ứng cử: 5 người",
+        "- Tổng số cử tri của khu vực bỏ phiếu: 620 người(4)", "- Số cử tri đã tham gia bỏ phiếu: 20 người",
+        "- Tỷ lệ cử tri đã tham gia bỏ phiếu so với tổng số cử tri:", "- Số phiếu phát ra: 20 phiếu", "- Số phiếu thu vào: 20 phiếu",
+        "- Số phiếu hợp lệ: 16 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 80,00%", "- Số phiếu không hợp lệ: 4 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 20,00%",
+        "- Số phiếu bầu cho mỗi người ứng cử như sau(5):", "1. Bà Đào Thanh Hà được 12 phiếu/16 phiếu hợp lệ", "2. Ông Ngô Đình Hùng được 12 phiếu/16 phiếu hợp lệ",
+        "Trong ngày bầu cử và thời gian kiểm phiếu, đã xảy ra sự việc hoặc khiếu nại, tố cáo sau đây(6):",
+        "Lúc 10:05: Mất điện 20 phút. Cách giải quyết: Phát phiếu theo danh sách giấy",
+        "Khiếu nại, tố cáo của Ông Lê Văn Nam: Cử tri đề nghị niêm yết lại danh sách. Tổ bầu cử đã giải quyết: Tổ đã niêm yết lại",
+        "Những vấn đề hoặc khiếu nại, tố cáo mà Tổ bầu cử chưa giải quyết được và kiến nghị(7):", "Đề nghị bổ sung đèn chiếu sáng cho phòng kiểm phiếu",
+        "Biên bản này được hoàn thành vào hồi", "được lập thành 03 bản và được gửi đến Ban bầu cử đại biểu Quốc hội, Ủy ban nhân dân, Ban thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã.(9)",
+        "CỬ TRI THỨ NHẤT", "CỬ TRI THỨ HAI", "CHỨNG KIẾN VIỆC KIỂM PHIẾU", "TM. TỔ BẦU CỬ", "THƯ KÝ", "TỔ TRƯỞNG", "(Ký, ghi rõ họ và tên, đóng dấu của Tổ bầu cử)",
+        "Ghi chú: Nhất thiết không được tẩy xóa trên biên bản.", "(1) Ghi tên các đơn vị hành chính cấp xã trong phạm vi đơn vị bầu cử đại biểu Quốc hội.",
+        "(9) Biên bản phải được gửi đến các cơ quan được nêu tên chậm nhất là 03 ngày sau ngày bầu cử.",
+        "Số phiếu bầu sau khi đã được kiểm được tiến hành niêm phong và quản lý theo hướng dẫn của Bộ Nội vụ.",
+    ]);
+    // The locked XA minutes: Mẫu 23 with the completion time of the lock.
+    let xa = pdf(&["forms", "minutes", "--level", "XA"], "xa.pdf");
+    assert_in_order("Mẫu 23/HĐBC-HĐND", &xa, &[
+        "Mẫu số 23/HĐBC-HĐND", "Tỉnh/Thành phố: Tỉnh Thanh Hóa", "Xã/Phường/Đặc khu: Xã Thiệu Ngọc",
+        "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ", "ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN XÃ THIỆU NGỌC", "NHIỆM KỲ 2026-2031", "CỦA TỔ BẦU CỬ",
+        "Đơn vị bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc số: 3", "Gồm(2): Thôn Chẩn Xuyên 1",
+        "Đúng 07 giờ 00 phút(3)", "Nơi ở hiện nay: Thôn Chẩn Xuyên 1", "Sau đó, Tổ bầu cử đã khóa và niêm phong hòm phiếu, mời cử tri bắt đầu bỏ phiếu.",
+        "Đúng 19 giờ 00 phút(4)", "- Số đại biểu Hội đồng nhân dân được ấn định cho đơn vị bầu cử: 5 người", "- Số người ứng cử: 8 người",
+        "- Số phiếu bầu cho mỗi người ứng cử như sau(6):", "Trong ngày bầu cử và thời gian kiểm phiếu, đã xảy ra sự việc hoặc khiếu nại, tố cáo sau đây(7):",
+        "Biên bản này được hoàn thành vào hồi 21 giờ 10 phút(9), ngày 15 tháng 3 năm 2026, được lập thành 03 bản và gửi đến Ban bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc",
+        "THƯ KÝ", "Ghi chú: Nhất thiết không được tẩy xóa trên biên bản.",
+    ]);
+    let kk = pdf(&["forms", "inventory"], "kk.pdf");
+    assert_in_order("Mẫu 32/HĐBC", &kk, &[
+        "Mẫu số 32/HĐBC", "TỔ BẦU CỬ", "BIÊN BẢN KIỂM KÊ VIỆC SỬ DỤNG PHIẾU BẦU CỬ", "ĐẠI BIỂU QUỐC HỘI KHÓA XVI VÀ ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN CÁC CẤP NHIỆM KỲ 2026-2031",
+        "Khu vực bỏ phiếu số: 1", "Thuộc xã/phường/đặc khu: Xã Thiệu Ngọc", "Tỉnh/thành phố: Tỉnh Thanh Hóa",
+        "Vào hồi 19 giờ 00, ngày 15 tháng 3 năm 2026, Tổ trưởng Tổ bầu cử tuyên bố kết thúc cuộc bầu cử",
+        "dưới sự chứng kiến của hai cử tri không phải là người ứng cử gồm:", "1. Ông/Bà Hoàng Văn Chứng. Nơi ở hiện nay: Thôn Chẩn Xuyên 2",
+        "Kết quả kiểm kê việc sử dụng phiếu bầu cử như sau:", "1. Số phiếu Tổ bầu cử đã nhận về là: 90 phiếu",
+        "Trong đó: Phiếu bầu cử đại biểu Quốc hội là: 30 phiếu", "Phiếu bầu cử đại biểu HĐND cấp tỉnh là: 30 phiếu", "Phiếu bầu cử đại biểu HĐND cấp xã là: 30 phiếu",
+        "2. Số phiếu phát ra là: 60 phiếu", "3. Số phiếu cử tri đổi do gạch hỏng là: 0 phiếu", "4. Số phiếu còn lại không sử dụng đến là: 30 phiếu",
+        "Sau khi kiểm kê, Tổ bầu cử đã niêm phong toàn bộ số phiếu chưa sử dụng và số phiếu cử tri đổi do gạch hỏng.",
+        "Biên bản kiểm kê việc sử dụng phiếu bầu được lập thành 05 bản và được gửi đến:",
+        "- Ban bầu cử đại biểu Quốc hội, đơn vị bầu cử số 1 (kèm theo số phiếu bầu cử đại biểu Quốc hội đã được niêm phong);",
+        "- Ủy ban nhân dân, Ban thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cùng cấp.",
+        "TM. TỔ BẦU CỬ", "Lưu ý:", "- Phiếu bầu đại biểu Quốc hội chưa sử dụng hoặc gạch hỏng.",
+        "Tổ bầu cử gửi bì niêm phong từng loại phiếu bầu kèm theo Biên bản này đến từng Ban bầu cử tương ứng.",
+    ]);
+    // A fact not recorded prints as the form's dotted line, never invented.
+    let blank = Cli::team();
+    let p = blank.dir.path().join("b.pdf");
+    blank.ok(&["forms", "minutes", "--level", "QH", "--out", &p.display().to_string()]);
+    assert_in_order("Mẫu 18 (trống)", &pdf_text(&p), &["Đúng ........ giờ ........ phút(2)", "Nơi ở hiện nay: ..............................", "hồi .... giờ .... phút(8)"]);
 }
 
 #[test]

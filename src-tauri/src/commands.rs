@@ -155,6 +155,36 @@ pub fn set_team(state: State<'_, AppState>, input: TeamInput) -> R<TeamDto> {
 }
 
 #[tauri::command]
+pub fn day_facts(state: State<'_, AppState>) -> R<tobaucu_ipc::DayFactsDto> {
+    state.with(|a| a.day_facts())
+}
+
+#[tauri::command]
+pub fn record_opening(state: State<'_, AppState>, input: tobaucu_ipc::OpeningInput) -> R<tobaucu_ipc::DayFactsDto> {
+    state.with(|a| a.record_opening(&input))
+}
+
+#[tauri::command]
+pub fn record_closing(state: State<'_, AppState>, time: String) -> R<tobaucu_ipc::DayFactsDto> {
+    state.with(|a| a.record_closing(&time))
+}
+
+#[tauri::command]
+pub fn add_incident(state: State<'_, AppState>, input: tobaucu_ipc::IncidentInput) -> R<tobaucu_ipc::IncidentDto> {
+    state.with(|a| a.add_incident(&input))
+}
+
+#[tauri::command]
+pub fn recommend(state: State<'_, AppState>, text: String) -> R<tobaucu_ipc::RecommendationDto> {
+    state.with(|a| a.recommend(&text))
+}
+
+#[tauri::command]
+pub fn record_recount(state: State<'_, AppState>, level: String, note: String) -> R<SummaryDto> {
+    state.with(|a| a.record_recount(&level, &note))
+}
+
+#[tauri::command]
 pub fn record_inventory(state: State<'_, AppState>, input: InventoryInput) -> R<InventoryDto> {
     state.with(|a| a.record_inventory(&input))
 }

@@ -99,9 +99,25 @@ test("a team sets up, imports its list, searches, checks a voter in and reads tu
   await until("search result", async () => (await text("#voter-count")).endsWith("kết quả") &&
     (await js("return document.querySelector('#voter-table .tr').dataset.stt")) === "1");
 
-  // Check-in desk: type the name, Enter.
+  // Check-in desk. Election morning first: the ballot box checked before
+  // two voters, with where they live (NQ 40, Mẫu 18/23), then an incident.
   await click("#tab-desk");
   await until("desk", () => find("#desk-search"));
+  await until("opening form", () => find("#opening-form"));
+  await js("document.querySelector('#dayfacts-panel').open = true");
+  await type("#opening-name1", "Trần Văn Mở");
+  await type("#opening-address1", "Thôn Chẩn Xuyên 1");
+  await type("#opening-name2", "Lê Thị Hòm");
+  await type("#opening-address2", "Thôn Nguyệt Viên");
+  await click("#opening-save");
+  await until("opening saved", async () => (await text("#dayfacts-panel summary")).includes("mở hòm lúc 07:00"));
+  await js("document.querySelector('#dayfacts-panel').open = true");
+  await type("#incident-time", "10:05");
+  await type("#incident-what", "Mất điện 20 phút");
+  await type("#incident-handled", "Dùng danh sách cử tri giấy");
+  await click("#incident-save");
+  await until("incident saved", async () => (await text("#incident-list")).includes("Mất điện 20 phút"));
+  await screenshot("desk-opening.png");
   await type("#desk-search", plain);
   await until("desk result", async () => (await findAll("#desk-results li")).length > 0);
   await type("#desk-search", ENTER);
@@ -185,10 +201,19 @@ test("the team counts ballots in the window, sees the totals and prints and lock
   const pageText = () => js("return [...document.querySelectorAll('.page-holder text')].map(t => t.textContent).join('\\n')");
   const page = await until("minutes preview", async () => {
     const t = await pageText();
-    return t.includes("4. Số phiếu thu vào: 1 phiếu.") ? t : null;
+    return t.includes("- Số phiếu thu vào: 1 phiếu") ? t : null;
   });
-  assert.match(page, /5\. Số phiếu hợp lệ: 1 phiếu, đạt tỷ lệ 100,00%/);
-  assert.match(page, /Mã số liệu biên bản: [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} · Bản nháp/);
+  assert.match(page, /Số phiếu hợp lệ: 1 phiếu\. Tỷ lệ so với tổng số phiếu thu vào: 100,00%/);
+  assert.match(page, /Mã số liệu biên bản: ([0-9A-F]{4} ){7}[0-9A-F]{4} · Bản nháp/);
+  // The facts recorded in the morning are on the printed minutes.
+  const all = await until("every page", async () => {
+    const t = await pageText();
+    return t.includes("Mất điện 20 phút") ? t : null;
+  });
+  assert.match(all, /Ông\/Bà Trần Văn Mở\. Nơi ở hiện nay: Thôn Chẩn Xuyên 1/);
+  assert.match(all, /Ông\/Bà Lê Thị Hòm\. Nơi ở hiện nay: Thôn Nguyệt Viên/);
+  assert.match(all, /Đúng 07 giờ 00 phút/);
+  assert.match(all, /Lúc 10:05: Mất điện 20 phút\. Cách giải quyết: Dùng danh sách cử tri giấy/);
   assert.match(page, /BẢN NHÁP/);
   await click("#save-pdf");
   const saved = await until("PDF saved", async () => {

@@ -144,6 +144,12 @@ head: string,
  */
 broken: AuditBreakDto | null, 
 /**
+ * Copies of the log's head kept outside this file (backups, exported
+ * bundles, the printed minutes): each must still be in the log, or
+ * its tail was cut or rewritten.
+ */
+anchors: Array<AuditAnchorDto>, 
+/**
  * A sentence for people.
  */
 message: string, };
@@ -190,11 +196,49 @@ position: bigint, at: string, action: string, subject: string,
  */
 why: string, };
 
+export type AuditAnchorDto = { 
+/**
+ * Where it was read: a backup file, a bundle, a typed code.
+ */
+source: string, 
+/**
+ * The entry it pins.
+ */
+id: bigint, hash: string, ok: boolean, detail: string, };
+
 export type IpcError = { code: string, message: string, problems: Array<string>, };
 
-export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, witnesses: Array<string>, };
+export type PersonDto = { name: string, address: string | null, };
 
-export type TeamInput = { leader: string | null, secretary: string | null, members: Array<string> | null, witnesses: Array<string> | null, };
+export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, 
+/**
+ * The two voters who witness the counting.
+ */
+witnesses: Array<PersonDto>, };
+
+export type TeamInput = { leader: string | null, secretary: string | null, members: Array<string> | null, witnesses: Array<PersonDto> | null, };
+
+export type OpeningInput = { 
+/**
+ * "HH:MM" voting started.
+ */
+time: string, witnesses: Array<PersonDto>, };
+
+export type IncidentInput = { what: string, 
+/**
+ * "HH:MM", when known.
+ */
+time: string | null, 
+/**
+ * How the Tổ handled it.
+ */
+handled: string | null, };
+
+export type IncidentDto = { id: number, time: string | null, what: string, handled: string, recorded_at: string, };
+
+export type RecommendationDto = { id: number, text: string, recorded_at: string, };
+
+export type DayFactsDto = { opening_time: string | null, opening_witnesses: Array<PersonDto>, closing_time: string | null, incidents: Array<IncidentDto>, recommendations: Array<RecommendationDto>, };
 
 export type InventoryInput = { level: string, received: number, unused: number, spoiled: number, 
 /**

@@ -6,6 +6,7 @@ import type { Ctx } from "../main";
 import { api } from "../platform/tauri";
 import { dialog, field, h, messageOf, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";
+import { dayFactsPanel } from "./dayfacts";
 
 type Mode = "desk" | "tally";
 
@@ -75,11 +76,13 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     const leader = h("input", { id: "team-leader", value: t.leader ?? "" }) as HTMLInputElement;
     const sec = h("input", { id: "team-secretary", value: t.secretary ?? "" }) as HTMLInputElement;
     const mem = h("input", { id: "team-members", value: t.members.join(", "), placeholder: "cách nhau dấu phẩy" }) as HTMLInputElement;
-    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0] ?? "" }) as HTMLInputElement;
-    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1] ?? "" }) as HTMLInputElement;
+    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0]?.name ?? "" }) as HTMLInputElement;
+    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1]?.name ?? "" }) as HTMLInputElement;
+    const a1 = h("input", { id: "team-witness1-address", value: t.witnesses[0]?.address ?? "", placeholder: "nơi ở hiện nay" }) as HTMLInputElement;
+    const a2 = h("input", { id: "team-witness2-address", value: t.witnesses[1]?.address ?? "", placeholder: "nơi ở hiện nay" }) as HTMLInputElement;
     const form = h("form", { class: "inline-form", id: "team-form" },
       field("Tổ trưởng", leader), field("Thư ký", sec), field("Ủy viên", mem),
-      field("Cử tri chứng kiến 1", w1), field("Cử tri chứng kiến 2", w2),
+      field("Cử tri chứng kiến 1", w1), field("Nơi ở hiện nay", a1), field("Cử tri chứng kiến 2", w2), field("Nơi ở hiện nay", a2),
       h("button", { class: "primary", type: "submit", id: "team-save" }, "Lưu thành phần"));
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -87,7 +90,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         await api.setTeam({
           leader: leader.value.trim() || null, secretary: sec.value.trim() || null,
           members: mem.value.split(",").map((x) => x.trim()).filter(Boolean),
-          witnesses: [w1.value, w2.value].map((x) => x.trim()).filter(Boolean),
+          witnesses: [[w1, a1], [w2, a2]].map(([n, a]) => ({ name: n.value.trim(), address: a.value.trim() || null })).filter((p) => p.name),
         });
         toast("Đã lưu thành phần Tổ bầu cử và cử tri chứng kiến");
         load();
@@ -95,7 +98,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     });
     const done = t.leader && t.secretary && t.witnesses.length === 2;
     return h("details", { class: "panel", open: !done, id: "team-panel" },
-      h("summary", {}, `Tổ bầu cử và hai cử tri chứng kiến — ${done ? `${t.leader} (Tổ trưởng), chứng kiến: ${t.witnesses.join(", ")}` : "chưa đủ"}`),
+      h("summary", {}, `Tổ bầu cử và hai cử tri chứng kiến — ${done ? `${t.leader} (Tổ trưởng), chứng kiến: ${t.witnesses.map((w) => w.name).join(", ")}` : "chưa đủ"}`),
       form);
   }
 
@@ -277,12 +280,35 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       h("span", { class: "msg" }, c.message, h("br"), h("em", {}, `→ ${c.next_step}`),
         c.accepted ? h("span", { class: "hint" }, ` (đã chấp nhận: ${c.accepted_reason ?? ""})`) : ""),
       c.severity === "warning" && !c.accepted && s.status !== "final"
-        ? h("button", { class: "secondary", onclick: (e: Event) => { e.stopPropagation(); accept(c); } }, "Chấp nhận…") : ""));
+        ? h("button", { class: "secondary", onclick: (e: Event) => { e.stopPropagation(); accept(c); } }, "Chấp nhận…") : "",
+      (c.code === "E02" || c.code === "E03") && !c.accepted && s.status !== "final"
+        ? h("span", {},
+          h("button", { class: "secondary", id: `recount-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); recount(); } }, "Đã kiểm lại phiếu"),
+          h("button", { class: "secondary", id: `explain-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); explain(c); } }, "Ghi vào biên bản kèm giải trình…")) : ""));
     checksBox.replaceChildren(
       h("h2", {}, `Kiểm tra số liệu cấp ${s.level}`),
       s.status === "final" ? h("p", { class: "final-note" }, `Biên bản đã khóa (bản số ${s.revisions.length}).`) : "",
       items.length ? h("ul", { class: "check-list" }, ...items) : h("p", { class: "all-ok", id: "checks-ok" }, "✔ Không có lỗi hay cảnh báo."),
       h("p", { class: "hint" }, s.may_finalize ? "Không còn lỗi chặn: có thể hoàn tất biên bản ở màn hình Biên bản." : "Còn lỗi (E…) phải sửa trước khi hoàn tất biên bản."));
+  }
+
+  async function recount() {
+    const f = await dialog(`Ghi việc kiểm lại phiếu cấp ${level}`, [
+      field("Ghi chú (ai kiểm lại, kết quả)", h("textarea", { name: "note", id: "recount-note", rows: 2 })),
+    ], "Ghi");
+    if (!f) return;
+    try { paintChecks(await api.recordRecount(level, String(f.get("note") ?? ""))); toast("Đã ghi việc kiểm lại phiếu"); } catch (e) { showError(e, msg); }
+  }
+
+  /** E02/E03 after a recount: carried into the minutes with the Tổ trưởng's written explanation (item 7). */
+  async function explain(c: CheckDto) {
+    const f = await dialog(`Ghi ${c.code} vào biên bản kèm giải trình`, [
+      h("p", {}, c.message),
+      h("p", { class: "hint" }, "Chỉ làm được sau khi Tổ đã kiểm lại phiếu. Lời giải trình được in ở mục những vấn đề chưa giải quyết được và kiến nghị của biên bản."),
+      field("Giải trình của Tổ trưởng", h("textarea", { name: "reason", id: "explain-reason", required: true, rows: 3 })),
+    ], "Ghi vào biên bản");
+    if (!f) return;
+    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: String(f.get("reason") ?? "") })); } catch (e) { showError(e, msg); }
   }
 
   async function accept(c: CheckDto) {
@@ -317,7 +343,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         h("button", { class: `tab ${mode === "tally" ? "active" : ""}`, id: "mode-tally", onclick: () => { mode = "tally"; load(); }, disabled: s.method === "ballots" }, "Nhập bảng kiểm phiếu (2 lần)"),
         h("span", { class: "hint" }, `${s.constituency_name} — ${s.seats} đại biểu, ${live.candidates.length} người ứng cử`));
       const work = mode === "desk" ? deskPanel() : await tallyPanel();
-      left.replaceChildren(inventoryForm(s), await teamPanel(), modeBar, work);
+      left.replaceChildren(inventoryForm(s), await teamPanel(), await dayFactsPanel("count", msg, load), modeBar, work);
       if (s.status === "final") {
         ballotInput.disabled = true;
         left.prepend(h("p", { class: "final-note" }, "Biên bản cấp này đã khóa; muốn sửa, mở bản sửa đổi ở màn hình Biên bản."));

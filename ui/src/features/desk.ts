@@ -4,6 +4,7 @@ import type { CheckinResult, VoterRowDto } from "../bindings/ipc";
 import type { Ctx } from "../main";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, h, messageOf, num, timeOf } from "../ui";
+import { dayFactsPanel } from "./dayfacts";
 
 export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
   const levels = ctx.status.levels;
@@ -144,6 +145,13 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
   };
   window.addEventListener("keydown", onKey);
 
+  // The opening check of the ballot box, incidents, the end of voting.
+  const facts = h("div", { id: "desk-facts" });
+  const factsMsg = h("div");
+  async function paintFacts() {
+    try { facts.replaceChildren(await dayFactsPanel("desk", factsMsg, paintFacts)); } catch (e) { factsMsg.textContent = messageOf(e).message; }
+  }
+
   paintLevels();
   main.append(
     h("div", { class: "desk" },
@@ -153,8 +161,9 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
         h("div", { class: "toolbar" }, h("span", {}, "Phát phiếu các cấp:"), levelBoxes, mobileBox),
         list,
         h("p", { class: "hint" }, "Enter: phát phiếu cho người được tô sáng · ↑↓ chọn người khác · Esc: xóa ô tìm")),
-      h("div", { class: "desk-right" }, confirm, undoBtn, counter)));
+      h("div", { class: "desk-right" }, confirm, undoBtn, counter, facts, factsMsg)));
   updateCounter();
+  paintFacts();
   input.focus();
   return () => window.removeEventListener("keydown", onKey);
 }

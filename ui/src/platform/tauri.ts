@@ -7,6 +7,7 @@ import type {
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
   KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
+  DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -69,6 +70,12 @@ export const api = {
   team: () => call<TeamDto>("team"),
   setTeam: (input: TeamInput) => call<TeamDto>("set_team", { input }),
   recordInventory: (input: InventoryInput) => call<InventoryDto>("record_inventory", { input }),
+  dayFacts: () => call<DayFactsDto>("day_facts"),
+  recordOpening: (input: OpeningInput) => call<DayFactsDto>("record_opening", { input }),
+  recordClosing: (time: string) => call<DayFactsDto>("record_closing", { time }),
+  addIncident: (input: IncidentInput) => call<IncidentDto>("add_incident", { input }),
+  recommend: (text: string) => call<RecommendationDto>("recommend", { text }),
+  recordRecount: (level: string, note: string) => call<SummaryDto>("record_recount", { level, note }),
   liveTally: (level: string) => call<LiveTallyDto>("live_tally", { level }),
   startBatch: (level: string, recorder: string) => call<BatchDto>("start_batch", { level, recorder }),
   enterBallot: (level: string, batch: number | null, line: string) =>

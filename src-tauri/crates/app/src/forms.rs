@@ -329,7 +329,7 @@ impl App {
         m.insert("close_m".into(), json!(cm));
         let done = doc.completed_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()));
         let dd = |f: &str| done.map_or_else(|| "....".to_owned(), |t| t.format(f).to_string());
-        for (k, f) in [("done_h", "%H"), ("done_m", "%M"), ("done_day", "%d"), ("done_month", "%m"), ("done_year", "%Y")] {
+        for (k, f) in [("done_h", "%H"), ("done_m", "%M"), ("done_day", "%-d"), ("done_month", "%-m"), ("done_year", "%Y")] {
             m.insert(k.into(), json!(dd(f)));
         }
         // Item 6: what happened and how it was handled; complaints too.
