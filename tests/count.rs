@@ -845,3 +845,66 @@ fn valid_and_invalid_shares_add_up_to_100() {
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert_eq!(s["percent"]["QH-01-1"], 100.0);
 }
+
+#[test]
+fn the_days_facts_are_recorded_checked_and_audited() {
+    // issue 12 §2 and interfaces.md: opening, closing, incident add,
+    // recommend, and `--address` right after a `--witness`.
+    let cli = Cli::team();
+    cli.ok(&["voters", "import", &crate::util::fixture("../../assets/demo-voters.csv")]);
+    let cand = "Đào Thanh Hà";
+    let o = cli.run(&["opening", "--time", "07:00", "--witness", cand, "--witness", "Lê Thị Hòm"]);
+    assert_eq!(o.code, 1, "a candidate cannot witness the opening check");
+    assert!(o.stderr.contains("người ứng cử"), "{}", o.stderr);
+    assert_eq!(cli.run(&["opening", "--time", "07:00", "--witness", "Trần Văn Mở"]).code, 1, "two witnesses");
+    assert_eq!(cli.run(&["opening", "--time", "7 giờ", "--witness", "A B", "--witness", "C D"]).code, 1, "a time people can read");
+    assert_eq!(cli.run(&["opening", "--time", "07:00", "--address", "Thôn 1", "--witness", "A B", "--witness", "C D"]).code, 2, "an address before any witness");
+    let f = cli.json(&["--json", "opening", "--time", "6:55", "--witness", "Trần Văn Mở", "--address", "Thôn Chẩn Xuyên 1", "--witness", "Lê Thị Hòm"]);
+    assert_eq!(f["opening_time"], "06:55");
+    assert_eq!(f["opening_witnesses"][0]["address"], "Thôn Chẩn Xuyên 1");
+    assert_eq!(f["opening_witnesses"][1]["address"], serde_json::Value::Null);
+    let i = cli.json(&["--json", "incident", "add", "--what", "Mất điện", "--time", "10:05", "--handled", "Dùng danh sách giấy"]);
+    assert_eq!(i["id"], 1);
+    assert_eq!(cli.run(&["incident", "add", "--what", "  "]).code, 1);
+    cli.ok(&["recommend", "Đề nghị thêm đèn"]);
+    cli.ok(&["closing", "--time", "19:00"]);
+    let t = cli.json(&["--json", "team", "--leader", "A", "--secretary", "B", "--witness", "Hoàng Văn Chứng", "--address", "Thôn 2", "--witness", "Đỗ Thị Kiến"]);
+    assert_eq!(t["witnesses"][0]["address"], "Thôn 2");
+    let audit = cli.ok(&["audit"]);
+    for a in ["day.opening", "day.incident", "day.recommend", "day.closing"] {
+        assert!(audit.contains(a), "{a} in the audit log");
+    }
+}
+
+#[test]
+fn received_above_issued_is_carried_only_after_a_recount_with_an_explanation() {
+    // issue 12 §7: E02 stays blocking until a recount is recorded; then the
+    // Tổ trưởng may carry it into the minutes with a written explanation,
+    // printed in item 7, and the board accepts those minutes.
+    let cli = Cli::team();
+    cli.ok(&["voters", "import", &crate::util::fixture("../../assets/demo-voters.csv")]);
+    for stt in 1..=10u32 {
+        cli.ok(&["checkin", &stt.to_string(), "--levels", "QH"]);
+    }
+    cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
+    cli.ok(&["count", "inventory", "--level", "QH", "--received", "20", "--unused", "10", "--spoiled", "0"]);
+    let f = cli.write("qh.txt", &"1 2\n".repeat(11));
+    cli.ok(&["count", "ballots", "--level", "QH", &f]);
+    let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
+    assert!(s["checks"].as_array().into_iter().flatten().any(|c| c["code"] == "E02"), "{s}");
+    assert_eq!(cli.run(&["finalize", "--level", "QH"]).code, 1);
+    let early = cli.run(&["count", "accept", "--level", "QH", "--code", "E02", "--reason", "Phiếu của hòm phụ"]);
+    assert_eq!(early.code, 1, "not before a recount");
+    assert!(early.stderr.contains("kiểm lại"), "{}", early.stderr);
+    assert_eq!(cli.run(&["count", "accept", "--level", "QH", "--code", "E01", "--reason", "x"]).code, 1, "E01 is never carried");
+    cli.ok(&["count", "recount", "--level", "QH", "--note", "Cả Tổ kiểm lại hai lần"]);
+    let s = cli.json(&["--json", "count", "accept", "--level", "QH", "--code", "E02", "--reason", "Một cử tri hòm phụ được phát phiếu nhưng chưa ghi nhận tại bàn"]);
+    assert_eq!(s["may_finalize"], true, "{s}");
+    cli.ok(&["finalize", "--level", "QH"]);
+    let pdf = cli.dir.path().join("qh.pdf");
+    cli.ok(&["forms", "minutes", "--level", "QH", "--out", &pdf.display().to_string()]);
+    let text = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("E02 (số phiếu thu vào nhiều hơn số phiếu phát ra): Một cử tri hòm phụ được phát phiếu nhưng chưa ghi nhận tại bàn"), "{text}");
+    let audit = cli.ok(&["audit"]);
+    assert!(audit.contains("count.recount") && audit.contains("count.explain"));
+}

@@ -673,6 +673,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 app.setup(&text, &unit).map_err(|e| e.in_file(&name))?
             };
+            for w in &status.definition_warnings {
+                eprintln!("Cảnh báo: {w}");
+            }
             if json_mode {
                 return print_json(&status);
             }

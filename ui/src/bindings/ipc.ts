@@ -80,7 +80,12 @@ mode: string | null, levels: Array<LevelDto>,
 /**
  * Levels a holder of a certificate to vote elsewhere receives here.
  */
-certificate_levels: Array<string>, voters: number, checked_in: number, };
+certificate_levels: Array<string>, voters: number, checked_in: number, 
+/**
+ * What the definition loaded with but deserves a look (fewer
+ * candidates than the minimum: a candidate struck off).
+ */
+definition_warnings: Array<string>, };
 
 export type ElectionPreview = { election_name: string, election_date: string, mode: string, levels: Array<LevelDto>, areas: Array<AreaDto>, };
 

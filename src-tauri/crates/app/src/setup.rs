@@ -188,8 +188,10 @@ impl App {
             certificate_levels: Vec::new(),
             voters: u32::try_from(self.store.voter_count()?).unwrap_or(0),
             checked_in: 0,
+            definition_warnings: Vec::new(),
         };
         if let (Some(unit), Some(def)) = (unit, &self.def) {
+            s.definition_warnings = def.warnings.iter().map(|w| format!("{}: {}", w.path, w.message)).collect();
             s.unit_kind = Some(unit.kind.clone());
             s.unit_id = Some(unit.unit_id.clone());
             if let Some(area) = def.area(&unit.unit_id) {

@@ -140,6 +140,10 @@ pub struct ElectionDefinition {
     pub units: Vec<Unit>,
     pub constituencies: Vec<Constituency>,
     pub areas: Vec<Area>,
+    /// What loads but deserves a second look (a constituency with fewer
+    /// candidates than the law's minimum, a candidate struck off after the
+    /// list was published: issue 12 §7).
+    pub warnings: Vec<Diagnostic>,
     /// Id → position, so lookups stay O(1) with 72,195 areas.
     index: Index,
 }
@@ -293,6 +297,7 @@ fn json_error_vi(e: &serde_json::Error) -> &'static str {
 #[derive(Default)]
 struct Walker {
     diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Walker {
@@ -472,6 +477,7 @@ impl Walker {
             units,
             constituencies,
             areas,
+            warnings: std::mem::take(&mut self.warnings),
             index,
         })
     }
@@ -670,12 +676,16 @@ impl Walker {
                 }
                 let min = min_candidates(kind, seats);
                 if let Some(carr) = m.get("candidates").and_then(Value::as_array) {
+                    // The list as published had enough candidates; one
+                    // struck off afterwards (Art. 57(6), 58(3) bound the
+                    // list, not the ballot) leaves fewer: the election goes
+                    // on, the board should know.
                     if (carr.len() as u64) < u64::from(min) {
-                        self.err(
-                            "E_MIN_CANDIDATES",
-                            &format!("{p}.candidates"),
-                            format!("bầu {seats} đại biểu {} cần ít nhất {min} người ứng cử (Điều 57, 58 Luật Bầu cử), tệp có {}", kind_vi(kind), carr.len()),
-                        );
+                        self.warnings.push(Diagnostic::new(
+                            "W_MIN_CANDIDATES",
+                            format!("{p}.candidates"),
+                            format!("bầu {seats} đại biểu {} thường cần ít nhất {min} người ứng cử (Điều 57, 58 Luật Bầu cử), tệp có {} (có thể có người bị xóa tên sau khi công bố danh sách)", kind_vi(kind), carr.len()),
+                        ));
                     }
                 }
             }

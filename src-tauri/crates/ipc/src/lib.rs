@@ -138,6 +138,9 @@ pub struct StatusDto {
     pub certificate_levels: Vec<String>,
     pub voters: u32,
     pub checked_in: u32,
+    /// What the definition loaded with but deserves a look (fewer
+    /// candidates than the minimum: a candidate struck off).
+    pub definition_warnings: Vec<String>,
 }
 
 /// An election definition read for setup: its areas to choose from.
