@@ -44,6 +44,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_lineage",
         sql: include_str!("../migrations/0006_lineage.sql"),
     },
+    // Version 7 is reserved for another branch's migration.
+    Migration {
+        version: 8,
+        name: "0008_board_minutes",
+        sql: include_str!("../migrations/0008_board_minutes.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.
