@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tobaucu_app::{App, Error, UnitChoice};
+mod board;
 mod bundle;
 mod count;
 
@@ -50,8 +51,13 @@ enum Cmd {
         #[command(subcommand)]
         sub: Option<AuditCmd>,
     },
-    /// Thành phần Tổ bầu cử và hai cử tri chứng kiến (mỗi lần gọi thay phần được ghi)
+    /// Thành phần Tổ bầu cử và hai cử tri chứng kiến; ở xã và cấp trên, với --constituency: thành phần Ban bầu cử và giờ, nơi họp lập biên bản (mỗi lần gọi thay phần được ghi)
     Team(TeamArgs),
+    /// (Ở xã và cấp trên) các mục của biên bản xác định kết quả: việc xảy ra, khiếu nại Ban bầu cử đã giải quyết, đã chuyển, tài liệu kèm theo
+    BoardNote(board::BoardNoteArgs),
+    /// (Ở xã và cấp trên) vòng bầu cử: công bố bầu cử lại hoặc bầu cử thêm
+    #[command(subcommand)]
+    Round(board::RoundCmd),
     /// Kiểm phiếu: kiểm kê, nhập phiếu, bảng kiểm phiếu, số liệu
     #[command(subcommand)]
     Count(CountCmd),
@@ -141,18 +147,36 @@ enum AuditCmd {
 
 #[derive(Args)]
 struct TeamArgs {
-    /// Tổ trưởng
+    /// Tổ trưởng (với --constituency: Trưởng ban)
     #[arg(long)]
     leader: Option<String>,
     /// Thư ký
-    #[arg(long)]
+    #[arg(long, conflicts_with = "constituency")]
     secretary: Option<String>,
     /// Ủy viên (ghi nhiều lần)
     #[arg(long = "member")]
     members: Vec<String>,
     /// Cử tri chứng kiến (ghi hai lần)
-    #[arg(long = "witness")]
+    #[arg(long = "witness", conflicts_with = "constituency")]
     witnesses: Vec<String>,
+    /// (Ở xã và cấp trên) mã đơn vị bầu cử: ghi thành phần Ban bầu cử của đơn vị đó
+    #[arg(long)]
+    constituency: Option<String>,
+    /// Phó Trưởng ban (ghi nhiều lần; cùng --constituency)
+    #[arg(long = "deputy", requires = "constituency")]
+    deputies: Vec<String>,
+    /// Nơi Ban bầu cử họp lập biên bản (cùng --constituency)
+    #[arg(long, requires = "constituency")]
+    place: Option<String>,
+    /// Giờ họp lập biên bản, GIỜ:PHÚT (cùng --constituency)
+    #[arg(long, requires = "constituency")]
+    time: Option<String>,
+    /// Ngày họp (dd/mm/yyyy; mặc định: hôm nay)
+    #[arg(long, requires = "time")]
+    date: Option<String>,
+    /// Vòng bầu cử của cuộc họp (mặc định 1)
+    #[arg(long, requires = "constituency")]
+    round: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -670,8 +694,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Cmd::Team(t) if t.constituency.is_some() => {
+            let c = t.constituency.unwrap_or_default();
+            board::team(&cli.db, c, t.round, t.leader, t.deputies, t.members, t.place, t.time, t.date, json_mode)
+        }
+        Cmd::BoardNote(a) => board::note(&cli.db, a, json_mode),
+        Cmd::Round(c) => board::round(&cli.db, c, json_mode),
         Cmd::Team(t) => {
             let mut app = open(&cli.db)?;
+            if app.status()?.unit_kind.as_deref().is_some_and(|k| k != "area") {
+                return Err(Error::refused("USAGE", "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
+            }
             let input = tobaucu_ipc::TeamInput {
                 leader: t.leader,
                 secretary: t.secretary,
