@@ -311,7 +311,7 @@ struct FormsArgs {
     form: String,
     #[arg(long)]
     out: PathBuf,
-    /// Cấp bầu cử (biên bản, kiểm kê); mặc định: mọi cấp
+    /// Cấp bầu cử (biên bản, kiểm kê; với board-minutes: cấp hoặc mã đơn vị bầu cử); mặc định: mọi cấp
     #[arg(long)]
     level: Option<String>,
     /// Một bản biên bản đã khóa (bản số N), kể cả bản đã được thay thế
