@@ -208,3 +208,12 @@ fn recorded_facts_are_printed_and_missing_ones_are_dotted_never_invented() {
     }
     assert!(!t.contains("5. ....") && !t.contains("THƯ KÝ"), "{t}");
 }
+
+#[test]
+fn layouts_cite_nq40_and_their_form_number() {
+    for (name, number) in [("board-minutes-qh", "Mẫu số 19/HĐBC-QH"), ("board-minutes-hdnd", "Mẫu số 24/HĐBC-HĐND")] {
+        let v: Value = serde_json::from_str(tobaucu_forms::layout(name).unwrap_or_default()).unwrap();
+        assert!(v["source"].as_str().unwrap_or("").contains(&format!("Nghị quyết 40/NQ-HĐBCQG ngày 29/9/2025, {number}")), "{name}: {}", v["source"]);
+        assert_eq!(v["number"], number);
+    }
+}
