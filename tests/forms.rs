@@ -19,7 +19,7 @@ fn updating() -> bool {
     std::env::var_os("UPDATE_GOLDEN").is_some()
 }
 
-fn tool(name: &str, args: &[&str]) -> Vec<u8> {
+pub(crate) fn tool(name: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(name)
         .args(args)
         .output()
@@ -41,7 +41,7 @@ pub fn pdf_text(pdf: &Path) -> String {
     .into_owned()
 }
 
-fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
+pub(crate) fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
     let t = tool(
         "pdftotext",
         &[
@@ -62,7 +62,7 @@ fn pages_text(pdf: &Path, first: usize, last: usize) -> String {
         .join("\n")
 }
 
-fn page_count(pdf: &Path) -> usize {
+pub(crate) fn page_count(pdf: &Path) -> usize {
     let info =
         String::from_utf8_lossy(&tool("pdfinfo", &[&pdf.display().to_string()])).into_owned();
     info.lines()
@@ -110,7 +110,7 @@ fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, px)
 }
 
-fn check_text(name: &str, text: &str) {
+pub(crate) fn check_text(name: &str, text: &str) {
     let path = golden_dir().join(format!("{name}.txt"));
     if updating() {
         std::fs::create_dir_all(golden_dir()).unwrap_or_default();
@@ -136,7 +136,7 @@ fn check_text(name: &str, text: &str) {
     }
 }
 
-fn check_image(name: &str, pdf: &Path, page: usize, dir: &Path) {
+pub(crate) fn check_image(name: &str, pdf: &Path, page: usize, dir: &Path) {
     let (w, h, px, bytes) = page_image(pdf, page, dir);
     let path = golden_dir().join(format!("{name}-p{page}.png"));
     if updating() {

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 use tobaucu_app::{App, Error, UnitChoice};
+mod board;
 mod bundle;
 mod count;
 
@@ -50,7 +51,7 @@ enum Cmd {
         #[command(subcommand)]
         sub: Option<AuditCmd>,
     },
-    /// Thành phần Tổ bầu cử và hai cử tri chứng kiến (mỗi lần gọi thay phần được ghi)
+    /// Thành phần Tổ bầu cử và hai cử tri chứng kiến; ở xã và cấp trên, với --constituency: thành phần Ban bầu cử và giờ, nơi họp lập biên bản (mỗi lần gọi thay phần được ghi)
     Team(TeamArgs),
     /// Kiểm tra hòm phiếu trước khi bỏ phiếu: giờ bắt đầu và hai cử tri chứng kiến (kèm nơi ở hiện nay)
     Opening(OpeningArgs),
@@ -67,6 +68,11 @@ enum Cmd {
     Recommend {
         text: String,
     },
+    /// (Ở xã và cấp trên) các mục của biên bản xác định kết quả: việc xảy ra, khiếu nại Ban bầu cử đã giải quyết, đã chuyển, tài liệu kèm theo
+    BoardNote(board::BoardNoteArgs),
+    /// (Ở xã và cấp trên) vòng bầu cử: công bố bầu cử lại hoặc bầu cử thêm
+    #[command(subcommand)]
+    Round(board::RoundCmd),
     /// Kiểm phiếu: kiểm kê, nhập phiếu, bảng kiểm phiếu, số liệu
     #[command(subcommand)]
     Count(CountCmd),
@@ -156,17 +162,17 @@ enum AuditCmd {
 
 #[derive(Args)]
 struct TeamArgs {
-    /// Tổ trưởng
+    /// Tổ trưởng (với --constituency: Trưởng ban)
     #[arg(long)]
     leader: Option<String>,
     /// Thư ký
-    #[arg(long)]
+    #[arg(long, conflicts_with = "constituency")]
     secretary: Option<String>,
     /// Ủy viên (ghi nhiều lần)
     #[arg(long = "member")]
     members: Vec<String>,
     /// Cử tri chứng kiến việc kiểm phiếu (ghi hai lần)
-    #[arg(long = "witness")]
+    #[arg(long = "witness", conflicts_with = "constituency")]
     witnesses: Vec<String>,
     /// Nơi ở hiện nay của cử tri chứng kiến ghi ngay trước (tùy chọn)
     #[arg(long = "address")]
@@ -174,6 +180,24 @@ struct TeamArgs {
     /// The witnesses paired with their addresses (filled after parsing).
     #[arg(skip)]
     people: Vec<tobaucu_ipc::PersonDto>,
+    /// (Ở xã và cấp trên) mã đơn vị bầu cử: ghi thành phần Ban bầu cử của đơn vị đó
+    #[arg(long)]
+    constituency: Option<String>,
+    /// Phó Trưởng ban (ghi nhiều lần; cùng --constituency)
+    #[arg(long = "deputy", requires = "constituency")]
+    deputies: Vec<String>,
+    /// Nơi Ban bầu cử họp lập biên bản (cùng --constituency)
+    #[arg(long, requires = "constituency")]
+    place: Option<String>,
+    /// Giờ họp lập biên bản, GIỜ:PHÚT (cùng --constituency)
+    #[arg(long, requires = "constituency")]
+    time: Option<String>,
+    /// Ngày họp (dd/mm/yyyy; mặc định: hôm nay)
+    #[arg(long, requires = "time")]
+    date: Option<String>,
+    /// Vòng bầu cử của cuộc họp (mặc định 1)
+    #[arg(long, requires = "constituency")]
+    round: Option<u32>,
 }
 
 /// `opening`: kiểm tra hòm phiếu trước khi bỏ phiếu.
@@ -350,7 +374,7 @@ struct FormsArgs {
     form: String,
     #[arg(long)]
     out: PathBuf,
-    /// Cấp bầu cử (biên bản, kiểm kê); mặc định: mọi cấp
+    /// Cấp bầu cử (biên bản, kiểm kê; với board-minutes: cấp hoặc mã đơn vị bầu cử); mặc định: mọi cấp
     #[arg(long)]
     level: Option<String>,
     /// Một bản biên bản đã khóa (bản số N), kể cả bản đã được thay thế
@@ -775,8 +799,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Cmd::Team(t) if t.constituency.is_some() => {
+            let c = t.constituency.unwrap_or_default();
+            board::team(&cli.db, c, t.round, t.leader, t.deputies, t.members, t.place, t.time, t.date, json_mode)
+        }
+        Cmd::BoardNote(a) => board::note(&cli.db, a, json_mode),
+        Cmd::Round(c) => board::round(&cli.db, c, json_mode),
         Cmd::Team(t) => {
             let mut app = open(&cli.db)?;
+            if app.status()?.unit_kind.as_deref().is_some_and(|k| k != "area") {
+                return Err(Error::refused("USAGE", "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
+            }
             let input = tobaucu_ipc::TeamInput {
                 leader: t.leader,
                 secretary: t.secretary,

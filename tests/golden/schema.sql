@@ -2,6 +2,10 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'nhật ký không được xóa'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OF at, action, subject, reason, before, after ON audit_log
 BEGIN SELECT RAISE(ABORT, 'nhật ký không được sửa'); END;
+CREATE TRIGGER board_round_no_delete BEFORE DELETE ON board_round
+BEGIN SELECT RAISE(ABORT, 'a declared round is never deleted'); END;
+CREATE TRIGGER board_round_no_update BEFORE UPDATE ON board_round
+BEGIN SELECT RAISE(ABORT, 'a declared round is never edited'); END;
 CREATE TRIGGER bundle_packed_no_update BEFORE UPDATE ON bundle_packed
 BEGIN
     SELECT RAISE(ABORT, 'kho gói chỉ được ghi thêm');
@@ -58,6 +62,41 @@ CREATE TABLE ballot_batch (
     recorder    TEXT NOT NULL DEFAULT '',
     source      TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE board_meeting (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    round            INTEGER NOT NULL CHECK (round >= 1),
+    meeting_date     TEXT CHECK (meeting_date IS NULL OR meeting_date GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    meeting_time     TEXT CHECK (meeting_time IS NULL OR meeting_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    place            TEXT CHECK (place IS NULL OR length(place) > 0),
+    events           TEXT CHECK (events IS NULL OR length(events) > 0),
+    PRIMARY KEY (constituency_id, round),
+    CHECK ((meeting_date IS NULL) = (meeting_time IS NULL))
+) STRICT;
+CREATE TABLE board_note (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    round            INTEGER NOT NULL CHECK (round >= 1),
+    kind             TEXT NOT NULL CHECK (kind IN ('settled', 'forwarded', 'attached')),
+    position         INTEGER NOT NULL CHECK (position >= 1),
+    text             TEXT NOT NULL CHECK (length(text) > 0),
+    PRIMARY KEY (constituency_id, round, kind, position)
+) STRICT;
+CREATE TABLE board_roster (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    role             TEXT NOT NULL CHECK (role IN ('leader', 'deputy', 'member')),
+    position         INTEGER NOT NULL CHECK (position >= 1),
+    name             TEXT NOT NULL CHECK (length(name) > 0),
+    PRIMARY KEY (constituency_id, role, position),
+    CHECK (role <> 'leader' OR position = 1)
+) STRICT;
+CREATE TABLE board_round (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    number           INTEGER NOT NULL CHECK (number >= 2),
+    kind             TEXT NOT NULL CHECK (kind IN ('revote', 'additional')),
+    seats            INTEGER NOT NULL CHECK (seats >= 1),
+    candidates       TEXT NOT NULL CHECK (json_valid(candidates) AND json_type(candidates) = 'array' AND json_array_length(candidates) >= 1),
+    declared_at      TEXT NOT NULL CHECK (length(declared_at) > 0),
+    PRIMARY KEY (constituency_id, number)
 ) STRICT;
 CREATE TABLE bundle (
     id             INTEGER PRIMARY KEY,

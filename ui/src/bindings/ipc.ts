@@ -474,7 +474,99 @@ export type ConstituencyResultDto = { voters_listed: bigint, voters_voted: bigin
  * Every area of the constituency lies under this board (it can be
  * complete here); otherwise a higher level decides.
  */
-decided_here: boolean, tie_unresolved: Array<string>, candidates: Array<CandidateTotalDto>, };
+decided_here: boolean, tie_unresolved: Array<string>, candidates: Array<CandidateTotalDto>, 
+/**
+ * Rounds declared after the first (bầu cử lại, bầu cử thêm), each
+ * with its own figures; the fields above are the first round's.
+ */
+rounds: Array<RoundResultDto>, };
 
 export type ResultsDto = { constituencies: { [key in string]: ConstituencyResultDto }, };
+
+export type BoardTeamInput = { constituency: string, 
+/**
+ * The round whose meeting `place`/`time` describe (default 1).
+ */
+round: number | null, 
+/**
+ * Trưởng ban.
+ */
+leader: string | null, 
+/**
+ * Phó Trưởng ban, in order.
+ */
+deputies: Array<string> | null, 
+/**
+ * Ủy viên, in order.
+ */
+members: Array<string> | null, 
+/**
+ * "Đã họp tại …".
+ */
+place: string | null, 
+/**
+ * "Vào hồi … giờ … phút": `HH:MM`.
+ */
+time: string | null, 
+/**
+ * The day of the meeting (`YYYY-MM-DD` or `dd/mm/yyyy`); default: today.
+ */
+date: string | null, };
+
+export type BoardNoteInput = { constituency: string, round: number | null, 
+/**
+ * d) Tóm tắt những việc xảy ra.
+ */
+events: string | null, 
+/**
+ * e) Complaints the Ban settled, and how.
+ */
+settled: Array<string> | null, 
+/**
+ * g) Complaints forwarded to the election committee above.
+ */
+forwarded: Array<string> | null, 
+/**
+ * Các tài liệu kèm theo.
+ */
+attached: Array<string> | null, };
+
+export type BoardFactsDto = { constituency: string, name: string, round: number, leader: string | null, deputies: Array<string>, members: Array<string>, 
+/**
+ * `YYYY-MM-DD`.
+ */
+meeting_date: string | null, 
+/**
+ * `HH:MM`.
+ */
+meeting_time: string | null, place: string | null, events: string | null, settled: Array<string>, forwarded: Array<string>, attached: Array<string>, 
+/**
+ * đ) Complaints the teams settled, from the areas' minutes.
+ */
+team_settled: Array<string>, 
+/**
+ * Complaints the teams forwarded to the Ban (to settle, item e, or to
+ * forward, item g).
+ */
+team_forwarded: Array<string>, };
+
+export type RoundResultDto = { number: number, 
+/**
+ * "revote" | "additional"
+ */
+kind: string, declared_at: string, 
+/**
+ * Seats this round fills.
+ */
+seats: number, areas_expected: number, areas_reported: number, complete: boolean, voters_listed: bigint, voters_voted: bigint, ballots_issued: bigint, ballots_received: bigint, ballots_valid: bigint, ballots_invalid: bigint, invalid_by_reason: { [key in string]: bigint }, votes: { [key in string]: bigint }, percent: { [key in string]: number }, turnout_ok: boolean, turnout_percent: number, elected: Array<string>, revote_due: boolean, additional_vote_due: boolean, tie_unresolved: Array<string>, 
+/**
+ * The round's candidates, in ballot order.
+ */
+candidates: Array<CandidateTotalDto>, checks: Array<ResultCheckDto>, };
+
+export type RoundDeclaredDto = { constituency: string, number: number, kind: string, seats: number, 
+/**
+ * Candidate ids, in ballot order.
+ */
+candidates: Array<string>, declared_at: string, message: string, };
 

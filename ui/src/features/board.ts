@@ -15,7 +15,9 @@ function resultCard(id: string, c: ConstituencyResultDto): HTMLElement {
   if (!c.complete) verdict = c.decided_here ? `Mới có ${c.areas_reported}/${c.areas_expected} khu vực; chưa xác định người trúng cử` : `Đơn vị bầu cử có khu vực ngoài địa bàn này (${c.areas_reported}/${c.areas_expected}); cấp trên xác định kết quả`;
   else if (c.revote_due) verdict = "Số cử tri đi bầu không quá một nửa: phải bầu cử lại (Điều 80)";
   else if (c.additional_vote_due) verdict = `Trúng cử ${c.elected.length}/${c.seats}: phải bầu cử thêm (Điều 79)`;
+  else if (c.elected.length < c.seats) verdict = `Trúng cử ${c.elected.length}/${c.seats}: còn thiếu ${c.seats - c.elected.length} đại biểu (đã bầu được từ hai phần ba trở lên nên không bầu cử thêm, Điều 79)`;
   else verdict = `Đã bầu đủ ${c.elected.length}/${c.seats} đại biểu`;
+  for (const r of c.rounds) verdict += ` · Đã công bố ${r.kind === "revote" ? "bầu cử lại" : "bầu cử thêm"} (vòng ${r.number}, ${r.seats} đại biểu): ${r.areas_reported}/${r.areas_expected} khu vực báo cáo`;
   return h("section", { class: `panel result ${c.complete ? "complete" : "partial"}`, id: `result-${id}`, "data-complete": String(c.complete) },
     h("h3", {}, `${c.name} — ${c.level_name}`),
     h("p", {}, `${num(c.areas_reported)}/${num(c.areas_expected)} khu vực · cử tri ${num(Number(c.voters_listed))} · đi bầu ${num(Number(c.voters_voted))} (${String(c.turnout_percent).replace(".", ",")}%) · hợp lệ ${num(Number(c.ballots_valid))} · không hợp lệ ${num(Number(c.ballots_invalid))}`),

@@ -819,6 +819,11 @@ impl<'a> Engine<'a> {
         if let Some(extra) = get(b, "total_row") {
             rows.push(serde_json::json!({"__total": extra}));
         }
+        // Several closing rows whose cells may repeat like the columns
+        // (a total per candidate, then a percentage per candidate).
+        for extra in arr(b, "total_rows") {
+            rows.push(serde_json::json!({"__total": expand_cells(extra, scope)}));
+        }
 
         let mut seg_top = {
             // Keep the header with at least one row.
@@ -1059,6 +1064,29 @@ impl<'a> Engine<'a> {
         }
         Ok(())
     }
+}
+
+/// The cells of a closing row: a cell marked `"repeat": "path"` becomes
+/// one cell per element of that array, `#` in its text being the index.
+fn expand_cells(row: &Value, scope: &Scope<'_>) -> Value {
+    let mut out = Vec::new();
+    for c in row.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        match c.get("repeat").and_then(Value::as_str) {
+            Some(src) => {
+                let n = scope.lookup(src).and_then(Value::as_array).map_or(0, Vec::len);
+                for i in 0..n {
+                    let mut cell = c.clone();
+                    if let Value::Object(m) = &mut cell {
+                        m.insert("text".into(), Value::String(text(c, "text").replace('#', &i.to_string())));
+                        m.remove("repeat");
+                    }
+                    out.push(cell);
+                }
+            }
+            None => out.push(c.clone()),
+        }
+    }
+    Value::Array(out)
 }
 
 /// Columns marked `"repeat": "path"` become one column per element of that

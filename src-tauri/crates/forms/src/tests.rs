@@ -150,3 +150,19 @@ fn svg_preview_is_the_laid_out_page() -> Result<(), FormError> {
     assert!(page.contains(r#"viewBox="0 0 210 297""#));
     Ok(())
 }
+
+#[test]
+fn closing_rows_repeat_their_cells_like_the_columns() -> Result<(), FormError> {
+    // The QH board minutes (NQ 40, Mẫu 19/HĐBC-QH): one column per
+    // candidate, then a total row and a percentage row.
+    let layout = r#"{"form":"t","page":{"size":"A4"},
+      "body":[{"kind":"table","source":"rows","columns":[{"title":"Xã","width":3,"text":"{name}"},{"repeat":"cands","title":"Ông (Bà) {name}","width":2,"text":"{votes.#}"}],
+        "total_rows":[[{"text":"Tổng cộng:"},{"repeat":"cands","text":"{totals.#}"}],[{"text":"Tỷ lệ %"},{"repeat":"cands","text":"{pct.#}%"}]]}]}"#;
+    let data = json!({"cands": [{"name": "A"}, {"name": "B"}], "rows": [{"name": "Xã X", "votes": [1, 2]}, {"name": "Xã Y", "votes": [3, 4]}],
+                      "totals": [4, 6], "pct": ["40,00", "60,00"]});
+    let laid = layout_pages(layout, &data)?;
+    let t = texts(&laid.0).concat();
+    let tail: Vec<&str> = t.iter().rev().take(6).rev().map(String::as_str).collect();
+    assert_eq!(tail, ["Tổng cộng:", "4", "6", "Tỷ lệ %", "40,00%", "60,00%"], "{t:?}");
+    Ok(())
+}

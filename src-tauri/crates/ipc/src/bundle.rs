@@ -191,6 +191,10 @@ pub struct ConstituencyResultDto {
     pub decided_here: bool,
     pub tie_unresolved: Vec<String>,
     pub candidates: Vec<CandidateTotalDto>,
+    /// Rounds declared after the first (bầu cử lại, bầu cử thêm), each
+    /// with its own figures; the fields above are the first round's.
+    #[serde(default)]
+    pub rounds: Vec<crate::RoundResultDto>,
 }
 
 /// `results --json`: `{"constituencies": {id: …}}`.

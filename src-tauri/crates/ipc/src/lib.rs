@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod board;
 mod bundle;
 mod count;
+pub use board::*;
 pub use bundle::*;
 pub use count::*;
 
@@ -385,6 +387,11 @@ pub fn typescript() -> String {
         CandidateTotalDto::decl(&cfg),
         ConstituencyResultDto::decl(&cfg),
         ResultsDto::decl(&cfg),
+        BoardTeamInput::decl(&cfg),
+        BoardNoteInput::decl(&cfg),
+        BoardFactsDto::decl(&cfg),
+        RoundResultDto::decl(&cfg),
+        RoundDeclaredDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

@@ -13,6 +13,7 @@
 //! domain types. Only this crate knows SQL.
 
 mod backup;
+mod board;
 mod bundles;
 mod counting;
 mod paper;
@@ -27,6 +28,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use backup::{audit_head_of, check_copy, BackupRunRow};
+pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use paper::PaperRead;

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_official_paper",
         sql: include_str!("../migrations/0007_official_paper.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_board_minutes",
+        sql: include_str!("../migrations/0008_board_minutes.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

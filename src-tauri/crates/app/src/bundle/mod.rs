@@ -6,6 +6,8 @@
 mod export;
 mod import;
 pub(crate) use import::MAX_IMPORT_BYTES;
+mod board;
+mod board_minutes;
 mod results;
 
 use std::collections::HashMap;

@@ -8,20 +8,20 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use tobaucu_bundle::keys::fingerprint;
 use tobaucu_core::canonical::canonical_json;
-use tobaucu_core::election::LevelKind;
-use tobaucu_core::minutes::Minutes;
+use tobaucu_core::minutes::{ComplaintLine, Minutes};
 use tobaucu_core::percent::Percent;
-use tobaucu_core::results::{aggregate, AreaReport, CandidateInfo, ConstituencyInfo};
-use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto};
-use tobaucu_store::BundleRead;
+use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
+use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
+use tobaucu_store::{BoardRead, BundleRead};
 
 use super::below;
 use crate::{short_hash, App, Error, Result};
 
 /// An area's report from its stored minutes data, read strictly: the text
 /// must be the canonical document whose SHA-256 the import recorded (a row
-/// edited behind the app's back is not summed; the caller names it).
-fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<AreaReport, String> {
+/// edited behind the app's back is not summed; the caller names it). With
+/// it, the complaints the area's minutes list (item đ of the board minutes).
+fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, Vec<ComplaintLine>), String> {
     if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} không khớp mã số liệu đã nhập (cơ sở dữ liệu bị sửa ngoài ứng dụng); không cộng", r.area_id, r.level));
     }
@@ -30,11 +30,47 @@ fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<AreaReport
     if m.area.id != r.area_id || m.level.code != r.level || m.constituency.id != r.constituency_id {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
     }
-    Ok(AreaReport::from_minutes(&m))
+    Ok((AreaReport::from_minutes(&m), m.complaints.clone()))
+}
+
+/// A round declared at this board, summed from its areas' reports.
+pub(crate) struct DeclaredRound {
+    pub info: RoundInfo,
+    pub declared_at: String,
+    pub outcome: Outcome,
+    pub checks: Vec<ResultCheckDto>,
+}
+
+/// A constituency touched by this board's areas, computed from the areas'
+/// minutes: the first round and any declared round.
+pub(crate) struct Computed {
+    pub info: ConstituencyInfo,
+    pub level_name: String,
+    /// Every area of the constituency lies under this board.
+    pub decided_here: bool,
+    pub reports: Vec<AreaReport>,
+    /// (area id, complaint) from the areas' minutes of the first round.
+    pub complaints: Vec<(String, ComplaintLine)>,
+    pub first: Outcome,
+    pub damaged: Vec<String>,
+    pub not_final: Vec<String>,
+    pub rounds: Vec<DeclaredRound>,
+}
+
+/// The candidates' lines of an outcome (`ids` in ballot order).
+fn candidate_totals(def: &tobaucu_core::election::ElectionDefinition, cid: &str, ids: &[String], o: &Outcome) -> Vec<CandidateTotalDto> {
+    let names: BTreeMap<&str, &str> = def.constituency(cid).map(|c| c.candidates.iter().map(|x| (x.id.as_str(), x.name.as_str())).collect()).unwrap_or_default();
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let p = o.percent.get(i).copied().unwrap_or(Percent(0));
+            CandidateTotalDto { id: id.clone(), name: names.get(id.as_str()).map(|s| (*s).to_owned()).unwrap_or_default(), votes: o.votes.get(i).copied().unwrap_or(0), percent: p.as_f64(), percent_vi: p.vi(), elected: o.elected.contains(id) }
+        })
+        .collect()
 }
 
 impl App {
-    fn board(&self) -> Result<(String, String)> {
+    pub(crate) fn board(&self) -> Result<(String, String)> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
             return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; kết quả theo đơn vị bầu cử xem ở cơ sở dữ liệu của xã (setup --commune)")));
@@ -43,14 +79,15 @@ impl App {
     }
 
     /// The areas under this board, in definition order.
-    fn areas_in_scope(&self) -> Result<Vec<&tobaucu_core::election::Area>> {
+    pub(crate) fn areas_in_scope(&self) -> Result<Vec<&tobaucu_core::election::Area>> {
         let (me, kind) = self.board()?;
         let def = self.def()?;
         Ok(def.areas.iter().filter(|a| below(def, &me, &kind, &a.id, Some("area")).is_ok()).collect())
     }
 
-    /// `results`: every constituency touched by this board's areas.
-    pub fn results(&self) -> Result<ResultsDto> {
+    /// Every constituency touched by this board's areas, in definition
+    /// order, with its rounds.
+    pub(crate) fn computed(&self) -> Result<Vec<Computed>> {
         let def = self.def()?;
         let scope: std::collections::HashSet<&str> = self.areas_in_scope()?.iter().map(|a| a.id.as_str()).collect();
         // Areas per constituency, in definition order (one pass).
@@ -62,18 +99,27 @@ impl App {
         }
         let rows = self.store.current_area_results()?;
         let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
-        let mut not_final: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut complaints: BTreeMap<&str, Vec<(String, ComplaintLine)>> = BTreeMap::new();
+        let mut not_final: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for r in &rows {
             match report_of(r) {
-                Ok(rep) => by_c.entry(r.constituency_id.as_str()).or_default().push(rep),
+                Ok((rep, cs)) => {
+                    let list = complaints.entry(r.constituency_id.as_str()).or_default();
+                    list.extend(cs.into_iter().map(|c| (r.area_id.clone(), c)));
+                    by_c.entry(r.constituency_id.as_str()).or_default().push(rep);
+                }
                 Err(e) => damaged.entry(r.constituency_id.as_str()).or_default().push(e),
             }
             if !r.final_ {
-                not_final.entry(r.constituency_id.as_str()).or_default().push(r.area_id.as_str());
+                not_final.entry(r.constituency_id.as_str()).or_default().push(r.area_id.clone());
             }
         }
-        let mut out = BTreeMap::new();
+        let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
+        for r in self.store.board_rounds()? {
+            declared.entry(r.constituency_id.clone()).or_default().push(r);
+        }
+        let mut out = Vec::new();
         for c in &def.constituencies {
             let areas: Vec<String> = areas_of.remove(c.id.as_str()).unwrap_or_default();
             if !areas.iter().any(|a| scope.contains(a.as_str())) {
@@ -88,35 +134,107 @@ impl App {
                 areas: areas.clone(),
             };
             let decided_here = areas.iter().all(|a| scope.contains(a.as_str()));
-            let o = aggregate(&info, by_c.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            let reports = by_c.remove(c.id.as_str()).unwrap_or_default();
+            let first = aggregate(&info, &reports);
+            let mut rounds = Vec::new();
+            for r in declared.remove(&c.id).unwrap_or_default() {
+                let mut checks = Vec::new();
+                let ids: Vec<String> = serde_json::from_str(&r.candidates).unwrap_or_default();
+                let Some(kind) = RoundKind::parse(&r.kind) else { continue };
+                let candidates: Vec<CandidateInfo> = ids.iter().filter_map(|id| info.candidates.iter().find(|x| &x.id == id).cloned()).collect();
+                let round = RoundInfo { number: u32::try_from(r.number).unwrap_or(2), kind, seats: u32::try_from(r.seats).unwrap_or(0), candidates };
+                // A07: the first round's result as it stands now would not
+                // call for this round (a bundle replaced since).
+                match next_round(&info, &first, kind) {
+                    Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
+                    Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at) }),
+                    Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at) }),
+                }
+                let outcome = aggregate_round(&info, &round, &reports);
+                checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }));
+                if !outcome.complete {
+                    checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected) });
+                }
+                rounds.push(DeclaredRound { info: round, declared_at: r.declared_at, outcome, checks });
+            }
+            out.push(Computed {
+                info,
+                level_name: level.name.clone(),
+                decided_here,
+                reports,
+                complaints: complaints.remove(c.id.as_str()).unwrap_or_default(),
+                first,
+                damaged: damaged.remove(c.id.as_str()).unwrap_or_default(),
+                not_final: not_final.remove(c.id.as_str()).unwrap_or_default(),
+                rounds,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `results`: every constituency touched by this board's areas.
+    pub fn results(&self) -> Result<ResultsDto> {
+        let def = self.def()?;
+        let mut out = BTreeMap::new();
+        for k in self.computed()? {
+            let o = &k.first;
+            let Some(c) = def.constituency(&k.info.id) else { continue };
             let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }).collect();
-            for e in damaged.get(c.id.as_str()).into_iter().flatten() {
+            for e in &k.damaged {
                 checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone() });
             }
             if !o.complete {
                 checks.push(ResultCheckDto {
                     code: "A03".into(),
                     severity: "warning".into(),
-                    message: if decided_here {
+                    message: if k.decided_here {
                         format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
                     } else {
                         format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
                     },
                 });
             }
-            if let Some(nf) = not_final.get(c.id.as_str()) {
-                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", nf.join(", ")) });
+            if !k.not_final.is_empty() {
+                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")) });
             }
             if !o.tie_unresolved.is_empty() {
                 checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")) });
             }
-            let candidates: Vec<CandidateTotalDto> = c
-                .candidates
+            let ids: Vec<String> = k.info.candidates.iter().map(|x| x.id.clone()).collect();
+            let candidates = candidate_totals(def, &c.id, &ids, o);
+            let rounds = k
+                .rounds
                 .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    let p = o.percent.get(i).copied().unwrap_or(Percent(0));
-                    CandidateTotalDto { id: x.id.clone(), name: x.name.clone(), votes: o.votes.get(i).copied().unwrap_or(0), percent: p.as_f64(), percent_vi: p.vi(), elected: o.elected.contains(&x.id) }
+                .map(|r| {
+                    let ro = &r.outcome;
+                    let ids: Vec<String> = r.info.candidates.iter().map(|x| x.id.clone()).collect();
+                    let cands = candidate_totals(def, &c.id, &ids, ro);
+                    RoundResultDto {
+                        number: r.info.number,
+                        kind: r.info.kind.code().into(),
+                        declared_at: r.declared_at.clone(),
+                        seats: r.info.seats,
+                        areas_expected: ro.areas_expected,
+                        areas_reported: ro.areas_reported,
+                        complete: ro.complete,
+                        voters_listed: ro.voters_listed,
+                        voters_voted: ro.voters_voted,
+                        ballots_issued: ro.ballots_issued,
+                        ballots_received: ro.ballots_received,
+                        ballots_valid: ro.ballots_valid,
+                        ballots_invalid: ro.ballots_invalid,
+                        invalid_by_reason: ro.invalid_by_reason.clone(),
+                        votes: cands.iter().map(|x| (x.id.clone(), x.votes)).collect(),
+                        percent: cands.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+                        turnout_ok: ro.turnout_ok,
+                        turnout_percent: ro.turnout.as_f64(),
+                        elected: ro.elected.clone(),
+                        revote_due: ro.revote_due,
+                        additional_vote_due: ro.additional_vote_due,
+                        tie_unresolved: ro.tie_unresolved.clone(),
+                        candidates: cands,
+                        checks: r.checks.clone(),
+                    }
                 })
                 .collect();
             out.insert(
@@ -141,12 +259,13 @@ impl App {
                     revote_due: o.revote_due,
                     name: c.name.clone(),
                     level: c.level.clone(),
-                    level_name: level.name.clone(),
+                    level_name: k.level_name.clone(),
                     seats: c.seats,
                     turnout_percent: o.turnout.as_f64(),
-                    decided_here,
+                    decided_here: k.decided_here,
                     tie_unresolved: o.tie_unresolved.clone(),
                     candidates,
+                    rounds,
                 },
             );
         }
@@ -234,67 +353,6 @@ impl App {
         }
         members.push(("status.pdf".into(), self.render_form("board-status", None, None)?.bytes));
         Ok((vec![], members))
-    }
-
-    /// Data of the constituency result minutes (biên bản xác định kết quả
-    /// bầu cử, Mẫu 19/HĐBC-QH and 24/HĐBC-HĐND style) for each constituency
-    /// complete at this board: (layout name, data).
-    pub(crate) fn board_minutes_parts(&self, only: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
-        let def = self.def()?;
-        let results = self.results()?;
-        let mut common = self.common_data()?;
-        let (me, _) = self.board()?;
-        let board_name = def.unit(&me).map(|u| u.name.clone()).unwrap_or_default();
-        common.insert("issuer_top".into(), Value::String(board_name.to_uppercase()));
-        let mut parts = Vec::new();
-        for (id, c) in &results.constituencies {
-            if !c.complete || only.is_some_and(|o| o != c.level && o != id) {
-                continue;
-            }
-            let kind = def.level(&c.level).map(|l| l.kind).unwrap_or(LevelKind::Council);
-            let elected: Vec<&CandidateTotalDto> = {
-                let mut e: Vec<&CandidateTotalDto> = c.candidates.iter().filter(|x| x.elected).collect();
-                e.sort_by_key(|x| std::cmp::Reverse(x.votes));
-                e
-            };
-            let mut d = common.clone();
-            let turnout = Percent::of(c.voters_voted, c.voters_listed);
-            let valid_p = Percent::of(c.ballots_valid, c.ballots_received);
-            let outcome = if c.revote_due {
-                "Số cử tri đi bầu không quá một nửa tổng số cử tri trong danh sách: đề nghị tổ chức bầu cử lại (Điều 80).".to_owned()
-            } else if c.additional_vote_due {
-                format!("Số người trúng cử ({}) chưa đủ số đại biểu được bầu ({}): đề nghị bầu cử thêm (Điều 79).", c.elected.len(), c.seats)
-            } else {
-                format!("Đã bầu đủ {} đại biểu; không phải bầu cử thêm.", c.elected.len())
-            };
-            let fill = |v: &mut serde_json::Map<String, Value>, k: &str, x: Value| {
-                v.insert(k.into(), x);
-            };
-            fill(&mut d, "issuer", Value::String(format!("BAN BẦU CỬ {}", c.name.to_uppercase())));
-            fill(&mut d, "constituency", json!({"id": id, "name": c.name, "seats": c.seats}));
-            fill(&mut d, "level_name", Value::String(c.level_name.clone()));
-            fill(&mut d, "level_upper", Value::String(c.level_name.to_uppercase()));
-            fill(&mut d, "board_name", Value::String(board_name.clone()));
-            fill(&mut d, "areas_expected", json!(c.areas_expected));
-            fill(&mut d, "areas_reported", json!(c.areas_reported));
-            fill(&mut d, "candidate_count", json!(c.candidates.len()));
-            fill(&mut d, "figures", json!({
-                "voters_listed": c.voters_listed, "voters_voted": c.voters_voted, "turnout": turnout.vi(),
-                "ballots_issued": c.ballots_issued, "ballots_received": c.ballots_received,
-                "ballots_valid": c.ballots_valid, "valid_percent": valid_p.vi(),
-                "ballots_invalid": c.ballots_invalid, "invalid_percent": Percent(10_000u64.saturating_sub(valid_p.0)).vi(),
-            }));
-            fill(&mut d, "candidates", Value::Array(c.candidates.iter().enumerate().map(|(i, x)| json!({"index": i + 1, "name": x.name, "votes": x.votes, "percent": x.percent_vi, "mark": if x.elected { "Trúng cử" } else { "" }})).collect()));
-            fill(&mut d, "elected", Value::Array(elected.iter().enumerate().map(|(i, x)| json!({"index": i + 1, "name": x.name, "votes": x.votes, "percent": x.percent_vi})).collect()));
-            fill(&mut d, "outcome", Value::String(outcome));
-            fill(&mut d, "qh", Value::Bool(kind == LevelKind::NationalAssembly));
-            let layout = if kind == LevelKind::NationalAssembly { "board-minutes-qh" } else { "board-minutes-hdnd" };
-            parts.push((tobaucu_forms::layout(layout).ok_or_else(|| Error::Internal(format!("thiếu mẫu {layout}")))?, Value::Object(d)));
-        }
-        if parts.is_empty() {
-            return Err(Error::refused("NOT_COMPLETE", "chưa có đơn vị bầu cử nào đủ biên bản của mọi khu vực; chưa lập được biên bản xác định kết quả"));
-        }
-        Ok(parts)
     }
 
     /// Data of the status sheet of all areas.
