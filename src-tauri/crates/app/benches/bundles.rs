@@ -25,7 +25,6 @@ use tobaucu_app::{App, UnitChoice, UnitKind};
 use tobaucu_bundle::auditlog;
 use tobaucu_bundle::container::{self, LevelEntry, Manifest};
 use tobaucu_core::audit;
-use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::count::{parse_ballots, Tally};
 
 fn full() -> bool {
@@ -83,12 +82,19 @@ fn key(i: usize) -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-/// One team's bundle bytes.
+/// One team's bundle bytes: for each level, the minutes document the
+/// team's app would have locked (format 2, figures that pass every check
+/// the board re-runs), the counted ballots, and a log recording the key and
+/// each level's finalize.
 fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
+    use tobaucu_core::minutes::*;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
     let mut members = Vec::new();
     let mut levels = Vec::new();
     let area = format!("A{i}");
+    let sk = key(i);
+    let mut log: Vec<(String, String, Option<String>)> = vec![("setup".into(), "khu vực".into(), None), ("key.init".into(), "khóa".into(), Some(json!({"public_key": hex(&sk.verifying_key().to_bytes())}).to_string()))];
+    let level_names = [("QH", "Đại biểu Quốc hội khóa XVI"), ("TINH", "Đại biểu HĐND tỉnh"), ("XA", "Đại biểu HĐND xã")];
     for (code, cid, seats, n) in [("QH", format!("QH-{}", i / 500), 3u32, 5usize), ("TINH", format!("TINH-{}", i / 100), 3, 5), ("XA", format!("XA-{}", i / 10), 5, 8)] {
         let voters = 480 + rng.next(40);
         let mut text = String::new();
@@ -108,40 +114,68 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
             t.add(b);
         }
         let r = t.result();
-        let cands: Vec<Value> = def["constituencies"].as_array().into_iter().flatten().find(|c| c["id"] == cid.as_str()).and_then(|c| c["candidates"].as_array()).into_iter().flatten().enumerate()
-            .map(|(k, c)| json!({"id": c["id"], "position": k + 1, "name": c["name"], "votes": r.votes.get(k).copied().unwrap_or(0), "percent": "0,00"})).collect();
-        let data = json!({
-            "format": "tobaucu-minutes/1",
-            "election": {"id": "BC-BENCH", "definition_sha256": def_sha},
-            "area": {"id": area, "number": i % 10 + 1},
-            "level": {"code": code},
-            "constituency": {"id": cid, "seats": seats},
-            "figures": {"voters_listed": voters + 10, "voters_voted": voters, "ballots_issued": voters, "ballots_received": r.received,
-                        "ballots_valid": r.valid, "ballots_invalid": r.invalid, "invalid_by_reason": {"gach_het": r.invalid}},
-            "candidates": cands, "revision": 1,
-        });
-        let bytes = canonical_json(&data).into_bytes();
-        levels.push(LevelEntry { code: code.into(), final_: true, revision: 1, minutes_sha256: hex(&Sha256::digest(&bytes)) });
+        let c = def["constituencies"].as_array().into_iter().flatten().find(|c| c["id"] == cid.as_str()).cloned().unwrap_or_default();
+        let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        let doc = Minutes {
+            format: FORMAT_V2.into(),
+            election: ElectionRef { id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into() },
+            area: AreaRef { id: area.clone(), number: Some(u32::try_from(i % 10 + 1).unwrap_or(1)), name: Some(format!("Thôn {i}")), commune: Some(format!("C{}", i / 10)) },
+            level: LevelRef { code: code.into(), name: level_names.iter().find(|l| l.0 == code).map_or("", |l| l.1).into() },
+            constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
+            team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
+            figures: Figures {
+                voters_listed: voters + 10,
+                voters_voted: voters,
+                ballots_issued: voters,
+                ballots_received: r.received,
+                ballots_valid: r.valid,
+                ballots_invalid: r.invalid,
+                invalid_by_reason: tobaucu_core::count::InvalidReason::ALL.iter().map(|g| (g.code().to_owned(), r.invalid_by_reason[g.index()])).collect(),
+                ballots_by_kept: r.groups.iter().flatten().enumerate().map(|(k, v)| ((k + 1).to_string(), *v)).collect(),
+            },
+            inventory: Some(InventoryRef { received: voters + 12, unused: 12, spoiled: 0, issued: voters }),
+            candidates: c["candidates"].as_array().into_iter().flatten().enumerate().map(|(k, x)| {
+                let v = r.votes.get(k).copied().unwrap_or(0);
+                CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: tobaucu_core::percent::Percent::of(v, r.valid).vi() }
+            }).collect(),
+            complaints: vec![],
+            revision: 1,
+            correction_reason: String::new(),
+            opening: None,
+            closing_time: None,
+            incidents: vec![],
+            recommendations: vec![],
+            explanations: vec![],
+            completed_at: Some("2026-03-15T21:00:00+07:00".into()),
+        };
+        let bytes = doc.to_canonical().into_bytes();
+        let sha = hex(&Sha256::digest(&bytes));
+        log.push(("finalize".into(), format!("biên bản cấp {code}, bản số 1"), Some(json!({"sha256": sha, "warnings": []}).to_string())));
+        levels.push(LevelEntry { code: code.into(), final_: true, revision: 1, minutes_sha256: sha });
         members.push((format!("results/{code}.json"), bytes));
         members.push((format!("ballots/{code}.txt"), text.into_bytes()));
     }
     members.push(("minutes.pdf".into(), pdf.to_vec()));
-    // A short chained log: setup, key, a redacted run of check-ins, counting.
+    // The log: setup, the key, a redacted run of check-ins, each finalize.
     let mut rows = Vec::new();
     let mut prev = audit::GENESIS.to_owned();
-    for (id, action) in [(1, "setup"), (2, "key.init"), (3, "count.ballots_file"), (4, "count.finalize"), (5, "count.finalize"), (6, "count.finalize")] {
-        let e = audit::Entry { id, at: "2026-03-15T21:00:00+07:00", action, subject: "QH", reason: "", before: None, after: None };
+    let mut entries: Vec<(String, String, Option<String>)> = log[..2].to_vec();
+    entries.extend((0..3).map(|k| ("checkin".to_owned(), format!("cử tri số {k}"), None)));
+    entries.extend(log[2..].iter().cloned());
+    for (n, (action, subject, after)) in entries.iter().enumerate() {
+        let id = i64::try_from(n + 1).unwrap_or(0);
+        let e = audit::Entry { id, at: "2026-03-15T21:00:00+07:00", action, subject, reason: "", before: None, after: after.as_deref() };
         let hash = audit::link(&prev, &audit::content_hash(&e));
-        rows.push(auditlog::Row { id, at: e.at.into(), action: action.into(), subject: "QH".into(), reason: String::new(), before: None, after: None, prev: prev.clone(), hash: hash.clone() });
+        rows.push(auditlog::Row { id, at: e.at.into(), action: action.clone(), subject: subject.clone(), reason: String::new(), before: None, after: after.clone(), prev: prev.clone(), hash: hash.clone() });
         prev = hash;
     }
     members.push(("audit.jsonl".into(), auditlog::write(&rows)));
     let m = Manifest {
-        app_version: "bench".into(), created_at: "2026-03-15T22:00:00+07:00".into(), election_id: "BC-BENCH".into(),
+        app_version: "0.1.0".into(), created_at: "2026-03-15T22:00:00+07:00".into(), election_id: "BC-BENCH".into(),
         definition_sha256: def_sha.into(), mode: "official".into(), unit_id: area, unit_kind: "area".into(), levels,
         sequence: 1, previous_sha256: None, public_key: [0; 32], audit_head: prev, members: vec![],
     };
-    container::write(m, &members, &key(i)).map(|x| x.0).unwrap_or_default()
+    container::write(m, &members, &sk).map(|x| x.0).unwrap_or_default()
 }
 
 /// Bundles, definition and a board database with every key registered.
@@ -154,7 +188,7 @@ fn prepare(n: usize, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
         return (paths, db);
     }
     let demo = dir.join("demo");
-    tobaucu_app::demo::run(&demo, "mat-khau-bench", &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    tobaucu_app::demo::run(&demo, tobaucu_app::DEMO_PASSPHRASE, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
     let pdf = std::fs::read(demo.join("bien-ban-X0412-KV01.pdf")).unwrap_or_default();
     let text = definition(n);
     let def: Value = serde_json::from_str(&text).unwrap_or_default();
