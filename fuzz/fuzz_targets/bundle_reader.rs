@@ -31,30 +31,50 @@ struct Forge {
     sk: SigningKey,
 }
 
+/// One team's real bundle, made in process with a key sealed cheaply (the
+/// production Argon2 cost would make the first input take seconds).
 fn forge() -> Option<Forge> {
     let dir = std::env::temp_dir().join(format!("tobaucu-fuzz-forge-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |_| {}).ok()?;
-    let base = std::fs::read(dir.join("usb-to/X0412-KV01-goi001.tbc")).ok()?;
-    let c = rusqlite::Connection::open(dir.join("to-X0412-KV01.sqlite")).ok()?;
-    let sealed = c
-        .query_row("SELECT public_key, salt, nonce, ciphertext, m_kib, t, p FROM signing_key", [], |r| {
-            let b = |i: usize| -> rusqlite::Result<Vec<u8>> { r.get(i) };
-            Ok(tobaucu_bundle::SealedKey {
-                public_key: b(0)?.try_into().unwrap_or([0; 32]),
-                salt: b(1)?.try_into().unwrap_or([0; 16]),
-                nonce: b(2)?.try_into().unwrap_or([0; 12]),
-                ciphertext: b(3)?,
-                m_kib: r.get(4)?,
-                t: r.get(5)?,
-                p: r.get(6)?,
-            })
-        })
-        .ok()?;
-    let sk = tobaucu_bundle::keys::unseal("X0412-KV01", &sealed, tobaucu_app::DEMO_PASSPHRASE).ok()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    const AREA: &str = "X0412-KV01";
+    const PASS: &str = "mật khẩu nhanh cho kiểm thử";
+    let sk = SigningKey::from_bytes(&[7u8; 32]);
+    let mut team = tobaucu_app::App::open(&dir.join("to.sqlite")).ok()?;
+    team.setup(DEF, &tobaucu_app::UnitChoice::Area(AREA.into())).ok()?;
+    team.store_key(AREA, &tobaucu_bundle::keys::seal(AREA, &sk, PASS, 8, 1, 1).ok()?).ok()?;
+    team.import_voters("cu-tri.csv", tobaucu_app::DEMO_VOTERS_CSV.as_bytes(), &[], false, &mut |_, _| {}).ok()?;
+    for stt in 1..=40u32 {
+        let _ = team.checkin(stt, None, false);
+    }
+    team.set_team(&tobaucu_ipc::TeamInput {
+        leader: Some("Nguyễn Văn Tổ".into()),
+        secretary: Some("Lê Thị Ký".into()),
+        members: None,
+        witnesses: Some(vec!["Hoàng Văn Chứng".into(), "Đỗ Thị Kiến".into()]),
+    })
+    .ok()?;
+    let def = tobaucu_core::election::parse(DEF).ok()?;
+    let area = def.area(AREA)?.clone();
+    for level in area.constituencies.keys() {
+        let s = team.summary(level).ok()?;
+        team.record_inventory(&tobaucu_ipc::InventoryInput { level: level.clone(), received: s.voters_voted + 5, unused: 5, spoiled: 0, issued: None }).ok()?;
+        let text = "1 2\n2 3\n1\n".repeat(usize::try_from(s.voters_voted).ok()? / 3) + &"1\n".repeat(usize::try_from(s.voters_voted % 3).ok()?);
+        team.count_ballots_file(level, "phieu.txt", text.as_bytes(), "Thư ký").ok()?;
+        let s = team.summary(level).ok()?;
+        for w in s.checks.iter().filter(|c| c.severity == "warning") {
+            team.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone(), code: w.code.clone(), reason: "kiểm thử".into() }).ok()?;
+        }
+        team.finalize(level, Some(PASS)).ok()?;
+    }
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).ok()?;
+    let e = team.export_bundle(&usb, Some(PASS)).ok()?;
+    let base = std::fs::read(&e.path).ok()?;
+    drop(team);
     let _ = std::fs::remove_dir_all(&dir);
     let mut board = board()?;
-    board.keys_register(&tobaucu_bundle::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").ok()?;
+    board.keys_register(&tobaucu_bundle::fingerprint(&sk.verifying_key().to_bytes()), AREA).ok()?;
     Some(Forge { board, base, sk })
 }
 
@@ -142,7 +162,8 @@ fuzz_target!(|data: &[u8]| {
         FORGE.with(|f| {
             let mut f = f.borrow_mut();
             if f.is_none() {
-                *f = forge();
+                // Without its base the mode would test nothing: say so.
+                *f = Some(forge().expect("the structure-aware mode could not build its team bundle"));
             }
             if let Some(f) = f.as_ref() {
                 forged(f, rest);
