@@ -135,6 +135,20 @@ CREATE TABLE complaint (
     resolved_at  TEXT,
     CHECK ((status = 'received') = (resolved_at IS NULL))
 ) STRICT;
+CREATE TABLE error_explanation (
+    level        TEXT NOT NULL CHECK (length(level) > 0),
+    code         TEXT NOT NULL CHECK (code IN ('E02', 'E03')),
+    reason       TEXT NOT NULL CHECK (length(reason) > 0),
+    recorded_at  TEXT NOT NULL,
+    PRIMARY KEY (level, code)
+) STRICT;
+CREATE TABLE incident (
+    id           INTEGER PRIMARY KEY,
+    time         TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    what         TEXT NOT NULL CHECK (length(what) > 0),
+    handled      TEXT NOT NULL DEFAULT '',
+    recorded_at  TEXT NOT NULL
+) STRICT;
 CREATE TABLE inventory (
     level        TEXT PRIMARY KEY CHECK (length(level) > 0),
     received     INTEGER NOT NULL CHECK (received >= 0),
@@ -168,6 +182,22 @@ CREATE TABLE minutes_revision (
     data          TEXT NOT NULL,
     sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
     PRIMARY KEY (level, revision)
+) STRICT;
+CREATE TABLE opening_witness (
+    position  INTEGER PRIMARY KEY CHECK (position IN (1, 2)),
+    name      TEXT NOT NULL CHECK (length(name) > 0),
+    address   TEXT CHECK (address IS NULL OR length(address) > 0)
+) STRICT;
+CREATE TABLE recommendation (
+    id           INTEGER PRIMARY KEY,
+    text         TEXT NOT NULL CHECK (length(text) > 0),
+    recorded_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE recount (
+    id           INTEGER PRIMARY KEY,
+    level        TEXT NOT NULL CHECK (length(level) > 0),
+    note         TEXT NOT NULL DEFAULT '',
+    recorded_at  TEXT NOT NULL
 ) STRICT;
 CREATE TABLE "registered_key" (
     unit_id        TEXT PRIMARY KEY,
@@ -209,7 +239,7 @@ CREATE TABLE tally_entry (
 CREATE TABLE team_member (
     role      TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'member', 'witness')),
     position  INTEGER NOT NULL CHECK (position >= 1),
-    name      TEXT NOT NULL CHECK (length(name) > 0),
+    name      TEXT NOT NULL CHECK (length(name) > 0), address TEXT CHECK (address IS NULL OR length(address) > 0),
     PRIMARY KEY (role, position)
 ) STRICT;
 CREATE TABLE turnout_snapshot (
@@ -234,15 +264,23 @@ CREATE TABLE unit (
     mode            TEXT NOT NULL CHECK (mode IN ('official', 'test')),
     created_at      TEXT NOT NULL
 ) STRICT;
-CREATE TABLE voter (
+CREATE TABLE "voter" (
     id            INTEGER PRIMARY KEY,
     stt           INTEGER NOT NULL UNIQUE CHECK (stt >= 1),
     name          TEXT NOT NULL CHECK (length(name) > 0),
-    birth_date    TEXT NOT NULL CHECK (birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    -- 'YYYY-MM-DD', or 'YYYY' when only the year of birth is known.
+    birth_date    TEXT NOT NULL CHECK (
+                      birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                      OR birth_date GLOB '[0-9][0-9][0-9][0-9]'),
     gender        TEXT NOT NULL CHECK (gender IN ('Nam', 'Nữ')),
     ethnicity     TEXT NOT NULL DEFAULT '',
     id_number     TEXT UNIQUE CHECK (id_number IS NULL OR length(id_number) IN (9, 12)),
+    -- Nơi thường trú (7a).
     residence     TEXT NOT NULL DEFAULT '',
+    -- Nơi tạm trú (7b).
+    residence_temporary TEXT NOT NULL DEFAULT '',
+    -- Nơi ở hiện tại (7c): neither a permanent nor a temporary registration.
+    residence_current   TEXT NOT NULL DEFAULT '',
     note          TEXT NOT NULL DEFAULT '',
     status        TEXT NOT NULL DEFAULT 'active'
                   CHECK (status IN ('active', 'removed', 'moved_out', 'elsewhere')),
@@ -256,6 +294,11 @@ CREATE TABLE voter_level (
     voter_id   INTEGER NOT NULL REFERENCES voter (id) ON DELETE CASCADE,
     level      TEXT NOT NULL CHECK (length(level) > 0),
     PRIMARY KEY (voter_id, level)
+) STRICT;
+CREATE TABLE voting_time (
+    kind         TEXT PRIMARY KEY CHECK (kind IN ('opening', 'closing')),
+    time         TEXT NOT NULL CHECK (time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    recorded_at  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX area_result_area ON area_result (area_id);
 CREATE INDEX area_result_constituency ON area_result (constituency_id);

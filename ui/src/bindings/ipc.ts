@@ -2,13 +2,33 @@
 
 export type VoterDto = { stt: number, name: string, 
 /**
- * YYYY-MM-DD.
+ * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
+ * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
+ * or earlier). The contract's "YYYY-MM-DD" cannot be written for them
+ * without inventing a day and month, which the app never does.
  */
 birth_date: string, 
 /**
  * "Nam" or "Nữ".
  */
-gender: string, ethnicity: string, id_number: string | null, residence: string, levels: Array<string>, note: string, 
+gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * The place the voter is listed by, one line: the permanent residence
+ * (thường trú); without one, "Tạm trú: …" or "Nơi ở hiện tại: …".
+ */
+residence: string, 
+/**
+ * Nơi thường trú (column 7a), as the list has it.
+ */
+residence_permanent: string, 
+/**
+ * Nơi tạm trú (column 7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (column 7c).
+ */
+residence_current: string, levels: Array<string>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
@@ -32,13 +52,33 @@ mobile_box: boolean,
  */
 certificate: string | null, stt: number, name: string, 
 /**
- * YYYY-MM-DD.
+ * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
+ * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
+ * or earlier). The contract's "YYYY-MM-DD" cannot be written for them
+ * without inventing a day and month, which the app never does.
  */
 birth_date: string, 
 /**
  * "Nam" or "Nữ".
  */
-gender: string, ethnicity: string, id_number: string | null, residence: string, levels: Array<string>, note: string, 
+gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * The place the voter is listed by, one line: the permanent residence
+ * (thường trú); without one, "Tạm trú: …" or "Nơi ở hiện tại: …".
+ */
+residence: string, 
+/**
+ * Nơi thường trú (column 7a), as the list has it.
+ */
+residence_permanent: string, 
+/**
+ * Nơi tạm trú (column 7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (column 7c).
+ */
+residence_current: string, levels: Array<string>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
@@ -100,9 +140,22 @@ message: string, };
 
 export type NewVoterInput = { name: string, 
 /**
- * dd/mm/yyyy or yyyy-mm-dd.
+ * dd/mm/yyyy or yyyy-mm-dd; or yyyy alone for a voter born in 2007 or
+ * earlier (Mẫu 31/HĐBC).
  */
-birth_date: string, gender: string, ethnicity: string, id_number: string | null, residence: string, 
+birth_date: string, gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * Nơi thường trú (7a).
+ */
+residence: string, 
+/**
+ * Nơi tạm trú (7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (7c).
+ */
+residence_current: string, 
 /**
  * Empty: every level of the area.
  */
@@ -114,7 +167,8 @@ certificate: string | null, reason: string, };
 
 export type EditVoterInput = { stt: number, 
 /**
- * name | birth_date | gender | ethnicity | id_number | residence | levels | note | mobile_box
+ * name | birth_date | gender | ethnicity | id_number | residence |
+ * residence_temporary | residence_current | levels | note | mobile_box
  */
 field: string, value: string, reason: string, };
 
@@ -143,6 +197,12 @@ head: string,
  * The first broken link, when there is one.
  */
 broken: AuditBreakDto | null, 
+/**
+ * Copies of the log's head kept outside this file (backups, exported
+ * bundles, the printed minutes): each must still be in the log, or
+ * its tail was cut or rewritten.
+ */
+anchors: Array<AuditAnchorDto>, 
 /**
  * A sentence for people.
  */
@@ -190,11 +250,49 @@ position: bigint, at: string, action: string, subject: string,
  */
 why: string, };
 
+export type AuditAnchorDto = { 
+/**
+ * Where it was read: a backup file, a bundle, a typed code.
+ */
+source: string, 
+/**
+ * The entry it pins.
+ */
+id: bigint, hash: string, ok: boolean, detail: string, };
+
 export type IpcError = { code: string, message: string, problems: Array<string>, };
 
-export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, witnesses: Array<string>, };
+export type PersonDto = { name: string, address: string | null, };
 
-export type TeamInput = { leader: string | null, secretary: string | null, members: Array<string> | null, witnesses: Array<string> | null, };
+export type TeamDto = { leader: string | null, secretary: string | null, members: Array<string>, 
+/**
+ * The two voters who witness the counting.
+ */
+witnesses: Array<PersonDto>, };
+
+export type TeamInput = { leader: string | null, secretary: string | null, members: Array<string> | null, witnesses: Array<PersonDto> | null, };
+
+export type OpeningInput = { 
+/**
+ * "HH:MM" voting started.
+ */
+time: string, witnesses: Array<PersonDto>, };
+
+export type IncidentInput = { what: string, 
+/**
+ * "HH:MM", when known.
+ */
+time: string | null, 
+/**
+ * How the Tổ handled it.
+ */
+handled: string | null, };
+
+export type IncidentDto = { id: number, time: string | null, what: string, handled: string, recorded_at: string, };
+
+export type RecommendationDto = { id: number, text: string, recorded_at: string, };
+
+export type DayFactsDto = { opening_time: string | null, opening_witnesses: Array<PersonDto>, closing_time: string | null, incidents: Array<IncidentDto>, recommendations: Array<RecommendationDto>, };
 
 export type InventoryInput = { level: string, received: number, unused: number, spoiled: number, 
 /**

@@ -75,8 +75,8 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     const leader = h("input", { id: "team-leader", value: t.leader ?? "" }) as HTMLInputElement;
     const sec = h("input", { id: "team-secretary", value: t.secretary ?? "" }) as HTMLInputElement;
     const mem = h("input", { id: "team-members", value: t.members.join(", "), placeholder: "cách nhau dấu phẩy" }) as HTMLInputElement;
-    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0] ?? "" }) as HTMLInputElement;
-    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1] ?? "" }) as HTMLInputElement;
+    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0]?.name ?? "" }) as HTMLInputElement;
+    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1]?.name ?? "" }) as HTMLInputElement;
     const form = h("form", { class: "inline-form", id: "team-form" },
       field("Tổ trưởng", leader), field("Thư ký", sec), field("Ủy viên", mem),
       field("Cử tri chứng kiến 1", w1), field("Cử tri chứng kiến 2", w2),
@@ -87,7 +87,9 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         await api.setTeam({
           leader: leader.value.trim() || null, secretary: sec.value.trim() || null,
           members: mem.value.split(",").map((x) => x.trim()).filter(Boolean),
-          witnesses: [w1.value, w2.value].map((x) => x.trim()).filter(Boolean),
+          // A witness kept by name keeps the address recorded with them.
+          witnesses: [w1.value, w2.value].map((x) => x.trim()).filter(Boolean)
+            .map((name) => ({ name, address: t.witnesses.find((w) => w.name === name)?.address ?? null })),
         });
         toast("Đã lưu thành phần Tổ bầu cử và cử tri chứng kiến");
         load();
@@ -95,7 +97,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     });
     const done = t.leader && t.secretary && t.witnesses.length === 2;
     return h("details", { class: "panel", open: !done, id: "team-panel" },
-      h("summary", {}, `Tổ bầu cử và hai cử tri chứng kiến — ${done ? `${t.leader} (Tổ trưởng), chứng kiến: ${t.witnesses.join(", ")}` : "chưa đủ"}`),
+      h("summary", {}, `Tổ bầu cử và hai cử tri chứng kiến — ${done ? `${t.leader} (Tổ trưởng), chứng kiến: ${t.witnesses.map((w) => w.name).join(", ")}` : "chưa đủ"}`),
       form);
   }
 

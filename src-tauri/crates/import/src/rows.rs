@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
+use tobaucu_core::legacy;
 use tobaucu_core::text::{clean, fold};
-use tobaucu_core::voter::{self, Gender, Voter};
+use tobaucu_core::voter::{self, BirthDate, Gender, Voter};
 
 use crate::columns::{Layout, Role};
 use crate::grid::{Cell, Sheet};
@@ -74,6 +75,22 @@ fn is_mark(c: &Cell) -> bool {
             !(f.is_empty() || f == "0" || f == "-" || f == "khong")
         }
     }
+}
+
+/// Why text read from a single-byte code page cannot be Vietnamese, as a
+/// message: what a wrong decoding left (`legacy::impossible`) and what to do.
+fn impossible_text(sheet: &Sheet, text: &str) -> Option<String> {
+    let cp = sheet.code_page?;
+    let why = legacy::impossible(text)?;
+    let read_as = if cp == crate::grid::WINDOWS_1258 {
+        "bảng mã Windows-1258 của Excel tiếng Việt"
+    } else {
+        "bảng mã cũ TCVN3/VNI"
+    };
+    Some(format!(
+        "\"{text}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. Hãy mở tệp bằng Excel, lưu lại dạng \"CSV UTF-8\" hoặc .xlsx rồi nhập lại",
+        why.vi()
+    ))
 }
 
 /// Excel's day 0 (serial dates count from 1899-12-30 in the 1900 system).
@@ -157,6 +174,11 @@ pub fn read_rows(
         }
 
         let name = get(&Role::Name).map(|(c, cell)| (c, clean(&cell.as_text())));
+        if let Some((c, n)) = &name {
+            if let Some(msg) = impossible_text(sheet, n) {
+                problem(&Role::Name, Some(*c), msg);
+            }
+        }
         let name = match name {
             Some((_, n)) if !n.is_empty() => Some(n),
             Some((c, _)) => {
@@ -166,12 +188,14 @@ pub fn read_rows(
             None => None,
         };
 
+        // Mẫu 31 column (2): the date, or the year alone for voters born in
+        // 2007 or earlier (a year typed into a number cell is a number).
         let birth = match get(&Role::Birth) {
             Some((c, cell)) => {
                 let d = match cell {
-                    Cell::Date(d) => Some(*d),
-                    Cell::Number(n) if *n > 3000.0 => excel_date(*n),
-                    other => voter::parse_date(&other.as_text()),
+                    Cell::Date(d) => Some(BirthDate::Full(*d)),
+                    Cell::Number(n) if *n > 3000.0 => excel_date(*n).map(BirthDate::Full),
+                    other => voter::parse_birth(&other.as_text()),
                 };
                 match d {
                     Some(d) => Some(d),
@@ -180,7 +204,7 @@ pub fn read_rows(
                         None
                     }
                     None => {
-                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960", cell.as_text()));
+                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960 (hoặc chỉ năm sinh, ví dụ 1960, với cử tri sinh từ năm {} trở về trước)", cell.as_text(), voter::year_only_limit(ctx.election_day)));
                         None
                     }
                 }
@@ -188,15 +212,11 @@ pub fn read_rows(
             None => None,
         };
         if let Some(b) = birth {
-            if !voter::is_of_age(b, ctx.election_day) {
+            if let Err(why) = voter::check_birth(b, ctx.election_day) {
                 problem(
                     &Role::Birth,
                     layout.col(&Role::Birth),
-                    format!(
-                        "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)",
-                        voter::date_vi(b),
-                        voter::date_vi(ctx.election_day)
-                    ),
+                    voter::birth_refusal_vi(b, why, ctx.election_day),
                 );
             }
         }
@@ -239,9 +259,27 @@ pub fn read_rows(
             }
         };
 
-        let ethnicity = get(&Role::Ethnicity)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
+        // Text read from a code page must be possible Vietnamese: a wrong
+        // decoding is refused here, naming the cell, never imported.
+        // Nơi cư trú: thường trú (7a), tạm trú (7b), nơi ở hiện tại (7c),
+        // each kept as written.
+        let [ethnicity, residence, residence_temporary, residence_current, note] = [
+            Role::Ethnicity,
+            Role::Residence,
+            Role::ResidenceTemp,
+            Role::ResidenceCurrent,
+            Role::Note,
+        ]
+        .map(|role| {
+            let Some((c, cell)) = get(&role) else {
+                return String::new();
+            };
+            let t = clean(&cell.as_text());
+            if let Some(msg) = impossible_text(sheet, &t) {
+                problem(&role, Some(c), msg);
+            }
+            t
+        });
 
         let id_number = match get(&Role::IdNumber) {
             Some((c, cell)) if !cell.is_empty() => {
@@ -271,21 +309,6 @@ pub fn read_rows(
             }
             _ => None,
         };
-
-        let permanent = get(&Role::Residence)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
-        let temporary = get(&Role::ResidenceTemp)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
-        let residence = if permanent.is_empty() && !temporary.is_empty() {
-            format!("Tạm trú: {temporary}")
-        } else {
-            permanent
-        };
-        let note = get(&Role::Note)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
 
         let levels: Vec<String> = if let Some((c, cell)) = get(&Role::Levels) {
             let mut out = Vec::new();
@@ -363,6 +386,8 @@ pub fn read_rows(
                         ethnicity,
                         id_number,
                         residence,
+                        residence_temporary,
+                        residence_current,
                         levels,
                         note,
                     },
