@@ -127,8 +127,12 @@ pub enum NotVietnamese {
     StrayMark { after: Option<char>, mark: char },
     /// A letter Vietnamese does not write ("ß", "ø", "Ð", "Æ").
     Letter(char),
-    /// A sign no name or address holds ("¨", "©", "×", "‰").
+    /// A sign no name or address holds ("¨", "©", "×", "‰"), or a control
+    /// character (an undefined byte of the code page).
     Sign(char),
+    /// "?" (or U+FFFD) inside a word: a letter lost when the file was
+    /// saved in a code page without it ("Nguy?n Th? H?ng").
+    Lost(char),
 }
 
 impl NotVietnamese {
@@ -148,7 +152,13 @@ impl NotVietnamese {
                 format!("có dấu thanh nằm trên phụ âm \"{c}\"")
             }
             NotVietnamese::Letter(c) => format!("có chữ \"{c}\" không có trong tiếng Việt"),
+            NotVietnamese::Sign(c) if c.is_control() => {
+                format!("có mã điều khiển U+{:04X} không phải chữ", u32::from(c))
+            }
             NotVietnamese::Sign(c) => format!("có ký hiệu \"{c}\" không có trong họ tên, địa chỉ"),
+            NotVietnamese::Lost(c) => format!(
+                "có \"{c}\" thay cho chữ đã mất khi tệp được lưu (chữ có dấu không lưu được trong bảng mã của tệp)"
+            ),
         }
     }
 }
@@ -176,6 +186,9 @@ fn is_tone_mark(c: char) -> bool {
 /// Windows-1258, tone marks as combining characters): text that only
 /// decodes to this is refused, never imported garbled.
 pub fn impossible(s: &str) -> Option<NotVietnamese> {
+    if let Some(c) = lost_letter(s) {
+        return Some(NotVietnamese::Lost(c));
+    }
     let mut prev: Option<char> = None;
     for c in s.nfc() {
         if unicode_normalization::char::is_combining_mark(c) {
@@ -185,6 +198,9 @@ pub fn impossible(s: &str) -> Option<NotVietnamese> {
             });
         }
         prev = Some(c);
+        if c.is_control() && !c.is_whitespace() {
+            return Some(NotVietnamese::Sign(c));
+        }
         if c.is_ascii() || c.is_whitespace() || is_vi_letter(c) || ALLOWED_PUNCT.contains(c) {
             continue;
         }
@@ -207,6 +223,20 @@ pub fn impossible(s: &str) -> Option<NotVietnamese> {
             }
             _ => NotVietnamese::Letter(c),
         });
+    }
+    None
+}
+
+/// A "?" or U+FFFD right after a letter ("Nguy?n", "Th?"): what Excel
+/// writes for each letter a "CSV" code page lacks, or a decoder for bytes
+/// it could not read. No name or address has one.
+pub fn lost_letter(s: &str) -> Option<char> {
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if c == '\u{fffd}' || (c == '?' && prev.is_some_and(char::is_alphabetic)) {
+            return Some(c);
+        }
+        prev = Some(c);
     }
     None
 }
@@ -519,6 +549,10 @@ mod tests {
         for c in ['ß', 'ø', 'Ð', 'Æ', 'ë', 'Š'] {
             assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Letter(c)), "{c}");
         }
+        assert_eq!(impossible("Nguy?n Th? H?ng"), Some(NotVietnamese::Lost('?')));
+        assert_eq!(impossible("Thôn 1 (?)"), None);
+        assert_eq!(impossible("A\u{fffd}"), Some(NotVietnamese::Lost('\u{fffd}')));
+        assert_eq!(impossible("Ha\u{8a}"), Some(NotVietnamese::Sign('\u{8a}')));
         for c in ['¨', '©', '×', '‰', '¤'] {
             assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Sign(c)), "{c}");
         }

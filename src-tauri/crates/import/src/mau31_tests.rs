@@ -435,3 +435,30 @@ fn text_that_only_decodes_to_impossible_vietnamese_is_refused_with_row_and_colum
         "{d:#?}"
     );
 }
+
+#[test]
+fn letters_lost_when_excel_saved_in_another_code_page_are_refused() {
+    // Excel on an English Windows writes "?" for every letter its code
+    // page lacks: "Nguyễn Thị Hương" becomes "Nguy?n Th? H??ng", "Hà" stays.
+    let mut bytes = format!("{HEAD}\n").into_bytes();
+    bytes.extend_from_slice(b"1,Nguy?n Th? H\xe0,05/07/1960,N?,Kinh,,Th\xf4n 1,QH,\n");
+    let p = read_voter_file("tay.csv", &bytes, &ctx(), &mut |_, _| {})
+        .err()
+        .unwrap_or_default();
+    let d: Vec<String> = p.iter().map(|p| p.describe("tay.csv")).collect();
+    assert!(
+        d.iter().any(|s| s.starts_with("tay.csv, dòng 2, cột ho_ten (Họ và tên): \"Nguy?n Th? Hà\" có \"?\" thay cho chữ đã mất")),
+        "{d:#?}"
+    );
+    // The same text in a UTF-8 file (pure ASCII and "?") is refused too.
+    let text = format!("{HEAD}\n1,Nguy?n V?n An,05/07/1960,Nam,Kinh,,Thon 1,QH,\n");
+    let p = read_voter_file("ascii.csv", text.as_bytes(), &ctx(), &mut |_, _| {})
+        .err()
+        .unwrap_or_default();
+    assert!(
+        p.first().is_some_and(|p| p
+            .describe("ascii.csv")
+            .starts_with("ascii.csv, dòng 2, cột ho_ten (Họ và tên): \"Nguy?n V?n An\" có \"?\"")),
+        "{p:#?}"
+    );
+}

@@ -77,18 +77,31 @@ fn is_mark(c: &Cell) -> bool {
     }
 }
 
-/// Why text read from a single-byte code page cannot be Vietnamese, as a
-/// message: what a wrong decoding left (`legacy::impossible`) and what to do.
-fn impossible_text(sheet: &Sheet, text: &str) -> Option<String> {
-    let cp = sheet.code_page?;
-    let why = legacy::impossible(text)?;
+/// Why a text cell cannot be taken as it reads, as a message: letters lost
+/// when the file was saved ("Nguy?n", in any file), or — for text read from
+/// a single-byte code page — what a wrong decoding left
+/// (`legacy::impossible`: a tone mark on a consonant, a letter or sign
+/// Vietnamese does not use). The raw cell is checked: cleaning would drop
+/// the control characters an undefined byte decodes to.
+fn garbled(sheet: &Sheet, cell: &Cell) -> Option<String> {
+    let Cell::Text(raw) = cell else { return None };
+    let resave = "Hãy mở tệp bằng Excel, lưu lại dạng \"CSV UTF-8\" hoặc .xlsx rồi nhập lại";
+    let shown = clean(raw);
+    let Some(cp) = sheet.code_page else {
+        let lost = legacy::lost_letter(raw)?;
+        return Some(format!(
+            "\"{shown}\" {}; chưa nhập để tránh sai tên. Hãy sửa lại chữ trong tệp gốc rồi nhập lại",
+            legacy::NotVietnamese::Lost(lost).vi()
+        ));
+    };
+    let why = legacy::impossible(raw)?;
     let read_as = if cp == crate::grid::WINDOWS_1258 {
         "bảng mã Windows-1258 của Excel tiếng Việt"
     } else {
         "bảng mã cũ TCVN3/VNI"
     };
     Some(format!(
-        "\"{text}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. Hãy mở tệp bằng Excel, lưu lại dạng \"CSV UTF-8\" hoặc .xlsx rồi nhập lại",
+        "\"{shown}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. {resave}",
         why.vi()
     ))
 }
@@ -174,9 +187,9 @@ pub fn read_rows(
         }
 
         let name = get(&Role::Name).map(|(c, cell)| (c, clean(&cell.as_text())));
-        if let Some((c, n)) = &name {
-            if let Some(msg) = impossible_text(sheet, n) {
-                problem(&Role::Name, Some(*c), msg);
+        if let Some((c, cell)) = get(&Role::Name) {
+            if let Some(msg) = garbled(sheet, cell) {
+                problem(&Role::Name, Some(c), msg);
             }
         }
         let name = match name {
@@ -274,11 +287,10 @@ pub fn read_rows(
             let Some((c, cell)) = get(&role) else {
                 return String::new();
             };
-            let t = clean(&cell.as_text());
-            if let Some(msg) = impossible_text(sheet, &t) {
+            if let Some(msg) = garbled(sheet, cell) {
                 problem(&role, Some(c), msg);
             }
-            t
+            clean(&cell.as_text())
         });
 
         let id_number = match get(&Role::IdNumber) {
