@@ -295,6 +295,15 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
     }
     // The app's addition: page numbers.
     assert!(text.contains("Trang 1/"), "{text}");
+    let layout = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/forms/voter-list.json"
+    ))
+    .unwrap_or_default();
+    assert!(
+        layout.contains("Nghị quyết 40/NQ-HĐBCQG ngày 29/9/2025, Mẫu số 31/HĐBC"),
+        "the layout cites its source"
+    );
     // Voter cards print a year alone as the year.
     let cards = cli.dir.path().join("the.pdf");
     cli.ok(&[
