@@ -251,6 +251,8 @@ fn csv_of_the_contract_and_json_shape_of_voters() {
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    // Every field of the contract (interfaces.md §1), plus the residence
+    // columns of Mẫu 31/HĐBC (7a, 7b, 7c) as additional fields.
     let mut want = vec![
         "stt",
         "name",
@@ -262,6 +264,9 @@ fn csv_of_the_contract_and_json_shape_of_voters() {
         "levels",
         "note",
         "checked_in",
+        "residence_permanent",
+        "residence_temporary",
+        "residence_current",
     ];
     let mut got = keys.clone();
     want.sort_unstable();

@@ -769,9 +769,10 @@ fn one_to_four_levels_count_and_print() {
         cli.ok(&["forms", "voter-list", "--out", &vl.display().to_string()]);
         let t = crate::forms::pdf_text(&vl);
         assert_eq!(t.contains("HĐND huyện"), codes.contains(&"HUYEN"));
-        assert_eq!(t.contains("Quốc"), codes.contains(&"QH"));
+        // NQ 40, Mẫu 31/HĐBC: column (8) "Bầu cử ĐBQH" only when QH is a level.
+        assert_eq!(t.contains("ĐBQH"), codes.contains(&"QH"));
         assert!(
-            t.contains("Tổng số cử tri: 6 người; trong đó có 3 Nam, 3 Nữ."),
+            t.contains("Tổng số cử tri của khu vực bỏ phiếu là: 6 người; trong đó có: 3 Nam; 3 Nữ."),
             "{t}"
         );
     }

@@ -363,7 +363,7 @@ fn every_form_matches_its_golden_text_and_images() {
         ("minutes", vec!["minutes"], vec![1, 2, 3, 6]),
         ("minutes-xa", vec!["minutes", "--level", "XA"], vec![1, 2]),
         ("inventory", vec!["inventory"], vec![1]),
-        ("voter-list", vec!["voter-list"], vec![1, 23]),
+        ("voter-list", vec!["voter-list"], vec![1, 24]),
         ("voter-cards", vec!["voter-cards"], vec![1]),
         ("turnout", vec!["turnout"], vec![1]),
     ] {
@@ -420,7 +420,7 @@ fn voter_list_repeats_header_and_totals_every_voter() {
     let voters = cli.json(&["--json", "voters", "list"]);
     let listed = voters.as_array().map(Vec::len).unwrap_or(0);
     assert!(
-        text.contains(&format!("Tổng số cử tri: {listed} người")),
+        text.contains(&format!("Tổng số cử tri của khu vực bỏ phiếu là: {listed} người")),
         "totals footer"
     );
     // Every voter's name is printed (whitespace-insensitive: names may wrap).

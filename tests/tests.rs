@@ -11,3 +11,4 @@ mod forms;
 mod hostile;
 mod schema;
 mod util;
+mod voter_list;

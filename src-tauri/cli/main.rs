@@ -430,11 +430,12 @@ enum VotersCmd {
     /// Một cử tri
     Show { stt: u32 },
     /// Bổ sung cử tri (STT tiếp sau số cuối), hoặc người có giấy chứng nhận (--certificate)
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Sửa một trường của cử tri, với lý do
     Edit {
         stt: u32,
-        /// name, birth_date, gender, ethnicity, id_number, residence, levels, note, mobile_box
+        /// name, birth_date, gender, ethnicity, id_number, residence (thường trú),
+        /// residence_temporary (tạm trú), residence_current (nơi ở hiện tại), levels, note, mobile_box
         #[arg(long)]
         field: String,
         #[arg(long, allow_hyphen_values = true)]
@@ -472,6 +473,7 @@ enum VotersCmd {
 struct AddArgs {
     #[arg(long)]
     name: String,
+    /// Ngày sinh (ngày/tháng/năm), hoặc chỉ năm sinh với cử tri sinh từ năm 2007 trở về trước
     #[arg(long)]
     birth_date: String,
     #[arg(long)]
@@ -480,8 +482,15 @@ struct AddArgs {
     ethnicity: String,
     #[arg(long)]
     id_number: Option<String>,
+    /// Nơi thường trú (cột 7a Mẫu 31/HĐBC)
     #[arg(long, default_value = "")]
     residence: String,
+    /// Nơi tạm trú (cột 7b)
+    #[arg(long, default_value = "")]
+    residence_temporary: String,
+    /// Nơi ở hiện tại (cột 7c)
+    #[arg(long, default_value = "")]
+    residence_current: String,
     /// Các cấp, ví dụ QH,TINH (mặc định: mọi cấp; với --certificate: QH và tỉnh)
     #[arg(long)]
     levels: Option<String>,
@@ -636,6 +645,7 @@ fn print_voters(rows: &[VoterRowDto], json_mode: bool) -> Result<(), Error> {
     );
     for r in rows {
         let v = &r.voter;
+        // "YYYY-MM-DD" → "dd/mm/yyyy"; a year alone stays the year.
         let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
         let got: Vec<String> = v
             .checked_in
@@ -1088,6 +1098,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             print_voters(std::slice::from_ref(&r), json_mode)
         }
         VotersCmd::Add(a) => {
+            let a = *a;
             let input = NewVoterInput {
                 name: a.name,
                 birth_date: a.birth_date,
@@ -1095,6 +1106,8 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                 ethnicity: a.ethnicity,
                 id_number: a.id_number,
                 residence: a.residence,
+                residence_temporary: a.residence_temporary,
+                residence_current: a.residence_current,
                 levels: a
                     .levels
                     .as_deref()

@@ -303,15 +303,23 @@ CREATE TABLE unit (
     mode            TEXT NOT NULL CHECK (mode IN ('official', 'test')),
     created_at      TEXT NOT NULL
 ) STRICT;
-CREATE TABLE voter (
+CREATE TABLE "voter" (
     id            INTEGER PRIMARY KEY,
     stt           INTEGER NOT NULL UNIQUE CHECK (stt >= 1),
     name          TEXT NOT NULL CHECK (length(name) > 0),
-    birth_date    TEXT NOT NULL CHECK (birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    -- 'YYYY-MM-DD', or 'YYYY' when only the year of birth is known.
+    birth_date    TEXT NOT NULL CHECK (
+                      birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                      OR birth_date GLOB '[0-9][0-9][0-9][0-9]'),
     gender        TEXT NOT NULL CHECK (gender IN ('Nam', 'Nữ')),
     ethnicity     TEXT NOT NULL DEFAULT '',
     id_number     TEXT UNIQUE CHECK (id_number IS NULL OR length(id_number) IN (9, 12)),
+    -- Nơi thường trú (7a).
     residence     TEXT NOT NULL DEFAULT '',
+    -- Nơi tạm trú (7b).
+    residence_temporary TEXT NOT NULL DEFAULT '',
+    -- Nơi ở hiện tại (7c): neither a permanent nor a temporary registration.
+    residence_current   TEXT NOT NULL DEFAULT '',
     note          TEXT NOT NULL DEFAULT '',
     status        TEXT NOT NULL DEFAULT 'active'
                   CHECK (status IN ('active', 'removed', 'moved_out', 'elsewhere')),

@@ -2,13 +2,33 @@
 
 export type VoterDto = { stt: number, name: string, 
 /**
- * YYYY-MM-DD.
+ * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
+ * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
+ * or earlier). The contract's "YYYY-MM-DD" cannot be written for them
+ * without inventing a day and month, which the app never does.
  */
 birth_date: string, 
 /**
  * "Nam" or "Nữ".
  */
-gender: string, ethnicity: string, id_number: string | null, residence: string, levels: Array<string>, note: string, 
+gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * The place the voter is listed by, one line: the permanent residence
+ * (thường trú); without one, "Tạm trú: …" or "Nơi ở hiện tại: …".
+ */
+residence: string, 
+/**
+ * Nơi thường trú (column 7a), as the list has it.
+ */
+residence_permanent: string, 
+/**
+ * Nơi tạm trú (column 7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (column 7c).
+ */
+residence_current: string, levels: Array<string>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
@@ -32,13 +52,33 @@ mobile_box: boolean,
  */
 certificate: string | null, stt: number, name: string, 
 /**
- * YYYY-MM-DD.
+ * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
+ * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
+ * or earlier). The contract's "YYYY-MM-DD" cannot be written for them
+ * without inventing a day and month, which the app never does.
  */
 birth_date: string, 
 /**
  * "Nam" or "Nữ".
  */
-gender: string, ethnicity: string, id_number: string | null, residence: string, levels: Array<string>, note: string, 
+gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * The place the voter is listed by, one line: the permanent residence
+ * (thường trú); without one, "Tạm trú: …" or "Nơi ở hiện tại: …".
+ */
+residence: string, 
+/**
+ * Nơi thường trú (column 7a), as the list has it.
+ */
+residence_permanent: string, 
+/**
+ * Nơi tạm trú (column 7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (column 7c).
+ */
+residence_current: string, levels: Array<string>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
@@ -105,9 +145,22 @@ message: string, };
 
 export type NewVoterInput = { name: string, 
 /**
- * dd/mm/yyyy or yyyy-mm-dd.
+ * dd/mm/yyyy or yyyy-mm-dd; or yyyy alone for a voter born in 2007 or
+ * earlier (Mẫu 31/HĐBC).
  */
-birth_date: string, gender: string, ethnicity: string, id_number: string | null, residence: string, 
+birth_date: string, gender: string, ethnicity: string, id_number: string | null, 
+/**
+ * Nơi thường trú (7a).
+ */
+residence: string, 
+/**
+ * Nơi tạm trú (7b).
+ */
+residence_temporary: string, 
+/**
+ * Nơi ở hiện tại (7c).
+ */
+residence_current: string, 
 /**
  * Empty: every level of the area.
  */
@@ -119,7 +172,8 @@ certificate: string | null, reason: string, };
 
 export type EditVoterInput = { stt: number, 
 /**
- * name | birth_date | gender | ethnicity | id_number | residence | levels | note | mobile_box
+ * name | birth_date | gender | ethnicity | id_number | residence |
+ * residence_temporary | residence_current | levels | note | mobile_box
  */
 field: string, value: string, reason: string, };
 

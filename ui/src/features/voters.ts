@@ -8,6 +8,12 @@ import { vi } from "../i18n/vi";
 
 const ROW_H = 36;
 
+/** Mẫu 31/HĐBC column (7): thường trú (7a), tạm trú (7b), nơi ở hiện tại (7c). */
+function residences(v: VoterRowDto): string {
+  return [["Thường trú", v.residence_permanent], ["Tạm trú", v.residence_temporary], ["Nơi ở hiện tại", v.residence_current]]
+    .filter(([, x]) => x).map(([k, x]) => `${k}: ${x}`).join("\n");
+}
+
 export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
   let rows: VoterRowDto[] = [];
   let selected = -1;
@@ -23,7 +29,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
   const progressText = h("span", { id: "import-progress-text" });
 
   const head = h("div", { class: "thead" },
-    ...["STT", "Họ và tên", "Ngày sinh", "GT", "Dân tộc", "Căn cước", "Nơi cư trú", "Cấp", "Đã nhận phiếu", "Ghi chú"].map((t) => h("div", {}, t)));
+    ...["STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Dân tộc", "Nơi cư trú", "Cấp", "Đã nhận phiếu", "Ghi chú"].map((t) => h("div", {}, t)));
 
   function paint() {
     const top = viewport.scrollTop;
@@ -42,8 +48,8 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
         ondblclick: () => editVoter(r),
       },
         h("div", {}, String(v.stt)), h("div", { title: v.name }, v.name), h("div", {}, dateVi(v.birth_date)),
-        h("div", {}, v.gender), h("div", {}, v.ethnicity), h("div", { class: "mono" }, v.id_number ?? ""),
-        h("div", { title: v.residence }, v.residence), h("div", {}, v.levels.join(" ")), h("div", {}, got),
+        h("div", {}, v.gender), h("div", { class: "mono" }, v.id_number ?? ""), h("div", {}, v.ethnicity),
+        h("div", { title: residences(v) }, v.residence), h("div", {}, v.levels.join(" ")), h("div", {}, got),
         h("div", { title: v.note }, r.status !== "active" ? `[${r.status_vi}] ${v.note}` : v.note));
       frag.append(el);
     }
@@ -121,11 +127,13 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     const defaultLevels = (certificate ? ctx.status.certificate_levels : ctx.status.levels.map((l) => l.code)).join(" ");
     const f = await dialog(certificate ? "Thêm cử tri có giấy chứng nhận (bỏ phiếu tại đây)" : "Bổ sung cử tri vào danh sách", [
       field("Họ và tên", h("input", { name: "name", required: true })),
-      field("Ngày sinh (ngày/tháng/năm)", h("input", { name: "birth_date", required: true, placeholder: "05/07/1960" })),
+      field("Ngày sinh (ngày/tháng/năm; chỉ năm nếu sinh từ 2007 trở về trước)", h("input", { name: "birth_date", required: true, placeholder: "05/07/1960" })),
       field("Giới tính", h("select", { name: "gender" }, ...vi.gender.map((g) => h("option", {}, g)))),
       field("Dân tộc", h("input", { name: "ethnicity", value: "Kinh" })),
       field("Số định danh/căn cước", h("input", { name: "id_number", inputmode: "numeric" })),
-      field("Nơi cư trú", h("input", { name: "residence" })),
+      field("Nơi thường trú", h("input", { name: "residence" })),
+      field("Nơi tạm trú", h("input", { name: "residence_temporary" })),
+      field("Nơi ở hiện tại", h("input", { name: "residence_current" })),
       field("Các cấp bầu", h("input", { name: "levels", value: defaultLevels })),
       certificate ? field("Số giấy chứng nhận", h("input", { name: "certificate", required: true })) : h("span"),
       field("Lý do / căn cứ (bắt buộc)", h("input", { name: "reason", required: true })),
@@ -135,7 +143,8 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
       const v = await api.addVoter({
         name: String(f.get("name") ?? ""), birth_date: String(f.get("birth_date") ?? ""), gender: String(f.get("gender") ?? ""),
         ethnicity: String(f.get("ethnicity") ?? ""), id_number: String(f.get("id_number") ?? "") || null,
-        residence: String(f.get("residence") ?? ""), levels: String(f.get("levels") ?? "").split(/[\s,]+/).filter(Boolean),
+        residence: String(f.get("residence") ?? ""), residence_temporary: String(f.get("residence_temporary") ?? ""),
+        residence_current: String(f.get("residence_current") ?? ""), levels: String(f.get("levels") ?? "").split(/[\s,]+/).filter(Boolean),
         note: "", certificate: certificate ? String(f.get("certificate") ?? "") : null, reason: String(f.get("reason") ?? ""),
       });
       toast(`Đã bổ sung cử tri số ${v.stt} — ${v.name}`);

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tobaucu_core::voter::{Voter, VoterStatus};
+use tobaucu_core::voter::{listed_residence, Voter, VoterStatus};
 use tobaucu_ipc::{VoterDto, VoterRowDto};
 use tobaucu_store::{AuditRow, CheckinRow, VoterRow};
 
@@ -21,7 +21,10 @@ pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
         gender: row.gender.clone(),
         ethnicity: row.ethnicity.clone(),
         id_number: row.id_number.clone(),
-        residence: row.residence.clone(),
+        residence: listed_residence(&row.residence, &row.residence_temporary, &row.residence_current),
+        residence_permanent: row.residence.clone(),
+        residence_temporary: row.residence_temporary.clone(),
+        residence_current: row.residence_current.clone(),
         levels: row.levels.clone(),
         note: row.note.clone(),
         checked_in: checkins
@@ -56,11 +59,13 @@ pub fn voter_row(v: &Voter, added_at: &str) -> VoterRow {
         id: 0,
         stt: i64::from(v.stt),
         name: v.name.clone(),
-        birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
+        birth_date: v.birth_date.iso(),
         gender: v.gender.as_str().to_owned(),
         ethnicity: v.ethnicity.clone(),
         id_number: v.id_number.clone(),
         residence: v.residence.clone(),
+        residence_temporary: v.residence_temporary.clone(),
+        residence_current: v.residence_current.clone(),
         note: v.note.clone(),
         status: VoterStatus::Active.as_str().to_owned(),
         certificate: None,
@@ -75,6 +80,7 @@ pub fn audit_json(row: &VoterRow) -> String {
     serde_json::json!({
         "stt": row.stt, "name": row.name, "birth_date": row.birth_date, "gender": row.gender,
         "ethnicity": row.ethnicity, "id_number": row.id_number, "residence": row.residence,
+        "residence_temporary": row.residence_temporary, "residence_current": row.residence_current,
         "levels": row.levels, "note": row.note, "status": row.status,
         "certificate": row.certificate, "mobile_box": row.mobile_box,
     })

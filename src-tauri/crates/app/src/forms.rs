@@ -107,6 +107,54 @@ impl CouncilName {
     }
 }
 
+/// A level as Mẫu 31/HĐBC names it: its rank in the form's order (tỉnh,
+/// huyện, xã), the title of its column and the wording of its footer line
+/// ("Cử tri tham gia bầu cử …: … người;"). A council whose tier the name
+/// does not show keeps its own name.
+fn council_tier(l: &tobaucu_core::election::Level) -> (u8, String, String) {
+    if l.kind == LevelKind::NationalAssembly {
+        return (0, "Bầu cử ĐBQH".into(), "ĐBQH".into());
+    }
+    let n = format!(" {} ", tobaucu_core::text::fold(&l.name));
+    let has = |k: &str| n.contains(k);
+    if has(" tinh ") || has(" thanh pho ") {
+        (1, "Tỉnh, thành phố".into(), "đại biểu HĐND tỉnh, thành phố".into())
+    } else if has(" huyen ") || has(" quan ") || has(" thi xa ") {
+        (2, "Huyện, quận, thị xã".into(), "đại biểu HĐND huyện, quận, thị xã".into())
+    } else if has(" xa ") || has(" phuong ") || has(" dac khu ") || has(" thi tran ") {
+        (3, "Xã/phường, đặc khu".into(), "đại biểu HĐND xã, phường, đặc khu".into())
+    } else {
+        let place = CouncilName::of(&l.name).place;
+        (4, place.clone(), format!("đại biểu HĐND {place}"))
+    }
+}
+
+/// The title lines of Mẫu 31/HĐBC from the election's name: "Bầu cử đại
+/// biểu Quốc hội khóa XVI và đại biểu Hội đồng nhân dân các cấp nhiệm kỳ
+/// 2026-2031" → "BẦU CỬ ĐẠI BIỂU QUỐC HỘI KHÓA XVI" / "VÀ BẦU CỬ ĐẠI BIỂU
+/// HỘI ĐỒNG NHÂN DÂN CÁC CẤP NHIỆM KỲ 2026-2031".
+fn election_title_lines(name: &str) -> Vec<String> {
+    let name = name.trim();
+    match name.split_once(" và ") {
+        Some((first, rest)) => {
+            let rest = rest.trim();
+            let rest = if tobaucu_core::text::fold(rest).starts_with("bau cu") {
+                rest.to_owned()
+            } else {
+                format!("bầu cử {rest}")
+            };
+            vec![first.to_uppercase(), format!("VÀ {}", rest.to_uppercase())]
+        }
+        None => vec![name.to_uppercase()],
+    }
+}
+
+/// A stored birth ("YYYY-MM-DD" or "YYYY") as forms print it: "05/07/1960"
+/// or the year alone.
+fn birth_vi(stored: &str) -> String {
+    tobaucu_core::voter::BirthDate::from_iso(stored).map_or_else(|| stored.to_owned(), |b| b.vi())
+}
+
 /// "Đại biểu …" → "đại biểu …" inside a sentence.
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
@@ -508,8 +556,7 @@ impl App {
                         }
                     })
                     .collect();
-                let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
-                json!({"stt": v.stt, "name": v.name, "birth": birth, "id_number": v.id_number.clone().unwrap_or_default(), "marks": marks})
+                json!({"stt": v.stt, "name": v.name, "birth": birth_vi(&v.birth_date), "id_number": v.id_number.clone().unwrap_or_default(), "marks": marks})
             })
             .collect();
         m.insert("voters".into(), Value::Array(rows));
@@ -522,6 +569,13 @@ impl App {
         Ok(Value::Object(m))
     }
 
+    /// Danh sách cử tri as Nghị quyết 40/NQ-HĐBCQG, Mẫu số 31/HĐBC: columns
+    /// (1)–(11) in the form's order — họ và tên, ngày tháng năm sinh (a year
+    /// alone as the year), Nam, Nữ, số căn cước, dân tộc, nơi cư trú
+    /// (thường trú 7a, tạm trú 7b, nơi ở hiện tại 7c), one column per level
+    /// (ĐBQH first, then the councils under "Bầu cử đại biểu HĐND"), ghi
+    /// chú — "X" where the voter votes and "0" in the other level cells, the
+    /// "Tổng số" row, the footer counts by sex and per level.
     fn voter_list_data(&self) -> Result<Value> {
         let def = self.def()?;
         let mut m = self.common_data()?;
@@ -535,13 +589,13 @@ impl App {
                 )
             })
             .collect();
-        let level_columns: Vec<Value> = def
-            .levels
-            .iter()
-            .map(|l| json!({"code": l.code, "title": level_short(l.kind, &l.name, &l.code)}))
-            .collect();
+        // The form's order: (8) ĐBQH, then the councils from the province down.
+        let mut levels: Vec<&tobaucu_core::election::Level> = def.levels.iter().collect();
+        levels.sort_by_key(|l| (l.kind != LevelKind::NationalAssembly, council_tier(l).0));
+        let qh_levels: Vec<_> = levels.iter().filter(|l| l.kind == LevelKind::NationalAssembly).copied().collect();
+        let council_levels: Vec<_> = levels.iter().filter(|l| l.kind != LevelKind::NationalAssembly).copied().collect();
         let mut male = 0u64;
-        let mut per_level = vec![0u64; def.levels.len()];
+        let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
         let rows: Vec<Value> = listed
             .iter()
             .map(|v| {
@@ -550,40 +604,57 @@ impl App {
                     male += 1;
                 }
                 let elsewhere = v.status == "elsewhere";
-                let marks: Vec<&str> = def
-                    .levels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        if v.levels.contains(&l.code) && !elsewhere {
-                            per_level[i] += 1;
-                            "x"
-                        } else {
-                            ""
-                        }
-                    })
-                    .collect();
-                let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
-                json!({"stt": v.stt, "name": v.name, "birth": birth, "male": if is_male { "x" } else { "" },
-                       "female": if is_male { "" } else { "x" }, "ethnicity": v.ethnicity,
-                       "id_number": v.id_number.clone().unwrap_or_default(), "residence": v.residence,
-                       "marks": marks, "note": v.note})
+                let mut mark = |l: &tobaucu_core::election::Level| -> &'static str {
+                    if v.levels.contains(&l.code) && !elsewhere {
+                        *counts.entry(l.code.clone()).or_default() += 1;
+                        "X"
+                    } else {
+                        "0"
+                    }
+                };
+                let qh_marks: Vec<&str> = qh_levels.iter().map(|l| mark(l)).collect();
+                let council_marks: Vec<&str> = council_levels.iter().map(|l| mark(l)).collect();
+                json!({"stt": v.stt, "name": v.name, "birth": birth_vi(&v.birth_date),
+                       "male": if is_male { "X" } else { "" }, "female": if is_male { "" } else { "X" },
+                       "id_number": v.id_number.clone().unwrap_or_default(), "ethnicity": v.ethnicity,
+                       "permanent": v.residence, "temporary": v.residence_temporary, "current": v.residence_current,
+                       "qh_marks": qh_marks, "council_marks": council_marks, "note": v.note})
             })
             .collect();
+        let count = |l: &tobaucu_core::election::Level| counts.get(&l.code).copied().unwrap_or(0);
+        // Columns (8), (9), … are numbered in print order; Ghi chú follows.
+        let mut number = 7;
+        let mut column = |l: &tobaucu_core::election::Level| {
+            number += 1;
+            json!({"code": l.code, "title": council_tier(l).1, "number": number})
+        };
+        let qh_columns: Vec<Value> = qh_levels.iter().map(|l| column(l)).collect();
+        let council_columns: Vec<Value> = council_levels.iter().map(|l| column(l)).collect();
+        m.insert("note_number".into(), json!(number + 1));
+        m.insert("qh_columns".into(), Value::Array(qh_columns));
+        m.insert("council_columns".into(), Value::Array(council_columns));
+        m.insert("qh_totals".into(), json!(qh_levels.iter().map(|l| count(l)).collect::<Vec<_>>()));
+        m.insert("council_totals".into(), json!(council_levels.iter().map(|l| count(l)).collect::<Vec<_>>()));
         m.insert("total".into(), json!(rows.len()));
         m.insert("male_count".into(), json!(male));
         m.insert("female_count".into(), json!(rows.len() as u64 - male));
         m.insert(
-            "level_totals".into(),
-            Value::Array(
-                def.levels
-                    .iter()
-                    .zip(&per_level)
-                    .map(|(l, n)| json!({"title": if l.kind == LevelKind::NationalAssembly { "đại biểu Quốc hội".to_owned() } else { format!("đại biểu {}", level_short(l.kind, &l.name, &l.code)) }, "count": n}))
-                    .collect(),
-            ),
+            "level_lines".into(),
+            Value::Array(levels.iter().map(|l| json!({"title": council_tier(l).2, "count": count(l)})).collect()),
         );
-        m.insert("level_columns".into(), Value::Array(level_columns));
+        m.insert(
+            "title_lines".into(),
+            Value::Array(election_title_lines(&def.election.name).into_iter().map(|t| json!({"line": t})).collect()),
+        );
+        // A fact not recorded prints as the form's dotted line.
+        let dots = |v: Option<Value>| v.filter(|v| !v.is_null() && v.as_str() != Some("")).unwrap_or_else(|| json!(".........."));
+        let lower = |k: &str| m.get(k).and_then(Value::as_str).map(|c| json!(lower_first(c)));
+        let area_number = dots(m.get("area_number").cloned());
+        let commune = dots(lower("commune_name"));
+        let province = dots(lower("province_name"));
+        m.insert("kv_number".into(), area_number);
+        m.insert("commune_lower".into(), commune);
+        m.insert("province_lower".into(), province);
         m.insert("voters".into(), Value::Array(rows));
         Ok(Value::Object(m))
     }
@@ -596,10 +667,10 @@ impl App {
             .iter()
             .filter(|v| v.status == "active")
             .map(|v| {
-                let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
-                json!({"stt": v.stt, "name": v.name, "birth": birth, "gender": v.gender,
+                // A year of birth alone prints as the year (Mẫu 31/HĐBC).
+                json!({"stt": v.stt, "name": v.name, "birth": birth_vi(&v.birth_date), "gender": v.gender,
                        "id_number": v.id_number.clone().unwrap_or_else(|| "..........................".into()),
-                       "residence": v.residence})
+                       "residence": tobaucu_core::voter::listed_residence(&v.residence, &v.residence_temporary, &v.residence_current)})
             })
             .collect();
         m.insert("voters".into(), Value::Array(voters));

@@ -373,25 +373,7 @@ impl App {
         if name.is_empty() {
             return Err(Error::refused("FIELD_INVALID", "thiếu họ và tên"));
         }
-        let birth = voter::parse_date(&input.birth_date).ok_or_else(|| {
-            Error::refused(
-                "FIELD_INVALID",
-                format!(
-                    "ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm",
-                    input.birth_date
-                ),
-            )
-        })?;
-        if !voter::is_of_age(birth, def.election.date) {
-            return Err(Error::refused(
-                "UNDER_AGE",
-                format!(
-                    "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {}",
-                    voter::date_vi(birth),
-                    voter::date_vi(def.election.date)
-                ),
-            ));
-        }
+        let birth = checked_birth(&input.birth_date, def.election.date)?;
         let gender = Gender::parse(&input.gender).ok_or_else(|| {
             Error::refused(
                 "FIELD_INVALID",
@@ -422,11 +404,13 @@ impl App {
             id: 0,
             stt,
             name,
-            birth_date: birth.format("%Y-%m-%d").to_string(),
+            birth_date: birth.iso(),
             gender: gender.as_str().to_owned(),
             ethnicity: clean(&input.ethnicity),
             id_number,
             residence: clean(&input.residence),
+            residence_temporary: clean(&input.residence_temporary),
+            residence_current: clean(&input.residence_current),
             note: clean(&input.note),
             status: VoterStatus::Active.as_str().to_owned(),
             certificate: certificate.clone(),
@@ -498,18 +482,13 @@ impl App {
         match input.field.as_str() {
             "name" if !value.is_empty() => after.name = value,
             "name" => return Err(Error::refused("FIELD_INVALID", "họ và tên không được để trống")),
-            "birth_date" => {
-                let d = voter::parse_date(&value).ok_or_else(|| bad("ngày sinh"))?;
-                let day = self.def()?.election.date;
-                if !voter::is_of_age(d, day) {
-                    return Err(Error::refused("UNDER_AGE", format!("sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {}", voter::date_vi(d), voter::date_vi(day))));
-                }
-                after.birth_date = d.format("%Y-%m-%d").to_string();
-            }
+            "birth_date" => after.birth_date = checked_birth(&value, self.def()?.election.date)?.iso(),
             "gender" => after.gender = Gender::parse(&value).ok_or_else(|| bad("giới tính"))?.as_str().to_owned(),
             "ethnicity" => after.ethnicity = value,
             "id_number" => after.id_number = self.checked_id_number(&value, Some(before.stt))?,
             "residence" => after.residence = value,
+            "residence_temporary" => after.residence_temporary = value,
+            "residence_current" => after.residence_current = value,
             "note" => after.note = value,
             "mobile_box" => {
                 after.mobile_box = match tobaucu_core::text::fold(&value).as_str() {
@@ -532,7 +511,7 @@ impl App {
             other => {
                 return Err(Error::refused(
                     "UNKNOWN_FIELD",
-                    format!("không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, levels, note, mobile_box"),
+                    format!("không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, residence_temporary, residence_current, levels, note, mobile_box"),
                 ))
             }
         }
@@ -769,6 +748,29 @@ impl App {
             })
             .collect())
     }
+}
+
+/// A birth typed by a person (add, edit): a date, or a year alone for a
+/// voter born in 2007 or earlier (Mẫu 31/HĐBC column (2)), of age on
+/// election day.
+fn checked_birth(typed: &str, election_day: chrono::NaiveDate) -> Result<voter::BirthDate> {
+    let birth = voter::parse_birth(typed).ok_or_else(|| {
+        Error::refused(
+            "FIELD_INVALID",
+            format!(
+                "ngày sinh \"{typed}\" không hợp lệ; ghi theo dạng ngày/tháng/năm (hoặc chỉ năm sinh với cử tri sinh từ năm {} trở về trước)",
+                voter::year_only_limit(election_day)
+            ),
+        )
+    })?;
+    voter::check_birth(birth, election_day).map_err(|why| {
+        let code = match why {
+            voter::BirthRefusal::UnderAge => "UNDER_AGE",
+            voter::BirthRefusal::YearTooRecent(_) => "FIELD_INVALID",
+        };
+        Error::refused(code, voter::birth_refusal_vi(birth, why, election_day))
+    })?;
+    Ok(birth)
 }
 
 fn sha_hex(bytes: &[u8]) -> String {

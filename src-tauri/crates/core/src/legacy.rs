@@ -118,6 +118,129 @@ fn is_vi_letter(c: char) -> bool {
     c.is_ascii() || VI_LOWER.contains(c) || VI_UPPER.contains(c)
 }
 
+/// What makes decoded text impossible as Vietnamese: what a file read in
+/// the wrong code page leaves behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotVietnamese {
+    /// A mark that sits on a consonant ("h" + ngã, or a composed "ñ",
+    /// "ṇ"), on a letter that already has a tone, or on nothing.
+    StrayMark { after: Option<char>, mark: char },
+    /// A letter Vietnamese does not write ("ß", "ø", "Ð", "Æ").
+    Letter(char),
+    /// A sign no name or address holds ("¨", "©", "×", "‰"), or a control
+    /// character (an undefined byte of the code page).
+    Sign(char),
+    /// "?" (or U+FFFD) inside a word: a letter lost when the file was
+    /// saved in a code page without it ("Nguy?n Th? H?ng").
+    Lost(char),
+}
+
+impl NotVietnamese {
+    /// Why, in Vietnamese.
+    pub fn vi(self) -> String {
+        match self {
+            NotVietnamese::StrayMark { after: None, .. } => {
+                "có dấu không đứng sau chữ nào".to_owned()
+            }
+            NotVietnamese::StrayMark { after: Some(c), mark } if !is_tone_mark(mark) => {
+                format!("có dấu (U+{:04X}) không ghép được với chữ \"{c}\"", u32::from(mark))
+            }
+            NotVietnamese::StrayMark { after: Some(c), .. } if is_vi_vowel(c) => {
+                format!("chữ \"{c}\" mang hai dấu thanh")
+            }
+            NotVietnamese::StrayMark { after: Some(c), .. } => {
+                format!("có dấu thanh nằm trên phụ âm \"{c}\"")
+            }
+            NotVietnamese::Letter(c) => format!("có chữ \"{c}\" không có trong tiếng Việt"),
+            NotVietnamese::Sign(c) if c.is_control() => {
+                format!("có mã điều khiển U+{:04X} không phải chữ", u32::from(c))
+            }
+            NotVietnamese::Sign(c) => format!("có ký hiệu \"{c}\" không có trong họ tên, địa chỉ"),
+            NotVietnamese::Lost(c) => format!(
+                "có \"{c}\" thay cho chữ đã mất khi tệp được lưu (chữ có dấu không lưu được trong bảng mã của tệp)"
+            ),
+        }
+    }
+}
+
+/// A vowel, with or without its marks ("a", "ơ", "ấ").
+fn is_vi_vowel(c: char) -> bool {
+    let mut base = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        base.get_or_insert(d);
+    });
+    base.is_some_and(|b| "aeiouyAEIOUY".contains(b))
+}
+
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}')
+}
+
+/// Checks text (made NFC here) for what no Vietnamese name, ethnicity or
+/// address contains: a tone mark left over after composition (on a
+/// consonant, on a letter that has one already, on nothing), a consonant
+/// composed with a tone mark ("ñ" is "n" + ngã), a letter outside the
+/// Vietnamese alphabet and plain Latin, or a sign outside ASCII and common
+/// typography. Returns the first such thing. Used on text decoded from a
+/// single-byte code page (a CSV saved by Excel on Vietnamese Windows is in
+/// Windows-1258, tone marks as combining characters): text that only
+/// decodes to this is refused, never imported garbled.
+pub fn impossible(s: &str) -> Option<NotVietnamese> {
+    if let Some(c) = lost_letter(s) {
+        return Some(NotVietnamese::Lost(c));
+    }
+    let mut prev: Option<char> = None;
+    for c in s.nfc() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            return Some(NotVietnamese::StrayMark {
+                after: prev.filter(|p| !p.is_whitespace()),
+                mark: c,
+            });
+        }
+        prev = Some(c);
+        if c.is_control() && !c.is_whitespace() {
+            return Some(NotVietnamese::Sign(c));
+        }
+        if c.is_ascii() || c.is_whitespace() || is_vi_letter(c) || ALLOWED_PUNCT.contains(c) {
+            continue;
+        }
+        if !c.is_alphabetic() {
+            return Some(NotVietnamese::Sign(c));
+        }
+        // "ñ", "ǹ", "ṇ": a consonant that took a tone mark in composition.
+        let mut base = None;
+        let mut tone = None;
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if base.is_none() {
+                base = Some(d);
+            } else if is_tone_mark(d) {
+                tone = Some(d);
+            }
+        });
+        return Some(match (base, tone) {
+            (Some(b), Some(mark)) if b.is_ascii_alphabetic() && !is_vi_vowel(b) => {
+                NotVietnamese::StrayMark { after: Some(b), mark }
+            }
+            _ => NotVietnamese::Letter(c),
+        });
+    }
+    None
+}
+
+/// A "?" or U+FFFD right after a letter ("Nguy?n", "Th?"): what Excel
+/// writes for each letter a "CSV" code page lacks, or a decoder for bytes
+/// it could not read. No name or address has one.
+pub fn lost_letter(s: &str) -> Option<char> {
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if c == '\u{fffd}' || (c == '?' && prev.is_some_and(char::is_alphabetic)) {
+            return Some(c);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
 fn is_vi_vowel_with_mark(c: char) -> bool {
     (VI_LOWER.contains(c) || VI_UPPER.contains(c)) && c != 'đ' && c != 'Đ'
 }
@@ -403,6 +526,42 @@ mod tests {
             // Unicode text itself is never converted.
             proptest::prop_assert_eq!(to_unicode(&name), (name.clone(), Encoding::Unicode));
         }
+    }
+
+    #[test]
+    fn impossible_vietnamese_is_named() {
+        for ok in ["Nguyễn Văn Hùng", "Y Wang Ksor", "H'Hen Niê", "Thôn 5 – xã Đông", "Xóm “Mới”", "Đức"] {
+            assert_eq!(impossible(ok), None, "{ok}");
+        }
+        // Combining marks compose: NFD Vietnamese is fine.
+        assert_eq!(impossible("Nguye\u{302}\u{303}n"), None);
+        // A tone mark on a consonant, on a marked vowel, on nothing.
+        let stray = |after, mark| Some(NotVietnamese::StrayMark { after, mark });
+        assert_eq!(impossible("Th\u{303}"), stray(Some('h'), '\u{303}'));
+        assert_eq!(impossible("n\u{303}"), stray(Some('n'), '\u{303}'));
+        assert_eq!(impossible("a\u{301}\u{309}"), stray(Some('á'), '\u{309}'));
+        assert_eq!(impossible(" \u{323}a"), stray(None, '\u{323}'));
+        assert_eq!(
+            impossible("ạ\u{30a}").map(NotVietnamese::vi).as_deref(),
+            Some("có dấu (U+030A) không ghép được với chữ \"ạ\"")
+        );
+        // Letters of Windows-1252 that Vietnamese does not use.
+        for c in ['ß', 'ø', 'Ð', 'Æ', 'ë', 'Š'] {
+            assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Letter(c)), "{c}");
+        }
+        assert_eq!(impossible("Nguy?n Th? H?ng"), Some(NotVietnamese::Lost('?')));
+        assert_eq!(impossible("Thôn 1 (?)"), None);
+        assert_eq!(impossible("A\u{fffd}"), Some(NotVietnamese::Lost('\u{fffd}')));
+        assert_eq!(impossible("Ha\u{8a}"), Some(NotVietnamese::Sign('\u{8a}')));
+        for c in ['¨', '©', '×', '‰', '¤'] {
+            assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Sign(c)), "{c}");
+        }
+        assert!(NotVietnamese::StrayMark { after: Some('h'), mark: '\u{303}' }
+            .vi()
+            .contains("phụ âm \"h\""));
+        assert!(NotVietnamese::StrayMark { after: Some('á'), mark: '\u{309}' }
+            .vi()
+            .contains("hai dấu thanh"));
     }
 
     #[test]

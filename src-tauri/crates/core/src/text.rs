@@ -30,6 +30,12 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// Unicode NFC (composes tone marks typed or decoded as combining
+/// characters), nothing else changed — whole files, line breaks kept.
+pub fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
 /// Folds one character for search: lower case, no diacritics, `đ` → `d`.
 /// Pushes the result onto `out` (a character may fold to nothing).
 fn fold_char(c: char, out: &mut String) {

@@ -78,20 +78,158 @@ impl VoterStatus {
 /// The note the law requires next to a certificate holder's name (§3.4).
 pub const NOTE_VOTES_ELSEWHERE: &str = "Bỏ phiếu ở nơi khác";
 
-/// Cử tri: one line of the voter list. STT is also the voter card number
-/// (số thẻ cử tri).
+/// Cử tri: one line of the voter list (Mẫu 31/HĐBC, Nghị quyết
+/// 40/NQ-HĐBCQG). STT is also the voter card number (số thẻ cử tri).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Voter {
     pub stt: u32,
+    /// Họ và tên, column (1).
     pub name: String,
-    pub birth_date: NaiveDate,
+    /// Ngày tháng năm sinh, column (2): the date, or the year alone.
+    pub birth_date: BirthDate,
+    /// Nam / Nữ, columns (3), (4).
     pub gender: Gender,
+    /// Dân tộc, column (6).
     pub ethnicity: String,
+    /// Số căn cước, column (5).
     pub id_number: Option<String>,
+    /// Nơi thường trú, column (7a).
     pub residence: String,
-    /// Level codes this voter receives a ballot for, in definition order.
+    /// Nơi tạm trú, column (7b).
+    pub residence_temporary: String,
+    /// Nơi ở hiện tại, column (7c): a voter with neither a permanent nor a
+    /// temporary registration.
+    pub residence_current: String,
+    /// Level codes this voter receives a ballot for, in definition order
+    /// (columns (8)… of the form).
     pub levels: Vec<String>,
+    /// Ghi chú, column (11).
     pub note: String,
+}
+
+/// The one-line place a voter is listed by (the `residence` of
+/// `voters list --json`): the permanent residence (thường trú, 7a); else
+/// "Tạm trú: …" (7b); else "Nơi ở hiện tại: …" (7c) — as the importer wrote
+/// it before the three columns were kept apart.
+pub fn listed_residence(permanent: &str, temporary: &str, current: &str) -> String {
+    if !permanent.is_empty() {
+        permanent.to_owned()
+    } else if !temporary.is_empty() {
+        format!("{RESIDENCE_TEMPORARY_PREFIX}{temporary}")
+    } else if !current.is_empty() {
+        format!("Nơi ở hiện tại: {current}")
+    } else {
+        String::new()
+    }
+}
+
+/// How a temporary residence was written into the one residence column
+/// before migration 0009 kept it apart.
+pub const RESIDENCE_TEMPORARY_PREFIX: &str = "Tạm trú: ";
+
+/// Ngày tháng năm sinh (Mẫu 31/HĐBC column (2)): the full date, or the year
+/// alone. The form: "Đối với cử tri sinh từ năm 2007 trở về trước, nếu không
+/// xác định được chính xác ngày sinh, tháng sinh thì chỉ cần ghi năm sinh"
+/// — a year alone is kept as a year, never given an invented day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BirthDate {
+    Full(NaiveDate),
+    /// Năm sinh only.
+    Year(i32),
+}
+
+impl BirthDate {
+    /// "YYYY-MM-DD", or "YYYY" for a year alone: how the database stores it
+    /// and `voters list --json` prints it.
+    pub fn iso(self) -> String {
+        match self {
+            BirthDate::Full(d) => d.format("%Y-%m-%d").to_string(),
+            BirthDate::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// Reads what [`BirthDate::iso`] wrote.
+    pub fn from_iso(s: &str) -> Option<BirthDate> {
+        let s = s.trim();
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().ok().map(BirthDate::Year);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|_| s.len() == 10)
+            .map(BirthDate::Full)
+    }
+
+    /// "dd/mm/yyyy", or "yyyy" for a year alone, as the forms print it.
+    pub fn vi(self) -> String {
+        match self {
+            BirthDate::Full(d) => date_vi(d),
+            BirthDate::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        match self {
+            BirthDate::Full(d) => d.year(),
+            BirthDate::Year(y) => y,
+        }
+    }
+}
+
+/// Parses a birth as lists write it: a date ([`parse_date`]) or a year
+/// alone of four digits ("1960").
+pub fn parse_birth(s: &str) -> Option<BirthDate> {
+    let t = s.trim();
+    if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().ok().map(BirthDate::Year);
+    }
+    parse_date(t).map(BirthDate::Full)
+}
+
+/// The latest year that may be written alone for an election on
+/// `election_day`: the election's year − 19 (2007 for 2026, "sinh từ năm
+/// 2007 trở về trước"). Anyone born in it is 18 on election day whatever
+/// the day and month.
+pub fn year_only_limit(election_day: NaiveDate) -> i32 {
+    election_day.year() - 19
+}
+
+/// Why a birth does not make someone a voter on election day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BirthRefusal {
+    /// A full date: not 18 on election day.
+    UnderAge,
+    /// A year alone later than [`year_only_limit`] (carried): the day and
+    /// month are needed to know whether the voter is 18.
+    YearTooRecent(i32),
+}
+
+/// Checks a birth against election day (`domain.md` §3.1, Mẫu 31/HĐBC
+/// column (2)).
+pub fn check_birth(birth: BirthDate, election_day: NaiveDate) -> Result<(), BirthRefusal> {
+    match birth {
+        BirthDate::Full(d) if is_of_age(d, election_day) => Ok(()),
+        BirthDate::Full(_) => Err(BirthRefusal::UnderAge),
+        BirthDate::Year(y) if y <= year_only_limit(election_day) => Ok(()),
+        BirthDate::Year(_) => Err(BirthRefusal::YearTooRecent(year_only_limit(election_day))),
+    }
+}
+
+/// The Vietnamese reason a birth is refused, for messages naming the row
+/// and column around it.
+pub fn birth_refusal_vi(birth: BirthDate, why: BirthRefusal, election_day: NaiveDate) -> String {
+    match why {
+        BirthRefusal::UnderAge => format!(
+            "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)",
+            birth.vi(),
+            date_vi(election_day)
+        ),
+        BirthRefusal::YearTooRecent(limit) => format!(
+            "chỉ ghi năm sinh {}: Mẫu 31/HĐBC chỉ cho ghi năm sinh với cử tri sinh từ năm {limit} trở về trước; hãy ghi đủ ngày, tháng, năm sinh để xác định cử tri đủ 18 tuổi vào ngày bầu cử {}",
+            birth.vi(),
+            date_vi(election_day)
+        ),
+    }
 }
 
 /// Whether someone born on `birth` is 18 or older on `election_day`
@@ -169,6 +307,52 @@ mod tests {
         assert_eq!(parse_date("31/02/1990"), None);
         assert_eq!(parse_date("1960"), None);
         assert_eq!(parse_date("abc"), None);
+    }
+
+    #[test]
+    fn year_alone_only_for_those_born_in_2007_or_earlier() {
+        // NQ 40, Mẫu 31/HĐBC column (2): "sinh từ năm 2007 trở về trước".
+        let day = d(2026, 3, 15);
+        assert_eq!(year_only_limit(day), 2007);
+        assert_eq!(parse_birth("1960"), Some(BirthDate::Year(1960)));
+        assert_eq!(parse_birth(" 05/07/1960 "), Some(BirthDate::Full(d(1960, 7, 5))));
+        assert_eq!(parse_birth("196"), None);
+        assert_eq!(parse_birth("19600"), None);
+        assert_eq!(check_birth(BirthDate::Year(2007), day), Ok(()));
+        assert_eq!(
+            check_birth(BirthDate::Year(2008), day),
+            Err(BirthRefusal::YearTooRecent(2007))
+        );
+        // The full date decides for those born in 2008.
+        assert_eq!(check_birth(BirthDate::Full(d(2008, 3, 15)), day), Ok(()));
+        assert_eq!(
+            check_birth(BirthDate::Full(d(2008, 3, 16)), day),
+            Err(BirthRefusal::UnderAge)
+        );
+        let msg = birth_refusal_vi(BirthDate::Year(2008), BirthRefusal::YearTooRecent(2007), day);
+        assert!(msg.contains("2007 trở về trước") && msg.contains("15/03/2026"), "{msg}");
+    }
+
+    #[test]
+    fn birth_is_stored_without_an_invented_day() {
+        for (b, s, vi) in [
+            (BirthDate::Year(1960), "1960", "1960"),
+            (BirthDate::Full(d(1960, 7, 5)), "1960-07-05", "05/07/1960"),
+        ] {
+            assert_eq!(b.iso(), s);
+            assert_eq!(BirthDate::from_iso(s), Some(b));
+            assert_eq!(b.vi(), vi);
+        }
+        assert_eq!(BirthDate::from_iso("1960-7-5"), None);
+        assert_eq!(BirthDate::from_iso("60"), None);
+    }
+
+    #[test]
+    fn listed_residence_names_the_kind_when_not_permanent() {
+        assert_eq!(listed_residence("Thôn 1", "Xóm 5", ""), "Thôn 1");
+        assert_eq!(listed_residence("", "Xóm 5", ""), "Tạm trú: Xóm 5");
+        assert_eq!(listed_residence("", "", "Lán 3"), "Nơi ở hiện tại: Lán 3");
+        assert_eq!(listed_residence("", "", ""), "");
     }
 
     #[test]

@@ -533,6 +533,28 @@ impl<'a> Engine<'a> {
                     y += self.block(inner, scope, x, w, y, out, &format!("{path}.{which}[{j}]"))?;
                 }
             }
+            // Inside a block that does not break (a row's column): the
+            // blocks once per element of an array, kept together.
+            "each" => {
+                let items: Vec<Value> = scope
+                    .lookup(text(b, "source"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for (k, item) in items.into_iter().enumerate() {
+                    let item = match item {
+                        Value::Object(mut m) => {
+                            m.insert("index".into(), Value::from(k as i64 + 1));
+                            Value::Object(m)
+                        }
+                        other => serde_json::json!({"value": other, "index": k as i64 + 1}),
+                    };
+                    let inner = scope.with(&item);
+                    for (j, blk) in arr(b, "blocks").iter().enumerate() {
+                        y += self.block(blk, &inner, x, w, y, out, &format!("{path}[{k}].blocks[{j}]"))?;
+                    }
+                }
+            }
             "qr" => {
                 // A QR code of the filled text (nothing when it is empty),
                 // drawn as filled runs of dark modules with a quiet zone.
@@ -726,7 +748,15 @@ impl<'a> Engine<'a> {
             })
             .fold(0.0f32, f32::max)
             .max(hlh + 2.0 * pad);
-        let header_h = g_h + t_h;
+        // The row of column numbers ("(1)", "(2)", … "(7a)"), part of the
+        // header, when any column has a `number`.
+        let numbers: Vec<String> = cols.iter().map(|c| scope.fill(text(c, "number"))).collect();
+        let n_h = if numbers.iter().any(|n| !n.is_empty()) {
+            hlh + 2.0 * pad
+        } else {
+            0.0
+        };
+        let header_h = g_h + t_h + n_h;
 
         let draw_header = |eng: &mut Engine<'_>| {
             let top = eng.y;
@@ -766,7 +796,7 @@ impl<'a> Engine<'a> {
                 let (cy, ch) = if in_group[i].is_some() {
                     (top + g_h, t_h)
                 } else {
-                    (top, header_h)
+                    (top, g_h + t_h)
                 };
                 let mut ty = cy + (ch - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
@@ -800,6 +830,28 @@ impl<'a> Engine<'a> {
                 y2: top + header_h,
                 width: thick,
             });
+            if n_h > 0.0 {
+                let ny = top + g_h + t_h;
+                out.push(Cmd::Line {
+                    x1: x,
+                    y1: ny,
+                    x2: x + w,
+                    y2: ny,
+                    width: thick,
+                });
+                for (i, n) in numbers.iter().enumerate() {
+                    eng.text_at(
+                        &mut out,
+                        n,
+                        Style::Regular,
+                        hsize,
+                        xs[i],
+                        widths[i],
+                        ny + pad + hlh * 0.78,
+                        Align::Center,
+                    );
+                }
+            }
             for c in out {
                 eng.emit(c);
             }
@@ -818,6 +870,21 @@ impl<'a> Engine<'a> {
         let mut rows: Vec<Value> = items;
         if let Some(extra) = get(b, "total_row") {
             rows.push(serde_json::json!({"__total": extra}));
+        } else if cols.iter().any(|c| get(c, "total").is_some()) {
+            // A totals row ("Tổng số") from each column's `total`, filled
+            // from the form's data; `total_span` merges the cells after it.
+            let mut cells: Vec<Value> = Vec::new();
+            let mut skip = 0usize;
+            for c in cols {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let span = num(c, "total_span", 1.0).max(1.0) as usize;
+                skip = span - 1;
+                cells.push(serde_json::json!({"text": text(c, "total"), "align": text(c, "align"), "span": span}));
+            }
+            rows.push(serde_json::json!({"__total": cells}));
         }
         // Several closing rows whose cells may repeat like the columns
         // (a total per candidate, then a percentage per candidate).
@@ -832,15 +899,21 @@ impl<'a> Engine<'a> {
             }
             draw_header(self)
         };
-        let close_segment = |eng: &mut Engine<'_>, seg_top: f32| {
+        // `merged`: where the totals row starts and which column edges its
+        // spanning cells cover (those edges stop at the totals row).
+        let close_segment = |eng: &mut Engine<'_>, seg_top: f32, merged: Option<(f32, &[bool])>| {
             let bottom = eng.y;
             let mut out = Vec::new();
-            for xi in xs.iter().skip(1) {
+            for (k, xi) in xs.iter().enumerate().skip(1) {
+                let y2 = match merged {
+                    Some((top, covered)) if covered.get(k).copied().unwrap_or(false) => top,
+                    _ => bottom,
+                };
                 out.push(Cmd::Line {
                     x1: *xi,
                     y1: seg_top + header_h,
                     x2: *xi,
-                    y2: bottom,
+                    y2,
                     width: thick,
                 });
             }
@@ -871,7 +944,13 @@ impl<'a> Engine<'a> {
         };
 
         let mut index = num(b, "start", 1.0) as i64;
-        for row in &rows {
+        // Column edges inside a spanning cell of the totals row, and where
+        // that row starts on its page.
+        let mut covered = vec![false; cols.len()];
+        let mut merged_top: Option<f32> = None;
+        let last_data = rows.iter().rposition(|r| r.get("__total").is_none());
+        let has_total = rows.last().is_some_and(|r| r.get("__total").is_some());
+        for (r, row) in rows.iter().enumerate() {
             let (cells_src, is_total): (&[Value], bool) = match row.get("__total") {
                 Some(t) => (t.as_array().map(Vec::as_slice).unwrap_or(&[]), true),
                 None => (cols, false),
@@ -881,26 +960,52 @@ impl<'a> Engine<'a> {
                 m.insert("index".into(), Value::from(index));
             }
             let inner = scope.with(&item);
-            let mut cells: Vec<(Vec<String>, Style, Align)> = Vec::new();
-            for (i, c) in cells_src.iter().enumerate().take(cols.len()) {
+            // (first column, width, lines, style, alignment); a totals
+            // cell may span columns (`span`).
+            let mut cells: Vec<(usize, f32, Vec<String>, Style, Align)> = Vec::new();
+            let mut i = 0;
+            for c in cells_src {
+                if i >= cols.len() {
+                    break;
+                }
                 let style = if is_total {
                     Style::Bold
                 } else {
                     Style::parse(text(c, "style")).unwrap_or(Style::Regular)
                 };
+                let span = if is_total {
+                    (num(c, "span", 1.0).max(1.0) as usize).min(cols.len() - i)
+                } else {
+                    1
+                };
                 let s = inner.fill(text(c, "text"));
-                let cw = widths.get(i).copied().unwrap_or(10.0);
+                let cw: f32 = widths.iter().skip(i).take(span).sum();
                 let al = align(c);
-                cells.push((self.wrap(&s, style, size, cw - 2.0 * pad), style, al));
+                cells.push((i, cw, self.wrap(&s, style, size, cw - 2.0 * pad), style, al));
+                if is_total {
+                    for k in covered.iter_mut().skip(i + 1).take(span - 1) {
+                        *k = true;
+                    }
+                }
+                i += span;
             }
-            let row_h = cells.iter().map(|c| c.0.len()).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
-            if self.y + row_h > self.bottom() {
-                close_segment(self, seg_top);
+            let row_h = cells.iter().map(|c| c.2.len()).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
+            // The last row keeps the totals row company on its page.
+            let with_total = if has_total && Some(r) == last_data {
+                lh + 2.0 * pad
+            } else {
+                0.0
+            };
+            if self.y + row_h + with_total > self.bottom() {
+                close_segment(self, seg_top, None);
                 self.new_page();
                 seg_top = draw_header(self);
             }
+            if is_total {
+                merged_top = Some(self.y);
+            }
             let mut out = Vec::new();
-            for (i, (lines, style, al)) in cells.iter().enumerate() {
+            for (i, cw, lines, style, al) in &cells {
                 let mut ty = self.y + pad;
                 for l in lines {
                     self.text_at(
@@ -908,8 +1013,8 @@ impl<'a> Engine<'a> {
                         l,
                         *style,
                         size,
-                        xs[i] + pad,
-                        widths[i] - 2.0 * pad,
+                        xs[*i] + pad,
+                        cw - 2.0 * pad,
                         ty + lh * 0.78,
                         *al,
                     );
@@ -950,7 +1055,7 @@ impl<'a> Engine<'a> {
             }
             self.y += row_h;
         }
-        close_segment(self, seg_top);
+        close_segment(self, seg_top, merged_top.map(|t| (t, covered.as_slice())));
         self.y += num(b, "after_mm", 2.0);
         Ok(())
     }
@@ -1091,8 +1196,10 @@ fn expand_cells(row: &Value, scope: &Scope<'_>) -> Value {
 
 /// Columns marked `"repeat": "path"` become one column per element of that
 /// array (the level columns of the voter list: 1 to 4 levels are data);
-/// `{#}` in their text is the element's index and their title is filled from
-/// the element. A header group whose `span` names such an array spans them.
+/// `#` in their `text` and `total` is the element's index and their `title`
+/// and `number` are filled from the element. A header group whose `span`
+/// names such an array spans them; one whose `from` names it starts at its
+/// first column.
 fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
     let mut cols = Vec::new();
     let mut spans = std::collections::HashMap::new();
@@ -1104,16 +1211,22 @@ fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default();
-                spans.insert(src.to_owned(), items.len());
+                spans.insert(src.to_owned(), (cols.len(), items.len()));
                 for (i, it) in items.iter().enumerate() {
                     let mut col = c.clone();
                     if let Value::Object(m) = &mut col {
-                        let title = scope.with(it).fill(text(c, "title"));
-                        m.insert("title".into(), Value::String(title));
-                        m.insert(
-                            "text".into(),
-                            Value::String(text(c, "text").replace('#', &i.to_string())),
-                        );
+                        for key in ["title", "number"] {
+                            if get(c, key).is_some() {
+                                let filled = scope.with(it).fill(text(c, key));
+                                m.insert(key.into(), Value::String(filled));
+                            }
+                        }
+                        for key in ["text", "total"] {
+                            if get(c, key).is_some() {
+                                let indexed = text(c, key).replace('#', &i.to_string());
+                                m.insert(key.into(), Value::String(indexed));
+                            }
+                        }
                         m.remove("repeat");
                     }
                     cols.push(col);
@@ -1127,12 +1240,21 @@ fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
         .filter_map(|g| {
             let mut g = g.clone();
             if let Some(src) = g.get("span").and_then(Value::as_str).map(str::to_owned) {
-                let n = spans.get(&src).copied().unwrap_or(0);
+                let n = spans.get(&src).map_or(0, |s| s.1);
                 if n == 0 {
                     return None;
                 }
                 if let Value::Object(m) = &mut g {
                     m.insert("span".into(), Value::from(n));
+                }
+            }
+            if let Some(src) = g.get("from").and_then(Value::as_str).map(str::to_owned) {
+                let (from, n) = spans.get(&src).copied().unwrap_or((0, 0));
+                if n == 0 {
+                    return None;
+                }
+                if let Value::Object(m) = &mut g {
+                    m.insert("from".into(), Value::from(from));
                 }
             }
             Some(g)

@@ -166,3 +166,40 @@ fn closing_rows_repeat_their_cells_like_the_columns() -> Result<(), FormError> {
     assert_eq!(tail, ["Tổng cộng:", "4", "6", "Tỷ lệ %", "40,00%", "60,00%"], "{t:?}");
     Ok(())
 }
+
+#[test]
+fn numbered_header_groups_by_repeat_source_and_column_totals() -> Result<(), FormError> {
+    // The shape of NQ 40, Mẫu 31/HĐBC: a number row "(1) (2) …" under the
+    // titles (repeated with them), a group over the columns of a repeat
+    // source wherever they fall, and a "Tổng số" row from the columns.
+    let layout = r#"{"form":"t","page":{"size":"A4","orientation":"landscape"},"footer":[],
+      "body":[{"kind":"table","source":"rows",
+        "header_groups":[{"title":"Bầu cử đại biểu HĐND","from":"councils","span":"councils"}],
+        "columns":[
+          {"title":"STT","width":2,"text":"{index}","total":"Tổng số"},
+          {"title":"Họ và tên","number":"(1)","width":6,"text":"{name}"},
+          {"repeat":"qh","title":"{title}","number":"({number})","width":2,"text":"{qh_marks.#}","total":"{qh_totals.#}"},
+          {"repeat":"councils","title":"{title}","number":"({number})","width":2,"text":"{council_marks.#}","total":"{council_totals.#}"},
+          {"title":"Ghi chú","number":"({note_number})","width":3,"text":""}]}]}"#;
+    let rows: Vec<Value> = (0..120)
+        .map(|i| json!({"name": format!("Cử tri {i}"), "qh_marks": ["X"], "council_marks": ["X", "0"]}))
+        .collect();
+    let data = json!({"rows": rows, "qh": [{"title": "Bầu cử ĐBQH", "number": 2}],
+        "councils": [{"title": "Tỉnh, thành phố", "number": 3}, {"title": "Xã/phường, đặc khu", "number": 4}],
+        "note_number": 5, "qh_totals": [120], "council_totals": [120, 0]});
+    let (pages, _, _) = layout_pages(layout, &data)?;
+    let t = texts(&pages);
+    assert!(pages.len() >= 2);
+    for p in &t {
+        let pos = |s: &str| p.iter().position(|x| x == s);
+        let order: Vec<Option<usize>> = ["(1)", "(2)", "(3)", "(4)", "(5)"].iter().map(|s| pos(s)).collect();
+        assert!(order.iter().all(Option::is_some), "{p:?}");
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+        assert!(pos("Bầu cử đại biểu HĐND").is_some() && pos("Bầu cử ĐBQH").is_some());
+    }
+    let last = t.last().cloned().unwrap_or_default();
+    let total = last.iter().position(|s| s == "Tổng số").unwrap_or(usize::MAX);
+    assert_eq!(last.get(total + 1).map(String::as_str), Some("120"), "{last:?}");
+    assert_eq!(last.get(total + 3).map(String::as_str), Some("0"), "{last:?}");
+    Ok(())
+}

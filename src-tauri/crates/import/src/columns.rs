@@ -18,8 +18,12 @@ pub enum Role {
     Gender,
     Ethnicity,
     IdNumber,
+    /// Nơi thường trú (Mẫu 31 column 7a; a single "Nơi cư trú" column).
     Residence,
+    /// Nơi tạm trú (7b).
     ResidenceTemp,
+    /// Nơi ở hiện tại (7c).
+    ResidenceCurrent,
     /// "x" marks a ballot of this level code.
     Level(String),
     /// Space-separated level codes (CSV `levels`).
@@ -39,6 +43,7 @@ impl Role {
             Role::IdNumber => "Số định danh/căn cước",
             Role::Residence => "Nơi thường trú",
             Role::ResidenceTemp => "Nơi tạm trú",
+            Role::ResidenceCurrent => "Nơi ở hiện tại",
             Role::Level(_) | Role::Levels => "Cấp bầu cử",
             Role::Note => "Ghi chú",
             Role::Ignore => "",
@@ -72,7 +77,9 @@ impl Layout {
     }
 }
 
-const CSV_COLUMNS: [&str; 9] = [
+/// The CSV of `interfaces.md` §3; `tam_tru` and `noi_o_hien_tai` (Mẫu 31
+/// columns 7b, 7c) may follow.
+const CSV_COLUMNS: [&str; 11] = [
     "stt",
     "ho_ten",
     "ngay_sinh",
@@ -82,6 +89,8 @@ const CSV_COLUMNS: [&str; 9] = [
     "noi_cu_tru",
     "levels",
     "ghi_chu",
+    "tam_tru",
+    "noi_o_hien_tai",
 ];
 
 pub fn find_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem>> {
@@ -114,6 +123,8 @@ fn csv_layout(sheet: &Sheet, h: usize, names: Vec<String>) -> Result<Layout, Vec
             "dan_toc" => Role::Ethnicity,
             "can_cuoc" => Role::IdNumber,
             "noi_cu_tru" => Role::Residence,
+            "tam_tru" => Role::ResidenceTemp,
+            "noi_o_hien_tai" => Role::ResidenceCurrent,
             "levels" => Role::Levels,
             "ghi_chu" => Role::Note,
             "" => Role::Ignore,
@@ -200,6 +211,7 @@ fn form_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem
         "nu",
         "thuong tru",
         "tam tru",
+        "noi o hien tai",
         "tinh",
         "xa",
         "huyen",
@@ -354,6 +366,9 @@ fn classify(parent: &str, sub: &str, ctx: &ImportContext) -> Result<Role, String
         if sub.contains("tam tru") {
             return Ok(Role::ResidenceTemp);
         }
+        if is_current_place(sub) {
+            return Ok(Role::ResidenceCurrent);
+        }
         if is_level_group {
             return match_level(&both, ctx).map(Role::Level).ok_or_else(|| {
                 format!("cột \"{}\" trông như cột cấp bầu cử nhưng không khớp cấp nào của cuộc bầu cử; hãy ghép bằng tùy chọn --level-column", both.trim())
@@ -383,6 +398,8 @@ fn classify(parent: &str, sub: &str, ctx: &ImportContext) -> Result<Role, String
         Role::IdNumber
     } else if t.contains("tam tru") {
         Role::ResidenceTemp
+    } else if is_current_place(t) {
+        Role::ResidenceCurrent
     } else if ["noi cu tru", "thuong tru", "dia chi", "noi o", "cu tru"]
         .iter()
         .any(|k| t.contains(k))
@@ -397,6 +414,11 @@ fn classify(parent: &str, sub: &str, ctx: &ImportContext) -> Result<Role, String
     } else {
         Role::Ignore
     })
+}
+
+/// "Nơi ở hiện tại" (Mẫu 31 column 7c), also written "hiện nay".
+fn is_current_place(folded: &str) -> bool {
+    folded.contains("noi o hien tai") || folded.contains("noi o hien nay")
 }
 
 /// Tiers of the level a header names, by keywords of the folded header.

@@ -50,6 +50,10 @@ pub struct Sheet {
     /// Column letter offset: index 0 in a row is column `first_col`.
     pub first_col: u32,
     pub rows: Vec<Vec<Cell>>,
+    /// The single-byte code page a CSV that is not UTF-8 was read in
+    /// ("Windows-1258"): its text is checked to be possible Vietnamese
+    /// (`legacy::impossible`) before it is taken.
+    pub code_page: Option<&'static str>,
 }
 
 impl Sheet {
@@ -322,6 +326,7 @@ impl Book {
             first_row: r0 + 1,
             first_col: c0,
             rows,
+            code_page: None,
         });
         Ok(())
     }
@@ -400,13 +405,58 @@ pub(crate) fn bool_cell(b: bool) -> Cell {
     Cell::Text(if b { "x".into() } else { String::new() })
 }
 
+/// Code page names, as messages print them.
+pub const WINDOWS_1258: &str = "Windows-1258";
+pub const WINDOWS_1252: &str = "Windows-1252";
+
+/// The text of a CSV file that is not UTF-8, and the code page it was read
+/// in. Excel on Vietnamese Windows saves "CSV" in Windows-1258: base letters
+/// (precomposed where the code page has them: "ê", "ơ", "á") followed by
+/// tone marks as combining characters; NFC composes them into the letters a
+/// person sees. Older files hold TCVN3 or VNI text, which only reads as
+/// Latin-1 characters (Windows-1252) that `legacy` converts cell by cell
+/// afterwards. Both readings are made, each as `legacy` would convert it,
+/// and the one that reads more like Vietnamese (`legacy::oddness`) is kept;
+/// on a tie (the bytes that differ between the two code pages are absent)
+/// Windows-1258.
+fn decode_code_page(bytes: &[u8]) -> (String, &'static str) {
+    let vietnamese = text::nfc(&encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes).0);
+    let latin = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0
+        .into_owned();
+    let odd = |t: &str| -> u64 {
+        t.lines()
+            .map(|l| u64::from(legacy::oddness(&legacy::to_unicode(l).0)))
+            .sum()
+    };
+    if odd(&vietnamese) <= odd(&latin) {
+        (vietnamese, WINDOWS_1258)
+    } else {
+        (latin, WINDOWS_1252)
+    }
+}
+
 pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let decoded = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        // Not UTF-8: an old Windows file (TCVN3 text is read as Windows-1252
-        // and converted cell by cell afterwards).
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    let utf16 = encoding_rs::Encoding::for_bom(bytes)
+        .filter(|(e, _)| *e != encoding_rs::UTF_8)
+        .map(|(e, _)| e);
+    let (decoded, code_page) = match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
+        // "Unicode Text" from Excel: UTF-16 with its byte order mark.
+        Err(_) if utf16.is_some() => (
+            utf16
+                .map(|e| e.decode_with_bom_removal(bytes).0.into_owned())
+                .unwrap_or_default(),
+            None,
+        ),
+        // Not UTF-8: Windows-1258 (Excel on Vietnamese Windows) or an old
+        // TCVN3/VNI file read as Windows-1252.
+        Err(_) => {
+            let (text, cp) = decode_code_page(bytes);
+            (text, Some(cp))
+        }
     };
     // Excel in Vietnamese locales writes ';' separated "CSV".
     let first_line = decoded.lines().next().unwrap_or("");
@@ -470,5 +520,6 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
         first_row: base,
         first_col: 0,
         rows: padded,
+        code_page,
     })
 }

@@ -144,6 +144,8 @@ pub fn read_voter_file(
 }
 
 #[cfg(test)]
+mod mau31_tests;
+#[cfg(test)]
 mod reader_tests;
 #[cfg(test)]
 mod tests;

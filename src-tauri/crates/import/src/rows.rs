@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
+use tobaucu_core::legacy;
 use tobaucu_core::text::{clean, fold};
-use tobaucu_core::voter::{self, Gender, Voter};
+use tobaucu_core::voter::{self, BirthDate, Gender, Voter};
 
 use crate::columns::{Layout, Role};
 use crate::grid::{Cell, Sheet};
@@ -74,6 +75,35 @@ fn is_mark(c: &Cell) -> bool {
             !(f.is_empty() || f == "0" || f == "-" || f == "khong")
         }
     }
+}
+
+/// Why a text cell cannot be taken as it reads, as a message: letters lost
+/// when the file was saved ("Nguy?n", in any file), or — for text read from
+/// a single-byte code page — what a wrong decoding left
+/// (`legacy::impossible`: a tone mark on a consonant, a letter or sign
+/// Vietnamese does not use). The raw cell is checked: cleaning would drop
+/// the control characters an undefined byte decodes to.
+fn garbled(sheet: &Sheet, cell: &Cell) -> Option<String> {
+    let Cell::Text(raw) = cell else { return None };
+    let resave = "Hãy mở tệp bằng Excel, lưu lại dạng \"CSV UTF-8\" hoặc .xlsx rồi nhập lại";
+    let shown = clean(raw);
+    let Some(cp) = sheet.code_page else {
+        let lost = legacy::lost_letter(raw)?;
+        return Some(format!(
+            "\"{shown}\" {}; chưa nhập để tránh sai tên. Hãy sửa lại chữ trong tệp gốc rồi nhập lại",
+            legacy::NotVietnamese::Lost(lost).vi()
+        ));
+    };
+    let why = legacy::impossible(raw)?;
+    let read_as = if cp == crate::grid::WINDOWS_1258 {
+        "bảng mã Windows-1258 của Excel tiếng Việt"
+    } else {
+        "bảng mã cũ TCVN3/VNI"
+    };
+    Some(format!(
+        "\"{shown}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. {resave}",
+        why.vi()
+    ))
 }
 
 /// Excel's day 0 (serial dates count from 1899-12-30 in the 1900 system).
@@ -157,6 +187,11 @@ pub fn read_rows(
         }
 
         let name = get(&Role::Name).map(|(c, cell)| (c, clean(&cell.as_text())));
+        if let Some((c, cell)) = get(&Role::Name) {
+            if let Some(msg) = garbled(sheet, cell) {
+                problem(&Role::Name, Some(c), msg);
+            }
+        }
         let name = match name {
             Some((_, n)) if !n.is_empty() => Some(n),
             Some((c, _)) => {
@@ -166,12 +201,14 @@ pub fn read_rows(
             None => None,
         };
 
+        // Mẫu 31 column (2): the date, or the year alone for voters born in
+        // 2007 or earlier (a year typed into a number cell is a number).
         let birth = match get(&Role::Birth) {
             Some((c, cell)) => {
                 let d = match cell {
-                    Cell::Date(d) => Some(*d),
-                    Cell::Number(n) if *n > 3000.0 => excel_date(*n),
-                    other => voter::parse_date(&other.as_text()),
+                    Cell::Date(d) => Some(BirthDate::Full(*d)),
+                    Cell::Number(n) if *n > 3000.0 => excel_date(*n).map(BirthDate::Full),
+                    other => voter::parse_birth(&other.as_text()),
                 };
                 match d {
                     Some(d) => Some(d),
@@ -180,7 +217,7 @@ pub fn read_rows(
                         None
                     }
                     None => {
-                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960", cell.as_text()));
+                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960 (hoặc chỉ năm sinh, ví dụ 1960, với cử tri sinh từ năm {} trở về trước)", cell.as_text(), voter::year_only_limit(ctx.election_day)));
                         None
                     }
                 }
@@ -188,15 +225,11 @@ pub fn read_rows(
             None => None,
         };
         if let Some(b) = birth {
-            if !voter::is_of_age(b, ctx.election_day) {
+            if let Err(why) = voter::check_birth(b, ctx.election_day) {
                 problem(
                     &Role::Birth,
                     layout.col(&Role::Birth),
-                    format!(
-                        "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)",
-                        voter::date_vi(b),
-                        voter::date_vi(ctx.election_day)
-                    ),
+                    voter::birth_refusal_vi(b, why, ctx.election_day),
                 );
             }
         }
@@ -239,9 +272,26 @@ pub fn read_rows(
             }
         };
 
-        let ethnicity = get(&Role::Ethnicity)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
+        // Text read from a code page must be possible Vietnamese: a wrong
+        // decoding is refused here, naming the cell, never imported.
+        // Nơi cư trú: thường trú (7a), tạm trú (7b), nơi ở hiện tại (7c),
+        // each kept as written.
+        let [ethnicity, residence, residence_temporary, residence_current, note] = [
+            Role::Ethnicity,
+            Role::Residence,
+            Role::ResidenceTemp,
+            Role::ResidenceCurrent,
+            Role::Note,
+        ]
+        .map(|role| {
+            let Some((c, cell)) = get(&role) else {
+                return String::new();
+            };
+            if let Some(msg) = garbled(sheet, cell) {
+                problem(&role, Some(c), msg);
+            }
+            clean(&cell.as_text())
+        });
 
         let id_number = match get(&Role::IdNumber) {
             Some((c, cell)) if !cell.is_empty() => {
@@ -271,21 +321,6 @@ pub fn read_rows(
             }
             _ => None,
         };
-
-        let permanent = get(&Role::Residence)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
-        let temporary = get(&Role::ResidenceTemp)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
-        let residence = if permanent.is_empty() && !temporary.is_empty() {
-            format!("Tạm trú: {temporary}")
-        } else {
-            permanent
-        };
-        let note = get(&Role::Note)
-            .map(|(_, c)| clean(&c.as_text()))
-            .unwrap_or_default();
 
         let levels: Vec<String> = if let Some((c, cell)) = get(&Role::Levels) {
             let mut out = Vec::new();
@@ -363,6 +398,8 @@ pub fn read_rows(
                         ethnicity,
                         id_number,
                         residence,
+                        residence_temporary,
+                        residence_current,
                         levels,
                         note,
                     },

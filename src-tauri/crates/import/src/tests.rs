@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use tobaucu_core::voter::BirthDate;
+
 use super::grid::{Cell, Sheet};
 use super::*;
 
@@ -38,7 +40,7 @@ fn csv_reads_every_field() {
     assert_eq!(v.name, "Nguyễn Văn An");
     assert_eq!(
         v.birth_date,
-        NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default()
+        BirthDate::Full(NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default())
     );
     assert_eq!(v.id_number.as_deref(), Some("038060001234"));
     assert_eq!(v.levels, ["QH", "TINH", "XA"]);
@@ -186,6 +188,7 @@ fn form_sheet(data: Vec<Vec<Cell>>) -> Sheet {
         first_row: 1,
         first_col: 0,
         rows,
+        code_page: None,
     }
 }
 
@@ -232,7 +235,8 @@ fn form_layout_with_merged_header_and_footer() {
     // A căn cước typed as a number lost its leading zero: restored.
     assert_eq!(voters[0].voter.id_number.as_deref(), Some("038060001234"));
     assert_eq!(voters[1].voter.levels, ["QH", "TINH"]);
-    assert_eq!(voters[1].voter.residence, "Tạm trú: Thôn 9, xã Khác");
+    assert_eq!(voters[1].voter.residence, "");
+    assert_eq!(voters[1].voter.residence_temporary, "Thôn 9, xã Khác");
     assert_eq!(voters[1].voter.gender, tobaucu_core::voter::Gender::Female);
 }
 
@@ -256,7 +260,7 @@ fn form_rows_with_problems_are_all_listed() {
         vec![
             Cell::Number(2.0),
             t(""),
-            t("1960"),
+            t("2008"),
             t("x"),
             t(""),
             t("Kinh"),
@@ -281,7 +285,7 @@ fn form_rows_with_problems_are_all_listed() {
     );
     assert!(
         d.iter()
-            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): ngày sinh \"1960\"")),
+            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): chỉ ghi năm sinh 2008: Mẫu 31/HĐBC chỉ cho ghi năm sinh với cử tri sinh từ năm 2007 trở về trước")),
         "{d:#?}"
     );
     assert!(

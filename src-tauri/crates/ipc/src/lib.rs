@@ -19,18 +19,31 @@ pub use board::*;
 pub use bundle::*;
 pub use count::*;
 
-/// A voter as `voters list --json` prints it (`interfaces.md` §1).
+/// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
+/// field of the contract is here with its meaning; the three residence
+/// fields after `residence` are additions (Mẫu 31/HĐBC columns 7a–7c).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct VoterDto {
     pub stt: u32,
     pub name: String,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
+    /// of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
+    /// or earlier). The contract's "YYYY-MM-DD" cannot be written for them
+    /// without inventing a day and month, which the app never does.
     pub birth_date: String,
     /// "Nam" or "Nữ".
     pub gender: String,
     pub ethnicity: String,
     pub id_number: Option<String>,
+    /// The place the voter is listed by, one line: the permanent residence
+    /// (thường trú); without one, "Tạm trú: …" or "Nơi ở hiện tại: …".
     pub residence: String,
+    /// Nơi thường trú (column 7a), as the list has it.
+    pub residence_permanent: String,
+    /// Nơi tạm trú (column 7b).
+    pub residence_temporary: String,
+    /// Nơi ở hiện tại (column 7c).
+    pub residence_current: String,
     pub levels: Vec<String>,
     pub note: String,
     /// Level code → time of the live check-in (RFC 3339, +07:00).
@@ -187,12 +200,20 @@ pub struct CheckinResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct NewVoterInput {
     pub name: String,
-    /// dd/mm/yyyy or yyyy-mm-dd.
+    /// dd/mm/yyyy or yyyy-mm-dd; or yyyy alone for a voter born in 2007 or
+    /// earlier (Mẫu 31/HĐBC).
     pub birth_date: String,
     pub gender: String,
     pub ethnicity: String,
     pub id_number: Option<String>,
+    /// Nơi thường trú (7a).
     pub residence: String,
+    /// Nơi tạm trú (7b).
+    #[serde(default)]
+    pub residence_temporary: String,
+    /// Nơi ở hiện tại (7c).
+    #[serde(default)]
+    pub residence_current: String,
     /// Empty: every level of the area.
     pub levels: Vec<String>,
     pub note: String,
@@ -205,7 +226,8 @@ pub struct NewVoterInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EditVoterInput {
     pub stt: u32,
-    /// name | birth_date | gender | ethnicity | id_number | residence | levels | note | mobile_box
+    /// name | birth_date | gender | ethnicity | id_number | residence |
+    /// residence_temporary | residence_current | levels | note | mobile_box
     pub field: String,
     pub value: String,
     pub reason: String,

@@ -51,7 +51,9 @@ pub fn check_copy(path: &Path) -> Result<()> {
     let version: Option<i64> = conn
         .query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0))
         .map_err(|_| Error::NotOurs(format!("{} không phải bản sao lưu của Tổ Bầu Cử", path.display())))?;
-    let known = migrate::MIGRATIONS.len() as i64;
+    // The newest version, not the count: versions may have gaps (8 was
+    // being written on another branch when 9 was added).
+    let known = migrate::MIGRATIONS.last().map_or(0, |m| m.version);
     match version {
         Some(v) if v > known => Err(Error::NewerVersion { found: v, known }),
         Some(_) => Ok(()),

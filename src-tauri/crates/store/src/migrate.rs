@@ -1,6 +1,6 @@
 //! Embedded, numbered, append-only migrations.
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_board_minutes",
         sql: include_str!("../migrations/0008_board_minutes.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_voter_residence",
+        sql: include_str!("../migrations/0009_voter_residence.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.
@@ -76,6 +81,18 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             applied_at TEXT NOT NULL
         ) STRICT;",
     )?;
+    // Foreign keys are off while migrations run (a migration may rebuild a
+    // table others refer to, as 0009 does: with them on, dropping the old
+    // table would delete or refuse the rows that point at it) and each
+    // migration is checked with `PRAGMA foreign_key_check` before it
+    // commits. The pragma is a no-op inside a transaction: set here.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = apply_pending(conn);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
+}
+
+fn apply_pending(conn: &mut Connection) -> Result<()> {
     for m in MIGRATIONS {
         let applied: Option<String> = conn
             .query_row(
@@ -97,6 +114,18 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             None => {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute_batch(m.sql)?;
+                let broken: Option<String> = tx
+                    .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                    .optional()?;
+                if let Some(table) = broken {
+                    return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                        Some(format!(
+                            "migration {} left rows of {table} without the row they refer to",
+                            m.name
+                        )),
+                    )));
+                }
                 if m.version == 3 {
                     // The chain is created with its columns, once, in the
                     // same transaction: never later over existing rows.

@@ -9,7 +9,7 @@ use crate::rows::*;
 use crate::{Result, Tx};
 
 const VOTER_COLS: &str =
-    "id, stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at";
+    "id, stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at, residence_temporary, residence_current";
 
 fn voter_from_row(r: &Row<'_>) -> rusqlite::Result<VoterRow> {
     Ok(VoterRow {
@@ -26,6 +26,8 @@ fn voter_from_row(r: &Row<'_>) -> rusqlite::Result<VoterRow> {
         certificate: r.get(10)?,
         mobile_box: r.get::<_, i64>(11)? != 0,
         added_at: r.get(12)?,
+        residence_temporary: r.get(13)?,
+        residence_current: r.get(14)?,
         levels: Vec::new(),
     })
 }
@@ -276,8 +278,8 @@ impl Tx<'_> {
     /// Inserts a voter and its levels; returns the row id.
     pub fn insert_voter(&self, v: &VoterRow) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO voter (stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO voter (stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at, residence_temporary, residence_current)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         stmt.execute(params![
             v.stt,
@@ -291,7 +293,9 @@ impl Tx<'_> {
             v.status,
             v.certificate,
             i64::from(v.mobile_box),
-            v.added_at
+            v.added_at,
+            v.residence_temporary,
+            v.residence_current
         ])?;
         let id = self.tx.last_insert_rowid();
         self.set_levels(id, &v.levels)?;
@@ -302,7 +306,8 @@ impl Tx<'_> {
     pub fn update_voter(&self, v: &VoterRow) -> Result<()> {
         self.tx.execute(
             "UPDATE voter SET stt = ?2, name = ?3, birth_date = ?4, gender = ?5, ethnicity = ?6, id_number = ?7,
-             residence = ?8, note = ?9, status = ?10, certificate = ?11, mobile_box = ?12 WHERE id = ?1",
+             residence = ?8, note = ?9, status = ?10, certificate = ?11, mobile_box = ?12,
+             residence_temporary = ?13, residence_current = ?14 WHERE id = ?1",
             params![
                 v.id,
                 v.stt,
@@ -315,7 +320,9 @@ impl Tx<'_> {
                 v.note,
                 v.status,
                 v.certificate,
-                i64::from(v.mobile_box)
+                i64::from(v.mobile_box),
+                v.residence_temporary,
+                v.residence_current
             ],
         )?;
         self.set_levels(v.id, &v.levels)

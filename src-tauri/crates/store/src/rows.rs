@@ -20,11 +20,18 @@ pub struct VoterRow {
     pub id: i64,
     pub stt: i64,
     pub name: String,
+    /// "YYYY-MM-DD", or "YYYY" when only the year of birth is known
+    /// (Mẫu 31/HĐBC column (2)).
     pub birth_date: String,
     pub gender: String,
     pub ethnicity: String,
     pub id_number: Option<String>,
+    /// Nơi thường trú (Mẫu 31/HĐBC column 7a).
     pub residence: String,
+    /// Nơi tạm trú (7b).
+    pub residence_temporary: String,
+    /// Nơi ở hiện tại (7c).
+    pub residence_current: String,
     pub note: String,
     pub status: String,
     pub certificate: Option<String>,

@@ -12,6 +12,8 @@ fn voter(stt: i64, id_number: Option<&str>) -> VoterRow {
         ethnicity: "Kinh".into(),
         id_number: id_number.map(String::from),
         residence: String::new(),
+        residence_temporary: String::new(),
+        residence_current: String::new(),
         note: String::new(),
         status: "active".into(),
         certificate: None,
@@ -195,5 +197,76 @@ fn one_live_checkin_per_voter_and_level() -> Result<()> {
     store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:03:00+07:00", false))?;
     assert_eq!(store.live_checkins_of(id)?.len(), 1);
     assert_eq!(store.voted_per_level()?.get("QH"), Some(&1));
+    Ok(())
+}
+
+/// A database as a release before 0009 left it: every migration up to
+/// `last` applied, as `migrate` applies them.
+fn database_at(path: &std::path::Path, last: i64) -> Result<rusqlite::Connection> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+         sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+    )?;
+    for m in MIGRATIONS.iter().filter(|m| m.version <= last) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(m.sql)?;
+        if m.version == 3 {
+            crate::bundles::chain_existing(&tx)?;
+        }
+        tx.execute(
+            "INSERT INTO schema_migration VALUES (?1, ?2, ?3, 'x')",
+            rusqlite::params![m.version, m.name, migrate::checksum(m.sql)],
+        )?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+    }
+    Ok(conn)
+}
+
+#[test]
+fn migration_0009_keeps_every_voter_level_and_checkin_and_splits_the_residences() -> Result<()> {
+    // NQ 40, Mẫu 31/HĐBC: a list imported before 0009, with check-ins.
+    let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
+    let path = dir.path().join("cu.sqlite");
+    let conn = database_at(&path, 7)?;
+    conn.execute_batch(
+        "INSERT INTO voter (id, stt, name, birth_date, gender, residence, added_at) VALUES
+           (1, 1, 'Nguyễn Văn An', '1960-07-05', 'Nam', 'Thôn 1', 't'),
+           (2, 2, 'Lê Thị Hoa', '1985-02-11', 'Nữ', 'Tạm trú: Xóm 5, xã Thiệu Long', 't');
+         INSERT INTO voter_level VALUES (1, 'QH'), (1, 'XA'), (2, 'QH');
+         INSERT INTO checkin (voter_id, level, at) VALUES (1, 'QH', '2026-03-15T07:00:00+07:00');",
+    )?;
+    // A year alone did not fit before.
+    assert!(conn
+        .execute("UPDATE voter SET birth_date = '1960' WHERE id = 1", [])
+        .is_err());
+    drop(conn);
+    let mut store = Store::open(&path)?;
+    let v = store.voters()?;
+    assert_eq!(v.len(), 2);
+    assert_eq!((v[0].residence.as_str(), v[0].residence_temporary.as_str()), ("Thôn 1", ""));
+    assert_eq!(
+        (v[1].residence.as_str(), v[1].residence_temporary.as_str(), v[1].residence_current.as_str()),
+        ("", "Xóm 5, xã Thiệu Long", "")
+    );
+    assert_eq!(v[0].levels, ["QH", "XA"]);
+    assert_eq!(store.live_checkins_of(1)?.len(), 1);
+    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    assert_eq!(fk, 1);
+    // Now a year alone is stored as it is, and nothing else is.
+    let mut year = voter(3, None);
+    year.birth_date = "1955".into();
+    store.write(|tx| tx.insert_voter(&year).map(drop))?;
+    assert_eq!(store.voter_by_stt(3)?.map(|v| v.birth_date).as_deref(), Some("1955"));
+    for bad in ["55", "1955-1", "1955-01-01x", "năm 1955"] {
+        let mut b = voter(4, None);
+        b.birth_date = bad.into();
+        assert!(store.write(|tx| tx.insert_voter(&b).map(drop)).is_err(), "{bad}");
+    }
+    // Foreign keys hold on the rebuilt table.
+    assert!(store
+        .write(|tx| tx.insert_checkin(99, "QH", "2026-03-15T07:00:00+07:00", false))
+        .is_err());
     Ok(())
 }
