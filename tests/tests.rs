@@ -7,6 +7,7 @@ mod cli;
 mod count;
 mod crash;
 mod reliability;
+mod rounds;
 mod forms;
 mod hostile;
 mod schema;

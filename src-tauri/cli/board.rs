@@ -42,6 +42,16 @@ pub enum RoundCmd {
         #[arg(long)]
         kind: String,
     },
+    /// (Ở ban/ủy ban đã công bố) ghi tệp vòng bầu cử cho các Tổ bầu cử của đơn vị bầu cử
+    File {
+        #[arg(long)]
+        constituency: String,
+        /// Thư mục đích (USB)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// (Ở Tổ bầu cử) mở vòng bầu cử lại/thêm từ tệp của Ban bầu cử: một cấp riêng để phát phiếu, kiểm phiếu, lập biên bản
+    Open { file: PathBuf },
 }
 
 /// `team --constituency ID …` at a board.
@@ -109,6 +119,22 @@ pub fn round(db: &Option<PathBuf>, c: RoundCmd, json_mode: bool) -> Result<(), E
     match c {
         RoundCmd::Declare { constituency, kind } => {
             let r = app.declare_round(&constituency, &kind)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        RoundCmd::File { constituency, out } => {
+            let r = app.write_round_file(&constituency, &out)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            Ok(())
+        }
+        RoundCmd::Open { file } => {
+            let r = app.open_round(&file)?;
             if json_mode {
                 return print_json(&r);
             }

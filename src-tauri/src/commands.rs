@@ -388,3 +388,18 @@ pub fn import_bundles(state: State<'_, AppState>, paths: Vec<String>) -> R<Vec<I
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(std::path::PathBuf::from).collect();
     state.with(|a| a.import_bundles(&paths, None))
 }
+
+#[tauri::command]
+pub fn open_round(state: State<'_, AppState>, path: String) -> R<tobaucu_ipc::RoundOpenedDto> {
+    state.with(|a| a.open_round(std::path::Path::new(&path)).map(tobaucu_app::rounds::dto))
+}
+
+#[tauri::command]
+pub fn declare_round(state: State<'_, AppState>, constituency: String, kind: String) -> R<tobaucu_ipc::RoundDeclaredDto> {
+    state.with(|a| a.declare_round(&constituency, &kind))
+}
+
+#[tauri::command]
+pub fn write_round_file(state: State<'_, AppState>, constituency: String, dir: String) -> R<tobaucu_ipc::RoundOpenedDto> {
+    state.with(|a| a.write_round_file(&constituency, std::path::Path::new(&dir)).map(tobaucu_app::rounds::dto))
+}

@@ -624,3 +624,17 @@ export type RoundDeclaredDto = { constituency: string, number: number, kind: str
  */
 candidates: Array<string>, declared_at: string, message: string, };
 
+export type RoundOpenedDto = { 
+/**
+ * The code the round is counted under ("XA.v2").
+ */
+level: string, constituency: string, number: number, 
+/**
+ * "revote" | "additional"
+ */
+kind: string, seats: number, candidates: Array<string>, 
+/**
+ * The round file written (at a board).
+ */
+file: string | null, message: string, };
+

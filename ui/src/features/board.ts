@@ -27,7 +27,24 @@ function resultCard(id: string, c: ConstituencyResultDto): HTMLElement {
         h("td", {}, x.name), h("td", { class: "n" }, num(Number(x.votes))), h("td", { class: "n" }, `${x.percent_vi}%`),
         h("td", {}, x.elected ? h("strong", {}, "★ Trúng cử") : ""))))),
     h("p", { class: `verdict ${c.additional_vote_due || c.revote_due ? "warn" : ""}` }, verdict),
+    roundActions(id, c),
     ...c.checks.map((k) => h("p", { class: `check-item ${k.severity}`, "data-code": k.code }, `${k.code}: ${k.message}`)));
+}
+
+/** Declare the round the law calls for, and write its file for the teams. */
+function roundActions(id: string, c: ConstituencyResultDto): HTMLElement | string {
+  const due = c.complete && c.decided_here && (c.revote_due || c.additional_vote_due);
+  if (!due && c.rounds.length === 0) return "";
+  const msg = h("div", { role: "status" });
+  const kind = c.revote_due ? "revote" : "additional";
+  const declare = c.rounds.length === 0 ? h("button", { class: "secondary", id: `round-declare-${id}`, onclick: async () => {
+    try { const r = await api.declareRound(id, kind); msg.textContent = r.message; toast(r.message); } catch (e) { showError(e, msg); }
+  } }, c.revote_due ? "Công bố bầu cử lại" : "Công bố bầu cử thêm") : "";
+  const dir = h("input", { id: `round-dir-${id}`, type: "text", size: "30", placeholder: "Thư mục USB cho các Tổ" }) as HTMLInputElement;
+  const write = h("button", { class: "secondary", id: `round-file-${id}`, onclick: async () => {
+    try { const r = await api.writeRoundFile(id, dir.value.trim()); msg.textContent = r.message; toast(r.message); } catch (e) { showError(e, msg); }
+  } }, "Ghi tệp vòng bầu cử cho các Tổ");
+  return h("div", { class: "inline-form" }, declare, dir, write, msg);
 }
 
 export function boardScreen(main: HTMLElement, ctx: Ctx) {

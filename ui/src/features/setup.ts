@@ -21,6 +21,7 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("dt", {}, "Tệp dữ liệu"), h("dd", { class: "mono" }, s.db_path)),
       h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."),
       backupPanel(),
+      roundPanel(),
       h("h2", {}, "Nhật ký thay đổi"),
       h("p", {}, "Mỗi mục nhật ký mang mã băm của mục trước; sửa, xóa hay chèn một mục ngoài ứng dụng sẽ làm đứt chuỗi.",
         " ", verifyButton), verifyResult, audit);
@@ -103,6 +104,24 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
 }
 
 /** Sao lưu: where (a USB folder), how often, how many kept; back up now. */
+/** Bầu cử lại / bầu cử thêm: the team opens the round from its board's file. */
+function roundPanel(): HTMLElement {
+  const path = h("input", { id: "round-file", type: "text", size: "50", placeholder: "Tệp vòng bầu cử của Ban bầu cử, ví dụ E:\\vong-2-XA-04.json" }) as HTMLInputElement;
+  const msg = h("div", { id: "round-msg", role: "status" });
+  const btn = h("button", { id: "round-open", onclick: async () => {
+    try {
+      const r = await api.openRound(path.value.trim());
+      msg.className = "ok-box";
+      msg.textContent = r.message;
+      toast(r.message);
+    } catch (e) { showError(e, msg); }
+  } }, "Mở vòng bầu cử");
+  return h("details", { class: "panel", id: "round-panel" },
+    h("summary", {}, "Bầu cử lại hoặc bầu cử thêm (Điều 79, 80)"),
+    h("p", { class: "hint" }, "Khi Ban bầu cử công bố bầu cử lại hoặc bầu cử thêm, mở tệp vòng bầu cử Ban gửi: vòng đó thành một cấp riêng để phát phiếu, kiểm phiếu và lập biên bản."),
+    h("div", { class: "inline-form" }, path, btn), msg);
+}
+
 function backupPanel(): HTMLElement {
   const dir = h("input", { id: "backup-dir", type: "text", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu", size: "40" }) as HTMLInputElement;
   const every = h("input", { id: "backup-every", type: "number", min: "1", max: "240", value: "15", size: "4" }) as HTMLInputElement;

@@ -7,7 +7,7 @@ import type {
   InventoryDto, InventoryInput, IpcError, LevelCountState, LiveTallyDto, NewVoterInput, SnapshotDto, StatusChangeInput,
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
   KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
-  DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto,
+  DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto, RoundOpenedDto, RoundDeclaredDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -76,6 +76,9 @@ export const api = {
   addIncident: (input: IncidentInput) => call<IncidentDto>("add_incident", { input }),
   recommend: (text: string) => call<RecommendationDto>("recommend", { text }),
   recordRecount: (level: string, note: string) => call<SummaryDto>("record_recount", { level, note }),
+  openRound: (path: string) => call<RoundOpenedDto>("open_round", { path }),
+  declareRound: (constituency: string, kind: string) => call<RoundDeclaredDto>("declare_round", { constituency, kind }),
+  writeRoundFile: (constituency: string, dir: string) => call<RoundOpenedDto>("write_round_file", { constituency, dir }),
   liveTally: (level: string) => call<LiveTallyDto>("live_tally", { level }),
   startBatch: (level: string, recorder: string) => call<BatchDto>("start_batch", { level, recorder }),
   enterBallot: (level: string, batch: number | null, line: string) =>

@@ -147,6 +147,7 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
             recommendations: vec![],
             explanations: vec![],
             completed_at: Some("2026-03-15T21:00:00+07:00".into()),
+            round: None,
         };
         let bytes = doc.to_canonical().into_bytes();
         let sha = hex(&Sha256::digest(&bytes));

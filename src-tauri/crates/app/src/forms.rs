@@ -303,6 +303,9 @@ impl App {
         let lv = def
             .level(level)
             .ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
+        // A later round prints under its base level, with its own line.
+        let round = def.constituency(&doc.constituency.id).and_then(|c| c.round_of.clone());
+        let lv = round.as_ref().and_then(|r| def.level(&r.level)).unwrap_or(lv);
         let qh = lv.kind == LevelKind::NationalAssembly;
         let form = if qh { "minutes-qh" } else { "minutes-hdnd" };
         let mut m = self.common_data()?;
@@ -312,6 +315,7 @@ impl App {
         let invalid_p = if f.ballots_received == 0 { Percent(0) } else { Percent(10_000u64.saturating_sub(valid_p.0)) };
         let dots = "..............................";
         let council = CouncilName::of(&lv.name);
+        m.insert("round_title".into(), json!(round.as_ref().map_or(String::new(), |r| format!("({} — VÒNG {})", if r.kind == "revote" { "BẦU CỬ LẠI" } else { "BẦU CỬ THÊM" }, r.number))));
         m.insert("level_code".into(), json!(level));
         m.insert("level_name".into(), json!(lv.name));
         m.insert("level_title".into(), json!(lv.name.to_uppercase()));
@@ -444,7 +448,8 @@ impl App {
     /// "trong đó" per level, the witnesses with their addresses, the time
     /// voting ended, the 05 copies and the sealed envelopes per Ban.
     /// (`level` is accepted for the command line's sake; the form is one.)
-    fn inventory_data(&self, _level: Option<&str>) -> Result<Value> {
+    fn inventory_data(&self, level: Option<&str>) -> Result<Value> {
+        let _level = level;
         let def = self.def()?;
         let mut m = self.common_data()?;
         let dots = "..........";
@@ -454,7 +459,14 @@ impl App {
         let mut totals: Option<[u64; 4]> = Some([0; 4]);
         let mut bans = Vec::new();
         let mut envelopes = Vec::new();
+        // The election day's kiểm kê, or (`--level` naming it) a later
+        // round's own.
+        let round_asked = _level.filter(|l| tobaucu_core::election::split_round_code(l).is_some());
         for l in &def.levels {
+            let is_round = tobaucu_core::election::split_round_code(&l.code).is_some();
+            if round_asked.map_or(is_round, |r| r != l.code) {
+                continue;
+            }
             let Some(cid) = area.and_then(|a| a.constituencies.get(&l.code)) else { continue };
             let short = level_short(l.kind, &l.name, &l.code);
             let phrase = if l.kind == LevelKind::NationalAssembly { "đại biểu Quốc hội".to_owned() } else { format!("đại biểu {}", short.replacen("HĐND ", "HĐND cấp ", 1)) };
@@ -590,7 +602,8 @@ impl App {
             })
             .collect();
         // The form's order: (8) ĐBQH, then the councils from the province down.
-        let mut levels: Vec<&tobaucu_core::election::Level> = def.levels.iter().collect();
+        // (Later rounds' levels are not columns of the list: the same voters.)
+        let mut levels: Vec<&tobaucu_core::election::Level> = def.levels.iter().filter(|l| tobaucu_core::election::split_round_code(&l.code).is_none()).collect();
         levels.sort_by_key(|l| (l.kind != LevelKind::NationalAssembly, council_tier(l).0));
         let qh_levels: Vec<_> = levels.iter().filter(|l| l.kind == LevelKind::NationalAssembly).copied().collect();
         let council_levels: Vec<_> = levels.iter().filter(|l| l.kind != LevelKind::NationalAssembly).copied().collect();

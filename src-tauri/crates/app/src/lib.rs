@@ -17,6 +17,7 @@ mod error;
 mod forms;
 pub mod fsio;
 mod keys;
+pub mod rounds;
 mod setup;
 mod turnout;
 mod voters;
@@ -155,17 +156,43 @@ impl App {
 
     fn load_definition(&mut self) -> Result<()> {
         if let Some(mut unit) = self.store.unit()? {
-            let def = election::parse(&unit.election_json).map_err(|d| {
+            let mut def = election::parse(&unit.election_json).map_err(|d| {
                 Error::Internal(format!(
                     "định nghĩa bầu cử đã lưu không đọc được: {}",
                     d.len()
                 ))
             })?;
+            self.add_rounds(&mut def)?;
             self.def = Some(def);
             unit.election_json = String::new();
             self.unit = Some(unit);
         }
         Ok(())
+    }
+
+    /// Later rounds (Art. 79-80) as levels of their own: those opened at a
+    /// team, those declared at a board (and carried to it).
+    fn add_rounds(&self, def: &mut ElectionDefinition) -> Result<()> {
+        use tobaucu_store::{BoardRead, PaperRead};
+        let rounds: Vec<(String, i64, String, i64, String)> = self
+            .store
+            .team_rounds()?
+            .into_iter()
+            .map(|r| (r.constituency_id, r.number, r.kind, r.seats, r.candidates))
+            .chain(self.store.board_rounds()?.into_iter().map(|r| (r.constituency_id, r.number, r.kind, r.seats, r.candidates)))
+            .collect();
+        for (c, number, kind, seats, ids) in rounds {
+            let ids: Vec<String> = serde_json::from_str(&ids).map_err(|e| Error::Internal(e.to_string()))?;
+            def.add_round(&c, u32::try_from(number).unwrap_or(0), &kind, u32::try_from(seats).unwrap_or(0), &ids)
+                .map_err(|e| Error::Internal(format!("vòng bầu cử đã lưu không hợp với định nghĩa: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Reads the definition and rounds again (after a round is opened or
+    /// declared).
+    pub(crate) fn reload_definition(&mut self) -> Result<()> {
+        self.load_definition()
     }
 
     /// This database's unit row (without the definition's text), cached.

@@ -250,6 +250,13 @@ impl App {
         let status = status_of(&row)?;
         let live = self.store.live_checkins_of(row.id)?;
         let already: Vec<String> = live.iter().map(|c| c.level.clone()).collect();
+        // On the day of a later round (Art. 79, 80) a voter comes for that
+        // round's ballot: by default only the rounds' levels not yet handed.
+        let rounds: Vec<String> = row.levels.iter().filter(|l| tobaucu_core::election::split_round_code(l).is_some() && !already.contains(l)).cloned().collect();
+        let levels = match levels {
+            None if !rounds.is_empty() => Some(rounds.as_slice()),
+            other => other,
+        };
         let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
             CheckinRefusal::NotVoting(st) => Error::refused(
                 "NOT_VOTING_HERE",

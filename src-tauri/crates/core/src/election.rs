@@ -118,6 +118,33 @@ pub struct Constituency {
     pub name: String,
     pub seats: u32,
     pub candidates: Vec<Candidate>,
+    /// A later round of another constituency (bầu cử lại / bầu cử thêm),
+    /// added by [`ElectionDefinition::add_round`]; `None` in a definition
+    /// as published.
+    pub round_of: Option<RoundOf>,
+}
+
+/// Which constituency and round a round's constituency stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundOf {
+    pub constituency: String,
+    pub level: String,
+    pub number: u32,
+    /// `revote` (bầu cử lại) or `additional` (bầu cử thêm).
+    pub kind: String,
+}
+
+/// The code under which round `number` of `level` is counted, stored and
+/// carried ("XA.v2"): a level of its own for the team's machinery.
+pub fn round_code(level: &str, number: u32) -> String {
+    format!("{level}.v{number}")
+}
+
+/// The base level and round number of a round code ("XA.v2" → ("XA", 2)).
+pub fn split_round_code(code: &str) -> Option<(&str, u32)> {
+    let (base, n) = code.rsplit_once(".v")?;
+    let n: u32 = n.parse().ok().filter(|n| *n >= 2)?;
+    (!base.is_empty()).then_some((base, n))
 }
 
 /// Khu vực bỏ phiếu: a polling area, served by one team (tổ bầu cử), in one
@@ -186,6 +213,58 @@ impl ElectionDefinition {
     pub fn constituency(&self, id: &str) -> Option<&Constituency> {
         self.index.constituencies.get(id).and_then(|&i| self.constituencies.get(i))
     }
+    /// Adds a later round of a constituency (Art. 79, 80) as a level and a
+    /// constituency of their own: level [`round_code`] ("XA.v2") named after
+    /// the base level, constituency "<id>.v<n>" with the round's seats and
+    /// candidates (a subset of the constituency's, in ballot order); every
+    /// area of the constituency names it. Refused when the round does not
+    /// fit the definition. Already added: nothing changes.
+    pub fn add_round(&mut self, constituency: &str, number: u32, kind: &str, seats: u32, candidates: &[String]) -> Result<String, String> {
+        let c = self.constituency(constituency).ok_or_else(|| format!("đơn vị bầu cử {constituency} không có trong định nghĩa"))?.clone();
+        if c.round_of.is_some() || number < 2 {
+            return Err(format!("vòng bầu cử số {number} của {constituency} không hợp lệ"));
+        }
+        let base = self.level(&c.level).ok_or_else(|| format!("cấp {} không có trong định nghĩa", c.level))?.clone();
+        let code = round_code(&base.code, number);
+        let id = format!("{}.v{number}", c.id);
+        if self.constituency(&id).is_some() {
+            return Ok(code);
+        }
+        if kind != "revote" && kind != "additional" {
+            return Err(format!("loại vòng bầu cử \"{kind}\" không có"));
+        }
+        if seats == 0 || seats > c.seats {
+            return Err(format!("vòng bầu cử số {number} của {constituency}: số đại biểu {seats} không hợp lệ (đơn vị bầu {} đại biểu)", c.seats));
+        }
+        let mut picked = Vec::new();
+        for cand in &c.candidates {
+            if candidates.contains(&cand.id) {
+                picked.push(cand.clone());
+            }
+        }
+        if picked.len() != candidates.len() || picked.is_empty() {
+            return Err(format!("vòng bầu cử số {number} của {constituency}: danh sách người ứng cử không thuộc đơn vị bầu cử"));
+        }
+        let label = if kind == "revote" { "bầu cử lại" } else { "bầu cử thêm" };
+        self.levels.push(Level { code: code.clone(), name: format!("{} ({label}, vòng {number})", base.name), kind: base.kind });
+        self.constituencies.push(Constituency {
+            id: id.clone(),
+            level: code.clone(),
+            number: c.number,
+            name: c.name.clone(),
+            seats,
+            candidates: picked,
+            round_of: Some(RoundOf { constituency: c.id.clone(), level: base.code.clone(), number, kind: kind.to_owned() }),
+        });
+        for a in &mut self.areas {
+            if a.constituencies.values().any(|x| *x == c.id) {
+                a.constituencies.insert(code.clone(), id.clone());
+            }
+        }
+        self.index = Index::of(&self.units, &self.constituencies, &self.areas);
+        Ok(code)
+    }
+
     /// Level codes in definition order.
     pub fn level_codes(&self) -> Vec<String> {
         self.levels.iter().map(|l| l.code.clone()).collect()
@@ -703,6 +782,7 @@ impl Walker {
                 continue;
             }
             out.push(Constituency {
+                round_of: None,
                 id,
                 level,
                 number,

@@ -228,6 +228,20 @@ pub struct Minutes {
     /// RFC 3339: when the minutes were completed (locked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
+    /// A later round (bầu cử lại / bầu cử thêm): its number (2) and kind;
+    /// `level` and `constituency` are then the round's own codes ("XA.v2",
+    /// "XA-04.v2", `election::add_round`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<RoundRef>,
+}
+
+/// The round a document is of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundRef {
+    pub number: u32,
+    /// `revote` or `additional`.
+    pub kind: String,
 }
 
 impl Minutes {
@@ -263,6 +277,7 @@ impl Minutes {
             && self.recommendations.is_empty()
             && self.explanations.is_empty()
             && self.completed_at.is_none()
+            && self.round.is_none()
             && self.team.witnesses.iter().all(|w| matches!(w, Witness::Name(_)))
     }
 

@@ -319,8 +319,7 @@ impl AreaReport {
         let f = &m.figures;
         AreaReport {
             area: m.area.id.clone(),
-            // The minutes document has no round yet: the election day.
-            round: 1,
+            round: m.round.as_ref().map_or(1, |r| r.number),
             seats: m.constituency.seats,
             candidates: m.candidates.iter().map(|c| c.id.clone()).collect(),
             voters_listed: f.voters_listed,

@@ -116,3 +116,19 @@ pub struct RoundDeclaredDto {
     pub declared_at: String,
     pub message: String,
 }
+
+/// `round open FILE` / `round file`: a later round as a team counts it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RoundOpenedDto {
+    /// The code the round is counted under ("XA.v2").
+    pub level: String,
+    pub constituency: String,
+    pub number: u32,
+    /// "revote" | "additional"
+    pub kind: String,
+    pub seats: u32,
+    pub candidates: Vec<String>,
+    /// The round file written (at a board).
+    pub file: Option<String>,
+    pub message: String,
+}

@@ -414,6 +414,7 @@ pub fn typescript() -> String {
         BoardFactsDto::decl(&cfg),
         RoundResultDto::decl(&cfg),
         RoundDeclaredDto::decl(&cfg),
+        RoundOpenedDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

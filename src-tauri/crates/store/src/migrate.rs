@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_voter_residence",
         sql: include_str!("../migrations/0009_voter_residence.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_team_rounds",
+        sql: include_str!("../migrations/0010_team_rounds.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

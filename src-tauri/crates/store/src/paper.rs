@@ -37,6 +37,15 @@ pub trait PaperRead: Read {
         Ok(self.conn().prepare_cached("SELECT count(*) FROM recount WHERE level = ?1")?.query_row([level], |r| r.get(0))?)
     }
 
+    /// Later rounds opened at this team.
+    fn team_rounds(&self) -> Result<Vec<TeamRoundRow>> {
+        let mut st = self.conn().prepare_cached("SELECT level, number, kind, constituency_id, seats, candidates, declared_at, opened_at FROM team_round ORDER BY level, number")?;
+        let rows = st.query_map([], |r| {
+            Ok(TeamRoundRow { level: r.get(0)?, number: r.get(1)?, kind: r.get(2)?, constituency_id: r.get(3)?, seats: r.get(4)?, candidates: r.get(5)?, declared_at: r.get(6)?, opened_at: r.get(7)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn explanations(&self, level: &str) -> Result<Vec<ExplanationRow>> {
         let mut st = self.conn().prepare_cached("SELECT level, code, reason, recorded_at FROM error_explanation WHERE level = ?1 ORDER BY code")?;
         let rows = st.query_map([level], |r| Ok(ExplanationRow { level: r.get(0)?, code: r.get(1)?, reason: r.get(2)?, recorded_at: r.get(3)? }))?;
@@ -79,6 +88,20 @@ impl Tx<'_> {
     pub fn insert_recount(&self, level: &str, note: &str, at: &str) -> Result<i64> {
         self.tx.execute("INSERT INTO recount (level, note, recorded_at) VALUES (?1, ?2, ?3)", params![level, note, at])?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_team_round(&self, r: &TeamRoundRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO team_round (level, number, kind, constituency_id, seats, candidates, declared_at, opened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![r.level, r.number, r.kind, r.constituency_id, r.seats, r.candidates, r.declared_at, r.opened_at],
+        )?;
+        Ok(())
+    }
+
+    /// Entitles every voter of `base` to `round` too (the round's ballot
+    /// goes to the same voters).
+    pub fn add_round_level(&self, base: &str, round: &str) -> Result<usize> {
+        Ok(self.tx.execute("INSERT OR IGNORE INTO voter_level (voter_id, level) SELECT voter_id, ?2 FROM voter_level WHERE level = ?1", params![base, round])?)
     }
 
     pub fn upsert_explanation(&self, e: &ExplanationRow) -> Result<()> {

@@ -295,3 +295,17 @@ pub struct ExplanationRow {
     pub reason: String,
     pub recorded_at: String,
 }
+
+/// A later round opened at a team (migration 0010).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRoundRow {
+    pub level: String,
+    pub number: i64,
+    pub kind: String,
+    pub constituency_id: String,
+    pub seats: i64,
+    /// JSON array of candidate ids.
+    pub candidates: String,
+    pub declared_at: String,
+    pub opened_at: String,
+}

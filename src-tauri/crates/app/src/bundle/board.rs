@@ -295,6 +295,8 @@ impl App {
             tx.append_audit(&audit_entry(&at, "round.declare", format!("{} ở đơn vị bầu cử {constituency}", kind.vi()), "", None, Some(after.to_string())))?;
             Ok::<_, Error>(())
         })?;
+        // The round is a level of its own from now on (its teams' minutes).
+        self.reload_definition()?;
         let message = match kind {
             RoundKind::Revote => format!("Đã công bố bầu cử lại ở đơn vị bầu cử {constituency} (vòng số {}): {} đại biểu, {} người ứng cử như lần đầu; kết quả bầu cử lại được công nhận dù số cử tri đi bầu chưa quá một nửa (Điều 80 khoản 3).", round.number, round.seats, ids.len()),
             _ => format!("Đã công bố bầu cử thêm ở đơn vị bầu cử {constituency} (vòng số {}): bầu {} đại biểu còn thiếu trong {} người ứng cử chưa trúng cử ở lần đầu (Điều 79); không có bầu cử thêm lần thứ hai.", round.number, round.seats, ids.len()),

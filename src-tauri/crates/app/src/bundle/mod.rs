@@ -112,7 +112,14 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
         }
     }
     for (code, cid) in &area.constituencies {
-        let lv = m.levels.iter().find(|l| &l.code == code).ok_or_else(|| format!("thiếu cấp {code} trong bản kê"))?;
+        // A later round (bầu cử lại/thêm) the team has not held yet.
+        let later_round = def.constituency(cid).is_some_and(|c| c.round_of.is_some());
+        let Some(lv) = m.levels.iter().find(|l| &l.code == code) else {
+            if later_round {
+                continue;
+            }
+            return Err(format!("thiếu cấp {code} trong bản kê"));
+        };
         if m.mode == "official" && !lv.final_ {
             return Err(format!("cấp {code}: biên bản chưa khóa trong một gói chính thức"));
         }

@@ -12,7 +12,7 @@ use tobaucu_core::minutes::{ComplaintLine, Minutes};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
 use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
-use tobaucu_store::{BoardRead, BundleRead};
+use tobaucu_store::{BoardRead, BundleRead, PaperRead};
 
 use super::below;
 use crate::{short_hash, App, Error, Result};
@@ -103,24 +103,32 @@ impl App {
         let mut not_final: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for r in &rows {
+            // A later round's minutes count for its constituency, as that
+            // round (`AreaReport::round`).
+            let base = def.constituency(&r.constituency_id).and_then(|c| c.round_of.as_ref()).map_or(r.constituency_id.as_str(), |x| x.constituency.as_str());
             match report_of(r) {
                 Ok((rep, cs)) => {
-                    let list = complaints.entry(r.constituency_id.as_str()).or_default();
-                    list.extend(cs.into_iter().map(|c| (r.area_id.clone(), c)));
-                    by_c.entry(r.constituency_id.as_str()).or_default().push(rep);
+                    if rep.round == 1 {
+                        let list = complaints.entry(base).or_default();
+                        list.extend(cs.into_iter().map(|c| (r.area_id.clone(), c)));
+                    }
+                    by_c.entry(base).or_default().push(rep);
                 }
-                Err(e) => damaged.entry(r.constituency_id.as_str()).or_default().push(e),
+                Err(e) => damaged.entry(base).or_default().push(e),
             }
             if !r.final_ {
-                not_final.entry(r.constituency_id.as_str()).or_default().push(r.area_id.clone());
+                not_final.entry(base).or_default().push(r.area_id.clone());
             }
         }
         let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
-        for r in self.store.board_rounds()? {
+        // Declared here, or opened from the round file of the board that
+        // declared it.
+        let opened = self.store.team_rounds()?.into_iter().map(|r| tobaucu_store::BoardRoundRow { constituency_id: r.constituency_id, number: r.number, kind: r.kind, seats: r.seats, candidates: r.candidates, declared_at: r.declared_at });
+        for r in self.store.board_rounds()?.into_iter().chain(opened) {
             declared.entry(r.constituency_id.clone()).or_default().push(r);
         }
         let mut out = Vec::new();
-        for c in &def.constituencies {
+        for c in def.constituencies.iter().filter(|c| c.round_of.is_none()) {
             let areas: Vec<String> = areas_of.remove(c.id.as_str()).unwrap_or_default();
             if !areas.iter().any(|a| scope.contains(a.as_str())) {
                 continue;

@@ -292,6 +292,7 @@ impl App {
                 .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
                 .collect(),
             completed_at: None,
+            round: c_round(def, &s.constituency),
         })
     }
 
@@ -694,6 +695,11 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// The round a constituency stands for, when it is a later round.
+fn c_round(def: &tobaucu_core::election::ElectionDefinition, constituency: &str) -> Option<tobaucu_core::minutes::RoundRef> {
+    def.constituency(constituency).and_then(|c| c.round_of.as_ref()).map(|r| tobaucu_core::minutes::RoundRef { number: r.number, kind: r.kind.clone() })
 }
 
 /// A locked revision's data, read once and strictly: the stored text must

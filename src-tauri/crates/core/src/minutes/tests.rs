@@ -52,6 +52,7 @@ fn sample() -> Minutes {
         recommendations: vec![],
         explanations: vec![],
         completed_at: Some("2026-03-15T21:40:00+07:00".into()),
+        round: None,
     }
 }
 
