@@ -31,9 +31,7 @@ fn full() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use tobaucu_core::audit::hex;
 
 /// A definition with `n` areas: 10 per commune, a QH constituency per 500
 /// areas, a provincial one per 100, a commune one per commune.

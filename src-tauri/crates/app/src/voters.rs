@@ -156,7 +156,7 @@ impl App {
             return Err(Error::refused("CHECKINS_EXIST", "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
         }
         let now = clock::stamp(clock::now());
-        let digest = sha_hex(bytes);
+        let digest = tobaucu_core::audit::sha256_hex(bytes);
         let n = list.voters.len();
         self.store.write(|tx| {
             if replace {
@@ -780,10 +780,3 @@ fn checked_birth(typed: &str, election_day: chrono::NaiveDate) -> Result<voter::
     Ok(birth)
 }
 
-fn sha_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}

@@ -18,7 +18,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
 
@@ -44,16 +43,11 @@ pub struct Packed {
     pub sha256: String,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// SHA-256 of `bytes`, lowercase hex (what [`Tx::insert_bundle`] expects).
+/// SHA-256 of `bytes`, lowercase hex (what [`Tx::insert_bundle`] expects;
+/// the one home is `tobaucu_core::audit`).
 ///
 /// [`Tx::insert_bundle`]: crate::Tx::insert_bundle
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
+pub use tobaucu_core::audit::sha256_hex;
 
 /// Syncs a directory's entry list (a newly created file survives a power
 /// cut). Only meaningful on Unix; elsewhere the file's own sync suffices.
@@ -159,7 +153,7 @@ impl Pack {
                 buf
             }
         };
-        if bytes.len() != len || hex(&Sha256::digest(&bytes)) != at.sha256 {
+        if bytes.len() != len || sha256_hex(&bytes) != at.sha256 {
             return Err(Error::Pack(format!("gói lưu trong tệp kho gói {} đã bị hỏng hoặc bị sửa (mã SHA-256 không khớp)", path.display())));
         }
         Ok(bytes)

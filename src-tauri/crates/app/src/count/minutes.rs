@@ -738,10 +738,7 @@ fn locked_figures(s: &mut SummaryDto, r: &RevisionRow) -> Result<()> {
 }
 
 fn sha_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    tobaucu_core::audit::sha256_hex(s.as_bytes())
 }
 fn revision_dto(r: &RevisionRow) -> RevisionDto {
     RevisionDto {
