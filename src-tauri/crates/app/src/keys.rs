@@ -224,9 +224,7 @@ impl App {
         if self.db_path == Path::new(":memory:") {
             return Ok(None);
         }
-        let mut name = self.db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push("-khoa-cho");
-        let path = self.db_path.with_file_name(name);
+        let path = tobaucu_store::sidefiles::beside(&self.db_path, tobaucu_store::sidefiles::Side::PassphraseLock);
         let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, &e))?;
         f.lock().map_err(|e| Error::io(&path, &e))?;
         Ok(Some(f))

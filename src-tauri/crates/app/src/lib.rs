@@ -82,9 +82,7 @@ pub struct App {
 /// Takes the one-window lock of the data file at `path` (`<file>-dang-mo`);
 /// refused when another window holds it.
 pub(crate) fn lock_window(path: &Path) -> Result<std::fs::File> {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push("-dang-mo");
-    let lock_path = path.with_file_name(name);
+    let lock_path = tobaucu_store::sidefiles::beside(path, tobaucu_store::sidefiles::Side::WindowLock);
     let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| Error::io(&lock_path, &e))?;
     match lock.try_lock() {
         Ok(()) => Ok(lock),

@@ -32,11 +32,7 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(suffix);
-    path.with_file_name(name)
-}
+use crate::sidefiles::{beside, with_suffix, Side, WRITING};
 
 /// Checks that `path` is a sound database of this app that this version can
 /// open: integrity, our migrations table, not newer.
@@ -78,7 +74,7 @@ impl Store {
     /// bundle store next to it (`<dest>-goi`; the database copy references
     /// only bytes already in it). The copy is checked before returning.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        let tmp = with_suffix(dest, ".dang-ghi");
+        let tmp = with_suffix(dest, WRITING);
         let _ = std::fs::remove_file(&tmp);
         let io = |e: std::io::Error| Error::Pack(format!("không ghi được bản sao lưu {}: {e}", dest.display()));
         let result = (|| -> Result<()> {
@@ -90,8 +86,8 @@ impl Store {
             sync_file(&tmp).map_err(io)?;
             check_copy(&tmp)?;
             if let Some(pack) = self.pack_path().filter(|p| p.is_file()) {
-                let to = with_suffix(dest, "-goi");
-                let tmp_pack = with_suffix(&to, ".dang-ghi");
+                let to = beside(dest, Side::Pack);
+                let tmp_pack = with_suffix(&to, WRITING);
                 std::fs::copy(&pack, &tmp_pack).map_err(io)?;
                 sync_file(&tmp_pack).map_err(io)?;
                 std::fs::rename(&tmp_pack, &to).map_err(io)?;
@@ -104,7 +100,7 @@ impl Store {
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
-            let _ = std::fs::remove_file(with_suffix(&with_suffix(dest, "-goi"), ".dang-ghi"));
+            let _ = std::fs::remove_file(with_suffix(&beside(dest, Side::Pack), WRITING));
         }
         result
     }
@@ -119,8 +115,8 @@ impl Store {
         let tmp = with_suffix(target, ".dang-khoi-phuc");
         std::fs::copy(backup, &tmp).map_err(io)?;
         sync_file(&tmp).map_err(io)?;
-        let pack = with_suffix(backup, "-goi");
-        let tmp_pack = with_suffix(target, "-goi.dang-khoi-phuc");
+        let pack = beside(backup, Side::Pack);
+        let tmp_pack = with_suffix(target, &format!("{}.dang-khoi-phuc", Side::Pack.suffix()));
         if pack.is_file() {
             std::fs::copy(&pack, &tmp_pack).map_err(io)?;
             sync_file(&tmp_pack).map_err(io)?;
@@ -128,7 +124,7 @@ impl Store {
         let mut aside = None;
         if target.exists() {
             let moved = with_suffix(target, aside_suffix);
-            for ext in ["-wal", "-shm", "-goi"] {
+            for ext in Side::DATA.map(Side::suffix) {
                 let f = with_suffix(target, ext);
                 if f.exists() {
                     std::fs::rename(&f, with_suffix(&moved, ext)).map_err(io)?;
@@ -138,7 +134,7 @@ impl Store {
             aside = Some(moved);
         }
         if pack.is_file() {
-            std::fs::rename(&tmp_pack, with_suffix(target, "-goi")).map_err(io)?;
+            std::fs::rename(&tmp_pack, beside(target, Side::Pack)).map_err(io)?;
         }
         std::fs::rename(&tmp, target).map_err(io)?;
         if let Some(dir) = target.parent() {

@@ -20,6 +20,7 @@ mod paper;
 mod migrate;
 mod pack;
 mod queries;
+pub mod sidefiles;
 pub mod rows;
 
 use std::cell::RefCell;

@@ -63,9 +63,7 @@ fn sync_dir(dir: &Path) {
 impl Pack {
     /// The store beside the database at `db`: `<db>-goi`.
     pub(crate) fn beside(db: &Path) -> Pack {
-        let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push("-goi");
-        Pack { backing: Backing::File { path: db.with_file_name(name), file: None }, dirty: false }
+        Pack { backing: Backing::File { path: crate::sidefiles::beside(db, crate::sidefiles::Side::Pack), file: None }, dirty: false }
     }
 
     pub(crate) fn memory() -> Pack {

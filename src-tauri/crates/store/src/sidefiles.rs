@@ -1,0 +1,66 @@
+//! Các tệp đi kèm tệp dữ liệu: the one place that names the files that live
+//! beside a database file `<db>`. Copying, backing up, restoring or moving
+//! a database means handling these too.
+
+use std::path::{Path, PathBuf};
+
+/// A file beside a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// `<db>-wal`: SQLite's write-ahead log.
+    Wal,
+    /// `<db>-shm`: SQLite's shared memory index of the log.
+    Shm,
+    /// `<db>-goi`: the kho gói, imported bundles' bytes (`pack`).
+    Pack,
+    /// `<db>-dang-mo`: the desktop app's one-window lock.
+    WindowLock,
+    /// `<db>-khoa-cho`: the lock held while a passphrase attempt waits.
+    PassphraseLock,
+}
+
+impl Side {
+    /// The suffix added to the database's file name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Side::Wal => "-wal",
+            Side::Shm => "-shm",
+            Side::Pack => "-goi",
+            Side::WindowLock => "-dang-mo",
+            Side::PassphraseLock => "-khoa-cho",
+        }
+    }
+
+    /// The files that hold data and move with the database (a copy of the
+    /// database without them is incomplete or stale).
+    pub const DATA: [Side; 3] = [Side::Wal, Side::Shm, Side::Pack];
+}
+
+/// `<path><suffix>`: a name beside `path` (a temporary name while writing,
+/// `.dang-ghi`; a file kept aside at a restore, `.truoc-khoi-phuc-…`).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The side file `side` of the database at `db`.
+pub fn beside(db: &Path, side: Side) -> PathBuf {
+    with_suffix(db, side.suffix())
+}
+
+/// Suffix of a file being written before it takes its final name.
+pub const WRITING: &str = ".dang-ghi";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_beside_a_database() {
+        let db = Path::new("/d/xa.sqlite");
+        assert_eq!(beside(db, Side::Pack), Path::new("/d/xa.sqlite-goi"));
+        assert_eq!(beside(db, Side::WindowLock), Path::new("/d/xa.sqlite-dang-mo"));
+        assert_eq!(with_suffix(&beside(db, Side::Pack), WRITING), Path::new("/d/xa.sqlite-goi.dang-ghi"));
+    }
+}
