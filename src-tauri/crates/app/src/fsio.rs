@@ -101,12 +101,7 @@ fn temp_name(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.tmp-{}-{n}-{nanos:08x}", std::process::id()))
 }
 
-/// Syncs a folder after a rename in it (where the system allows it).
-pub fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
+pub use tobaucu_store::sidefiles::sync_dir;
 
 /// [`write_atomic`] with the temporary file opened by `open`. Whatever
 /// fails — opening, writing, syncing, renaming — the temporary file is

@@ -19,20 +19,8 @@ pub struct BackupRunRow {
     pub pdf: Option<String>,
 }
 
-fn sync_file(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().read(true).write(true).open(path)?.sync_all()
-}
 
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-use crate::sidefiles::{beside, with_suffix, Side, WRITING};
+use crate::sidefiles::{beside, sync_dir, sync_file, with_suffix, Side, WRITING};
 
 /// Checks that `path` is a sound database of this app that this version can
 /// open: integrity, our migrations table, not newer.

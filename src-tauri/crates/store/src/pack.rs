@@ -19,6 +19,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 
+use crate::sidefiles::{beside, sync_dir, Side};
 use crate::{Error, Result};
 
 /// Where appended bytes live.
@@ -49,21 +50,11 @@ pub struct Packed {
 /// [`Tx::insert_bundle`]: crate::Tx::insert_bundle
 pub use tobaucu_core::audit::sha256_hex;
 
-/// Syncs a directory's entry list (a newly created file survives a power
-/// cut). Only meaningful on Unix; elsewhere the file's own sync suffices.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
 
 impl Pack {
     /// The store beside the database at `db`: `<db>-goi`.
     pub(crate) fn beside(db: &Path) -> Pack {
-        Pack { backing: Backing::File { path: crate::sidefiles::beside(db, crate::sidefiles::Side::Pack), file: None }, dirty: false }
+        Pack { backing: Backing::File { path: beside(db, Side::Pack), file: None }, dirty: false }
     }
 
     pub(crate) fn memory() -> Pack {

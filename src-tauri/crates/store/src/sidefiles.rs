@@ -1,6 +1,7 @@
 //! Các tệp đi kèm tệp dữ liệu: the one place that names the files that live
 //! beside a database file `<db>`. Copying, backing up, restoring or moving
-//! a database means handling these too.
+//! a database means handling these too. The flushes that make a new name
+//! durable live here too, the one home for `sync_file` and `sync_dir`.
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,24 @@ pub fn beside(db: &Path, side: Side) -> PathBuf {
 
 /// Suffix of a file being written before it takes its final name.
 pub const WRITING: &str = ".dang-ghi";
+
+/// Flushes a file's bytes to the disk (reopened for writing, which Windows
+/// requires for a flush).
+pub fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().read(true).write(true).open(path)?.sync_all()
+}
+
+/// Syncs a folder's entry list after a create or rename in it, so the new
+/// name survives a power cut. Only meaningful on Unix; elsewhere the file's
+/// own sync suffices.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
 
 #[cfg(test)]
 mod tests {
