@@ -296,14 +296,15 @@ fn nq40_mau_18_23_and_32_print_every_item_in_order_with_the_recorded_facts() {
         "Mẫu số 18/HĐBC-QH", "TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ", "ĐẠI BIỂU QUỐC HỘI KHÓA XVI", "CỦA TỔ BẦU CỬ",
         "Khu vực bỏ phiếu số: 1", "Đơn vị bầu cử đại biểu Quốc hội số: 1", "Gồm(1): Xã Thiệu Ngọc",
-        "Ngày 15 tháng 3 năm 2026, Tổ bầu cử gồm có:", "1. Ông/Bà Nguyễn Văn Tổ, Tổ trưởng", "2. Ông/Bà Lê Thị Ký, Thư ký", "3. Ông/Bà Trần Văn Một, Ủy viên",
+        "Ngày 15 tháng 3 năm 2026, Tổ bầu cử gồm có:", "1. Nguyễn Văn Tổ - Tổ trưởng", "2. Lê Thị Ký - Thư ký", "3. Trần Văn Một - Ủy viên",
         "Đã họp tại phòng bỏ phiếu của khu vực bỏ phiếu số 1", "để tiến hành việc kiểm phiếu bầu cử đại biểu Quốc hội khóa XVI.",
         "Đúng 07 giờ 00 phút(2), ngày 15 tháng 3 năm 2026, trước khi thực hiện việc bỏ phiếu, đại diện Tổ bầu cử đã kiểm tra hòm phiếu với sự chứng kiến của hai cử tri là:",
-        "1. Ông/Bà Trần Văn Mở. Nơi ở hiện nay: Thôn Chẩn Xuyên 1", "2. Ông/Bà Lê Thị Hòm. Nơi ở hiện nay: Thôn Nguyệt Viên",
+        // Mẫu 18 names the witnesses without "Nơi ở hiện nay" (Mẫu 23 has it).
+        "1. Trần Văn Mở", "2. Lê Thị Hòm",
         "Sau đó, Tổ bầu cử đã khóa và niêm phong hòm phiếu lại, mời cử tri bắt đầu bỏ phiếu.",
         "Đúng 19 giờ 00 phút(3), ngày 15 tháng 3 năm 2026, Tổ trưởng Tổ bầu cử tuyên bố kết thúc cuộc bầu cử và tiến hành kiểm phiếu ngay tại phòng bỏ phiếu.",
         "Trước khi mở hòm phiếu, Tổ trưởng Tổ bầu cử đã mời hai cử tri không phải là người ứng cử chứng kiến việc kiểm phiếu gồm:",
-        "1. Ông/Bà Hoàng Văn Chứng. Nơi ở hiện nay: Thôn Chẩn Xuyên 2", "2. Ông/Bà Đỗ Thị Kiến. Nơi ở hiện nay: Thôn Tràng Sơn",
+        "1. Hoàng Văn Chứng", "2. Đỗ Thị Kiến",
         "Trước khi mở hòm phiếu, Tổ bầu cử đã tiến hành kiểm kê và lập biên bản về việc sử dụng phiếu bầu cử đại biểu Quốc hội.",
         "Kết quả cuộc bầu cử như sau:", "- Số đại biểu Quốc hội được ấn định cho đơn vị bầu cử: 3 người", "- Số người ứng cử: 5 người",
         "- Tổng số cử tri của khu vực bỏ phiếu: 620 người(4)", "- Số cử tri đã tham gia bỏ phiếu: 20 người",
@@ -323,19 +324,26 @@ fn nq40_mau_18_23_and_32_print_every_item_in_order_with_the_recorded_facts() {
     // The locked XA minutes: Mẫu 23 with the completion time of the lock.
     let xa = pdf(&["forms", "minutes", "--level", "XA"], "xa.pdf");
     assert_in_order("Mẫu 23/HĐBC-HĐND", &xa, &[
-        "Mẫu số 23/HĐBC-HĐND", "Tỉnh/Thành phố: Tỉnh Thanh Hóa", "Xã/Phường/Đặc khu: Xã Thiệu Ngọc",
-        "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ", "ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN XÃ THIỆU NGỌC", "NHIỆM KỲ 2026-2031", "CỦA TỔ BẦU CỬ",
+        "Mẫu số 23/HĐBC-HĐND", "Tỉnh/Thành phố: Thanh Hóa", "Xã/Phường/Đặc khu: Thiệu Ngọc",
+        "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ", "ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN(1) XÃ THIỆU NGỌC", "NHIỆM KỲ 2026-2031", "CỦA TỔ BẦU CỬ",
         "Đơn vị bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc số: 3", "Gồm(2): Thôn Chẩn Xuyên 1",
         "Đúng 07 giờ 00 phút(3)", "Nơi ở hiện nay: Thôn Chẩn Xuyên 1", "Sau đó, Tổ bầu cử đã khóa và niêm phong hòm phiếu, mời cử tri bắt đầu bỏ phiếu.",
         "Đúng 19 giờ 00 phút(4)", "- Số đại biểu Hội đồng nhân dân được ấn định cho đơn vị bầu cử: 5 người", "- Số người ứng cử: 8 người",
         "- Số phiếu bầu cho mỗi người ứng cử như sau(6):", "Trong ngày bầu cử và thời gian kiểm phiếu, đã xảy ra sự việc hoặc khiếu nại, tố cáo sau đây(7):",
         "Biên bản này được hoàn thành vào hồi 21 giờ 10 phút(9), ngày 15 tháng 3 năm 2026, được lập thành 03 bản và gửi đến Ban bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc",
         "THƯ KÝ", "Ghi chú: Nhất thiết không được tẩy xóa trên biên bản.",
+        // Note (10) whole, with both recipients' lines.
+        "(10) Tổ bầu cử lập 03 loại biên bản theo mẫu này để thể hiện kết quả kiểm phiếu bầu cử đại biểu Hội đồng nhân dân ở từng cấp, cụ thể như sau:",
+        "- Biên bản kết quả kiểm phiếu bầu cử đại biểu Hội đồng nhân dân tỉnh, thành phố được gửi đến Ban bầu cử đại biểu Hội đồng nhân dân cấp tỉnh",
+        "- Biên bản kết quả kiểm phiếu bầu cử đại biểu Hội đồng nhân dân xã/phường/đặc khu được gửi đến Ban bầu cử đại biểu Hội đồng nhân dân cấp xã",
+        "Các biên bản phải được gửi đến các cơ quan được nêu tên chậm nhất là 03 ngày sau ngày bầu cử.",
     ]);
+    // Mid-sentence the commune is "xã Thiệu Ngọc", lower case.
+    assert!(xa.contains("Khu vực bỏ phiếu số: 1 (") && !xa.contains("), Xã Thiệu Ngọc"), "{xa}");
     let kk = pdf(&["forms", "inventory"], "kk.pdf");
     assert_in_order("Mẫu 32/HĐBC", &kk, &[
         "Mẫu số 32/HĐBC", "TỔ BẦU CỬ", "BIÊN BẢN KIỂM KÊ VIỆC SỬ DỤNG PHIẾU BẦU CỬ", "ĐẠI BIỂU QUỐC HỘI KHÓA XVI VÀ ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN CÁC CẤP NHIỆM KỲ 2026-2031",
-        "Khu vực bỏ phiếu số: 1", "Thuộc xã/phường/đặc khu: Xã Thiệu Ngọc", "Tỉnh/thành phố: Tỉnh Thanh Hóa",
+        "Khu vực bỏ phiếu số: 1", "Thuộc xã/phường/đặc khu: Thiệu Ngọc", "Tỉnh/thành phố: Thanh Hóa",
         "Vào hồi 19 giờ 00, ngày 15 tháng 3 năm 2026, Tổ trưởng Tổ bầu cử tuyên bố kết thúc cuộc bầu cử",
         "dưới sự chứng kiến của hai cử tri không phải là người ứng cử gồm:", "1. Ông/Bà Hoàng Văn Chứng. Nơi ở hiện nay: Thôn Chẩn Xuyên 2",
         "Kết quả kiểm kê việc sử dụng phiếu bầu cử như sau:", "1. Số phiếu Tổ bầu cử đã nhận về là: 90 phiếu",
@@ -352,7 +360,28 @@ fn nq40_mau_18_23_and_32_print_every_item_in_order_with_the_recorded_facts() {
     let blank = Cli::team();
     let p = blank.dir.path().join("b.pdf");
     blank.ok(&["forms", "minutes", "--level", "QH", "--out", &p.display().to_string()]);
-    assert_in_order("Mẫu 18 (trống)", &pdf_text(&p), &["Đúng ........ giờ ........ phút(2)", "Nơi ở hiện nay: ..............................", "hồi .... giờ .... phút(8)"]);
+    assert_in_order("Mẫu 18 (trống)", &pdf_text(&p), &["Đúng ........ giờ ........ phút(2)", "hồi .... giờ .... phút(8), ngày .... tháng .... năm 2026"]);
+}
+
+#[test]
+fn a_revision_keeps_the_end_of_the_count_and_states_its_reason_outside_the_form_text() {
+    // Mẫu 23/HĐBC-HĐND note (9): "Ghi thời điểm kết thúc việc kiểm phiếu".
+    // Correcting the minutes two days later does not move the end of the
+    // count; the revision and its reason print as a note under the header,
+    // not as a sentence the official form does not have.
+    let cli = night();
+    cli.env_now("2026-03-17T09:30:00+07:00");
+    cli.ok(&["count", "reopen", "--level", "XA", "--reason", "Sửa lỗi đánh máy tên cử tri chứng kiến"]);
+    cli.ok(&["finalize", "--level", "XA"]);
+    let p = cli.dir.path().join("rev2.pdf");
+    cli.ok(&["forms", "minutes", "--level", "XA", "--out", &p.display().to_string()]);
+    let t = pdf_text(&p);
+    assert_in_order("Mẫu 23, bản số 2", &t, &[
+        "(Bản số 2, lập lại vì: Sửa lỗi đánh máy tên cử tri chứng kiến)",
+        "BIÊN BẢN KẾT QUẢ KIỂM PHIẾU BẦU CỬ",
+        "Biên bản này được hoàn thành vào hồi 21 giờ 10 phút(9), ngày 15 tháng 3 năm 2026",
+    ]);
+    assert!(!t.contains("Biên bản này là Bản số"), "{t}");
 }
 
 #[test]

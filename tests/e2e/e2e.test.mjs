@@ -210,8 +210,9 @@ test("the team counts ballots in the window, sees the totals and prints and lock
     const t = await pageText();
     return t.includes("Mất điện 20 phút") ? t : null;
   });
-  assert.match(all, /Ông\/Bà Trần Văn Mở\. Nơi ở hiện nay: Thôn Chẩn Xuyên 1/);
-  assert.match(all, /Ông\/Bà Lê Thị Hòm\. Nơi ở hiện nay: Thôn Nguyệt Viên/);
+  // Mẫu 18 (Quốc hội) names the opening witnesses; Mẫu 23 adds "Nơi ở hiện nay".
+  assert.match(all, /1\. (Ông\/Bà )?Trần Văn Mở/);
+  assert.match(all, /2\. (Ông\/Bà )?Lê Thị Hòm/);
   assert.match(all, /Đúng 07 giờ 00 phút/);
   assert.match(all, /Lúc 10:05: Mất điện 20 phút\. Cách giải quyết: Dùng danh sách cử tri giấy/);
   assert.match(page, /BẢN NHÁP/);

@@ -251,6 +251,11 @@ impl App {
             "commune_short".into(),
             Value::String(short_place(&commune_name)),
         );
+        // The header's "Tỉnh/Thành phố: …", "Xã/Phường/Đặc khu: …" take
+        // the bare name (the label already says which kind); mid-sentence a
+        // commune is "xã Thiệu Ngọc", lower case.
+        m.insert("province_short".into(), Value::String(short_place(&province_name)));
+        m.insert("commune_lower".into(), Value::String(lower_first(&commune_name)));
         m.insert("province_name".into(), Value::String(province_name));
         m.insert("area_number".into(), json!(area.map(|a| a.number)));
         m.insert("area_name".into(), json!(area.map(|a| a.name.clone())));
@@ -380,7 +385,9 @@ impl App {
         m.insert("close_h".into(), json!(ch));
         m.insert("close_m".into(), json!(cm));
         let done = doc.completed_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()));
-        let dd = |f: &str| done.map_or_else(|| "....".to_owned(), |t| t.format(f).to_string());
+        // Not locked yet: dotted, but the year is the form's "năm 2026".
+        let year = def.election.date.year().to_string();
+        let dd = |f: &str| done.map_or_else(|| if f == "%Y" { year.clone() } else { "....".to_owned() }, |t| t.format(f).to_string());
         for (k, f) in [("done_h", "%H"), ("done_m", "%M"), ("done_day", "%-d"), ("done_month", "%-m"), ("done_year", "%Y")] {
             m.insert(k.into(), json!(dd(f)));
         }
@@ -514,7 +521,9 @@ impl App {
         m.insert("bans".into(), Value::Array(bans));
         m.insert("envelopes".into(), Value::Array(envelopes));
         let title = def.election.name.trim().strip_prefix("Bầu cử ").unwrap_or(def.election.name.trim()).to_owned();
-        m.insert("election_subject_upper".into(), json!(title.to_uppercase()));
+        // Two title lines as the form has them, broken before "VÀ" rather
+        // than wherever the width runs out ("… CÁC / CẤP …").
+        m.insert("election_subject_upper".into(), json!(title.to_uppercase().replacen(" VÀ ", "\nVÀ ", 1)));
         m.insert("election_subject".into(), json!(title));
         let facts = self.day_facts()?;
         let (ch, cm) = split_hhmm(facts.closing_time.as_deref());

@@ -575,8 +575,12 @@ impl App {
         let revision = s.revisions.len() as u32 + 1;
         let reason = self.pending_reason(level)?;
         let at = clock::stamp(clock::now());
-        // "Biên bản này được hoàn thành vào hồi …": the lock.
-        data.completed_at = Some(at.clone());
+        // "Biên bản này được hoàn thành vào hồi …" (Mẫu 18 note (8), Mẫu
+        // 23 note (9): "thời điểm kết thúc việc kiểm phiếu"): the first
+        // lock of the level. A later revision corrects the record but does
+        // not move the end of the count.
+        let first_lock = s.revisions.first().map(|r| r.finalized_at.clone());
+        data.completed_at = Some(first_lock.unwrap_or_else(|| at.clone()));
         let text = data.to_canonical();
         let sha = sha_hex(&text);
         let warnings: Vec<String> = s
