@@ -342,3 +342,227 @@ fn a_team_bundle_taken_directly_can_be_withdrawn_for_the_communes() {
     assert_eq!(again.code, 1);
     assert!(ok(&province, &["audit"]).contains("bundle.withdraw"));
 }
+
+// ---- Attack review (insider, after issue 11) -------------------------------
+
+/// Appends entries to the log member (ids follow; `reforge` re-chains).
+fn push_log(members: &mut [(String, Vec<u8>)], entries: &[(&str, &str, Value)]) {
+    let Some((_, log)) = members.iter_mut().find(|(n, _)| n == "audit.jsonl") else { return };
+    let mut text = String::from_utf8_lossy(log).into_owned();
+    let last: Value = text.lines().last().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_default();
+    let mut id = last["id"].as_i64().or_else(|| last["redacted"]["to"].as_i64()).unwrap_or(0);
+    for (action, subject, after) in entries {
+        id += 1;
+        let line = serde_json::json!({"action": action, "after": canonical_json(after), "at": "2026-03-15T23:00:00+07:00", "before": null, "hash": "", "id": id, "prev": "", "reason": "", "subject": subject});
+        text.push_str(&canonical_json(&line));
+        text.push('\n');
+    }
+    *log = text.into_bytes();
+}
+
+fn sha_of(members: &[(String, Vec<u8>)], name: &str) -> String {
+    members.iter().find(|(n, _)| n == name).map(|(_, d)| tobaucu_core::audit::sha256_hex(d)).unwrap_or_default()
+}
+
+fn refused_with(db: &Path, f: &str, says: &str) {
+    let o = run(db, &["import", f]);
+    assert_eq!(o.code, 1, "{says}: {}", o.stdout);
+    assert!(o.stdout.contains(says), "expected «{says}»: {}", o.stdout);
+}
+
+#[test]
+fn an_explanation_or_a_missing_ballots_file_needs_the_logged_story() {
+    // Attack review finding 2: QH received +3,000 over issued, carried as
+    // "E02 with an explanation" with no recount in the log and the ballots
+    // file dropped, elected one candidate alone. Mẫu 18 item 7 carries an
+    // explanation only after a recount (issue 12 §7).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let base = team_bundle("X0412-KV01");
+    let stuffed = reforge(&base, &sk, &|_, members| {
+        edit_minutes(members, "QH", &|m| {
+            m.figures.ballots_received += 3_000;
+            m.figures.ballots_valid += 3_000;
+            m.candidates[3].votes += 3_000;
+            if let Some(g) = m.figures.ballots_by_kept.get_mut("1") {
+                *g += 3_000;
+            }
+            m.explanations = vec![tobaucu_core::minutes::Explanation { code: "E02".into(), reason: "Cử tri bỏ thêm phiếu".into() }];
+        });
+        members.retain(|(n, _)| n != "ballots/QH.txt");
+    });
+    refused_with(&db, &write(dir.path(), "stuffed.tbc", &stuffed), "count.recount");
+    // The figures unchanged, only the ballots file left behind.
+    let dropped = reforge(&base, &sk, &|_, members| members.retain(|(n, _)| n != "ballots/XA.txt"));
+    refused_with(&db, &write(dir.path(), "dropped.tbc", &dropped), "thiếu ballots/XA.txt");
+    assert_eq!(results(&db)["constituencies"]["QH-01"]["areas_reported"], 0);
+}
+
+#[test]
+fn levels_of_one_area_cannot_contradict_each_other() {
+    // Finding 1: the same area listed 620 voters for the Quốc hội and 9,000
+    // for the province, which flipped TINH-07. E16 (Luật Bầu cử Điều 29–30:
+    // whoever may vote for a council may vote for the Quốc hội).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| edit_minutes(members, "TINH", &|m| m.figures.voters_listed = 9_000));
+    refused_with(&db, &write(dir.path(), "tinh.tbc", &forged), "E16");
+}
+
+#[test]
+fn invisible_characters_do_not_make_a_candidate_a_stranger_or_nobody_a_signer() {
+    // Finding 7: leader U+200B, secretary U+2060, both witnesses a
+    // candidate's name with a zero-width character appended (Art. 75:
+    // the signatures of the Tổ trưởng, Thư ký and two voters).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| {
+        edit_minutes(members, "XA", &|m| {
+            m.team.leader = Some("\u{200b}".into());
+            m.team.secretary = Some("\u{2060}".into());
+            let c = m.candidates[0].name.clone();
+            m.team.witnesses = vec![tobaucu_core::minutes::Witness::Name(format!("{c}\u{200b}")), tobaucu_core::minutes::Witness::Name(format!("{c}\u{2060}"))];
+        });
+    });
+    refused_with(&db, &write(dir.path(), "invisible.tbc", &forged), "chưa được chuẩn hóa");
+}
+
+#[test]
+fn a_first_round_document_cannot_claim_a_later_round() {
+    // Finding 9: `round` in a first-round XA document silently left the
+    // area out of round 1.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| {
+        edit_minutes(members, "XA", &|m| m.round = Some(tobaucu_core::minutes::RoundRef { number: 2, kind: "revote".into() }));
+    });
+    refused_with(&db, &write(dir.path(), "round.tbc", &forged), "vòng bầu cử");
+}
+
+#[test]
+fn a_key_signs_for_one_unit_only() {
+    // Finding 4: KV01's Tổ trưởng signed a bundle for KV06 (not yet
+    // registered) with KV01's key; `--accept-fingerprint` and `keys
+    // register <fingerprint> --unit KV06` both took it.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("xa.sqlite");
+    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412"]);
+    for k in 1..=5 {
+        let unit = format!("X0412-KV0{k}");
+        ok(&db, &["keys", "register", &demo().join("khoa").join(format!("khoa-{unit}.json")).display().to_string(), "--unit", &unit]);
+    }
+    let fp1: Value = serde_json::from_str(&ok(&demo().join("to-X0412-KV01.sqlite"), &["keys", "show", "--json"])).unwrap_or_default();
+    let fp1 = fp1["fingerprint"].as_str().unwrap_or("").to_owned();
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let kv06 = team_bundle("X0412-KV06");
+    let kv06_members: Members = {
+        let mem = tobaucu_bundle::Mem(&kv06);
+        let b = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+        b.manifest.members.iter().map(|x| (x.name.clone(), b.read_member(&x.name).unwrap_or_default())).collect()
+    };
+    let kv06_levels = tobaucu_bundle::Bundle::open(&tobaucu_bundle::Mem(&kv06), tobaucu_bundle::Limits::default()).map(|b| b.manifest.levels.clone()).unwrap_or_default();
+    let forged = tobaucu_bundle::forge::reforge_with(&team_bundle("X0412-KV01"), &sk, false, &|m, members| {
+        m.unit_id = "X0412-KV06".into();
+        m.levels = kv06_levels.clone();
+        // The log made to tell KV06's ballots (KV01's entries undone or
+        // topped up), then the locking of KV06's minutes.
+        let ballots = |ms: &[(String, Vec<u8>)], code: &str| -> i64 {
+            ms.iter().find(|(n, _)| *n == format!("ballots/{code}.txt")).map_or(0, |(_, d)| String::from_utf8_lossy(d).lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count() as i64)
+        };
+        let mut story: Vec<(String, String, Value)> = Vec::new();
+        for l in &kv06_levels {
+            let d = ballots(members, &l.code) - ballots(&kv06_members, &l.code);
+            for _ in 0..d.max(0) {
+                story.push(("count.ballot.undo".into(), format!("cấp {}", l.code), serde_json::json!({"level": l.code})));
+            }
+            if d < 0 {
+                story.push(("count.ballots_file".into(), format!("cấp {}", l.code), serde_json::json!({"level": l.code, "ballots": -d})));
+            }
+        }
+        story.extend(kv06_levels.iter().map(|l| ("finalize".to_owned(), format!("biên bản cấp {}, bản số 1", l.code), serde_json::json!({"sha256": l.minutes_sha256, "warnings": []}))));
+        for (n, d) in &kv06_members {
+            if n.starts_with("results/") || n.starts_with("ballots/") {
+                if let Some(x) = members.iter_mut().find(|(k, _)| k == n) {
+                    x.1 = d.clone();
+                }
+            }
+        }
+        let entries: Vec<(&str, &str, Value)> = story.iter().map(|(a, s, v)| (a.as_str(), s.as_str(), v.clone())).collect();
+        push_log(members, &entries);
+    })
+    .unwrap_or_else(|| panic!("forge"));
+    let f = write(dir.path(), "kv06.tbc", &forged);
+    let o = run(&db, &["import", "--accept-fingerprint", &fp1, &f]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("đã là khóa của X0412-KV01"), "{}", o.stdout);
+    let r = run(&db, &["keys", "register", &fp1, "--unit", "X0412-KV06"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("đã là khóa của X0412-KV01") || r.stdout.contains("đã là khóa của X0412-KV01"), "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn locked_minutes_change_only_through_a_logged_reopen_and_a_new_revision() {
+    // Finding 5: bundle 2 kept XA at revision 1 with other figures and no
+    // reopen; bundle 4 went back from revision 2 to 1. Mẫu 23: the minutes
+    // are the signed record; a correction is a new revision with a reason.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let area = "X0412-KV01";
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), area);
+    let base = team_bundle(area);
+    ok(&db, &["import", &write(dir.path(), "1.tbc", &base)]);
+    let id1 = tobaucu_bundle::Bundle::open(&tobaucu_bundle::Mem(&base), tobaucu_bundle::Limits::default()).map(|b| b.id.clone()).unwrap_or_default();
+    let next = |revision: u32, reason: &'static str, reopen: bool| {
+        let id1 = id1.clone();
+        tobaucu_bundle::forge::reforge_with(&base, &sk, false, &move |m, members| {
+            m.sequence = 2;
+            m.previous_sha256 = Some(id1.clone());
+            edit_minutes(members, "XA", &|d| {
+                if let Some(tobaucu_core::minutes::Witness::Person(p)) = d.team.witnesses.get_mut(0) {
+                    p.address = Some("Thôn khác".into());
+                }
+                d.revision = revision;
+                d.correction_reason = reason.into();
+            });
+            for l in &mut m.levels {
+                if l.code == "XA" {
+                    l.revision = revision;
+                }
+            }
+            let new_sha = sha_of(members, "results/XA.json");
+            let mut entries: Vec<(&str, &str, Value)> = vec![("bundle.export", "gói số 1", serde_json::json!({"sequence": 1, "sha256": id1}))];
+            if reopen {
+                entries.push(("reopen", "biên bản cấp XA, bản số 1", serde_json::json!({"level": "XA", "revision": 1})));
+            }
+            entries.push(("finalize", "biên bản cấp XA, bản số 2", serde_json::json!({"sha256": new_sha, "warnings": []})));
+            push_log(members, &entries);
+        })
+        .unwrap_or_else(|| panic!("forge"))
+    };
+    refused_with(&db, &write(dir.path(), "same-rev.tbc", &next(1, "", false)), "bị thay bằng biên bản khác mang bản số 1");
+    refused_with(&db, &write(dir.path(), "no-reopen.tbc", &next(2, "Sửa địa chỉ cử tri chứng kiến", false)), "không ghi việc mở sửa (reopen)");
+    // The honest correction goes through.
+    let good = next(2, "Sửa địa chỉ cử tri chứng kiến", true);
+    assert!(ok(&db, &["import", &write(dir.path(), "good.tbc", &good)]).contains("thay cho gói số 1"));
+}
+
+#[test]
+fn a_sequence_cannot_jump_ahead_or_start_afresh() {
+    // Smaller finding: sequence 99,999 with previous_sha256 null locked the
+    // unit near the top of the range.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = board(dir.path());
+    let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
+    let base = team_bundle("X0412-KV01");
+    let jump = reforge(&base, &sk, &|m, _| m.sequence = 99_999);
+    refused_with(&db, &write(dir.path(), "jump.tbc", &jump), "mã băm gói trước");
+    let chained = reforge(&base, &sk, &|m, _| {
+        m.sequence = 99_999;
+        m.previous_sha256 = Some("ab".repeat(32));
+    });
+    refused_with(&db, &write(dir.path(), "jump2.tbc", &chained), "không ghi việc xuất gói số 1");
+}

@@ -14,6 +14,10 @@ CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
+CREATE TRIGGER team_round_no_delete BEFORE DELETE ON team_round
+BEGIN SELECT RAISE(ABORT, 'an opened round is never deleted'); END;
+CREATE TRIGGER team_round_no_update BEFORE UPDATE ON team_round
+BEGIN SELECT RAISE(ABORT, 'an opened round is never edited'); END;
 CREATE TABLE area_result (
     bundle_id        INTEGER NOT NULL REFERENCES bundle (id),
     area_id          TEXT NOT NULL,
@@ -204,7 +208,7 @@ CREATE TABLE lineage (
     audit_boundaries  TEXT NOT NULL CHECK (length(audit_boundaries) = 64),
     -- The bundle imported here that brought it (itself, or its carrier).
     via_bundle        INTEGER NOT NULL REFERENCES bundle (id)
-) STRICT;
+, public_key BLOB CHECK (public_key IS NULL OR length(public_key) = 32), levels TEXT) STRICT;
 CREATE TABLE minutes_reopen (
     level        TEXT NOT NULL,
     revision     INTEGER NOT NULL,
@@ -281,6 +285,17 @@ CREATE TABLE team_member (
     name      TEXT NOT NULL CHECK (length(name) > 0), address TEXT CHECK (address IS NULL OR length(address) > 0),
     PRIMARY KEY (role, position)
 ) STRICT;
+CREATE TABLE team_round (
+    level            TEXT NOT NULL CHECK (length(level) > 0),
+    number           INTEGER NOT NULL CHECK (number >= 2),
+    kind             TEXT NOT NULL CHECK (kind IN ('revote', 'additional')),
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    seats            INTEGER NOT NULL CHECK (seats >= 1),
+    candidates       TEXT NOT NULL CHECK (json_valid(candidates) AND json_type(candidates) = 'array' AND json_array_length(candidates) >= 1),
+    declared_at      TEXT NOT NULL,
+    opened_at        TEXT NOT NULL,
+    PRIMARY KEY (level, number)
+) STRICT;
 CREATE TABLE turnout_snapshot (
     id        INTEGER PRIMARY KEY,
     name      TEXT NOT NULL CHECK (length(name) > 0),
@@ -344,3 +359,4 @@ CREATE INDEX area_result_constituency ON area_result (constituency_id);
 CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NULL;
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;
+CREATE INDEX lineage_key ON lineage (public_key);

@@ -310,7 +310,24 @@ impl App {
         } else {
             return Err(Error::refused("KEY_ARG", format!("\"{arg}\" không phải tệp đăng ký khóa đọc được, cũng không phải dấu vân tay (20 chữ số hex, ví dụ \"3F2A 9C01 77B4 0E5D A1C3\")")));
         };
+        let others = self.key_owners(unit, public_key.as_deref().unwrap_or(&[]), &fingerprint)?;
+        if let Some(other) = others.first() {
+            return Err(Error::refused("KEY_IN_USE", format!("khóa {fingerprint} đã là khóa của {other}; mỗi khóa chỉ ký cho một đơn vị (đăng ký cho {unit} bị từ chối)")));
+        }
         self.register_key_row(unit, public_key, &fingerprint, how, "")
+    }
+
+    /// The units other than `unit` that hold this key here (registered,
+    /// pinned, accepted, or last seen signing), this database's own unit
+    /// included when it is this database's own key.
+    pub(crate) fn key_owners(&self, unit: &str, public_key: &[u8], fingerprint: &str) -> Result<Vec<String>> {
+        let mut out = self.store.other_units_with_key(unit, public_key, fingerprint)?;
+        if let (Some(mine), Some((me, _))) = (self.store.signing_key()?, self.unit_id().ok()) {
+            if me != unit && (mine.public_key == public_key || <[u8; 32]>::try_from(mine.public_key.as_slice()).is_ok_and(|k| keys::fingerprint(&k) == fingerprint)) {
+                out.insert(0, me);
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn register_key_row(&mut self, unit: &str, public_key: Option<Vec<u8>>, fingerprint: &str, how: &str, reason: &str) -> Result<RegisteredKeyDto> {

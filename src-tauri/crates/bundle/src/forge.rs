@@ -19,6 +19,13 @@ pub type Members = Vec<(String, Vec<u8>)>;
 /// hash is only claimed, so it is kept); the result is signed with `sk`.
 /// `None` when the input is not a readable bundle.
 pub fn reforge(bytes: &[u8], sk: &SigningKey, edit: &dyn Fn(&mut Manifest, &mut Members)) -> Option<Vec<u8>> {
+    reforge_with(bytes, sk, true, edit)
+}
+
+/// [`reforge`], choosing whether the log's entries that name the old
+/// minutes follow the edited ones (`follow`), or keep naming the old
+/// (a forger who appends a new `finalize` and leaves history as it was).
+pub fn reforge_with(bytes: &[u8], sk: &SigningKey, follow: bool, edit: &dyn Fn(&mut Manifest, &mut Members)) -> Option<Vec<u8>> {
     let mem = Mem(bytes);
     let b = Bundle::open(&mem, Limits::default()).ok()?;
     let mut m = b.manifest.clone();
@@ -30,7 +37,7 @@ pub fn reforge(bytes: &[u8], sk: &SigningKey, edit: &dyn Fn(&mut Manifest, &mut 
             l.minutes_sha256 = sha256_hex(data);
         }
     }
-    let renamed: Vec<(String, String)> = old.iter().filter_map(|(c, o)| m.levels.iter().find(|l| &l.code == c).map(|l| (o.clone(), l.minutes_sha256.clone()))).filter(|(o, n)| o != n).collect();
+    let renamed: Vec<(String, String)> = if !follow { Vec::new() } else { old.iter().filter_map(|(c, o)| m.levels.iter().find(|l| &l.code == c).map(|l| (o.clone(), l.minutes_sha256.clone()))).filter(|(o, n)| o != n).collect() };
     if let Some((_, log)) = members.iter_mut().find(|(n, _)| n == "audit.jsonl") {
         let (text, head) = rechain(&String::from_utf8_lossy(log), &renamed);
         *log = text.into_bytes();

@@ -38,9 +38,9 @@ impl Context for Ctx {
         Ok(String::new())
     }
     fn last(&self, _unit: &str) -> Option<Previous> {
-        self.last.clone().map(|(sequence, id)| Previous { sequence, id, audit: None })
+        self.last.clone().map(|(sequence, id)| Previous { sequence, id, audit: None, key: None, levels: Vec::new() })
     }
-    fn results(&self, _b: &Bundle<'_>) -> Result<String, String> {
+    fn results(&self, _b: &Bundle<'_>, _log: Option<&auditlog::Log>) -> Result<String, String> {
         Ok(String::new())
     }
     fn inner<'s>(&'s self, _c: &Manifest, _r: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
@@ -80,7 +80,7 @@ fn members(a: &[u8], b: &[u8], pk: &[u8; 32], exported: &[&str]) -> (Vec<(String
 pub(crate) fn log_rows(pk: &[u8; 32], exported: &[&str]) -> Vec<auditlog::Row> {
     use tobaucu_core::audit;
     let mut actions: Vec<(String, String)> = vec![("key.init".into(), format!("{{\"public_key\":\"{}\"}}", crate::hex(pk)))];
-    actions.extend(exported.iter().map(|id| ("bundle.export".to_owned(), format!("{{\"sha256\":\"{id}\"}}"))));
+    actions.extend(exported.iter().enumerate().map(|(i, id)| ("bundle.export".to_owned(), format!("{{\"sequence\":{},\"sha256\":\"{id}\"}}", i + 1))));
     let mut prev = audit::GENESIS.to_owned();
     let mut out = Vec::new();
     for (i, (action, after)) in actions.iter().enumerate() {
@@ -322,7 +322,7 @@ fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
     let old_rows = log_rows(&pk, &[]);
     let (b1, id1) = with_log(1, None, &auditlog::write(&old_rows), &k);
     let old = auditlog::verify(&auditlog::write(&old_rows)).unwrap_or_default();
-    let prev = Some(Previous { sequence: 1, id: id1.clone(), audit: Some((u64::try_from(old.links.len()).unwrap_or(0), old.boundaries_digest(old.links.len()).unwrap_or_default())) });
+    let prev = Some(Previous { sequence: 1, id: id1.clone(), audit: Some((u64::try_from(old.links.len()).unwrap_or(0), old.boundaries_digest(old.links.len()).unwrap_or_default())) , key: None, levels: Vec::new() });
     struct Lineage(Ctx, Option<Previous>);
     impl Context for Lineage {
         fn election_id(&self) -> &str { self.0.election_id() }
@@ -331,7 +331,7 @@ fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
         fn registration(&self, u: &str) -> Option<Registration> { self.0.registration(u) }
         fn unit_allowed(&self, u: &str, k: &str) -> Result<String, String> { self.0.unit_allowed(u, k) }
         fn last(&self, _u: &str) -> Option<Previous> { self.1.clone() }
-        fn results(&self, b: &Bundle<'_>) -> Result<String, String> { self.0.results(b) }
+        fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> Result<String, String> { self.0.results(b, log) }
         fn inner<'s>(&'s self, c: &Manifest, r: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> { self.0.inner(c, r) }
     }
     let ctx = Lineage(Ctx { key: pk, last: None }, prev);

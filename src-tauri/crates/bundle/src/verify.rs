@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::container::{Bundle, Limits, Manifest, Source};
+use crate::container::{Bundle, LevelEntry, Limits, Manifest, Source};
 use crate::{auditlog, keys, unhex};
 
 /// Names of the checks, in report order.
@@ -64,6 +64,13 @@ pub trait Context {
     fn accepted_unregistered(&self, _unit: &str, _key: &[u8; 32]) -> bool {
         false
     }
+    /// Whether the receiver itself registered `key` for `unit` (so a
+    /// bundle of the unit may be signed with a key other than the one its
+    /// previous bundle was signed with). A carrier's registry does not
+    /// count.
+    fn key_change_allowed(&self, _unit: &str, _key: &[u8; 32]) -> bool {
+        false
+    }
     /// Whether `unit` of `kind` reports to this database: Ok(detail) or
     /// Err(reason).
     fn unit_allowed(&self, unit: &str, kind: &str) -> Result<String, String>;
@@ -71,7 +78,7 @@ pub trait Context {
     /// inside a board's bundle): its latest sequence, id and log.
     fn last(&self, unit: &str) -> Option<Previous>;
     /// The results members agree with the election definition.
-    fn results(&self, b: &Bundle<'_>) -> Result<String, String>;
+    fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> Result<String, String>;
     /// Called once per bundle verified (carried ones too) with what the
     /// receiver may record if the whole import succeeds: the lineage of
     /// the unit.
@@ -89,6 +96,13 @@ pub struct Previous {
     /// Its log's number of links and [`auditlog::Log::boundaries_digest`]
     /// over them (unknown for bundles imported by an older version).
     pub audit: Option<(u64, String)>,
+    /// The key it was signed with (unknown for bundles imported by an
+    /// older version): a later bundle signed with another key needs the
+    /// receiver's own registration of the new key.
+    pub key: Option<[u8; 32]>,
+    /// Its levels (minutes revision and hash), for the revision rules of
+    /// a later bundle; empty when unknown.
+    pub levels: Vec<LevelEntry>,
 }
 
 /// The highest sequence number a bundle may carry: a unit exports a handful
@@ -103,6 +117,26 @@ pub fn log_records(m: &Manifest, log: &auditlog::Log) -> Result<String, String> 
     let pk = crate::hex(&m.public_key);
     if !log.entries.iter().any(|e| e.action == "key.init" && e.after_str("public_key").as_deref() == Some(pk.as_str())) {
         return Err("nhật ký không ghi việc tạo khóa ký đã ký gói này (key.init)".into());
+    }
+    // Bundle k's log records the export of bundles 1…k−1, and the last of
+    // them is the one the manifest says comes before: a sequence cannot
+    // jump ahead (and lock the unit's later bundles out) or start afresh.
+    if m.sequence > 1 {
+        let mut exported: std::collections::BTreeMap<u64, Vec<String>> = std::collections::BTreeMap::new();
+        for e in log.entries.iter().filter(|e| e.action == "bundle.export") {
+            let v: Option<Value> = e.after.as_deref().and_then(|a| serde_json::from_str(a).ok());
+            if let (Some(k), Some(h)) = (v.as_ref().and_then(|v| v.get("sequence")?.as_u64()), v.as_ref().and_then(|v| v.get("sha256")?.as_str())) {
+                exported.entry(k).or_default().push(h.to_owned());
+            }
+        }
+        if let Some(k) = (1..m.sequence).find(|k| !exported.contains_key(k)) {
+            return Err(format!("gói số {}: nhật ký không ghi việc xuất gói số {k} (mỗi gói trước đó phải được ghi khi xuất)", m.sequence));
+        }
+        let before = m.sequence - 1;
+        let prev_ok = m.previous_sha256.as_ref().is_some_and(|p| exported.get(&before).is_some_and(|hs| hs.contains(p)));
+        if !prev_ok {
+            return Err(format!("gói số {}: mã băm gói trước trong bản kê không phải mã của gói số {before} mà nhật ký ghi đã xuất", m.sequence));
+        }
     }
     for l in m.levels.iter().filter(|l| l.final_) {
         let fin = log.entries.iter().rposition(|e| e.action == "finalize" && e.after_str("sha256").as_deref() == Some(l.minutes_sha256.as_str()));
@@ -142,7 +176,38 @@ fn extends(prev: &Option<Previous>, m: &Manifest, id: &str, log: &auditlog::Log)
     if !exported {
         return Err(format!("nhật ký của gói số {} không ghi việc xuất gói số {} đã nhận ở đây: rẽ nhánh", m.sequence, p.sequence));
     }
+    revisions_continue(p, m, log)?;
     Ok(format!("; nối tiếp nhật ký của gói số {} đã nhận", p.sequence))
+}
+
+/// Locked minutes change only through a correction: a level whose locked
+/// minutes differ from those of the bundle received before carries a higher
+/// revision, and the log records the reopening of the old revision after
+/// it was locked; unchanged minutes keep their revision.
+fn revisions_continue(p: &Previous, m: &Manifest, log: &auditlog::Log) -> Result<(), String> {
+    for old in p.levels.iter().filter(|l| l.final_) {
+        let Some(new) = m.levels.iter().find(|l| l.code == old.code) else {
+            return Err(format!("gói số {} không còn cấp {} mà gói số {} đã mang", m.sequence, old.code, p.sequence));
+        };
+        if new.minutes_sha256 == old.minutes_sha256 {
+            if new.revision != old.revision {
+                return Err(format!("cấp {}: cùng biên bản nhưng bản số đổi từ {} thành {}", old.code, old.revision, new.revision));
+            }
+            continue;
+        }
+        if new.revision <= old.revision {
+            return Err(format!("cấp {}: biên bản đã khóa (bản số {}) bị thay bằng biên bản khác mang bản số {}; sửa biên bản đã khóa phải lập bản số mới", old.code, old.revision, new.revision));
+        }
+        let locked = log.entries.iter().position(|e| e.action == "finalize" && e.after_str("sha256").as_deref() == Some(old.minutes_sha256.as_str()));
+        let Some(locked) = locked else {
+            return Err(format!("cấp {}: nhật ký không ghi việc khóa biên bản bản số {} đã nhận", old.code, old.revision));
+        };
+        let reopened = log.entries.iter().skip(locked + 1).any(|e| e.action == "reopen" && e.after_str("level").as_deref() == Some(old.code.as_str()));
+        if !reopened {
+            return Err(format!("cấp {}: biên bản bản số {} đã khóa được thay mà nhật ký không ghi việc mở sửa (reopen) sau khi khóa", old.code, old.revision));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a board's `registry.json` strictly: the canonical text of an
@@ -235,6 +300,18 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
         None if ctx.accepted_unregistered(&m.unit_id, &m.public_key) => Ok(format!("khóa {fp} chưa đăng ký, đã được người nhập chấp nhận sau khi so dấu vân tay trên biên bản giấy")),
         None => Err(format!("chưa đăng ký khóa nào cho {}; dấu vân tay của gói: {fp}", m.unit_id)),
     };
+    // The key a unit signed its last bundle with stays its key here until
+    // this board registers another (a carrier cannot swap it).
+    let prev = ctx.last(&m.unit_id);
+    let reg = match (reg, prev.as_ref().and_then(|p| p.key)) {
+        (Ok(_), Some(old)) if old != m.public_key && !ctx.key_change_allowed(&m.unit_id, &m.public_key) => Err(format!(
+            "gói của {} ký bằng khóa {fp}, khác khóa {} đã ký gói trước của đơn vị này; nếu đơn vị đã đổi khóa, đăng ký khóa mới tại đây (keys register … --unit {})",
+            m.unit_id,
+            keys::fingerprint(&old),
+            m.unit_id
+        )),
+        (r, _) => r,
+    };
     checks.push(check("key_registered", reg));
 
     checks.push(check("election", if m.election_id == ctx.election_id() { Ok(format!("cuộc bầu cử {}", m.election_id)) } else { Err(format!("gói thuộc cuộc bầu cử {}, cơ sở dữ liệu này là {}", m.election_id, ctx.election_id())) }));
@@ -244,9 +321,9 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
 
     // sequence
-    let prev = ctx.last(&m.unit_id);
     let seq = match &prev {
         _ if m.sequence == 0 || m.sequence > MAX_SEQUENCE => Err(format!("số thứ tự gói {} ngoài khoảng 1…{MAX_SEQUENCE}", m.sequence)),
+        _ if (m.sequence > 1) != m.previous_sha256.is_some() => Err(format!("gói số {}: mã băm gói trước phải có từ gói số 2 trở đi và chỉ khi đó", m.sequence)),
         None => Ok(format!("gói số {} của {} (chưa nhận gói nào của đơn vị này)", m.sequence, m.unit_id)),
         Some(p) if p.id == b.id => Ok(format!("gói số {} này đã được nhận trước đây", m.sequence)),
         Some(p) if m.sequence < p.sequence => Err(format!("gói số {} cũ hơn gói số {} đã nhận của {}: không quay lui", m.sequence, p.sequence, m.unit_id)),
@@ -272,7 +349,7 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
         },
     };
     checks.push(check("audit_chain", audit));
-    checks.push(check("results", ctx.results(b)));
+    checks.push(check("results", ctx.results(b, log.as_ref())));
 
     // inner_bundles
     let inner_names: Vec<(usize, String)> = m.members.iter().enumerate().filter(|(_, x)| x.name.starts_with("units/")).map(|(i, x)| (i, x.name.clone())).collect();

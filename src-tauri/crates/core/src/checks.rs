@@ -69,6 +69,11 @@ pub struct LevelFacts<'a> {
     pub roster: RosterFacts,
     /// Other levels' counted figures, for W05 (code, figures).
     pub other_levels: Vec<(String, CountResult)>,
+    /// For a council level: the listed voters of the same area's National
+    /// Assembly level (code, L), for E16. Every voter entitled to a council
+    /// ballot is entitled to the Quốc hội ballot (Luật Bầu cử Điều 29, 30),
+    /// so a council level never lists more voters than the Quốc hội level.
+    pub national_listed: Option<(String, u64)>,
 }
 
 /// Where the double entry of a tally sheet stands.
@@ -164,6 +169,14 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             push("E03", e, format!(
                 "Số phiếu phát ra ({}) lớn hơn số cử tri đã tham gia bỏ phiếu cấp này ({}).", n(i), n(p)),
                 "Kiểm tra việc ghi nhận cử tri nhận phiếu tại bàn phát phiếu và số phiếu chưa sử dụng trong kiểm kê.", "inventory.unused");
+        }
+    }
+    if let Some((code, q)) = &f.national_listed {
+        if l > *q {
+            push("E16", e, format!(
+                "Tổng số cử tri của cấp này ({}) lớn hơn tổng số cử tri bầu đại biểu Quốc hội ({code}: {}) của cùng khu vực: cử tri có quyền bầu đại biểu Hội đồng nhân dân đều có quyền bầu đại biểu Quốc hội.",
+                n(l), n(*q)),
+                "Kiểm tra cột cấp bầu cử trong danh sách cử tri: mỗi cử tri bầu Hội đồng nhân dân phải có cả cấp Quốc hội.", "turnout");
         }
     }
     // Issue 3 lists this among the warnings a Tổ trưởng may accept (checks.md

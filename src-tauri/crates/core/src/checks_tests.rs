@@ -33,6 +33,7 @@ fn clean() -> LevelFacts<'static> {
             area_candidates: vec!["Lê Thị Hoa".into()],
         },
         other_levels: vec![],
+        national_listed: None,
     }
 }
 
@@ -306,4 +307,18 @@ fn e02_e03_block_until_carried_with_an_explanation_and_nothing_else_can_be() {
     assert!(!may_finalize(&c, &[]));
     assert!(may_finalize(&c, &["E02"]), "{c:?}");
     assert!(!may_finalize(&c, &["E01", "E05"]), "only E02/E03 can be carried");
+}
+
+#[test]
+fn e16_a_council_level_lists_no_more_voters_than_the_national_assembly_level() {
+    // Luật Bầu cử Điều 29–30: whoever may vote for a council may vote for
+    // the Quốc hội; a provincial list of 9,000 beside a Quốc hội list of 620
+    // in the same area is impossible, whoever signed it.
+    let mut f = clean();
+    f.national_listed = Some(("QH".into(), f.listed));
+    assert!(!codes(&f).contains(&"E16"));
+    f.national_listed = Some(("QH".into(), f.listed - 1));
+    let c = check_level(&f);
+    let e = c.iter().find(|c| c.code == "E16").map(|c| (c.severity, c.message.clone()));
+    assert!(matches!(e, Some((Severity::Error, ref m)) if m.contains("QH")), "{c:?}");
 }

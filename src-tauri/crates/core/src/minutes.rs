@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::canonical::canonical_json;
 use crate::checks::{check_level, Check, LevelFacts, RosterFacts, Severity, TallyState};
 use crate::count::{CountResult, InvalidReason, Inventory};
-use crate::election::ElectionDefinition;
+use crate::election::{split_round_code, Constituency, ElectionDefinition, Level, LevelKind};
 use crate::percent::Percent;
 
 /// The first format of the minutes data (bundles made before the 2026
@@ -281,6 +281,54 @@ impl Minutes {
             && self.team.witnesses.iter().all(|w| matches!(w, Witness::Name(_)))
     }
 
+    /// Every free text the Tổ typed (names, addresses, events, complaints,
+    /// recommendations, explanations, the correction's reason), mutably.
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        let mut out: Vec<&mut String> = Vec::new();
+        let t = &mut self.team;
+        out.extend(t.leader.as_mut());
+        out.extend(t.secretary.as_mut());
+        out.extend(t.members.iter_mut());
+        for w in &mut t.witnesses {
+            match w {
+                Witness::Name(n) => out.push(n),
+                Witness::Person(p) => {
+                    out.push(&mut p.name);
+                    out.extend(p.address.as_mut());
+                }
+            }
+        }
+        for p in self.opening.iter_mut().flat_map(|o| o.witnesses.iter_mut()) {
+            out.push(&mut p.name);
+            out.extend(p.address.as_mut());
+        }
+        for i in &mut self.incidents {
+            out.push(&mut i.what);
+            out.push(&mut i.handled);
+        }
+        for c in &mut self.complaints {
+            out.push(&mut c.complainant);
+            out.push(&mut c.content);
+            out.push(&mut c.outcome);
+        }
+        out.extend(self.recommendations.iter_mut());
+        out.extend(self.explanations.iter_mut().map(|e| &mut e.reason));
+        out.push(&mut self.correction_reason);
+        out
+    }
+
+    /// Normalises every free text as on entry ([`crate::text::clean`]):
+    /// the team does this before locking, so what is signed is what
+    /// `well_formed` accepts.
+    pub fn clean_texts(&mut self) {
+        for t in self.free_texts_mut() {
+            let c = crate::text::clean(t);
+            if *t != c {
+                *t = c;
+            }
+        }
+    }
+
     /// The counting witnesses' names.
     pub fn witness_names(&self) -> Vec<String> {
         self.team.witnesses.iter().map(|w| w.name().to_owned()).collect()
@@ -328,6 +376,7 @@ impl Minutes {
             tally: TallyState::NotUsed,
             roster: RosterFacts { leader: self.team.leader.clone(), secretary: self.team.secretary.clone(), witnesses: self.witness_names(), area_candidates },
             other_levels,
+            national_listed: None,
         }
     }
 
@@ -392,6 +441,26 @@ impl Minutes {
                 return Err(format!("explanations: chỉ {} được mang vào biên bản, mỗi mã một lần, kèm lời giải trình", CARRIED_CODES.join(", ")));
             }
         }
+        // Text as entry leaves it: NFC, no control or invisible character
+        // (a witness named U+200B, or a candidate's name with a word
+        // joiner, would pass for someone else), no empty signer.
+        let mut copy = self.clone();
+        if copy.free_texts_mut().iter().any(|t| crate::text::clean(t) != **t) {
+            return Err("văn bản trong biên bản chưa được chuẩn hóa (ký tự điều khiển, ký tự vô hình hoặc khoảng trắng thừa)".into());
+        }
+        // Bản số 1 is the first lock; every later revision says why the one
+        // before it was corrected.
+        match (self.revision, self.correction_reason.is_empty()) {
+            (0, _) => return Err("revision phải từ 1".into()),
+            (1, false) => return Err("bản số 1 không có lý do sửa (correction_reason phải để trống)".into()),
+            (r, true) if r > 1 => return Err(format!("bản số {r} phải ghi lý do sửa bản trước (correction_reason)")),
+            _ => {}
+        }
+        let t = &self.team;
+        let names = t.leader.iter().chain(t.secretary.iter()).chain(t.members.iter()).map(String::as_str).chain(t.witnesses.iter().map(Witness::name));
+        if names.chain(self.opening.iter().flat_map(|o| o.witnesses.iter().map(|p| p.name.as_str()))).any(str::is_empty) {
+            return Err("biên bản có tên thành viên Tổ hoặc cử tri chứng kiến để trống".into());
+        }
         let hhmm = |t: &str| t.len() == 5 && t.as_bytes()[2] == b':' && t[..2].parse::<u8>().is_ok_and(|h| h < 24) && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
         let times = self.opening.iter().filter_map(|o| o.time.as_deref()).chain(self.closing_time.as_deref()).chain(self.incidents.iter().filter_map(|i| i.time.as_deref()));
         for t in times {
@@ -453,8 +522,27 @@ impl Minutes {
         }
         let area_candidates: Vec<String> = a.constituencies.values().filter_map(|id| def.constituency(id)).flat_map(|c| c.candidates.iter().map(|x| x.name.clone())).collect();
         let others: Vec<(String, CountResult)> = siblings.iter().filter(|s| s.level.code != level).map(|s| (s.level.code.clone(), s.count_result())).collect();
-        Ok(check_level(&self.level_facts(area_candidates, others)))
+        // The round a document says it is of is the one its constituency
+        // stands for (a first-round document with a `round` would leave
+        // the area out of its round unnoticed).
+        let round = c.round_of.as_ref().map(|r| RoundRef { number: r.number, kind: r.kind.clone() });
+        if self.round != round {
+            return Err(format!("biên bản ghi vòng bầu cử {} khác vòng của đơn vị bầu cử {cid} trong định nghĩa ({})", self.round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind)), round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind))));
+        }
+        let mut facts = self.level_facts(area_candidates, others);
+        facts.national_listed = national_listed(def, lv, c, siblings.iter().map(|s| (s.level.code.as_str(), s.figures.voters_listed)));
+        Ok(check_level(&facts))
     }
+}
+
+/// For E16: the listed voters of the Quốc hội level among `listed`
+/// (the same area's levels), when `lv` is a council level of the first
+/// round (a later round lists the voters of its own constituency only).
+pub fn national_listed<'a>(def: &ElectionDefinition, lv: &Level, c: &Constituency, listed: impl IntoIterator<Item = (&'a str, u64)>) -> Option<(String, u64)> {
+    if lv.kind != LevelKind::Council || c.round_of.is_some() {
+        return None;
+    }
+    listed.into_iter().find(|(code, _)| def.level(code).is_some_and(|l| l.kind == LevelKind::NationalAssembly) && split_round_code(code).is_none()).map(|(code, n)| (code.to_owned(), n))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub fn clean(s: &str) -> String {
     for c in s.nfc() {
         if c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}' || c == '\u{200b}' {
             pending_space = !out.is_empty();
-        } else if c.is_control() {
+        } else if c.is_control() || is_invisible(c) {
             continue;
         } else {
             if pending_space {
@@ -28,6 +28,20 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
+}
+
+/// Characters that print as nothing (Unicode format characters and fillers:
+/// soft hyphen, zero-width joiners, word joiner, bidirectional controls,
+/// variation selectors, tags, Hangul fillers…). A name made of them, or a
+/// name with one inside, looks like another on screen and on paper, so they
+/// are dropped on entry ([`clean`]) and ignored in comparisons ([`fold`]).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e0fff}')
 }
 
 /// Unicode NFC (composes tone marks typed or decoded as combining
@@ -58,11 +72,12 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        if c.is_whitespace() {
+        // As in `clean`: a zero-width space or byte-order mark separates.
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
             pending_space = !out.is_empty();
             continue;
         }
-        if is_combining_mark(c) {
+        if is_combining_mark(c) || is_invisible(c) || c.is_control() {
             continue;
         }
         if pending_space {
@@ -83,6 +98,17 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn invisible_characters_are_dropped_and_ignored() {
+        // A name of nothing but format characters is empty; a candidate's
+        // name with a word joiner inside is still the candidate's name.
+        assert_eq!(super::clean("\u{2060}\u{200b}\u{200d}"), "");
+        assert_eq!(super::clean("Đỗ Văn\u{2060} Bình\u{202e}"), "Đỗ Văn Bình");
+        assert_eq!(super::fold("Đỗ Văn Bình\u{2060}"), super::fold("Đỗ Văn Bình"));
+        assert_eq!(super::fold("Đỗ\u{200b}Văn"), "do van");
+        assert_eq!(super::fold("\u{e0041}\u{fe0f}"), "");
+    }
+
     use super::*;
 
     #[test]

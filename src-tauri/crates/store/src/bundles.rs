@@ -110,9 +110,21 @@ pub trait BundleRead: Read {
     fn lineage(&self, unit: &str) -> Result<Option<LineageRow>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle FROM lineage WHERE unit_id = ?1")?
-            .query_row([unit], |r| Ok(LineageRow { unit_id: r.get(0)?, sequence: r.get(1)?, sha256: r.get(2)?, audit_links: r.get(3)?, audit_boundaries: r.get(4)?, via_bundle: r.get(5)? }))
+            .prepare_cached("SELECT unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle, public_key, levels FROM lineage WHERE unit_id = ?1")?
+            .query_row([unit], |r| Ok(LineageRow { unit_id: r.get(0)?, sequence: r.get(1)?, sha256: r.get(2)?, audit_links: r.get(3)?, audit_boundaries: r.get(4)?, via_bundle: r.get(5)?, public_key: r.get(6)?, levels: r.get(7)? }))
             .optional()?)
+    }
+
+    /// The units other than `unit` that hold the key `public_key` (whose
+    /// fingerprint is `fingerprint`) here: registered, pinned, accepted or
+    /// last seen signing their bundles.
+    fn other_units_with_key(&self, unit: &str, public_key: &[u8], fingerprint: &str) -> Result<Vec<String>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT unit_id FROM registered_key WHERE unit_id <> ?1 AND (public_key = ?2 OR fingerprint = ?3)
+             UNION SELECT unit_id FROM lineage WHERE unit_id <> ?1 AND public_key = ?2 ORDER BY 1",
+        )?;
+        let rows = st.query_map(params![unit, public_key, fingerprint], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Whether a bundle was withdrawn (and why, when).
@@ -289,11 +301,11 @@ impl Tx<'_> {
     pub fn upsert_lineage(&self, l: &LineageRow) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO lineage (unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO lineage (unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle, public_key, levels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (unit_id) DO UPDATE SET sequence = excluded.sequence, sha256 = excluded.sha256, audit_links = excluded.audit_links,
-                 audit_boundaries = excluded.audit_boundaries, via_bundle = excluded.via_bundle",
+                 audit_boundaries = excluded.audit_boundaries, via_bundle = excluded.via_bundle, public_key = excluded.public_key, levels = excluded.levels",
             )?
-            .execute(params![l.unit_id, l.sequence, l.sha256, l.audit_links, l.audit_boundaries, l.via_bundle])?;
+            .execute(params![l.unit_id, l.sequence, l.sha256, l.audit_links, l.audit_boundaries, l.via_bundle, l.public_key, l.levels])?;
         Ok(())
     }
 

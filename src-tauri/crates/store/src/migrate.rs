@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_team_rounds",
         sql: include_str!("../migrations/0010_team_rounds.sql"),
     },
+    Migration {
+        version: 14,
+        name: "0014_lineage_key",
+        sql: include_str!("../migrations/0014_lineage_key.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

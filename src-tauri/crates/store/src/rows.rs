@@ -251,6 +251,10 @@ pub struct LineageRow {
     pub audit_links: i64,
     pub audit_boundaries: String,
     pub via_bundle: i64,
+    /// The key the unit's newest bundle was signed with.
+    pub public_key: Option<Vec<u8>>,
+    /// Its levels, `[[code, final, revision, minutes_sha256], …]`.
+    pub levels: Option<String>,
 }
 
 /// A `key.*` audit entry with its stored previous hash and the hash of the

@@ -158,7 +158,7 @@ impl App {
         let row = ExportRow { sequence, sha256: id.clone(), file_name: name.clone(), path: path.display().to_string(), size: i64::try_from(bytes.len()).unwrap_or(i64::MAX), final_: all_final, created_at: now.clone() };
         self.store.write(|tx| {
             tx.insert_export(&row)?;
-            tx.append_audit(&audit_entry(&now, "bundle.export", format!("gói số {sequence} của {unit}"), "", None, Some(json!({"sha256": id, "file": name, "size": bytes.len(), "final": all_final}).to_string())))?;
+            tx.append_audit(&audit_entry(&now, "bundle.export", format!("gói số {sequence} của {unit}"), "", None, Some(json!({"sha256": id, "file": name, "size": bytes.len(), "final": all_final, "sequence": sequence}).to_string())))?;
             Ok::<_, Error>(())
         })?;
         Ok(ExportResultDto {

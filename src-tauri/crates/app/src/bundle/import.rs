@@ -157,6 +157,17 @@ impl App {
                 }
             }
         }
+        // One key signs for one unit (a Tổ trưởng's key accepted or
+        // registered for a second area would let one person report both).
+        for s in &seen {
+            let fp = fingerprint(&s.public_key);
+            let mut others = self.key_owners(&s.unit, &s.public_key, &fp)?;
+            others.extend(seen.iter().filter(|o| o.unit != s.unit && o.public_key == s.public_key).map(|o| o.unit.clone()));
+            if let Some(other) = others.first() {
+                let reason = format!("khóa {fp} ký gói của {} đã là khóa của {other}; mỗi khóa chỉ ký cho một đơn vị", s.unit);
+                return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+            }
+        }
         let now = clock::stamp(clock::now());
         let row = BundleRow {
             id: 0,
@@ -191,7 +202,16 @@ impl App {
             let bid = tx.insert_bundle(&row, pre.bytes(), pre.sha256())?;
             for s in &seen {
                 if let Some((links, boundaries)) = &s.audit {
-                    tx.upsert_lineage(&LineageRow { unit_id: s.unit.clone(), sequence: i64::try_from(s.sequence).unwrap_or(i64::MAX), sha256: s.id.clone(), audit_links: i64::try_from(*links).unwrap_or(i64::MAX), audit_boundaries: boundaries.clone(), via_bundle: bid })?;
+                    tx.upsert_lineage(&LineageRow {
+                        unit_id: s.unit.clone(),
+                        sequence: i64::try_from(s.sequence).unwrap_or(i64::MAX),
+                        sha256: s.id.clone(),
+                        audit_links: i64::try_from(*links).unwrap_or(i64::MAX),
+                        audit_boundaries: boundaries.clone(),
+                        via_bundle: bid,
+                        public_key: Some(s.public_key.to_vec()),
+                        levels: Some(super::lineage_levels_text(&s.levels)),
+                    })?;
                 }
                 // A key registered by its fingerprint is pinned to the key
                 // first seen with it.

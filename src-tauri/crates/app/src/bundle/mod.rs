@@ -102,7 +102,7 @@ pub(crate) fn below(def: &ElectionDefinition, board: &str, board_kind: &str, uni
 /// the same checks the team had to pass before finalizing (issue 11 §2:
 /// a valid signature proves who sent the figures, not that they are
 /// possible); ballots entered one by one are recounted.
-pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>) -> std::result::Result<Vec<AreaLevel>, String> {
+pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> std::result::Result<Vec<AreaLevel>, String> {
     let m = &b.manifest;
     let area = def.area(&m.unit_id).ok_or_else(|| format!("khu vực {} không có trong định nghĩa", m.unit_id))?;
     let mut docs: Vec<(String, String, String, Minutes, String)> = Vec::new();
@@ -145,13 +145,38 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
         // rehearsal's draft is shown with whatever its checks say.
         let warnings = if lv_final { doc.review(def, definition_sha256, &m.unit_id, code, &siblings) } else { doc.review_all(def, definition_sha256, &m.unit_id, code, &siblings) }.map_err(|e| format!("{name}: {e}"))?;
         let c = def.constituency(cid).ok_or_else(|| format!("đơn vị bầu cử {cid} không có trong định nghĩa"))?;
+        // What the team's log recorded for this level before it locked
+        // these minutes: the ballots entered one by one, the recount and
+        // the explanation an E02/E03 carried into the minutes needs.
+        let story = match (lv_final, log) {
+            (true, Some(l)) => Some(level_story(l, code, sha)?),
+            _ => None,
+        };
+        if let Some(st) = &story {
+            for e in &doc.explanations {
+                if st.recounts == 0 || !st.explained.contains(&e.code) {
+                    return Err(format!("{name}: {} được ghi vào biên bản kèm giải trình, nhưng nhật ký của Tổ không ghi việc kiểm lại phiếu (count.recount) và việc ghi giải trình (count.explain) cấp {code} trước khi khóa", e.code));
+                }
+            }
+        }
         // Ballots entered one by one travel too: recount them.
         let bname = format!("ballots/{code}.txt");
-        if b.find(&bname).is_some() {
+        let carried = b.find(&bname).is_some();
+        if let Some(st) = &story {
+            if st.ballots > 0 && !carried {
+                return Err(format!("thiếu {bname}: nhật ký của Tổ ghi {} phiếu cấp {code} được nhập từng phiếu, gói phải mang các phiếu đó để kiểm lại", st.ballots));
+            }
+        }
+        if carried {
             let text = String::from_utf8(b.read_member(&bname).map_err(|e| e.to_string())?).map_err(|_| format!("{bname}: không phải UTF-8"))?;
             let t = tally_text(&text, c.candidates.len(), c.seats).map_err(|e| format!("{bname}: dòng {} lỗi", e.first().map(|x| x.line).unwrap_or(0)))?;
             let res = t.result();
             let r = doc.count_result();
+            if let Some(st) = &story {
+                if u64::try_from(st.ballots).ok() != Some(res.received) {
+                    return Err(format!("{bname}: {} phiếu, nhật ký của Tổ ghi {} phiếu cấp {code} được nhập", res.received, st.ballots));
+                }
+            }
             if res.valid != r.valid || res.invalid != r.invalid || res.votes != r.votes || res.invalid_by_reason != r.invalid_by_reason {
                 return Err(format!("{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {}, theo lý do {:?} / {:?})", res.valid, r.valid, res.invalid, r.invalid, res.invalid_by_reason, r.invalid_by_reason));
             }
@@ -167,6 +192,42 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
         });
     }
     Ok(out)
+}
+
+/// What a team's log says of one level up to the lock of its minutes.
+#[derive(Debug, Default)]
+struct LevelStory {
+    /// Ballots entered one by one or from a file, less those undone.
+    ballots: i64,
+    /// Recounts recorded (`count.recount`).
+    recounts: usize,
+    /// Codes carried into the minutes with an explanation (`count.explain`).
+    explained: Vec<String>,
+}
+
+/// Reads [`LevelStory`] from the full entries of `log` before the
+/// `finalize` that locked the minutes `sha` (`log_records` has made sure
+/// there is one). Entries name their level in `after.level`.
+fn level_story(log: &auditlog::Log, level: &str, sha: &str) -> std::result::Result<LevelStory, String> {
+    let end = log.entries.iter().rposition(|e| e.action == "finalize" && e.after_str("sha256").as_deref() == Some(sha)).ok_or_else(|| format!("nhật ký không ghi việc khóa biên bản cấp {level}"))?;
+    let mut st = LevelStory::default();
+    for e in &log.entries[..end] {
+        if !e.action.starts_with("count.") || e.after_str("level").as_deref() != Some(level) {
+            continue;
+        }
+        match e.action.as_str() {
+            "count.ballot" => st.ballots = st.ballots.saturating_add(1),
+            "count.ballot.undo" => st.ballots = st.ballots.saturating_sub(1),
+            "count.ballots_file" => {
+                let n = e.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).and_then(|v| v.get("ballots").and_then(Value::as_u64)).and_then(|n| i64::try_from(n).ok()).ok_or_else(|| format!("nhật ký mục {}: count.ballots_file không ghi số phiếu", e.id))?;
+                st.ballots = st.ballots.saturating_add(n);
+            }
+            "count.recount" => st.recounts += 1,
+            "count.explain" => st.explained.extend(e.after_str("code")),
+            _ => {}
+        }
+    }
+    Ok(st)
 }
 
 /// This database as the receiving side of a verification.
@@ -192,21 +253,40 @@ pub(crate) struct Seen {
     pub public_key: [u8; 32],
     /// The log's number of links and the digest of their boundaries.
     pub audit: Option<(u64, String)>,
+    /// Its levels (for the revision rules of the unit's next bundle).
+    pub levels: Vec<tobaucu_bundle::LevelEntry>,
 }
 
 /// What this database holds from `unit` (the lineage; for boards made by
 /// an earlier version, the current directly imported bundle).
 fn previous_of(app: &App, unit: &str) -> Option<Previous> {
     if let Ok(Some(l)) = app.store.lineage(unit) {
-        return Some(Previous { sequence: u64::try_from(l.sequence).ok()?, id: l.sha256, audit: Some((u64::try_from(l.audit_links).ok()?, l.audit_boundaries)) });
+        let levels = l.levels.as_deref().and_then(lineage_levels).unwrap_or_default();
+        return Some(Previous {
+            sequence: u64::try_from(l.sequence).ok()?,
+            id: l.sha256,
+            audit: Some((u64::try_from(l.audit_links).ok()?, l.audit_boundaries)),
+            key: l.public_key.as_deref().and_then(|k| k.try_into().ok()),
+            levels,
+        });
     }
     let b = app.store.current_bundle(unit).ok().flatten()?;
-    Some(Previous { sequence: u64::try_from(b.sequence).ok()?, id: b.sha256, audit: None })
+    Some(Previous { sequence: u64::try_from(b.sequence).ok()?, id: b.sha256, audit: None, key: None, levels: Vec::new() })
+}
+
+/// The levels a lineage row keeps: `[[code, final, revision, sha256], …]`.
+pub(crate) fn lineage_levels_text(levels: &[tobaucu_bundle::LevelEntry]) -> String {
+    serde_json::Value::Array(levels.iter().map(|l| serde_json::json!([l.code, l.final_, l.revision, l.minutes_sha256])).collect()).to_string()
+}
+
+fn lineage_levels(text: &str) -> Option<Vec<tobaucu_bundle::LevelEntry>> {
+    let v: Vec<(String, bool, u32, String)> = serde_json::from_str(text).ok()?;
+    Some(v.into_iter().map(|(code, final_, revision, minutes_sha256)| tobaucu_bundle::LevelEntry { code, final_, revision, minutes_sha256 }).collect())
 }
 
 fn seen_of(m: &Manifest, id: &str, log: Option<&auditlog::Log>) -> Seen {
     let audit = log.and_then(|l| Some((u64::try_from(l.links.len()).ok()?, l.boundaries_digest(l.links.len())?)));
-    Seen { unit: m.unit_id.clone(), sequence: m.sequence, id: id.to_owned(), public_key: m.public_key, audit }
+    Seen { unit: m.unit_id.clone(), sequence: m.sequence, id: id.to_owned(), public_key: m.public_key, audit, levels: m.levels.clone() }
 }
 
 impl<'a> Ctx<'a> {
@@ -217,15 +297,18 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn results_check(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>, sink: &std::cell::RefCell<Vec<AreaLevel>>) -> std::result::Result<String, String> {
+fn results_check(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'_>, log: Option<&auditlog::Log>, sink: &std::cell::RefCell<Vec<AreaLevel>>) -> std::result::Result<String, String> {
     if b.manifest.unit_kind == "area" {
-        let r = team_results(def, definition_sha256, b)?;
+        let r = team_results(def, definition_sha256, b, log)?;
         let n = r.len();
         let warnings: Vec<String> = r.iter().flat_map(|l| l.warnings.iter().map(move |w| format!("cấp {}: {w}", l.level))).collect();
         sink.borrow_mut().extend(r);
         Ok(format!(
             "{n} cấp, số liệu khớp định nghĩa bầu cử và qua các kiểm tra của Tổ bầu cử (E01–E15){}{}",
-            if b.manifest.members.iter().any(|m| m.name.starts_with("ballots/")) { "; kiểm lại từng phiếu khớp" } else { "" },
+            {
+                let recounted: Vec<&str> = b.manifest.members.iter().filter_map(|m| m.name.strip_prefix("ballots/")?.strip_suffix(".txt")).collect();
+                if recounted.is_empty() { String::new() } else { format!("; kiểm lại từng phiếu khớp (cấp {})", recounted.join(", ")) }
+            },
             if warnings.is_empty() { String::new() } else { format!("; cảnh báo Tổ đã chấp nhận: {}", warnings.join(" · ")) }
         ))
     } else {
@@ -260,6 +343,9 @@ impl Context for Ctx<'_> {
     fn accepted_unregistered(&self, unit: &str, key: &[u8; 32]) -> bool {
         self.accepted.as_ref().is_some_and(|(u, k)| u == unit && k == key)
     }
+    fn key_change_allowed(&self, unit: &str, key: &[u8; 32]) -> bool {
+        self.accepted_unregistered(unit, key) || matches!(self.registration(unit), Some(Registration::Key(k)) if &k == key) || matches!(self.registration(unit), Some(Registration::Fingerprint(f)) if f == keys::fingerprint(key))
+    }
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
         match self.app.unit_row() {
             Ok(Some(me)) if me.unit_id == unit && me.kind == kind => Ok(format!("gói của chính đơn vị {unit}")),
@@ -277,8 +363,8 @@ impl Context for Ctx<'_> {
     fn note(&self, m: &Manifest, id: &str, log: Option<&auditlog::Log>) {
         self.seen.borrow_mut().push(seen_of(m, id, log));
     }
-    fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.def, &self.election_sha, b, &self.collected)
+    fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> std::result::Result<String, String> {
+        results_check(self.def, &self.election_sha, b, log, &self.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })
@@ -318,6 +404,9 @@ impl Context for Inner<'_> {
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
         below(self.outer.def, &self.carrier, &self.carrier_kind, unit, Some(kind))
     }
+    fn key_change_allowed(&self, unit: &str, key: &[u8; 32]) -> bool {
+        self.outer.key_change_allowed(unit, key)
+    }
     /// Carried bundles are held to the same lineage as bundles imported
     /// directly: no rollback, no fork, a log that continues.
     fn last(&self, unit: &str) -> Option<Previous> {
@@ -326,8 +415,8 @@ impl Context for Inner<'_> {
     fn note(&self, m: &Manifest, id: &str, log: Option<&auditlog::Log>) {
         self.outer.note(m, id, log);
     }
-    fn results(&self, b: &Bundle<'_>) -> std::result::Result<String, String> {
-        results_check(self.outer.def, &self.outer.election_sha, b, &self.outer.collected)
+    fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> std::result::Result<String, String> {
+        results_check(self.outer.def, &self.outer.election_sha, b, log, &self.outer.collected)
     }
     fn inner<'s>(&'s self, carrier: &Manifest, registry: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
         Box::new(Inner { outer: self.outer, carrier: carrier.unit_id.clone(), carrier_kind: carrier.unit_kind.clone(), registry: registry.into_iter().collect() })

@@ -99,11 +99,12 @@ fn a_commune_cannot_alter_a_team_bundle_it_carries() -> Result<(), String> {
     // Without its own registration the province takes the key from the
     // commune's registry, but it already holds that team's bundle number 1
     // (carried in the commune's bundle it imported): another number 1 is a
-    // fork (issue 11 §7), and the team's log does not record that key's
-    // creation either (issue 11 §5).
+    // fork (issue 11 §7), the team's log does not record that key's
+    // creation either (issue 11 §5), and the key is not the one the team's
+    // bundle number 1 was signed with (attack review, finding 6).
     let r = verify(&tinh, &forged)?;
     let inner = r.inner.iter().find(|(n, _)| n == "units/X0412-KV02.tbc").map(|(_, r)| r.checks.iter().filter(|c| !c.ok).map(|c| c.name).collect::<Vec<_>>());
-    assert_eq!(inner, Some(vec!["sequence", "audit_chain"]), "{:?}", r.checks);
+    assert_eq!(inner, Some(vec!["key_registered", "sequence", "audit_chain"]), "{:?}", r.checks);
     let mut tinh = tinh;
     tinh.keys_register(&dir.path().join("khoa/khoa-X0412-KV02.json").display().to_string(), "X0412-KV02").map_err(fail)?;
     let r = verify(&tinh, &forged)?;
@@ -205,7 +206,10 @@ fn signed_board(sk: &ed25519_dalek::SigningKey) -> App {
     a
 }
 
-fn forge_qh(base: &[u8], sk: &ed25519_dalek::SigningKey, f: &dyn Fn(&mut tobaucu_core::minutes::Minutes)) -> Vec<u8> {
+/// The team's QH minutes edited by `f` and its ballots by `g`, re-signed
+/// with the team's own key (the ballots travel: the team's log records
+/// that they were entered one by one).
+fn forge_qh(base: &[u8], sk: &ed25519_dalek::SigningKey, f: &dyn Fn(&mut tobaucu_core::minutes::Minutes), g: &dyn Fn(&str) -> String) -> Vec<u8> {
     tobaucu_bundle::forge::reforge(base, sk, &|_, members| {
         if let Some((_, d)) = members.iter_mut().find(|(n, _)| n == "results/QH.json") {
             if let Ok(mut m) = tobaucu_core::minutes::Minutes::parse(d) {
@@ -217,9 +221,9 @@ fn forge_qh(base: &[u8], sk: &ed25519_dalek::SigningKey, f: &dyn Fn(&mut tobaucu
                 *d = m.to_canonical().into_bytes();
             }
         }
-        // Without ballot-by-ballot data the figures stand alone (a tally
-        // sheet count); the recount is tested elsewhere.
-        members.retain(|(n, _)| n != "ballots/QH.txt");
+        if let Some((_, d)) = members.iter_mut().find(|(n, _)| n == "ballots/QH.txt") {
+            *d = g(&String::from_utf8_lossy(d)).into_bytes();
+        }
     })
     .unwrap_or_else(|| panic!("base bundle unreadable"))
 }
@@ -250,7 +254,7 @@ proptest::proptest! {
                 n => { if let Some(c) = m.candidates.get_mut(n - 7) { c.votes = value } }
             }
         };
-        let bytes = forge_qh(base, sk, &set);
+        let bytes = forge_qh(base, sk, &set, &|t| t.to_owned());
         let r = board.verify_bundle_bytes("forged.tbc", &bytes).unwrap_or_else(|e| panic!("{e}"));
         // What the team's own app says of the same document.
         let mem = Mem(&bytes);
@@ -258,8 +262,16 @@ proptest::proptest! {
         let doc = tobaucu_core::minutes::Minutes::parse(&b.read_member("results/QH.json").unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
         let def = board.def().unwrap_or_else(|e| panic!("{e}"));
         let team_ok = doc.review(def, &doc.election.definition_sha256, "X0412-KV01", "QH", &[]).is_ok();
+        // The ballots the team entered one by one travel and are recounted:
+        // a counted figure (valid, invalid, a ground, a candidate's votes)
+        // must also be what they recount to.
+        let original = tobaucu_core::minutes::Minutes::parse(&Bundle::open(&Mem(base), super::limits()).and_then(|b| b.read_member("results/QH.json")).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let recount_ok = field <= 3 || {
+            let (a, b) = (doc.count_result(), original.count_result());
+            a.valid == b.valid && a.invalid == b.invalid && a.votes == b.votes && a.invalid_by_reason == b.invalid_by_reason
+        };
         let results_ok = r.checks.iter().find(|c| c.name == "results").map(|c| c.ok);
-        proptest::prop_assert_eq!(results_ok, Some(team_ok), "{:?}", r.checks);
+        proptest::prop_assert_eq!(results_ok, Some(team_ok && recount_ok), "{:?}", r.checks);
     }
 }
 
@@ -278,10 +290,30 @@ fn votes_moved_between_candidates_move_the_results_exactly() {
         b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
         b.results().unwrap_or_else(|e| panic!("{e}"))
     };
-    let moved = forge_qh(base, sk, &|m| {
-        m.candidates[0].votes -= 7;
-        m.candidates[1].votes += 7;
-    });
+    // Seven ballots that keep candidate 1 and not candidate 2 now keep 2.
+    let moved = forge_qh(
+        base,
+        sk,
+        &|m| {
+            m.candidates[0].votes -= 7;
+            m.candidates[1].votes += 7;
+        },
+        &|t| {
+            let mut left = 7;
+            t.lines()
+                .map(|l| {
+                    let w: Vec<&str> = l.split_whitespace().collect();
+                    if left > 0 && w.contains(&"1") && !w.contains(&"2") {
+                        left -= 1;
+                        w.iter().map(|x| if *x == "1" { "2" } else { x }).collect::<Vec<_>>().join(" ")
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .map(|l| l + "\n")
+                .collect()
+        },
+    );
     let mut b = signed_board(sk);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let p = dir.path().join("b.tbc");

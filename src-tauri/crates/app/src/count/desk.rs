@@ -306,7 +306,7 @@ impl App {
                 format!("cấp {level}, phiếu số {seq}"),
                 "",
                 None,
-                Some(json!({"kept": row.kept, "invalid_reason": row.invalid_reason, "batch": batch_id})),
+                Some(json!({"kept": row.kept, "invalid_reason": row.invalid_reason, "batch": batch_id, "level": level})),
             ))?;
             Ok::<_, Error>((row, new_batch))
         })?;
@@ -380,7 +380,7 @@ impl App {
                 format!("cấp {level}, phiếu số {}", last.seq),
                 &reason,
                 Some(json!({"kept": last.kept, "invalid_reason": last.invalid_reason})),
-                None,
+                Some(json!({"level": level})),
             ))?;
             Ok::<_, Error>(last)
         })?;
@@ -479,7 +479,7 @@ impl App {
                 })?;
             }
             tx.append_audit(&audit_row(&at, "count.ballots_file", format!("cấp {level}: {file_name}"), "", None,
-                Some(json!({"file": file_name, "sha256": digest, "ballots": ballots.len(), "batch": batch_id}))))?;
+                Some(json!({"file": file_name, "sha256": digest, "ballots": ballots.len(), "batch": batch_id, "level": level}))))?;
             Ok::<_, Error>(batch_id)
         })?;
         self.tallies.remove(level);

@@ -109,6 +109,7 @@ impl App {
                 area_candidates: self.area_candidate_names()?,
             },
             other_levels,
+            national_listed: tobaucu_core::minutes::national_listed(def, lv, c, listed.iter().map(|(code, n)| (code.as_str(), u64of(*n)))),
         };
         let accepted: BTreeMap<String, String> = self
             .store
@@ -245,7 +246,7 @@ impl App {
             .map(|c| ComplaintLine { id: c.id, complainant: c.complainant, content: c.content, status: c.status, outcome: c.outcome })
             .collect();
         let widen = |m: &BTreeMap<String, u32>| m.iter().map(|(k, v)| (k.clone(), u64::from(*v))).collect();
-        Ok(Minutes {
+        let mut doc = Minutes {
             format: tobaucu_core::minutes::FORMAT_V2.to_owned(),
             election: ElectionRef {
                 id: def.election.id.clone(),
@@ -293,7 +294,9 @@ impl App {
                 .collect(),
             completed_at: None,
             round: c_round(def, &s.constituency),
-        })
+        };
+        doc.clean_texts();
+        Ok(doc)
     }
 
     /// The data the minutes form prints: the locked revision's when final,
@@ -396,7 +399,7 @@ impl App {
                 self.store.write(|tx| {
                     Self::refuse_if_locked(tx, &a.level)?;
                     tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
-                    tx.append_audit(&audit_row(&at, "count.explain", format!("cấp {}, lỗi {code} ghi vào biên bản kèm giải trình", a.level), &reason, None, None))?;
+                    tx.append_audit(&audit_row(&at, "count.explain", format!("cấp {}, lỗi {code} ghi vào biên bản kèm giải trình", a.level), &reason, None, Some(json!({"level": a.level, "code": code}))))?;
                     Ok::<_, Error>(())
                 })?;
                 return self.summary(&a.level);
@@ -663,7 +666,7 @@ impl App {
                 format!("biên bản cấp {level}, bản số {}", last.revision),
                 &reason,
                 None,
-                None,
+                Some(json!({"level": level, "revision": last.revision})),
             ))?;
             Ok::<_, Error>(())
         })?;

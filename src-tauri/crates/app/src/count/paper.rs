@@ -141,7 +141,7 @@ impl App {
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             let id = tx.insert_recount(level, &note, &at)?;
-            tx.append_audit(&audit_row(&at, "count.recount", format!("cấp {level}, lần kiểm lại số {id}"), &note, None, None))?;
+            tx.append_audit(&audit_row(&at, "count.recount", format!("cấp {level}, lần kiểm lại số {id}"), &note, None, Some(json!({"level": level}))))?;
             Ok::<_, Error>(())
         })?;
         self.summary(level)
