@@ -21,10 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  # `npm install` honours package-lock.json; `npm ci` trips over npm 11's
-  # handling of rollup's optional platform packages in the lock file.
-  echo "== npm install (ui)"
-  (cd ui && npm install --no-audit --no-fund --loglevel=error)
+  # Exactly what package-lock.json says (committed as npm 11 writes it,
+  # rollup's optional platform packages included); never rewrites it.
+  echo "== npm ci (ui)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
