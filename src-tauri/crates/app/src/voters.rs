@@ -163,7 +163,9 @@ impl App {
                 tx.delete_all_voters()?;
             }
             for v in &list.voters {
-                tx.insert_voter(&voter_row(&v.voter, &now))?;
+                let mut row = voter_row(&v.voter, &now);
+                row.mobile_box = v.mobile_box;
+                tx.insert_voter(&row)?;
             }
             tx.append_audit(&AuditRow {
                 id: 0,
