@@ -343,5 +343,8 @@ pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), 
         "Đã in {} ({} trang, {} byte): {}",
         out.title, out.pages, out.bytes, out.path
     );
+    for w in &out.warnings {
+        eprintln!("Cảnh báo: {w}");
+    }
     Ok(())
 }

@@ -1087,6 +1087,9 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                     r.converted_cells, from
                 );
             }
+            for w in &r.warnings {
+                eprintln!("Cảnh báo: {w}");
+            }
             Ok(())
         }
         VotersCmd::List { all } => print_voters(&app.voters_list(all)?, json_mode),

@@ -631,7 +631,10 @@ impl App {
                        "male": if is_male { "X" } else { "" }, "female": if is_male { "" } else { "X" },
                        "id_number": v.id_number.clone().unwrap_or_default(), "ethnicity": v.ethnicity,
                        "permanent": v.residence, "temporary": v.residence_temporary, "current": v.residence_current,
-                       "qh_marks": qh_marks, "council_marks": council_marks, "note": v.note})
+                       "qh_marks": qh_marks, "council_marks": council_marks,
+                       // Column (11) holds only the form's cases; the team's own
+                       // remarks stay in the app (core::list_note).
+                       "note": tobaucu_core::list_note::printed(&v.note, elsewhere)})
             })
             .collect();
         let count = |l: &tobaucu_core::election::Level| counts.get(&l.code).copied().unwrap_or(0);
@@ -870,6 +873,7 @@ impl App {
     ) -> Result<FormOutput> {
         let r = self.render_form(form, level, revision)?;
         crate::fsio::write_atomic(out, &r.bytes)?;
+        let warnings = if form == "voter-list" { self.voter_list_warnings()? } else { Vec::new() };
         Ok(FormOutput {
             form: form.to_owned(),
             level: level.map(str::to_owned),
@@ -878,6 +882,7 @@ impl App {
             version: r.version,
             pages: u32::try_from(r.pages).unwrap_or(0),
             bytes: u32::try_from(r.bytes.len()).unwrap_or(0),
+            warnings,
         })
     }
 }
