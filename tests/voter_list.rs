@@ -249,14 +249,14 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
     let items = [
         "Mẫu số 31/HĐBC",
         "ỦY BAN NHÂN DÂN",
-        "XÃ THIỆU NGỌC",
+        "XÃ THIỆU NGỌC(*)",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Thiệu Ngọc, ngày ..... tháng ..... năm 2026",
         "DANH SÁCH CỬ TRI",
         "BẦU CỬ ĐẠI BIỂU QUỐC HỘI KHÓA XVI",
         "VÀ BẦU CỬ ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN CÁC CẤP NHIỆM KỲ 2026-2031",
-        "Khu vực bỏ phiếu số 1 thuộc xã Thiệu Ngọc tỉnh Thanh Hóa",
+        "Khu vực bỏ phiếu số (*) 1 thuộc xã Thiệu Ngọc tỉnh Thanh Hóa",
         // Grouped headings first (Nơi cư trú, Bầu cử đại biểu HĐND), then
         // each column's, in the form's order.
         "Nơi cư trú",
@@ -286,9 +286,11 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
         "Cử tri tham gia bầu cử đại biểu HĐND tỉnh, thành phố: 6 người;",
         "Cử tri tham gia bầu cử đại biểu HĐND xã, phường, đặc khu: 4 người;",
         "Danh sách này được lập tại Thiệu Ngọc ngày ..... tháng ..... năm 2026.",
-        "TM. ỦY BAN NHÂN DÂN",
+        "TM. ỦY BAN NHÂN DÂN (***)",
         "CHỦ TỊCH",
         "(Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)",
+        "Ghi chú:",
+        "(*) Ghi số thứ tự của khu vực bỏ phiếu.",
     ];
     if let Err(e) = in_order(&text, &items) {
         panic!("{e}\n--- text:\n{text}");
