@@ -363,7 +363,7 @@ fn every_form_matches_its_golden_text_and_images() {
         ("minutes", vec!["minutes"], vec![1, 2, 3, 6]),
         ("minutes-xa", vec!["minutes", "--level", "XA"], vec![1, 2]),
         ("inventory", vec!["inventory"], vec![1]),
-        ("voter-list", vec!["voter-list"], vec![1, 24]),
+        ("voter-list", vec!["voter-list"], vec![1, 24, 25]),
         ("voter-cards", vec!["voter-cards"], vec![1]),
         ("turnout", vec!["turnout"], vec![1]),
     ] {
