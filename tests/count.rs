@@ -767,7 +767,11 @@ fn one_to_four_levels_count_and_print() {
         }
         let vl = cli.dir.path().join("vl.pdf");
         cli.ok(&["forms", "voter-list", "--out", &vl.display().to_string()]);
-        let t = crate::forms::pdf_text(&vl);
+        let all = crate::forms::pdf_text(&vl);
+        // The list itself, before the form's notes (which name "Luật Bầu cử
+        // ĐBQH và đại biểu HĐND" whatever the levels).
+        let t = all.split("(*) Ghi số thứ tự").next().unwrap_or(&all).to_owned();
+        assert!(all.contains("(*) Ghi số thứ tự của khu vực bỏ phiếu."), "{all}");
         assert_eq!(t.contains("HĐND huyện"), codes.contains(&"HUYEN"));
         // NQ 40, Mẫu 31/HĐBC: column (8) "Bầu cử ĐBQH" only when QH is a level.
         assert_eq!(t.contains("ĐBQH"), codes.contains(&"QH"));

@@ -392,7 +392,7 @@ fn every_form_matches_its_golden_text_and_images() {
         ("minutes", vec!["minutes"], vec![1, 2, 3, 6]),
         ("minutes-xa", vec!["minutes", "--level", "XA"], vec![1, 2]),
         ("inventory", vec!["inventory"], vec![1]),
-        ("voter-list", vec!["voter-list"], vec![1, 24]),
+        ("voter-list", vec!["voter-list"], vec![1, 24, 25]),
         ("voter-cards", vec!["voter-cards"], vec![1]),
         ("turnout", vec!["turnout"], vec![1]),
     ] {
@@ -438,14 +438,31 @@ fn voter_list_repeats_header_and_totals_every_voter() {
         .filter(|p| !p.trim().is_empty())
         .collect();
     assert_eq!(pages.len(), n);
+    // The table's header repeats on every page of the table; the totals
+    // row, the footer counts and the signature block stay together on its
+    // last page; the form's notes (Mẫu số 31/HĐBC "Ghi chú:") follow.
+    let last = pages
+        .iter()
+        .position(|p| p.contains("Tổng số: "))
+        .unwrap_or_else(|| panic!("no totals row"));
     for (i, p) in pages.iter().enumerate() {
-        assert!(
+        assert_eq!(
             p.contains("Họ và tên") && p.contains("Nơi cư trú"),
-            "header on page {}",
-            i + 1
+            i <= last,
+            "header on page {} (table ends on page {})",
+            i + 1,
+            last + 1
         );
         assert!(p.contains(&format!("Trang {}/{n}", i + 1)));
     }
+    let end = pages[last];
+    assert!(
+        end.contains("Tổng số cử tri của khu vực bỏ phiếu là")
+            && end.contains("TM. ỦY BAN NHÂN DÂN (***)")
+            && end.contains("(Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)"),
+        "totals and signature together:\n{end}"
+    );
+    assert!(text.contains("PHÓ CHỦ TỊCH"), "the notes end with the KT. block");
     let voters = cli.json(&["--json", "voters", "list"]);
     let listed = voters.as_array().map(Vec::len).unwrap_or(0);
     assert!(

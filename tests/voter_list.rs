@@ -249,14 +249,14 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
     let items = [
         "Mẫu số 31/HĐBC",
         "ỦY BAN NHÂN DÂN",
-        "XÃ THIỆU NGỌC",
+        "XÃ THIỆU NGỌC(*)",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Thiệu Ngọc, ngày ..... tháng ..... năm 2026",
         "DANH SÁCH CỬ TRI",
         "BẦU CỬ ĐẠI BIỂU QUỐC HỘI KHÓA XVI",
         "VÀ BẦU CỬ ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN CÁC CẤP NHIỆM KỲ 2026-2031",
-        "Khu vực bỏ phiếu số 1 thuộc xã Thiệu Ngọc tỉnh Thanh Hóa",
+        "Khu vực bỏ phiếu số (*) 1 thuộc xã Thiệu Ngọc tỉnh Thanh Hóa",
         // Grouped headings first (Nơi cư trú, Bầu cử đại biểu HĐND), then
         // each column's, in the form's order.
         "Nơi cư trú",
@@ -286,9 +286,11 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
         "Cử tri tham gia bầu cử đại biểu HĐND tỉnh, thành phố: 6 người;",
         "Cử tri tham gia bầu cử đại biểu HĐND xã, phường, đặc khu: 4 người;",
         "Danh sách này được lập tại Thiệu Ngọc ngày ..... tháng ..... năm 2026.",
-        "TM. ỦY BAN NHÂN DÂN",
+        "TM. ỦY BAN NHÂN DÂN (***)",
         "CHỦ TỊCH",
         "(Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)",
+        "Ghi chú:",
+        "(*) Ghi số thứ tự của khu vực bỏ phiếu.",
     ];
     if let Err(e) = in_order(&text, &items) {
         panic!("{e}\n--- text:\n{text}");
@@ -332,4 +334,236 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
         .is_ok(),
         "{t}"
     );
+}
+
+fn print_list(cli: &Cli, name: &str, extra: &[&str]) -> (Value, String) {
+    let pdf = cli.dir.path().join(name);
+    let out = pdf.display().to_string();
+    let mut args = vec!["--json", "forms", "voter-list", "--out", out.as_str()];
+    args.extend(extra);
+    let r = cli.json(&args);
+    (r, raw_text(&pdf))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Mẫu số 31/HĐBC, notes on columns (7a), (7b) and (11): "Cột (7a), (7b)
+/// chỉ ghi địa chỉ nơi thường trú hoặc nơi tạm trú của cử tri vào cột tương
+/// ứng…; Trường hợp cử tri đăng ký bỏ phiếu ở nơi tạm trú thì ghi chú vào
+/// cột (11) thời gian bắt đầu đăng ký tạm trú" — "bắt đầu tạm trú từ năm
+/// 2024 trở về trước thì chỉ cần ghi năm; từ năm 2024 đến nay thì ghi rõ
+/// tháng và năm". The review found No. 33 and No. 40 of the demo list
+/// printed in (7a) with "Tạm trú dưới 12 tháng" in (11): the demo CSV now
+/// gives tạm trú (7b) and its start (`tam_tru_tu`); a list that still has
+/// the old shape is imported with a warning naming (7b).
+#[test]
+fn mau31_temporary_residents_print_in_7b_with_the_start_of_registration_in_11() {
+    let cli = Cli::team();
+    let r = cli.json(&[
+        "--json",
+        "voters",
+        "import",
+        &fixture("../../assets/demo-voters.csv"),
+    ]);
+    assert_eq!(r["imported"], 620);
+    assert_eq!(r["warnings"], json!([]), "the demo list is as the form asks");
+    let list = cli.json(&["voters", "list", "--json"]);
+    for (stt, name, address, note, levels) in [
+        (33, "Phạm Kim Yến", "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc", "Tạm trú từ tháng 12/2025", json!(["QH", "TINH"])),
+        (40, "Nguyễn Thị Huệ", "Thôn Tràng Sơn, xã Thiệu Ngọc", "Tạm trú từ tháng 7/2025", json!(["QH", "TINH"])),
+        // 12 months or more on 15/3/2026: every level; before 2024 the year alone.
+        (230, "Đào Thị Thảo", "Thôn Nguyệt Viên, xã Thiệu Ngọc", "Tạm trú từ năm 2019", json!(["QH", "TINH", "XA"])),
+        (351, "Đào Văn Sơn", "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc", "Tạm trú từ tháng 9/2024", json!(["QH", "TINH", "XA"])),
+    ] {
+        let v = by_stt(&list, stt);
+        assert_eq!(v["name"], name);
+        assert_eq!(v["residence_permanent"], "", "{stt}: nothing in (7a)");
+        assert_eq!(v["residence_temporary"], address, "{stt}: (7b)");
+        assert_eq!(v["note"], note, "{stt}: (11)");
+        assert_eq!(v["levels"], levels, "{stt}");
+    }
+    let (out, text) = print_list(&cli, "ds.pdf", &[]);
+    assert_eq!(out["warnings"], json!([]));
+    for row in [
+        // (7a) empty, (7b) the address, (8) (9) X, (10) 0, (11) the start.
+        "33 Phạm Kim Yến 04/05/1948 X 038148645367 Kinh Thôn Chẩn Xuyên 1, xã Thiệu Ngọc X X 0 Tạm trú từ tháng 12/2025",
+        "40 Nguyễn Thị Huệ 19/05/1983 X 038183985850 Kinh Thôn Tràng Sơn, xã Thiệu Ngọc X X 0 Tạm trú từ tháng 7/2025",
+        "230 Đào Thị Thảo",
+        "Thôn Nguyệt Viên, xã Thiệu Ngọc X X X Tạm trú từ năm 2019",
+    ] {
+        if let Err(e) = in_order(&text, &[row]) {
+            panic!("{e}");
+        }
+    }
+    assert!(!text.contains("Tạm trú dưới 12 tháng"), "not a case of (11)");
+
+    // A list of the old shape: the address in the one residence column,
+    // "Tạm trú dưới 12 tháng" as the note. Imported, with warnings.
+    let old = Cli::team();
+    let csv = old.write(
+        "cu.csv",
+        "stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu,tam_tru\n\
+         1,Phạm Kim Yến,04/05/1948,Nữ,Kinh,,Thôn Chẩn Xuyên 1,QH TINH,Tạm trú dưới 12 tháng,\n\
+         2,Lê Thị Hoa,11/02/1985,Nữ,Kinh,,,QH TINH XA,Tạm trú từ tháng 10/2025,Xóm 5\n\
+         3,Lò Văn Páo,1955,Nam,Thái,,,QH TINH,,Xóm 6\n",
+    );
+    let r = old.json(&["--json", "voters", "import", &csv]);
+    let w = strings(&r["warnings"]);
+    assert!(
+        w.iter().any(|w| w.starts_with("cử tri số 1 — Phạm Kim Yến: ghi chú nói tạm trú nhưng địa chỉ nằm ở cột (7a) Thường trú, cột (7b) Tạm trú trống — Mẫu 31/HĐBC ghi địa chỉ nơi tạm trú vào cột (7b)")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter().any(|w| w.starts_with("cử tri số 2 — Lê Thị Hoa: tạm trú từ 10/2025, chưa đủ 12 tháng tính đến ngày bầu cử 15/03/2026: Mẫu 31/HĐBC chỉ đánh dấu (X) vào cột (8), (9), nhưng danh sách ghi cả cấp XA")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter().any(|w| w.starts_with("cử tri số 3 — Lò Văn Páo: có địa chỉ tạm trú (7b) nhưng cột (11) chưa ghi thời gian bắt đầu đăng ký tạm trú")),
+        "{w:#?}"
+    );
+    // The person importing sees them too.
+    let again = Cli::team();
+    let out = again.run(&["voters", "import", &csv]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("Cảnh báo: cử tri số 1 — Phạm Kim Yến"), "{}", out.stderr);
+    // The printed list carries them as well (the data printed as it is).
+    let (out, _) = print_list(&old, "old.pdf", &[]);
+    assert_eq!(strings(&out["warnings"]), w);
+}
+
+/// Mẫu số 31/HĐBC, note on column (11): "Cột (11) ghi chú cụ thể về các nội
+/// dung sau đây" — the start of temporary residence, tạm giam / tạm giữ /
+/// chấp hành biện pháp, "Bỏ phiếu ở nơi khác", "Bỏ phiếu ở nơi cư trú",
+/// "Cử tri không cư trú ở địa phương", xóa tên. The review found No. 11
+/// printing the internal "Cần hòm phiếu phụ" (her mobile_box 0): a team's
+/// remarks stay in the app, and the demo list gives the mobile box as a
+/// flag (`hom_phieu_phu`).
+#[test]
+fn mau31_column_11_prints_only_the_official_cases_internal_notes_stay_internal() {
+    let cli = Cli::team();
+    cli.ok(&["voters", "import", &fixture("../../assets/demo-voters.csv")]);
+    let list = cli.json(&["voters", "list", "--json"]);
+    let db = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
+    let mobile = |stt: i64| -> bool {
+        db.query_row("SELECT mobile_box FROM voter WHERE stt = ?1", [stt], |r| r.get::<_, i64>(0))
+            .unwrap_or_else(|e| panic!("{e}"))
+            == 1
+    };
+    for stt in [11, 77, 335, 337] {
+        assert_eq!(by_stt(&list, stt)["note"], "", "No. {stt}: no note");
+        assert!(mobile(stt as i64), "No. {stt} needs the mobile ballot box");
+    }
+    assert!(!mobile(12));
+    drop(db);
+    // The team's remarks and the form's cases, then the list printed.
+    let edit = |stt: &str, value: &str| {
+        cli.ok(&["voters", "edit", stt, "--field", "note", "--value", value, "--reason", "ghi chú của tổ"]);
+    };
+    edit("11", "Cần hòm phiếu phụ");
+    edit("12", "Người đang bị tạm giam; gọi điện trước khi mang hòm phiếu phụ");
+    edit("13", "Cử tri không cư trú ở địa phương");
+    edit("14", "Bỏ phiếu ở nơi cư trú");
+    cli.ok(&["voters", "elsewhere", "15", "--reason", "Giấy chứng nhận số 12/GCN"]);
+    let (out, text) = print_list(&cli, "ds.pdf", &[]);
+    for row in [
+        "11 Đào Thu Tuyết 15/04/1968 X 038168094300 Kinh Thôn Chẩn Xuyên 1, xã Thiệu Ngọc X X X 12 Dương Văn Đức",
+        "X X X Người đang bị tạm giam 13 Hoàng Văn Long",
+        "X X X Cử tri không cư trú ở địa phương 14",
+        "X X X Bỏ phiếu ở nơi cư trú 15",
+        "0 0 0 Bỏ phiếu ở nơi khác 16",
+    ] {
+        if let Err(e) = in_order(&text, &[row]) {
+            panic!("{e}");
+        }
+    }
+    assert!(!text.contains("Cần hòm phiếu phụ"), "an internal note printed");
+    assert!(!text.contains("gọi điện"), "an internal note printed");
+    // Kept in the app, and named when the list is printed.
+    let list = cli.json(&["voters", "list", "--json"]);
+    assert_eq!(by_stt(&list, 11)["note"], "Cần hòm phiếu phụ");
+    let w = strings(&out["warnings"]);
+    assert!(
+        w.iter().any(|w| w.starts_with("ghi chú của 2 cử tri không thuộc các trường hợp ghi ở cột (11) Ghi chú của Mẫu 31/HĐBC nên chỉ lưu trong máy, không in ra danh sách: số 11 (Cần hòm phiếu phụ), số 12 (gọi điện trước khi mang hòm phiếu phụ)")),
+        "{w:#?}"
+    );
+    // The commune's own Mẫu 31 spreadsheet: its (11) "Cần hòm phiếu phụ"
+    // for No. 5 is not printed either; "Tạm trú từ tháng 10/2025" is.
+    let nq = Cli::team();
+    nq.ok(&["voters", "import", &fixture("mau31-nq40.xlsx")]);
+    let (_, text) = print_list(&nq, "nq.pdf", &[]);
+    assert!(!text.contains("Cần hòm phiếu phụ"), "{text}");
+    assert!(in_order(&text, &["Tạm trú từ tháng 10/2025"]).is_ok(), "{text}");
+}
+
+/// Mẫu số 31/HĐBC as the official text has it: the markers "(*)" (after
+/// the commune and after "Khu vực bỏ phiếu số") and "(***)" (after "TM. ỦY
+/// BAN NHÂN DÂN"), the form's "Ghi chú:" — "(*) Ghi số thứ tự của khu vực
+/// bỏ phiếu.", the instructions column by column — and its last note: when
+/// a Phó Chủ tịch signs for the Chủ tịch, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+/// TỊCH / PHÓ CHỦ TỊCH", chosen with `--signer vice-chair`.
+#[test]
+fn mau31_prints_its_markers_and_notes_and_the_kt_chu_tich_variant() {
+    let cli = Cli::team();
+    cli.ok(&["voters", "import", &fixture("mau31-nq40.xlsx")]);
+    let notes = [
+        "Ghi chú:",
+        "(*) Ghi số thứ tự của khu vực bỏ phiếu.",
+        "Ủy ban nhân dân cấp xã có trách nhiệm thông báo cho cử tri ở địa phương về việc lập danh sách cử tri theo từng khu vực bỏ phiếu.",
+        "Việc điền thông tin ở các nội dung trong bảng danh sách được thực hiện như sau:",
+        "- Cột (1) ghi họ và tên cử tri xếp theo hộ gia đình",
+        "- Cột (2) cần ghi đầy đủ ngày, tháng, năm sinh.",
+        "- Các cột (3), (4) đánh dấu (X) theo giới tính của cử tri.",
+        "- Cột (5) ghi đầy đủ Số căn cước.",
+        "- Cột (6) ghi rõ: Kinh, Tày, Nùng,...",
+        "- Cột (7a), (7b) chỉ ghi địa chỉ nơi thường trú hoặc nơi tạm trú của cử tri vào cột tương ứng tùy theo nơi cử tri có nguyện vọng đăng ký tham gia bỏ phiếu.",
+        "+ Trường hợp cử tri đăng ký bỏ phiếu ở nơi tạm trú thì ghi chú vào cột (11) thời gian bắt đầu đăng ký tạm trú.",
+        "- Cột (7c) ghi trường hợp các cử tri không đủ điều kiện hoặc chưa đăng ký thường trú, tạm trú.",
+        "- Các cột (7), (8), (9), (10) thực hiện đánh dấu như sau:",
+        "+ Đánh dấu (0) vào các ô còn lại.",
+        "- Cột (11) ghi chú cụ thể về các nội dung sau đây:",
+        "(bắt đầu tạm trú từ năm 2024 trở về trước thì chỉ cần ghi năm; từ năm 2024 đến nay thì ghi rõ tháng và năm)",
+        "thì ghi “Cử tri không cư trú ở địa phương”.",
+        "+ Việc xóa tên trong danh sách cử tri theo quy định tại các khoản 3, 4 và 5 Điều 30 của Luật Bầu cử ĐBQH và đại biểu HĐND",
+        "- Trường hợp Phó Chủ tịch Ủy ban nhân dân ký thay Chủ tịch thì trình bày như sau:",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    ];
+    // The default: the Chủ tịch signs.
+    let (_, text) = print_list(&cli, "ct.pdf", &[]);
+    let mut items = vec![
+        "Mẫu số 31/HĐBC",
+        "ỦY BAN NHÂN DÂN",
+        "XÃ THIỆU NGỌC(*)",
+        "Khu vực bỏ phiếu số (*) 1 thuộc xã Thiệu Ngọc tỉnh Thanh Hóa",
+        "Danh sách này được lập tại Thiệu Ngọc ngày ..... tháng ..... năm 2026.",
+        "TM. ỦY BAN NHÂN DÂN (***) CHỦ TỊCH (Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)",
+    ];
+    items.extend(notes);
+    if let Err(e) = in_order(&text, &items) {
+        panic!("{e}\n--- text:\n{text}");
+    }
+    // A Phó Chủ tịch signs for the Chủ tịch.
+    let (_, text) = print_list(&cli, "kt.pdf", &["--signer", "vice-chair"]);
+    let mut items = vec![
+        "XÃ THIỆU NGỌC(*)",
+        "TM. ỦY BAN NHÂN DÂN (***) KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)",
+    ];
+    items.extend(notes);
+    if let Err(e) = in_order(&text, &items) {
+        panic!("{e}\n--- text:\n{text}");
+    }
+    // The flag is optional, for this form only, with the two values.
+    let pdf = cli.dir.path().join("x.pdf").display().to_string();
+    let out = cli.run(&["forms", "voter-cards", "--signer", "vice-chair", "--out", &pdf]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = cli.run(&["forms", "voter-list", "--signer", "thu-ky", "--out", &pdf]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("vice-chair"), "{}", out.stderr);
 }

@@ -335,7 +335,16 @@ pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), 
     if f.revision.is_some() && f.form != "minutes" {
         return Err(usage("--revision chỉ dùng với biểu mẫu minutes".into()));
     }
-    let out = app.write_form(&f.form, f.level.as_deref(), f.revision, &f.out)?;
+    let mut choices = tobaucu_app::PrintChoices::default();
+    if let Some(s) = &f.signer {
+        if f.form != "voter-list" {
+            return Err(usage("--signer chỉ dùng với biểu mẫu voter-list".into()));
+        }
+        choices.signer = tobaucu_app::ListSigner::parse(s).ok_or_else(|| {
+            usage(format!("--signer \"{s}\": chọn chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)"))
+        })?;
+    }
+    let out = app.write_form_with(&f.form, f.level.as_deref(), f.revision, choices, &f.out)?;
     if json_mode {
         return print_json(&out);
     }
@@ -343,5 +352,8 @@ pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), 
         "Đã in {} ({} trang, {} byte): {}",
         out.title, out.pages, out.bytes, out.path
     );
+    for w in &out.warnings {
+        eprintln!("Cảnh báo: {w}");
+    }
     Ok(())
 }

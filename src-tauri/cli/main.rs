@@ -380,6 +380,10 @@ struct FormsArgs {
     /// Một bản biên bản đã khóa (bản số N), kể cả bản đã được thay thế
     #[arg(long, requires = "level")]
     revision: Option<u32>,
+    /// Người ký danh sách cử tri (voter-list, Mẫu 31/HĐBC): chair — CHỦ TỊCH
+    /// (mặc định), vice-chair — Phó Chủ tịch ký thay: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+    #[arg(long, value_name = "chair|vice-chair")]
+    signer: Option<String>,
 }
 
 #[derive(Args)]
@@ -1086,6 +1090,9 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                     "Đã chuyển {} ô từ bảng mã {} sang Unicode.",
                     r.converted_cells, from
                 );
+            }
+            for w in &r.warnings {
+                eprintln!("Cảnh báo: {w}");
             }
             Ok(())
         }

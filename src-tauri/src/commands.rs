@@ -293,8 +293,9 @@ pub fn save_form(
     form: String,
     level: Option<String>,
     revision: Option<u32>,
+    signer: Option<String>,
 ) -> R<FormOutput> {
-    state.with(|a| a.save_form(&form, level.as_deref(), revision))
+    state.with(|a| a.save_form_with(&form, level.as_deref(), revision, tobaucu_app::PrintChoices::with_signer(signer.as_deref())?))
 }
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
@@ -305,8 +306,9 @@ pub fn preview_form(
     level: Option<String>,
     revision: Option<u32>,
     max_pages: u32,
+    signer: Option<String>,
 ) -> R<FormPreview> {
-    state.with(|a| a.preview_form(&form, level.as_deref(), revision, max_pages as usize))
+    state.with(|a| a.preview_form_with(&form, level.as_deref(), revision, max_pages as usize, tobaucu_app::PrintChoices::with_signer(signer.as_deref())?))
 }
 
 // ---- keys and bundles -------------------------------------------------------

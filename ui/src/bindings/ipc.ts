@@ -129,7 +129,14 @@ definition_warnings: Array<string>, };
 
 export type ElectionPreview = { election_name: string, election_date: string, mode: string, levels: Array<LevelDto>, areas: Array<AreaDto>, };
 
-export type ImportReport = { file: string, imported: number, converted_cells: number, converted_from: string | null, sheet: string | null, };
+export type ImportReport = { file: string, imported: number, converted_cells: number, converted_from: string | null, sheet: string | null, 
+/**
+ * What the list has that Mẫu 31/HĐBC asks otherwise (a temporary
+ * resident's address in (7a), no start of temporary residence in
+ * (11), levels against the 12-month rule, notes not printed in
+ * (11)): imported all the same, to correct with `voters edit`.
+ */
+warnings: Array<string>, };
 
 export type ImportProgress = { done: number, total: number, };
 
@@ -445,7 +452,12 @@ export type FinalizeResult = { level: string, revision: number, sha256: string, 
 
 export type LevelCountState = { code: string, name: string, method: string, status: string, inventory: boolean, received: number, errors: number, warnings: number, };
 
-export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, };
+export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, 
+/**
+ * What the printed data has that the form asks otherwise (the voter
+ * list: see `ImportReport::warnings`); printed all the same.
+ */
+warnings: Array<string>, };
 
 export type FormPreview = { form: string, title: string, total_pages: number, 
 /**

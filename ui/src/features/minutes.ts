@@ -31,6 +31,9 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   let form = FORMS[0];
   /** A locked revision to show instead of the current minutes. */
   let revision: number | null = null;
+  /** Who signs the voter list (Mẫu 31/HĐBC): the Chủ tịch, or a Phó Chủ tịch for the Chủ tịch. */
+  let signer: "chair" | "vice-chair" = "chair";
+  const signerOf = (formId: string) => (formId === "voter-list" ? signer : null);
   const tabs = h("div", { class: "level-tabs" });
   const side = h("aside", { class: "minutes-side" });
   const view = h("div", { class: "minutes-view" });
@@ -38,7 +41,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
 
   async function save(formId: string, lv: string | null, rev: number | null = null) {
     try {
-      const r = await api.saveForm(formId, lv, rev);
+      const r = await api.saveForm(formId, lv, rev, signerOf(formId));
       toast(`Đã lưu ${r.title} (${r.pages} trang): ${r.path}`);
       const out = main.querySelector("#saved-path");
       if (out) out.textContent = `Tệp PDF: ${r.path} (${r.pages} trang)`;
@@ -107,7 +110,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     }, f.label)));
     try {
       const rev = form.id === "minutes" ? revision : null;
-      const p = await api.previewForm(form.id, form.perLevel ? level : null, form.pages, rev);
+      const p = await api.previewForm(form.id, form.perLevel ? level : null, form.pages, rev, signerOf(form.id));
       const pages = p.pages.map((svg, i) => {
         const holder = h("div", { class: "page-holder", "data-page": i + 1 });
         holder.innerHTML = svg; // produced by our own renderer; every text is escaped
@@ -129,6 +132,11 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
       const errors = s.checks.filter((c) => c.severity === "error");
       const printing = h("div", { class: "stack" },
         h("button", { class: "primary big", id: "save-pdf", onclick: () => save(form.id, form.perLevel ? level : null) }, `Lưu PDF: ${form.label}`),
+        form.id !== "voter-list" ? "" : field("Người ký danh sách (Mẫu 31/HĐBC)", h("select", {
+          id: "voter-list-signer",
+          onchange: (e: Event) => { signer = (e.target as HTMLSelectElement).value === "vice-chair" ? "vice-chair" : "chair"; preview(); },
+        }, h("option", { value: "chair", selected: signer === "chair" }, "Chủ tịch UBND (TM. ỦY BAN NHÂN DÂN — CHỦ TỊCH)"),
+          h("option", { value: "vice-chair", selected: signer === "vice-chair" }, "Phó Chủ tịch ký thay (KT. CHỦ TỊCH — PHÓ CHỦ TỊCH)"))),
         h("button", { class: "secondary", id: "print-preview", onclick: () => window.print() }, "In trang xem trước (hộp thoại in)"),
         h("p", { id: "saved-path", class: "hint mono" }));
       // The minutes' own controls: lock, corrections, complaints.

@@ -113,6 +113,14 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
         (r.converted_from ? ` (đã chuyển ${num(r.converted_cells)} ô từ bảng mã ${r.converted_from} sang Unicode)` : "");
       toast(progressText.textContent);
       await ctx.refresh();
+      // Imported all the same: what Mẫu 31/HĐBC asks otherwise, to correct
+      // voter by voter (shown on the redrawn screen).
+      const box = document.getElementById("voters-msg");
+      if (r.warnings.length && box) {
+        box.replaceChildren(h("div", { class: "warning-box", id: "import-warnings" },
+          h("strong", {}, `${num(r.warnings.length)} cảnh báo theo Mẫu 31/HĐBC (đã nhập; sửa từng cử tri nếu cần):`),
+          h("ul", {}, ...r.warnings.map((w) => h("li", {}, w)))));
+      }
     } catch (e) {
       progressText.textContent = "Chưa nhập — danh sách không thay đổi.";
       showError(e, msg);

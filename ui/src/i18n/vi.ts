@@ -30,7 +30,8 @@ export const vi = {
     residence_temporary: "Nơi tạm trú",
     residence_current: "Nơi ở hiện tại",
     levels: "Các cấp bầu (mã, cách nhau dấu cách)",
-    note: "Ghi chú",
+    // Mẫu 31/HĐBC column (11) prints only the form's cases; other notes stay in the app.
+    note: "Ghi chú (cột (11) chỉ in: \"Tạm trú từ tháng 10/2025\", tạm giam/tạm giữ, bỏ phiếu ở nơi khác…; ghi chú khác chỉ lưu trong máy)",
     mobile_box: "Cần hòm phiếu phụ (1 = có, 0 = không)",
   } as Record<string, string>,
   statusActions: {

@@ -94,10 +94,11 @@ export const api = {
   finalize: (level: string, passphrase: string | null) => call<FinalizeResult>("finalize", { level, passphrase }),
   reopen: (level: string, reason: string, passphrase: string | null) => call<SummaryDto>("reopen", { level, reason, passphrase }),
   countOverview: () => call<LevelCountState[]>("count_overview"),
-  saveForm: (form: string, level: string | null, revision: number | null = null) =>
-    call<FormOutput>("save_form", { form, level, revision }),
-  previewForm: (form: string, level: string | null, maxPages: number, revision: number | null = null) =>
-    call<FormPreview>("preview_form", { form, level, revision, maxPages }),
+  /** `signer`: who signs the voter list (Mẫu 31/HĐBC) — "chair" (default) or "vice-chair". */
+  saveForm: (form: string, level: string | null, revision: number | null = null, signer: string | null = null) =>
+    call<FormOutput>("save_form", { form, level, revision, signer }),
+  previewForm: (form: string, level: string | null, maxPages: number, revision: number | null = null, signer: string | null = null) =>
+    call<FormPreview>("preview_form", { form, level, revision, maxPages, signer }),
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
 };

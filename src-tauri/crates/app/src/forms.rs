@@ -29,6 +29,56 @@ pub const FORMS: &[&str] = &[
     "checkin-list",
 ];
 
+/// Who signs the voter list for the commune's Ủy ban nhân dân (Mẫu số
+/// 31/HĐBC): the Chủ tịch — the form's block "TM. ỦY BAN NHÂN DÂN (***) /
+/// CHỦ TỊCH" —, or a Phó Chủ tịch signing for the Chủ tịch, as the form's
+/// last note lays it out: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ
+/// TỊCH". The database does not hold who signs: the person printing says
+/// it (`tobaucu forms voter-list --signer vice-chair`, the print screen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListSigner {
+    #[default]
+    Chair,
+    ViceChair,
+}
+
+impl ListSigner {
+    /// "chair" / "chu-tich", "vice-chair" / "pho-chu-tich" (any case, with
+    /// or without diacritics).
+    pub fn parse(s: &str) -> Option<ListSigner> {
+        let f = tobaucu_core::text::fold(s).replace(['-', '_'], " ");
+        match f.trim() {
+            "chair" | "chu tich" => Some(ListSigner::Chair),
+            "vice chair" | "pho chu tich" | "kt chu tich" => Some(ListSigner::ViceChair),
+            _ => None,
+        }
+    }
+}
+
+/// What a printed form takes that the database does not hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrintChoices {
+    /// Who signs the voter list (Mẫu 31/HĐBC).
+    pub signer: ListSigner,
+}
+
+impl PrintChoices {
+    /// The choices with the voter list's signer as typed ("chair",
+    /// "vice-chair"; none: the Chủ tịch); refused when it is neither.
+    pub fn with_signer(signer: Option<&str>) -> Result<PrintChoices> {
+        let mut c = PrintChoices::default();
+        if let Some(s) = signer {
+            c.signer = ListSigner::parse(s).ok_or_else(|| {
+                Error::refused(
+                    "FIELD_INVALID",
+                    format!("người ký \"{s}\" không hợp lệ: chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)"),
+                )
+            })?;
+        }
+        Ok(c)
+    }
+}
+
 fn layout(name: &str) -> Result<&'static str> {
     tobaucu_forms::layout(name).ok_or_else(|| Error::Internal(format!("thiếu mẫu {name}")))
 }
@@ -597,7 +647,7 @@ impl App {
     /// (ĐBQH first, then the councils under "Bầu cử đại biểu HĐND"), ghi
     /// chú — "X" where the voter votes and "0" in the other level cells, the
     /// "Tổng số" row, the footer counts by sex and per level.
-    fn voter_list_data(&self) -> Result<Value> {
+    fn voter_list_data(&self, signer: ListSigner) -> Result<Value> {
         let def = self.def()?;
         let mut m = self.common_data()?;
         let voters = self.store.voters()?;
@@ -640,7 +690,10 @@ impl App {
                        "male": if is_male { "X" } else { "" }, "female": if is_male { "" } else { "X" },
                        "id_number": v.id_number.clone().unwrap_or_default(), "ethnicity": v.ethnicity,
                        "permanent": v.residence, "temporary": v.residence_temporary, "current": v.residence_current,
-                       "qh_marks": qh_marks, "council_marks": council_marks, "note": v.note})
+                       "qh_marks": qh_marks, "council_marks": council_marks,
+                       // Column (11) holds only the form's cases; the team's own
+                       // remarks stay in the app (core::list_note).
+                       "note": tobaucu_core::list_note::printed(&v.note, elsewhere)})
             })
             .collect();
         let count = |l: &tobaucu_core::election::Level| counts.get(&l.code).copied().unwrap_or(0);
@@ -678,6 +731,7 @@ impl App {
         m.insert("commune_lower".into(), commune);
         m.insert("province_lower".into(), province);
         m.insert("voters".into(), Value::Array(rows));
+        m.insert("vice_chair".into(), json!(signer == ListSigner::ViceChair));
         Ok(Value::Object(m))
     }
 
@@ -750,6 +804,7 @@ impl App {
         form: &str,
         level: Option<&str>,
         revision: Option<u32>,
+        choices: PrintChoices,
     ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level.filter(|_| form != "board-minutes") {
@@ -791,7 +846,7 @@ impl App {
                 self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", ""),
             ),
             "voter-list" => (
-                vec![(layout("voter-list")?, self.voter_list_data()?)],
+                vec![(layout("voter-list")?, self.voter_list_data(choices.signer)?)],
                 self.meta(&format!("Danh sách cử tri — {area}"), "", ""),
             ),
             "voter-cards" => (
@@ -837,7 +892,18 @@ impl App {
         level: Option<&str>,
         revision: Option<u32>,
     ) -> Result<Rendered> {
-        let (parts, meta) = self.form_parts(form, level, revision)?;
+        self.render_form_with(form, level, revision, PrintChoices::default())
+    }
+
+    /// [`App::render_form`] with the choices the database does not hold.
+    pub fn render_form_with(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        choices: PrintChoices,
+    ) -> Result<Rendered> {
+        let (parts, meta) = self.form_parts(form, level, revision, choices)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let r = render_many(&refs, &meta).map_err(|e| Error::Internal(e.to_string()))?;
         if !r.missing_glyphs.is_empty() {
@@ -858,7 +924,19 @@ impl App {
         revision: Option<u32>,
         max_pages: usize,
     ) -> Result<FormPreview> {
-        let (parts, meta) = self.form_parts(form, level, revision)?;
+        self.preview_form_with(form, level, revision, max_pages, PrintChoices::default())
+    }
+
+    /// [`App::preview_form`] with the choices the database does not hold.
+    pub fn preview_form_with(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        max_pages: usize,
+        choices: PrintChoices,
+    ) -> Result<FormPreview> {
+        let (parts, meta) = self.form_parts(form, level, revision, choices)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let p = svg_pages(&refs, max_pages).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(FormPreview {
@@ -877,8 +955,21 @@ impl App {
         revision: Option<u32>,
         out: &Path,
     ) -> Result<FormOutput> {
-        let r = self.render_form(form, level, revision)?;
+        self.write_form_with(form, level, revision, PrintChoices::default(), out)
+    }
+
+    /// [`App::write_form`] with the choices the database does not hold.
+    pub fn write_form_with(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        choices: PrintChoices,
+        out: &Path,
+    ) -> Result<FormOutput> {
+        let r = self.render_form_with(form, level, revision, choices)?;
         crate::fsio::write_atomic(out, &r.bytes)?;
+        let warnings = if form == "voter-list" { self.voter_list_warnings()? } else { Vec::new() };
         Ok(FormOutput {
             form: form.to_owned(),
             level: level.map(str::to_owned),
@@ -887,6 +978,7 @@ impl App {
             version: r.version,
             pages: u32::try_from(r.pages).unwrap_or(0),
             bytes: u32::try_from(r.bytes.len()).unwrap_or(0),
+            warnings,
         })
     }
 }
@@ -914,6 +1006,17 @@ impl App {
         level: Option<&str>,
         revision: Option<u32>,
     ) -> Result<FormOutput> {
+        self.save_form_with(form, level, revision, PrintChoices::default())
+    }
+
+    /// [`App::save_form`] with the choices the database does not hold.
+    pub fn save_form_with(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        choices: PrintChoices,
+    ) -> Result<FormOutput> {
         let dir = self.print_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         let now = clock::now();
@@ -923,7 +1026,7 @@ impl App {
             revision.map(|r| format!("-ban{r}")).unwrap_or_default(),
             now.format("%Y%m%d-%H%M%S")
         );
-        self.write_form(form, level, revision, &dir.join(name))
+        self.write_form_with(form, level, revision, choices, &dir.join(name))
     }
 }
 

@@ -30,7 +30,7 @@ use tobaucu_store::{Read, Store};
 
 pub use count::{short_hash, MinutesData};
 pub use error::{Error, Result};
-pub use forms::FORMS;
+pub use forms::{ListSigner, PrintChoices, FORMS};
 pub use fsio::{read_regular, write_atomic};
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;

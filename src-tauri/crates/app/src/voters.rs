@@ -163,7 +163,9 @@ impl App {
                 tx.delete_all_voters()?;
             }
             for v in &list.voters {
-                tx.insert_voter(&voter_row(&v.voter, &now))?;
+                let mut row = voter_row(&v.voter, &now);
+                row.mobile_box = v.mobile_box;
+                tx.insert_voter(&row)?;
             }
             tx.append_audit(&AuditRow {
                 id: 0,
@@ -183,7 +185,59 @@ impl App {
             converted_cells: u32::try_from(list.converted_cells).unwrap_or(u32::MAX),
             converted_from: list.converted_from.map(str::to_owned),
             sheet: list.sheet,
+            warnings: self.voter_list_warnings()?,
         })
+    }
+
+    /// What the list has that Mẫu 31/HĐBC asks otherwise, per voter
+    /// (`core::list_note::check_line`: a note that says tạm trú with the
+    /// address in (7a), an address in (7b) without the start of the
+    /// temporary registration in (11), a start written as the form does not
+    /// allow, levels against the 12-month rule), and one line naming the
+    /// voters whose notes are not column (11)'s cases — kept in the app,
+    /// not printed.
+    pub fn voter_list_warnings(&self) -> Result<Vec<String>> {
+        use tobaucu_core::list_note::{check_line, not_printed, ListLevels, ListLine};
+        let def = self.def()?;
+        let first = |codes: Vec<String>| -> Vec<String> {
+            codes.into_iter().filter(|c| tobaucu_core::election::split_round_code(c).is_none()).collect()
+        };
+        let all = first(def.level_codes());
+        let short = first(def.certificate_levels());
+        let levels = ListLevels { all: &all, short: &short };
+        let day = def.election.date;
+        let mut out = Vec::new();
+        let mut unprinted: Vec<String> = Vec::new();
+        for v in self.store.voters()? {
+            let status = VoterStatus::parse(&v.status);
+            if !matches!(status, Some(VoterStatus::Active | VoterStatus::VotesElsewhere)) {
+                continue;
+            }
+            let line = ListLine { permanent: &v.residence, temporary: &v.residence_temporary, note: &v.note, levels: &v.levels };
+            let found = check_line(line, levels, day);
+            for w in found {
+                // A certificate holder's levels are not marked here.
+                if status == Some(VoterStatus::VotesElsewhere) && matches!(w, tobaucu_core::list_note::ListWarning::UnderTwelveMonths(..) | tobaucu_core::list_note::ListWarning::TwelveMonthsOrMore(..)) {
+                    continue;
+                }
+                out.push(format!("cử tri số {} — {}: {}", v.stt, v.name, w.vi(day)));
+            }
+            let rest = not_printed(&v.note);
+            if !rest.is_empty() {
+                unprinted.push(format!("số {} ({})", v.stt, rest.join("; ")));
+            }
+        }
+        if !unprinted.is_empty() {
+            const SHOWN: usize = 10;
+            let n = unprinted.len();
+            let more = if n > SHOWN { format!(" và {} cử tri khác", n - SHOWN) } else { String::new() };
+            unprinted.truncate(SHOWN);
+            out.push(format!(
+                "ghi chú của {n} cử tri không thuộc các trường hợp ghi ở cột (11) Ghi chú của Mẫu 31/HĐBC nên chỉ lưu trong máy, không in ra danh sách: {}{more}",
+                unprinted.join(", ")
+            ));
+        }
+        Ok(out)
     }
 
     /// The list in STT order; `all` includes removed and moved-out voters.

@@ -12,6 +12,7 @@ pub mod count;
 pub mod diag;
 pub mod election;
 pub mod legacy;
+pub mod list_note;
 pub mod minutes;
 pub mod percent;
 pub mod results;

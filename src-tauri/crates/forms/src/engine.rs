@@ -322,7 +322,20 @@ impl<'a> Engine<'a> {
         for (i, b) in blocks.iter().enumerate() {
             let p = format!("{path}[{i}]");
             match text(b, "kind") {
-                "table" => self.table(b, scope, x, w, &p)?,
+                "table" => {
+                    // A block marked `keep_with_previous` (a footer and its
+                    // signatures) goes on the page of the table's last row
+                    // and totals row: they move together to the next page
+                    // when it would not fit below them.
+                    let keep_after = match blocks.get(i + 1) {
+                        Some(next) if next.get("keep_with_previous").and_then(Value::as_bool) == Some(true) => {
+                            let mut scratch = Vec::new();
+                            self.block(next, scope, x, w, 0.0, &mut scratch, &format!("{path}[{}]", i + 1))?
+                        }
+                        _ => 0.0,
+                    };
+                    self.table(b, scope, x, w, keep_after, &p)?
+                }
                 "each" => {
                     let src = text(b, "source");
                     let items: Vec<Value> = scope
@@ -650,12 +663,16 @@ impl<'a> Engine<'a> {
     }
 
     /// A ruled table over an array of the data, header repeated on every page.
+    /// `keep_after`: the height of the block that must follow the totals
+    /// row on its page.
+    #[allow(clippy::too_many_arguments)] // the block, its scope, its box, what follows it
     fn table(
         &mut self,
         b: &Value,
         scope: &Scope<'_>,
         x: f32,
         w: f32,
+        keep_after: f32,
         path: &str,
     ) -> Result<(), FormError> {
         let (expanded, groups_owned) = expand_columns(b, scope);
@@ -990,9 +1007,12 @@ impl<'a> Engine<'a> {
                 i += span;
             }
             let row_h = cells.iter().map(|c| c.2.len()).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
-            // The last row keeps the totals row company on its page.
+            // The last row keeps the totals row (and the block kept with
+            // the table) company on its page.
             let with_total = if has_total && Some(r) == last_data {
-                lh + 2.0 * pad
+                lh + 2.0 * pad + keep_after
+            } else if Some(r) == last_data {
+                keep_after
             } else {
                 0.0
             };

@@ -34,6 +34,37 @@ fn every_layout_parses_and_names_its_form() {
     }
 }
 
+/// A block marked `keep_with_previous` (Mẫu 31/HĐBC: the footer counts and
+/// the signature block) stays on the page of the table's last row and
+/// totals row: when it would not fit below them, they go to the next page
+/// together.
+#[test]
+fn a_block_kept_with_the_table_goes_with_its_last_rows() -> Result<(), FormError> {
+    let layout = |keep: bool| format!(r#"{{"form":"t","page":{{"size":"A4"}},
+      "body":[{{"kind":"table","source":"rows","columns":[{{"title":"STT","width":1,"text":"{{index}}","total":"Tổng số"}},{{"title":"Họ và tên","width":4,"text":"{{name}}"}}]}},
+              {{"kind":"row","keep_with_previous":{keep},"cols":[{{"width":1,"blocks":[{{"kind":"text","text":"CHÂN TRANG"}},{{"kind":"spacer","mm":60}},{{"kind":"text","text":"CHỦ TỊCH"}}]}}]}}]}}"#);
+    let mut separated = 0;
+    for n in 40..60 {
+        let rows: Vec<Value> = (0..n).map(|i| json!({"name": format!("Cử tri {i}")})).collect();
+        let data = json!({"rows": rows});
+        let page_of = |pages: &[Vec<String>], s: &str| pages.iter().position(|p| p.iter().any(|t| t == s));
+        let (pages, _, _) = layout_pages(&layout(true), &data)?;
+        let t = texts(&pages);
+        let last = n.to_string();
+        assert_eq!(page_of(&t, "Tổng số"), page_of(&t, "CHÂN TRANG"), "{n} rows");
+        assert_eq!(page_of(&t, &last), page_of(&t, "CHỦ TỊCH"), "{n} rows");
+        let (pages, _, _) = layout_pages(&layout(false), &data)?;
+        let loose = texts(&pages);
+        if page_of(&loose, "Tổng số") != page_of(&loose, "CHÂN TRANG") {
+            // Without the mark the footer may go alone to the next page.
+            assert!(page_of(&t, "Tổng số") > page_of(&loose, "Tổng số"));
+            separated += 1;
+        }
+    }
+    assert!(separated > 0, "the sizes tried never separate the footer");
+    Ok(())
+}
+
 #[test]
 fn long_table_repeats_header_and_numbers_pages() -> Result<(), FormError> {
     let layout = r#"{"form":"t","page":{"size":"A4"},"footer":[{"kind":"text","text":"Trang {page}/{pages}"}],

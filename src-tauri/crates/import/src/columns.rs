@@ -24,6 +24,12 @@ pub enum Role {
     ResidenceTemp,
     /// Nơi ở hiện tại (7c).
     ResidenceCurrent,
+    /// When the temporary registration started (CSV `tam_tru_tu`): Mẫu 31
+    /// writes it in column (11).
+    TemporarySince,
+    /// "X" when the voter needs the mobile ballot box (CSV `hom_phieu_phu`;
+    /// not a column of the form).
+    MobileBox,
     /// "x" marks a ballot of this level code.
     Level(String),
     /// Space-separated level codes (CSV `levels`).
@@ -44,6 +50,8 @@ impl Role {
             Role::Residence => "Nơi thường trú",
             Role::ResidenceTemp => "Nơi tạm trú",
             Role::ResidenceCurrent => "Nơi ở hiện tại",
+            Role::TemporarySince => "Thời gian bắt đầu tạm trú",
+            Role::MobileBox => "Hòm phiếu phụ",
             Role::Level(_) | Role::Levels => "Cấp bầu cử",
             Role::Note => "Ghi chú",
             Role::Ignore => "",
@@ -78,8 +86,9 @@ impl Layout {
 }
 
 /// The CSV of `interfaces.md` §3; `tam_tru` and `noi_o_hien_tai` (Mẫu 31
-/// columns 7b, 7c) may follow.
-const CSV_COLUMNS: [&str; 11] = [
+/// columns 7b, 7c), `tam_tru_tu` (when the temporary registration started,
+/// written into column (11) as the form asks) and `hom_phieu_phu` may follow.
+const CSV_COLUMNS: [&str; 13] = [
     "stt",
     "ho_ten",
     "ngay_sinh",
@@ -91,6 +100,8 @@ const CSV_COLUMNS: [&str; 11] = [
     "ghi_chu",
     "tam_tru",
     "noi_o_hien_tai",
+    "tam_tru_tu",
+    "hom_phieu_phu",
 ];
 
 pub fn find_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem>> {
@@ -125,6 +136,8 @@ fn csv_layout(sheet: &Sheet, h: usize, names: Vec<String>) -> Result<Layout, Vec
             "noi_cu_tru" => Role::Residence,
             "tam_tru" => Role::ResidenceTemp,
             "noi_o_hien_tai" => Role::ResidenceCurrent,
+            "tam_tru_tu" => Role::TemporarySince,
+            "hom_phieu_phu" => Role::MobileBox,
             "levels" => Role::Levels,
             "ghi_chu" => Role::Note,
             "" => Role::Ignore,

@@ -88,6 +88,8 @@ impl fmt::Display for Problem {
 pub struct ImportedVoter {
     pub row: u32,
     pub voter: Voter,
+    /// Needs the mobile ballot box (CSV `hom_phieu_phu`).
+    pub mobile_box: bool,
 }
 
 /// The result of reading a file.

@@ -303,6 +303,54 @@ fn csv_may_add_the_temporary_and_current_residence_columns() {
     );
 }
 
+/// Mẫu số 31/HĐBC, note on columns (7a), (7b) and (11): a temporary
+/// resident's address goes in (7b) and "Trường hợp cử tri đăng ký bỏ phiếu
+/// ở nơi tạm trú thì ghi chú vào cột (11) thời gian bắt đầu đăng ký tạm
+/// trú" — from 2024 on with month and year, before it the year alone. The
+/// CSV gives the start in `tam_tru_tu`; it becomes the (11) text. The
+/// mobile ballot box (`hom_phieu_phu`) is a flag, not a note.
+#[test]
+fn mau31_csv_start_of_temporary_residence_becomes_column_11() {
+    let head = format!("{HEAD},tam_tru,noi_o_hien_tai,tam_tru_tu,hom_phieu_phu");
+    let text = format!(
+        "{head}\n1,Nguyễn Văn An,1960,Nam,Kinh,,Thôn 1,QH TINH XA,,,,,X\n2,Lê Thị Hoa,11/02/1985,Nữ,Kinh,,,QH TINH,,Xóm 5,,10/2025,\n3,Lò Văn Páo,1955,Nam,Thái,,,QH TINH XA,Cử tri không cư trú ở địa phương,Xóm 6,,5/2022,\n4,Hà Văn Tư,1950,Nam,Kinh,,,QH TINH XA,,Xóm 7,,tháng 5/2024,\n"
+    );
+    let list = read_voter_file("ds.csv", text.as_bytes(), &ctx(), &mut |_, _| {})
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    let v: Vec<&ImportedVoter> = list.voters.iter().collect();
+    assert!(v[0].mobile_box && v[0].voter.note.is_empty());
+    assert!(!v[1].mobile_box);
+    assert_eq!(v[1].voter.residence, "");
+    assert_eq!(v[1].voter.residence_temporary, "Xóm 5");
+    assert_eq!(v[1].voter.note, "Tạm trú từ tháng 10/2025");
+    assert_eq!(v[2].voter.note, "Tạm trú từ năm 2022; Cử tri không cư trú ở địa phương");
+    assert_eq!(v[3].voter.note, "Tạm trú từ tháng 5/2024");
+    // Refused, naming row and column: a year alone from 2025 on, a start
+    // after election day, a start without a (7b) address, a note that says
+    // another start, a mobile-box cell that is not a mark.
+    let bad = format!(
+        "{head}\n1,An,1960,Nam,Kinh,,,QH TINH,,Xóm 5,,2025,\n2,Bình,1960,Nam,Kinh,,,QH TINH,,Xóm 5,,5/2026,\n3,Cúc,1960,Nữ,Kinh,,Thôn 1,QH TINH,,,,10/2025,\n4,Dung,1960,Nữ,Kinh,,,QH TINH,Tạm trú từ tháng 9/2025,Xóm 5,,10/2025,\n5,Em,1960,Nữ,Kinh,,Thôn 1,QH TINH XA,,,,,cần\n6,Gia,1960,Nữ,Kinh,,,QH TINH,,Xóm 5,,dưới 12 tháng,\n"
+    );
+    let p: Vec<String> = read_voter_file("ds.csv", bad.as_bytes(), &ctx(), &mut |_, _| {})
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.describe("ds.csv"))
+        .collect();
+    let want = [
+        "ds.csv, dòng 2, cột tam_tru_tu (Thời gian bắt đầu tạm trú): thời gian bắt đầu tạm trú chỉ ghi năm 2025: Mẫu 31/HĐBC chỉ cho ghi năm khi bắt đầu tạm trú từ năm 2024 trở về trước",
+        "ds.csv, dòng 3, cột tam_tru_tu (Thời gian bắt đầu tạm trú): thời gian bắt đầu tạm trú 5/2026 sau ngày bầu cử 15/03/2026",
+        "ds.csv, dòng 4, cột tam_tru_tu (Thời gian bắt đầu tạm trú): có thời gian bắt đầu tạm trú nhưng chưa có địa chỉ tạm trú",
+        "ds.csv, dòng 5, cột ghi_chu (Ghi chú): ghi chú ghi tạm trú từ 9/2025, khác cột tam_tru_tu (10/2025)",
+        "ds.csv, dòng 6, cột hom_phieu_phu (Hòm phiếu phụ): \"cần\": ghi \"X\" nếu cử tri cần hòm phiếu phụ",
+        "ds.csv, dòng 7, cột tam_tru_tu (Thời gian bắt đầu tạm trú): thời gian bắt đầu tạm trú \"dưới 12 tháng\" không hợp lệ",
+    ];
+    assert_eq!(p.len(), want.len(), "{p:#?}");
+    for (got, want) in p.iter().zip(want) {
+        assert!(got.starts_with(want), "{got}\nwant: {want}");
+    }
+}
+
 /// Unicode → the bytes Excel on Vietnamese Windows writes in code page
 /// 1258: a letter the code page has is one byte ("ê", "á", "Đ"); any other
 /// is its base letter with its circumflex, breve or horn (precomposed where

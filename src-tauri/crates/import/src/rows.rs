@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
-use tobaucu_core::legacy;
+use tobaucu_core::{legacy, list_note};
 use tobaucu_core::text::{clean, fold};
 use tobaucu_core::voter::{self, BirthDate, Gender, Voter};
 
@@ -293,6 +293,43 @@ pub fn read_rows(
             clean(&cell.as_text())
         });
 
+        // When the temporary registration started (CSV `tam_tru_tu`): Mẫu
+        // 31/HĐBC writes it in column (11) — "Tạm trú từ tháng 10/2025", the
+        // year alone when it started in 2024 or earlier — for a voter whose
+        // address is in (7b).
+        let mut note = note;
+        if let Some((c, cell)) = get(&Role::TemporarySince).filter(|(_, cell)| !cell.is_empty()) {
+            let typed = cell.as_text();
+            match list_note::TemporarySince::parse(&typed) {
+                None => problem(&Role::TemporarySince, Some(c), format!("thời gian bắt đầu tạm trú \"{typed}\" không hợp lệ; ghi tháng/năm, ví dụ 10/2025 (hoặc chỉ năm với tạm trú từ năm {} trở về trước)", list_note::year_only_until(ctx.election_day))),
+                Some(since) => {
+                    if let Err(why) = since.check(ctx.election_day) {
+                        problem(&Role::TemporarySince, Some(c), why.vi(since, ctx.election_day));
+                    }
+                    if residence_temporary.is_empty() {
+                        problem(&Role::TemporarySince, Some(c), "có thời gian bắt đầu tạm trú nhưng chưa có địa chỉ tạm trú (cột tam_tru, cột (7b) của Mẫu 31/HĐBC)".into());
+                    }
+                    match list_note::temporary_since(&note) {
+                        Some(written) if written != since => problem(&Role::Note, layout.col(&Role::Note), format!("ghi chú ghi tạm trú từ {}, khác cột tam_tru_tu ({})", written.short_vi(), since.short_vi())),
+                        Some(_) => {}
+                        None if note.is_empty() => note = since.note_vi(ctx.election_day),
+                        None => note = format!("{}; {note}", since.note_vi(ctx.election_day)),
+                    }
+                }
+            }
+        }
+        let mobile_box = match get(&Role::MobileBox) {
+            Some((c, cell)) => match fold(&cell.as_text()).as_str() {
+                "x" | "1" | "co" => true,
+                "" | "0" | "khong" => false,
+                _ => {
+                    problem(&Role::MobileBox, Some(c), format!("\"{}\": ghi \"X\" nếu cử tri cần hòm phiếu phụ, để trống nếu không", cell.as_text()));
+                    false
+                }
+            },
+            None => false,
+        };
+
         let id_number = match get(&Role::IdNumber) {
             Some((c, cell)) if !cell.is_empty() => {
                 let mut digits: String = cell
@@ -403,6 +440,7 @@ pub fn read_rows(
                         levels,
                         note,
                     },
+                    mobile_box,
                 });
             }
         } else {

@@ -365,6 +365,9 @@ pub struct FormOutput {
     pub version: String,
     pub pages: u32,
     pub bytes: u32,
+    /// What the printed data has that the form asks otherwise (the voter
+    /// list: see `ImportReport::warnings`); printed all the same.
+    pub warnings: Vec<String>,
 }
 
 /// Pages of a form as SVG (millimetre view box), for the app's preview.

@@ -176,6 +176,11 @@ pub struct ImportReport {
     pub converted_cells: u32,
     pub converted_from: Option<String>,
     pub sheet: Option<String>,
+    /// What the list has that Mẫu 31/HĐBC asks otherwise (a temporary
+    /// resident's address in (7a), no start of temporary residence in
+    /// (11), levels against the 12-month rule, notes not printed in
+    /// (11)): imported all the same, to correct with `voters edit`.
+    pub warnings: Vec<String>,
 }
 
 /// Progress of a long import.
