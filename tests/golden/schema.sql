@@ -14,6 +14,10 @@ CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
+CREATE TRIGGER team_round_no_delete BEFORE DELETE ON team_round
+BEGIN SELECT RAISE(ABORT, 'an opened round is never deleted'); END;
+CREATE TRIGGER team_round_no_update BEFORE UPDATE ON team_round
+BEGIN SELECT RAISE(ABORT, 'an opened round is never edited'); END;
 CREATE TABLE area_result (
     bundle_id        INTEGER NOT NULL REFERENCES bundle (id),
     area_id          TEXT NOT NULL,
@@ -97,6 +101,15 @@ CREATE TABLE board_round (
     candidates       TEXT NOT NULL CHECK (json_valid(candidates) AND json_type(candidates) = 'array' AND json_array_length(candidates) >= 1),
     declared_at      TEXT NOT NULL CHECK (length(declared_at) > 0),
     PRIMARY KEY (constituency_id, number)
+) STRICT;
+CREATE TABLE board_team_complaint (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    round            INTEGER NOT NULL CHECK (round >= 1),
+    area_id          TEXT NOT NULL CHECK (length(area_id) > 0),
+    complaint_id     INTEGER NOT NULL CHECK (complaint_id >= 0),
+    decision         TEXT NOT NULL CHECK (decision IN ('settled', 'forwarded')),
+    text             TEXT NOT NULL CHECK (length(text) > 0),
+    PRIMARY KEY (constituency_id, round, area_id, complaint_id)
 ) STRICT;
 CREATE TABLE bundle (
     id             INTEGER PRIMARY KEY,
@@ -280,6 +293,17 @@ CREATE TABLE team_member (
     position  INTEGER NOT NULL CHECK (position >= 1),
     name      TEXT NOT NULL CHECK (length(name) > 0), address TEXT CHECK (address IS NULL OR length(address) > 0),
     PRIMARY KEY (role, position)
+) STRICT;
+CREATE TABLE team_round (
+    level            TEXT NOT NULL CHECK (length(level) > 0),
+    number           INTEGER NOT NULL CHECK (number >= 2),
+    kind             TEXT NOT NULL CHECK (kind IN ('revote', 'additional')),
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    seats            INTEGER NOT NULL CHECK (seats >= 1),
+    candidates       TEXT NOT NULL CHECK (json_valid(candidates) AND json_type(candidates) = 'array' AND json_array_length(candidates) >= 1),
+    declared_at      TEXT NOT NULL,
+    opened_at        TEXT NOT NULL,
+    PRIMARY KEY (level, number)
 ) STRICT;
 CREATE TABLE turnout_snapshot (
     id        INTEGER PRIMARY KEY,

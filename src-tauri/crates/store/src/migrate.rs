@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_team_rounds",
         sql: include_str!("../migrations/0010_team_rounds.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_board_team_complaints",
+        sql: include_str!("../migrations/0012_board_team_complaints.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.
