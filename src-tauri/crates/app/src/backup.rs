@@ -112,7 +112,7 @@ impl App {
         let excess = all.len().saturating_sub(settings.keep as usize);
         for old in all.iter().take(excess) {
             let stem = old.with_extension("");
-            for f in [old.clone(), tobaucu_store::sidefiles::beside(&old, tobaucu_store::sidefiles::Side::Pack), PathBuf::from(format!("{}-danh-sach-nhan-phieu.pdf", stem.display()))] {
+            for f in [old.clone(), tobaucu_store::sidefiles::beside(old, tobaucu_store::sidefiles::Side::Pack), PathBuf::from(format!("{}-danh-sach-nhan-phieu.pdf", stem.display()))] {
                 if f.exists() && std::fs::remove_file(&f).is_ok() {
                     removed.push(f.display().to_string());
                 }
