@@ -121,6 +121,11 @@ fn an_additional_vote_is_declared_held_by_the_teams_and_decided_by_the_board() {
     ok(&xa, &["forms", "board-minutes", "--level", "XA-04", "--out", &pdf.display().to_string()]);
     let t = crate::forms::pdf_text(&pdf);
     assert!(t.contains("BẦU CỬ THÊM"), "{t}");
+    // Each document carries its own round's facts (Mẫu 24/HĐBC-HĐND, ghi
+    // chú (9)–(11)): KV04's first-round complaint is in the first one only.
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (first, round2) = t.split_at(t.find("(BẦU CỬ THÊM — BIÊN BẢN RIÊNG)").unwrap_or(t.len()));
+    assert!(first.contains("ghi sai năm sinh") && !round2.is_empty() && !round2.contains("ghi sai năm sinh"), "{t}");
 }
 
 #[test]

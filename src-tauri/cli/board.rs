@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use tobaucu_app::Error;
-use tobaucu_ipc::{BoardFactsDto, BoardNoteInput, BoardTeamInput};
+use tobaucu_ipc::{BoardFactsDto, BoardNoteInput, BoardTeamInput, TeamComplaintDecision};
 
 use crate::{open, print_json};
 
@@ -30,6 +30,19 @@ pub struct BoardNoteArgs {
     /// Tài liệu kèm theo (ghi nhiều lần; thay danh sách đã ghi)
     #[arg(long = "attached")]
     attached: Vec<String>,
+    /// e) Khiếu nại, tố cáo do Tổ bầu cử chuyển đến mà Ban bầu cử đã giải quyết: MÃ=cách giải quyết (mã như "X0412-KV04#1", xem `team --constituency`; "MÃ=" xóa)
+    #[arg(long = "ban-settled", value_parser = reference_and_text)]
+    ban_settled: Vec<(String, String)>,
+    /// g) Khiếu nại, tố cáo do Tổ bầu cử chuyển đến mà Ban bầu cử chuyển tiếp đến Ủy ban bầu cử: MÃ=nơi chuyển, ngày ("MÃ=" xóa)
+    #[arg(long = "ban-forwarded", value_parser = reference_and_text)]
+    ban_forwarded: Vec<(String, String)>,
+}
+
+/// "X0412-KV04#1=text" → (reference, text).
+fn reference_and_text(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(r, t)| (r.trim().to_owned(), t.to_owned()))
+        .ok_or_else(|| format!("\"{s}\": ghi MÃ=NỘI DUNG, ví dụ X0412-KV04#1=Ban bầu cử đã trả lời bằng văn bản"))
 }
 
 #[derive(Subcommand)]
@@ -106,6 +119,12 @@ pub fn note(db: &Option<PathBuf>, a: BoardNoteArgs, json_mode: bool) -> Result<(
         settled: some(a.settled),
         forwarded: some(a.forwarded),
         attached: some(a.attached),
+        decisions: a
+            .ban_settled
+            .into_iter()
+            .map(|(reference, text)| TeamComplaintDecision { reference, decision: "settled".into(), text })
+            .chain(a.ban_forwarded.into_iter().map(|(reference, text)| TeamComplaintDecision { reference, decision: "forwarded".into(), text }))
+            .collect(),
     })?;
     if json_mode {
         return print_json(&f);
@@ -166,9 +185,21 @@ fn print_facts(f: &BoardFactsDto) {
     }
     println!("Nơi họp:         {}", f.place.as_deref().unwrap_or(none));
     println!("d) Việc xảy ra:  {}", f.events.as_deref().unwrap_or(none));
+    for x in &f.team_events {
+        println!("d) Tổ bầu cử ghi: {x}");
+    }
+    for x in &f.team_settled {
+        println!("đ) Tổ bầu cử đã giải quyết: {x}");
+    }
+    for x in &f.team_forwarded {
+        let what = match (x.decision.as_deref(), x.how.as_deref()) {
+            (Some("settled"), Some(h)) => format!("e) Ban bầu cử đã giải quyết: {h}"),
+            (Some("forwarded"), Some(h)) => format!("g) Ban bầu cử chuyển Ủy ban bầu cử: {h}"),
+            _ => "Ban bầu cử chưa ghi cách giải quyết (board-note --ban-settled MÃ=… hoặc --ban-forwarded MÃ=…)".to_owned(),
+        };
+        println!("   Tổ bầu cử chuyển đến Ban [{}]: {}\n      → {what}", x.reference, x.text);
+    }
     for (title, list) in [
-        ("đ) Tổ bầu cử đã giải quyết", &f.team_settled),
-        ("   Tổ bầu cử chuyển đến Ban", &f.team_forwarded),
         ("e) Ban bầu cử đã giải quyết", &f.settled),
         ("g) Chuyển đến Ủy ban bầu cử", &f.forwarded),
         ("Tài liệu kèm theo", &f.attached),

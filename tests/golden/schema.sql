@@ -102,6 +102,15 @@ CREATE TABLE board_round (
     declared_at      TEXT NOT NULL CHECK (length(declared_at) > 0),
     PRIMARY KEY (constituency_id, number)
 ) STRICT;
+CREATE TABLE board_team_complaint (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    round            INTEGER NOT NULL CHECK (round >= 1),
+    area_id          TEXT NOT NULL CHECK (length(area_id) > 0),
+    complaint_id     INTEGER NOT NULL CHECK (complaint_id >= 0),
+    decision         TEXT NOT NULL CHECK (decision IN ('settled', 'forwarded')),
+    text             TEXT NOT NULL CHECK (length(text) > 0),
+    PRIMARY KEY (constituency_id, round, area_id, complaint_id)
+) STRICT;
 CREATE TABLE bundle (
     id             INTEGER PRIMARY KEY,
     sha256         TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),

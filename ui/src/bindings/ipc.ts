@@ -595,7 +595,48 @@ forwarded: Array<string> | null,
 /**
  * Các tài liệu kèm theo.
  */
-attached: Array<string> | null, };
+attached: Array<string> | null, 
+/**
+ * The Ban's decisions on complaints its teams forwarded, each
+ * replacing the decision recorded for that complaint.
+ */
+decisions: Array<TeamComplaintDecision>, };
+
+export type TeamComplaintDecision = { 
+/**
+ * "X0412-KV04#1": the area and the complaint's number in its minutes
+ * (`TeamComplaintDto::reference`).
+ */
+reference: string, 
+/**
+ * "settled" (the Ban settled it: item e) or "forwarded" (the Ban sent
+ * it on to the Ủy ban bầu cử: item g).
+ */
+decision: string, 
+/**
+ * How the Ban settled it, or to whom and when it forwarded it; empty
+ * takes the decision back.
+ */
+text: string, };
+
+export type TeamComplaintDto = { 
+/**
+ * "X0412-KV04#1": what `board-note --ban-settled`/`--ban-forwarded` name.
+ */
+reference: string, 
+/**
+ * The Tổ, the content, the complainant and the Tổ's opinion.
+ */
+text: string, 
+/**
+ * "settled" (item e), "forwarded" (item g), or none yet (printed in
+ * item e with the way of settling it left dotted).
+ */
+decision: string | null, 
+/**
+ * How the Ban settled it, or to whom it forwarded it.
+ */
+how: string | null, };
 
 export type BoardFactsDto = { constituency: string, name: string, round: number, leader: string | null, deputies: Array<string>, members: Array<string>, 
 /**
@@ -607,14 +648,20 @@ meeting_date: string | null,
  */
 meeting_time: string | null, place: string | null, events: string | null, settled: Array<string>, forwarded: Array<string>, attached: Array<string>, 
 /**
+ * d) What the teams' minutes recorded: incidents and how they were
+ * handled, figures carried after a recount, unresolved matters and
+ * recommendations, each named by its Tổ.
+ */
+team_events: Array<string>, 
+/**
  * đ) Complaints the teams settled, from the areas' minutes.
  */
 team_settled: Array<string>, 
 /**
- * Complaints the teams forwarded to the Ban (to settle, item e, or to
- * forward, item g).
+ * Complaints the teams forwarded to the Ban (settled by it, item e, or
+ * forwarded on, item g), with the Ban's decision.
  */
-team_forwarded: Array<string>, };
+team_forwarded: Array<TeamComplaintDto>, };
 
 export type RoundResultDto = { number: number, 
 /**

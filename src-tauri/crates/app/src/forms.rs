@@ -231,6 +231,30 @@ fn carried_vi(code: &str) -> &'static str {
     }
 }
 
+/// "Ông" or "Bà" for a candidate of `c` by the gender the definition
+/// gives, "Ông/Bà" when the candidate is not found: how every minutes
+/// (the Tổ's Mẫu 18/23, the Ban's Mẫu 19/24) names a candidate.
+pub(crate) fn candidate_title(c: Option<&tobaucu_core::election::Constituency>, id: &str) -> &'static str {
+    c.and_then(|c| c.candidates.iter().find(|d| d.id == id)).map_or("Ông/Bà", |d| match d.gender {
+        tobaucu_core::voter::Gender::Female => "Bà",
+        tobaucu_core::voter::Gender::Male => "Ông",
+    })
+}
+
+/// An incident of a Tổ's minutes as printed: "Lúc 10:05: Mất điện …
+/// Cách giải quyết: …" (Mẫu 18/23 item 6; the Ban's item d quotes it).
+pub(crate) fn incident_text(i: &tobaucu_core::minutes::IncidentLine) -> String {
+    let at = i.time.as_deref().map(|t| format!("Lúc {t}: ")).unwrap_or_default();
+    let how = if i.handled.is_empty() { String::new() } else { format!(" Cách giải quyết: {}", i.handled) };
+    format!("{at}{}.{how}", i.what.trim_end_matches('.'))
+}
+
+/// An error a Tổ carried into its minutes after a recount, with its
+/// explanation: "E02 (số phiếu thu vào nhiều hơn số phiếu phát ra): …".
+pub(crate) fn explanation_text(e: &tobaucu_core::minutes::Explanation) -> String {
+    format!("{} ({}): {}", e.code, carried_vi(&e.code), e.reason)
+}
+
 /// "Gồm …" of a constituency: the communes whose areas name it (the
 /// National Assembly's and the province council's constituencies), or, for
 /// a commune council's constituency, its areas (thôn, tổ dân phố) —
@@ -405,7 +429,7 @@ impl App {
             .candidates
             .iter()
             .map(|x| {
-                let title = c.and_then(|c| c.candidates.iter().find(|d| d.id == x.id)).map_or("Ông/Bà", |d| if d.gender == tobaucu_core::voter::Gender::Female { "Bà" } else { "Ông" });
+                let title = candidate_title(c, &x.id);
                 json!({"position": x.position, "title": title, "name": x.name, "votes": x.votes, "percent": x.percent})
             })
             .collect();
@@ -445,11 +469,7 @@ impl App {
         let mut events: Vec<Value> = doc
             .incidents
             .iter()
-            .map(|i| {
-                let at = i.time.as_deref().map(|t| format!("Lúc {t}: ")).unwrap_or_default();
-                let how = if i.handled.is_empty() { String::new() } else { format!(" Cách giải quyết: {}", i.handled) };
-                json!({"text": format!("{at}{}.{how}", i.what.trim_end_matches('.'))})
-            })
+            .map(|i| json!({"text": incident_text(i)}))
             .collect();
         let mut pending: Vec<Value> = Vec::new();
         for c in &doc.complaints {
@@ -466,7 +486,7 @@ impl App {
         // Item 7: what the Tổ could not settle, its recommendations, and
         // the figures it carried with an explanation after a recount.
         pending.extend(doc.recommendations.iter().map(|r| json!({"text": r})));
-        pending.extend(doc.explanations.iter().map(|e| json!({"text": format!("{} ({}): {}", e.code, carried_vi(&e.code), e.reason)})));
+        pending.extend(doc.explanations.iter().map(|e| json!({"text": explanation_text(e)})));
         m.insert("events".into(), Value::Array(events));
         m.insert("pending".into(), Value::Array(pending));
         m.insert("leader".into(), json!(doc.team.leader.clone().unwrap_or_default()));

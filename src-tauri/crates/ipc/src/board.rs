@@ -43,6 +43,39 @@ pub struct BoardNoteInput {
     pub forwarded: Option<Vec<String>>,
     /// Các tài liệu kèm theo.
     pub attached: Option<Vec<String>>,
+    /// The Ban's decisions on complaints its teams forwarded, each
+    /// replacing the decision recorded for that complaint.
+    #[serde(default)]
+    pub decisions: Vec<TeamComplaintDecision>,
+}
+
+/// The Ban's decision on one complaint a Tổ bầu cử forwarded to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct TeamComplaintDecision {
+    /// "X0412-KV04#1": the area and the complaint's number in its minutes
+    /// (`TeamComplaintDto::reference`).
+    pub reference: String,
+    /// "settled" (the Ban settled it: item e) or "forwarded" (the Ban sent
+    /// it on to the Ủy ban bầu cử: item g).
+    pub decision: String,
+    /// How the Ban settled it, or to whom and when it forwarded it; empty
+    /// takes the decision back.
+    pub text: String,
+}
+
+/// A complaint a Tổ bầu cử forwarded to the Ban in its minutes, and what
+/// the Ban decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TeamComplaintDto {
+    /// "X0412-KV04#1": what `board-note --ban-settled`/`--ban-forwarded` name.
+    pub reference: String,
+    /// The Tổ, the content, the complainant and the Tổ's opinion.
+    pub text: String,
+    /// "settled" (item e), "forwarded" (item g), or none yet (printed in
+    /// item e with the way of settling it left dotted).
+    pub decision: Option<String>,
+    /// How the Ban settled it, or to whom it forwarded it.
+    pub how: Option<String>,
 }
 
 /// What a board has recorded about one constituency's Ban and one round.
@@ -63,11 +96,15 @@ pub struct BoardFactsDto {
     pub settled: Vec<String>,
     pub forwarded: Vec<String>,
     pub attached: Vec<String>,
+    /// d) What the teams' minutes recorded: incidents and how they were
+    /// handled, figures carried after a recount, unresolved matters and
+    /// recommendations, each named by its Tổ.
+    pub team_events: Vec<String>,
     /// đ) Complaints the teams settled, from the areas' minutes.
     pub team_settled: Vec<String>,
-    /// Complaints the teams forwarded to the Ban (to settle, item e, or to
-    /// forward, item g).
-    pub team_forwarded: Vec<String>,
+    /// Complaints the teams forwarded to the Ban (settled by it, item e, or
+    /// forwarded on, item g), with the Ban's decision.
+    pub team_forwarded: Vec<TeamComplaintDto>,
 }
 
 /// A declared round in `results --json` (field `rounds` of a

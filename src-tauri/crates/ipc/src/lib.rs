@@ -416,6 +416,8 @@ pub fn typescript() -> String {
         ResultsDto::decl(&cfg),
         BoardTeamInput::decl(&cfg),
         BoardNoteInput::decl(&cfg),
+        TeamComplaintDecision::decl(&cfg),
+        TeamComplaintDto::decl(&cfg),
         BoardFactsDto::decl(&cfg),
         RoundResultDto::decl(&cfg),
         RoundDeclaredDto::decl(&cfg),

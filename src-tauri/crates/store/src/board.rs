@@ -40,6 +40,20 @@ pub struct BoardNoteRow {
     pub text: String,
 }
 
+/// What the Ban decided about a complaint a Tổ forwarded to it
+/// (`0015_board_team_complaints.sql`): `decision` is `settled` (item e,
+/// `text` says how) or `forwarded` (item g, `text` says to whom, when).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardTeamComplaintRow {
+    pub constituency_id: String,
+    pub round: i64,
+    pub area_id: String,
+    /// The complaint's number in the area's minutes.
+    pub complaint_id: i64,
+    pub decision: String,
+    pub text: String,
+}
+
 /// A declared round (bầu cử lại `revote`, bầu cử thêm `additional`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardRoundRow {
@@ -91,6 +105,26 @@ pub trait BoardRead: Read {
                 kind: r.get(2)?,
                 position: r.get(3)?,
                 text: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The Ban's decisions on the complaints its teams forwarded, for a
+    /// round, by area and complaint number.
+    fn board_team_complaints(&self, constituency: &str, round: i64) -> Result<Vec<BoardTeamComplaintRow>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT constituency_id, round, area_id, complaint_id, decision, text FROM board_team_complaint
+             WHERE constituency_id = ?1 AND round = ?2 ORDER BY area_id, complaint_id",
+        )?;
+        let rows = st.query_map(params![constituency, round], |r| {
+            Ok(BoardTeamComplaintRow {
+                constituency_id: r.get(0)?,
+                round: r.get(1)?,
+                area_id: r.get(2)?,
+                complaint_id: r.get(3)?,
+                decision: r.get(4)?,
+                text: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -157,6 +191,20 @@ impl Tx<'_> {
         let mut st = self.tx.prepare_cached("INSERT INTO board_note (constituency_id, round, kind, position, text) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (i, t) in texts.iter().enumerate() {
             st.execute(params![constituency, round, kind, i as i64 + 1, t])?;
+        }
+        Ok(())
+    }
+
+    /// Records the Ban's decision on a complaint a team forwarded (replacing
+    /// an earlier one); `None` takes the decision back.
+    pub fn set_board_team_complaint(&self, constituency: &str, round: i64, area: &str, complaint: i64, decision: Option<(&str, &str)>) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM board_team_complaint WHERE constituency_id = ?1 AND round = ?2 AND area_id = ?3 AND complaint_id = ?4")?
+            .execute(params![constituency, round, area, complaint])?;
+        if let Some((d, text)) = decision {
+            self.tx
+                .prepare_cached("INSERT INTO board_team_complaint (constituency_id, round, area_id, complaint_id, decision, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+                .execute(params![constituency, round, area, complaint, d, text])?;
         }
         Ok(())
     }

@@ -29,7 +29,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use backup::{audit_head_of, check_copy, BackupRunRow};
-pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow};
+pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow, BoardTeamComplaintRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
 pub use paper::PaperRead;

@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_lineage_key",
         sql: include_str!("../migrations/0014_lineage_key.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_board_team_complaints",
+        sql: include_str!("../migrations/0015_board_team_complaints.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -270,3 +270,21 @@ fn migration_0009_keeps_every_voter_level_and_checkin_and_splits_the_residences(
         .is_err());
     Ok(())
 }
+
+#[test]
+fn the_bans_decision_on_a_team_complaint_replaces_the_last_and_can_be_taken_back() -> Result<()> {
+    // Migration 0015: one decision per complaint a Tổ forwarded (Mẫu
+    // 19/24, items e and g).
+    let mut store = Store::open_in_memory()?;
+    store.write(|tx| tx.set_board_team_complaint("XA-04", 1, "X0412-KV04", 1, Some(("settled", "Đã trả lời"))))?;
+    store.write(|tx| tx.set_board_team_complaint("XA-04", 1, "X0412-KV04", 1, Some(("forwarded", "Chuyển Ủy ban bầu cử"))))?;
+    let rows = store.board_team_complaints("XA-04", 1)?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].decision.as_str(), rows[0].text.as_str()), ("forwarded", "Chuyển Ủy ban bầu cử"));
+    assert!(store.board_team_complaints("XA-04", 2)?.is_empty(), "per round");
+    assert!(store.write(|tx| tx.set_board_team_complaint("XA-04", 1, "X0412-KV04", 2, Some(("pending", "x")))).is_err(), "settled or forwarded only");
+    assert!(store.write(|tx| tx.set_board_team_complaint("XA-04", 1, "X0412-KV04", 2, Some(("settled", "")))).is_err(), "never empty");
+    store.write(|tx| tx.set_board_team_complaint("XA-04", 1, "X0412-KV04", 1, None))?;
+    assert!(store.board_team_complaints("XA-04", 1)?.is_empty());
+    Ok(())
+}

@@ -8,23 +8,38 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use serde_json::{json, Value};
+use tobaucu_core::election::ElectionDefinition;
 use tobaucu_core::minutes::ComplaintLine;
 use tobaucu_core::results::{next_round, RoundKind};
 use tobaucu_core::text::{clean, fold};
-use tobaucu_ipc::{BoardFactsDto, BoardNoteInput, BoardTeamInput, RoundDeclaredDto};
+use tobaucu_ipc::{BoardFactsDto, BoardNoteInput, BoardTeamInput, RoundDeclaredDto, TeamComplaintDto};
 use tobaucu_store::{BoardMeetingRow, BoardRead, BoardRoundRow};
 
+use super::results::AreaNotes;
 use crate::convert::audit_entry;
+use crate::forms::{explanation_text, incident_text};
 use crate::{clock, App, Error, Result};
 
-/// "Khu vực bỏ phiếu số 1 (Thôn Chẩn Xuyên 1): nội dung — người khiếu
-/// nại: …; kết quả: …" for a complaint of an area's minutes.
-pub(crate) fn complaint_text(def: &tobaucu_core::election::ElectionDefinition, area: &str, c: &ComplaintLine) -> String {
-    let place = match def.area(area) {
-        Some(a) => format!("Khu vực bỏ phiếu số {} ({})", a.number, a.name),
-        None => format!("Khu vực bỏ phiếu {area}"),
-    };
-    let mut s = format!("{place}: {}", c.content);
+/// "Tổ bầu cử khu vực bỏ phiếu số 4 (Thôn Tràng Sơn)": the team that
+/// recorded something in its minutes, as the Ban's minutes name it.
+fn team_of(def: &ElectionDefinition, area: &str) -> String {
+    match def.area(area) {
+        Some(a) => format!("Tổ bầu cử khu vực bỏ phiếu số {} ({})", a.number, a.name),
+        None => format!("Tổ bầu cử khu vực bỏ phiếu {area}"),
+    }
+}
+
+/// "X0412-KV04#1": a complaint of an area's minutes, as `board-note
+/// --ban-settled`/`--ban-forwarded` name it.
+fn reference(area: &str, id: u32) -> String {
+    format!("{area}#{id}")
+}
+
+/// "Tổ bầu cử khu vực bỏ phiếu số 1 (Thôn Chẩn Xuyên 1): nội dung —
+/// người khiếu nại, tố cáo: …; kết quả giải quyết (or ý kiến của Tổ bầu
+/// cử): …" for a complaint of an area's minutes.
+pub(crate) fn complaint_text(def: &ElectionDefinition, area: &str, c: &ComplaintLine) -> String {
+    let mut s = format!("{}: {}", team_of(def, area), c.content);
     if !c.complainant.is_empty() {
         s.push_str(&format!(" — người khiếu nại, tố cáo: {}", c.complainant));
     }
@@ -72,26 +87,44 @@ impl App {
     }
 
     /// What this board has recorded for a constituency's Ban and a round,
-    /// with the complaints of its areas' minutes.
+    /// with what the round's area minutes say (events, complaints).
     pub fn board_facts(&self, constituency: &str, round: Option<u32>) -> Result<BoardFactsDto> {
         self.constituency_here(constituency)?;
         let round = self.round_here(constituency, round)?;
-        let complaints = if round == 1 { self.computed()?.into_iter().find(|k| k.info.id == constituency).map(|k| k.complaints).unwrap_or_default() } else { vec![] };
-        self.facts_with(constituency, round, &complaints)
+        let notes = self.computed()?.into_iter().find(|k| k.info.id == constituency).map(|k| k.notes).unwrap_or_default();
+        self.facts_with(constituency, round, &notes)
     }
 
-    /// [`App::board_facts`] with the complaints of the round's area minutes
-    /// given as (area id, complaint).
-    pub(crate) fn facts_with(&self, constituency: &str, round: u32, complaints: &[(String, ComplaintLine)]) -> Result<BoardFactsDto> {
+    /// [`App::board_facts`] with the areas' notes (those of other rounds
+    /// are skipped).
+    pub(crate) fn facts_with(&self, constituency: &str, round: u32, notes: &[AreaNotes]) -> Result<BoardFactsDto> {
         let def = self.def()?;
         let c = def.constituency(constituency).ok_or_else(|| Error::Internal(format!("thiếu {constituency}")))?;
+        let decisions = self.store.board_team_complaints(constituency, i64::from(round))?;
+        let mut team_events = Vec::new();
         let mut team_settled = Vec::new();
         let mut team_forwarded = Vec::new();
-        for (area, x) in complaints {
-            match x.status.as_str() {
-                "settled" => team_settled.push(complaint_text(def, area, x)),
-                "forwarded" => team_forwarded.push(complaint_text(def, area, x)),
-                _ => {}
+        for n in notes.iter().filter(|n| n.round == round) {
+            let team = team_of(def, &n.area);
+            team_events.extend(n.incidents.iter().map(|i| format!("{team}: {}", incident_text(i))));
+            team_events.extend(n.explanations.iter().map(|e| format!("{team}: {}", explanation_text(e))));
+            team_events.extend(n.recommendations.iter().map(|r| format!("{team} kiến nghị: {r}")));
+            for x in &n.complaints {
+                match x.status.as_str() {
+                    "settled" => team_settled.push(complaint_text(def, &n.area, x)),
+                    // Forwarded, or left unsettled in the minutes: the
+                    // Tổ did not settle it, so it is the Ban's (Luật Bầu
+                    // cử, Art. 25(2): "chuyển đến Ban bầu cử tương ứng").
+                    _ => {
+                        let d = decisions.iter().find(|d| d.area_id == n.area && d.complaint_id == i64::from(x.id));
+                        team_forwarded.push(TeamComplaintDto {
+                            reference: reference(&n.area, x.id),
+                            text: complaint_text(def, &n.area, x),
+                            decision: d.map(|d| d.decision.clone()),
+                            how: d.map(|d| d.text.clone()),
+                        });
+                    }
+                }
             }
         }
         let mut dto = BoardFactsDto {
@@ -108,6 +141,7 @@ impl App {
             settled: vec![],
             forwarded: vec![],
             attached: vec![],
+            team_events,
             team_settled,
             team_forwarded,
         };
@@ -211,17 +245,37 @@ impl App {
     }
 
     /// `board-note --constituency ID [--round N] [--events T] [--settled T]…
-    /// [--forwarded T]… [--attached T]…`: items d, e, g and the attached
-    /// documents of a round's minutes. What is named replaces what was
-    /// recorded; an empty text clears it.
+    /// [--forwarded T]… [--attached T]… [--ban-settled REF=T]…
+    /// [--ban-forwarded REF=T]…`: items d, e, g and the attached documents
+    /// of a round's minutes, and the Ban's decision on each complaint its
+    /// teams forwarded (settled: item e; forwarded on: item g). What is
+    /// named replaces what was recorded; an empty text clears it.
     pub fn board_note(&mut self, input: &BoardNoteInput) -> Result<BoardFactsDto> {
         let cid = input.constituency.clone();
         self.constituency_here(&cid)?;
         let round = self.round_here(&cid, input.round)?;
-        if input.events.is_none() && input.settled.is_none() && input.forwarded.is_none() && input.attached.is_none() {
+        if input.events.is_none() && input.settled.is_none() && input.forwarded.is_none() && input.attached.is_none() && input.decisions.is_empty() {
             return self.board_facts(&cid, Some(round));
         }
         let before = self.board_facts(&cid, Some(round))?;
+        let mut decisions: Vec<Decision> = Vec::new();
+        for d in &input.decisions {
+            let r = d.reference.trim();
+            let Some(x) = before.team_forwarded.iter().find(|x| x.reference == r) else {
+                let known: Vec<&str> = before.team_forwarded.iter().map(|x| x.reference.as_str()).collect();
+                let known = if known.is_empty() { "không có khiếu nại, tố cáo nào do Tổ bầu cử chuyển đến".to_owned() } else { format!("có: {}", known.join(", ")) };
+                return Err(Error::refused("UNKNOWN_COMPLAINT", format!("\"{r}\" không phải khiếu nại, tố cáo do Tổ bầu cử chuyển đến Ban bầu cử của đơn vị bầu cử {cid}, vòng {round} ({known})")));
+            };
+            let kind = match d.decision.as_str() {
+                "settled" => "settled",
+                "forwarded" => "forwarded",
+                other => return Err(Error::refused("USAGE", format!("quyết định \"{other}\": chọn settled (Ban bầu cử đã giải quyết) hoặc forwarded (chuyển Ủy ban bầu cử)"))),
+            };
+            let (area, number) = x.reference.rsplit_once('#').ok_or_else(|| Error::Internal(format!("mã khiếu nại {}", x.reference)))?;
+            let number: i64 = number.parse().map_err(|_| Error::Internal(format!("mã khiếu nại {}", x.reference)))?;
+            let text = clean(&d.text);
+            decisions.push(Decision { area: area.to_owned(), number, what: (!text.is_empty()).then_some((kind, text)) });
+        }
         let events = input.events.as_deref().map(clean);
         let lists: Vec<(&str, Vec<String>)> = [("settled", &input.settled), ("forwarded", &input.forwarded), ("attached", &input.attached)]
             .into_iter()
@@ -244,6 +298,10 @@ impl App {
         for (k, v) in &lists {
             after.insert((*k).into(), json!(v));
         }
+        if !decisions.is_empty() {
+            let list: Vec<Value> = decisions.iter().map(|d| json!({"reference": reference(&d.area, u32::try_from(d.number).unwrap_or(0)), "decision": d.what.as_ref().map(|w| w.0), "text": d.what.as_ref().map(|w| &w.1)})).collect();
+            after.insert("decisions".into(), Value::Array(list));
+        }
         let before_json = facts_json(&before);
         self.store.write(|tx| {
             if let Some(m) = &meeting {
@@ -251,6 +309,9 @@ impl App {
             }
             for (k, v) in &lists {
                 tx.set_board_notes(&cid, i64::from(round), k, v)?;
+            }
+            for d in &decisions {
+                tx.set_board_team_complaint(&cid, i64::from(round), &d.area, d.number, d.what.as_ref().map(|(k, t)| (*k, t.as_str())))?;
             }
             tx.append_audit(&audit_entry(&at, "board.note", format!("Ban bầu cử {cid}, vòng {round}"), "", Some(before_json.to_string()), Some(Value::Object(after).to_string())))?;
             Ok::<_, Error>(())
@@ -305,8 +366,19 @@ impl App {
     }
 }
 
+/// The Ban's decision on one complaint a Tổ forwarded, as `board-note`
+/// records it.
+struct Decision {
+    area: String,
+    /// The complaint's number in the area's minutes.
+    number: i64,
+    /// `settled`/`forwarded` and the Ban's text; none takes it back.
+    what: Option<(&'static str, String)>,
+}
+
 /// The audit form of what was recorded.
 fn facts_json(f: &BoardFactsDto) -> Value {
     json!({"leader": f.leader, "deputies": f.deputies, "members": f.members, "round": f.round, "meeting_date": f.meeting_date,
-           "meeting_time": f.meeting_time, "place": f.place, "events": f.events, "settled": f.settled, "forwarded": f.forwarded, "attached": f.attached})
+           "meeting_time": f.meeting_time, "place": f.place, "events": f.events, "settled": f.settled, "forwarded": f.forwarded, "attached": f.attached,
+           "decisions": f.team_forwarded.iter().filter(|x| x.decision.is_some()).map(|x| json!({"reference": x.reference, "decision": x.decision, "text": x.how})).collect::<Vec<_>>()})
 }

@@ -7,10 +7,15 @@
 //!
 //! Facts the definition and the database do not hold (resolution numbers,
 //! the council's term number, a meeting not recorded) are printed as the
-//! form's dotted lines: never invented. The wording lives in the layouts;
-//! this module supplies figures, names and which of the form's footnote
-//! sentences apply (footnote 5: turnout at or below half; footnote 7:
-//! seats still empty).
+//! form's dotted lines: never invented. Items d, đ, e and g are what was
+//! recorded — by the teams in their minutes (incidents, complaints they
+//! settled or forwarded) and by the Ban (`board-note`) — and dotted lines
+//! when nothing was: the board never prints "Không có" on its own. The
+//! wording lives in the layouts (with the form's notes (1)–(13) and their
+//! markers); this module supplies figures, names ("Ông"/"Bà" by the
+//! candidate's gender, as the Tổ minutes), the items' lines and which of
+//! the form's footnote sentences apply (footnote 5: turnout at or below
+//! half; footnote 7: seats still empty).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +28,7 @@ use tobaucu_core::text::fold;
 use tobaucu_ipc::BoardFactsDto;
 
 use super::results::Computed;
+use crate::forms::candidate_title;
 use crate::{App, Error, Result};
 
 /// Dots for a missing number or short word.
@@ -76,6 +82,15 @@ pub(crate) struct CommuneRow {
     pub votes: Vec<u64>,
 }
 
+/// A candidate as the minutes name them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Named {
+    pub id: String,
+    pub name: String,
+    /// "Ông" or "Bà" (`forms::candidate_title`).
+    pub title: &'static str,
+}
+
 /// Everything one board-minutes document prints.
 #[derive(Debug, Clone)]
 pub(crate) struct MinutesInput {
@@ -96,8 +111,8 @@ pub(crate) struct MinutesInput {
     pub round_number: u32,
     /// Elected in the first round (an additional vote's minutes count them).
     pub first_elected: usize,
-    /// The round's candidates in ballot order: (id, name).
-    pub candidates: Vec<(String, String)>,
+    /// The round's candidates in ballot order.
+    pub candidates: Vec<Named>,
     pub outcome: Outcome,
     pub communes: Vec<CommuneRow>,
     pub facts: BoardFactsDto,
@@ -119,21 +134,62 @@ fn roster(f: &BoardFactsDto) -> Vec<Value> {
     out
 }
 
+/// "Không có" as the Ban recorded it (footnotes 8–11: "nếu không có …
+/// thì ghi “Không có”").
+fn says_none(s: &str) -> bool {
+    fold(s.trim_end_matches('.').trim()) == "khong co"
+}
+
+/// The lines of one of items d, đ, e, g: each recorded text as "- …", or
+/// the Ban's "Không có." alone; empty (the layout prints dotted lines)
+/// when nothing was recorded.
+fn item_lines(lines: Vec<String>) -> Vec<Value> {
+    match lines.as_slice() {
+        [only] if says_none(only) => vec![json!({"text": "Không có."})],
+        _ => lines.into_iter().map(|l| json!({"text": format!("- {l}")})).collect(),
+    }
+}
+
+/// Items d, đ, e, g of the minutes from what the teams and the Ban
+/// recorded (footnotes 8–11 of Mẫu 19/HĐBC-QH and 24/HĐBC-HĐND):
+/// d) the Ban's summary, then what each Tổ's minutes recorded; đ) the
+/// complaints the teams settled; e) those the teams forwarded that the Ban
+/// settled — or has not decided yet, its way of settling left dotted: the
+/// Ban is where a Tổ sends what it cannot settle —, then the Ban's own;
+/// g) those it forwarded on to the Ủy ban bầu cử, then the Ban's own.
+fn items(f: &BoardFactsDto) -> [Vec<Value>; 4] {
+    let events: Vec<String> = f.events.iter().cloned().chain(f.team_events.iter().cloned()).collect();
+    let mut settled = Vec::new();
+    let mut forwarded = Vec::new();
+    for x in &f.team_forwarded {
+        match (x.decision.as_deref(), x.how.as_deref()) {
+            (Some("forwarded"), Some(how)) => forwarded.push(format!("{}; ý kiến của Ban bầu cử: {how}", x.text)),
+            (Some("settled"), Some(how)) => settled.push(format!("{}; cách giải quyết: {how}", x.text)),
+            _ => settled.push(format!("{}; cách giải quyết: {DOTS_LONG}", x.text)),
+        }
+    }
+    settled.extend(f.settled.iter().cloned());
+    forwarded.extend(f.forwarded.iter().cloned());
+    [item_lines(events), item_lines(f.team_settled.clone()), item_lines(settled), item_lines(forwarded)]
+}
+
 /// The layout's data for one document.
 pub(crate) fn minutes_data(m: &MinutesInput) -> Value {
     let o = &m.outcome;
     let f = &m.facts;
-    let name_of = |id: &str| m.candidates.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_default();
     let pct = |i: usize| o.percent.get(i).copied().unwrap_or(Percent(0)).vi();
-    let candidates: Vec<Value> = m.candidates.iter().enumerate().map(|(i, (_, name))| json!({"name": name, "votes": o.votes.get(i).copied().unwrap_or(0), "percent": pct(i)})).collect();
+    let candidates: Vec<Value> = m.candidates.iter().enumerate().map(|(i, c)| json!({"title": c.title, "name": c.name, "votes": o.votes.get(i).copied().unwrap_or(0), "percent": pct(i)})).collect();
     let elected: Vec<Value> = o
         .elected
         .iter()
         .map(|id| {
-            let i = m.candidates.iter().position(|(x, _)| x == id).unwrap_or(usize::MAX);
-            json!({"name": name_of(id), "votes": o.votes.get(i).copied().unwrap_or(0), "percent": pct(i)})
+            let i = m.candidates.iter().position(|c| c.id == *id);
+            let (title, name) = i.and_then(|i| m.candidates.get(i)).map_or(("Ông/Bà", ""), |c| (c.title, c.name.as_str()));
+            let i = i.unwrap_or(usize::MAX);
+            json!({"title": title, "name": name, "votes": o.votes.get(i).copied().unwrap_or(0), "percent": pct(i)})
         })
         .collect();
+    let [events, team_settled, settled, forwarded] = items(f);
     let round_elected = o.elected.len();
     let elected_count = if m.round == RoundKind::Additional { m.first_elected + round_elected } else { round_elected };
     let missing = usize::try_from(m.seats).unwrap_or(0).saturating_sub(elected_count);
@@ -186,10 +242,10 @@ pub(crate) fn minutes_data(m: &MinutesInput) -> Value {
         "is_additional": m.round == RoundKind::Additional,
         "round_number": m.round_number,
         "round_footer": if m.round == RoundKind::First { String::new() } else { format!(" · {} (vòng {})", m.round.vi(), m.round_number) },
-        "events": f.events.clone().unwrap_or_default(),
-        "team_settled": f.team_settled,
-        "settled": f.settled,
-        "forwarded": f.forwarded,
+        "events": events,
+        "team_settled": team_settled,
+        "settled": settled,
+        "forwarded": forwarded,
         "attached": f.attached,
         "areas_reported": o.areas_reported,
         "areas_expected": o.areas_expected,
@@ -255,7 +311,7 @@ impl App {
             };
             let layout_name = if kind == LevelKind::NationalAssembly { "board-minutes-qh" } else { "board-minutes-hdnd" };
             let layout = tobaucu_forms::layout(layout_name).ok_or_else(|| Error::Internal(format!("thiếu mẫu {layout_name}")))?;
-            let name_of = |id: &str| c.candidates.iter().find(|x| x.id == id).map(|x| x.name.clone()).unwrap_or_default();
+            let named = |id: &str| Named { id: id.to_owned(), name: c.candidates.iter().find(|x| x.id == id).map(|x| x.name.clone()).unwrap_or_default(), title: candidate_title(Some(c), id) };
             let base = MinutesInput {
                 id: c.id.clone(),
                 number: c.number,
@@ -268,23 +324,23 @@ impl App {
                 round: RoundKind::First,
                 round_number: 1,
                 first_elected: k.first.elected.len(),
-                candidates: c.candidates.iter().map(|x| (x.id.clone(), x.name.clone())).collect(),
+                candidates: c.candidates.iter().map(|x| named(&x.id)).collect(),
                 outcome: k.first.clone(),
                 communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, 1, c.candidates.len()) } else { vec![] },
-                facts: self.facts_with(&c.id, 1, &k.complaints)?,
+                facts: self.facts_with(&c.id, 1, &k.notes)?,
             };
             if k.first.complete {
                 parts.push((layout, minutes_data(&base)));
             }
             for r in k.rounds.iter().filter(|r| r.outcome.complete) {
-                let cands: Vec<(String, String)> = r.info.candidates.iter().map(|x| (x.id.clone(), name_of(&x.id))).collect();
+                let cands: Vec<Named> = r.info.candidates.iter().map(|x| named(&x.id)).collect();
                 let input = MinutesInput {
                     round: r.info.kind,
                     round_number: r.info.number,
                     communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, r.info.number, cands.len()) } else { vec![] },
                     candidates: cands,
                     outcome: r.outcome.clone(),
-                    facts: self.facts_with(&c.id, r.info.number, &[])?,
+                    facts: self.facts_with(&c.id, r.info.number, &k.notes)?,
                     ..base.clone()
                 };
                 parts.push((layout, minutes_data(&input)));

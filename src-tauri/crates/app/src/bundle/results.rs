@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use tobaucu_bundle::keys::fingerprint;
 use tobaucu_core::canonical::canonical_json;
-use tobaucu_core::minutes::{ComplaintLine, Minutes};
+use tobaucu_core::minutes::{ComplaintLine, Explanation, IncidentLine, Minutes};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
 use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
@@ -20,8 +20,8 @@ use crate::{short_hash, App, Error, Result};
 /// An area's report from its stored minutes data, read strictly: the text
 /// must be the canonical document whose SHA-256 the import recorded (a row
 /// edited behind the app's back is not summed; the caller names it). With
-/// it, the complaints the area's minutes list (item đ of the board minutes).
-fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, Vec<ComplaintLine>), String> {
+/// it, what the area's minutes tell the Ban besides figures.
+fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, AreaNotes), String> {
     if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} không khớp mã số liệu đã nhập (cơ sở dữ liệu bị sửa ngoài ứng dụng); không cộng", r.area_id, r.level));
     }
@@ -30,7 +30,29 @@ fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaRepor
     if m.area.id != r.area_id || m.level.code != r.level || m.constituency.id != r.constituency_id {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
     }
-    Ok((AreaReport::from_minutes(&m), m.complaints.clone()))
+    let report = AreaReport::from_minutes(&m);
+    let notes = AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations };
+    Ok((report, notes))
+}
+
+/// What one area's minutes of one round tell the Ban bầu cử besides
+/// figures: the complaints (items đ, e, g of Mẫu 19/24), the incidents,
+/// the errors carried after a recount and the unresolved matters and
+/// recommendations (item d).
+#[derive(Debug, Clone)]
+pub(crate) struct AreaNotes {
+    pub area: String,
+    pub round: u32,
+    pub complaints: Vec<ComplaintLine>,
+    pub incidents: Vec<IncidentLine>,
+    pub recommendations: Vec<String>,
+    pub explanations: Vec<Explanation>,
+}
+
+impl AreaNotes {
+    fn is_empty(&self) -> bool {
+        self.complaints.is_empty() && self.incidents.is_empty() && self.recommendations.is_empty() && self.explanations.is_empty()
+    }
 }
 
 /// A round declared at this board, summed from its areas' reports.
@@ -49,8 +71,9 @@ pub(crate) struct Computed {
     /// Every area of the constituency lies under this board.
     pub decided_here: bool,
     pub reports: Vec<AreaReport>,
-    /// (area id, complaint) from the areas' minutes of the first round.
-    pub complaints: Vec<(String, ComplaintLine)>,
+    /// What the areas' minutes of every round say besides figures, areas
+    /// in definition order (only areas that say something).
+    pub notes: Vec<AreaNotes>,
     pub first: Outcome,
     pub damaged: Vec<String>,
     pub not_final: Vec<String>,
@@ -99,7 +122,7 @@ impl App {
         }
         let rows = self.store.current_area_results()?;
         let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
-        let mut complaints: BTreeMap<&str, Vec<(String, ComplaintLine)>> = BTreeMap::new();
+        let mut notes: BTreeMap<&str, Vec<AreaNotes>> = BTreeMap::new();
         let mut not_final: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for r in &rows {
@@ -107,10 +130,9 @@ impl App {
             // round (`AreaReport::round`).
             let base = def.constituency(&r.constituency_id).and_then(|c| c.round_of.as_ref()).map_or(r.constituency_id.as_str(), |x| x.constituency.as_str());
             match report_of(r) {
-                Ok((rep, cs)) => {
-                    if rep.round == 1 {
-                        let list = complaints.entry(base).or_default();
-                        list.extend(cs.into_iter().map(|c| (r.area_id.clone(), c)));
+                Ok((rep, n)) => {
+                    if !n.is_empty() {
+                        notes.entry(base).or_default().push(n);
                     }
                     by_c.entry(base).or_default().push(rep);
                 }
@@ -170,7 +192,11 @@ impl App {
                 level_name: level.name.clone(),
                 decided_here,
                 reports,
-                complaints: complaints.remove(c.id.as_str()).unwrap_or_default(),
+                notes: {
+                    let mut n = notes.remove(c.id.as_str()).unwrap_or_default();
+                    n.sort_by_key(|x| (x.round, areas.iter().position(|a| *a == x.area).unwrap_or(usize::MAX)));
+                    n
+                },
                 first,
                 damaged: damaged.remove(c.id.as_str()).unwrap_or_default(),
                 not_final: not_final.remove(c.id.as_str()).unwrap_or_default(),
