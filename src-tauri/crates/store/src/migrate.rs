@@ -59,6 +59,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_voter_residence",
         sql: include_str!("../migrations/0009_voter_residence.sql"),
     },
+    // Version 10 is another branch's (applied in order when merged).
+    Migration {
+        version: 11,
+        name: "0011_board_day",
+        sql: include_str!("../migrations/0011_board_day.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -101,6 +101,9 @@ pub(crate) struct MinutesInput {
     pub outcome: Outcome,
     pub communes: Vec<CommuneRow>,
     pub facts: BoardFactsDto,
+    /// Warnings accepted with a reason, by the areas' Tổ trưởng and by the
+    /// Ban itself (issue 15 item 5), printed under d).
+    pub accepted: Vec<String>,
 }
 
 fn roster(f: &BoardFactsDto) -> Vec<Value> {
@@ -187,6 +190,7 @@ pub(crate) fn minutes_data(m: &MinutesInput) -> Value {
         "round_number": m.round_number,
         "round_footer": if m.round == RoundKind::First { String::new() } else { format!(" · {} (vòng {})", m.round.vi(), m.round_number) },
         "events": f.events.clone().unwrap_or_default(),
+        "accepted_warnings": m.accepted,
         "team_settled": f.team_settled,
         "settled": f.settled,
         "forwarded": f.forwarded,
@@ -221,6 +225,23 @@ fn commune_rows(def: &ElectionDefinition, k: &Computed, round: u32, n: usize) ->
 }
 
 impl App {
+    /// The warnings accepted for one round of a constituency: the areas'
+    /// (first round, signed in their minutes) and the Ban's own.
+    fn accepted_lines(&self, k: &Computed, round: u32) -> Result<Vec<String>> {
+        let def = self.def()?;
+        let mut out: Vec<String> = Vec::new();
+        if round == 1 {
+            for (area, a) in &k.accepted {
+                let place = def.area(area).map_or_else(|| area.clone(), |x| format!("khu vực bỏ phiếu số {} ({})", x.number, x.name));
+                out.push(format!("Tổ bầu cử {place}: cảnh báo {} đã được Tổ trưởng chấp nhận. Lý do: {}", a.code, a.reason));
+            }
+        }
+        for a in tobaucu_store::DayRead::board_acceptances(&self.store)?.into_iter().filter(|a| a.constituency_id == k.info.id && a.round == i64::from(round)) {
+            out.push(format!("Ban bầu cử chấp nhận cảnh báo {}. Lý do: {}", a.code, a.reason));
+        }
+        Ok(out)
+    }
+
     /// Data of the board minutes (layout name, data) for each constituency
     /// complete at this board — `only` narrows to a level or a
     /// constituency — followed by a separate document for each declared
@@ -272,6 +293,7 @@ impl App {
                 outcome: k.first.clone(),
                 communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, 1, c.candidates.len()) } else { vec![] },
                 facts: self.facts_with(&c.id, 1, &k.complaints)?,
+                accepted: self.accepted_lines(&k, 1)?,
             };
             if k.first.complete {
                 parts.push((layout, minutes_data(&base)));
@@ -285,6 +307,7 @@ impl App {
                     candidates: cands,
                     outcome: r.outcome.clone(),
                     facts: self.facts_with(&c.id, r.info.number, &[])?,
+                    accepted: self.accepted_lines(&k, r.info.number)?,
                     ..base.clone()
                 };
                 parts.push((layout, minutes_data(&input)));
