@@ -100,6 +100,9 @@ pub struct RoomQuery {
     pub constituencies_per_page: u32,
     pub area_page: u32,
     pub areas_per_page: u32,
+    /// Only the areas not imported yet (a wall of 10,000 tiles says less
+    /// than the few still awaited).
+    pub waiting_only: bool,
 }
 
 /// Turnout of one level over the areas reported.
@@ -162,6 +165,7 @@ pub struct RoomDto {
     pub constituencies: Vec<RoomConstituencyDto>,
     pub area_page: u32,
     pub area_pages: u32,
+    /// The page's areas (only those not imported with `waiting_only`).
     pub areas: Vec<RoomAreaDto>,
 }
 

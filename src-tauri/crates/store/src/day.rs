@@ -51,8 +51,53 @@ pub struct TallyFixRow {
     pub at: String,
 }
 
+/// An area's current result without its data (the room screen's light
+/// read: the data is read only for rows not seen before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaResultKey {
+    pub bundle_id: i64,
+    pub area_id: String,
+    pub level: String,
+    pub constituency_id: String,
+    pub minutes_sha256: String,
+}
+
 /// Reads of the day's records.
 pub trait DayRead: Read {
+    /// What changed since a read, cheaply: `PRAGMA data_version` (other
+    /// connections' commits) and this connection's own changes.
+    fn change_mark(&self) -> Result<(i64, i64)> {
+        let v: i64 = self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let t: i64 = self.conn().query_row("SELECT total_changes()", [], |r| r.get(0))?;
+        Ok((v, t))
+    }
+
+    /// The current area results' keys (no data).
+    fn current_area_keys(&self) -> Result<Vec<AreaResultKey>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT r.bundle_id, r.area_id, r.level, r.constituency_id, r.minutes_sha256
+             FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE b.superseded_by IS NULL",
+        )?;
+        let rows = st.query_map([], |r| Ok(AreaResultKey { bundle_id: r.get(0)?, area_id: r.get(1)?, level: r.get(2)?, constituency_id: r.get(3)?, minutes_sha256: r.get(4)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One area result's data.
+    fn area_result_data(&self, k: &AreaResultKey) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT data FROM area_result WHERE bundle_id = ?1 AND area_id = ?2 AND level = ?3")?
+            .query_row(params![k.bundle_id, k.area_id, k.level], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Areas with a refusal recorded, and no current bundle yet or not.
+    fn refused_units(&self) -> Result<Vec<String>> {
+        let mut st = self.conn().prepare_cached("SELECT DISTINCT unit_id FROM bundle_refusal WHERE unit_id IS NOT NULL")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
     /// Every paper check, oldest first, with its resolution.
     fn paper_checks(&self) -> Result<Vec<PaperCheckRow>> {
         let mut st = self.conn().prepare_cached(

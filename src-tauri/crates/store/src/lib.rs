@@ -32,7 +32,7 @@ pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow};
 pub use bundles::BundleRead;
 pub use counting::CountRead;
-pub use day::{BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
+pub use day::{AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
 pub use paper::PaperRead;
 pub use migrate::{Migration, MIGRATIONS};
 pub use pack::{sha256_hex, Packed};

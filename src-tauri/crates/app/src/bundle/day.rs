@@ -32,14 +32,6 @@ impl Paper {
             Paper::Differ => "differ",
         }
     }
-
-    pub fn vi(self) -> &'static str {
-        match self {
-            Paper::FileOnly => "Chỉ có tệp",
-            Paper::Agree => "Giấy và tệp khớp",
-            Paper::Differ => "Giấy và tệp khác nhau",
-        }
-    }
 }
 
 /// An area's paper state: the worst of its levels (any differing level
@@ -279,3 +271,7 @@ impl App {
         self.results()
     }
 }
+
+#[cfg(test)]
+#[path = "day_tests.rs"]
+mod tests;

@@ -8,7 +8,12 @@ mod import;
 pub(crate) use import::MAX_IMPORT_BYTES;
 mod board;
 mod board_minutes;
+mod book;
 mod day;
+mod nist;
+mod room;
+pub(crate) use room::RoomCache;
+mod sheets;
 mod results;
 
 use std::collections::HashMap;
