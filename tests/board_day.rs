@@ -133,8 +133,9 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
         }
     }
     // The bundles it was made from: the six teams' files, by full SHA-256.
+    // The bundle id: the SHA-256 of its signed manifest (`verify` names it).
     let mut want: Vec<String> = std::fs::read_dir(crate::bundle::demo().join("usb-to")).into_iter().flatten().flatten()
-        .map(|e| tobaucu_core::audit::sha256_hex(&std::fs::read(e.path()).unwrap_or_default())).collect();
+        .map(|e| json(&db, &["verify", &e.path().display().to_string(), "--json"])["bundle"]["sha256"].as_str().unwrap_or("").to_owned()).collect();
     want.sort();
     let mut got = sources.clone();
     got.sort();
@@ -263,7 +264,9 @@ fn paper_minutes_with_a_difference_are_checked_only_once_resolved() {
             .map(|x| (*x).to_owned())
             .collect()
     };
-    let args = |v: &[String]| v.iter().map(String::as_str).collect::<Vec<_>>();
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
     // A code glanced at (the first groups only) is refused; nothing recorded.
     let short: String = code.chars().take(9).collect();
     let o = run_on(&db, &args(&paper(&short, &votes)), &[]);
@@ -291,7 +294,9 @@ fn paper_minutes_with_a_difference_are_checked_only_once_resolved() {
     let csv_path = dir.path().join("s.csv");
     run_on(&db, &["results", "--csv", &csv_path.display().to_string()], &[]);
     let text = std::fs::read_to_string(&csv_path).unwrap_or_default();
-    assert!(text.contains("tinh_trang,,,X0412-KV02,paper,,Giấy và tệp khớp,agree"), "{text}");
+    // QH agrees; the area's other levels were not typed: still "file only".
+    assert!(text.contains("tinh_trang,,,X0412-KV02,paper,,Chỉ có tệp,file_only"), "{text}");
+    assert!(text.contains("tinh_trang,,,X0412-KV02,paper_note,,đã đối chiếu 1/3 cấp,"), "{text}");
     assert!(text.contains("tinh_trang,,,X0412-KV01,paper,,Chỉ có tệp,file_only"));
 }
 

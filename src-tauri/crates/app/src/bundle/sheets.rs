@@ -170,8 +170,8 @@ fn sources_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::R
     ws.write_string_with_format(0, 0, format!("KẾT QUẢ BẦU CỬ — {}", book.unit_name), &st.title)?;
     ws.write_string(1, 0, format!("{} (ngày bầu cử {})", book.election_name, book.election_date))?;
     ws.write_string(2, 0, format!("Lập lúc {} bằng Tổ Bầu Cử {}{}", book.generated_at, super::export::APP_VERSION, if book.test_mode { " — CHẾ ĐỘ THỬ NGHIỆM (diễn tập), không phải kết quả chính thức" } else { "" }))?;
-    ws.write_string(3, 0, if book.team { "Số liệu của Tổ bầu cử, lập từ biên bản kết quả kiểm phiếu của tổ; các gói kết quả tổ đã xuất:" } else { "Số liệu được cộng lại từ biên bản của từng khu vực trong các gói kết quả sau (mã ngắn in trên biên bản giấy, mã SHA-256 đầy đủ của tệp gói):" })?;
-    let heads = ["STT", "Đơn vị", "Loại", "Gói số", "Mã ngắn", "SHA-256 của tệp gói", "Thời điểm", "Tệp"];
+    ws.write_string(3, 0, if book.team { "Số liệu của Tổ bầu cử, lập từ biên bản kết quả kiểm phiếu của tổ; các gói kết quả tổ đã xuất:" } else { "Số liệu được cộng lại từ biên bản của từng khu vực trong các gói kết quả sau (mã ngắn in trên biên bản giấy; mã gói đầy đủ: SHA-256 của bản kê đã ký, bản kê ghi SHA-256 của từng thành phần):" })?;
+    let heads = ["STT", "Đơn vị", "Loại", "Gói số", "Mã ngắn", "Mã gói đầy đủ (SHA-256 của bản kê đã ký)", "Thời điểm", "Tệp"];
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(5, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
     }
@@ -331,6 +331,9 @@ pub(crate) fn csv(book: &Book) -> Result<Vec<u8>> {
         }
         if !a.paper.is_empty() {
             rec(&mut w, ["tinh_trang", "", "", &a.id, "paper", "", paper_vi(&a.paper), &a.paper])?;
+        }
+        if !a.paper_note.is_empty() {
+            rec(&mut w, ["tinh_trang", "", "", &a.id, "paper_note", "", &a.paper_note, ""])?;
         }
         for x in &a.accepted {
             rec(&mut w, ["tinh_trang", "", "", &a.id, "accepted", "", x, ""])?;
