@@ -73,9 +73,9 @@ pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
         let mut gach_het = 0u64;
         for _ in 0..voters {
             let mut k = 0usize;
-            for p in 0..n {
+            for (p, v) in votes.iter_mut().enumerate() {
                 if k < seats as usize && rng.next(100) < 70 - 8 * (p as u64 + 1) {
-                    votes[p] += 1;
+                    *v += 1;
                     k += 1;
                 }
             }
@@ -122,7 +122,7 @@ pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
             incidents: vec![],
             recommendations: vec![],
             explanations: vec![],
-            accepted: if i % 97 == 0 { vec![Explanation { code: "W01".into(), reason: format!("Tổ {i} đã xem lại từng phiếu") }] } else { vec![] },
+            accepted: if i.is_multiple_of(97) { vec![Explanation { code: "W01".into(), reason: format!("Tổ {i} đã xem lại từng phiếu") }] } else { vec![] },
             completed_at: Some("2026-03-15T21:00:00+07:00".into()),
         });
     }

@@ -122,13 +122,16 @@ pub(crate) struct AreaState {
     pub reason: String,
 }
 
+/// A unit above the areas: (id, kind, name, parent).
+pub(crate) type UnitLine = (String, String, String, Option<String>);
+
 /// Everything an export says.
 #[derive(Debug, Clone)]
 pub(crate) struct Book {
     pub unit_id: String,
     pub unit_name: String,
     /// Area ids up to the province, for the NIST units: (id, kind, name, parent).
-    pub units: Vec<(String, String, String, Option<String>)>,
+    pub units: Vec<UnitLine>,
     pub election_id: String,
     pub election_name: String,
     pub election_date: String,
@@ -175,7 +178,7 @@ pub(crate) fn verdict(c: &ConstituencyResultDto) -> String {
 impl App {
     /// The units from this database's unit's areas up to the top, for the
     /// NIST report (the definition's own order).
-    fn units_of(&self, area_ids: &[&str]) -> Result<Vec<(String, String, String, Option<String>)>> {
+    fn units_of(&self, area_ids: &[&str]) -> Result<Vec<UnitLine>> {
         let def = self.def()?;
         let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for a in area_ids.iter().filter_map(|a| def.area(a)) {
