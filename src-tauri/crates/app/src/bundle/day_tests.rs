@@ -214,6 +214,18 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
     let nist: Value = serde_json::from_slice(&std::fs::read(&j).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
     check_nist_arithmetic(&nist, &results);
     assert_eq!(nist["ExternalIdentifier"].as_array().map(Vec::len), Some(n + 1));
+    // The end-to-end test photographs the room screen of this board.
+    if n == 10_000 {
+        drop(app);
+        let keep = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/e2e-data");
+        std::fs::create_dir_all(&keep).unwrap_or_else(|e| panic!("{e}"));
+        for suffix in ["", "-goi"] {
+            let from = dir.path().join(format!("board.sqlite{suffix}"));
+            if from.exists() {
+                std::fs::copy(&from, keep.join(format!("board-10000.sqlite{suffix}"))).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
 }
 
 /// The arithmetic a NIST report must hold against `results --json`.
