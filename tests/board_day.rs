@@ -361,3 +361,29 @@ fn a_tally_sheets_differing_fields_are_settled_one_by_one() {
     let audit = cli.ok(&["audit"]);
     assert!(audit.contains("count.tally_decide") && audit.contains("count.tally_third"), "{audit}");
 }
+
+#[test]
+fn a_warning_the_team_accepted_is_signed_in_its_minutes_and_printed_in_item_7() {
+    let cli = Cli::new();
+    cli.env_now("2026-03-15T08:00:00+07:00");
+    cli.ok(&["setup", "--demo"]);
+    for stt in 1..=4 {
+        cli.ok(&["checkin", &stt.to_string()]);
+    }
+    cli.env_now("2026-03-15T19:30:00+07:00");
+    cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
+    cli.ok(&["count", "inventory", "--level", "TINH", "--received", "4", "--unused", "0", "--spoiled", "0"]);
+    let f = cli.write("t.txt", "1 2 3\n1 2\n3\n-\n");
+    cli.ok(&["count", "ballots", "--level", "TINH", &f]);
+    cli.ok(&["count", "accept", "--level", "TINH", "--code", "W01", "--reason", "Cả Tổ đã xem lại từng phiếu"]);
+    cli.ok(&["finalize", "--level", "TINH"]);
+    // The locked document carries it, signed with the figures.
+    let conn = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
+    let data: String = conn.query_row("SELECT data FROM minutes_revision WHERE level = 'TINH'", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(data.contains(r#""accepted":[{"code":"W01","reason":"Cả Tổ đã xem lại từng phiếu"}]"#), "{data}");
+    // Item 7 of the printed minutes.
+    let pdf = cli.dir.path().join("bb.pdf");
+    cli.ok(&["forms", "minutes", "--level", "TINH", "--out", &pdf.display().to_string()]);
+    let text = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Cảnh báo W01 đã được Tổ trưởng chấp nhận. Lý do: Cả Tổ đã xem lại từng phiếu"), "{text}");
+}
