@@ -1,6 +1,7 @@
 //! Integration tests: one binary, modules by area (ripgrep layout).
 
 mod bad_inputs;
+mod board_day;
 mod board_minutes;
 mod bundle;
 mod cli;

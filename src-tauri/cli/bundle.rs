@@ -180,8 +180,36 @@ pub fn verify(db: &Option<PathBuf>, bundle: &Path, json_mode: bool) -> Result<()
     Ok(())
 }
 
-pub fn results(db: &Option<PathBuf>, json_mode: bool) -> Result<(), Error> {
-    let app = open(db)?;
+pub fn results(db: &Option<PathBuf>, a: crate::ResultsArgs, json_mode: bool) -> Result<(), Error> {
+    let mut app = open(db)?;
+    if let Some(crate::ResultsCmd::Accept { constituency, code, reason, round }) = a.sub {
+        let r = app.accept_board_warning(&constituency, &code, &reason, round)?;
+        if json_mode {
+            return print_json(&r);
+        }
+        println!("Ban bầu cử đã chấp nhận cảnh báo {code} của đơn vị bầu cử {constituency} (vòng {round}). Lý do: {reason}");
+        return Ok(());
+    }
+    let exporting = a.xlsx.is_some() || a.csv.is_some() || a.nist.is_some();
+    if exporting {
+        let files = app.export_results(a.xlsx.as_deref(), a.csv.as_deref(), a.nist.as_deref())?;
+        for f in &files {
+            // stderr: with --json, stdout stays one JSON document.
+            eprintln!("Đã ghi {} ({} byte): {}", f.format, f.bytes, f.path);
+        }
+        if !json_mode {
+            return Ok(());
+        }
+        if app.status()?.unit_kind.as_deref() == Some("area") {
+            // A team's own figures, per level.
+            let levels: Vec<String> = app.status()?.levels.iter().map(|l| l.code.clone()).collect();
+            let mut out = serde_json::Map::new();
+            for l in levels {
+                out.insert(l.clone(), serde_json::to_value(app.summary(&l)?).map_err(|e| Error::Internal(e.to_string()))?);
+            }
+            return print_json(&serde_json::json!({"levels": out, "files": files}));
+        }
+    }
     let r = app.results()?;
     if json_mode {
         return print_json(&r);
@@ -202,8 +230,36 @@ pub fn results(db: &Option<PathBuf>, json_mode: bool) -> Result<(), Error> {
             }
         }
         for k in &c.checks {
-            println!("  [{}] {}", k.code, k.message);
+            match &k.accepted_reason {
+                Some(why) => println!("  [{}] {} — Ban bầu cử đã chấp nhận: {why}", k.code, k.message),
+                None => println!("  [{}] {}", k.code, k.message),
+            }
         }
+    }
+    Ok(())
+}
+
+pub fn paper(db: &Option<PathBuf>, c: crate::PaperCmd, json_mode: bool) -> Result<(), Error> {
+    let mut app = open(db)?;
+    let r = match c {
+        crate::PaperCmd::Check { area, level, code, listed, voted, issued, received, valid, invalid, votes, by } => {
+            let votes: Vec<u32> = votes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse::<u32>().map_err(|_| Error::refused("USAGE", format!("--votes: \"{x}\" không phải số"))))
+                .collect::<Result<_, _>>()?;
+            app.paper_check(&tobaucu_ipc::PaperCheckInput { area, level, code, entered_by: by, voters_listed: listed, voters_voted: voted, ballots_issued: issued, ballots_received: received, ballots_valid: valid, ballots_invalid: invalid, votes })?
+        }
+        crate::PaperCmd::Resolve { area, level, reason } => app.paper_resolve(&area, &level, &reason)?,
+        crate::PaperCmd::Status { area, level } => app.paper_status(&area, &level)?,
+    };
+    if json_mode {
+        return print_json(&r);
+    }
+    println!("{}", r.message);
+    for d in &r.differences {
+        println!("  {} [{}]: tệp = {}, giấy = {}", d.label, d.field, d.first, d.second);
     }
     Ok(())
 }

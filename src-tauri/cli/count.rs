@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tobaucu_app::Error;
 use tobaucu_ipc::{
     AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto,
-    TallySheetInput,
+    TallyDecisionInput, TallySheetInput, TallyThirdInput,
 };
 
 use crate::{open, print_json, read_file_limited, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
@@ -49,7 +49,10 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
         }
         groups[k - 1] = n;
     }
-    let votes_in = pairs(&a.votes, "--votes")?;
+    if a.received.is_none() || a.valid.is_none() || a.invalid.is_none() || a.votes.is_none() {
+        return Err(usage("lần nhập 1 hoặc 2 cần đủ --received, --valid, --invalid và --votes".into()));
+    }
+    let votes_in = pairs(a.votes.as_deref().unwrap_or(""), "--votes")?;
     let mut votes = vec![0u32; live.candidates.len()];
     if votes_in.iter().all(|(k, _)| k.is_none()) {
         votes = votes_in.iter().map(|(_, n)| *n).collect();
@@ -70,11 +73,11 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
     }
     Ok(TallySheetInput {
         level: a.level,
-        entry: a.entry,
+        entry: a.entry.unwrap_or(0),
         entered_by: a.entered_by,
-        received: a.received,
-        valid: a.valid,
-        invalid: a.invalid,
+        received: a.received.unwrap_or(0),
+        valid: a.valid.unwrap_or(0),
+        invalid: a.invalid.unwrap_or(0),
         invalid_by_reason: reasons,
         groups,
         votes,
@@ -196,6 +199,56 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             );
             Ok(())
         }
+        CountCmd::Tally(a) if !a.resolve.is_empty() || a.reenter.is_some() => {
+            // The Tổ trưởng's decisions on the differing fields only.
+            let mut picks = BTreeMap::new();
+            for p in &a.resolve {
+                let (f, n) = p.split_once('=').ok_or_else(|| usage(format!("--resolve \"{p}\": dùng MỤC=1, MỤC=2 hoặc MỤC=3, ví dụ votes.2=1")))?;
+                let n: u32 = n.trim().parse().map_err(|_| usage(format!("--resolve \"{p}\": lần nhập phải là 1, 2 hoặc 3")))?;
+                picks.insert(f.trim().to_owned(), n);
+            }
+            let reenter = a.reenter.clone().unwrap_or_default();
+            let input = TallyDecisionInput { level: a.level.clone(), reenter_all: a.reenter.as_ref().is_some_and(Vec::is_empty), reenter, picks, decided_by: a.entered_by.clone() };
+            let r = app.decide_tally(&input)?;
+            if json_mode {
+                return print_json(&r);
+            }
+            println!("{}", r.message);
+            for f in &r.fields {
+                let state = match f.state.as_str() {
+                    "settled" => format!("đã quyết định: {} (lần nhập {})", f.value.unwrap_or(0), f.settled_by.unwrap_or(0)),
+                    "awaiting_third" => "chờ người thứ ba nhập lại".to_owned(),
+                    "third_disagrees" => format!("lần nhập thứ ba ({}) khác cả hai; Tổ trưởng chọn 1, 2 hoặc 3", f.third.unwrap_or(0)),
+                    _ => "chưa quyết định".to_owned(),
+                };
+                println!("  {} [{}]: lần 1 = {}, lần 2 = {} — {state}", f.label, f.field, f.first, f.second);
+            }
+            Ok(())
+        }
+        CountCmd::Tally(a) if a.entry == Some(3) => {
+            // The third person sees only the fields to type, never a value.
+            if a.field.is_empty() {
+                let st = app.tally_status(&a.level)?;
+                return Err(Error::Refused {
+                    code: "TALLY_REENTRY",
+                    message: format!("lần nhập thứ ba cấp {}: nhập các mục sau theo bảng kiểm phiếu giấy, mỗi mục một --field MỤC=SỐ", a.level),
+                    problems: st.reentry.iter().map(|f| format!("{} — {}", f.field, f.label)).collect(),
+                });
+            }
+            let mut values = BTreeMap::new();
+            for p in &a.field {
+                let (f, n) = p.split_once('=').ok_or_else(|| usage(format!("--field \"{p}\": dùng MỤC=SỐ, ví dụ votes.2=380")))?;
+                let n: u32 = n.trim().parse().map_err(|_| usage(format!("--field \"{p}\": không phải số")))?;
+                values.insert(f.trim().to_owned(), n);
+            }
+            let r = app.enter_tally_third(&TallyThirdInput { level: a.level.clone(), entered_by: a.entered_by.clone(), values })?;
+            if json_mode {
+                return print_json(&serde_json::json!({"level": r.level, "agreed": r.agreed, "reentry": r.reentry}));
+            }
+            println!("Đã ghi lần nhập thứ ba cấp {}.", r.level);
+            println!("{}", if r.agreed { "Mọi mục khác nhau đã được quyết định; số liệu được chấp nhận." } else { "Còn mục chưa quyết định; Tổ trưởng xem \"count tally --level … --resolve\"." });
+            Ok(())
+        }
         CountCmd::Tally(a) => {
             let input = tally_input(&app, a)?;
             let r = app.enter_tally(&input)?;
@@ -204,7 +257,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             }
             println!("{}", r.message);
             for d in &r.differences {
-                println!("  {}: lần 1 = {}, lần 2 = {}", d.label, d.first, d.second);
+                println!("  {} [{}]: lần 1 = {}, lần 2 = {}", d.label, d.field, d.first, d.second);
             }
             Ok(())
         }

@@ -112,8 +112,11 @@ enum Cmd {
         #[arg(long)]
         reason: String,
     },
-    /// Kết quả theo đơn vị bầu cử: số liệu cộng lại, người trúng cử, bầu cử lại/thêm
-    Results,
+    /// Kết quả theo đơn vị bầu cử: số liệu cộng lại, người trúng cử, bầu cử lại/thêm; --xlsx/--csv/--nist ghi ra tệp (ở tổ: số liệu của tổ)
+    Results(ResultsArgs),
+    /// (Ở xã và cấp trên) đối chiếu biên bản giấy của Tổ với tệp đã ký: gõ số liệu giấy một lần, giải quyết chênh lệch có lý do
+    #[command(subcommand)]
+    Paper(PaperCmd),
     /// Sao lưu: làm ngay, đặt nơi và chu kỳ, khôi phục
     #[command(subcommand)]
     Backup(BackupCmd),
@@ -314,27 +317,114 @@ enum CountCmd {
 }
 
 #[derive(Args)]
+pub struct ResultsArgs {
+    /// Ghi bảng tính .xlsx (bảng như biên bản của Ban: khu vực theo hàng, người ứng cử theo cột; tỷ lệ đi bầu; tình trạng các khu vực; các gói đã dùng)
+    #[arg(long, value_name = "TỆP")]
+    xlsx: Option<PathBuf>,
+    /// Ghi bảng .csv (mỗi dòng một số liệu)
+    #[arg(long, value_name = "TỆP")]
+    csv: Option<PathBuf>,
+    /// Ghi báo cáo theo chuẩn NIST SP 1500-100 phiên bản 2 (JSON)
+    #[arg(long, value_name = "TỆP")]
+    nist: Option<PathBuf>,
+    #[command(subcommand)]
+    sub: Option<ResultsCmd>,
+}
+
+#[derive(Subcommand)]
+pub enum ResultsCmd {
+    /// Ban bầu cử chấp nhận một cảnh báo của mình (A03, A05, A06, A07…) ở một đơn vị bầu cử, có lý do (in trong biên bản, ghi nhật ký)
+    Accept {
+        #[arg(long)]
+        constituency: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        reason: String,
+        /// Vòng bầu cử (1: lần đầu; 2: bầu cử lại/thêm đã công bố)
+        #[arg(long, default_value_t = 1)]
+        round: u32,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PaperCmd {
+    /// Gõ số liệu của biên bản giấy một cấp (một lần) để so với tệp đã ký; mã biên bản gõ đủ 32 ký tự in ở chân trang
+    Check {
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        level: String,
+        /// Mã số liệu in ở chân mỗi trang biên bản giấy
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        listed: u32,
+        #[arg(long)]
+        voted: u32,
+        #[arg(long)]
+        issued: u32,
+        #[arg(long)]
+        received: u32,
+        #[arg(long)]
+        valid: u32,
+        #[arg(long)]
+        invalid: u32,
+        /// Số phiếu bầu theo thứ tự trên phiếu: "400,380,350"
+        #[arg(long)]
+        votes: String,
+        #[arg(long, default_value = "")]
+        by: String,
+    },
+    /// Giải quyết chênh lệch giữa giấy và tệp, có lý do (ghi nhật ký)
+    Resolve {
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Tình trạng đối chiếu của một cấp của một khu vực
+    Status {
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        level: String,
+    },
+}
+
+#[derive(Args)]
 struct TallyArgs {
     #[arg(long)]
     level: String,
-    /// Lần nhập: 1 hoặc 2
+    /// Lần nhập: 1 hoặc 2; 3 là người thứ ba nhập lại chỉ các mục được gửi lại (--field)
     #[arg(long)]
-    entry: u32,
-    #[arg(long, default_value = "")]
+    entry: Option<u32>,
+    #[arg(long, alias = "by", default_value = "")]
     entered_by: String,
     /// Số phiếu thu vào
     #[arg(long)]
-    received: u32,
+    received: Option<u32>,
     #[arg(long)]
-    valid: u32,
+    valid: Option<u32>,
     #[arg(long)]
-    invalid: u32,
+    invalid: Option<u32>,
     /// Số phiếu bầu k đại biểu: "1=30,2=58" (k=số phiếu)
     #[arg(long, default_value = "")]
     groups: String,
     /// Số phiếu bầu theo thứ tự trên phiếu: "70,40,36" hoặc "XA-03-1=70,…"
     #[arg(long)]
-    votes: String,
+    votes: Option<String>,
+    /// (Tổ trưởng) mục khác nhau và lần nhập đúng: "votes.2=1" (1, 2, hoặc 3 sau lần nhập thứ ba); lặp lại cho từng mục
+    #[arg(long, value_name = "MỤC=LẦN")]
+    resolve: Vec<String>,
+    /// (Tổ trưởng) gửi các mục khác nhau (hoặc chỉ các mục nêu tên) cho người thứ ba nhập lại
+    #[arg(long, num_args = 0.., value_name = "MỤC")]
+    reenter: Option<Vec<String>>,
+    /// (Lần nhập 3) giá trị của một mục được gửi lại: "votes.2=380"; lặp lại cho từng mục
+    #[arg(long, value_name = "MỤC=SỐ")]
+    field: Vec<String>,
     /// Phiếu không hợp lệ theo lý do: "khong_co_dau=1,gach_het=1"
     #[arg(long, default_value = "")]
     invalid_reasons: String,
@@ -906,7 +996,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("{}", r.message);
             Ok(())
         }
-        Cmd::Results => bundle::results(&cli.db, json_mode),
+        Cmd::Results(a) => bundle::results(&cli.db, a, json_mode),
+        Cmd::Paper(c) => bundle::paper(&cli.db, c, json_mode),
         Cmd::Demo { out } => bundle::demo(&out, json_mode),
         Cmd::Finalize { level } => {
             let mut app = open(&cli.db)?;

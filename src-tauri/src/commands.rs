@@ -405,3 +405,47 @@ pub fn declare_round(state: State<'_, AppState>, constituency: String, kind: Str
 pub fn write_round_file(state: State<'_, AppState>, constituency: String, dir: String) -> R<tobaucu_ipc::RoundOpenedDto> {
     state.with(|a| a.write_round_file(&constituency, std::path::Path::new(&dir)).map(tobaucu_app::rounds::dto))
 }
+
+// ---- the board's day (issue 15) ---------------------------------------------
+
+#[tauri::command]
+pub fn decide_tally(state: State<'_, AppState>, input: TallyDecisionInput) -> R<TallyStatusDto> {
+    state.with(|a| a.decide_tally(&input))
+}
+
+#[tauri::command]
+pub fn enter_tally_third(state: State<'_, AppState>, input: TallyThirdInput) -> R<TallyStatusDto> {
+    state.with(|a| a.enter_tally_third(&input))
+}
+
+#[tauri::command]
+pub fn paper_check(state: State<'_, AppState>, input: PaperCheckInput) -> R<PaperCheckDto> {
+    state.with(|a| a.paper_check(&input))
+}
+
+#[tauri::command]
+pub fn paper_resolve(state: State<'_, AppState>, area: String, level: String, reason: String) -> R<PaperCheckDto> {
+    state.with(|a| a.paper_resolve(&area, &level, &reason))
+}
+
+#[tauri::command]
+pub fn paper_status(state: State<'_, AppState>, area: String, level: String) -> R<PaperCheckDto> {
+    state.with(|a| a.paper_status(&area, &level))
+}
+
+#[tauri::command]
+pub fn accept_board_warning(state: State<'_, AppState>, constituency: String, code: String, reason: String, round: u32) -> R<ResultsDto> {
+    state.with(|a| a.accept_board_warning(&constituency, &code, &reason, round))
+}
+
+/// The room screen's refresh: cheap when nothing changed.
+#[tauri::command]
+pub fn room_view(state: State<'_, AppState>, query: RoomQuery) -> R<RoomDto> {
+    state.with(|a| a.room_view(&query))
+}
+
+/// Runs off the main thread: a province's spreadsheet takes a moment.
+#[tauri::command(async)]
+pub fn export_results(state: State<'_, AppState>, dir: Option<String>) -> R<Vec<ExportedFileDto>> {
+    state.with(|a| a.save_results_exports(dir.as_deref().map(std::path::Path::new)))
+}

@@ -140,6 +140,14 @@ pub fn run() {
             commands::import_bundle,
             commands::import_bundles,
             commands::results,
+            commands::decide_tally,
+            commands::enter_tally_third,
+            commands::paper_check,
+            commands::paper_resolve,
+            commands::paper_status,
+            commands::accept_board_warning,
+            commands::room_view,
+            commands::export_results,
             commands::register_key,
         ])
         .run(tauri::generate_context!());

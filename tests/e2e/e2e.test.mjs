@@ -69,6 +69,24 @@ async function screenshot(name) {
   writeFileSync(resolve(SHOTS, name), Buffer.from(png, "base64"));
 }
 
+/** Opens the room screen at 1024×768, checks it and photographs it, then leaves with Esc. */
+async function roomShot(name, areas) {
+  const rect = await wd("GET", s("/window/rect"));
+  await wd("POST", s("/window/rect"), { width: 1024, height: 768 });
+  await click("#open-room");
+  await until("room screen", async () => (await js("return document.querySelectorAll('#room-constituencies .room-card').length")) > 0, 120000);
+  assert.equal(await js("return document.querySelectorAll('#room button, #room input, #room a').length"), 0, "nothing to act on");
+  assert.equal(await text("#room-imported .room-n"), areas.toLocaleString("vi-VN"));
+  const fits = await js("const r = document.querySelector('#room').getBoundingClientRect(); return [r.width, r.height, document.querySelector('#room').scrollHeight <= r.height + 1]");
+  assert.equal(fits[2], true, `the room fits the screen: ${JSON.stringify(fits)}`);
+  await screenshot(name);
+  await js("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true }))");
+  assert.equal((await findAll("#room")).length, 1, "other keys do nothing");
+  await js("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))");
+  await until("room closed", async () => (await findAll("#room")).length === 0);
+  await wd("POST", s("/window/rect"), { width: rect.width, height: rect.height });
+}
+
 before(async () => {
   const session = await until("a WebDriver session", () =>
     wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP } } } }), 30000);
@@ -275,6 +293,49 @@ test("a paper tally sheet is typed twice; a difference is shown field by field u
   await screenshot("tally-agreed.png");
 });
 
+test("two tally entries differ: the Tổ trưởng picks one field, a third person types only the other, blind", async () => {
+  await click("#tab-count");
+  await until("count screen", () => find("#level-TINH"));
+  await click("#level-TINH");
+  await until("TINH desk", async () => (await text("#mode-tally")).includes("bảng kiểm phiếu"));
+  await click("#mode-tally");
+  await until("tally form", () => find("#tally-received"));
+  const fill = async (entry, who, votes) => {
+    await js("const s = document.querySelector('#tally-entry'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));", String(entry));
+    await type("#tally-by", who);
+    await type("#tally-received", "1");
+    await type("#tally-valid", "1");
+    await type("#tally-invalid", "0");
+    await type("#tally-group-2", "1");
+    for (const [i, v] of votes.entries()) await type(`#tally-votes-${i + 1}`, String(v));
+    await click("#tally-save");
+  };
+  await fill(1, "Lê Thị Ký", [1, 1, 0, 0, 0]);
+  await until("first entry saved", async () => (await text("#tally-status")).includes("lần 2"));
+  await fill(2, "Trần Văn Một", [1, 0, 1, 0, 0]);
+  await until("differences", () => find("#tally-pick-votes-2-1"));
+  // Entry 1 was right on votes.2: one click, nothing retyped.
+  await type("#tally-decider", "Nguyễn Văn Tổ");
+  await click("#tally-pick-votes-2-1");
+  await until("votes.2 settled", async () => (await js("return document.querySelector('#tally-diffs tr[data-field=\"votes.2\"]')?.dataset.state")) === "settled");
+  // votes.3 goes to a third person, who sees only that field, empty, and no earlier value.
+  await click("#tally-reenter");
+  await until("third form", () => find("#tally-third-form"));
+  const inputs = await js("return [...document.querySelectorAll('#tally-third-form input[type=number]')].map(e => [e.id, e.value])");
+  assert.deepEqual(inputs, [["tally-third-votes-3", ""]]);
+  const shown = await js("return [...document.querySelectorAll('#tally-diffs td.n')].map(e => e.textContent)");
+  assert.ok(shown.every((t) => t === "•••"), JSON.stringify(shown));
+  assert.equal((await findAll("#tally-form")).length, 0, "the full sheet is not offered again");
+  await screenshot("tally-third-entry.png");
+  await type("#tally-third-by", "Phạm Thị Ba");
+  await type("#tally-third-votes-3", "0");
+  await click("#tally-third-save");
+  await until("settled", async () => (await text("#tally-status")).includes("được chấp nhận"));
+  const codes = await js("return [...document.querySelectorAll('#checks .check-item')].map(e => e.dataset.code)");
+  assert.ok(!codes.includes("E10") && !codes.includes("E13"), JSON.stringify(codes));
+  await screenshot("tally-fixed.png");
+});
+
 test("a team exports its signed bundle in its window; the commune imports every team's bundle in its window, sees winners and exports upward", async () => {
   const { execFileSync } = await import("node:child_process");
   const { copyFileSync, mkdtempSync, readdirSync } = await import("node:fs");
@@ -342,6 +403,8 @@ test("a team exports its signed bundle in its window; the commune imports every 
   assert.equal((await findAll("#result-QH-01 tr.elected")).length, 3);
   assert.match(await text("#result-XA-04 .verdict"), /bầu cử thêm/);
   await screenshot("7-commune-results.png");
+  // The room screen at projector size: six areas, read-only, Esc leaves.
+  await roomShot("room-6-areas.png", 6);
   // A tampered copy is refused with its reason.
   const bad = resolve(work, "bad");
   mkdirSync(bad);
@@ -440,4 +503,27 @@ test("the app is killed in the middle of counting; on restart every ballot shown
   const live = JSON.parse(execFileSync(CLI, ["--db", restored, "count", "live", "--level", "XA", "--json"], { env }).toString());
   assert.equal(live.received, marks.length);
   rmSync(work, { recursive: true, force: true });
+});
+
+test("a province of 10,000 areas: the status screen shows a page of areas, the room screen turns pages at 1024×768", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { existsSync, copyFileSync, mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const made = resolve(ROOT, "target/e2e-data/board-10000.sqlite");
+  if (!existsSync(made)) {
+    // Written by the app crate's 10,000-area export test.
+    execFileSync("cargo", ["test", "-p", "tobaucu-app", "--lib", "exports_of_a_10000_area_board"], { cwd: ROOT, stdio: "inherit" });
+  }
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-10000-"));
+  const db = resolve(work, "tinh.sqlite");
+  copyFileSync(made, db);
+  if (existsSync(`${made}-goi`)) copyFileSync(`${made}-goi`, `${db}-goi`);
+  if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+  const r = await until("a WebDriver session", () =>
+    wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", db] } } } }), 30000);
+  sid = r.sessionId;
+  await until("board screen with its areas", async () => (await findAll("#areas-table tbody tr")).length > 0, 180000);
+  assert.equal((await findAll("#areas-table tbody tr")).length, 100, "one page of 100 areas");
+  assert.match(await text("#areas-page"), /Trang 1\/100/);
+  await roomShot("room-10000-areas.png", 10000);
 });

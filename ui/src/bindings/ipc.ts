@@ -430,7 +430,16 @@ entries: Array<number>, agreed: boolean, differences: Array<FieldDiffDto>, messa
 /**
  * The entries as typed, for re-editing.
  */
-sheets: Array<TallySheetInput>, };
+sheets: Array<TallySheetInput>, 
+/**
+ * Each differing field and where it stands (picked, sent to a third
+ * entry, settled): only these are ever typed again (issue 15 item 4).
+ */
+fields: Array<TallyFieldDto>, 
+/**
+ * The fields a third person must type, without either earlier value.
+ */
+reentry: Array<ReentryFieldDto>, };
 
 export type ComplaintDto = { id: number, level: string | null, received_at: string, complainant: string, content: string, 
 /**
@@ -521,7 +530,17 @@ via: string | null, sequence: number | null, imported_at: string | null, short_c
 /**
  * Bundle history of this unit (older sequences), newest first.
  */
-history: Array<string>, };
+history: Array<string>, 
+/**
+ * The paper minutes against the file (issue 15 item 3): "file_only"
+ * | "agree" | "differ" ("" while no bundle reports the area).
+ */
+paper: string, paper_note: string, 
+/**
+ * Warnings the Tổ trưởng accepted, with the signed reasons
+ * ("QH · W01: …"; issue 15 item 5).
+ */
+accepted: Array<string>, };
 
 export type RefusalDto = { at: string, file_name: string, unit_id: string | null, reason: string, };
 
@@ -531,7 +550,12 @@ export type ResultCheckDto = { code: string,
 /**
  * "error" | "warning"
  */
-severity: string, message: string, };
+severity: string, message: string, 
+/**
+ * The board accepted this warning with a written reason (issue 15
+ * item 5; `tobaucu results accept`): printed in the board minutes.
+ */
+accepted_reason?: string | null, };
 
 export type CandidateTotalDto = { id: string, name: string, votes: bigint, percent: number, percent_vi: string, elected: boolean, };
 
@@ -696,4 +720,91 @@ kind: string, seats: number, candidates: Array<string>,
  * The round file written (at a board).
  */
 file: string | null, message: string, };
+
+export type PaperCheckInput = { area: string, level: string, 
+/**
+ * The minutes' short code as typed from the paper (32 hex digits).
+ */
+code: string, entered_by: string, voters_listed: number, voters_voted: number, ballots_issued: number, ballots_received: number, ballots_valid: number, ballots_invalid: number, 
+/**
+ * Votes per candidate in ballot order.
+ */
+votes: Array<number>, };
+
+export type PaperCheckDto = { area: string, level: string, 
+/**
+ * "file_only" | "agree" | "differ"
+ */
+status: string, 
+/**
+ * The short code of the file's minutes (what the paper must carry).
+ */
+minutes_code: string, 
+/**
+ * File (first) against paper (second), field by field.
+ */
+differences: Array<FieldDiffDto>, 
+/**
+ * The board's reason when the differences were settled.
+ */
+resolution: string | null, checked_at: string | null, message: string, };
+
+export type TallyFieldDto = { field: string, label: string, first: number, second: number, 
+/**
+ * "open" | "awaiting_third" | "third_disagrees" | "settled"
+ */
+state: string, 
+/**
+ * The third entry's value, once typed.
+ */
+third: number | null, 
+/**
+ * The value that holds once settled, and whose entry it is (1, 2, 3).
+ */
+value: number | null, settled_by: number | null, };
+
+export type TallyDecisionInput = { level: string, picks: { [key in string]: number }, reenter: Array<string>, reenter_all: boolean, 
+/**
+ * The Tổ trưởng's name (recorded and logged).
+ */
+decided_by: string, };
+
+export type TallyThirdInput = { level: string, entered_by: string, values: { [key in string]: number }, };
+
+export type ReentryFieldDto = { field: string, label: string, };
+
+export type RoomQuery = { constituency_page: number, constituencies_per_page: number, area_page: number, areas_per_page: number, 
+/**
+ * Only the areas not imported yet (a wall of 10,000 tiles says less
+ * than the few still awaited).
+ */
+waiting_only: boolean, };
+
+export type RoomLevelDto = { code: string, name: string, voters_listed: bigint, voters_voted: bigint, percent_vi: string, };
+
+export type RoomElectedDto = { name: string, votes: bigint, percent_vi: string, };
+
+export type RoomConstituencyDto = { id: string, name: string, level_name: string, seats: number, areas_reported: number, areas_expected: number, complete: boolean, turnout_vi: string, 
+/**
+ * One sentence: progress, or the outcome once complete.
+ */
+verdict: string, elected: Array<RoomElectedDto>, };
+
+export type RoomAreaDto = { id: string, label: string, 
+/**
+ * "waiting" | "imported" | "refused"
+ */
+status: string, };
+
+export type RoomDto = { unit_name: string, test_mode: boolean, areas_expected: number, areas_imported: number, areas_refused: number, areas_waiting: number, levels: Array<RoomLevelDto>, constituencies_total: number, constituencies_complete: number, constituency_page: number, constituency_pages: number, constituencies: Array<RoomConstituencyDto>, area_page: number, area_pages: number, 
+/**
+ * The page's areas (only those not imported with `waiting_only`).
+ */
+areas: Array<RoomAreaDto>, };
+
+export type ExportedFileDto = { 
+/**
+ * "xlsx" | "csv" | "nist"
+ */
+format: string, path: string, bytes: bigint, };
 

@@ -243,12 +243,61 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         load();
       } catch (err) { showError(err, msg); }
     });
+    // Only the fields that differ are ever settled again (issue 15 item 4):
+    // the Tổ trưởng picks the right entry per field, or sends just those
+    // fields to a third person who types them without seeing either value.
+    const pending = st.reentry.length > 0;
+    const decider = h("input", { id: "tally-decider", placeholder: "Họ tên Tổ trưởng" }) as HTMLInputElement;
+    const decide = async (picks: Record<string, number>, reenter: boolean) => {
+      try {
+        const r = await api.decideTally({ level, picks, reenter: [], reenter_all: reenter, decided_by: decider.value });
+        toast(r.message, r.agreed ? "ok" : "error");
+        load();
+      } catch (err) { showError(err, msg); }
+    };
+    const stateVi: Record<string, string> = { open: "chưa quyết định", awaiting_third: "chờ người thứ ba nhập", third_disagrees: "lần 3 khác cả hai", settled: "đã quyết định" };
+    const fid = (f: string) => f.replace(/\./g, "-");
+    const rows = st.fields.length ? st.fields : st.differences.map((d) => ({ ...d, state: "open", third: null, value: null, settled_by: null }));
     const status = h("div", { class: `tally-status ${st.agreed ? "ok" : ""}`, id: "tally-status" },
       h("strong", {}, st.message),
-      st.differences.length ? h("table", { class: "figures compact", id: "tally-diffs" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Mục"), h("th", {}, "Lần 1"), h("th", {}, "Lần 2"))),
-        h("tbody", {}, ...st.differences.map((d) => h("tr", { "data-field": d.field }, h("td", {}, d.label), h("td", { class: "n" }, num(d.first)), h("td", { class: "n" }, num(d.second)))))) : "");
-    return h("div", {}, status, h("p", { class: "hint" }, "Hai người nhập độc lập cùng một bảng kiểm phiếu giấy; số liệu chỉ được dùng khi hai lần khớp nhau từng mục."), form);
+      rows.length ? h("table", { class: "figures compact", id: "tally-diffs" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Mục"), h("th", {}, "Lần 1"), h("th", {}, "Lần 2"), h("th", {}, "Tình trạng"), h("th", {}, "Tổ trưởng chọn"))),
+        h("tbody", {}, ...rows.map((d) => {
+          // While a third entry is pending the earlier values stay hidden.
+          const show = (v: number) => pending ? "•••" : num(v);
+          const choices = d.state === "open" || d.state === "third_disagrees"
+            ? h("span", { class: "row" },
+              h("button", { type: "button", class: "secondary", id: `tally-pick-${fid(d.field)}-1`, onclick: () => decide({ [d.field]: 1 }, false) }, "Lần 1 đúng"),
+              h("button", { type: "button", class: "secondary", id: `tally-pick-${fid(d.field)}-2`, onclick: () => decide({ [d.field]: 2 }, false) }, "Lần 2 đúng"),
+              d.state === "third_disagrees" ? h("button", { type: "button", class: "secondary", id: `tally-pick-${fid(d.field)}-3`, onclick: () => decide({ [d.field]: 3 }, false) }, `Lần 3 đúng (${num(d.third ?? 0)})`) : "")
+            : d.state === "settled" ? `${num(d.value ?? 0)} (lần ${d.settled_by ?? ""})` : "";
+          return h("tr", { "data-field": d.field, "data-state": d.state }, h("td", {}, d.label), h("td", { class: "n" }, show(d.first)), h("td", { class: "n" }, show(d.second)),
+            h("td", {}, stateVi[d.state] ?? d.state), h("td", {}, choices));
+        }))) : "",
+      rows.some((d) => d.state === "open" || d.state === "third_disagrees")
+        ? h("div", { class: "toolbar" }, decider,
+          h("button", { type: "button", class: "secondary", id: "tally-reenter", onclick: () => decide({}, true) }, "Gửi các mục chưa quyết định cho người thứ ba nhập lại"))
+        : "");
+    if (pending) {
+      // The third person's form: the fields sent back, empty, nothing else.
+      const who = h("input", { id: "tally-third-by", placeholder: "Họ tên người nhập lần thứ ba" }) as HTMLInputElement;
+      const ins = st.reentry.map((f) => [f.field, h("input", { id: `tally-third-${fid(f.field)}`, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" }) as HTMLInputElement] as const);
+      const third = h("form", { class: "tally-form", id: "tally-third-form" },
+        h("h3", {}, "Lần nhập thứ ba: chỉ các mục được gửi lại"),
+        h("p", { class: "hint" }, "Người thứ ba (không phải hai người đã nhập) đọc bảng kiểm phiếu giấy và nhập các mục dưới đây; không xem hai lần nhập trước."),
+        who, h("div", { class: "grid2" }, ...st.reentry.map((f, i) => field(f.label, ins[i][1]))),
+        h("button", { class: "primary big", type: "submit", id: "tally-third-save" }, "Lưu lần nhập thứ ba"));
+      third.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        try {
+          const r = await api.enterTallyThird({ level, entered_by: who.value, values: Object.fromEntries(ins.map(([f, el]) => [f, Number(el.value || 0)])) });
+          toast(r.message, r.agreed ? "ok" : "error");
+          load();
+        } catch (err) { showError(err, msg); }
+      });
+      return h("div", {}, status, third);
+    }
+    return h("div", {}, status, h("p", { class: "hint" }, "Hai người nhập độc lập cùng một bảng kiểm phiếu giấy; số liệu chỉ được dùng khi hai lần khớp nhau từng mục. Khi khác nhau, chỉ các mục khác nhau được quyết định lại."), form);
   }
 
   // ---- checks -----------------------------------------------------------------

@@ -8,6 +8,7 @@ import type {
   StatusDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput, TurnoutView, VoterRowDto,
   KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
   DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto, RoundOpenedDto, RoundDeclaredDto,
+  TallyDecisionInput, TallyThirdInput, PaperCheckInput, PaperCheckDto, RoomQuery, RoomDto, ExportedFileDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -86,6 +87,15 @@ export const api = {
   undoBallot: (level: string, reason: string) => call<BallotEntryResult>("undo_ballot", { level, reason }),
   enterTally: (input: TallySheetInput) => call<TallyStatusDto>("enter_tally", { input }),
   tallyStatus: (level: string) => call<TallyStatusDto>("tally_status", { level }),
+  decideTally: (input: TallyDecisionInput) => call<TallyStatusDto>("decide_tally", { input }),
+  enterTallyThird: (input: TallyThirdInput) => call<TallyStatusDto>("enter_tally_third", { input }),
+  paperCheck: (input: PaperCheckInput) => call<PaperCheckDto>("paper_check", { input }),
+  paperResolve: (area: string, level: string, reason: string) => call<PaperCheckDto>("paper_resolve", { area, level, reason }),
+  paperStatus: (area: string, level: string) => call<PaperCheckDto>("paper_status", { area, level }),
+  acceptBoardWarning: (constituency: string, code: string, reason: string, round: number) =>
+    call<ResultsDto>("accept_board_warning", { constituency, code, reason, round }),
+  roomView: (query: RoomQuery) => call<RoomDto>("room_view", { query }),
+  exportResults: (dir: string | null) => call<ExportedFileDto[]>("export_results", { dir }),
   summary: (level: string) => call<SummaryDto>("summary", { level }),
   acceptWarning: (input: AcceptInput) => call<SummaryDto>("accept_warning", { input }),
   complaints: () => call<ComplaintDto[]>("complaints"),

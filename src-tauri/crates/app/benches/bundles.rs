@@ -144,6 +144,7 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
             incidents: vec![],
             recommendations: vec![],
             explanations: vec![],
+            accepted: vec![],
             completed_at: Some("2026-03-15T21:00:00+07:00".into()),
             round: None,
         };

@@ -487,6 +487,8 @@ impl App {
         // the figures it carried with an explanation after a recount.
         pending.extend(doc.recommendations.iter().map(|r| json!({"text": r})));
         pending.extend(doc.explanations.iter().map(|e| json!({"text": explanation_text(e)})));
+        // Warnings the Tổ trưởng accepted, with the reason (issue 15 item 5).
+        pending.extend(doc.accepted.iter().map(|a| json!({"text": format!("Cảnh báo {} đã được Tổ trưởng chấp nhận. Lý do: {}", a.code, a.reason)})));
         m.insert("events".into(), Value::Array(events));
         m.insert("pending".into(), Value::Array(pending));
         m.insert("leader".into(), json!(doc.team.leader.clone().unwrap_or_default()));

@@ -39,6 +39,11 @@ pub use bundle::{removable_drives, scan_bundles};
 pub use demo::DEMO_PASSPHRASE;
 pub use keys::KEY_FORMAT;
 
+/// The synthetic board of the benchmarks, for the crate's tests.
+#[cfg(test)]
+#[path = "../benches/common/mod.rs"]
+pub(crate) mod synthetic;
+
 /// Reads a file of at most `max` bytes (a hostile or wrong file must not
 /// exhaust memory before it is refused).
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
@@ -75,6 +80,9 @@ pub struct App {
     /// never changes after setup, and reading its later columns from SQLite
     /// walks the overflow pages of a definition that can hold 72,195 areas.
     unit: Option<tobaucu_store::UnitRow>,
+    /// The room screen's cache (issue 15 item 6): parsed area reports and
+    /// the last view, refreshed only when the database changed.
+    room: Option<bundle::RoomCache>,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
 }
@@ -110,6 +118,7 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            room: None,
             _lock: None,
         };
         app.load_definition()?;
@@ -144,6 +153,7 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            room: None,
             _lock: None,
         })
     }

@@ -446,6 +446,9 @@ pub fn field_vi(field: &str, names: &[&str]) -> String {
         "received" => "số phiếu thu vào".to_owned(),
         "valid" => "số phiếu hợp lệ".to_owned(),
         "invalid" => "số phiếu không hợp lệ".to_owned(),
+        "voters_listed" => "tổng số cử tri".to_owned(),
+        "voters_voted" => "số cử tri đã tham gia bỏ phiếu".to_owned(),
+        "issued" => "số phiếu phát ra".to_owned(),
         f => {
             if let Some(k) = f.strip_prefix("group.") {
                 format!("số phiếu bầu {k} đại biểu")

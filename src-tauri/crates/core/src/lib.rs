@@ -9,6 +9,7 @@ pub mod audit;
 pub mod canonical;
 pub mod checks;
 pub mod count;
+pub mod crosscheck;
 pub mod diag;
 pub mod election;
 pub mod legacy;

@@ -225,6 +225,11 @@ pub struct Minutes {
     pub recommendations: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanations: Vec<Explanation>,
+    /// Cảnh báo Tổ trưởng đã chấp nhận (W01–W08), each with the written
+    /// reason: signed with the figures, shown at the board per area and
+    /// printed in item 7 (issue 15 item 5). Absent in older documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<Explanation>,
     /// RFC 3339: when the minutes were completed (locked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
@@ -276,6 +281,7 @@ impl Minutes {
             && self.incidents.is_empty()
             && self.recommendations.is_empty()
             && self.explanations.is_empty()
+            && self.accepted.is_empty()
             && self.completed_at.is_none()
             && self.round.is_none()
             && self.team.witnesses.iter().all(|w| matches!(w, Witness::Name(_)))
@@ -313,6 +319,7 @@ impl Minutes {
         }
         out.extend(self.recommendations.iter_mut());
         out.extend(self.explanations.iter_mut().map(|e| &mut e.reason));
+        out.extend(self.accepted.iter_mut().map(|e| &mut e.reason));
         out.push(&mut self.correction_reason);
         out
     }
@@ -337,6 +344,11 @@ impl Minutes {
     /// The codes the Tổ carried into the minutes with an explanation.
     pub fn explained(&self) -> Vec<&str> {
         self.explanations.iter().map(|e| e.code.as_str()).collect()
+    }
+
+    /// The warnings the Tổ accepted, as "W01 (lý do)" lines for people.
+    pub fn accepted_lines(&self) -> Vec<String> {
+        self.accepted.iter().map(|a| format!("{}: {}", a.code, a.reason)).collect()
     }
 
     /// The counted figures as the checks see them.
@@ -460,6 +472,12 @@ impl Minutes {
         let names = t.leader.iter().chain(t.secretary.iter()).chain(t.members.iter()).map(String::as_str).chain(t.witnesses.iter().map(Witness::name));
         if names.chain(self.opening.iter().flat_map(|o| o.witnesses.iter().map(|p| p.name.as_str()))).any(str::is_empty) {
             return Err("biên bản có tên thành viên Tổ hoặc cử tri chứng kiến để trống".into());
+        }
+        for a in &self.accepted {
+            let warning_code = a.code.len() == 3 && a.code.starts_with('W') && a.code[1..].bytes().all(|b| b.is_ascii_digit());
+            if !warning_code || a.reason.trim().is_empty() || self.accepted.iter().filter(|x| x.code == a.code).count() > 1 {
+                return Err("accepted: chỉ cảnh báo (mã W..) được chấp nhận, mỗi mã một lần, kèm lý do".into());
+            }
         }
         let hhmm = |t: &str| t.len() == 5 && t.as_bytes()[2] == b':' && t[..2].parse::<u8>().is_ok_and(|h| h < 24) && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
         let times = self.opening.iter().filter_map(|o| o.time.as_deref()).chain(self.closing_time.as_deref()).chain(self.incidents.iter().filter_map(|i| i.time.as_deref()));

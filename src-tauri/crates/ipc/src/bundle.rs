@@ -116,6 +116,16 @@ pub struct AreaStatusDto {
     pub reason: Option<String>,
     /// Bundle history of this unit (older sequences), newest first.
     pub history: Vec<String>,
+    /// The paper minutes against the file (issue 15 item 3): "file_only"
+    /// | "agree" | "differ" ("" while no bundle reports the area).
+    #[serde(default)]
+    pub paper: String,
+    #[serde(default)]
+    pub paper_note: String,
+    /// Warnings the Tổ trưởng accepted, with the signed reasons
+    /// ("QH · W01: …"; issue 15 item 5).
+    #[serde(default)]
+    pub accepted: Vec<String>,
 }
 
 /// One refused import, for the dashboard.
@@ -147,6 +157,10 @@ pub struct ResultCheckDto {
     /// "error" | "warning"
     pub severity: String,
     pub message: String,
+    /// The board accepted this warning with a written reason (issue 15
+    /// item 5; `tobaucu results accept`): printed in the board minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_reason: Option<String>,
 }
 
 /// A candidate's line in a constituency's results.

@@ -294,6 +294,13 @@ pub struct TallyStatusDto {
     pub message: String,
     /// The entries as typed, for re-editing.
     pub sheets: Vec<TallySheetInput>,
+    /// Each differing field and where it stands (picked, sent to a third
+    /// entry, settled): only these are ever typed again (issue 15 item 4).
+    #[serde(default)]
+    pub fields: Vec<crate::TallyFieldDto>,
+    /// The fields a third person must type, without either earlier value.
+    #[serde(default)]
+    pub reentry: Vec<crate::ReentryFieldDto>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

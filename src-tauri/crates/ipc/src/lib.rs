@@ -15,9 +15,11 @@ use ts_rs::TS;
 mod board;
 mod bundle;
 mod count;
+mod day;
 pub use board::*;
 pub use bundle::*;
 pub use count::*;
+pub use day::*;
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
 /// field of the contract is here with its meaning; the three residence
@@ -422,6 +424,19 @@ pub fn typescript() -> String {
         RoundResultDto::decl(&cfg),
         RoundDeclaredDto::decl(&cfg),
         RoundOpenedDto::decl(&cfg),
+        PaperCheckInput::decl(&cfg),
+        PaperCheckDto::decl(&cfg),
+        TallyFieldDto::decl(&cfg),
+        TallyDecisionInput::decl(&cfg),
+        TallyThirdInput::decl(&cfg),
+        ReentryFieldDto::decl(&cfg),
+        RoomQuery::decl(&cfg),
+        RoomLevelDto::decl(&cfg),
+        RoomElectedDto::decl(&cfg),
+        RoomConstituencyDto::decl(&cfg),
+        RoomAreaDto::decl(&cfg),
+        RoomDto::decl(&cfg),
+        ExportedFileDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

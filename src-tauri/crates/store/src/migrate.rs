@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_board_team_complaints",
         sql: include_str!("../migrations/0015_board_team_complaints.sql"),
     },
+    Migration {
+        version: 16,
+        name: "0016_board_day",
+        sql: include_str!("../migrations/0016_board_day.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -116,6 +116,9 @@ pub(crate) struct MinutesInput {
     pub outcome: Outcome,
     pub communes: Vec<CommuneRow>,
     pub facts: BoardFactsDto,
+    /// Warnings accepted with a reason, by the areas' Tổ trưởng and by the
+    /// Ban itself (issue 15 item 5), printed under d).
+    pub accepted: Vec<String>,
 }
 
 fn roster(f: &BoardFactsDto) -> Vec<Value> {
@@ -157,8 +160,10 @@ fn item_lines(lines: Vec<String>) -> Vec<Value> {
 /// settled — or has not decided yet, its way of settling left dotted: the
 /// Ban is where a Tổ sends what it cannot settle —, then the Ban's own;
 /// g) those it forwarded on to the Ủy ban bầu cử, then the Ban's own.
-fn items(f: &BoardFactsDto) -> [Vec<Value>; 4] {
-    let events: Vec<String> = f.events.iter().cloned().chain(f.team_events.iter().cloned()).collect();
+fn items(f: &BoardFactsDto, accepted: &[String]) -> [Vec<Value>; 4] {
+    // Item d: the Ban's events, the teams' (incidents, recommendations), then
+    // the warnings accepted with their reasons (issue 15 item 5).
+    let events: Vec<String> = f.events.iter().cloned().chain(f.team_events.iter().cloned()).chain(accepted.iter().cloned()).collect();
     let mut settled = Vec::new();
     let mut forwarded = Vec::new();
     for x in &f.team_forwarded {
@@ -189,7 +194,7 @@ pub(crate) fn minutes_data(m: &MinutesInput) -> Value {
             json!({"title": title, "name": name, "votes": o.votes.get(i).copied().unwrap_or(0), "percent": pct(i)})
         })
         .collect();
-    let [events, team_settled, settled, forwarded] = items(f);
+    let [events, team_settled, settled, forwarded] = items(f, &m.accepted);
     let round_elected = o.elected.len();
     let elected_count = if m.round == RoundKind::Additional { m.first_elected + round_elected } else { round_elected };
     let missing = usize::try_from(m.seats).unwrap_or(0).saturating_sub(elected_count);
@@ -277,6 +282,23 @@ fn commune_rows(def: &ElectionDefinition, k: &Computed, round: u32, n: usize) ->
 }
 
 impl App {
+    /// The warnings accepted for one round of a constituency: the areas'
+    /// (first round, signed in their minutes) and the Ban's own.
+    fn accepted_lines(&self, k: &Computed, round: u32) -> Result<Vec<String>> {
+        let def = self.def()?;
+        let mut out: Vec<String> = Vec::new();
+        {
+            for (area, a) in k.notes.iter().filter(|n| n.round == round).flat_map(|n| n.accepted.iter().map(move |a| (&n.area, a))) {
+                let place = def.area(area).map_or_else(|| area.clone(), |x| format!("khu vực bỏ phiếu số {} ({})", x.number, x.name));
+                out.push(format!("Tổ bầu cử {place}: cảnh báo {} đã được Tổ trưởng chấp nhận. Lý do: {}", a.code, a.reason));
+            }
+        }
+        for a in tobaucu_store::DayRead::board_acceptances(&self.store)?.into_iter().filter(|a| a.constituency_id == k.info.id && a.round == i64::from(round)) {
+            out.push(format!("Ban bầu cử chấp nhận cảnh báo {}. Lý do: {}", a.code, a.reason));
+        }
+        Ok(out)
+    }
+
     /// Data of the board minutes (layout name, data) for each constituency
     /// complete at this board — `only` narrows to a level or a
     /// constituency — followed by a separate document for each declared
@@ -328,6 +350,7 @@ impl App {
                 outcome: k.first.clone(),
                 communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, 1, c.candidates.len()) } else { vec![] },
                 facts: self.facts_with(&c.id, 1, &k.notes)?,
+                accepted: self.accepted_lines(&k, 1)?,
             };
             if k.first.complete {
                 parts.push((layout, minutes_data(&base)));
@@ -341,6 +364,7 @@ impl App {
                     candidates: cands,
                     outcome: r.outcome.clone(),
                     facts: self.facts_with(&c.id, r.info.number, &k.notes)?,
+                    accepted: self.accepted_lines(&k, r.info.number)?,
                     ..base.clone()
                 };
                 parts.push((layout, minutes_data(&input)));

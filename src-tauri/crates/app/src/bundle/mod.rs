@@ -8,6 +8,12 @@ mod import;
 pub(crate) use import::MAX_IMPORT_BYTES;
 mod board;
 mod board_minutes;
+mod book;
+mod day;
+mod nist;
+mod room;
+pub(crate) use room::RoomCache;
+mod sheets;
 mod results;
 
 use std::collections::HashMap;
@@ -188,7 +194,14 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
             final_: lv_final,
             sha256: sha.clone(),
             data: data.clone(),
-            warnings: warnings.iter().map(|w| format!("{}: {}", w.code, w.message)).collect(),
+            // A warning the Tổ trưởng accepted carries its signed reason (issue 15 item 5).
+            warnings: warnings
+                .iter()
+                .map(|w| match doc.accepted.iter().find(|a| a.code == w.code) {
+                    Some(a) => format!("{}: {} — Tổ trưởng đã chấp nhận, lý do: {}", w.code, w.message, a.reason),
+                    None => format!("{}: {}", w.code, w.message),
+                })
+                .collect(),
         });
     }
     Ok(out)

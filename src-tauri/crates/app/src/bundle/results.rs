@@ -12,7 +12,7 @@ use tobaucu_core::minutes::{ComplaintLine, Explanation, IncidentLine, Minutes};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
 use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
-use tobaucu_store::{BoardRead, BundleRead, PaperRead};
+use tobaucu_store::{BoardRead, BundleRead, DayRead, PaperRead};
 
 use super::below;
 use crate::{short_hash, App, Error, Result};
@@ -21,7 +21,7 @@ use crate::{short_hash, App, Error, Result};
 /// must be the canonical document whose SHA-256 the import recorded (a row
 /// edited behind the app's back is not summed; the caller names it). With
 /// it, what the area's minutes tell the Ban besides figures.
-fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, AreaNotes), String> {
+pub(crate) fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, AreaNotes), String> {
     if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} không khớp mã số liệu đã nhập (cơ sở dữ liệu bị sửa ngoài ứng dụng); không cộng", r.area_id, r.level));
     }
@@ -31,7 +31,7 @@ fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaRepor
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
     }
     let report = AreaReport::from_minutes(&m);
-    let notes = AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations };
+    let notes = AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations, accepted: m.accepted };
     Ok((report, notes))
 }
 
@@ -47,11 +47,14 @@ pub(crate) struct AreaNotes {
     pub incidents: Vec<IncidentLine>,
     pub recommendations: Vec<String>,
     pub explanations: Vec<Explanation>,
+    /// The warnings the area's Tổ trưởng accepted, with the reason,
+    /// signed in its minutes (issue 15 item 5).
+    pub accepted: Vec<Explanation>,
 }
 
 impl AreaNotes {
     fn is_empty(&self) -> bool {
-        self.complaints.is_empty() && self.incidents.is_empty() && self.recommendations.is_empty() && self.explanations.is_empty()
+        self.complaints.is_empty() && self.incidents.is_empty() && self.recommendations.is_empty() && self.explanations.is_empty() && self.accepted.is_empty()
     }
 }
 
@@ -177,13 +180,13 @@ impl App {
                 // call for this round (a bundle replaced since).
                 match next_round(&info, &first, kind) {
                     Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
-                    Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at) }),
-                    Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at) }),
+                    Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at), accepted_reason: None }),
+                    Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at), accepted_reason: None }),
                 }
                 let outcome = aggregate_round(&info, &round, &reports);
-                checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }));
+                checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }));
                 if !outcome.complete {
-                    checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected) });
+                    checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected), accepted_reason: None });
                 }
                 rounds.push(DeclaredRound { info: round, declared_at: r.declared_at, outcome, checks });
             }
@@ -208,14 +211,30 @@ impl App {
 
     /// `results`: every constituency touched by this board's areas.
     pub fn results(&self) -> Result<ResultsDto> {
+        self.results_of(&self.computed()?)
+    }
+
+    /// [`App::results`] of constituencies already computed (the exports
+    /// reuse one computation for every file they write).
+    pub(crate) fn results_of(&self, computed: &[Computed]) -> Result<ResultsDto> {
         let def = self.def()?;
         let mut out = BTreeMap::new();
-        for k in self.computed()? {
+        // The board's own warnings accepted with a reason (issue 15 item 5).
+        let mut board_accepted: std::collections::HashMap<(String, i64, String), String> = std::collections::HashMap::new();
+        for a in self.store.board_acceptances()? {
+            board_accepted.insert((a.constituency_id, a.round, a.code), a.reason);
+        }
+        let mark = |cid: &str, round: u32, checks: &mut Vec<ResultCheckDto>| {
+            for k in checks.iter_mut().filter(|k| k.severity == "warning") {
+                k.accepted_reason = board_accepted.get(&(cid.to_owned(), i64::from(round), k.code.clone())).cloned();
+            }
+        };
+        for k in computed {
             let o = &k.first;
             let Some(c) = def.constituency(&k.info.id) else { continue };
-            let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone() }).collect();
+            let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }).collect();
             for e in &k.damaged {
-                checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone() });
+                checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone(), accepted_reason: None });
             }
             if !o.complete {
                 checks.push(ResultCheckDto {
@@ -225,15 +244,15 @@ impl App {
                         format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
                     } else {
                         format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
-                    },
-                });
+                    }, accepted_reason: None });
             }
             if !k.not_final.is_empty() {
-                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")) });
+                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None });
             }
             if !o.tie_unresolved.is_empty() {
-                checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")) });
+                checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")), accepted_reason: None });
             }
+            mark(&c.id, 1, &mut checks);
             let ids: Vec<String> = k.info.candidates.iter().map(|x| x.id.clone()).collect();
             let candidates = candidate_totals(def, &c.id, &ids, o);
             let rounds = k
@@ -243,6 +262,8 @@ impl App {
                     let ro = &r.outcome;
                     let ids: Vec<String> = r.info.candidates.iter().map(|x| x.id.clone()).collect();
                     let cands = candidate_totals(def, &c.id, &ids, ro);
+                    let mut round_checks = r.checks.clone();
+                    mark(&c.id, r.info.number, &mut round_checks);
                     RoundResultDto {
                         number: r.info.number,
                         kind: r.info.kind.code().into(),
@@ -267,7 +288,7 @@ impl App {
                         additional_vote_due: ro.additional_vote_due,
                         tie_unresolved: ro.tie_unresolved.clone(),
                         candidates: cands,
-                        checks: r.checks.clone(),
+                        checks: round_checks,
                     }
                 })
                 .collect();
@@ -306,7 +327,9 @@ impl App {
         Ok(ResultsDto { constituencies: out })
     }
 
-    /// The board's dashboard: each area waiting, imported or refused.
+    /// The board's dashboard: each area waiting, imported or refused, its
+    /// paper minutes against the file and the warnings its Tổ accepted.
+    /// One pass over each table (10,000 areas stay fast).
     pub fn board_status(&self) -> Result<BoardStatusDto> {
         let (me, kind) = self.board()?;
         let def = self.def()?;
@@ -314,12 +337,34 @@ impl App {
         let rows = self.store.current_area_results()?;
         let bundles = self.store.bundles()?;
         let refusals = self.store.refusals()?;
-        let mut list = Vec::new();
+        let papers = self.area_papers(&rows)?;
+        let by_id: std::collections::HashMap<i64, &tobaucu_store::BundleRow> = bundles.iter().map(|b| (b.id, b)).collect();
+        let mut bundle_of: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        let mut accepted: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        for r in &rows {
+            bundle_of.entry(r.area_id.as_str()).or_insert(r.bundle_id);
+            // Only documents that carry accepted warnings are read.
+            if r.data.contains("\"accepted\":[") {
+                if let Ok((_, n)) = report_of(r) {
+                    accepted.entry(r.area_id.as_str()).or_default().extend(n.accepted.iter().map(|a| format!("{} · {}: {}", r.level, a.code, a.reason)));
+                }
+            }
+        }
+        let mut history_of: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        for x in bundles.iter().filter(|x| x.superseded_by.is_some()) {
+            history_of.entry(x.unit_id.as_str()).or_default().push(format!("gói số {} ({}, nhập {})", x.sequence, short_hash(&x.sha256), x.imported_at));
+        }
+        let mut refused_of: std::collections::HashMap<&str, &tobaucu_store::RefusalRow> = std::collections::HashMap::new();
+        for x in &refusals {
+            if let Some(u) = x.unit_id.as_deref() {
+                refused_of.insert(u, x);
+            }
+        }
+        let mut list = Vec::with_capacity(areas.len());
         let mut reported = 0u32;
         for a in &areas {
-            let r = rows.iter().find(|r| r.area_id == a.id);
-            let b = r.and_then(|r| bundles.iter().find(|b| b.id == r.bundle_id));
-            let refused = refusals.iter().rev().find(|x| x.unit_id.as_deref() == Some(a.id.as_str()));
+            let b = bundle_of.get(a.id.as_str()).and_then(|id| by_id.get(id)).copied();
+            let refused = refused_of.get(a.id.as_str());
             let (status, reason) = match (b, refused) {
                 (Some(_), _) => ("imported", None),
                 (None, Some(x)) => ("refused", Some(x.reason.clone())),
@@ -329,10 +374,8 @@ impl App {
                 reported += 1;
             }
             let via = b.map(|b| b.unit_id.clone());
-            let history = match &via {
-                Some(u) => bundles.iter().filter(|x| &x.unit_id == u && x.superseded_by.is_some()).map(|x| format!("gói số {} ({}, nhập {})", x.sequence, short_hash(&x.sha256), x.imported_at)).collect(),
-                None => vec![],
-            };
+            let history = via.as_deref().and_then(|u| history_of.get(u)).cloned().unwrap_or_default();
+            let paper = papers.get(&a.id);
             list.push(AreaStatusDto {
                 area_id: a.id.clone(),
                 number: a.number,
@@ -345,6 +388,9 @@ impl App {
                 short_code: b.map(|b| short_hash(&b.sha256)),
                 reason,
                 history,
+                paper: if b.is_some() { paper.map_or(super::day::Paper::FileOnly, |p| p.state).code().to_owned() } else { String::new() },
+                paper_note: paper.map(|p| p.note.clone()).unwrap_or_default(),
+                accepted: accepted.remove(a.id.as_str()).unwrap_or_default(),
             });
         }
         Ok(BoardStatusDto {

@@ -327,3 +327,21 @@ fn votes_moved_between_candidates_move_the_results_exactly() {
     assert_eq!(a[1], h[1] + 7);
     assert_eq!(a[2..], h[2..]);
 }
+
+#[test]
+fn warnings_the_team_accepted_travel_signed_to_the_board() {
+    // Issue 15 item 5: the reasons are in the signed minutes; the board
+    // shows them per area.
+    let Some((base, sk)) = signed_base() else { panic!("demo failed") };
+    let forged = forge_qh(base, sk, &|m| m.accepted.push(tobaucu_core::minutes::Explanation { code: "W01".into(), reason: "Cả Tổ đã xem lại từng phiếu".into() }), &|t| t.to_owned());
+    let mut b = signed_board(sk);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.path().join("a.tbc");
+    std::fs::write(&p, &forged).unwrap_or_else(|e| panic!("{e}"));
+    let r = b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.outcome, "imported", "{}", r.message);
+    let s = b.board_status().unwrap_or_else(|e| panic!("{e}"));
+    let a = s.areas.iter().find(|a| a.area_id == "X0412-KV01").unwrap_or_else(|| panic!("area"));
+    assert_eq!(a.accepted, vec!["QH · W01: Cả Tổ đã xem lại từng phiếu".to_owned()]);
+    assert!(s.areas.iter().filter(|a| a.area_id != "X0412-KV01").all(|a| a.accepted.is_empty()));
+}

@@ -1,7 +1,7 @@
 //! The summary of a level (figures, checks), accepted warnings, complaints,
 //! and the minutes: canonical data, finalize into a locked revision, reopen.
 
-use super::tally::{sheet_from_row, sheet_result};
+use super::tally::{sheet_from_row, tally_outcome};
 use super::*;
 
 /// The canonical data of a level's minutes, as printed.
@@ -18,7 +18,8 @@ pub struct MinutesData {
 enum Method {
     None,
     Ballots(Tally),
-    Tally(Vec<TallySheetInput>),
+    /// The entries and the decisions on their differing fields.
+    Tally(Vec<TallySheetInput>, Vec<tobaucu_core::crosscheck::Decided>),
 }
 
 impl Method {
@@ -26,7 +27,7 @@ impl Method {
         match self {
             Method::None => "none",
             Method::Ballots(_) => "ballots",
-            Method::Tally(_) => "tally",
+            Method::Tally(..) => "tally",
         }
     }
 }
@@ -37,6 +38,7 @@ impl App {
         if !sheets.is_empty() {
             return Ok(Method::Tally(
                 sheets.iter().map(|s| sheet_from_row(level, s)).collect(),
+                super::tally::decided(r, level)?,
             ));
         }
         let t = self.tally_of(r, level, c)?;
@@ -55,18 +57,7 @@ impl App {
                 TallyState::NotUsed,
             ),
             Method::Ballots(t) => (t.result(), TallyState::NotUsed),
-            Method::Tally(sheets) => match sheets.as_slice() {
-                [one] => (sheet_result(one), TallyState::OneEntry),
-                [a, b, ..] => {
-                    let d = diff_entries(&sheet_result(a), &sheet_result(b));
-                    if d.is_empty() {
-                        (sheet_result(a), TallyState::Agreed)
-                    } else {
-                        (sheet_result(a), TallyState::Differ(d))
-                    }
-                }
-                [] => (CountResult::default(), TallyState::NotUsed),
-            },
+            Method::Tally(sheets, decided) => tally_outcome(sheets, decided),
         }
     }
 
@@ -290,6 +281,13 @@ impl App {
                 .checks
                 .iter()
                 .filter(|c| c.severity == "error" && c.accepted)
+                .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
+                .collect(),
+            // Issue 15 item 5: accepted warnings travel signed.
+            accepted: s
+                .checks
+                .iter()
+                .filter(|c| c.severity == "warning" && c.accepted)
                 .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
                 .collect(),
             completed_at: None,

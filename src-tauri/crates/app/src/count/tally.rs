@@ -1,7 +1,56 @@
 //! The paper tally sheet (bảng kiểm phiếu) typed twice: two independent
-//! entries must agree field by field before their figures count.
+//! entries must agree field by field before their figures count. When they
+//! differ, only the differing fields are settled (issue 15 item 4): the
+//! Tổ trưởng picks which entry was right for each, or sends just those
+//! fields to a third person who types them without seeing either value.
 
 use super::*;
+use tobaucu_core::crosscheck::{resolve_entries, Decided, FieldDecision, FieldState, Resolution};
+use tobaucu_ipc::{ReentryFieldDto, TallyDecisionInput, TallyFieldDto, TallyThirdInput};
+use tobaucu_store::{DayRead, TallyFixRow};
+
+/// The decisions recorded on a level's differing fields.
+pub(super) fn decided(r: &impl Read, level: &str) -> Result<Vec<Decided>> {
+    Ok(r.tally_fixes(level)?
+        .into_iter()
+        .filter_map(|f| {
+            let decision = match (f.action.as_str(), f.choice, f.value) {
+                ("pick", Some(c), _) => FieldDecision::Pick(u8::try_from(c).ok()?),
+                ("reenter", _, _) => FieldDecision::Reenter,
+                ("third", _, Some(v)) => FieldDecision::Third(u64::try_from(v).ok()?),
+                _ => return None,
+            };
+            Some(Decided { field: f.field, first: u64::try_from(f.first).ok()?, second: u64::try_from(f.second).ok()?, decision })
+        })
+        .collect())
+}
+
+/// The figures that count and the double entry's state (E10 names only
+/// the fields not settled; E13 while one entry is missing).
+pub(super) fn tally_outcome(sheets: &[TallySheetInput], decided: &[Decided]) -> (CountResult, TallyState) {
+    match sheets {
+        [one] => (sheet_result(one), TallyState::OneEntry),
+        [a, b, ..] => {
+            let r = resolve_entries(&sheet_result(a), &sheet_result(b), decided);
+            let open = r.unresolved();
+            if open.is_empty() {
+                (r.result, TallyState::Agreed)
+            } else {
+                (r.result, TallyState::Differ(open))
+            }
+        }
+        [] => (CountResult::default(), TallyState::NotUsed),
+    }
+}
+
+fn state_code(s: &FieldState) -> &'static str {
+    match s {
+        FieldState::Open => "open",
+        FieldState::AwaitingThird => "awaiting_third",
+        FieldState::ThirdDisagrees(_) => "third_disagrees",
+        FieldState::Settled { .. } => "settled",
+    }
+}
 
 /// A tally sheet entry as stored (canonical JSON) ↔ figures.
 fn sheet_json(s: &TallySheetInput) -> Value {
@@ -190,20 +239,29 @@ impl App {
                         second: u32of(x.second),
                     })
                     .collect();
+                let r = resolve_entries(&sheet_result(a), &sheet_result(b), &decided(&self.store, level)?);
+                let open = r.unresolved().len();
                 if dto.is_empty() {
-                    (
-                        true,
-                        dto,
-                        "Hai lần nhập khớp nhau; số liệu được chấp nhận.".to_owned(),
-                    )
+                    (true, dto, "Hai lần nhập khớp nhau; số liệu được chấp nhận.".to_owned())
+                } else if open == 0 {
+                    (true, dto, format!("Hai lần nhập khác nhau ở {} mục; mọi mục khác nhau đã được quyết định, số liệu được chấp nhận.", d.len()))
                 } else {
+                    let waiting = r.fields.iter().filter(|(_, s)| matches!(s, FieldState::AwaitingThird)).count();
                     let m = format!(
-                        "Hai lần nhập khác nhau ở {} mục; đối chiếu bảng giấy và nhập lại lần sai.",
-                        dto.len()
+                        "Hai lần nhập khác nhau ở {} mục, còn {open} mục chưa quyết định{}. Tổ trưởng chọn lần nhập đúng cho từng mục, hoặc gửi riêng các mục đó cho người thứ ba nhập lại; các mục khớp không phải nhập lại.",
+                        d.len(),
+                        if waiting > 0 { format!(" ({waiting} mục đang chờ người thứ ba nhập)") } else { String::new() }
                     );
                     (false, dto, m)
                 }
             }
+        };
+        let (fields, reentry) = match sheets.as_slice() {
+            [a, b, ..] => {
+                let r = resolve_entries(&sheet_result(a), &sheet_result(b), &decided(&self.store, level)?);
+                field_dtos(&r, &names)
+            }
+            _ => (vec![], vec![]),
         };
         Ok(TallyStatusDto {
             level: level.to_owned(),
@@ -212,6 +270,155 @@ impl App {
             differences,
             message,
             sheets,
+            fields,
+            reentry,
         })
+    }
+}
+
+/// Each differing field with its state, and the fields a third person must
+/// type (labels only).
+fn field_dtos(r: &Resolution, names: &[&str]) -> (Vec<TallyFieldDto>, Vec<ReentryFieldDto>) {
+    let mut fields = Vec::new();
+    let mut reentry = Vec::new();
+    for (d, st) in &r.fields {
+        let label = checks::field_vi(&d.field, names);
+        let (third, value, by) = match st {
+            FieldState::ThirdDisagrees(v) => (Some(u32of(*v)), None, None),
+            FieldState::Settled { value, by } => (None, Some(u32of(*value)), Some(u32::from(*by))),
+            _ => (None, None, None),
+        };
+        if matches!(st, FieldState::AwaitingThird) {
+            reentry.push(ReentryFieldDto { field: d.field.clone(), label: label.clone() });
+        }
+        fields.push(TallyFieldDto { field: d.field.clone(), label, first: u32of(d.first), second: u32of(d.second), state: state_code(st).to_owned(), third, value, settled_by: by });
+    }
+    (fields, reentry)
+}
+
+/// The two entries of a level and the current resolution, or why there is
+/// nothing to decide.
+fn tally_resolution(r: &impl Read, level: &str) -> Result<Resolution> {
+    let sheets: Vec<TallySheetInput> = r.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
+    let [a, b, ..] = sheets.as_slice() else {
+        return Err(Error::refused("TALLY_NOT_TWICE", format!("bảng kiểm phiếu cấp {level} chưa được nhập đủ hai lần; chưa có gì để chọn")));
+    };
+    Ok(resolve_entries(&sheet_result(a), &sheet_result(b), &decided(r, level)?))
+}
+
+impl App {
+    fn candidate_names(&self, level: &str) -> Result<Vec<String>> {
+        let (_, c, _) = self.count_ctx(level)?;
+        Ok(c.candidates.iter().map(|x| x.name.clone()).collect())
+    }
+
+    /// `count tally --level L --resolve FIELD=1|2|3 … [--reenter [FIELD…]]`:
+    /// the Tổ trưởng settles differing fields one by one — which entry was
+    /// right — or sends just those fields to be typed again by a third
+    /// person. Fields that agree are never touched. Every choice is logged.
+    pub fn decide_tally(&mut self, d: &TallyDecisionInput) -> Result<TallyStatusDto> {
+        let by = clean(&d.decided_by);
+        let at = clock::stamp(clock::now());
+        let names = self.candidate_names(&d.level)?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.store.write(|tx| {
+            Self::refuse_if_locked(tx, &d.level)?;
+            let r = tally_resolution(tx, &d.level)?;
+            let mut rows = Vec::new();
+            let find = |field: &str| r.fields.iter().find(|(x, _)| x.field == field);
+            for (field, choice) in &d.picks {
+                let Some((diff, st)) = find(field) else {
+                    return Err(Error::refused("TALLY_FIELD", format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ chọn cho các mục khác nhau: {}", r.fields.iter().map(|(x, _)| x.field.as_str()).collect::<Vec<_>>().join(", "))));
+                };
+                let value = match (choice, st) {
+                    (1, _) => diff.first,
+                    (2, _) => diff.second,
+                    (3, FieldState::ThirdDisagrees(v)) => *v,
+                    (3, _) => return Err(Error::refused("TALLY_CHOICE", format!("{}: chưa có lần nhập thứ ba khác cả hai lần trước để chọn", checks::field_vi(field, &names)))),
+                    _ => return Err(Error::refused("TALLY_CHOICE", format!("{field}={choice}: chọn 1 (lần nhập 1), 2 (lần nhập 2) hoặc 3 (người thứ ba)"))),
+                };
+                rows.push(TallyFixRow { id: 0, level: d.level.clone(), field: field.clone(), first: i64::try_from(diff.first).unwrap_or(i64::MAX), second: i64::try_from(diff.second).unwrap_or(i64::MAX), action: "pick".into(), choice: Some(i64::from(*choice)), value: Some(i64::try_from(value).unwrap_or(i64::MAX)), entered_by: by.clone(), at: at.clone() });
+            }
+            let mut send: Vec<&str> = d.reenter.iter().map(String::as_str).collect();
+            if d.reenter_all {
+                send.extend(r.fields.iter().filter(|(x, s)| !matches!(s, FieldState::Settled { .. }) && !d.picks.contains_key(&x.field)).map(|(x, _)| x.field.as_str()));
+            }
+            for field in send {
+                let Some((diff, _)) = find(field) else {
+                    return Err(Error::refused("TALLY_FIELD", format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ gửi nhập lại các mục khác nhau")));
+                };
+                rows.push(TallyFixRow { id: 0, level: d.level.clone(), field: field.to_owned(), first: i64::try_from(diff.first).unwrap_or(i64::MAX), second: i64::try_from(diff.second).unwrap_or(i64::MAX), action: "reenter".into(), choice: None, value: None, entered_by: by.clone(), at: at.clone() });
+            }
+            if rows.is_empty() {
+                return Err(Error::refused("TALLY_NOTHING", "chưa chọn gì: dùng --resolve MỤC=1|2 cho từng mục khác nhau, hoặc --reenter để gửi các mục đó cho người thứ ba nhập lại"));
+            }
+            for row in &rows {
+                tx.insert_tally_fix(row)?;
+                let what = match row.action.as_str() {
+                    "pick" => format!("chọn lần nhập {} ({})", row.choice.unwrap_or(0), row.value.unwrap_or(0)),
+                    _ => "gửi người thứ ba nhập lại".to_owned(),
+                };
+                tx.append_audit(&crate::convert::audit_entry(
+                    &at,
+                    "count.tally_decide",
+                    format!("bảng kiểm phiếu cấp {}, mục {}", d.level, checks::field_vi(&row.field, &names)),
+                    &what,
+                    Some(json!({"first": row.first, "second": row.second}).to_string()),
+                    Some(json!({"action": row.action, "choice": row.choice, "value": row.value, "by": row.entered_by}).to_string()),
+                ))?;
+            }
+            Ok::<_, Error>(())
+        })?;
+        self.tallies.remove(&d.level);
+        self.tally_status(&d.level)
+    }
+
+    /// `count tally --level L --entry 3 --by NAME --field FIELD=N …`: the
+    /// third person types only the fields sent back, without seeing either
+    /// earlier value; a value that agrees with one of the two entries
+    /// settles the field. The third person is neither of the first two.
+    pub fn enter_tally_third(&mut self, t: &TallyThirdInput) -> Result<TallyStatusDto> {
+        let who = clean(&t.entered_by);
+        if who.is_empty() {
+            return Err(Error::refused("TALLY_WHO", "cần họ tên người nhập lần thứ ba (người thứ ba, khác hai người đã nhập)"));
+        }
+        let at = clock::stamp(clock::now());
+        let names = self.candidate_names(&t.level)?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.store.write(|tx| {
+            Self::refuse_if_locked(tx, &t.level)?;
+            let folded = tobaucu_core::text::fold(&who);
+            if let Some(e) = tx.tally_entries(&t.level)?.iter().find(|e| tobaucu_core::text::fold(&e.entered_by) == folded) {
+                return Err(Error::refused("TALLY_SAME_PERSON", format!("{} đã nhập lần {}; mục gửi lại phải do người thứ ba nhập", e.entered_by, e.entry)));
+            }
+            let r = tally_resolution(tx, &t.level)?;
+            let waiting: Vec<&str> = r.fields.iter().filter(|(_, s)| matches!(s, FieldState::AwaitingThird)).map(|(d, _)| d.field.as_str()).collect();
+            if waiting.is_empty() {
+                return Err(Error::refused("TALLY_NO_REENTRY", format!("không có mục nào của bảng kiểm phiếu cấp {} đang chờ nhập lại", t.level)));
+            }
+            let missing: Vec<String> = waiting.iter().filter(|f| !t.values.contains_key(**f)).map(|f| checks::field_vi(f, &names)).collect();
+            let extra: Vec<&String> = t.values.keys().filter(|f| !waiting.contains(&f.as_str())).collect();
+            if !missing.is_empty() || !extra.is_empty() {
+                let mut problems: Vec<String> = missing.iter().map(|m| format!("chưa nhập: {m}")).collect();
+                problems.extend(extra.iter().map(|f| format!("\"{f}\" không phải mục được gửi nhập lại")));
+                return Err(Error::Refused { code: "TALLY_REENTRY", message: format!("lần nhập thứ ba cấp {} phải có đúng các mục được gửi lại", t.level), problems });
+            }
+            for (d, _) in r.fields.iter().filter(|(d, _)| waiting.contains(&d.field.as_str())) {
+                let v = t.values.get(&d.field).copied().unwrap_or(0);
+                let row = TallyFixRow { id: 0, level: t.level.clone(), field: d.field.clone(), first: i64::try_from(d.first).unwrap_or(i64::MAX), second: i64::try_from(d.second).unwrap_or(i64::MAX), action: "third".into(), choice: None, value: Some(i64::from(v)), entered_by: who.clone(), at: at.clone() };
+                tx.insert_tally_fix(&row)?;
+                tx.append_audit(&crate::convert::audit_entry(
+                    &at,
+                    "count.tally_third",
+                    format!("bảng kiểm phiếu cấp {}, mục {}", t.level, checks::field_vi(&d.field, &names)),
+                    "",
+                    Some(json!({"first": d.first, "second": d.second}).to_string()),
+                    Some(json!({"third": v, "by": who}).to_string()),
+                ))?;
+            }
+            Ok::<_, Error>(())
+        })?;
+        self.tallies.remove(&t.level);
+        self.tally_status(&t.level)
     }
 }

@@ -51,6 +51,7 @@ fn sample() -> Minutes {
         incidents: vec![IncidentLine { time: Some("09:15".into()), what: "Mất điện 20 phút".into(), handled: "Tiếp tục phát phiếu theo danh sách giấy".into() }],
         recommendations: vec![],
         explanations: vec![],
+        accepted: vec![],
         completed_at: Some("2026-03-15T21:40:00+07:00".into()),
         round: None,
     }
@@ -248,4 +249,34 @@ fn e02_is_carried_only_with_an_explanation_in_the_document() {
     assert!(review(&m).is_ok());
     m.explanations[0].code = "E01".into();
     assert!(m.well_formed().is_err(), "only E02/E03 can be carried");
+}
+
+/// Issue 15 item 5: warnings the Tổ trưởng accepted travel in the signed
+/// document with their reasons; a format-2 document without them keeps its
+/// bytes (the golden file) and format 1 cannot carry them.
+#[test]
+fn accepted_warnings_travel_in_the_document() {
+    let golden = include_str!("golden-v2.json").trim_end();
+    let m = Minutes::parse(golden.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(m.accepted.is_empty());
+    assert_eq!(m.to_canonical(), golden, "an earlier format-2 document re-serializes byte for byte");
+    let mut m = sample();
+    m.accepted.push(Explanation { code: "W01".into(), reason: "Cả Tổ đã xem lại từng phiếu".into() });
+    let text = m.to_canonical();
+    assert!(text.contains("\"accepted\":[{\"code\":\"W01\",\"reason\":\"Cả Tổ đã xem lại từng phiếu\"}]"), "{text}");
+    let back = Minutes::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.accepted_lines(), vec!["W01: Cả Tổ đã xem lại từng phiếu".to_owned()]);
+    assert!(review(&back).is_ok());
+    // Only warnings, once each, with a reason.
+    for bad in [("E02", "x"), ("W01", " "), ("X1", "x")] {
+        let mut m = sample();
+        m.accepted.push(Explanation { code: bad.0.into(), reason: bad.1.into() });
+        assert!(m.well_formed().is_err(), "{bad:?}");
+    }
+    let mut twice = sample();
+    twice.accepted = vec![Explanation { code: "W02".into(), reason: "a".into() }, Explanation { code: "W02".into(), reason: "b".into() }];
+    assert!(twice.well_formed().is_err());
+    let v1 = include_str!("golden-v1.json").trim_end();
+    let mixed = v1.replacen("\"area\":{", "\"accepted\":[{\"code\":\"W01\",\"reason\":\"x\"}],\"area\":{", 1);
+    assert!(Minutes::parse(mixed.as_bytes()).is_err(), "format 1 cannot carry accepted warnings");
 }

@@ -69,6 +69,7 @@ fn council(n: usize, voted: u64) -> MinutesInput {
         outcome,
         communes: vec![],
         facts: facts(),
+        accepted: vec![],
     }
 }
 

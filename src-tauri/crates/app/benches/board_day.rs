@@ -1,0 +1,146 @@
+//! Benchmark of the board's day (issue 15) on a 10,000-area province
+//! board: each results export alone (.xlsx, .csv, NIST JSON; limit 2 s
+//! each, gathering the figures included), the board's status screen, and
+//! the room screen's refresh (limit 100 ms of work per cycle): when nothing
+//! changed, and after an import changed one area.
+//!
+//! The board holds every area's three minutes documents (the synthetic
+//! generator of `benches/common`), written into the database as an import
+//! stores them.
+//!
+//! `cargo bench -p tobaucu-app --bench board_day` (`TOBAUCU_BENCH_N` for
+//! another size; in test mode 300 areas).
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rusqlite::params;
+use serde_json::Value;
+use tobaucu_app::{App, UnitChoice, UnitKind};
+
+fn full() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// A province board with `n` areas reported, written through SQLite as the
+/// import writes it (bundle rows and area results).
+fn prepare(dir: &Path, n: usize) -> std::path::PathBuf {
+    let db = dir.join("board.sqlite");
+    let text = common::definition(n);
+    let def: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let sha = common::sha(&text);
+    {
+        let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..n {
+        let bsha = common::sha(&format!("bundle {i}"));
+        tx.execute(
+            "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, 'area', 1, ?3, ?3, ?4, '{}', '{}')",
+            params![bsha, format!("A{i}"), "2026-03-15T23:00:00+07:00", format!("A{i}-goi001.tbc")],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let id = tx.last_insert_rowid();
+        for m in common::area_minutes(&def, &sha, i) {
+            let data = m.to_canonical();
+            tx.execute(
+                "INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+                params![id, m.area.id, m.level.code, m.constituency.id, common::sha(&data), data],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+fn best(mut f: impl FnMut() -> Duration, runs: usize) -> (Duration, Duration) {
+    let mut v: Vec<Duration> = (0..runs).map(|_| f()).collect();
+    v.sort();
+    (v[0], v[v.len() / 2])
+}
+
+fn bench(c: &mut Criterion) {
+    let n = std::env::var("TOBAUCU_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(if full() { 10_000 } else { 300 });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let t = Instant::now();
+    let db = prepare(dir.path(), n);
+    eprintln!("prepared a board of {n} areas in {:?}", t.elapsed());
+    let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let runs = if full() { 5 } else { 1 };
+    let limit = Duration::from_secs(2);
+    for (name, which) in [("xlsx", 0), ("csv", 1), ("nist", 2)] {
+        let out = dir.path().join(format!("r.{name}"));
+        let (min, p50) = best(
+            || {
+                let t = Instant::now();
+                let files = match which {
+                    0 => app.export_results(Some(&out), None, None),
+                    1 => app.export_results(None, Some(&out), None),
+                    _ => app.export_results(None, None, Some(&out)),
+                }
+                .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(files.len(), 1);
+                t.elapsed()
+            },
+            runs,
+        );
+        let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        eprintln!("export {name} of {n} areas: p50 {p50:?} (best {min:?}), {size} bytes{}", if full() && p50 > limit { " — OVER THE 2 s LIMIT" } else { "" });
+    }
+    let (min, p50) = best(
+        || {
+            let t = Instant::now();
+            let s = app.board_status().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.areas.len(), n);
+            t.elapsed()
+        },
+        runs,
+    );
+    eprintln!("board status of {n} areas: p50 {p50:?} (best {min:?})");
+    let q = tobaucu_ipc::RoomQuery { constituency_page: 0, constituencies_per_page: 6, area_page: 0, areas_per_page: 300, waiting_only: false };
+    let t = Instant::now();
+    let r = app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.areas_imported as usize, n);
+    eprintln!("room screen, first view (every area read once): {:?}", t.elapsed());
+    let mut g = c.benchmark_group("board_day");
+    g.sample_size(if full() { 50 } else { 10 });
+    g.measurement_time(Duration::from_secs(if full() { 5 } else { 1 }));
+    let mut page = 0u32;
+    g.bench_function(format!("room refresh, nothing changed, {n} areas"), |b| {
+        b.iter(|| {
+            page += 1;
+            app.room_view(&tobaucu_ipc::RoomQuery { constituency_page: page, area_page: page, ..q.clone() }).unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    g.finish();
+    // An import changes one area (another connection, as the CLI would):
+    // the next refresh reads that area again and redoes the sums.
+    let other = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let mut k = 0usize;
+    let (min, p50) = best(
+        || {
+            k += 1;
+            let unit = format!("A{}", k % n);
+            other.execute("UPDATE bundle SET imported_at = ?1 WHERE unit_id = ?2", params![format!("2026-03-16T00:00:{:02}+07:00", k % 60), unit]).unwrap_or_else(|e| panic!("{e}"));
+            other.execute("UPDATE area_result SET bundle_id = bundle_id WHERE area_id = ?1", params![unit]).unwrap_or_else(|e| panic!("{e}"));
+            let t = Instant::now();
+            app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
+            t.elapsed()
+        },
+        if full() { 20 } else { 2 },
+    );
+    eprintln!("room refresh after a change, {n} areas: p50 {p50:?} (best {min:?}){}", if full() && p50 > Duration::from_millis(100) { " — OVER THE 100 ms LIMIT" } else { "" });
+    let t = Instant::now();
+    app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("room refresh, nothing changed, {n} areas: {:?}", t.elapsed());
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

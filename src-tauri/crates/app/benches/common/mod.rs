@@ -1,0 +1,136 @@
+//! A synthetic board for benchmarks and tests of the board's day (issue
+//! 15): the definition of `bundles.rs` (10 areas per commune, a QH
+//! constituency per 500 areas, a provincial one per 100, a commune one per
+//! commune) and, per area, the three minutes documents its team would have
+//! locked (format 2, figures that pass every check the board re-runs).
+//! Included with `#[path]` by `benches/board_day.rs` and the crate's tests.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tobaucu_core::count::InvalidReason;
+use tobaucu_core::minutes::*;
+use tobaucu_core::percent::Percent;
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A definition with `n` areas (see the module's doc).
+pub fn definition(n: usize) -> String {
+    let communes = n.div_ceil(10);
+    let cands = |prefix: &str, k: usize| -> Vec<Value> {
+        (1..=k).map(|i| json!({"id": format!("{prefix}-{i}"), "name": format!("Người ứng cử {prefix} số {i}"), "birth_date": format!("19{}-01-0{}", 60 + i, 1 + i % 9), "gender": if i % 2 == 0 { "Nữ" } else { "Nam" }})).collect()
+    };
+    let mut units = vec![json!({"id": "P", "kind": "province", "name": "Tỉnh Thử Nghiệm"})];
+    let mut cons = Vec::new();
+    for c in 0..communes {
+        units.push(json!({"id": format!("C{c}"), "kind": "commune", "name": format!("Xã Số {c}"), "parent": "P"}));
+        cons.push(json!({"id": format!("XA-{c}"), "level": "XA", "number": 1, "name": format!("Đơn vị bầu cử số 1 xã {c}"), "seats": 5, "candidates": cands(&format!("XA{c}"), 8)}));
+    }
+    for q in 0..n.div_ceil(500) {
+        cons.push(json!({"id": format!("QH-{q}"), "level": "QH", "number": q + 1, "name": format!("Đơn vị bầu cử số {}", q + 1), "seats": 3, "candidates": cands(&format!("QH{q}"), 5)}));
+    }
+    for t in 0..n.div_ceil(100) {
+        cons.push(json!({"id": format!("TINH-{t}"), "level": "TINH", "number": t + 1, "name": format!("Đơn vị bầu cử số {}", t + 1), "seats": 3, "candidates": cands(&format!("TINH{t}"), 5)}));
+    }
+    let areas: Vec<Value> = (0..n)
+        .map(|i| json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
+                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}}))
+        .collect();
+    json!({
+        "format": "tobaucu-election/1",
+        "election": {"id": "BC-BENCH", "name": "Bầu cử thử nghiệm hiệu năng", "date": "2026-03-15", "mode": "official"},
+        "levels": [{"code": "QH", "name": "Đại biểu Quốc hội khóa XVI"}, {"code": "TINH", "name": "Đại biểu HĐND tỉnh"}, {"code": "XA", "name": "Đại biểu HĐND xã"}],
+        "units": units, "constituencies": cons, "areas": areas,
+    })
+    .to_string()
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, m: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % m
+    }
+}
+
+/// Area `i`'s three minutes documents (QH, TINH, XA): ballots drawn at
+/// random and tallied as the team's desk would, so every figure holds.
+pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
+    let level_names = [("QH", "Đại biểu Quốc hội khóa XVI"), ("TINH", "Đại biểu HĐND tỉnh"), ("XA", "Đại biểu HĐND xã")];
+    let mut out = Vec::new();
+    for (code, cid, seats, n) in [("QH", format!("QH-{}", i / 500), 3u32, 5usize), ("TINH", format!("TINH-{}", i / 100), 3, 5), ("XA", format!("XA-{}", i / 10), 5, 8)] {
+        let voters = 480 + rng.next(40);
+        // Ballots drawn one by one and counted as the desk counts them
+        // (without the desk's allocations: this runs 15 million times).
+        let mut votes = vec![0u64; n];
+        let mut groups = vec![0u64; seats as usize];
+        let mut gach_het = 0u64;
+        for _ in 0..voters {
+            let mut k = 0usize;
+            for (p, v) in votes.iter_mut().enumerate() {
+                if k < seats as usize && rng.next(100) < 70 - 8 * (p as u64 + 1) {
+                    *v += 1;
+                    k += 1;
+                }
+            }
+            if k == 0 {
+                gach_het += 1;
+            } else {
+                groups[k - 1] += 1;
+            }
+        }
+        let mut by_reason = [0u64; 5];
+        if let Some(g) = InvalidReason::parse("gach_het") {
+            by_reason[g.index()] = gach_het;
+        }
+        let r = tobaucu_core::count::CountResult { received: voters, valid: voters - gach_het, invalid: gach_het, invalid_by_reason: by_reason, groups: Some(groups), votes };
+        let c = def["constituencies"].as_array().into_iter().flatten().find(|c| c["id"] == cid.as_str()).cloned().unwrap_or_default();
+        let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        out.push(Minutes {
+            format: FORMAT_V2.into(),
+            election: ElectionRef { id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into() },
+            area: AreaRef { id: format!("A{i}"), number: Some(u32::try_from(i % 10 + 1).unwrap_or(1)), name: Some(format!("Thôn {i}")), commune: Some(format!("C{}", i / 10)) },
+            level: LevelRef { code: code.into(), name: level_names.iter().find(|l| l.0 == code).map_or("", |l| l.1).into() },
+            constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
+            team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
+            figures: Figures {
+                voters_listed: voters + 10,
+                voters_voted: voters,
+                ballots_issued: voters,
+                ballots_received: r.received,
+                ballots_valid: r.valid,
+                ballots_invalid: r.invalid,
+                invalid_by_reason: InvalidReason::ALL.iter().map(|g| (g.code().to_owned(), r.invalid_by_reason[g.index()])).collect(),
+                ballots_by_kept: r.groups.iter().flatten().enumerate().map(|(k, v)| ((k + 1).to_string(), *v)).collect(),
+            },
+            inventory: Some(InventoryRef { received: voters + 12, unused: 12, spoiled: 0, issued: voters }),
+            candidates: c["candidates"].as_array().into_iter().flatten().enumerate().map(|(k, x)| {
+                let v = r.votes.get(k).copied().unwrap_or(0);
+                CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: Percent::of(v, r.valid).vi() }
+            }).collect(),
+            complaints: vec![],
+            revision: 1,
+            correction_reason: String::new(),
+            opening: None,
+            closing_time: None,
+            incidents: vec![],
+            recommendations: vec![],
+            explanations: vec![],
+            round: None,
+            accepted: if i.is_multiple_of(97) { vec![Explanation { code: "W01".into(), reason: format!("Tổ {i} đã xem lại từng phiếu") }] } else { vec![] },
+            completed_at: Some("2026-03-15T21:00:00+07:00".into()),
+        });
+    }
+    out
+}
+
+/// SHA-256 of a text, hex.
+pub fn sha(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
