@@ -30,7 +30,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow};
-pub use bundles::BundleRead;
+pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
 pub use paper::PaperRead;
 pub use migrate::{Migration, MIGRATIONS};
