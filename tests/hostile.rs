@@ -342,3 +342,8 @@ fn a_team_bundle_taken_directly_can_be_withdrawn_for_the_communes() {
     assert_eq!(again.code, 1);
     assert!(ok(&province, &["audit"]).contains("bundle.withdraw"));
 }
+
+/// Insiders at a board: its own database edited, a carrier's table and
+/// dropped units, files too large to hold.
+#[path = "hostile_board.rs"]
+mod board_data;

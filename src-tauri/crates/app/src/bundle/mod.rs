@@ -8,6 +8,7 @@ mod import;
 pub(crate) use import::MAX_IMPORT_BYTES;
 mod board;
 mod board_minutes;
+mod integrity;
 mod results;
 
 use std::collections::HashMap;
