@@ -566,3 +566,8 @@ fn a_sequence_cannot_jump_ahead_or_start_afresh() {
     });
     refused_with(&db, &write(dir.path(), "jump2.tbc", &chained), "không ghi việc xuất gói số 1");
 }
+
+/// Insiders at a board: its own database edited, a carrier's table and
+/// dropped units, files too large to hold.
+#[path = "hostile_board.rs"]
+mod board_data;

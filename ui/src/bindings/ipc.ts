@@ -216,6 +216,12 @@ broken: AuditBreakDto | null,
  */
 anchors: Array<AuditAnchorDto>, 
 /**
+ * At a board: what in its data does not match the bundles it imported
+ * and the log of those imports (figures edited, an older bundle made
+ * current again), one sentence each; empty when all matches.
+ */
+data_problems: Array<string>, 
+/**
  * A sentence for people.
  */
 message: string, };

@@ -699,19 +699,33 @@ impl App {
         });
         let anchors = self.audit_anchors(&rows, extra);
         let anchors_ok = anchors.iter().all(|a| a.ok);
+        // At a board: its figures and current bundles against the bundles
+        // it stored and the imports the log recorded.
+        let data_problems: Vec<String> = match self.unit_id() {
+            Ok((_, kind)) if kind != "area" => self.integrity_of(&self.store.current_area_results()?, false)?.problems.into_iter().map(|p| p.message).collect(),
+            _ => vec![],
+        };
+        let data_note = if data_problems.is_empty() {
+            String::new()
+        } else {
+            format!(" Số liệu của Ban không khớp các gói đã nhập và nhật ký nhập gói (cơ sở dữ liệu đã bị sửa ngoài ứng dụng?) — {}. Hãy báo Ban bầu cử và nhập lại các gói gốc từ USB vào một cơ sở dữ liệu mới.", data_problems.join("; "))
+        };
         Ok(match chain {
             Ok(head) => tobaucu_ipc::AuditVerifyDto {
-                ok: anchors_ok,
+                ok: anchors_ok && data_problems.is_empty(),
                 entries,
-                message: if anchors_ok {
+                message: if anchors_ok && data_problems.is_empty() {
                     format!("Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước{}. Mã cuối chuỗi {}.", if anchors.is_empty() { String::new() } else { format!("; khớp {} mốc lưu ngoài tệp (sao lưu, gói đã xuất, biên bản in)", anchors.len()) }, &head[..16.min(head.len())])
+                } else if anchors_ok {
+                    format!("Chuỗi nhật ký liền mạch ({entries} mục), nhưng cơ sở dữ liệu đã bị can thiệp:{data_note}")
                 } else {
                     let bad: Vec<String> = anchors.iter().filter(|a| !a.ok).map(|a| format!("{}: {}", a.source, a.detail)).collect();
-                    format!("Nhật ký đã bị can thiệp: chuỗi trong tệp liền mạch nhưng không còn khớp mốc lưu bên ngoài — {}. Hãy báo Ban bầu cử.", bad.join("; "))
+                    format!("Nhật ký đã bị can thiệp: chuỗi trong tệp liền mạch nhưng không còn khớp mốc lưu bên ngoài — {}. Hãy báo Ban bầu cử.{data_note}", bad.join("; "))
                 },
                 head,
                 broken: None,
                 anchors,
+                data_problems,
             },
             Err((index, id, why)) => {
                 let r = rows.get(index);
@@ -722,9 +736,10 @@ impl App {
                     ok: false,
                     entries,
                     head: rows.last().map(|r| r.hash.clone()).unwrap_or_default(),
-                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {id} (vị trí {}/{entries}, {action} lúc {at}): {why}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.", index + 1),
+                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {id} (vị trí {}/{entries}, {action} lúc {at}): {why}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.{data_note}", index + 1),
                     broken: Some(tobaucu_ipc::AuditBreakDto { id, position: index as u64 + 1, at, action, subject, why: why.to_owned() }),
                     anchors,
+                    data_problems,
                 }
             }
         })

@@ -301,6 +301,11 @@ pub struct AuditVerifyDto {
     /// bundles, the printed minutes): each must still be in the log, or
     /// its tail was cut or rewritten.
     pub anchors: Vec<AuditAnchorDto>,
+    /// At a board: what in its data does not match the bundles it imported
+    /// and the log of those imports (figures edited, an older bundle made
+    /// current again), one sentence each; empty when all matches.
+    #[serde(default)]
+    pub data_problems: Vec<String>,
     /// A sentence for people.
     pub message: String,
 }

@@ -184,9 +184,64 @@ impl crate::Store {
         }
     }
 
+    /// A stored bundle to read in parts ([`StoredBundle::read_at`]): the
+    /// board's integrity walk reads manifests and the members it binds to
+    /// them, not every byte of every bundle.
+    pub fn stored_bundle(&self, id: i64) -> Result<StoredBundle<'_>> {
+        let packed = self
+            .conn()
+            .prepare_cached("SELECT offset, length, sha256 FROM bundle_packed WHERE bundle_id = ?1")?
+            .query_row([id], |r| Ok(crate::Packed { offset: r.get(0)?, length: r.get(1)?, sha256: r.get(2)? }))
+            .optional()?;
+        let at = match packed {
+            Some(p) => Stored::Packed(p),
+            None => Stored::Blob(self.conn().prepare_cached("SELECT bytes FROM bundle_file WHERE bundle_id = ?1")?.query_row([id], |r| r.get(0))?),
+        };
+        Ok(StoredBundle { store: self, at })
+    }
+
     /// The bundle store file next to the database (None in memory).
     pub fn pack_path(&self) -> Option<std::path::PathBuf> {
         self.pack.borrow().path().map(std::path::Path::to_path_buf)
+    }
+}
+
+/// An imported bundle as stored: in the bundle store file (kho gói) or,
+/// for bundles imported before it existed, a BLOB.
+pub struct StoredBundle<'s> {
+    store: &'s crate::Store,
+    at: Stored,
+}
+
+enum Stored {
+    Packed(crate::Packed),
+    Blob(Vec<u8>),
+}
+
+impl StoredBundle<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        match &self.at {
+            Stored::Packed(p) => u64::try_from(p.length).unwrap_or(0),
+            Stored::Blob(b) => b.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads `buf.len()` bytes at `offset` of the bundle.
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        match &self.at {
+            Stored::Packed(p) => self.store.pack.borrow_mut().read_at(p, offset, buf),
+            Stored::Blob(b) => {
+                let s = usize::try_from(offset).map_err(|_| crate::Error::Pack("vị trí không hợp lệ".into()))?;
+                let src = b.get(s..s.saturating_add(buf.len())).filter(|x| x.len() == buf.len()).ok_or_else(|| crate::Error::Pack(format!("đọc ngoài phạm vi gói đã lưu (vị trí {offset})")))?;
+                buf.copy_from_slice(src);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -281,6 +336,21 @@ impl Tx<'_> {
         let at = self.pack.borrow_mut().append(bytes, bytes_sha256)?;
         self.tx.prepare_cached("INSERT INTO bundle_packed (bundle_id, offset, length, sha256) VALUES (?1, ?2, ?3, ?4)")?.execute(params![id, at.offset, at.length, at.sha256])?;
         Ok(id)
+    }
+
+    /// [`Tx::insert_bundle`] of a bundle read from `src` (`len` bytes) into
+    /// the bundle store piece by piece, never whole in memory; returns the
+    /// row id and the SHA-256 of the bytes stored.
+    pub fn insert_bundle_from(&self, b: &BundleRow, src: &mut dyn std::io::Read, len: u64) -> Result<(i64, String)> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report])?;
+        let id = self.tx.last_insert_rowid();
+        let at = self.pack.borrow_mut().append_from(src, len)?;
+        self.tx.prepare_cached("INSERT INTO bundle_packed (bundle_id, offset, length, sha256) VALUES (?1, ?2, ?3, ?4)")?.execute(params![id, at.offset, at.length, at.sha256])?;
+        Ok((id, at.sha256))
     }
 
     /// Marks the current bundle of a unit as replaced by bundle `by_sha`

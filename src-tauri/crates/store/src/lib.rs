@@ -31,7 +31,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow, BoardTeamComplaintRow};
-pub use bundles::BundleRead;
+pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
 pub use day::{AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
 pub use paper::PaperRead;

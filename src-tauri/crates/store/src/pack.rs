@@ -110,6 +110,48 @@ impl Pack {
         Ok(Packed { offset: i64::try_from(offset).map_err(|_| Error::Pack("kho gói quá lớn".into()))?, length, sha256 })
     }
 
+    /// Appends exactly `len` bytes read from `src` (a bundle too large to
+    /// hold in memory), in 1 MiB pieces; returns where they are and their
+    /// SHA-256. A source that ends early or fails leaves unreferenced
+    /// bytes at the end of the file, as a crash would.
+    pub(crate) fn append_from(&mut self, src: &mut dyn Read, len: u64) -> Result<Packed> {
+        use sha2::{Digest, Sha256};
+        let length = i64::try_from(len).map_err(|_| Error::Pack("gói quá lớn".into()))?;
+        let path = self.path().map(Path::to_path_buf).unwrap_or_default();
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut left = len;
+        let mut copy = |sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| -> Result<()> {
+            while left > 0 {
+                let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+                let n = src.read(&mut buf[..want]).map_err(|e| Error::Pack(format!("không đọc được gói để lưu: {e}")))?;
+                if n == 0 {
+                    return Err(Error::Pack(format!("gói ngắn hơn {len} byte khi lưu (tệp đã thay đổi?)")));
+                }
+                hasher.update(&buf[..n]);
+                sink(&buf[..n]).map_err(|e| Error::Pack(format!("không ghi được vào tệp kho gói {}: {e}", path.display())))?;
+                left -= n as u64;
+            }
+            Ok(())
+        };
+        let offset = if let Backing::Memory(v) = &mut self.backing {
+            let at = v.len() as u64;
+            copy(&mut |b| {
+                v.extend_from_slice(b);
+                Ok(())
+            })?;
+            at
+        } else {
+            let Some(f) = self.file(true)? else { return Err(Error::Pack("kho gói".into())) };
+            let at = f.seek(SeekFrom::End(0)).map_err(|e| Error::Pack(format!("không ghi được vào tệp kho gói: {e}")))?;
+            copy(&mut |b| f.write_all(b))?;
+            at
+        };
+        self.dirty = true;
+        let sha256 = tobaucu_core::audit::hex(&hasher.finalize());
+        Ok(Packed { offset: i64::try_from(offset).map_err(|_| Error::Pack("kho gói quá lớn".into()))?, length, sha256 })
+    }
+
     /// Makes every append so far durable (before the referencing commit).
     pub(crate) fn sync(&mut self) -> Result<()> {
         if !self.dirty {
@@ -120,6 +162,32 @@ impl Pack {
             f.sync_data().map_err(|e| Error::Pack(format!("không lưu bền được tệp kho gói {}: {e}", path.display())))?;
         }
         self.dirty = false;
+        Ok(())
+    }
+
+    /// Reads `buf.len()` bytes at `offset` within the stored bytes `at`
+    /// (no SHA-256 of the whole: the caller binds what it reads to what
+    /// it expects, as the integrity walk binds members to a manifest).
+    pub(crate) fn read_at(&mut self, at: &Packed, offset: u64, buf: &mut [u8]) -> Result<()> {
+        let len = u64::try_from(at.length).map_err(|_| Error::Pack("độ dài gói không hợp lệ".into()))?;
+        let base = u64::try_from(at.offset).map_err(|_| Error::Pack("vị trí gói không hợp lệ".into()))?;
+        let end = offset.checked_add(buf.len() as u64).filter(|e| *e <= len).ok_or_else(|| Error::Pack(format!("đọc ngoài phạm vi gói đã lưu (vị trí {offset}, {} byte, gói {len} byte)", buf.len())))?;
+        let from = base.checked_add(offset).ok_or_else(|| Error::Pack("vị trí gói không hợp lệ".into()))?;
+        let path = self.path().map(Path::to_path_buf).unwrap_or_default();
+        match &mut self.backing {
+            Backing::Memory(v) => {
+                let s = usize::try_from(from).map_err(|_| Error::Pack("vị trí gói không hợp lệ".into()))?;
+                let src = v.get(s..s.saturating_add(buf.len())).ok_or_else(|| Error::Pack(format!("kho gói ngắn hơn vị trí {}", base + end)))?;
+                buf.copy_from_slice(src);
+            }
+            Backing::File { .. } => {
+                let want = buf.len();
+                let err = |e: std::io::Error| Error::Pack(format!("không đọc được tệp kho gói {} (vị trí {from}, {want} byte): {e}", path.display()));
+                let Some(f) = self.file(false)? else { return Err(Error::Pack("kho gói".into())) };
+                f.seek(SeekFrom::Start(from)).map_err(err)?;
+                f.read_exact(buf).map_err(err)?;
+            }
+        }
         Ok(())
     }
 

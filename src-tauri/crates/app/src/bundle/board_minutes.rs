@@ -306,7 +306,11 @@ impl App {
     pub(crate) fn board_minutes_parts(&self, only: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
         let def = self.def()?;
         let mut parts = Vec::new();
-        for k in self.computed()? {
+        let (computed, integrity) = self.computed_checked()?;
+        if !integrity.ok() {
+            return Err(integrity.refusal("lập biên bản xác định kết quả"));
+        }
+        for k in computed {
             let Some(c) = def.constituency(&k.info.id) else { continue };
             if only.is_some_and(|o| o != c.level && o != c.id) {
                 continue;

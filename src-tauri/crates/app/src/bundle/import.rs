@@ -128,6 +128,18 @@ impl App {
             };
             return self.refuse_import(&file, unit, sha, reason, dto);
         };
+        // Held already, neither current nor withdrawn, yet newest by the
+        // lineage: the state of this database contradicts what it
+        // received (edited outside the app). Storing it again would fail
+        // on the bundle's id; say why instead.
+        if let Some(old) = self.store.bundle_by_sha(&id)? {
+            let cur = previous.as_ref().map_or_else(|| "không tính gói nào".to_owned(), |p| format!("đang tính gói số {}", p.sequence));
+            let reason = format!(
+                "gói số {} của {} đã có trong cơ sở dữ liệu (nhập lúc {}) nhưng cơ sở dữ liệu {cur} của {}, trái với nhật ký nhập gói: trạng thái gói trong cơ sở dữ liệu đã bị sửa ngoài ứng dụng. Không nhập lại; hãy chạy \"tobaucu audit verify\" và báo Ban bầu cử",
+                m.sequence, m.unit_id, old.imported_at, m.unit_id
+            );
+            return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
+        }
         // Read once by the `results` check of every bundle, at any depth.
         let levels = ctx.collected.take();
         let seen = ctx.seen.take();

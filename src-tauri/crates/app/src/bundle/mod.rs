@@ -14,6 +14,8 @@ mod nist;
 mod room;
 pub(crate) use room::RoomCache;
 mod sheets;
+mod carrier;
+mod integrity;
 mod results;
 
 use std::collections::HashMap;
@@ -477,7 +479,7 @@ impl App {
             return self.verify_bundle_bytes(&path.display().to_string(), &bytes);
         } else {
             let src = tobaucu_bundle::FileSource::from_file(file, len);
-            tobaucu_bundle::verify::verify(&src, &ctx, limits())
+            self.verify_source(&src, &ctx)?
         };
         Ok(report_dto(&path.display().to_string(), &r))
     }
@@ -486,8 +488,18 @@ impl App {
     /// entry: every check, down to the results and the recount).
     pub fn verify_bundle_bytes(&self, name: &str, bytes: &[u8]) -> Result<VerifyReportDto> {
         let ctx = Ctx::new(self)?;
-        let r = tobaucu_bundle::verify::verify(&tobaucu_bundle::Mem(bytes), &ctx, limits());
+        let r = self.verify_source(&tobaucu_bundle::Mem(bytes), &ctx)?;
         Ok(report_dto(name, &r))
+    }
+
+    /// The named checks, then what a carrier says of what it carries
+    /// (`carrier.rs`), as import judges it.
+    fn verify_source(&self, src: &dyn tobaucu_bundle::Source, ctx: &Ctx<'_>) -> Result<Report> {
+        let mut r = tobaucu_bundle::verify::verify(src, ctx, limits());
+        if let Ok(b) = Bundle::open(src, limits()) {
+            self.check_carriers(&b, ctx, &mut r)?;
+        }
+        Ok(r)
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use tobaucu_bundle::keys::fingerprint;
 use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::election::ElectionDefinition;
 use tobaucu_core::minutes::{ComplaintLine, Explanation, IncidentLine, Minutes};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
@@ -95,6 +96,203 @@ fn candidate_totals(def: &tobaucu_core::election::ElectionDefinition, cid: &str,
         .collect()
 }
 
+/// The constituencies touched by the areas in `scope`, in definition
+/// order, summed from `rows` (the current area results; at import, those a
+/// carrier brings), with the rounds `declared`. Pure: the same sums at a
+/// board and when a carrier's signed table is checked against its areas.
+pub(crate) fn compute(def: &ElectionDefinition, scope: &std::collections::HashSet<&str>, rows: &[&tobaucu_store::AreaResultRow], mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>) -> Vec<Computed> {
+    // Areas per constituency touched by the scope, in definition order
+    // (one pass).
+    let touched: std::collections::HashSet<&str> = scope.iter().filter_map(|a| def.area(a)).flat_map(|a| a.constituencies.values().map(String::as_str)).collect();
+    let mut areas_of: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+    for a in &def.areas {
+        for cid in a.constituencies.values().filter(|c| touched.contains(c.as_str())) {
+            areas_of.entry(cid.as_str()).or_default().push(a.id.clone());
+        }
+    }
+    let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
+    let mut notes: BTreeMap<&str, Vec<AreaNotes>> = BTreeMap::new();
+    let mut not_final: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        // A later round's minutes count for its constituency, as that
+        // round (`AreaReport::round`).
+        let base = def.constituency(&r.constituency_id).and_then(|c| c.round_of.as_ref()).map_or(r.constituency_id.as_str(), |x| x.constituency.as_str());
+        match report_of(r) {
+            Ok((rep, n)) => {
+                if !n.is_empty() {
+                    notes.entry(base).or_default().push(n);
+                }
+                by_c.entry(base).or_default().push(rep);
+            }
+            Err(e) => damaged.entry(base).or_default().push(e),
+        }
+        if !r.final_ {
+            not_final.entry(base).or_default().push(r.area_id.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for c in def.constituencies.iter().filter(|c| c.round_of.is_none()) {
+        let areas: Vec<String> = areas_of.remove(c.id.as_str()).unwrap_or_default();
+        if !areas.iter().any(|a| scope.contains(a.as_str())) {
+            continue;
+        }
+        let Some(level) = def.level(&c.level) else { continue };
+        let info = ConstituencyInfo {
+            id: c.id.clone(),
+            kind: level.kind,
+            seats: c.seats,
+            candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(),
+            areas: areas.clone(),
+        };
+        let decided_here = areas.iter().all(|a| scope.contains(a.as_str()));
+        let reports = by_c.remove(c.id.as_str()).unwrap_or_default();
+        let first = aggregate(&info, &reports);
+        let mut rounds = Vec::new();
+        for r in declared.remove(&c.id).unwrap_or_default() {
+            let mut checks = Vec::new();
+            let ids: Vec<String> = serde_json::from_str(&r.candidates).unwrap_or_default();
+            let Some(kind) = RoundKind::parse(&r.kind) else { continue };
+            let candidates: Vec<CandidateInfo> = ids.iter().filter_map(|id| info.candidates.iter().find(|x| &x.id == id).cloned()).collect();
+            let round = RoundInfo { number: u32::try_from(r.number).unwrap_or(2), kind, seats: u32::try_from(r.seats).unwrap_or(0), candidates };
+            // A07: the first round's result as it stands now would not
+            // call for this round (a bundle replaced since).
+            match next_round(&info, &first, kind) {
+                Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
+                Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at), accepted_reason: None }),
+                Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at), accepted_reason: None }),
+            }
+            let outcome = aggregate_round(&info, &round, &reports);
+            checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }));
+            if !outcome.complete {
+                checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected), accepted_reason: None });
+            }
+            rounds.push(DeclaredRound { info: round, declared_at: r.declared_at, outcome, checks });
+        }
+        out.push(Computed {
+            info,
+            level_name: level.name.clone(),
+            decided_here,
+            reports,
+            notes: {
+                let mut n = notes.remove(c.id.as_str()).unwrap_or_default();
+                n.sort_by_key(|x| (x.round, areas.iter().position(|a| *a == x.area).unwrap_or(usize::MAX)));
+                n
+            },
+            first,
+            damaged: damaged.remove(c.id.as_str()).unwrap_or_default(),
+            not_final: not_final.remove(c.id.as_str()).unwrap_or_default(),
+            rounds,
+        });
+    }
+    out
+}
+
+/// The warnings a board accepted with a reason: (constituency, round,
+/// code) → reason (issue 15 item 5).
+pub(crate) type Accepted = std::collections::HashMap<(String, i64, String), String>;
+
+/// A constituency's line of `results --json` (and of a board's signed
+/// `results/aggregate.json`), its warnings marked with the reasons in
+/// `accepted`.
+pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted: &Accepted) -> Option<ConstituencyResultDto> {
+    let mark = |cid: &str, round: u32, checks: &mut Vec<ResultCheckDto>| {
+        for k in checks.iter_mut().filter(|k| k.severity == "warning") {
+            k.accepted_reason = accepted.get(&(cid.to_owned(), i64::from(round), k.code.clone())).cloned();
+        }
+    };
+    let o = &k.first;
+    let c = def.constituency(&k.info.id)?;
+    let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }).collect();
+    for e in &k.damaged {
+        checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone(), accepted_reason: None });
+    }
+    if !o.complete {
+        checks.push(ResultCheckDto {
+            code: "A03".into(),
+            severity: "warning".into(),
+            message: if k.decided_here {
+                format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
+            } else {
+                format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
+            }, accepted_reason: None });
+    }
+    if !k.not_final.is_empty() {
+        checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None });
+    }
+    if !o.tie_unresolved.is_empty() {
+        checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")), accepted_reason: None });
+    }
+    mark(&c.id, 1, &mut checks);
+    let ids: Vec<String> = k.info.candidates.iter().map(|x| x.id.clone()).collect();
+    let candidates = candidate_totals(def, &c.id, &ids, o);
+    let rounds = k
+        .rounds
+        .iter()
+        .map(|r| {
+            let ro = &r.outcome;
+            let ids: Vec<String> = r.info.candidates.iter().map(|x| x.id.clone()).collect();
+            let cands = candidate_totals(def, &c.id, &ids, ro);
+            let mut round_checks = r.checks.clone();
+            mark(&c.id, r.info.number, &mut round_checks);
+            RoundResultDto {
+                number: r.info.number,
+                kind: r.info.kind.code().into(),
+                declared_at: r.declared_at.clone(),
+                seats: r.info.seats,
+                areas_expected: ro.areas_expected,
+                areas_reported: ro.areas_reported,
+                complete: ro.complete,
+                voters_listed: ro.voters_listed,
+                voters_voted: ro.voters_voted,
+                ballots_issued: ro.ballots_issued,
+                ballots_received: ro.ballots_received,
+                ballots_valid: ro.ballots_valid,
+                ballots_invalid: ro.ballots_invalid,
+                invalid_by_reason: ro.invalid_by_reason.clone(),
+                votes: cands.iter().map(|x| (x.id.clone(), x.votes)).collect(),
+                percent: cands.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+                turnout_ok: ro.turnout_ok,
+                turnout_percent: ro.turnout.as_f64(),
+                elected: ro.elected.clone(),
+                revote_due: ro.revote_due,
+                additional_vote_due: ro.additional_vote_due,
+                tie_unresolved: ro.tie_unresolved.clone(),
+                candidates: cands,
+                checks: round_checks,
+            }
+        })
+        .collect();
+    Some(ConstituencyResultDto {
+        voters_listed: o.voters_listed,
+        voters_voted: o.voters_voted,
+        ballots_issued: o.ballots_issued,
+        ballots_received: o.ballots_received,
+        ballots_valid: o.ballots_valid,
+        ballots_invalid: o.ballots_invalid,
+        invalid_by_reason: o.invalid_by_reason.clone(),
+        votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
+        percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+        checks,
+        areas_expected: o.areas_expected,
+        areas_reported: o.areas_reported,
+        complete: o.complete,
+        turnout_ok: o.turnout_ok,
+        elected: o.elected.clone(),
+        additional_vote_due: o.additional_vote_due,
+        revote_due: o.revote_due,
+        name: c.name.clone(),
+        level: c.level.clone(),
+        level_name: k.level_name.clone(),
+        seats: c.seats,
+        turnout_percent: o.turnout.as_f64(),
+        decided_here: k.decided_here,
+        tie_unresolved: o.tie_unresolved.clone(),
+        candidates,
+        rounds,
+    })
+}
+
 impl App {
     pub(crate) fn board(&self) -> Result<(String, String)> {
         let (me, kind) = self.unit_id()?;
@@ -114,37 +312,21 @@ impl App {
     /// Every constituency touched by this board's areas, in definition
     /// order, with its rounds.
     pub(crate) fn computed(&self) -> Result<Vec<Computed>> {
+        Ok(self.computed_checked()?.0)
+    }
+
+    /// [`App::computed`] and the integrity check of the figures it summed
+    /// (`integrity.rs`): an area result that is not what its stored bundle
+    /// carries, or that comes from a bundle the log does not count as
+    /// current, is not summed; each problem is an A02 error of the
+    /// constituencies it touches.
+    pub(crate) fn computed_checked(&self) -> Result<(Vec<Computed>, super::integrity::Integrity)> {
         let def = self.def()?;
         let scope: std::collections::HashSet<&str> = self.areas_in_scope()?.iter().map(|a| a.id.as_str()).collect();
-        // Areas per constituency, in definition order (one pass).
-        let mut areas_of: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
-        for a in &def.areas {
-            for cid in a.constituencies.values() {
-                areas_of.entry(cid.as_str()).or_default().push(a.id.clone());
-            }
-        }
         let rows = self.store.current_area_results()?;
-        let mut by_c: BTreeMap<&str, Vec<AreaReport>> = BTreeMap::new();
-        let mut notes: BTreeMap<&str, Vec<AreaNotes>> = BTreeMap::new();
-        let mut not_final: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut damaged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for r in &rows {
-            // A later round's minutes count for its constituency, as that
-            // round (`AreaReport::round`).
-            let base = def.constituency(&r.constituency_id).and_then(|c| c.round_of.as_ref()).map_or(r.constituency_id.as_str(), |x| x.constituency.as_str());
-            match report_of(r) {
-                Ok((rep, n)) => {
-                    if !n.is_empty() {
-                        notes.entry(base).or_default().push(n);
-                    }
-                    by_c.entry(base).or_default().push(rep);
-                }
-                Err(e) => damaged.entry(base).or_default().push(e),
-            }
-            if !r.final_ {
-                not_final.entry(base).or_default().push(r.area_id.clone());
-            }
-        }
+        let integrity = self.integrity_of(&rows, true)?;
+        // An excluded row is named by the problem that excluded it.
+        let summed: Vec<&tobaucu_store::AreaResultRow> = rows.iter().filter(|r| integrity.row_ok(r)).collect();
         let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
         // Declared here, or opened from the round file of the board that
         // declared it.
@@ -152,61 +334,23 @@ impl App {
         for r in self.store.board_rounds()?.into_iter().chain(opened) {
             declared.entry(r.constituency_id.clone()).or_default().push(r);
         }
-        let mut out = Vec::new();
-        for c in def.constituencies.iter().filter(|c| c.round_of.is_none()) {
-            let areas: Vec<String> = areas_of.remove(c.id.as_str()).unwrap_or_default();
-            if !areas.iter().any(|a| scope.contains(a.as_str())) {
-                continue;
-            }
-            let Some(level) = def.level(&c.level) else { continue };
-            let info = ConstituencyInfo {
-                id: c.id.clone(),
-                kind: level.kind,
-                seats: c.seats,
-                candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(),
-                areas: areas.clone(),
-            };
-            let decided_here = areas.iter().all(|a| scope.contains(a.as_str()));
-            let reports = by_c.remove(c.id.as_str()).unwrap_or_default();
-            let first = aggregate(&info, &reports);
-            let mut rounds = Vec::new();
-            for r in declared.remove(&c.id).unwrap_or_default() {
-                let mut checks = Vec::new();
-                let ids: Vec<String> = serde_json::from_str(&r.candidates).unwrap_or_default();
-                let Some(kind) = RoundKind::parse(&r.kind) else { continue };
-                let candidates: Vec<CandidateInfo> = ids.iter().filter_map(|id| info.candidates.iter().find(|x| &x.id == id).cloned()).collect();
-                let round = RoundInfo { number: u32::try_from(r.number).unwrap_or(2), kind, seats: u32::try_from(r.seats).unwrap_or(0), candidates };
-                // A07: the first round's result as it stands now would not
-                // call for this round (a bundle replaced since).
-                match next_round(&info, &first, kind) {
-                    Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
-                    Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at), accepted_reason: None }),
-                    Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at), accepted_reason: None }),
+        let mut out = compute(def, &scope, &summed, declared);
+        for p in &integrity.problems {
+            let message = format!("{}; không cộng — cơ sở dữ liệu có thể đã bị sửa ngoài ứng dụng (chạy \"tobaucu audit verify\")", p.message);
+            let mut touched: Vec<&str> = Vec::new();
+            for a in def.areas.iter().filter(|a| p.unit.as_deref().is_none_or(|u| a.id == u || super::ancestors(def, &a.commune).contains(&u))) {
+                for cid in a.constituencies.values() {
+                    let base = def.constituency(cid).and_then(|c| c.round_of.as_ref()).map_or(cid.as_str(), |x| x.constituency.as_str());
+                    if !touched.contains(&base) {
+                        touched.push(base);
+                    }
                 }
-                let outcome = aggregate_round(&info, &round, &reports);
-                checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }));
-                if !outcome.complete {
-                    checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected), accepted_reason: None });
-                }
-                rounds.push(DeclaredRound { info: round, declared_at: r.declared_at, outcome, checks });
             }
-            out.push(Computed {
-                info,
-                level_name: level.name.clone(),
-                decided_here,
-                reports,
-                notes: {
-                    let mut n = notes.remove(c.id.as_str()).unwrap_or_default();
-                    n.sort_by_key(|x| (x.round, areas.iter().position(|a| *a == x.area).unwrap_or(usize::MAX)));
-                    n
-                },
-                first,
-                damaged: damaged.remove(c.id.as_str()).unwrap_or_default(),
-                not_final: not_final.remove(c.id.as_str()).unwrap_or_default(),
-                rounds,
-            });
+            for k in out.iter_mut().filter(|k| touched.contains(&k.info.id.as_str())) {
+                k.damaged.push(message.clone());
+            }
         }
-        Ok(out)
+        Ok((out, integrity))
     }
 
     /// `results`: every constituency touched by this board's areas.
@@ -218,113 +362,13 @@ impl App {
     /// reuse one computation for every file they write).
     pub(crate) fn results_of(&self, computed: &[Computed]) -> Result<ResultsDto> {
         let def = self.def()?;
-        let mut out = BTreeMap::new();
         // The board's own warnings accepted with a reason (issue 15 item 5).
-        let mut board_accepted: std::collections::HashMap<(String, i64, String), String> = std::collections::HashMap::new();
+        let mut accepted = Accepted::new();
         for a in self.store.board_acceptances()? {
-            board_accepted.insert((a.constituency_id, a.round, a.code), a.reason);
+            accepted.insert((a.constituency_id, a.round, a.code), a.reason);
         }
-        let mark = |cid: &str, round: u32, checks: &mut Vec<ResultCheckDto>| {
-            for k in checks.iter_mut().filter(|k| k.severity == "warning") {
-                k.accepted_reason = board_accepted.get(&(cid.to_owned(), i64::from(round), k.code.clone())).cloned();
-            }
-        };
-        for k in computed {
-            let o = &k.first;
-            let Some(c) = def.constituency(&k.info.id) else { continue };
-            let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }).collect();
-            for e in &k.damaged {
-                checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone(), accepted_reason: None });
-            }
-            if !o.complete {
-                checks.push(ResultCheckDto {
-                    code: "A03".into(),
-                    severity: "warning".into(),
-                    message: if k.decided_here {
-                        format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
-                    } else {
-                        format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
-                    }, accepted_reason: None });
-            }
-            if !k.not_final.is_empty() {
-                checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None });
-            }
-            if !o.tie_unresolved.is_empty() {
-                checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")), accepted_reason: None });
-            }
-            mark(&c.id, 1, &mut checks);
-            let ids: Vec<String> = k.info.candidates.iter().map(|x| x.id.clone()).collect();
-            let candidates = candidate_totals(def, &c.id, &ids, o);
-            let rounds = k
-                .rounds
-                .iter()
-                .map(|r| {
-                    let ro = &r.outcome;
-                    let ids: Vec<String> = r.info.candidates.iter().map(|x| x.id.clone()).collect();
-                    let cands = candidate_totals(def, &c.id, &ids, ro);
-                    let mut round_checks = r.checks.clone();
-                    mark(&c.id, r.info.number, &mut round_checks);
-                    RoundResultDto {
-                        number: r.info.number,
-                        kind: r.info.kind.code().into(),
-                        declared_at: r.declared_at.clone(),
-                        seats: r.info.seats,
-                        areas_expected: ro.areas_expected,
-                        areas_reported: ro.areas_reported,
-                        complete: ro.complete,
-                        voters_listed: ro.voters_listed,
-                        voters_voted: ro.voters_voted,
-                        ballots_issued: ro.ballots_issued,
-                        ballots_received: ro.ballots_received,
-                        ballots_valid: ro.ballots_valid,
-                        ballots_invalid: ro.ballots_invalid,
-                        invalid_by_reason: ro.invalid_by_reason.clone(),
-                        votes: cands.iter().map(|x| (x.id.clone(), x.votes)).collect(),
-                        percent: cands.iter().map(|x| (x.id.clone(), x.percent)).collect(),
-                        turnout_ok: ro.turnout_ok,
-                        turnout_percent: ro.turnout.as_f64(),
-                        elected: ro.elected.clone(),
-                        revote_due: ro.revote_due,
-                        additional_vote_due: ro.additional_vote_due,
-                        tie_unresolved: ro.tie_unresolved.clone(),
-                        candidates: cands,
-                        checks: round_checks,
-                    }
-                })
-                .collect();
-            out.insert(
-                c.id.clone(),
-                ConstituencyResultDto {
-                    voters_listed: o.voters_listed,
-                    voters_voted: o.voters_voted,
-                    ballots_issued: o.ballots_issued,
-                    ballots_received: o.ballots_received,
-                    ballots_valid: o.ballots_valid,
-                    ballots_invalid: o.ballots_invalid,
-                    invalid_by_reason: o.invalid_by_reason.clone(),
-                    votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
-                    percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
-                    checks,
-                    areas_expected: o.areas_expected,
-                    areas_reported: o.areas_reported,
-                    complete: o.complete,
-                    turnout_ok: o.turnout_ok,
-                    elected: o.elected.clone(),
-                    additional_vote_due: o.additional_vote_due,
-                    revote_due: o.revote_due,
-                    name: c.name.clone(),
-                    level: c.level.clone(),
-                    level_name: k.level_name.clone(),
-                    seats: c.seats,
-                    turnout_percent: o.turnout.as_f64(),
-                    decided_here: k.decided_here,
-                    tie_unresolved: o.tie_unresolved.clone(),
-                    candidates,
-                    rounds,
-                },
-            );
-        }
-        Ok(ResultsDto { constituencies: out })
+        let constituencies = computed.iter().filter_map(|k| constituency_dto(def, k, &accepted).map(|d| (k.info.id.clone(), d))).collect();
+        Ok(ResultsDto { constituencies })
     }
 
     /// The board's dashboard: each area waiting, imported or refused, its
@@ -414,6 +458,8 @@ impl App {
         if status.areas_reported == 0 {
             return Err(Error::refused("NOTHING_TO_EXPORT", "chưa nhập gói nào của cấp dưới; chưa có gì để xuất"));
         }
+        // What is signed for the next level is what was imported.
+        self.require_intact("xuất gói")?;
         if official && !waiting.is_empty() {
             return Err(Error::refused("INCOMPLETE", format!("chưa xuất được gói chính thức: còn {} khu vực chưa có gói hợp lệ ({})", waiting.len(), waiting.join(", "))));
         }
