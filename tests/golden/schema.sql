@@ -14,6 +14,18 @@ CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
+CREATE TRIGGER paper_check_no_delete BEFORE DELETE ON paper_check
+BEGIN SELECT RAISE(ABORT, 'a paper check is never deleted'); END;
+CREATE TRIGGER paper_check_no_update BEFORE UPDATE ON paper_check
+BEGIN SELECT RAISE(ABORT, 'a paper check is never edited'); END;
+CREATE TRIGGER paper_resolution_no_delete BEFORE DELETE ON paper_resolution
+BEGIN SELECT RAISE(ABORT, 'a resolution is never deleted'); END;
+CREATE TRIGGER paper_resolution_no_update BEFORE UPDATE ON paper_resolution
+BEGIN SELECT RAISE(ABORT, 'a resolution is never edited'); END;
+CREATE TRIGGER tally_fix_no_delete BEFORE DELETE ON tally_fix
+BEGIN SELECT RAISE(ABORT, 'a tally decision is never deleted'); END;
+CREATE TRIGGER tally_fix_no_update BEFORE UPDATE ON tally_fix
+BEGIN SELECT RAISE(ABORT, 'a tally decision is never edited'); END;
 CREATE TRIGGER team_round_no_delete BEFORE DELETE ON team_round
 BEGIN SELECT RAISE(ABORT, 'an opened round is never deleted'); END;
 CREATE TRIGGER team_round_no_update BEFORE UPDATE ON team_round
@@ -66,6 +78,14 @@ CREATE TABLE ballot_batch (
     recorder    TEXT NOT NULL DEFAULT '',
     source      TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE board_acceptance (
+    constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
+    round            INTEGER NOT NULL CHECK (round >= 1),
+    code             TEXT NOT NULL CHECK (code GLOB 'A[0-9][0-9]'),
+    reason           TEXT NOT NULL CHECK (length(reason) > 0),
+    accepted_at      TEXT NOT NULL CHECK (length(accepted_at) > 0),
+    PRIMARY KEY (constituency_id, round, code)
 ) STRICT;
 CREATE TABLE board_meeting (
     constituency_id  TEXT NOT NULL CHECK (length(constituency_id) > 0),
@@ -240,6 +260,22 @@ CREATE TABLE opening_witness (
     name      TEXT NOT NULL CHECK (length(name) > 0),
     address   TEXT CHECK (address IS NULL OR length(address) > 0)
 ) STRICT;
+CREATE TABLE paper_check (
+    id              INTEGER PRIMARY KEY,
+    area_id         TEXT NOT NULL CHECK (length(area_id) > 0),
+    level           TEXT NOT NULL CHECK (length(level) > 0),
+    minutes_sha256  TEXT NOT NULL CHECK (length(minutes_sha256) = 64),
+    code_typed      TEXT NOT NULL CHECK (length(code_typed) > 0),
+    figures         TEXT NOT NULL CHECK (json_valid(figures) AND json_type(figures) = 'object'),
+    differences     TEXT NOT NULL CHECK (json_valid(differences) AND json_type(differences) = 'array'),
+    entered_by      TEXT NOT NULL DEFAULT '',
+    checked_at      TEXT NOT NULL CHECK (length(checked_at) > 0)
+) STRICT;
+CREATE TABLE paper_resolution (
+    check_id     INTEGER PRIMARY KEY REFERENCES paper_check (id),
+    reason       TEXT NOT NULL CHECK (length(reason) > 0),
+    resolved_at  TEXT NOT NULL CHECK (length(resolved_at) > 0)
+) STRICT;
 CREATE TABLE recommendation (
     id           INTEGER PRIMARY KEY,
     text         TEXT NOT NULL CHECK (length(text) > 0),
@@ -287,6 +323,20 @@ CREATE TABLE tally_entry (
     entered_by  TEXT NOT NULL DEFAULT '',
     entered_at  TEXT NOT NULL,
     PRIMARY KEY (level, entry)
+) STRICT;
+CREATE TABLE tally_fix (
+    id          INTEGER PRIMARY KEY,
+    level       TEXT NOT NULL CHECK (length(level) > 0),
+    field       TEXT NOT NULL CHECK (length(field) > 0),
+    first       INTEGER NOT NULL CHECK (first >= 0),
+    second      INTEGER NOT NULL CHECK (second >= 0),
+    action      TEXT NOT NULL CHECK (action IN ('pick', 'reenter', 'third')),
+    choice      INTEGER CHECK (choice IS NULL OR choice IN (1, 2, 3)),
+    value       INTEGER CHECK (value IS NULL OR value >= 0),
+    entered_by  TEXT NOT NULL DEFAULT '',
+    at          TEXT NOT NULL CHECK (length(at) > 0),
+    CHECK ((action = 'pick') = (choice IS NOT NULL)),
+    CHECK ((action = 'reenter') = (value IS NULL))
 ) STRICT;
 CREATE TABLE team_member (
     role      TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'member', 'witness')),
@@ -369,3 +419,5 @@ CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NU
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;
 CREATE INDEX lineage_key ON lineage (public_key);
+CREATE INDEX paper_check_area ON paper_check (area_id, level);
+CREATE INDEX tally_fix_level ON tally_fix (level, id);

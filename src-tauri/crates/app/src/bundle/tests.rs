@@ -270,8 +270,13 @@ proptest::proptest! {
             let (a, b) = (doc.count_result(), original.count_result());
             a.valid == b.valid && a.invalid == b.invalid && a.votes == b.votes && a.invalid_by_reason == b.invalid_by_reason
         };
+        // E16: the team's council levels list no more voters than its
+        // Quốc hội level (Luật Bầu cử Điều 29–30), checked across levels.
+        let e16_ok = b.manifest.levels.iter().filter(|l| l.code != "QH").all(|l| {
+            tobaucu_core::minutes::Minutes::parse(&b.read_member(&format!("results/{}.json", l.code)).unwrap_or_default()).is_ok_and(|m| m.figures.voters_listed <= doc.figures.voters_listed)
+        });
         let results_ok = r.checks.iter().find(|c| c.name == "results").map(|c| c.ok);
-        proptest::prop_assert_eq!(results_ok, Some(team_ok && recount_ok), "{:?}", r.checks);
+        proptest::prop_assert_eq!(results_ok, Some(team_ok && recount_ok && e16_ok), "{:?}", r.checks);
     }
 }
 
