@@ -17,9 +17,12 @@ mod error;
 mod forms;
 pub mod fsio;
 mod keys;
+mod rehearsal;
 pub mod rounds;
 mod setup;
 mod turnout;
+mod continuity;
+mod voter_check;
 mod voters;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +78,9 @@ pub struct App {
     /// never changes after setup, and reading its later columns from SQLite
     /// walks the overflow pages of a definition that can hold 72,195 areas.
     unit: Option<tobaucu_store::UnitRow>,
+    /// Diễn tập: this database rehearses (migration 0017), read with the
+    /// unit; changed only by [`App::switch_to_official`].
+    rehearsal: bool,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
 }
@@ -110,6 +116,7 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            rehearsal: false,
             _lock: None,
         };
         app.load_definition()?;
@@ -144,6 +151,7 @@ impl App {
             index: None,
             tallies: Default::default(),
             unit: None,
+            rehearsal: false,
             _lock: None,
         })
     }
@@ -162,6 +170,10 @@ impl App {
             })?;
             self.add_rounds(&mut def)?;
             self.def = Some(def);
+            self.rehearsal = {
+                use tobaucu_store::RehearsalRead;
+                self.store.rehearsal()?.is_some_and(|r| r.official_at.is_none())
+            };
             unit.election_json = String::new();
             self.unit = Some(unit);
         }

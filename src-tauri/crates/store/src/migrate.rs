@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_lineage_key",
         sql: include_str!("../migrations/0014_lineage_key.sql"),
     },
+    // Versions 11, 12 (→15), 13 and 16 are other branches'.
+    Migration {
+        version: 17,
+        name: "0017_rehearsal",
+        sql: include_str!("../migrations/0017_rehearsal.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

@@ -201,7 +201,8 @@ fn signed_base() -> Option<&'static (Vec<u8>, ed25519_dalek::SigningKey)> {
 
 fn signed_board(sk: &ed25519_dalek::SigningKey) -> App {
     let mut a = App::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-    a.setup(crate::DEMO_ELECTION, &crate::UnitChoice::Board(crate::UnitKind::Commune, "X0412".into())).unwrap_or_else(|e| panic!("{e}"));
+    // The demo's bundles are rehearsal bundles: a rehearsal board takes them.
+    a.setup_mode(crate::DEMO_ELECTION, &crate::UnitChoice::Board(crate::UnitKind::Commune, "X0412".into()), true).unwrap_or_else(|e| panic!("{e}"));
     a.keys_register(&keys::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").unwrap_or_else(|e| panic!("{e}"));
     a
 }
