@@ -1,0 +1,222 @@
+//! Rehearsal mode through the real binary (issue 16 §1; `interfaces.md`,
+//! "Rehearsal and continuity"): `setup … --rehearsal`, the DIỄN TẬP line on
+//! every printed page, `official` (one switch guarded by the passphrase that
+//! clears what the rehearsal counted and keeps the voters, the team and the
+//! key), and bundles of one mode refused by a board of the other.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::bundle::{demo, PASS};
+use crate::util::{fixture, run_on, Out};
+
+const MARK: &str = "DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ";
+
+fn run(db: &Path, args: &[&str]) -> Out {
+    run_on(db, args, &[("TOBAUCU_PASSPHRASE", Some(PASS)), ("TOBAUCU_NOW", None)])
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert_eq!(o.code, 0, "tobaucu {args:?}:\n{}\n{}", o.stdout, o.stderr);
+    o.stdout
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let s = ok(db, args);
+    serde_json::from_str(&s).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {s}"))
+}
+
+fn election() -> String {
+    fixture("../../assets/demo-election.json")
+}
+
+/// Each page of a printed form, as text (pdftotext separates pages by a
+/// form feed).
+fn pages(db: &Path, dir: &Path, form: &str) -> Vec<String> {
+    let out = dir.join(format!("{form}.pdf"));
+    ok(db, &["forms", form, "--out", &out.display().to_string()]);
+    let text = crate::forms::pdf_text(&out);
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_owned).collect()
+}
+
+fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["checks"].as_array().and_then(|a| a.iter().find(|c| c["name"] == name)).unwrap_or_else(|| panic!("no check {name} in {v}"))
+}
+
+fn voted(db: &Path) -> Vec<u64> {
+    let t = json(db, &["turnout", "--json"]);
+    t["levels"].as_object().into_iter().flatten().map(|(_, l)| l["voters_voted"].as_u64().unwrap_or(u64::MAX)).collect()
+}
+
+#[test]
+fn setup_rehearsal_marks_every_printed_page_and_an_official_setup_does_not() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let rehearsal = dir.path().join("dien-tap.sqlite");
+    let out = ok(&rehearsal, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
+    assert!(out.contains("Chế độ DIỄN TẬP") && out.contains("tobaucu official"), "{out}");
+    ok(&rehearsal, &["voters", "import", &fixture("mau31.xlsx")]);
+    let official = dir.path().join("chinh-thuc.sqlite");
+    let out = ok(&official, &["setup", &election(), "--area", "X0412-KV01"]);
+    assert!(!out.contains("DIỄN TẬP"), "{out}");
+    ok(&official, &["voters", "import", &fixture("mau31.xlsx")]);
+
+    // Every page of the forms, and every voter card, carries the line.
+    for form in ["voter-list", "voter-cards", "turnout"] {
+        let p = pages(&rehearsal, dir.path(), form);
+        assert!(!p.is_empty(), "{form}: no pages");
+        for (i, page) in p.iter().enumerate() {
+            assert!(page.matches(MARK).count() >= 2, "{form}, page {}: the rehearsal line top and bottom:\n{page}", i + 1);
+        }
+        let plain = pages(&official, dir.path(), form);
+        assert!(plain.iter().all(|p| !p.contains("DIỄN TẬP")), "{form}: official pages carry no rehearsal line");
+    }
+
+    // An official database has nothing to switch.
+    let o = run(&official, &["official"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stderr.contains("chính thức từ đầu"), "{}", o.stderr);
+    // The mode is chosen at setup only: a second setup is refused.
+    assert_eq!(run(&official, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]).code, 1);
+}
+
+#[test]
+fn the_demo_is_a_rehearsal_and_an_official_board_refuses_its_bundles() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let def = demo().join("election.json").display().to_string();
+    let bundle = demo().join("usb-to").join("X0412-KV02-goi001.tbc").display().to_string();
+    let key = demo().join("khoa").join("khoa-X0412-KV02.json").display().to_string();
+    let official = dir.path().join("xa-chinh-thuc.sqlite");
+    ok(&official, &["setup", &def, "--commune", "X0412"]);
+    ok(&official, &["keys", "register", &key, "--unit", "X0412-KV02"]);
+    let v: Value = serde_json::from_str(&run(&official, &["verify", &bundle, "--json"]).stdout).unwrap_or_default();
+    assert_eq!(check(&v, "mode")["ok"], false, "{v}");
+    assert_eq!(check(&v, "signature")["ok"], true, "{v}");
+    let o = run(&official, &["import", &bundle]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("diễn tập") && o.stdout.contains("(mode)"), "{}", o.stdout);
+    assert_eq!(json(&official, &["results", "--json"])["constituencies"]["QH-01"]["areas_reported"], 0);
+
+    let rehearsal = dir.path().join("xa-dien-tap.sqlite");
+    ok(&rehearsal, &["setup", &def, "--commune", "X0412", "--rehearsal"]);
+    ok(&rehearsal, &["keys", "register", &key, "--unit", "X0412-KV02"]);
+    assert!(ok(&rehearsal, &["import", &bundle]).contains("đã nhập"));
+
+    // The demo's own printed pages say so, each of them.
+    let text = crate::forms::pdf_text(&demo().join("xa-bien-ban-xac-dinh-ket-qua.pdf"));
+    assert!(text.contains(MARK), "{text}");
+    let team = dir.path().join("to.sqlite");
+    std::fs::copy(demo().join("to-X0412-KV01.sqlite"), &team).unwrap_or_else(|e| panic!("{e}"));
+    let list = pages(&team, dir.path(), "voter-list");
+    assert!(list.len() > 2, "the demo list spans several pages: {}", list.len());
+    for (i, page) in list.iter().enumerate() {
+        assert!(page.matches(MARK).count() >= 2, "voter-list, page {}:\n{page}", i + 1);
+    }
+}
+
+/// A rehearsal team counts, exports, switches to official, then counts and
+/// exports officially: only the official bundle enters the official board,
+/// and the rehearsal board refuses it.
+#[test]
+fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    let usb = dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
+    ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
+    ok(&db, &["keys", "init"]);
+    ok(&db, &["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--member", "Trần Văn Một", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
+    let voters = json(&db, &["voters", "list", "--json"]);
+    let all: Vec<u64> = voters.as_array().into_iter().flatten().filter(|v| v["levels"].as_array().map(Vec::len) == Some(3)).filter_map(|v| v["stt"].as_u64()).collect();
+    assert!(all.len() >= 6, "{voters}");
+    let key = json(&db, &["keys", "show", "--json"]);
+    let ballots = dir.path().join("phieu.txt");
+    std::fs::write(&ballots, "1 2\n1 3\n2\n").unwrap_or_else(|e| panic!("{e}"));
+
+    // The rehearsal: three voters, a count, a snapshot, a rehearsal bundle.
+    for stt in &all[..3] {
+        ok(&db, &["checkin", &stt.to_string()]);
+    }
+    ok(&db, &["turnout", "snapshot", "diễn tập"]);
+    ok(&db, &["count", "inventory", "--level", "QH", "--received", "10", "--unused", "7", "--spoiled", "0"]);
+    ok(&db, &["count", "ballots", "--level", "QH", &ballots.display().to_string()]);
+    // (Its own stick: the official bundle later takes the same file name.)
+    let usb_rehearsal = dir.path().join("usb-dien-tap");
+    std::fs::create_dir_all(&usb_rehearsal).unwrap_or_else(|e| panic!("{e}"));
+    let rehearsal_bundle = ok(&db, &["export", "--out", &usb_rehearsal.display().to_string()]).lines().last().unwrap_or("").to_owned();
+    assert_eq!(voted(&db), vec![3, 3, 3]);
+
+    // The switch needs the passphrase and is logged.
+    let wrong = run_on(&db, &["official"], &[("TOBAUCU_PASSPHRASE", Some("sai-mat-khau-hoan-toan")), ("TOBAUCU_NOW", None)]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stdout);
+    assert_eq!(voted(&db), vec![3, 3, 3], "a wrong passphrase switches nothing");
+    let sw = json(&db, &["official", "--json"]);
+    let removed = |t: &str| sw["removed"].as_array().and_then(|a| a.iter().find(|r| r["table"] == t)).map(|r| r["rows"].as_u64().unwrap_or(0));
+    assert_eq!(removed("checkin"), Some(9), "{sw}");
+    assert_eq!(removed("ballot"), Some(3), "{sw}");
+    assert_eq!(removed("bundle_export"), Some(1), "{sw}");
+    assert!(removed("voter").is_none() && removed("signing_key").is_none(), "{sw}");
+    let record = sw["record"]["path"].as_str().unwrap_or_default();
+    assert!(Path::new(record).is_file(), "the switch prints its record: {sw}");
+    let record_text = crate::forms::pdf_text(Path::new(record));
+    assert!(!record_text.contains(MARK), "the record is official: {record_text}");
+
+    // Kept: voters, team, key; cleared: every count.
+    assert_eq!(json(&db, &["voters", "list", "--json"]), {
+        let mut v = voters.clone();
+        for x in v.as_array_mut().into_iter().flatten() {
+            x["checked_in"] = serde_json::json!({});
+        }
+        v
+    });
+    assert_eq!(json(&db, &["keys", "show", "--json"]), key);
+    assert_eq!(voted(&db), vec![0, 0, 0]);
+    assert_eq!(json(&db, &["turnout", "snapshots", "--json"]), serde_json::json!([]));
+    let s = json(&db, &["count", "summary", "--level", "QH", "--json"]);
+    assert_eq!((s["ballots_received"].as_u64(), s["ballots_valid"].as_u64()), (Some(0), Some(0)), "{s}");
+    assert!(ok(&db, &["audit"]).contains("official"));
+    let again = run(&db, &["official"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("đã chuyển sang chính thức"), "{}", again.stderr);
+    // Printed pages no longer carry the rehearsal line.
+    assert!(pages(&db, dir.path(), "turnout").iter().all(|p| !p.contains("DIỄN TẬP")));
+
+    // Election day, officially, with the team and key kept (the two voters
+    // who witness the counting are the night's own: named again).
+    ok(&db, &["team", "--witness", "Phan Văn Chứng", "--witness", "Vũ Thị Kiến"]);
+    for stt in &all[..3] {
+        ok(&db, &["checkin", &stt.to_string()]);
+    }
+    for level in ["QH", "TINH", "XA"] {
+        ok(&db, &["count", "inventory", "--level", level, "--received", "10", "--unused", "7", "--spoiled", "0"]);
+        ok(&db, &["count", "ballots", "--level", level, &ballots.display().to_string()]);
+        let s = json(&db, &["count", "summary", "--level", level, "--json"]);
+        for c in s["checks"].as_array().into_iter().flatten() {
+            assert_eq!(c["severity"], "warning", "{level}: {c}");
+            ok(&db, &["count", "accept", "--level", level, "--code", c["code"].as_str().unwrap_or(""), "--reason", "Số liệu đúng"]);
+        }
+        ok(&db, &["finalize", "--level", level]);
+    }
+    let official_bundle = ok(&db, &["export", "--out", &usb.display().to_string()]).lines().last().unwrap_or("").to_owned();
+
+    // An official board takes the official bundle and refuses the rehearsal's.
+    let def = election();
+    let fp = key["fingerprint"].as_str().unwrap_or("").to_owned();
+    let board = dir.path().join("xa.sqlite");
+    ok(&board, &["setup", &def, "--commune", "X0412"]);
+    ok(&board, &["keys", "register", &fp, "--unit", "X0412-KV01"]);
+    let o = run(&board, &["import", &rehearsal_bundle]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("(mode)"), "{}", o.stdout);
+    assert!(ok(&board, &["import", &official_bundle]).contains("đã nhập"));
+    assert_eq!(json(&board, &["results", "--json"])["constituencies"]["QH-01"]["areas_reported"], 1);
+    // A rehearsal board refuses the official bundle.
+    let rboard = dir.path().join("xa-dien-tap.sqlite");
+    ok(&rboard, &["setup", &def, "--commune", "X0412", "--rehearsal"]);
+    ok(&rboard, &["keys", "register", &fp, "--unit", "X0412-KV01"]);
+    let o = run(&rboard, &["import", &official_bundle]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("chế độ chính thức, cơ sở dữ liệu ở chế độ thử nghiệm hoặc diễn tập"), "{}", o.stdout);
+}
