@@ -262,7 +262,14 @@ proptest::proptest! {
         let b = Bundle::open(&mem, super::limits()).unwrap_or_else(|e| panic!("{e}"));
         let doc = tobaucu_core::minutes::Minutes::parse(&b.read_member("results/QH.json").unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
         let def = board.def().unwrap_or_else(|e| panic!("{e}"));
-        let team_ok = doc.review(def, &doc.election.definition_sha256, "X0412-KV01", "QH", &[]).is_ok();
+        // Every level is judged with its sibling levels, as the board and
+        // the team's finalize do: a forged QH list smaller than the
+        // council's (E16) fails the council's level.
+        let docs: Vec<tobaucu_core::minutes::Minutes> = b.manifest.levels.iter().filter_map(|l| b.read_member(&format!("results/{}.json", l.code)).ok()).filter_map(|x| tobaucu_core::minutes::Minutes::parse(&x).ok()).collect();
+        let team_ok = docs.iter().all(|d| {
+            let siblings: Vec<&tobaucu_core::minutes::Minutes> = docs.iter().filter(|o| o.level.code != d.level.code).collect();
+            d.review(def, &d.election.definition_sha256, "X0412-KV01", &d.level.code, &siblings).is_ok()
+        });
         // The ballots the team entered one by one travel and are recounted:
         // a counted figure (valid, invalid, a ground, a candidate's votes)
         // must also be what they recount to.
