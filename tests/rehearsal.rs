@@ -220,3 +220,54 @@ fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
     assert_eq!(o.code, 1, "{}", o.stdout);
     assert!(o.stdout.contains("chế độ chính thức, cơ sở dữ liệu ở chế độ thử nghiệm hoặc diễn tập"), "{}", o.stdout);
 }
+
+/// Election day at an official team (issue 16 §4, §5): no check-in before
+/// a backup folder is chosen; each backup's check-in list names the last
+/// check-in it holds; after a power cut the backup is restored on a spare
+/// data file and the numbers ticked on paper are entered at once, all or
+/// nothing, with the outage window logged.
+#[test]
+fn election_day_backups_then_a_power_cut_restored_and_entered_in_bulk() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    let usb = dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    let at = |t: &str| format!("2026-03-15T{t}:00+07:00");
+    let run_at = |db: &Path, t: &str, args: &[&str]| run_on(db, args, &[("TOBAUCU_PASSPHRASE", Some(PASS)), ("TOBAUCU_NOW", Some(&at(t)))]);
+    let ok_at = |db: &Path, t: &str, args: &[&str]| {
+        let o = run_at(db, t, args);
+        assert_eq!(o.code, 0, "tobaucu {args:?}:\n{}\n{}", o.stdout, o.stderr);
+        o.stdout
+    };
+    ok(&db, &["setup", &election(), "--area", "X0412-KV01"]);
+    ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
+    let o = run_at(&db, "07:00", &["checkin", "1"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("phải chọn nơi sao lưu"), "{}", o.stderr);
+    ok_at(&db, "07:00", &["backup", "settings", "--dir", &usb.display().to_string()]);
+    ok_at(&db, "07:05", &["checkin", "1"]);
+    ok_at(&db, "07:40", &["checkin", "2"]);
+    ok_at(&db, "07:45", &["backup", "now"]);
+    let list = std::fs::read_dir(&usb).into_iter().flatten().flatten().map(|e| e.path()).find(|p| p.display().to_string().ends_with("-danh-sach-nhan-phieu.pdf"));
+    let list = list.unwrap_or_else(|| panic!("no check-in list beside the backup"));
+    let text = crate::forms::pdf_text(&list).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Lượt nhận phiếu cuối cùng trong bản sao lưu này: cử tri số 2 lúc 07:40:00 — đã có 2 cử tri nhận phiếu."), "{text}");
+
+    // 10:00, the power goes; voters 3, 4 and 5 are ticked on the paper list.
+    let spare = dir.path().join("may-du-phong.sqlite");
+    ok_at(&spare, "10:20", &["backup", "restore", &usb.display().to_string()]);
+    let numbers = dir.path().join("giay.txt");
+    std::fs::write(&numbers, "3, 4\n2 5\n").unwrap_or_else(|e| panic!("{e}"));
+    let o = run_at(&spare, "10:20", &["checkin", "--bulk", &numbers.display().to_string(), "--from", "10:00", "--to", "10:15"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stderr.contains("số 2") && o.stderr.contains("tất cả hoặc không"), "voter 2 is already in the backup: {}", o.stderr);
+    std::fs::write(&numbers, "3, 4\n5\n").unwrap_or_else(|e| panic!("{e}"));
+    ok_at(&spare, "10:20", &["checkin", "--bulk", &numbers.display().to_string(), "--from", "10:00", "--to", "10:15"]);
+    let voters = json(&spare, &["voters", "list", "--json"]);
+    let checked: Vec<u64> = voters.as_array().into_iter().flatten().filter(|v| v["checked_in"].as_object().is_some_and(|m| !m.is_empty())).filter_map(|v| v["stt"].as_u64()).collect();
+    assert_eq!(checked, vec![1, 2, 3, 4, 5]);
+    assert_eq!(voters[2]["checked_in"]["QH"], "2026-03-15T10:15:00+07:00", "stamped with the end of the outage");
+    assert_eq!(voted(&spare), vec![5, 5, 5]);
+    let audit = ok(&spare, &["audit"]);
+    assert!(audit.contains("checkin.bulk") && audit.contains("10:00–10:15") && audit.contains("backup.restore"), "{audit}");
+}
