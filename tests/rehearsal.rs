@@ -271,3 +271,35 @@ fn election_day_backups_then_a_power_cut_restored_and_entered_in_bulk() {
     let audit = ok(&spare, &["audit"]);
     assert!(audit.contains("checkin.bulk") && audit.contains("10:00–10:15") && audit.contains("backup.restore"), "{audit}");
 }
+
+/// `voters check [--json]` (issue 16 §3): exit 0 even when it finds
+/// problems; another area's list is compared with the one held here.
+#[test]
+fn voters_check_names_each_problem_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
+    ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
+    let clean = json(&db, &["voters", "check", "--json"]);
+    assert_eq!((clean["ok"].as_bool(), clean["problems"].as_array().map(Vec::len)), (Some(true), Some(0)), "{clean}");
+    let first = &json(&db, &["voters", "list", "--json"])[0];
+    let other = dir.path().join("kv02.csv");
+    std::fs::write(
+        &other,
+        format!(
+            "stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n1,{},{},{},Kinh,{},Thôn 2,QH TINH XA,\n2,Lê Văn Không,1980-01-01,Nam,Kinh,,Thôn 2,QH TINH XA,\n",
+            first["name"].as_str().unwrap_or(""),
+            first["birth_date"].as_str().unwrap_or(""),
+            first["gender"].as_str().unwrap_or(""),
+            first["id_number"].as_str().unwrap_or("")
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = run(&db, &["voters", "check", &other.display().to_string(), "--json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap_or_default();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["counts"], serde_json::json!({"missing_id": 1, "two_areas": 1}), "{v}");
+    let kinds: Vec<(&str, u64)> = v["problems"].as_array().into_iter().flatten().map(|p| (p["kind"].as_str().unwrap_or(""), p["stt"].as_u64().unwrap_or(0))).collect();
+    assert!(kinds.contains(&("two_areas", 1)) && kinds.contains(&("missing_id", 2)), "{v}");
+}
