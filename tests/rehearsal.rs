@@ -303,3 +303,30 @@ fn voters_check_names_each_problem_and_exits_0() {
     let kinds: Vec<(&str, u64)> = v["problems"].as_array().into_iter().flatten().map(|p| (p["kind"].as_str().unwrap_or(""), p["stt"].as_u64().unwrap_or(0))).collect();
     assert!(kinds.contains(&("two_areas", 1)) && kinds.contains(&("missing_id", 2)), "{v}");
 }
+
+/// `forms zero-report --out FILE.pdf` (issue 16 §3): ĐẠT while nothing is
+/// counted, with the candidates in ballot order; KHÔNG ĐẠT after a
+/// rehearsal check-in, until the switch to official.
+#[test]
+fn the_zero_report_passes_only_while_every_count_is_zero() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("to.sqlite");
+    ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
+    ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
+    ok(&db, &["keys", "init"]);
+    let flat = |p: &[String]| p.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let zero = flat(&pages(&db, dir.path(), "zero-report"));
+    assert!(zero.contains("BÁO CÁO SỐ KHÔNG TRƯỚC KHI MỞ HÒM PHIẾU") && zero.contains("Kết luận: ĐẠT: mọi số liệu bằng 0"), "{zero}");
+    assert!(zero.contains(MARK), "a rehearsal's report says so: {zero}");
+    // QH-01's candidates in the definition's (the printed ballot's) order.
+    let at: Vec<usize> = ["Đào Thanh Hà", "Ngô Đình Hùng", "Lê Đình Long", "Trịnh Hồng Trang", "Dương Quang Tuấn"].iter().map(|n| zero.find(n).unwrap_or(usize::MAX)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1] && w[1] != usize::MAX), "{at:?}: {zero}");
+    let fp = json(&db, &["keys", "show", "--json"])["fingerprint"].as_str().unwrap_or("").to_owned();
+    assert!(zero.contains(&fp), "the key's fingerprint {fp}: {zero}");
+    ok(&db, &["checkin", "1"]);
+    let not = flat(&pages(&db, dir.path(), "zero-report"));
+    assert!(not.contains("KHÔNG ĐẠT") && not.contains("tobaucu official"), "{not}");
+    ok(&db, &["official"]);
+    let after = flat(&pages(&db, dir.path(), "zero-report"));
+    assert!(after.contains("Kết luận: ĐẠT") && !after.contains("DIỄN TẬP"), "{after}");
+}
