@@ -29,7 +29,7 @@ fn ok(db: &Path, args: &[&str]) -> String {
 /// A fresh commune board with every demo team's key registered.
 fn board(dir: &Path) -> PathBuf {
     let db = dir.join("xa.sqlite");
-    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412"]);
+    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     for k in 1..=6 {
         let unit = format!("X0412-KV0{k}");
         ok(&db, &["keys", "register", &demo().join("khoa").join(format!("khoa-{unit}.json")).display().to_string(), "--unit", &unit]);
@@ -213,7 +213,7 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
     });
     let itself = reforge(&commune, &xa_key, &|_, members| members.push(("units/X0412.tbc".into(), commune.clone())));
     let province = dir.path().join("tinh.sqlite");
-    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38"]);
+    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
     let pdir = dir.path().join("usb-p");
     std::fs::create_dir_all(&pdir).unwrap_or_else(|e| panic!("{e}"));
@@ -255,7 +255,7 @@ fn a_typed_fingerprint_accepts_only_its_bundle_in_a_folder() {
     // bundle with another key.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("xa.sqlite");
-    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412"]);
+    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     for k in 1..=5 {
         let unit = format!("X0412-KV0{k}");
         ok(&db, &["keys", "register", &demo().join("khoa").join(format!("khoa-{unit}.json")).display().to_string(), "--unit", &unit]);
@@ -276,7 +276,7 @@ fn a_carried_registry_never_replaces_a_registration_made_here() {
     // commune bundle carrying an older revision of a team reverts nothing.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let province = dir.path().join("tinh.sqlite");
-    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38"]);
+    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
     let fp: Value = serde_json::from_str(&ok(&demo().join("to-X0412-KV03.sqlite"), &["keys", "show", "--json"])).unwrap_or_default();
     ok(&province, &["keys", "register", fp["fingerprint"].as_str().unwrap_or(""), "--unit", "X0412-KV03"]);
@@ -324,7 +324,7 @@ fn a_team_bundle_taken_directly_can_be_withdrawn_for_the_communes() {
     // commune's bundle (A04) with no way to withdraw it.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let province = dir.path().join("tinh.sqlite");
-    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38"]);
+    ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412-KV01.json").display().to_string(), "--unit", "X0412-KV01"]);
     let team = demo().join("usb-to/X0412-KV01-goi001.tbc").display().to_string();
@@ -450,7 +450,7 @@ fn a_key_signs_for_one_unit_only() {
     // register <fingerprint> --unit KV06` both took it.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("xa.sqlite");
-    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412"]);
+    ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     for k in 1..=5 {
         let unit = format!("X0412-KV0{k}");
         ok(&db, &["keys", "register", &demo().join("khoa").join(format!("khoa-{unit}.json")).display().to_string(), "--unit", &unit]);

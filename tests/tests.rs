@@ -11,6 +11,7 @@ mod reliability;
 mod rounds;
 mod forms;
 mod hostile;
+mod rehearsal;
 mod schema;
 mod util;
 mod voter_list;

@@ -14,6 +14,7 @@ use tobaucu_app::{App, Error, UnitChoice};
 mod board;
 mod bundle;
 mod count;
+mod rehearsal;
 
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
 
@@ -84,7 +85,7 @@ enum Cmd {
         #[arg(long)]
         level: String,
     },
-    /// In biểu mẫu ra PDF: voter-list, voter-cards, minutes, inventory, turnout, key-registration, board-minutes, board-status
+    /// In biểu mẫu ra PDF: voter-list, voter-cards, minutes, inventory, turnout, key-registration, board-minutes, board-status, checkin-list, zero-report (báo cáo số không trước khi mở hòm phiếu), official-switch (biên bản chuyển sang chính thức)
     Forms(FormsArgs),
     /// Khóa ký của đơn vị; đăng ký khóa của đơn vị cấp dưới
     #[command(subcommand)]
@@ -125,6 +126,11 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Chuyển cơ sở dữ liệu đang diễn tập sang chính thức: xóa mọi dữ liệu diễn tập (nhận phiếu, phiếu, biên bản, gói…), giữ danh sách cử tri, thành phần Tổ, khóa ký, nhật ký; cần cụm mật khẩu; không hoàn tác được
+    Official,
+    /// Diễn tập (chỉ trên cơ sở dữ liệu đang diễn tập)
+    #[command(subcommand)]
+    Drill(rehearsal::DrillCmd),
 }
 
 #[derive(Subcommand)]
@@ -149,7 +155,7 @@ enum BackupCmd {
     },
     /// Sao lưu nếu đã đến hạn theo chu kỳ đã đặt (dùng được với bộ hẹn giờ của hệ điều hành)
     Auto,
-    /// Khôi phục một bản sao lưu thành tệp dữ liệu --db (tệp cũ được giữ lại dưới tên khác)
+    /// Khôi phục một bản sao lưu (tệp, hoặc thư mục: bản mới nhất trong đó) thành tệp dữ liệu --db, trên bất kỳ máy nào (tệp cũ được giữ lại dưới tên khác)
     Restore { backup: PathBuf },
 }
 
@@ -491,9 +497,12 @@ struct SetupArgs {
     district: Option<String>,
     #[arg(long)]
     province: Option<String>,
-    /// Dùng cuộc bầu cử mẫu có sẵn (khu vực X0412-KV01 và danh sách mẫu)
+    /// Dùng cuộc bầu cử mẫu có sẵn (khu vực X0412-KV01 và danh sách mẫu; luôn ở chế độ diễn tập)
     #[arg(long, conflicts_with = "election")]
     demo: bool,
+    /// Chế độ diễn tập: làm thử trên chính cơ sở dữ liệu này với danh sách thật, đến khi Tổ trưởng chuyển sang chính thức (tobaucu official)
+    #[arg(long)]
+    rehearsal: bool,
 }
 
 #[derive(Subcommand)]
@@ -561,6 +570,11 @@ enum VotersCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Kiểm tra danh sách trước ngày bầu cử: trùng căn cước, chưa đủ 18 tuổi, thiếu căn cước, chữ còn ở bảng mã cũ, một người ở hai khu vực (với tệp danh sách của khu vực khác); mã thoát 0 kể cả khi có vấn đề
+    Check {
+        /// Tệp danh sách (Mẫu 31) của các khu vực khác để đối chiếu; ở ban/ủy ban cấp trên: tệp của từng khu vực
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -600,7 +614,17 @@ struct AddArgs {
 #[derive(Args)]
 struct CheckinArgs {
     /// STT (số thẻ cử tri)
-    stt: u32,
+    #[arg(required_unless_present = "bulk")]
+    stt: Option<u32>,
+    /// Nhập bổ sung sau mất điện: tệp các số thẻ cử tri đã đánh dấu trên danh sách giấy (mỗi dòng một số, hoặc cách nhau dấu cách/dấu phẩy); tất cả hoặc không
+    #[arg(long, value_name = "TỆP", conflicts_with_all = ["stt", "undo", "levels", "mobile_box"], requires_all = ["from", "to"])]
+    bulk: Option<PathBuf>,
+    /// Giờ bắt đầu mất điện (GIỜ:PHÚT), cùng --bulk
+    #[arg(long, requires = "bulk")]
+    from: Option<String>,
+    /// Giờ có điện lại (GIỜ:PHÚT), cùng --bulk
+    #[arg(long, requires = "bulk")]
+    to: Option<String>,
     /// Chỉ các cấp này, ví dụ QH,TINH (mặc định: mọi cấp của cử tri)
     #[arg(long)]
     levels: Option<String>,
@@ -799,7 +823,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                 };
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                app.setup(&text, &unit).map_err(|e| e.in_file(&name))?
+                app.setup_mode(&text, &unit, a.rehearsal).map_err(|e| e.in_file(&name))?
             };
             for w in &status.definition_warnings {
                 eprintln!("Cảnh báo: {w}");
@@ -825,16 +849,24 @@ fn run(cli: Cli) -> Result<(), Error> {
             if status.voters > 0 {
                 println!("Danh sách mẫu: {} cử tri.", status.voters);
             }
+            if status.rehearsal {
+                println!("Chế độ DIỄN TẬP: mọi trang in mang dòng \"DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ\"; gói kết quả là gói diễn tập. Tổ trưởng chuyển sang chính thức bằng \"tobaucu official\" trước ngày bầu cử.");
+            }
             Ok(())
         }
         Cmd::Voters(v) => voters(&cli.db, v, json_mode),
+        Cmd::Checkin(a) if a.bulk.is_some() => {
+            let file = a.bulk.unwrap_or_default();
+            rehearsal::bulk(&cli.db, &file, a.from.as_deref().unwrap_or(""), a.to.as_deref().unwrap_or(""), json_mode)
+        }
         Cmd::Checkin(a) => {
             let mut app = open(&cli.db)?;
             let levels = a.levels.as_deref().map(tobaucu_app::parse_levels);
+            let stt = a.stt.ok_or_else(|| Error::refused("USAGE", "cần STT của cử tri, hoặc --bulk TỆP --from GIỜ --to GIỜ"))?;
             let r = if a.undo {
-                app.undo_checkin(a.stt, levels.as_deref(), a.reason.as_deref().unwrap_or(""))?
+                app.undo_checkin(stt, levels.as_deref(), a.reason.as_deref().unwrap_or(""))?
             } else {
-                app.checkin(a.stt, levels.as_deref(), a.mobile_box)?
+                app.checkin(stt, levels.as_deref(), a.mobile_box)?
             };
             if json_mode {
                 return print_json(&r);
@@ -999,6 +1031,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Results(a) => bundle::results(&cli.db, a, json_mode),
         Cmd::Paper(c) => bundle::paper(&cli.db, c, json_mode),
         Cmd::Demo { out } => bundle::demo(&out, json_mode),
+        Cmd::Official => rehearsal::official(&cli.db, json_mode),
+        Cmd::Drill(d) => rehearsal::drill(&cli.db, d, json_mode),
         Cmd::Finalize { level } => {
             let mut app = open(&cli.db)?;
             let pass = bundle::passphrase_if_key(&app, &format!("khóa biên bản cấp {level}"))?;
@@ -1060,14 +1094,16 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Backup(BackupCmd::Restore { backup }) => {
             let target = cli.db.clone().unwrap_or_else(tobaucu_app::default_db_path);
-            let aside = App::restore_backup(&backup, &target)?;
+            let (from, aside) = App::restore_backup(&backup, &target)?;
+            let restored = App::open(&target)?.restore_dto(&from, aside.as_deref())?;
             if json_mode {
-                return print_json(&json!({"restored": target.display().to_string(), "from": backup.display().to_string(), "previous_kept_as": aside.map(|p| p.display().to_string())}));
+                return print_json(&json!({"restored": target.display().to_string(), "from": from.display().to_string(), "previous_kept_as": aside.map(|p| p.display().to_string()), "last_checkin": restored.last_checkin, "message": restored.message}));
             }
-            println!("Đã khôi phục {} thành {}", backup.display(), target.display());
+            println!("Đã khôi phục {} thành {}", from.display(), target.display());
             if let Some(a) = aside {
                 println!("Tệp dữ liệu trước đó được giữ lại: {}", a.display());
             }
+            println!("{}", restored.message);
             Ok(())
         }
         Cmd::Audit { sub: Some(AuditCmd::Verify { anchors }) } => {
@@ -1237,6 +1273,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             status(&mut app, stt, "elsewhere", reason, json_mode)
         }
         VotersCmd::Restore { stt, reason } => status(&mut app, stt, "active", reason, json_mode),
+        VotersCmd::Check { files } => rehearsal::voters_check(&app, &files, json_mode),
     }
 }
 

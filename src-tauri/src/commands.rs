@@ -24,8 +24,8 @@ pub fn demo_election() -> String {
 }
 
 #[tauri::command]
-pub fn setup(state: State<'_, AppState>, json: String, area: String) -> R<StatusDto> {
-    state.with(|a| a.setup(&json, &UnitChoice::Area(area)))
+pub fn setup(state: State<'_, AppState>, json: String, area: String, rehearsal: Option<bool>) -> R<StatusDto> {
+    state.with(|a| a.setup_mode(&json, &UnitChoice::Area(area), rehearsal.unwrap_or(false)))
 }
 
 #[tauri::command]
@@ -448,4 +448,28 @@ pub fn room_view(state: State<'_, AppState>, query: RoomQuery) -> R<RoomDto> {
 #[tauri::command(async)]
 pub fn export_results(state: State<'_, AppState>, dir: Option<String>) -> R<Vec<ExportedFileDto>> {
     state.with(|a| a.save_results_exports(dir.as_deref().map(std::path::Path::new)))
+}
+
+// ---- rehearsal and continuity (issue 16) ----
+
+#[tauri::command(async)]
+pub fn switch_to_official(state: State<'_, AppState>, passphrase: String) -> R<OfficialSwitchDto> {
+    state.with(|a| a.switch_to_official(Some(&passphrase)))
+}
+
+#[tauri::command(async)]
+pub fn voters_check(state: State<'_, AppState>) -> R<VoterCheckDto> {
+    state.with(|a| a.voters_check(&[]))
+}
+
+#[tauri::command]
+pub fn bulk_checkin(state: State<'_, AppState>, text: String, from: String, to: String) -> R<BulkCheckinDto> {
+    state.with(|a| a.bulk_checkin("danh sách giấy", &text, &from, &to))
+}
+
+/// Restores a backup (a file, or a folder: its newest) as this window's
+/// data file and opens it again (a spare laptop after a power cut).
+#[tauri::command(async)]
+pub fn restore_backup(state: State<'_, AppState>, path: String) -> R<RestoreDto> {
+    state.restore(std::path::Path::new(&path))
 }

@@ -29,6 +29,27 @@ impl AppState {
             Err(e) => Err(e.clone()),
         }
     }
+
+    /// Gives the open app up to [`App::restore_and_reopen`] and keeps what
+    /// comes back (the restored file, or the one that was there).
+    pub fn restore(&self, backup: &std::path::Path) -> Result<tobaucu_ipc::RestoreDto, IpcError> {
+        let mut guard = self.0.lock().map_err(|_| IpcError {
+            code: "INTERNAL".into(),
+            message: "lỗi nội bộ: khóa dữ liệu".into(),
+            problems: vec![],
+        })?;
+        let held = std::mem::replace(&mut *guard, Err(IpcError { code: "INTERNAL".into(), message: "đang khôi phục".into(), problems: vec![] }));
+        let app = match held {
+            Ok(app) => app,
+            Err(e) => {
+                *guard = Err(e.clone());
+                return Err(e);
+            }
+        };
+        let (reopened, outcome) = app.restore_and_reopen(backup);
+        *guard = reopened.map_err(IpcError::from);
+        outcome.map_err(IpcError::from)
+    }
 }
 
 /// Starts the app on the database named by `--db PATH`, else `TOBAUCU_DB`,
@@ -84,6 +105,10 @@ pub fn run() {
             commands::demo_election,
             commands::setup,
             commands::setup_demo,
+            commands::switch_to_official,
+            commands::voters_check,
+            commands::bulk_checkin,
+            commands::restore_backup,
             commands::import_voters,
             commands::voters_list,
             commands::search,

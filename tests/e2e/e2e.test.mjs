@@ -381,7 +381,8 @@ test("a team exports its signed bundle in its window; the commune imports every 
 
   // The commune's window: register keys (CLI, before election day), import.
   const xa = resolve(work, "xa.sqlite");
-  execFileSync(CLI, ["--db", xa, "setup", resolve(work, "demo/election.json"), "--commune", "X0412"], { env });
+  // The demo is a rehearsal: its bundles go to a rehearsal board.
+  execFileSync(CLI, ["--db", xa, "setup", resolve(work, "demo/election.json"), "--commune", "X0412", "--rehearsal"], { env });
   for (let k = 1; k <= 6; k++) {
     execFileSync(CLI, ["--db", xa, "keys", "register", resolve(work, `demo/khoa/khoa-X0412-KV0${k}.json`), "--unit", `X0412-KV0${k}`], { env });
   }
@@ -526,4 +527,105 @@ test("a province of 10,000 areas: the status screen shows a page of areas, the r
   assert.equal((await findAll("#areas-table tbody tr")).length, 100, "one page of 100 areas");
   assert.match(await text("#areas-page"), /Trang 1\/100/);
   await roomShot("room-10000-areas.png", 10000);
+});
+
+test("a power cut: a backup, the laptop dies, the last backup restored on a spare data file, the paper list entered in bulk, every voter counted", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const CLI = resolve(ROOT, "target/debug/tobaucu");
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-power-"));
+  const env = { ...process.env };
+  delete env.TOBAUCU_DB;
+  delete env.TOBAUCU_NOW;
+  const laptop = resolve(work, "may-1.sqlite");
+  const spare = resolve(work, "may-du-phong.sqlite");
+  const usb = resolve(work, "usb");
+  mkdirSync(usb);
+  execFileSync(CLI, ["--db", laptop, "setup", resolve(ROOT, "assets/demo-election.json"), "--area", "X0412-KV01"], { env });
+  execFileSync(CLI, ["--db", laptop, "voters", "import", resolve(ROOT, "assets/demo-voters.csv")], { env });
+  const session = async (db) => {
+    if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+    const r = await until("a WebDriver session", () =>
+      wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", db] } } } }), 30000);
+    sid = r.sessionId;
+  };
+  const checkin = async (stt) => {
+    await type("#desk-search", String(stt));
+    await until(`voter ${stt} found`, async () => (await findAll(`#desk-results li[data-stt='${stt}']`)).length === 1);
+    await type("#desk-search", ENTER);
+    await until(`voter ${stt} checked in`, async () => (await text("#confirm")).includes(`ĐÃ PHÁT PHIẾU — Số ${stt}`));
+  };
+
+  // The laptop: no backup folder yet — every screen says so; the Tổ chooses one.
+  await session(laptop);
+  await until("setup tab", () => find("#tab-setup"));
+  await until("backup warning", () => find("#backup-warning"));
+  await click("#tab-setup");
+  await until("backup panel", () => find("#backup-dir"));
+  await js("const e = document.querySelector('#backup-dir'); e.scrollIntoView({block: 'center'}); e.value = '';");
+  await type("#backup-dir", usb);
+  await click("#backup-save");
+  await until("settings saved", async () => (await text("#backup-msg")).includes("Sẽ sao lưu mỗi 15 phút"));
+  await click("#tab-desk");
+  await until("desk", () => find("#desk-search"));
+  assert.equal((await findAll("#backup-warning")).length, 0, "the warning goes once a folder is chosen");
+  for (const stt of [1, 2, 3, 4, 5]) await checkin(stt);
+  // A backup (the timer's, or the button's): it stops at voter 5.
+  await click("#tab-setup");
+  await until("backup button", () => find("#backup-now"));
+  await click("#backup-now");
+  await until("backup made", async () => (await text("#backup-msg")).includes("Đã sao lưu"));
+  // Three more voters, then the power goes: they are only on the paper list.
+  await click("#tab-desk");
+  await until("desk again", () => find("#desk-search"));
+  for (const stt of [6, 7, 8]) await checkin(stt);
+  const pids = execFileSync("pgrep", ["-f", `tobaucu-desktop.*${laptop}`]).toString().trim().split(/\s+/).filter(Boolean);
+  assert.ok(pids.length >= 1, "app process found");
+  for (const p of pids) process.kill(Number(p), "SIGKILL");
+  await new Promise((r) => setTimeout(r, 500));
+
+  // A spare laptop (a second, empty data file): restore the newest backup from the USB folder.
+  await session(spare);
+  await until("restore panel", () => find("#restore-path"));
+  await type("#restore-path", usb);
+  await click("#restore-run");
+  const restored = await until("restored", async () => {
+    const t = await text("#restore-ok");
+    return t.includes("Đã khôi phục") ? t : null;
+  }, 30000);
+  assert.match(restored, /dừng ở cử tri số 5/);
+  await screenshot("11-restored.png");
+  await click("#tab-desk");
+  await until("desk on the spare", () => find("#desk-counter"));
+  await until("five voters from the backup", async () => (await text("#desk-counter")).includes("QH: 5/620"));
+
+  // The paper list since the backup, typed at once; a number already in the database refuses the whole entry.
+  const ict = (ms) => new Date(Date.now() + 7 * 3600e3 - ms).toISOString().slice(11, 16);
+  let [from, to] = [ict(20 * 60e3), ict(60e3)];
+  if (from > to) from = "00:00";
+  await js("document.querySelector('#bulk-panel').open = true");
+  await type("#bulk-numbers", "6 7\n8, 5");
+  await type("#bulk-from", from);
+  await type("#bulk-to", to);
+  await click("#bulk-save");
+  await until("duplicate refused", async () => (await text("#bulk-result")).includes("cử tri số 5"));
+  assert.match(await text("#bulk-result"), /trùng/);
+  assert.ok((await text("#desk-counter")).includes("QH: 5/620"), "nothing was entered");
+  await js("document.querySelector('#bulk-numbers').value = ''");
+  await type("#bulk-numbers", "6 7\n8");
+  await click("#bulk-save");
+  await until("bulk entered", async () => (await text("#bulk-result")).includes("Đã ghi nhận 3 cử tri"));
+  await until("eight voters counted", async () => (await text("#desk-counter")).includes("QH: 8/620"));
+  await screenshot("12-bulk-entry.png");
+  await click("#tab-turnout");
+  await until("turnout after the outage", async () => (await text("#turnout-table tr[data-level='QH'] .voted")) === "8");
+  // Every voter is counted, the outage is logged, the log holds.
+  const turnout = JSON.parse(execFileSync(CLI, ["--db", spare, "turnout", "--json"], { env }).toString());
+  assert.equal(turnout.levels.QH.voters_voted, 8);
+  const log = JSON.parse(execFileSync(CLI, ["--db", spare, "audit", "--json"], { env }).toString());
+  assert.ok(log.some((e) => e.action === "backup.restore") && log.some((e) => e.action === "checkin.bulk"));
+  const verified = JSON.parse(execFileSync(CLI, ["--db", spare, "audit", "verify", "--json"], { env }).toString());
+  assert.equal(verified.ok, true);
+  rmSync(work, { recursive: true, force: true });
 });

@@ -5,6 +5,7 @@ import { api } from "./platform/tauri";
 import { h, showError, toast } from "./ui";
 import { vi } from "./i18n/vi";
 import { setupScreen } from "./features/setup";
+import { showShortcuts } from "./features/shortcuts";
 import { votersScreen } from "./features/voters";
 import { deskScreen } from "./features/desk";
 import { turnoutScreen } from "./features/turnout";
@@ -54,7 +55,26 @@ function header(s: StatusDto): HTMLElement {
     h("div", { class: "brand" }, vi.app),
     h("nav", { class: "tabs" }, ...tabs),
     h("div", { class: "where" }, h("span", { id: "area-label", title: area }, areaShort),
-      s.mode ? h("span", { class: `mode ${s.mode}` }, vi.mode[s.mode] ?? s.mode) : null, backup, clock));
+      s.rehearsal ? h("span", { class: "mode rehearsal", id: "mode-badge" }, "DIỄN TẬP")
+        : s.mode ? h("span", { class: `mode ${s.mode}`, id: "mode-badge" }, vi.mode[s.mode] ?? s.mode) : null, backup, clock));
+}
+
+/** Banners every screen shows under the header: the rehearsal, and a team without a backup folder. */
+function banners(s: StatusDto): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (s.set_up && s.rehearsal) {
+    out.push(h("div", { class: "banner rehearsal", id: "rehearsal-banner", role: "note" },
+      h("strong", {}, "DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ. "),
+      "Mọi số liệu, trang in và gói kết quả lúc này là diễn tập. Diễn tập xong, Tổ trưởng chuyển sang chính thức ở màn hình Chuẩn bị (Alt+1): dữ liệu diễn tập được xóa, danh sách cử tri, thành phần Tổ và khóa ký được giữ."));
+  }
+  if (s.set_up && s.unit_kind === "area" && !s.backup_dir_set) {
+    out.push(h("div", { class: `banner backup ${s.backup_required ? "required" : ""}`, id: "backup-warning", role: "alert" },
+      s.backup_required
+        ? h("strong", {}, "Hôm nay là ngày bầu cử: chưa chọn nơi sao lưu nên chưa phát phiếu được. ")
+        : h("strong", {}, "Chưa chọn nơi sao lưu. "),
+      "Chọn một thư mục trên USB ở Chuẩn bị → Sao lưu (hoặc ngay tại bàn phát phiếu): nếu mất điện hay hỏng máy, bản sao lưu mới khôi phục được trên máy khác."));
+  }
+  return out;
 }
 
 function showBackup(el: HTMLElement, at: string | null, on: boolean) {
@@ -80,7 +100,9 @@ async function refresh() {
 
 function go(s: Screen) {
   current = s;
-  render();
+  // The header and banners follow the state (a backup folder chosen, the
+  // switch to official): read it again on every change of screen.
+  refresh();
 }
 
 function render() {
@@ -91,13 +113,25 @@ function render() {
   cleanup?.();
   cleanup = null;
   const main = h("main", { class: "screen", id: `screen-${current}` });
-  root.replaceChildren(header(status), main);
+  root.replaceChildren(header(status), ...banners(status), main);
   const ctx: Ctx = { status, refresh, go };
   const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen, bundle: bundleScreen, board: boardScreen };
   cleanup = screens[current](main, ctx) ?? null;
 }
 
 window.addEventListener("keydown", (e) => {
+  // "?" (or F1) on every screen: the keyboard shortcuts. In a text box
+  // "?" is typed as usual unless the box is empty (a name or a number
+  // never starts with it).
+  if ((e.key === "?" || e.key === "F1") && !document.querySelector("dialog[open]")) {
+    const el = document.activeElement;
+    const typing = el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && el.value !== "");
+    if (e.key === "F1" || !typing) {
+      e.preventDefault();
+      showShortcuts(current);
+      return;
+    }
+  }
   const keys = isBoard(status) ? boardKeys : teamKeys;
   if (e.altKey && keys[e.key] && status?.set_up) {
     e.preventDefault();

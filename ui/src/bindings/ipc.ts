@@ -125,7 +125,25 @@ certificate_levels: Array<string>, voters: number, checked_in: number,
  * What the definition loaded with but deserves a look (fewer
  * candidates than the minimum: a candidate struck off).
  */
-definition_warnings: Array<string>, };
+definition_warnings: Array<string>, 
+/**
+ * Diễn tập: this database rehearses (every screen shows the banner,
+ * every printed page says so, its bundles are rehearsal bundles).
+ */
+rehearsal: boolean, 
+/**
+ * When the rehearsal was switched to official, if it was.
+ */
+official_since: string | null, 
+/**
+ * A backup folder is chosen.
+ */
+backup_dir_set: boolean, 
+/**
+ * Check-ins are refused until a backup folder is chosen (official
+ * database, election day, no folder).
+ */
+backup_required: boolean, };
 
 export type ElectionPreview = { election_name: string, election_date: string, mode: string, levels: Array<LevelDto>, areas: Array<AreaDto>, };
 
@@ -813,4 +831,95 @@ export type ExportedFileDto = {
  * "xlsx" | "csv" | "nist"
  */
 format: string, path: string, bytes: bigint, };
+
+export type TableCountDto = { table: string, 
+/**
+ * "lượt nhận phiếu", "phiếu đã kiểm", …
+ */
+label: string, rows: bigint, };
+
+export type OfficialSwitchDto = { switched_at: string, 
+/**
+ * What the rehearsal made and the switch removed, per table (tables
+ * with no rows left out).
+ */
+removed: Array<TableCountDto>, 
+/**
+ * What stays: the definition, the voter list, the team, the key, the
+ * audit log.
+ */
+kept: Array<TableCountDto>, 
+/**
+ * The printed record of the switch (`ban-in/`).
+ */
+record: FormOutput | null, message: string, };
+
+export type CheckedListDto = { 
+/**
+ * This database's list, or a file.
+ */
+source: string, 
+/**
+ * The polling area the list is of, when known.
+ */
+area: string | null, voters: number, };
+
+export type VoterProblemDto = { 
+/**
+ * duplicate_id | under_age | missing_id | legacy_text | two_areas | unreadable
+ */
+kind: string, 
+/**
+ * The list it was found in (see [`CheckedListDto::source`]).
+ */
+list: string, stt: number | null, name: string, 
+/**
+ * The field concerned (`id_number`, `birth_date`, `name`, …).
+ */
+field: string, 
+/**
+ * What is wrong and where, in Vietnamese.
+ */
+message: string, };
+
+export type VoterCheckDto = { 
+/**
+ * No problem found.
+ */
+ok: boolean, checked_at: string, lists: Array<CheckedListDto>, problems: Array<VoterProblemDto>, 
+/**
+ * Problems per kind.
+ */
+counts: { [key in string]: number }, message: string, };
+
+export type BulkCheckinDto = { outage_id: number, date: string, from: string, to: string, 
+/**
+ * Voters entered.
+ */
+voters: number, 
+/**
+ * Check-ins written (one per voter and level).
+ */
+checkins: number, 
+/**
+ * Turnout recomputed after the entry.
+ */
+turnout: TurnoutDto, message: string, };
+
+export type DrillReportDto = { voters: number, checkins: number, undos: number, 
+/**
+ * Check-ins the desk refused (a second check-in, a voter not on the
+ * list), as it must.
+ */
+refusals: number, seconds: number, turnout: TurnoutDto, message: string, };
+
+export type RestoreDto = { restored_from: string, db_path: string, 
+/**
+ * The data file that was there before, kept under a new name.
+ */
+previous_kept_as: string | null, 
+/**
+ * The last check-in the backup holds ("cử tri số 215 lúc 10:02:37").
+ */
+last_checkin: string | null, message: string, };
 

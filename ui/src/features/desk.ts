@@ -3,7 +3,7 @@
 import type { CheckinResult, VoterRowDto } from "../bindings/ipc";
 import type { Ctx } from "../main";
 import { api } from "../platform/tauri";
-import { dateVi, dialog, field, h, messageOf, num, timeOf } from "../ui";
+import { dateVi, dialog, field, h, messageOf, num, showError, timeOf, toast } from "../ui";
 import { dayFactsPanel } from "./dayfacts";
 
 export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
@@ -152,16 +152,54 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
     try { facts.replaceChildren(await dayFactsPanel("desk", factsMsg, paintFacts)); } catch (e) { factsMsg.textContent = messageOf(e).message; }
   }
 
+  // Election day without a backup folder: the app asks before the first check-in.
+  const askBackup = ctx.status.backup_required ? (() => {
+    const dir = h("input", { id: "desk-backup-dir", type: "text", size: "36", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu" }) as HTMLInputElement;
+    const err = h("div");
+    const save = h("button", { class: "primary", id: "desk-backup-save", onclick: async () => {
+      try {
+        await api.setBackupSettings(dir.value.trim() || null, 15, 8);
+        toast("Đã bật sao lưu mỗi 15 phút");
+        await ctx.refresh();
+      } catch (e) { showError(e, err); }
+    } }, "Chọn nơi sao lưu và bắt đầu phát phiếu");
+    return h("section", { class: "required-box", id: "desk-backup" },
+      h("strong", {}, "Hôm nay là ngày bầu cử: chọn nơi sao lưu (USB) trước khi phát phiếu cho cử tri đầu tiên."),
+      h("div", { class: "inline-form" }, dir, save), err);
+  })() : null;
+
+  // After a power cut: the numbers ticked on the paper list, entered at once.
+  const bulkResult = h("div", { id: "bulk-result", role: "status" });
+  const bulkNumbers = h("textarea", { id: "bulk-numbers", rows: 3, cols: 40, placeholder: "Số thẻ cử tri đã đánh dấu trên danh sách giấy: 215 216 230, hoặc mỗi dòng một số" }) as HTMLTextAreaElement;
+  const bulkFrom = h("input", { id: "bulk-from", size: "5", placeholder: "10:00" }) as HTMLInputElement;
+  const bulkTo = h("input", { id: "bulk-to", size: "5", placeholder: "10:15" }) as HTMLInputElement;
+  const bulkSave = h("button", { class: "primary", id: "bulk-save", onclick: async () => {
+    try {
+      const r = await api.bulkCheckin(bulkNumbers.value, bulkFrom.value.trim(), bulkTo.value.trim());
+      bulkResult.className = "ok-box";
+      bulkResult.textContent = r.message;
+      bulkNumbers.value = "";
+      updateCounter();
+    } catch (e) { bulkResult.className = ""; showError(e, bulkResult); }
+  } }, "Ghi nhận tất cả");
+  const bulkPanel = h("details", { class: "panel", id: "bulk-panel" },
+    h("summary", {}, "Nhập bổ sung sau mất điện / hỏng máy"),
+    h("p", { class: "hint" }, "Sau khi khôi phục bản sao lưu: gõ các số thẻ đã đánh dấu trên danh sách giấy từ lúc bản sao lưu dừng (tất cả hoặc không: số trùng với người đã nhận phiếu trong máy bị báo và không ghi gì)."),
+    bulkNumbers,
+    h("div", { class: "inline-form" }, field("Mất điện từ (giờ:phút)", bulkFrom), field("đến", bulkTo), bulkSave),
+    bulkResult);
+
   paintLevels();
   main.append(
     h("div", { class: "desk" },
       h("div", { class: "desk-left" },
+        askBackup,
         h("h1", {}, "Bàn phát phiếu"),
         input,
         h("div", { class: "toolbar" }, h("span", {}, "Phát phiếu các cấp:"), levelBoxes, mobileBox),
         list,
         h("p", { class: "hint" }, "Enter: phát phiếu cho người được tô sáng · ↑↓ chọn người khác · Esc: xóa ô tìm")),
-      h("div", { class: "desk-right" }, confirm, undoBtn, counter, facts, factsMsg)));
+      h("div", { class: "desk-right" }, confirm, undoBtn, counter, facts, factsMsg, bulkPanel)));
   updateCounter();
   paintFacts();
   input.focus();

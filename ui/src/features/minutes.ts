@@ -23,7 +23,11 @@ const FORMS: { id: string; label: string; perLevel: boolean; pages: number }[] =
   { id: "voter-list", label: "Danh sách cử tri (niêm yết)", perLevel: false, pages: 2 },
   { id: "voter-cards", label: "Thẻ cử tri (4 thẻ/tờ A4)", perLevel: false, pages: 1 },
   { id: "turnout", label: "Báo cáo cử tri đi bầu", perLevel: false, pages: 2 },
+  { id: "zero-report", label: "Báo cáo số không (trước khi mở hòm)", perLevel: false, pages: 3 },
 ];
+
+/** Printed once the rehearsal is switched to official. */
+const SWITCH_FORM = { id: "official-switch", label: "Biên bản chuyển sang chính thức", perLevel: false, pages: 2 };
 
 export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   const levels = ctx.status.levels;
@@ -105,7 +109,8 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
 
   const formTabs = h("div", { class: "level-tabs", id: "form-tabs" });
   async function preview() {
-    formTabs.replaceChildren(...FORMS.map((f) => h("button", {
+    const forms = ctx.status.official_since ? [...FORMS, SWITCH_FORM] : FORMS;
+    formTabs.replaceChildren(...forms.map((f) => h("button", {
       class: `tab ${f.id === form.id ? "active" : ""}`, id: `form-${f.id}`, onclick: () => { form = f; revision = null; load(); },
     }, f.label)));
     try {

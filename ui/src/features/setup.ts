@@ -1,7 +1,7 @@
 // Chuẩn bị: load the election definition, pick the polling area, or use the demo.
 import type { Ctx } from "../main";
 import { api } from "../platform/tauri";
-import { dateVi, h, num, showError, toast } from "../ui";
+import { dateVi, dialog, field, guarded, h, num, showError, toast } from "../ui";
 
 export function setupScreen(main: HTMLElement, ctx: Ctx) {
   const s = ctx.status;
@@ -20,7 +20,8 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("dt", {}, "Số cử tri"), h("dd", {}, num(s.voters)),
         h("dt", {}, "Tệp dữ liệu"), h("dd", { class: "mono" }, s.db_path)),
       h("p", {}, "Bước tiếp theo: nhập danh sách cử tri (Alt+2), rồi phát phiếu (Alt+3)."),
-      backupPanel(),
+      s.unit_kind === "area" || s.rehearsal ? rehearsalPanel(ctx) : "",
+      backupPanel(ctx),
       roundPanel(),
       h("h2", {}, "Nhật ký thay đổi"),
       h("p", {}, "Mỗi mục nhật ký mang mã băm của mục trước; sửa, xóa hay chèn một mục ngoài ứng dụng sẽ làm đứt chuỗi.",
@@ -65,7 +66,8 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         ctx.go("desk");
       } catch (e) { showError(e, msg); }
     },
-  }, "Dùng cuộc bầu cử mẫu (Thiệu Ngọc, 2026)");
+  }, "Dùng cuộc bầu cử mẫu (Thiệu Ngọc, 2026 — diễn tập)");
+  const rehearse = h("input", { type: "checkbox", id: "setup-rehearsal" }) as HTMLInputElement;
   const file = h("input", { type: "file", id: "election-file", accept: ".json,application/json" }) as HTMLInputElement;
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
@@ -80,11 +82,13 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
         h("h2", {}, p.election_name),
         h("p", {}, `Ngày bầu cử ${dateVi(p.election_date)} · ${p.levels.length} cấp: ${p.levels.map((l) => l.code).join(", ")}`),
         h("label", { class: "field" }, h("span", {}, "Chọn khu vực bỏ phiếu của tổ"), select),
+        h("label", { class: "check", title: "Làm thử với danh sách thật trong tuần trước ngày bầu cử; Tổ trưởng chuyển sang chính thức khi xong" },
+          rehearse, " Diễn tập: làm thử trên chính tệp này với danh sách thật, rồi Tổ trưởng chuyển sang chính thức (dữ liệu diễn tập được xóa)"),
         h("button", {
           class: "primary", id: "setup-button",
           onclick: async () => {
             try {
-              await api.setup(json, (select as HTMLSelectElement).value);
+              await api.setup(json, (select as HTMLSelectElement).value, rehearse.checked);
               await ctx.refresh();
               ctx.go("voters");
             } catch (e) { showError(e, msg); }
@@ -99,8 +103,71 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
     h("div", { class: "row" }, h("label", { class: "button secondary" }, "Mở tệp định nghĩa… ", file)),
     areaBox, msg,
     h("hr"),
-    h("p", {}, "Chưa có tệp? Xem thử với cuộc bầu cử mẫu:"), demo);
+    h("p", {}, "Chưa có tệp? Xem thử với cuộc bầu cử mẫu:"), demo,
+    h("hr"),
+    restorePanel(ctx, "Máy dự phòng: khôi phục bản sao lưu của tổ", "Mất điện hay hỏng máy: cắm USB sao lưu vào máy này, chọn thư mục sao lưu (lấy bản mới nhất) hoặc một tệp …-sao-luu-….sqlite, rồi tiếp tục làm việc; sau đó nhập bổ sung các số thẻ đã đánh dấu trên danh sách giấy (Phát phiếu → Nhập bổ sung sau mất điện)."));
   demo.focus();
+}
+
+/** Restores a backup as this window's data file (a spare laptop). */
+function restorePanel(ctx: Ctx, title: string, hint: string): HTMLElement {
+  const path = h("input", { id: "restore-path", type: "text", size: "50", placeholder: "Thư mục sao lưu trên USB (bản mới nhất), hoặc tệp …-sao-luu-….sqlite" }) as HTMLInputElement;
+  const msg = h("div", { id: "restore-msg", role: "status" });
+  const run = h("button", { class: "primary", id: "restore-run", onclick: async () => {
+    try {
+      const r = await api.restoreBackup(path.value.trim());
+      toast("Đã khôi phục bản sao lưu");
+      await ctx.refresh();
+      const box = document.createElement("div");
+      box.className = "ok-box";
+      box.id = "restore-ok";
+      box.textContent = r.message;
+      document.querySelector("main")?.prepend(box);
+    } catch (e) { showError(e, msg); }
+  } }, "Khôi phục và làm tiếp");
+  return h("section", { id: "restore-panel" }, h("h2", {}, title), h("p", { class: "hint" }, hint), h("div", { class: "inline-form" }, path, run), msg);
+}
+
+/** Diễn tập: what it means, the zero report, the one guarded switch to official. */
+function rehearsalPanel(ctx: Ctx): HTMLElement {
+  const s = ctx.status;
+  const msg = h("div", { id: "official-msg", role: "status" });
+  const zero = h("button", { id: "zero-report", onclick: async () => {
+    try {
+      const f = await api.saveForm("zero-report", null);
+      msg.className = "ok-box";
+      msg.textContent = `Đã in báo cáo số không (${f.pages} trang): ${f.path} — in ra giấy, Tổ trưởng, Thư ký và hai cử tri chứng kiến ký trước khi mở hòm phiếu.`;
+    } catch (e) { showError(e, msg); }
+  } }, "In báo cáo số không (trước khi mở hòm phiếu)");
+  if (!s.rehearsal) {
+    return h("section", { id: "rehearsal-panel" }, h("h2", {}, "Trước khi mở hòm phiếu"),
+      h("p", {}, s.official_since ? `Chế độ chính thức từ ${s.official_since.slice(11, 16)} ngày ${dateVi(s.official_since.slice(0, 10))} (đã chuyển từ diễn tập; biên bản chuyển ở màn hình Biên bản).` : "Chế độ chính thức."),
+      h("p", {}, "Lúc 7 giờ, trước khi mở hòm phiếu: in báo cáo số không (mọi số liệu bằng 0, tổng số cử tri theo cấp, người ứng cử theo thứ tự trên phiếu để đối chiếu với phiếu đã in, dấu vân tay khóa ký) và ký."),
+      zero, msg);
+  }
+  const go = h("button", { class: "danger", id: "official-switch", onclick: async () => {
+    const f = await dialog("Chuyển từ diễn tập sang chính thức", [
+      h("p", {}, "Việc này xóa mọi dữ liệu diễn tập: các lượt nhận phiếu, phiếu đã kiểm, bảng kiểm phiếu, kiểm kê, biên bản, khiếu nại, sự việc trong ngày, gói kết quả đã xuất (ở xã: gói đã nhập và kết quả)."),
+      h("p", {}, "Giữ nguyên: định nghĩa cuộc bầu cử, danh sách cử tri và các thay đổi, thành phần Tổ, khóa ký, nhật ký. Việc chuyển được ghi nhật ký, in biên bản và KHÔNG hoàn tác được."),
+      field("Cụm mật khẩu của Tổ trưởng", h("input", { name: "pass", id: "official-pass", type: "password", required: true, autocomplete: "off" })),
+    ], "Chuyển sang chính thức");
+    if (!f) return;
+    try {
+      const r = await guarded(() => api.switchToOfficial(String(f.get("pass") ?? "")));
+      toast("Đã chuyển sang chính thức");
+      await ctx.refresh();
+      const box = document.createElement("div");
+      box.className = "ok-box";
+      box.id = "official-ok";
+      box.textContent = r.message;
+      document.querySelector("main")?.prepend(box);
+    } catch (e) { showError(e, msg); }
+  } }, "Chuyển sang chính thức…");
+  return h("section", { id: "rehearsal-panel", class: "banner rehearsal" },
+    h("h2", {}, "Chế độ diễn tập"),
+    h("p", {}, "Tổ đang diễn tập trên chính tệp dữ liệu này, với danh sách cử tri thật: phát phiếu cho cử tri giả, kiểm phiếu thử, in thử biên bản. Mọi trang in mang dòng “DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ”; gói kết quả là gói diễn tập, Ủy ban bầu cử chính thức không nhận."),
+    h("p", {}, "Diễn tập bàn phát phiếu: tobaucu drill checkin --voters 150. Diễn tập kiểm phiếu: màn hình Kiểm phiếu → Diễn tập kiểm phiếu."),
+    h("div", { class: "toolbar" }, go, zero), msg);
 }
 
 /** Sao lưu: where (a USB folder), how often, how many kept; back up now. */
@@ -122,7 +189,7 @@ function roundPanel(): HTMLElement {
     h("div", { class: "inline-form" }, path, btn), msg);
 }
 
-function backupPanel(): HTMLElement {
+function backupPanel(ctx: Ctx): HTMLElement {
   const dir = h("input", { id: "backup-dir", type: "text", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu", size: "40" }) as HTMLInputElement;
   const every = h("input", { id: "backup-every", type: "number", min: "1", max: "240", value: "15", size: "4" }) as HTMLInputElement;
   const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "100", value: "8", size: "4" }) as HTMLInputElement;
@@ -140,6 +207,7 @@ function backupPanel(): HTMLElement {
       show(await api.setBackupSettings(dir.value.trim() || null, Number(every.value), Number(keep.value)));
       msg.className = "ok-box";
       msg.textContent = dir.value.trim() ? `Sẽ sao lưu mỗi ${every.value} phút vào ${dir.value.trim()}.` : "Đã tắt sao lưu tự động.";
+      if (dir.value.trim()) document.getElementById("backup-warning")?.remove();
     } catch (e) { showError(e, msg); }
   } }, "Lưu cài đặt");
   const now = h("button", { id: "backup-now", class: "primary", onclick: async () => {
@@ -156,5 +224,7 @@ function backupPanel(): HTMLElement {
     h("label", {}, "Nơi sao lưu ", dir), " ",
     h("label", {}, "mỗi ", every, " phút"), " ",
     h("label", {}, "giữ ", keep, " bản"), " ", save, " ", now,
-    last, msg);
+    last, msg,
+    h("details", { class: "panel" }, h("summary", {}, "Khôi phục bản sao lưu vào tệp này"),
+      restorePanel(ctx, "Khôi phục", "Tệp dữ liệu hiện tại được giữ lại dưới tên khác (không bị xóa). Dùng khi tệp này hỏng, hoặc trên máy dự phòng.")));
 }

@@ -184,6 +184,17 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     } catch (e) { showError(e); }
   }
 
+  /** Kiểm tra danh sách: duplicate căn cước, under 18, no căn cước, legacy-encoded names (a report, nothing changes). */
+  async function check() {
+    try {
+      const r = await api.votersCheck();
+      msg.replaceChildren(h("div", { class: r.ok ? "ok-box" : "error-box", id: "voters-check-result", role: "status" },
+        h("strong", {}, r.message),
+        r.problems.length ? h("ul", {}, ...r.problems.slice(0, 300).map((p) => h("li", { "data-kind": p.kind, "data-stt": p.stt ?? "" }, p.message))) : null,
+        r.problems.length > 300 ? h("p", {}, `… và ${r.problems.length - 300} vấn đề khác (xem đủ: tobaucu voters check)`) : null));
+    } catch (e) { showError(e, msg); }
+  }
+
   const all = h("input", { type: "checkbox", id: "show-all" }) as HTMLInputElement;
   all.addEventListener("change", () => { showAll = all.checked; load(); });
 
@@ -193,7 +204,8 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
       h("label", { class: "button secondary" }, "Nhập từ tệp Excel/CSV… ", fileInput),
       h("label", { class: "check" }, replace, " thay thế danh sách hiện có"),
       h("button", { class: "secondary", id: "add-voter", onclick: () => addVoter(false) }, "Bổ sung cử tri ", h("kbd", {}, "Ctrl+N")),
-      h("button", { class: "secondary", id: "add-certificate", onclick: () => addVoter(true) }, "Thêm người có giấy chứng nhận")),
+      h("button", { class: "secondary", id: "add-certificate", onclick: () => addVoter(true) }, "Thêm người có giấy chứng nhận"),
+      h("button", { class: "secondary", id: "voters-check", onclick: () => check() }, "Kiểm tra danh sách")),
     h("div", { class: "row" }, progress, progressText),
     msg,
     h("div", { class: "toolbar" }, search, h("label", { class: "check" }, all, " cả người đã xóa tên/chuyển đi")),

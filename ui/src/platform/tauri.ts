@@ -9,6 +9,7 @@ import type {
   KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
   DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto, RoundOpenedDto, RoundDeclaredDto,
   TallyDecisionInput, TallyThirdInput, PaperCheckInput, PaperCheckDto, RoomQuery, RoomDto, ExportedFileDto,
+  OfficialSwitchDto, VoterCheckDto, BulkCheckinDto, RestoreDto,
 } from "../bindings/ipc";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
@@ -44,7 +45,11 @@ export const api = {
   status: () => call<StatusDto>("status"),
   previewElection: (json: string) => call<ElectionPreview>("preview_election", { json }),
   demoElection: () => call<string>("demo_election"),
-  setup: (json: string, area: string) => call<StatusDto>("setup", { json, area }),
+  setup: (json: string, area: string, rehearsal = false) => call<StatusDto>("setup", { json, area, rehearsal }),
+  switchToOfficial: (passphrase: string) => call<OfficialSwitchDto>("switch_to_official", { passphrase }),
+  votersCheck: () => call<VoterCheckDto>("voters_check"),
+  bulkCheckin: (text: string, from: string, to: string) => call<BulkCheckinDto>("bulk_checkin", { text, from, to }),
+  restoreBackup: (path: string) => call<RestoreDto>("restore_backup", { path }),
   setupDemo: () => call<StatusDto>("setup_demo"),
   importVoters: (fileName: string, bytes: Uint8Array, replace: boolean) =>
     call<ImportReport>("import_voters", { fileName, bytes: Array.from(bytes), replace }),

@@ -149,9 +149,14 @@ impl App {
     }
 
     /// `backup restore FILE`: puts a backup back as the database at
-    /// `target`; the database that was there is kept under a new name
-    /// (returned), never deleted. The app must not have `target` open.
-    pub fn restore_backup(backup: &Path, target: &Path) -> Result<Option<PathBuf>> {
+    /// `target` — on any laptop: a spare after a power cut or a broken
+    /// laptop. `backup` may be a folder: its newest backup is taken. The
+    /// database that was there is kept under a new name, never deleted.
+    /// Returns the backup restored and where the old file went. The app
+    /// must not have `target` open.
+    pub fn restore_backup(backup: &Path, target: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+        let backup = if backup.is_dir() { crate::continuity::latest_backup_in(backup)? } else { backup.to_path_buf() };
+        let backup = backup.as_path();
         // Not under an open window.
         let _lock = crate::lock_window(target)?;
         let stamp = clock::now().format("%Y%m%d-%H%M%S");
@@ -166,7 +171,7 @@ impl App {
             tx.append_audit(&audit_entry(&now, "backup.restore", "khôi phục".into(), "", None, Some(serde_json::json!({"from": backup.display().to_string(), "previous_kept_as": aside.as_ref().map(|p| p.display().to_string())}).to_string())))?;
             Ok::<_, Error>(())
         })?;
-        Ok(aside)
+        Ok((backup.to_path_buf(), aside))
     }
 }
 

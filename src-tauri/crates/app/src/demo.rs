@@ -5,7 +5,9 @@
 //! board's minutes and its own bundle; at the province: import of the
 //! commune's bundle (re-verifying every team signature inside) and results.
 //! Every file it makes stays in DIR. Deterministic: the same figures on
-//! every run.
+//! every run. The demo is a rehearsal (diễn tập) at every level: its
+//! databases say so on every screen and page, and its bundles are
+//! rehearsal bundles, which only rehearsal boards accept.
 
 use std::path::{Path, PathBuf};
 
@@ -110,7 +112,7 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     let db = out.join(format!("to-{area}.sqlite"));
     let _ = std::fs::remove_file(&db);
     let mut app = App::open(&db)?;
-    app.setup(DEMO_ELECTION, &UnitChoice::Area(area.to_owned()))?;
+    app.setup_mode(DEMO_ELECTION, &UnitChoice::Area(area.to_owned()), true)?;
     app.keys_init(pass)?;
     let csv = voters_csv(k);
     let csv_path = out.join(format!("cu-tri-{area}.csv"));
@@ -193,7 +195,7 @@ pub fn run(out: &Path, pass: &str, say: &mut dyn FnMut(&str)) -> Result<Value> {
     let commune_db = out.join("xa-X0412.sqlite");
     let _ = std::fs::remove_file(&commune_db);
     let mut xa = App::open(&commune_db)?;
-    xa.setup(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Commune, "X0412".into()))?;
+    xa.setup_mode(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Commune, "X0412".into()), true)?;
     xa.keys_init(pass)?;
     for a in &def.areas {
         xa.keys_register(&out.join("khoa").join(format!("khoa-{}.json", a.id)).display().to_string(), &a.id)?;
@@ -215,7 +217,7 @@ pub fn run(out: &Path, pass: &str, say: &mut dyn FnMut(&str)) -> Result<Value> {
     let province_db = out.join("tinh-T38.sqlite");
     let _ = std::fs::remove_file(&province_db);
     let mut tinh = App::open(&province_db)?;
-    tinh.setup(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Province, "T38".into()))?;
+    tinh.setup_mode(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Province, "T38".into()), true)?;
     tinh.keys_register(&out.join("khoa").join("khoa-X0412.json").display().to_string(), "X0412")?;
     let r = tinh.import_bundle(Path::new(&xe.path), None)?;
     say(&format!("Tỉnh: {}", r.message));

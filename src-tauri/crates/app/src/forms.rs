@@ -27,6 +27,8 @@ pub const FORMS: &[&str] = &[
     "board-minutes",
     "board-status",
     "checkin-list",
+    "zero-report",
+    "official-switch",
 ];
 
 /// Who signs the voter list for the commune's Ủy ban nhân dân (Mẫu số
@@ -659,6 +661,17 @@ impl App {
             Value::Array(def.levels.iter().enumerate().map(|(i, l)| json!({"title": level_short(l.kind, &l.name, &l.code), "listed": listed[i], "voted": voted[i]})).collect()),
         );
         m.insert("backup_at".into(), json!(crate::clock::vi_time(&crate::clock::stamp(crate::clock::now()))));
+        // Where this copy stops: after a restore, the paper list takes over
+        // from this check-in (issue 16 §4).
+        let last = self.last_checkin_text()?;
+        let count = self.store.checked_in_voters()?;
+        m.insert(
+            "last_checkin".into(),
+            json!(match last {
+                Some(l) => format!("Lượt nhận phiếu cuối cùng trong bản sao lưu này: {l} — đã có {} cử tri nhận phiếu.", tobaucu_forms::thousands(count)),
+                None => "Bản sao lưu này chưa có cử tri nào nhận phiếu.".to_owned(),
+            }),
+        );
         Ok(Value::Object(m))
     }
 
@@ -828,6 +841,26 @@ impl App {
         revision: Option<u32>,
         choices: PrintChoices,
     ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
+        let (mut parts, meta) = self.form_parts_of(form, level, revision, choices)?;
+        // Diễn tập: every page of every form says so (drawn by the
+        // renderer at the top of each page).
+        if self.rehearsal {
+            for (_, data) in &mut parts {
+                if let Value::Object(m) = data {
+                    m.insert("watermark".into(), json!(crate::rehearsal::REHEARSAL_MARK));
+                }
+            }
+        }
+        Ok((parts, meta))
+    }
+
+    fn form_parts_of(
+        &self,
+        form: &str,
+        level: Option<&str>,
+        revision: Option<u32>,
+        choices: PrintChoices,
+    ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level.filter(|_| form != "board-minutes") {
             if def.level(l).is_none() {
@@ -894,6 +927,14 @@ impl App {
             "board-status" => (
                 vec![(layout("board-status")?, self.board_status_data()?)],
                 self.meta(&format!("Tình hình nhận gói kết quả — {area}"), "", ""),
+            ),
+            "zero-report" => (
+                vec![(layout("zero-report")?, self.zero_report_data()?)],
+                self.meta(&format!("Báo cáo số không trước khi mở hòm phiếu — {area}"), "", ""),
+            ),
+            "official-switch" => (
+                vec![(layout("official-switch")?, self.official_switch_data()?)],
+                self.meta(&format!("Biên bản chuyển từ diễn tập sang chính thức — {area}"), "", ""),
             ),
             other => {
                 return Err(Error::refused(

@@ -17,9 +17,12 @@ mod error;
 mod forms;
 pub mod fsio;
 mod keys;
+mod rehearsal;
 pub mod rounds;
 mod setup;
 mod turnout;
+mod continuity;
+mod voter_check;
 mod voters;
 
 use std::path::{Path, PathBuf};
@@ -83,6 +86,9 @@ pub struct App {
     /// The room screen's cache (issue 15 item 6): parsed area reports and
     /// the last view, refreshed only when the database changed.
     room: Option<bundle::RoomCache>,
+    /// Diễn tập: this database rehearses (migration 0017), read with the
+    /// unit; changed only by [`App::switch_to_official`].
+    rehearsal: bool,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
 }
@@ -119,6 +125,7 @@ impl App {
             tallies: Default::default(),
             unit: None,
             room: None,
+            rehearsal: false,
             _lock: None,
         };
         app.load_definition()?;
@@ -154,6 +161,7 @@ impl App {
             tallies: Default::default(),
             unit: None,
             room: None,
+            rehearsal: false,
             _lock: None,
         })
     }
@@ -172,6 +180,10 @@ impl App {
             })?;
             self.add_rounds(&mut def)?;
             self.def = Some(def);
+            self.rehearsal = {
+                use tobaucu_store::RehearsalRead;
+                self.store.rehearsal()?.is_some_and(|r| r.official_at.is_none())
+            };
             unit.election_json = String::new();
             self.unit = Some(unit);
         }

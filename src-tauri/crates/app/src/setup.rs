@@ -68,9 +68,16 @@ pub fn preview_election(json: &str) -> Result<ElectionPreview> {
 }
 
 impl App {
-    /// Creates this database's unit from a definition. Refused on a
-    /// database that is already set up or holds voters.
+    /// Creates this database's unit from a definition, official from the
+    /// start. Refused on a database that is already set up or holds voters.
     pub fn setup(&mut self, json: &str, unit: &UnitChoice) -> Result<StatusDto> {
+        self.setup_mode(json, unit, false)
+    }
+
+    /// [`App::setup`], in rehearsal (diễn tập) when `rehearsal` is set:
+    /// the unit rehearses in this very database, with its real list, until
+    /// the Tổ trưởng switches it to official ([`App::switch_to_official`]).
+    pub fn setup_mode(&mut self, json: &str, unit: &UnitChoice, rehearsal: bool) -> Result<StatusDto> {
         let now = clock::stamp(clock::now());
         if let Some(u) = self.store.unit()? {
             return Err(Error::refused(
@@ -136,7 +143,15 @@ impl App {
             created_at: now.clone(),
         };
         self.store.write(|tx| {
+            if rehearsal {
+                // Before the unit row: the schema refuses it afterwards.
+                tx.insert_rehearsal(&now)?;
+            }
             tx.insert_unit(&row)?;
+            let mut after = serde_json::json!({"election": def.election.id, "election_sha256": sha});
+            if rehearsal {
+                after["rehearsal"] = serde_json::Value::Bool(true);
+            }
             tx.append_audit(&AuditRow {
                 id: 0,
                 at: now.clone(),
@@ -144,22 +159,20 @@ impl App {
                 subject: format!("{kind} {unit_id}"),
                 reason: String::new(),
                 before: None,
-                after: Some(
-                    serde_json::json!({"election": def.election.id, "election_sha256": sha})
-                        .to_string(),
-                ),
+                after: Some(after.to_string()),
             })?;
             Ok::<_, Error>(())
         })?;
+        self.rehearsal = rehearsal;
         self.def = Some(def);
         self.unit = Some(tobaucu_store::UnitRow { election_json: String::new(), ..row });
         self.status()
     }
 
     /// Sets up the embedded demo election for its first area and imports
-    /// the demo voter list.
+    /// the demo voter list. The demo is always a rehearsal (diễn tập).
     pub fn setup_demo(&mut self) -> Result<StatusDto> {
-        self.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.to_owned()))?;
+        self.setup_mode(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.to_owned()), true)?;
         self.import_voters(
             "demo-voters.csv",
             DEMO_VOTERS_CSV.as_bytes(),
@@ -189,6 +202,10 @@ impl App {
             voters: u32::try_from(self.store.voter_count()?).unwrap_or(0),
             checked_in: 0,
             definition_warnings: Vec::new(),
+            rehearsal: self.rehearsal,
+            official_since: None,
+            backup_dir_set: false,
+            backup_required: false,
         };
         if let (Some(unit), Some(def)) = (unit, &self.def) {
             s.definition_warnings = def.warnings.iter().map(|w| format!("{}: {}", w.path, w.message)).collect();
@@ -207,6 +224,12 @@ impl App {
             s.levels = levels_dto(def);
             s.certificate_levels = def.certificate_levels();
             s.checked_in = u32::try_from(self.store.checked_in_voters()?).unwrap_or(0);
+            s.official_since = {
+                use tobaucu_store::RehearsalRead;
+                self.store.rehearsal()?.and_then(|r| r.official_at)
+            };
+            s.backup_dir_set = self.backup_dir_set()?;
+            s.backup_required = self.backup_requirement()?.is_some();
         }
         Ok(s)
     }

@@ -58,7 +58,7 @@ pub fn parse_levels(s: &str) -> Vec<String> {
 }
 
 impl App {
-    fn require_area(&self) -> Result<()> {
+    pub(crate) fn require_area(&self) -> Result<()> {
         let unit = self.unit_row()?;
         match unit {
             Some(u) if u.kind == "area" => Ok(()),
@@ -300,6 +300,7 @@ impl App {
         mobile_box: bool,
     ) -> Result<CheckinResult> {
         self.require_area()?;
+        self.require_backup_folder()?;
         let row = self.voter_or_refuse(stt)?;
         let status = status_of(&row)?;
         let live = self.store.live_checkins_of(row.id)?;

@@ -316,7 +316,7 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
 
     checks.push(check("election", if m.election_id == ctx.election_id() { Ok(format!("cuộc bầu cử {}", m.election_id)) } else { Err(format!("gói thuộc cuộc bầu cử {}, cơ sở dữ liệu này là {}", m.election_id, ctx.election_id())) }));
     checks.push(check("definition", if m.definition_sha256 == ctx.definition_sha256() { Ok("định nghĩa bầu cử trùng khớp (SHA-256)".into()) } else { Err(format!("định nghĩa bầu cử khác (gói {}…, ở đây {}…)", m.definition_sha256.get(..12).unwrap_or(""), ctx.definition_sha256().get(..12).unwrap_or(""))) }));
-    let mode_vi = |x: &str| if x == "test" { "thử nghiệm" } else { "chính thức" };
+    let mode_vi = |x: &str| if x == "test" { "thử nghiệm hoặc diễn tập" } else { "chính thức" };
     checks.push(check("mode", if m.mode == ctx.mode() { Ok(format!("chế độ {}", mode_vi(&m.mode))) } else { Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", mode_vi(&m.mode), mode_vi(ctx.mode()))) }));
     checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
 

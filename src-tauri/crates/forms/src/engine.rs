@@ -90,6 +90,8 @@ pub struct Engine<'a> {
     base_size: f32,
     line_factor: f32,
     pub missing: BTreeSet<char>,
+    /// Pages whose blocks drew the data's mark themselves (cards).
+    marked_inside: BTreeSet<usize>,
 }
 
 fn get<'v>(b: &'v Value, k: &str) -> Option<&'v Value> {
@@ -161,6 +163,7 @@ impl<'a> Engine<'a> {
             base_size,
             line_factor,
             missing: BTreeSet::new(),
+            marked_inside: BTreeSet::new(),
         }
     }
 
@@ -1153,8 +1156,42 @@ impl<'a> Engine<'a> {
                     &format!("{path}.blocks[{j}]"),
                 )?;
             }
+            // A card is cut from its sheet: the page's mark goes on each
+            // card, in its bottom padding.
+            if let Some(mark) = scope.lookup("watermark").and_then(Value::as_str).filter(|m| !m.trim().is_empty()) {
+                let size = 8.0;
+                let lh = self.line_h(size);
+                self.wrapped(&mut out, mark, Style::Bold, size, cx + pad, cw - 2.0 * pad, cy + ch - pad + (pad - lh) / 2.0, Align::Center);
+                self.marked_inside.insert(self.pages.len().saturating_sub(1));
+            }
             for c in out {
                 self.emit(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// `mark` in bold capitals centred in the top margin of every page and
+    /// near its bottom edge (layouts keep at least 12 mm above their
+    /// content and below their footers). Drawn after the content: nothing
+    /// moves, and the mark is on the preview as on the paper.
+    pub fn mark_pages(&mut self, mark: &str) -> Result<(), FormError> {
+        let size = 10.0;
+        let lh = self.line_h(size);
+        let top = (self.geo.top - lh - 2.0).max(1.0);
+        let bottom = self.geo.height - lh - 2.0;
+        let w = self.content_width();
+        let x = self.geo.left;
+        for p in 0..self.pages.len() {
+            if self.marked_inside.contains(&p) {
+                continue;
+            }
+            let mut out = Vec::new();
+            for y in [top, bottom] {
+                self.wrapped(&mut out, mark, Style::Bold, size, x, w, y, Align::Center);
+            }
+            if let Some(page) = self.pages.get_mut(p) {
+                page.extend(out);
             }
         }
         Ok(())

@@ -69,6 +69,14 @@ pub const LAYOUTS: &[(&str, &str)] = &[
         "checkin-list",
         include_str!("../../../../forms/checkin-list.json"),
     ),
+    (
+        "zero-report",
+        include_str!("../../../../forms/zero-report.json"),
+    ),
+    (
+        "official-switch",
+        include_str!("../../../../forms/official-switch.json"),
+    ),
 ];
 
 /// The layout JSON of a form.
@@ -202,6 +210,12 @@ pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> 
         .cloned()
         .unwrap_or_default();
     eng.footers(&footer, &scope)?;
+    // A mark the data asks for on every page (a rehearsal database's
+    // forms: "DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"), in the top margin of
+    // each page and again under the footers, whatever the layout.
+    if let Some(mark) = data.get("watermark").and_then(Value::as_str).filter(|m| !m.trim().is_empty()) {
+        eng.mark_pages(mark)?;
+    }
     let missing = eng.missing.iter().copied().collect();
     Ok((eng.pages, missing, geo))
 }

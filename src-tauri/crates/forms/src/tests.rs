@@ -234,3 +234,29 @@ fn numbered_header_groups_by_repeat_source_and_column_totals() -> Result<(), For
     assert_eq!(last.get(total + 3).map(String::as_str), Some("0"), "{last:?}");
     Ok(())
 }
+
+#[test]
+fn a_mark_in_the_data_is_on_every_page_and_on_every_card() -> Result<(), FormError> {
+    let mark = "DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ";
+    let layout = r#"{"form":"t","page":{"size":"A4","margins_mm":[15,15,20,25]},"footer":[{"kind":"text","text":"Trang {page}/{pages}"}],
+      "body":[{"kind":"table","source":"rows","columns":[{"title":"Họ và tên","width":1,"text":"{name}"}]}]}"#;
+    let rows: Vec<Value> = (0..150).map(|i| json!({"name": format!("Cử tri {i}")})).collect();
+    let (pages, missing, _) = layout_pages(layout, &json!({"rows": rows, "watermark": mark}))?;
+    assert!(missing.is_empty());
+    assert!(pages.len() >= 3);
+    for (i, p) in texts(&pages).iter().enumerate() {
+        assert_eq!(p.iter().filter(|s| s.as_str() == mark).count(), 2, "top and bottom of page {}", i + 1);
+    }
+    // Without it, nothing is added (official forms are unchanged).
+    let (plain, _, _) = layout_pages(layout, &json!({"rows": rows}))?;
+    assert!(texts(&plain).iter().flatten().all(|s| s != mark));
+    // Cards: on each card, not across the cut between two cards.
+    let cards = r#"{"form":"c","page":{"size":"A4","orientation":"landscape","margins_mm":[0,0,0,0]},
+      "body":[{"kind":"cards","source":"voters","across":2,"down":2,"card_width_mm":148,"card_height_mm":105,"pad_mm":6,"blocks":[{"kind":"text","text":"{name}"}]}]}"#;
+    let voters: Vec<Value> = (0..6).map(|i| json!({"name": format!("Cử tri {i}")})).collect();
+    let (pages, _, _) = layout_pages(cards, &json!({"voters": voters, "watermark": mark}))?;
+    let t = texts(&pages);
+    assert_eq!(t[0].iter().filter(|s| s.as_str() == mark).count(), 4);
+    assert_eq!(t[1].iter().filter(|s| s.as_str() == mark).count(), 2);
+    Ok(())
+}

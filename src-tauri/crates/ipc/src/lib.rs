@@ -16,10 +16,12 @@ mod board;
 mod bundle;
 mod count;
 mod day;
+mod rehearsal;
 pub use board::*;
 pub use bundle::*;
 pub use count::*;
 pub use day::*;
+pub use rehearsal::*;
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
 /// field of the contract is here with its meaning; the three residence
@@ -158,6 +160,16 @@ pub struct StatusDto {
     /// What the definition loaded with but deserves a look (fewer
     /// candidates than the minimum: a candidate struck off).
     pub definition_warnings: Vec<String>,
+    /// Diễn tập: this database rehearses (every screen shows the banner,
+    /// every printed page says so, its bundles are rehearsal bundles).
+    pub rehearsal: bool,
+    /// When the rehearsal was switched to official, if it was.
+    pub official_since: Option<String>,
+    /// A backup folder is chosen.
+    pub backup_dir_set: bool,
+    /// Check-ins are refused until a backup folder is chosen (official
+    /// database, election day, no folder).
+    pub backup_required: bool,
 }
 
 /// An election definition read for setup: its areas to choose from.
@@ -442,6 +454,14 @@ pub fn typescript() -> String {
         RoomAreaDto::decl(&cfg),
         RoomDto::decl(&cfg),
         ExportedFileDto::decl(&cfg),
+        TableCountDto::decl(&cfg),
+        OfficialSwitchDto::decl(&cfg),
+        CheckedListDto::decl(&cfg),
+        VoterProblemDto::decl(&cfg),
+        VoterCheckDto::decl(&cfg),
+        BulkCheckinDto::decl(&cfg),
+        DrillReportDto::decl(&cfg),
+        RestoreDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

@@ -21,6 +21,7 @@ mod paper;
 mod migrate;
 mod pack;
 mod queries;
+mod rehearsal;
 pub mod sidefiles;
 pub mod rows;
 
@@ -39,6 +40,7 @@ pub use migrate::{Migration, MIGRATIONS};
 pub use pack::{sha256_hex, Packed};
 use pack::Pack;
 pub use queries::Read;
+pub use rehearsal::{OutageRow, RehearsalRead, RehearsalRow, KEPT_TABLES, REHEARSAL_TABLES};
 pub use rows::*;
 
 /// Storage errors.

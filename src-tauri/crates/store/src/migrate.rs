@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_board_day",
         sql: include_str!("../migrations/0016_board_day.sql"),
     },
+    Migration {
+        version: 17,
+        name: "0017_rehearsal",
+        sql: include_str!("../migrations/0017_rehearsal.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

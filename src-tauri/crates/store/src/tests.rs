@@ -288,3 +288,56 @@ fn the_bans_decision_on_a_team_complaint_replaces_the_last_and_can_be_taken_back
     assert!(store.board_team_complaints("XA-04", 1)?.is_empty());
     Ok(())
 }
+
+/// A unit row for the rehearsal tests.
+fn unit_row() -> UnitRow {
+    UnitRow {
+        kind: "area".into(),
+        unit_id: "X0412-KV01".into(),
+        election_id: "BC2026".into(),
+        election_json: "{}".into(),
+        election_sha256: "0".repeat(64),
+        mode: "official".into(),
+        created_at: "2026-03-10T08:00:00+07:00".into(),
+    }
+}
+
+fn a_revision(level: &str) -> RevisionRow {
+    RevisionRow { level: level.into(), revision: 1, finalized_at: "t".into(), reason: String::new(), data: "{}".into(), sha256: "a".repeat(64), reopened: None }
+}
+
+#[test]
+fn rehearsal_is_chosen_only_at_setup_and_the_switch_happens_once() -> Result<()> {
+    // Official from the start: no rehearsal row can be added later.
+    let mut official = Store::open_in_memory()?;
+    official.write(|tx| tx.insert_unit(&unit_row()))?;
+    assert!(official.write(|tx| tx.insert_rehearsal("t")).is_err());
+    assert!(official.write(|tx| tx.switch_to_official("t").map(drop)).is_err(), "nothing to switch");
+    assert_eq!(official.rehearsal()?, None);
+
+    let mut store = Store::open_in_memory()?;
+    store.write(|tx| {
+        tx.insert_rehearsal("2026-03-10T08:00:00+07:00")?;
+        tx.insert_unit(&unit_row())
+    })?;
+    assert_eq!(store.rehearsal()?.map(|r| r.official_at), Some(None));
+    // Rehearsal minutes are protected like any, outside the switch.
+    store.write(|tx| tx.insert_revision(&a_revision("XA")))?;
+    assert!(store.write(|tx| tx.raw_execute("DELETE FROM minutes_revision")).is_err());
+    assert!(store.write(|tx| tx.raw_execute("DELETE FROM rehearsal")).is_err());
+    let removed = store.write(|tx| tx.switch_to_official("2026-03-14T17:00:00+07:00"))?;
+    assert!(removed.contains(&("minutes_revision", 1)));
+    let r = store.rehearsal()?.unwrap_or_else(|| panic!("row kept"));
+    assert_eq!(r.official_at.as_deref(), Some("2026-03-14T17:00:00+07:00"));
+    assert!(r.removed.as_deref().is_some_and(|j| j.contains("\"minutes_revision\":1")));
+    // The marker is gone; it cannot come back; nothing official is deletable.
+    let marker: i64 = store.conn().query_row("SELECT count(*) FROM official_switch", [], |r| r.get(0))?;
+    assert_eq!(marker, 0);
+    assert!(store.write(|tx| tx.raw_execute("INSERT INTO official_switch (id) VALUES (1)")).is_err());
+    store.write(|tx| tx.insert_revision(&a_revision("QH")))?;
+    assert!(store.write(|tx| tx.raw_execute("DELETE FROM minutes_revision")).is_err());
+    // No undo, no second switch.
+    assert!(store.write(|tx| tx.raw_execute("UPDATE rehearsal SET official_at = NULL, removed = NULL")).is_err());
+    assert!(store.write(|tx| tx.switch_to_official("later").map(drop)).is_err());
+    Ok(())
+}

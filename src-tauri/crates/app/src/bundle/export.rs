@@ -110,7 +110,11 @@ impl App {
         if !dir.is_dir() {
             return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
         }
-        let official = def.election.mode.as_str() == "official";
+        // A rehearsal's bundles are marked as the test mode's (manifest
+        // "mode": "test"): an official board refuses them, and a
+        // rehearsal board refuses official ones.
+        let mode = self.bundle_mode();
+        let official = mode == "official";
         // Refusals that need no key come first.
         let (levels, mut members) = if kind == "area" { self.team_members(official)? } else { self.board_members(official)? };
         let sk = self.unlock(pass, "xuất gói kết quả")?;
@@ -125,7 +129,7 @@ impl App {
             created_at: now.clone(),
             election_id: def.election.id.clone(),
             definition_sha256: u.election_sha256,
-            mode: def.election.mode.as_str().into(),
+            mode: mode.into(),
             unit_id: unit.clone(),
             unit_kind: kind.clone(),
             levels,
@@ -137,7 +141,11 @@ impl App {
         };
         let all_final = manifest.levels.iter().all(|l| l.final_);
         let (bytes, id) = container::write(manifest, &members, &sk).map_err(|e| Error::Internal(e.to_string()))?;
-        let name = format!("{unit}-goi{sequence:03}{}.tbc", if official { "" } else { "-thu-nghiem" });
+        // A test election's files say so in their name; a rehearsal's keep
+        // the official name (its sequence restarts at the switch, and the
+        // official file of the same number replaces it on the stick).
+        let test_definition = def.election.mode.as_str() != "official";
+        let name = format!("{unit}-goi{sequence:03}{}.tbc", if test_definition { "-thu-nghiem" } else { "" });
         let path = dir.join(&name);
         if let Err(e) = crate::fsio::write_atomic_via(&path, &bytes, open) {
             let _ = self.store.write(|tx| {

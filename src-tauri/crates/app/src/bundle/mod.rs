@@ -222,11 +222,21 @@ struct LevelStory {
 
 /// Reads [`LevelStory`] from the full entries of `log` before the
 /// `finalize` that locked the minutes `sha` (`log_records` has made sure
-/// there is one). Entries name their level in `after.level`.
+/// there is one) and after the switch to official, if the unit rehearsed.
+/// Entries name their level in `after.level`.
 fn level_story(log: &auditlog::Log, level: &str, sha: &str) -> std::result::Result<LevelStory, String> {
     let end = log.entries.iter().rposition(|e| e.action == "finalize" && e.after_str("sha256").as_deref() == Some(sha)).ok_or_else(|| format!("nhật ký không ghi việc khóa biên bản cấp {level}"))?;
+    // A unit set up in rehearsal (its logged `setup` says so): what it
+    // counted before its one switch to official (the first logged
+    // `official` action) was removed with the rehearsal and is not part of
+    // these minutes' story. A log that did not start as a rehearsal has no
+    // such cut.
+    let rehearsed = log.entries.iter().find(|e| e.action == "setup").is_some_and(|e| {
+        e.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("rehearsal") == Some(&Value::Bool(true)))
+    });
+    let start = if rehearsed { log.entries[..end].iter().position(|e| e.action == "official").map_or(0, |i| i + 1) } else { 0 };
     let mut st = LevelStory::default();
-    for e in &log.entries[..end] {
+    for e in &log.entries[start..end] {
         if !e.action.starts_with("count.") || e.after_str("level").as_deref() != Some(level) {
             continue;
         }
@@ -340,8 +350,9 @@ impl Context for Ctx<'_> {
     fn definition_sha256(&self) -> &str {
         &self.election_sha
     }
+    /// A rehearsal database's mode is "test" whatever its definition says.
     fn mode(&self) -> &str {
-        self.def.election.mode.as_str()
+        self.app.bundle_mode()
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
         let me = self.app.unit_row().ok().flatten()?;
