@@ -84,6 +84,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0017_rehearsal",
         sql: include_str!("../migrations/0017_rehearsal.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_rehearsal_board_day",
+        sql: include_str!("../migrations/0018_rehearsal_board_day.sql"),
+    },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

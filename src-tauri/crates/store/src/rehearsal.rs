@@ -48,6 +48,7 @@ pub const REHEARSAL_TABLES: &[(&str, &str)] = &[
     ("inventory", ""),
     ("ballot", ""),
     ("ballot_batch", ""),
+    ("tally_fix", ""),
     ("tally_entry", ""),
     ("complaint", ""),
     ("check_acceptance", ""),
@@ -78,6 +79,11 @@ pub const REHEARSAL_TABLES: &[(&str, &str)] = &[
     ("board_meeting", ""),
     ("board_note", ""),
     ("board_round", ""),
+    // The board's day (0016) and its decisions on forwarded complaints.
+    ("paper_resolution", ""),
+    ("paper_check", ""),
+    ("board_acceptance", ""),
+    ("board_team_complaint", ""),
 ];
 
 /// The tables the switch keeps whole.
