@@ -3,6 +3,7 @@ BEGIN SELECT RAISE(ABORT, 'nhật ký không được xóa'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OF at, action, subject, reason, before, after ON audit_log
 BEGIN SELECT RAISE(ABORT, 'nhật ký không được sửa'); END;
 CREATE TRIGGER board_round_no_delete BEFORE DELETE ON board_round
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'a declared round is never deleted'); END;
 CREATE TRIGGER board_round_no_update BEFORE UPDATE ON board_round
 BEGIN SELECT RAISE(ABORT, 'a declared round is never edited'); END;
@@ -11,22 +12,38 @@ BEGIN
     SELECT RAISE(ABORT, 'kho gói chỉ được ghi thêm');
 END;
 CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
 CREATE TRIGGER minutes_revision_no_update BEFORE UPDATE ON minutes_revision
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never edited'); END;
+CREATE TRIGGER official_switch_only_in_rehearsal BEFORE INSERT ON official_switch
+WHEN NOT EXISTS (SELECT 1 FROM rehearsal WHERE official_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'chỉ cơ sở dữ liệu đang diễn tập mới chuyển sang chính thức được'); END;
 CREATE TRIGGER paper_check_no_delete BEFORE DELETE ON paper_check
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'a paper check is never deleted'); END;
 CREATE TRIGGER paper_check_no_update BEFORE UPDATE ON paper_check
 BEGIN SELECT RAISE(ABORT, 'a paper check is never edited'); END;
 CREATE TRIGGER paper_resolution_no_delete BEFORE DELETE ON paper_resolution
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'a resolution is never deleted'); END;
 CREATE TRIGGER paper_resolution_no_update BEFORE UPDATE ON paper_resolution
 BEGIN SELECT RAISE(ABORT, 'a resolution is never edited'); END;
+CREATE TRIGGER rehearsal_no_delete BEFORE DELETE ON rehearsal
+BEGIN SELECT RAISE(ABORT, 'chế độ diễn tập không xóa được; chỉ chuyển sang chính thức được'); END;
+CREATE TRIGGER rehearsal_only_at_setup BEFORE INSERT ON rehearsal
+WHEN EXISTS (SELECT 1 FROM unit)
+BEGIN SELECT RAISE(ABORT, 'chế độ diễn tập chỉ chọn được khi thiết lập'); END;
+CREATE TRIGGER rehearsal_switch_once BEFORE UPDATE ON rehearsal
+WHEN OLD.official_at IS NOT NULL OR NEW.official_at IS NULL OR NEW.id IS NOT OLD.id OR NEW.started_at IS NOT OLD.started_at
+BEGIN SELECT RAISE(ABORT, 'việc chuyển sang chính thức không hoàn tác được'); END;
 CREATE TRIGGER tally_fix_no_delete BEFORE DELETE ON tally_fix
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'a tally decision is never deleted'); END;
 CREATE TRIGGER tally_fix_no_update BEFORE UPDATE ON tally_fix
 BEGIN SELECT RAISE(ABORT, 'a tally decision is never edited'); END;
 CREATE TRIGGER team_round_no_delete BEFORE DELETE ON team_round
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'an opened round is never deleted'); END;
 CREATE TRIGGER team_round_no_update BEFORE UPDATE ON team_round
 BEGIN SELECT RAISE(ABORT, 'an opened round is never edited'); END;
@@ -255,10 +272,23 @@ CREATE TABLE minutes_revision (
     sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
     PRIMARY KEY (level, revision)
 ) STRICT;
+CREATE TABLE official_switch (
+    id  INTEGER PRIMARY KEY CHECK (id = 1)
+) STRICT;
 CREATE TABLE opening_witness (
     position  INTEGER PRIMARY KEY CHECK (position IN (1, 2)),
     name      TEXT NOT NULL CHECK (length(name) > 0),
     address   TEXT CHECK (address IS NULL OR length(address) > 0)
+) STRICT;
+CREATE TABLE outage (
+    id          INTEGER PRIMARY KEY,
+    date        TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    from_time   TEXT NOT NULL CHECK (from_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    to_time     TEXT NOT NULL CHECK (to_time GLOB '[0-2][0-9]:[0-5][0-9]' AND to_time >= from_time),
+    source      TEXT NOT NULL DEFAULT '',
+    -- The voter numbers (STT) entered, in the order given.
+    voters      TEXT NOT NULL CHECK (json_valid(voters) AND json_type(voters) = 'array' AND json_array_length(voters) >= 1),
+    entered_at  TEXT NOT NULL CHECK (length(entered_at) > 0)
 ) STRICT;
 CREATE TABLE paper_check (
     id              INTEGER PRIMARY KEY,
@@ -294,6 +324,14 @@ CREATE TABLE "registered_key" (
     how            TEXT NOT NULL CHECK (how IN ('file', 'fingerprint', 'accepted', 'pinned')),
     registered_at  TEXT NOT NULL,
     CHECK ((how = 'fingerprint') = (public_key IS NULL))
+) STRICT;
+CREATE TABLE rehearsal (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    started_at   TEXT NOT NULL CHECK (length(started_at) > 0),
+    official_at  TEXT CHECK (official_at IS NULL OR length(official_at) > 0),
+    -- What the switch removed: rows per table (a JSON object of counts).
+    removed      TEXT CHECK (removed IS NULL OR (json_valid(removed) AND json_type(removed) = 'object')),
+    CHECK ((official_at IS NULL) = (removed IS NULL))
 ) STRICT;
 CREATE TABLE schema_migration (
             version    INTEGER PRIMARY KEY,

@@ -176,8 +176,14 @@ impl App {
         // What the log says is current, per unit.
         let by_sha: HashMap<&str, &BundleRow> = bundles.iter().map(|b| (b.sha256.as_str(), b)).collect();
         let mut logged: BTreeMap<String, Logged> = BTreeMap::new();
-        for r in log.iter().filter(|r| matches!(r.entry.action.as_str(), "bundle.import" | "bundle.replace" | "bundle.withdraw")) {
+        for r in log.iter().filter(|r| matches!(r.entry.action.as_str(), "bundle.import" | "bundle.replace" | "bundle.withdraw" | "official")) {
             let e = &r.entry;
+            // The switch from rehearsal to official (issue 16) removed every
+            // bundle the rehearsal imported: the story starts again after it.
+            if e.action == "official" {
+                logged.clear();
+                continue;
+            }
             let sha = e.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()).and_then(|v| v.get("sha256").and_then(|s| s.as_str()).map(str::to_owned));
             let Some(sha) = sha else {
                 out.problems.push(problem(None, format!("mục số {} của nhật ký ({}) không ghi mã gói", e.id, e.action)));

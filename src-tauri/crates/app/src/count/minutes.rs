@@ -277,19 +277,9 @@ impl App {
             closing_time: self.store.voting_time("closing")?,
             incidents: self.store.incidents()?.into_iter().map(|i| IncidentLine { time: i.time, what: i.what, handled: i.handled }).collect(),
             recommendations: self.store.recommendations()?.into_iter().map(|r| r.text).collect(),
-            explanations: s
-                .checks
-                .iter()
-                .filter(|c| c.severity == "error" && c.accepted)
-                .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
-                .collect(),
+            explanations: accepted_once(&s.checks, "error"),
             // Issue 15 item 5: accepted warnings travel signed.
-            accepted: s
-                .checks
-                .iter()
-                .filter(|c| c.severity == "warning" && c.accepted)
-                .filter_map(|c| Some(Explanation { code: c.code.clone(), reason: c.accepted_reason.clone()? }))
-                .collect(),
+            accepted: accepted_once(&s.checks, "warning"),
             completed_at: None,
             round: c_round(def, &s.constituency),
         };
@@ -773,4 +763,11 @@ fn complaint_dto(c: ComplaintRow) -> ComplaintDto {
         outcome: c.outcome,
         resolved_at: c.resolved_at,
     }
+}
+
+/// The checks of `severity` accepted with a reason, one line per code (a
+/// code raised for several candidates, as W04, is accepted once).
+fn accepted_once(checks: &[CheckDto], severity: &str) -> Vec<Explanation> {
+    let by_code: BTreeMap<&str, &str> = checks.iter().filter(|c| c.severity == severity && c.accepted).filter_map(|c| Some((c.code.as_str(), c.accepted_reason.as_deref()?))).collect();
+    by_code.into_iter().map(|(code, reason)| Explanation { code: code.to_owned(), reason: reason.to_owned() }).collect()
 }
