@@ -122,7 +122,8 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
             constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
             team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
             figures: Figures {
-                voters_listed: voters + 10,
+                // One list for every level of the area (E16: no council level lists more than the Quốc hội).
+                voters_listed: 530,
                 voters_voted: voters,
                 ballots_issued: voters,
                 ballots_received: r.received,
@@ -150,6 +151,9 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
         };
         let bytes = doc.to_canonical().into_bytes();
         let sha = hex(&Sha256::digest(&bytes));
+        // The ballots read from a file (the log stands behind the ballots
+        // that travel: `count.ballots_file`).
+        log.push(("count.ballots_file".into(), format!("cấp {code}: phieu-{code}.txt"), Some(json!({"ballots": ballots.len(), "level": code}).to_string())));
         log.push(("finalize".into(), format!("biên bản cấp {code}, bản số 1"), Some(json!({"sha256": sha, "warnings": []}).to_string())));
         levels.push(LevelEntry { code: code.into(), final_: true, revision: 1, minutes_sha256: sha });
         members.push((format!("results/{code}.json"), bytes));

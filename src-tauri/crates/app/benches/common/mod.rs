@@ -100,7 +100,8 @@ pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
             constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
             team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
             figures: Figures {
-                voters_listed: voters + 10,
+                // One list for every level of the area (E16: no council level lists more than the Quốc hội).
+                voters_listed: 530,
                 voters_voted: voters,
                 ballots_issued: voters,
                 ballots_received: r.received,
