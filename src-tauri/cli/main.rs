@@ -866,6 +866,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             let r = if a.undo {
                 app.undo_checkin(stt, levels.as_deref(), a.reason.as_deref().unwrap_or(""))?
             } else {
+                // Election day without a backup folder: the window asks for
+                // one; here the voter is marked and the risk said (issue 16 §4).
+                if let Some(why) = app.backup_requirement()? {
+                    eprintln!("Cảnh báo: {why}");
+                }
                 app.checkin(stt, levels.as_deref(), a.mobile_box)?
             };
             if json_mode {

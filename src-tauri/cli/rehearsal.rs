@@ -93,6 +93,9 @@ pub fn voters_check(app: &App, files: &[PathBuf], json_mode: bool) -> Result<(),
 /// `checkin --bulk FILE --from HH:MM --to HH:MM`.
 pub fn bulk(db: &Option<PathBuf>, file: &Path, from: &str, to: &str, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
+    if let Some(why) = app.backup_requirement()? {
+        eprintln!("Cảnh báo: {why}");
+    }
     let r = app.bulk_checkin_file(file, from, to)?;
     if json_mode {
         return print_json(&r);

@@ -75,7 +75,10 @@ pub fn checkin(
     levels: Option<Vec<String>>,
     mobile_box: bool,
 ) -> R<CheckinResult> {
-    state.with(|a| a.checkin(stt, levels.as_deref(), mobile_box))
+    state.with(|a| {
+        a.require_backup_folder()?;
+        a.checkin(stt, levels.as_deref(), mobile_box)
+    })
 }
 
 #[tauri::command]
@@ -464,7 +467,10 @@ pub fn voters_check(state: State<'_, AppState>) -> R<VoterCheckDto> {
 
 #[tauri::command]
 pub fn bulk_checkin(state: State<'_, AppState>, text: String, from: String, to: String) -> R<BulkCheckinDto> {
-    state.with(|a| a.bulk_checkin("danh sách giấy", &text, &from, &to))
+    state.with(|a| {
+        a.require_backup_folder()?;
+        a.bulk_checkin("danh sách giấy", &text, &from, &to)
+    })
 }
 
 /// Restores a backup (a file, or a folder: its newest) as this window's

@@ -95,7 +95,7 @@ impl App {
     /// election date until a folder is chosen. A rehearsal (or a test
     /// election) only warns: the drills of the week before must run
     /// without a USB stick.
-    pub(crate) fn backup_requirement(&self) -> Result<Option<String>> {
+    pub fn backup_requirement(&self) -> Result<Option<String>> {
         let Some(def) = self.def.as_ref() else { return Ok(None) };
         if self.rehearsal || self.bundle_mode() != "official" || clock::now().date_naive() != def.election.date {
             return Ok(None);
@@ -106,8 +106,11 @@ impl App {
         Ok(Some("hôm nay là ngày bầu cử: phải chọn nơi sao lưu (thư mục trên USB) trước khi phát phiếu, để mất điện hay hỏng máy không làm mất số cử tri đã nhận phiếu — trong ứng dụng: Chuẩn bị → Sao lưu; dòng lệnh: tobaucu backup settings --dir THƯ_MỤC_USB".to_owned()))
     }
 
-    /// Refuses a check-in while [`App::backup_requirement`] holds.
-    pub(crate) fn require_backup_folder(&self) -> Result<()> {
+    /// Refuses a check-in while [`App::backup_requirement`] holds: the
+    /// window's desk asks for the folder before the first check-in of an
+    /// official election day; the CLI (`checkin STT`, whose contract is to
+    /// mark the voter) warns on stderr instead.
+    pub fn require_backup_folder(&self) -> Result<()> {
         match self.backup_requirement()? {
             Some(why) => Err(Error::refused("BACKUP_REQUIRED", format!("chưa phát phiếu: {why}"))),
             None => Ok(()),
@@ -125,7 +128,6 @@ impl App {
     /// same transaction; turnout is recomputed.
     pub fn bulk_checkin(&mut self, source: &str, text: &str, from: &str, to: &str) -> Result<BulkCheckinDto> {
         self.require_area()?;
-        self.require_backup_folder()?;
         let from = hhmm("--from", from)?;
         let to = hhmm("--to", to)?;
         if to < from {

@@ -300,7 +300,6 @@ impl App {
         mobile_box: bool,
     ) -> Result<CheckinResult> {
         self.require_area()?;
-        self.require_backup_folder()?;
         let row = self.voter_or_refuse(stt)?;
         let status = status_of(&row)?;
         let live = self.store.live_checkins_of(row.id)?;
