@@ -605,7 +605,8 @@ test("a power cut: a backup, the laptop dies, the last backup restored on a spar
   let [from, to] = [ict(20 * 60e3), ict(60e3)];
   if (from > to) from = "00:00";
   await js("document.querySelector('#bulk-panel').open = true");
-  await type("#bulk-numbers", "6 7\n8, 5");
+  // A newline typed as the Enter key (WebDriver drops a bare "\\n").
+  await type("#bulk-numbers", `6 7${ENTER}8, 5`);
   await type("#bulk-from", from);
   await type("#bulk-to", to);
   await click("#bulk-save");
@@ -613,7 +614,7 @@ test("a power cut: a backup, the laptop dies, the last backup restored on a spar
   assert.match(await text("#bulk-result"), /trùng/);
   assert.ok((await text("#desk-counter")).includes("QH: 5/620"), "nothing was entered");
   await js("document.querySelector('#bulk-numbers').value = ''");
-  await type("#bulk-numbers", "6 7\n8");
+  await type("#bulk-numbers", `6 7${ENTER}8`);
   await click("#bulk-save");
   await until("bulk entered", async () => (await text("#bulk-result")).includes("Đã ghi nhận 3 cử tri"));
   await until("eight voters counted", async () => (await text("#desk-counter")).includes("QH: 8/620"));
