@@ -605,7 +605,7 @@ test("a power cut: a backup, the laptop dies, the last backup restored on a spar
   let [from, to] = [ict(20 * 60e3), ict(60e3)];
   if (from > to) from = "00:00";
   await js("document.querySelector('#bulk-panel').open = true");
-  // A newline typed as the Enter key (WebDriver drops a bare "\\n").
+  // A newline typed as the Enter key (WebDriver drops a bare newline).
   await type("#bulk-numbers", `6 7${ENTER}8, 5`);
   await type("#bulk-from", from);
   await type("#bulk-to", to);
