@@ -27,6 +27,15 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The format and lint checks of .ci/run (present with a default rustup
+# toolchain; added only where missing).
+for c in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$c"; then
+    echo "== rustup component add $c"
+    rustup component add "$c"
+  fi
+done
+
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "== cargo install tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked --quiet

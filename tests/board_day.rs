@@ -134,8 +134,12 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
     }
     // The bundles it was made from: the six teams' files, by full SHA-256.
     // The bundle id: the SHA-256 of its signed manifest (`verify` names it).
-    let mut want: Vec<String> = std::fs::read_dir(crate::bundle::demo().join("usb-to")).into_iter().flatten().flatten()
-        .map(|e| json(&db, &["verify", &e.path().display().to_string(), "--json"])["bundle"]["sha256"].as_str().unwrap_or("").to_owned()).collect();
+    let mut want: Vec<String> = std::fs::read_dir(crate::bundle::demo().join("usb-to"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| json(&db, &["verify", &e.path().display().to_string(), "--json"])["bundle"]["sha256"].as_str().unwrap_or("").to_owned())
+        .collect();
     want.sort();
     let mut got = sources.clone();
     got.sort();
@@ -184,7 +188,8 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
     assert!(want.iter().all(|s| ids.contains(&s.as_str())));
     let mut contests = 0;
     for e in v["Election"].as_array().into_iter().flatten() {
-        let cast: HashMap<String, (u64, u64)> = e["BallotCounts"].as_array().into_iter().flatten().map(|b| (b["GpUnitId"].as_str().unwrap_or("").to_owned(), (u(b, "BallotsCast"), u(b, "BallotsRejected")))).collect();
+        let cast: HashMap<String, (u64, u64)> =
+            e["BallotCounts"].as_array().into_iter().flatten().map(|b| (b["GpUnitId"].as_str().unwrap_or("").to_owned(), (u(b, "BallotsCast"), u(b, "BallotsRejected")))).collect();
         for k in e["Contest"].as_array().into_iter().flatten() {
             contests += 1;
             let id = k["@id"].as_str().unwrap_or("").trim_start_matches("contest-").to_owned();
@@ -209,7 +214,14 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
             }
             assert_eq!(valid, u(c, "ballots_valid"), "{id}");
         }
-        let winners: Vec<String> = e["Candidate"].as_array().into_iter().flatten().filter(|c| c["PostElectionStatus"] == "winner").filter_map(|c| c["@id"].as_str()).map(|s| s.trim_start_matches("cand-").to_owned()).collect();
+        let winners: Vec<String> = e["Candidate"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["PostElectionStatus"] == "winner")
+            .filter_map(|c| c["@id"].as_str())
+            .map(|s| s.trim_start_matches("cand-").to_owned())
+            .collect();
         for w in &winners {
             assert!(cons.values().any(|c| c["elected"].as_array().into_iter().flatten().any(|e| e == w.as_str())), "{w}");
         }
@@ -258,11 +270,34 @@ fn paper_minutes_with_a_difference_are_checked_only_once_resolved() {
     let mut votes: Vec<u64> = s["candidates"].as_array().into_iter().flatten().filter_map(|c| c["votes"].as_u64()).collect();
     let paper = |code: &str, votes: &[u64]| -> Vec<String> {
         let v = votes.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
-        [&["--json", "paper", "check"][..], &area[..], &["--code", code, "--listed", &f("voters_listed"), "--voted", &f("voters_voted"), "--issued", &f("ballots_issued"), "--received", &f("ballots_received"), "--valid", &f("ballots_valid"), "--invalid", &f("ballots_invalid"), "--votes", &v, "--by", "Lê Văn Nhập"][..]]
-            .concat()
-            .iter()
-            .map(|x| (*x).to_owned())
-            .collect()
+        [
+            &["--json", "paper", "check"][..],
+            &area[..],
+            &[
+                "--code",
+                code,
+                "--listed",
+                &f("voters_listed"),
+                "--voted",
+                &f("voters_voted"),
+                "--issued",
+                &f("ballots_issued"),
+                "--received",
+                &f("ballots_received"),
+                "--valid",
+                &f("ballots_valid"),
+                "--invalid",
+                &f("ballots_invalid"),
+                "--votes",
+                &v,
+                "--by",
+                "Lê Văn Nhập",
+            ][..],
+        ]
+        .concat()
+        .iter()
+        .map(|x| (*x).to_owned())
+        .collect()
     };
     fn args(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
@@ -331,7 +366,9 @@ fn a_tally_sheets_differing_fields_are_settled_one_by_one() {
     cli.ok(&[&base[..], &["--entry", "1", "--entered-by", "Lê Thị Một", "--votes", "3,2,2,1,1"]].concat());
     let st = cli.json(&[&["--json"], &base[..], &["--entry", "2", "--entered-by", "Trần Văn Hai", "--votes", "3,4,2,1,3"]].concat());
     assert_eq!(st["agreed"], false);
-    let states = |st: &Value| -> Vec<(String, String)> { st["fields"].as_array().into_iter().flatten().map(|f| (f["field"].as_str().unwrap_or("").to_owned(), f["state"].as_str().unwrap_or("").to_owned())).collect() };
+    let states = |st: &Value| -> Vec<(String, String)> {
+        st["fields"].as_array().into_iter().flatten().map(|f| (f["field"].as_str().unwrap_or("").to_owned(), f["state"].as_str().unwrap_or("").to_owned())).collect()
+    };
     assert_eq!(states(&st), [("votes.2".to_owned(), "open".to_owned()), ("votes.5".to_owned(), "open".to_owned())]);
     // A field that agrees is not the Tổ trưởng's to pick.
     assert_eq!(cli.run(&["count", "tally", "--level", "QH", "--resolve", "votes.1=2"]).code, 1);

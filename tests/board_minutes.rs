@@ -86,11 +86,7 @@ fn in_order(what: &str, text: &str, fragments: &[String]) {
             Some(i) => at += i + f.len(),
             None => {
                 let found_earlier = text.find(&f).is_some();
-                panic!(
-                    "{what}: «{f}» {} after byte {at}\n---\n{}",
-                    if found_earlier { "is out of order" } else { "is missing" },
-                    &text[at.saturating_sub(300)..(at + 1500).min(text.len())]
-                );
+                panic!("{what}: «{f}» {} after byte {at}\n---\n{}", if found_earlier { "is out of order" } else { "is missing" }, &text[at.saturating_sub(300)..(at + 1500).min(text.len())]);
             }
         }
     }
@@ -101,22 +97,11 @@ fn figures(c: &Value, period: &str) -> Vec<String> {
     vec![
         format!("- Tổng số cử tri của đơn vị bầu cử: {} người{period}", n(&c["voters_listed"])),
         format!("- Số cử tri đã tham gia bỏ phiếu: {} người{period}", n(&c["voters_voted"])),
-        format!(
-            "- Tỷ lệ cử tri đã tham gia bỏ phiếu so với tổng số cử tri của đơn vị bầu cử: {}%",
-            pct(&c["voters_voted"], &c["voters_listed"])
-        ),
+        format!("- Tỷ lệ cử tri đã tham gia bỏ phiếu so với tổng số cử tri của đơn vị bầu cử: {}%", pct(&c["voters_voted"], &c["voters_listed"])),
         format!("- Số phiếu phát ra: {} phiếu{period}", n(&c["ballots_issued"])),
         format!("- Số phiếu thu vào: {} phiếu{period}", n(&c["ballots_received"])),
-        format!(
-            "- Số phiếu hợp lệ: {} phiếu. Tỷ lệ so với tổng số phiếu thu vào: {}%",
-            n(&c["ballots_valid"]),
-            pct(&c["ballots_valid"], &c["ballots_received"])
-        ),
-        format!(
-            "- Số phiếu không hợp lệ: {} phiếu. Tỷ lệ so với tổng số phiếu thu vào: {}%",
-            n(&c["ballots_invalid"]),
-            pct(&c["ballots_invalid"], &c["ballots_received"])
-        ),
+        format!("- Số phiếu hợp lệ: {} phiếu. Tỷ lệ so với tổng số phiếu thu vào: {}%", n(&c["ballots_valid"]), pct(&c["ballots_valid"], &c["ballots_received"])),
+        format!("- Số phiếu không hợp lệ: {} phiếu. Tỷ lệ so với tổng số phiếu thu vào: {}%", n(&c["ballots_invalid"]), pct(&c["ballots_invalid"], &c["ballots_received"])),
     ]
 }
 
@@ -148,14 +133,7 @@ fn elected_lines(c: &Value) -> Vec<String> {
         .enumerate()
         .map(|(i, id)| {
             let x = cands.iter().find(|x| x["id"] == *id).cloned().unwrap_or_default();
-            format!(
-                "{}. {} {} số phiếu: {} đạt: {}% so với tổng số phiếu hợp lệ.",
-                i + 1,
-                title(id),
-                x["name"].as_str().unwrap_or(""),
-                n(&x["votes"]),
-                x["percent_vi"].as_str().unwrap_or("")
-            )
+            format!("{}. {} {} số phiếu: {} đạt: {}% so với tổng số phiếu hợp lệ.", i + 1, title(id), x["name"].as_str().unwrap_or(""), n(&x["votes"]), x["percent_vi"].as_str().unwrap_or(""))
         })
         .collect()
 }
@@ -214,22 +192,7 @@ fn recorded(db: &Path) -> PathBuf {
             "Báo cáo của Tổ bầu cử số 2",
         ],
     );
-    ok(
-        db,
-        &[
-            "team",
-            "--constituency",
-            "XA-04",
-            "--leader",
-            "Lê Văn Trưởng",
-            "--deputy",
-            "Trần Thị Phó",
-            "--place",
-            "Hội trường Ủy ban nhân dân xã Thiệu Ngọc",
-            "--time",
-            "09:00",
-        ],
-    );
+    ok(db, &["team", "--constituency", "XA-04", "--leader", "Lê Văn Trưởng", "--deputy", "Trần Thị Phó", "--place", "Hội trường Ủy ban nhân dân xã Thiệu Ngọc", "--time", "09:00"]);
     ok(db, &["board-note", "--constituency", "XA-04", "--events", XA_EVENTS, "--ban-settled", &format!("X0412-KV04#1={XA_SETTLED}")]);
     let pdf = db.with_file_name("bien-ban-xac-dinh.pdf");
     ok(db, &["forms", "board-minutes", "--out", &pdf.display().to_string()]);
@@ -287,10 +250,7 @@ fn mau19_qh_and_mau24_hdnd_every_line_item_in_order_with_the_recorded_facts() {
     let pcts: Vec<String> = cands(qh).iter().map(|x| format!("{}%", x["percent_vi"].as_str().unwrap_or(""))).collect();
     want.push(format!("Tỷ lệ % so với tổng số phiếu hợp lệ {}", pcts.join(" ")));
     want.push("Căn cứ vào kết quả ghi trên đây, Ban bầu cử đại biểu Quốc hội kết luận:".into());
-    want.push(format!(
-        "a) Số cử tri đã tham gia bỏ phiếu đạt {}% so với tổng số cử tri của đơn vị bầu cử.",
-        pct(&qh["voters_voted"], &qh["voters_listed"])
-    ));
+    want.push(format!("a) Số cử tri đã tham gia bỏ phiếu đạt {}% so với tổng số cử tri của đơn vị bầu cử.", pct(&qh["voters_voted"], &qh["voters_listed"])));
     want.push("b) Các Ông/Bà có tên sau đây nhận được quá nửa tổng số phiếu hợp lệ và có nhiều phiếu hơn, đã trúng cử đại biểu Quốc hội khóa XVI(6):".into());
     want.extend(elected_lines(qh));
     want.extend(
@@ -358,20 +318,10 @@ fn mau19_qh_and_mau24_hdnd_every_line_item_in_order_with_the_recorded_facts() {
     want.extend(figures(xa, ""));
     want.push("- Số phiếu bầu cho mỗi người ứng cử như sau:".into());
     for (i, x) in cands(xa).iter().enumerate() {
-        want.push(format!(
-            "{}. {} {} được {} phiếu/{} phiếu hợp lệ",
-            i + 1,
-            title(&x["id"]),
-            x["name"].as_str().unwrap_or(""),
-            n(&x["votes"]),
-            n(&xa["ballots_valid"])
-        ));
+        want.push(format!("{}. {} {} được {} phiếu/{} phiếu hợp lệ", i + 1, title(&x["id"]), x["name"].as_str().unwrap_or(""), n(&x["votes"]), n(&xa["ballots_valid"])));
     }
     want.push("Căn cứ vào kết quả ghi trên đây, Ban bầu cử đại biểu Hội đồng nhân dân(1) xã Thiệu Ngọc kết luận:".into());
-    want.push(format!(
-        "a) Số cử tri đã tham gia bỏ phiếu đạt {}% so với tổng số cử tri của đơn vị bầu cử.",
-        pct(&xa["voters_voted"], &xa["voters_listed"])
-    ));
+    want.push(format!("a) Số cử tri đã tham gia bỏ phiếu đạt {}% so với tổng số cử tri của đơn vị bầu cử.", pct(&xa["voters_voted"], &xa["voters_listed"])));
     want.push(
         "b) Các ông/bà có tên sau đây nhận được quá nửa tổng số phiếu hợp lệ và có nhiều phiếu hơn, đã trúng cử đại biểu Hội đồng nhân dân(1) xã Thiệu Ngọc khóa ......, nhiệm kỳ 2026-2031(6):".into(),
     );
@@ -474,28 +424,8 @@ fn ban_facts_come_from_the_board_and_the_teams_minutes_and_are_audited() {
     assert_eq!(o.code, 1, "KV05 settled its own: {}", o.stderr);
     assert!(o.stderr.contains("X0412-KV04#1"), "names what can be decided: {}", o.stderr);
     assert_eq!(run(&db, &["board-note", "--constituency", "XA-04", "--ban-settled", "X0412-KV04#1"]).code, 2);
-    let f = json(
-        &db,
-        &[
-            "--json",
-            "team",
-            "--constituency",
-            "XA-04",
-            "--leader",
-            "Lê Văn Trưởng",
-            "--deputy",
-            "Trần Thị Phó",
-            "--deputy",
-            "Ngô Văn Phó",
-            "--time",
-            "8:05",
-        ],
-    );
-    assert_eq!(
-        (f["meeting_time"].as_str(), f["meeting_date"].as_str()),
-        (Some("08:05"), Some("2026-03-17")),
-        "date defaults to today: {f}"
-    );
+    let f = json(&db, &["--json", "team", "--constituency", "XA-04", "--leader", "Lê Văn Trưởng", "--deputy", "Trần Thị Phó", "--deputy", "Ngô Văn Phó", "--time", "8:05"]);
+    assert_eq!((f["meeting_time"].as_str(), f["meeting_date"].as_str()), (Some("08:05"), Some("2026-03-17")), "date defaults to today: {f}");
     // Each call replaces what it names; an empty text clears.
     let f = json(&db, &["--json", "team", "--constituency", "XA-04", "--deputy", "Ngô Văn Phó"]);
     assert_eq!(f["deputies"], serde_json::json!(["Ngô Văn Phó"]));
@@ -568,20 +498,7 @@ fn round_declare_is_refused_unless_the_first_round_calls_for_it_art79_art80() {
     let mut have = keys(c);
     have.sort();
     assert_eq!(have, want);
-    for k in [
-        "voters_listed",
-        "voters_voted",
-        "ballots_valid",
-        "votes",
-        "percent",
-        "elected",
-        "complete",
-        "turnout_ok",
-        "additional_vote_due",
-        "revote_due",
-        "areas_expected",
-        "areas_reported",
-    ] {
+    for k in ["voters_listed", "voters_voted", "ballots_valid", "votes", "percent", "elected", "complete", "turnout_ok", "additional_vote_due", "revote_due", "areas_expected", "areas_reported"] {
         assert_eq!(c[k], before["constituencies"]["XA-04"][k], "{k}");
     }
     let r = &c["rounds"][0];
@@ -593,13 +510,7 @@ fn round_declare_is_refused_unless_the_first_round_calls_for_it_art79_art80() {
     assert_eq!(after["constituencies"]["XA-03"]["rounds"], serde_json::json!([]));
     // Logged in the chain.
     let log = json(&db, &["--json", "audit"]);
-    assert!(
-        log.as_array()
-            .into_iter()
-            .flatten()
-            .any(|e| e["action"] == "round.declare" && e["subject"].as_str().unwrap_or("").contains("XA-04")),
-        "{log}"
-    );
+    assert!(log.as_array().into_iter().flatten().any(|e| e["action"] == "round.declare" && e["subject"].as_str().unwrap_or("").contains("XA-04")), "{log}");
     ok(&db, &["audit", "verify"]);
     // Its own minutes come once the teams report the round; until then the
     // first round's minutes print as before, and round 2's facts can be kept.

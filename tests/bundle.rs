@@ -159,8 +159,25 @@ fn tampered_bundles_are_refused_and_change_nothing() {
     let db = commune(&dir);
     let good = std::fs::read(team_bundle("X0412-KV02")).unwrap_or_default();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("flip-member", { let mut b = good.clone(); let i = b.len() - 500; b[i] ^= 1; b }, "member_hashes"),
-        ("flip-manifest", { let mut b = good.clone(); b[60] ^= 4; b }, "format"),
+        (
+            "flip-member",
+            {
+                let mut b = good.clone();
+                let i = b.len() - 500;
+                b[i] ^= 1;
+                b
+            },
+            "member_hashes",
+        ),
+        (
+            "flip-manifest",
+            {
+                let mut b = good.clone();
+                b[60] ^= 4;
+                b
+            },
+            "format",
+        ),
         ("truncated", good[..good.len() - 10].to_vec(), "format"),
         ("not-a-bundle", b"PK\x03\x04 zip".to_vec(), "format"),
     ];

@@ -17,19 +17,7 @@ fn counting_team(n: u32) -> Cli {
         cli.ok(&["checkin", &stt.to_string()]);
     }
     cli.env_now("2026-03-15T19:30:00+07:00");
-    cli.ok(&[
-        "team",
-        "--leader",
-        "Nguyễn Văn Tổ",
-        "--secretary",
-        "Lê Thị Ký",
-        "--member",
-        "Trần Văn Một",
-        "--witness",
-        "Hoàng Văn Chứng",
-        "--witness",
-        "Đỗ Thị Kiến",
-    ]);
+    cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--member", "Trần Văn Một", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
     cli
 }
 
@@ -37,9 +25,7 @@ fn counting_team(n: u32) -> Cli {
 fn ballots(n: usize, seats: u16, cands: u16, seed: u64) -> Vec<String> {
     let mut s = seed;
     let mut next = |m: u64| {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (s >> 33) % m
     };
     (0..n)
@@ -47,10 +33,7 @@ fn ballots(n: usize, seats: u16, cands: u16, seed: u64) -> Vec<String> {
             0 => "INVALID khong_co_dau".to_owned(),
             1 => "INVALID ghi_them".to_owned(),
             2 => "-".to_owned(),
-            3 => (1..=cands)
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
+            3 => (1..=cands).map(|p| p.to_string()).collect::<Vec<_>>().join(" "),
             _ => {
                 let k = 1 + next(u64::from(seats)) as usize;
                 let mut picked: Vec<u16> = Vec::new();
@@ -60,11 +43,7 @@ fn ballots(n: usize, seats: u16, cands: u16, seed: u64) -> Vec<String> {
                         picked.push(p);
                     }
                 }
-                picked
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                picked.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" ")
             }
         })
         .collect()
@@ -96,83 +75,32 @@ fn u(v: &Value, k: &str) -> u64 {
 }
 
 fn codes(s: &Value) -> Vec<String> {
-    s["checks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect()
+    s["checks"].as_array().into_iter().flatten().map(|c| c["code"].as_str().unwrap_or("").to_owned()).collect()
 }
 
 #[test]
 fn whole_night_matches_a_hand_tally_and_locks() {
     let cli = counting_team(40);
-    for (level, seats, cands, seed) in
-        [("QH", 3u16, 5u16, 1u64), ("TINH", 3, 5, 2), ("XA", 5, 8, 3)]
-    {
+    for (level, seats, cands, seed) in [("QH", 3u16, 5u16, 1u64), ("TINH", 3, 5, 2), ("XA", 5, 8, 3)] {
         let t = cli.json(&["--json", "turnout"]);
         let p = u(&t["levels"][level], "voters_voted");
         // Kiểm kê before the box is opened (domain.md §5 step 2).
-        cli.ok(&[
-            "count",
-            "inventory",
-            "--level",
-            level,
-            "--received",
-            &(p + 10).to_string(),
-            "--unused",
-            "9",
-            "--spoiled",
-            "1",
-        ]);
+        cli.ok(&["count", "inventory", "--level", level, "--received", &(p + 10).to_string(), "--unused", "9", "--spoiled", "1"]);
         let lines = ballots(p as usize, seats, cands, seed);
         let half = lines.len() / 2;
         // Two recorders' batches.
-        let f1 = cli.write(
-            &format!("{level}-1.txt"),
-            &format!("# {level}, lượt 1\n{}\n", lines[..half].join("\n")),
-        );
-        let f2 = cli.write(
-            &format!("{level}-2.txt"),
-            &format!("{}\n\n", lines[half..].join("\n")),
-        );
-        cli.ok(&[
-            "count",
-            "ballots",
-            "--level",
-            level,
-            &f1,
-            "--recorder",
-            "Người ghi 1",
-        ]);
-        cli.ok(&[
-            "count",
-            "ballots",
-            "--level",
-            level,
-            &f2,
-            "--recorder",
-            "Người ghi 2",
-        ]);
+        let f1 = cli.write(&format!("{level}-1.txt"), &format!("# {level}, lượt 1\n{}\n", lines[..half].join("\n")));
+        let f2 = cli.write(&format!("{level}-2.txt"), &format!("{}\n\n", lines[half..].join("\n")));
+        cli.ok(&["count", "ballots", "--level", level, &f1, "--recorder", "Người ghi 1"]);
+        cli.ok(&["count", "ballots", "--level", level, &f2, "--recorder", "Người ghi 2"]);
         let s = cli.json(&["--json", "count", "summary", "--level", level]);
         let (valid, invalid, votes) = hand_tally(&lines, seats as usize, cands as usize);
-        assert_eq!(
-            u(&s, "voters_listed"),
-            u(&t["levels"][level], "voters_listed"),
-            "{level}"
-        );
+        assert_eq!(u(&s, "voters_listed"), u(&t["levels"][level], "voters_listed"), "{level}");
         assert_eq!(u(&s, "voters_voted"), p);
         assert_eq!(u(&s, "ballots_issued"), p);
         assert_eq!(u(&s, "ballots_received"), p);
-        assert_eq!(
-            (u(&s, "ballots_valid"), u(&s, "ballots_invalid")),
-            (valid, invalid),
-            "{level}"
-        );
-        let inv: u64 = s["invalid_by_reason"]
-            .as_object()
-            .map(|m| m.values().filter_map(Value::as_u64).sum())
-            .unwrap_or(0);
+        assert_eq!((u(&s, "ballots_valid"), u(&s, "ballots_invalid")), (valid, invalid), "{level}");
+        let inv: u64 = s["invalid_by_reason"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
         assert_eq!(inv, invalid);
         for (i, v) in votes.iter().enumerate() {
             let id = format!("{}-{}", s["constituency"].as_str().unwrap_or(""), i + 1);
@@ -182,18 +110,9 @@ fn whole_night_matches_a_hand_tally_and_locks() {
             assert_eq!(s["percent"][&id].as_f64(), Some(expect), "{level} {id}");
         }
         // Σ votes = Σ k·n_k (tally-sheet rule, domain.md §8).
-        let weighted: u64 = s["ballots_by_kept"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, n)| k.parse::<u64>().unwrap_or(0) * n.as_u64().unwrap_or(0))
-            .sum();
+        let weighted: u64 = s["ballots_by_kept"].as_object().into_iter().flatten().map(|(k, n)| k.parse::<u64>().unwrap_or(0) * n.as_u64().unwrap_or(0)).sum();
         assert_eq!(weighted, votes.iter().sum::<u64>());
-        assert!(
-            !codes(&s).iter().any(|c| c.starts_with('E')),
-            "{level}: {:?}",
-            codes(&s)
-        );
+        assert!(!codes(&s).iter().any(|c| c.starts_with('E')), "{level}: {:?}", codes(&s));
         let live = cli.json(&["--json", "count", "live", "--level", level]);
         assert_eq!(live["batches"].as_array().map(Vec::len), Some(2));
         assert_eq!(live["batches"][0]["recorder"], "Người ghi 1");
@@ -208,28 +127,11 @@ fn whole_night_matches_a_hand_tally_and_locks() {
     assert!(out.stderr.contains("đã khóa"), "{}", out.stderr);
     let out = cli.run(&["count", "reopen", "--level", "XA", "--reason", ""]);
     assert_eq!(out.code, 1);
-    cli.ok(&[
-        "count",
-        "reopen",
-        "--level",
-        "XA",
-        "--reason",
-        "Đếm lại theo đề nghị của Ban bầu cử",
-    ]);
-    cli.ok(&[
-        "count",
-        "undo",
-        "--level",
-        "XA",
-        "--reason",
-        "phiếu đọc nhầm",
-    ]);
+    cli.ok(&["count", "reopen", "--level", "XA", "--reason", "Đếm lại theo đề nghị của Ban bầu cử"]);
+    cli.ok(&["count", "undo", "--level", "XA", "--reason", "phiếu đọc nhầm"]);
     let before = cli.json(&["--json", "count", "summary", "--level", "XA"]);
     assert_eq!(before["status"], "draft");
-    let xa_p = u(
-        &cli.json(&["--json", "turnout"])["levels"]["XA"],
-        "voters_voted",
-    );
+    let xa_p = u(&cli.json(&["--json", "turnout"])["levels"]["XA"], "voters_voted");
     assert_eq!(u(&before, "ballots_received"), xa_p - 1);
     cli.ok(&["count", "ballots", "--level", "XA", &extra]);
     let r = cli.json(&["--json", "finalize", "--level", "XA"]);
@@ -237,98 +139,44 @@ fn whole_night_matches_a_hand_tally_and_locks() {
     let s = cli.json(&["--json", "count", "summary", "--level", "XA"]);
     let revs = s["revisions"].as_array().cloned().unwrap_or_default();
     assert_eq!(revs.len(), 2, "both revisions stay visible");
-    assert_eq!(
-        revs[0]["reopen_reason"],
-        "Đếm lại theo đề nghị của Ban bầu cử"
-    );
+    assert_eq!(revs[0]["reopen_reason"], "Đếm lại theo đề nghị của Ban bầu cử");
     assert_eq!(revs[1]["reason"], "Đếm lại theo đề nghị của Ban bầu cử");
     assert_ne!(revs[0]["sha256"], revs[1]["sha256"]);
     assert_eq!(s["minutes_sha256"], revs[1]["sha256"]);
     // The printed minutes carry the short hash on every page.
     let pdf = cli.dir.path().join("xa.pdf");
-    let out = cli.json(&[
-        "--json",
-        "forms",
-        "minutes",
-        "--level",
-        "XA",
-        "--out",
-        &pdf.display().to_string(),
-    ]);
+    let out = cli.json(&["--json", "forms", "minutes", "--level", "XA", "--out", &pdf.display().to_string()]);
     assert!(out["pages"].as_u64().unwrap_or(0) >= 1);
     let text = crate::forms::pdf_text(&pdf);
     let short: String = s["minutes_sha256"].as_str().unwrap_or("")[..16].to_uppercase();
-    let grouped = format!(
-        "{} {} {} {}",
-        &short[..4],
-        &short[4..8],
-        &short[8..12],
-        &short[12..16]
-    );
+    let grouped = format!("{} {} {} {}", &short[..4], &short[4..8], &short[8..12], &short[12..16]);
     let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
-    assert_eq!(
-        text.matches(&grouped).count(),
-        pages,
-        "hash on each of {pages} pages"
-    );
+    assert_eq!(text.matches(&grouped).count(), pages, "hash on each of {pages} pages");
     assert!(text.contains("Bản số 2"));
     assert!(text.contains("Đếm lại theo đề nghị của Ban bầu cử"));
     // Revision 1 stays printable, saying it was replaced, with its own hash.
     let old = cli.dir.path().join("xa-1.pdf");
-    cli.ok(&[
-        "forms",
-        "minutes",
-        "--level",
-        "XA",
-        "--revision",
-        "1",
-        "--out",
-        &old.display().to_string(),
-    ]);
+    cli.ok(&["forms", "minutes", "--level", "XA", "--revision", "1", "--out", &old.display().to_string()]);
     let t1 = crate::forms::pdf_text(&old);
     assert!(t1.contains("BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ 2"), "{t1}");
     let short1 = revs[0]["sha256"].as_str().unwrap_or("")[..4].to_uppercase();
     assert!(t1.contains(&format!("Mã số liệu biên bản: {short1}")) && t1.contains("Bản số 1"));
-    let out = cli.run(&[
-        "forms",
-        "minutes",
-        "--level",
-        "XA",
-        "--revision",
-        "9",
-        "--out",
-        &old.display().to_string(),
-    ]);
+    let out = cli.run(&["forms", "minutes", "--level", "XA", "--revision", "9", "--out", &old.display().to_string()]);
     assert_eq!(out.code, 1);
-    assert_eq!(
-        cli.run(&["forms", "minutes", "--revision", "1", "--out", "x.pdf"])
-            .code,
-        2
-    );
+    assert_eq!(cli.run(&["forms", "minutes", "--revision", "1", "--out", "x.pdf"]).code, 2);
 }
 
 // interfaces.md §4: a malformed line refuses the whole file with its line number.
 #[test]
 fn bad_ballots_file_changes_nothing() {
     let cli = counting_team(3);
-    let f = cli.write(
-        "bad.txt",
-        "1 2\n# chú thích\n1 9\nINVALID ly_do_la\n2 2\n3\n",
-    );
+    let f = cli.write("bad.txt", "1 2\n# chú thích\n1 9\nINVALID ly_do_la\n2 2\n3\n");
     let out = cli.run(&["--json", "count", "ballots", "--level", "XA", &f]);
     assert_eq!(out.code, 1);
     let e: Value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
-    let problems: Vec<String> = e["error"]["problems"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str().map(str::to_owned))
-        .collect();
+    let problems: Vec<String> = e["error"]["problems"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_owned)).collect();
     assert_eq!(problems.len(), 3, "{problems:?}");
-    assert!(
-        problems[0].starts_with("bad.txt, dòng 3:") && problems[0].contains("8 người ứng cử"),
-        "{problems:?}"
-    );
+    assert!(problems[0].starts_with("bad.txt, dòng 3:") && problems[0].contains("8 người ứng cử"), "{problems:?}");
     assert!(problems[1].starts_with("bad.txt, dòng 4:") && problems[1].contains("ly_do_la"));
     assert!(problems[2].starts_with("bad.txt, dòng 5:") && problems[2].contains("hai lần"));
     let s = cli.json(&["--json", "count", "summary", "--level", "XA"]);
@@ -338,19 +186,9 @@ fn bad_ballots_file_changes_nothing() {
     assert!(out.stderr.contains("không có cấp bầu cử"));
     let bin = cli.dir.path().join("bin.txt");
     std::fs::write(&bin, [b'1', b'\n', 0xff, 0xfe, b'\n']).unwrap_or_default();
-    let out = cli.run(&[
-        "count",
-        "ballots",
-        "--level",
-        "XA",
-        &bin.display().to_string(),
-    ]);
+    let out = cli.run(&["count", "ballots", "--level", "XA", &bin.display().to_string()]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("dòng 2") && out.stderr.contains("UTF-8"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("dòng 2") && out.stderr.contains("UTF-8"), "{}", out.stderr);
 }
 
 // domain.md §5 step 3: witnesses are voters who are not candidates at the area.
@@ -359,22 +197,9 @@ fn a_candidate_cannot_witness() {
     let cli = counting_team(1);
     // XA-03's first candidate in the demo definition.
     let def: Value = serde_json::from_str(tobaucu_demo_election()).unwrap_or(Value::Null);
-    let cand = def["constituencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == "XA-03")
-        .and_then(|c| c["candidates"][0]["name"].as_str())
-        .unwrap_or("")
-        .to_owned();
+    let cand = def["constituencies"].as_array().into_iter().flatten().find(|c| c["id"] == "XA-03").and_then(|c| c["candidates"][0]["name"].as_str()).unwrap_or("").to_owned();
     let folded_lower = cand.to_lowercase();
-    let out = cli.run(&[
-        "team",
-        "--witness",
-        "Hoàng Văn Chứng",
-        "--witness",
-        &folded_lower,
-    ]);
+    let out = cli.run(&["team", "--witness", "Hoàng Văn Chứng", "--witness", &folded_lower]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("người ứng cử"), "{}", out.stderr);
     let t = cli.json(&["--json", "team"]);
@@ -395,23 +220,9 @@ fn finalize_refused_while_errors_stand() {
     let e: Value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
     assert_eq!(e["error"]["code"], "CHECKS_FAILED");
     let problems = e["error"]["problems"].to_string();
-    assert!(
-        problems.contains("E11") && problems.contains("E12"),
-        "{problems}"
-    );
+    assert!(problems.contains("E11") && problems.contains("E12"), "{problems}");
     // Drafts can always be saved: the inventory that does not balance is kept (E09).
-    cli.ok(&[
-        "count",
-        "inventory",
-        "--level",
-        "QH",
-        "--received",
-        "10",
-        "--unused",
-        "8",
-        "--spoiled",
-        "5",
-    ]);
+    cli.ok(&["count", "inventory", "--level", "QH", "--received", "10", "--unused", "8", "--spoiled", "5"]);
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert!(codes(&s).contains(&"E09".to_owned()));
     assert_eq!(s["status"], "draft");
@@ -421,52 +232,14 @@ fn finalize_refused_while_errors_stand() {
 #[test]
 fn tally_sheet_needs_two_agreeing_entries() {
     let cli = counting_team(10);
-    cli.ok(&[
-        "count",
-        "inventory",
-        "--level",
-        "QH",
-        "--received",
-        "12",
-        "--unused",
-        "2",
-        "--spoiled",
-        "0",
-    ]);
-    let base = [
-        "count",
-        "tally",
-        "--level",
-        "QH",
-        "--received",
-        "10",
-        "--valid",
-        "9",
-        "--invalid",
-        "1",
-        "--groups",
-        "1=2,2=3,3=4",
-    ];
+    cli.ok(&["count", "inventory", "--level", "QH", "--received", "12", "--unused", "2", "--spoiled", "0"]);
+    let base = ["count", "tally", "--level", "QH", "--received", "10", "--valid", "9", "--invalid", "1", "--groups", "1=2,2=3,3=4"];
     let mut first: Vec<&str> = base.to_vec();
-    first.extend([
-        "--entry",
-        "1",
-        "--votes",
-        "8,6,3,1,2",
-        "--entered-by",
-        "Lê Thị Ký",
-    ]);
+    first.extend(["--entry", "1", "--votes", "8,6,3,1,2", "--entered-by", "Lê Thị Ký"]);
     cli.ok(&first);
     // The same person may not type the second entry.
     let mut same: Vec<&str> = base.to_vec();
-    same.extend([
-        "--entry",
-        "2",
-        "--votes",
-        "8,6,3,1,2",
-        "--entered-by",
-        "le thi ky",
-    ]);
+    same.extend(["--entry", "2", "--votes", "8,6,3,1,2", "--entered-by", "le thi ky"]);
     let out = cli.run(&same);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("người khác"), "{}", out.stderr);
@@ -477,12 +250,7 @@ fn tally_sheet_needs_two_agreeing_entries() {
     second.extend(["--entry", "2", "--votes", "8,6,3,2,1"]);
     let st = cli.json(&[&["--json"], &second[..]].concat());
     assert_eq!(st["agreed"], false);
-    let fields: Vec<&str> = st["differences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["field"].as_str())
-        .collect();
+    let fields: Vec<&str> = st["differences"].as_array().into_iter().flatten().filter_map(|d| d["field"].as_str()).collect();
     assert_eq!(fields, vec!["votes.4", "votes.5"]);
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert!(codes(&s).contains(&"E10".to_owned()));
@@ -491,11 +259,7 @@ fn tally_sheet_needs_two_agreeing_entries() {
     let st = cli.json(&[&["--json"], &again[..]].concat());
     assert_eq!(st["agreed"], true);
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
-    assert!(
-        !codes(&s).iter().any(|c| c.starts_with('E')),
-        "{:?}",
-        codes(&s)
-    );
+    assert!(!codes(&s).iter().any(|c| c.starts_with('E')), "{:?}", codes(&s));
     assert_eq!(u(&s, "ballots_valid"), 9);
     assert_eq!(s["votes"]["QH-01-4"], 1);
     // Mixing methods is refused.
@@ -507,50 +271,15 @@ fn tally_sheet_needs_two_agreeing_entries() {
 #[test]
 fn warnings_accepted_with_a_reason() {
     let cli = counting_team(4);
-    cli.ok(&[
-        "count",
-        "inventory",
-        "--level",
-        "TINH",
-        "--received",
-        "4",
-        "--unused",
-        "0",
-        "--spoiled",
-        "0",
-    ]);
+    cli.ok(&["count", "inventory", "--level", "TINH", "--received", "4", "--unused", "0", "--spoiled", "0"]);
     let f = cli.write("t.txt", "1 2 3\n1 2\n3\n-\n");
     cli.ok(&["count", "ballots", "--level", "TINH", &f]);
     let s = cli.json(&["--json", "count", "summary", "--level", "TINH"]);
     assert!(codes(&s).contains(&"W01".to_owned()));
-    assert_eq!(
-        cli.run(&["count", "accept", "--level", "TINH", "--code", "W01", "--reason", " "])
-            .code,
-        1
-    );
-    assert_eq!(
-        cli.run(&["count", "accept", "--level", "TINH", "--code", "E01", "--reason", "x"])
-            .code,
-        1
-    );
-    let s = cli.json(&[
-        "--json",
-        "count",
-        "accept",
-        "--level",
-        "TINH",
-        "--code",
-        "W01",
-        "--reason",
-        "Cả Tổ đã xem lại từng phiếu",
-    ]);
-    let w01 = s["checks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["code"] == "W01")
-        .cloned()
-        .unwrap_or(Value::Null);
+    assert_eq!(cli.run(&["count", "accept", "--level", "TINH", "--code", "W01", "--reason", " "]).code, 1);
+    assert_eq!(cli.run(&["count", "accept", "--level", "TINH", "--code", "E01", "--reason", "x"]).code, 1);
+    let s = cli.json(&["--json", "count", "accept", "--level", "TINH", "--code", "W01", "--reason", "Cả Tổ đã xem lại từng phiếu"]);
+    let w01 = s["checks"].as_array().into_iter().flatten().find(|c| c["code"] == "W01").cloned().unwrap_or(Value::Null);
     assert_eq!(w01["accepted"], true);
     assert_eq!(w01["accepted_reason"], "Cả Tổ đã xem lại từng phiếu");
     cli.ok(&["finalize", "--level", "TINH"]);
@@ -562,57 +291,17 @@ fn warnings_accepted_with_a_reason() {
 #[test]
 fn complaints_are_recorded_and_printed() {
     let cli = counting_team(2);
-    cli.ok(&[
-        "complaint",
-        "add",
-        "--content",
-        "Phản ánh có người nhìn cử tri viết phiếu",
-        "--from",
-        "Bà Lê Thị Hạnh",
-    ]);
-    cli.ok(&[
-        "complaint",
-        "add",
-        "--level",
-        "XA",
-        "--content",
-        "Đề nghị kiểm lại phiếu số 12",
-    ]);
-    cli.ok(&[
-        "complaint",
-        "settle",
-        "1",
-        "--outcome",
-        "Tổ đã nhắc nhở, nhắc lại nội quy",
-    ]);
-    cli.ok(&[
-        "complaint",
-        "forward",
-        "2",
-        "--opinion",
-        "Tổ giữ nguyên kết quả",
-    ]);
-    assert_eq!(
-        cli.run(&["complaint", "settle", "9", "--outcome", "x"])
-            .code,
-        1
-    );
+    cli.ok(&["complaint", "add", "--content", "Phản ánh có người nhìn cử tri viết phiếu", "--from", "Bà Lê Thị Hạnh"]);
+    cli.ok(&["complaint", "add", "--level", "XA", "--content", "Đề nghị kiểm lại phiếu số 12"]);
+    cli.ok(&["complaint", "settle", "1", "--outcome", "Tổ đã nhắc nhở, nhắc lại nội quy"]);
+    cli.ok(&["complaint", "forward", "2", "--opinion", "Tổ giữ nguyên kết quả"]);
+    assert_eq!(cli.run(&["complaint", "settle", "9", "--outcome", "x"]).code, 1);
     let all = cli.json(&["--json", "complaint", "list"]);
     assert_eq!(all[0]["status"], "settled");
     assert_eq!(all[1]["status"], "forwarded");
     let pdf = cli.dir.path().join("xa.pdf");
-    cli.ok(&[
-        "forms",
-        "minutes",
-        "--level",
-        "XA",
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    let text = crate::forms::pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    cli.ok(&["forms", "minutes", "--level", "XA", "--out", &pdf.display().to_string()]);
+    let text = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
     // Item 6 of Mẫu 23 (NQ 40): the events and complaints with how each was
     // settled; item 7: what was forwarded, with the Tổ's opinion.
     assert!(text.contains("Khiếu nại, tố cáo của Bà Lê Thị Hạnh: Phản ánh có người nhìn cử tri viết phiếu. Tổ bầu cử đã giải quyết: Tổ đã nhắc nhở"), "{text}");
@@ -620,14 +309,7 @@ fn complaints_are_recorded_and_printed() {
     assert!(text.contains("BẢN NHÁP"));
     // The QH minutes print only complaints about every level.
     let qh = cli.dir.path().join("qh.pdf");
-    cli.ok(&[
-        "forms",
-        "minutes",
-        "--level",
-        "QH",
-        "--out",
-        &qh.display().to_string(),
-    ]);
+    cli.ok(&["forms", "minutes", "--level", "QH", "--out", &qh.display().to_string()]);
     let t = crate::forms::pdf_text(&qh);
     assert!(!t.contains("phiếu số 12"));
 }
@@ -640,22 +322,12 @@ fn desk_entry_and_undo_of_the_last_ballot() {
     assert_eq!(r["ballot"]["kept"], serde_json::json!([1, 3, 5]));
     let r = cli.json(&["--json", "count", "ballot", "--level", "XA", "-"]);
     assert_eq!(r["ballot"]["reason"], "gach_het");
-    let r = cli.json(&[
-        "--json",
-        "count",
-        "ballot",
-        "--level",
-        "XA",
-        "INVALID",
-        "khong_theo_mau",
-    ]);
+    let r = cli.json(&["--json", "count", "ballot", "--level", "XA", "INVALID", "khong_theo_mau"]);
     assert_eq!(r["live"]["invalid"], 2);
     let r = cli.json(&["--json", "count", "undo", "--level", "XA"]);
     assert_eq!(r["ballot"]["seq"], 3);
     assert_eq!(r["live"]["received"], 2);
-    let r = cli.json(&[
-        "--json", "count", "ballot", "--level", "XA", "1", "2", "3", "4", "5", "6",
-    ]);
+    let r = cli.json(&["--json", "count", "ballot", "--level", "XA", "1", "2", "3", "4", "5", "6"]);
     assert_eq!(r["ballot"]["seq"], 4, "sequence numbers are never reused");
     assert_eq!(r["ballot"]["reason"], "qua_so_luong");
     assert_eq!(cli.run(&["count", "ballot", "--level", "XA", "0"]).code, 1);
@@ -708,48 +380,15 @@ fn one_to_four_levels_count_and_print() {
         let def = cli.write("election.json", &definition_with_levels(&codes));
         cli.ok(&["setup", &def, "--area", "X0412-KV01"]);
         let levels = codes.join(" ");
-        let csv: String = (1..=6)
-            .map(|i| {
-                format!(
-                    "{i},Người Thứ {i},01/01/1980,{},Kinh,,Thôn Một,{levels},\n",
-                    if i % 2 == 0 { "Nữ" } else { "Nam" }
-                )
-            })
-            .collect();
-        let f = cli.write(
-            "voters.csv",
-            &format!(
-                "stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n{csv}"
-            ),
-        );
+        let csv: String = (1..=6).map(|i| format!("{i},Người Thứ {i},01/01/1980,{},Kinh,,Thôn Một,{levels},\n", if i % 2 == 0 { "Nữ" } else { "Nam" })).collect();
+        let f = cli.write("voters.csv", &format!("stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\n{csv}"));
         cli.ok(&["voters", "import", &f]);
         for stt in 1..=6 {
             cli.ok(&["checkin", &stt.to_string()]);
         }
-        cli.ok(&[
-            "team",
-            "--leader",
-            "Nguyễn Văn Tổ",
-            "--secretary",
-            "Lê Thị Ký",
-            "--witness",
-            "Hoàng Văn Chứng",
-            "--witness",
-            "Đỗ Thị Kiến",
-        ]);
+        cli.ok(&["team", "--leader", "Nguyễn Văn Tổ", "--secretary", "Lê Thị Ký", "--witness", "Hoàng Văn Chứng", "--witness", "Đỗ Thị Kiến"]);
         for code in &codes {
-            cli.ok(&[
-                "count",
-                "inventory",
-                "--level",
-                code,
-                "--received",
-                "8",
-                "--unused",
-                "2",
-                "--spoiled",
-                "0",
-            ]);
+            cli.ok(&["count", "inventory", "--level", code, "--received", "8", "--unused", "2", "--spoiled", "0"]);
             let b = cli.write("b.txt", "1 2\n2 3\n1\n3\n1 2 3\n2\n");
             cli.ok(&["count", "ballots", "--level", code, &b]);
             let s = cli.json(&["--json", "count", "summary", "--level", code]);
@@ -760,10 +399,7 @@ fn one_to_four_levels_count_and_print() {
         cli.ok(&["forms", "minutes", "--out", &pdf.display().to_string()]);
         let text = crate::forms::pdf_text(&pdf);
         for code in &codes {
-            assert!(
-                text.contains(&format!("· {code} ·")),
-                "{code} minutes present"
-            );
+            assert!(text.contains(&format!("· {code} ·")), "{code} minutes present");
         }
         let vl = cli.dir.path().join("vl.pdf");
         cli.ok(&["forms", "voter-list", "--out", &vl.display().to_string()]);
@@ -775,10 +411,7 @@ fn one_to_four_levels_count_and_print() {
         assert_eq!(t.contains("HĐND huyện"), codes.contains(&"HUYEN"));
         // NQ 40, Mẫu 31/HĐBC: column (8) "Bầu cử ĐBQH" only when QH is a level.
         assert_eq!(t.contains("ĐBQH"), codes.contains(&"QH"));
-        assert!(
-            t.contains("Tổng số cử tri của khu vực bỏ phiếu là: 6 người; trong đó có: 3 Nam; 3 Nữ."),
-            "{t}"
-        );
+        assert!(t.contains("Tổng số cử tri của khu vực bỏ phiếu là: 6 người; trong đó có: 3 Nam; 3 Nữ."), "{t}");
     }
 }
 
@@ -788,18 +421,7 @@ fn one_to_four_levels_count_and_print() {
 fn final_figures_do_not_drift() {
     let cli = counting_team(3);
     for level in ["QH", "XA"] {
-        cli.ok(&[
-            "count",
-            "inventory",
-            "--level",
-            level,
-            "--received",
-            "5",
-            "--unused",
-            "2",
-            "--spoiled",
-            "0",
-        ]);
+        cli.ok(&["count", "inventory", "--level", level, "--received", "5", "--unused", "2", "--spoiled", "0"]);
         let f = cli.write("b.txt", "1\n2\n1 2\n");
         cli.ok(&["count", "ballots", "--level", level, &f]);
     }
@@ -827,26 +449,10 @@ fn valid_and_invalid_shares_add_up_to_100() {
     let f = cli.write("b.txt", &text);
     cli.ok(&["count", "ballots", "--level", "QH", &f]);
     let pdf = cli.dir.path().join("qh.pdf");
-    cli.ok(&[
-        "forms",
-        "minutes",
-        "--level",
-        "QH",
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    let t = crate::forms::pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(
-        t.contains("Số phiếu hợp lệ: 1 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 0,13%"),
-        "{t}"
-    );
-    assert!(
-        t.contains("Số phiếu không hợp lệ: 799 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 99,87%"),
-        "{t}"
-    );
+    cli.ok(&["forms", "minutes", "--level", "QH", "--out", &pdf.display().to_string()]);
+    let t = crate::forms::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(t.contains("Số phiếu hợp lệ: 1 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 0,13%"), "{t}");
+    assert!(t.contains("Số phiếu không hợp lệ: 799 phiếu. Tỷ lệ so với tổng số phiếu thu vào: 99,87%"), "{t}");
     let s = cli.json(&["--json", "count", "summary", "--level", "QH"]);
     assert_eq!(s["percent"]["QH-01-1"], 100.0);
 }

@@ -176,11 +176,8 @@ fn check(db: &Path, acked: &Acked, kill: u32) {
              FROM voter v",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    let rows: Vec<(u32, Option<String>, Option<String>)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
-        .collect();
+    let rows: Vec<(u32, Option<String>, Option<String>)> =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap_or_else(|e| panic!("{e}")).map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect();
     drop(st);
     for (stt, levels, got) in &rows {
         let got: BTreeSet<&str> = got.as_deref().unwrap_or("").split(',').filter(|s| !s.is_empty()).collect();

@@ -139,19 +139,31 @@ fn figures_the_team_could_not_have_finalized_are_refused() {
     let base = team_bundle("X0412-KV02");
     type Edit = Box<dyn Fn(&mut Minutes)>;
     let cases: Vec<(&str, &str, Edit)> = vec![
-        ("huge", "E15", Box::new(|m| {
-            m.figures.ballots_received = 100_000;
-            m.figures.ballots_valid = 100_000 - m.figures.ballots_invalid;
-        })),
-        ("over-issued", "E02", Box::new(|m| {
-            m.figures.ballots_received += 50;
-            m.figures.ballots_valid += 50;
-        })),
-        ("grounds", "E14", Box::new(|m| {
-            if let Some(x) = m.figures.invalid_by_reason.get_mut("ghi_them") {
-                *x += 1_000;
-            }
-        })),
+        (
+            "huge",
+            "E15",
+            Box::new(|m| {
+                m.figures.ballots_received = 100_000;
+                m.figures.ballots_valid = 100_000 - m.figures.ballots_invalid;
+            }),
+        ),
+        (
+            "over-issued",
+            "E02",
+            Box::new(|m| {
+                m.figures.ballots_received += 50;
+                m.figures.ballots_valid += 50;
+            }),
+        ),
+        (
+            "grounds",
+            "E14",
+            Box::new(|m| {
+                if let Some(x) = m.figures.invalid_by_reason.get_mut("ghi_them") {
+                    *x += 1_000;
+                }
+            }),
+        ),
         ("candidate", "E05", Box::new(|m| m.candidates[0].votes = m.figures.ballots_valid + 1)),
         ("witness", "E11", Box::new(|m| m.team.witnesses.clear())),
     ];

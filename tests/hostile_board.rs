@@ -44,11 +44,9 @@ fn figures_rewritten_with_sqlite_are_not_summed_printed_exported_or_called_intac
     assert_eq!(before["complete"], true, "{before}");
     let c = sql(&db);
     let (rowid, data): (i64, String) = c
-        .query_row(
-            "SELECT r.rowid, r.data FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE r.area_id = 'X0412-KV01' AND r.level = 'XA' AND b.superseded_by IS NULL",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT r.rowid, r.data FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE r.area_id = 'X0412-KV01' AND r.level = 'XA' AND b.superseded_by IS NULL", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     let mut doc = Minutes::parse(data.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     doc.candidates[4].votes -= 250;
@@ -125,5 +123,9 @@ fn an_older_bundle_made_current_with_sqlite_is_noticed_and_the_newest_is_not_mis
     let again = run(&db, &["import", &last]);
     assert_eq!(again.code, 1, "{}", again.stdout);
     assert!(!again.stdout.contains("UNIQUE"), "{}", again.stdout);
-    assert!(again.stdout.contains("gói số 3 của X0412-KV01 đã có trong cơ sở dữ liệu") && again.stdout.contains("đang tính gói số 2") && again.stdout.contains("sửa ngoài ứng dụng"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("gói số 3 của X0412-KV01 đã có trong cơ sở dữ liệu") && again.stdout.contains("đang tính gói số 2") && again.stdout.contains("sửa ngoài ứng dụng"),
+        "{}",
+        again.stdout
+    );
 }

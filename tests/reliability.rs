@@ -55,7 +55,10 @@ fn an_entry_deleted_or_inserted_breaks_the_chain_at_the_next_one() {
     assert!(v["broken"]["why"].as_str().unwrap_or("").contains("không nối"), "{v}");
 
     let cli = team_with_log();
-    sql(&cli, "INSERT INTO audit_log (id, at, action, subject, reason, prev_hash, hash) SELECT 1000, at, 'checkin', 'cử tri số 5', '', hash, hash FROM audit_log WHERE id = (SELECT max(id) FROM audit_log);");
+    sql(
+        &cli,
+        "INSERT INTO audit_log (id, at, action, subject, reason, prev_hash, hash) SELECT 1000, at, 'checkin', 'cử tri số 5', '', hash, hash FROM audit_log WHERE id = (SELECT max(id) FROM audit_log);",
+    );
     let out = cli.run(&["audit", "verify", "--json"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));

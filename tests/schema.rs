@@ -6,8 +6,7 @@ use std::path::PathBuf;
 #[test]
 fn schema_matches_golden() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let app =
-        tobaucu_app::App::open(&dir.path().join("s.sqlite")).unwrap_or_else(|e| panic!("{e}"));
+    let app = tobaucu_app::App::open(&dir.path().join("s.sqlite")).unwrap_or_else(|e| panic!("{e}"));
     let schema = app.store().schema_sql().unwrap_or_else(|e| panic!("{e}"));
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/schema.sql");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -12,10 +12,7 @@ use serde_json::{json, Value};
 use crate::util::{fixture, Cli};
 
 fn by_stt(list: &Value, stt: u64) -> Value {
-    list.as_array()
-        .and_then(|a| a.iter().find(|v| v["stt"] == stt))
-        .cloned()
-        .unwrap_or(Value::Null)
+    list.as_array().and_then(|a| a.iter().find(|v| v["stt"] == stt)).cloned().unwrap_or(Value::Null)
 }
 
 /// NQ 40, Mẫu 31/HĐBC: import of the form's own layout.
@@ -32,10 +29,7 @@ fn nq40_mau31_xlsx_keeps_year_only_births_three_residences_and_x_0_marks() {
     assert_eq!(an["id_number"], "038060001234");
     assert_eq!(an["ethnicity"], "Kinh");
     assert_eq!(an["residence"], "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc");
-    assert_eq!(
-        an["residence_permanent"],
-        "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc"
-    );
+    assert_eq!(an["residence_permanent"], "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc");
     assert_eq!(an["levels"], json!(["QH", "TINH", "XA"]));
     let hoa = by_stt(&list, 2);
     assert_eq!(hoa["birth_date"], "1985-02-11");
@@ -48,10 +42,7 @@ fn nq40_mau31_xlsx_keeps_year_only_births_three_residences_and_x_0_marks() {
     assert_eq!(hoa["note"], "Tạm trú từ tháng 10/2025");
     let pao = by_stt(&list, 3);
     assert_eq!(pao["birth_date"], "1955", "a year typed into a number cell");
-    assert_eq!(
-        pao["residence_current"],
-        "Lán trại công trường, thôn Tràng Sơn"
-    );
+    assert_eq!(pao["residence_current"], "Lán trại công trường, thôn Tràng Sơn");
     assert_eq!(pao["id_number"], Value::Null);
     assert_eq!(by_stt(&list, 4)["birth_date"], "1971-06-11", "a date cell");
     assert_eq!(by_stt(&list, 5)["ethnicity"], "Mường");
@@ -65,35 +56,13 @@ fn nq40_mau31_xlsx_keeps_year_only_births_three_residences_and_x_0_marks() {
     let out = cli.run(&["checkin", "3", "--levels", "XA"]);
     assert_eq!(out.code, 1, "Páo does not vote for the commune council");
     // A person adds a voter with a year alone too; 2008 alone is refused.
-    let add = |birth: &str| {
-        cli.run(&[
-            "voters",
-            "add",
-            "--name",
-            "Mai Văn Tư",
-            "--birth-date",
-            birth,
-            "--gender",
-            "Nam",
-            "--residence-current",
-            "Lán 2",
-            "--reason",
-            "Bổ sung theo Điều 32",
-        ])
-    };
+    let add = |birth: &str| cli.run(&["voters", "add", "--name", "Mai Văn Tư", "--birth-date", birth, "--gender", "Nam", "--residence-current", "Lán 2", "--reason", "Bổ sung theo Điều 32"]);
     let out = add("2008");
     assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("chỉ ghi năm sinh 2008") && out.stderr.contains("2007 trở về trước"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("chỉ ghi năm sinh 2008") && out.stderr.contains("2007 trở về trước"), "{}", out.stderr);
     assert_eq!(add("1977").code, 0);
     let tu = by_stt(&cli.json(&["voters", "list", "--json"]), 7);
-    assert_eq!(
-        (tu["birth_date"].as_str(), tu["residence_current"].as_str()),
-        (Some("1977"), Some("Lán 2"))
-    );
+    assert_eq!((tu["birth_date"].as_str(), tu["residence_current"].as_str()), (Some("1977"), Some("Lán 2")));
 }
 
 /// NQ 40, Mẫu 31/HĐBC column (2): a year alone only for voters born in 2007
@@ -115,49 +84,23 @@ fn nq40_mau31_a_year_alone_after_2007_is_refused_naming_row_and_column() {
 #[test]
 fn a_csv_saved_by_excel_on_vietnamese_windows_imports_the_names_as_seen() {
     let bytes = std::fs::read(fixture("voters-cp1258.csv")).unwrap_or_default();
-    assert!(
-        std::str::from_utf8(&bytes).is_err(),
-        "the fixture is code page 1258"
-    );
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is code page 1258");
     let cli = Cli::team();
     let out = cli.json(&["voters", "import", &fixture("voters-cp1258.csv"), "--json"]);
     assert_eq!(out["imported"], 8, "{out}");
     let list = cli.json(&["voters", "list", "--json"]);
-    let names: Vec<&str> = list
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v["name"].as_str())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "Nguyễn Thị Ánh Tuyết",
-            "Đặng Văn Đức",
-            "Lê Hữu Phước",
-            "Trần Quý Kỳ",
-            "Hoàng Thị Thủy",
-            "Vũ Đình Hưởng",
-            "Phạm Thị Huệ",
-            "Bùi Ngọc Ẩn",
-        ]
-    );
+    let names: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|v| v["name"].as_str()).collect();
+    assert_eq!(names, ["Nguyễn Thị Ánh Tuyết", "Đặng Văn Đức", "Lê Hữu Phước", "Trần Quý Kỳ", "Hoàng Thị Thủy", "Vũ Đình Hưởng", "Phạm Thị Huệ", "Bùi Ngọc Ẩn",]);
     for n in &names {
         // Composed: no combining marks left.
-        assert!(
-            n.chars().all(|c| !('\u{300}'..='\u{36f}').contains(&c)),
-            "{n:?}"
-        );
+        assert!(n.chars().all(|c| !('\u{300}'..='\u{36f}').contains(&c)), "{n:?}");
     }
     assert_eq!(list[0]["gender"], "Nữ");
     assert_eq!(list[0]["residence"], "Thôn Chẩn Xuyên 1, xã Thiệu Ngọc");
     assert_eq!(list[1]["birth_date"], "1948");
     assert_eq!(list[2]["residence_temporary"], "Xóm Đông, xã Thiệu Long");
     assert_eq!(list[2]["note"], "Tạm trú từ tháng 10/2025");
-    assert_eq!(
-        list[3]["residence_current"],
-        "Nhà trọ số 7, thôn Nguyệt Viên"
-    );
+    assert_eq!(list[3]["residence_current"], "Nhà trọ số 7, thôn Nguyệt Viên");
     assert_eq!(list[4]["ethnicity"], "Mường");
     let found = cli.json(&["voters", "search", "duc", "--json"]);
     assert_eq!(found[0]["name"], "Đặng Văn Đức");
@@ -181,34 +124,22 @@ fn a_garbled_csv_is_refused_with_file_row_and_column() {
     std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
     let out = cli.run(&["voters", "import", &path.display().to_string(), "--replace"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    assert!(
-        out.stderr.contains("hong.csv, dòng 3, cột ho_ten (Họ và tên): \"Đ\u{323}ăng Văn Đức\" có dấu thanh nằm trên phụ âm \"Đ\""),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("hong.csv, dòng 3, cột ho_ten (Họ và tên): \"Đ\u{323}ăng Văn Đức\" có dấu thanh nằm trên phụ âm \"Đ\""), "{}", out.stderr);
     // Saved by Excel on an English Windows: every letter code page 1252
     // lacks became "?".
     // Bytes: "Hà" is 0xE0 and "ô" 0xF4 in Windows-1252.
-    let mut lost =
-        b"stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\r\n".to_vec();
+    let mut lost = b"stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\r\n".to_vec();
     lost.extend_from_slice(b"1,Nguy?n Th? H\xe0,1960,N?,Kinh,,Th\xf4n 1,QH,\r\n");
     let path = cli.dir.path().join("tay.csv");
     std::fs::write(&path, lost).unwrap_or_else(|e| panic!("{e}"));
     let out = cli.run(&["voters", "import", &path.display().to_string(), "--replace"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("tay.csv, dòng 2, cột ho_ten (Họ và tên): \"Nguy?n Th? Hà\" có \"?\" thay cho chữ đã mất"), "{}", out.stderr);
-    assert_eq!(
-        cli.json(&["voters", "list", "--json"]),
-        before,
-        "a refused file changed the list"
-    );
+    assert_eq!(cli.json(&["voters", "list", "--json"]), before, "a refused file changed the list");
 }
 
 fn raw_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw", &pdf.display().to_string(), "-"])
-        .output()
-        .unwrap_or_else(|e| panic!("pdftotext (poppler-utils) is needed: {e}"));
+    let out = Command::new("pdftotext").args(["-raw", &pdf.display().to_string(), "-"]).output().unwrap_or_else(|e| panic!("pdftotext (poppler-utils) is needed: {e}"));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -223,9 +154,7 @@ fn in_order(text: &str, items: &[&str]) -> Result<(), String> {
             Some(i) => at += i + want.len(),
             None => {
                 let rest: String = flat[at..].chars().take(300).collect();
-                return Err(format!(
-                    "{item:?} not found after position {at}; next: {rest}"
-                ));
+                return Err(format!("{item:?} not found after position {at}; next: {rest}"));
             }
         }
     }
@@ -297,43 +226,14 @@ fn the_printed_list_has_every_line_item_of_nq40_mau31_in_order() {
     }
     // The app's addition: page numbers.
     assert!(text.contains("Trang 1/"), "{text}");
-    let layout = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/forms/voter-list.json"
-    ))
-    .unwrap_or_default();
-    assert!(
-        layout.contains("Nghị quyết 40/NQ-HĐBCQG ngày 29/9/2025, Mẫu số 31/HĐBC"),
-        "the layout cites its source"
-    );
+    let layout = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/forms/voter-list.json")).unwrap_or_default();
+    assert!(layout.contains("Nghị quyết 40/NQ-HĐBCQG ngày 29/9/2025, Mẫu số 31/HĐBC"), "the layout cites its source");
     // Voter cards print a year alone as the year.
     let cards = cli.dir.path().join("the.pdf");
-    cli.ok(&[
-        "forms",
-        "voter-cards",
-        "--out",
-        &cards.display().to_string(),
-    ]);
+    cli.ok(&["forms", "voter-cards", "--out", &cards.display().to_string()]);
     let t = raw_text(&cards);
-    assert!(
-        in_order(
-            &t,
-            &["Họ và tên: Nguyễn Văn An", "Ngày, tháng, năm sinh: 1960"]
-        )
-        .is_ok(),
-        "{t}"
-    );
-    assert!(
-        in_order(
-            &t,
-            &[
-                "Họ và tên: Lê Thị Hoa",
-                "Nơi cư trú: Tạm trú: Xóm 5, xã Thiệu Long"
-            ]
-        )
-        .is_ok(),
-        "{t}"
-    );
+    assert!(in_order(&t, &["Họ và tên: Nguyễn Văn An", "Ngày, tháng, năm sinh: 1960"]).is_ok(), "{t}");
+    assert!(in_order(&t, &["Họ và tên: Lê Thị Hoa", "Nơi cư trú: Tạm trú: Xóm 5, xã Thiệu Long"]).is_ok(), "{t}");
 }
 
 fn print_list(cli: &Cli, name: &str, extra: &[&str]) -> (Value, String) {
@@ -346,11 +246,7 @@ fn print_list(cli: &Cli, name: &str, extra: &[&str]) -> (Value, String) {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.as_str().map(str::to_owned))
-        .collect()
+    v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect()
 }
 
 /// Mẫu số 31/HĐBC, notes on columns (7a), (7b) and (11): "Cột (7a), (7b)
@@ -365,12 +261,7 @@ fn strings(v: &Value) -> Vec<String> {
 #[test]
 fn mau31_temporary_residents_print_in_7b_with_the_start_of_registration_in_11() {
     let cli = Cli::team();
-    let r = cli.json(&[
-        "--json",
-        "voters",
-        "import",
-        &fixture("../../assets/demo-voters.csv"),
-    ]);
+    let r = cli.json(&["--json", "voters", "import", &fixture("../../assets/demo-voters.csv")]);
     assert_eq!(r["imported"], 620);
     assert_eq!(r["warnings"], json!([]), "the demo list is as the form asks");
     let list = cli.json(&["voters", "list", "--json"]);
@@ -416,17 +307,18 @@ fn mau31_temporary_residents_print_in_7b_with_the_start_of_registration_in_11() 
     let r = old.json(&["--json", "voters", "import", &csv]);
     let w = strings(&r["warnings"]);
     assert!(
-        w.iter().any(|w| w.starts_with("cử tri số 1 — Phạm Kim Yến: ghi chú nói tạm trú nhưng địa chỉ nằm ở cột (7a) Thường trú, cột (7b) Tạm trú trống — Mẫu 31/HĐBC ghi địa chỉ nơi tạm trú vào cột (7b)")),
+        w.iter().any(
+            |w| w.starts_with("cử tri số 1 — Phạm Kim Yến: ghi chú nói tạm trú nhưng địa chỉ nằm ở cột (7a) Thường trú, cột (7b) Tạm trú trống — Mẫu 31/HĐBC ghi địa chỉ nơi tạm trú vào cột (7b)")
+        ),
         "{w:#?}"
     );
     assert!(
-        w.iter().any(|w| w.starts_with("cử tri số 2 — Lê Thị Hoa: tạm trú từ 10/2025, chưa đủ 12 tháng tính đến ngày bầu cử 15/03/2026: Mẫu 31/HĐBC chỉ đánh dấu (X) vào cột (8), (9), nhưng danh sách ghi cả cấp XA")),
+        w.iter().any(|w| w.starts_with(
+            "cử tri số 2 — Lê Thị Hoa: tạm trú từ 10/2025, chưa đủ 12 tháng tính đến ngày bầu cử 15/03/2026: Mẫu 31/HĐBC chỉ đánh dấu (X) vào cột (8), (9), nhưng danh sách ghi cả cấp XA"
+        )),
         "{w:#?}"
     );
-    assert!(
-        w.iter().any(|w| w.starts_with("cử tri số 3 — Lò Văn Páo: có địa chỉ tạm trú (7b) nhưng cột (11) chưa ghi thời gian bắt đầu đăng ký tạm trú")),
-        "{w:#?}"
-    );
+    assert!(w.iter().any(|w| w.starts_with("cử tri số 3 — Lò Văn Páo: có địa chỉ tạm trú (7b) nhưng cột (11) chưa ghi thời gian bắt đầu đăng ký tạm trú")), "{w:#?}");
     // The person importing sees them too.
     let again = Cli::team();
     let out = again.run(&["voters", "import", &csv]);
@@ -450,11 +342,7 @@ fn mau31_column_11_prints_only_the_official_cases_internal_notes_stay_internal()
     cli.ok(&["voters", "import", &fixture("../../assets/demo-voters.csv")]);
     let list = cli.json(&["voters", "list", "--json"]);
     let db = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
-    let mobile = |stt: i64| -> bool {
-        db.query_row("SELECT mobile_box FROM voter WHERE stt = ?1", [stt], |r| r.get::<_, i64>(0))
-            .unwrap_or_else(|e| panic!("{e}"))
-            == 1
-    };
+    let mobile = |stt: i64| -> bool { db.query_row("SELECT mobile_box FROM voter WHERE stt = ?1", [stt], |r| r.get::<_, i64>(0)).unwrap_or_else(|e| panic!("{e}")) == 1 };
     for stt in [11, 77, 335, 337] {
         assert_eq!(by_stt(&list, stt)["note"], "", "No. {stt}: no note");
         assert!(mobile(stt as i64), "No. {stt} needs the mobile ballot box");
@@ -551,10 +439,7 @@ fn mau31_prints_its_markers_and_notes_and_the_kt_chu_tich_variant() {
     }
     // A Phó Chủ tịch signs for the Chủ tịch.
     let (_, text) = print_list(&cli, "kt.pdf", &["--signer", "vice-chair"]);
-    let mut items = vec![
-        "XÃ THIỆU NGỌC(*)",
-        "TM. ỦY BAN NHÂN DÂN (***) KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)",
-    ];
+    let mut items = vec!["XÃ THIỆU NGỌC(*)", "TM. ỦY BAN NHÂN DÂN (***) KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Ký, ghi rõ họ và tên, đóng dấu của Ủy ban nhân dân)"];
     items.extend(notes);
     if let Err(e) = in_order(&text, &items) {
         panic!("{e}\n--- text:\n{text}");

@@ -40,9 +40,7 @@ pub struct BoardNoteArgs {
 
 /// "X0412-KV04#1=text" → (reference, text).
 fn reference_and_text(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(r, t)| (r.trim().to_owned(), t.to_owned()))
-        .ok_or_else(|| format!("\"{s}\": ghi MÃ=NỘI DUNG, ví dụ X0412-KV04#1=Ban bầu cử đã trả lời bằng văn bản"))
+    s.split_once('=').map(|(r, t)| (r.trim().to_owned(), t.to_owned())).ok_or_else(|| format!("\"{s}\": ghi MÃ=NỘI DUNG, ví dụ X0412-KV04#1=Ban bầu cử đã trả lời bằng văn bản"))
 }
 
 #[derive(Subcommand)]
@@ -92,16 +90,8 @@ pub fn team(
         time,
         date,
     };
-    let nothing = BoardTeamInput {
-        constituency,
-        round,
-        ..BoardTeamInput::default()
-    };
-    let f = if input == nothing {
-        app.board_facts(&input.constituency, round)?
-    } else {
-        app.set_board_team(&input)?
-    };
+    let nothing = BoardTeamInput { constituency, round, ..BoardTeamInput::default() };
+    let f = if input == nothing { app.board_facts(&input.constituency, round)? } else { app.set_board_team(&input)? };
     if json_mode {
         return print_json(&f);
     }
@@ -165,10 +155,7 @@ pub fn round(db: &Option<PathBuf>, c: RoundCmd, json_mode: bool) -> Result<(), E
 
 fn print_facts(f: &BoardFactsDto) {
     let none = "(chưa ghi)";
-    println!(
-        "Ban bầu cử {} — {} (vòng {})",
-        f.constituency, f.name, f.round
-    );
+    println!("Ban bầu cử {} — {} (vòng {})", f.constituency, f.name, f.round);
     println!("Trưởng ban:      {}", f.leader.as_deref().unwrap_or(none));
     for d in &f.deputies {
         println!("Phó Trưởng ban:  {d}");
@@ -177,10 +164,7 @@ fn print_facts(f: &BoardFactsDto) {
         println!("Ủy viên:         {m}");
     }
     match (&f.meeting_time, &f.meeting_date) {
-        (Some(t), Some(d)) => println!(
-            "Họp lập biên bản: {t} ngày {}",
-            d.split('-').rev().collect::<Vec<_>>().join("/")
-        ),
+        (Some(t), Some(d)) => println!("Họp lập biên bản: {t} ngày {}", d.split('-').rev().collect::<Vec<_>>().join("/")),
         _ => println!("Họp lập biên bản: {none}"),
     }
     println!("Nơi họp:         {}", f.place.as_deref().unwrap_or(none));
@@ -199,11 +183,7 @@ fn print_facts(f: &BoardFactsDto) {
         };
         println!("   Tổ bầu cử chuyển đến Ban [{}]: {}\n      → {what}", x.reference, x.text);
     }
-    for (title, list) in [
-        ("e) Ban bầu cử đã giải quyết", &f.settled),
-        ("g) Chuyển đến Ủy ban bầu cử", &f.forwarded),
-        ("Tài liệu kèm theo", &f.attached),
-    ] {
+    for (title, list) in [("e) Ban bầu cử đã giải quyết", &f.settled), ("g) Chuyển đến Ủy ban bầu cử", &f.forwarded), ("Tài liệu kèm theo", &f.attached)] {
         for x in list.iter() {
             println!("{title}: {x}");
         }

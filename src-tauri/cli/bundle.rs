@@ -102,7 +102,12 @@ pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Err
             if json_mode {
                 return print_json(&r);
             }
-            println!("Đã đăng ký khóa của {}: dấu vân tay {} ({}).", r.unit_id, r.fingerprint, if r.how == "file" { "từ tệp đăng ký" } else { "chỉ dấu vân tay; khóa sẽ được so khi nhập gói đầu tiên" });
+            println!(
+                "Đã đăng ký khóa của {}: dấu vân tay {} ({}).",
+                r.unit_id,
+                r.fingerprint,
+                if r.how == "file" { "từ tệp đăng ký" } else { "chỉ dấu vân tay; khóa sẽ được so khi nhập gói đầu tiên" }
+            );
             Ok(())
         }
         KeysCmd::List => {
@@ -156,7 +161,11 @@ pub fn import(db: &Option<PathBuf>, bundles: &[PathBuf], accept: Option<&str>, j
         print_json(&results)?;
     }
     if refused > 0 {
-        return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "BUNDLE_REFUSED" }, message: format!("{refused}/{} gói bị từ chối; các gói khác đã được xử lý", bundles.len()), problems: vec![] });
+        return Err(Error::Refused {
+            code: if json_mode { "REPORTED" } else { "BUNDLE_REFUSED" },
+            message: format!("{refused}/{} gói bị từ chối; các gói khác đã được xử lý", bundles.len()),
+            problems: vec![],
+        });
     }
     Ok(())
 }
@@ -175,7 +184,11 @@ pub fn verify(db: &Option<PathBuf>, bundle: &Path, json_mode: bool) -> Result<()
         }
     }
     if !r.ok {
-        return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "VERIFY_FAILED" }, message: format!("{}: gói không hợp lệ", bundle.display()), problems: r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect() });
+        return Err(Error::Refused {
+            code: if json_mode { "REPORTED" } else { "VERIFY_FAILED" },
+            message: format!("{}: gói không hợp lệ", bundle.display()),
+            problems: r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect(),
+        });
     }
     Ok(())
 }
@@ -249,7 +262,19 @@ pub fn paper(db: &Option<PathBuf>, c: crate::PaperCmd, json_mode: bool) -> Resul
                 .filter(|x| !x.is_empty())
                 .map(|x| x.parse::<u32>().map_err(|_| Error::refused("USAGE", format!("--votes: \"{x}\" không phải số"))))
                 .collect::<Result<_, _>>()?;
-            app.paper_check(&tobaucu_ipc::PaperCheckInput { area, level, code, entered_by: by, voters_listed: listed, voters_voted: voted, ballots_issued: issued, ballots_received: received, ballots_valid: valid, ballots_invalid: invalid, votes })?
+            app.paper_check(&tobaucu_ipc::PaperCheckInput {
+                area,
+                level,
+                code,
+                entered_by: by,
+                voters_listed: listed,
+                voters_voted: voted,
+                ballots_issued: issued,
+                ballots_received: received,
+                ballots_valid: valid,
+                ballots_invalid: invalid,
+                votes,
+            })?
         }
         crate::PaperCmd::Resolve { area, level, reason } => app.paper_resolve(&area, &level, &reason)?,
         crate::PaperCmd::Status { area, level } => app.paper_status(&area, &level)?,

@@ -4,10 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use tobaucu_app::Error;
-use tobaucu_ipc::{
-    AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto,
-    TallyDecisionInput, TallySheetInput, TallyThirdInput,
-};
+use tobaucu_ipc::{AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto, TallyDecisionInput, TallySheetInput, TallyThirdInput};
 
 use crate::{open, print_json, read_file_limited, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
 
@@ -26,9 +23,7 @@ fn pairs(s: &str, what: &str) -> Result<Vec<(Option<String>, u32)>, Error> {
             Some((k, v)) => (Some(k.trim().to_owned()), v.trim()),
             None => (None, part),
         };
-        let n: u32 = v
-            .parse()
-            .map_err(|_| usage(format!("{what}: \"{part}\" không phải số")))?;
+        let n: u32 = v.parse().map_err(|_| usage(format!("{what}: \"{part}\" không phải số")))?;
         out.push((k, n));
     }
     Ok(out)
@@ -38,14 +33,9 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
     let live = app.summary(&a.level)?;
     let mut groups = vec![0u32; live.seats as usize];
     for (k, n) in pairs(&a.groups, "--groups")? {
-        let k: usize = k
-            .and_then(|k| k.parse().ok())
-            .ok_or_else(|| usage("--groups phải có dạng k=số phiếu, ví dụ 1=30,2=58".into()))?;
+        let k: usize = k.and_then(|k| k.parse().ok()).ok_or_else(|| usage("--groups phải có dạng k=số phiếu, ví dụ 1=30,2=58".into()))?;
         if k == 0 || k > groups.len() {
-            return Err(usage(format!(
-                "--groups: chỉ có nhóm 1 đến {} đại biểu",
-                groups.len()
-            )));
+            return Err(usage(format!("--groups: chỉ có nhóm 1 đến {} đại biểu", groups.len())));
         }
         groups[k - 1] = n;
     }
@@ -59,11 +49,7 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
     } else {
         for (k, n) in votes_in {
             let k = k.unwrap_or_default();
-            let pos = live
-                .candidates
-                .iter()
-                .position(|c| c.id == k || c.position.to_string() == k)
-                .ok_or_else(|| usage(format!("--votes: không có người ứng cử \"{k}\"")))?;
+            let pos = live.candidates.iter().position(|c| c.id == k || c.position.to_string() == k).ok_or_else(|| usage(format!("--votes: không có người ứng cử \"{k}\"")))?;
             votes[pos] = n;
         }
     }
@@ -85,10 +71,7 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
 }
 
 fn print_live(l: &LiveTallyDto) {
-    println!(
-        "Cấp {}: {} phiếu đã kiểm ({} hợp lệ, {} không hợp lệ)",
-        l.level, l.received, l.valid, l.invalid
-    );
+    println!("Cấp {}: {} phiếu đã kiểm ({} hợp lệ, {} không hợp lệ)", l.level, l.received, l.valid, l.invalid);
     for (i, g) in l.groups.iter().enumerate() {
         println!("  Phiếu bầu {} đại biểu: {}", i + 1, g);
     }
@@ -98,17 +81,7 @@ fn print_live(l: &LiveTallyDto) {
 }
 
 pub fn print_summary(s: &SummaryDto) {
-    println!(
-        "Biên bản kết quả kiểm phiếu — {} — {} ({} đại biểu) — {}",
-        s.level_name,
-        s.constituency_name,
-        s.seats,
-        if s.status == "final" {
-            "ĐÃ KHÓA"
-        } else {
-            "bản nháp"
-        }
-    );
+    println!("Biên bản kết quả kiểm phiếu — {} — {} ({} đại biểu) — {}", s.level_name, s.constituency_name, s.seats, if s.status == "final" { "ĐÃ KHÓA" } else { "bản nháp" });
     println!("  Tổng số cử tri:           {}", s.voters_listed);
     println!("  Cử tri đã tham gia:       {}", s.voters_voted);
     println!("  Số phiếu phát ra:         {}", s.ballots_issued);
@@ -116,10 +89,7 @@ pub fn print_summary(s: &SummaryDto) {
     println!("  Số phiếu hợp lệ:          {}", s.ballots_valid);
     println!("  Số phiếu không hợp lệ:    {}", s.ballots_invalid);
     for c in &s.candidates {
-        println!(
-            "  {:>2}. {:<30} {:>6} phiếu  {:>6}%",
-            c.position, c.name, c.votes, c.percent_vi
-        );
+        println!("  {:>2}. {:<30} {:>6} phiếu  {:>6}%", c.position, c.name, c.votes, c.percent_vi);
     }
     if s.checks.is_empty() {
         println!("Không có lỗi hay cảnh báo.");
@@ -140,24 +110,14 @@ pub fn print_summary(s: &SummaryDto) {
 pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     match cmd {
-        CountCmd::Ballots {
-            level,
-            file,
-            recorder,
-        } => {
+        CountCmd::Ballots { level, file, recorder } => {
             let bytes = read_file_limited(&file, MAX_BALLOTS_FILE)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let r = app.count_ballots_file(&level, &name, &bytes, &recorder)?;
             if json_mode {
                 return print_json(&r);
             }
-            println!(
-                "Đã ghi {} phiếu cấp {} từ {} ({} hợp lệ, {} không hợp lệ); tổng số phiếu đã kiểm: {}.",
-                r.ballots, r.level, r.file, r.valid, r.invalid, r.total_received
-            );
+            println!("Đã ghi {} phiếu cấp {} từ {} ({} hợp lệ, {} không hợp lệ); tổng số phiếu đã kiểm: {}.", r.ballots, r.level, r.file, r.valid, r.invalid, r.total_received);
             Ok(())
         }
         CountCmd::Ballot { level, mark } => {
@@ -176,27 +136,12 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             println!("{}", r.message);
             Ok(())
         }
-        CountCmd::Inventory {
-            level,
-            received,
-            unused,
-            spoiled,
-            issued,
-        } => {
-            let r = app.record_inventory(&InventoryInput {
-                level,
-                received,
-                unused,
-                spoiled,
-                issued,
-            })?;
+        CountCmd::Inventory { level, received, unused, spoiled, issued } => {
+            let r = app.record_inventory(&InventoryInput { level, received, unused, spoiled, issued })?;
             if json_mode {
                 return print_json(&r);
             }
-            println!(
-                "Kiểm kê cấp {}: nhận {}, phát ra {}, chưa sử dụng {}, gạch hỏng {}.",
-                r.level, r.received, r.issued, r.unused, r.spoiled
-            );
+            println!("Kiểm kê cấp {}: nhận {}, phát ra {}, chưa sử dụng {}, gạch hỏng {}.", r.level, r.received, r.issued, r.unused, r.spoiled);
             Ok(())
         }
         CountCmd::Tally(a) if !a.resolve.is_empty() || a.reenter.is_some() => {
@@ -246,7 +191,14 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 return print_json(&serde_json::json!({"level": r.level, "agreed": r.agreed, "reentry": r.reentry}));
             }
             println!("Đã ghi lần nhập thứ ba cấp {}.", r.level);
-            println!("{}", if r.agreed { "Mọi mục khác nhau đã được quyết định; số liệu được chấp nhận." } else { "Còn mục chưa quyết định; Tổ trưởng xem \"count tally --level … --resolve\"." });
+            println!(
+                "{}",
+                if r.agreed {
+                    "Mọi mục khác nhau đã được quyết định; số liệu được chấp nhận."
+                } else {
+                    "Còn mục chưa quyết định; Tổ trưởng xem \"count tally --level … --resolve\"."
+                }
+            );
             Ok(())
         }
         CountCmd::Tally(a) => {
@@ -286,16 +238,8 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             print_summary(&s);
             Ok(())
         }
-        CountCmd::Accept {
-            level,
-            code,
-            reason,
-        } => {
-            let s = app.accept_warning(&AcceptInput {
-                level,
-                code,
-                reason,
-            })?;
+        CountCmd::Accept { level, code, reason } => {
+            let s = app.accept_warning(&AcceptInput { level, code, reason })?;
             if json_mode {
                 return print_json(&s);
             }
@@ -320,11 +264,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 println!(
                     "{:<6} {:<10} kiểm kê: {:<5} phiếu: {:>5}  lỗi: {}  cảnh báo: {}  ({})",
                     l.code,
-                    if l.status == "final" {
-                        "đã khóa"
-                    } else {
-                        "nháp"
-                    },
+                    if l.status == "final" { "đã khóa" } else { "nháp" },
                     if l.inventory { "có" } else { "chưa" },
                     l.received,
                     l.errors,
@@ -340,35 +280,16 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
 pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     let one = match cmd {
-        ComplaintCmd::Add {
-            content,
-            from,
-            level,
-        } => app.add_complaint(&ComplaintInput {
-            level,
-            complainant: from,
-            content,
-        })?,
-        ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput {
-            id,
-            status: "settled".into(),
-            outcome,
-        })?,
-        ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput {
-            id,
-            status: "forwarded".into(),
-            outcome: opinion,
-        })?,
+        ComplaintCmd::Add { content, from, level } => app.add_complaint(&ComplaintInput { level, complainant: from, content })?,
+        ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput { id, status: "settled".into(), outcome })?,
+        ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput { id, status: "forwarded".into(), outcome: opinion })?,
         ComplaintCmd::List => {
             let all = app.complaints()?;
             if json_mode {
                 return print_json(&all);
             }
             for c in all {
-                println!(
-                    "{}. [{}] {} — {} {}",
-                    c.id, c.status_vi, c.complainant, c.content, c.outcome
-                );
+                println!("{}. [{}] {} — {} {}", c.id, c.status_vi, c.complainant, c.content, c.outcome);
             }
             return Ok(());
         }
@@ -376,10 +297,7 @@ pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Re
     if json_mode {
         return print_json(&one);
     }
-    println!(
-        "Khiếu nại số {}: {} — {}",
-        one.id, one.status_vi, one.content
-    );
+    println!("Khiếu nại số {}: {} — {}", one.id, one.status_vi, one.content);
     Ok(())
 }
 
@@ -393,18 +311,13 @@ pub fn forms(db: &Option<PathBuf>, f: FormsArgs, json_mode: bool) -> Result<(), 
         if f.form != "voter-list" {
             return Err(usage("--signer chỉ dùng với biểu mẫu voter-list".into()));
         }
-        choices.signer = tobaucu_app::ListSigner::parse(s).ok_or_else(|| {
-            usage(format!("--signer \"{s}\": chọn chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)"))
-        })?;
+        choices.signer = tobaucu_app::ListSigner::parse(s).ok_or_else(|| usage(format!("--signer \"{s}\": chọn chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")))?;
     }
     let out = app.write_form_with(&f.form, f.level.as_deref(), f.revision, choices, &f.out)?;
     if json_mode {
         return print_json(&out);
     }
-    println!(
-        "Đã in {} ({} trang, {} byte): {}",
-        out.title, out.pages, out.bytes, out.path
-    );
+    println!("Đã in {} ({} trang, {} byte): {}", out.title, out.pages, out.bytes, out.path);
     for w in &out.warnings {
         eprintln!("Cảnh báo: {w}");
     }

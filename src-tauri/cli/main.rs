@@ -19,12 +19,7 @@ mod rehearsal;
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
 
 #[derive(Parser)]
-#[command(
-    name = "tobaucu",
-    version,
-    about = "Tổ Bầu Cử — phần mềm của tổ bầu cử và ban bầu cử",
-    disable_help_subcommand = true
-)]
+#[command(name = "tobaucu", version, about = "Tổ Bầu Cử — phần mềm của tổ bầu cử và ban bầu cử", disable_help_subcommand = true)]
 struct Cli {
     /// Tệp cơ sở dữ liệu SQLite (mặc định: tệp của ứng dụng máy tính)
     #[arg(long, global = true, value_name = "PATH")]
@@ -66,9 +61,7 @@ enum Cmd {
     #[command(subcommand)]
     Incident(IncidentCmd),
     /// Vấn đề Tổ chưa giải quyết được và kiến nghị (mục 7 của biên bản)
-    Recommend {
-        text: String,
-    },
+    Recommend { text: String },
     /// (Ở xã và cấp trên) các mục của biên bản xác định kết quả: việc xảy ra, khiếu nại Ban bầu cử đã giải quyết, đã chuyển, tài liệu kèm theo
     BoardNote(board::BoardNoteArgs),
     /// (Ở xã và cấp trên) vòng bầu cử: công bố bầu cử lại hoặc bầu cử thêm
@@ -756,30 +749,13 @@ fn print_voters(rows: &[VoterRowDto], json_mode: bool) -> Result<(), Error> {
         return print_json(&plain);
     }
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} Đã nhận phiếu",
-        "STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Cấp"
-    );
+    let _ = writeln!(out, "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} Đã nhận phiếu", "STT", "Họ và tên", "Ngày sinh", "GT", "Căn cước", "Cấp");
     for r in rows {
         let v = &r.voter;
         // "YYYY-MM-DD" → "dd/mm/yyyy"; a year alone stays the year.
         let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
-        let got: Vec<String> = v
-            .checked_in
-            .iter()
-            .map(|(l, t)| format!("{l} {}", t.get(11..16).unwrap_or("")))
-            .collect();
-        let mut line = format!(
-            "{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} {}",
-            v.stt,
-            v.name,
-            birth,
-            v.gender,
-            v.id_number.as_deref().unwrap_or(""),
-            v.levels.join(" "),
-            got.join(", ")
-        );
+        let got: Vec<String> = v.checked_in.iter().map(|(l, t)| format!("{l} {}", t.get(11..16).unwrap_or(""))).collect();
+        let mut line = format!("{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} {}", v.stt, v.name, birth, v.gender, v.id_number.as_deref().unwrap_or(""), v.levels.join(" "), got.join(", "));
         if r.status != "active" {
             line.push_str(&format!(" [{}]", r.status_vi));
         }
@@ -800,27 +776,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             let status = if a.demo {
                 app.setup_demo()?
             } else {
-                let path = a.election.ok_or_else(|| {
-                    Error::refused("USAGE", "cần tệp định nghĩa cuộc bầu cử (ELECTION.json)")
-                })?;
+                let path = a.election.ok_or_else(|| Error::refused("USAGE", "cần tệp định nghĩa cuộc bầu cử (ELECTION.json)"))?;
                 let bytes = read_file(&path)?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::refused(
-                        "ELECTION_INVALID",
-                        format!("{}: tệp không phải văn bản UTF-8", path.display()),
-                    )
-                })?;
+                let text = String::from_utf8(bytes).map_err(|_| Error::refused("ELECTION_INVALID", format!("{}: tệp không phải văn bản UTF-8", path.display())))?;
                 let unit = match (a.area, a.commune, a.district, a.province) {
                     (Some(id), ..) => UnitChoice::Area(id),
                     (_, Some(id), ..) => UnitChoice::Board(tobaucu_core_kind("commune"), id),
                     (_, _, Some(id), _) => UnitChoice::Board(tobaucu_core_kind("district"), id),
                     (_, _, _, Some(id)) => UnitChoice::Board(tobaucu_core_kind("province"), id),
-                    _ => {
-                        return Err(Error::refused(
-                            "USAGE",
-                            "cần --area, --commune, --district hoặc --province",
-                        ))
-                    }
+                    _ => return Err(Error::refused("USAGE", "cần --area, --commune, --district hoặc --province")),
                 };
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 app.setup_mode(&text, &unit, a.rehearsal).map_err(|e| e.in_file(&name))?
@@ -838,12 +802,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 status.commune_name.as_deref().unwrap_or(""),
                 status.election_name.as_deref().unwrap_or(""),
                 status.levels.len(),
-                status
-                    .levels
-                    .iter()
-                    .map(|l| l.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                status.levels.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", "),
                 status.db_path
             );
             if status.voters > 0 {
@@ -887,10 +846,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         return print_json(&app.turnout()?);
                     }
                     for l in app.turnout_view()?.levels {
-                        println!(
-                            "{:<6} {}: {}/{} cử tri đã bỏ phiếu ({}%)",
-                            l.code, l.name, l.voters_voted, l.voters_listed, l.percent_vi
-                        );
+                        println!("{:<6} {}: {}/{} cử tri đã bỏ phiếu ({}%)", l.code, l.name, l.voters_voted, l.voters_listed, l.percent_vi);
                     }
                     Ok(())
                 }
@@ -899,11 +855,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     if json_mode {
                         return print_json(&s);
                     }
-                    println!(
-                        "Đã lưu số liệu \"{}\" lúc {}",
-                        s.name,
-                        tobaucu_app::clock::vi_time(&s.taken_at)
-                    );
+                    println!("Đã lưu số liệu \"{}\" lúc {}", s.name, tobaucu_app::clock::vi_time(&s.taken_at));
                     print_levels(&s.levels);
                     Ok(())
                 }
@@ -913,11 +865,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         return print_json(&s);
                     }
                     for snap in s {
-                        println!(
-                            "{} — {}",
-                            snap.name,
-                            tobaucu_app::clock::vi_time(&snap.taken_at)
-                        );
+                        println!("{} — {}", snap.name, tobaucu_app::clock::vi_time(&snap.taken_at));
                         print_levels(&snap.levels);
                     }
                     Ok(())
@@ -928,13 +876,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         return print_json(&v.hourly);
                     }
                     for h in v.hourly {
-                        println!(
-                            "{:02}:00–{:02}:59  {:>5}  {}",
-                            h.hour,
-                            h.hour,
-                            h.count,
-                            "█".repeat(usize::try_from(h.count.min(60)).unwrap_or(0))
-                        );
+                        println!("{:02}:00–{:02}:59  {:>5}  {}", h.hour, h.hour, h.count, "█".repeat(usize::try_from(h.count.min(60)).unwrap_or(0)));
                     }
                     Ok(())
                 }
@@ -951,17 +893,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             if app.status()?.unit_kind.as_deref().is_some_and(|k| k != "area") {
                 return Err(Error::refused("USAGE", "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
             }
-            let input = tobaucu_ipc::TeamInput {
-                leader: t.leader,
-                secretary: t.secretary,
-                members: (!t.members.is_empty()).then_some(t.members),
-                witnesses: (!t.people.is_empty()).then_some(t.people),
-            };
-            let team = if input == tobaucu_ipc::TeamInput::default() {
-                app.team()?
-            } else {
-                app.set_team(&input)?
-            };
+            let input =
+                tobaucu_ipc::TeamInput { leader: t.leader, secretary: t.secretary, members: (!t.members.is_empty()).then_some(t.members), witnesses: (!t.people.is_empty()).then_some(t.people) };
+            let team = if input == tobaucu_ipc::TeamInput::default() { app.team()? } else { app.set_team(&input)? };
             if json_mode {
                 return print_json(&team);
             }
@@ -995,7 +929,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json_mode {
                 return print_json(&r);
             }
-            println!("Đã ghi sự việc số {}{}: {}{}", r.id, r.time.as_deref().map(|t| format!(" lúc {t}")).unwrap_or_default(), r.what, if r.handled.is_empty() { String::new() } else { format!(" — cách giải quyết: {}", r.handled) });
+            println!(
+                "Đã ghi sự việc số {}{}: {}{}",
+                r.id,
+                r.time.as_deref().map(|t| format!(" lúc {t}")).unwrap_or_default(),
+                r.what,
+                if r.handled.is_empty() { String::new() } else { format!(" — cách giải quyết: {}", r.handled) }
+            );
             Ok(())
         }
         Cmd::Incident(IncidentCmd::List) => {
@@ -1102,7 +1042,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             let (from, aside) = App::restore_backup(&backup, &target)?;
             let restored = App::open(&target)?.restore_dto(&from, aside.as_deref())?;
             if json_mode {
-                return print_json(&json!({"restored": target.display().to_string(), "from": from.display().to_string(), "previous_kept_as": aside.map(|p| p.display().to_string()), "last_checkin": restored.last_checkin, "message": restored.message}));
+                return print_json(
+                    &json!({"restored": target.display().to_string(), "from": from.display().to_string(), "previous_kept_as": aside.map(|p| p.display().to_string()), "last_checkin": restored.last_checkin, "message": restored.message}),
+                );
             }
             println!("Đã khôi phục {} thành {}", from.display(), target.display());
             if let Some(a) = aside {
@@ -1131,11 +1073,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return print_json(&log);
             }
             for e in log {
-                let reason = if e.reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — lý do: {}", e.reason)
-                };
+                let reason = if e.reason.is_empty() { String::new() } else { format!(" — lý do: {}", e.reason) };
                 println!("{}  {:<22} {}{}", e.at, e.action, e.subject, reason);
             }
             Ok(())
@@ -1145,10 +1083,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 fn print_team(t: &tobaucu_ipc::TeamDto) {
     println!("Tổ trưởng: {}", t.leader.as_deref().unwrap_or("(chưa ghi)"));
-    println!(
-        "Thư ký:    {}",
-        t.secretary.as_deref().unwrap_or("(chưa ghi)")
-    );
+    println!("Thư ký:    {}", t.secretary.as_deref().unwrap_or("(chưa ghi)"));
     for m in &t.members {
         println!("Ủy viên:   {m}");
     }
@@ -1159,10 +1094,7 @@ fn print_team(t: &tobaucu_ipc::TeamDto) {
 
 fn print_levels(levels: &[tobaucu_ipc::LevelTurnoutRow]) {
     for l in levels {
-        println!(
-            "  {:<6} {}/{} ({}%)",
-            l.code, l.voters_voted, l.voters_listed, l.percent_vi
-        );
+        println!("  {:<6} {}/{} ({}%)", l.code, l.voters_voted, l.voters_listed, l.percent_vi);
     }
 }
 
@@ -1176,33 +1108,20 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
         if json_mode {
             return print_json(&r.voter);
         }
-        println!(
-            "{what}: cử tri số {} — {} ({})",
-            r.voter.stt, r.voter.name, r.status_vi
-        );
+        println!("{what}: cử tri số {} — {} ({})", r.voter.stt, r.voter.name, r.status_vi);
         Ok(())
     };
     match cmd {
-        VotersCmd::Import {
-            file,
-            replace,
-            level_columns,
-        } => {
+        VotersCmd::Import { file, replace, level_columns } => {
             let mut mapping = Vec::new();
             for m in level_columns {
                 let Some((k, v)) = m.rsplit_once('=') else {
-                    return Err(Error::refused(
-                        "USAGE",
-                        format!("--level-column \"{m}\" phải có dạng COT=CAP, ví dụ K=QH"),
-                    ));
+                    return Err(Error::refused("USAGE", format!("--level-column \"{m}\" phải có dạng COT=CAP, ví dụ K=QH")));
                 };
                 mapping.push((k.trim().to_owned(), v.trim().to_owned()));
             }
             let bytes = read_file(&file)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let show_progress = !json_mode && bytes.len() > 200_000;
             let mut progress = |done: usize, total: usize| {
                 if show_progress && total > 0 {
@@ -1218,10 +1137,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             }
             println!("Đã nhập {} cử tri từ {}.", r.imported, r.file);
             if let Some(from) = &r.converted_from {
-                println!(
-                    "Đã chuyển {} ô từ bảng mã {} sang Unicode.",
-                    r.converted_cells, from
-                );
+                println!("Đã chuyển {} ô từ bảng mã {} sang Unicode.", r.converted_cells, from);
             }
             for w in &r.warnings {
                 eprintln!("Cảnh báo: {w}");
@@ -1229,9 +1145,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             Ok(())
         }
         VotersCmd::List { all } => print_voters(&app.voters_list(all)?, json_mode),
-        VotersCmd::Search { query, limit } => {
-            print_voters(&app.search(&query.join(" "), limit)?, json_mode)
-        }
+        VotersCmd::Search { query, limit } => print_voters(&app.search(&query.join(" "), limit)?, json_mode),
         VotersCmd::Show { stt } => {
             let r = app.voter(stt)?;
             print_voters(std::slice::from_ref(&r), json_mode)
@@ -1247,59 +1161,27 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                 residence: a.residence,
                 residence_temporary: a.residence_temporary,
                 residence_current: a.residence_current,
-                levels: a
-                    .levels
-                    .as_deref()
-                    .map(tobaucu_app::parse_levels)
-                    .unwrap_or_default(),
+                levels: a.levels.as_deref().map(tobaucu_app::parse_levels).unwrap_or_default(),
                 note: a.note,
                 certificate: a.certificate,
                 reason: a.reason,
             };
             show_one(app.add_voter(&input)?, "Đã bổ sung")
         }
-        VotersCmd::Edit {
-            stt,
-            field,
-            value,
-            reason,
-        } => show_one(
-            app.edit_voter(&EditVoterInput {
-                stt,
-                field,
-                value,
-                reason,
-            })?,
-            "Đã sửa",
-        ),
+        VotersCmd::Edit { stt, field, value, reason } => show_one(app.edit_voter(&EditVoterInput { stt, field, value, reason })?, "Đã sửa"),
         VotersCmd::Remove { stt, reason } => status(&mut app, stt, "removed", reason, json_mode),
         VotersCmd::MoveOut { stt, reason } => status(&mut app, stt, "moved_out", reason, json_mode),
-        VotersCmd::Elsewhere { stt, reason } => {
-            status(&mut app, stt, "elsewhere", reason, json_mode)
-        }
+        VotersCmd::Elsewhere { stt, reason } => status(&mut app, stt, "elsewhere", reason, json_mode),
         VotersCmd::Restore { stt, reason } => status(&mut app, stt, "active", reason, json_mode),
         VotersCmd::Check { files } => rehearsal::voters_check(&app, &files, json_mode),
     }
 }
 
-fn status(
-    app: &mut App,
-    stt: u32,
-    status: &str,
-    reason: String,
-    json_mode: bool,
-) -> Result<(), Error> {
-    let r = app.change_status(&StatusChangeInput {
-        stt,
-        status: status.to_owned(),
-        reason,
-    })?;
+fn status(app: &mut App, stt: u32, status: &str, reason: String, json_mode: bool) -> Result<(), Error> {
+    let r = app.change_status(&StatusChangeInput { stt, status: status.to_owned(), reason })?;
     if json_mode {
         return print_json(&r.voter);
     }
-    println!(
-        "Cử tri số {} — {}: {}",
-        r.voter.stt, r.voter.name, r.status_vi
-    );
+    println!("Cử tri số {} — {}: {}", r.voter.stt, r.voter.name, r.status_vi);
     Ok(())
 }

@@ -35,19 +35,10 @@ pub fn setup_demo(state: State<'_, AppState>) -> R<StatusDto> {
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn import_voters(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    file_name: String,
-    bytes: Vec<u8>,
-    replace: bool,
-) -> R<ImportReport> {
+pub fn import_voters(app: AppHandle, state: State<'_, AppState>, file_name: String, bytes: Vec<u8>, replace: bool) -> R<ImportReport> {
     state.with(|a| {
         a.import_voters(&file_name, &bytes, &[], replace, &mut |done, total| {
-            let p = ImportProgress {
-                done: u32::try_from(done).unwrap_or(0),
-                total: u32::try_from(total).unwrap_or(0),
-            };
+            let p = ImportProgress { done: u32::try_from(done).unwrap_or(0), total: u32::try_from(total).unwrap_or(0) };
             let _ = app.emit("import-progress", p);
         })
     })
@@ -69,12 +60,7 @@ pub fn voter(state: State<'_, AppState>, stt: u32) -> R<VoterRowDto> {
 }
 
 #[tauri::command]
-pub fn checkin(
-    state: State<'_, AppState>,
-    stt: u32,
-    levels: Option<Vec<String>>,
-    mobile_box: bool,
-) -> R<CheckinResult> {
+pub fn checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, mobile_box: bool) -> R<CheckinResult> {
     state.with(|a| {
         a.require_backup_folder()?;
         a.checkin(stt, levels.as_deref(), mobile_box)
@@ -82,12 +68,7 @@ pub fn checkin(
 }
 
 #[tauri::command]
-pub fn undo_checkin(
-    state: State<'_, AppState>,
-    stt: u32,
-    levels: Option<Vec<String>>,
-    reason: String,
-) -> R<CheckinResult> {
+pub fn undo_checkin(state: State<'_, AppState>, stt: u32, levels: Option<Vec<String>>, reason: String) -> R<CheckinResult> {
     state.with(|a| a.undo_checkin(stt, levels.as_deref(), &reason))
 }
 
@@ -204,21 +185,12 @@ pub fn start_batch(state: State<'_, AppState>, level: String, recorder: String) 
 }
 
 #[tauri::command]
-pub fn enter_ballot(
-    state: State<'_, AppState>,
-    level: String,
-    batch: Option<u32>,
-    line: String,
-) -> R<BallotEntryResult> {
+pub fn enter_ballot(state: State<'_, AppState>, level: String, batch: Option<u32>, line: String) -> R<BallotEntryResult> {
     state.with(|a| a.enter_ballot(&level, batch, &line))
 }
 
 #[tauri::command]
-pub fn undo_ballot(
-    state: State<'_, AppState>,
-    level: String,
-    reason: String,
-) -> R<BallotEntryResult> {
+pub fn undo_ballot(state: State<'_, AppState>, level: String, reason: String) -> R<BallotEntryResult> {
     state.with(|a| a.undo_ballot(&level, &reason))
 }
 
@@ -255,31 +227,19 @@ pub fn add_complaint(state: State<'_, AppState>, input: ComplaintInput) -> R<Com
 }
 
 #[tauri::command]
-pub fn resolve_complaint(
-    state: State<'_, AppState>,
-    input: ComplaintResolveInput,
-) -> R<ComplaintDto> {
+pub fn resolve_complaint(state: State<'_, AppState>, input: ComplaintResolveInput) -> R<ComplaintDto> {
     state.with(|a| a.resolve_complaint(&input))
 }
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn finalize(
-    state: State<'_, AppState>,
-    level: String,
-    passphrase: Option<String>,
-) -> R<FinalizeResult> {
+pub fn finalize(state: State<'_, AppState>, level: String, passphrase: Option<String>) -> R<FinalizeResult> {
     state.with(|a| a.finalize(&level, passphrase.as_deref()))
 }
 
 /// Runs off the main thread: the passphrase may have to wait.
 #[tauri::command(async)]
-pub fn reopen(
-    state: State<'_, AppState>,
-    level: String,
-    reason: String,
-    passphrase: Option<String>,
-) -> R<SummaryDto> {
+pub fn reopen(state: State<'_, AppState>, level: String, reason: String, passphrase: Option<String>) -> R<SummaryDto> {
     state.with(|a| a.reopen(&level, &reason, passphrase.as_deref()))
 }
 
@@ -291,26 +251,13 @@ pub fn count_overview(state: State<'_, AppState>) -> R<Vec<LevelCountState>> {
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn save_form(
-    state: State<'_, AppState>,
-    form: String,
-    level: Option<String>,
-    revision: Option<u32>,
-    signer: Option<String>,
-) -> R<FormOutput> {
+pub fn save_form(state: State<'_, AppState>, form: String, level: Option<String>, revision: Option<u32>, signer: Option<String>) -> R<FormOutput> {
     state.with(|a| a.save_form_with(&form, level.as_deref(), revision, tobaucu_app::PrintChoices::with_signer(signer.as_deref())?))
 }
 
 /// Runs off the main thread: it may take a while and the window must stay responsive.
 #[tauri::command(async)]
-pub fn preview_form(
-    state: State<'_, AppState>,
-    form: String,
-    level: Option<String>,
-    revision: Option<u32>,
-    max_pages: u32,
-    signer: Option<String>,
-) -> R<FormPreview> {
+pub fn preview_form(state: State<'_, AppState>, form: String, level: Option<String>, revision: Option<u32>, max_pages: u32, signer: Option<String>) -> R<FormPreview> {
     state.with(|a| a.preview_form_with(&form, level.as_deref(), revision, max_pages as usize, tobaucu_app::PrintChoices::with_signer(signer.as_deref())?))
 }
 
@@ -369,11 +316,7 @@ pub fn verify_bundle(state: State<'_, AppState>, path: String) -> R<VerifyReport
 }
 
 #[tauri::command(async)]
-pub fn import_bundle(
-    state: State<'_, AppState>,
-    path: String,
-    accept_fingerprint: Option<String>,
-) -> R<ImportResultDto> {
+pub fn import_bundle(state: State<'_, AppState>, path: String, accept_fingerprint: Option<String>) -> R<ImportResultDto> {
     state.with(|a| a.import_bundle(std::path::Path::new(&path), accept_fingerprint.as_deref()))
 }
 

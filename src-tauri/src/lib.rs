@@ -15,15 +15,8 @@ pub struct AppState(pub Mutex<Result<App, IpcError>>);
 
 impl AppState {
     /// Runs `f` on the open app.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>,
-    ) -> Result<T, IpcError> {
-        let mut guard = self.0.lock().map_err(|_| IpcError {
-            code: "INTERNAL".into(),
-            message: "lỗi nội bộ: khóa dữ liệu".into(),
-            problems: vec![],
-        })?;
+    pub fn with<T>(&self, f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>) -> Result<T, IpcError> {
+        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
         match guard.as_mut() {
             Ok(app) => f(app).map_err(IpcError::from),
             Err(e) => Err(e.clone()),
@@ -33,11 +26,7 @@ impl AppState {
     /// Gives the open app up to [`App::restore_and_reopen`] and keeps what
     /// comes back (the restored file, or the one that was there).
     pub fn restore(&self, backup: &std::path::Path) -> Result<tobaucu_ipc::RestoreDto, IpcError> {
-        let mut guard = self.0.lock().map_err(|_| IpcError {
-            code: "INTERNAL".into(),
-            message: "lỗi nội bộ: khóa dữ liệu".into(),
-            problems: vec![],
-        })?;
+        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
         let held = std::mem::replace(&mut *guard, Err(IpcError { code: "INTERNAL".into(), message: "đang khôi phục".into(), problems: vec![] }));
         let app = match held {
             Ok(app) => app,
@@ -56,12 +45,7 @@ impl AppState {
 /// else the default data file.
 pub fn run() {
     let args: Vec<String> = std::env::args().collect();
-    let path = args
-        .iter()
-        .position(|a| a == "--db")
-        .and_then(|i| args.get(i + 1))
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(tobaucu_app::default_db_path);
+    let path = args.iter().position(|a| a == "--db").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from).unwrap_or_else(tobaucu_app::default_db_path);
     // `--demo-commune`: the demo chain (six teams' bundles imported by the
     // commune) is made next to the data file, and the commune's board opens.
     let opened = if args.iter().any(|a| a == "--demo-commune") {
@@ -70,8 +54,7 @@ pub fn run() {
         if db.is_file() {
             App::open_exclusive(&db)
         } else {
-            tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |m| eprintln!("{m}"))
-                .and_then(|_| App::open_exclusive(&db))
+            tobaucu_app::demo::run(&dir, tobaucu_app::DEMO_PASSPHRASE, &mut |m| eprintln!("{m}")).and_then(|_| App::open_exclusive(&db))
         }
     } else {
         App::open_exclusive(&path)

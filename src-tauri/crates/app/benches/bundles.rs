@@ -53,8 +53,10 @@ fn definition(n: usize) -> String {
         cons.push(json!({"id": format!("TINH-{t}"), "level": "TINH", "number": t + 1, "name": format!("Đơn vị bầu cử số {}", t + 1), "seats": 3, "candidates": cands(&format!("TINH{t}"), 5)}));
     }
     let areas: Vec<Value> = (0..n)
-        .map(|i| json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
-                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}}))
+        .map(|i| {
+            json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
+                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}})
+        })
         .collect();
     json!({
         "format": "tobaucu-election/1",
@@ -91,7 +93,8 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
     let mut levels = Vec::new();
     let area = format!("A{i}");
     let sk = key(i);
-    let mut log: Vec<(String, String, Option<String>)> = vec![("setup".into(), "khu vực".into(), None), ("key.init".into(), "khóa".into(), Some(json!({"public_key": hex(&sk.verifying_key().to_bytes())}).to_string()))];
+    let mut log: Vec<(String, String, Option<String>)> =
+        vec![("setup".into(), "khu vực".into(), None), ("key.init".into(), "khóa".into(), Some(json!({"public_key": hex(&sk.verifying_key().to_bytes())}).to_string()))];
     let level_names = [("QH", "Đại biểu Quốc hội khóa XVI"), ("TINH", "Đại biểu HĐND tỉnh"), ("XA", "Đại biểu HĐND xã")];
     for (code, cid, seats, n) in [("QH", format!("QH-{}", i / 500), 3u32, 5usize), ("TINH", format!("TINH-{}", i / 100), 3, 5), ("XA", format!("XA-{}", i / 10), 5, 8)] {
         let voters = 480 + rng.next(40);
@@ -116,11 +119,18 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
         let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
         let doc = Minutes {
             format: FORMAT_V2.into(),
-            election: ElectionRef { id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into() },
+            election: ElectionRef {
+                id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into()
+            },
             area: AreaRef { id: area.clone(), number: Some(u32::try_from(i % 10 + 1).unwrap_or(1)), name: Some(format!("Thôn {i}")), commune: Some(format!("C{}", i / 10)) },
             level: LevelRef { code: code.into(), name: level_names.iter().find(|l| l.0 == code).map_or("", |l| l.1).into() },
             constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
-            team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
+            team: TeamRef {
+                leader: Some("Tổ trưởng".into()),
+                secretary: Some("Thư ký".into()),
+                members: vec![],
+                witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })],
+            },
             figures: Figures {
                 // One list for every level of the area (E16: no council level lists more than the Quốc hội).
                 voters_listed: 530,
@@ -133,10 +143,16 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
                 ballots_by_kept: r.groups.iter().flatten().enumerate().map(|(k, v)| ((k + 1).to_string(), *v)).collect(),
             },
             inventory: Some(InventoryRef { received: voters + 12, unused: 12, spoiled: 0, issued: voters }),
-            candidates: c["candidates"].as_array().into_iter().flatten().enumerate().map(|(k, x)| {
-                let v = r.votes.get(k).copied().unwrap_or(0);
-                CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: tobaucu_core::percent::Percent::of(v, r.valid).vi() }
-            }).collect(),
+            candidates: c["candidates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(k, x)| {
+                    let v = r.votes.get(k).copied().unwrap_or(0);
+                    CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: tobaucu_core::percent::Percent::of(v, r.valid).vi() }
+                })
+                .collect(),
             complaints: vec![],
             revision: 1,
             correction_reason: String::new(),
@@ -170,14 +186,34 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
         let id = i64::try_from(n + 1).unwrap_or(0);
         let e = audit::Entry { id, at: "2026-03-15T21:00:00+07:00", action, subject, reason: "", before: None, after: after.as_deref() };
         let hash = audit::link(&prev, &audit::content_hash(&e));
-        rows.push(auditlog::Row { id, at: e.at.into(), action: action.clone(), subject: subject.clone(), reason: String::new(), before: None, after: after.clone(), prev: prev.clone(), hash: hash.clone() });
+        rows.push(auditlog::Row {
+            id,
+            at: e.at.into(),
+            action: action.clone(),
+            subject: subject.clone(),
+            reason: String::new(),
+            before: None,
+            after: after.clone(),
+            prev: prev.clone(),
+            hash: hash.clone(),
+        });
         prev = hash;
     }
     members.push(("audit.jsonl".into(), auditlog::write(&rows)));
     let m = Manifest {
-        app_version: "0.1.0".into(), created_at: "2026-03-15T22:00:00+07:00".into(), election_id: "BC-BENCH".into(),
-        definition_sha256: def_sha.into(), mode: "official".into(), unit_id: area, unit_kind: "area".into(), levels,
-        sequence: 1, previous_sha256: None, public_key: [0; 32], audit_head: prev, members: vec![],
+        app_version: "0.1.0".into(),
+        created_at: "2026-03-15T22:00:00+07:00".into(),
+        election_id: "BC-BENCH".into(),
+        definition_sha256: def_sha.into(),
+        mode: "official".into(),
+        unit_id: area,
+        unit_kind: "area".into(),
+        levels,
+        sequence: 1,
+        previous_sha256: None,
+        public_key: [0; 32],
+        audit_head: prev,
+        members: vec![],
     };
     container::write(m, &members, &sk).map(|x| x.0).unwrap_or_default()
 }
@@ -282,9 +318,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("bundles");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(if full() { 20 } else { 1 }));
-    g.bench_function(format!("import+verify+aggregate {} team bundles", sample.len()), |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| import_all(&sample, &sample_db, dir.path(), false)).sum())
-    });
+    g.bench_function(format!("import+verify+aggregate {} team bundles", sample.len()), |b| b.iter_custom(|iters| (0..iters).map(|_| import_all(&sample, &sample_db, dir.path(), false)).sum()));
     g.finish();
     let runs: Vec<Duration> = (0..2).map(|_| import_all(&paths, &template, dir.path(), true)).collect();
     let best = runs.iter().min().copied().unwrap_or_default();
@@ -302,7 +336,11 @@ fn bench(c: &mut Criterion) {
     match gpg_per_file(&paths[..g_n], dir.path()) {
         Some(gp) => eprintln!(
             "per bundle: ours verify {:?}, ours import+verify+aggregate {:?}; gpg --verify (detached Ed25519, {g_n} files) {:?} → {:.0}× / {:.0}× faster",
-            ours, best / n as u32, gp, gp.as_secs_f64() / ours.as_secs_f64(), gp.as_secs_f64() / (best / n as u32).as_secs_f64()
+            ours,
+            best / n as u32,
+            gp,
+            gp.as_secs_f64() / ours.as_secs_f64(),
+            gp.as_secs_f64() / (best / n as u32).as_secs_f64()
         ),
         None => eprintln!("gpg not available: comparison skipped"),
     }

@@ -168,7 +168,14 @@ impl App {
         let mut app = App::open(target)?;
         let now = clock::stamp(clock::now());
         app.store.write(|tx| {
-            tx.append_audit(&audit_entry(&now, "backup.restore", "khôi phục".into(), "", None, Some(serde_json::json!({"from": backup.display().to_string(), "previous_kept_as": aside.as_ref().map(|p| p.display().to_string())}).to_string())))?;
+            tx.append_audit(&audit_entry(
+                &now,
+                "backup.restore",
+                "khôi phục".into(),
+                "",
+                None,
+                Some(serde_json::json!({"from": backup.display().to_string(), "previous_kept_as": aside.as_ref().map(|p| p.display().to_string())}).to_string()),
+            ))?;
             Ok::<_, Error>(())
         })?;
         Ok((backup.to_path_buf(), aside))

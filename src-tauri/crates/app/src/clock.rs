@@ -23,17 +23,13 @@ pub fn now() -> DateTime<FixedOffset> {
 
 /// RFC 3339 with seconds: `2026-03-15T07:12:03+07:00`.
 pub fn stamp(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&ict())
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+    t.with_timezone(&ict()).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// `07:12 ngày 15/03/2026` from a stored stamp.
 pub fn vi_time(stamp: &str) -> String {
     match DateTime::parse_from_rfc3339(stamp) {
-        Ok(t) => t
-            .with_timezone(&ict())
-            .format("%H:%M ngày %d/%m/%Y")
-            .to_string(),
+        Ok(t) => t.with_timezone(&ict()).format("%H:%M ngày %d/%m/%Y").to_string(),
         Err(_) => stamp.to_owned(),
     }
 }
@@ -46,9 +42,6 @@ mod tests {
     fn stamps_are_ict() {
         let t = DateTime::parse_from_rfc3339("2026-03-15T00:12:03Z").unwrap_or_default();
         assert_eq!(stamp(t), "2026-03-15T07:12:03+07:00");
-        assert_eq!(
-            vi_time("2026-03-15T07:12:03+07:00"),
-            "07:12 ngày 15/03/2026"
-        );
+        assert_eq!(vi_time("2026-03-15T07:12:03+07:00"), "07:12 ngày 15/03/2026");
     }
 }

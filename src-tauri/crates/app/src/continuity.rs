@@ -61,11 +61,7 @@ pub(crate) fn parse_numbers(source: &str, text: &str) -> Result<Vec<(u32, usize)
         return Err(Error::refused("BULK_EMPTY", format!("{source}: không có số thẻ cử tri nào")));
     }
     if !problems.is_empty() {
-        return Err(Error::Refused {
-            code: "BULK_INVALID",
-            message: format!("{source} có {} lỗi; chưa ghi nhận cử tri nào", problems.len()),
-            problems,
-        });
+        return Err(Error::Refused { code: "BULK_INVALID", message: format!("{source} có {} lỗi; chưa ghi nhận cử tri nào", problems.len()), problems });
     }
     Ok(out)
 }
@@ -149,12 +145,7 @@ impl App {
             let live = self.store.live_checkins_of(row.id)?;
             if let Some(c) = live.first() {
                 let levels: Vec<&str> = live.iter().map(|c| c.level.as_str()).collect();
-                problems.push(format!(
-                    "{source}, dòng {line}: cử tri số {stt} — {} — đã nhận phiếu {} lúc {} (trong cơ sở dữ liệu): trùng",
-                    row.name,
-                    levels.join(", "),
-                    clock::vi_time(&c.at)
-                ));
+                problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — đã nhận phiếu {} lúc {} (trong cơ sở dữ liệu): trùng", row.name, levels.join(", "), clock::vi_time(&c.at)));
                 continue;
             }
             match checkin_levels(status_of(&row)?, &row.levels, &[], None) {
@@ -202,11 +193,7 @@ impl App {
             to: to.clone(),
             voters: u32::try_from(stts.len()).unwrap_or(u32::MAX),
             checkins: u32::try_from(checkins).unwrap_or(u32::MAX),
-            message: format!(
-                "Đã ghi nhận {} cử tri nhận phiếu trong lúc mất điện {from}–{to} (theo danh sách giấy, {source}); tỷ lệ đi bầu đã tính lại: {}",
-                stts.len(),
-                per_level.join(", ")
-            ),
+            message: format!("Đã ghi nhận {} cử tri nhận phiếu trong lúc mất điện {from}–{to} (theo danh sách giấy, {source}); tỷ lệ đi bầu đã tính lại: {}", stts.len(), per_level.join(", ")),
             turnout,
         })
     }

@@ -9,8 +9,7 @@ use tobaucu_store::{AuditRow, CheckinRow, VoterRow};
 use crate::{Error, Result};
 
 pub fn status_of(row: &VoterRow) -> Result<VoterStatus> {
-    VoterStatus::parse(&row.status)
-        .ok_or_else(|| Error::Internal(format!("trạng thái lạ: {}", row.status)))
+    VoterStatus::parse(&row.status).ok_or_else(|| Error::Internal(format!("trạng thái lạ: {}", row.status)))
 }
 
 pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
@@ -27,10 +26,7 @@ pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
         residence_current: row.residence_current.clone(),
         levels: row.levels.clone(),
         note: row.note.clone(),
-        checked_in: checkins
-            .iter()
-            .map(|c| (c.level.clone(), c.at.clone()))
-            .collect::<BTreeMap<_, _>>(),
+        checked_in: checkins.iter().map(|c| (c.level.clone(), c.at.clone())).collect::<BTreeMap<_, _>>(),
     }
 }
 
@@ -88,21 +84,6 @@ pub fn audit_json(row: &VoterRow) -> String {
 }
 
 /// One audit-log entry (nhật ký) with its before/after JSON.
-pub fn audit_entry(
-    at: &str,
-    action: &str,
-    subject: String,
-    reason: &str,
-    before: Option<String>,
-    after: Option<String>,
-) -> AuditRow {
-    AuditRow {
-        id: 0,
-        at: at.to_owned(),
-        action: action.to_owned(),
-        subject,
-        reason: reason.to_owned(),
-        before,
-        after,
-    }
+pub fn audit_entry(at: &str, action: &str, subject: String, reason: &str, before: Option<String>, after: Option<String>) -> AuditRow {
+    AuditRow { id: 0, at: at.to_owned(), action: action.to_owned(), subject, reason: reason.to_owned(), before, after }
 }

@@ -7,11 +7,7 @@ use tobaucu_ipc::IpcError;
 pub enum Error {
     /// The input or the state was refused; nothing was changed (exit 1).
     #[error("{message}")]
-    Refused {
-        code: &'static str,
-        message: String,
-        problems: Vec<String>,
-    },
+    Refused { code: &'static str, message: String, problems: Vec<String> },
     /// The database could not be used (exit 1 when the file is the problem).
     #[error(transparent)]
     Store(#[from] tobaucu_store::Error),
@@ -27,11 +23,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn refused(code: &'static str, message: impl Into<String>) -> Error {
-        Error::Refused {
-            code,
-            message: message.into(),
-            problems: Vec::new(),
-        }
+        Error::Refused { code, message: message.into(), problems: Vec::new() }
     }
 
     pub fn io(path: &std::path::Path, e: &std::io::Error) -> Error {
@@ -42,26 +34,19 @@ impl Error {
             std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded | std::io::ErrorKind::FileTooLarge => {
                 "thiết bị lưu đã đầy (hết chỗ trống); không có tệp nào được ghi dở — hãy giải phóng chỗ hoặc dùng USB khác rồi thử lại".to_owned()
             }
-            std::io::ErrorKind::ReadOnlyFilesystem => {
-                "thiết bị lưu chỉ cho đọc (USB bị gạt khóa ghi hoặc ổ chỉ đọc); hãy mở khóa ghi hoặc dùng thiết bị khác".to_owned()
-            }
+            std::io::ErrorKind::ReadOnlyFilesystem => "thiết bị lưu chỉ cho đọc (USB bị gạt khóa ghi hoặc ổ chỉ đọc); hãy mở khóa ghi hoặc dùng thiết bị khác".to_owned(),
             _ => format!("lỗi đọc/ghi tệp: {e}"),
         };
-        Error::Io {
-            path: path.display().to_string(),
-            message,
-        }
+        Error::Io { path: path.display().to_string(), message }
     }
 
     /// Names the file a refused definition came from, in the message and in
     /// every problem (`election.json, $.areas[0].commune: …`).
     pub fn in_file(self, file: &str) -> Error {
         match self {
-            Error::Refused { code: "ELECTION_INVALID", message, problems } => Error::Refused {
-                code: "ELECTION_INVALID",
-                message: format!("{file}: {message}"),
-                problems: problems.into_iter().map(|p| format!("{file}, {p}")).collect(),
-            },
+            Error::Refused { code: "ELECTION_INVALID", message, problems } => {
+                Error::Refused { code: "ELECTION_INVALID", message: format!("{file}: {message}"), problems: problems.into_iter().map(|p| format!("{file}, {p}")).collect() }
+            }
             other => other,
         }
     }
@@ -115,10 +100,6 @@ impl Error {
 
 impl From<Error> for IpcError {
     fn from(e: Error) -> IpcError {
-        IpcError {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-            problems: e.problems().to_vec(),
-        }
+        IpcError { code: e.code().to_owned(), message: e.to_string(), problems: e.problems().to_vec() }
     }
 }

@@ -17,19 +17,7 @@ use crate::count::short_hash;
 use crate::{clock, App, Error, Result};
 
 /// The forms `tobaucu forms FORM` knows.
-pub const FORMS: &[&str] = &[
-    "voter-list",
-    "voter-cards",
-    "minutes",
-    "inventory",
-    "turnout",
-    "key-registration",
-    "board-minutes",
-    "board-status",
-    "checkin-list",
-    "zero-report",
-    "official-switch",
-];
+pub const FORMS: &[&str] = &["voter-list", "voter-cards", "minutes", "inventory", "turnout", "key-registration", "board-minutes", "board-status", "checkin-list", "zero-report", "official-switch"];
 
 /// Who signs the voter list for the commune's Ủy ban nhân dân (Mẫu số
 /// 31/HĐBC): the Chủ tịch — the form's block "TM. ỦY BAN NHÂN DÂN (***) /
@@ -70,12 +58,7 @@ impl PrintChoices {
     pub fn with_signer(signer: Option<&str>) -> Result<PrintChoices> {
         let mut c = PrintChoices::default();
         if let Some(s) = signer {
-            c.signer = ListSigner::parse(s).ok_or_else(|| {
-                Error::refused(
-                    "FIELD_INVALID",
-                    format!("người ký \"{s}\" không hợp lệ: chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)"),
-                )
-            })?;
+            c.signer = ListSigner::parse(s).ok_or_else(|| Error::refused("FIELD_INVALID", format!("người ký \"{s}\" không hợp lệ: chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")))?;
         }
         Ok(c)
     }
@@ -87,14 +70,7 @@ fn layout(name: &str) -> Result<&'static str> {
 
 /// "Xã Thiệu Ngọc" → "Thiệu Ngọc".
 fn short_place(name: &str) -> String {
-    for p in [
-        "Xã ",
-        "Phường ",
-        "Thị trấn ",
-        "Đặc khu ",
-        "Tỉnh ",
-        "Thành phố ",
-    ] {
+    for p in ["Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Tỉnh ", "Thành phố "] {
         if let Some(rest) = name.strip_prefix(p) {
             return rest.to_owned();
         }
@@ -108,14 +84,7 @@ fn level_short(kind: LevelKind, name: &str, code: &str) -> String {
         return "Quốc hội".into();
     }
     let n = tobaucu_core::text::fold(name);
-    for (key, label) in [
-        (" tinh", "HĐND tỉnh"),
-        ("thanh pho", "HĐND tỉnh"),
-        (" huyen", "HĐND huyện"),
-        (" xa ", "HĐND xã"),
-        (" phuong", "HĐND xã"),
-        ("dac khu", "HĐND xã"),
-    ] {
+    for (key, label) in [(" tinh", "HĐND tỉnh"), ("thanh pho", "HĐND tỉnh"), (" huyen", "HĐND huyện"), (" xa ", "HĐND xã"), (" phuong", "HĐND xã"), ("dac khu", "HĐND xã")] {
         if n.contains(key) {
             return label.into();
         }
@@ -190,11 +159,7 @@ fn election_title_lines(name: &str) -> Vec<String> {
     match name.split_once(" và ") {
         Some((first, rest)) => {
             let rest = rest.trim();
-            let rest = if tobaucu_core::text::fold(rest).starts_with("bau cu") {
-                rest.to_owned()
-            } else {
-                format!("bầu cử {rest}")
-            };
+            let rest = if tobaucu_core::text::fold(rest).starts_with("bau cu") { rest.to_owned() } else { format!("bầu cử {rest}") };
             vec![first.to_uppercase(), format!("VÀ {}", rest.to_uppercase())]
         }
         None => vec![name.to_uppercase()],
@@ -285,14 +250,9 @@ impl App {
     /// Fields every form of this area shares: issuer, places, election day.
     pub(crate) fn common_data(&self) -> Result<serde_json::Map<String, Value>> {
         let def = self.def()?;
-        let unit = self
-            .store
-            .unit()?
-            .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let area = def.area(&unit.unit_id);
-        let commune_id = area
-            .map(|a| a.commune.clone())
-            .unwrap_or_else(|| unit.unit_id.clone());
+        let commune_id = area.map(|a| a.commune.clone()).unwrap_or_else(|| unit.unit_id.clone());
         let commune = def.unit(&commune_id);
         let commune_name = commune.map(|u| u.name.clone()).unwrap_or_default();
         let mut province_name = String::new();
@@ -307,10 +267,7 @@ impl App {
         }
         let d = def.election.date;
         let mut m = serde_json::Map::new();
-        m.insert(
-            "issuer_top".into(),
-            Value::String(commune_name.to_uppercase()),
-        );
+        m.insert("issuer_top".into(), Value::String(commune_name.to_uppercase()));
         m.insert(
             "issuer".into(),
             Value::String(match area {
@@ -319,14 +276,8 @@ impl App {
             }),
         );
         m.insert("commune_name".into(), Value::String(commune_name.clone()));
-        m.insert(
-            "commune_upper".into(),
-            Value::String(commune_name.to_uppercase()),
-        );
-        m.insert(
-            "commune_short".into(),
-            Value::String(short_place(&commune_name)),
-        );
+        m.insert("commune_upper".into(), Value::String(commune_name.to_uppercase()));
+        m.insert("commune_short".into(), Value::String(short_place(&commune_name)));
         // The header's "Tỉnh/Thành phố: …", "Xã/Phường/Đặc khu: …" take
         // the bare name (the label already says which kind); mid-sentence a
         // commune is "xã Thiệu Ngọc", lower case.
@@ -335,10 +286,7 @@ impl App {
         m.insert("province_name".into(), Value::String(province_name));
         m.insert("area_number".into(), json!(area.map(|a| a.number)));
         m.insert("area_name".into(), json!(area.map(|a| a.name.clone())));
-        m.insert(
-            "election_title".into(),
-            Value::String(def.election.name.to_uppercase()),
-        );
+        m.insert("election_title".into(), Value::String(def.election.name.to_uppercase()));
         m.insert("day".into(), json!(d.day()));
         m.insert("month".into(), json!(d.month()));
         m.insert("year".into(), json!(d.year().to_string()));
@@ -367,23 +315,19 @@ impl App {
     fn finalize_anchor(&self, sha: &str) -> Result<String> {
         use tobaucu_store::BundleRead;
         let rows = self.store.audit_chain()?;
-        let hit = rows.iter().rev().find(|r| r.entry.action == "finalize" && r.entry.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("sha256").and_then(Value::as_str) == Some(sha)));
+        let hit = rows.iter().rev().find(|r| {
+            r.entry.action == "finalize" && r.entry.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("sha256").and_then(Value::as_str) == Some(sha))
+        });
         Ok(hit.map(|r| format!("Mốc nhật ký khi khóa biên bản: mục số {} · {}", r.entry.id, short_hash(&r.hash))).unwrap_or_default())
     }
 
     /// The data of one level's minutes (from the locked revision when final).
-    pub fn minutes_form_data(
-        &self,
-        level: &str,
-        revision: Option<u32>,
-    ) -> Result<(Value, &'static str)> {
+    pub fn minutes_form_data(&self, level: &str, revision: Option<u32>) -> Result<(Value, &'static str)> {
         let md = self.minutes_revision_data(level, revision)?;
         let doc = &md.data;
         let (sha, final_) = (md.sha256.clone(), md.locked);
         let def = self.def()?;
-        let lv = def
-            .level(level)
-            .ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
+        let lv = def.level(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
         // A later round prints under its base level, with its own line.
         let round = def.constituency(&doc.constituency.id).and_then(|c| c.round_of.clone());
         let lv = round.as_ref().and_then(|r| def.level(&r.level)).unwrap_or(lv);
@@ -468,11 +412,7 @@ impl App {
             m.insert(k.into(), json!(dd(f)));
         }
         // Item 6: what happened and how it was handled; complaints too.
-        let mut events: Vec<Value> = doc
-            .incidents
-            .iter()
-            .map(|i| json!({"text": incident_text(i)}))
-            .collect();
+        let mut events: Vec<Value> = doc.incidents.iter().map(|i| json!({"text": incident_text(i)})).collect();
         let mut pending: Vec<Value> = Vec::new();
         for c in &doc.complaints {
             let who = if c.complainant.is_empty() { String::new() } else { format!(" của {}", c.complainant) };
@@ -499,14 +439,7 @@ impl App {
         m.insert("witness2".into(), json!(doc.team.witnesses.get(1).map(|w| w.name().to_owned()).unwrap_or_default()));
         let revision = doc.revision;
         m.insert("draft".into(), json!(!final_));
-        m.insert(
-            "revision_text".into(),
-            json!(if final_ {
-                format!("Bản số {revision}")
-            } else {
-                "Bản nháp".to_owned()
-            }),
-        );
+        m.insert("revision_text".into(), json!(if final_ { format!("Bản số {revision}") } else { "Bản nháp".to_owned() }));
         m.insert("correction_reason".into(), json!(doc.correction_reason));
         m.insert("superseded".into(), json!(md.superseded));
         m.insert("sha256".into(), json!(sha));
@@ -686,15 +619,7 @@ impl App {
         let def = self.def()?;
         let mut m = self.common_data()?;
         let voters = self.store.voters()?;
-        let listed: Vec<_> = voters
-            .iter()
-            .filter(|v| {
-                matches!(
-                    VoterStatus::parse(&v.status),
-                    Some(VoterStatus::Active | VoterStatus::VotesElsewhere)
-                )
-            })
-            .collect();
+        let listed: Vec<_> = voters.iter().filter(|v| matches!(VoterStatus::parse(&v.status), Some(VoterStatus::Active | VoterStatus::VotesElsewhere))).collect();
         // The form's order: (8) ĐBQH, then the councils from the province down.
         // (Later rounds' levels are not columns of the list: the same voters.)
         let mut levels: Vec<&tobaucu_core::election::Level> = def.levels.iter().filter(|l| tobaucu_core::election::split_round_code(&l.code).is_none()).collect();
@@ -748,14 +673,8 @@ impl App {
         m.insert("total".into(), json!(rows.len()));
         m.insert("male_count".into(), json!(male));
         m.insert("female_count".into(), json!(rows.len() as u64 - male));
-        m.insert(
-            "level_lines".into(),
-            Value::Array(levels.iter().map(|l| json!({"title": council_tier(l).2, "count": count(l)})).collect()),
-        );
-        m.insert(
-            "title_lines".into(),
-            Value::Array(election_title_lines(&def.election.name).into_iter().map(|t| json!({"line": t})).collect()),
-        );
+        m.insert("level_lines".into(), Value::Array(levels.iter().map(|l| json!({"title": council_tier(l).2, "count": count(l)})).collect()));
+        m.insert("title_lines".into(), Value::Array(election_title_lines(&def.election.name).into_iter().map(|t| json!({"line": t})).collect()));
         // A fact not recorded prints as the form's dotted line.
         let dots = |v: Option<Value>| v.filter(|v| !v.is_null() && v.as_str() != Some("")).unwrap_or_else(|| json!(".........."));
         let lower = |k: &str| m.get(k).and_then(Value::as_str).map(|c| json!(lower_first(c)));
@@ -791,10 +710,7 @@ impl App {
     fn turnout_data(&self) -> Result<Value> {
         let mut m = self.common_data()?;
         let v = self.turnout_view()?;
-        m.insert(
-            "levels".into(),
-            Value::Array(v.levels.iter().map(|l| json!({"name": l.name, "listed": l.voters_listed, "voted": l.voters_voted, "percent": l.percent_vi})).collect()),
-        );
+        m.insert("levels".into(), Value::Array(v.levels.iter().map(|l| json!({"name": l.name, "listed": l.voters_listed, "voted": l.voters_voted, "percent": l.percent_vi})).collect()));
         m.insert(
             "snapshots".into(),
             Value::Array(
@@ -820,27 +736,15 @@ impl App {
                     .collect(),
             ),
         );
-        m.insert(
-            "printed_at".into(),
-            json!(vi_stamp(&clock::stamp(clock::now()))),
-        );
-        m.insert(
-            "leader".into(),
-            json!(self.team()?.leader.unwrap_or_default()),
-        );
+        m.insert("printed_at".into(), json!(vi_stamp(&clock::stamp(clock::now()))));
+        m.insert("leader".into(), json!(self.team()?.leader.unwrap_or_default()));
         Ok(Value::Object(m))
     }
 
     /// A form's filled layouts (one per level for `minutes`) and its
     /// document information. `level` narrows `minutes` and `inventory` to
     /// one level (default: every level).
-    fn form_parts(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        choices: PrintChoices,
-    ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
+    fn form_parts(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let (mut parts, meta) = self.form_parts_of(form, level, revision, choices)?;
         // Diễn tập: every page of every form says so (drawn by the
         // renderer at the top of each page).
@@ -854,23 +758,11 @@ impl App {
         Ok((parts, meta))
     }
 
-    fn form_parts_of(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        choices: PrintChoices,
-    ) -> Result<(Vec<(&'static str, Value)>, Meta)> {
+    fn form_parts_of(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices) -> Result<(Vec<(&'static str, Value)>, Meta)> {
         let def = self.def()?;
         if let Some(l) = level.filter(|_| form != "board-minutes") {
             if def.level(l).is_none() {
-                return Err(Error::refused(
-                    "UNKNOWN_LEVEL",
-                    format!(
-                        "không có cấp bầu cử \"{l}\"; các cấp: {}",
-                        def.level_codes().join(", ")
-                    ),
-                ));
+                return Err(Error::refused("UNKNOWN_LEVEL", format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", "))));
             }
         }
         let area = self.unit_row()?.map(|u| u.unit_id).unwrap_or_default();
@@ -885,151 +777,61 @@ impl App {
                     let (data, name) = self.minutes_form_data(l, revision)?;
                     parts.push((layout(name)?, data));
                 }
-                let hashes: Vec<&str> = parts
-                    .iter()
-                    .filter_map(|(_, d)| d.get("sha256").and_then(Value::as_str))
-                    .collect();
-                let meta = self.meta(
-                    &format!("Biên bản kết quả kiểm phiếu — {area}"),
-                    &levels.join(", "),
-                    &hashes.join(" "),
-                );
+                let hashes: Vec<&str> = parts.iter().filter_map(|(_, d)| d.get("sha256").and_then(Value::as_str)).collect();
+                let meta = self.meta(&format!("Biên bản kết quả kiểm phiếu — {area}"), &levels.join(", "), &hashes.join(" "));
                 (parts, meta)
             }
-            "inventory" => (
-                vec![(layout("inventory")?, self.inventory_data(level)?)],
-                self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", ""),
-            ),
-            "voter-list" => (
-                vec![(layout("voter-list")?, self.voter_list_data(choices.signer)?)],
-                self.meta(&format!("Danh sách cử tri — {area}"), "", ""),
-            ),
-            "voter-cards" => (
-                vec![(layout("voter-cards")?, self.voter_cards_data()?)],
-                self.meta(&format!("Thẻ cử tri — {area}"), "", ""),
-            ),
-            "turnout" => (
-                vec![(layout("turnout")?, self.turnout_data()?)],
-                self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", ""),
-            ),
-            "key-registration" => (
-                vec![(layout("key-registration")?, self.key_registration_data()?)],
-                self.meta(&format!("Phiếu đăng ký khóa ký — {area}"), "", ""),
-            ),
-            "board-minutes" => (
-                self.board_minutes_parts(level)?,
-                self.meta(&format!("Biên bản xác định kết quả bầu cử — {area}"), "", ""),
-            ),
-            "checkin-list" => (
-                vec![(layout("checkin-list")?, self.checkin_list_data()?)],
-                self.meta(&format!("Danh sách cử tri đã nhận phiếu — {area}"), "", ""),
-            ),
-            "board-status" => (
-                vec![(layout("board-status")?, self.board_status_data()?)],
-                self.meta(&format!("Tình hình nhận gói kết quả — {area}"), "", ""),
-            ),
-            "zero-report" => (
-                vec![(layout("zero-report")?, self.zero_report_data()?)],
-                self.meta(&format!("Báo cáo số không trước khi mở hòm phiếu — {area}"), "", ""),
-            ),
-            "official-switch" => (
-                vec![(layout("official-switch")?, self.official_switch_data()?)],
-                self.meta(&format!("Biên bản chuyển từ diễn tập sang chính thức — {area}"), "", ""),
-            ),
-            other => {
-                return Err(Error::refused(
-                    "UNKNOWN_FORM",
-                    format!(
-                        "không có biểu mẫu \"{other}\"; chọn một trong: {}",
-                        FORMS.join(", ")
-                    ),
-                ))
-            }
+            "inventory" => (vec![(layout("inventory")?, self.inventory_data(level)?)], self.meta(&format!("Biên bản kiểm kê phiếu bầu — {area}"), "", "")),
+            "voter-list" => (vec![(layout("voter-list")?, self.voter_list_data(choices.signer)?)], self.meta(&format!("Danh sách cử tri — {area}"), "", "")),
+            "voter-cards" => (vec![(layout("voter-cards")?, self.voter_cards_data()?)], self.meta(&format!("Thẻ cử tri — {area}"), "", "")),
+            "turnout" => (vec![(layout("turnout")?, self.turnout_data()?)], self.meta(&format!("Báo cáo cử tri đi bầu — {area}"), "", "")),
+            "key-registration" => (vec![(layout("key-registration")?, self.key_registration_data()?)], self.meta(&format!("Phiếu đăng ký khóa ký — {area}"), "", "")),
+            "board-minutes" => (self.board_minutes_parts(level)?, self.meta(&format!("Biên bản xác định kết quả bầu cử — {area}"), "", "")),
+            "checkin-list" => (vec![(layout("checkin-list")?, self.checkin_list_data()?)], self.meta(&format!("Danh sách cử tri đã nhận phiếu — {area}"), "", "")),
+            "board-status" => (vec![(layout("board-status")?, self.board_status_data()?)], self.meta(&format!("Tình hình nhận gói kết quả — {area}"), "", "")),
+            "zero-report" => (vec![(layout("zero-report")?, self.zero_report_data()?)], self.meta(&format!("Báo cáo số không trước khi mở hòm phiếu — {area}"), "", "")),
+            "official-switch" => (vec![(layout("official-switch")?, self.official_switch_data()?)], self.meta(&format!("Biên bản chuyển từ diễn tập sang chính thức — {area}"), "", "")),
+            other => return Err(Error::refused("UNKNOWN_FORM", format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", ")))),
         })
     }
 
     /// Renders a form to PDF bytes.
-    pub fn render_form(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-    ) -> Result<Rendered> {
+    pub fn render_form(&self, form: &str, level: Option<&str>, revision: Option<u32>) -> Result<Rendered> {
         self.render_form_with(form, level, revision, PrintChoices::default())
     }
 
     /// [`App::render_form`] with the choices the database does not hold.
-    pub fn render_form_with(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        choices: PrintChoices,
-    ) -> Result<Rendered> {
+    pub fn render_form_with(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices) -> Result<Rendered> {
         let (parts, meta) = self.form_parts(form, level, revision, choices)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let r = render_many(&refs, &meta).map_err(|e| Error::Internal(e.to_string()))?;
         if !r.missing_glyphs.is_empty() {
-            return Err(Error::Internal(format!(
-                "phông chữ thiếu ký tự: {:?}",
-                r.missing_glyphs
-            )));
+            return Err(Error::Internal(format!("phông chữ thiếu ký tự: {:?}", r.missing_glyphs)));
         }
         Ok(r)
     }
 
     /// The first `max_pages` pages of a form as SVG, laid out by the same
     /// engine as the PDF: the app's preview is the printed page.
-    pub fn preview_form(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        max_pages: usize,
-    ) -> Result<FormPreview> {
+    pub fn preview_form(&self, form: &str, level: Option<&str>, revision: Option<u32>, max_pages: usize) -> Result<FormPreview> {
         self.preview_form_with(form, level, revision, max_pages, PrintChoices::default())
     }
 
     /// [`App::preview_form`] with the choices the database does not hold.
-    pub fn preview_form_with(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        max_pages: usize,
-        choices: PrintChoices,
-    ) -> Result<FormPreview> {
+    pub fn preview_form_with(&self, form: &str, level: Option<&str>, revision: Option<u32>, max_pages: usize, choices: PrintChoices) -> Result<FormPreview> {
         let (parts, meta) = self.form_parts(form, level, revision, choices)?;
         let refs: Vec<(&str, &Value)> = parts.iter().map(|(l, d)| (*l, d)).collect();
         let p = svg_pages(&refs, max_pages).map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(FormPreview {
-            form: form.to_owned(),
-            title: meta.title,
-            total_pages: u32::try_from(p.total).unwrap_or(0),
-            pages: p.pages,
-        })
+        Ok(FormPreview { form: form.to_owned(), title: meta.title, total_pages: u32::try_from(p.total).unwrap_or(0), pages: p.pages })
     }
 
     /// `forms FORM --out FILE.pdf`: renders and writes atomically.
-    pub fn write_form(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        out: &Path,
-    ) -> Result<FormOutput> {
+    pub fn write_form(&self, form: &str, level: Option<&str>, revision: Option<u32>, out: &Path) -> Result<FormOutput> {
         self.write_form_with(form, level, revision, PrintChoices::default(), out)
     }
 
     /// [`App::write_form`] with the choices the database does not hold.
-    pub fn write_form_with(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        choices: PrintChoices,
-        out: &Path,
-    ) -> Result<FormOutput> {
+    pub fn write_form_with(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices, out: &Path) -> Result<FormOutput> {
         let r = self.render_form_with(form, level, revision, choices)?;
         crate::fsio::write_atomic(out, &r.bytes)?;
         let warnings = if form == "voter-list" { self.voter_list_warnings()? } else { Vec::new() };
@@ -1063,32 +865,16 @@ impl App {
 
     /// Renders a form into `ban-in/` under a name with the level and time
     /// (the app's "In / Lưu PDF").
-    pub fn save_form(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-    ) -> Result<FormOutput> {
+    pub fn save_form(&self, form: &str, level: Option<&str>, revision: Option<u32>) -> Result<FormOutput> {
         self.save_form_with(form, level, revision, PrintChoices::default())
     }
 
     /// [`App::save_form`] with the choices the database does not hold.
-    pub fn save_form_with(
-        &self,
-        form: &str,
-        level: Option<&str>,
-        revision: Option<u32>,
-        choices: PrintChoices,
-    ) -> Result<FormOutput> {
+    pub fn save_form_with(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices) -> Result<FormOutput> {
         let dir = self.print_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         let now = clock::now();
-        let name = format!(
-            "{form}{}{}-{}.pdf",
-            level.map(|l| format!("-{l}")).unwrap_or_default(),
-            revision.map(|r| format!("-ban{r}")).unwrap_or_default(),
-            now.format("%Y%m%d-%H%M%S")
-        );
+        let name = format!("{form}{}{}-{}.pdf", level.map(|l| format!("-{l}")).unwrap_or_default(), revision.map(|r| format!("-ban{r}")).unwrap_or_default(), now.format("%Y%m%d-%H%M%S"));
         self.write_form_with(form, level, revision, choices, &dir.join(name))
     }
 }

@@ -8,8 +8,8 @@ use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use tobaucu_bundle::keys::{self, normalize_fingerprint};
 use tobaucu_bundle::{hex, unhex, SealedKey};
-use tobaucu_ipc::{KeyInfoDto, RegisteredKeyDto};
 use tobaucu_core::audit::KeyEvent;
+use tobaucu_ipc::{KeyInfoDto, RegisteredKeyDto};
 use tobaucu_store::{BundleRead, RegisteredKeyRow, SigningKeyRow};
 
 use crate::{clock, convert::audit_entry, App, Error, Result};
@@ -192,7 +192,11 @@ impl App {
                 let failures = failures.saturating_add(1);
                 let next = tobaucu_core::audit::passphrase_wait_secs(failures);
                 let e = key_err(e);
-                Err(if next > 0 { Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {failures} lần liên tiếp, lần thử sau phải chờ {next} giây (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)")) } else { e })
+                Err(if next > 0 {
+                    Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {failures} lần liên tiếp, lần thử sau phải chờ {next} giây (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)"))
+                } else {
+                    e
+                })
             }
         }
     }
@@ -350,12 +354,7 @@ impl App {
     }
 
     pub fn registered_keys(&self) -> Result<Vec<RegisteredKeyDto>> {
-        Ok(self
-            .store
-            .registered_keys()?
-            .into_iter()
-            .map(|k| RegisteredKeyDto { unit_id: k.unit_id, fingerprint: k.fingerprint, how: k.how, registered_at: k.registered_at })
-            .collect())
+        Ok(self.store.registered_keys()?.into_iter().map(|k| RegisteredKeyDto { unit_id: k.unit_id, fingerprint: k.fingerprint, how: k.how, registered_at: k.registered_at }).collect())
     }
 }
 

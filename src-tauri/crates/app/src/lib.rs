@@ -7,9 +7,10 @@
 //! store and appends to the audit log (nhật ký) in that same transaction.
 //! Rules come from `tobaucu-core`; time comes from [`clock`] and is passed in.
 
-pub mod clock;
 mod backup;
 mod bundle;
+pub mod clock;
+mod continuity;
 mod convert;
 mod count;
 pub mod demo;
@@ -21,7 +22,6 @@ mod rehearsal;
 pub mod rounds;
 mod setup;
 mod turnout;
-mod continuity;
 mod voter_check;
 mod voters;
 
@@ -31,16 +31,16 @@ use tobaucu_core::election::{self, ElectionDefinition};
 use tobaucu_core::search::SearchIndex;
 use tobaucu_store::{Read, Store};
 
+pub use bundle::{removable_drives, scan_bundles};
 pub use count::{short_hash, MinutesData};
+pub use demo::DEMO_PASSPHRASE;
 pub use error::{Error, Result};
 pub use forms::{ListSigner, PrintChoices, FORMS};
 pub use fsio::{read_regular, write_atomic};
+pub use keys::KEY_FORMAT;
 pub use setup::{preview_election, UnitChoice};
 pub use tobaucu_core::election::UnitKind;
 pub use voters::parse_levels;
-pub use bundle::{removable_drives, scan_bundles};
-pub use demo::DEMO_PASSPHRASE;
-pub use keys::KEY_FORMAT;
 
 /// The synthetic board of the benchmarks, for the crate's tests.
 #[cfg(test)]
@@ -64,10 +64,7 @@ pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TOBAUCU_DB") {
         return PathBuf::from(p);
     }
-    dirs::data_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("tobaucu")
-        .join("tobaucu.sqlite")
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("tobaucu").join("tobaucu.sqlite")
 }
 
 /// An open unit database and what was loaded from it.
@@ -102,7 +99,10 @@ pub(crate) fn lock_window(path: &Path) -> Result<std::fs::File> {
         Ok(()) => Ok(lock),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(
             "IN_USE",
-            format!("tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)", path.display()),
+            format!(
+                "tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)",
+                path.display()
+            ),
         )),
         Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, &e)),
     }
@@ -117,17 +117,7 @@ impl App {
             }
         }
         let store = Store::open(path)?;
-        let mut app = App {
-            store,
-            db_path: path.to_path_buf(),
-            def: None,
-            index: None,
-            tallies: Default::default(),
-            unit: None,
-            room: None,
-            rehearsal: false,
-            _lock: None,
-        };
+        let mut app = App { store, db_path: path.to_path_buf(), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, _lock: None };
         app.load_definition()?;
         Ok(app)
     }
@@ -153,17 +143,7 @@ impl App {
 
     /// An in-memory database (tests, benchmarks).
     pub fn open_in_memory() -> Result<App> {
-        Ok(App {
-            store: Store::open_in_memory()?,
-            db_path: PathBuf::from(":memory:"),
-            def: None,
-            index: None,
-            tallies: Default::default(),
-            unit: None,
-            room: None,
-            rehearsal: false,
-            _lock: None,
-        })
+        Ok(App { store: Store::open_in_memory()?, db_path: PathBuf::from(":memory:"), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, _lock: None })
     }
 
     pub fn db_path(&self) -> &Path {
@@ -172,12 +152,7 @@ impl App {
 
     fn load_definition(&mut self) -> Result<()> {
         if let Some(mut unit) = self.store.unit()? {
-            let mut def = election::parse(&unit.election_json).map_err(|d| {
-                Error::Internal(format!(
-                    "định nghĩa bầu cử đã lưu không đọc được: {}",
-                    d.len()
-                ))
-            })?;
+            let mut def = election::parse(&unit.election_json).map_err(|d| Error::Internal(format!("định nghĩa bầu cử đã lưu không đọc được: {}", d.len())))?;
             self.add_rounds(&mut def)?;
             self.def = Some(def);
             self.rehearsal = {
@@ -225,9 +200,7 @@ impl App {
 
     /// The election definition, or a refusal when the database is not set up.
     fn def(&self) -> Result<&ElectionDefinition> {
-        self.def.as_ref().ok_or_else(|| {
-            Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup ELECTION.json --area MÃ_KHU_VỰC\" trước")
-        })
+        self.def.as_ref().ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup ELECTION.json --area MÃ_KHU_VỰC\" trước"))
     }
 
     /// Direct store access for tests and benchmarks.

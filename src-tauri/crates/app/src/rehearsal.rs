@@ -71,14 +71,10 @@ fn removed_label(table: &str) -> &'static str {
 
 /// What must be zero before the ballot box is opened: check-ins, ballots,
 /// tally sheets, kiểm kê, minutes, exports (and a board's imports).
-pub(crate) const ZERO_TABLES: &[&str] =
-    &["checkin", "outage", "turnout_snapshot", "inventory", "ballot", "tally_entry", "minutes_revision", "bundle_export", "bundle", "area_result"];
+pub(crate) const ZERO_TABLES: &[&str] = &["checkin", "outage", "turnout_snapshot", "inventory", "ballot", "tally_entry", "minutes_revision", "bundle_export", "bundle", "area_result"];
 
 fn counts_dto(rows: &[(&'static str, i64)], label: fn(&str) -> &'static str) -> Vec<TableCountDto> {
-    rows.iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| TableCountDto { table: (*t).to_owned(), label: label(t).to_owned(), rows: u64::try_from(*n).unwrap_or(0) })
-        .collect()
+    rows.iter().filter(|(_, n)| *n > 0).map(|(t, n)| TableCountDto { table: (*t).to_owned(), label: label(t).to_owned(), rows: u64::try_from(*n).unwrap_or(0) }).collect()
 }
 
 /// A small generator for the drill (xorshift64*).
@@ -122,10 +118,7 @@ impl App {
         if self.rehearsal {
             return Ok(());
         }
-        Err(Error::refused(
-            "NOT_REHEARSAL",
-            format!("{what} chỉ chạy được trên cơ sở dữ liệu đang ở chế độ diễn tập; cơ sở dữ liệu này là chính thức, không ghi dữ liệu giả vào đây"),
-        ))
+        Err(Error::refused("NOT_REHEARSAL", format!("{what} chỉ chạy được trên cơ sở dữ liệu đang ở chế độ diễn tập; cơ sở dữ liệu này là chính thức, không ghi dữ liệu giả vào đây")))
     }
 
     /// `official`: chuyển từ diễn tập sang chính thức. One action guarded
@@ -187,10 +180,8 @@ impl App {
         };
         let removed: serde_json::Map<String, Value> = serde_json::from_str(&removed).map_err(|e| Error::Internal(e.to_string()))?;
         let mut m = self.common_data()?;
-        let rows: Vec<Value> = tobaucu_store::REHEARSAL_TABLES
-            .iter()
-            .filter_map(|(t, _)| removed.get(*t).and_then(Value::as_u64).filter(|n| *n > 0).map(|n| json!({"what": removed_label(t), "rows": n})))
-            .collect();
+        let rows: Vec<Value> =
+            tobaucu_store::REHEARSAL_TABLES.iter().filter_map(|(t, _)| removed.get(*t).and_then(Value::as_u64).filter(|n| *n > 0).map(|n| json!({"what": removed_label(t), "rows": n}))).collect();
         let total: u64 = removed.values().filter_map(Value::as_u64).sum();
         let kept: Vec<Value> = self.store.kept_counts()?.into_iter().map(|(t, n)| json!({"what": table_label(t), "rows": n})).collect();
         let entry = self.store.audit()?.into_iter().rev().find(|e| e.action == "official");
@@ -265,15 +256,19 @@ impl App {
             }));
         }
         let counts = self.store.activity_counts()?;
-        let not_zero: Vec<String> = counts
-            .iter()
-            .filter(|(t, n)| *n > 0 && ZERO_TABLES.contains(t))
-            .map(|(t, n)| format!("{n} {}", table_label(t)))
-            .collect();
+        let not_zero: Vec<String> = counts.iter().filter(|(t, n)| *n > 0 && ZERO_TABLES.contains(t)).map(|(t, n)| format!("{n} {}", table_label(t))).collect();
         let verdict = if not_zero.is_empty() {
             "ĐẠT: mọi số liệu bằng 0 — chưa cử tri nào nhận phiếu, chưa phiếu nào được kiểm, chưa bảng kiểm phiếu, kiểm kê hay biên bản nào, chưa gói kết quả nào.".to_owned()
         } else {
-            format!("KHÔNG ĐẠT — số liệu chưa bằng 0: {}.{}", not_zero.join(", "), if self.rehearsal { " Cơ sở dữ liệu còn ở chế độ diễn tập: Tổ trưởng chuyển sang chính thức (tobaucu official) trước khi mở hòm phiếu." } else { "" })
+            format!(
+                "KHÔNG ĐẠT — số liệu chưa bằng 0: {}.{}",
+                not_zero.join(", "),
+                if self.rehearsal {
+                    " Cơ sở dữ liệu còn ở chế độ diễn tập: Tổ trưởng chuyển sang chính thức (tobaucu official) trước khi mở hòm phiếu."
+                } else {
+                    ""
+                }
+            )
         };
         let total_listed = self.store.voters()?.iter().filter(|v| v.status == "active").count();
         m.insert("levels".into(), Value::Array(levels));
@@ -311,13 +306,7 @@ impl App {
             return Err(Error::refused("FIELD_INVALID", format!("--seconds-per-voter {seconds_per_voter}: chọn từ 0 đến 600 giây")));
         }
         let served: std::collections::HashSet<i64> = self.store.live_checkins()?.into_iter().map(|c| c.voter_id).collect();
-        let mut waiting: Vec<u32> = self
-            .store
-            .voters()?
-            .into_iter()
-            .filter(|v| v.status == "active" && !served.contains(&v.id))
-            .filter_map(|v| u32::try_from(v.stt).ok())
-            .collect();
+        let mut waiting: Vec<u32> = self.store.voters()?.into_iter().filter(|v| v.status == "active" && !served.contains(&v.id)).filter_map(|v| u32::try_from(v.stt).ok()).collect();
         if waiting.is_empty() {
             return Err(Error::refused("NO_VOTERS", "không còn cử tri nào chưa nhận phiếu để diễn tập; hãy nhập danh sách cử tri trước"));
         }
@@ -358,7 +347,14 @@ impl App {
         let seconds = started.elapsed().as_secs_f64();
         let now = clock::stamp(clock::now());
         self.store.write(|tx| {
-            tx.append_audit(&audit_entry(&now, "drill.checkin", "diễn tập phát phiếu".into(), "", None, Some(json!({"voters": n, "checkins": checkins, "undos": undos, "refusals": refusals, "seconds_per_voter": seconds_per_voter}).to_string())))?;
+            tx.append_audit(&audit_entry(
+                &now,
+                "drill.checkin",
+                "diễn tập phát phiếu".into(),
+                "",
+                None,
+                Some(json!({"voters": n, "checkins": checkins, "undos": undos, "refusals": refusals, "seconds_per_voter": seconds_per_voter}).to_string()),
+            ))?;
             Ok::<_, Error>(())
         })?;
         Ok(DrillReportDto {

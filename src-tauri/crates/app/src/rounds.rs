@@ -126,7 +126,8 @@ impl App {
             return Err(bad("tệp thuộc cuộc bầu cử hoặc định nghĩa khác".into()));
         }
         let c = def.constituency(&f.constituency).ok_or_else(|| bad(format!("đơn vị bầu cử {} không có trong định nghĩa", f.constituency)))?;
-        let here = def.areas.iter().filter(|a| a.constituencies.get(&c.level) == Some(&c.id)).any(|a| if team { a.id == me } else { crate::bundle::below(def, &me, &kind, &a.id, Some("area")).is_ok() });
+        let here =
+            def.areas.iter().filter(|a| a.constituencies.get(&c.level) == Some(&c.id)).any(|a| if team { a.id == me } else { crate::bundle::below(def, &me, &kind, &a.id, Some("area")).is_ok() });
         if !here {
             return Err(bad(format!("{me} không có khu vực bỏ phiếu nào thuộc đơn vị bầu cử {}", c.id)));
         }
@@ -170,7 +171,12 @@ impl App {
         self.reload_definition()?;
         let what = if f.kind == "revote" { "bầu cử lại" } else { "bầu cử thêm" };
         Ok(RoundOpened {
-            message: format!("Đã mở {what} (vòng {}) của đơn vị bầu cử {cid}: phát phiếu, kiểm phiếu và lập biên bản ở cấp {level} ({} đại biểu, {} người ứng cử)", f.number, f.seats, f.candidates.len()),
+            message: format!(
+                "Đã mở {what} (vòng {}) của đơn vị bầu cử {cid}: phát phiếu, kiểm phiếu và lập biên bản ở cấp {level} ({} đại biểu, {} người ứng cử)",
+                f.number,
+                f.seats,
+                f.candidates.len()
+            ),
             level,
             constituency: cid,
             number: f.number,

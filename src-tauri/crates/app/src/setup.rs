@@ -20,25 +20,13 @@ pub enum UnitChoice {
 fn parse_definition(json: &str) -> Result<election::ElectionDefinition> {
     election::parse(json).map_err(|diags| Error::Refused {
         code: "ELECTION_INVALID",
-        message: format!(
-            "định nghĩa cuộc bầu cử có {} lỗi, chưa thiết lập gì",
-            diags.len()
-        ),
-        problems: diags
-            .iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
-            .collect(),
+        message: format!("định nghĩa cuộc bầu cử có {} lỗi, chưa thiết lập gì", diags.len()),
+        problems: diags.iter().map(|d| format!("{}: {}", d.path, d.message)).collect(),
     })
 }
 
 fn levels_dto(def: &election::ElectionDefinition) -> Vec<LevelDto> {
-    def.levels
-        .iter()
-        .map(|l| LevelDto {
-            code: l.code.clone(),
-            name: l.name.clone(),
-        })
-        .collect()
+    def.levels.iter().map(|l| LevelDto { code: l.code.clone(), name: l.name.clone() }).collect()
 }
 
 /// Reads a definition for the setup screen: its areas to pick from.
@@ -47,16 +35,7 @@ pub fn preview_election(json: &str) -> Result<ElectionPreview> {
     let areas = def
         .areas
         .iter()
-        .map(|a| AreaDto {
-            id: a.id.clone(),
-            number: a.number,
-            name: a.name.clone(),
-            commune: a.commune.clone(),
-            commune_name: def
-                .unit(&a.commune)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
-        })
+        .map(|a| AreaDto { id: a.id.clone(), number: a.number, name: a.name.clone(), commune: a.commune.clone(), commune_name: def.unit(&a.commune).map(|u| u.name.clone()).unwrap_or_default() })
         .collect();
     Ok(ElectionPreview {
         election_name: def.election.name.clone(),
@@ -86,53 +65,27 @@ impl App {
             ));
         }
         if self.store.voter_count()? > 0 {
-            return Err(Error::refused(
-                "NOT_EMPTY",
-                "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới",
-            ));
+            return Err(Error::refused("NOT_EMPTY", "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới"));
         }
         let def = parse_definition(json)?;
         let (kind, unit_id) = match unit {
             UnitChoice::Area(id) => {
                 if def.area(id).is_none() {
                     let known: Vec<&str> = def.areas.iter().map(|a| a.id.as_str()).collect();
-                    return Err(Error::refused(
-                        "UNKNOWN_AREA",
-                        format!(
-                            "khu vực bỏ phiếu \"{id}\" không có trong định nghĩa; các khu vực: {}",
-                            known.join(", ")
-                        ),
-                    ));
+                    return Err(Error::refused("UNKNOWN_AREA", format!("khu vực bỏ phiếu \"{id}\" không có trong định nghĩa; các khu vực: {}", known.join(", "))));
                 }
                 ("area", id.clone())
             }
             UnitChoice::Board(kind, id) => {
                 match def.unit(id) {
                     Some(u) if u.kind == *kind => {}
-                    Some(u) => {
-                        return Err(Error::refused(
-                            "UNIT_KIND",
-                            format!(
-                                "đơn vị \"{id}\" là {}, không phải {}",
-                                u.kind.as_str(),
-                                kind.as_str()
-                            ),
-                        ))
-                    }
-                    None => {
-                        return Err(Error::refused(
-                            "UNKNOWN_UNIT",
-                            format!("đơn vị \"{id}\" không có trong định nghĩa (units)"),
-                        ))
-                    }
+                    Some(u) => return Err(Error::refused("UNIT_KIND", format!("đơn vị \"{id}\" là {}, không phải {}", u.kind.as_str(), kind.as_str()))),
+                    None => return Err(Error::refused("UNKNOWN_UNIT", format!("đơn vị \"{id}\" không có trong định nghĩa (units)"))),
                 }
                 (kind.as_str(), id.clone())
             }
         };
-        let sha: String = Sha256::digest(json.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         let row = UnitRow {
             kind: kind.to_owned(),
             unit_id: unit_id.clone(),
@@ -152,15 +105,7 @@ impl App {
             if rehearsal {
                 after["rehearsal"] = serde_json::Value::Bool(true);
             }
-            tx.append_audit(&AuditRow {
-                id: 0,
-                at: now.clone(),
-                action: "setup".into(),
-                subject: format!("{kind} {unit_id}"),
-                reason: String::new(),
-                before: None,
-                after: Some(after.to_string()),
-            })?;
+            tx.append_audit(&AuditRow { id: 0, at: now.clone(), action: "setup".into(), subject: format!("{kind} {unit_id}"), reason: String::new(), before: None, after: Some(after.to_string()) })?;
             Ok::<_, Error>(())
         })?;
         self.rehearsal = rehearsal;
@@ -173,13 +118,7 @@ impl App {
     /// the demo voter list. The demo is always a rehearsal (diễn tập).
     pub fn setup_demo(&mut self) -> Result<StatusDto> {
         self.setup_mode(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.to_owned()), true)?;
-        self.import_voters(
-            "demo-voters.csv",
-            DEMO_VOTERS_CSV.as_bytes(),
-            &[],
-            false,
-            &mut |_, _| {},
-        )?;
+        self.import_voters("demo-voters.csv", DEMO_VOTERS_CSV.as_bytes(), &[], false, &mut |_, _| {})?;
         self.status()
     }
 

@@ -6,18 +6,13 @@ use chrono::{DateTime, Timelike};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
 use tobaucu_core::turnout::{per_hour, LevelTurnout};
-use tobaucu_ipc::{
-    HourCount, LevelTurnoutDto, LevelTurnoutRow, SnapshotDto, TurnoutDto, TurnoutView,
-};
+use tobaucu_ipc::{HourCount, LevelTurnoutDto, LevelTurnoutRow, SnapshotDto, TurnoutDto, TurnoutView};
 use tobaucu_store::Read;
 
 use crate::{clock, App, Error, Result};
 
 fn row(code: &str, name: &str, listed: i64, voted: i64) -> LevelTurnoutRow {
-    let t = LevelTurnout {
-        listed: u64::try_from(listed).unwrap_or(0),
-        voted: u64::try_from(voted).unwrap_or(0),
-    };
+    let t = LevelTurnout { listed: u64::try_from(listed).unwrap_or(0), voted: u64::try_from(voted).unwrap_or(0) };
     let p: Percent = t.percent();
     LevelTurnoutRow {
         code: code.to_owned(),
@@ -34,60 +29,21 @@ impl App {
         let def = self.def()?;
         let listed = self.store.listed_per_level()?;
         let voted = self.store.voted_per_level()?;
-        Ok(def
-            .levels
-            .iter()
-            .map(|l| {
-                row(
-                    &l.code,
-                    &l.name,
-                    listed.get(&l.code).copied().unwrap_or(0),
-                    voted.get(&l.code).copied().unwrap_or(0),
-                )
-            })
-            .collect())
+        Ok(def.levels.iter().map(|l| row(&l.code, &l.name, listed.get(&l.code).copied().unwrap_or(0), voted.get(&l.code).copied().unwrap_or(0))).collect())
     }
 
     /// `turnout --json`.
     pub fn turnout(&self) -> Result<TurnoutDto> {
-        let levels: BTreeMap<String, LevelTurnoutDto> = self
-            .turnout_rows()?
-            .into_iter()
-            .map(|r| {
-                (
-                    r.code,
-                    LevelTurnoutDto {
-                        voters_listed: r.voters_listed,
-                        voters_voted: r.voters_voted,
-                        percent: r.percent,
-                    },
-                )
-            })
-            .collect();
+        let levels: BTreeMap<String, LevelTurnoutDto> =
+            self.turnout_rows()?.into_iter().map(|r| (r.code, LevelTurnoutDto { voters_listed: r.voters_listed, voters_voted: r.voters_voted, percent: r.percent })).collect();
         Ok(TurnoutDto { levels })
     }
 
     /// The dashboard: levels, check-ins per hour, snapshots.
     pub fn turnout_view(&self) -> Result<TurnoutView> {
-        let hours = self
-            .store
-            .first_checkin_times()?
-            .iter()
-            .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&clock::ict()).hour())
-            .collect::<Vec<_>>();
-        let hourly = per_hour(hours)
-            .into_iter()
-            .map(|(hour, count)| HourCount {
-                hour,
-                count: u32::try_from(count).unwrap_or(0),
-            })
-            .collect();
-        Ok(TurnoutView {
-            levels: self.turnout_rows()?,
-            hourly,
-            snapshots: self.snapshots()?,
-        })
+        let hours = self.store.first_checkin_times()?.iter().filter_map(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()).hour()).collect::<Vec<_>>();
+        let hourly = per_hour(hours).into_iter().map(|(hour, count)| HourCount { hour, count: u32::try_from(count).unwrap_or(0) }).collect();
+        Ok(TurnoutView { levels: self.turnout_rows()?, hourly, snapshots: self.snapshots()? })
     }
 
     /// Saves the figures of now under a name ("11 giờ"), for the report the
@@ -95,41 +51,17 @@ impl App {
     pub fn take_snapshot(&mut self, name: &str) -> Result<SnapshotDto> {
         let name = clean(name);
         if name.is_empty() {
-            return Err(Error::refused(
-                "FIELD_INVALID",
-                "cần đặt tên cho lần báo cáo (ví dụ \"11 giờ\")",
-            ));
+            return Err(Error::refused("FIELD_INVALID", "cần đặt tên cho lần báo cáo (ví dụ \"11 giờ\")"));
         }
         let rows = self.turnout_rows()?;
         let at = clock::stamp(clock::now());
-        let levels: Vec<(String, i64, i64)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.clone(),
-                    i64::from(r.voters_listed),
-                    i64::from(r.voters_voted),
-                )
-            })
-            .collect();
+        let levels: Vec<(String, i64, i64)> = rows.iter().map(|r| (r.code.clone(), i64::from(r.voters_listed), i64::from(r.voters_voted))).collect();
         self.store.write(|tx| {
             tx.insert_snapshot(&name, &at, &levels)?;
-            tx.append_audit(&tobaucu_store::AuditRow {
-                id: 0,
-                at: at.clone(),
-                action: "turnout.snapshot".into(),
-                subject: name.clone(),
-                reason: String::new(),
-                before: None,
-                after: None,
-            })?;
+            tx.append_audit(&tobaucu_store::AuditRow { id: 0, at: at.clone(), action: "turnout.snapshot".into(), subject: name.clone(), reason: String::new(), before: None, after: None })?;
             Ok::<_, Error>(())
         })?;
-        Ok(SnapshotDto {
-            name,
-            taken_at: at,
-            levels: rows,
-        })
+        Ok(SnapshotDto { name, taken_at: at, levels: rows })
     }
 
     pub fn snapshots(&self) -> Result<Vec<SnapshotDto>> {
@@ -141,18 +73,7 @@ impl App {
             .map(|s| SnapshotDto {
                 name: s.name,
                 taken_at: s.taken_at,
-                levels: s
-                    .levels
-                    .iter()
-                    .map(|(code, listed, voted)| {
-                        row(
-                            code,
-                            def.level(code).map_or("", |l| l.name.as_str()),
-                            *listed,
-                            *voted,
-                        )
-                    })
-                    .collect(),
+                levels: s.levels.iter().map(|(code, listed, voted)| row(code, def.level(code).map_or("", |l| l.name.as_str()), *listed, *voted)).collect(),
             })
             .collect())
     }

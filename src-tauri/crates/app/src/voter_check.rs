@@ -57,10 +57,7 @@ impl App {
         let def = self.def()?;
         let day = def.election.date;
         if kind != "area" && files.is_empty() {
-            return Err(Error::refused(
-                "USAGE",
-                format!("{unit} là {kind}: cơ sở dữ liệu này không giữ danh sách cử tri; hãy cho các tệp danh sách của các khu vực (tobaucu voters check TỆP…)"),
-            ));
+            return Err(Error::refused("USAGE", format!("{unit} là {kind}: cơ sở dữ liệu này không giữ danh sách cử tri; hãy cho các tệp danh sách của các khu vực (tobaucu voters check TỆP…)")));
         }
         let mut lists: Vec<CheckedListDto> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
@@ -79,7 +76,13 @@ impl App {
                     name: v.name.clone(),
                     birth: v.birth_date.clone(),
                     id_number: v.id_number.clone(),
-                    texts: vec![("name", "họ và tên", v.name), ("ethnicity", "dân tộc", v.ethnicity), ("residence", "nơi thường trú", v.residence), ("residence_temporary", "nơi tạm trú", v.residence_temporary), ("residence_current", "nơi ở hiện tại", v.residence_current)],
+                    texts: vec![
+                        ("name", "họ và tên", v.name),
+                        ("ethnicity", "dân tộc", v.ethnicity),
+                        ("residence", "nơi thường trú", v.residence),
+                        ("residence_temporary", "nơi tạm trú", v.residence_temporary),
+                        ("residence_current", "nơi ở hiện tại", v.residence_current),
+                    ],
                 });
             }
             lists.push(CheckedListDto { source, area: Some(unit.clone()), voters: n });
@@ -100,7 +103,13 @@ impl App {
                             name: v.name.clone(),
                             birth: v.birth_date.iso(),
                             id_number: v.id_number.clone(),
-                            texts: vec![("name", "họ và tên", v.name), ("ethnicity", "dân tộc", v.ethnicity), ("residence", "nơi thường trú", v.residence), ("residence_temporary", "nơi tạm trú", v.residence_temporary), ("residence_current", "nơi ở hiện tại", v.residence_current)],
+                            texts: vec![
+                                ("name", "họ và tên", v.name),
+                                ("ethnicity", "dân tộc", v.ethnicity),
+                                ("residence", "nơi thường trú", v.residence),
+                                ("residence_temporary", "nơi tạm trú", v.residence_temporary),
+                                ("residence_current", "nơi ở hiện tại", v.residence_current),
+                            ],
                         });
                     }
                 }
@@ -132,7 +141,14 @@ impl App {
                         problems.push(problem("under_age", &list, Some(e.stt), &e.name, "birth_date", format!("{list}, cử tri số {} — {}: {}", e.stt, e.name, voter::birth_refusal_vi(b, why, day))));
                     }
                 }
-                None => problems.push(problem("under_age", &list, Some(e.stt), &e.name, "birth_date", format!("{list}, cử tri số {} — {}: ngày sinh \"{}\" không đọc được, không biết đã đủ 18 tuổi chưa", e.stt, e.name, e.birth))),
+                None => problems.push(problem(
+                    "under_age",
+                    &list,
+                    Some(e.stt),
+                    &e.name,
+                    "birth_date",
+                    format!("{list}, cử tri số {} — {}: ngày sinh \"{}\" không đọc được, không biết đã đủ 18 tuổi chưa", e.stt, e.name, e.birth),
+                )),
             }
             match e.id_number.as_deref() {
                 Some(id) => by_id.entry(id).or_default().push(e),
@@ -159,8 +175,16 @@ impl App {
         for (id, group) in &ids {
             let first = group[0];
             for e in &group[1..] {
-                let (kind, what) = if e.list == first.list { ("duplicate_id", "trùng số căn cước với") } else { ("two_areas", "một người có tên ở hai khu vực: trùng số căn cước với") };
-                problems.push(problem(kind, &source(e), Some(e.stt), &e.name, "id_number", format!("{}, cử tri số {} — {}: số căn cước {id} {what} {}, cử tri số {} — {}", source(e), e.stt, e.name, source(first), first.stt, first.name)));
+                let (kind, what) =
+                    if e.list == first.list { ("duplicate_id", "trùng số căn cước với") } else { ("two_areas", "một người có tên ở hai khu vực: trùng số căn cước với") };
+                problems.push(problem(
+                    kind,
+                    &source(e),
+                    Some(e.stt),
+                    &e.name,
+                    "id_number",
+                    format!("{}, cử tri số {} — {}: số căn cước {id} {what} {}, cử tri số {} — {}", source(e), e.stt, e.name, source(first), first.stt, first.name),
+                ));
             }
         }
         // The same name and birth date in two areas, where the căn cước
@@ -173,7 +197,21 @@ impl App {
                 let same_id_known = matches!((&e.id_number, &first.id_number), (Some(a), Some(b)) if a == b);
                 let different_ids = matches!((&e.id_number, &first.id_number), (Some(a), Some(b)) if a != b);
                 if e.list != first.list && !same_id_known && !different_ids {
-                    problems.push(problem("two_areas", &source(e), Some(e.stt), &e.name, "name", format!("{}, cử tri số {} — {}: cùng họ tên và ngày sinh với {}, cử tri số {}; có thể là một người có tên ở hai khu vực — đối chiếu căn cước", source(e), e.stt, e.name, source(first), first.stt)));
+                    problems.push(problem(
+                        "two_areas",
+                        &source(e),
+                        Some(e.stt),
+                        &e.name,
+                        "name",
+                        format!(
+                            "{}, cử tri số {} — {}: cùng họ tên và ngày sinh với {}, cử tri số {}; có thể là một người có tên ở hai khu vực — đối chiếu căn cước",
+                            source(e),
+                            e.stt,
+                            e.name,
+                            source(first),
+                            first.stt
+                        ),
+                    ));
                 }
             }
         }

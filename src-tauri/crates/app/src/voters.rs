@@ -3,14 +3,9 @@
 
 use tobaucu_core::search::{SearchEntry, SearchIndex};
 use tobaucu_core::text::clean;
-use tobaucu_core::voter::{
-    self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE,
-};
+use tobaucu_core::voter::{self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE};
 use tobaucu_import::{read_voter_file, ImportContext};
-use tobaucu_ipc::{
-    AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput,
-    VoterRowDto,
-};
+use tobaucu_ipc::{AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput, VoterRowDto};
 use tobaucu_store::{AuditRow, Read, VoterRow};
 
 use crate::convert::{audit_entry, audit_json, by_voter, status_of, voter_row, voter_row_dto};
@@ -22,39 +17,18 @@ const MAX_PROBLEMS: usize = 500;
 fn need_reason(reason: &str) -> Result<String> {
     let r = clean(reason);
     if r.is_empty() {
-        return Err(Error::refused(
-            "REASON_REQUIRED",
-            "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)",
-        ));
+        return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)"));
     }
     Ok(r)
 }
 
-fn audit(
-    at: &str,
-    action: &str,
-    subject: String,
-    reason: &str,
-    before: Option<&VoterRow>,
-    after: Option<&VoterRow>,
-) -> AuditRow {
-    audit_entry(
-        at,
-        action,
-        subject,
-        reason,
-        before.map(audit_json),
-        after.map(audit_json),
-    )
+fn audit(at: &str, action: &str, subject: String, reason: &str, before: Option<&VoterRow>, after: Option<&VoterRow>) -> AuditRow {
+    audit_entry(at, action, subject, reason, before.map(audit_json), after.map(audit_json))
 }
 
 /// Parses a list of level codes ("QH,TINH" or "QH TINH").
 pub fn parse_levels(s: &str) -> Vec<String> {
-    s.split([',', ' ', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 impl App {
@@ -62,13 +36,7 @@ impl App {
         let unit = self.unit_row()?;
         match unit {
             Some(u) if u.kind == "area" => Ok(()),
-            Some(u) => Err(Error::refused(
-                "NOT_A_TEAM",
-                format!(
-                    "cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử",
-                    u.kind, u.unit_id
-                ),
-            )),
+            Some(u) => Err(Error::refused("NOT_A_TEAM", format!("cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử", u.kind, u.unit_id))),
             None => self.def().map(drop),
         }
     }
@@ -82,25 +50,13 @@ impl App {
         let unknown: Vec<&String> = levels.iter().filter(|l| !all.contains(l)).collect();
         if !unknown.is_empty() {
             let u: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-            return Err(Error::refused(
-                "UNKNOWN_LEVEL",
-                format!(
-                    "cấp {} không có trong cuộc bầu cử (các cấp: {})",
-                    u.join(", "),
-                    all.join(", ")
-                ),
-            ));
+            return Err(Error::refused("UNKNOWN_LEVEL", format!("cấp {} không có trong cuộc bầu cử (các cấp: {})", u.join(", "), all.join(", "))));
         }
         Ok(all.into_iter().filter(|l| levels.contains(l)).collect())
     }
 
     fn voter_or_refuse(&self, stt: u32) -> Result<VoterRow> {
-        self.store.voter_by_stt(i64::from(stt))?.ok_or_else(|| {
-            Error::refused(
-                "NO_SUCH_VOTER",
-                format!("không có cử tri số {stt} trong danh sách"),
-            )
-        })
+        self.store.voter_by_stt(i64::from(stt))?.ok_or_else(|| Error::refused("NO_SUCH_VOTER", format!("không có cử tri số {stt} trong danh sách")))
     }
 
     fn row_dto(&self, row: &VoterRow) -> Result<VoterRowDto> {
@@ -108,49 +64,21 @@ impl App {
     }
 
     /// Nhập danh sách cử tri from a file's bytes: all or nothing.
-    pub fn import_voters(
-        &mut self,
-        file_name: &str,
-        bytes: &[u8],
-        level_columns: &[(String, String)],
-        replace: bool,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<ImportReport> {
+    pub fn import_voters(&mut self, file_name: &str, bytes: &[u8], level_columns: &[(String, String)], replace: bool, progress: &mut dyn FnMut(usize, usize)) -> Result<ImportReport> {
         self.require_area()?;
         let def = self.def()?;
-        let ctx = ImportContext {
-            levels: def
-                .levels
-                .iter()
-                .map(|l| (l.code.clone(), l.name.clone()))
-                .collect(),
-            election_day: def.election.date,
-            level_columns: level_columns.to_vec(),
-        };
+        let ctx = ImportContext { levels: def.levels.iter().map(|l| (l.code.clone(), l.name.clone())).collect(), election_day: def.election.date, level_columns: level_columns.to_vec() };
         let list = read_voter_file(file_name, bytes, &ctx, progress).map_err(|problems| {
             let n = problems.len();
-            let mut described: Vec<String> = problems
-                .iter()
-                .take(MAX_PROBLEMS)
-                .map(|p| p.describe(file_name))
-                .collect();
+            let mut described: Vec<String> = problems.iter().take(MAX_PROBLEMS).map(|p| p.describe(file_name)).collect();
             if n > MAX_PROBLEMS {
                 described.push(format!("… và {} lỗi khác", n - MAX_PROBLEMS));
             }
-            Error::Refused {
-                code: "IMPORT_INVALID",
-                message: format!(
-                    "tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"
-                ),
-                problems: described,
-            }
+            Error::Refused { code: "IMPORT_INVALID", message: format!("tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"), problems: described }
         })?;
         let existing = self.store.voter_count()?;
         if existing > 0 && !replace {
-            return Err(Error::refused(
-                "LIST_NOT_EMPTY",
-                format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn"),
-            ));
+            return Err(Error::refused("LIST_NOT_EMPTY", format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn")));
         }
         if replace && !self.store.live_checkins()?.is_empty() {
             return Err(Error::refused("CHECKINS_EXIST", "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
@@ -199,9 +127,7 @@ impl App {
     pub fn voter_list_warnings(&self) -> Result<Vec<String>> {
         use tobaucu_core::list_note::{check_line, not_printed, ListLevels, ListLine};
         let def = self.def()?;
-        let first = |codes: Vec<String>| -> Vec<String> {
-            codes.into_iter().filter(|c| tobaucu_core::election::split_round_code(c).is_none()).collect()
-        };
+        let first = |codes: Vec<String>| -> Vec<String> { codes.into_iter().filter(|c| tobaucu_core::election::split_round_code(c).is_none()).collect() };
         let all = first(def.level_codes());
         let short = first(def.certificate_levels());
         let levels = ListLevels { all: &all, short: &short };
@@ -217,7 +143,9 @@ impl App {
             let found = check_line(line, levels, day);
             for w in found {
                 // A certificate holder's levels are not marked here.
-                if status == Some(VoterStatus::VotesElsewhere) && matches!(w, tobaucu_core::list_note::ListWarning::UnderTwelveMonths(..) | tobaucu_core::list_note::ListWarning::TwelveMonthsOrMore(..)) {
+                if status == Some(VoterStatus::VotesElsewhere)
+                    && matches!(w, tobaucu_core::list_note::ListWarning::UnderTwelveMonths(..) | tobaucu_core::list_note::ListWarning::TwelveMonthsOrMore(..))
+                {
                     continue;
                 }
                 out.push(format!("cử tri số {} — {}: {}", v.stt, v.name, w.vi(day)));
@@ -232,10 +160,7 @@ impl App {
             let n = unprinted.len();
             let more = if n > SHOWN { format!(" và {} cử tri khác", n - SHOWN) } else { String::new() };
             unprinted.truncate(SHOWN);
-            out.push(format!(
-                "ghi chú của {n} cử tri không thuộc các trường hợp ghi ở cột (11) Ghi chú của Mẫu 31/HĐBC nên chỉ lưu trong máy, không in ra danh sách: {}{more}",
-                unprinted.join(", ")
-            ));
+            out.push(format!("ghi chú của {n} cử tri không thuộc các trường hợp ghi ở cột (11) Ghi chú của Mẫu 31/HĐBC nên chỉ lưu trong máy, không in ra danh sách: {}{more}", unprinted.join(", ")));
         }
         Ok(out)
     }
@@ -245,11 +170,7 @@ impl App {
         self.def()?;
         let rows = self.store.voters()?;
         let checkins = by_voter(self.store.live_checkins()?);
-        Ok(rows
-            .iter()
-            .filter(|r| all || !matches!(r.status.as_str(), "removed" | "moved_out"))
-            .map(|r| voter_row_dto(r, checkins.get(&r.id).map_or(&[][..], Vec::as_slice)))
-            .collect())
+        Ok(rows.iter().filter(|r| all || !matches!(r.status.as_str(), "removed" | "moved_out")).map(|r| voter_row_dto(r, checkins.get(&r.id).map_or(&[][..], Vec::as_slice))).collect())
     }
 
     /// One voter by STT.
@@ -261,15 +182,9 @@ impl App {
     fn index(&mut self) -> Result<&SearchIndex> {
         if self.index.is_none() {
             let rows = self.store.voters()?;
-            self.index = Some(SearchIndex::new(rows.into_iter().map(|r| SearchEntry {
-                stt: u32::try_from(r.stt).unwrap_or(0),
-                name: r.name,
-                id_number: r.id_number,
-            })));
+            self.index = Some(SearchIndex::new(rows.into_iter().map(|r| SearchEntry { stt: u32::try_from(r.stt).unwrap_or(0), name: r.name, id_number: r.id_number })));
         }
-        self.index
-            .as_ref()
-            .ok_or_else(|| Error::Internal("chỉ mục tìm kiếm".into()))
+        self.index.as_ref().ok_or_else(|| Error::Internal("chỉ mục tìm kiếm".into()))
     }
 
     /// Tìm cử tri: by name (word prefixes, no diacritics needed), STT or ID number.
@@ -293,12 +208,7 @@ impl App {
     /// Phát phiếu: marks a voter as having received the ballots of `levels`
     /// (default: all theirs). Refuses a second check-in, naming when the
     /// first was.
-    pub fn checkin(
-        &mut self,
-        stt: u32,
-        levels: Option<&[String]>,
-        mobile_box: bool,
-    ) -> Result<CheckinResult> {
+    pub fn checkin(&mut self, stt: u32, levels: Option<&[String]>, mobile_box: bool) -> Result<CheckinResult> {
         self.require_area()?;
         let row = self.voter_or_refuse(stt)?;
         let status = status_of(&row)?;
@@ -312,20 +222,13 @@ impl App {
             other => other,
         };
         let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
-            CheckinRefusal::NotVoting(st) => Error::refused(
-                "NOT_VOTING_HERE",
-                format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi()),
-            ),
-            CheckinRefusal::NotEntitled(ls) => Error::refused(
-                "LEVEL_NOT_ENTITLED",
-                format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")),
-            ),
+            CheckinRefusal::NotVoting(st) => Error::refused("NOT_VOTING_HERE", format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
+            CheckinRefusal::NotEntitled(ls) => {
+                Error::refused("LEVEL_NOT_ENTITLED", format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")))
+            }
             CheckinRefusal::Already(ls) => {
                 let when = live.iter().find(|c| ls.contains(&c.level)).map(|c| clock::vi_time(&c.at)).unwrap_or_default();
-                Error::refused(
-                    "ALREADY_CHECKED_IN",
-                    format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")),
-                )
+                Error::refused("ALREADY_CHECKED_IN", format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")))
             }
             CheckinRefusal::NoLevel => Error::refused("NO_LEVEL", "chưa chọn cấp nào để phát phiếu"),
         })?;
@@ -341,60 +244,28 @@ impl App {
                 subject: format!("cử tri số {stt}"),
                 reason: String::new(),
                 before: None,
-                after: Some(
-                    serde_json::json!({"levels": wanted, "mobile_box": mobile_box}).to_string(),
-                ),
+                after: Some(serde_json::json!({"levels": wanted, "mobile_box": mobile_box}).to_string()),
             })?;
             Ok::<_, Error>(())
         })?;
         let voter = self.row_dto(&row)?;
-        let box_note = if mobile_box {
-            " (hòm phiếu phụ)"
-        } else {
-            ""
-        };
-        Ok(CheckinResult {
-            message: format!(
-                "Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}",
-                row.name,
-                wanted.len(),
-                wanted.join(", ")
-            ),
-            voter,
-            levels: wanted,
-            at,
-        })
+        let box_note = if mobile_box { " (hòm phiếu phụ)" } else { "" };
+        Ok(CheckinResult { message: format!("Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}", row.name, wanted.len(), wanted.join(", ")), voter, levels: wanted, at })
     }
 
     /// Hủy nhận phiếu: undoes a check-in (a mistake at the desk), with a reason.
-    pub fn undo_checkin(
-        &mut self,
-        stt: u32,
-        levels: Option<&[String]>,
-        reason: &str,
-    ) -> Result<CheckinResult> {
+    pub fn undo_checkin(&mut self, stt: u32, levels: Option<&[String]>, reason: &str) -> Result<CheckinResult> {
         self.require_area()?;
         let reason = need_reason(reason)?;
         let row = self.voter_or_refuse(stt)?;
-        let live: Vec<String> = self
-            .store
-            .live_checkins_of(row.id)?
-            .into_iter()
-            .map(|c| c.level)
-            .collect();
+        let live: Vec<String> = self.store.live_checkins_of(row.id)?.into_iter().map(|c| c.level).collect();
         let undo: Vec<String> = match levels {
             Some(ls) => ls.to_vec(),
             None => live.clone(),
         };
         let missing: Vec<&String> = undo.iter().filter(|l| !live.contains(l)).collect();
         if undo.is_empty() || !missing.is_empty() {
-            return Err(Error::refused(
-                "NOT_CHECKED_IN",
-                format!(
-                    "cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy",
-                    row.name
-                ),
-            ));
+            return Err(Error::refused("NOT_CHECKED_IN", format!("cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy", row.name)));
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
@@ -412,16 +283,7 @@ impl App {
             })?;
             Ok::<_, Error>(())
         })?;
-        Ok(CheckinResult {
-            message: format!(
-                "Đã hủy nhận phiếu {} của cử tri số {stt} — {}",
-                undo.join(", "),
-                row.name
-            ),
-            voter: self.row_dto(&row)?,
-            levels: undo,
-            at,
-        })
+        Ok(CheckinResult { message: format!("Đã hủy nhận phiếu {} của cử tri số {stt} — {}", undo.join(", "), row.name), voter: self.row_dto(&row)?, levels: undo, at })
     }
 
     /// Bổ sung cử tri: adds a voter after the last STT (`domain.md` §3.2), or
@@ -435,21 +297,9 @@ impl App {
             return Err(Error::refused("FIELD_INVALID", "thiếu họ và tên"));
         }
         let birth = checked_birth(&input.birth_date, def.election.date)?;
-        let gender = Gender::parse(&input.gender).ok_or_else(|| {
-            Error::refused(
-                "FIELD_INVALID",
-                format!(
-                    "giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"",
-                    input.gender
-                ),
-            )
-        })?;
+        let gender = Gender::parse(&input.gender).ok_or_else(|| Error::refused("FIELD_INVALID", format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", input.gender)))?;
         let id_number = self.checked_id_number(input.id_number.as_deref().unwrap_or(""), None)?;
-        let certificate = input
-            .certificate
-            .as_deref()
-            .map(clean)
-            .filter(|c| !c.is_empty());
+        let certificate = input.certificate.as_deref().map(clean).filter(|c| !c.is_empty());
         let levels = if input.levels.is_empty() {
             if certificate.is_some() {
                 def.certificate_levels()
@@ -479,21 +329,10 @@ impl App {
             added_at: now.clone(),
             levels,
         };
-        let action = if certificate.is_some() {
-            "voter.add_certificate"
-        } else {
-            "voter.add"
-        };
+        let action = if certificate.is_some() { "voter.add_certificate" } else { "voter.add" };
         self.store.write(|tx| {
             tx.insert_voter(&row)?;
-            tx.append_audit(&audit(
-                &now,
-                action,
-                format!("cử tri số {stt}"),
-                &reason,
-                None,
-                Some(&row),
-            ))?;
+            tx.append_audit(&audit(&now, action, format!("cử tri số {stt}"), &reason, None, Some(&row)))?;
             Ok::<_, Error>(())
         })?;
         self.index = None;
@@ -506,22 +345,11 @@ impl App {
             return Ok(None);
         }
         if !voter::valid_id_number(&digits) {
-            return Err(Error::refused(
-                "FIELD_INVALID",
-                format!(
-                    "số định danh \"{raw}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)"
-                ),
-            ));
+            return Err(Error::refused("FIELD_INVALID", format!("số định danh \"{raw}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)")));
         }
         if let Some(other) = self.store.voter_by_id_number(&digits)? {
             if Some(other.stt) != own_stt {
-                return Err(Error::refused(
-                    "DUPLICATE_ID",
-                    format!(
-                        "số định danh {digits} đã có ở cử tri số {} — {}",
-                        other.stt, other.name
-                    ),
-                ));
+                return Err(Error::refused("DUPLICATE_ID", format!("số định danh {digits} đã có ở cử tri số {} — {}", other.stt, other.name)));
             }
         }
         Ok(Some(digits))
@@ -534,12 +362,7 @@ impl App {
         let before = self.voter_or_refuse(input.stt)?;
         let mut after = before.clone();
         let value = clean(&input.value);
-        let bad = |what: &str| {
-            Error::refused(
-                "FIELD_INVALID",
-                format!("{what} \"{}\" không hợp lệ", input.value),
-            )
-        };
+        let bad = |what: &str| Error::refused("FIELD_INVALID", format!("{what} \"{}\" không hợp lệ", input.value));
         match input.field.as_str() {
             "name" if !value.is_empty() => after.name = value,
             "name" => return Err(Error::refused("FIELD_INVALID", "họ và tên không được để trống")),
@@ -572,41 +395,25 @@ impl App {
             other => {
                 return Err(Error::refused(
                     "UNKNOWN_FIELD",
-                    format!("không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, residence_temporary, residence_current, levels, note, mobile_box"),
+                    format!(
+                        "không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, residence_temporary, residence_current, levels, note, mobile_box"
+                    ),
                 ))
             }
         }
         if after == before {
             return self.row_dto(&before);
         }
-        self.save_change(
-            &format!("voter.edit.{}", input.field),
-            &before,
-            &after,
-            &reason,
-        )
+        self.save_change(&format!("voter.edit.{}", input.field), &before, &after, &reason)
     }
 
     /// Stores a changed voter and its audit entry (before/after, reason) in
     /// one transaction.
-    fn save_change(
-        &mut self,
-        action: &str,
-        before: &VoterRow,
-        after: &VoterRow,
-        reason: &str,
-    ) -> Result<VoterRowDto> {
+    fn save_change(&mut self, action: &str, before: &VoterRow, after: &VoterRow, reason: &str) -> Result<VoterRowDto> {
         let now = clock::stamp(clock::now());
         self.store.write(|tx| {
             tx.update_voter(after)?;
-            tx.append_audit(&audit(
-                &now,
-                action,
-                format!("cử tri số {}", before.stt),
-                reason,
-                Some(before),
-                Some(after),
-            ))?;
+            tx.append_audit(&audit(&now, action, format!("cử tri số {}", before.stt), reason, Some(before), Some(after)))?;
             Ok::<_, Error>(())
         })?;
         self.index = None;
@@ -617,58 +424,24 @@ impl App {
     pub fn change_status(&mut self, input: &StatusChangeInput) -> Result<VoterRowDto> {
         self.require_area()?;
         let reason = need_reason(&input.reason)?;
-        let status = VoterStatus::parse(&input.status).ok_or_else(|| {
-            Error::refused(
-                "FIELD_INVALID",
-                format!(
-                    "trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)",
-                    input.status
-                ),
-            )
-        })?;
+        let status =
+            VoterStatus::parse(&input.status).ok_or_else(|| Error::refused("FIELD_INVALID", format!("trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)", input.status)))?;
         let before = self.voter_or_refuse(input.stt)?;
         if status_of(&before)? == status {
-            return Err(Error::refused(
-                "NO_CHANGE",
-                format!(
-                    "cử tri số {} đã ở trạng thái \"{}\"",
-                    input.stt,
-                    status.vi()
-                ),
-            ));
+            return Err(Error::refused("NO_CHANGE", format!("cử tri số {} đã ở trạng thái \"{}\"", input.stt, status.vi())));
         }
         if status != VoterStatus::Active && !self.store.live_checkins_of(before.id)?.is_empty() {
-            return Err(Error::refused(
-                "CHECKED_IN",
-                format!(
-                    "cử tri số {} — {} — đã nhận phiếu; hủy nhận phiếu trước khi {}",
-                    input.stt,
-                    before.name,
-                    status.vi()
-                ),
-            ));
+            return Err(Error::refused("CHECKED_IN", format!("cử tri số {} — {} — đã nhận phiếu; hủy nhận phiếu trước khi {}", input.stt, before.name, status.vi())));
         }
         let mut after = before.clone();
         after.status = status.as_str().to_owned();
         if status == VoterStatus::VotesElsewhere && !after.note.contains(NOTE_VOTES_ELSEWHERE) {
-            after.note = if after.note.is_empty() {
-                NOTE_VOTES_ELSEWHERE.to_owned()
-            } else {
-                format!("{}; {NOTE_VOTES_ELSEWHERE}", after.note)
-            };
+            after.note = if after.note.is_empty() { NOTE_VOTES_ELSEWHERE.to_owned() } else { format!("{}; {NOTE_VOTES_ELSEWHERE}", after.note) };
         }
         if status == VoterStatus::Active {
-            after.note = after
-                .note
-                .replace(&format!("; {NOTE_VOTES_ELSEWHERE}"), "")
-                .replace(NOTE_VOTES_ELSEWHERE, "");
+            after.note = after.note.replace(&format!("; {NOTE_VOTES_ELSEWHERE}"), "").replace(NOTE_VOTES_ELSEWHERE, "");
         }
-        self.save_change(
-            &format!("voter.status.{}", status.as_str()),
-            &before,
-            &after,
-            &reason,
-        )
+        self.save_change(&format!("voter.status.{}", status.as_str()), &before, &after, &reason)
     }
 
     /// Kiểm tra nhật ký: walks the audit log's hash chain from the genesis
@@ -686,7 +459,15 @@ impl App {
         use tobaucu_store::BundleRead;
         let rows = self.store.audit_chain()?;
         let links = rows.iter().map(|r| Link::Full {
-            entry: audit::Entry { id: r.entry.id, at: &r.entry.at, action: &r.entry.action, subject: &r.entry.subject, reason: &r.entry.reason, before: r.entry.before.as_deref(), after: r.entry.after.as_deref() },
+            entry: audit::Entry {
+                id: r.entry.id,
+                at: &r.entry.at,
+                action: &r.entry.action,
+                subject: &r.entry.subject,
+                reason: &r.entry.reason,
+                before: r.entry.before.as_deref(),
+                after: r.entry.after.as_deref(),
+            },
             prev: &r.prev_hash,
             hash: &r.hash,
         });
@@ -715,7 +496,11 @@ impl App {
                 ok: anchors_ok && data_problems.is_empty(),
                 entries,
                 message: if anchors_ok && data_problems.is_empty() {
-                    format!("Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước{}. Mã cuối chuỗi {}.", if anchors.is_empty() { String::new() } else { format!("; khớp {} mốc lưu ngoài tệp (sao lưu, gói đã xuất, biên bản in)", anchors.len()) }, &head[..16.min(head.len())])
+                    format!(
+                        "Nhật ký nguyên vẹn: {entries} mục, mỗi mục nối đúng với mục trước{}. Mã cuối chuỗi {}.",
+                        if anchors.is_empty() { String::new() } else { format!("; khớp {} mốc lưu ngoài tệp (sao lưu, gói đã xuất, biên bản in)", anchors.len()) },
+                        &head[..16.min(head.len())]
+                    )
                 } else if anchors_ok {
                     format!("Chuỗi nhật ký liền mạch ({entries} mục), nhưng cơ sở dữ liệu đã bị can thiệp:{data_note}")
                 } else {
@@ -736,7 +521,10 @@ impl App {
                     ok: false,
                     entries,
                     head: rows.last().map(|r| r.hash.clone()).unwrap_or_default(),
-                    message: format!("Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {id} (vị trí {}/{entries}, {action} lúc {at}): {why}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.{data_note}", index + 1),
+                    message: format!(
+                        "Nhật ký đã bị can thiệp: chuỗi đứt ở mục số {id} (vị trí {}/{entries}, {action} lúc {at}): {why}. Các mục từ đây trở đi không còn đáng tin; hãy báo Ban bầu cử.{data_note}",
+                        index + 1
+                    ),
                     broken: Some(tobaucu_ipc::AuditBreakDto { id, position: index as u64 + 1, at, action, subject, why: why.to_owned() }),
                     anchors,
                     data_problems,
@@ -810,19 +598,7 @@ impl App {
 
     /// Nhật ký: every change, oldest first.
     pub fn audit_log(&self) -> Result<Vec<AuditEntryDto>> {
-        Ok(self
-            .store
-            .audit()?
-            .into_iter()
-            .map(|a| AuditEntryDto {
-                at: a.at,
-                action: a.action,
-                subject: a.subject,
-                reason: a.reason,
-                before: a.before,
-                after: a.after,
-            })
-            .collect())
+        Ok(self.store.audit()?.into_iter().map(|a| AuditEntryDto { at: a.at, action: a.action, subject: a.subject, reason: a.reason, before: a.before, after: a.after }).collect())
     }
 }
 
@@ -833,10 +609,7 @@ fn checked_birth(typed: &str, election_day: chrono::NaiveDate) -> Result<voter::
     let birth = voter::parse_birth(typed).ok_or_else(|| {
         Error::refused(
             "FIELD_INVALID",
-            format!(
-                "ngày sinh \"{typed}\" không hợp lệ; ghi theo dạng ngày/tháng/năm (hoặc chỉ năm sinh với cử tri sinh từ năm {} trở về trước)",
-                voter::year_only_limit(election_day)
-            ),
+            format!("ngày sinh \"{typed}\" không hợp lệ; ghi theo dạng ngày/tháng/năm (hoặc chỉ năm sinh với cử tri sinh từ năm {} trở về trước)", voter::year_only_limit(election_day)),
         )
     })?;
     voter::check_birth(birth, election_day).map_err(|why| {
@@ -848,4 +621,3 @@ fn checked_birth(typed: &str, election_day: chrono::NaiveDate) -> Result<voter::
     })?;
     Ok(birth)
 }
-

@@ -20,9 +20,7 @@ fn derivation(c: &mut Criterion) {
     let mut g = c.benchmark_group("argon2id");
     g.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(4));
     for &(mib, t) in SETTINGS {
-        g.bench_function(format!("m{mib}MiB_t{t}_p1"), |b| {
-            b.iter(|| black_box(keys::seal("X0412-KV01", &sk, "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", mib * 1024, t, 1)))
-        });
+        g.bench_function(format!("m{mib}MiB_t{t}_p1"), |b| b.iter(|| black_box(keys::seal("X0412-KV01", &sk, "ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", mib * 1024, t, 1))));
     }
     g.finish();
 }

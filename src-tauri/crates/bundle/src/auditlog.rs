@@ -333,7 +333,9 @@ mod tests {
         // A personal entry shown in full is refused too.
         let mut full = r.clone();
         full[1].action = "checkin".into();
-        let shown = canonical_json(&json!({"id": 2, "at": full[1].at, "action": "checkin", "subject": full[1].subject, "reason": "", "before": null, "after": null, "prev": full[1].prev, "hash": full[1].hash}));
+        let shown = canonical_json(
+            &json!({"id": 2, "at": full[1].at, "action": "checkin", "subject": full[1].subject, "reason": "", "before": null, "after": null, "prev": full[1].prev, "hash": full[1].hash}),
+        );
         assert!(verify(&join(&[l[0].clone(), shown])).is_err());
     }
 

@@ -42,14 +42,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_manifest: 16 << 20,
-            max_members: 200_000,
-            max_member: 8 << 30,
-            max_file: 64 << 30,
-            max_in_memory: 64 << 20,
-            max_depth: 5,
-        }
+        Limits { max_manifest: 16 << 20, max_members: 200_000, max_member: 8 << 30, max_file: 64 << 30, max_in_memory: 64 << 20, max_depth: 5 }
     }
 }
 
@@ -320,9 +313,7 @@ pub fn safe_name(name: &str) -> bool {
     let segs: Vec<&str> = name.split('/').collect();
     name.len() <= 200
         && (1..=4).contains(&segs.len())
-        && segs.iter().all(|s| {
-            !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
-        })
+        && segs.iter().all(|s| !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-'))
 }
 
 /// Builds a bundle: fills the members list of `m` from `members`, signs

@@ -37,7 +37,8 @@ pub fn reforge_with(bytes: &[u8], sk: &SigningKey, follow: bool, edit: &dyn Fn(&
             l.minutes_sha256 = sha256_hex(data);
         }
     }
-    let renamed: Vec<(String, String)> = if !follow { Vec::new() } else { old.iter().filter_map(|(c, o)| m.levels.iter().find(|l| &l.code == c).map(|l| (o.clone(), l.minutes_sha256.clone()))).filter(|(o, n)| o != n).collect() };
+    let renamed: Vec<(String, String)> =
+        if !follow { Vec::new() } else { old.iter().filter_map(|(c, o)| m.levels.iter().find(|l| &l.code == c).map(|l| (o.clone(), l.minutes_sha256.clone()))).filter(|(o, n)| o != n).collect() };
     if let Some((_, log)) = members.iter_mut().find(|(n, _)| n == "audit.jsonl") {
         let (text, head) = rechain(&String::from_utf8_lossy(log), &renamed);
         *log = text.into_bytes();

@@ -56,8 +56,31 @@ pub const MIN_PASSPHRASE_SCORE: u8 = 3;
 /// Words anyone guessing a Tổ trưởng's passphrase tries first, whatever the
 /// unit: the app's name, "bầu cử", "mẫu", the election year…
 const APP_WORDS: &[&str] = &[
-    "tổ bầu cử", "tobaucu", "to-bau-cu", "bầu cử", "baucu", "tổ", "bầu", "cử", "mẫu", "mẫu 2026", "2026", "2031", "2026-2031",
-    "mật khẩu", "matkhau", "khóa", "khoá", "kiểm phiếu", "phiếu", "biên bản", "tổ trưởng", "hội đồng", "ủy ban", "ban bầu cử", "quốc hội",
+    "tổ bầu cử",
+    "tobaucu",
+    "to-bau-cu",
+    "bầu cử",
+    "baucu",
+    "tổ",
+    "bầu",
+    "cử",
+    "mẫu",
+    "mẫu 2026",
+    "2026",
+    "2031",
+    "2026-2031",
+    "mật khẩu",
+    "matkhau",
+    "khóa",
+    "khoá",
+    "kiểm phiếu",
+    "phiếu",
+    "biên bản",
+    "tổ trưởng",
+    "hội đồng",
+    "ủy ban",
+    "ban bầu cử",
+    "quốc hội",
 ];
 
 /// The words a guesser of this unit's passphrase tries first, for the
@@ -110,7 +133,11 @@ pub fn check_passphrase(pass: &str, context: &[&str]) -> Result<()> {
     for word in pass.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         for part in split_letters_digits(word) {
             let is_known = [part.to_lowercase(), tobaucu_core::text::fold(&part)].iter().any(|p| inputs.contains(p));
-            if is_known { known.push(part) } else { rest.push(part) }
+            if is_known {
+                known.push(part)
+            } else {
+                rest.push(part)
+            }
         }
     }
     let rest = rest.join(" ");
@@ -203,9 +230,7 @@ fn nfc(pass: &str) -> Zeroizing<String> {
 fn derive(pass: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>> {
     let params = Params::new(m, t, p, Some(32)).map_err(|e| Error::Key(format!("tham số Argon2 không hợp lệ: {e}")))?;
     let mut out = Zeroizing::new([0u8; 32]);
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(pass.as_bytes(), salt, out.as_mut())
-        .map_err(|e| Error::Key(format!("không tạo được khóa từ cụm mật khẩu: {e}")))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params).hash_password_into(pass.as_bytes(), salt, out.as_mut()).map_err(|e| Error::Key(format!("không tạo được khóa từ cụm mật khẩu: {e}")))?;
     Ok(out)
 }
 
@@ -234,9 +259,7 @@ pub fn seal(unit: &str, sk: &SigningKey, pass: &str, m_kib: u32, t: u32, p: u32)
     let nonce = random::<12>()?;
     let k = derive(&nfc(pass), &salt, m_kib, t, p)?;
     let cipher = ChaCha20Poly1305::new(Key::from_slice(k.as_ref()));
-    let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: sk.as_bytes(), aad: &aad(unit, &public_key) })
-        .map_err(|_| Error::Key("không mã hóa được khóa".into()))?;
+    let ciphertext = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: sk.as_bytes(), aad: &aad(unit, &public_key) }).map_err(|_| Error::Key("không mã hóa được khóa".into()))?;
     Ok(SealedKey { public_key, salt, nonce, ciphertext, m_kib, t, p })
 }
 
@@ -253,11 +276,7 @@ pub fn unseal(unit: &str, s: &SealedKey, pass: &str) -> Result<SigningKey> {
 fn unseal_exact(unit: &str, s: &SealedKey, pass: &str) -> Result<SigningKey> {
     let k = derive(pass, &s.salt, s.m_kib, s.t, s.p)?;
     let cipher = ChaCha20Poly1305::new(Key::from_slice(k.as_ref()));
-    let plain = Zeroizing::new(
-        cipher
-            .decrypt(Nonce::from_slice(&s.nonce), Payload { msg: &s.ciphertext, aad: &aad(unit, &s.public_key) })
-            .map_err(|_| Error::WrongPassphrase)?,
-    );
+    let plain = Zeroizing::new(cipher.decrypt(Nonce::from_slice(&s.nonce), Payload { msg: &s.ciphertext, aad: &aad(unit, &s.public_key) }).map_err(|_| Error::WrongPassphrase)?);
     let seed: [u8; 32] = plain.as_slice().try_into().map_err(|_| Error::Key("khóa đã lưu bị hỏng".into()))?;
     let sk = SigningKey::from_bytes(&seed);
     if sk.verifying_key().to_bytes() != s.public_key {
@@ -271,11 +290,7 @@ fn unseal_exact(unit: &str, s: &SealedKey, pass: &str) -> Result<SigningKey> {
 /// (`3F2A 9C01 77B4 0E5D A1C3`).
 pub fn fingerprint(public_key: &[u8; 32]) -> String {
     let h = hex(&Sha256::digest(public_key)[..10]).to_uppercase();
-    h.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
+    h.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 /// Normalises a fingerprint typed by a person (spaces, dashes, case).
@@ -381,10 +396,7 @@ mod tests {
     }
 
     /// The demo election's words, as the app passes them.
-    const CONTEXT: &[&str] = &[
-        "X0412-KV01", "Thôn Chẩn Xuyên 1", "Xã Thiệu Ngọc", "BC2026",
-        "Bầu cử đại biểu Quốc hội khóa XVI và đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031",
-    ];
+    const CONTEXT: &[&str] = &["X0412-KV01", "Thôn Chẩn Xuyên 1", "Xã Thiệu Ngọc", "BC2026", "Bầu cử đại biểu Quốc hội khóa XVI và đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031"];
 
     #[test]
     fn issue_11_8_passphrases_a_pattern_guesser_finds_first_are_refused() {
@@ -419,7 +431,8 @@ mod tests {
 
     #[test]
     fn issue_11_8_random_unrelated_words_pass() {
-        for strong in ["ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", "ngựa vằn ăn đậu phộng lúc tám giờ", "cá-voi-đọc-báo-dưới-gốc-me", "ca-voi-doc-bao-duoi-goc-me", "lantern-okra-velvet-pigeon"] {
+        for strong in ["ngựa-vằn-ăn-đậu-phộng-lúc-tám-giờ", "ngựa vằn ăn đậu phộng lúc tám giờ", "cá-voi-đọc-báo-dưới-gốc-me", "ca-voi-doc-bao-duoi-goc-me", "lantern-okra-velvet-pigeon"]
+        {
             assert_eq!(check_passphrase(strong, CONTEXT).map_err(|e| e.to_string()), Ok(()), "{strong}");
         }
     }

@@ -5,10 +5,10 @@
 use ed25519_dalek::SigningKey;
 use proptest::prelude::*;
 
-use crate::container::{self, Bundle, Limits, Manifest};
-use crate::verify::{verify, Context, Previous, Registration};
 use crate::auditlog;
 use crate::container::Mem;
+use crate::container::{self, Bundle, Limits, Manifest};
+use crate::verify::{verify, Context, Previous, Registration};
 
 struct Ctx {
     key: [u8; 32],
@@ -87,7 +87,17 @@ pub(crate) fn log_rows(pk: &[u8; 32], exported: &[&str]) -> Vec<auditlog::Row> {
         let id = i64::try_from(i + 1).unwrap_or(0);
         let e = audit::Entry { id, at: "t", action, subject: "s", reason: "", before: None, after: Some(after) };
         let hash = audit::link(&prev, &audit::content_hash(&e));
-        out.push(auditlog::Row { id, at: "t".into(), action: action.clone(), subject: "s".into(), reason: String::new(), before: None, after: Some(after.clone()), prev: prev.clone(), hash: hash.clone() });
+        out.push(auditlog::Row {
+            id,
+            at: "t".into(),
+            action: action.clone(),
+            subject: "s".into(),
+            reason: String::new(),
+            before: None,
+            after: Some(after.clone()),
+            prev: prev.clone(),
+            hash: hash.clone(),
+        });
         prev = hash;
     }
     out
@@ -322,17 +332,39 @@ fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
     let old_rows = log_rows(&pk, &[]);
     let (b1, id1) = with_log(1, None, &auditlog::write(&old_rows), &k);
     let old = auditlog::verify(&auditlog::write(&old_rows)).unwrap_or_default();
-    let prev = Some(Previous { sequence: 1, id: id1.clone(), audit: Some((u64::try_from(old.links.len()).unwrap_or(0), old.boundaries_digest(old.links.len()).unwrap_or_default())) , key: None, levels: Vec::new() });
+    let prev = Some(Previous {
+        sequence: 1,
+        id: id1.clone(),
+        audit: Some((u64::try_from(old.links.len()).unwrap_or(0), old.boundaries_digest(old.links.len()).unwrap_or_default())),
+        key: None,
+        levels: Vec::new(),
+    });
     struct Lineage(Ctx, Option<Previous>);
     impl Context for Lineage {
-        fn election_id(&self) -> &str { self.0.election_id() }
-        fn definition_sha256(&self) -> &str { self.0.definition_sha256() }
-        fn mode(&self) -> &str { self.0.mode() }
-        fn registration(&self, u: &str) -> Option<Registration> { self.0.registration(u) }
-        fn unit_allowed(&self, u: &str, k: &str) -> Result<String, String> { self.0.unit_allowed(u, k) }
-        fn last(&self, _u: &str) -> Option<Previous> { self.1.clone() }
-        fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> Result<String, String> { self.0.results(b, log) }
-        fn inner<'s>(&'s self, c: &Manifest, r: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> { self.0.inner(c, r) }
+        fn election_id(&self) -> &str {
+            self.0.election_id()
+        }
+        fn definition_sha256(&self) -> &str {
+            self.0.definition_sha256()
+        }
+        fn mode(&self) -> &str {
+            self.0.mode()
+        }
+        fn registration(&self, u: &str) -> Option<Registration> {
+            self.0.registration(u)
+        }
+        fn unit_allowed(&self, u: &str, k: &str) -> Result<String, String> {
+            self.0.unit_allowed(u, k)
+        }
+        fn last(&self, _u: &str) -> Option<Previous> {
+            self.1.clone()
+        }
+        fn results(&self, b: &Bundle<'_>, log: Option<&auditlog::Log>) -> Result<String, String> {
+            self.0.results(b, log)
+        }
+        fn inner<'s>(&'s self, c: &Manifest, r: Vec<(String, [u8; 32])>) -> Box<dyn Context + 's> {
+            self.0.inner(c, r)
+        }
     }
     let ctx = Lineage(Ctx { key: pk, last: None }, prev);
     let names = |b: &[u8]| -> Vec<&'static str> { verify(&Mem(b), &ctx, Limits::default()).checks.iter().filter(|c| !c.ok).map(|c| c.name).collect() };
@@ -349,7 +381,18 @@ fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
     let mut prevh = tobaucu_core::audit::GENESIS.to_owned();
     for r in &mut rows {
         r.prev = prevh.clone();
-        r.hash = tobaucu_core::audit::link(&prevh, &tobaucu_core::audit::content_hash(&tobaucu_core::audit::Entry { id: r.id, at: &r.at, action: &r.action, subject: &r.subject, reason: &r.reason, before: r.before.as_deref(), after: r.after.as_deref() }));
+        r.hash = tobaucu_core::audit::link(
+            &prevh,
+            &tobaucu_core::audit::content_hash(&tobaucu_core::audit::Entry {
+                id: r.id,
+                at: &r.at,
+                action: &r.action,
+                subject: &r.subject,
+                reason: &r.reason,
+                before: r.before.as_deref(),
+                after: r.after.as_deref(),
+            }),
+        );
         prevh = r.hash.clone();
     }
     let (b2x, _) = with_log(2, Some(id1), &auditlog::write(&rows), &k);

@@ -10,9 +10,7 @@ use crate::container::{Bundle, LevelEntry, Limits, Manifest, Source};
 use crate::{auditlog, keys, unhex};
 
 /// Names of the checks, in report order.
-pub const CHECKS: &[&str] = &[
-    "format", "member_hashes", "signature", "key_registered", "election", "definition", "mode", "unit", "sequence", "audit_chain", "results", "inner_bundles",
-];
+pub const CHECKS: &[&str] = &["format", "member_hashes", "signature", "key_registered", "election", "definition", "mode", "unit", "sequence", "audit_chain", "results", "inner_bundles"];
 
 /// One named check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,7 +287,14 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     // signature
     let sig_ok = b.signature_ok();
     let fp = keys::fingerprint(&m.public_key);
-    checks.push(check("signature", if sig_ok { Ok(format!("chữ ký Ed25519 hợp lệ, khóa {fp}")) } else { Err(format!("chữ ký không hợp lệ với khóa {fp}: bản kê đã bị sửa hoặc ký bằng khóa khác")) }));
+    checks.push(check(
+        "signature",
+        if sig_ok {
+            Ok(format!("chữ ký Ed25519 hợp lệ, khóa {fp}"))
+        } else {
+            Err(format!("chữ ký không hợp lệ với khóa {fp}: bản kê đã bị sửa hoặc ký bằng khóa khác"))
+        },
+    ));
 
     // key_registered
     let reg = match ctx.registration(&m.unit_id) {
@@ -314,10 +319,31 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
     };
     checks.push(check("key_registered", reg));
 
-    checks.push(check("election", if m.election_id == ctx.election_id() { Ok(format!("cuộc bầu cử {}", m.election_id)) } else { Err(format!("gói thuộc cuộc bầu cử {}, cơ sở dữ liệu này là {}", m.election_id, ctx.election_id())) }));
-    checks.push(check("definition", if m.definition_sha256 == ctx.definition_sha256() { Ok("định nghĩa bầu cử trùng khớp (SHA-256)".into()) } else { Err(format!("định nghĩa bầu cử khác (gói {}…, ở đây {}…)", m.definition_sha256.get(..12).unwrap_or(""), ctx.definition_sha256().get(..12).unwrap_or(""))) }));
+    checks.push(check(
+        "election",
+        if m.election_id == ctx.election_id() {
+            Ok(format!("cuộc bầu cử {}", m.election_id))
+        } else {
+            Err(format!("gói thuộc cuộc bầu cử {}, cơ sở dữ liệu này là {}", m.election_id, ctx.election_id()))
+        },
+    ));
+    checks.push(check(
+        "definition",
+        if m.definition_sha256 == ctx.definition_sha256() {
+            Ok("định nghĩa bầu cử trùng khớp (SHA-256)".into())
+        } else {
+            Err(format!("định nghĩa bầu cử khác (gói {}…, ở đây {}…)", m.definition_sha256.get(..12).unwrap_or(""), ctx.definition_sha256().get(..12).unwrap_or("")))
+        },
+    ));
     let mode_vi = |x: &str| if x == "test" { "thử nghiệm hoặc diễn tập" } else { "chính thức" };
-    checks.push(check("mode", if m.mode == ctx.mode() { Ok(format!("chế độ {}", mode_vi(&m.mode))) } else { Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", mode_vi(&m.mode), mode_vi(ctx.mode()))) }));
+    checks.push(check(
+        "mode",
+        if m.mode == ctx.mode() {
+            Ok(format!("chế độ {}", mode_vi(&m.mode)))
+        } else {
+            Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", mode_vi(&m.mode), mode_vi(ctx.mode())))
+        },
+    ));
     checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
 
     // sequence
@@ -328,7 +354,9 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
         Some(p) if p.id == b.id => Ok(format!("gói số {} này đã được nhận trước đây", m.sequence)),
         Some(p) if m.sequence < p.sequence => Err(format!("gói số {} cũ hơn gói số {} đã nhận của {}: không quay lui", m.sequence, p.sequence, m.unit_id)),
         Some(p) if m.sequence == p.sequence => Err(format!("gói số {} khác với gói cùng số đã nhận của {}: hai gói rẽ nhánh", m.sequence, m.unit_id)),
-        Some(p) if m.sequence == p.sequence + 1 && m.previous_sha256.as_deref() != Some(p.id.as_str()) => Err(format!("gói số {} không nối tiếp gói số {} đã nhận (mã băm gói trước khác): rẽ nhánh", m.sequence, p.sequence)),
+        Some(p) if m.sequence == p.sequence + 1 && m.previous_sha256.as_deref() != Some(p.id.as_str()) => {
+            Err(format!("gói số {} không nối tiếp gói số {} đã nhận (mã băm gói trước khác): rẽ nhánh", m.sequence, p.sequence))
+        }
         Some(p) => Ok(format!("gói số {} mới hơn gói số {} đã nhận; sẽ thay thế", m.sequence, p.sequence)),
     };
     checks.push(check("sequence", seq));
@@ -381,7 +409,11 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
                     units.extend(r.manifest.as_ref().map(|x| x.unit_id.clone()));
                     inner.push((name.clone(), r));
                 }
-                if failed.is_empty() { Ok(format!("{} gói bên trong đều hợp lệ (chữ ký được kiểm lại)", inner.len())) } else { Err(format!("{}/{} gói bên trong không hợp lệ: {}", failed.len(), inner.len(), failed.join("; "))) }
+                if failed.is_empty() {
+                    Ok(format!("{} gói bên trong đều hợp lệ (chữ ký được kiểm lại)", inner.len()))
+                } else {
+                    Err(format!("{}/{} gói bên trong không hợp lệ: {}", failed.len(), inner.len(), failed.join("; ")))
+                }
             }
         }
     };

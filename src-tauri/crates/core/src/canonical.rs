@@ -52,9 +52,6 @@ mod tests {
     #[test]
     fn keys_sorted_no_whitespace() {
         let v = json!({"b": [1, {"z": "Đ", "a": null}], "a": true});
-        assert_eq!(
-            canonical_json(&v),
-            r#"{"a":true,"b":[1,{"a":null,"z":"Đ"}]}"#
-        );
+        assert_eq!(canonical_json(&v), r#"{"a":true,"b":[1,{"a":null,"z":"Đ"}]}"#);
     }
 }

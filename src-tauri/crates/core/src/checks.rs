@@ -104,15 +104,7 @@ fn n(x: u64) -> String {
 /// then warnings by code.
 pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     let mut out = Vec::new();
-    let mut push = |code: &'static str, severity, message: String, next_step, field: &str| {
-        out.push(Check {
-            code,
-            severity,
-            message,
-            next_step,
-            field: field.to_owned(),
-        })
-    };
+    let mut push = |code: &'static str, severity, message: String, next_step, field: &str| out.push(Check { code, severity, message, next_step, field: field.to_owned() });
     let e = Severity::Error;
     let w = Severity::Warning;
     let issued = f.inventory.map(|i| i.issued());
@@ -143,32 +135,46 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
     }
     if !beyond.is_empty() {
-        push("E15", e, format!(
-            "Số liệu vượt quá mức một khu vực bỏ phiếu có thể có ({} — luật: mỗi khu vực từ 300 đến 4.000 cử tri): {}.",
-            n(MAX_AREA_FIGURE), beyond.join("; ")),
-            "Kiểm tra lại số liệu đã nhập: có thể thừa một chữ số.", "count");
+        push(
+            "E15",
+            e,
+            format!("Số liệu vượt quá mức một khu vực bỏ phiếu có thể có ({} — luật: mỗi khu vực từ 300 đến 4.000 cử tri): {}.", n(MAX_AREA_FIGURE), beyond.join("; ")),
+            "Kiểm tra lại số liệu đã nhập: có thể thừa một chữ số.",
+            "count",
+        );
     }
     if let Some(r) = &f.result {
         let vn = u128::from(r.valid) + u128::from(r.invalid);
         if vn != u128::from(r.received) {
-            push("E01", e, format!(
-                "Số phiếu hợp lệ ({}) cộng số phiếu không hợp lệ ({}) bằng {}, khác số phiếu thu vào ({}).",
-                n(r.valid), n(r.invalid), n(u64::try_from(vn).unwrap_or(u64::MAX)), n(r.received)),
-                "Đếm lại số phiếu trong hòm và phân loại lại phiếu hợp lệ, không hợp lệ.", "count.received");
+            push(
+                "E01",
+                e,
+                format!("Số phiếu hợp lệ ({}) cộng số phiếu không hợp lệ ({}) bằng {}, khác số phiếu thu vào ({}).", n(r.valid), n(r.invalid), n(u64::try_from(vn).unwrap_or(u64::MAX)), n(r.received)),
+                "Đếm lại số phiếu trong hòm và phân loại lại phiếu hợp lệ, không hợp lệ.",
+                "count.received",
+            );
         }
         if let Some(i) = issued {
             if r.received > i {
-                push("E02", e, format!(
-                    "Số phiếu thu vào ({}) lớn hơn số phiếu phát ra ({}).", n(r.received), n(i)),
-                    "Đếm lại phiếu thu vào; kiểm tra lại biên bản kiểm kê (số phiếu nhận, chưa sử dụng, gạch hỏng).", "count.received");
+                push(
+                    "E02",
+                    e,
+                    format!("Số phiếu thu vào ({}) lớn hơn số phiếu phát ra ({}).", n(r.received), n(i)),
+                    "Đếm lại phiếu thu vào; kiểm tra lại biên bản kiểm kê (số phiếu nhận, chưa sử dụng, gạch hỏng).",
+                    "count.received",
+                );
             }
         }
     }
     if let Some(i) = issued {
         if i > p {
-            push("E03", e, format!(
-                "Số phiếu phát ra ({}) lớn hơn số cử tri đã tham gia bỏ phiếu cấp này ({}).", n(i), n(p)),
-                "Kiểm tra việc ghi nhận cử tri nhận phiếu tại bàn phát phiếu và số phiếu chưa sử dụng trong kiểm kê.", "inventory.unused");
+            push(
+                "E03",
+                e,
+                format!("Số phiếu phát ra ({}) lớn hơn số cử tri đã tham gia bỏ phiếu cấp này ({}).", n(i), n(p)),
+                "Kiểm tra việc ghi nhận cử tri nhận phiếu tại bàn phát phiếu và số phiếu chưa sử dụng trong kiểm kê.",
+                "inventory.unused",
+            );
         }
     }
     if let Some((code, q)) = &f.national_listed {
@@ -182,9 +188,13 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     // Issue 3 lists this among the warnings a Tổ trưởng may accept (checks.md
     // suggested an error, E04, which is therefore never used).
     if p > l {
-        push("W08", w, format!(
-            "Số cử tri tham gia bỏ phiếu ({}) lớn hơn tổng số cử tri của cấp này ({}).", n(p), n(l)),
-            "Kiểm tra danh sách cử tri (cử tri bổ sung, cử tri có giấy chứng nhận) và các lần ghi nhận nhận phiếu.", "turnout");
+        push(
+            "W08",
+            w,
+            format!("Số cử tri tham gia bỏ phiếu ({}) lớn hơn tổng số cử tri của cấp này ({}).", n(p), n(l)),
+            "Kiểm tra danh sách cử tri (cử tri bổ sung, cử tri có giấy chứng nhận) và các lần ghi nhận nhận phiếu.",
+            "turnout",
+        );
     }
     if let Some(r) = &f.result {
         for (i, v) in r.votes.iter().enumerate() {
@@ -193,13 +203,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                 push(
                     "E05",
                     e,
-                    format!(
-                        "Người ứng cử số {} ({}) có {} phiếu bầu, nhiều hơn số phiếu hợp lệ ({}).",
-                        i + 1,
-                        name,
-                        n(*v),
-                        n(r.valid)
-                    ),
+                    format!("Người ứng cử số {} ({}) có {} phiếu bầu, nhiều hơn số phiếu hợp lệ ({}).", i + 1, name, n(*v), n(r.valid)),
                     "Kiểm tra lại số phiếu bầu của người ứng cử này trên bảng kiểm phiếu.",
                     &format!("votes.{}", i + 1),
                 );
@@ -211,11 +215,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                 push(
                     "E06",
                     e,
-                    format!(
-                        "Tổng các nhóm \"phiếu bầu k đại biểu\" ({}) khác số phiếu hợp lệ ({}).",
-                        n(sum),
-                        n(r.valid)
-                    ),
+                    format!("Tổng các nhóm \"phiếu bầu k đại biểu\" ({}) khác số phiếu hợp lệ ({}).", n(sum), n(r.valid)),
                     "Đếm lại từng xấp phiếu theo số người được giữ lại trên phiếu.",
                     "groups",
                 );
@@ -223,18 +223,24 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
         if let Some(wsum) = r.weighted_groups() {
             if r.total_votes() != wsum {
-                push("E07", e, format!(
-                    "Tổng số phiếu bầu của các người ứng cử ({}) khác tổng theo nhóm Σ k × (số phiếu bầu k đại biểu) ({}).",
-                    n(r.total_votes()), n(wsum)),
-                    "Dò lại bảng kiểm phiếu: một dấu gạch có thể đã ghi nhầm dòng hoặc thiếu.", "votes");
+                push(
+                    "E07",
+                    e,
+                    format!("Tổng số phiếu bầu của các người ứng cử ({}) khác tổng theo nhóm Σ k × (số phiếu bầu k đại biểu) ({}).", n(r.total_votes()), n(wsum)),
+                    "Dò lại bảng kiểm phiếu: một dấu gạch có thể đã ghi nhầm dòng hoặc thiếu.",
+                    "votes",
+                );
             }
         }
         let cap = u64::from(f.seats).saturating_mul(r.valid);
         if r.total_votes() > cap {
-            push("E08", e, format!(
-                "Tổng số phiếu bầu ({}) vượt quá số đại biểu được bầu × số phiếu hợp lệ ({} × {} = {}).",
-                n(r.total_votes()), f.seats, n(r.valid), n(cap)),
-                "Kiểm tra lại số phiếu bầu từng người ứng cử và số phiếu hợp lệ.", "votes");
+            push(
+                "E08",
+                e,
+                format!("Tổng số phiếu bầu ({}) vượt quá số đại biểu được bầu × số phiếu hợp lệ ({} × {} = {}).", n(r.total_votes()), f.seats, n(r.valid), n(cap)),
+                "Kiểm tra lại số phiếu bầu từng người ứng cử và số phiếu hợp lệ.",
+                "votes",
+            );
         }
     }
     if let Some(inv) = f.inventory {
@@ -242,53 +248,25 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             let msg = match inv.issued_entered {
                 Some(i) => format!(
                     "Kiểm kê không khớp: nhận {} tờ, nhưng phát ra {} + chưa sử dụng {} + gạch hỏng {} = {}.",
-                    n(inv.received), n(i), n(inv.unused), n(inv.spoiled), n(i.saturating_add(inv.unused).saturating_add(inv.spoiled))),
-                None => format!(
-                    "Kiểm kê không khớp: số phiếu chưa sử dụng ({}) cộng gạch hỏng ({}) vượt số phiếu đã nhận ({}).",
-                    n(inv.unused), n(inv.spoiled), n(inv.received)),
+                    n(inv.received),
+                    n(i),
+                    n(inv.unused),
+                    n(inv.spoiled),
+                    n(i.saturating_add(inv.unused).saturating_add(inv.spoiled))
+                ),
+                None => format!("Kiểm kê không khớp: số phiếu chưa sử dụng ({}) cộng gạch hỏng ({}) vượt số phiếu đã nhận ({}).", n(inv.unused), n(inv.spoiled), n(inv.received)),
             };
-            push(
-                "E09",
-                e,
-                msg,
-                "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.",
-                "inventory.received",
-            );
+            push("E09", e, msg, "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.", "inventory.received");
         }
     }
     match &f.tally {
         TallyState::Differ(d) => {
-            let fields: Vec<String> = d
-                .iter()
-                .map(|x| {
-                    format!(
-                        "{} ({} ≠ {})",
-                        field_vi(&x.field, &f.candidate_names),
-                        n(x.first),
-                        n(x.second)
-                    )
-                })
-                .collect();
-            push(
-                "E10",
-                e,
-                format!(
-                    "Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.",
-                    d.len(),
-                    fields.join("; ")
-                ),
-                "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.",
-                "tally",
-            );
+            let fields: Vec<String> = d.iter().map(|x| format!("{} ({} ≠ {})", field_vi(&x.field, &f.candidate_names), n(x.first), n(x.second))).collect();
+            push("E10", e, format!("Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.", d.len(), fields.join("; ")), "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.", "tally");
         }
-        TallyState::OneEntry => push(
-            "E13",
-            e,
-            "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai."
-                .to_owned(),
-            "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).",
-            "tally",
-        ),
+        TallyState::OneEntry => {
+            push("E13", e, "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai.".to_owned(), "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).", "tally")
+        }
         TallyState::NotUsed | TallyState::Agreed => {}
     }
     let ro = &f.roster;
@@ -307,26 +285,17 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     for w in &wit {
         if witness_is_candidate(w, &ro.area_candidates) {
-            roster_problems.push(format!(
-                "{w} là người ứng cử tại khu vực này, không được làm chứng"
-            ));
+            roster_problems.push(format!("{w} là người ứng cử tại khu vực này, không được làm chứng"));
         }
     }
     if !roster_problems.is_empty() {
-        push(
-            "E11",
-            e,
-            format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")),
-            "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.",
-            "team",
-        );
+        push("E11", e, format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")), "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.", "team");
     }
     if f.inventory.is_none() {
         push(
             "E12",
             e,
-            "Chưa lập biên bản kiểm kê phiếu bầu (số phiếu nhận, chưa sử dụng, gạch hỏng)."
-                .to_owned(),
+            "Chưa lập biên bản kiểm kê phiếu bầu (số phiếu nhận, chưa sử dụng, gạch hỏng).".to_owned(),
             "Trước khi mở hòm, đếm và ghi số phiếu đã nhận, chưa sử dụng và gạch hỏng.",
             "inventory.received",
         );
@@ -334,9 +303,13 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     if let Some(r) = &f.result {
         let by_reason: u64 = r.invalid_by_reason.iter().fold(0u64, |a, x| a.saturating_add(*x));
         if by_reason != 0 && by_reason != r.invalid {
-            push("E14", e, format!(
-                "Chi tiết phiếu không hợp lệ theo lý do ({}) khác tổng số phiếu không hợp lệ ({}).", n(by_reason), n(r.invalid)),
-                "Đếm lại phiếu không hợp lệ theo từng lý do.", "count.invalid");
+            push(
+                "E14",
+                e,
+                format!("Chi tiết phiếu không hợp lệ theo lý do ({}) khác tổng số phiếu không hợp lệ ({}).", n(by_reason), n(r.invalid)),
+                "Đếm lại phiếu không hợp lệ theo từng lý do.",
+                "count.invalid",
+            );
         }
     }
 
@@ -346,22 +319,20 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             push(
                 "W01",
                 w,
-                format!(
-                    "Phiếu không hợp lệ chiếm {} số phiếu thu vào ({} / {}), trên 3%.",
-                    Percent::of(r.invalid, r.received),
-                    n(r.invalid),
-                    n(r.received)
-                ),
+                format!("Phiếu không hợp lệ chiếm {} số phiếu thu vào ({} / {}), trên 3%.", Percent::of(r.invalid, r.received), n(r.invalid), n(r.received)),
                 "Xem lại từng phiếu không hợp lệ cùng cả Tổ.",
                 "count.invalid",
             );
         }
         if let Some(i) = issued {
             if r.received < i {
-                push("W02", w, format!(
-                    "Số phiếu thu vào ({}) ít hơn số phiếu phát ra ({}): {} phiếu không có trong hòm.",
-                    n(r.received), n(i), n(i - r.received)),
-                    "Đếm lại phiếu thu vào; cử tri có thể đã mang phiếu ra về.", "count.received");
+                push(
+                    "W02",
+                    w,
+                    format!("Số phiếu thu vào ({}) ít hơn số phiếu phát ra ({}): {} phiếu không có trong hòm.", n(r.received), n(i), n(i - r.received)),
+                    "Đếm lại phiếu thu vào; cử tri có thể đã mang phiếu ra về.",
+                    "count.received",
+                );
             }
         }
     }
@@ -370,9 +341,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         push(
             "W03",
             w,
-            format!(
-            "Chỉ {} cử tri ({}) trong {} cử tri của cấp này tham gia bỏ phiếu, chưa quá một nửa.",
-            n(p), Percent::of(p, l), n(l)),
+            format!("Chỉ {} cử tri ({}) trong {} cử tri của cấp này tham gia bỏ phiếu, chưa quá một nửa.", n(p), Percent::of(p, l), n(l)),
             "Báo Ban bầu cử: đơn vị bầu cử có thể phải bầu cử lại (Điều 80).",
             "turnout",
         );
@@ -382,58 +351,32 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             for (i, v) in r.votes.iter().enumerate() {
                 if *v == 0 {
                     let name = f.candidate_names.get(i).copied().unwrap_or("?");
-                    push(
-                        "W04",
-                        w,
-                        format!(
-                            "Người ứng cử số {} ({}) không có phiếu bầu nào.",
-                            i + 1,
-                            name
-                        ),
-                        "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.",
-                        &format!("votes.{}", i + 1),
-                    );
+                    push("W04", w, format!("Người ứng cử số {} ({}) không có phiếu bầu nào.", i + 1, name), "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.", &format!("votes.{}", i + 1));
                 }
             }
         }
         if r.received > 0 {
             for (code, other) in &f.other_levels {
-                if other.received == r.received
-                    && other.valid == r.valid
-                    && other.invalid == r.invalid
-                    && other.votes == r.votes
-                {
-                    push(
-                        "W05",
-                        w,
-                        format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."),
-                        "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.",
-                        "count",
-                    );
+                if other.received == r.received && other.valid == r.valid && other.invalid == r.invalid && other.votes == r.votes {
+                    push("W05", w, format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."), "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.", "count");
                 }
             }
         }
         if let Some(g) = &r.groups {
             if f.seats > 1 && r.valid > 0 && g.iter().take(f.seats as usize - 1).all(|x| *x == 0) {
-                push("W07", w, format!(
-                    "Mọi phiếu hợp lệ đều giữ lại đủ {} người; không có phiếu bầu ít hơn {} đại biểu.", f.seats, f.seats),
-                    "Kiểm tra lại việc chia xấp phiếu theo số người được giữ lại.", "groups");
+                push(
+                    "W07",
+                    w,
+                    format!("Mọi phiếu hợp lệ đều giữ lại đủ {} người; không có phiếu bầu ít hơn {} đại biểu.", f.seats, f.seats),
+                    "Kiểm tra lại việc chia xấp phiếu theo số người được giữ lại.",
+                    "groups",
+                );
             }
         }
     }
     if let (Some(inv), Some(i)) = (f.inventory, issued) {
         if i > 0 && u128::from(inv.spoiled) * 100 > 2 * u128::from(i) {
-            push(
-                "W06",
-                w,
-                format!(
-                    "Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).",
-                    n(inv.spoiled),
-                    n(i)
-                ),
-                "Đếm lại phiếu gạch hỏng đã niêm phong.",
-                "inventory.spoiled",
-            );
+            push("W06", w, format!("Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).", n(inv.spoiled), n(i)), "Đếm lại phiếu gạch hỏng đã niêm phong.", "inventory.spoiled");
         }
     }
     out.sort_by_key(|c| (c.severity == Severity::Warning, c.code));
@@ -453,20 +396,10 @@ pub fn field_vi(field: &str, names: &[&str]) -> String {
             if let Some(k) = f.strip_prefix("group.") {
                 format!("số phiếu bầu {k} đại biểu")
             } else if let Some(p) = f.strip_prefix("votes.") {
-                let name = p
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| names.get(i.wrapping_sub(1)))
-                    .copied()
-                    .unwrap_or("?");
+                let name = p.parse::<usize>().ok().and_then(|i| names.get(i.wrapping_sub(1))).copied().unwrap_or("?");
                 format!("số phiếu bầu của {name}")
             } else if let Some(r) = f.strip_prefix("invalid.") {
-                format!(
-                    "phiếu không hợp lệ ({})",
-                    crate::count::InvalidReason::parse(r)
-                        .map(|r| r.vi())
-                        .unwrap_or(r)
-                )
+                format!("phiếu không hợp lệ ({})", crate::count::InvalidReason::parse(r).map(|r| r.vi()).unwrap_or(r))
             } else {
                 f.to_owned()
             }

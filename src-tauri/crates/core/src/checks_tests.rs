@@ -11,20 +11,8 @@ fn clean() -> LevelFacts<'static> {
         candidate_names: vec!["Lê Thị Hoa", "Trần Văn Bình", "Phạm Thị Cúc"],
         listed: 100,
         participated: 90,
-        inventory: Some(Inventory {
-            received: 100,
-            unused: 9,
-            spoiled: 1,
-            issued_entered: None,
-        }),
-        result: Some(CountResult {
-            received: 90,
-            valid: 88,
-            invalid: 2,
-            invalid_by_reason: [0, 1, 0, 1, 0],
-            groups: Some(vec![30, 58]),
-            votes: vec![70, 40, 36],
-        }),
+        inventory: Some(Inventory { received: 100, unused: 9, spoiled: 1, issued_entered: None }),
+        result: Some(CountResult { received: 90, valid: 88, invalid: 2, invalid_by_reason: [0, 1, 0, 1, 0], groups: Some(vec![30, 58]), votes: vec![70, 40, 36] }),
         tally: TallyState::NotUsed,
         roster: RosterFacts {
             leader: Some("Nguyễn Văn Tổ".into()),
@@ -41,10 +29,7 @@ fn codes(f: &LevelFacts<'_>) -> Vec<&'static str> {
     check_level(f).iter().map(|c| c.code).collect()
 }
 
-fn with_result(
-    mut f: LevelFacts<'static>,
-    g: impl FnOnce(&mut CountResult),
-) -> LevelFacts<'static> {
+fn with_result(mut f: LevelFacts<'static>, g: impl FnOnce(&mut CountResult)) -> LevelFacts<'static> {
     if let Some(r) = f.result.as_mut() {
         g(r);
     }
@@ -62,9 +47,7 @@ fn clean_level_passes() {
 fn e01_valid_plus_invalid_is_received() {
     let f = with_result(clean(), |r| r.received = 91);
     let c = check_level(&f);
-    assert!(c
-        .iter()
-        .any(|c| c.code == "E01" && c.message.contains("88") && c.message.contains("91")));
+    assert!(c.iter().any(|c| c.code == "E01" && c.message.contains("88") && c.message.contains("91")));
     assert!(!may_finalize(&c, &[]));
 }
 
@@ -135,19 +118,9 @@ fn e08_votes_within_seats_times_valid() {
 #[test]
 fn e09_inventory_balances() {
     let mut f = clean();
-    f.inventory = Some(Inventory {
-        received: 100,
-        unused: 9,
-        spoiled: 1,
-        issued_entered: Some(89),
-    });
+    f.inventory = Some(Inventory { received: 100, unused: 9, spoiled: 1, issued_entered: Some(89) });
     assert!(codes(&f).contains(&"E09"));
-    f.inventory = Some(Inventory {
-        received: 5,
-        unused: 9,
-        spoiled: 1,
-        issued_entered: None,
-    });
+    f.inventory = Some(Inventory { received: 5, unused: 9, spoiled: 1, issued_entered: None });
     assert!(codes(&f).contains(&"E09"));
 }
 
@@ -155,15 +128,9 @@ fn e09_inventory_balances() {
 #[test]
 fn e10_double_entry_differs() {
     let mut f = clean();
-    f.tally = TallyState::Differ(vec![FieldDiff {
-        field: "votes.2".into(),
-        first: 40,
-        second: 41,
-    }]);
+    f.tally = TallyState::Differ(vec![FieldDiff { field: "votes.2".into(), first: 40, second: 41 }]);
     let c = check_level(&f);
-    assert!(c.iter().any(|c| c.code == "E10"
-        && c.message.contains("Trần Văn Bình")
-        && c.message.contains("40 ≠ 41")));
+    assert!(c.iter().any(|c| c.code == "E10" && c.message.contains("Trần Văn Bình") && c.message.contains("40 ≠ 41")));
     f.tally = TallyState::OneEntry;
     assert!(codes(&f).contains(&"E13"));
     f.tally = TallyState::Agreed;
@@ -179,9 +146,7 @@ fn e11_roster_complete_and_witnesses_not_candidates() {
     assert!(codes(&f).contains(&"E11"));
     f.roster.witnesses = vec!["Hoàng Văn Một".into(), "le thi hoa".into()];
     let c = check_level(&f);
-    assert!(c
-        .iter()
-        .any(|c| c.code == "E11" && c.message.contains("người ứng cử")));
+    assert!(c.iter().any(|c| c.code == "E11" && c.message.contains("người ứng cử")));
     f.roster.witnesses = vec!["Hoàng Văn Một".into(), "Hoàng  văn một".into()];
     assert!(codes(&f).contains(&"E11"));
     let mut g = clean();
@@ -223,12 +188,7 @@ fn w01_many_invalid() {
 fn w02_received_below_issued() {
     let mut f = clean();
     f.participated = 92;
-    f.inventory = Some(Inventory {
-        received: 100,
-        unused: 7,
-        spoiled: 1,
-        issued_entered: None,
-    });
+    f.inventory = Some(Inventory { received: 100, unused: 7, spoiled: 1, issued_entered: None });
     assert_eq!(codes(&f), vec!["W02"]);
 }
 
@@ -258,12 +218,7 @@ fn w05_same_figures_as_another_level() {
 #[test]
 fn w06_many_spoiled() {
     let mut f = clean();
-    f.inventory = Some(Inventory {
-        received: 100,
-        unused: 5,
-        spoiled: 5,
-        issued_entered: None,
-    });
+    f.inventory = Some(Inventory { received: 100, unused: 5, spoiled: 5, issued_entered: None });
     assert_eq!(codes(&f), vec!["W06"]);
 }
 
@@ -282,10 +237,7 @@ fn errors_come_before_warnings() {
     f.listed = 200;
     f.inventory = None;
     let c = check_level(&f);
-    assert_eq!(
-        c.iter().map(|c| c.code).collect::<Vec<_>>(),
-        vec!["E12", "W03"]
-    );
+    assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), vec!["E12", "W03"]);
 }
 
 #[test]

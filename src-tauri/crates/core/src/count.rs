@@ -26,13 +26,7 @@ pub enum InvalidReason {
 
 impl InvalidReason {
     /// Every ground, in the order of Art. 74.
-    pub const ALL: [InvalidReason; 5] = [
-        InvalidReason::NotOfficial,
-        InvalidReason::NoStamp,
-        InvalidReason::TooMany,
-        InvalidReason::AllStruck,
-        InvalidReason::Added,
-    ];
+    pub const ALL: [InvalidReason; 5] = [InvalidReason::NotOfficial, InvalidReason::NoStamp, InvalidReason::TooMany, InvalidReason::AllStruck, InvalidReason::Added];
 
     /// The code used in files, JSON and the database.
     pub fn code(self) -> &'static str {
@@ -54,13 +48,9 @@ impl InvalidReason {
         match self {
             InvalidReason::NotOfficial => "Phiếu không theo mẫu quy định do Tổ bầu cử phát ra",
             InvalidReason::NoStamp => "Phiếu không có dấu của Tổ bầu cử",
-            InvalidReason::TooMany => {
-                "Phiếu để số người được bầu nhiều hơn số lượng đại biểu được bầu"
-            }
+            InvalidReason::TooMany => "Phiếu để số người được bầu nhiều hơn số lượng đại biểu được bầu",
             InvalidReason::AllStruck => "Phiếu gạch xóa hết tên những người ứng cử",
-            InvalidReason::Added => {
-                "Phiếu ghi thêm tên người ngoài danh sách hoặc ghi thêm nội dung khác"
-            }
+            InvalidReason::Added => "Phiếu ghi thêm tên người ngoài danh sách hoặc ghi thêm nội dung khác",
         }
     }
 
@@ -154,36 +144,20 @@ pub fn parse_mark(line: &str, candidates: usize) -> Result<Option<Mark>, MarkErr
             }
             return match InvalidReason::parse(reason) {
                 Some(r) if r.needs_person() => Ok(Some(Mark::Invalid(r))),
-                Some(r) => Err(MarkError(format!(
-                    "lý do \"{}\" do ứng dụng tự xác định: hãy ghi các số thứ tự tên được giữ lại (hoặc \"-\" nếu gạch hết)",
-                    r.code()
-                ))),
-                None if reason.is_empty() => Err(MarkError(
-                    "thiếu lý do sau INVALID (khong_theo_mau, khong_co_dau hoặc ghi_them)".to_owned(),
-                )),
-                None => Err(MarkError(format!(
-                    "lý do \"{reason}\" không hợp lệ; chỉ dùng khong_theo_mau, khong_co_dau hoặc ghi_them"
-                ))),
+                Some(r) => Err(MarkError(format!("lý do \"{}\" do ứng dụng tự xác định: hãy ghi các số thứ tự tên được giữ lại (hoặc \"-\" nếu gạch hết)", r.code()))),
+                None if reason.is_empty() => Err(MarkError("thiếu lý do sau INVALID (khong_theo_mau, khong_co_dau hoặc ghi_them)".to_owned())),
+                None => Err(MarkError(format!("lý do \"{reason}\" không hợp lệ; chỉ dùng khong_theo_mau, khong_co_dau hoặc ghi_them"))),
             };
         }
     }
     let mut kept: Vec<u16> = Vec::new();
-    for w in line
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-    {
+    for w in line.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
         let n: u16 = match w.parse() {
             Ok(n) => n,
-            Err(_) => {
-                return Err(MarkError(format!(
-                    "\"{w}\" không phải số thứ tự người ứng cử (ghi các số 1–{candidates}, \"-\" hoặc INVALID <lý do>)"
-                )))
-            }
+            Err(_) => return Err(MarkError(format!("\"{w}\" không phải số thứ tự người ứng cử (ghi các số 1–{candidates}, \"-\" hoặc INVALID <lý do>)"))),
         };
         if n == 0 || usize::from(n) > candidates {
-            return Err(MarkError(format!(
-                "số thứ tự {n} không có trên phiếu (phiếu có {candidates} người ứng cử)"
-            )));
+            return Err(MarkError(format!("số thứ tự {n} không có trên phiếu (phiếu có {candidates} người ứng cử)")));
         }
         if kept.contains(&n) {
             return Err(MarkError(format!("số thứ tự {n} được ghi hai lần")));
@@ -202,21 +176,14 @@ pub struct LineError {
 
 /// Reads a whole ballots file: every ballot, or every bad line (all or
 /// nothing).
-pub fn parse_ballots(
-    text: &str,
-    candidates: usize,
-    seats: u32,
-) -> Result<Vec<Ballot>, Vec<LineError>> {
+pub fn parse_ballots(text: &str, candidates: usize, seats: u32) -> Result<Vec<Ballot>, Vec<LineError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
         match parse_mark(line, candidates) {
             Ok(Some(m)) => out.push(Ballot::decide(&m, seats)),
             Ok(None) => {}
-            Err(e) => errors.push(LineError {
-                line: i + 1,
-                message: e.0,
-            }),
+            Err(e) => errors.push(LineError { line: i + 1, message: e.0 }),
         }
     }
     if errors.is_empty() {
@@ -335,13 +302,7 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(seats: u32, candidates: usize) -> Tally {
-        Tally {
-            seats,
-            valid: 0,
-            invalid_by_reason: [0; 5],
-            groups: vec![0; seats as usize],
-            votes: vec![0; candidates],
-        }
+        Tally { seats, valid: 0, invalid_by_reason: [0; 5], groups: vec![0; seats as usize], votes: vec![0; candidates] }
     }
 
     pub fn add(&mut self, b: &Ballot) {
@@ -365,18 +326,11 @@ impl Tally {
             Ballot::Invalid(r) => step(&mut self.invalid_by_reason[r.index()]),
             Ballot::Valid(kept) => {
                 step(&mut self.valid);
-                if let Some(g) = kept
-                    .len()
-                    .checked_sub(1)
-                    .and_then(|i| self.groups.get_mut(i))
-                {
+                if let Some(g) = kept.len().checked_sub(1).and_then(|i| self.groups.get_mut(i)) {
                     step(g);
                 }
                 for p in kept {
-                    if let Some(v) = usize::from(*p)
-                        .checked_sub(1)
-                        .and_then(|i| self.votes.get_mut(i))
-                    {
+                    if let Some(v) = usize::from(*p).checked_sub(1).and_then(|i| self.votes.get_mut(i)) {
                         step(v);
                     }
                 }
@@ -394,14 +348,7 @@ impl Tally {
 
     /// The figures of this tally as counted results.
     pub fn result(&self) -> CountResult {
-        CountResult {
-            received: self.received(),
-            valid: self.valid,
-            invalid: self.invalid(),
-            invalid_by_reason: self.invalid_by_reason,
-            groups: Some(self.groups.clone()),
-            votes: self.votes.clone(),
-        }
+        CountResult { received: self.received(), valid: self.valid, invalid: self.invalid(), invalid_by_reason: self.invalid_by_reason, groups: Some(self.groups.clone()), votes: self.votes.clone() }
     }
 }
 
@@ -430,9 +377,7 @@ impl CountResult {
 
     /// Σ k·n_k.
     pub fn weighted_groups(&self) -> Option<u64> {
-        self.groups
-            .as_ref()
-            .map(|g| g.iter().enumerate().fold(0u64, |a, (i, n)| a.saturating_add((i as u64 + 1).saturating_mul(*n))))
+        self.groups.as_ref().map(|g| g.iter().enumerate().fold(0u64, |a, (i, n)| a.saturating_add((i as u64 + 1).saturating_mul(*n))))
     }
 }
 
@@ -452,8 +397,7 @@ pub struct Inventory {
 impl Inventory {
     /// I: ballots issued (phiếu phát ra) = B − U − X unless entered.
     pub fn issued(&self) -> u64 {
-        self.issued_entered
-            .unwrap_or_else(|| self.received.saturating_sub(self.unused.saturating_add(self.spoiled)))
+        self.issued_entered.unwrap_or_else(|| self.received.saturating_sub(self.unused.saturating_add(self.spoiled)))
     }
 
     /// B = I + U + X (E09).
@@ -480,41 +424,22 @@ pub fn diff_entries(a: &CountResult, b: &CountResult) -> Vec<FieldDiff> {
     let mut out = Vec::new();
     let mut cmp = |field: String, x: u64, y: u64| {
         if x != y {
-            out.push(FieldDiff {
-                field,
-                first: x,
-                second: y,
-            });
+            out.push(FieldDiff { field, first: x, second: y });
         }
     };
     cmp("received".into(), a.received, b.received);
     cmp("valid".into(), a.valid, b.valid);
     cmp("invalid".into(), a.invalid, b.invalid);
     for r in InvalidReason::ALL {
-        cmp(
-            format!("invalid.{}", r.code()),
-            a.invalid_by_reason[r.index()],
-            b.invalid_by_reason[r.index()],
-        );
+        cmp(format!("invalid.{}", r.code()), a.invalid_by_reason[r.index()], b.invalid_by_reason[r.index()]);
     }
     let empty = Vec::new();
-    let (ga, gb) = (
-        a.groups.as_ref().unwrap_or(&empty),
-        b.groups.as_ref().unwrap_or(&empty),
-    );
+    let (ga, gb) = (a.groups.as_ref().unwrap_or(&empty), b.groups.as_ref().unwrap_or(&empty));
     for i in 0..ga.len().max(gb.len()) {
-        cmp(
-            format!("group.{}", i + 1),
-            ga.get(i).copied().unwrap_or(0),
-            gb.get(i).copied().unwrap_or(0),
-        );
+        cmp(format!("group.{}", i + 1), ga.get(i).copied().unwrap_or(0), gb.get(i).copied().unwrap_or(0));
     }
     for i in 0..a.votes.len().max(b.votes.len()) {
-        cmp(
-            format!("votes.{}", i + 1),
-            a.votes.get(i).copied().unwrap_or(0),
-            b.votes.get(i).copied().unwrap_or(0),
-        );
+        cmp(format!("votes.{}", i + 1), a.votes.get(i).copied().unwrap_or(0), b.votes.get(i).copied().unwrap_or(0));
     }
     out
 }

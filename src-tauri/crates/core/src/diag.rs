@@ -14,11 +14,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            path: path.into(),
-            message: message.into(),
-        }
+        Diagnostic { code, path: path.into(), message: message.into() }
     }
 }
 

@@ -281,9 +281,7 @@ impl ElectionDefinition {
             .filter(|l| {
                 let f = text::fold(&format!("{} {}", l.code, l.name));
                 let w: Vec<&str> = text::words(&f).collect();
-                l.kind == LevelKind::NationalAssembly
-                    || w.contains(&"tinh")
-                    || w.windows(2).any(|p| p == ["thanh", "pho"])
+                l.kind == LevelKind::NationalAssembly || w.contains(&"tinh") || w.windows(2).any(|p| p == ["thanh", "pho"])
             })
             .map(|l| l.code.clone())
             .collect();
@@ -336,24 +334,14 @@ pub const MAX_ID_CHARS: usize = 64;
 /// dot, no `..` (`KV/../../x` was once accepted and used in a key file's
 /// path: issue 11 §10).
 pub fn is_safe_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_ID_CHARS
-        && !s.starts_with('.')
-        && !s.contains("..")
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    !s.is_empty() && s.len() <= MAX_ID_CHARS && !s.starts_with('.') && !s.contains("..") && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Parses and validates an election definition. Returns every problem found.
 pub fn parse(json: &str) -> Result<ElectionDefinition, Vec<Diagnostic>> {
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
-        Err(e) => {
-            return Err(vec![Diagnostic::new(
-                "E_JSON",
-                format!("$ (dòng {}, cột {})", e.line(), e.column()),
-                format!("tệp không phải JSON hợp lệ: {}", json_error_vi(&e)),
-            )])
-        }
+        Err(e) => return Err(vec![Diagnostic::new("E_JSON", format!("$ (dòng {}, cột {})", e.line(), e.column()), format!("tệp không phải JSON hợp lệ: {}", json_error_vi(&e)))]),
     };
     let mut w = Walker::default();
     let def = w.definition(&value);
@@ -384,12 +372,7 @@ impl Walker {
         self.diags.push(Diagnostic::new(code, path, msg));
     }
 
-    fn object<'a>(
-        &mut self,
-        v: &'a Value,
-        path: &str,
-        allowed: &[&str],
-    ) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(&mut self, v: &'a Value, path: &str, allowed: &[&str]) -> Option<&'a Map<String, Value>> {
         let Some(m) = v.as_object() else {
             self.err("E_TYPE", path, "phải là một đối tượng JSON ({ … })");
             return None;
@@ -406,12 +389,7 @@ impl Walker {
         Some(m)
     }
 
-    fn array<'a>(
-        &mut self,
-        m: &'a Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<&'a Vec<Value>> {
+    fn array<'a>(&mut self, m: &'a Map<String, Value>, path: &str, key: &str) -> Option<&'a Vec<Value>> {
         let p = format!("{path}.{key}");
         match m.get(key) {
             None => {
@@ -459,7 +437,9 @@ impl Walker {
             self.err(
                 "E_ID",
                 &format!("{path}.{key}"),
-                format!("mã \"{s}\" không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, dấu gạch ngang, gạch dưới và dấu chấm (tối đa {MAX_ID_CHARS} ký tự, không bắt đầu bằng dấu chấm, không có \"..\")"),
+                format!(
+                    "mã \"{s}\" không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, dấu gạch ngang, gạch dưới và dấu chấm (tối đa {MAX_ID_CHARS} ký tự, không bắt đầu bằng dấu chấm, không có \"..\")"
+                ),
             );
             None
         }
@@ -482,11 +462,7 @@ impl Walker {
             Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
                 Some(n) if n >= 1 => Some(n),
                 _ => {
-                    self.err(
-                        "E_TYPE",
-                        &p,
-                        format!("phải là số nguyên dương, không phải {v}"),
-                    );
+                    self.err("E_TYPE", &p, format!("phải là số nguyên dương, không phải {v}"));
                     None
                 }
             },
@@ -498,67 +474,33 @@ impl Walker {
         match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
             Ok(d) if s.len() == 10 => Some(d),
             _ => {
-                self.err(
-                    "E_DATE",
-                    &format!("{path}.{key}"),
-                    format!(
-                        "ngày \"{s}\" không hợp lệ; viết theo dạng YYYY-MM-DD, ví dụ 2026-03-15"
-                    ),
-                );
+                self.err("E_DATE", &format!("{path}.{key}"), format!("ngày \"{s}\" không hợp lệ; viết theo dạng YYYY-MM-DD, ví dụ 2026-03-15"));
                 None
             }
         }
     }
 
     fn definition(&mut self, v: &Value) -> Option<ElectionDefinition> {
-        let root = self.object(
-            v,
-            "$",
-            &[
-                "format",
-                "election",
-                "levels",
-                "units",
-                "constituencies",
-                "areas",
-            ],
-        )?;
+        let root = self.object(v, "$", &["format", "election", "levels", "units", "constituencies", "areas"])?;
         if let Some(f) = self.string(root, "$", "format") {
             if f != FORMAT {
-                self.err(
-                    "E_FORMAT",
-                    "$.format",
-                    format!("định dạng \"{f}\" không được hỗ trợ; phiên bản này đọc \"{FORMAT}\""),
-                );
+                self.err("E_FORMAT", "$.format", format!("định dạng \"{f}\" không được hỗ trợ; phiên bản này đọc \"{FORMAT}\""));
             }
         }
         let election = match root.get("election") {
             Some(e) => self.election(e),
             None => {
-                self.err(
-                    "E_MISSING",
-                    "$.election",
-                    "thiếu trường bắt buộc \"election\"",
-                );
+                self.err("E_MISSING", "$.election", "thiếu trường bắt buộc \"election\"");
                 None
             }
         };
         let levels = self.levels(root);
         let units = self.units(root);
-        let level_map: HashMap<&str, &Level> =
-            levels.iter().map(|l| (l.code.as_str(), l)).collect();
+        let level_map: HashMap<&str, &Level> = levels.iter().map(|l| (l.code.as_str(), l)).collect();
         let constituencies = self.constituencies(root, &level_map);
         let areas = self.areas(root, &levels, &units, &constituencies);
         let index = Index::of(&units, &constituencies, &areas);
-        Some(ElectionDefinition {
-            election: election?,
-            levels,
-            units,
-            constituencies,
-            areas,
-            warnings: std::mem::take(&mut self.warnings),
-            index,
-        })
+        Some(ElectionDefinition { election: election?, levels, units, constituencies, areas, warnings: std::mem::take(&mut self.warnings), index })
     }
 
     fn election(&mut self, v: &Value) -> Option<Election> {
@@ -576,12 +518,7 @@ impl Walker {
             }
             None => None,
         };
-        Some(Election {
-            id: id?,
-            name: name?,
-            date: date?,
-            mode: mode?,
-        })
+        Some(Election { id: id?, name: name?, date: date?, mode: mode? })
     }
 
     fn levels(&mut self, root: &Map<String, Value>) -> Vec<Level> {
@@ -589,11 +526,7 @@ impl Walker {
             return Vec::new();
         };
         if arr.is_empty() || arr.len() > 4 {
-            self.err(
-                "E_LEVEL_COUNT",
-                "$.levels",
-                format!("phải có từ 1 đến 4 cấp bầu cử, tệp có {}", arr.len()),
-            );
+            self.err("E_LEVEL_COUNT", "$.levels", format!("phải có từ 1 đến 4 cấp bầu cử, tệp có {}", arr.len()));
         }
         let mut out: Vec<Level> = Vec::new();
         for (i, v) in arr.iter().enumerate() {
@@ -601,27 +534,15 @@ impl Walker {
             let Some(m) = self.object(v, &p, &["code", "name"]) else {
                 continue;
             };
-            let (Some(code), Some(name)) = (self.id(m, &p, "code"), self.string(m, &p, "name"))
-            else {
+            let (Some(code), Some(name)) = (self.id(m, &p, "code"), self.string(m, &p, "name")) else {
                 continue;
             };
-            if !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                self.err(
-                    "E_CODE",
-                    &format!("{p}.code"),
-                    format!("mã cấp \"{code}\" chỉ được gồm chữ không dấu, số, \"-\" hoặc \"_\""),
-                );
+            if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                self.err("E_CODE", &format!("{p}.code"), format!("mã cấp \"{code}\" chỉ được gồm chữ không dấu, số, \"-\" hoặc \"_\""));
                 continue;
             }
             if out.iter().any(|l| l.code == code) {
-                self.err(
-                    "E_DUPLICATE",
-                    &format!("{p}.code"),
-                    format!("mã cấp \"{code}\" bị trùng"),
-                );
+                self.err("E_DUPLICATE", &format!("{p}.code"), format!("mã cấp \"{code}\" bị trùng"));
                 continue;
             }
             let kind = level_kind(&code, &name);
@@ -655,43 +576,19 @@ impl Walker {
                 continue;
             };
             if !seen.insert(id.clone()) {
-                self.err(
-                    "E_DUPLICATE",
-                    &format!("{p}.id"),
-                    format!("mã đơn vị \"{id}\" bị trùng"),
-                );
+                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã đơn vị \"{id}\" bị trùng"));
                 continue;
             }
-            out.push((
-                i,
-                Unit {
-                    id,
-                    kind,
-                    name,
-                    parent,
-                },
-            ));
+            out.push((i, Unit { id, kind, name, parent }));
         }
-        let ids: HashMap<String, UnitKind> =
-            out.iter().map(|(_, u)| (u.id.clone(), u.kind)).collect();
+        let ids: HashMap<String, UnitKind> = out.iter().map(|(_, u)| (u.id.clone(), u.kind)).collect();
         for (i, u) in &out {
             if let Some(parent) = &u.parent {
                 match ids.get(parent) {
-                    None => self.err(
-                        "E_REF",
-                        &format!("$.units[{i}].parent"),
-                        format!("đơn vị cấp trên \"{parent}\" không có trong danh sách units"),
-                    ),
-                    Some(pk) if *pk >= u.kind => self.err(
-                        "E_PARENT_KIND",
-                        &format!("$.units[{i}].parent"),
-                        format!(
-                            "đơn vị \"{}\" ({}) không thể trực thuộc \"{parent}\" ({})",
-                            u.id,
-                            u.kind.as_str(),
-                            pk.as_str()
-                        ),
-                    ),
+                    None => self.err("E_REF", &format!("$.units[{i}].parent"), format!("đơn vị cấp trên \"{parent}\" không có trong danh sách units")),
+                    Some(pk) if *pk >= u.kind => {
+                        self.err("E_PARENT_KIND", &format!("$.units[{i}].parent"), format!("đơn vị \"{}\" ({}) không thể trực thuộc \"{parent}\" ({})", u.id, u.kind.as_str(), pk.as_str()))
+                    }
                     Some(_) => {}
                 }
             }
@@ -699,11 +596,7 @@ impl Walker {
         out.into_iter().map(|(_, u)| u).collect()
     }
 
-    fn constituencies(
-        &mut self,
-        root: &Map<String, Value>,
-        levels: &HashMap<&str, &Level>,
-    ) -> Vec<Constituency> {
+    fn constituencies(&mut self, root: &Map<String, Value>, levels: &HashMap<&str, &Level>) -> Vec<Constituency> {
         let Some(arr) = self.array(root, "$", "constituencies") else {
             return Vec::new();
         };
@@ -712,11 +605,7 @@ impl Walker {
         let mut candidate_ids: BTreeSet<String> = BTreeSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.constituencies[{i}]");
-            let Some(m) = self.object(
-                v,
-                &p,
-                &["id", "level", "number", "name", "seats", "candidates"],
-            ) else {
+            let Some(m) = self.object(v, &p, &["id", "level", "number", "name", "seats", "candidates"]) else {
                 continue;
             };
             let id = self.id(m, &p, "id");
@@ -730,11 +619,7 @@ impl Walker {
                     let cp = format!("{p}.candidates[{j}]");
                     if let Some(c) = self.candidate(cv, &cp) {
                         if !candidate_ids.insert(c.id.clone()) {
-                            self.err(
-                                "E_DUPLICATE",
-                                &format!("{cp}.id"),
-                                format!("mã người ứng cử \"{}\" bị trùng", c.id),
-                            );
+                            self.err("E_DUPLICATE", &format!("{cp}.id"), format!("mã người ứng cử \"{}\" bị trùng", c.id));
                         }
                         candidates.push(c);
                     }
@@ -742,11 +627,7 @@ impl Walker {
             }
             let level_def = level.as_deref().and_then(|l| levels.get(l).copied());
             if let (Some(l), None) = (&level, level_def) {
-                self.err(
-                    "E_REF",
-                    &format!("{p}.level"),
-                    format!("cấp \"{l}\" không có trong levels"),
-                );
+                self.err("E_REF", &format!("{p}.level"), format!("cấp \"{l}\" không có trong levels"));
             }
             if let (Some(kind), Some(seats)) = (level_def.map(|l| l.kind), seats) {
                 let max = max_seats(kind);
@@ -763,33 +644,23 @@ impl Walker {
                         self.warnings.push(Diagnostic::new(
                             "W_MIN_CANDIDATES",
                             format!("{p}.candidates"),
-                            format!("bầu {seats} đại biểu {} thường cần ít nhất {min} người ứng cử (Điều 57, 58 Luật Bầu cử), tệp có {} (có thể có người bị xóa tên sau khi công bố danh sách)", kind_vi(kind), carr.len()),
+                            format!(
+                                "bầu {seats} đại biểu {} thường cần ít nhất {min} người ứng cử (Điều 57, 58 Luật Bầu cử), tệp có {} (có thể có người bị xóa tên sau khi công bố danh sách)",
+                                kind_vi(kind),
+                                carr.len()
+                            ),
                         ));
                     }
                 }
             }
-            let (Some(id), Some(level), Some(number), Some(name), Some(seats)) =
-                (id, level, number, name, seats)
-            else {
+            let (Some(id), Some(level), Some(number), Some(name), Some(seats)) = (id, level, number, name, seats) else {
                 continue;
             };
             if !seen.insert(id.clone()) {
-                self.err(
-                    "E_DUPLICATE",
-                    &format!("{p}.id"),
-                    format!("mã đơn vị bầu cử \"{id}\" bị trùng"),
-                );
+                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã đơn vị bầu cử \"{id}\" bị trùng"));
                 continue;
             }
-            out.push(Constituency {
-                round_of: None,
-                id,
-                level,
-                number,
-                name,
-                seats,
-                candidates,
-            });
+            out.push(Constituency { round_of: None, id, level, number, name, seats, candidates });
         }
         out
     }
@@ -802,45 +673,25 @@ impl Walker {
         let gender = self.string(m, p, "gender").and_then(|g| {
             let parsed = Gender::parse(&g);
             if parsed.is_none() {
-                self.err(
-                    "E_GENDER",
-                    &format!("{p}.gender"),
-                    format!("giới tính \"{g}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\""),
-                );
+                self.err("E_GENDER", &format!("{p}.gender"), format!("giới tính \"{g}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\""));
             }
             parsed
         });
-        Some(Candidate {
-            id: id?,
-            name: name?,
-            birth_date: birth_date?,
-            gender: gender?,
-        })
+        Some(Candidate { id: id?, name: name?, birth_date: birth_date?, gender: gender? })
     }
 
-    fn areas(
-        &mut self,
-        root: &Map<String, Value>,
-        levels: &[Level],
-        units: &[Unit],
-        constituencies: &[Constituency],
-    ) -> Vec<Area> {
+    fn areas(&mut self, root: &Map<String, Value>, levels: &[Level], units: &[Unit], constituencies: &[Constituency]) -> Vec<Area> {
         let Some(arr) = self.array(root, "$", "areas") else {
             return Vec::new();
         };
         let mut out: Vec<Area> = Vec::new();
         // Hash lookups: a national definition has 72,195 areas.
         let unit_by_id: HashMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
-        let constituency_by_id: HashMap<&str, &Constituency> =
-            constituencies.iter().map(|c| (c.id.as_str(), c)).collect();
+        let constituency_by_id: HashMap<&str, &Constituency> = constituencies.iter().map(|c| (c.id.as_str(), c)).collect();
         let mut seen: HashSet<String> = HashSet::new();
         for (i, v) in arr.iter().enumerate() {
             let p = format!("$.areas[{i}]");
-            let Some(m) = self.object(
-                v,
-                &p,
-                &["id", "number", "name", "commune", "constituencies"],
-            ) else {
+            let Some(m) = self.object(v, &p, &["id", "number", "name", "commune", "constituencies"]) else {
                 continue;
             };
             let id = self.id(m, &p, "id");
@@ -849,19 +700,8 @@ impl Walker {
             let commune = self.string(m, &p, "commune");
             if let Some(c) = &commune {
                 match unit_by_id.get(c.as_str()) {
-                    None => self.err(
-                        "E_REF",
-                        &format!("{p}.commune"),
-                        format!("xã \"{c}\" không có trong units"),
-                    ),
-                    Some(u) if u.kind != UnitKind::Commune => self.err(
-                        "E_REF",
-                        &format!("{p}.commune"),
-                        format!(
-                            "đơn vị \"{c}\" là {}, không phải xã (commune)",
-                            u.kind.as_str()
-                        ),
-                    ),
+                    None => self.err("E_REF", &format!("{p}.commune"), format!("xã \"{c}\" không có trong units")),
+                    Some(u) if u.kind != UnitKind::Commune => self.err("E_REF", &format!("{p}.commune"), format!("đơn vị \"{c}\" là {}, không phải xã (commune)", u.kind.as_str())),
                     Some(_) => {}
                 }
             }
@@ -877,27 +717,12 @@ impl Walker {
                             continue;
                         };
                         if !levels.iter().any(|l| &l.code == level) {
-                            self.err(
-                                "E_REF",
-                                &kp,
-                                format!("cấp \"{level}\" không có trong levels"),
-                            );
+                            self.err("E_REF", &kp, format!("cấp \"{level}\" không có trong levels"));
                             continue;
                         }
                         match constituency_by_id.get(cid.as_str()) {
-                            None => self.err(
-                                "E_REF",
-                                &kp,
-                                format!("đơn vị bầu cử \"{cid}\" không có trong constituencies"),
-                            ),
-                            Some(c) if &c.level != level => self.err(
-                                "E_REF",
-                                &kp,
-                                format!(
-                                    "đơn vị bầu cử \"{cid}\" thuộc cấp {}, không phải cấp {level}",
-                                    c.level
-                                ),
-                            ),
+                            None => self.err("E_REF", &kp, format!("đơn vị bầu cử \"{cid}\" không có trong constituencies")),
+                            Some(c) if &c.level != level => self.err("E_REF", &kp, format!("đơn vị bầu cử \"{cid}\" thuộc cấp {}, không phải cấp {level}", c.level)),
                             Some(_) => {
                                 map.insert(level.clone(), cid);
                             }
@@ -905,42 +730,20 @@ impl Walker {
                     }
                     for l in levels {
                         if !cm.contains_key(&l.code) {
-                            self.err(
-                                "E_AREA_LEVEL",
-                                &cp,
-                                format!(
-                                    "khu vực bỏ phiếu phải thuộc một đơn vị bầu cử cho cấp {} ({})",
-                                    l.code, l.name
-                                ),
-                            );
+                            self.err("E_AREA_LEVEL", &cp, format!("khu vực bỏ phiếu phải thuộc một đơn vị bầu cử cho cấp {} ({})", l.code, l.name));
                         }
                     }
                 }
-                Some(_) => self.err(
-                    "E_TYPE",
-                    &cp,
-                    "phải là đối tượng {\"MÃ CẤP\": \"MÃ ĐƠN VỊ BẦU CỬ\", …}",
-                ),
+                Some(_) => self.err("E_TYPE", &cp, "phải là đối tượng {\"MÃ CẤP\": \"MÃ ĐƠN VỊ BẦU CỬ\", …}"),
             }
-            let (Some(id), Some(number), Some(name), Some(commune)) = (id, number, name, commune)
-            else {
+            let (Some(id), Some(number), Some(name), Some(commune)) = (id, number, name, commune) else {
                 continue;
             };
             if !seen.insert(id.clone()) {
-                self.err(
-                    "E_DUPLICATE",
-                    &format!("{p}.id"),
-                    format!("mã khu vực bỏ phiếu \"{id}\" bị trùng"),
-                );
+                self.err("E_DUPLICATE", &format!("{p}.id"), format!("mã khu vực bỏ phiếu \"{id}\" bị trùng"));
                 continue;
             }
-            out.push(Area {
-                id,
-                number,
-                name,
-                commune,
-                constituencies: map,
-            });
+            out.push(Area { id, number, name, commune, constituencies: map });
         }
         out
     }

@@ -139,9 +139,7 @@ impl NotVietnamese {
     /// Why, in Vietnamese.
     pub fn vi(self) -> String {
         match self {
-            NotVietnamese::StrayMark { after: None, .. } => {
-                "có dấu không đứng sau chữ nào".to_owned()
-            }
+            NotVietnamese::StrayMark { after: None, .. } => "có dấu không đứng sau chữ nào".to_owned(),
             NotVietnamese::StrayMark { after: Some(c), mark } if !is_tone_mark(mark) => {
                 format!("có dấu (U+{:04X}) không ghép được với chữ \"{c}\"", u32::from(mark))
             }
@@ -156,9 +154,7 @@ impl NotVietnamese {
                 format!("có mã điều khiển U+{:04X} không phải chữ", u32::from(c))
             }
             NotVietnamese::Sign(c) => format!("có ký hiệu \"{c}\" không có trong họ tên, địa chỉ"),
-            NotVietnamese::Lost(c) => format!(
-                "có \"{c}\" thay cho chữ đã mất khi tệp được lưu (chữ có dấu không lưu được trong bảng mã của tệp)"
-            ),
+            NotVietnamese::Lost(c) => format!("có \"{c}\" thay cho chữ đã mất khi tệp được lưu (chữ có dấu không lưu được trong bảng mã của tệp)"),
         }
     }
 }
@@ -192,10 +188,7 @@ pub fn impossible(s: &str) -> Option<NotVietnamese> {
     let mut prev: Option<char> = None;
     for c in s.nfc() {
         if unicode_normalization::char::is_combining_mark(c) {
-            return Some(NotVietnamese::StrayMark {
-                after: prev.filter(|p| !p.is_whitespace()),
-                mark: c,
-            });
+            return Some(NotVietnamese::StrayMark { after: prev.filter(|p| !p.is_whitespace()), mark: c });
         }
         prev = Some(c);
         if c.is_control() && !c.is_whitespace() {
@@ -218,9 +211,7 @@ pub fn impossible(s: &str) -> Option<NotVietnamese> {
             }
         });
         return Some(match (base, tone) {
-            (Some(b), Some(mark)) if b.is_ascii_alphabetic() && !is_vi_vowel(b) => {
-                NotVietnamese::StrayMark { after: Some(b), mark }
-            }
+            (Some(b), Some(mark)) if b.is_ascii_alphabetic() && !is_vi_vowel(b) => NotVietnamese::StrayMark { after: Some(b), mark },
             _ => NotVietnamese::Letter(c),
         });
     }
@@ -262,14 +253,8 @@ fn odd_syllables(s: &str) -> u32 {
         if syl.chars().filter(|&c| tone_of(c)).count() > 1 {
             n += 1;
         }
-        let folded: Vec<(char, String)> = syl
-            .chars()
-            .map(|c| (c, crate::text::fold(&c.to_string())))
-            .collect();
-        if folded
-            .windows(2)
-            .any(|w| matches!(w[0].0, 'u' | 'U') && w[1].1 == "u" && !matches!(w[1].0, 'ư' | 'Ư'))
-        {
+        let folded: Vec<(char, String)> = syl.chars().map(|c| (c, crate::text::fold(&c.to_string()))).collect();
+        if folded.windows(2).any(|w| matches!(w[0].0, 'u' | 'U') && w[1].1 == "u" && !matches!(w[1].0, 'ư' | 'Ư')) {
             n += 1;
         }
     }
@@ -312,9 +297,7 @@ pub fn decode_tcvn3(s: &str) -> String {
     }
     // Capitals only when some word has two or more plain capitals and no
     // plain letter is lower case ("NGUYÔN V¡N"); "Lª" stays "Lê".
-    let all_caps = !s.chars().any(|c| c.is_ascii_lowercase())
-        && s.split_whitespace()
-            .any(|w| w.chars().filter(char::is_ascii_uppercase).count() >= 2);
+    let all_caps = !s.chars().any(|c| c.is_ascii_lowercase()) && s.split_whitespace().any(|w| w.chars().filter(char::is_ascii_uppercase).count() >= 2);
     if all_caps {
         out = out.to_uppercase();
     }
@@ -419,10 +402,7 @@ pub fn to_unicode(s: &str) -> (String, Encoding) {
         return (s.to_owned(), Encoding::Unicode);
     }
     let mut best = (s.to_owned(), Encoding::Unicode, base);
-    for (enc, text) in [
-        (Encoding::Tcvn3, decode_tcvn3(s)),
-        (Encoding::Vni, decode_vni(s)),
-    ] {
+    for (enc, text) in [(Encoding::Tcvn3, decode_tcvn3(s)), (Encoding::Vni, decode_vni(s))] {
         let odd = oddness(&text);
         if odd < best.2 {
             best = (text, enc, odd);
@@ -437,10 +417,7 @@ mod tests {
 
     #[test]
     fn tcvn3_names() {
-        assert_eq!(
-            to_unicode("NguyÔn V¨n An"),
-            ("Nguyễn Văn An".into(), Encoding::Tcvn3)
-        );
+        assert_eq!(to_unicode("NguyÔn V¨n An"), ("Nguyễn Văn An".into(), Encoding::Tcvn3));
         assert_eq!(to_unicode("TrÇn ThÞ §µo").0, "Trần Thị Đào");
         assert_eq!(to_unicode("B¶o Th¾ng").0, "Bảo Thắng");
         // 0xAD (soft hyphen in Latin-1) is "ư" in TCVN3.
@@ -461,24 +438,16 @@ mod tests {
 
     #[test]
     fn vni_names() {
-        assert_eq!(
-            to_unicode("Nguyeãn Vaên An"),
-            ("Nguyễn Văn An".into(), Encoding::Vni)
-        );
+        assert_eq!(to_unicode("Nguyeãn Vaên An"), ("Nguyễn Văn An".into(), Encoding::Vni));
         assert_eq!(to_unicode("Xin chaøo caùc baïn").0, "Xin chào các bạn");
         assert_eq!(to_unicode("Hoaøng Thò Höông").0, "Hoàng Thị Hương");
         assert_eq!(to_unicode("Ñaëng Vaên Ñöùc").0, "Đặng Văn Đức");
-        assert_eq!(
-            to_unicode("Nguyeãn Thò Ngoïc Bích").0,
-            "Nguyễn Thị Ngọc Bích"
-        );
+        assert_eq!(to_unicode("Nguyeãn Thò Ngoïc Bích").0, "Nguyễn Thị Ngọc Bích");
     }
 
     /// Unicode → TCVN3, the inverse of the table (for the property test).
     fn encode_tcvn3(s: &str) -> String {
-        s.chars()
-            .map(|c| TCVN3.iter().find(|(_, v)| *v == c).map_or(c, |(k, _)| *k))
-            .collect()
+        s.chars().map(|c| TCVN3.iter().find(|(_, v)| *v == c).map_or(c, |(k, _)| *k)).collect()
     }
 
     const SYLLABLES: &[&str] = &[
@@ -541,10 +510,7 @@ mod tests {
         assert_eq!(impossible("n\u{303}"), stray(Some('n'), '\u{303}'));
         assert_eq!(impossible("a\u{301}\u{309}"), stray(Some('á'), '\u{309}'));
         assert_eq!(impossible(" \u{323}a"), stray(None, '\u{323}'));
-        assert_eq!(
-            impossible("ạ\u{30a}").map(NotVietnamese::vi).as_deref(),
-            Some("có dấu (U+030A) không ghép được với chữ \"ạ\"")
-        );
+        assert_eq!(impossible("ạ\u{30a}").map(NotVietnamese::vi).as_deref(), Some("có dấu (U+030A) không ghép được với chữ \"ạ\""));
         // Letters of Windows-1252 that Vietnamese does not use.
         for c in ['ß', 'ø', 'Ð', 'Æ', 'ë', 'Š'] {
             assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Letter(c)), "{c}");
@@ -556,26 +522,13 @@ mod tests {
         for c in ['¨', '©', '×', '‰', '¤'] {
             assert_eq!(impossible(&format!("Ha{c}")), Some(NotVietnamese::Sign(c)), "{c}");
         }
-        assert!(NotVietnamese::StrayMark { after: Some('h'), mark: '\u{303}' }
-            .vi()
-            .contains("phụ âm \"h\""));
-        assert!(NotVietnamese::StrayMark { after: Some('á'), mark: '\u{309}' }
-            .vi()
-            .contains("hai dấu thanh"));
+        assert!(NotVietnamese::StrayMark { after: Some('h'), mark: '\u{303}' }.vi().contains("phụ âm \"h\""));
+        assert!(NotVietnamese::StrayMark { after: Some('á'), mark: '\u{309}' }.vi().contains("hai dấu thanh"));
     }
 
     #[test]
     fn unicode_is_left_alone() {
-        for s in [
-            "Nguyễn Văn Hùng",
-            "Lê Thị Hoa",
-            "Thôn Chẩn Xuyên",
-            "Khuê",
-            "Hoà Bình",
-            "Ê Đê",
-            "Xuân Thuỷ",
-            "Phạm Thị Tuyết",
-        ] {
+        for s in ["Nguyễn Văn Hùng", "Lê Thị Hoa", "Thôn Chẩn Xuyên", "Khuê", "Hoà Bình", "Ê Đê", "Xuân Thuỷ", "Phạm Thị Tuyết"] {
             assert_eq!(to_unicode(s), (s.to_owned(), Encoding::Unicode), "{s}");
         }
     }

@@ -69,14 +69,9 @@ impl TemporarySince {
         }
         let tail = words.get(from..).unwrap_or_default().join(" ");
         let iso = tail.trim().chars().all(|c| c.is_ascii_digit() || c == '-');
-        let numbers: Vec<&str> = tail
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let numbers: Vec<&str> = tail.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()).collect();
         let value = |t: &str| t.parse::<u32>().ok();
-        let year_at = numbers
-            .iter()
-            .position(|t| t.len() == 4 && value(t).is_some_and(|y| (1900..=2100).contains(&y)))?;
+        let year_at = numbers.iter().position(|t| t.len() == 4 && value(t).is_some_and(|y| (1900..=2100).contains(&y)))?;
         let year = i32::try_from(value(numbers[year_at])?).ok()?;
         let before = &numbers[..year_at];
         let after = &numbers[year_at + 1..];
@@ -106,10 +101,7 @@ impl TemporarySince {
                 let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
                 Some((first, last))
             }
-            None => Some((
-                NaiveDate::from_ymd_opt(self.year, 1, 1)?,
-                NaiveDate::from_ymd_opt(self.year, 12, 31)?,
-            )),
+            None => Some((NaiveDate::from_ymd_opt(self.year, 1, 1)?, NaiveDate::from_ymd_opt(self.year, 12, 31)?)),
         }
     }
 
@@ -118,9 +110,7 @@ impl TemporarySince {
         match self.span() {
             Some((first, _)) if first > election_day => Err(SinceRefusal::AfterElection),
             None => Err(SinceRefusal::AfterElection),
-            _ if self.month.is_none() && self.year > year_only_until(election_day) => {
-                Err(SinceRefusal::MonthNeeded(year_only_until(election_day)))
-            }
+            _ if self.month.is_none() && self.year > year_only_until(election_day) => Err(SinceRefusal::MonthNeeded(year_only_until(election_day))),
             _ => Ok(()),
         }
     }
@@ -170,11 +160,7 @@ impl SinceRefusal {
                 "thời gian bắt đầu tạm trú chỉ ghi năm {}: Mẫu 31/HĐBC chỉ cho ghi năm khi bắt đầu tạm trú từ năm {cut} trở về trước, từ năm {cut} đến nay phải ghi rõ tháng và năm (ví dụ 10/{})",
                 since.year, since.year
             ),
-            SinceRefusal::AfterElection => format!(
-                "thời gian bắt đầu tạm trú {} sau ngày bầu cử {}",
-                since.short_vi(),
-                date_vi(election_day)
-            ),
+            SinceRefusal::AfterElection => format!("thời gian bắt đầu tạm trú {} sau ngày bầu cử {}", since.short_vi(), date_vi(election_day)),
         }
     }
 }
@@ -198,9 +184,7 @@ pub enum NoteCase {
 
 /// The parts of a note: separated by ";" or new lines.
 pub fn segments(note: &str) -> impl Iterator<Item = &str> {
-    note.split([';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    note.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Which of column (11)'s cases a part of a note is, if any.
@@ -249,10 +233,7 @@ pub fn printed(note: &str, votes_elsewhere: bool) -> String {
 /// The parts of a note that are none of column (11)'s cases: kept in the
 /// app, not printed on the list.
 pub fn not_printed(note: &str) -> Vec<String> {
-    segments(note)
-        .filter(|s| case_of(s).is_none())
-        .map(str::to_owned)
-        .collect()
+    segments(note).filter(|s| case_of(s).is_none()).map(str::to_owned).collect()
 }
 
 /// A voter's line as the checks need it.
@@ -424,10 +405,7 @@ mod tests {
         assert_eq!(printed("Cần hòm phiếu phụ", false), "");
         assert_eq!(not_printed("Cần hòm phiếu phụ"), vec!["Cần hòm phiếu phụ"]);
         assert_eq!(printed("Tạm trú dưới 12 tháng", false), "");
-        assert_eq!(
-            printed("Tạm trú từ tháng 10/2025; cần hòm phiếu phụ", false),
-            "Tạm trú từ tháng 10/2025"
-        );
+        assert_eq!(printed("Tạm trú từ tháng 10/2025; cần hòm phiếu phụ", false), "Tạm trú từ tháng 10/2025");
         assert_eq!(printed("Người đang bị tạm giam", false), "Người đang bị tạm giam");
         assert_eq!(printed("Người đang chấp hành biện pháp đưa vào cơ sở cai nghiện bắt buộc", false), "Người đang chấp hành biện pháp đưa vào cơ sở cai nghiện bắt buộc");
         assert_eq!(printed("Bỏ phiếu ở nơi khác", true), "Bỏ phiếu ở nơi khác");
@@ -443,29 +421,15 @@ mod tests {
         let all = ["QH".to_owned(), "TINH".to_owned(), "XA".to_owned()];
         let short = ["QH".to_owned(), "TINH".to_owned()];
         let levels = ListLevels { all: &all, short: &short };
-        let check = |permanent: &str, temporary: &str, note: &str, marked: &[String]| {
-            check_line(ListLine { permanent, temporary, note, levels: marked }, levels, day())
-        };
+        let check = |permanent: &str, temporary: &str, note: &str, marked: &[String]| check_line(ListLine { permanent, temporary, note, levels: marked }, levels, day());
         // The review's case: a temporary resident printed as permanent.
-        assert_eq!(
-            check("Thôn 1", "", "Tạm trú dưới 12 tháng", &short),
-            vec![ListWarning::TemporaryAddressInPermanent]
-        );
+        assert_eq!(check("Thôn 1", "", "Tạm trú dưới 12 tháng", &short), vec![ListWarning::TemporaryAddressInPermanent]);
         assert_eq!(check("", "Thôn 1", "Tạm trú dưới 12 tháng", &short), vec![ListWarning::NoTemporaryStart]);
         assert_eq!(check("", "Thôn 1", "Tạm trú từ tháng 10/2025", &short), vec![]);
-        assert_eq!(
-            check("", "Thôn 1", "Tạm trú từ tháng 10/2025", &all),
-            vec![ListWarning::UnderTwelveMonths(since(2025, Some(10)), vec!["XA".into()])]
-        );
+        assert_eq!(check("", "Thôn 1", "Tạm trú từ tháng 10/2025", &all), vec![ListWarning::UnderTwelveMonths(since(2025, Some(10)), vec!["XA".into()])]);
         assert_eq!(check("", "Thôn 1", "Tạm trú từ năm 2023", &all), vec![]);
-        assert_eq!(
-            check("", "Thôn 1", "Tạm trú từ năm 2023", &short),
-            vec![ListWarning::TwelveMonthsOrMore(since(2023, None), vec!["XA".into()])]
-        );
-        assert_eq!(
-            check("", "Thôn 1", "Tạm trú từ 2025", &short),
-            vec![ListWarning::TemporaryStart(since(2025, None), SinceRefusal::MonthNeeded(2024))]
-        );
+        assert_eq!(check("", "Thôn 1", "Tạm trú từ năm 2023", &short), vec![ListWarning::TwelveMonthsOrMore(since(2023, None), vec!["XA".into()])]);
+        assert_eq!(check("", "Thôn 1", "Tạm trú từ 2025", &short), vec![ListWarning::TemporaryStart(since(2025, None), SinceRefusal::MonthNeeded(2024))]);
         assert_eq!(check("Thôn 1", "", "Cần hòm phiếu phụ", &all), vec![]);
         let w = ListWarning::TemporaryAddressInPermanent.vi(day());
         assert!(w.contains("(7b)") && w.contains("Mẫu 31/HĐBC"), "{w}");

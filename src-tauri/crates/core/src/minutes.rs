@@ -358,19 +358,8 @@ impl Minutes {
         for r in InvalidReason::ALL {
             by_reason[r.index()] = f.invalid_by_reason.get(r.code()).copied().unwrap_or(0);
         }
-        let groups = if f.ballots_by_kept.is_empty() {
-            None
-        } else {
-            Some((1..=self.constituency.seats).map(|k| f.ballots_by_kept.get(&k.to_string()).copied().unwrap_or(0)).collect())
-        };
-        CountResult {
-            received: f.ballots_received,
-            valid: f.ballots_valid,
-            invalid: f.ballots_invalid,
-            invalid_by_reason: by_reason,
-            groups,
-            votes: self.candidates.iter().map(|c| c.votes).collect(),
-        }
+        let groups = if f.ballots_by_kept.is_empty() { None } else { Some((1..=self.constituency.seats).map(|k| f.ballots_by_kept.get(&k.to_string()).copied().unwrap_or(0)).collect()) };
+        CountResult { received: f.ballots_received, valid: f.ballots_valid, invalid: f.ballots_invalid, invalid_by_reason: by_reason, groups, votes: self.candidates.iter().map(|c| c.votes).collect() }
     }
 
     /// The facts the team's checks looked at, as far as the minutes carry
@@ -406,7 +395,12 @@ impl Minutes {
         out.extend(f.invalid_by_reason.iter().map(|(k, v)| (format!("invalid_by_reason.{k}"), *v)));
         out.extend(f.ballots_by_kept.iter().map(|(k, v)| (format!("ballots_by_kept.{k}"), *v)));
         if let Some(i) = self.inventory {
-            out.extend([("inventory.received".to_owned(), i.received), ("inventory.unused".to_owned(), i.unused), ("inventory.spoiled".to_owned(), i.spoiled), ("inventory.issued".to_owned(), i.issued)]);
+            out.extend([
+                ("inventory.received".to_owned(), i.received),
+                ("inventory.unused".to_owned(), i.unused),
+                ("inventory.spoiled".to_owned(), i.spoiled),
+                ("inventory.issued".to_owned(), i.issued),
+            ]);
         }
         out.extend(self.candidates.iter().map(|c| (format!("candidates.{}.votes", c.position), c.votes)));
         out
@@ -545,7 +539,11 @@ impl Minutes {
         // the area out of its round unnoticed).
         let round = c.round_of.as_ref().map(|r| RoundRef { number: r.number, kind: r.kind.clone() });
         if self.round != round {
-            return Err(format!("biên bản ghi vòng bầu cử {} khác vòng của đơn vị bầu cử {cid} trong định nghĩa ({})", self.round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind)), round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind))));
+            return Err(format!(
+                "biên bản ghi vòng bầu cử {} khác vòng của đơn vị bầu cử {cid} trong định nghĩa ({})",
+                self.round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind)),
+                round.as_ref().map_or("1".to_owned(), |r| format!("{} ({})", r.number, r.kind))
+            ));
         }
         let mut facts = self.level_facts(area_candidates, others);
         facts.national_listed = national_listed(def, lv, c, siblings.iter().map(|s| (s.level.code.as_str(), s.figures.voters_listed)));

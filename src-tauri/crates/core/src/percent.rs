@@ -23,9 +23,7 @@ impl Percent {
     /// The value as a JSON number (99.79).
     pub fn as_f64(self) -> f64 {
         // Exact decimal text round-trips through f64 to the shortest form.
-        format!("{}.{:02}", self.0 / 100, self.0 % 100)
-            .parse()
-            .unwrap_or(0.0)
+        format!("{}.{:02}", self.0 / 100, self.0 % 100).parse().unwrap_or(0.0)
     }
 
     /// Vietnamese style: `99,79`.

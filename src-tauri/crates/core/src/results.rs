@@ -266,9 +266,7 @@ pub fn decide_round(kind: LevelKind, round: RoundKind, seats: u32, listed: u64, 
         return Decision { turnout_ok, revote_due: true, ..Decision::default() };
     }
     // Art. 78: more than half of the valid ballots.
-    let mut passing: Vec<usize> = (0..votes.len())
-        .filter(|&i| u128::from(votes[i]) * 2 > u128::from(valid))
-        .collect();
+    let mut passing: Vec<usize> = (0..votes.len()).filter(|&i| u128::from(votes[i]) * 2 > u128::from(valid)).collect();
     // Highest first; equal votes: older (earlier birth date) first.
     passing.sort_by(|&a, &b| votes[b].cmp(&votes[a]).then(births.get(a).cmp(&births.get(b))));
     let seats_us = usize::try_from(seats).unwrap_or(usize::MAX);
@@ -348,11 +346,7 @@ pub fn aggregate(c: &ConstituencyInfo, reports: &[AreaReport]) -> Outcome {
 /// named in `cross_checks`.
 pub fn aggregate_round(c: &ConstituencyInfo, round: &RoundInfo, reports: &[AreaReport]) -> Outcome {
     let ids: Vec<&str> = round.candidates.iter().map(|x| x.id.as_str()).collect();
-    let mut o = Outcome {
-        areas_expected: u32::try_from(c.areas.len()).unwrap_or(u32::MAX),
-        votes: vec![0; ids.len()],
-        ..Outcome::default()
-    };
+    let mut o = Outcome { areas_expected: u32::try_from(c.areas.len()).unwrap_or(u32::MAX), votes: vec![0; ids.len()], ..Outcome::default() };
     let mut seen: Vec<&str> = Vec::new();
     for r in reports.iter().filter(|r| r.round == round.number) {
         if !c.areas.contains(&r.area) {
@@ -375,7 +369,8 @@ pub fn aggregate_round(c: &ConstituencyInfo, round: &RoundInfo, reports: &[AreaR
         // Exact arithmetic: a sum that would overflow is not made (and
         // cannot happen with figures bounded per area, E15).
         let Some(sum) = add_report(&o, r) else {
-            o.cross_checks.push(CrossCheck { code: "A02", area: r.area.clone(), message: format!("số liệu của khu vực {} làm tổng vượt giới hạn tính toán; không cộng", r.area) });
+            o.cross_checks
+                .push(CrossCheck { code: "A02", area: r.area.clone(), message: format!("số liệu của khu vực {} làm tổng vượt giới hạn tính toán; không cộng", r.area) });
             continue;
         };
         seen.push(&r.area);

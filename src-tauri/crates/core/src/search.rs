@@ -49,19 +49,8 @@ impl SearchIndex {
     pub fn new(entries: impl IntoIterator<Item = SearchEntry>) -> SearchIndex {
         let mut entries: Vec<SearchEntry> = entries.into_iter().collect();
         entries.sort_by_key(|e| e.stt);
-        let folded: Vec<Vec<String>> = entries
-            .iter()
-            .map(|e| {
-                text::words(&text::fold(&e.name))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .collect();
-        let mut vocab: Vec<Box<str>> = folded
-            .iter()
-            .flatten()
-            .map(|w| Box::from(w.as_str()))
-            .collect();
+        let folded: Vec<Vec<String>> = entries.iter().map(|e| text::words(&text::fold(&e.name)).map(str::to_owned).collect()).collect();
+        let mut vocab: Vec<Box<str>> = folded.iter().flatten().map(|w| Box::from(w.as_str())).collect();
         vocab.sort_unstable();
         vocab.dedup();
         let id_of = |w: &str| idx(vocab.partition_point(|v| v.as_ref() < w));
@@ -97,21 +86,9 @@ impl SearchIndex {
                 fill[w as usize] += 1;
             }
         }
-        let ids = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.id_number.as_deref().map(|id| (Box::from(id), idx(i))))
-            .collect();
+        let ids = entries.iter().enumerate().filter_map(|(i, e)| e.id_number.as_deref().map(|id| (Box::from(id), idx(i)))).collect();
         let stts = entries.iter().map(|e| e.stt).collect();
-        SearchIndex {
-            stts,
-            vocab,
-            post_off,
-            post_docs,
-            doc_off,
-            doc_words,
-            ids,
-        }
+        SearchIndex { stts, vocab, post_off, post_docs, doc_off, doc_words, ids }
     }
 
     /// Word ids whose word starts with `prefix`: a contiguous range, and the
@@ -120,11 +97,7 @@ impl SearchIndex {
         let lo = self.vocab.partition_point(|v| v.as_ref() < prefix);
         let hi = lo + self.vocab[lo..].partition_point(|v| v.starts_with(prefix));
         let exact = (lo < hi && self.vocab[lo].as_ref() == prefix).then_some(idx(lo));
-        QueryWord {
-            lo: idx(lo),
-            hi: idx(hi),
-            exact,
-        }
+        QueryWord { lo: idx(lo), hi: idx(hi), exact }
     }
 
     /// STTs matching `query`, best match first, at most `limit`.
@@ -158,8 +131,7 @@ impl SearchIndex {
                 continue;
             }
             seen[slot] |= bit;
-            let words = &self.doc_words
-                [self.doc_off[d as usize] as usize..self.doc_off[d as usize + 1] as usize];
+            let words = &self.doc_words[self.doc_off[d as usize] as usize..self.doc_off[d as usize + 1] as usize];
             if let Some(score) = score(words, &qwords) {
                 hits.push((u64::from(u32::MAX - score) << 32) | u64::from(d));
             }
@@ -169,9 +141,7 @@ impl SearchIndex {
             hits.truncate(limit);
         }
         hits.sort_unstable();
-        hits.into_iter()
-            .map(|k| self.stts[(k & 0xffff_ffff) as usize])
-            .collect()
+        hits.into_iter().map(|k| self.stts[(k & 0xffff_ffff) as usize]).collect()
     }
 
     fn search_number(&self, digits: &str, limit: usize) -> Vec<u32> {
@@ -212,9 +182,7 @@ fn score(words: &[u32], qwords: &[QueryWord]) -> Option<u32> {
     for qw in qwords {
         // Prefer the first unused word after the previous match (keeps order).
         let from = last_pos.map_or(0, |p| p + 1).min(n);
-        let pick = (from..n)
-            .chain(0..from)
-            .find(|&i| used & (1 << i) == 0 && (qw.lo..qw.hi).contains(&words[i]))?;
+        let pick = (from..n).chain(0..from).find(|&i| used & (1 << i) == 0 && (qw.lo..qw.hi).contains(&words[i]))?;
         if last_pos.is_some_and(|p| pick < p) {
             in_order = false;
         }
@@ -250,11 +218,7 @@ mod tests {
             (5, "An Thị Nguyễn", None),
             (12, "Lê Văn Dũng", None),
         ];
-        SearchIndex::new(names.iter().map(|&(stt, n, id)| SearchEntry {
-            stt,
-            name: n.into(),
-            id_number: id.map(String::from),
-        }))
+        SearchIndex::new(names.iter().map(|&(stt, n, id)| SearchEntry { stt, name: n.into(), id_number: id.map(String::from) }))
     }
 
     #[test]

@@ -91,9 +91,7 @@ pub fn fold(s: &str) -> String {
 
 /// The words of folded text: split on anything that is not a letter or digit.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]
@@ -132,10 +130,7 @@ mod tests {
     #[test]
     fn words_split_on_punctuation() {
         let f = fold("Lò Văn Pá (Pá Chưn)");
-        assert_eq!(
-            words(&f).collect::<Vec<_>>(),
-            ["lo", "van", "pa", "pa", "chun"]
-        );
+        assert_eq!(words(&f).collect::<Vec<_>>(), ["lo", "van", "pa", "pa", "chun"]);
     }
 }
 

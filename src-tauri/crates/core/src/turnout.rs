@@ -33,19 +33,9 @@ mod tests {
 
     #[test]
     fn percent_of_level() {
-        let t = LevelTurnout {
-            listed: 468,
-            voted: 467,
-        };
+        let t = LevelTurnout { listed: 468, voted: 467 };
         assert_eq!(t.percent().vi(), "99,79");
-        assert_eq!(
-            LevelTurnout {
-                listed: 0,
-                voted: 0
-            }
-            .percent(),
-            Percent(0)
-        );
+        assert_eq!(LevelTurnout { listed: 0, voted: 0 }.percent(), Percent(0));
     }
 
     #[test]

@@ -154,10 +154,7 @@ impl BirthDate {
         if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
             return s.parse().ok().map(BirthDate::Year);
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .filter(|_| s.len() == 10)
-            .map(BirthDate::Full)
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(|_| s.len() == 10).map(BirthDate::Full)
     }
 
     /// "dd/mm/yyyy", or "yyyy" for a year alone, as the forms print it.
@@ -219,11 +216,7 @@ pub fn check_birth(birth: BirthDate, election_day: NaiveDate) -> Result<(), Birt
 /// and column around it.
 pub fn birth_refusal_vi(birth: BirthDate, why: BirthRefusal, election_day: NaiveDate) -> String {
     match why {
-        BirthRefusal::UnderAge => format!(
-            "sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)",
-            birth.vi(),
-            date_vi(election_day)
-        ),
+        BirthRefusal::UnderAge => format!("sinh ngày {} nên chưa đủ 18 tuổi vào ngày bầu cử {} (Điều 2 Luật Bầu cử)", birth.vi(), date_vi(election_day)),
         BirthRefusal::YearTooRecent(limit) => format!(
             "chỉ ghi năm sinh {}: Mẫu 31/HĐBC chỉ cho ghi năm sinh với cử tri sinh từ năm {limit} trở về trước; hãy ghi đủ ngày, tháng, năm sinh để xác định cử tri đủ 18 tuổi vào ngày bầu cử {}",
             birth.vi(),
@@ -235,11 +228,7 @@ pub fn birth_refusal_vi(birth: BirthDate, why: BirthRefusal, election_day: Naive
 /// Whether someone born on `birth` is 18 or older on `election_day`
 /// (§3.1: born on or before 15/3/2008 for the 2026 election).
 pub fn is_of_age(birth: NaiveDate, election_day: NaiveDate) -> bool {
-    let (y, m, d) = (
-        election_day.year() - 18,
-        election_day.month(),
-        election_day.day(),
-    );
+    let (y, m, d) = (election_day.year() - 18, election_day.month(), election_day.day());
     // 29 February: the 18th birthday falls on 1 March in a non-leap year.
     let limit = NaiveDate::from_ymd_opt(y, m, d).or_else(|| NaiveDate::from_ymd_opt(y, 3, 1));
     limit.is_some_and(|limit| birth <= limit)
@@ -250,11 +239,7 @@ pub fn is_of_age(birth: NaiveDate, election_day: NaiveDate) -> bool {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
     let n = |p: &str| p.parse::<u32>().ok();
@@ -319,26 +304,17 @@ mod tests {
         assert_eq!(parse_birth("196"), None);
         assert_eq!(parse_birth("19600"), None);
         assert_eq!(check_birth(BirthDate::Year(2007), day), Ok(()));
-        assert_eq!(
-            check_birth(BirthDate::Year(2008), day),
-            Err(BirthRefusal::YearTooRecent(2007))
-        );
+        assert_eq!(check_birth(BirthDate::Year(2008), day), Err(BirthRefusal::YearTooRecent(2007)));
         // The full date decides for those born in 2008.
         assert_eq!(check_birth(BirthDate::Full(d(2008, 3, 15)), day), Ok(()));
-        assert_eq!(
-            check_birth(BirthDate::Full(d(2008, 3, 16)), day),
-            Err(BirthRefusal::UnderAge)
-        );
+        assert_eq!(check_birth(BirthDate::Full(d(2008, 3, 16)), day), Err(BirthRefusal::UnderAge));
         let msg = birth_refusal_vi(BirthDate::Year(2008), BirthRefusal::YearTooRecent(2007), day);
         assert!(msg.contains("2007 trở về trước") && msg.contains("15/03/2026"), "{msg}");
     }
 
     #[test]
     fn birth_is_stored_without_an_invented_day() {
-        for (b, s, vi) in [
-            (BirthDate::Year(1960), "1960", "1960"),
-            (BirthDate::Full(d(1960, 7, 5)), "1960-07-05", "05/07/1960"),
-        ] {
+        for (b, s, vi) in [(BirthDate::Year(1960), "1960", "1960"), (BirthDate::Full(d(1960, 7, 5)), "1960-07-05", "05/07/1960")] {
             assert_eq!(b.iso(), s);
             assert_eq!(BirthDate::from_iso(s), Some(b));
             assert_eq!(b.vi(), vi);
@@ -389,22 +365,13 @@ pub enum CheckinRefusal {
 /// the requested levels (default: every level the voter is entitled to),
 /// refused when the voter may not vote here, when a level is not theirs,
 /// or when any of them was already handed out (no second check-in).
-pub fn checkin_levels(
-    status: VoterStatus,
-    entitled: &[String],
-    already: &[String],
-    requested: Option<&[String]>,
-) -> Result<Vec<String>, CheckinRefusal> {
+pub fn checkin_levels(status: VoterStatus, entitled: &[String], already: &[String], requested: Option<&[String]>) -> Result<Vec<String>, CheckinRefusal> {
     if !status.may_vote() {
         return Err(CheckinRefusal::NotVoting(status));
     }
     let wanted: Vec<String> = match requested {
         Some(r) => {
-            let not_entitled: Vec<String> = r
-                .iter()
-                .filter(|l| !entitled.contains(l))
-                .cloned()
-                .collect();
+            let not_entitled: Vec<String> = r.iter().filter(|l| !entitled.contains(l)).cloned().collect();
             if !not_entitled.is_empty() {
                 return Err(CheckinRefusal::NotEntitled(not_entitled));
             }
@@ -415,11 +382,7 @@ pub fn checkin_levels(
     if wanted.is_empty() {
         return Err(CheckinRefusal::NoLevel);
     }
-    let dup: Vec<String> = wanted
-        .iter()
-        .filter(|l| already.contains(l))
-        .cloned()
-        .collect();
+    let dup: Vec<String> = wanted.iter().filter(|l| already.contains(l)).cloned().collect();
     if !dup.is_empty() {
         return Err(CheckinRefusal::Already(dup));
     }
@@ -436,20 +399,12 @@ mod checkin_tests {
 
     #[test]
     fn default_is_every_entitled_level() {
-        assert_eq!(
-            checkin_levels(VoterStatus::Active, &s(&["QH", "TINH", "XA"]), &[], None),
-            Ok(s(&["QH", "TINH", "XA"]))
-        );
+        assert_eq!(checkin_levels(VoterStatus::Active, &s(&["QH", "TINH", "XA"]), &[], None), Ok(s(&["QH", "TINH", "XA"])));
     }
 
     #[test]
     fn some_levels_in_definition_order() {
-        let r = checkin_levels(
-            VoterStatus::Active,
-            &s(&["QH", "TINH", "XA"]),
-            &[],
-            Some(&s(&["XA", "QH"])),
-        );
+        let r = checkin_levels(VoterStatus::Active, &s(&["QH", "TINH", "XA"]), &[], Some(&s(&["XA", "QH"])));
         assert_eq!(r, Ok(s(&["QH", "XA"])));
     }
 
@@ -458,38 +413,21 @@ mod checkin_tests {
         let r = checkin_levels(VoterStatus::Active, &s(&["QH", "TINH"]), &s(&["QH"]), None);
         assert_eq!(r, Err(CheckinRefusal::Already(s(&["QH"]))));
         // The remaining level alone is fine (the voter took one ballot first).
-        let r = checkin_levels(
-            VoterStatus::Active,
-            &s(&["QH", "TINH"]),
-            &s(&["QH"]),
-            Some(&s(&["TINH"])),
-        );
+        let r = checkin_levels(VoterStatus::Active, &s(&["QH", "TINH"]), &s(&["QH"]), Some(&s(&["TINH"])));
         assert_eq!(r, Ok(s(&["TINH"])));
     }
 
     #[test]
     fn certificate_holder_gets_only_their_levels() {
         // domain.md §3.3: a holder of a certificate votes QH + HĐND tỉnh only.
-        let r = checkin_levels(
-            VoterStatus::Active,
-            &s(&["QH", "TINH"]),
-            &[],
-            Some(&s(&["XA"])),
-        );
+        let r = checkin_levels(VoterStatus::Active, &s(&["QH", "TINH"]), &[], Some(&s(&["XA"])));
         assert_eq!(r, Err(CheckinRefusal::NotEntitled(s(&["XA"]))));
     }
 
     #[test]
     fn removed_and_elsewhere_cannot_vote() {
-        for st in [
-            VoterStatus::Removed,
-            VoterStatus::MovedOut,
-            VoterStatus::VotesElsewhere,
-        ] {
-            assert_eq!(
-                checkin_levels(st, &s(&["QH"]), &[], None),
-                Err(CheckinRefusal::NotVoting(st))
-            );
+        for st in [VoterStatus::Removed, VoterStatus::MovedOut, VoterStatus::VotesElsewhere] {
+            assert_eq!(checkin_levels(st, &s(&["QH"]), &[], None), Err(CheckinRefusal::NotVoting(st)));
         }
     }
 }

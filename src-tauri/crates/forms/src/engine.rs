@@ -33,38 +33,19 @@ pub enum Cmd {
         width: f32,
     },
     /// A filled black rectangle (the modules of a QR code); `y` is its top.
-    Rect { x: f32, y: f32, w: f32, h: f32 },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 impl Cmd {
     fn shifted(&self, dx: f32, dy: f32) -> Cmd {
         match self {
-            Cmd::Text {
-                x,
-                y,
-                style,
-                size,
-                text,
-            } => Cmd::Text {
-                x: x + dx,
-                y: y + dy,
-                style: *style,
-                size: *size,
-                text: text.clone(),
-            },
-            Cmd::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-            } => Cmd::Line {
-                x1: x1 + dx,
-                y1: y1 + dy,
-                x2: x2 + dx,
-                y2: y2 + dy,
-                width: *width,
-            },
+            Cmd::Text { x, y, style, size, text } => Cmd::Text { x: x + dx, y: y + dy, style: *style, size: *size, text: text.clone() },
+            Cmd::Line { x1, y1, x2, y2, width } => Cmd::Line { x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: *width },
             Cmd::Rect { x, y, w, h } => Cmd::Rect { x: x + dx, y: y + dy, w: *w, h: *h },
         }
     }
@@ -99,10 +80,7 @@ fn get<'v>(b: &'v Value, k: &str) -> Option<&'v Value> {
 }
 
 fn num(b: &Value, k: &str, default: f32) -> f32 {
-    get(b, k)
-        .and_then(Value::as_f64)
-        .map(|x| x as f32)
-        .unwrap_or(default)
+    get(b, k).and_then(Value::as_f64).map(|x| x as f32).unwrap_or(default)
 }
 
 fn text<'v>(b: &'v Value, k: &str) -> &'v str {
@@ -110,10 +88,7 @@ fn text<'v>(b: &'v Value, k: &str) -> &'v str {
 }
 
 fn arr<'v>(b: &'v Value, k: &str) -> &'v [Value] {
-    get(b, k)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    get(b, k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// Which blocks of an `if` apply: `"blocks"` when `when` holds (`!path`
@@ -147,32 +122,12 @@ fn align(b: &Value) -> Align {
 }
 
 impl<'a> Engine<'a> {
-    pub fn new(
-        fonts: &'a Fonts,
-        form: &'a str,
-        geo: Geometry,
-        base_size: f32,
-        line_factor: f32,
-    ) -> Engine<'a> {
-        Engine {
-            fonts,
-            form,
-            geo,
-            pages: vec![Vec::new()],
-            y: geo.top,
-            base_size,
-            line_factor,
-            missing: BTreeSet::new(),
-            marked_inside: BTreeSet::new(),
-        }
+    pub fn new(fonts: &'a Fonts, form: &'a str, geo: Geometry, base_size: f32, line_factor: f32) -> Engine<'a> {
+        Engine { fonts, form, geo, pages: vec![Vec::new()], y: geo.top, base_size, line_factor, missing: BTreeSet::new(), marked_inside: BTreeSet::new() }
     }
 
     fn err(&self, path: &str, message: impl Into<String>) -> FormError {
-        FormError::Layout {
-            form: self.form.to_owned(),
-            path: path.to_owned(),
-            message: message.into(),
-        }
+        FormError::Layout { form: self.form.to_owned(), path: path.to_owned(), message: message.into() }
     }
 
     fn bottom(&self) -> f32 {
@@ -199,15 +154,7 @@ impl<'a> Engine<'a> {
     }
 
     fn style_of(&self, b: &Value, path: &str) -> Result<Style, FormError> {
-        Style::parse(text(b, "style")).ok_or_else(|| {
-            self.err(
-                path,
-                format!(
-                    "kiểu chữ \"{}\" không có (regular, bold, italic)",
-                    text(b, "style")
-                ),
-            )
-        })
+        Style::parse(text(b, "style")).ok_or_else(|| self.err(path, format!("kiểu chữ \"{}\" không có (regular, bold, italic)", text(b, "style"))))
     }
 
     /// Wraps `s` into lines no wider than `width` mm.
@@ -217,11 +164,7 @@ impl<'a> Engine<'a> {
         for para in s.split('\n') {
             let mut cur = String::new();
             for word in para.split(' ').filter(|w| !w.is_empty()) {
-                let candidate = if cur.is_empty() {
-                    word.to_owned()
-                } else {
-                    format!("{cur} {word}")
-                };
+                let candidate = if cur.is_empty() { word.to_owned() } else { format!("{cur} {word}") };
                 if face.width_mm(&candidate, size) <= width {
                     cur = candidate;
                     continue;
@@ -261,17 +204,7 @@ impl<'a> Engine<'a> {
 
     /// A line of text placed in `[x, x + w]` with its baseline at `y`.
     #[allow(clippy::too_many_arguments)] // a drawing primitive: position, box and style
-    fn text_at(
-        &mut self,
-        out: &mut Vec<Cmd>,
-        s: &str,
-        style: Style,
-        size: f32,
-        x: f32,
-        w: f32,
-        y: f32,
-        al: Align,
-    ) {
+    fn text_at(&mut self, out: &mut Vec<Cmd>, s: &str, style: Style, size: f32, x: f32, w: f32, y: f32, al: Align) {
         if s.is_empty() {
             return;
         }
@@ -282,29 +215,13 @@ impl<'a> Engine<'a> {
             Align::Center => x + (w - tw) / 2.0,
             Align::Right => x + w - tw,
         };
-        out.push(Cmd::Text {
-            x,
-            y,
-            style,
-            size,
-            text: s.to_owned(),
-        });
+        out.push(Cmd::Text { x, y, style, size, text: s.to_owned() });
     }
 
     /// Wraps `s` into `[x, x + w]` and draws it from the top `y`; returns
     /// the `y` below the last line.
     #[allow(clippy::too_many_arguments)] // a drawing primitive: position, box and style
-    fn wrapped(
-        &mut self,
-        out: &mut Vec<Cmd>,
-        s: &str,
-        style: Style,
-        size: f32,
-        x: f32,
-        w: f32,
-        mut y: f32,
-        al: Align,
-    ) -> f32 {
+    fn wrapped(&mut self, out: &mut Vec<Cmd>, s: &str, style: Style, size: f32, x: f32, w: f32, mut y: f32, al: Align) -> f32 {
         let lh = self.line_h(size);
         for line in self.wrap(s, style, size, w) {
             self.text_at(out, &line, style, size, x, w, y + lh * 0.78, al);
@@ -314,14 +231,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Lays `blocks` out in the page flow (breaking pages) at `[x, x + w]`.
-    pub fn flow(
-        &mut self,
-        blocks: &[Value],
-        scope: &Scope<'_>,
-        x: f32,
-        w: f32,
-        path: &str,
-    ) -> Result<(), FormError> {
+    pub fn flow(&mut self, blocks: &[Value], scope: &Scope<'_>, x: f32, w: f32, path: &str) -> Result<(), FormError> {
         for (i, b) in blocks.iter().enumerate() {
             let p = format!("{path}[{i}]");
             match text(b, "kind") {
@@ -341,11 +251,7 @@ impl<'a> Engine<'a> {
                 }
                 "each" => {
                     let src = text(b, "source");
-                    let items: Vec<Value> = scope
-                        .lookup(src)
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
+                    let items: Vec<Value> = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
                     let start = num(b, "start", 1.0) as i64;
                     for (k, item) in items.iter().enumerate() {
                         let mut item = item.clone();
@@ -367,9 +273,7 @@ impl<'a> Engine<'a> {
                 }
                 "page_break" => self.new_page(),
                 // Rows of signatures may go to the next page one row at a time.
-                "signatures"
-                    if arr(b, "items").len() > num(b, "per_row", 2.0).max(1.0) as usize =>
-                {
+                "signatures" if arr(b, "items").len() > num(b, "per_row", 2.0).max(1.0) as usize => {
                     let per_row = num(b, "per_row", 2.0).max(1.0) as usize;
                     let rows: Vec<Value> = arr(b, "items")
                         .chunks(per_row)
@@ -427,16 +331,7 @@ impl<'a> Engine<'a> {
 
     /// A block that does not break: returns its height; commands relative to `y0`.
     #[allow(clippy::too_many_arguments)] // the block, its scope, its box and where to draw
-    fn block(
-        &mut self,
-        b: &Value,
-        scope: &Scope<'_>,
-        x: f32,
-        w: f32,
-        y0: f32,
-        out: &mut Vec<Cmd>,
-        path: &str,
-    ) -> Result<f32, FormError> {
+    fn block(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, y0: f32, out: &mut Vec<Cmd>, path: &str) -> Result<f32, FormError> {
         let before = num(b, "before_mm", 0.0);
         let after = num(b, "after_mm", 0.0);
         let mut y = y0 + before;
@@ -455,37 +350,19 @@ impl<'a> Engine<'a> {
                     Align::Center => x + (w - lw) / 2.0,
                     Align::Right => x + w - lw,
                 };
-                out.push(Cmd::Line {
-                    x1,
-                    y1: y,
-                    x2: x1 + lw,
-                    y2: y,
-                    width: num(b, "thickness_pt", 0.6),
-                });
+                out.push(Cmd::Line { x1, y1: y, x2: x1 + lw, y2: y, width: num(b, "thickness_pt", 0.6) });
             }
             "spacer" => y += num(b, "mm", 4.0),
             "row" => {
                 let cols = arr(b, "cols");
-                let total: f32 = cols
-                    .iter()
-                    .map(|c| num(c, "width", 1.0))
-                    .sum::<f32>()
-                    .max(0.0001);
+                let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
                 let mut cx = x;
                 let mut h: f32 = 0.0;
                 for (i, c) in cols.iter().enumerate() {
                     let cw = w * num(c, "width", 1.0) / total;
                     let mut cy = y;
                     for (j, inner) in arr(c, "blocks").iter().enumerate() {
-                        cy += self.block(
-                            inner,
-                            scope,
-                            cx,
-                            cw,
-                            cy,
-                            out,
-                            &format!("{path}.cols[{i}].blocks[{j}]"),
-                        )?;
+                        cy += self.block(inner, scope, cx, cw, cy, out, &format!("{path}.cols[{i}].blocks[{j}]"))?;
                     }
                     h = h.max(cy - y);
                     cx += cw;
@@ -502,39 +379,17 @@ impl<'a> Engine<'a> {
                 for row in items.chunks(per_row) {
                     let mut h: f32 = 0.0;
                     // A lone last item sits in the middle of its row.
-                    let offset = if row.len() < per_row {
-                        (w - cw * row.len() as f32) / 2.0
-                    } else {
-                        0.0
-                    };
+                    let offset = if row.len() < per_row { (w - cw * row.len() as f32) / 2.0 } else { 0.0 };
                     for (k, it) in row.iter().enumerate() {
                         let cx = x + offset + cw * k as f32;
                         let mut cy = y;
                         for (key, style) in [("title", Style::Bold), ("note", Style::Italic)] {
                             let s = scope.fill(text(it, key));
-                            cy = self.wrapped(
-                                out,
-                                &s,
-                                style,
-                                size,
-                                cx + 1.0,
-                                cw - 2.0,
-                                cy,
-                                Align::Center,
-                            );
+                            cy = self.wrapped(out, &s, style, size, cx + 1.0, cw - 2.0, cy, Align::Center);
                         }
                         cy += gap;
                         let name = scope.fill(text(it, "name"));
-                        cy = self.wrapped(
-                            out,
-                            &name,
-                            Style::Bold,
-                            size,
-                            cx + 1.0,
-                            cw - 2.0,
-                            cy,
-                            Align::Center,
-                        );
+                        cy = self.wrapped(out, &name, Style::Bold, size, cx + 1.0, cw - 2.0, cy, Align::Center);
                         if name.is_empty() {
                             cy += lh;
                         }
@@ -552,11 +407,7 @@ impl<'a> Engine<'a> {
             // Inside a block that does not break (a row's column): the
             // blocks once per element of an array, kept together.
             "each" => {
-                let items: Vec<Value> = scope
-                    .lookup(text(b, "source"))
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
+                let items: Vec<Value> = scope.lookup(text(b, "source")).and_then(Value::as_array).cloned().unwrap_or_default();
                 for (k, item) in items.into_iter().enumerate() {
                     let item = match item {
                         Value::Object(mut m) => {
@@ -577,8 +428,7 @@ impl<'a> Engine<'a> {
                 let data = scope.fill(text(b, "data"));
                 if !data.is_empty() {
                     let size = num(b, "size_mm", 25.0);
-                    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-                        .map_err(|e| self.err(path, format!("không tạo được mã QR: {e}")))?;
+                    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M).map_err(|e| self.err(path, format!("không tạo được mã QR: {e}")))?;
                     let n = code.width();
                     let colors = code.to_colors();
                     let module = size / (n as f32 + 8.0);
@@ -615,49 +465,16 @@ impl<'a> Engine<'a> {
                     Align::Right => x + w - bw,
                 };
                 let t = num(b, "thickness_pt", 0.5);
-                out.push(Cmd::Line {
-                    x1: bx,
-                    y1: y,
-                    x2: bx + bw,
-                    y2: y,
-                    width: t,
-                });
-                out.push(Cmd::Line {
-                    x1: bx,
-                    y1: y + bh,
-                    x2: bx + bw,
-                    y2: y + bh,
-                    width: t,
-                });
-                out.push(Cmd::Line {
-                    x1: bx,
-                    y1: y,
-                    x2: bx,
-                    y2: y + bh,
-                    width: t,
-                });
-                out.push(Cmd::Line {
-                    x1: bx + bw,
-                    y1: y,
-                    x2: bx + bw,
-                    y2: y + bh,
-                    width: t,
-                });
+                out.push(Cmd::Line { x1: bx, y1: y, x2: bx + bw, y2: y, width: t });
+                out.push(Cmd::Line { x1: bx, y1: y + bh, x2: bx + bw, y2: y + bh, width: t });
+                out.push(Cmd::Line { x1: bx, y1: y, x2: bx, y2: y + bh, width: t });
+                out.push(Cmd::Line { x1: bx + bw, y1: y, x2: bx + bw, y2: y + bh, width: t });
                 let size = num(b, "size", self.base_size);
                 let s = scope.fill(text(b, "text"));
                 let lh = self.line_h(size);
                 let lines = self.wrap(&s, Style::Bold, size, bw - 2.0).len();
                 let ty = y + (bh - lh * lines as f32) / 2.0;
-                self.wrapped(
-                    out,
-                    &s,
-                    Style::Bold,
-                    size,
-                    bx + 1.0,
-                    bw - 2.0,
-                    ty,
-                    Align::Center,
-                );
+                self.wrapped(out, &s, Style::Bold, size, bx + 1.0, bw - 2.0, ty, Align::Center);
                 y += bh;
             }
             other => return Err(self.err(path, format!("loại khối \"{other}\" không có"))),
@@ -669,29 +486,14 @@ impl<'a> Engine<'a> {
     /// `keep_after`: the height of the block that must follow the totals
     /// row on its page.
     #[allow(clippy::too_many_arguments)] // the block, its scope, its box, what follows it
-    fn table(
-        &mut self,
-        b: &Value,
-        scope: &Scope<'_>,
-        x: f32,
-        w: f32,
-        keep_after: f32,
-        path: &str,
-    ) -> Result<(), FormError> {
+    fn table(&mut self, b: &Value, scope: &Scope<'_>, x: f32, w: f32, keep_after: f32, path: &str) -> Result<(), FormError> {
         let (expanded, groups_owned) = expand_columns(b, scope);
         let cols = expanded.as_slice();
         if cols.is_empty() {
             return Err(self.err(path, "bảng không có cột"));
         }
-        let total: f32 = cols
-            .iter()
-            .map(|c| num(c, "width", 1.0))
-            .sum::<f32>()
-            .max(0.0001);
-        let widths: Vec<f32> = cols
-            .iter()
-            .map(|c| w * num(c, "width", 1.0) / total)
-            .collect();
+        let total: f32 = cols.iter().map(|c| num(c, "width", 1.0)).sum::<f32>().max(0.0001);
+        let widths: Vec<f32> = cols.iter().map(|c| w * num(c, "width", 1.0) / total).collect();
         let xs: Vec<f32> = widths
             .iter()
             .scan(x, |acc, cw| {
@@ -726,35 +528,9 @@ impl<'a> Engine<'a> {
                 *c = Some(gi);
             }
         }
-        let title_lines: Vec<Vec<String>> = cols
-            .iter()
-            .zip(&widths)
-            .map(|(c, cw)| {
-                self.wrap(
-                    &scope.fill(text(c, "title")),
-                    Style::Bold,
-                    hsize,
-                    cw - 2.0 * pad,
-                )
-            })
-            .collect();
-        let group_lines: Vec<Vec<String>> = groups
-            .iter()
-            .zip(&spans)
-            .map(|(g, (_, _, _, gw))| {
-                self.wrap(
-                    &scope.fill(text(g, "title")),
-                    Style::Bold,
-                    hsize,
-                    gw - 2.0 * pad,
-                )
-            })
-            .collect();
-        let g_h = if groups.is_empty() {
-            0.0
-        } else {
-            group_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * hlh + 2.0 * pad
-        };
+        let title_lines: Vec<Vec<String>> = cols.iter().zip(&widths).map(|(c, cw)| self.wrap(&scope.fill(text(c, "title")), Style::Bold, hsize, cw - 2.0 * pad)).collect();
+        let group_lines: Vec<Vec<String>> = groups.iter().zip(&spans).map(|(g, (_, _, _, gw))| self.wrap(&scope.fill(text(g, "title")), Style::Bold, hsize, gw - 2.0 * pad)).collect();
+        let g_h = if groups.is_empty() { 0.0 } else { group_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * hlh + 2.0 * pad };
         let t_h = title_lines
             .iter()
             .zip(&in_group)
@@ -771,105 +547,40 @@ impl<'a> Engine<'a> {
         // The row of column numbers ("(1)", "(2)", … "(7a)"), part of the
         // header, when any column has a `number`.
         let numbers: Vec<String> = cols.iter().map(|c| scope.fill(text(c, "number"))).collect();
-        let n_h = if numbers.iter().any(|n| !n.is_empty()) {
-            hlh + 2.0 * pad
-        } else {
-            0.0
-        };
+        let n_h = if numbers.iter().any(|n| !n.is_empty()) { hlh + 2.0 * pad } else { 0.0 };
         let header_h = g_h + t_h + n_h;
 
         let draw_header = |eng: &mut Engine<'_>| {
             let top = eng.y;
             let mut out = Vec::new();
-            out.push(Cmd::Line {
-                x1: x,
-                y1: top,
-                x2: x + w,
-                y2: top,
-                width: thick,
-            });
+            out.push(Cmd::Line { x1: x, y1: top, x2: x + w, y2: top, width: thick });
             for (gi, &(_, _, gx, gw)) in spans.iter().enumerate() {
                 let lines = &group_lines[gi];
                 let mut ty = top + (g_h - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
-                    eng.text_at(
-                        &mut out,
-                        l,
-                        Style::Bold,
-                        hsize,
-                        gx,
-                        gw,
-                        ty + hlh * 0.78,
-                        Align::Center,
-                    );
+                    eng.text_at(&mut out, l, Style::Bold, hsize, gx, gw, ty + hlh * 0.78, Align::Center);
                     ty += hlh;
                 }
-                out.push(Cmd::Line {
-                    x1: gx,
-                    y1: top + g_h,
-                    x2: gx + gw,
-                    y2: top + g_h,
-                    width: thick,
-                });
+                out.push(Cmd::Line { x1: gx, y1: top + g_h, x2: gx + gw, y2: top + g_h, width: thick });
             }
             for (i, lines) in title_lines.iter().enumerate() {
-                let (cy, ch) = if in_group[i].is_some() {
-                    (top + g_h, t_h)
-                } else {
-                    (top, g_h + t_h)
-                };
+                let (cy, ch) = if in_group[i].is_some() { (top + g_h, t_h) } else { (top, g_h + t_h) };
                 let mut ty = cy + (ch - lines.len() as f32 * hlh) / 2.0;
                 for l in lines {
-                    eng.text_at(
-                        &mut out,
-                        l,
-                        Style::Bold,
-                        hsize,
-                        xs[i],
-                        widths[i],
-                        ty + hlh * 0.78,
-                        Align::Center,
-                    );
+                    eng.text_at(&mut out, l, Style::Bold, hsize, xs[i], widths[i], ty + hlh * 0.78, Align::Center);
                     ty += hlh;
                 }
                 // Left edge of column i: full height unless inside a group (not its first column).
                 let inner = i > 0 && in_group[i].is_some() && in_group[i] == in_group[i - 1];
                 let y1 = if inner { top + g_h } else { top };
-                out.push(Cmd::Line {
-                    x1: xs[i],
-                    y1,
-                    x2: xs[i],
-                    y2: top + header_h,
-                    width: thick,
-                });
+                out.push(Cmd::Line { x1: xs[i], y1, x2: xs[i], y2: top + header_h, width: thick });
             }
-            out.push(Cmd::Line {
-                x1: x + w,
-                y1: top,
-                x2: x + w,
-                y2: top + header_h,
-                width: thick,
-            });
+            out.push(Cmd::Line { x1: x + w, y1: top, x2: x + w, y2: top + header_h, width: thick });
             if n_h > 0.0 {
                 let ny = top + g_h + t_h;
-                out.push(Cmd::Line {
-                    x1: x,
-                    y1: ny,
-                    x2: x + w,
-                    y2: ny,
-                    width: thick,
-                });
+                out.push(Cmd::Line { x1: x, y1: ny, x2: x + w, y2: ny, width: thick });
                 for (i, n) in numbers.iter().enumerate() {
-                    eng.text_at(
-                        &mut out,
-                        n,
-                        Style::Regular,
-                        hsize,
-                        xs[i],
-                        widths[i],
-                        ny + pad + hlh * 0.78,
-                        Align::Center,
-                    );
+                    eng.text_at(&mut out, n, Style::Regular, hsize, xs[i], widths[i], ny + pad + hlh * 0.78, Align::Center);
                 }
             }
             for c in out {
@@ -880,11 +591,7 @@ impl<'a> Engine<'a> {
         };
 
         let items: Vec<Value> = match get(b, "source").and_then(Value::as_str) {
-            Some(src) => scope
-                .lookup(src)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
+            Some(src) => scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default(),
             None => Vec::new(),
         };
         let mut rows: Vec<Value> = items;
@@ -929,35 +636,11 @@ impl<'a> Engine<'a> {
                     Some((top, covered)) if covered.get(k).copied().unwrap_or(false) => top,
                     _ => bottom,
                 };
-                out.push(Cmd::Line {
-                    x1: *xi,
-                    y1: seg_top + header_h,
-                    x2: *xi,
-                    y2,
-                    width: thick,
-                });
+                out.push(Cmd::Line { x1: *xi, y1: seg_top + header_h, x2: *xi, y2, width: thick });
             }
-            out.push(Cmd::Line {
-                x1: x,
-                y1: seg_top + header_h,
-                x2: x,
-                y2: bottom,
-                width: thick,
-            });
-            out.push(Cmd::Line {
-                x1: x + w,
-                y1: seg_top + header_h,
-                x2: x + w,
-                y2: bottom,
-                width: thick,
-            });
-            out.push(Cmd::Line {
-                x1: x,
-                y1: bottom,
-                x2: x + w,
-                y2: bottom,
-                width: thick,
-            });
+            out.push(Cmd::Line { x1: x, y1: seg_top + header_h, x2: x, y2: bottom, width: thick });
+            out.push(Cmd::Line { x1: x + w, y1: seg_top + header_h, x2: x + w, y2: bottom, width: thick });
+            out.push(Cmd::Line { x1: x, y1: bottom, x2: x + w, y2: bottom, width: thick });
             for c in out {
                 eng.emit(c);
             }
@@ -988,16 +671,8 @@ impl<'a> Engine<'a> {
                 if i >= cols.len() {
                     break;
                 }
-                let style = if is_total {
-                    Style::Bold
-                } else {
-                    Style::parse(text(c, "style")).unwrap_or(Style::Regular)
-                };
-                let span = if is_total {
-                    (num(c, "span", 1.0).max(1.0) as usize).min(cols.len() - i)
-                } else {
-                    1
-                };
+                let style = if is_total { Style::Bold } else { Style::parse(text(c, "style")).unwrap_or(Style::Regular) };
+                let span = if is_total { (num(c, "span", 1.0).max(1.0) as usize).min(cols.len() - i) } else { 1 };
                 let s = inner.fill(text(c, "text"));
                 let cw: f32 = widths.iter().skip(i).take(span).sum();
                 let al = align(c);
@@ -1031,16 +706,7 @@ impl<'a> Engine<'a> {
             for (i, cw, lines, style, al) in &cells {
                 let mut ty = self.y + pad;
                 for l in lines {
-                    self.text_at(
-                        &mut out,
-                        l,
-                        *style,
-                        size,
-                        xs[*i] + pad,
-                        cw - 2.0 * pad,
-                        ty + lh * 0.78,
-                        *al,
-                    );
+                    self.text_at(&mut out, l, *style, size, xs[*i] + pad, cw - 2.0 * pad, ty + lh * 0.78, *al);
                     ty += lh;
                 }
             }
@@ -1048,13 +714,7 @@ impl<'a> Engine<'a> {
                 self.emit(c);
             }
             self.y += row_h;
-            self.emit(Cmd::Line {
-                x1: x,
-                y1: self.y,
-                x2: x + w,
-                y2: self.y,
-                width: thick * 0.6,
-            });
+            self.emit(Cmd::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width: thick * 0.6 });
             if !is_total {
                 index += 1;
             }
@@ -1063,16 +723,7 @@ impl<'a> Engine<'a> {
             let s = scope.fill(text(b, "empty_text"));
             let row_h = lh + 2.0 * pad;
             let mut out = Vec::new();
-            self.text_at(
-                &mut out,
-                &s,
-                Style::Italic,
-                size,
-                x,
-                w,
-                self.y + pad + lh * 0.78,
-                Align::Center,
-            );
+            self.text_at(&mut out, &s, Style::Italic, size, x, w, self.y + pad + lh * 0.78, Align::Center);
             for c in out {
                 self.emit(c);
             }
@@ -1086,11 +737,7 @@ impl<'a> Engine<'a> {
     /// Cards (voter cards): `across × down` boxes per page, each laid out
     /// from the card's blocks.
     fn cards(&mut self, b: &Value, scope: &Scope<'_>, path: &str) -> Result<(), FormError> {
-        let items: Vec<Value> = scope
-            .lookup(text(b, "source"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let items: Vec<Value> = scope.lookup(text(b, "source")).and_then(Value::as_array).cloned().unwrap_or_default();
         let across = num(b, "across", 2.0).max(1.0) as usize;
         let down = num(b, "down", 2.0).max(1.0) as usize;
         let cw = num(b, "card_width_mm", 148.0);
@@ -1111,34 +758,10 @@ impl<'a> Engine<'a> {
             let cy = oy + ch * (slot / across) as f32;
             // Cut lines around the card.
             for c in [
-                Cmd::Line {
-                    x1: cx,
-                    y1: cy,
-                    x2: cx + cw,
-                    y2: cy,
-                    width: 0.3,
-                },
-                Cmd::Line {
-                    x1: cx,
-                    y1: cy + ch,
-                    x2: cx + cw,
-                    y2: cy + ch,
-                    width: 0.3,
-                },
-                Cmd::Line {
-                    x1: cx,
-                    y1: cy,
-                    x2: cx,
-                    y2: cy + ch,
-                    width: 0.3,
-                },
-                Cmd::Line {
-                    x1: cx + cw,
-                    y1: cy,
-                    x2: cx + cw,
-                    y2: cy + ch,
-                    width: 0.3,
-                },
+                Cmd::Line { x1: cx, y1: cy, x2: cx + cw, y2: cy, width: 0.3 },
+                Cmd::Line { x1: cx, y1: cy + ch, x2: cx + cw, y2: cy + ch, width: 0.3 },
+                Cmd::Line { x1: cx, y1: cy, x2: cx, y2: cy + ch, width: 0.3 },
+                Cmd::Line { x1: cx + cw, y1: cy, x2: cx + cw, y2: cy + ch, width: 0.3 },
             ] {
                 self.emit(c);
             }
@@ -1146,15 +769,7 @@ impl<'a> Engine<'a> {
             let mut out = Vec::new();
             let mut y = cy + pad;
             for (j, blk) in arr(b, "blocks").iter().enumerate() {
-                y += self.block(
-                    blk,
-                    &inner,
-                    cx + pad,
-                    cw - 2.0 * pad,
-                    y,
-                    &mut out,
-                    &format!("{path}.blocks[{j}]"),
-                )?;
+                y += self.block(blk, &inner, cx + pad, cw - 2.0 * pad, y, &mut out, &format!("{path}.blocks[{j}]"))?;
             }
             // A card is cut from its sheet: the page's mark goes on each
             // card, in its bottom padding.
@@ -1210,15 +825,7 @@ impl<'a> Engine<'a> {
             let mut y = self.geo.height - self.geo.bottom + 4.0;
             let w = self.content_width();
             for (j, b) in blocks.iter().enumerate() {
-                y += self.block(
-                    b,
-                    &inner,
-                    self.geo.left,
-                    w,
-                    y,
-                    &mut out,
-                    &format!("footer[{j}]"),
-                )?;
+                y += self.block(b, &inner, self.geo.left, w, y, &mut out, &format!("footer[{j}]"))?;
             }
             if let Some(page) = self.pages.get_mut(p) {
                 page.extend(out);
@@ -1263,11 +870,7 @@ fn expand_columns(b: &Value, scope: &Scope<'_>) -> (Vec<Value>, Vec<Value>) {
     for c in arr(b, "columns") {
         match c.get("repeat").and_then(Value::as_str) {
             Some(src) => {
-                let items = scope
-                    .lookup(src)
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
+                let items = scope.lookup(src).and_then(Value::as_array).cloned().unwrap_or_default();
                 spans.insert(src.to_owned(), (cols.len(), items.len()));
                 for (i, it) in items.iter().enumerate() {
                     let mut col = c.clone();

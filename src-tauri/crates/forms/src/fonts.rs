@@ -49,11 +49,7 @@ impl Face {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)?;
         let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        let mut face = Face {
-            parsed,
-            advances: HashMap::new(),
-            units_per_em,
-        };
+        let mut face = Face { parsed, advances: HashMap::new(), units_per_em };
         // Pre-compute the advances of every character a Vietnamese form uses.
         let mut chars: Vec<char> = (' '..='~').collect();
         chars.extend("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯưẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ–—…“”‘’•×≠→№".chars());
@@ -96,13 +92,7 @@ pub struct Fonts {
 impl Fonts {
     pub fn get() -> Option<&'static Fonts> {
         static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
-        FONTS
-            .get_or_init(|| {
-                Some(Fonts {
-                    faces: [Face::load(REGULAR)?, Face::load(BOLD)?, Face::load(ITALIC)?],
-                })
-            })
-            .as_ref()
+        FONTS.get_or_init(|| Some(Fonts { faces: [Face::load(REGULAR)?, Face::load(BOLD)?, Face::load(ITALIC)?] })).as_ref()
     }
 
     pub fn face(&self, s: Style) -> &Face {

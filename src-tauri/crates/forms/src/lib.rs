@@ -28,55 +28,19 @@ pub use template::thousands;
 
 /// The embedded layouts: (name, JSON).
 pub const LAYOUTS: &[(&str, &str)] = &[
-    (
-        "key-registration",
-        include_str!("../../../../forms/key-registration.json"),
-    ),
-    (
-        "board-minutes-qh",
-        include_str!("../../../../forms/board-minutes-qh.json"),
-    ),
-    (
-        "board-minutes-hdnd",
-        include_str!("../../../../forms/board-minutes-hdnd.json"),
-    ),
-    (
-        "board-status",
-        include_str!("../../../../forms/board-status.json"),
-    ),
-    (
-        "minutes-qh",
-        include_str!("../../../../forms/minutes-qh.json"),
-    ),
-    (
-        "minutes-hdnd",
-        include_str!("../../../../forms/minutes-hdnd.json"),
-    ),
-    (
-        "inventory",
-        include_str!("../../../../forms/inventory.json"),
-    ),
-    (
-        "voter-list",
-        include_str!("../../../../forms/voter-list.json"),
-    ),
-    (
-        "voter-cards",
-        include_str!("../../../../forms/voter-cards.json"),
-    ),
+    ("key-registration", include_str!("../../../../forms/key-registration.json")),
+    ("board-minutes-qh", include_str!("../../../../forms/board-minutes-qh.json")),
+    ("board-minutes-hdnd", include_str!("../../../../forms/board-minutes-hdnd.json")),
+    ("board-status", include_str!("../../../../forms/board-status.json")),
+    ("minutes-qh", include_str!("../../../../forms/minutes-qh.json")),
+    ("minutes-hdnd", include_str!("../../../../forms/minutes-hdnd.json")),
+    ("inventory", include_str!("../../../../forms/inventory.json")),
+    ("voter-list", include_str!("../../../../forms/voter-list.json")),
+    ("voter-cards", include_str!("../../../../forms/voter-cards.json")),
     ("turnout", include_str!("../../../../forms/turnout.json")),
-    (
-        "checkin-list",
-        include_str!("../../../../forms/checkin-list.json"),
-    ),
-    (
-        "zero-report",
-        include_str!("../../../../forms/zero-report.json"),
-    ),
-    (
-        "official-switch",
-        include_str!("../../../../forms/official-switch.json"),
-    ),
+    ("checkin-list", include_str!("../../../../forms/checkin-list.json")),
+    ("zero-report", include_str!("../../../../forms/zero-report.json")),
+    ("official-switch", include_str!("../../../../forms/official-switch.json")),
 ];
 
 /// The layout JSON of a form.
@@ -88,11 +52,7 @@ pub fn layout(name: &str) -> Option<&'static str> {
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
     #[error("mẫu {form}, {path}: {message}")]
-    Layout {
-        form: String,
-        path: String,
-        message: String,
-    },
+    Layout { form: String, path: String, message: String },
     #[error("không nạp được phông chữ của biểu mẫu")]
     Fonts,
     #[error("lỗi tạo PDF: {0}")]
@@ -136,43 +96,20 @@ pub type Laid = (Vec<Vec<Cmd>>, Vec<char>, engine::Geometry);
 /// Lays a form out without writing the PDF (tests, previews).
 pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> {
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
-    let layout: Value = serde_json::from_str(layout_json).map_err(|e| FormError::Layout {
-        form: "?".into(),
-        path: format!("dòng {}", e.line()),
-        message: format!("JSON không hợp lệ: {e}"),
-    })?;
-    let form = layout
-        .get("form")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_owned();
+    let layout: Value = serde_json::from_str(layout_json).map_err(|e| FormError::Layout { form: "?".into(), path: format!("dòng {}", e.line()), message: format!("JSON không hợp lệ: {e}") })?;
+    let form = layout.get("form").and_then(Value::as_str).unwrap_or("?").to_owned();
     let page = layout.get("page").cloned().unwrap_or(Value::Null);
     let (pw, ph) = match page.get("size").and_then(Value::as_str).unwrap_or("A4") {
         "A4" => (210.0, 297.0),
         "A5" => (148.0, 210.0),
         "A6" => (105.0, 148.0),
-        other => {
-            return Err(FormError::Layout {
-                form,
-                path: "page.size".into(),
-                message: format!("khổ giấy \"{other}\" không có (A4, A5, A6)"),
-            })
-        }
+        other => return Err(FormError::Layout { form, path: "page.size".into(), message: format!("khổ giấy \"{other}\" không có (A4, A5, A6)") }),
     };
     let (pw, ph) = match page.get("orientation").and_then(Value::as_str) {
         Some("landscape") => (ph, pw),
         _ => (pw, ph),
     };
-    let m: Vec<f32> = page
-        .get("margins_mm")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_f64)
-                .map(|x| x as f32)
-                .collect()
-        })
-        .unwrap_or_default();
+    let m: Vec<f32> = page.get("margins_mm").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_f64).map(|x| x as f32).collect()).unwrap_or_default();
     let geo = engine::Geometry {
         width: pw,
         height: ph,
@@ -181,34 +118,19 @@ pub fn layout_pages(layout_json: &str, data: &Value) -> Result<Laid, FormError> 
         bottom: m.get(2).copied().unwrap_or(20.0),
         left: m.get(3).copied().unwrap_or(30.0),
     };
-    let size = layout
-        .get("font_size")
-        .and_then(Value::as_f64)
-        .unwrap_or(13.0) as f32;
-    let lf = layout
-        .get("line_height")
-        .and_then(Value::as_f64)
-        .unwrap_or(1.25) as f32;
+    let size = layout.get("font_size").and_then(Value::as_f64).unwrap_or(13.0) as f32;
+    let lf = layout.get("line_height").and_then(Value::as_f64).unwrap_or(1.25) as f32;
     let mut data = nfc(data);
     // The form number printed in the header comes from the layout.
     if let (Value::Object(m), Some(n)) = (&mut data, layout.get("number").and_then(Value::as_str)) {
-        m.entry("form_number")
-            .or_insert_with(|| Value::String(n.to_owned()));
+        m.entry("form_number").or_insert_with(|| Value::String(n.to_owned()));
     }
     let scope = template::Scope::new(&data);
     let mut eng = engine::Engine::new(fonts, &form, geo, size, lf);
-    let body = layout
-        .get("body")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let body = layout.get("body").and_then(Value::as_array).cloned().unwrap_or_default();
     let w = geo.width - geo.left - geo.right;
     eng.flow(&body, &scope, geo.left, w, "body")?;
-    let footer = layout
-        .get("footer")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let footer = layout.get("footer").and_then(Value::as_array).cloned().unwrap_or_default();
     eng.footers(&footer, &scope)?;
     // A mark the data asks for on every page (a rehearsal database's
     // forms: "DIỄN TẬP — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"), in the top margin of
@@ -225,28 +147,11 @@ pub fn render(layout_json: &str, data: &Value, meta: &Meta) -> Result<Rendered, 
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
     let (pages, missing, geo) = layout_pages(layout_json, data)?;
     let layout: Value = serde_json::from_str(layout_json).unwrap_or(Value::Null);
-    let title = layout
-        .get("title")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let version = layout
-        .get("version")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    let meta = Meta {
-        title: meta.title.nfc().collect(),
-        ..meta.clone()
-    };
+    let title = layout.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
+    let version = layout.get("version").and_then(Value::as_str).unwrap_or("").to_owned();
+    let meta = Meta { title: meta.title.nfc().collect(), ..meta.clone() };
     let bytes = pdf::write(fonts, &pages, geo.width, geo.height, &meta)?;
-    Ok(Rendered {
-        bytes,
-        pages: pages.len(),
-        missing_glyphs: missing,
-        title,
-        version,
-    })
+    Ok(Rendered { bytes, pages: pages.len(), missing_glyphs: missing, title, version })
 }
 
 /// Renders several filled layouts (each with its own footers and page
@@ -266,33 +171,16 @@ pub fn render_many(parts: &[(&str, &Value)], meta: &Meta) -> Result<Rendered, Fo
         geo.get_or_insert(g);
         if title.is_empty() {
             let layout: Value = serde_json::from_str(layout_json).unwrap_or(Value::Null);
-            title = layout
-                .get("title")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            version = layout
-                .get("version")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
+            title = layout.get("title").and_then(Value::as_str).unwrap_or("").to_owned();
+            version = layout.get("version").and_then(Value::as_str).unwrap_or("").to_owned();
         }
     }
     let geo = geo.ok_or_else(|| FormError::Pdf("không có trang nào để in".into()))?;
     missing.sort_unstable();
     missing.dedup();
-    let meta = Meta {
-        title: meta.title.nfc().collect(),
-        ..meta.clone()
-    };
+    let meta = Meta { title: meta.title.nfc().collect(), ..meta.clone() };
     let bytes = pdf::write(fonts, &all, geo.width, geo.height, &meta)?;
-    Ok(Rendered {
-        bytes,
-        pages: all.len(),
-        missing_glyphs: missing,
-        title,
-        version,
-    })
+    Ok(Rendered { bytes, pages: all.len(), missing_glyphs: missing, title, version })
 }
 
 /// Pages as SVG documents.
@@ -314,17 +202,10 @@ pub fn svg_pages(parts: &[(&str, &Value)], max_pages: usize) -> Result<SvgPages,
         geo.get_or_insert(g);
     }
     let Some(geo) = geo else {
-        return Ok(SvgPages {
-            pages: Vec::new(),
-            total: 0,
-        });
+        return Ok(SvgPages { pages: Vec::new(), total: 0 });
     };
     let total = all.len();
-    let pages = all
-        .iter()
-        .take(max_pages)
-        .map(|p| svg::page(p, geo.width, geo.height))
-        .collect();
+    let pages = all.iter().take(max_pages).map(|p| svg::page(p, geo.width, geo.height)).collect();
     Ok(SvgPages { pages, total })
 }
 

@@ -27,40 +27,19 @@ pub fn page(cmds: &[Cmd], width: f32, height: f32) -> String {
     );
     for c in cmds {
         match c {
-            Cmd::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width: w,
-            } => {
-                let _ = write!(
-                    out,
-                    r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="black" stroke-width="{:.3}"/>"#,
-                    w * 25.4 / 72.0
-                );
+            Cmd::Line { x1, y1, x2, y2, width: w } => {
+                let _ = write!(out, r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="black" stroke-width="{:.3}"/>"#, w * 25.4 / 72.0);
             }
             Cmd::Rect { x, y, w, h } => {
                 let _ = write!(out, r#"<rect x="{x:.3}" y="{y:.3}" width="{w:.3}" height="{h:.3}" fill="black"/>"#);
             }
-            Cmd::Text {
-                x,
-                y,
-                style,
-                size,
-                text,
-            } => {
+            Cmd::Text { x, y, style, size, text } => {
                 let face = match style {
                     Style::Regular => "",
                     Style::Bold => r#" font-weight="bold""#,
                     Style::Italic => r#" font-style="italic""#,
                 };
-                let _ = write!(
-                    out,
-                    r#"<text x="{x:.2}" y="{y:.2}" font-size="{:.3}"{face}>{}</text>"#,
-                    size * 25.4 / 72.0,
-                    escape(text)
-                );
+                let _ = write!(out, r#"<text x="{x:.2}" y="{y:.2}" font-size="{:.3}"{face}>{}</text>"#, size * 25.4 / 72.0, escape(text));
             }
         }
     }

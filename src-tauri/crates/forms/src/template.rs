@@ -119,15 +119,9 @@ mod tests {
     fn fills_paths_and_formats_numbers() {
         let d = json!({"a": {"b": 1052}, "name": "Lê Thị Hoa", "list": ["x", "y"]});
         let s = Scope::new(&d);
-        assert_eq!(
-            s.fill("Tổng: {a.b} — {name} {missing}|{list}"),
-            "Tổng: 1.052 — Lê Thị Hoa |x, y"
-        );
+        assert_eq!(s.fill("Tổng: {a.b} — {name} {missing}|{list}"), "Tổng: 1.052 — Lê Thị Hoa |x, y");
         let item = json!({"name": "Trần Văn Bình"});
-        assert_eq!(
-            s.with(&item).fill("{name} / {a.b}"),
-            "Trần Văn Bình / 1.052"
-        );
+        assert_eq!(s.with(&item).fill("{name} / {a.b}"), "Trần Văn Bình / 1.052");
         assert_eq!(s.fill("không đóng {a.b"), "không đóng {a.b");
         assert!(s.truthy("list") && !s.truthy("missing"));
     }

@@ -23,14 +23,8 @@ fn every_layout_parses_and_names_its_form() {
     for (name, json) in LAYOUTS {
         let v: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         assert_eq!(v.get("form").and_then(Value::as_str), Some(*name), "{name}");
-        assert!(
-            v.get("version").and_then(Value::as_str).is_some(),
-            "{name} has a version"
-        );
-        assert!(
-            v.get("number").and_then(Value::as_str).is_some(),
-            "{name} has a form number"
-        );
+        assert!(v.get("version").and_then(Value::as_str).is_some(), "{name} has a version");
+        assert!(v.get("number").and_then(Value::as_str).is_some(), "{name} has a form number");
     }
 }
 
@@ -40,9 +34,13 @@ fn every_layout_parses_and_names_its_form() {
 /// together.
 #[test]
 fn a_block_kept_with_the_table_goes_with_its_last_rows() -> Result<(), FormError> {
-    let layout = |keep: bool| format!(r#"{{"form":"t","page":{{"size":"A4"}},
+    let layout = |keep: bool| {
+        format!(
+            r#"{{"form":"t","page":{{"size":"A4"}},
       "body":[{{"kind":"table","source":"rows","columns":[{{"title":"STT","width":1,"text":"{{index}}","total":"Tổng số"}},{{"title":"Họ và tên","width":4,"text":"{{name}}"}}]}},
-              {{"kind":"row","keep_with_previous":{keep},"cols":[{{"width":1,"blocks":[{{"kind":"text","text":"CHÂN TRANG"}},{{"kind":"spacer","mm":60}},{{"kind":"text","text":"CHỦ TỊCH"}}]}}]}}]}}"#);
+              {{"kind":"row","keep_with_previous":{keep},"cols":[{{"width":1,"blocks":[{{"kind":"text","text":"CHÂN TRANG"}},{{"kind":"spacer","mm":60}},{{"kind":"text","text":"CHỦ TỊCH"}}]}}]}}]}}"#
+        )
+    };
     let mut separated = 0;
     for n in 40..60 {
         let rows: Vec<Value> = (0..n).map(|i| json!({"name": format!("Cử tri {i}")})).collect();
@@ -69,19 +67,13 @@ fn a_block_kept_with_the_table_goes_with_its_last_rows() -> Result<(), FormError
 fn long_table_repeats_header_and_numbers_pages() -> Result<(), FormError> {
     let layout = r#"{"form":"t","page":{"size":"A4"},"footer":[{"kind":"text","text":"Trang {page}/{pages}"}],
       "body":[{"kind":"table","source":"rows","columns":[{"title":"STT","width":1,"text":"{index}"},{"title":"Họ và tên","width":4,"text":"{name}"}]}]}"#;
-    let rows: Vec<Value> = (0..200)
-        .map(|i| json!({"name": format!("Nguyễn Thị Ánh Tuyết {i}")}))
-        .collect();
+    let rows: Vec<Value> = (0..200).map(|i| json!({"name": format!("Nguyễn Thị Ánh Tuyết {i}")})).collect();
     let (pages, missing, _) = layout_pages(layout, &json!({"rows": rows}))?;
     assert!(missing.is_empty());
     assert!(pages.len() >= 4, "{} pages", pages.len());
     let t = texts(&pages);
     for (i, p) in t.iter().enumerate() {
-        assert!(
-            p.contains(&"Họ và tên".to_owned()),
-            "header on page {}",
-            i + 1
-        );
+        assert!(p.contains(&"Họ và tên".to_owned()), "header on page {}", i + 1);
         assert!(p.contains(&format!("Trang {}/{}", i + 1, pages.len())));
     }
     let all: Vec<&String> = t.iter().flatten().collect();
@@ -92,27 +84,16 @@ fn long_table_repeats_header_and_numbers_pages() -> Result<(), FormError> {
 #[test]
 fn long_names_wrap_inside_their_cell() -> Result<(), FormError> {
     let layout = r#"{"form":"t","page":{"size":"A4"},"body":[{"kind":"table","source":"rows","columns":[{"title":"A","width":1,"text":"{name}"},{"title":"B","width":1,"text":"x"}]}]}"#;
-    let long =
-        "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Công Tằng Tôn Nữ Bảo Châu Ngọc Diệp Huyền Trang";
+    let long = "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Công Tằng Tôn Nữ Bảo Châu Ngọc Diệp Huyền Trang";
     let (pages, _, geo) = layout_pages(layout, &json!({"rows": [{"name": long}]}))?;
     let col_right = geo.left + (geo.width - geo.left - geo.right) / 2.0;
     let fonts = fonts::Fonts::get().ok_or(FormError::Fonts)?;
     let mut lines = 0;
     for c in &pages[0] {
-        if let Cmd::Text {
-            x,
-            text,
-            size,
-            style,
-            ..
-        } = c
-        {
+        if let Cmd::Text { x, text, size, style, .. } = c {
             if long.contains(text.as_str()) && !["A", "B", "x"].contains(&text.as_str()) {
                 lines += 1;
-                assert!(
-                    x + fonts.face(*style).width_mm(text, *size) <= col_right + 0.01,
-                    "{text} overflows"
-                );
+                assert!(x + fonts.face(*style).width_mm(text, *size) <= col_right + 0.01, "{text} overflows");
             }
         }
     }
@@ -124,9 +105,7 @@ fn long_names_wrap_inside_their_cell() -> Result<(), FormError> {
 fn vietnamese_text_has_every_glyph_and_is_nfc() -> Result<(), FormError> {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"{s}"}]}"#;
     // NFD input (decomposed marks) must come out NFC.
-    let nfd: String = "Nguyễn Thị Hường — Đặng Quốc Khánh, Ỷ Lan, Ữ"
-        .nfd()
-        .collect();
+    let nfd: String = "Nguyễn Thị Hường — Đặng Quốc Khánh, Ỷ Lan, Ữ".nfd().collect();
     let (pages, missing, _) = layout_pages(layout, &json!({"s": nfd}))?;
     assert!(missing.is_empty(), "{missing:?}");
     let t = texts(&pages).concat().join(" ");
@@ -139,29 +118,17 @@ fn vietnamese_text_has_every_glyph_and_is_nfc() -> Result<(), FormError> {
 #[test]
 fn unknown_block_kind_names_its_path() {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"a"},{"kind":"circle"}]}"#;
-    let e = layout_pages(layout, &json!({}))
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let e = layout_pages(layout, &json!({})).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.contains("body[1]") && e.contains("circle"), "{e}");
 }
 
 #[test]
 fn pdf_is_a_small_pdf_14() -> Result<(), FormError> {
     let layout = r#"{"form":"t","body":[{"kind":"text","text":"Biên bản kết quả kiểm phiếu — Đơn vị bầu cử số 3"}]}"#;
-    let meta = Meta {
-        title: "Thử".into(),
-        subject: String::new(),
-        identifier: String::new(),
-        created: (2026, 3, 15, 20, 0, 0),
-    };
+    let meta = Meta { title: "Thử".into(), subject: String::new(), identifier: String::new(), created: (2026, 3, 15, 20, 0, 0) };
     let r = render(layout, &json!({}), &meta)?;
     assert!(r.bytes.starts_with(b"%PDF-1.4"));
-    assert!(
-        r.bytes.len() < 60_000,
-        "{} bytes: fonts are subset",
-        r.bytes.len()
-    );
+    assert!(r.bytes.len() < 60_000, "{} bytes: fonts are subset", r.bytes.len());
     Ok(())
 }
 
@@ -173,10 +140,7 @@ fn svg_preview_is_the_laid_out_page() -> Result<(), FormError> {
     assert_eq!((p.total, p.pages.len()), (2, 1));
     let page = &p.pages[0];
     assert!(page.starts_with("<svg ") && page.ends_with("</svg>"));
-    assert!(
-        page.contains("Số phiếu &lt;hợp lệ&gt; &amp; &quot;đủ&quot;"),
-        "{page}"
-    );
+    assert!(page.contains("Số phiếu &lt;hợp lệ&gt; &amp; &quot;đủ&quot;"), "{page}");
     assert!(page.contains(">Trang 1/2</text>"));
     assert!(page.contains(r#"viewBox="0 0 210 297""#));
     Ok(())
@@ -212,9 +176,7 @@ fn numbered_header_groups_by_repeat_source_and_column_totals() -> Result<(), For
           {"repeat":"qh","title":"{title}","number":"({number})","width":2,"text":"{qh_marks.#}","total":"{qh_totals.#}"},
           {"repeat":"councils","title":"{title}","number":"({number})","width":2,"text":"{council_marks.#}","total":"{council_totals.#}"},
           {"title":"Ghi chú","number":"({note_number})","width":3,"text":""}]}]}"#;
-    let rows: Vec<Value> = (0..120)
-        .map(|i| json!({"name": format!("Cử tri {i}"), "qh_marks": ["X"], "council_marks": ["X", "0"]}))
-        .collect();
+    let rows: Vec<Value> = (0..120).map(|i| json!({"name": format!("Cử tri {i}"), "qh_marks": ["X"], "council_marks": ["X", "0"]})).collect();
     let data = json!({"rows": rows, "qh": [{"title": "Bầu cử ĐBQH", "number": 2}],
         "councils": [{"title": "Tỉnh, thành phố", "number": 3}, {"title": "Xã/phường, đặc khu", "number": 4}],
         "note_number": 5, "qh_totals": [120], "council_totals": [120, 0]});

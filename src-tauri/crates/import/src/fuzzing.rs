@@ -131,11 +131,7 @@ pub fn voter_spreadsheet(data: &[u8]) -> Option<Result<ImportedList, Vec<Problem
         _ => "danh-sach.ods",
     };
     let ctx = ImportContext {
-        levels: vec![
-            ("QH".into(), "Quốc hội".into()),
-            ("TINH".into(), "HĐND tỉnh".into()),
-            ("XA".into(), "HĐND xã".into()),
-        ],
+        levels: vec![("QH".into(), "Quốc hội".into()), ("TINH".into(), "HĐND tỉnh".into()), ("XA".into(), "HĐND xã".into())],
         election_day: chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap_or_default(),
         level_columns: vec![],
     };
@@ -147,14 +143,5 @@ pub fn voter_spreadsheet(data: &[u8]) -> Option<Result<ImportedList, Vec<Problem
 /// (`catch_unwind`, a refusal with a message). A panic anywhere else is
 /// ours, and a bug.
 pub fn is_library_panic(file: &str) -> bool {
-    [
-        "/zip-",
-        "quick-xml",
-        "quick_xml",
-        "flate2",
-        "zlib-rs",
-        "crc32fast",
-    ]
-    .iter()
-    .any(|lib| file.contains(lib))
+    ["/zip-", "quick-xml", "quick_xml", "flate2", "zlib-rs", "crc32fast"].iter().any(|lib| file.contains(lib))
 }

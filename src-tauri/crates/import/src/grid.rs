@@ -58,10 +58,7 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn cell(&self, r: usize, c: usize) -> &Cell {
-        self.rows
-            .get(r)
-            .and_then(|row| row.get(c))
-            .unwrap_or(&Cell::Empty)
+        self.rows.get(r).and_then(|row| row.get(c)).unwrap_or(&Cell::Empty)
     }
 
     pub fn row_number(&self, r: usize) -> u32 {
@@ -157,9 +154,7 @@ pub fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     // not ours, so a panic of theirs (none known) is a refusal, not a crash.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_any(bytes))) {
         Ok(r) => r,
-        Err(_) => Err(Problem::file(
-            "tệp bảng tính bị hỏng bên trong, không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (Lưu thành .xlsx) rồi nhập lại",
-        )),
+        Err(_) => Err(Problem::file("tệp bảng tính bị hỏng bên trong, không đọc được; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (Lưu thành .xlsx) rồi nhập lại")),
     }
 }
 
@@ -169,11 +164,7 @@ fn read_any(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     }
     if bytes.starts_with(b"PK") {
         let mut zip = crate::zipxml::Zip::open(bytes)?;
-        return if zip.is_ods()? {
-            crate::ods::read(&mut zip)
-        } else {
-            crate::xlsx::read(&mut zip)
-        };
+        return if zip.is_ods()? { crate::ods::read(&mut zip) } else { crate::xlsx::read(&mut zip) };
     }
     Err(unreadable("không phải tệp .xlsx, .xls hay .ods"))
 }
@@ -181,9 +172,7 @@ fn read_any(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
 /// "không mở được bảng tính (…): {why}" — the file is damaged or not a
 /// spreadsheet.
 pub(crate) fn unreadable(why: impl fmt::Display) -> Problem {
-    Problem::file(format!(
-        "không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {why}"
-    ))
+    Problem::file(format!("không mở được bảng tính (tệp hỏng hoặc không đúng định dạng): {why}"))
 }
 
 /// At most this many sheets in a workbook (a voter list has one or a few).
@@ -211,22 +200,14 @@ pub(crate) struct Book {
 
 impl Book {
     pub fn new() -> Book {
-        Book {
-            sheets: Vec::new(),
-            cells_left: MAX_CELLS,
-            text_left: MAX_TEXT_BYTES,
-            name: None,
-            cells: Vec::new(),
-        }
+        Book { sheets: Vec::new(), cells_left: MAX_CELLS, text_left: MAX_TEXT_BYTES, name: None, cells: Vec::new() }
     }
 
     /// Starts a sheet (finishing the one before, if any).
     pub fn start_sheet(&mut self, name: String) -> Result<(), Problem> {
         self.finish_sheet()?;
         if self.sheets.len() >= MAX_SHEETS {
-            return Err(unreadable(format!(
-                "bảng tính có hơn {MAX_SHEETS} trang tính"
-            )));
+            return Err(unreadable(format!("bảng tính có hơn {MAX_SHEETS} trang tính")));
         }
         self.name = Some(name);
         Ok(())
@@ -300,11 +281,7 @@ impl Book {
         }
         // Empty sheet: 0 × 0. Else r1 < MAX_ROWS, c1 < MAX_COLS (checked by
         // `put`): no overflow.
-        let (h, w) = if cells.is_empty() {
-            (0, 0)
-        } else {
-            ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1)
-        };
+        let (h, w) = if cells.is_empty() { (0, 0) } else { ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1) };
         let area = h.saturating_mul(w);
         if area > self.cells_left {
             return Err(Problem::file(format!(
@@ -314,20 +291,11 @@ impl Book {
         self.cells_left -= area;
         let mut rows = vec![vec![Cell::Empty; w]; h];
         for (r, c, v) in cells {
-            if let Some(slot) = rows
-                .get_mut((r - r0) as usize)
-                .and_then(|row| row.get_mut((c - c0) as usize))
-            {
+            if let Some(slot) = rows.get_mut((r - r0) as usize).and_then(|row| row.get_mut((c - c0) as usize)) {
                 *slot = v;
             }
         }
-        self.sheets.push(Sheet {
-            name: Some(name),
-            first_row: r0 + 1,
-            first_col: c0,
-            rows,
-            code_page: None,
-        });
+        self.sheets.push(Sheet { name: Some(name), first_row: r0 + 1, first_col: c0, rows, code_page: None });
         Ok(())
     }
 
@@ -368,9 +336,7 @@ pub(crate) fn custom_format_is_date(format: &str) -> bool {
             ']' => brackets = brackets.saturating_sub(1),
             'a' | 'A' if !ap && brackets == 0 => ap = true,
             'p' | 'm' | '/' | 'P' | 'M' if ap && brackets == 0 => return true,
-            'd' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S' if !ap && brackets == 0 => {
-                return true
-            }
+            'd' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S' if !ap && brackets == 0 => return true,
             _ => {
                 if !(hms && ch.eq_ignore_ascii_case(&prev)) {
                     hms = prev == '[' && matches!(ch, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
@@ -393,10 +359,7 @@ pub(crate) fn date_cell(serial: f64, is_1904: bool) -> Cell {
     let f = if f >= 60.0 { f } else { f + 1.0 };
     // f < 2,959,929 days: the milliseconds fit an i64 with room to spare.
     let ms = (f * 86_400_000.0).round() as i64;
-    let date = NaiveDate::from_ymd_opt(1899, 12, 30)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .zip(chrono::TimeDelta::try_milliseconds(ms))
-        .and_then(|(epoch, delta)| epoch.checked_add_signed(delta));
+    let date = NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.and_hms_opt(0, 0, 0)).zip(chrono::TimeDelta::try_milliseconds(ms)).and_then(|(epoch, delta)| epoch.checked_add_signed(delta));
     date.map_or(Cell::Number(serial), |d| Cell::Date(d.date()))
 }
 
@@ -421,15 +384,8 @@ pub const WINDOWS_1252: &str = "Windows-1252";
 /// Windows-1258.
 fn decode_code_page(bytes: &[u8]) -> (String, &'static str) {
     let vietnamese = text::nfc(&encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes).0);
-    let latin = encoding_rs::WINDOWS_1252
-        .decode_without_bom_handling(bytes)
-        .0
-        .into_owned();
-    let odd = |t: &str| -> u64 {
-        t.lines()
-            .map(|l| u64::from(legacy::oddness(&legacy::to_unicode(l).0)))
-            .sum()
-    };
+    let latin = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned();
+    let odd = |t: &str| -> u64 { t.lines().map(|l| u64::from(legacy::oddness(&legacy::to_unicode(l).0))).sum() };
     if odd(&vietnamese) <= odd(&latin) {
         (vietnamese, WINDOWS_1258)
     } else {
@@ -439,18 +395,11 @@ fn decode_code_page(bytes: &[u8]) -> (String, &'static str) {
 
 pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let utf16 = encoding_rs::Encoding::for_bom(bytes)
-        .filter(|(e, _)| *e != encoding_rs::UTF_8)
-        .map(|(e, _)| e);
+    let utf16 = encoding_rs::Encoding::for_bom(bytes).filter(|(e, _)| *e != encoding_rs::UTF_8).map(|(e, _)| e);
     let (decoded, code_page) = match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), None),
         // "Unicode Text" from Excel: UTF-16 with its byte order mark.
-        Err(_) if utf16.is_some() => (
-            utf16
-                .map(|e| e.decode_with_bom_removal(bytes).0.into_owned())
-                .unwrap_or_default(),
-            None,
-        ),
+        Err(_) if utf16.is_some() => (utf16.map(|e| e.decode_with_bom_removal(bytes).0.into_owned()).unwrap_or_default(), None),
         // Not UTF-8: Windows-1258 (Excel on Vietnamese Windows) or an old
         // TCVN3/VNI file read as Windows-1252.
         Err(_) => {
@@ -460,50 +409,23 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
     };
     // Excel in Vietnamese locales writes ';' separated "CSV".
     let first_line = decoded.lines().next().unwrap_or("");
-    let delim = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(decoded.as_bytes());
+    let delim = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(decoded.as_bytes());
     let mut rows = Vec::new();
     let mut first_line_no = None;
     let mut line_of_row: Vec<u32> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Problem {
-                row: Some(u32::try_from(line).unwrap_or(0)),
-                column: None,
-                field: None,
-                message: format!("dòng CSV không đọc được: {e}"),
-            }
+            Problem { row: Some(u32::try_from(line).unwrap_or(0)), column: None, field: None, message: format!("dòng CSV không đọc được: {e}") }
         })?;
         if rows.len() >= MAX_ROWS || rec.len() > MAX_COLS {
-            return Err(Problem::file(format!(
-                "tệp CSV quá lớn; danh sách không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột"
-            )));
+            return Err(Problem::file(format!("tệp CSV quá lớn; danh sách không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột")));
         }
-        let line = rec
-            .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(0));
+        let line = rec.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(0));
         first_line_no.get_or_insert(line);
         line_of_row.push(line);
-        rows.push(
-            rec.iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_owned())
-                    }
-                })
-                .collect(),
-        );
+        rows.push(rec.iter().map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_owned()) }).collect());
     }
     // Quoted fields may span lines; keep rows aligned with their first line
     // by padding: row numbers use the record's own line.
@@ -515,11 +437,5 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
         }
         padded.push(row);
     }
-    Ok(Sheet {
-        name: None,
-        first_row: base,
-        first_col: 0,
-        rows: padded,
-        code_page,
-    })
+    Ok(Sheet { name: None, first_row: base, first_col: 0, rows: padded, code_page })
 }

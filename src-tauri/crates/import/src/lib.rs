@@ -51,12 +51,7 @@ pub struct Problem {
 
 impl Problem {
     fn file(message: impl Into<String>) -> Problem {
-        Problem {
-            row: None,
-            column: None,
-            field: None,
-            message: message.into(),
-        }
+        Problem { row: None, column: None, field: None, message: message.into() }
     }
 
     /// "danh-sach.xlsx, dòng 12, cột C (Ngày sinh): …"
@@ -105,26 +100,12 @@ pub struct ImportedList {
 
 /// Reads a voter list file. `file_name` decides the format by extension.
 /// `progress(done, total)` is called while rows are checked.
-pub fn read_voter_file(
-    file_name: &str,
-    bytes: &[u8],
-    ctx: &ImportContext,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportedList, Vec<Problem>> {
-    let ext = file_name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+pub fn read_voter_file(file_name: &str, bytes: &[u8], ctx: &ImportContext, progress: &mut dyn FnMut(usize, usize)) -> Result<ImportedList, Vec<Problem>> {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let sheets = match ext.as_str() {
         "csv" | "txt" => vec![grid::read_csv(bytes).map_err(|p| vec![p])?],
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            grid::read_spreadsheet(bytes).map_err(|p| vec![p])?
-        }
-        _ => {
-            return Err(vec![Problem::file(format!(
-                "không đọc được tệp đuôi \".{ext}\"; chỉ nhận .xlsx, .xls, .ods hoặc .csv"
-            ))])
-        }
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => grid::read_spreadsheet(bytes).map_err(|p| vec![p])?,
+        _ => return Err(vec![Problem::file(format!("không đọc được tệp đuôi \".{ext}\"; chỉ nhận .xlsx, .xls, .ods hoặc .csv"))]),
     };
     let mut last_err = None;
     for mut sheet in sheets {
@@ -132,12 +113,7 @@ pub fn read_voter_file(
         match columns::find_layout(&sheet, ctx) {
             Ok(layout) => {
                 let voters = rows::read_rows(&sheet, &layout, ctx, progress)?;
-                return Ok(ImportedList {
-                    voters,
-                    converted_cells: converted,
-                    converted_from: from,
-                    sheet: sheet.name.clone(),
-                });
+                return Ok(ImportedList { voters, converted_cells: converted, converted_from: from, sheet: sheet.name.clone() });
             }
             Err(p) => last_err = Some(p),
         }

@@ -43,10 +43,7 @@ struct OdsCell {
 
 /// A repeat count: absent, zero or unreadable counts as once.
 fn repeat(value: Option<String>) -> u64 {
-    value
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(1)
+    value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|&n| n > 0).unwrap_or(1)
 }
 
 fn start_cell(e: &quick_xml::events::BytesStart<'_>) -> OdsCell {
@@ -57,10 +54,7 @@ fn start_cell(e: &quick_xml::events::BytesStart<'_>) -> OdsCell {
     // As LibreOffice and the previous reader (calamine) read them: the
     // first value attribute wins.
     for a in e.attributes().with_checks(false).flatten() {
-        let v = || {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_or_else(|_| a.value.to_string(), |v| v.into_owned())
-        };
+        let v = || a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_or_else(|_| a.value.to_string(), |v| v.into_owned());
         match a.key.as_ref() {
             "office:value" if !set => {
                 let s = v();
@@ -87,15 +81,7 @@ fn start_cell(e: &quick_xml::events::BytesStart<'_>) -> OdsCell {
         }
     }
     let from_text = (!set && is_string) || (is_error && value == Cell::Text(String::new()));
-    OdsCell {
-        repeat: repeat(attr_q(e, "table:number-columns-repeated")),
-        value,
-        from_text,
-        text: String::new(),
-        paragraphs: 0,
-        depth: 0,
-        annotation: 0,
-    }
+    OdsCell { repeat: repeat(attr_q(e, "table:number-columns-repeated")), value, from_text, text: String::new(), paragraphs: 0, depth: 0, annotation: 0 }
 }
 
 /// Reads every table of `content.xml`.
@@ -125,11 +111,7 @@ pub(crate) fn read(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, Problem> {
                 Event::End(_) if c.depth == 0 => {
                     // The cell's own end.
                     let Some(c) = cell.take() else { continue };
-                    let value = if c.from_text {
-                        Cell::Text(c.text)
-                    } else {
-                        c.value
-                    };
+                    let value = if c.from_text { Cell::Text(c.text) } else { c.value };
                     if value != Cell::Empty {
                         let last = col.saturating_add(c.repeat - 1);
                         if last >= MAX_COLS as u64 {

@@ -16,11 +16,7 @@ use super::Problem;
 fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     let started = Instant::now();
     let r = grid::read_spreadsheet(bytes);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     r
 }
 
@@ -37,10 +33,7 @@ fn refused(bytes: &[u8]) -> String {
 
 /// The cell at a row as the user sees it (1-based) and a 0-based column.
 fn at(sheet: &Sheet, row: u32, col: u32) -> Cell {
-    let (Some(r), Some(c)) = (
-        row.checked_sub(sheet.first_row),
-        col.checked_sub(sheet.first_col),
-    ) else {
+    let (Some(r), Some(c)) = (row.checked_sub(sheet.first_row), col.checked_sub(sheet.first_col)) else {
         return Cell::Empty;
     };
     sheet.cell(r as usize, c as usize).clone()
@@ -107,10 +100,8 @@ fn cfb(stream: &[u8]) -> Vec<u8> {
     assert!(sectors + 2 <= 128, "test stream too long");
     let mut header = vec![0u8; 512];
     header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let put16 =
-        |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
-    let put32 =
-        |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    let put16 = |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 = |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
     put16(&mut header, 0x18, 0x3E);
     put16(&mut header, 0x1A, 3);
     put16(&mut header, 0x1C, 0xFFFE);
@@ -122,11 +113,7 @@ fn cfb(stream: &[u8]) -> Vec<u8> {
     put32(&mut header, 0x3C, 0xFFFF_FFFE); // no mini FAT
     put32(&mut header, 0x44, 0xFFFF_FFFE); // no DIFAT sectors
     for i in 0..109 {
-        put32(
-            &mut header,
-            0x4C + i * 4,
-            if i == 0 { 0 } else { 0xFFFF_FFFF },
-        );
+        put32(&mut header, 0x4C + i * 4, if i == 0 { 0 } else { 0xFFFF_FFFF });
     }
     let mut fat = vec![0xFFu8; 512];
     let mut set = |i: u32, v: u32| {
@@ -139,21 +126,20 @@ fn cfb(stream: &[u8]) -> Vec<u8> {
         set(2 + k, if k + 1 == sectors { 0xFFFF_FFFE } else { 3 + k });
     }
     let mut dir = vec![0u8; 512];
-    let entry =
-        |dir: &mut Vec<u8>, i: usize, name: &str, kind: u8, child: u32, start: u32, size: u32| {
-            let e = &mut dir[i * 128..i * 128 + 128];
-            let units: Vec<u16> = name.encode_utf16().collect();
-            for (k, u) in units.iter().enumerate() {
-                e[k * 2..k * 2 + 2].copy_from_slice(&u.to_le_bytes());
-            }
-            e[0x40..0x42].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
-            e[0x42] = kind;
-            e[0x44..0x48].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
-            e[0x48..0x4C].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
-            e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
-            e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
-            e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
-        };
+    let entry = |dir: &mut Vec<u8>, i: usize, name: &str, kind: u8, child: u32, start: u32, size: u32| {
+        let e = &mut dir[i * 128..i * 128 + 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (k, u) in units.iter().enumerate() {
+            e[k * 2..k * 2 + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[0x40..0x42].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
+        e[0x42] = kind;
+        e[0x44..0x48].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[0x48..0x4C].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+        e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+        e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+    };
     entry(&mut dir, 0, "Root Entry", 5, 1, 0xFFFF_FFFE, 0);
     entry(&mut dir, 1, "Workbook", 2, 0xFFFF_FFFF, 2, len as u32);
     let mut out = header;
@@ -221,13 +207,7 @@ fn xls_reads_its_cell_records() {
     let mut format = 164u16.to_le_bytes().to_vec();
     format.extend(xl_string(10, b"dd/mm/yyyy"));
     let bytes = xls(
-        &[
-            rec(0x00E0, &[0u8; 20]),
-            rec(0x00E0, &xf_date),
-            rec(0x00E0, &xf_custom),
-            rec(0x041E, &format),
-            rec(0x00FC, &sst(2, &["STT", "Họ và tên"])),
-        ],
+        &[rec(0x00E0, &[0u8; 20]), rec(0x00E0, &xf_date), rec(0x00E0, &xf_custom), rec(0x041E, &format), rec(0x00FC, &sst(2, &["STT", "Họ và tên"]))],
         &[
             label_sst(0, 0, 0),
             label_sst(0, 1, 1),
@@ -249,10 +229,7 @@ fn xls_reads_its_cell_records() {
     assert_eq!(at(s, 1, 0), text("STT"));
     // Latin-1 bytes: "Họ và tên" was written as UTF-8 bytes, read back one
     // character per byte — as BIFF8's compressed strings are.
-    assert_eq!(
-        at(s, 1, 1),
-        text(&"Họ và tên".bytes().map(char::from).collect::<String>())
-    );
+    assert_eq!(at(s, 1, 1), text(&"Họ và tên".bytes().map(char::from).collect::<String>()));
     assert_eq!(at(s, 2, 0), Cell::Number(1.0));
     let date = |y, m, d| Cell::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default());
     assert_eq!(at(s, 2, 2), date(1959, 2, 19));
@@ -265,19 +242,13 @@ fn xls_reads_its_cell_records() {
     // BLANK cells are formatting: the grid ends at the last value.
     assert_eq!(s.rows.len(), 6);
     // The 1904 date system moves dates by 1462 days.
-    let bytes = xls(
-        &[rec(0x0022, &[1, 0]), rec(0x00E0, &xf_date)],
-        &[number(0, 0, 0, 0.0)],
-    );
+    let bytes = xls(&[rec(0x0022, &[1, 0]), rec(0x00E0, &xf_date)], &[number(0, 0, 0, 0.0)]);
     assert_eq!(at(&read_ok(&bytes)[0], 1, 0), date(1904, 1, 1));
 }
 
 #[test]
 fn xls_sst_claiming_two_billion_strings_holds_the_strings_it_has() {
-    let bytes = xls(
-        &[rec(0x00FC, &sst(1 << 31, &["a", "b"]))],
-        &[label_sst(0, 0, 0), label_sst(0, 1, 1)],
-    );
+    let bytes = xls(&[rec(0x00FC, &sst(1 << 31, &["a", "b"]))], &[label_sst(0, 0, 0), label_sst(0, 1, 1)]);
     let s = &read_ok(&bytes)[0];
     assert_eq!((at(s, 1, 0), at(s, 1, 1)), (text("a"), text("b")));
     // A string claiming 65,535 characters with 3 there, and no CONTINUE.
@@ -314,14 +285,7 @@ fn xls_sst_strings_split_across_continue_records() {
     let mut third = vec![0xBB; 3]; // runs, ended (no option byte: not characters)
     third.extend([0xCC; 6]); // phonetic data
     third.extend(xl_string(3, b"V\xE3n"));
-    let bytes = xls(
-        &[
-            rec(0x00FC, &first),
-            rec(0x003C, &second),
-            rec(0x003C, &third),
-        ],
-        &[label_sst(0, 0, 0), label_sst(0, 1, 1), label_sst(0, 2, 2)],
-    );
+    let bytes = xls(&[rec(0x00FC, &first), rec(0x003C, &second), rec(0x003C, &third)], &[label_sst(0, 0, 0), label_sst(0, 1, 1), label_sst(0, 2, 2)]);
     let s = &read_ok(&bytes)[0];
     assert_eq!(at(s, 1, 0), text("Nguyễn"));
     assert_eq!(at(s, 1, 1), text("Hi"));
@@ -332,19 +296,13 @@ fn xls_sst_strings_split_across_continue_records() {
 fn xls_cell_at_the_far_corner_is_refused_or_read_cheaply() {
     // Row 65,535, column 255 (the last BIFF8 cell), alone: past 200 columns.
     let m = refused(&xls(&[], &[number(65_535, 255, 0, 1.0)]));
-    assert!(
-        m.contains("dòng 65536, cột 256") && m.contains("quá lớn"),
-        "{m}"
-    );
+    assert!(m.contains("dòng 65536, cột 256") && m.contains("quá lớn"), "{m}");
     // Alone within the columns: one cell, not 65,536 rows of them.
     let s = &read_ok(&xls(&[], &[number(65_535, 199, 0, 1.0)]))[0];
     assert_eq!((s.first_row, s.first_col, s.rows.len()), (65_536, 199, 1));
     // With a cell at A1 too: 65,536 × 200 cells is over the bound, refused
     // before any grid is made.
-    let m = refused(&xls(
-        &[],
-        &[number(0, 0, 0, 1.0), number(65_535, 199, 0, 1.0)],
-    ));
+    let m = refused(&xls(&[], &[number(0, 0, 0, 1.0), number(65_535, 199, 0, 1.0)]));
     assert!(m.contains("65536 dòng × 200 cột"), "{m}");
 }
 
@@ -372,10 +330,7 @@ fn xls_old_and_encrypted_files_are_refused_with_a_message() {
     assert!(m.contains("mật khẩu"), "{m}");
     // Not a BOF where the sheet should begin.
     let mut bytes = xls(&[], &[number(0, 0, 0, 1.0)]);
-    let bof_sheet = bytes
-        .windows(6)
-        .rposition(|w| w == [0x09, 0x08, 0x10, 0x00, 0x00, 0x06])
-        .unwrap_or_default();
+    let bof_sheet = bytes.windows(6).rposition(|w| w == [0x09, 0x08, 0x10, 0x00, 0x00, 0x06]).unwrap_or_default();
     bytes[bof_sheet] = 0x08;
     assert!(refused(&bytes).contains("BOF"));
 }
@@ -411,10 +366,7 @@ fn zip_of(members: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> 
 }
 
 fn xlsx(sheet_data: &str, shared: &[&str], extra_styles: &str) -> Vec<u8> {
-    let strings: String = shared
-        .iter()
-        .map(|s| format!("<si><t>{s}</t></si>"))
-        .collect();
+    let strings: String = shared.iter().map(|s| format!("<si><t>{s}</t></si>")).collect();
     let members: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", "<Types/>".into()),
         (
@@ -452,10 +404,7 @@ fn xlsx_reads_types_rich_text_and_cells_without_a_reference() {
             r#"<c t="inlineStr"><is><r><t>Lê </t></r><r><t xml:space="preserve"> Thị</t></r></is></c><c t="e"><v>#N/A</v></c>"#,
             r#"<c t="d"><v>1985-02-11T00:00:00</v></c><c><f>1+1</f><v>2</v></c></row>"#,
         ),
-        &[
-            "STT",
-            r#"<r><t>Họ và</t></r><r><t xml:space="preserve"> tên</t></r><rPh><t>ホ</t></rPh>"#,
-        ],
+        &["STT", r#"<r><t>Họ và</t></r><r><t xml:space="preserve"> tên</t></r><rPh><t>ホ</t></rPh>"#],
         "",
     );
     let s = &read_ok(&bytes)[0];
@@ -476,56 +425,27 @@ fn xlsx_reads_types_rich_text_and_cells_without_a_reference() {
 
 #[test]
 fn xlsx_cell_at_xfd1048576_is_refused_or_costs_nothing() {
-    let m = refused(&xlsx(
-        r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
-        &[],
-        "",
-    ));
-    assert!(
-        m.contains("dòng 1048576, cột 16384") && m.contains("quá lớn"),
-        "{m}"
-    );
+    let m = refused(&xlsx(r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#, &[], ""));
+    assert!(m.contains("dòng 1048576, cột 16384") && m.contains("quá lớn"), "{m}");
     // Empty there: nothing to place (the dimension claims the whole sheet).
-    let s = &read_ok(&xlsx(
-        r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row>"#,
-        &[],
-        "",
-    ))[0];
+    let s = &read_ok(&xlsx(r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row>"#, &[], ""))[0];
     assert_eq!((s.rows.len(), s.rows[0].len()), (1, 1));
     // References too long for any sheet are not trusted either.
-    let m = refused(&xlsx(
-        r#"<row><c r="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA99999999999999999999999999999"><v>1</v></c><c r="Q1"><v>1</v></c></row>"#,
-        &[],
-        "",
-    ));
+    let m = refused(&xlsx(r#"<row><c r="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA99999999999999999999999999999"><v>1</v></c><c r="Q1"><v>1</v></c></row>"#, &[], ""));
     assert!(m.contains("quá lớn") || m.contains("hỏng"), "{m}");
 }
 
 #[test]
 fn xlsx_shared_string_index_out_of_range_is_refused() {
-    let m = refused(&xlsx(
-        r#"<row r="1"><c r="C1" t="s"><v>4294967296</v></c></row>"#,
-        &["a"],
-        "",
-    ));
-    assert!(
-        m.contains("C1") && m.contains("không có trong bảng chuỗi dùng chung (1 chuỗi)"),
-        "{m}"
-    );
-    let m = refused(&xlsx(
-        r#"<row r="1"><c r="A1" t="s"><v>1</v></c></row>"#,
-        &["a"],
-        "",
-    ));
+    let m = refused(&xlsx(r#"<row r="1"><c r="C1" t="s"><v>4294967296</v></c></row>"#, &["a"], ""));
+    assert!(m.contains("C1") && m.contains("không có trong bảng chuỗi dùng chung (1 chuỗi)"), "{m}");
+    let m = refused(&xlsx(r#"<row r="1"><c r="A1" t="s"><v>1</v></c></row>"#, &["a"], ""));
     assert!(m.contains("chuỗi số 1"), "{m}");
 }
 
 /// Reads a member's XML to its end; the problem that stopped it, if any.
 fn drain(zip: &mut Zip<'_>, name: &str) -> Option<Problem> {
-    let mut xml = zip
-        .xml(name)
-        .unwrap_or_else(|p| panic!("{p:?}"))
-        .unwrap_or_else(|| panic!("no {name}"));
+    let mut xml = zip.xml(name).unwrap_or_else(|p| panic!("{p:?}")).unwrap_or_else(|| panic!("no {name}"));
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -539,29 +459,18 @@ fn drain(zip: &mut Zip<'_>, name: &str) -> Option<Problem> {
 
 #[test]
 fn zip_lying_about_its_entries_or_sizes_is_refused() {
-    let body: Vec<u8> = [
-        &b"<sst>"[..],
-        &b"<si><t>x</t></si>".repeat(100_000),
-        b"</sst>",
-    ]
-    .concat();
+    let body: Vec<u8> = [&b"<sst>"[..], &b"<si><t>x</t></si>".repeat(100_000), b"</sst>"].concat();
     let name = "xl/sharedStrings.xml";
     let honest = zip_of(&[(name, &body)], zip::CompressionMethod::Deflated);
     // Honest sizes over the budget: refused before unpacking anything.
-    let Err(p) = Zip::open_with_budget(&honest, 1 << 20) else {
-        panic!("opened")
-    };
+    let Err(p) = Zip::open_with_budget(&honest, 1 << 20) else { panic!("opened") };
     assert!(p.message.contains("vượt giới hạn"), "{p:?}");
     // Within it, but read again and again (a workbook naming one big part
     // for many sheets): the budget is the archive's, not the member's.
     let mut zip = Zip::open_with_budget(&honest, 2 << 20).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(drain(&mut zip, name), None);
     let p = drain(&mut zip, name).unwrap_or_else(|| panic!("read twice"));
-    assert!(
-        p.message
-            .contains(&format!("vượt giới hạn {} MB", MAX_UNPACKED >> 20)),
-        "{p:?}"
-    );
+    assert!(p.message.contains(&format!("vượt giới hạn {} MB", MAX_UNPACKED >> 20)), "{p:?}");
     // Declared 100 bytes, unpacks to 1.7 MB: cut off (by the zip reader,
     // which checks declared sizes; the budget would stop it otherwise).
     let mut lying = honest.clone();
@@ -576,17 +485,11 @@ fn zip_lying_about_its_entries_or_sizes_is_refused() {
     assert_eq!(patched, 2, "local and central headers");
     let mut zip = Zip::open_with_budget(&lying, 1 << 20).unwrap_or_else(|p| panic!("{p:?}"));
     let p = drain(&mut zip, name).unwrap_or_else(|| panic!("read to the end"));
-    assert!(
-        p.message.contains("hỏng") || p.message.contains("vượt giới hạn"),
-        "{p:?}"
-    );
+    assert!(p.message.contains("hỏng") || p.message.contains("vượt giới hạn"), "{p:?}");
     // An end-of-directory record claiming 65,535 entries in a small file:
     // refused before the zip reader reserves room for them.
     let mut bytes = honest;
-    let eocd = bytes
-        .windows(4)
-        .rposition(|w| w == b"PK\x05\x06")
-        .unwrap_or_default();
+    let eocd = bytes.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap_or_default();
     bytes[eocd + 8..eocd + 12].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
     let m = refused(&bytes);
     assert!(m.contains("65535 mục"), "{m}");
@@ -598,16 +501,7 @@ fn ods(table: &str) -> Vec<u8> {
     let content = format!(
         r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="DS">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
     );
-    zip_of(
-        &[
-            (
-                "mimetype",
-                b"application/vnd.oasis.opendocument.spreadsheet",
-            ),
-            ("content.xml", content.as_bytes()),
-        ],
-        zip::CompressionMethod::Deflated,
-    )
+    zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", content.as_bytes())], zip::CompressionMethod::Deflated)
 }
 
 #[test]
@@ -629,10 +523,7 @@ fn ods_reads_values_text_and_repeats() {
     assert_eq!(at(s, 1, 2), text("1960-07-05"));
     assert_eq!(at(s, 1, 3), text("x"));
     assert_eq!((at(s, 1, 4), at(s, 1, 5)), (text("x"), text("x")));
-    assert_eq!(
-        (at(s, 2, 0), at(s, 3, 0)),
-        (Cell::Number(0.5), Cell::Number(0.5))
-    );
+    assert_eq!((at(s, 2, 0), at(s, 3, 0)), (Cell::Number(0.5), Cell::Number(0.5)));
     assert_eq!((s.rows.len(), s.rows[0].len()), (3, 6));
 }
 
@@ -649,32 +540,19 @@ fn ods_repeats_by_the_million_around_a_cell() {
     assert_eq!((s.rows.len(), s.rows[0].len()), (1, 1));
     // The non-empty row itself repeated a million times: refused before
     // placing a cell past the bound.
-    let m = refused(&ods(
-        r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#,
-    ));
+    let m = refused(&ods(r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#));
     assert!(m.contains("dòng 1000000"), "{m}");
     // Within the rows but over the workbook's cell budget: refused.
-    let m = refused(&ods(
-        r#"<table:table-row table:number-rows-repeated="150000"><table:table-cell table:number-columns-repeated="20" office:value-type="float" office:value="1"/></table:table-row>"#,
-    ));
+    let m =
+        refused(&ods(r#"<table:table-row table:number-rows-repeated="150000"><table:table-cell table:number-columns-repeated="20" office:value-type="float" office:value="1"/></table:table-row>"#));
     assert!(m.contains("quá nhiều ô"), "{m}");
     // A non-empty cell repeated across a million columns.
-    let m = refused(&ods(
-        r#"<table:table-row><table:table-cell table:number-columns-repeated="1000000" office:value-type="string" office:string-value="x"/></table:table-row>"#,
-    ));
+    let m = refused(&ods(r#"<table:table-row><table:table-cell table:number-columns-repeated="1000000" office:value-type="string" office:string-value="x"/></table:table-row>"#));
     assert!(m.contains("cột 1000000"), "{m}");
     // Spaces repeated a billion times: a cell's text stays within 32,767.
-    let s = &read_ok(&ods(
-        r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell></table:table-row>"#,
-    ))[0];
-    let Cell::Text(t) = at(s, 1, 0) else {
-        panic!("not text")
-    };
-    assert!(
-        t.len() <= 32_768 && t.starts_with("a ") && t.ends_with(" b"),
-        "{}",
-        t.len()
-    );
+    let s = &read_ok(&ods(r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell></table:table-row>"#))[0];
+    let Cell::Text(t) = at(s, 1, 0) else { panic!("not text") };
+    assert!(t.len() <= 32_768 && t.starts_with("a ") && t.ends_with(" b"), "{}", t.len());
 }
 
 #[test]
@@ -683,13 +561,7 @@ fn not_a_spreadsheet_is_refused_with_a_message() {
         let m = refused(bytes);
         assert!(m.starts_with("không mở được bảng tính"), "{m}");
     }
-    let odt = zip_of(
-        &[
-            ("mimetype", b"application/vnd.oasis.opendocument.text"),
-            ("content.xml", b"<x/>"),
-        ],
-        zip::CompressionMethod::Stored,
-    );
+    let odt = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<x/>")], zip::CompressionMethod::Stored);
     assert!(refused(&odt).contains("không phải bảng tính"));
 }
 
@@ -697,9 +569,7 @@ fn not_a_spreadsheet_is_refused_with_a_message() {
 fn one_long_string_in_many_cells_or_many_sheets_is_refused() {
     // A 40 KB shared string used by 2,000 cells would be 80 MB of text.
     let long = "a".repeat(40_000);
-    let cells: String = (1..=2000)
-        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
-        .collect();
+    let cells: String = (1..=2000).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
     let m = refused(&xlsx(&cells, &[&long], ""));
     assert!(m.contains("quá nhiều chữ"), "{m}");
     // A long .ods cell repeated over rows and columns.
@@ -712,16 +582,7 @@ fn one_long_string_in_many_cells_or_many_sheets_is_refused() {
         r#"<office:document-content xmlns:office="o" xmlns:table="t"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
         r#"<table:table table:name="T"/>"#.repeat(1001)
     );
-    let bytes = zip_of(
-        &[
-            (
-                "mimetype",
-                b"application/vnd.oasis.opendocument.spreadsheet",
-            ),
-            ("content.xml", content.as_bytes()),
-        ],
-        zip::CompressionMethod::Deflated,
-    );
+    let bytes = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", content.as_bytes())], zip::CompressionMethod::Deflated);
     assert!(refused(&bytes).contains("hơn 1000 trang tính"));
 }
 
@@ -730,22 +591,9 @@ fn zip64_archives_open() {
     // As writers that always use Zip64 leave them: 0xFFFF placeholders in
     // the classic end record, the counts in a Zip64 record before it.
     let plain = zip_of(&[("content.xml", b"<a/>")], zip::CompressionMethod::Stored);
-    let eocd = plain
-        .windows(4)
-        .rposition(|w| w == b"PK\x05\x06")
-        .unwrap_or_default();
-    let cd_size = u64::from(u32::from_le_bytes([
-        plain[eocd + 12],
-        plain[eocd + 13],
-        plain[eocd + 14],
-        plain[eocd + 15],
-    ]));
-    let cd_at = u64::from(u32::from_le_bytes([
-        plain[eocd + 16],
-        plain[eocd + 17],
-        plain[eocd + 18],
-        plain[eocd + 19],
-    ]));
+    let eocd = plain.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap_or_default();
+    let cd_size = u64::from(u32::from_le_bytes([plain[eocd + 12], plain[eocd + 13], plain[eocd + 14], plain[eocd + 15]]));
+    let cd_at = u64::from(u32::from_le_bytes([plain[eocd + 16], plain[eocd + 17], plain[eocd + 18], plain[eocd + 19]]));
     let mut bytes = plain[..eocd].to_vec();
     let record_at = bytes.len() as u64;
     bytes.extend(b"PK\x06\x06");
@@ -767,8 +615,6 @@ fn zip64_archives_open() {
     // The same Zip64 record claiming 2^40 entries: refused.
     let at = record_at as usize + 24;
     bytes[at..at + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
-    let Err(p) = Zip::open(&bytes) else {
-        panic!("opened")
-    };
+    let Err(p) = Zip::open(&bytes) else { panic!("opened") };
     assert!(p.message.contains("1099511627776 mục"), "{p:?}");
 }

@@ -3,33 +3,22 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
-use tobaucu_core::{legacy, list_note};
 use tobaucu_core::text::{clean, fold};
 use tobaucu_core::voter::{self, BirthDate, Gender, Voter};
+use tobaucu_core::{legacy, list_note};
 
 use crate::columns::{Layout, Role};
 use crate::grid::{Cell, Sheet};
 use crate::{ImportContext, ImportedVoter, Problem};
 
 /// Words that start the rows after the data (totals, place and date, signatures).
-const FOOTER_STARTS: [&str; 9] = [
-    "tong so",
-    "tong cong",
-    "cong:",
-    "nguoi lap",
-    "tm.",
-    "tm ",
-    "xac nhan",
-    "chu tich",
-    "danh sach nay",
-];
+const FOOTER_STARTS: [&str; 9] = ["tong so", "tong cong", "cong:", "nguoi lap", "tm.", "tm ", "xac nhan", "chu tich", "danh sach nay"];
 
 fn is_footer(row: &[Cell]) -> bool {
     row.iter().any(|c| match c {
         Cell::Text(s) => {
             let f = fold(s);
-            FOOTER_STARTS.iter().any(|k| f.starts_with(k))
-                || (f.contains("ngay") && f.contains("thang") && f.contains("nam"))
+            FOOTER_STARTS.iter().any(|k| f.starts_with(k)) || (f.contains("ngay") && f.contains("thang") && f.contains("nam"))
         }
         _ => false,
     })
@@ -37,19 +26,13 @@ fn is_footer(row: &[Cell]) -> bool {
 
 /// The row of column numbers under the header: "(1)", "2", "7a", "A"…
 fn is_number_row(row: &[Cell]) -> bool {
-    let cells: Vec<String> = row
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(Cell::as_text)
-        .collect();
+    let cells: Vec<String> = row.iter().filter(|c| !c.is_empty()).map(Cell::as_text).collect();
     cells.len() >= 3
         && cells.iter().all(|s| {
             let t = s.trim_matches(|c| c == '(' || c == ')' || c == ' ');
             !t.is_empty() && t.len() <= 3 && (t.chars().all(|c| c.is_ascii_alphanumeric()))
         })
-        && cells
-            .iter()
-            .any(|s| s.contains('(') || s.chars().all(|c| c.is_ascii_uppercase()))
+        && cells.iter().any(|s| s.contains('(') || s.chars().all(|c| c.is_ascii_uppercase()))
         || {
             // Plain 1,2,3,… in consecutive cells.
             let nums: Vec<i64> = row
@@ -59,9 +42,7 @@ fn is_number_row(row: &[Cell]) -> bool {
                     _ => None,
                 })
                 .collect();
-            nums.len() >= 5
-                && nums.len() == cells.len()
-                && nums.windows(2).all(|w| w[1] == w[0] + 1)
+            nums.len() >= 5 && nums.len() == cells.len() && nums.windows(2).all(|w| w[1] == w[0] + 1)
         }
 }
 
@@ -89,21 +70,11 @@ fn garbled(sheet: &Sheet, cell: &Cell) -> Option<String> {
     let shown = clean(raw);
     let Some(cp) = sheet.code_page else {
         let lost = legacy::lost_letter(raw)?;
-        return Some(format!(
-            "\"{shown}\" {}; chưa nhập để tránh sai tên. Hãy sửa lại chữ trong tệp gốc rồi nhập lại",
-            legacy::NotVietnamese::Lost(lost).vi()
-        ));
+        return Some(format!("\"{shown}\" {}; chưa nhập để tránh sai tên. Hãy sửa lại chữ trong tệp gốc rồi nhập lại", legacy::NotVietnamese::Lost(lost).vi()));
     };
     let why = legacy::impossible(raw)?;
-    let read_as = if cp == crate::grid::WINDOWS_1258 {
-        "bảng mã Windows-1258 của Excel tiếng Việt"
-    } else {
-        "bảng mã cũ TCVN3/VNI"
-    };
-    Some(format!(
-        "\"{shown}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. {resave}",
-        why.vi()
-    ))
+    let read_as = if cp == crate::grid::WINDOWS_1258 { "bảng mã Windows-1258 của Excel tiếng Việt" } else { "bảng mã cũ TCVN3/VNI" };
+    Some(format!("\"{shown}\" {}: tệp CSV không phải UTF-8, đọc theo {read_as} vẫn không ra chữ tiếng Việt — tệp được lưu bằng bảng mã khác; chưa nhập để tránh sai tên. {resave}", why.vi()))
 }
 
 /// Excel's day 0 (serial dates count from 1899-12-30 in the 1900 system).
@@ -114,12 +85,7 @@ fn excel_date(serial: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(serial.trunc() as i64))
 }
 
-pub fn read_rows(
-    sheet: &Sheet,
-    layout: &Layout,
-    ctx: &ImportContext,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<ImportedVoter>, Vec<Problem>> {
+pub fn read_rows(sheet: &Sheet, layout: &Layout, ctx: &ImportContext, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<ImportedVoter>, Vec<Problem>> {
     let total = sheet.rows.len().saturating_sub(layout.data_start);
     let mut problems: Vec<Problem> = Vec::new();
     let mut voters: Vec<ImportedVoter> = Vec::new();
@@ -145,12 +111,7 @@ pub fn read_rows(
         let row_no = sheet.row_number(r);
         let mut row_problems: Vec<Problem> = Vec::new();
         let mut problem = |role: &Role, c: Option<usize>, msg: String| {
-            row_problems.push(Problem {
-                row: Some(row_no),
-                column: c.map(|c| layout.col_name(sheet, c)),
-                field: Some(role.field_vi().to_owned()),
-                message: msg,
-            });
+            row_problems.push(Problem { row: Some(row_no), column: c.map(|c| layout.col_name(sheet, c)), field: Some(role.field_vi().to_owned()), message: msg });
         };
         let get = |role: &Role| layout.col(role).map(|c| (c, sheet.cell(r, c)));
 
@@ -165,11 +126,7 @@ pub fn read_rows(
                         None
                     }
                     _ => {
-                        problem(
-                            &Role::Stt,
-                            Some(c),
-                            format!("STT \"{t}\" phải là số nguyên dương"),
-                        );
+                        problem(&Role::Stt, Some(c), format!("STT \"{t}\" phải là số nguyên dương"));
                         None
                     }
                 }
@@ -178,11 +135,7 @@ pub fn read_rows(
         };
         if let Some(stt) = stt {
             if let Some(first) = seen_stt.insert(stt, row_no) {
-                problem(
-                    &Role::Stt,
-                    layout.col(&Role::Stt),
-                    format!("STT {stt} bị trùng với dòng {first}"),
-                );
+                problem(&Role::Stt, layout.col(&Role::Stt), format!("STT {stt} bị trùng với dòng {first}"));
             }
         }
 
@@ -217,7 +170,15 @@ pub fn read_rows(
                         None
                     }
                     None => {
-                        problem(&Role::Birth, Some(c), format!("ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960 (hoặc chỉ năm sinh, ví dụ 1960, với cử tri sinh từ năm {} trở về trước)", cell.as_text(), voter::year_only_limit(ctx.election_day)));
+                        problem(
+                            &Role::Birth,
+                            Some(c),
+                            format!(
+                                "ngày sinh \"{}\" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/1960 (hoặc chỉ năm sinh, ví dụ 1960, với cử tri sinh từ năm {} trở về trước)",
+                                cell.as_text(),
+                                voter::year_only_limit(ctx.election_day)
+                            ),
+                        );
                         None
                     }
                 }
@@ -226,25 +187,14 @@ pub fn read_rows(
         };
         if let Some(b) = birth {
             if let Err(why) = voter::check_birth(b, ctx.election_day) {
-                problem(
-                    &Role::Birth,
-                    layout.col(&Role::Birth),
-                    voter::birth_refusal_vi(b, why, ctx.election_day),
-                );
+                problem(&Role::Birth, layout.col(&Role::Birth), voter::birth_refusal_vi(b, why, ctx.election_day));
             }
         }
 
         let gender = if let Some((c, cell)) = get(&Role::Gender) {
             let g = Gender::parse(&cell.as_text());
             if g.is_none() {
-                problem(
-                    &Role::Gender,
-                    Some(c),
-                    format!(
-                        "giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"",
-                        cell.as_text()
-                    ),
-                );
+                problem(&Role::Gender, Some(c), format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", cell.as_text()));
             }
             g
         } else {
@@ -254,19 +204,11 @@ pub fn read_rows(
                 (true, false) => Some(Gender::Male),
                 (false, true) => Some(Gender::Female),
                 (true, true) => {
-                    problem(
-                        &Role::Male,
-                        layout.col(&Role::Male),
-                        "đánh dấu cả ô Nam và ô Nữ".into(),
-                    );
+                    problem(&Role::Male, layout.col(&Role::Male), "đánh dấu cả ô Nam và ô Nữ".into());
                     None
                 }
                 (false, false) => {
-                    problem(
-                        &Role::Male,
-                        layout.col(&Role::Male),
-                        "chưa đánh dấu \"x\" vào ô Nam hoặc Nữ".into(),
-                    );
+                    problem(&Role::Male, layout.col(&Role::Male), "chưa đánh dấu \"x\" vào ô Nam hoặc Nữ".into());
                     None
                 }
             }
@@ -276,14 +218,7 @@ pub fn read_rows(
         // decoding is refused here, naming the cell, never imported.
         // Nơi cư trú: thường trú (7a), tạm trú (7b), nơi ở hiện tại (7c),
         // each kept as written.
-        let [ethnicity, residence, residence_temporary, residence_current, note] = [
-            Role::Ethnicity,
-            Role::Residence,
-            Role::ResidenceTemp,
-            Role::ResidenceCurrent,
-            Role::Note,
-        ]
-        .map(|role| {
+        let [ethnicity, residence, residence_temporary, residence_current, note] = [Role::Ethnicity, Role::Residence, Role::ResidenceTemp, Role::ResidenceCurrent, Role::Note].map(|role| {
             let Some((c, cell)) = get(&role) else {
                 return String::new();
             };
@@ -301,7 +236,14 @@ pub fn read_rows(
         if let Some((c, cell)) = get(&Role::TemporarySince).filter(|(_, cell)| !cell.is_empty()) {
             let typed = cell.as_text();
             match list_note::TemporarySince::parse(&typed) {
-                None => problem(&Role::TemporarySince, Some(c), format!("thời gian bắt đầu tạm trú \"{typed}\" không hợp lệ; ghi tháng/năm, ví dụ 10/2025 (hoặc chỉ năm với tạm trú từ năm {} trở về trước)", list_note::year_only_until(ctx.election_day))),
+                None => problem(
+                    &Role::TemporarySince,
+                    Some(c),
+                    format!(
+                        "thời gian bắt đầu tạm trú \"{typed}\" không hợp lệ; ghi tháng/năm, ví dụ 10/2025 (hoặc chỉ năm với tạm trú từ năm {} trở về trước)",
+                        list_note::year_only_until(ctx.election_day)
+                    ),
+                ),
                 Some(since) => {
                     if let Err(why) = since.check(ctx.election_day) {
                         problem(&Role::TemporarySince, Some(c), why.vi(since, ctx.election_day));
@@ -310,7 +252,9 @@ pub fn read_rows(
                         problem(&Role::TemporarySince, Some(c), "có thời gian bắt đầu tạm trú nhưng chưa có địa chỉ tạm trú (cột tam_tru, cột (7b) của Mẫu 31/HĐBC)".into());
                     }
                     match list_note::temporary_since(&note) {
-                        Some(written) if written != since => problem(&Role::Note, layout.col(&Role::Note), format!("ghi chú ghi tạm trú từ {}, khác cột tam_tru_tu ({})", written.short_vi(), since.short_vi())),
+                        Some(written) if written != since => {
+                            problem(&Role::Note, layout.col(&Role::Note), format!("ghi chú ghi tạm trú từ {}, khác cột tam_tru_tu ({})", written.short_vi(), since.short_vi()))
+                        }
                         Some(_) => {}
                         None if note.is_empty() => note = since.note_vi(ctx.election_day),
                         None => note = format!("{}; {note}", since.note_vi(ctx.election_day)),
@@ -332,11 +276,7 @@ pub fn read_rows(
 
         let id_number = match get(&Role::IdNumber) {
             Some((c, cell)) if !cell.is_empty() => {
-                let mut digits: String = cell
-                    .as_text()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != '.' && *c != '\'')
-                    .collect();
+                let mut digits: String = cell.as_text().chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '\'').collect();
                 // Numbers typed into a number cell lose their leading zero
                 // (every căn cước starts with a province code like 038).
                 if matches!(cell, Cell::Number(_)) && (digits.len() == 11 || digits.len() == 8) {
@@ -344,11 +284,7 @@ pub fn read_rows(
                 }
                 if voter::valid_id_number(&digits) {
                     if let Some(first) = seen_id.insert(digits.clone(), row_no) {
-                        problem(
-                            &Role::IdNumber,
-                            Some(c),
-                            format!("số định danh {digits} bị trùng với dòng {first}"),
-                        );
+                        problem(&Role::IdNumber, Some(c), format!("số định danh {digits} bị trùng với dòng {first}"));
                     }
                     Some(digits)
                 } else {
@@ -361,32 +297,14 @@ pub fn read_rows(
 
         let levels: Vec<String> = if let Some((c, cell)) = get(&Role::Levels) {
             let mut out = Vec::new();
-            for code in cell
-                .as_text()
-                .split([' ', ',', ';'])
-                .filter(|s| !s.is_empty())
-            {
+            for code in cell.as_text().split([' ', ',', ';']).filter(|s| !s.is_empty()) {
                 match all_levels.iter().find(|l| l.eq_ignore_ascii_case(code)) {
                     Some(l) => out.push(l.clone()),
-                    None => problem(
-                        &Role::Levels,
-                        Some(c),
-                        format!(
-                            "cấp \"{code}\" không có trong cuộc bầu cử (các cấp: {})",
-                            all_levels.join(", ")
-                        ),
-                    ),
+                    None => problem(&Role::Levels, Some(c), format!("cấp \"{code}\" không có trong cuộc bầu cử (các cấp: {})", all_levels.join(", "))),
                 }
             }
             if cell.is_empty() {
-                problem(
-                    &Role::Levels,
-                    Some(c),
-                    format!(
-                        "chưa ghi cấp bầu cử nào (các cấp: {})",
-                        all_levels.join(" ")
-                    ),
-                );
+                problem(&Role::Levels, Some(c), format!("chưa ghi cấp bầu cử nào (các cấp: {})", all_levels.join(" ")));
             }
             out
         } else if layout.has_levels {
@@ -399,47 +317,21 @@ pub fn read_rows(
                 })
                 .collect();
             if marked.is_empty() {
-                let first = layout
-                    .columns
-                    .iter()
-                    .find(|(_, r)| matches!(r, Role::Level(_)))
-                    .map(|(c, _)| *c);
-                problem(
-                    &Role::Levels,
-                    first,
-                    "chưa đánh dấu \"x\" vào cột cấp bầu cử nào".into(),
-                );
+                let first = layout.columns.iter().find(|(_, r)| matches!(r, Role::Level(_))).map(|(c, _)| *c);
+                problem(&Role::Levels, first, "chưa đánh dấu \"x\" vào cột cấp bầu cử nào".into());
             }
             marked
         } else {
             all_levels.clone()
         };
-        let mut levels: Vec<String> = all_levels
-            .iter()
-            .filter(|l| levels.contains(l))
-            .cloned()
-            .collect();
+        let mut levels: Vec<String> = all_levels.iter().filter(|l| levels.contains(l)).cloned().collect();
         levels.dedup();
 
         if row_problems.is_empty() {
-            if let (Some(stt), Some(name), Some(birth_date), Some(gender)) =
-                (stt, name, birth, gender)
-            {
+            if let (Some(stt), Some(name), Some(birth_date), Some(gender)) = (stt, name, birth, gender) {
                 voters.push(ImportedVoter {
                     row: row_no,
-                    voter: Voter {
-                        stt,
-                        name,
-                        birth_date,
-                        gender,
-                        ethnicity,
-                        id_number,
-                        residence,
-                        residence_temporary,
-                        residence_current,
-                        levels,
-                        note,
-                    },
+                    voter: Voter { stt, name, birth_date, gender, ethnicity, id_number, residence, residence_temporary, residence_current, levels, note },
                     mobile_box,
                 });
             }
@@ -449,9 +341,7 @@ pub fn read_rows(
     }
     progress(total, total);
     if voters.is_empty() && problems.is_empty() {
-        problems.push(Problem::file(
-            "danh sách không có cử tri nào (không có dòng dữ liệu dưới dòng tiêu đề)",
-        ));
+        problems.push(Problem::file("danh sách không có cử tri nào (không có dòng dữ liệu dưới dòng tiêu đề)"));
     }
     if problems.is_empty() {
         Ok(voters)

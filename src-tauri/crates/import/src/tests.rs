@@ -16,11 +16,7 @@ static ALLOC: crate::fuzzing::CappedAlloc = crate::fuzzing::CappedAlloc;
 
 fn ctx() -> ImportContext {
     ImportContext {
-        levels: vec![
-            ("QH".into(), "Đại biểu Quốc hội khóa XVI".into()),
-            ("TINH".into(), "Đại biểu HĐND tỉnh Thanh Hóa".into()),
-            ("XA".into(), "Đại biểu HĐND xã Thiệu Ngọc".into()),
-        ],
+        levels: vec![("QH".into(), "Đại biểu Quốc hội khóa XVI".into()), ("TINH".into(), "Đại biểu HĐND tỉnh Thanh Hóa".into()), ("XA".into(), "Đại biểu HĐND xã Thiệu Ngọc".into())],
         election_day: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap_or_default(),
         level_columns: Vec::new(),
     }
@@ -38,10 +34,7 @@ fn csv_reads_every_field() {
     let list = r.unwrap_or_else(|p| panic!("{p:?}"));
     let v = &list.voters[0].voter;
     assert_eq!(v.name, "Nguyễn Văn An");
-    assert_eq!(
-        v.birth_date,
-        BirthDate::Full(NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default())
-    );
+    assert_eq!(v.birth_date, BirthDate::Full(NaiveDate::from_ymd_opt(1960, 7, 5).unwrap_or_default()));
     assert_eq!(v.id_number.as_deref(), Some("038060001234"));
     assert_eq!(v.levels, ["QH", "TINH", "XA"]);
     let v2 = &list.voters[1].voter;
@@ -64,10 +57,7 @@ fn csv_problems_name_row_column_and_field() {
         "ds.csv, dòng 4, cột gioi_tinh (Giới tính): giới tính \"X\" không hợp lệ",
     ];
     for w in want {
-        assert!(
-            described.iter().any(|d| d.starts_with(w)),
-            "missing {w:?} in {described:#?}"
-        );
+        assert!(described.iter().any(|d| d.starts_with(w)), "missing {w:?} in {described:#?}");
     }
     assert_eq!(described.len(), want.len(), "{described:#?}");
 }
@@ -78,11 +68,7 @@ fn duplicate_id_numbers_are_refused() {
     let p = r.err().unwrap_or_default();
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].row, Some(3));
-    assert!(
-        p[0].message.contains("trùng với dòng 2"),
-        "{}",
-        p[0].message
-    );
+    assert!(p[0].message.contains("trùng với dòng 2"), "{}", p[0].message);
 }
 
 #[test]
@@ -90,8 +76,7 @@ fn legacy_csv_bytes_are_converted() {
     // TCVN3 bytes: "NguyÔn V¨n An" in Windows-1252, not UTF-8.
     let mut bytes = HEAD.as_bytes().to_vec();
     bytes.extend_from_slice(b"1,Nguy\xD4n V\xA8n An,05/07/1960,Nam,Kinh,,Th\xABn 1,QH,\n");
-    let r = read_voter_file("cu.csv", &bytes, &ctx(), &mut |_, _| {})
-        .unwrap_or_else(|p| panic!("{p:?}"));
+    let r = read_voter_file("cu.csv", &bytes, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.voters[0].voter.name, "Nguyễn Văn An");
     assert_eq!(r.voters[0].voter.residence, "Thôn 1");
     assert_eq!(r.converted_from, Some("TCVN3 (ABC)"));
@@ -99,9 +84,7 @@ fn legacy_csv_bytes_are_converted() {
 
 #[test]
 fn unknown_extension_and_empty_list() {
-    let p = read_voter_file("ds.pdf", b"%PDF", &ctx(), &mut |_, _| {})
-        .err()
-        .unwrap_or_default();
+    let p = read_voter_file("ds.pdf", b"%PDF", &ctx(), &mut |_, _| {}).err().unwrap_or_default();
     assert!(p[0].message.contains(".pdf"));
     let p = csv(HEAD).err().unwrap_or_default();
     assert!(p[0].message.contains("không có cử tri"));
@@ -138,58 +121,14 @@ fn form_sheet(data: Vec<Vec<Cell>>) -> Sheet {
             t(""),
             t("Ghi chú"),
         ],
-        vec![
-            t(""),
-            t(""),
-            t(""),
-            t("Nam"),
-            t("Nữ"),
-            t(""),
-            t(""),
-            t("Thường trú"),
-            t("Tạm trú"),
-            t(""),
-            t("Tỉnh"),
-            t("Xã"),
-            t(""),
-        ],
-        [
-            "(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8a)", "(8b)", "(9)", "(10)", "(11)",
-            "(12)",
-        ]
-        .iter()
-        .map(|s| t(s))
-        .collect(),
+        vec![t(""), t(""), t(""), t("Nam"), t("Nữ"), t(""), t(""), t("Thường trú"), t("Tạm trú"), t(""), t("Tỉnh"), t("Xã"), t("")],
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8a)", "(8b)", "(9)", "(10)", "(11)", "(12)"].iter().map(|s| t(s)).collect(),
     ];
     rows.extend(data);
     rows.push(vec![t(""), t("Tổng số: 2 người; trong đó có 1 Nam, 1 Nữ")]);
-    rows.push(vec![
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t("Thiệu Ngọc, ngày 3 tháng 2 năm 2026"),
-    ]);
-    rows.push(vec![
-        t(""),
-        t("NGƯỜI LẬP DANH SÁCH"),
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t(""),
-        t("TM. ỦY BAN NHÂN DÂN"),
-    ]);
-    Sheet {
-        name: Some("DS".into()),
-        first_row: 1,
-        first_col: 0,
-        rows,
-        code_page: None,
-    }
+    rows.push(vec![t(""), t(""), t(""), t(""), t(""), t(""), t(""), t("Thiệu Ngọc, ngày 3 tháng 2 năm 2026")]);
+    rows.push(vec![t(""), t("NGƯỜI LẬP DANH SÁCH"), t(""), t(""), t(""), t(""), t(""), t("TM. ỦY BAN NHÂN DÂN")]);
+    Sheet { name: Some("DS".into()), first_row: 1, first_col: 0, rows, code_page: None }
 }
 
 #[test]
@@ -210,25 +149,10 @@ fn form_layout_with_merged_header_and_footer() {
             t("x"),
             t(""),
         ],
-        vec![
-            Cell::Number(2.0),
-            t("Lê Thị Hoa"),
-            t("11/02/1985"),
-            t(""),
-            t("X"),
-            t("Kinh"),
-            t("038185000001"),
-            t(""),
-            t("Thôn 9, xã Khác"),
-            t("x"),
-            t("x"),
-            t(""),
-            t("Tạm trú dưới 12 tháng"),
-        ],
+        vec![Cell::Number(2.0), t("Lê Thị Hoa"), t("11/02/1985"), t(""), t("X"), t("Kinh"), t("038185000001"), t(""), t("Thôn 9, xã Khác"), t("x"), t("x"), t(""), t("Tạm trú dưới 12 tháng")],
     ]);
     let layout = columns::find_layout(&sheet, &ctx()).unwrap_or_else(|p| panic!("{p:?}"));
-    let voters = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {})
-        .unwrap_or_else(|p| panic!("{p:?}"));
+    let voters = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(voters.len(), 2);
     assert_eq!(voters[0].row, 8);
     assert_eq!(voters[0].voter.levels, ["QH", "TINH", "XA"]);
@@ -243,69 +167,23 @@ fn form_layout_with_merged_header_and_footer() {
 #[test]
 fn form_rows_with_problems_are_all_listed() {
     let sheet = form_sheet(vec![
-        vec![
-            Cell::Number(1.0),
-            t("Nguyễn Văn An"),
-            t("05/07/1960"),
-            t("x"),
-            t("x"),
-            t("Kinh"),
-            t(""),
-            t("Thôn 1"),
-            t(""),
-            t("x"),
-            t("x"),
-            t("x"),
-        ],
-        vec![
-            Cell::Number(2.0),
-            t(""),
-            t("2008"),
-            t("x"),
-            t(""),
-            t("Kinh"),
-            t(""),
-            t("Thôn 1"),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-        ],
+        vec![Cell::Number(1.0), t("Nguyễn Văn An"), t("05/07/1960"), t("x"), t("x"), t("Kinh"), t(""), t("Thôn 1"), t(""), t("x"), t("x"), t("x")],
+        vec![Cell::Number(2.0), t(""), t("2008"), t("x"), t(""), t("Kinh"), t(""), t("Thôn 1"), t(""), t(""), t(""), t("")],
     ]);
     let layout = columns::find_layout(&sheet, &ctx()).unwrap_or_else(|p| panic!("{p:?}"));
-    let p = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {})
-        .err()
-        .unwrap_or_default();
+    let p = rows::read_rows(&sheet, &layout, &ctx(), &mut |_, _| {}).err().unwrap_or_default();
     let d: Vec<String> = p.iter().map(|p| p.describe("ds.xlsx")).collect();
     assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 8, cột D (Giới tính): đánh dấu cả ô Nam và ô Nữ")), "{d:#?}");
-    assert!(
-        d.iter()
-            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột B (Họ và tên): thiếu họ và tên")),
-        "{d:#?}"
-    );
-    assert!(
-        d.iter()
-            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): chỉ ghi năm sinh 2008: Mẫu 31/HĐBC chỉ cho ghi năm sinh với cử tri sinh từ năm 2007 trở về trước")),
-        "{d:#?}"
-    );
-    assert!(
-        d.iter()
-            .any(|s| s.starts_with("ds.xlsx, dòng 9, cột J (Cấp bầu cử): chưa đánh dấu")),
-        "{d:#?}"
-    );
+    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột B (Họ và tên): thiếu họ và tên")), "{d:#?}");
+    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột C (Ngày sinh): chỉ ghi năm sinh 2008: Mẫu 31/HĐBC chỉ cho ghi năm sinh với cử tri sinh từ năm 2007 trở về trước")), "{d:#?}");
+    assert!(d.iter().any(|s| s.starts_with("ds.xlsx, dòng 9, cột J (Cấp bầu cử): chưa đánh dấu")), "{d:#?}");
 }
 
 #[test]
 fn level_columns_match_by_header_text() {
     let c = ctx();
-    assert_eq!(
-        columns::match_level("bau cu dai bieu quoc hoi", &c).as_deref(),
-        Some("QH")
-    );
-    assert_eq!(
-        columns::match_level("bau cu dai bieu hdnd tinh", &c).as_deref(),
-        Some("TINH")
-    );
+    assert_eq!(columns::match_level("bau cu dai bieu quoc hoi", &c).as_deref(), Some("QH"));
+    assert_eq!(columns::match_level("bau cu dai bieu hdnd tinh", &c).as_deref(), Some("TINH"));
     assert_eq!(columns::match_level("hdnd xa", &c).as_deref(), Some("XA"));
     assert_eq!(columns::match_level("hdnd huyen", &c), None);
 }
@@ -319,11 +197,7 @@ fn column_letters() {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../../../tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap_or_default()
+    std::fs::read(format!("{}/../../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default()
 }
 
 #[test]
@@ -336,12 +210,7 @@ fn a_spreadsheet_that_makes_the_library_panic_is_refused_not_crashed() {
     assert!(!bytes.is_empty());
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.describe("danh-sach.xls").contains("hỏng")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng")), "{problems:?}");
 }
 
 #[test]
@@ -351,12 +220,7 @@ fn a_zip_that_would_unpack_to_gigabytes_is_refused_before_reading() {
     assert!(bytes.len() < 300_000);
     let r = read_voter_file("danh-sach.xlsx", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(
-        problems.iter().any(|p| p
-            .describe("danh-sach.xlsx")
-            .contains("vượt giới hạn 200 MB")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xlsx").contains("vượt giới hạn 200 MB")), "{problems:?}");
 }
 
 #[test]
@@ -366,27 +230,17 @@ fn an_xls_whose_cells_would_span_gigabytes_is_refused_before_the_library_reads_i
     assert!(bytes.len() < 20_000);
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(
-        problems.iter().any(|p| p
-            .describe("danh-sach.xls")
-            .contains("quá lớn so với danh sách cử tri")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("quá lớn so với danh sách cử tri")), "{problems:?}");
 }
 
 #[test]
 fn the_xls_container_reader_reads_small_and_large_workbooks() {
     // A workbook under 4 KB lives in the compound file's mini stream; the
     // 4,000-voter one spans many FAT sectors. Both made by LibreOffice.
-    for (name, voters) in [
-        ("tiny-ministream.xls", 1),
-        ("mau31.xls", 40),
-        ("mau31-4000.xls", 4000),
-    ] {
+    for (name, voters) in [("tiny-ministream.xls", 1), ("mau31.xls", 40), ("mau31-4000.xls", 4000)] {
         let bytes = fixture(name);
         assert!(crate::xls::read(&bytes).is_ok(), "{name}");
-        let list = read_voter_file(name, &bytes, &ctx(), &mut |_, _| {})
-            .unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        let list = read_voter_file(name, &bytes, &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{name}: {p:?}"));
         assert_eq!(list.voters.len(), voters, "{name}");
     }
 }
@@ -399,21 +253,11 @@ fn an_xls_whose_dimensions_record_overflows_is_refused() {
     // (it was found only by walking the sheet from the position its
     // BOUNDSHEET record gives); the third loops its directory chain, which
     // calamine would read forever. Each is damaged, and said so.
-    for name in [
-        "fuzz-xls-dimensions.xls",
-        "fuzz-xls-dimensions-2.xls",
-        "fuzz-xls-chain-loop.xls",
-    ] {
+    for name in ["fuzz-xls-dimensions.xls", "fuzz-xls-dimensions-2.xls", "fuzz-xls-chain-loop.xls"] {
         let bytes = fixture(name);
         let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
         let problems = r.err().unwrap_or_default();
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.describe("danh-sach.xls").contains("hỏng")
-                    || p.describe("danh-sach.xls").contains("quá lớn")),
-            "{name}: {problems:?}"
-        );
+        assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng") || p.describe("danh-sach.xls").contains("quá lớn")), "{name}: {problems:?}");
     }
 }
 
@@ -426,12 +270,7 @@ fn a_date_serial_beyond_the_calendar_is_a_number_not_a_crash() {
     // Whatever the verdict on the list, it is a verdict (no panic escaped).
     if let Err(problems) = r {
         assert!(!problems.is_empty());
-        assert!(
-            problems
-                .iter()
-                .all(|p| !p.describe("danh-sach.xls").contains("hỏng bên trong")),
-            "{problems:?}"
-        );
+        assert!(problems.iter().all(|p| !p.describe("danh-sach.xls").contains("hỏng bên trong")), "{problems:?}");
     }
 }
 
@@ -445,12 +284,7 @@ fn an_xls_that_made_the_library_ask_for_10_petabytes_is_refused() {
     assert_eq!(bytes.len(), 17_408);
     let r = read_voter_file("danh-sach.xls", &bytes, &ctx(), &mut |_, _| {});
     let problems = r.err().unwrap_or_default();
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.describe("danh-sach.xls").contains("hỏng")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.describe("danh-sach.xls").contains("hỏng")), "{problems:?}");
 }
 
 /// A sheet's non-empty cells by position as the user sees it (1-based row,
@@ -474,19 +308,12 @@ fn cells_by_position(sheet: &Sheet) -> Vec<(u32, u32, Cell)> {
 #[test]
 fn the_same_list_in_three_formats_reads_cell_for_cell_the_same() {
     // Made from one .fods by LibreOffice (tests/fixtures/make_spreadsheets.py).
-    for set in [
-        &["mau31.xlsx", "mau31.xls", "mau31.ods"][..],
-        &["mau31-4000.xlsx", "mau31-4000.xls"],
-        &["mau31-ugly.xlsx", "mau31-ugly.ods"],
-    ] {
+    for set in [&["mau31.xlsx", "mau31.xls", "mau31.ods"][..], &["mau31-4000.xlsx", "mau31-4000.xls"], &["mau31-ugly.xlsx", "mau31-ugly.ods"]] {
         let read = |name: &str| {
-            let sheets =
-                grid::read_spreadsheet(&fixture(name)).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            let sheets = grid::read_spreadsheet(&fixture(name)).unwrap_or_else(|p| panic!("{name}: {p:?}"));
             assert_eq!(sheets.len(), 1, "{name}");
             let cells = cells_by_position(&sheets[0]);
-            let voters = read_voter_file(name, &fixture(name), &ctx(), &mut |_, _| {})
-                .unwrap_or_else(|p| panic!("{name}: {p:?}"))
-                .voters;
+            let voters = read_voter_file(name, &fixture(name), &ctx(), &mut |_, _| {}).unwrap_or_else(|p| panic!("{name}: {p:?}")).voters;
             (sheets[0].name.clone(), cells, voters)
         };
         let (name0, cells0, voters0) = read(set[0]);

@@ -22,18 +22,14 @@
 
 use std::collections::HashMap;
 
-use crate::grid::{
-    bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell,
-    Sheet, MAX_CELLS, MAX_SHEETS,
-};
+use crate::grid::{bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell, Sheet, MAX_CELLS, MAX_SHEETS};
 use crate::Problem;
 
 const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const FREE: u32 = 0xFFFF_FFFF;
 
-const OLD_FORMAT: &str =
-    "tệp .xls định dạng cũ (Excel 5/95), hãy mở bằng Excel/LibreOffice và lưu lại thành .xlsx";
+const OLD_FORMAT: &str = "tệp .xls định dạng cũ (Excel 5/95), hãy mở bằng Excel/LibreOffice và lưu lại thành .xlsx";
 const ENCRYPTED: &str = "tệp bảng tính được đặt mật khẩu (mã hóa) nên không đọc được; hãy mở bằng Excel, bỏ mật khẩu rồi lưu lại thành .xlsx";
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -41,12 +37,7 @@ fn u16_at(b: &[u8], at: usize) -> Option<u16> {
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes([
-        *b.get(at)?,
-        *b.get(at + 1)?,
-        *b.get(at + 2)?,
-        *b.get(at + 3)?,
-    ]))
+    Some(u32::from_le_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
 }
 
 /// Whether `bytes` is a compound document (an .xls and others).
@@ -68,13 +59,7 @@ impl<'a> Cfb<'a> {
     }
 
     /// The bytes of a chain of sectors starting at `first`, at most `len`.
-    fn chain(
-        &self,
-        first: u32,
-        len: usize,
-        table: &[u32],
-        read: &dyn Fn(u32) -> Option<&'a [u8]>,
-    ) -> Option<Vec<u8>> {
+    fn chain(&self, first: u32, len: usize, table: &[u32], read: &dyn Fn(u32) -> Option<&'a [u8]>) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(len.min(self.bytes.len()));
         // A sector seen twice is a loop: refused even when the loop would
         // fill the stream (the table is at most the file's length / 4).
@@ -106,16 +91,9 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
     }
     let sector_size = 1usize << shift;
     let per_sector = sector_size / 4;
-    let mut cfb = Cfb {
-        bytes,
-        shift,
-        fat: Vec::new(),
-    };
+    let mut cfb = Cfb { bytes, shift, fat: Vec::new() };
     // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
-    let mut fat_sectors: Vec<u32> = (0..109)
-        .filter_map(|i| u32_at(bytes, 0x4C + i * 4))
-        .filter(|&s| s != FREE)
-        .collect();
+    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 0x4C + i * 4)).filter(|&s| s != FREE).collect();
     let mut next = u32_at(bytes, 0x44).ok_or_else(|| bad("DIFAT"))?;
     let mut guard = 0;
     while next != END_OF_CHAIN && next != FREE {
@@ -124,19 +102,10 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
             return Err(bad("DIFAT lặp"));
         }
         let s = cfb.sector(next).ok_or_else(|| bad("DIFAT"))?;
-        fat_sectors.extend(
-            (0..per_sector - 1)
-                .filter_map(|i| u32_at(s, i * 4))
-                .filter(|&x| x != FREE),
-        );
+        fat_sectors.extend((0..per_sector - 1).filter_map(|i| u32_at(s, i * 4)).filter(|&x| x != FREE));
         next = u32_at(s, (per_sector - 1) * 4).ok_or_else(|| bad("DIFAT"))?;
     }
-    let mut fat = Vec::with_capacity(
-        fat_sectors
-            .len()
-            .saturating_mul(per_sector)
-            .min(bytes.len() / 4 + 1),
-    );
+    let mut fat = Vec::with_capacity(fat_sectors.len().saturating_mul(per_sector).min(bytes.len() / 4 + 1));
     for s in fat_sectors {
         let sec = cfb.sector(s).ok_or_else(|| bad("FAT"))?;
         fat.extend((0..per_sector).filter_map(|i| u32_at(sec, i * 4)));
@@ -159,21 +128,14 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         }
         n = *cfb.fat.get(n as usize).ok_or_else(|| bad("thư mục"))?;
     }
-    let dir = cfb
-        .chain(dir_start, bytes.len(), &cfb.fat, &read)
-        .ok_or_else(|| bad("thư mục"))?;
+    let dir = cfb.chain(dir_start, bytes.len(), &cfb.fat, &read).ok_or_else(|| bad("thư mục"))?;
     let entry = |i: usize| dir.get(i * 128..i * 128 + 128);
     let root = entry(0).ok_or_else(|| bad("thư mục gốc"))?;
     // Lengths the library reads chains up to (a looping chain would fill
     // them): none may exceed the file.
-    let len_of = |e: &[u8]| -> u64 {
-        u64::from(u32_at(e, 0x78).unwrap_or(0)) | (u64::from(u32_at(e, 0x7C).unwrap_or(0)) << 32)
-    };
+    let len_of = |e: &[u8]| -> u64 { u64::from(u32_at(e, 0x78).unwrap_or(0)) | (u64::from(u32_at(e, 0x7C).unwrap_or(0)) << 32) };
     let mini_fat_sectors = u64::from(u32_at(bytes, 0x40).unwrap_or(0));
-    if mini_fat_sectors > 0
-        && (len_of(root) > bytes.len() as u64
-            || mini_fat_sectors.saturating_mul(sector_size as u64) > bytes.len() as u64)
-    {
+    if mini_fat_sectors > 0 && (len_of(root) > bytes.len() as u64 || mini_fat_sectors.saturating_mul(sector_size as u64) > bytes.len() as u64) {
         return Err(bad("luồng nhỏ dài hơn tệp"));
     }
     for i in 0..dir.len() / 128 {
@@ -186,19 +148,9 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
     let cutoff = u32_at(bytes, 0x38).unwrap_or(4096) as usize;
     let name_of = |e: &[u8]| -> String {
         let name_len = usize::from(u16_at(e, 0x40).unwrap_or(0)).min(64);
-        char::decode_utf16(
-            (0..name_len / 2)
-                .filter_map(|k| u16_at(e, k * 2))
-                .take_while(|&c| c != 0),
-        )
-        .map(|c| c.unwrap_or('?'))
-        .collect()
+        char::decode_utf16((0..name_len / 2).filter_map(|k| u16_at(e, k * 2)).take_while(|&c| c != 0)).map(|c| c.unwrap_or('?')).collect()
     };
-    let streams = || {
-        (0..dir.len() / 128)
-            .filter_map(entry)
-            .filter(|e| e.get(0x42) == Some(&2))
-    };
+    let streams = || (0..dir.len() / 128).filter_map(entry).filter(|e| e.get(0x42) == Some(&2));
     // "Workbook" is BIFF8; "Book" is Excel 5/95 (BIFF5); an encrypted
     // .xlsx is a compound file too.
     if !streams().any(|e| name_of(e) == "Workbook") {
@@ -208,9 +160,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
         if streams().any(|e| name_of(e) == "EncryptedPackage") {
             return Err(Problem::file(ENCRYPTED));
         }
-        return Err(unreadable(
-            "tệp .xls không có bảng tính (thiếu luồng Workbook)",
-        ));
+        return Err(unreadable("tệp .xls không có bảng tính (thiếu luồng Workbook)"));
     }
     {
         for i in 0..dir.len() / 128 {
@@ -224,31 +174,12 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
                 return Err(bad("luồng dài hơn tệp"));
             }
             if size >= cutoff {
-                return cfb
-                    .chain(start, size, &cfb.fat, &read)
-                    .filter(|s| s.len() == size)
-                    .ok_or_else(|| bad("chuỗi khối của luồng Workbook"));
+                return cfb.chain(start, size, &cfb.fat, &read).filter(|s| s.len() == size).ok_or_else(|| bad("chuỗi khối của luồng Workbook"));
             }
             // A small workbook lives in the mini stream.
-            let mini_stream = cfb
-                .chain(
-                    u32_at(root, 0x74).unwrap_or(END_OF_CHAIN),
-                    bytes.len(),
-                    &cfb.fat,
-                    &read,
-                )
-                .ok_or_else(|| bad("luồng nhỏ"))?;
-            let minifat_bytes = cfb
-                .chain(
-                    u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN),
-                    bytes.len(),
-                    &cfb.fat,
-                    &read,
-                )
-                .ok_or_else(|| bad("bảng khối nhỏ"))?;
-            let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
-                .filter_map(|k| u32_at(&minifat_bytes, k * 4))
-                .collect();
+            let mini_stream = cfb.chain(u32_at(root, 0x74).unwrap_or(END_OF_CHAIN), bytes.len(), &cfb.fat, &read).ok_or_else(|| bad("luồng nhỏ"))?;
+            let minifat_bytes = cfb.chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), bytes.len(), &cfb.fat, &read).ok_or_else(|| bad("bảng khối nhỏ"))?;
+            let minifat: Vec<u32> = (0..minifat_bytes.len() / 4).filter_map(|k| u32_at(&minifat_bytes, k * 4)).collect();
             let read_mini = |n: u32| {
                 let at = usize::try_from(n).ok()?.checked_mul(64)?;
                 mini_stream.get(at..at.checked_add(64)?)
@@ -272,9 +203,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
             return Ok(out);
         }
     }
-    Err(unreadable(
-        "tệp .xls không có bảng tính (thiếu luồng Workbook)",
-    ))
+    Err(unreadable("tệp .xls không có bảng tính (thiếu luồng Workbook)"))
 }
 
 // BIFF8 record types.
@@ -327,12 +256,7 @@ struct Continued<'a> {
 impl<'a> Continued<'a> {
     /// Moves to the next CONTINUE record, if the next record is one.
     fn advance(&mut self) -> bool {
-        match (Records {
-            wb: self.wb,
-            at: self.next,
-        })
-        .next()
-        {
+        match (Records { wb: self.wb, at: self.next }).next() {
             Some((CONTINUE, data, next)) => {
                 self.cur = data;
                 self.next = next;
@@ -383,12 +307,7 @@ fn push_chars(s: &mut String, data: &[u8], n: usize, wide: bool) -> usize {
 fn unicode_string(data: &[u8]) -> String {
     let mut s = String::new();
     if let (Some(cch), Some(&flags)) = (u16_at(data, 0), data.get(2)) {
-        push_chars(
-            &mut s,
-            data.get(3..).unwrap_or_default(),
-            usize::from(cch),
-            flags & 1 != 0,
-        );
+        push_chars(&mut s, data.get(3..).unwrap_or_default(), usize::from(cch), flags & 1 != 0);
     }
     s
 }
@@ -397,12 +316,7 @@ fn unicode_string(data: &[u8]) -> String {
 fn short_string(data: &[u8]) -> String {
     let mut s = String::new();
     if let (Some(&cch), Some(&flags)) = (data.first(), data.get(1)) {
-        push_chars(
-            &mut s,
-            data.get(2..).unwrap_or_default(),
-            usize::from(cch),
-            flags & 1 != 0,
-        );
+        push_chars(&mut s, data.get(2..).unwrap_or_default(), usize::from(cch), flags & 1 != 0);
     }
     s
 }
@@ -411,11 +325,7 @@ fn short_string(data: &[u8]) -> String {
 /// stops where the data does (a damaged table keeps what it had).
 fn read_sst(wb: &[u8], data: &[u8], next: usize) -> Result<Vec<String>, Problem> {
     let mut strings = Vec::new();
-    let mut c = Continued {
-        wb,
-        cur: data.get(8..).unwrap_or_default(),
-        next,
-    };
+    let mut c = Continued { wb, cur: data.get(8..).unwrap_or_default(), next };
     'strings: loop {
         if c.cur.is_empty() && !c.advance() {
             break;
@@ -441,9 +351,7 @@ fn read_sst(wb: &[u8], data: &[u8], next: usize) -> Result<Vec<String>, Problem>
             0
         };
         if strings.len() >= MAX_CELLS {
-            return Err(unreadable(format!(
-                "bảng chuỗi dùng chung có hơn {MAX_CELLS} chuỗi"
-            )));
+            return Err(unreadable(format!("bảng chuỗi dùng chung có hơn {MAX_CELLS} chuỗi")));
         }
         let mut s = String::new();
         let mut wide = flags & 0x01 != 0;
@@ -495,12 +403,7 @@ struct Globals {
 impl Globals {
     /// A number as a cell: a date if its style's format is one.
     fn number(&self, v: f64, xf: u16) -> Cell {
-        let is_date = self.xf_formats.get(usize::from(xf)).is_some_and(|&f| {
-            self.formats
-                .get(&f)
-                .copied()
-                .unwrap_or_else(|| builtin_format_is_date(u32::from(f)))
-        });
+        let is_date = self.xf_formats.get(usize::from(xf)).is_some_and(|&f| self.formats.get(&f).copied().unwrap_or_else(|| builtin_format_is_date(u32::from(f))));
         if is_date {
             date_cell(v, self.is_1904)
         } else {
@@ -514,21 +417,13 @@ fn check_bof(kind: u16, data: &[u8]) -> Result<(), Problem> {
     match (kind, u16_at(data, 0)) {
         (BOF, Some(0x0600)) => Ok(()),
         // BIFF2–4 have their own BOF types; BIFF5 says 0x0500.
-        (0x0009 | 0x0209 | 0x0409, _) | (BOF, Some(0x0500 | 0x0400 | 0x0300 | 0x0200)) => {
-            Err(Problem::file(OLD_FORMAT))
-        }
+        (0x0009 | 0x0209 | 0x0409, _) | (BOF, Some(0x0500 | 0x0400 | 0x0300 | 0x0200)) => Err(Problem::file(OLD_FORMAT)),
         _ => Err(unreadable("luồng Workbook không bắt đầu bằng bản ghi BOF")),
     }
 }
 
 fn read_globals(wb: &[u8]) -> Result<Globals, Problem> {
-    let mut g = Globals {
-        is_1904: false,
-        xf_formats: Vec::new(),
-        formats: HashMap::new(),
-        sheets: Vec::new(),
-        strings: Vec::new(),
-    };
+    let mut g = Globals { is_1904: false, xf_formats: Vec::new(), formats: HashMap::new(), sheets: Vec::new(), strings: Vec::new() };
     let mut records = Records { wb, at: 0 };
     let Some((kind, data, _)) = records.next() else {
         return Err(unreadable("luồng Workbook trống"));
@@ -556,9 +451,7 @@ fn read_globals(wb: &[u8]) -> Result<Globals, Problem> {
                 // Worksheets only (dt = 0): not charts, macros or VBA.
                 if let (Some(pos), Some(0)) = (u32_at(data, 0), data.get(5)) {
                     if g.sheets.len() >= MAX_SHEETS {
-                        return Err(unreadable(format!(
-                            "bảng tính có hơn {MAX_SHEETS} trang tính"
-                        )));
+                        return Err(unreadable(format!("bảng tính có hơn {MAX_SHEETS} trang tính")));
                     }
                     let mut name = short_string(data.get(6..).unwrap_or_default());
                     name.retain(|c| c != '\0');
@@ -598,11 +491,7 @@ fn read_sheet(wb: &[u8], pos: usize, g: &Globals, book: &mut Book) -> Result<(),
     let mut records = Records { wb, at: pos };
     match records.next() {
         Some((BOF, _, _)) => {}
-        _ => {
-            return Err(unreadable(
-                "trang tính không bắt đầu bằng bản ghi BOF (vị trí sai)",
-            ))
-        }
+        _ => return Err(unreadable("trang tính không bắt đầu bằng bản ghi BOF (vị trí sai)")),
     }
     let at = |data: &[u8], i: usize| u16_at(data, i).map(u64::from);
     let mut depth = 0usize;
@@ -652,8 +541,7 @@ fn read_sheet(wb: &[u8], pos: usize, g: &Globals, book: &mut Book) -> Result<(),
                 // record holds.
                 let pairs = data.len().saturating_sub(6) / 6;
                 for i in 0..pairs {
-                    let (Some(xf), Some(v)) = (u16_at(data, 4 + 6 * i), u32_at(data, 6 + 6 * i))
-                    else {
+                    let (Some(xf), Some(v)) = (u16_at(data, 4 + 6 * i), u32_at(data, 6 + 6 * i)) else {
                         break;
                     };
                     book.put(row, col.saturating_add(i as u64), g.number(rk(v), xf))?;
@@ -669,22 +557,13 @@ fn read_sheet(wb: &[u8], pos: usize, g: &Globals, book: &mut Book) -> Result<(),
                     // sheet too large is said first.
                     None => {
                         missing.get_or_insert_with(|| {
-                            unreadable(format!(
-                                "ô {}{} trỏ tới chuỗi số {i} không có trong bảng chuỗi dùng chung ({} chuỗi)",
-                                crate::grid::col_letter(col as u32),
-                                row + 1,
-                                g.strings.len()
-                            ))
+                            unreadable(format!("ô {}{} trỏ tới chuỗi số {i} không có trong bảng chuỗi dùng chung ({} chuỗi)", crate::grid::col_letter(col as u32), row + 1, g.strings.len()))
                         });
                     }
                 }
             }
             LABEL | RSTRING => {
-                book.put(
-                    row,
-                    col,
-                    Cell::Text(unicode_string(data.get(6..).unwrap_or_default())),
-                )?;
+                book.put(row, col, Cell::Text(unicode_string(data.get(6..).unwrap_or_default())))?;
             }
             BOOLERR => {
                 // An error value (fError = 1) is no value.

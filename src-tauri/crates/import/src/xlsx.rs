@@ -18,10 +18,7 @@ use std::collections::HashMap;
 
 use quick_xml::events::Event;
 
-use crate::grid::{
-    bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell,
-    Sheet, MAX_CELLS, MAX_SHEETS,
-};
+use crate::grid::{bool_cell, builtin_format_is_date, custom_format_is_date, date_cell, unreadable, Book, Cell, Sheet, MAX_CELLS, MAX_SHEETS};
 use crate::zipxml::{attr, push_ref, xml_error, Zip};
 use crate::Problem;
 
@@ -37,44 +34,28 @@ const MAX_RELS: usize = 10_000;
 pub(crate) fn read(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, Problem> {
     let workbook = office_document(zip)?;
     if workbook.ends_with(".bin") {
-        return Err(unreadable(
-            "tệp .xlsb (bảng tính nhị phân) chưa đọc được; hãy mở bằng Excel và lưu lại thành .xlsx",
-        ));
+        return Err(unreadable("tệp .xlsb (bảng tính nhị phân) chưa đọc được; hãy mở bằng Excel và lưu lại thành .xlsx"));
     }
     let Some((sheets, is_1904)) = read_workbook(zip, &workbook)? else {
-        return Err(unreadable(
-            "không phải tệp .xlsx hay .ods (thiếu phần workbook.xml)",
-        ));
+        return Err(unreadable("không phải tệp .xlsx hay .ods (thiếu phần workbook.xml)"));
     };
     let rels = read_rels(zip, &rels_part(&workbook), &workbook)?;
-    let by_type = |kind: &str, default: &str| {
-        rels.values()
-            .find(|(t, _)| t.rsplit('/').next() == Some(kind))
-            .map_or_else(|| default.to_owned(), |(_, target)| target.clone())
-    };
+    let by_type = |kind: &str, default: &str| rels.values().find(|(t, _)| t.rsplit('/').next() == Some(kind)).map_or_else(|| default.to_owned(), |(_, target)| target.clone());
     let strings = read_shared_strings(zip, &by_type("sharedStrings", "xl/sharedStrings.xml"))?;
     let date_styles = read_styles(zip, &by_type("styles", "xl/styles.xml"))?;
     let mut book = Book::new();
     for (name, id) in sheets {
         let Some((kind, target)) = rels.get(&id) else {
-            return Err(unreadable(format!(
-                "trang tính \"{name}\" không có phần dữ liệu (quan hệ \"{id}\")"
-            )));
+            return Err(unreadable(format!("trang tính \"{name}\" không có phần dữ liệu (quan hệ \"{id}\")")));
         };
         // Chart sheets and dialog sheets have no cells.
         if kind.rsplit('/').next() != Some("worksheet") {
             continue;
         }
         book.start_sheet(name.clone())?;
-        let ctx = SheetContext {
-            strings: &strings,
-            date_styles: &date_styles,
-            is_1904,
-        };
+        let ctx = SheetContext { strings: &strings, date_styles: &date_styles, is_1904 };
         if !read_sheet(zip, target, &ctx, &mut book)? {
-            return Err(unreadable(format!(
-                "thiếu phần \"{target}\" của trang tính \"{name}\""
-            )));
+            return Err(unreadable(format!("thiếu phần \"{target}\" của trang tính \"{name}\"")));
         }
     }
     book.finish()
@@ -83,13 +64,7 @@ pub(crate) fn read(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, Problem> {
 /// The workbook part's path, from the package relationships.
 fn office_document(zip: &mut Zip<'_>) -> Result<String, Problem> {
     let rels = read_rels(zip, "_rels/.rels", "")?;
-    Ok(rels
-        .values()
-        .find(|(t, _)| t.rsplit('/').next() == Some("officeDocument"))
-        .map_or_else(
-            || "xl/workbook.xml".to_owned(),
-            |(_, target)| target.clone(),
-        ))
+    Ok(rels.values().find(|(t, _)| t.rsplit('/').next() == Some("officeDocument")).map_or_else(|| "xl/workbook.xml".to_owned(), |(_, target)| target.clone()))
 }
 
 /// `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`.
@@ -123,11 +98,7 @@ fn resolve(base_part: &str, target: &str) -> String {
 
 /// Relationships of a part: id → (type, target member name). An absent
 /// part has none.
-fn read_rels(
-    zip: &mut Zip<'_>,
-    part: &str,
-    base: &str,
-) -> Result<HashMap<String, (String, String)>, Problem> {
+fn read_rels(zip: &mut Zip<'_>, part: &str, base: &str) -> Result<HashMap<String, (String, String)>, Problem> {
     let mut rels = HashMap::new();
     let Some(mut xml) = zip.xml(part)? else {
         return Ok(rels);
@@ -142,9 +113,7 @@ fn read_rels(
                 if rels.len() >= MAX_RELS {
                     continue;
                 }
-                if let (Some(id), Some(kind), Some(target)) =
-                    (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
-                {
+                if let (Some(id), Some(kind), Some(target)) = (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target")) {
                     rels.insert(id, (kind, resolve(base, &target)));
                 }
             }
@@ -176,14 +145,9 @@ fn read_workbook(zip: &mut Zip<'_>, part: &str) -> Result<Option<Workbook>, Prob
                 }
                 "sheet" => {
                     if sheets.len() >= MAX_SHEETS {
-                        return Err(unreadable(format!(
-                            "bảng tính có hơn {MAX_SHEETS} trang tính"
-                        )));
+                        return Err(unreadable(format!("bảng tính có hơn {MAX_SHEETS} trang tính")));
                     }
-                    sheets.push((
-                        attr(&e, "name").unwrap_or_default(),
-                        attr(&e, "id").unwrap_or_default(),
-                    ));
+                    sheets.push((attr(&e, "name").unwrap_or_default(), attr(&e, "id").unwrap_or_default()));
                 }
                 _ => {}
             },
@@ -263,11 +227,7 @@ impl StringItem {
             "rPh" => self.phonetic = self.phonetic.saturating_sub(1),
             "t" if self.in_t => {
                 self.in_t = false;
-                let t = if self.preserve {
-                    self.t.as_str()
-                } else {
-                    self.t.trim_matches([' ', '\t', '\r', '\n'])
-                };
+                let t = if self.preserve { self.t.as_str() } else { self.t.trim_matches([' ', '\t', '\r', '\n']) };
                 self.text.push_str(&unescape_ooxml(t));
             }
             _ => {}
@@ -303,9 +263,7 @@ fn read_shared_strings(zip: &mut Zip<'_>, part: &str) -> Result<Vec<String>, Pro
                 // Each string is used by a cell at most once per cell: more
                 // strings than cells allowed is not a voter list.
                 if strings.len() >= MAX_CELLS {
-                    return Err(unreadable(format!(
-                        "bảng chuỗi dùng chung có hơn {MAX_CELLS} chuỗi"
-                    )));
+                    return Err(unreadable(format!("bảng chuỗi dùng chung có hơn {MAX_CELLS} chuỗi")));
                 }
                 strings.push(item.take());
                 in_si = false;
@@ -447,8 +405,7 @@ impl CellXml {
                     None => {
                         return Err(unreadable(format!(
                             "ô {} trỏ tới chuỗi số {index} không có trong bảng chuỗi dùng chung ({} chuỗi)",
-                            crate::grid::col_letter(u32::try_from(self.col).unwrap_or(u32::MAX))
-                                + &self.row.saturating_add(1).to_string(),
+                            crate::grid::col_letter(u32::try_from(self.col).unwrap_or(u32::MAX)) + &self.row.saturating_add(1).to_string(),
                             ctx.strings.len()
                         )))
                     }
@@ -471,11 +428,7 @@ impl CellXml {
                 }
                 match v.parse::<f64>() {
                     Ok(n) => {
-                        let is_date = self
-                            .style
-                            .and_then(|s| ctx.date_styles.get(s))
-                            .copied()
-                            .unwrap_or(false);
+                        let is_date = self.style.and_then(|s| ctx.date_styles.get(s)).copied().unwrap_or(false);
                         if is_date {
                             date_cell(n, ctx.is_1904)
                         } else {
@@ -491,12 +444,7 @@ impl CellXml {
 }
 
 /// Reads a worksheet's cells into the book; `false` if the part is absent.
-fn read_sheet(
-    zip: &mut Zip<'_>,
-    part: &str,
-    ctx: &SheetContext<'_>,
-    book: &mut Book,
-) -> Result<bool, Problem> {
+fn read_sheet(zip: &mut Zip<'_>, part: &str, ctx: &SheetContext<'_>, book: &mut Book) -> Result<bool, Problem> {
     let Some(mut xml) = zip.xml(part)? else {
         return Ok(false);
     };
@@ -571,10 +519,7 @@ fn read_sheet(
             Event::Start(e) => match e.local_name().as_ref() {
                 "sheetData" => in_data = true,
                 "row" if in_data => {
-                    let r = e.attributes().with_checks(false).flatten().find_map(|a| {
-                        (a.key.local_name().as_ref() == "r")
-                            .then(|| a.value.trim().parse::<u64>().ok())
-                    });
+                    let r = e.attributes().with_checks(false).flatten().find_map(|a| (a.key.local_name().as_ref() == "r").then(|| a.value.trim().parse::<u64>().ok()));
                     if let Some(Some(r)) = r {
                         row = r.saturating_sub(1);
                     }
@@ -598,16 +543,7 @@ fn read_sheet(
                         Some(None) => return Err(bad_ref(&e)),
                     };
                     col = k.saturating_add(1);
-                    cell = Some(CellXml {
-                        row: r,
-                        col: k,
-                        style,
-                        kind,
-                        value: String::new(),
-                        in_v: false,
-                        inline: None,
-                        in_is: false,
-                    });
+                    cell = Some(CellXml { row: r, col: k, style, kind, value: String::new(), in_v: false, inline: None, in_is: false });
                 }
                 _ => {}
             },
@@ -642,14 +578,8 @@ mod tests {
 
     #[test]
     fn targets_resolve_against_the_part_that_names_them() {
-        assert_eq!(
-            resolve("xl/workbook.xml", "worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve("xl/workbook.xml", "/xl/worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
+        assert_eq!(resolve("xl/workbook.xml", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve("xl/workbook.xml", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
         assert_eq!(resolve("xl/workbook.xml", "../other/s.xml"), "other/s.xml");
         assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
         assert_eq!(rels_part("xl/workbook.xml"), "xl/_rels/workbook.xml.rels");

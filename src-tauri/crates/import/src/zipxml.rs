@@ -60,9 +60,7 @@ impl Read for Budgeted<'_, '_> {
             self.over = true;
             return Err(std::io::Error::other("vượt giới hạn giải nén"));
         }
-        let max = usize::try_from(*self.left)
-            .unwrap_or(usize::MAX)
-            .min(buf.len());
+        let max = usize::try_from(*self.left).unwrap_or(usize::MAX).min(buf.len());
         let n = self.inner.read(buf.get_mut(..max).unwrap_or_default())?;
         *self.left = self.left.saturating_sub(n as u64);
         Ok(n)
@@ -70,18 +68,11 @@ impl Read for Budgeted<'_, '_> {
 }
 
 fn too_big(total: u64) -> Problem {
-    Problem::file(format!(
-        "bảng tính khi giải nén lớn {} MB, vượt giới hạn {} MB; đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)",
-        total >> 20,
-        MAX_UNPACKED >> 20
-    ))
+    Problem::file(format!("bảng tính khi giải nén lớn {} MB, vượt giới hạn {} MB; đây không phải danh sách cử tri của một khu vực bỏ phiếu (hoặc tệp đã bị làm hỏng)", total >> 20, MAX_UNPACKED >> 20))
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from(u16::from_le_bytes([
-        *b.get(at)?,
-        *b.get(at.checked_add(1)?)?,
-    ])))
+    Some(u64::from(u16::from_le_bytes([*b.get(at)?, *b.get(at.checked_add(1)?)?])))
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
@@ -95,16 +86,8 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 /// fit in the file. Returns whether one was found at all.
 fn check_directory_counts(bytes: &[u8]) -> Result<bool, Problem> {
     let len = bytes.len() as u64;
-    let fits = |count: u64| {
-        count
-            .checked_mul(CENTRAL_ENTRY_MIN)
-            .is_some_and(|n| n <= len)
-    };
-    let refuse = |count: u64| {
-        unreadable(format!(
-            "danh mục của tệp nén khai {count} mục, nhiều hơn tệp {len} byte có thể chứa"
-        ))
-    };
+    let fits = |count: u64| count.checked_mul(CENTRAL_ENTRY_MIN).is_some_and(|n| n <= len);
+    let refuse = |count: u64| unreadable(format!("danh mục của tệp nén khai {count} mục, nhiều hơn tệp {len} byte có thể chứa"));
     let from = bytes.len().saturating_sub(22 + 0xFFFF);
     let mut found = false;
     let mut at = bytes.len().saturating_sub(22);
@@ -153,8 +136,7 @@ impl<'a> Zip<'a> {
         if !check_directory_counts(bytes)? {
             return Err(unreadable("tệp nén không có danh mục (tệp bị cắt cụt?)"));
         }
-        let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| unreadable(format!("tệp nén hỏng: {e}")))?;
+        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(format!("tệp nén hỏng: {e}")))?;
         let mut total: u64 = 0;
         for i in 0..archive.len() {
             if let Ok(entry) = archive.by_index_data(i) {
@@ -164,10 +146,7 @@ impl<'a> Zip<'a> {
         if total > budget {
             return Err(too_big(total));
         }
-        Ok(Zip {
-            archive,
-            left: budget,
-        })
+        Ok(Zip { archive, left: budget })
     }
 
     /// Whether a member of this name exists.
@@ -183,23 +162,15 @@ impl<'a> Zip<'a> {
         if self.has("mimetype") {
             let mut head = Vec::new();
             let Zip { archive, left } = self;
-            let file = archive
-                .by_name("mimetype")
-                .map_err(|e| unreadable(format!("tệp nén hỏng: {e}")))?;
-            let mut r = Budgeted {
-                inner: file,
-                left,
-                over: false,
-            };
+            let file = archive.by_name("mimetype").map_err(|e| unreadable(format!("tệp nén hỏng: {e}")))?;
+            let mut r = Budgeted { inner: file, left, over: false };
             // At most 100 bytes: a fixed bound.
             let _ = (&mut r).take(100).read_to_end(&mut head);
             if head.starts_with(ODS) {
                 return Ok(true);
             }
             if head.starts_with(b"application/vnd.oasis.opendocument.") {
-                return Err(unreadable(
-                    "đây là tài liệu OpenDocument nhưng không phải bảng tính (.ods)",
-                ));
+                return Err(unreadable("đây là tài liệu OpenDocument nhưng không phải bảng tính (.ods)"));
             }
         }
         Ok(self.has("content.xml") && !self.has("[Content_Types].xml"))
@@ -212,14 +183,8 @@ impl<'a> Zip<'a> {
         let Some(index) = archive.index_for_name(name) else {
             return Ok(None);
         };
-        let file = archive
-            .by_index(index)
-            .map_err(|e| unreadable(format!("không giải nén được \"{name}\": {e}")))?;
-        let mut reader = quick_xml::Reader::from_reader(BufReader::new(Budgeted {
-            inner: file,
-            left,
-            over: false,
-        }));
+        let file = archive.by_index(index).map_err(|e| unreadable(format!("không giải nén được \"{name}\": {e}")))?;
+        let mut reader = quick_xml::Reader::from_reader(BufReader::new(Budgeted { inner: file, left, over: false }));
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = true;
@@ -246,10 +211,7 @@ pub(crate) fn xml_error(xml: &Xml<'_, '_>, part: &str, e: &quick_xml::Error) -> 
 pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         if a.key.local_name().as_ref() == local {
-            Some(
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_or_else(|_| a.value.to_string(), |v| v.into_owned()),
-            )
+            Some(a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_or_else(|_| a.value.to_string(), |v| v.into_owned()))
         } else {
             None
         }
@@ -260,10 +222,7 @@ pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
 pub(crate) fn attr_q(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         if a.key.as_ref() == name {
-            Some(
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_or_else(|_| a.value.to_string(), |v| v.into_owned()),
-            )
+            Some(a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_or_else(|_| a.value.to_string(), |v| v.into_owned()))
         } else {
             None
         }

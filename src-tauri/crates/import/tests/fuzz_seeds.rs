@@ -18,15 +18,8 @@ static OUR_PANICS: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn every_committed_seed_is_read_or_refused_without_panic_or_huge_allocation() {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../fuzz/corpus/voter_spreadsheet"
-    );
-    let mut seeds: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fuzz/corpus/voter_spreadsheet");
+    let mut seeds: Vec<_> = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")).flatten().map(|e| e.path()).collect();
     seeds.sort();
     assert!(seeds.len() >= 9, "{seeds:?}");
     let default_hook = std::panic::take_hook();
@@ -46,11 +39,7 @@ fn every_committed_seed_is_read_or_refused_without_panic_or_huge_allocation() {
         }
         assert_eq!(OUR_PANICS.load(Ordering::SeqCst), 0, "{seed:?} panicked");
         // libFuzzer's -timeout is 10 s; a seed must be far from it.
-        assert!(
-            started.elapsed().as_secs() < 5,
-            "{seed:?} took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed().as_secs() < 5, "{seed:?} took {:?}", started.elapsed());
     }
     // The real lists (mau31.xlsx/.xls/.ods, and the .xlsx/.ods stored
     // uncompressed so that the fuzzer mutates their XML) are read.

@@ -478,8 +478,7 @@ mod tests {
 
     #[test]
     fn committed_typescript_bindings_are_fresh() {
-        let path =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings/ipc.ts");
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/bindings/ipc.ts");
         let want = super::typescript();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             if let Err(e) = std::fs::write(&path, &want) {

@@ -19,22 +19,18 @@ pub struct BackupRunRow {
     pub pdf: Option<String>,
 }
 
-
 use crate::sidefiles::{beside, sync_dir, sync_file, with_suffix, Side, WRITING};
 
 /// Checks that `path` is a sound database of this app that this version can
 /// open: integrity, our migrations table, not newer.
 pub fn check_copy(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    let ok: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| Error::NotOurs(format!("{}: {e}", path.display())))?;
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| Error::NotOurs(format!("{}: {e}", path.display())))?;
     if ok != "ok" {
         return Err(Error::NotOurs(format!("{}: kiểm tra toàn vẹn không đạt ({ok})", path.display())));
     }
-    let version: Option<i64> = conn
-        .query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0))
-        .map_err(|_| Error::NotOurs(format!("{} không phải bản sao lưu của Tổ Bầu Cử", path.display())))?;
+    let version: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0)).map_err(|_| Error::NotOurs(format!("{} không phải bản sao lưu của Tổ Bầu Cử", path.display())))?;
     // The newest version, not the count: versions may have gaps (8 was
     // being written on another branch when 9 was added).
     let known = migrate::MIGRATIONS.last().map_or(0, |m| m.version);
@@ -49,10 +45,13 @@ pub fn check_copy(path: &Path) -> Result<()> {
 /// backup), read only: an anchor the live log must still contain.
 pub fn audit_head_of(path: &Path) -> Result<Option<(i64, String)>> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    let row: Option<(i64, Option<String>)> = conn
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    let row: Option<(i64, Option<String>)> = conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).map(Some).or_else(|e| {
+        if e == rusqlite::Error::QueryReturnedNoRows {
+            Ok(None)
+        } else {
+            Err(e)
+        }
+    })?;
     Ok(row.map(|(id, h)| (id, h.unwrap_or_default())))
 }
 

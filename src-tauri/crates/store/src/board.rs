@@ -74,14 +74,7 @@ pub trait BoardRead: Read {
             "SELECT constituency_id, role, position, name FROM board_roster WHERE constituency_id = ?1
              ORDER BY CASE role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, position",
         )?;
-        let rows = st.query_map([constituency], |r| {
-            Ok(BoardMemberRow {
-                constituency_id: r.get(0)?,
-                role: r.get(1)?,
-                position: r.get(2)?,
-                name: r.get(3)?,
-            })
-        })?;
+        let rows = st.query_map([constituency], |r| Ok(BoardMemberRow { constituency_id: r.get(0)?, role: r.get(1)?, position: r.get(2)?, name: r.get(3)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -98,15 +91,7 @@ pub trait BoardRead: Read {
     /// A round's items of every kind, each kind in order.
     fn board_notes(&self, constituency: &str, round: i64) -> Result<Vec<BoardNoteRow>> {
         let mut st = self.conn().prepare_cached("SELECT constituency_id, round, kind, position, text FROM board_note WHERE constituency_id = ?1 AND round = ?2 ORDER BY kind, position")?;
-        let rows = st.query_map(params![constituency, round], |r| {
-            Ok(BoardNoteRow {
-                constituency_id: r.get(0)?,
-                round: r.get(1)?,
-                kind: r.get(2)?,
-                position: r.get(3)?,
-                text: r.get(4)?,
-            })
-        })?;
+        let rows = st.query_map(params![constituency, round], |r| Ok(BoardNoteRow { constituency_id: r.get(0)?, round: r.get(1)?, kind: r.get(2)?, position: r.get(3)?, text: r.get(4)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -118,14 +103,7 @@ pub trait BoardRead: Read {
              WHERE constituency_id = ?1 AND round = ?2 ORDER BY area_id, complaint_id",
         )?;
         let rows = st.query_map(params![constituency, round], |r| {
-            Ok(BoardTeamComplaintRow {
-                constituency_id: r.get(0)?,
-                round: r.get(1)?,
-                area_id: r.get(2)?,
-                complaint_id: r.get(3)?,
-                decision: r.get(4)?,
-                text: r.get(5)?,
-            })
+            Ok(BoardTeamComplaintRow { constituency_id: r.get(0)?, round: r.get(1)?, area_id: r.get(2)?, complaint_id: r.get(3)?, decision: r.get(4)?, text: r.get(5)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -133,16 +111,7 @@ pub trait BoardRead: Read {
     /// Every declared round, by constituency and number.
     fn board_rounds(&self) -> Result<Vec<BoardRoundRow>> {
         let mut st = self.conn().prepare_cached("SELECT constituency_id, number, kind, seats, candidates, declared_at FROM board_round ORDER BY constituency_id, number")?;
-        let rows = st.query_map([], |r| {
-            Ok(BoardRoundRow {
-                constituency_id: r.get(0)?,
-                number: r.get(1)?,
-                kind: r.get(2)?,
-                seats: r.get(3)?,
-                candidates: r.get(4)?,
-                declared_at: r.get(5)?,
-            })
-        })?;
+        let rows = st.query_map([], |r| Ok(BoardRoundRow { constituency_id: r.get(0)?, number: r.get(1)?, kind: r.get(2)?, seats: r.get(3)?, candidates: r.get(4)?, declared_at: r.get(5)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -153,9 +122,7 @@ impl Tx<'_> {
     /// Replaces the Ban's members of `role` for a constituency by `names`
     /// (positions 1, 2, …).
     pub fn set_board_role(&self, constituency: &str, role: &str, names: &[String]) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM board_roster WHERE constituency_id = ?1 AND role = ?2")?
-            .execute(params![constituency, role])?;
+        self.tx.prepare_cached("DELETE FROM board_roster WHERE constituency_id = ?1 AND role = ?2")?.execute(params![constituency, role])?;
         let mut st = self.tx.prepare_cached("INSERT INTO board_roster (constituency_id, role, position, name) VALUES (?1, ?2, ?3, ?4)")?;
         for (i, n) in names.iter().enumerate() {
             st.execute(params![constituency, role, i as i64 + 1, n])?;
@@ -176,18 +143,8 @@ impl Tx<'_> {
     }
 
     /// Replaces a round's items of `kind` by `texts` (positions 1, 2, …).
-    pub fn set_board_notes(
-        &self,
-        constituency: &str,
-        round: i64,
-        kind: &str,
-        texts: &[String],
-    ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "DELETE FROM board_note WHERE constituency_id = ?1 AND round = ?2 AND kind = ?3",
-            )?
-            .execute(params![constituency, round, kind])?;
+    pub fn set_board_notes(&self, constituency: &str, round: i64, kind: &str, texts: &[String]) -> Result<()> {
+        self.tx.prepare_cached("DELETE FROM board_note WHERE constituency_id = ?1 AND round = ?2 AND kind = ?3")?.execute(params![constituency, round, kind])?;
         let mut st = self.tx.prepare_cached("INSERT INTO board_note (constituency_id, round, kind, position, text) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (i, t) in texts.iter().enumerate() {
             st.execute(params![constituency, round, kind, i as i64 + 1, t])?;
@@ -198,21 +155,34 @@ impl Tx<'_> {
     /// Records the Ban's decision on a complaint a team forwarded (replacing
     /// an earlier one); `None` takes the decision back.
     pub fn set_board_team_complaint(&self, constituency: &str, round: i64, area: &str, complaint: i64, decision: Option<(&str, &str)>) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM board_team_complaint WHERE constituency_id = ?1 AND round = ?2 AND area_id = ?3 AND complaint_id = ?4")?
-            .execute(params![constituency, round, area, complaint])?;
+        self.tx.prepare_cached("DELETE FROM board_team_complaint WHERE constituency_id = ?1 AND round = ?2 AND area_id = ?3 AND complaint_id = ?4")?.execute(params![
+            constituency,
+            round,
+            area,
+            complaint
+        ])?;
         if let Some((d, text)) = decision {
-            self.tx
-                .prepare_cached("INSERT INTO board_team_complaint (constituency_id, round, area_id, complaint_id, decision, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-                .execute(params![constituency, round, area, complaint, d, text])?;
+            self.tx.prepare_cached("INSERT INTO board_team_complaint (constituency_id, round, area_id, complaint_id, decision, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+                constituency,
+                round,
+                area,
+                complaint,
+                d,
+                text
+            ])?;
         }
         Ok(())
     }
 
     pub fn insert_board_round(&self, r: &BoardRoundRow) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO board_round (constituency_id, number, kind, seats, candidates, declared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![r.constituency_id, r.number, r.kind, r.seats, r.candidates, r.declared_at])?;
+        self.tx.prepare_cached("INSERT INTO board_round (constituency_id, number, kind, seats, candidates, declared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+            r.constituency_id,
+            r.number,
+            r.kind,
+            r.seats,
+            r.candidates,
+            r.declared_at
+        ])?;
         Ok(())
     }
 }
@@ -235,65 +205,32 @@ mod tests {
         };
         s.write(|tx| tx.insert_board_round(&round))?;
         assert_eq!(s.board_rounds()?, vec![round.clone()]);
-        let edit = s.write(|tx| {
-            Ok::<_, crate::Error>(tx.tx.execute("UPDATE board_round SET seats = 1", [])?)
-        });
+        let edit = s.write(|tx| Ok::<_, crate::Error>(tx.tx.execute("UPDATE board_round SET seats = 1", [])?));
         assert!(edit.is_err());
-        let del =
-            s.write(|tx| Ok::<_, crate::Error>(tx.tx.execute("DELETE FROM board_round", [])?));
+        let del = s.write(|tx| Ok::<_, crate::Error>(tx.tx.execute("DELETE FROM board_round", [])?));
         assert!(del.is_err());
         assert_eq!(s.board_rounds()?.len(), 1);
         // CHECKs: a first round is not declared, candidates are a JSON array.
         for bad in [
-            BoardRoundRow {
-                number: 1,
-                ..round.clone()
-            },
-            BoardRoundRow {
-                number: 3,
-                candidates: "XA-04-4".into(),
-                ..round.clone()
-            },
-            BoardRoundRow {
-                number: 3,
-                kind: "second".into(),
-                ..round.clone()
-            },
+            BoardRoundRow { number: 1, ..round.clone() },
+            BoardRoundRow { number: 3, candidates: "XA-04-4".into(), ..round.clone() },
+            BoardRoundRow { number: 3, kind: "second".into(), ..round.clone() },
         ] {
-            assert!(
-                s.write(|tx| tx.insert_board_round(&bad)).is_err(),
-                "{bad:?}"
-            );
+            assert!(s.write(|tx| tx.insert_board_round(&bad)).is_err(), "{bad:?}");
         }
         // A meeting's time goes with its date.
-        let m = BoardMeetingRow {
-            constituency_id: "XA-04".into(),
-            round: 1,
-            meeting_time: Some("08:30".into()),
-            ..BoardMeetingRow::default()
-        };
+        let m = BoardMeetingRow { constituency_id: "XA-04".into(), round: 1, meeting_time: Some("08:30".into()), ..BoardMeetingRow::default() };
         assert!(s.write(|tx| tx.upsert_board_meeting(&m)).is_err());
-        let m = BoardMeetingRow {
-            meeting_date: Some("2026-03-16".into()),
-            ..m
-        };
+        let m = BoardMeetingRow { meeting_date: Some("2026-03-16".into()), ..m };
         s.write(|tx| tx.upsert_board_meeting(&m))?;
         assert_eq!(s.board_meeting("XA-04", 1)?, Some(m));
         // Roles are replaced as a whole, in order; one leader.
         s.write(|tx| tx.set_board_role("XA-04", "deputy", &["B".into(), "C".into()]))?;
         s.write(|tx| tx.set_board_role("XA-04", "leader", &["A".into()]))?;
-        let names: Vec<String> = s
-            .board_roster("XA-04")?
-            .into_iter()
-            .map(|m| m.name)
-            .collect();
+        let names: Vec<String> = s.board_roster("XA-04")?.into_iter().map(|m| m.name).collect();
         assert_eq!(names, ["A", "B", "C"]);
-        assert!(s
-            .write(|tx| tx.set_board_role("XA-04", "leader", &["A".into(), "D".into()]))
-            .is_err());
-        s.write(|tx| {
-            tx.set_board_notes("XA-04", 1, "attached", &["Đơn 1".into(), "Tờ trình".into()])
-        })?;
+        assert!(s.write(|tx| tx.set_board_role("XA-04", "leader", &["A".into(), "D".into()])).is_err());
+        s.write(|tx| tx.set_board_notes("XA-04", 1, "attached", &["Đơn 1".into(), "Tờ trình".into()]))?;
         assert_eq!(s.board_notes("XA-04", 1)?.len(), 2);
         Ok(())
     }

@@ -71,11 +71,7 @@ pub trait BundleRead: Read {
 
     /// The current (not superseded) bundle of a unit.
     fn current_bundle(&self, unit: &str) -> Result<Option<BundleRow>> {
-        Ok(self
-            .conn()
-            .prepare_cached(&format!("SELECT {BUNDLE_COLS} FROM bundle WHERE unit_id = ?1 AND superseded_by IS NULL"))?
-            .query_row([unit], bundle_from_row)
-            .optional()?)
+        Ok(self.conn().prepare_cached(&format!("SELECT {BUNDLE_COLS} FROM bundle WHERE unit_id = ?1 AND superseded_by IS NULL"))?.query_row([unit], bundle_from_row).optional()?)
     }
 
     /// Area results of current bundles.
@@ -111,7 +107,18 @@ pub trait BundleRead: Read {
         Ok(self
             .conn()
             .prepare_cached("SELECT unit_id, sequence, sha256, audit_links, audit_boundaries, via_bundle, public_key, levels FROM lineage WHERE unit_id = ?1")?
-            .query_row([unit], |r| Ok(LineageRow { unit_id: r.get(0)?, sequence: r.get(1)?, sha256: r.get(2)?, audit_links: r.get(3)?, audit_boundaries: r.get(4)?, via_bundle: r.get(5)?, public_key: r.get(6)?, levels: r.get(7)? }))
+            .query_row([unit], |r| {
+                Ok(LineageRow {
+                    unit_id: r.get(0)?,
+                    sequence: r.get(1)?,
+                    sha256: r.get(2)?,
+                    audit_links: r.get(3)?,
+                    audit_boundaries: r.get(4)?,
+                    via_bundle: r.get(5)?,
+                    public_key: r.get(6)?,
+                    levels: r.get(7)?,
+                })
+            })
             .optional()?)
     }
 
@@ -251,12 +258,7 @@ fn entry_of(a: &AuditRow) -> audit::Entry<'_> {
 
 /// The hash of the last entry (or the genesis hash).
 pub(crate) fn chain_head(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get::<_, Option<String>>(0))
-        .optional()?
-        .flatten()
-        .unwrap_or_else(|| audit::GENESIS.to_owned()))
+    Ok(conn.prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?.query_row([], |r| r.get::<_, Option<String>>(0)).optional()?.flatten().unwrap_or_else(|| audit::GENESIS.to_owned()))
 }
 
 /// Appends an entry with its chain hashes.
@@ -328,9 +330,7 @@ impl Tx<'_> {
     /// [`crate::sha256_hex`]).
     pub fn insert_bundle(&self, b: &BundleRow, bytes: &[u8], bytes_sha256: &str) -> Result<i64> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
+            .prepare_cached("INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
             .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report])?;
         let id = self.tx.last_insert_rowid();
         let at = self.pack.borrow_mut().append(bytes, bytes_sha256)?;
@@ -343,9 +343,7 @@ impl Tx<'_> {
     /// row id and the SHA-256 of the bytes stored.
     pub fn insert_bundle_from(&self, b: &BundleRow, src: &mut dyn std::io::Read, len: u64) -> Result<(i64, String)> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
+            .prepare_cached("INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
             .execute(params![b.sha256, b.unit_id, b.unit_kind, b.sequence, b.created_at, b.imported_at, b.file_name, b.manifest, b.report])?;
         let id = self.tx.last_insert_rowid();
         let at = self.pack.borrow_mut().append_from(src, len)?;
@@ -361,9 +359,15 @@ impl Tx<'_> {
     }
 
     pub fn insert_area_result(&self, r: &AreaResultRow) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
-            .execute(params![r.bundle_id, r.area_id, r.level, r.constituency_id, i64::from(r.final_), r.minutes_sha256, r.data])?;
+        self.tx.prepare_cached("INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
+            r.bundle_id,
+            r.area_id,
+            r.level,
+            r.constituency_id,
+            i64::from(r.final_),
+            r.minutes_sha256,
+            r.data
+        ])?;
         Ok(())
     }
 

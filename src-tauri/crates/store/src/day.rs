@@ -178,9 +178,17 @@ impl Tx<'_> {
     }
 
     pub fn insert_tally_fix(&self, f: &TallyFixRow) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO tally_fix (level, field, first, second, action, choice, value, entered_by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?
-            .execute(params![f.level, f.field, f.first, f.second, f.action, f.choice, f.value, f.entered_by, f.at])?;
+        self.tx.prepare_cached("INSERT INTO tally_fix (level, field, first, second, action, choice, value, entered_by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
+            f.level,
+            f.field,
+            f.first,
+            f.second,
+            f.action,
+            f.choice,
+            f.value,
+            f.entered_by,
+            f.at
+        ])?;
         Ok(())
     }
 }
@@ -213,7 +221,8 @@ mod tests {
         assert!(s.write(|tx| Ok::<_, crate::Error>(tx.tx.execute("UPDATE paper_check SET differences = '[]'", [])?)).is_err());
         assert!(s.write(|tx| Ok::<_, crate::Error>(tx.tx.execute("DELETE FROM paper_resolution", [])?)).is_err());
         assert!(s.write(|tx| tx.insert_paper_check(&PaperCheckRow { figures: "[1]".into(), ..c.clone() })).is_err(), "figures must be an object");
-        let fix = TallyFixRow { id: 0, level: "QH".into(), field: "votes.2".into(), first: 5, second: 3, action: "reenter".into(), choice: None, value: None, entered_by: String::new(), at: "t".into() };
+        let fix =
+            TallyFixRow { id: 0, level: "QH".into(), field: "votes.2".into(), first: 5, second: 3, action: "reenter".into(), choice: None, value: None, entered_by: String::new(), at: "t".into() };
         s.write(|tx| tx.insert_tally_fix(&fix))?;
         assert!(s.write(|tx| tx.insert_tally_fix(&TallyFixRow { action: "pick".into(), ..fix.clone() })).is_err(), "a pick names its choice");
         assert!(s.write(|tx| tx.insert_tally_fix(&TallyFixRow { action: "third".into(), ..fix.clone() })).is_err(), "a third entry has a value");

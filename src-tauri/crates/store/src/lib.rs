@@ -17,13 +17,13 @@ mod board;
 mod bundles;
 mod counting;
 mod day;
-mod paper;
 mod migrate;
 mod pack;
+mod paper;
 mod queries;
 mod rehearsal;
-pub mod sidefiles;
 pub mod rows;
+pub mod sidefiles;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -35,10 +35,10 @@ pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardR
 pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
 pub use day::{AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
-pub use paper::PaperRead;
 pub use migrate::{Migration, MIGRATIONS};
-pub use pack::{sha256_hex, Packed};
 use pack::Pack;
+pub use pack::{sha256_hex, Packed};
+pub use paper::PaperRead;
 pub use queries::Read;
 pub use rehearsal::{OutageRow, RehearsalRead, RehearsalRow, KEPT_TABLES, REHEARSAL_TABLES};
 pub use rows::*;
@@ -115,13 +115,7 @@ pub struct Tx<'a> {
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| open_error(path, e.into()))?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| open_error(path, e.into()))?;
         Store::init(conn, Pack::beside(path)).map_err(|e| open_error(path, e))
     }
 
@@ -133,10 +127,7 @@ impl Store {
     fn init(conn: Connection, pack: Pack) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Not a database at all? This read fails with NOTADB.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(|e| match e.sqlite_error_code() {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => Error::NotOurs(e.to_string()),
             _ => Error::Sqlite(e),
         })?;
@@ -153,10 +144,7 @@ impl Store {
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed (durably,
     /// `synchronous=FULL`) if `f` returns `Ok`, rolled back otherwise.
-    pub fn write<T, E: From<Error>>(
-        &mut self,
-        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub fn write<T, E: From<Error>>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
         if self.batch {
             // Inside a batch: this action is a savepoint, all or nothing on
             // its own; the batch's COMMIT makes it durable.
@@ -173,10 +161,7 @@ impl Store {
                 }
             }
         } else {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(Error::from)?;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from)?;
             let out = f(&Tx { tx: &tx, pack: &self.pack })?;
             // Bundle bytes the transaction references are durable first.
             self.pack.borrow_mut().sync()?;
@@ -212,9 +197,7 @@ impl Store {
 
     /// The schema as SQL (for the golden schema test).
     pub fn schema_sql(&self) -> Result<String> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name")?;
+        let mut stmt = self.conn.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = String::new();
         for r in rows {

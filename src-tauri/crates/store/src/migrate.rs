@@ -14,81 +14,21 @@ pub struct Migration {
 
 /// Every migration, in order. Append only: a released file never changes.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "0001_init",
-        sql: include_str!("../migrations/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "0002_counting",
-        sql: include_str!("../migrations/0002_counting.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "0003_bundles",
-        sql: include_str!("../migrations/0003_bundles.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "0004_bundle_pack",
-        sql: include_str!("../migrations/0004_bundle_pack.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "0005_backups",
-        sql: include_str!("../migrations/0005_backups.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "0006_lineage",
-        sql: include_str!("../migrations/0006_lineage.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "0007_official_paper",
-        sql: include_str!("../migrations/0007_official_paper.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "0008_board_minutes",
-        sql: include_str!("../migrations/0008_board_minutes.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "0009_voter_residence",
-        sql: include_str!("../migrations/0009_voter_residence.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "0010_team_rounds",
-        sql: include_str!("../migrations/0010_team_rounds.sql"),
-    },
-    Migration {
-        version: 14,
-        name: "0014_lineage_key",
-        sql: include_str!("../migrations/0014_lineage_key.sql"),
-    },
-    Migration {
-        version: 15,
-        name: "0015_board_team_complaints",
-        sql: include_str!("../migrations/0015_board_team_complaints.sql"),
-    },
-    Migration {
-        version: 16,
-        name: "0016_board_day",
-        sql: include_str!("../migrations/0016_board_day.sql"),
-    },
-    Migration {
-        version: 17,
-        name: "0017_rehearsal",
-        sql: include_str!("../migrations/0017_rehearsal.sql"),
-    },
-    Migration {
-        version: 18,
-        name: "0018_rehearsal_board_day",
-        sql: include_str!("../migrations/0018_rehearsal_board_day.sql"),
-    },
+    Migration { version: 1, name: "0001_init", sql: include_str!("../migrations/0001_init.sql") },
+    Migration { version: 2, name: "0002_counting", sql: include_str!("../migrations/0002_counting.sql") },
+    Migration { version: 3, name: "0003_bundles", sql: include_str!("../migrations/0003_bundles.sql") },
+    Migration { version: 4, name: "0004_bundle_pack", sql: include_str!("../migrations/0004_bundle_pack.sql") },
+    Migration { version: 5, name: "0005_backups", sql: include_str!("../migrations/0005_backups.sql") },
+    Migration { version: 6, name: "0006_lineage", sql: include_str!("../migrations/0006_lineage.sql") },
+    Migration { version: 7, name: "0007_official_paper", sql: include_str!("../migrations/0007_official_paper.sql") },
+    Migration { version: 8, name: "0008_board_minutes", sql: include_str!("../migrations/0008_board_minutes.sql") },
+    Migration { version: 9, name: "0009_voter_residence", sql: include_str!("../migrations/0009_voter_residence.sql") },
+    Migration { version: 10, name: "0010_team_rounds", sql: include_str!("../migrations/0010_team_rounds.sql") },
+    Migration { version: 14, name: "0014_lineage_key", sql: include_str!("../migrations/0014_lineage_key.sql") },
+    Migration { version: 15, name: "0015_board_team_complaints", sql: include_str!("../migrations/0015_board_team_complaints.sql") },
+    Migration { version: 16, name: "0016_board_day", sql: include_str!("../migrations/0016_board_day.sql") },
+    Migration { version: 17, name: "0017_rehearsal", sql: include_str!("../migrations/0017_rehearsal.sql") },
+    Migration { version: 18, name: "0018_rehearsal_board_day", sql: include_str!("../migrations/0018_rehearsal_board_day.sql") },
 ];
 
 /// SHA-256 of a migration's SQL, hex.
@@ -124,36 +64,24 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 
 fn apply_pending(conn: &mut Connection) -> Result<()> {
     for m in MIGRATIONS {
-        let applied: Option<String> = conn
-            .query_row(
-                "SELECT sha256 FROM schema_migration WHERE version = ?1",
-                [m.version],
-                |r| r.get(0),
-            )
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })?;
+        let applied: Option<String> = conn.query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [m.version], |r| r.get(0)).map(Some).or_else(|e| {
+            if e == rusqlite::Error::QueryReturnedNoRows {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        })?;
         match applied {
             Some(sum) if sum == checksum(m.sql) => continue,
             Some(_) => return Err(Error::EditedMigration { version: m.version }),
             None => {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 tx.execute_batch(m.sql)?;
-                let broken: Option<String> = tx
-                    .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-                    .optional()?;
+                let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
                 if let Some(table) = broken {
                     return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
                         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-                        Some(format!(
-                            "migration {} left rows of {table} without the row they refer to",
-                            m.name
-                        )),
+                        Some(format!("migration {} left rows of {table} without the row they refer to", m.name)),
                     )));
                 }
                 if m.version == 3 {
@@ -161,10 +89,7 @@ fn apply_pending(conn: &mut Connection) -> Result<()> {
                     // same transaction: never later over existing rows.
                     crate::bundles::chain_existing(&tx)?;
                 }
-                tx.execute(
-                    "INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, datetime('now'))",
-                    params![m.version, m.name, checksum(m.sql)],
-                )?;
+                tx.execute("INSERT INTO schema_migration (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, datetime('now'))", params![m.version, m.name, checksum(m.sql)])?;
                 tx.pragma_update(None, "user_version", m.version)?;
                 tx.commit()?;
             }

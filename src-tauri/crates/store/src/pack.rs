@@ -18,7 +18,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-
 use crate::sidefiles::{beside, sync_dir, Side};
 use crate::{Error, Result};
 
@@ -49,7 +48,6 @@ pub struct Packed {
 ///
 /// [`Tx::insert_bundle`]: crate::Tx::insert_bundle
 pub use tobaucu_core::audit::sha256_hex;
-
 
 impl Pack {
     /// The store beside the database at `db`: `<db>-goi`.
@@ -171,7 +169,8 @@ impl Pack {
     pub(crate) fn read_at(&mut self, at: &Packed, offset: u64, buf: &mut [u8]) -> Result<()> {
         let len = u64::try_from(at.length).map_err(|_| Error::Pack("độ dài gói không hợp lệ".into()))?;
         let base = u64::try_from(at.offset).map_err(|_| Error::Pack("vị trí gói không hợp lệ".into()))?;
-        let end = offset.checked_add(buf.len() as u64).filter(|e| *e <= len).ok_or_else(|| Error::Pack(format!("đọc ngoài phạm vi gói đã lưu (vị trí {offset}, {} byte, gói {len} byte)", buf.len())))?;
+        let end =
+            offset.checked_add(buf.len() as u64).filter(|e| *e <= len).ok_or_else(|| Error::Pack(format!("đọc ngoài phạm vi gói đã lưu (vị trí {offset}, {} byte, gói {len} byte)", buf.len())))?;
         let from = base.checked_add(offset).ok_or_else(|| Error::Pack("vị trí gói không hợp lệ".into()))?;
         let path = self.path().map(Path::to_path_buf).unwrap_or_default();
         match &mut self.backing {

@@ -8,8 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::rows::*;
 use crate::{Result, Tx};
 
-const VOTER_COLS: &str =
-    "id, stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at, residence_temporary, residence_current";
+const VOTER_COLS: &str = "id, stt, name, birth_date, gender, ethnicity, id_number, residence, note, status, certificate, mobile_box, added_at, residence_temporary, residence_current";
 
 fn voter_from_row(r: &Row<'_>) -> rusqlite::Result<VoterRow> {
     Ok(VoterRow {
@@ -39,21 +38,9 @@ pub trait Read {
     fn unit(&self) -> Result<Option<UnitRow>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT kind, unit_id, election_id, election_json, election_sha256, mode, created_at FROM unit WHERE id = 1",
-                [],
-                |r| {
-                    Ok(UnitRow {
-                        kind: r.get(0)?,
-                        unit_id: r.get(1)?,
-                        election_id: r.get(2)?,
-                        election_json: r.get(3)?,
-                        election_sha256: r.get(4)?,
-                        mode: r.get(5)?,
-                        created_at: r.get(6)?,
-                    })
-                },
-            )
+            .query_row("SELECT kind, unit_id, election_id, election_json, election_sha256, mode, created_at FROM unit WHERE id = 1", [], |r| {
+                Ok(UnitRow { kind: r.get(0)?, unit_id: r.get(1)?, election_id: r.get(2)?, election_json: r.get(3)?, election_sha256: r.get(4)?, mode: r.get(5)?, created_at: r.get(6)? })
+            })
             .optional()?)
     }
 
@@ -64,15 +51,7 @@ pub trait Read {
             .conn()
             .prepare_cached("SELECT kind, unit_id, election_id, election_sha256, mode, created_at FROM unit WHERE id = 1")?
             .query_row([], |r| {
-                Ok(UnitRow {
-                    kind: r.get(0)?,
-                    unit_id: r.get(1)?,
-                    election_id: r.get(2)?,
-                    election_json: String::new(),
-                    election_sha256: r.get(3)?,
-                    mode: r.get(4)?,
-                    created_at: r.get(5)?,
-                })
+                Ok(UnitRow { kind: r.get(0)?, unit_id: r.get(1)?, election_id: r.get(2)?, election_json: String::new(), election_sha256: r.get(3)?, mode: r.get(4)?, created_at: r.get(5)? })
             })
             .optional()?)
     }
@@ -82,17 +61,14 @@ pub trait Read {
         let conn = self.conn();
         let mut levels: HashMap<i64, Vec<String>> = HashMap::new();
         {
-            let mut stmt = conn.prepare_cached(
-                "SELECT voter_id, level FROM voter_level ORDER BY voter_id, rowid",
-            )?;
+            let mut stmt = conn.prepare_cached("SELECT voter_id, level FROM voter_level ORDER BY voter_id, rowid")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
             for row in rows {
                 let (id, level) = row?;
                 levels.entry(id).or_default().push(level);
             }
         }
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {VOTER_COLS} FROM voter ORDER BY stt"))?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {VOTER_COLS} FROM voter ORDER BY stt"))?;
         let rows = stmt.query_map([], voter_from_row)?;
         let mut out = Vec::new();
         for row in rows {
@@ -105,24 +81,14 @@ pub trait Read {
 
     fn voter_by_stt(&self, stt: i64) -> Result<Option<VoterRow>> {
         let conn = self.conn();
-        let v = conn
-            .prepare_cached(&format!("SELECT {VOTER_COLS} FROM voter WHERE stt = ?1"))?
-            .query_row([stt], voter_from_row)
-            .optional()?;
+        let v = conn.prepare_cached(&format!("SELECT {VOTER_COLS} FROM voter WHERE stt = ?1"))?.query_row([stt], voter_from_row).optional()?;
         let Some(mut v) = v else { return Ok(None) };
         v.levels = voter_levels(conn, v.id)?;
         Ok(Some(v))
     }
 
     fn voter_by_id_number(&self, id_number: &str) -> Result<Option<VoterRow>> {
-        let stt: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT stt FROM voter WHERE id_number = ?1",
-                [id_number],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let stt: Option<i64> = self.conn().query_row("SELECT stt FROM voter WHERE id_number = ?1", [id_number], |r| r.get(0)).optional()?;
         match stt {
             Some(stt) => self.voter_by_stt(stt),
             None => Ok(None),
@@ -130,30 +96,22 @@ pub trait Read {
     }
 
     fn voter_count(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM voter", [], |r| r.get(0))?)
+        Ok(self.conn().query_row("SELECT count(*) FROM voter", [], |r| r.get(0))?)
     }
 
     fn max_stt(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT coalesce(max(stt), 0) FROM voter", [], |r| r.get(0))?)
+        Ok(self.conn().query_row("SELECT coalesce(max(stt), 0) FROM voter", [], |r| r.get(0))?)
     }
 
     /// Every live check-in, by voter.
     fn live_checkins(&self) -> Result<Vec<CheckinRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT voter_id, level, at, mobile_box FROM checkin WHERE undone_at IS NULL ORDER BY voter_id, id")?;
+        let mut stmt = self.conn().prepare_cached("SELECT voter_id, level, at, mobile_box FROM checkin WHERE undone_at IS NULL ORDER BY voter_id, id")?;
         let rows = stmt.query_map([], checkin_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn live_checkins_of(&self, voter_id: i64) -> Result<Vec<CheckinRow>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT voter_id, level, at, mobile_box FROM checkin WHERE voter_id = ?1 AND undone_at IS NULL ORDER BY id",
-        )?;
+        let mut stmt = self.conn().prepare_cached("SELECT voter_id, level, at, mobile_box FROM checkin WHERE voter_id = ?1 AND undone_at IS NULL ORDER BY id")?;
         let rows = stmt.query_map([voter_id], checkin_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -170,53 +128,32 @@ pub trait Read {
 
     /// Voters with a live check-in, per level.
     fn voted_per_level(&self) -> Result<HashMap<String, i64>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT level, count(DISTINCT voter_id) FROM checkin WHERE undone_at IS NULL GROUP BY level",
-        )?;
+        let mut stmt = self.conn().prepare_cached("SELECT level, count(DISTINCT voter_id) FROM checkin WHERE undone_at IS NULL GROUP BY level")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many voters have a live check-in for any level.
     fn checked_in_voters(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
-            "SELECT count(DISTINCT voter_id) FROM checkin WHERE undone_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn().query_row("SELECT count(DISTINCT voter_id) FROM checkin WHERE undone_at IS NULL", [], |r| r.get(0))?)
     }
 
     /// The time of each voter's first live check-in.
     fn first_checkin_times(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT min(at) FROM checkin WHERE undone_at IS NULL GROUP BY voter_id",
-        )?;
+        let mut stmt = self.conn().prepare_cached("SELECT min(at) FROM checkin WHERE undone_at IS NULL GROUP BY voter_id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn snapshots(&self) -> Result<Vec<SnapshotRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, name, taken_at FROM turnout_snapshot ORDER BY taken_at, id",
-        )?;
-        let heads: Vec<(i64, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut lv = conn.prepare_cached(
-            "SELECT level, listed, voted FROM turnout_snapshot_level WHERE snapshot_id = ?1 ORDER BY rowid",
-        )?;
+        let mut stmt = conn.prepare_cached("SELECT id, name, taken_at FROM turnout_snapshot ORDER BY taken_at, id")?;
+        let heads: Vec<(i64, String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut lv = conn.prepare_cached("SELECT level, listed, voted FROM turnout_snapshot_level WHERE snapshot_id = ?1 ORDER BY rowid")?;
         let mut out = Vec::new();
         for (id, name, taken_at) in heads {
-            let levels = lv
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            out.push(SnapshotRow {
-                id,
-                name,
-                taken_at,
-                levels,
-            });
+            let levels = lv.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+            out.push(SnapshotRow { id, name, taken_at, levels });
         }
         Ok(out)
     }
@@ -231,36 +168,18 @@ pub trait Read {
     }
 
     fn audit(&self) -> Result<Vec<AuditRow>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(AuditRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                action: r.get(2)?,
-                subject: r.get(3)?,
-                reason: r.get(4)?,
-                before: r.get(5)?,
-                after: r.get(6)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare_cached("SELECT id, at, action, subject, reason, before, after FROM audit_log ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok(AuditRow { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, reason: r.get(4)?, before: r.get(5)?, after: r.get(6)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
 fn checkin_from_row(r: &Row<'_>) -> rusqlite::Result<CheckinRow> {
-    Ok(CheckinRow {
-        voter_id: r.get(0)?,
-        level: r.get(1)?,
-        at: r.get(2)?,
-        mobile_box: r.get::<_, i64>(3)? != 0,
-    })
+    Ok(CheckinRow { voter_id: r.get(0)?, level: r.get(1)?, at: r.get(2)?, mobile_box: r.get::<_, i64>(3)? != 0 })
 }
 
 fn voter_levels(conn: &Connection, voter_id: i64) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT level FROM voter_level WHERE voter_id = ?1 ORDER BY rowid")?;
+    let mut stmt = conn.prepare_cached("SELECT level FROM voter_level WHERE voter_id = ?1 ORDER BY rowid")?;
     let rows = stmt.query_map([voter_id], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -329,12 +248,8 @@ impl Tx<'_> {
     }
 
     fn set_levels(&self, voter_id: i64, levels: &[String]) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM voter_level WHERE voter_id = ?1")?
-            .execute([voter_id])?;
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT INTO voter_level (voter_id, level) VALUES (?1, ?2)")?;
+        self.tx.prepare_cached("DELETE FROM voter_level WHERE voter_id = ?1")?.execute([voter_id])?;
+        let mut stmt = self.tx.prepare_cached("INSERT INTO voter_level (voter_id, level) VALUES (?1, ?2)")?;
         for l in levels {
             stmt.execute(params![voter_id, l])?;
         }
@@ -347,49 +262,20 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn insert_checkin(
-        &self,
-        voter_id: i64,
-        level: &str,
-        at: &str,
-        mobile_box: bool,
-    ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO checkin (voter_id, level, at, mobile_box) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![voter_id, level, at, i64::from(mobile_box)])?;
+    pub fn insert_checkin(&self, voter_id: i64, level: &str, at: &str, mobile_box: bool) -> Result<()> {
+        self.tx.prepare_cached("INSERT INTO checkin (voter_id, level, at, mobile_box) VALUES (?1, ?2, ?3, ?4)")?.execute(params![voter_id, level, at, i64::from(mobile_box)])?;
         Ok(())
     }
 
     /// Marks live check-ins of `voter_id` for `level` as undone; returns how many.
-    pub fn undo_checkin(
-        &self,
-        voter_id: i64,
-        level: &str,
-        at: &str,
-        reason: &str,
-    ) -> Result<usize> {
-        Ok(self.tx.execute(
-            "UPDATE checkin SET undone_at = ?3, undo_reason = ?4 WHERE voter_id = ?1 AND level = ?2 AND undone_at IS NULL",
-            params![voter_id, level, at, reason],
-        )?)
+    pub fn undo_checkin(&self, voter_id: i64, level: &str, at: &str, reason: &str) -> Result<usize> {
+        Ok(self.tx.execute("UPDATE checkin SET undone_at = ?3, undo_reason = ?4 WHERE voter_id = ?1 AND level = ?2 AND undone_at IS NULL", params![voter_id, level, at, reason])?)
     }
 
-    pub fn insert_snapshot(
-        &self,
-        name: &str,
-        taken_at: &str,
-        levels: &[(String, i64, i64)],
-    ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO turnout_snapshot (name, taken_at) VALUES (?1, ?2)",
-            params![name, taken_at],
-        )?;
+    pub fn insert_snapshot(&self, name: &str, taken_at: &str, levels: &[(String, i64, i64)]) -> Result<i64> {
+        self.tx.execute("INSERT INTO turnout_snapshot (name, taken_at) VALUES (?1, ?2)", params![name, taken_at])?;
         let id = self.tx.last_insert_rowid();
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT INTO turnout_snapshot_level (snapshot_id, level, listed, voted) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut stmt = self.tx.prepare_cached("INSERT INTO turnout_snapshot_level (snapshot_id, level, listed, voted) VALUES (?1, ?2, ?3, ?4)")?;
         for (level, listed, voted) in levels {
             stmt.execute(params![id, level, listed, voted])?;
         }

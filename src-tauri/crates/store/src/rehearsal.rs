@@ -87,19 +87,7 @@ pub const REHEARSAL_TABLES: &[(&str, &str)] = &[
 ];
 
 /// The tables the switch keeps whole.
-pub const KEPT_TABLES: &[&str] = &[
-    "unit",
-    "voter",
-    "voter_level",
-    "signing_key",
-    "registered_key",
-    "setting",
-    "board_roster",
-    "audit_log",
-    "schema_migration",
-    "rehearsal",
-    "official_switch",
-];
+pub const KEPT_TABLES: &[&str] = &["unit", "voter", "voter_level", "signing_key", "registered_key", "setting", "board_roster", "audit_log", "schema_migration", "rehearsal", "official_switch"];
 
 fn where_clause(filter: &str) -> String {
     if filter.is_empty() {
@@ -126,10 +114,7 @@ pub trait RehearsalRead: Read {
     fn activity_counts(&self) -> Result<Vec<(&'static str, i64)>> {
         let mut out = Vec::with_capacity(REHEARSAL_TABLES.len());
         for (table, filter) in REHEARSAL_TABLES {
-            let n: i64 = self
-                .conn()
-                .prepare_cached(&format!("SELECT count(*) FROM {table}{}", where_clause(filter)))?
-                .query_row([], |r| r.get(0))?;
+            let n: i64 = self.conn().prepare_cached(&format!("SELECT count(*) FROM {table}{}", where_clause(filter)))?.query_row([], |r| r.get(0))?;
             out.push((*table, n));
         }
         Ok(out)
@@ -150,10 +135,7 @@ pub trait RehearsalRead: Read {
             ("setting", ""),
             ("audit_log", ""),
         ] {
-            let n: i64 = self
-                .conn()
-                .prepare_cached(&format!("SELECT count(*) FROM {table}{}", where_clause(filter)))?
-                .query_row([], |r| r.get(0))?;
+            let n: i64 = self.conn().prepare_cached(&format!("SELECT count(*) FROM {table}{}", where_clause(filter)))?.query_row([], |r| r.get(0))?;
             out.push((table, n));
         }
         Ok(out)

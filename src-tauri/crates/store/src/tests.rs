@@ -27,15 +27,9 @@ fn voter(stt: i64, id_number: Option<&str>) -> VoterRow {
 fn pragmas_are_durable() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
     let store = Store::open(&dir.path().join("t.sqlite"))?;
-    let mode: String = store
-        .conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    let sync: i64 = store
-        .conn()
-        .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
-    let fk: i64 = store
-        .conn()
-        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let sync: i64 = store.conn().query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
     Ok(())
 }
@@ -45,40 +39,16 @@ fn released_migrations_are_never_edited() {
     // Append-only: if this fails, a released migration was edited. Add a new
     // numbered file instead and append its checksum here.
     let released = [
-        (
-            1,
-            "0001_init",
-            "5d52b7430f2cccb6d1d5a954febb1b8fc752f01beeddaa838954866723771449",
-        ),
-        (
-            2,
-            "0002_counting",
-            "7cbe2fa16779a7a48a38b6122bd4a10f248067964f1b390c88f01ca8eb953945",
-        ),
-        (
-            3,
-            "0003_bundles",
-            "89f217ac878f778819090287e0b81ef405afa850dcf4abc4b5e92a931b62a385",
-        ),
-        (
-            4,
-            "0004_bundle_pack",
-            "337ed935c17f0b9d1901802e550d18fc89f6b4e6b5e0437f2bff26dcb282d964",
-        ),
-        (
-            5,
-            "0005_backups",
-            "771e7d14e57c9aa33e538db14efe9ad087717707fb077422f57f6a9610f792d4",
-        ),
+        (1, "0001_init", "5d52b7430f2cccb6d1d5a954febb1b8fc752f01beeddaa838954866723771449"),
+        (2, "0002_counting", "7cbe2fa16779a7a48a38b6122bd4a10f248067964f1b390c88f01ca8eb953945"),
+        (3, "0003_bundles", "89f217ac878f778819090287e0b81ef405afa850dcf4abc4b5e92a931b62a385"),
+        (4, "0004_bundle_pack", "337ed935c17f0b9d1901802e550d18fc89f6b4e6b5e0437f2bff26dcb282d964"),
+        (5, "0005_backups", "771e7d14e57c9aa33e538db14efe9ad087717707fb077422f57f6a9610f792d4"),
     ];
     for (i, (version, name, sum)) in released.iter().enumerate() {
         let m = &MIGRATIONS[i];
         assert_eq!((m.version, m.name), (*version, *name));
-        assert_eq!(
-            migrate::checksum(m.sql),
-            *sum,
-            "migration {name} was edited after release"
-        );
+        assert_eq!(migrate::checksum(m.sql), *sum, "migration {name} was edited after release");
     }
 }
 
@@ -88,15 +58,9 @@ fn edited_applied_migration_is_refused() -> Result<()> {
     let path = dir.path().join("t.sqlite");
     drop(Store::open(&path)?);
     let conn = rusqlite::Connection::open(&path)?;
-    conn.execute(
-        "UPDATE schema_migration SET sha256 = 'x' WHERE version = 1",
-        [],
-    )?;
+    conn.execute("UPDATE schema_migration SET sha256 = 'x' WHERE version = 1", [])?;
     drop(conn);
-    assert!(matches!(
-        Store::open(&path),
-        Err(Error::EditedMigration { version: 1 })
-    ));
+    assert!(matches!(Store::open(&path), Err(Error::EditedMigration { version: 1 })));
     Ok(())
 }
 
@@ -122,10 +86,7 @@ fn not_a_database_is_refused() {
     let dir = tempfile::tempdir().ok();
     let Some(dir) = dir else { return };
     let path = dir.path().join("t.sqlite");
-    let _ = std::fs::write(
-        &path,
-        b"this is a spreadsheet, not a database, but long enough to matter....................",
-    );
+    let _ = std::fs::write(&path, b"this is a spreadsheet, not a database, but long enough to matter....................");
     assert!(matches!(Store::open(&path), Err(Error::NotOurs(_))));
 }
 
@@ -134,12 +95,8 @@ fn constraints_hold() -> Result<()> {
     let mut store = Store::open_in_memory()?;
     store.write(|tx| tx.insert_voter(&voter(1, Some("038090001234"))).map(drop))?;
     // Duplicate STT, duplicate ID number, a bad gender: all refused by the schema.
-    assert!(store
-        .write(|tx| tx.insert_voter(&voter(1, None)).map(drop))
-        .is_err());
-    assert!(store
-        .write(|tx| tx.insert_voter(&voter(2, Some("038090001234"))).map(drop))
-        .is_err());
+    assert!(store.write(|tx| tx.insert_voter(&voter(1, None)).map(drop)).is_err());
+    assert!(store.write(|tx| tx.insert_voter(&voter(2, Some("038090001234"))).map(drop)).is_err());
     let mut bad = voter(3, None);
     bad.gender = "X".into();
     assert!(store.write(|tx| tx.insert_voter(&bad).map(drop)).is_err());
@@ -187,13 +144,8 @@ fn one_live_checkin_per_voter_and_level() -> Result<()> {
     let mut store = Store::open_in_memory()?;
     let id = store.write(|tx| tx.insert_voter(&voter(1, None)))?;
     store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:00:00+07:00", false))?;
-    assert!(store
-        .write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:01:00+07:00", false))
-        .is_err());
-    assert_eq!(
-        store.write(|tx| tx.undo_checkin(id, "QH", "2026-03-15T07:02:00+07:00", "nhầm người"))?,
-        1
-    );
+    assert!(store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:01:00+07:00", false)).is_err());
+    assert_eq!(store.write(|tx| tx.undo_checkin(id, "QH", "2026-03-15T07:02:00+07:00", "nhầm người"))?, 1);
     store.write(|tx| tx.insert_checkin(id, "QH", "2026-03-15T07:03:00+07:00", false))?;
     assert_eq!(store.live_checkins_of(id)?.len(), 1);
     assert_eq!(store.voted_per_level()?.get("QH"), Some(&1));
@@ -214,10 +166,7 @@ fn database_at(path: &std::path::Path, last: i64) -> Result<rusqlite::Connection
         if m.version == 3 {
             crate::bundles::chain_existing(&tx)?;
         }
-        tx.execute(
-            "INSERT INTO schema_migration VALUES (?1, ?2, ?3, 'x')",
-            rusqlite::params![m.version, m.name, migrate::checksum(m.sql)],
-        )?;
+        tx.execute("INSERT INTO schema_migration VALUES (?1, ?2, ?3, 'x')", rusqlite::params![m.version, m.name, migrate::checksum(m.sql)])?;
         tx.pragma_update(None, "user_version", m.version)?;
         tx.commit()?;
     }
@@ -238,18 +187,13 @@ fn migration_0009_keeps_every_voter_level_and_checkin_and_splits_the_residences(
          INSERT INTO checkin (voter_id, level, at) VALUES (1, 'QH', '2026-03-15T07:00:00+07:00');",
     )?;
     // A year alone did not fit before.
-    assert!(conn
-        .execute("UPDATE voter SET birth_date = '1960' WHERE id = 1", [])
-        .is_err());
+    assert!(conn.execute("UPDATE voter SET birth_date = '1960' WHERE id = 1", []).is_err());
     drop(conn);
     let mut store = Store::open(&path)?;
     let v = store.voters()?;
     assert_eq!(v.len(), 2);
     assert_eq!((v[0].residence.as_str(), v[0].residence_temporary.as_str()), ("Thôn 1", ""));
-    assert_eq!(
-        (v[1].residence.as_str(), v[1].residence_temporary.as_str(), v[1].residence_current.as_str()),
-        ("", "Xóm 5, xã Thiệu Long", "")
-    );
+    assert_eq!((v[1].residence.as_str(), v[1].residence_temporary.as_str(), v[1].residence_current.as_str()), ("", "Xóm 5, xã Thiệu Long", ""));
     assert_eq!(v[0].levels, ["QH", "XA"]);
     assert_eq!(store.live_checkins_of(1)?.len(), 1);
     let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
@@ -265,9 +209,7 @@ fn migration_0009_keeps_every_voter_level_and_checkin_and_splits_the_residences(
         assert!(store.write(|tx| tx.insert_voter(&b).map(drop)).is_err(), "{bad}");
     }
     // Foreign keys hold on the rebuilt table.
-    assert!(store
-        .write(|tx| tx.insert_checkin(99, "QH", "2026-03-15T07:00:00+07:00", false))
-        .is_err());
+    assert!(store.write(|tx| tx.insert_checkin(99, "QH", "2026-03-15T07:00:00+07:00", false)).is_err());
     Ok(())
 }
 

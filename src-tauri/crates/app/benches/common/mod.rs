@@ -36,8 +36,10 @@ pub fn definition(n: usize) -> String {
         cons.push(json!({"id": format!("TINH-{t}"), "level": "TINH", "number": t + 1, "name": format!("Đơn vị bầu cử số {}", t + 1), "seats": 3, "candidates": cands(&format!("TINH{t}"), 5)}));
     }
     let areas: Vec<Value> = (0..n)
-        .map(|i| json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
-                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}}))
+        .map(|i| {
+            json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
+                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}})
+        })
         .collect();
     json!({
         "format": "tobaucu-election/1",
@@ -94,11 +96,18 @@ pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
         let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
         out.push(Minutes {
             format: FORMAT_V2.into(),
-            election: ElectionRef { id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into() },
+            election: ElectionRef {
+                id: "BC-BENCH".into(), name: "Bầu cử thử nghiệm hiệu năng".into(), date: "2026-03-15".into(), mode: "official".into(), definition_sha256: def_sha.into()
+            },
             area: AreaRef { id: format!("A{i}"), number: Some(u32::try_from(i % 10 + 1).unwrap_or(1)), name: Some(format!("Thôn {i}")), commune: Some(format!("C{}", i / 10)) },
             level: LevelRef { code: code.into(), name: level_names.iter().find(|l| l.0 == code).map_or("", |l| l.1).into() },
             constituency: ConstituencyRef { id: cid.clone(), name: s(&c["name"]), seats },
-            team: TeamRef { leader: Some("Tổ trưởng".into()), secretary: Some("Thư ký".into()), members: vec![], witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })] },
+            team: TeamRef {
+                leader: Some("Tổ trưởng".into()),
+                secretary: Some("Thư ký".into()),
+                members: vec![],
+                witnesses: vec![Witness::Person(Person { name: "Cử tri Một".into(), address: None }), Witness::Person(Person { name: "Cử tri Hai".into(), address: None })],
+            },
             figures: Figures {
                 // One list for every level of the area (E16: no council level lists more than the Quốc hội).
                 voters_listed: 530,
@@ -111,10 +120,16 @@ pub fn area_minutes(def: &Value, def_sha: &str, i: usize) -> Vec<Minutes> {
                 ballots_by_kept: r.groups.iter().flatten().enumerate().map(|(k, v)| ((k + 1).to_string(), *v)).collect(),
             },
             inventory: Some(InventoryRef { received: voters + 12, unused: 12, spoiled: 0, issued: voters }),
-            candidates: c["candidates"].as_array().into_iter().flatten().enumerate().map(|(k, x)| {
-                let v = r.votes.get(k).copied().unwrap_or(0);
-                CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: Percent::of(v, r.valid).vi() }
-            }).collect(),
+            candidates: c["candidates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(k, x)| {
+                    let v = r.votes.get(k).copied().unwrap_or(0);
+                    CandidateLine { id: s(&x["id"]), position: u32::try_from(k + 1).unwrap_or(0), name: s(&x["name"]), votes: v, percent: Percent::of(v, r.valid).vi() }
+                })
+                .collect(),
             complaints: vec![],
             revision: 1,
             correction_reason: String::new(),

@@ -277,10 +277,8 @@ impl App {
             decisions.push(Decision { area: area.to_owned(), number, what: (!text.is_empty()).then_some((kind, text)) });
         }
         let events = input.events.as_deref().map(clean);
-        let lists: Vec<(&str, Vec<String>)> = [("settled", &input.settled), ("forwarded", &input.forwarded), ("attached", &input.attached)]
-            .into_iter()
-            .filter_map(|(k, v)| v.as_deref().map(|v| (k, clean_list(v))))
-            .collect();
+        let lists: Vec<(&str, Vec<String>)> =
+            [("settled", &input.settled), ("forwarded", &input.forwarded), ("attached", &input.attached)].into_iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, clean_list(v)))).collect();
         let meeting = events.as_ref().map(|e| BoardMeetingRow {
             constituency_id: cid.clone(),
             round: i64::from(round),
@@ -299,7 +297,10 @@ impl App {
             after.insert((*k).into(), json!(v));
         }
         if !decisions.is_empty() {
-            let list: Vec<Value> = decisions.iter().map(|d| json!({"reference": reference(&d.area, u32::try_from(d.number).unwrap_or(0)), "decision": d.what.as_ref().map(|w| w.0), "text": d.what.as_ref().map(|w| &w.1)})).collect();
+            let list: Vec<Value> = decisions
+                .iter()
+                .map(|d| json!({"reference": reference(&d.area, u32::try_from(d.number).unwrap_or(0)), "decision": d.what.as_ref().map(|w| w.0), "text": d.what.as_ref().map(|w| &w.1)}))
+                .collect();
             after.insert("decisions".into(), Value::Array(list));
         }
         let before_json = facts_json(&before);
@@ -336,7 +337,15 @@ impl App {
             return Err(Error::refused("NOT_DECIDED_HERE", format!("đơn vị bầu cử {constituency} có khu vực bỏ phiếu ngoài đơn vị này; kết quả và {} do cấp trên xác định", kind.vi())));
         }
         if let Some(r) = k.rounds.first() {
-            return Err(Error::refused("ROUND_EXISTS", format!("đơn vị bầu cử {constituency} đã công bố {} (vòng số {}, {}); luật không có vòng bầu cử nào sau đó (Điều 79 khoản 4, Điều 80 khoản 3)", r.info.kind.vi(), r.info.number, clock::vi_time(&r.declared_at))));
+            return Err(Error::refused(
+                "ROUND_EXISTS",
+                format!(
+                    "đơn vị bầu cử {constituency} đã công bố {} (vòng số {}, {}); luật không có vòng bầu cử nào sau đó (Điều 79 khoản 4, Điều 80 khoản 3)",
+                    r.info.kind.vi(),
+                    r.info.number,
+                    clock::vi_time(&r.declared_at)
+                ),
+            ));
         }
         let round = next_round(&k.info, &k.first, kind).map_err(|e| Error::refused("ROUND_NOT_DUE", e))?;
         let ids: Vec<String> = round.candidates.iter().map(|x| x.id.clone()).collect();

@@ -330,11 +330,8 @@ impl App {
                 (LevelKind::Council, Some(t)) => communes.first().and_then(|u| unit_above(def, u, t)).map(|u| lower_first(&u.name)),
                 _ => None,
             };
-            let places = if kind == LevelKind::Council && tier == Some(UnitKind::Commune) {
-                k.info.areas.iter().filter_map(|a| def.area(a)).map(|a| lower_first(&a.name)).collect()
-            } else {
-                commune_names
-            };
+            let places =
+                if kind == LevelKind::Council && tier == Some(UnitKind::Commune) { k.info.areas.iter().filter_map(|a| def.area(a)).map(|a| lower_first(&a.name)).collect() } else { commune_names };
             let layout_name = if kind == LevelKind::NationalAssembly { "board-minutes-qh" } else { "board-minutes-hdnd" };
             let layout = tobaucu_forms::layout(layout_name).ok_or_else(|| Error::Internal(format!("thiếu mẫu {layout_name}")))?;
             let named = |id: &str| Named { id: id.to_owned(), name: c.candidates.iter().find(|x| x.id == id).map(|x| x.name.clone()).unwrap_or_default(), title: candidate_title(Some(c), id) };

@@ -245,10 +245,14 @@ impl App {
                 complete: o.complete,
                 elected: o.elected.clone(),
                 verdict: verdict(r),
-                notes: r.checks.iter().map(|x| match &x.accepted_reason {
-                    Some(why) => format!("{}: {} — Ban bầu cử đã chấp nhận: {why}", x.code, x.message),
-                    None => format!("{}: {}", x.code, x.message),
-                }).collect(),
+                notes: r
+                    .checks
+                    .iter()
+                    .map(|x| match &x.accepted_reason {
+                        Some(why) => format!("{}: {} — Ban bầu cử đã chấp nhận: {why}", x.code, x.message),
+                        None => format!("{}: {}", x.code, x.message),
+                    })
+                    .collect(),
             });
         }
         let bundles = self.store.bundles()?;
@@ -313,7 +317,15 @@ impl App {
             let s = self.summary(&l.code)?;
             correction |= s.revisions.len() > 1;
             let widen = |m: &std::collections::BTreeMap<String, u32>| m.iter().map(|(k, v)| (k.clone(), u64::from(*v))).collect::<std::collections::BTreeMap<String, u64>>();
-            let figs = Figs::of(u64::from(s.voters_listed), u64::from(s.voters_voted), u64::from(s.ballots_issued), u64::from(s.ballots_received), u64::from(s.ballots_valid), u64::from(s.ballots_invalid), &widen(&s.invalid_by_reason));
+            let figs = Figs::of(
+                u64::from(s.voters_listed),
+                u64::from(s.voters_voted),
+                u64::from(s.ballots_issued),
+                u64::from(s.ballots_received),
+                u64::from(s.ballots_valid),
+                u64::from(s.ballots_invalid),
+                &widen(&s.invalid_by_reason),
+            );
             let votes: Vec<u64> = s.candidates.iter().map(|x| u64::from(x.votes)).collect();
             let state = if s.status == "final" { "biên bản đã khóa" } else { "biên bản chưa khóa (bản nháp)" };
             blocks.push(Block {
@@ -332,10 +344,14 @@ impl App {
                 complete: false,
                 elected: vec![],
                 verdict: format!("Số liệu của Tổ bầu cử ({state}); người trúng cử do Ban bầu cử xác định"),
-                notes: s.checks.iter().map(|k| match &k.accepted_reason {
-                    Some(why) => format!("{}: {} — đã chấp nhận: {why}", k.code, k.message),
-                    None => format!("{}: {}", k.code, k.message),
-                }).collect(),
+                notes: s
+                    .checks
+                    .iter()
+                    .map(|k| match &k.accepted_reason {
+                        Some(why) => format!("{}: {} — đã chấp nhận: {why}", k.code, k.message),
+                        None => format!("{}: {}", k.code, k.message),
+                    })
+                    .collect(),
             });
         }
         let sources: Vec<Source> = self

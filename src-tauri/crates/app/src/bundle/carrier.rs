@@ -132,7 +132,15 @@ fn aggregate_of(def: &ElectionDefinition, node: &Node, table: &[u8], levels: &[A
     let rows: Vec<AreaResultRow> = levels
         .iter()
         .filter(|l| node.areas.contains(&l.area))
-        .map(|l| AreaResultRow { bundle_id: 0, area_id: l.area.clone(), level: l.level.clone(), constituency_id: l.constituency.clone(), final_: l.final_, minutes_sha256: l.sha256.clone(), data: l.data.clone() })
+        .map(|l| AreaResultRow {
+            bundle_id: 0,
+            area_id: l.area.clone(),
+            level: l.level.clone(),
+            constituency_id: l.constituency.clone(),
+            final_: l.final_,
+            minutes_sha256: l.sha256.clone(),
+            data: l.data.clone(),
+        })
         .collect();
     let refs: Vec<&AreaResultRow> = rows.iter().collect();
     let here: BTreeMap<String, Value> = compute(def, &scope, &refs, BTreeMap::new())
@@ -255,7 +263,9 @@ impl App {
             let mut silent = Vec::new();
             for (u, id) in gone {
                 match log.as_ref().ok().and_then(|l| withdrawn_after(l, &prev.id, u, id)) {
-                    Some((at, reason)) => notes.push(format!("{} không còn mang gói của {u}: {} đã rút gói đó lúc {at} (lý do: {reason}); các khu vực của {u} không còn được tính", node.unit, node.unit)),
+                    Some((at, reason)) => {
+                        notes.push(format!("{} không còn mang gói của {u}: {} đã rút gói đó lúc {at} (lý do: {reason}); các khu vực của {u} không còn được tính", node.unit, node.unit))
+                    }
                     None => silent.push(u.clone()),
                 }
             }

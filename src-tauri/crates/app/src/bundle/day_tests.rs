@@ -70,9 +70,24 @@ pub(crate) fn board(dir: &std::path::Path, n: usize) -> (App, Vec<Vec<Minutes>>)
                 let id = tx.insert_bundle(&row, bytes, &tobaucu_core::audit::sha256_hex(bytes))?;
                 for m in levels {
                     let data = m.to_canonical();
-                    tx.insert_area_result(&AreaResultRow { bundle_id: id, area_id: m.area.id.clone(), level: m.level.code.clone(), constituency_id: m.constituency.id.clone(), final_: true, minutes_sha256: synthetic::sha(&data), data })?;
+                    tx.insert_area_result(&AreaResultRow {
+                        bundle_id: id,
+                        area_id: m.area.id.clone(),
+                        level: m.level.code.clone(),
+                        constituency_id: m.constituency.id.clone(),
+                        final_: true,
+                        minutes_sha256: synthetic::sha(&data),
+                        data,
+                    })?;
                 }
-                tx.append_audit(&crate::convert::audit_entry("2026-03-15T23:00:00+07:00", "bundle.import", format!("gói số 1 của A{i}"), "", None, Some(serde_json::json!({"sha256": bundle_sha}).to_string())))?;
+                tx.append_audit(&crate::convert::audit_entry(
+                    "2026-03-15T23:00:00+07:00",
+                    "bundle.import",
+                    format!("gói số 1 của A{i}"),
+                    "",
+                    None,
+                    Some(serde_json::json!({"sha256": bundle_sha}).to_string()),
+                ))?;
             }
             Ok::<_, tobaucu_store::Error>(())
         })
@@ -141,12 +156,7 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> (HashMap<String, ReadBlock>, Vec<Vec<St
             }
         }
     }
-    let sources = wb
-        .worksheet_range("Nguồn")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .rows()
-        .map(|r| r.iter().map(text).collect::<Vec<_>>())
-        .collect();
+    let sources = wb.worksheet_range("Nguồn").unwrap_or_else(|e| panic!("{e}")).rows().map(|r| r.iter().map(text).collect::<Vec<_>>()).collect();
     (blocks, sources)
 }
 
@@ -259,7 +269,12 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
 pub(crate) fn check_nist_arithmetic(nist: &Value, results: &tobaucu_ipc::ResultsDto) {
     let mut contests = 0;
     for e in nist["Election"].as_array().into_iter().flatten() {
-        let cast: HashMap<&str, (u64, u64)> = e["BallotCounts"].as_array().into_iter().flatten().map(|b| (b["GpUnitId"].as_str().unwrap_or(""), (b["BallotsCast"].as_u64().unwrap_or(0), b["BallotsRejected"].as_u64().unwrap_or(0)))).collect();
+        let cast: HashMap<&str, (u64, u64)> = e["BallotCounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|b| (b["GpUnitId"].as_str().unwrap_or(""), (b["BallotsCast"].as_u64().unwrap_or(0), b["BallotsRejected"].as_u64().unwrap_or(0))))
+            .collect();
         let winners: Vec<&str> = e["Candidate"].as_array().into_iter().flatten().filter(|c| c["PostElectionStatus"] == "winner").filter_map(|c| c["@id"].as_str()).collect();
         for c in e["Contest"].as_array().into_iter().flatten() {
             contests += 1;

@@ -53,7 +53,17 @@ impl App {
             .store
             .audit_chain()?
             .into_iter()
-            .map(|r| auditlog::Row { id: r.entry.id, at: r.entry.at, action: r.entry.action, subject: r.entry.subject, reason: r.entry.reason, before: r.entry.before, after: r.entry.after, prev: r.prev_hash, hash: r.hash })
+            .map(|r| auditlog::Row {
+                id: r.entry.id,
+                at: r.entry.at,
+                action: r.entry.action,
+                subject: r.entry.subject,
+                reason: r.entry.reason,
+                before: r.entry.before,
+                after: r.entry.after,
+                prev: r.prev_hash,
+                hash: r.hash,
+            })
             .collect();
         let head = rows.last().map(|r| r.hash.clone()).unwrap_or_else(|| GENESIS.to_owned());
         Ok((auditlog::write(&rows), head))
@@ -85,10 +95,7 @@ impl App {
             }
         }
         if official && !not_final.is_empty() {
-            return Err(Error::refused(
-                "NOT_FINAL",
-                format!("chưa xuất được gói chính thức: biên bản cấp {} chưa khóa; hãy chốt biên bản (finalize) từng cấp trước", not_final.join(", ")),
-            ));
+            return Err(Error::refused("NOT_FINAL", format!("chưa xuất được gói chính thức: biên bản cấp {} chưa khóa; hãy chốt biên bản (finalize) từng cấp trước", not_final.join(", "))));
         }
         let pdf = self.render_form("minutes", None, None)?;
         members.push(("minutes.pdf".into(), pdf.bytes));
@@ -163,10 +170,25 @@ impl App {
             let f = report.first_failure().map(|c| format!("{}: {}", c.name, c.detail)).unwrap_or_default();
             return Err(Error::Internal(format!("gói vừa ghi không qua kiểm tra khi đọc lại ({f}); đã xóa tệp")));
         }
-        let row = ExportRow { sequence, sha256: id.clone(), file_name: name.clone(), path: path.display().to_string(), size: i64::try_from(bytes.len()).unwrap_or(i64::MAX), final_: all_final, created_at: now.clone() };
+        let row = ExportRow {
+            sequence,
+            sha256: id.clone(),
+            file_name: name.clone(),
+            path: path.display().to_string(),
+            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            final_: all_final,
+            created_at: now.clone(),
+        };
         self.store.write(|tx| {
             tx.insert_export(&row)?;
-            tx.append_audit(&audit_entry(&now, "bundle.export", format!("gói số {sequence} của {unit}"), "", None, Some(json!({"sha256": id, "file": name, "size": bytes.len(), "final": all_final, "sequence": sequence}).to_string())))?;
+            tx.append_audit(&audit_entry(
+                &now,
+                "bundle.export",
+                format!("gói số {sequence} của {unit}"),
+                "",
+                None,
+                Some(json!({"sha256": id, "file": name, "size": bytes.len(), "final": all_final, "sequence": sequence}).to_string()),
+            ))?;
             Ok::<_, Error>(())
         })?;
         Ok(ExportResultDto {
@@ -187,4 +209,3 @@ impl App {
         Ok(self.store.exports()?.last().map(|e| (u32::try_from(e.sequence).unwrap_or(0), e.sha256.clone())))
     }
 }
-

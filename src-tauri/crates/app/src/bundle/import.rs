@@ -22,7 +22,8 @@ pub const MAX_IMPORT_BYTES: u64 = 4 << 30;
 impl App {
     fn refuse_import(&mut self, file: &str, unit: Option<String>, sha: Option<String>, reason: String, report: VerifyReportDto) -> Result<ImportResultDto> {
         let now = clock::stamp(clock::now());
-        let row = RefusalRow { id: 0, at: now.clone(), file_name: file.to_owned(), unit_id: unit.clone(), sha256: sha, reason: reason.clone(), report: serde_json::to_string(&report).unwrap_or_default() };
+        let row =
+            RefusalRow { id: 0, at: now.clone(), file_name: file.to_owned(), unit_id: unit.clone(), sha256: sha, reason: reason.clone(), report: serde_json::to_string(&report).unwrap_or_default() };
         self.store.write(|tx| {
             tx.insert_refusal(&row)?;
             tx.append_audit(&audit_entry(&now, "bundle.refuse", format!("gói {file}"), &reason, None, None))?;
@@ -83,7 +84,13 @@ impl App {
                         let dto = report_dto(&file, &r);
                         return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
                     }
-                    return Ok(ImportResultDto { file: file.clone(), outcome: "unchanged".into(), message: format!("{file}: gói số {} của {} đã được nhập trước đây; không có gì thay đổi", m.sequence, m.unit_id), report: report_dto(&file, &r), areas: vec![] });
+                    return Ok(ImportResultDto {
+                        file: file.clone(),
+                        outcome: "unchanged".into(),
+                        message: format!("{file}: gói số {} của {} đã được nhập trước đây; không có gì thay đổi", m.sequence, m.unit_id),
+                        report: report_dto(&file, &r),
+                        areas: vec![],
+                    });
                 }
             }
         }
@@ -163,7 +170,11 @@ impl App {
         for a in &areas {
             if let Some((_, via)) = self.store.area_reported_by(a)? {
                 if via != m.unit_id {
-                    let hint = if &via == a { format!("; nếu gói của tổ {a} được nhập thẳng ở đây, hãy rút gói đó (\"tobaucu withdraw {a} --reason …\") rồi nhập lại") } else { String::new() };
+                    let hint = if &via == a {
+                        format!("; nếu gói của tổ {a} được nhập thẳng ở đây, hãy rút gói đó (\"tobaucu withdraw {a} --reason …\") rồi nhập lại")
+                    } else {
+                        String::new()
+                    };
                     let reason = format!("khu vực {a} đã được báo cáo qua gói của {via}; một khu vực chỉ do một gói báo cáo (A04){hint}");
                     return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
                 }
@@ -206,7 +217,14 @@ impl App {
         self.store.write(|tx| {
             if let Some((unit, pk, fp)) = &accepted {
                 tx.upsert_registered_key(&RegisteredKeyRow { unit_id: unit.clone(), public_key: Some(pk.to_vec()), fingerprint: fp.clone(), how: "accepted".into(), registered_at: now.clone() })?;
-                tx.append_audit(&audit_entry(&now, "key.accept_unregistered", format!("khóa của {unit}"), "người nhập đã so dấu vân tay trên biên bản giấy", None, Some(json!({"fingerprint": fp}).to_string())))?;
+                tx.append_audit(&audit_entry(
+                    &now,
+                    "key.accept_unregistered",
+                    format!("khóa của {unit}"),
+                    "người nhập đã so dấu vân tay trên biên bản giấy",
+                    None,
+                    Some(json!({"fingerprint": fp}).to_string()),
+                ))?;
             }
             if previous.is_some() {
                 tx.supersede(&m.unit_id, &id)?;
@@ -229,11 +247,26 @@ impl App {
                 // first seen with it.
                 if let Some(r) = pinned.iter().find(|r| r.unit_id == s.unit) {
                     tx.upsert_registered_key(r)?;
-                    tx.append_audit(&audit_entry(&now, "key.pin", format!("khóa của {}", r.unit_id), "dấu vân tay đã đăng ký khớp khóa của gói đầu tiên", None, Some(json!({"fingerprint": r.fingerprint, "public_key": tobaucu_bundle::hex(&s.public_key)}).to_string())))?;
+                    tx.append_audit(&audit_entry(
+                        &now,
+                        "key.pin",
+                        format!("khóa của {}", r.unit_id),
+                        "dấu vân tay đã đăng ký khớp khóa của gói đầu tiên",
+                        None,
+                        Some(json!({"fingerprint": r.fingerprint, "public_key": tobaucu_bundle::hex(&s.public_key)}).to_string()),
+                    ))?;
                 }
             }
             for l in &levels {
-                tx.insert_area_result(&AreaResultRow { bundle_id: bid, area_id: l.area.clone(), level: l.level.clone(), constituency_id: l.constituency.clone(), final_: l.final_, minutes_sha256: l.sha256.clone(), data: l.data.clone() })?;
+                tx.insert_area_result(&AreaResultRow {
+                    bundle_id: bid,
+                    area_id: l.area.clone(),
+                    level: l.level.clone(),
+                    constituency_id: l.constituency.clone(),
+                    final_: l.final_,
+                    minutes_sha256: l.sha256.clone(),
+                    data: l.data.clone(),
+                })?;
             }
             tx.append_audit(&audit_entry(
                 &now,

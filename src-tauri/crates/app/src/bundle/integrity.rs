@@ -164,7 +164,15 @@ impl App {
         if chain {
             use tobaucu_core::audit::{verify_chain, Entry, Link};
             let links = log.iter().map(|r| Link::Full {
-                entry: Entry { id: r.entry.id, at: &r.entry.at, action: &r.entry.action, subject: &r.entry.subject, reason: &r.entry.reason, before: r.entry.before.as_deref(), after: r.entry.after.as_deref() },
+                entry: Entry {
+                    id: r.entry.id,
+                    at: &r.entry.at,
+                    action: &r.entry.action,
+                    subject: &r.entry.subject,
+                    reason: &r.entry.reason,
+                    before: r.entry.before.as_deref(),
+                    after: r.entry.after.as_deref(),
+                },
                 prev: &r.prev_hash,
                 hash: &r.hash,
             });
@@ -210,7 +218,10 @@ impl App {
             let cur = current.get(unit).copied();
             let Some(b) = cur else {
                 if let Some(l @ Logged { sha: Some(sha), .. }) = logged.get(unit) {
-                    out.problems.push(problem(Some(unit), format!("nhật ký ghi đã nhập gói số {} của {unit} (mã {}, lúc {}) nhưng cơ sở dữ liệu không còn gói nào của {unit} được tính", l.sequence, short_hash(sha), l.at)));
+                    out.problems.push(problem(
+                        Some(unit),
+                        format!("nhật ký ghi đã nhập gói số {} của {unit} (mã {}, lúc {}) nhưng cơ sở dữ liệu không còn gói nào của {unit} được tính", l.sequence, short_hash(sha), l.at),
+                    ));
                 }
                 continue;
             };
@@ -296,7 +307,8 @@ impl App {
             let mut missing: Vec<&(String, String)> = carried.levels.keys().filter(|(a, l)| !seen.contains(&(a.as_str(), l.as_str()))).collect();
             missing.sort();
             for (a, l) in missing {
-                out.problems.push(Problem { unit: Some(a.clone()), message: format!("{what} mang biên bản của khu vực {a} cấp {l} nhưng số liệu này không còn trong cơ sở dữ liệu") });
+                out.problems
+                    .push(Problem { unit: Some(a.clone()), message: format!("{what} mang biên bản của khu vực {a} cấp {l} nhưng số liệu này không còn trong cơ sở dữ liệu") });
             }
         }
         // Rows of bundles that are not current are never summed; rows of a
@@ -304,7 +316,9 @@ impl App {
         for (id, rs) in rows_of {
             for r in rs {
                 out.bad_rows.insert((id, r.area_id.clone(), r.level.clone()));
-                out.problems.push(Problem { unit: Some(r.area_id.clone()), message: format!("số liệu đang lưu của khu vực {} cấp {} không thuộc gói nào đang được tính", r.area_id, r.level) });
+                out.problems.push(Problem {
+                    unit: Some(r.area_id.clone()), message: format!("số liệu đang lưu của khu vực {} cấp {} không thuộc gói nào đang được tính", r.area_id, r.level)
+                });
             }
         }
         Ok(out)

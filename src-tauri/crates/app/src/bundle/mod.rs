@@ -13,10 +13,10 @@ mod day;
 mod nist;
 mod room;
 pub(crate) use room::RoomCache;
-mod sheets;
 mod carrier;
 mod integrity;
 mod results;
+mod sheets;
 
 use std::collections::HashMap;
 
@@ -151,7 +151,8 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
         let lv_final = m.levels.iter().any(|l| &l.code == code && l.final_);
         // Locked minutes are judged as the team's finalize judged them; a
         // rehearsal's draft is shown with whatever its checks say.
-        let warnings = if lv_final { doc.review(def, definition_sha256, &m.unit_id, code, &siblings) } else { doc.review_all(def, definition_sha256, &m.unit_id, code, &siblings) }.map_err(|e| format!("{name}: {e}"))?;
+        let warnings = if lv_final { doc.review(def, definition_sha256, &m.unit_id, code, &siblings) } else { doc.review_all(def, definition_sha256, &m.unit_id, code, &siblings) }
+            .map_err(|e| format!("{name}: {e}"))?;
         let c = def.constituency(cid).ok_or_else(|| format!("đơn vị bầu cử {cid} không có trong định nghĩa"))?;
         // What the team's log recorded for this level before it locked
         // these minutes: the ballots entered one by one, the recount and
@@ -186,7 +187,10 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
                 }
             }
             if res.valid != r.valid || res.invalid != r.invalid || res.votes != r.votes || res.invalid_by_reason != r.invalid_by_reason {
-                return Err(format!("{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {}, theo lý do {:?} / {:?})", res.valid, r.valid, res.invalid, r.invalid, res.invalid_by_reason, r.invalid_by_reason));
+                return Err(format!(
+                    "{bname}: kiểm lại từng phiếu không ra số liệu của biên bản (hợp lệ {} / {}, không hợp lệ {} / {}, theo lý do {:?} / {:?})",
+                    res.valid, r.valid, res.invalid, r.invalid, res.invalid_by_reason, r.invalid_by_reason
+                ));
             }
         }
         out.push(AreaLevel {
@@ -231,9 +235,11 @@ fn level_story(log: &auditlog::Log, level: &str, sha: &str) -> std::result::Resu
     // `official` action) was removed with the rehearsal and is not part of
     // these minutes' story. A log that did not start as a rehearsal has no
     // such cut.
-    let rehearsed = log.entries.iter().find(|e| e.action == "setup").is_some_and(|e| {
-        e.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("rehearsal") == Some(&Value::Bool(true)))
-    });
+    let rehearsed = log
+        .entries
+        .iter()
+        .find(|e| e.action == "setup")
+        .is_some_and(|e| e.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|v| v.get("rehearsal") == Some(&Value::Bool(true))));
     let start = if rehearsed { log.entries[..end].iter().position(|e| e.action == "official").map_or(0, |i| i + 1) } else { 0 };
     let mut st = LevelStory::default();
     for e in &log.entries[start..end] {
@@ -244,7 +250,13 @@ fn level_story(log: &auditlog::Log, level: &str, sha: &str) -> std::result::Resu
             "count.ballot" => st.ballots = st.ballots.saturating_add(1),
             "count.ballot.undo" => st.ballots = st.ballots.saturating_sub(1),
             "count.ballots_file" => {
-                let n = e.after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).and_then(|v| v.get("ballots").and_then(Value::as_u64)).and_then(|n| i64::try_from(n).ok()).ok_or_else(|| format!("nhật ký mục {}: count.ballots_file không ghi số phiếu", e.id))?;
+                let n = e
+                    .after
+                    .as_deref()
+                    .and_then(|a| serde_json::from_str::<Value>(a).ok())
+                    .and_then(|v| v.get("ballots").and_then(Value::as_u64))
+                    .and_then(|n| i64::try_from(n).ok())
+                    .ok_or_else(|| format!("nhật ký mục {}: count.ballots_file không ghi số phiếu", e.id))?;
                 st.ballots = st.ballots.saturating_add(n);
             }
             "count.recount" => st.recounts += 1,
@@ -332,7 +344,11 @@ fn results_check(def: &ElectionDefinition, definition_sha256: &str, b: &Bundle<'
             "{n} cấp, số liệu khớp định nghĩa bầu cử và qua các kiểm tra của Tổ bầu cử (E01–E15){}{}",
             {
                 let recounted: Vec<&str> = b.manifest.members.iter().filter_map(|m| m.name.strip_prefix("ballots/")?.strip_suffix(".txt")).collect();
-                if recounted.is_empty() { String::new() } else { format!("; kiểm lại từng phiếu khớp (cấp {})", recounted.join(", ")) }
+                if recounted.is_empty() {
+                    String::new()
+                } else {
+                    format!("; kiểm lại từng phiếu khớp (cấp {})", recounted.join(", "))
+                }
             },
             if warnings.is_empty() { String::new() } else { format!("; cảnh báo Tổ đã chấp nhận: {}", warnings.join(" · ")) }
         ))
@@ -370,7 +386,9 @@ impl Context for Ctx<'_> {
         self.accepted.as_ref().is_some_and(|(u, k)| u == unit && k == key)
     }
     fn key_change_allowed(&self, unit: &str, key: &[u8; 32]) -> bool {
-        self.accepted_unregistered(unit, key) || matches!(self.registration(unit), Some(Registration::Key(k)) if &k == key) || matches!(self.registration(unit), Some(Registration::Fingerprint(f)) if f == keys::fingerprint(key))
+        self.accepted_unregistered(unit, key)
+            || matches!(self.registration(unit), Some(Registration::Key(k)) if &k == key)
+            || matches!(self.registration(unit), Some(Registration::Fingerprint(f)) if f == keys::fingerprint(key))
     }
     fn unit_allowed(&self, unit: &str, kind: &str) -> std::result::Result<String, String> {
         match self.app.unit_row() {

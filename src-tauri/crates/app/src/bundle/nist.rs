@@ -138,7 +138,11 @@ pub(crate) fn report_value(book: &Book) -> Value {
                 "ExternalIdentifier": [json!({"@type": "ElectionResults.ExternalIdentifier", "Type": "local-level", "Value": b.id})],
                 "ContestSelection": selections, "OtherCounts": under,
             }));
-            ballots.extend(b.lines.iter().map(|l| json!({"@type": "ElectionResults.BallotCounts", "GpUnitId": area_gp(&l.area_id), "Type": "total", "BallotsCast": l.figs.received, "BallotsRejected": l.figs.invalid})));
+            ballots.extend(
+                b.lines
+                    .iter()
+                    .map(|l| json!({"@type": "ElectionResults.BallotCounts", "GpUnitId": area_gp(&l.area_id), "Type": "total", "BallotsCast": l.figs.received, "BallotsRejected": l.figs.invalid})),
+            );
         }
         let done = blocks.iter().all(|b| b.complete);
         elections.push(json!({

@@ -32,7 +32,8 @@ pub(crate) fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
     }
     let report = AreaReport::from_minutes(&m);
-    let notes = AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations, accepted: m.accepted };
+    let notes =
+        AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations, accepted: m.accepted };
     Ok((report, notes))
 }
 
@@ -91,7 +92,14 @@ fn candidate_totals(def: &tobaucu_core::election::ElectionDefinition, cid: &str,
         .enumerate()
         .map(|(i, id)| {
             let p = o.percent.get(i).copied().unwrap_or(Percent(0));
-            CandidateTotalDto { id: id.clone(), name: names.get(id.as_str()).map(|s| (*s).to_owned()).unwrap_or_default(), votes: o.votes.get(i).copied().unwrap_or(0), percent: p.as_f64(), percent_vi: p.vi(), elected: o.elected.contains(id) }
+            CandidateTotalDto {
+                id: id.clone(),
+                name: names.get(id.as_str()).map(|s| (*s).to_owned()).unwrap_or_default(),
+                votes: o.votes.get(i).copied().unwrap_or(0),
+                percent: p.as_f64(),
+                percent_vi: p.vi(),
+                elected: o.elected.contains(id),
+            }
         })
         .collect()
 }
@@ -100,7 +108,12 @@ fn candidate_totals(def: &tobaucu_core::election::ElectionDefinition, cid: &str,
 /// order, summed from `rows` (the current area results; at import, those a
 /// carrier brings), with the rounds `declared`. Pure: the same sums at a
 /// board and when a carrier's signed table is checked against its areas.
-pub(crate) fn compute(def: &ElectionDefinition, scope: &std::collections::HashSet<&str>, rows: &[&tobaucu_store::AreaResultRow], mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>) -> Vec<Computed> {
+pub(crate) fn compute(
+    def: &ElectionDefinition,
+    scope: &std::collections::HashSet<&str>,
+    rows: &[&tobaucu_store::AreaResultRow],
+    mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>,
+) -> Vec<Computed> {
     // Areas per constituency touched by the scope, in definition order
     // (one pass).
     let touched: std::collections::HashSet<&str> = scope.iter().filter_map(|a| def.area(a)).flat_map(|a| a.constituencies.values().map(String::as_str)).collect();
@@ -159,13 +172,28 @@ pub(crate) fn compute(def: &ElectionDefinition, scope: &std::collections::HashSe
             // call for this round (a bundle replaced since).
             match next_round(&info, &first, kind) {
                 Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
-                Ok(_) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at), accepted_reason: None }),
-                Err(e) => checks.push(ResultCheckDto { code: "A07".into(), severity: "warning".into(), message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at), accepted_reason: None }),
+                Ok(_) => checks.push(ResultCheckDto {
+                    code: "A07".into(),
+                    severity: "warning".into(),
+                    message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at),
+                    accepted_reason: None,
+                }),
+                Err(e) => checks.push(ResultCheckDto {
+                    code: "A07".into(),
+                    severity: "warning".into(),
+                    message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at),
+                    accepted_reason: None,
+                }),
             }
             let outcome = aggregate_round(&info, &round, &reports);
             checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }));
             if !outcome.complete {
-                checks.push(ResultCheckDto { code: "A03".into(), severity: "warning".into(), message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected), accepted_reason: None });
+                checks.push(ResultCheckDto {
+                    code: "A03".into(),
+                    severity: "warning".into(),
+                    message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected),
+                    accepted_reason: None,
+                });
             }
             rounds.push(DeclaredRound { info: round, declared_at: r.declared_at, outcome, checks });
         }
@@ -215,13 +243,22 @@ pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted:
                 format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
             } else {
                 format!("đơn vị bầu cử gồm {} khu vực, một phần nằm ngoài đơn vị này; kết quả được xác định ở cấp trên", o.areas_expected)
-            }, accepted_reason: None });
+            },
+            accepted_reason: None,
+        });
     }
     if !k.not_final.is_empty() {
-        checks.push(ResultCheckDto { code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None });
+        checks.push(ResultCheckDto {
+            code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None
+        });
     }
     if !o.tie_unresolved.is_empty() {
-        checks.push(ResultCheckDto { code: "A06".into(), severity: "warning".into(), message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")), accepted_reason: None });
+        checks.push(ResultCheckDto {
+            code: "A06".into(),
+            severity: "warning".into(),
+            message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")),
+            accepted_reason: None,
+        });
     }
     mark(&c.id, 1, &mut checks);
     let ids: Vec<String> = k.info.candidates.iter().map(|x| x.id.clone()).collect();
@@ -330,7 +367,14 @@ impl App {
         let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
         // Declared here, or opened from the round file of the board that
         // declared it.
-        let opened = self.store.team_rounds()?.into_iter().map(|r| tobaucu_store::BoardRoundRow { constituency_id: r.constituency_id, number: r.number, kind: r.kind, seats: r.seats, candidates: r.candidates, declared_at: r.declared_at });
+        let opened = self.store.team_rounds()?.into_iter().map(|r| tobaucu_store::BoardRoundRow {
+            constituency_id: r.constituency_id,
+            number: r.number,
+            kind: r.kind,
+            seats: r.seats,
+            candidates: r.candidates,
+            declared_at: r.declared_at,
+        });
         for r in self.store.board_rounds()?.into_iter().chain(opened) {
             declared.entry(r.constituency_id.clone()).or_default().push(r);
         }

@@ -96,7 +96,13 @@ impl App {
             let Some(level) = def.level(&c.level) else { continue };
             constituencies.push(RoomConstituency {
                 decided_here: areas.iter().all(|a| in_scope.contains(a.as_str())),
-                info: ConstituencyInfo { id: c.id.clone(), kind: level.kind, seats: c.seats, candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(), areas },
+                info: ConstituencyInfo {
+                    id: c.id.clone(),
+                    kind: level.kind,
+                    seats: c.seats,
+                    candidates: c.candidates.iter().map(|x| CandidateInfo { id: x.id.clone(), birth_date: x.birth_date }).collect(),
+                    areas,
+                },
                 name: c.name.clone(),
                 level_name: level.name.clone(),
                 names: c.candidates.iter().map(|x| (x.id.clone(), x.name.clone())).collect(),
@@ -155,7 +161,15 @@ impl App {
         let status = cache
             .areas
             .iter()
-            .map(|(id, _)| if imported.contains(id.as_str()) { "imported" } else if refused.contains(id) { "refused" } else { "waiting" })
+            .map(|(id, _)| {
+                if imported.contains(id.as_str()) {
+                    "imported"
+                } else if refused.contains(id) {
+                    "refused"
+                } else {
+                    "waiting"
+                }
+            })
             .collect();
         let levels = cache
             .levels
@@ -175,7 +189,11 @@ impl App {
                     .iter()
                     .map(|id| {
                         let i = c.info.candidates.iter().position(|x| &x.id == id).unwrap_or(usize::MAX);
-                        RoomElectedDto { name: c.names.get(id).cloned().unwrap_or_default(), votes: o.votes.get(i).copied().unwrap_or(0), percent_vi: o.percent.get(i).copied().unwrap_or_default().vi() }
+                        RoomElectedDto {
+                            name: c.names.get(id).cloned().unwrap_or_default(),
+                            votes: o.votes.get(i).copied().unwrap_or(0),
+                            percent_vi: o.percent.get(i).copied().unwrap_or_default().vi(),
+                        }
                     })
                     .collect();
                 RoomConstituencyDto {
@@ -242,6 +260,9 @@ fn page(c: &RoomCache, q: &RoomQuery) -> RoomDto {
         constituencies: v.constituencies[slice(v.constituencies.len(), cp, cpp)].to_vec(),
         area_page: ap,
         area_pages: a_pages,
-        areas: shown[slice(shown.len(), ap, app)].iter().map(|&i| RoomAreaDto { id: c.areas[i].0.clone(), label: c.areas[i].1.clone(), status: v.status.get(i).copied().unwrap_or("waiting").to_owned() }).collect(),
+        areas: shown[slice(shown.len(), ap, app)]
+            .iter()
+            .map(|&i| RoomAreaDto { id: c.areas[i].0.clone(), label: c.areas[i].1.clone(), status: v.status.get(i).copied().unwrap_or("waiting").to_owned() })
+            .collect(),
     }
 }

@@ -95,7 +95,8 @@ fn level_sheet(ws: &mut Worksheet, st: &Styles, book: &Book, code: &str, name: &
         ws.write_string_with_format(row, 0, format!("{} — {} đại biểu được bầu — {}/{} khu vực đã báo cáo", b.name, b.seats, b.areas_reported, b.areas_expected), &st.bold)?;
         ws.write_string(row, 12, format!("Mã: {}", b.id))?;
         row += 1;
-        let heads = ["STT", "Khu vực bỏ phiếu", "Xã", "Tổng số cử tri", "Số cử tri đã bỏ phiếu", "Tỷ lệ đi bầu (%)", "Số phiếu phát ra", "Số phiếu thu vào", "Số phiếu hợp lệ", "Số phiếu không hợp lệ"];
+        let heads =
+            ["STT", "Khu vực bỏ phiếu", "Xã", "Tổng số cử tri", "Số cử tri đã bỏ phiếu", "Tỷ lệ đi bầu (%)", "Số phiếu phát ra", "Số phiếu thu vào", "Số phiếu hợp lệ", "Số phiếu không hợp lệ"];
         for (c, h) in heads.iter().enumerate() {
             ws.write_string_with_format(row, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
         }
@@ -169,7 +170,11 @@ fn sources_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::R
     ws.set_name("Nguồn")?;
     ws.write_string_with_format(0, 0, format!("KẾT QUẢ BẦU CỬ — {}", book.unit_name), &st.title)?;
     ws.write_string(1, 0, format!("{} (ngày bầu cử {})", book.election_name, book.election_date))?;
-    ws.write_string(2, 0, format!("Lập lúc {} bằng Tổ Bầu Cử {}{}", book.generated_at, super::export::APP_VERSION, if book.test_mode { " — CHẾ ĐỘ THỬ NGHIỆM (diễn tập), không phải kết quả chính thức" } else { "" }))?;
+    ws.write_string(
+        2,
+        0,
+        format!("Lập lúc {} bằng Tổ Bầu Cử {}{}", book.generated_at, super::export::APP_VERSION, if book.test_mode { " — CHẾ ĐỘ THỬ NGHIỆM (diễn tập), không phải kết quả chính thức" } else { "" }),
+    )?;
     ws.write_string(3, 0, if book.team { "Số liệu của Tổ bầu cử, lập từ biên bản kết quả kiểm phiếu của tổ; các gói kết quả tổ đã xuất:" } else { "Số liệu được cộng lại từ biên bản của từng khu vực trong các gói kết quả sau (mã ngắn in trên biên bản giấy; mã gói đầy đủ: SHA-256 của bản kê đã ký, bản kê ghi SHA-256 của từng thành phần):" })?;
     let heads = ["STT", "Đơn vị", "Loại", "Gói số", "Mã ngắn", "Mã gói đầy đủ (SHA-256 của bản kê đã ký)", "Thời điểm", "Tệp"];
     for (c, h) in heads.iter().enumerate() {
@@ -236,7 +241,8 @@ fn turnout_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::R
 fn status_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::Result<(), XlsxError> {
     ws.set_name("Tình trạng")?;
     ws.write_string_with_format(0, 0, format!("TÌNH TRẠNG CÁC KHU VỰC BỎ PHIẾU — {}", book.unit_name), &st.title)?;
-    let heads = ["STT", "Mã khu vực", "Khu vực bỏ phiếu", "Xã", "Tình trạng", "Gói (số · mã ngắn)", "Nhập lúc", "Biên bản giấy", "Ghi chú đối chiếu", "Cảnh báo Tổ trưởng đã chấp nhận", "Lý do từ chối"];
+    let heads =
+        ["STT", "Mã khu vực", "Khu vực bỏ phiếu", "Xã", "Tình trạng", "Gói (số · mã ngắn)", "Nhập lúc", "Biên bản giấy", "Ghi chú đối chiếu", "Cảnh báo Tổ trưởng đã chấp nhận", "Lý do từ chối"];
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(2, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
     }
@@ -298,7 +304,9 @@ pub(crate) fn csv(book: &Book) -> Result<Vec<u8>> {
     for b in &book.blocks {
         let figs = |w: &mut ::csv::Writer<Vec<u8>>, area: &str, name: &str, f: &super::book::Figs, votes: &[u64]| -> Result<()> {
             let head = ["ket_qua", b.level.as_str(), b.id.as_str(), area];
-            for (k, v) in [("voters_listed", f.listed), ("voters_voted", f.voted), ("ballots_issued", f.issued), ("ballots_received", f.received), ("ballots_valid", f.valid), ("ballots_invalid", f.invalid)] {
+            for (k, v) in
+                [("voters_listed", f.listed), ("voters_voted", f.voted), ("ballots_issued", f.issued), ("ballots_received", f.received), ("ballots_valid", f.valid), ("ballots_invalid", f.invalid)]
+            {
                 w.write_record([head[0], head[1], head[2], head[3], k, "", name, &v.to_string()]).map_err(ce)?;
             }
             for r in InvalidReason::ALL {

@@ -156,7 +156,8 @@ fn an_export_interrupted_part_way_leaves_nothing_importable() -> Result<(), Stri
     let usb = dir.path().join("usb-rut");
     std::fs::create_dir_all(&usb).map_err(fail)?;
     let full = std::fs::metadata(dir.path().join("usb-to/X0412-KV03-goi001.tbc")).map_err(fail)?.len() as usize;
-    for (limit, kind, says) in [(0, StorageFull, "đã đầy"), (1, StorageFull, "đã đầy"), (full / 2, NotFound, "không tìm thấy"), (full - 1, StorageFull, "đã đầy"), (full, StorageFull, "đã đầy")] {
+    for (limit, kind, says) in [(0, StorageFull, "đã đầy"), (1, StorageFull, "đã đầy"), (full / 2, NotFound, "không tìm thấy"), (full - 1, StorageFull, "đã đầy"), (full, StorageFull, "đã đầy")]
+    {
         let open = move |p: &std::path::Path| -> std::io::Result<Box<dyn crate::fsio::Sink>> { Ok(Box::new(Failing { file: std::fs::File::create(p)?, left: limit, kind })) };
         let e = team.export_bundle_via(&usb, Some(DEMO_PASSPHRASE), &open).err().ok_or("an interrupted export must fail")?;
         assert!(e.to_string().contains(says), "{limit} bytes: {e}");

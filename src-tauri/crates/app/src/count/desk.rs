@@ -12,30 +12,15 @@ pub(super) fn ballot_of(row: &BallotRow) -> Ballot {
     if let Some(r) = row.invalid_reason.as_deref().and_then(InvalidReason::parse) {
         return Ballot::Invalid(r);
     }
-    let kept = row
-        .kept
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
+    let kept = row.kept.as_deref().unwrap_or("").split_whitespace().filter_map(|w| w.parse().ok()).collect();
     Ballot::Valid(kept)
 }
 
 fn ballot_text(b: &Ballot) -> String {
     match b {
-        Ballot::Valid(k) => format!(
-            "Hợp lệ — giữ {} người: {}",
-            k.len(),
-            k.iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Ballot::Valid(k) => format!("Hợp lệ — giữ {} người: {}", k.len(), k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")),
         Ballot::Invalid(InvalidReason::AllStruck) => "Không hợp lệ — gạch hết tên".to_owned(),
-        Ballot::Invalid(InvalidReason::TooMany) => {
-            "Không hợp lệ — giữ quá số đại biểu được bầu".to_owned()
-        }
+        Ballot::Invalid(InvalidReason::TooMany) => "Không hợp lệ — giữ quá số đại biểu được bầu".to_owned(),
         Ballot::Invalid(InvalidReason::NotOfficial) => "Không hợp lệ — không theo mẫu".to_owned(),
         Ballot::Invalid(InvalidReason::NoStamp) => "Không hợp lệ — không có dấu".to_owned(),
         Ballot::Invalid(InvalidReason::Added) => "Không hợp lệ — ghi thêm".to_owned(),
@@ -113,15 +98,7 @@ impl App {
             .store
             .batches(level)?
             .into_iter()
-            .map(|b| BatchDto {
-                id: u32::try_from(b.id).unwrap_or(0),
-                recorder: b.recorder,
-                source: b.source,
-                created_at: b.created_at,
-                ballots: 0,
-                valid: 0,
-                invalid: 0,
-            })
+            .map(|b| BatchDto { id: u32::try_from(b.id).unwrap_or(0), recorder: b.recorder, source: b.source, created_at: b.created_at, ballots: 0, valid: 0, invalid: 0 })
             .collect();
         let mut last = None;
         let next_seq = ballots.last().map_or(0, |b| b.seq) + 1;
@@ -140,15 +117,7 @@ impl App {
         }
         let locked = Self::is_locked(&self.store, level)?;
         let tally_sheet = !self.store.tally_entries(level)?.is_empty();
-        let l = LevelLive {
-            version,
-            tally,
-            batches,
-            last,
-            next_seq,
-            locked,
-            tally_sheet,
-        };
+        let l = LevelLive { version, tally, batches, last, next_seq, locked, tally_sheet };
         self.tallies.insert(level.to_owned(), l.clone());
         Ok(l)
     }
@@ -167,12 +136,7 @@ impl App {
                 .candidates
                 .iter()
                 .enumerate()
-                .map(|(i, x)| LiveCandidateDto {
-                    position: u32::try_from(i + 1).unwrap_or(0),
-                    id: x.id.clone(),
-                    name: x.name.clone(),
-                    votes: u32of(t.votes.get(i).copied().unwrap_or(0)),
-                })
+                .map(|(i, x)| LiveCandidateDto { position: u32::try_from(i + 1).unwrap_or(0), id: x.id.clone(), name: x.name.clone(), votes: u32of(t.votes.get(i).copied().unwrap_or(0)) })
                 .collect(),
             batches: l.batches.clone(),
             last: l.last.clone(),
@@ -182,10 +146,7 @@ impl App {
 
     fn refuse_if_tally_sheet(r: &impl Read, level: &str) -> Result<()> {
         if !r.tally_entries(level)?.is_empty() {
-            return Err(Error::refused(
-                "METHOD_MIXED",
-                format!("cấp {level} đã được nhập theo bảng kiểm phiếu giấy; không nhập thêm từng phiếu"),
-            ));
+            return Err(Error::refused("METHOD_MIXED", format!("cấp {level} đã được nhập theo bảng kiểm phiếu giấy; không nhập thêm từng phiếu")));
         }
         Ok(())
     }
@@ -199,36 +160,16 @@ impl App {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
             let id = tx.insert_batch(level, &recorder, "bàn kiểm phiếu", &at)?;
-            tx.append_audit(&audit_row(
-                &at,
-                "count.batch",
-                format!("cấp {level}, lượt {id}"),
-                "",
-                None,
-                Some(json!({"recorder": recorder})),
-            ))?;
+            tx.append_audit(&audit_row(&at, "count.batch", format!("cấp {level}, lượt {id}"), "", None, Some(json!({"recorder": recorder}))))?;
             Ok::<_, Error>(id)
         })?;
         self.tallies.remove(level);
-        Ok(BatchDto {
-            id: u32::try_from(id).unwrap_or(0),
-            recorder,
-            source: "bàn kiểm phiếu".into(),
-            created_at: at,
-            ballots: 0,
-            valid: 0,
-            invalid: 0,
-        })
+        Ok(BatchDto { id: u32::try_from(id).unwrap_or(0), recorder, source: "bàn kiểm phiếu".into(), created_at: at, ballots: 0, valid: 0, invalid: 0 })
     }
 
     /// One ballot typed at the desk (`1 3 5`, `-`, or `INVALID khong_co_dau`),
     /// stored as one durable row with the next sequence number.
-    pub fn enter_ballot(
-        &mut self,
-        level: &str,
-        batch: Option<u32>,
-        line: &str,
-    ) -> Result<BallotEntryResult> {
+    pub fn enter_ballot(&mut self, level: &str, batch: Option<u32>, line: &str) -> Result<BallotEntryResult> {
         let (_, c, _) = self.count_ctx(level)?;
         let c = c.clone();
         let mark = match parse_mark(line, c.candidates.len()) {
@@ -275,12 +216,7 @@ impl App {
                     tobaucu_core::count::Mark::Kept(k) => {
                         let mut k = k.clone();
                         k.sort_unstable();
-                        Some(
-                            k.iter()
-                                .map(|p| p.to_string())
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                        )
+                        Some(k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "))
                     }
                     tobaucu_core::count::Mark::Invalid(_) => None,
                 },
@@ -292,11 +228,7 @@ impl App {
                 undone: false,
             };
             row.id = tx.insert_ballot(&row).map_err(|e| match e {
-                tobaucu_store::Error::Sqlite(rusqlite_err)
-                    if rusqlite_err.to_string().contains("FOREIGN KEY") =>
-                {
-                    Error::refused("BATCH_UNKNOWN", format!("không có lượt nhập số {batch_id}"))
-                }
+                tobaucu_store::Error::Sqlite(rusqlite_err) if rusqlite_err.to_string().contains("FOREIGN KEY") => Error::refused("BATCH_UNKNOWN", format!("không có lượt nhập số {batch_id}")),
                 other => Error::from(other),
             })?;
             // Every change is in the chained log, each ballot too.
@@ -323,11 +255,7 @@ impl App {
                 invalid: 0,
             });
         }
-        match live
-            .batches
-            .iter_mut()
-            .find(|b| i64::from(b.id) == row.batch_id)
-        {
+        match live.batches.iter_mut().find(|b| i64::from(b.id) == row.batch_id) {
             Some(b) => {
                 b.ballots += 1;
                 if ballot.is_valid() {
@@ -341,19 +269,11 @@ impl App {
         }
         live.last = Some(dto.clone());
         live.next_seq = row.seq + 1;
-        live.version = if live.version == -1 {
-            -1
-        } else {
-            self.store.data_version()?
-        };
+        live.version = if live.version == -1 { -1 } else { self.store.data_version()? };
         self.tallies.insert(level.to_owned(), live.clone());
         let message = format!("Phiếu số {}: {}", row.seq, dto.text_vi);
         let live = self.live_dto(level, &c, &live)?;
-        Ok(BallotEntryResult {
-            ballot: dto,
-            live,
-            message,
-        })
+        Ok(BallotEntryResult { ballot: dto, live, message })
     }
 
     /// Undo of the last ballot still counted (the row stays, marked).
@@ -367,12 +287,7 @@ impl App {
         let at = clock::stamp(clock::now());
         let row = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
-            let last = tx.last_live_ballot(level)?.ok_or_else(|| {
-                Error::refused(
-                    "NOTHING_TO_UNDO",
-                    format!("cấp {level} chưa có phiếu nào để hủy"),
-                )
-            })?;
+            let last = tx.last_live_ballot(level)?.ok_or_else(|| Error::refused("NOTHING_TO_UNDO", format!("cấp {level} chưa có phiếu nào để hủy")))?;
             tx.undo_ballot(last.id, &at, &reason)?;
             tx.append_audit(&audit_row(
                 &at,
@@ -390,70 +305,33 @@ impl App {
         let dto = ballot_dto(&row, &b);
         let message = format!("Đã hủy phiếu số {} ({})", row.seq, dto.text_vi);
         let live = self.live_dto(level, &c, &state)?;
-        Ok(BallotEntryResult {
-            ballot: dto,
-            live,
-            message,
-        })
+        Ok(BallotEntryResult { ballot: dto, live, message })
     }
 
     /// `count ballots --level L FILE`: appends every ballot of the file as
     /// one batch, or refuses the whole file with its line numbers.
-    pub fn count_ballots_file(
-        &mut self,
-        level: &str,
-        file_name: &str,
-        bytes: &[u8],
-        recorder: &str,
-    ) -> Result<BallotsFileReport> {
+    pub fn count_ballots_file(&mut self, level: &str, file_name: &str, bytes: &[u8], recorder: &str) -> Result<BallotsFileReport> {
         let (_, c, _) = self.count_ctx(level)?;
         let c = c.clone();
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            Error::refused(
-                "BALLOTS_INVALID",
-                format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"),
-            )
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            Error::refused("BALLOTS_INVALID", format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"))
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let ballots =
-            parse_ballots(text, c.candidates.len(), c.seats).map_err(|errs| Error::Refused {
-                code: "BALLOTS_INVALID",
-                message: format!(
-                    "{file_name}: {} dòng không đọc được; chưa ghi phiếu nào",
-                    errs.len()
-                ),
-                problems: errs
-                    .iter()
-                    .take(500)
-                    .map(|e| format!("{file_name}, dòng {}: {}", e.line, e.message))
-                    .collect(),
-            })?;
+        let ballots = parse_ballots(text, c.candidates.len(), c.seats).map_err(|errs| Error::Refused {
+            code: "BALLOTS_INVALID",
+            message: format!("{file_name}: {} dòng không đọc được; chưa ghi phiếu nào", errs.len()),
+            problems: errs.iter().take(500).map(|e| format!("{file_name}, dòng {}: {}", e.line, e.message)).collect(),
+        })?;
         if ballots.len() > MAX_BALLOTS_PER_FILE {
-            return Err(Error::refused(
-                "BALLOTS_INVALID",
-                format!(
-                    "{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp",
-                    ballots.len()
-                ),
-            ));
+            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp", ballots.len())));
         }
         if ballots.is_empty() {
-            return Err(Error::refused(
-                "BALLOTS_INVALID",
-                format!("{file_name}: tệp không có phiếu nào"),
-            ));
+            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: tệp không có phiếu nào")));
         }
         let recorder = clean(recorder);
         let at = clock::stamp(clock::now());
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let batch_id = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
@@ -478,8 +356,14 @@ impl App {
                     undone: false,
                 })?;
             }
-            tx.append_audit(&audit_row(&at, "count.ballots_file", format!("cấp {level}: {file_name}"), "", None,
-                Some(json!({"file": file_name, "sha256": digest, "ballots": ballots.len(), "batch": batch_id, "level": level}))))?;
+            tx.append_audit(&audit_row(
+                &at,
+                "count.ballots_file",
+                format!("cấp {level}: {file_name}"),
+                "",
+                None,
+                Some(json!({"file": file_name, "sha256": digest, "ballots": ballots.len(), "batch": batch_id, "level": level})),
+            ))?;
             Ok::<_, Error>(batch_id)
         })?;
         self.tallies.remove(level);

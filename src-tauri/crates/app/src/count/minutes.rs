@@ -36,10 +36,7 @@ impl App {
     fn method(&self, r: &impl Read, level: &str, c: &Constituency) -> Result<Method> {
         let sheets = r.tally_entries(level)?;
         if !sheets.is_empty() {
-            return Ok(Method::Tally(
-                sheets.iter().map(|s| sheet_from_row(level, s)).collect(),
-                super::tally::decided(r, level)?,
-            ));
+            return Ok(Method::Tally(sheets.iter().map(|s| sheet_from_row(level, s)).collect(), super::tally::decided(r, level)?));
         }
         let t = self.tally_of(r, level, c)?;
         if t.received() > 0 {
@@ -52,10 +49,7 @@ impl App {
 
     fn count_result(method: &Method, c: &Constituency) -> (CountResult, TallyState) {
         match method {
-            Method::None => (
-                Tally::new(c.seats, c.candidates.len()).result(),
-                TallyState::NotUsed,
-            ),
+            Method::None => (Tally::new(c.seats, c.candidates.len()).result(), TallyState::NotUsed),
             Method::Ballots(t) => (t.result(), TallyState::NotUsed),
             Method::Tally(sheets, decided) => tally_outcome(sheets, decided),
         }
@@ -102,12 +96,7 @@ impl App {
             other_levels,
             national_listed: tobaucu_core::minutes::national_listed(def, lv, c, listed.iter().map(|(code, n)| (code.as_str(), u64of(*n)))),
         };
-        let accepted: BTreeMap<String, String> = self
-            .store
-            .acceptances(level)?
-            .into_iter()
-            .map(|a| (a.code, a.reason))
-            .collect();
+        let accepted: BTreeMap<String, String> = self.store.acceptances(level)?.into_iter().map(|a| (a.code, a.reason)).collect();
         // E02/E03 carried with an explanation after a recount.
         let explained: BTreeMap<String, String> = self.store.explanations(level)?.into_iter().map(|e| (e.code, e.reason)).collect();
         let found = check_level(&facts);
@@ -138,14 +127,7 @@ impl App {
             .map(|(i, x)| {
                 let v = result.votes.get(i).copied().unwrap_or(0);
                 let p = Percent::of(v, result.valid);
-                CandidateResultDto {
-                    id: x.id.clone(),
-                    position: u32::try_from(i + 1).unwrap_or(0),
-                    name: x.name.clone(),
-                    votes: u32of(v),
-                    percent: p.as_f64(),
-                    percent_vi: p.vi(),
-                }
+                CandidateResultDto { id: x.id.clone(), position: u32::try_from(i + 1).unwrap_or(0), name: x.name.clone(), votes: u32of(v), percent: p.as_f64(), percent_vi: p.vi() }
             })
             .collect();
         let revisions = self.store.revisions(level)?;
@@ -165,20 +147,8 @@ impl App {
             ballots_invalid: u32of(result.invalid),
             invalid_by_reason: by_reason_map(&result.invalid_by_reason),
             votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
-            percent: candidates
-                .iter()
-                .map(|x| (x.id.clone(), x.percent))
-                .collect(),
-            ballots_by_kept: result
-                .groups
-                .as_ref()
-                .map(|g| {
-                    g.iter()
-                        .enumerate()
-                        .map(|(i, n)| ((i + 1).to_string(), u32of(*n)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
+            ballots_by_kept: result.groups.as_ref().map(|g| g.iter().enumerate().map(|(i, n)| ((i + 1).to_string(), u32of(*n))).collect()).unwrap_or_default(),
             candidates,
             checks: checks_dto,
             method: method.name().to_owned(),
@@ -194,12 +164,7 @@ impl App {
                 r.sha256.clone()
             }
             _ => {
-                let data = self.minutes_data_of(
-                    &s,
-                    &team,
-                    revisions.len() as u32 + 1,
-                    &self.pending_reason(level)?,
-                )?;
+                let data = self.minutes_data_of(&s, &team, revisions.len() as u32 + 1, &self.pending_reason(level)?)?;
                 sha_hex(&data.to_canonical())
             }
         };
@@ -207,28 +172,14 @@ impl App {
     }
 
     fn pending_reason(&self, level: &str) -> Result<String> {
-        Ok(self
-            .store
-            .revisions(level)?
-            .last()
-            .and_then(|r| r.reopened.as_ref().map(|(_, why)| why.clone()))
-            .unwrap_or_default())
+        Ok(self.store.revisions(level)?.last().and_then(|r| r.reopened.as_ref().map(|(_, why)| why.clone())).unwrap_or_default())
     }
 
     /// The canonical data of a level's minutes: what the paper says and the
     /// SHA-256 printed on every page is taken over.
-    fn minutes_data_of(
-        &self,
-        s: &SummaryDto,
-        team: &TeamDto,
-        revision: u32,
-        reason: &str,
-    ) -> Result<Minutes> {
+    fn minutes_data_of(&self, s: &SummaryDto, team: &TeamDto, revision: u32, reason: &str) -> Result<Minutes> {
         let def = self.def()?;
-        let unit = self
-            .store
-            .unit()?
-            .ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
         let area = def.area(&s.area);
         let complaints: Vec<ComplaintLine> = self
             .complaints()?
@@ -270,10 +221,7 @@ impl App {
             complaints,
             revision,
             correction_reason: reason.to_owned(),
-            opening: Some(Opening {
-                time: self.store.voting_time("opening")?,
-                witnesses: self.store.opening_witnesses()?.into_iter().map(|p| Person { name: p.name, address: p.address }).collect(),
-            }),
+            opening: Some(Opening { time: self.store.voting_time("opening")?, witnesses: self.store.opening_witnesses()?.into_iter().map(|p| Person { name: p.name, address: p.address }).collect() }),
             closing_time: self.store.voting_time("closing")?,
             incidents: self.store.incidents()?.into_iter().map(|i| IncidentLine { time: i.time, what: i.what, handled: i.handled }).collect(),
             recommendations: self.store.recommendations()?.into_iter().map(|r| r.text).collect(),
@@ -304,58 +252,27 @@ impl App {
             let i = revisions
                 .iter()
                 .position(|r| r.revision == i64::from(n))
-                .ok_or_else(|| {
-                    Error::refused(
-                        "NO_REVISION",
-                        format!(
-                            "cấp {level} không có bản biên bản số {n} (đã khóa {} bản)",
-                            revisions.len()
-                        ),
-                    )
-                })?;
+                .ok_or_else(|| Error::refused("NO_REVISION", format!("cấp {level} không có bản biên bản số {n} (đã khóa {} bản)", revisions.len())))?;
             let r = &revisions[i];
             let data = locked_data(r)?;
             let superseded = match (revisions.get(i + 1), &r.reopened) {
-                (Some(next), _) => Some(format!(
-                    "BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ {}",
-                    next.revision
-                )),
+                (Some(next), _) => Some(format!("BẢN NÀY ĐÃ ĐƯỢC THAY THẾ BỞI BẢN SỐ {}", next.revision)),
                 (None, Some((_, why))) => Some(format!("BẢN NÀY ĐÃ ĐƯỢC MỞ ĐỂ SỬA: {why}")),
                 (None, None) => None,
             };
-            return Ok(MinutesData {
-                data,
-                sha256: r.sha256.clone(),
-                locked: true,
-                superseded,
-            });
+            return Ok(MinutesData { data, sha256: r.sha256.clone(), locked: true, superseded });
         }
         let s = self.summary(level)?;
         if s.status == "final" {
             if let Some(r) = revisions.last() {
                 let data = locked_data(r)?;
-                return Ok(MinutesData {
-                    data,
-                    sha256: r.sha256.clone(),
-                    locked: true,
-                    superseded: None,
-                });
+                return Ok(MinutesData { data, sha256: r.sha256.clone(), locked: true, superseded: None });
             }
         }
         let team = self.team()?;
-        let data = self.minutes_data_of(
-            &s,
-            &team,
-            revisions.len() as u32 + 1,
-            &self.pending_reason(level)?,
-        )?;
+        let data = self.minutes_data_of(&s, &team, revisions.len() as u32 + 1, &self.pending_reason(level)?)?;
         let sha256 = sha_hex(&data.to_canonical());
-        Ok(MinutesData {
-            data,
-            sha256,
-            locked: false,
-            superseded: None,
-        })
+        Ok(MinutesData { data, sha256, locked: false, superseded: None })
     }
 
     /// Accepts a warning with the Tổ trưởng's written reason (kept in the
@@ -364,10 +281,7 @@ impl App {
         self.count_ctx(&a.level)?;
         let reason = clean(&a.reason);
         if reason.is_empty() {
-            return Err(Error::refused(
-                "REASON_REQUIRED",
-                "cần ghi lý do chấp nhận cảnh báo",
-            ));
+            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do chấp nhận cảnh báo"));
         }
         let code = a.code.trim().to_uppercase();
         let s = self.summary(&a.level)?;
@@ -387,41 +301,26 @@ impl App {
                 self.store.write(|tx| {
                     Self::refuse_if_locked(tx, &a.level)?;
                     tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
-                    tx.append_audit(&audit_row(&at, "count.explain", format!("cấp {}, lỗi {code} ghi vào biên bản kèm giải trình", a.level), &reason, None, Some(json!({"level": a.level, "code": code}))))?;
+                    tx.append_audit(&audit_row(
+                        &at,
+                        "count.explain",
+                        format!("cấp {}, lỗi {code} ghi vào biên bản kèm giải trình", a.level),
+                        &reason,
+                        None,
+                        Some(json!({"level": a.level, "code": code})),
+                    ))?;
                     Ok::<_, Error>(())
                 })?;
                 return self.summary(&a.level);
             }
-            Some(_) => {
-                return Err(Error::refused(
-                    "CHECK_IS_ERROR",
-                    format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"),
-                ))
-            }
-            None => {
-                return Err(Error::refused(
-                    "CHECK_NOT_FAILED",
-                    format!("cấp {} hiện không có cảnh báo {code}", a.level),
-                ))
-            }
+            Some(_) => return Err(Error::refused("CHECK_IS_ERROR", format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"))),
+            None => return Err(Error::refused("CHECK_NOT_FAILED", format!("cấp {} hiện không có cảnh báo {code}", a.level))),
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &a.level)?;
-            tx.upsert_acceptance(&AcceptanceRow {
-                level: a.level.clone(),
-                code: code.clone(),
-                reason: reason.clone(),
-                accepted_at: at.clone(),
-            })?;
-            tx.append_audit(&audit_row(
-                &at,
-                "count.accept",
-                format!("cấp {}, cảnh báo {code}", a.level),
-                &reason,
-                None,
-                None,
-            ))?;
+            tx.upsert_acceptance(&AcceptanceRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), accepted_at: at.clone() })?;
+            tx.append_audit(&audit_row(&at, "count.accept", format!("cấp {}, cảnh báo {code}", a.level), &reason, None, None))?;
             Ok::<_, Error>(())
         })?;
         self.summary(&a.level)
@@ -430,37 +329,21 @@ impl App {
     // ---- complaints --------------------------------------------------------
 
     pub fn complaints(&self) -> Result<Vec<ComplaintDto>> {
-        Ok(self
-            .store
-            .complaints()?
-            .into_iter()
-            .map(complaint_dto)
-            .collect())
+        Ok(self.store.complaints()?.into_iter().map(complaint_dto).collect())
     }
 
     pub fn add_complaint(&mut self, c: &ComplaintInput) -> Result<ComplaintDto> {
         self.def()?;
         let content = clean(&c.content);
         if content.is_empty() {
-            return Err(Error::refused(
-                "COMPLAINT",
-                "cần ghi nội dung khiếu nại, tố cáo",
-            ));
+            return Err(Error::refused("COMPLAINT", "cần ghi nội dung khiếu nại, tố cáo"));
         }
         if let Some(l) = &c.level {
             self.count_ctx(l)?;
         }
         let at = clock::stamp(clock::now());
-        let row = ComplaintRow {
-            id: 0,
-            level: c.level.clone(),
-            received_at: at.clone(),
-            complainant: clean(&c.complainant),
-            content,
-            status: "received".into(),
-            outcome: String::new(),
-            resolved_at: None,
-        };
+        let row =
+            ComplaintRow { id: 0, level: c.level.clone(), received_at: at.clone(), complainant: clean(&c.complainant), content, status: "received".into(), outcome: String::new(), resolved_at: None };
         let levels = self.def()?.level_codes();
         let id = self.store.write(|tx| {
             match &row.level {
@@ -472,14 +355,10 @@ impl App {
                 }
             }
             let id = tx.insert_complaint(&row)?;
-            tx.append_audit(&audit_row(&at, "complaint.add", format!("khiếu nại số {id}"), "", None,
-                Some(json!({"level": row.level, "complainant": row.complainant, "content": row.content}))))?;
+            tx.append_audit(&audit_row(&at, "complaint.add", format!("khiếu nại số {id}"), "", None, Some(json!({"level": row.level, "complainant": row.complainant, "content": row.content}))))?;
             Ok::<_, Error>(id)
         })?;
-        self.store
-            .complaint(id)?
-            .map(complaint_dto)
-            .ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
+        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
     }
 
     /// Settled by the team (with the outcome) or forwarded to the Ban bầu cử
@@ -487,25 +366,17 @@ impl App {
     pub fn resolve_complaint(&mut self, r: &ComplaintResolveInput) -> Result<ComplaintDto> {
         self.def()?;
         if r.status != "settled" && r.status != "forwarded" {
-            return Err(Error::refused(
-                "COMPLAINT",
-                "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)",
-            ));
+            return Err(Error::refused("COMPLAINT", "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)"));
         }
         let outcome = clean(&r.outcome);
         if outcome.is_empty() {
-            return Err(Error::refused(
-                "COMPLAINT",
-                "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển",
-            ));
+            return Err(Error::refused("COMPLAINT", "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển"));
         }
         let id = i64::from(r.id);
         let at = clock::stamp(clock::now());
         let levels = self.def()?.level_codes();
         self.store.write(|tx| {
-            let c = tx.complaint(id)?.ok_or_else(|| {
-                Error::refused("COMPLAINT", format!("không có khiếu nại số {id}"))
-            })?;
+            let c = tx.complaint(id)?.ok_or_else(|| Error::refused("COMPLAINT", format!("không có khiếu nại số {id}")))?;
             match &c.level {
                 Some(l) => Self::refuse_if_locked(tx, l)?,
                 None => {
@@ -525,10 +396,7 @@ impl App {
             ))?;
             Ok::<_, Error>(())
         })?;
-        self.store
-            .complaint(id)?
-            .map(complaint_dto)
-            .ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
+        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
     }
 
     // ---- finalize ------------------------------------------------------------
@@ -539,26 +407,14 @@ impl App {
     pub fn finalize(&mut self, level: &str, pass: Option<&str>) -> Result<FinalizeResult> {
         let s = self.summary(level)?;
         if s.status == "final" {
-            return Err(Error::refused(
-                "LEVEL_FINALIZED",
-                format!(
-                    "biên bản cấp {level} đã khóa (bản số {})",
-                    s.revisions.len()
-                ),
-            ));
+            return Err(Error::refused("LEVEL_FINALIZED", format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
         }
         let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error" && !c.accepted).collect();
         if !errors.is_empty() {
             return Err(Error::Refused {
                 code: "CHECKS_FAILED",
-                message: format!(
-                    "chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa",
-                    errors.len()
-                ),
-                problems: errors
-                    .iter()
-                    .map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step))
-                    .collect(),
+                message: format!("chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa", errors.len()),
+                problems: errors.iter().map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step)).collect(),
             });
         }
         self.guard(pass, &format!("khóa biên bản cấp {level}"))?;
@@ -574,12 +430,7 @@ impl App {
         data.completed_at = Some(first_lock.unwrap_or_else(|| at.clone()));
         let text = data.to_canonical();
         let sha = sha_hex(&text);
-        let warnings: Vec<String> = s
-            .checks
-            .iter()
-            .filter(|c| c.severity == "warning")
-            .map(|c| c.code.clone())
-            .collect();
+        let warnings: Vec<String> = s.checks.iter().filter(|c| c.severity == "warning").map(|c| c.code.clone()).collect();
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             tx.insert_revision(&RevisionRow {
@@ -591,14 +442,7 @@ impl App {
                 sha256: sha.clone(),
                 reopened: None,
             })?;
-            tx.append_audit(&audit_row(
-                &at,
-                "finalize",
-                format!("biên bản cấp {level}, bản số {revision}"),
-                &reason,
-                None,
-                Some(json!({"sha256": sha, "warnings": warnings})),
-            ))?;
+            tx.append_audit(&audit_row(&at, "finalize", format!("biên bản cấp {level}, bản số {revision}"), &reason, None, Some(json!({"sha256": sha, "warnings": warnings}))))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(level);
@@ -606,10 +450,7 @@ impl App {
             level: level.to_owned(),
             revision,
             short_hash: short_hash(&sha),
-            message: format!(
-                "Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).",
-                short_hash(&sha)
-            ),
+            message: format!("Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).", short_hash(&sha)),
             sha256: sha,
         })
     }
@@ -622,40 +463,18 @@ impl App {
         self.count_ctx(level)?;
         let reason = clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused(
-                "REASON_REQUIRED",
-                "cần ghi lý do sửa biên bản đã khóa",
-            ));
+            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do sửa biên bản đã khóa"));
         }
         // Refuse what would be refused anyway before asking for the key.
         if self.store.revisions(level)?.last().is_none_or(|r| r.reopened.is_some()) {
-            return Err(Error::refused(
-                "NOT_FINALIZED",
-                format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"),
-            ));
+            return Err(Error::refused("NOT_FINALIZED", format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")));
         }
         self.guard(pass, &format!("mở bản sửa đổi biên bản cấp {level}"))?;
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
-            let last = tx
-                .revisions(level)?
-                .pop()
-                .filter(|r| r.reopened.is_none())
-                .ok_or_else(|| {
-                    Error::refused(
-                        "NOT_FINALIZED",
-                        format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp"),
-                    )
-                })?;
+            let last = tx.revisions(level)?.pop().filter(|r| r.reopened.is_none()).ok_or_else(|| Error::refused("NOT_FINALIZED", format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")))?;
             tx.insert_reopen(level, last.revision, &at, &reason)?;
-            tx.append_audit(&audit_row(
-                &at,
-                "reopen",
-                format!("biên bản cấp {level}, bản số {}", last.revision),
-                &reason,
-                None,
-                Some(json!({"level": level, "revision": last.revision})),
-            ))?;
+            tx.append_audit(&audit_row(&at, "reopen", format!("biên bản cấp {level}, bản số {}", last.revision), &reason, None, Some(json!({"level": level, "revision": last.revision}))))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(level);
@@ -677,15 +496,8 @@ impl App {
                 status: s.status.clone(),
                 inventory: s.inventory.is_some(),
                 received: s.ballots_received,
-                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count())
-                    .unwrap_or(0),
-                warnings: u32::try_from(
-                    s.checks
-                        .iter()
-                        .filter(|c| c.severity == "warning" && !c.accepted)
-                        .count(),
-                )
-                .unwrap_or(0),
+                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count()).unwrap_or(0),
+                warnings: u32::try_from(s.checks.iter().filter(|c| c.severity == "warning" && !c.accepted).count()).unwrap_or(0),
             });
         }
         Ok(out)
@@ -702,7 +514,10 @@ fn c_round(def: &tobaucu_core::election::ElectionDefinition, constituency: &str)
 /// app's back is refused, not shown).
 fn locked_data(r: &RevisionRow) -> Result<Minutes> {
     if sha_hex(&r.data) != r.sha256 {
-        return Err(Error::refused("MINUTES_TAMPERED", format!("dữ liệu biên bản đã khóa cấp {} bản số {} không khớp mã số liệu đã khóa: cơ sở dữ liệu đã bị sửa ngoài ứng dụng", r.level, r.revision)));
+        return Err(Error::refused(
+            "MINUTES_TAMPERED",
+            format!("dữ liệu biên bản đã khóa cấp {} bản số {} không khớp mã số liệu đã khóa: cơ sở dữ liệu đã bị sửa ngoài ứng dụng", r.level, r.revision),
+        ));
     }
     Minutes::parse(r.data.as_bytes()).map_err(|e| Error::refused("MINUTES_TAMPERED", format!("dữ liệu biên bản đã khóa cấp {} bản số {}: {e}", r.level, r.revision)))
 }

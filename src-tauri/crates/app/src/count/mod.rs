@@ -17,26 +17,19 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tobaucu_core::canonical::canonical_json;
 use tobaucu_core::checks::{self, check_level, LevelFacts, RosterFacts, Severity, TallyState};
-use tobaucu_core::count::{
-    diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally,
-};
+use tobaucu_core::count::{diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally};
 use tobaucu_core::election::{Constituency, Level};
 use tobaucu_core::minutes::{
     AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Explanation, Figures, IncidentLine, InventoryRef, LevelRef, Minutes, Opening, Person, TeamRef, Witness, CARRIED_CODES,
 };
-use tobaucu_store::PaperRead;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
 use tobaucu_ipc::{
-    AcceptInput, BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, CandidateResultDto,
-    CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FieldDiffDto, FinalizeResult,
-    InventoryDto, InventoryInput, LevelCountState, LiveCandidateDto, LiveTallyDto, RevisionDto,
-    PersonDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
+    AcceptInput, BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, CandidateResultDto, CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FieldDiffDto, FinalizeResult,
+    InventoryDto, InventoryInput, LevelCountState, LiveCandidateDto, LiveTallyDto, PersonDto, RevisionDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
 };
-use tobaucu_store::{
-    AcceptanceRow, AuditRow, BallotRow, ComplaintRow, CountRead, InventoryRow, Read, RevisionRow,
-    TallyEntryRow,
-};
+use tobaucu_store::PaperRead;
+use tobaucu_store::{AcceptanceRow, AuditRow, BallotRow, ComplaintRow, CountRead, InventoryRow, Read, RevisionRow, TallyEntryRow};
 
 use crate::{clock, App, Error, Result};
 
@@ -48,38 +41,16 @@ fn u64of(x: i64) -> u64 {
     u64::try_from(x).unwrap_or(0)
 }
 
-fn audit_row(
-    at: &str,
-    action: &str,
-    subject: String,
-    reason: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> AuditRow {
-    crate::convert::audit_entry(
-        at,
-        action,
-        subject,
-        reason,
-        before.map(|v| canonical_json(&v)),
-        after.map(|v| canonical_json(&v)),
-    )
+fn audit_row(at: &str, action: &str, subject: String, reason: &str, before: Option<Value>, after: Option<Value>) -> AuditRow {
+    crate::convert::audit_entry(at, action, subject, reason, before.map(|v| canonical_json(&v)), after.map(|v| canonical_json(&v)))
 }
 
 fn by_reason_map(counts: &[u64; 5]) -> BTreeMap<String, u32> {
-    InvalidReason::ALL
-        .iter()
-        .map(|r| (r.code().to_owned(), u32of(counts[r.index()])))
-        .collect()
+    InvalidReason::ALL.iter().map(|r| (r.code().to_owned(), u32of(counts[r.index()]))).collect()
 }
 
 fn inventory_of(row: &InventoryRow) -> Inventory {
-    Inventory {
-        received: u64of(row.received),
-        unused: u64of(row.unused),
-        spoiled: u64of(row.spoiled),
-        issued_entered: row.issued.map(u64of),
-    }
+    Inventory { received: u64of(row.received), unused: u64of(row.unused), spoiled: u64of(row.spoiled), issued_entered: row.issued.map(u64of) }
 }
 
 fn inventory_dto(row: &InventoryRow) -> InventoryDto {
@@ -102,13 +73,7 @@ fn inventory_dto(row: &InventoryRow) -> InventoryDto {
 /// bits is 2^32 work — issue 11 §10); 128 bits cannot. The full hash is in
 /// the QR code.
 pub fn short_hash(sha: &str) -> String {
-    sha.get(..32)
-        .unwrap_or(sha)
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).to_uppercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    sha.get(..32).unwrap_or(sha).as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect::<Vec<_>>().join(" ")
 }
 
 fn team_of(r: &impl Read) -> Result<TeamDto> {
@@ -127,10 +92,7 @@ fn team_of(r: &impl Read) -> Result<TeamDto> {
 /// People as typed: NFC, single spaces; an empty address is no address;
 /// nameless entries are dropped.
 fn clean_people(v: &[PersonDto]) -> Vec<PersonDto> {
-    v.iter()
-        .map(|p| PersonDto { name: clean(&p.name), address: p.address.as_deref().map(clean).filter(|a| !a.is_empty()) })
-        .filter(|p| !p.name.is_empty())
-        .collect()
+    v.iter().map(|p| PersonDto { name: clean(&p.name), address: p.address.as_deref().map(clean).filter(|a| !a.is_empty()) }).filter(|p| !p.name.is_empty()).collect()
 }
 
 fn team_json(t: &TeamDto) -> Value {
@@ -140,15 +102,9 @@ fn team_json(t: &TeamDto) -> Value {
 impl App {
     /// This database is a polling team's (its area's id).
     pub(crate) fn count_ctx_any(&self) -> Result<String> {
-        let unit = self
-            .store
-            .unit()?
-            .ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
         if unit.kind != "area" {
-            return Err(Error::refused(
-                "NOT_A_TEAM",
-                "việc này chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp",
-            ));
+            return Err(Error::refused("NOT_A_TEAM", "việc này chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp"));
         }
         Ok(unit.unit_id)
     }
@@ -158,27 +114,10 @@ impl App {
     fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
         let def = self.def()?;
         let unit_id = self.count_ctx_any()?;
-        let lv = def.level(level).ok_or_else(|| {
-            Error::refused(
-                "UNKNOWN_LEVEL",
-                format!(
-                    "không có cấp bầu cử \"{level}\"; các cấp: {}",
-                    def.level_codes().join(", ")
-                ),
-            )
-        })?;
-        let area = def.area(&unit_id).ok_or_else(|| {
-            Error::Internal(format!("khu vực {unit_id} không có trong định nghĩa"))
-        })?;
-        let cid = area.constituencies.get(level).ok_or_else(|| {
-            Error::refused(
-                "UNKNOWN_LEVEL",
-                format!("khu vực {} không bầu cấp {level}", area.id),
-            )
-        })?;
-        let c = def.constituency(cid).ok_or_else(|| {
-            Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa"))
-        })?;
+        let lv = def.level(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp bầu cử \"{level}\"; các cấp: {}", def.level_codes().join(", "))))?;
+        let area = def.area(&unit_id).ok_or_else(|| Error::Internal(format!("khu vực {unit_id} không có trong định nghĩa")))?;
+        let cid = area.constituencies.get(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("khu vực {} không bầu cấp {level}", area.id)))?;
+        let c = def.constituency(cid).ok_or_else(|| Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa")))?;
         Ok((lv, c, area.id.clone()))
     }
 
@@ -190,19 +129,12 @@ impl App {
         let Some(area) = def.area(&unit.unit_id) else {
             return Ok(Vec::new());
         };
-        Ok(area
-            .constituencies
-            .values()
-            .filter_map(|c| def.constituency(c))
-            .flat_map(|c| c.candidates.iter().map(|x| x.name.clone()))
-            .collect())
+        Ok(area.constituencies.values().filter_map(|c| def.constituency(c)).flat_map(|c| c.candidates.iter().map(|x| x.name.clone())).collect())
     }
 
     /// Locked: the latest revision of the level's minutes is not reopened.
     fn is_locked(r: &impl Read, level: &str) -> Result<bool> {
-        Ok(r.revisions(level)?
-            .last()
-            .is_some_and(|x| x.reopened.is_none()))
+        Ok(r.revisions(level)?.last().is_some_and(|x| x.reopened.is_none()))
     }
 
     fn refuse_if_locked(r: &impl Read, level: &str) -> Result<()> {
@@ -229,10 +161,7 @@ impl App {
         let cands = self.area_candidate_names()?;
         for p in w {
             if checks::witness_is_candidate(&p.name, &cands) {
-                return Err(Error::refused(
-                    "WITNESS_IS_CANDIDATE",
-                    format!("{} là người ứng cử tại khu vực bỏ phiếu này nên không được làm {what} (Điều 73, Luật Bầu cử)", p.name),
-                ));
+                return Err(Error::refused("WITNESS_IS_CANDIDATE", format!("{} là người ứng cử tại khu vực bỏ phiếu này nên không được làm {what} (Điều 73, Luật Bầu cử)", p.name)));
             }
         }
         Ok(())
@@ -247,12 +176,7 @@ impl App {
     /// candidate of this area (`domain.md` §5 step 3).
     pub fn set_team(&mut self, input: &TeamInput) -> Result<TeamDto> {
         self.def()?;
-        let clean_list = |v: &Vec<String>| -> Vec<String> {
-            v.iter()
-                .map(|s| clean(s))
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
+        let clean_list = |v: &Vec<String>| -> Vec<String> { v.iter().map(|s| clean(s)).filter(|s| !s.is_empty()).collect() };
         let leader = input.leader.as_deref().map(clean);
         let secretary = input.secretary.as_deref().map(clean);
         let members = input.members.as_ref().map(clean_list);
@@ -262,20 +186,13 @@ impl App {
         }
         for (what, v) in [("Tổ trưởng", &leader), ("Thư ký", &secretary)] {
             if v.as_deref() == Some("") {
-                return Err(Error::refused(
-                    "TEAM",
-                    format!("tên {what} không được để trống"),
-                ));
+                return Err(Error::refused("TEAM", format!("tên {what} không được để trống")));
             }
         }
         let at = clock::stamp(clock::now());
         let store = &mut self.store;
         let before = team_of(store)?;
-        let def_levels = self
-            .def
-            .as_ref()
-            .map(|d| d.level_codes())
-            .unwrap_or_default();
+        let def_levels = self.def.as_ref().map(|d| d.level_codes()).unwrap_or_default();
         store.write(|tx| {
             for l in &def_levels {
                 Self::refuse_if_locked(tx, l)?;
@@ -294,14 +211,7 @@ impl App {
                 tx.set_team_people("witness", &people)?;
             }
             let after = team_of(tx)?;
-            tx.append_audit(&audit_row(
-                &at,
-                "team",
-                "tổ bầu cử".into(),
-                "",
-                Some(team_json(&before)),
-                Some(team_json(&after)),
-            ))?;
+            tx.append_audit(&audit_row(&at, "team", "tổ bầu cử".into(), "", Some(team_json(&before)), Some(team_json(&after))))?;
             Ok::<_, Error>(())
         })?;
         self.team()

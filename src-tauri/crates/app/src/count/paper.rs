@@ -46,11 +46,7 @@ impl App {
             opening_witnesses: s.opening_witnesses()?.into_iter().map(|p| PersonDto { name: p.name, address: p.address }).collect(),
             closing_time: s.voting_time("closing")?,
             incidents: s.incidents()?.into_iter().map(incident_dto).collect(),
-            recommendations: s
-                .recommendations()?
-                .into_iter()
-                .map(|r| RecommendationDto { id: u32::try_from(r.id).unwrap_or(u32::MAX), text: r.text, recorded_at: r.recorded_at })
-                .collect(),
+            recommendations: s.recommendations()?.into_iter().map(|r| RecommendationDto { id: u32::try_from(r.id).unwrap_or(u32::MAX), text: r.text, recorded_at: r.recorded_at }).collect(),
         })
     }
 

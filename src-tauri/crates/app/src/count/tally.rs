@@ -63,30 +63,8 @@ fn sheet_json(s: &TallySheetInput) -> Value {
 pub(super) fn sheet_from_row(level: &str, row: &TallyEntryRow) -> TallySheetInput {
     let v: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
     let num = |k: &str| u32::try_from(v.get(k).and_then(Value::as_u64).unwrap_or(0)).unwrap_or(0);
-    let list = |k: &str| -> Vec<u32> {
-        v.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|x| u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let reasons = v
-        .get("invalid_by_reason")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, x)| {
-                    (
-                        k.clone(),
-                        u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let list = |k: &str| -> Vec<u32> { v.get(k).and_then(Value::as_array).map(|a| a.iter().map(|x| u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0)).collect()).unwrap_or_default() };
+    let reasons = v.get("invalid_by_reason").and_then(Value::as_object).map(|m| m.iter().map(|(k, x)| (k.clone(), u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0))).collect()).unwrap_or_default();
     TallySheetInput {
         level: level.to_owned(),
         entry: u32::try_from(row.entry).unwrap_or(0),
@@ -128,18 +106,10 @@ impl App {
         }
         let mut problems = Vec::new();
         if s.votes.len() != c.candidates.len() {
-            problems.push(format!(
-                "cần số phiếu bầu của đủ {} người ứng cử, đã ghi {}",
-                c.candidates.len(),
-                s.votes.len()
-            ));
+            problems.push(format!("cần số phiếu bầu của đủ {} người ứng cử, đã ghi {}", c.candidates.len(), s.votes.len()));
         }
         if s.groups.len() > c.seats as usize {
-            problems.push(format!(
-                "chỉ có nhóm phiếu bầu 1 đến {} đại biểu, đã ghi {} nhóm",
-                c.seats,
-                s.groups.len()
-            ));
+            problems.push(format!("chỉ có nhóm phiếu bầu 1 đến {} đại biểu, đã ghi {} nhóm", c.seats, s.groups.len()));
         }
         for k in s.invalid_by_reason.keys() {
             if InvalidReason::parse(k).is_none() {
@@ -147,11 +117,7 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Refused {
-                code: "TALLY_INVALID",
-                message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level),
-                problems,
-            });
+            return Err(Error::Refused { code: "TALLY_INVALID", message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level), problems });
         }
         let mut sheet = s.clone();
         sheet.groups.resize(c.seats as usize, 0);
@@ -161,47 +127,20 @@ impl App {
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &s.level)?;
             if tx.ballots(&s.level)?.iter().any(|b| !b.undone) {
-                return Err(Error::refused(
-                    "METHOD_MIXED",
-                    format!(
-                        "cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu",
-                        s.level
-                    ),
-                ));
+                return Err(Error::refused("METHOD_MIXED", format!("cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu", s.level)));
             }
             let entries = tx.tally_entries(&s.level)?;
             // Double entry means two people: the same named person may not
             // type both entries.
             let who = tobaucu_core::text::fold(&sheet.entered_by);
             if !who.is_empty() {
-                if let Some(other) = entries.iter().find(|e| {
-                    e.entry != i64::from(s.entry) && tobaucu_core::text::fold(&e.entered_by) == who
-                }) {
-                    return Err(Error::refused(
-                        "TALLY_SAME_PERSON",
-                        format!(
-                            "{} đã nhập lần {}; lần {} phải do người khác nhập độc lập",
-                            other.entered_by, other.entry, s.entry
-                        ),
-                    ));
+                if let Some(other) = entries.iter().find(|e| e.entry != i64::from(s.entry) && tobaucu_core::text::fold(&e.entered_by) == who) {
+                    return Err(Error::refused("TALLY_SAME_PERSON", format!("{} đã nhập lần {}; lần {} phải do người khác nhập độc lập", other.entered_by, other.entry, s.entry)));
                 }
             }
             let before = entries.into_iter().find(|e| e.entry == i64::from(s.entry));
-            tx.upsert_tally_entry(&TallyEntryRow {
-                level: s.level.clone(),
-                entry: i64::from(s.entry),
-                data: data.clone(),
-                entered_by: sheet.entered_by.clone(),
-                entered_at: at.clone(),
-            })?;
-            tx.append_audit(&crate::convert::audit_entry(
-                &at,
-                "count.tally",
-                format!("bảng kiểm phiếu cấp {}, lần {}", s.level, s.entry),
-                "",
-                before.map(|b| b.data),
-                Some(data.clone()),
-            ))?;
+            tx.upsert_tally_entry(&TallyEntryRow { level: s.level.clone(), entry: i64::from(s.entry), data: data.clone(), entered_by: sheet.entered_by.clone(), entered_at: at.clone() })?;
+            tx.append_audit(&crate::convert::audit_entry(&at, "count.tally", format!("bảng kiểm phiếu cấp {}, lần {}", s.level, s.entry), "", before.map(|b| b.data), Some(data.clone())))?;
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(&s.level);
@@ -210,35 +149,15 @@ impl App {
 
     pub fn tally_status(&self, level: &str) -> Result<TallyStatusDto> {
         let (_, c, _) = self.count_ctx(level)?;
-        let sheets: Vec<TallySheetInput> = self
-            .store
-            .tally_entries(level)?
-            .iter()
-            .map(|e| sheet_from_row(level, e))
-            .collect();
+        let sheets: Vec<TallySheetInput> = self.store.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
         let names: Vec<&str> = c.candidates.iter().map(|x| x.name.as_str()).collect();
         let (agreed, differences, message) = match sheets.as_slice() {
             [] => (false, Vec::new(), "Chưa nhập bảng kiểm phiếu.".to_owned()),
-            [one] => (
-                false,
-                Vec::new(),
-                format!(
-                    "Đã nhập lần {}; cần người thứ hai nhập độc lập lần {}.",
-                    one.entry,
-                    3 - one.entry
-                ),
-            ),
+            [one] => (false, Vec::new(), format!("Đã nhập lần {}; cần người thứ hai nhập độc lập lần {}.", one.entry, 3 - one.entry)),
             [a, b, ..] => {
                 let d = diff_entries(&sheet_result(a), &sheet_result(b));
-                let dto: Vec<FieldDiffDto> = d
-                    .iter()
-                    .map(|x| FieldDiffDto {
-                        field: x.field.clone(),
-                        label: checks::field_vi(&x.field, &names),
-                        first: u32of(x.first),
-                        second: u32of(x.second),
-                    })
-                    .collect();
+                let dto: Vec<FieldDiffDto> =
+                    d.iter().map(|x| FieldDiffDto { field: x.field.clone(), label: checks::field_vi(&x.field, &names), first: u32of(x.first), second: u32of(x.second) }).collect();
                 let r = resolve_entries(&sheet_result(a), &sheet_result(b), &decided(&self.store, level)?);
                 let open = r.unresolved().len();
                 if dto.is_empty() {
@@ -263,16 +182,7 @@ impl App {
             }
             _ => (vec![], vec![]),
         };
-        Ok(TallyStatusDto {
-            level: level.to_owned(),
-            entries: sheets.iter().map(|s| s.entry).collect(),
-            agreed,
-            differences,
-            message,
-            sheets,
-            fields,
-            reentry,
-        })
+        Ok(TallyStatusDto { level: level.to_owned(), entries: sheets.iter().map(|s| s.entry).collect(), agreed, differences, message, sheets, fields, reentry })
     }
 }
 
@@ -328,7 +238,13 @@ impl App {
             let find = |field: &str| r.fields.iter().find(|(x, _)| x.field == field);
             for (field, choice) in &d.picks {
                 let Some((diff, st)) = find(field) else {
-                    return Err(Error::refused("TALLY_FIELD", format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ chọn cho các mục khác nhau: {}", r.fields.iter().map(|(x, _)| x.field.as_str()).collect::<Vec<_>>().join(", "))));
+                    return Err(Error::refused(
+                        "TALLY_FIELD",
+                        format!(
+                            "\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ chọn cho các mục khác nhau: {}",
+                            r.fields.iter().map(|(x, _)| x.field.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
                 };
                 let value = match (choice, st) {
                     (1, _) => diff.first,
@@ -337,7 +253,18 @@ impl App {
                     (3, _) => return Err(Error::refused("TALLY_CHOICE", format!("{}: chưa có lần nhập thứ ba khác cả hai lần trước để chọn", checks::field_vi(field, &names)))),
                     _ => return Err(Error::refused("TALLY_CHOICE", format!("{field}={choice}: chọn 1 (lần nhập 1), 2 (lần nhập 2) hoặc 3 (người thứ ba)"))),
                 };
-                rows.push(TallyFixRow { id: 0, level: d.level.clone(), field: field.clone(), first: i64::try_from(diff.first).unwrap_or(i64::MAX), second: i64::try_from(diff.second).unwrap_or(i64::MAX), action: "pick".into(), choice: Some(i64::from(*choice)), value: Some(i64::try_from(value).unwrap_or(i64::MAX)), entered_by: by.clone(), at: at.clone() });
+                rows.push(TallyFixRow {
+                    id: 0,
+                    level: d.level.clone(),
+                    field: field.clone(),
+                    first: i64::try_from(diff.first).unwrap_or(i64::MAX),
+                    second: i64::try_from(diff.second).unwrap_or(i64::MAX),
+                    action: "pick".into(),
+                    choice: Some(i64::from(*choice)),
+                    value: Some(i64::try_from(value).unwrap_or(i64::MAX)),
+                    entered_by: by.clone(),
+                    at: at.clone(),
+                });
             }
             let mut send: Vec<&str> = d.reenter.iter().map(String::as_str).collect();
             if d.reenter_all {
@@ -347,7 +274,18 @@ impl App {
                 let Some((diff, _)) = find(field) else {
                     return Err(Error::refused("TALLY_FIELD", format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ gửi nhập lại các mục khác nhau")));
                 };
-                rows.push(TallyFixRow { id: 0, level: d.level.clone(), field: field.to_owned(), first: i64::try_from(diff.first).unwrap_or(i64::MAX), second: i64::try_from(diff.second).unwrap_or(i64::MAX), action: "reenter".into(), choice: None, value: None, entered_by: by.clone(), at: at.clone() });
+                rows.push(TallyFixRow {
+                    id: 0,
+                    level: d.level.clone(),
+                    field: field.to_owned(),
+                    first: i64::try_from(diff.first).unwrap_or(i64::MAX),
+                    second: i64::try_from(diff.second).unwrap_or(i64::MAX),
+                    action: "reenter".into(),
+                    choice: None,
+                    value: None,
+                    entered_by: by.clone(),
+                    at: at.clone(),
+                });
             }
             if rows.is_empty() {
                 return Err(Error::refused("TALLY_NOTHING", "chưa chọn gì: dùng --resolve MỤC=1|2 cho từng mục khác nhau, hoặc --reenter để gửi các mục đó cho người thứ ba nhập lại"));
@@ -405,7 +343,18 @@ impl App {
             }
             for (d, _) in r.fields.iter().filter(|(d, _)| waiting.contains(&d.field.as_str())) {
                 let v = t.values.get(&d.field).copied().unwrap_or(0);
-                let row = TallyFixRow { id: 0, level: t.level.clone(), field: d.field.clone(), first: i64::try_from(d.first).unwrap_or(i64::MAX), second: i64::try_from(d.second).unwrap_or(i64::MAX), action: "third".into(), choice: None, value: Some(i64::from(v)), entered_by: who.clone(), at: at.clone() };
+                let row = TallyFixRow {
+                    id: 0,
+                    level: t.level.clone(),
+                    field: d.field.clone(),
+                    first: i64::try_from(d.first).unwrap_or(i64::MAX),
+                    second: i64::try_from(d.second).unwrap_or(i64::MAX),
+                    action: "third".into(),
+                    choice: None,
+                    value: Some(i64::from(v)),
+                    entered_by: who.clone(),
+                    at: at.clone(),
+                };
                 tx.insert_tally_fix(&row)?;
                 tx.append_audit(&crate::convert::audit_entry(
                     &at,

@@ -78,9 +78,7 @@ fn ok<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> T {
 /// by each test: the build runs the whole demo chain).
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Result<Fixture, String>> = OnceLock::new();
-    let built = F.get_or_init(|| {
-        std::panic::catch_unwind(build).map_err(|e| e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default())
-    });
+    let built = F.get_or_init(|| std::panic::catch_unwind(build).map_err(|e| e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default()));
     match built {
         Ok(f) => f,
         Err(e) => panic!("building the rehearsal fixture failed: {e}"),
@@ -113,7 +111,12 @@ fn build() -> Fixture {
     ok("backup", t.backup_now(None));
     // The board: its Ban's meeting and notes, a declared round opened at
     // the team, a withdrawn bundle, a refused one.
-    ok("board team", xa.set_board_team(&BoardTeamInput { constituency: "XA-04".into(), leader: Some("Lê Văn Ban".into()), place: Some("Hội trường".into()), time: Some("08:30".into()), ..Default::default() }));
+    ok(
+        "board team",
+        xa.set_board_team(&BoardTeamInput {
+            constituency: "XA-04".into(), leader: Some("Lê Văn Ban".into()), place: Some("Hội trường".into()), time: Some("08:30".into()), ..Default::default()
+        }),
+    );
     ok("board note", xa.board_note(&BoardNoteInput { constituency: "XA-04".into(), events: Some("Diễn tập".into()), settled: Some(vec!["Đã giải quyết (diễn tập)".into()]), ..Default::default() }));
     ok("declare", xa.declare_round("XA-04", "additional"));
     let round = ok("round file", xa.write_round_file("XA-04", d));
@@ -127,12 +130,15 @@ fn build() -> Fixture {
     assert_eq!(ok("import bad", xa.import_bundle(&bad, None)).outcome, "refused");
     drop((t, xa));
     // What no call of the app makes on these two databases: filled by hand.
-    exec(&team_db, "INSERT INTO incident (time, what, handled, recorded_at) VALUES ('09:00', 'Diễn tập mất điện', '', 't');
+    exec(
+        &team_db,
+        "INSERT INTO incident (time, what, handled, recorded_at) VALUES ('09:00', 'Diễn tập mất điện', '', 't');
                     INSERT INTO recommendation (text, recorded_at) VALUES ('Diễn tập kiến nghị', 't');
                     INSERT INTO tally_entry (level, entry, data, entered_by, entered_at) VALUES ('XA.v2', 1, '{}', '', 't');
                     INSERT INTO error_explanation (level, code, reason, recorded_at) VALUES ('XA', 'E02', 'x', 't');
                     INSERT OR IGNORE INTO check_acceptance (level, code, reason, accepted_at) VALUES ('QH', 'W04', 'x', 't');
-                    INSERT INTO tally_fix (level, field, first, second, action, choice, value, entered_by, at) VALUES ('XA.v2', 'ballots_valid', 1, 2, 'pick', 1, 1, '', 't');");
+                    INSERT INTO tally_fix (level, field, first, second, action, choice, value, entered_by, at) VALUES ('XA.v2', 'ballots_valid', 1, 2, 'pick', 1, 1, '', 't');",
+    );
     exec(&board_db, "INSERT INTO bundle_file (bundle_id, bytes) SELECT min(id), x'00' FROM bundle;
                      INSERT INTO paper_check (id, area_id, level, minutes_sha256, code_typed, figures, differences, entered_by, checked_at) VALUES (1, 'X0412-KV02', 'XA', printf('%064d', 0), 'ABCD', '{}', '[]', '', 't');
                      INSERT INTO paper_resolution (check_id, reason, resolved_at) VALUES (1, 'Diễn tập', 't');
@@ -194,17 +200,7 @@ fn build() -> Fixture {
     let tinh = ok("province", App::open(&d.join("tinh-T38.sqlite")));
     assert!(tinh.is_rehearsal());
     let official_bundle_at_rehearsal_board = checks(&tinh, &PathBuf::from(&e.path));
-    Fixture {
-        _dir: dir,
-        before,
-        after,
-        official_import,
-        rehearsal_bundle_at_official_board,
-        official_bundle_at_rehearsal_board,
-        audit_ok: (audit_team, audit_board),
-        second_switch,
-        zero_report,
-    }
+    Fixture { _dir: dir, before, after, official_import, rehearsal_bundle_at_official_board, official_bundle_at_rehearsal_board, audit_ok: (audit_team, audit_board), second_switch, zero_report }
 }
 
 /// The text of a PDF (pdftotext; the test is skipped without it).

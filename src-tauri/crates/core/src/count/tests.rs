@@ -19,34 +19,21 @@ fn kept(v: &[u16]) -> Mark {
 // Art. 74 ground 4: every name struck → invalid (gạch hết).
 #[test]
 fn all_names_struck_is_invalid() {
-    assert_eq!(
-        Ballot::decide(&kept(&[]), 5),
-        Ballot::Invalid(InvalidReason::AllStruck)
-    );
+    assert_eq!(Ballot::decide(&kept(&[]), 5), Ballot::Invalid(InvalidReason::AllStruck));
     assert_eq!(parse_mark("-", 8), Ok(Some(Mark::Kept(vec![]))));
 }
 
 // Art. 74 ground 3: more names kept than seats → invalid (quá số lượng).
 #[test]
 fn more_names_than_seats_is_invalid() {
-    assert_eq!(
-        Ballot::decide(&kept(&[1, 2, 3, 4]), 3),
-        Ballot::Invalid(InvalidReason::TooMany)
-    );
-    assert_eq!(
-        Ballot::decide(&kept(&[3, 1, 2]), 3),
-        Ballot::Valid(vec![1, 2, 3])
-    );
+    assert_eq!(Ballot::decide(&kept(&[1, 2, 3, 4]), 3), Ballot::Invalid(InvalidReason::TooMany));
+    assert_eq!(Ballot::decide(&kept(&[3, 1, 2]), 3), Ballot::Valid(vec![1, 2, 3]));
 }
 
 // Art. 74 grounds 1, 2, 5: only a person sees them; typed as INVALID <code>.
 #[test]
 fn grounds_only_a_person_sees() {
-    for (code, r) in [
-        ("khong_theo_mau", InvalidReason::NotOfficial),
-        ("khong_co_dau", InvalidReason::NoStamp),
-        ("ghi_them", InvalidReason::Added),
-    ] {
+    for (code, r) in [("khong_theo_mau", InvalidReason::NotOfficial), ("khong_co_dau", InvalidReason::NoStamp), ("ghi_them", InvalidReason::Added)] {
         let m = parse_mark(&format!("INVALID {code}"), 5);
         assert_eq!(m, Ok(Some(Mark::Invalid(r))));
         assert_eq!(Ballot::decide(&Mark::Invalid(r), 3), Ballot::Invalid(r));
@@ -90,9 +77,7 @@ fn ballots_file_example() {
     assert_eq!((t.valid, t.invalid(), t.received()), (2, 2, 4));
     assert_eq!(t.votes, vec![1, 1, 1, 1, 1, 1, 1, 0]);
     assert_eq!(t.groups, vec![0, 1, 0, 0, 1]);
-    let errs = parse_ballots("1 2\nabc\n3\n1 1\n", 8, 5)
-        .err()
-        .unwrap_or_default();
+    let errs = parse_ballots("1 2\nabc\n3\n1 1\n", 8, 5).err().unwrap_or_default();
     assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 4]);
 }
 
@@ -111,49 +96,22 @@ fn undo_takes_back_exactly() {
 // Kiểm kê (domain.md §5 step 2): received = issued + unused + spoiled.
 #[test]
 fn inventory_derives_issued() {
-    let inv = Inventory {
-        received: 700,
-        unused: 70,
-        spoiled: 3,
-        issued_entered: None,
-    };
+    let inv = Inventory { received: 700, unused: 70, spoiled: 3, issued_entered: None };
     assert_eq!(inv.issued(), 627);
     assert!(inv.balances());
-    let bad = Inventory {
-        issued_entered: Some(620),
-        ..inv
-    };
+    let bad = Inventory { issued_entered: Some(620), ..inv };
     assert!(!bad.balances());
-    let over = Inventory {
-        received: 10,
-        unused: 8,
-        spoiled: 5,
-        issued_entered: None,
-    };
+    let over = Inventory { received: 10, unused: 8, spoiled: 5, issued_entered: None };
     assert!(!over.balances());
 }
 
 #[test]
 fn double_entry_diff_names_fields() {
-    let a = CountResult {
-        received: 10,
-        valid: 9,
-        invalid: 1,
-        votes: vec![5, 4],
-        groups: Some(vec![9]),
-        ..Default::default()
-    };
+    let a = CountResult { received: 10, valid: 9, invalid: 1, votes: vec![5, 4], groups: Some(vec![9]), ..Default::default() };
     let mut b = a.clone();
     b.votes[1] = 6;
     let d = diff_entries(&a, &b);
-    assert_eq!(
-        d,
-        vec![FieldDiff {
-            field: "votes.2".into(),
-            first: 4,
-            second: 6
-        }]
-    );
+    assert_eq!(d, vec![FieldDiff { field: "votes.2".into(), first: 4, second: 6 }]);
     assert!(diff_entries(&a, &a).is_empty());
 }
 

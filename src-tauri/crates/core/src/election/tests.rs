@@ -26,10 +26,7 @@ fn demo_definition_is_valid() {
     assert_eq!(def.levels.len(), 3);
     assert_eq!(def.levels[0].kind, LevelKind::NationalAssembly);
     assert_eq!(def.levels[2].kind, LevelKind::Council);
-    let area = def
-        .area("X0412-KV01")
-        .map(|a| a.constituencies.clone())
-        .unwrap_or_default();
+    let area = def.area("X0412-KV01").map(|a| a.constituencies.clone()).unwrap_or_default();
     assert_eq!(area.get("XA").map(String::as_str), Some("XA-03"));
     assert_eq!(def.election.mode, Mode::Official);
 }
@@ -47,14 +44,8 @@ fn every_problem_is_reported_with_its_path() {
     let paths: Vec<&str> = p.iter().map(|(p, _)| p.as_str()).collect();
     assert!(paths.contains(&"$.election.date"), "{p:?}");
     assert!(paths.contains(&"$.election.colour"), "{p:?}");
-    assert!(
-        p.contains(&("$.constituencies[0].seats".into(), "E_SEATS")),
-        "{p:?}"
-    );
-    assert!(
-        p.contains(&("$.areas[0].constituencies.XA".into(), "E_REF")),
-        "{p:?}"
-    );
+    assert!(p.contains(&("$.constituencies[0].seats".into(), "E_SEATS")), "{p:?}");
+    assert!(p.contains(&("$.areas[0].constituencies.XA".into(), "E_REF")), "{p:?}");
     assert!(paths.contains(&"$.levels[1].code"), "{p:?}");
     assert!(p.len() >= 5);
 }
@@ -62,10 +53,7 @@ fn every_problem_is_reported_with_its_path() {
 #[test]
 fn unknown_fields_are_refused_not_ignored() {
     let json = demo_with(|v| v["areas"][0]["voters"] = 500.into());
-    assert_eq!(
-        problems(&json),
-        vec![("$.areas[0].voters".into(), "E_UNKNOWN_FIELD")]
-    );
+    assert_eq!(problems(&json), vec![("$.areas[0].voters".into(), "E_UNKNOWN_FIELD")]);
 }
 
 #[test]
@@ -106,10 +94,7 @@ fn minimum_candidates_follow_the_law() {
 fn hdnd_seats_at_most_five() {
     let json = demo_with(|v| v["constituencies"][2]["seats"] = 6.into());
     let p = problems(&json);
-    assert!(
-        p.contains(&("$.constituencies[2].seats".into(), "E_SEATS")),
-        "{p:?}"
-    );
+    assert!(p.contains(&("$.constituencies[2].seats".into(), "E_SEATS")), "{p:?}");
 }
 
 #[test]
@@ -119,52 +104,33 @@ fn area_needs_one_constituency_per_level() {
             m.remove("TINH");
         }
     });
-    assert_eq!(
-        problems(&json),
-        vec![("$.areas[1].constituencies".into(), "E_AREA_LEVEL")]
-    );
+    assert_eq!(problems(&json), vec![("$.areas[1].constituencies".into(), "E_AREA_LEVEL")]);
     let json = demo_with(|v| v["areas"][1]["constituencies"]["TINH"] = "QH-01".into());
-    assert_eq!(
-        problems(&json),
-        vec![("$.areas[1].constituencies.TINH".into(), "E_REF")]
-    );
+    assert_eq!(problems(&json), vec![("$.areas[1].constituencies.TINH".into(), "E_REF")]);
 }
 
 #[test]
 fn messages_are_vietnamese() {
     let json = demo_with(|v| v["election"]["mode"] = "real".into());
-    let Err(d) = parse(&json) else {
-        panic!("accepted a bad mode")
-    };
+    let Err(d) = parse(&json) else { panic!("accepted a bad mode") };
     assert!(d[0].message.contains("chính thức"), "{}", d[0].message);
-    let Err(d) = parse("{ \"format\": ") else {
-        panic!("accepted broken JSON")
-    };
+    let Err(d) = parse("{ \"format\": ") else { panic!("accepted broken JSON") };
     assert!(d[0].message.contains("JSON"), "{}", d[0].message);
     assert!(d[0].path.contains("dòng 1"));
 }
 
 #[test]
 fn text_is_normalised_to_nfc() {
-    let json = demo_with(|v| {
-        v["constituencies"][0]["candidates"][0]["name"] =
-            "  Nguye\u{302}\u{303}n   Văn  Bình ".into()
-    });
+    let json = demo_with(|v| v["constituencies"][0]["candidates"][0]["name"] = "  Nguye\u{302}\u{303}n   Văn  Bình ".into());
     let def = parse(&json).map_err(|e| format!("{e:?}"));
-    assert_eq!(
-        def.map(|d| d.constituencies[0].candidates[0].name.clone()),
-        Ok("Nguyễn Văn Bình".into())
-    );
+    assert_eq!(def.map(|d| d.constituencies[0].candidates[0].name.clone()), Ok("Nguyễn Văn Bình".into()));
 }
 
 #[test]
 fn certificate_holders_vote_qh_and_province() {
     // domain.md §3.3: "Holder of a certificate to vote elsewhere: QH + HĐND tỉnh".
     let def = parse(DEMO).map_err(|e| format!("{e:?}"));
-    assert_eq!(
-        def.map(|d| d.certificate_levels()),
-        Ok(vec!["QH".to_owned(), "TINH".to_owned()])
-    );
+    assert_eq!(def.map(|d| d.certificate_levels()), Ok(vec!["QH".to_owned(), "TINH".to_owned()]));
 }
 
 #[test]

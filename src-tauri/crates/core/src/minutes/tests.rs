@@ -42,11 +42,20 @@ fn sample() -> Minutes {
             ballots_by_kept: [("1", 95u64), ("2", 200), ("3", 300)].iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
         },
         inventory: Some(InventoryRef { received: 650, unused: 44, spoiled: 1, issued: 605 }),
-        candidates: c.candidates.iter().zip(votes).enumerate().map(|(i, (x, v))| CandidateLine { id: x.id.clone(), position: u32::try_from(i + 1).unwrap_or(0), name: x.name.clone(), votes: v, percent: Percent::of(v, valid).vi() }).collect(),
+        candidates: c
+            .candidates
+            .iter()
+            .zip(votes)
+            .enumerate()
+            .map(|(i, (x, v))| CandidateLine { id: x.id.clone(), position: u32::try_from(i + 1).unwrap_or(0), name: x.name.clone(), votes: v, percent: Percent::of(v, valid).vi() })
+            .collect(),
         complaints: vec![],
         revision: 1,
         correction_reason: String::new(),
-        opening: Some(Opening { time: Some("07:00".into()), witnesses: vec![Person { name: "Trần Văn Mở".into(), address: Some("Thôn Chẩn Xuyên 1".into()) }, Person { name: "Lê Thị Hòm".into(), address: None }] }),
+        opening: Some(Opening {
+            time: Some("07:00".into()),
+            witnesses: vec![Person { name: "Trần Văn Mở".into(), address: Some("Thôn Chẩn Xuyên 1".into()) }, Person { name: "Lê Thị Hòm".into(), address: None }],
+        }),
         closing_time: Some("19:00".into()),
         incidents: vec![IncidentLine { time: Some("09:15".into()), what: "Mất điện 20 phút".into(), handled: "Tiếp tục phát phiếu theo danh sách giấy".into() }],
         recommendations: vec![],

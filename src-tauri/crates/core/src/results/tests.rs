@@ -257,7 +257,18 @@ fn aggregation_groups_reports_by_round() {
     c.candidates.push(CandidateInfo { id: "c3".into(), birth_date: d(1972) });
     let first_reports: Vec<AreaReport> = ["A1", "A2"]
         .iter()
-        .map(|a| AreaReport { area: (*a).into(), seats: 2, candidates: vec!["c1".into(), "c2".into(), "c3".into()], voters_listed: 100, voters_voted: 90, ballots_issued: 90, ballots_received: 90, ballots_valid: 90, votes: vec![80, 40, 30], ..AreaReport::default() })
+        .map(|a| AreaReport {
+            area: (*a).into(),
+            seats: 2,
+            candidates: vec!["c1".into(), "c2".into(), "c3".into()],
+            voters_listed: 100,
+            voters_voted: 90,
+            ballots_issued: 90,
+            ballots_received: 90,
+            ballots_valid: 90,
+            votes: vec![80, 40, 30],
+            ..AreaReport::default()
+        })
         .collect();
     let first = aggregate(&c, &first_reports);
     assert_eq!(first.elected, vec!["c1".to_owned()]);
@@ -267,7 +278,19 @@ fn aggregation_groups_reports_by_round() {
     // Round 2 reports: c2 and c3 only, one seat.
     let second: Vec<AreaReport> = ["A1", "A2"]
         .iter()
-        .map(|a| AreaReport { area: (*a).into(), round: 2, seats: 1, candidates: vec!["c2".into(), "c3".into()], voters_listed: 100, voters_voted: 70, ballots_issued: 70, ballots_received: 70, ballots_valid: 70, votes: vec![50, 20], ..AreaReport::default() })
+        .map(|a| AreaReport {
+            area: (*a).into(),
+            round: 2,
+            seats: 1,
+            candidates: vec!["c2".into(), "c3".into()],
+            voters_listed: 100,
+            voters_voted: 70,
+            ballots_issued: 70,
+            ballots_received: 70,
+            ballots_valid: 70,
+            votes: vec![50, 20],
+            ..AreaReport::default()
+        })
         .collect();
     let mut all = first_reports.clone();
     all.extend(second.iter().cloned());

@@ -90,7 +90,8 @@ fn text(layout: &str, m: &MinutesInput) -> String {
 }
 
 const FN7_HDND: &str = "Vì số người trúng cử đại biểu Hội đồng nhân dân chưa đủ số lượng đại biểu được bầu đã ấn định cho đơn vị bầu cử nên đề nghị Ủy ban bầu cử xã Thiệu Ngọc xem xét, quyết định việc bầu cử thêm tại đơn vị bầu cử.";
-const FN5_HDND: &str = "Vì số cử tri đi bỏ phiếu chưa đạt quá một nửa tổng số cử tri của đơn vị bầu cử, nên cuộc bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc tại đơn vị bầu cử số 4 không có giá trị.";
+const FN5_HDND: &str =
+    "Vì số cử tri đi bỏ phiếu chưa đạt quá một nửa tổng số cử tri của đơn vị bầu cử, nên cuộc bầu cử đại biểu Hội đồng nhân dân xã Thiệu Ngọc tại đơn vị bầu cử số 4 không có giá trị.";
 
 #[test]
 fn mau24_partial_constituency_states_what_is_missing_and_proposes_an_additional_vote() {
@@ -172,7 +173,8 @@ fn mau19_qh_table_by_commune_and_footnote_7() {
     m.outcome.percent.truncate(5);
     m.council = None;
     m.places = vec!["xã Thiệu Ngọc".into(), "xã Thiệu Vũ".into()];
-    m.communes = vec![CommuneRow { name: "Xã Thiệu Ngọc".into(), areas: 6, votes: vec![600, 200, 200, 200, 200] }, CommuneRow { name: "Xã Thiệu Vũ".into(), areas: 2, votes: vec![67, 22, 22, 22, 22] }];
+    m.communes =
+        vec![CommuneRow { name: "Xã Thiệu Ngọc".into(), areas: 6, votes: vec![600, 200, 200, 200, 200] }, CommuneRow { name: "Xã Thiệu Vũ".into(), areas: 2, votes: vec![67, 22, 22, 22, 22] }];
     let t = text("board-minutes-qh", &m);
     assert!(t.contains("Xã Thiệu Ngọc 6 600 200 200 200 200") && t.contains("Xã Thiệu Vũ 2 67 22 22 22 22"), "{t}");
     assert!(t.contains("Tổng cộng: 8 667 222 222 222 222") && t.contains("74,94% 24,94%"), "{t}");
