@@ -26,8 +26,8 @@ fn full() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
-/// A province board with `n` areas reported, written through SQLite as the
-/// import writes it (bundle rows and area results).
+/// A province board with `n` areas reported, stored as the import stores
+/// them (real bundles in the bundle store, their import in the log).
 fn prepare(dir: &Path, n: usize) -> std::path::PathBuf {
     let db = dir.join("board.sqlite");
     let text = common::definition(n);
@@ -37,26 +37,9 @@ fn prepare(dir: &Path, n: usize) -> std::path::PathBuf {
         let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
         app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
     }
-    let mut conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
-    for i in 0..n {
-        let bsha = common::sha(&format!("bundle {i}"));
-        tx.execute(
-            "INSERT INTO bundle (sha256, unit_id, unit_kind, sequence, created_at, imported_at, file_name, manifest, report) VALUES (?1, ?2, 'area', 1, ?3, ?3, ?4, '{}', '{}')",
-            params![bsha, format!("A{i}"), "2026-03-15T23:00:00+07:00", format!("A{i}-goi001.tbc")],
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let id = tx.last_insert_rowid();
-        for m in common::area_minutes(&def, &sha, i) {
-            let data = m.to_canonical();
-            tx.execute(
-                "INSERT INTO area_result (bundle_id, area_id, level, constituency_id, final, minutes_sha256, data) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
-                params![id, m.area.id, m.level.code, m.constituency.id, common::sha(&data), data],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
-    tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    let docs: Vec<_> = (0..n).map(|i| common::area_minutes(&def, &sha, i)).collect();
+    let mut store = tobaucu_store::Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    common::store_board(&mut store, &def, &sha, &docs).unwrap_or_else(|e| panic!("{e}"));
     db
 }
 

@@ -9,7 +9,6 @@ use std::io::Cursor;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use serde_json::Value;
 use tobaucu_core::minutes::Minutes;
-use tobaucu_store::{AreaResultRow, BundleRow};
 
 use crate::synthetic;
 use crate::{App, UnitChoice, UnitKind};
@@ -24,74 +23,7 @@ pub(crate) fn board(dir: &std::path::Path, n: usize) -> (App, Vec<Vec<Minutes>>)
     let mut app = App::open(&dir.join("board.sqlite")).unwrap_or_else(|e| panic!("{e}"));
     app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
     let docs: Vec<Vec<Minutes>> = (0..n).map(|i| synthetic::area_minutes(&def, &sha, i)).collect();
-    // Each area's minutes in a real bundle (its bytes in the bundle store,
-    // its import in the log), as an import leaves them: the board's
-    // integrity check reads them back (`integrity.rs`).
-    let sk = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    let bundles: Vec<(Vec<u8>, String)> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, levels)| {
-            let members: Vec<(String, Vec<u8>)> = levels.iter().map(|m| (format!("results/{}.json", m.level.code), m.to_canonical().into_bytes())).collect();
-            let manifest = tobaucu_bundle::Manifest {
-                app_version: "0.1.0".into(),
-                created_at: "2026-03-15T22:00:00+07:00".into(),
-                election_id: def["election"]["id"].as_str().unwrap_or_default().into(),
-                definition_sha256: sha.clone(),
-                mode: "official".into(),
-                unit_id: format!("A{i}"),
-                unit_kind: "area".into(),
-                levels: levels.iter().map(|m| tobaucu_bundle::LevelEntry { code: m.level.code.clone(), final_: true, revision: 1, minutes_sha256: synthetic::sha(&m.to_canonical()) }).collect(),
-                sequence: 1,
-                previous_sha256: None,
-                public_key: [0; 32],
-                audit_head: synthetic::sha("nhật ký"),
-                members: vec![],
-            };
-            tobaucu_bundle::container::write(manifest, &members, &sk).unwrap_or_else(|e| panic!("{e}"))
-        })
-        .collect();
-    app.store
-        .write(|tx| {
-            for (i, (levels, (bytes, bundle_sha))) in docs.iter().zip(&bundles).enumerate() {
-                let row = BundleRow {
-                    id: 0,
-                    sha256: bundle_sha.clone(),
-                    unit_id: format!("A{i}"),
-                    unit_kind: "area".into(),
-                    sequence: 1,
-                    created_at: "2026-03-15T22:00:00+07:00".into(),
-                    imported_at: "2026-03-15T23:00:00+07:00".into(),
-                    file_name: format!("A{i}-goi001.tbc"),
-                    manifest: "{}".into(),
-                    report: "{}".into(),
-                    superseded_by: None,
-                };
-                let id = tx.insert_bundle(&row, bytes, &tobaucu_core::audit::sha256_hex(bytes))?;
-                for m in levels {
-                    let data = m.to_canonical();
-                    tx.insert_area_result(&AreaResultRow {
-                        bundle_id: id,
-                        area_id: m.area.id.clone(),
-                        level: m.level.code.clone(),
-                        constituency_id: m.constituency.id.clone(),
-                        final_: true,
-                        minutes_sha256: synthetic::sha(&data),
-                        data,
-                    })?;
-                }
-                tx.append_audit(&crate::convert::audit_entry(
-                    "2026-03-15T23:00:00+07:00",
-                    "bundle.import",
-                    format!("gói số 1 của A{i}"),
-                    "",
-                    None,
-                    Some(serde_json::json!({"sha256": bundle_sha}).to_string()),
-                ))?;
-            }
-            Ok::<_, tobaucu_store::Error>(())
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+    synthetic::store_board(&mut app.store, &def, &sha, &docs).unwrap_or_else(|e| panic!("{e}"));
     (app, docs)
 }
 
