@@ -313,7 +313,10 @@ pub fn safe_name(name: &str) -> bool {
     let segs: Vec<&str> = name.split('/').collect();
     name.len() <= 200
         && (1..=4).contains(&segs.len())
-        && segs.iter().all(|s| !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-'))
+        // No ".." anywhere and no segment ending in a dot (Windows drops
+        // trailing dots: "results." would name "results").
+        && !name.contains("..")
+        && segs.iter().all(|s| !s.is_empty() && !s.starts_with('.') && !s.ends_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-'))
 }
 
 /// Builds a bundle: fills the members list of `m` from `members`, signs
