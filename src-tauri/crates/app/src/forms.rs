@@ -130,7 +130,7 @@ impl CouncilName {
 
 /// A level as Mẫu 31/HĐBC names it: its rank in the form's order (tỉnh,
 /// huyện, xã), the title of its column and the wording of its footer line
-/// ("Cử tri tham gia bầu cử …: … người;"). A council whose tier the name
+/// ("Cử tri tham gia bầu cử …: … người;", the colon after ĐBQH only, as the form has it). A council whose tier the name
 /// does not show keeps its own name.
 fn council_tier(l: &tobaucu_core::election::Level) -> (u8, String, String) {
     if l.kind == LevelKind::NationalAssembly {
@@ -673,7 +673,10 @@ impl App {
         m.insert("total".into(), json!(rows.len()));
         m.insert("male_count".into(), json!(male));
         m.insert("female_count".into(), json!(rows.len() as u64 - male));
-        m.insert("level_lines".into(), Value::Array(levels.iter().map(|l| json!({"title": council_tier(l).2, "count": count(l)})).collect()));
+        m.insert(
+            "level_lines".into(),
+            Value::Array(levels.iter().map(|l| json!({"title": council_tier(l).2, "colon": if l.kind == LevelKind::NationalAssembly { ":" } else { "" }, "count": count(l)})).collect()),
+        );
         m.insert("title_lines".into(), Value::Array(election_title_lines(&def.election.name).into_iter().map(|t| json!({"line": t})).collect()));
         // A fact not recorded prints as the form's dotted line.
         let dots = |v: Option<Value>| v.filter(|v| !v.is_null() && v.as_str() != Some("")).unwrap_or_else(|| json!(".........."));
