@@ -13,6 +13,9 @@
 //!
 //! `cargo bench -p tobaucu-app --bench bundles`
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -31,51 +34,7 @@ fn full() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
-use tobaucu_core::audit::hex;
-
-/// A definition with `n` areas: 10 per commune, a QH constituency per 500
-/// areas, a provincial one per 100, a commune one per commune.
-fn definition(n: usize) -> String {
-    let communes = n.div_ceil(10);
-    let cands = |prefix: &str, k: usize| -> Vec<Value> {
-        (1..=k).map(|i| json!({"id": format!("{prefix}-{i}"), "name": format!("Người ứng cử {prefix} số {i}"), "birth_date": format!("19{}-01-0{}", 60 + i, 1 + i % 9), "gender": if i % 2 == 0 { "Nữ" } else { "Nam" }})).collect()
-    };
-    let mut units = vec![json!({"id": "P", "kind": "province", "name": "Tỉnh Thử Nghiệm"})];
-    let mut cons = Vec::new();
-    for c in 0..communes {
-        units.push(json!({"id": format!("C{c}"), "kind": "commune", "name": format!("Xã Số {c}"), "parent": "P"}));
-        cons.push(json!({"id": format!("XA-{c}"), "level": "XA", "number": 1, "name": format!("Đơn vị bầu cử số 1 xã {c}"), "seats": 5, "candidates": cands(&format!("XA{c}"), 8)}));
-    }
-    for q in 0..n.div_ceil(500) {
-        cons.push(json!({"id": format!("QH-{q}"), "level": "QH", "number": q + 1, "name": format!("Đơn vị bầu cử số {}", q + 1), "seats": 3, "candidates": cands(&format!("QH{q}"), 5)}));
-    }
-    for t in 0..n.div_ceil(100) {
-        cons.push(json!({"id": format!("TINH-{t}"), "level": "TINH", "number": t + 1, "name": format!("Đơn vị bầu cử số {}", t + 1), "seats": 3, "candidates": cands(&format!("TINH{t}"), 5)}));
-    }
-    let areas: Vec<Value> = (0..n)
-        .map(|i| {
-            json!({"id": format!("A{i}"), "number": i % 10 + 1, "name": format!("Thôn {i}"), "commune": format!("C{}", i / 10),
-                        "constituencies": {"QH": format!("QH-{}", i / 500), "TINH": format!("TINH-{}", i / 100), "XA": format!("XA-{}", i / 10)}})
-        })
-        .collect();
-    json!({
-        "format": "tobaucu-election/1",
-        "election": {"id": "BC-BENCH", "name": "Bầu cử thử nghiệm hiệu năng", "date": "2026-03-15", "mode": "official"},
-        "levels": [{"code": "QH", "name": "Đại biểu Quốc hội khóa XVI"}, {"code": "TINH", "name": "Đại biểu HĐND tỉnh"}, {"code": "XA", "name": "Đại biểu HĐND xã"}],
-        "units": units, "constituencies": cons, "areas": areas,
-    })
-    .to_string()
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, m: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % m
-    }
-}
+use common::{definition, hex, Rng};
 
 fn key(i: usize) -> SigningKey {
     let seed: [u8; 32] = Sha256::digest(format!("bench-key-{i}").as_bytes()).into();

@@ -13,9 +13,7 @@ use tobaucu_core::count::InvalidReason;
 use tobaucu_core::minutes::*;
 use tobaucu_core::percent::Percent;
 
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+pub use tobaucu_core::audit::hex;
 
 /// A definition with `n` areas (see the module's doc).
 pub fn definition(n: usize) -> String {
@@ -50,9 +48,10 @@ pub fn definition(n: usize) -> String {
     .to_string()
 }
 
-struct Rng(u64);
+/// A small xorshift generator: the same draws on every run.
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self, m: u64) -> u64 {
+    pub fn next(&mut self, m: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
