@@ -20,7 +20,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tobaucu_app::App;
+use tobaucu_app::{App, ErrorCode};
 
 const LEVELS: [&str; 3] = ["QH", "TINH", "XA"];
 
@@ -53,7 +53,7 @@ fn crash_child() {
                 }
                 // Committed by a child that was killed before it could
                 // acknowledge; not an acknowledged action, nothing to say.
-                Err(e) if e.code() == "ALREADY_CHECKED_IN" || e.code() == "NOT_VOTING_HERE" => {}
+                Err(e) if e.code() == ErrorCode::AlreadyCheckedIn || e.code() == ErrorCode::NotVotingHere => {}
                 Err(e) => panic!("checkin {stt}: {} {e}", e.code()),
             }
         } else {

@@ -259,7 +259,7 @@ fn a_second_window_on_the_same_file_is_refused_clearly() {
     let first = tobaucu_app::App::open_exclusive(&db).unwrap_or_else(|e| panic!("{e}"));
     let second = tobaucu_app::App::open_exclusive(&db);
     let e = second.err().unwrap_or_else(|| panic!("a second window must be refused"));
-    assert_eq!(e.code(), "IN_USE");
+    assert_eq!(e.code(), tobaucu_app::ErrorCode::InUse);
     assert!(e.to_string().contains("đang được mở trong một cửa sổ Tổ Bầu Cử khác"), "{e}");
     // The command line still works beside the window (SQLite serialises).
     cli.ok(&["voters", "import", &fixture("mau31.xlsx")]);
@@ -314,7 +314,7 @@ fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
         }
     }
     let (stt, e) = refused.unwrap_or_else(|| panic!("a full disk must refuse a check-in"));
-    assert!(matches!(e.code(), "DISK_FULL" | "DISK_IO"), "{} {e}", e.code());
+    assert!(matches!(e.code(), tobaucu_app::ErrorCode::DiskFull | tobaucu_app::ErrorCode::DiskIo), "{} {e}", e.code());
     assert!(e.to_string().contains("đầy"), "{e}");
     assert_eq!(e.exit_code(), 1);
     drop(app);

@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use tobaucu_app::ErrorCode;
 
 use clap::Subcommand;
 use tobaucu_app::Error;
@@ -33,13 +34,13 @@ pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, Error> {
         return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::refused("PASSPHRASE_REQUIRED", "cần cụm mật khẩu của Tổ trưởng: đặt biến môi trường TOBAUCU_PASSPHRASE hoặc chạy lệnh ở cửa sổ dòng lệnh để nhập"));
+        return Err(Error::refused(ErrorCode::PassphraseRequired, "cần cụm mật khẩu của Tổ trưởng: đặt biến môi trường TOBAUCU_PASSPHRASE hoặc chạy lệnh ở cửa sổ dòng lệnh để nhập"));
     }
-    let p = rpassword::prompt_password(prompt).map_err(|e| Error::refused("PASSPHRASE_REQUIRED", format!("không đọc được cụm mật khẩu: {e}")))?;
+    let p = rpassword::prompt_password(prompt).map_err(|e| Error::refused(ErrorCode::PassphraseRequired, format!("không đọc được cụm mật khẩu: {e}")))?;
     if confirm {
-        let again = rpassword::prompt_password("Nhập lại cụm mật khẩu: ").map_err(|e| Error::refused("PASSPHRASE_REQUIRED", format!("không đọc được cụm mật khẩu: {e}")))?;
+        let again = rpassword::prompt_password("Nhập lại cụm mật khẩu: ").map_err(|e| Error::refused(ErrorCode::PassphraseRequired, format!("không đọc được cụm mật khẩu: {e}")))?;
         if again != p {
-            return Err(Error::refused("PASSPHRASE_MISMATCH", "hai lần nhập cụm mật khẩu không giống nhau; chưa tạo khóa"));
+            return Err(Error::refused(ErrorCode::PassphraseMismatch, "hai lần nhập cụm mật khẩu không giống nhau; chưa tạo khóa"));
         }
     }
     Ok(p)
@@ -72,7 +73,7 @@ pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Err
             // Refuse before asking for a passphrase when a key exists.
             if app.has_key()? {
                 let k = app.keys_show()?;
-                return Err(Error::refused("KEY_EXISTS", format!("đơn vị {} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", k.unit_id, k.fingerprint)));
+                return Err(Error::refused(ErrorCode::KeyExists, format!("đơn vị {} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", k.unit_id, k.fingerprint)));
             }
             let p = passphrase("Cụm mật khẩu mới của Tổ trưởng (ít nhất 12 ký tự; nên là bốn, năm từ ngẫu nhiên không liên quan đến bầu cử): ", true)?;
             let k = app.keys_init(&p)?;
@@ -126,7 +127,7 @@ pub fn keys(db: &Option<PathBuf>, c: KeysCmd, json_mode: bool) -> Result<(), Err
 pub fn export(db: &Option<PathBuf>, out: &Path, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     if !out.is_dir() {
-        return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", out.display())));
+        return Err(Error::refused(ErrorCode::NoTarget, format!("{}: không có thư mục này (USB đã cắm chưa?)", out.display())));
     }
     let p = passphrase("Cụm mật khẩu của Tổ trưởng để ký gói kết quả: ", false)?;
     announce_wait(&app);
@@ -162,7 +163,7 @@ pub fn import(db: &Option<PathBuf>, bundles: &[PathBuf], accept: Option<&str>, j
     }
     if refused > 0 {
         return Err(Error::Refused {
-            code: if json_mode { "REPORTED" } else { "BUNDLE_REFUSED" },
+            code: if json_mode { ErrorCode::Reported } else { ErrorCode::BundleRefused },
             message: format!("{refused}/{} gói bị từ chối; các gói khác đã được xử lý", bundles.len()),
             problems: vec![],
         });
@@ -185,7 +186,7 @@ pub fn verify(db: &Option<PathBuf>, bundle: &Path, json_mode: bool) -> Result<()
     }
     if !r.ok {
         return Err(Error::Refused {
-            code: if json_mode { "REPORTED" } else { "VERIFY_FAILED" },
+            code: if json_mode { ErrorCode::Reported } else { ErrorCode::VerifyFailed },
             message: format!("{}: gói không hợp lệ", bundle.display()),
             problems: r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect(),
         });
@@ -260,7 +261,7 @@ pub fn paper(db: &Option<PathBuf>, c: crate::PaperCmd, json_mode: bool) -> Resul
                 .split([',', ' '])
                 .map(str::trim)
                 .filter(|x| !x.is_empty())
-                .map(|x| x.parse::<u32>().map_err(|_| Error::refused("USAGE", format!("--votes: \"{x}\" không phải số"))))
+                .map(|x| x.parse::<u32>().map_err(|_| Error::refused(ErrorCode::Usage, format!("--votes: \"{x}\" không phải số"))))
                 .collect::<Result<_, _>>()?;
             app.paper_check(&tobaucu_ipc::PaperCheckInput {
                 area,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use tobaucu_app::ErrorCode;
 
 use tobaucu_app::Error;
 use tobaucu_ipc::{AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto, TallyDecisionInput, TallySheetInput, TallyThirdInput};
@@ -12,7 +13,7 @@ use crate::{open, print_json, read_file_limited, ComplaintCmd, CountCmd, FormsAr
 const MAX_BALLOTS_FILE: u64 = 4 * 1024 * 1024;
 
 fn usage(msg: String) -> Error {
-    Error::refused("USAGE", msg)
+    Error::refused(ErrorCode::Usage, msg)
 }
 
 /// "1=30,2=58" → {1: 30, 2: 58}; "70,40" → positional.
@@ -175,7 +176,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             if a.field.is_empty() {
                 let st = app.tally_status(&a.level)?;
                 return Err(Error::Refused {
-                    code: "TALLY_REENTRY",
+                    code: ErrorCode::TallyReentry,
                     message: format!("lần nhập thứ ba cấp {}: nhập các mục sau theo bảng kiểm phiếu giấy, mỗi mục một --field MỤC=SỐ", a.level),
                     problems: st.reentry.iter().map(|f| format!("{} — {}", f.field, f.label)).collect(),
                 });

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tobaucu_app::ErrorCode;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
@@ -708,7 +709,7 @@ fn report(e: &Error, json_mode: bool) {
     // are ignored: the exit code still tells.
     let mut err = std::io::stderr().lock();
     // Already printed as the command's one JSON document (verify, import).
-    if json_mode && e.code() == "REPORTED" {
+    if json_mode && e.code() == ErrorCode::Reported {
         let _ = writeln!(err, "Lỗi: {e}");
         return;
     }
@@ -776,15 +777,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             let status = if a.demo {
                 app.setup_demo()?
             } else {
-                let path = a.election.ok_or_else(|| Error::refused("USAGE", "cần tệp định nghĩa cuộc bầu cử (ELECTION.json)"))?;
+                let path = a.election.ok_or_else(|| Error::refused(ErrorCode::Usage, "cần tệp định nghĩa cuộc bầu cử (ELECTION.json)"))?;
                 let bytes = read_file(&path)?;
-                let text = String::from_utf8(bytes).map_err(|_| Error::refused("ELECTION_INVALID", format!("{}: tệp không phải văn bản UTF-8", path.display())))?;
+                let text = String::from_utf8(bytes).map_err(|_| Error::refused(ErrorCode::ElectionInvalid, format!("{}: tệp không phải văn bản UTF-8", path.display())))?;
                 let unit = match (a.area, a.commune, a.district, a.province) {
                     (Some(id), ..) => UnitChoice::Area(id),
                     (_, Some(id), ..) => UnitChoice::Board(tobaucu_core_kind("commune"), id),
                     (_, _, Some(id), _) => UnitChoice::Board(tobaucu_core_kind("district"), id),
                     (_, _, _, Some(id)) => UnitChoice::Board(tobaucu_core_kind("province"), id),
-                    _ => return Err(Error::refused("USAGE", "cần --area, --commune, --district hoặc --province")),
+                    _ => return Err(Error::refused(ErrorCode::Usage, "cần --area, --commune, --district hoặc --province")),
                 };
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 app.setup_mode(&text, &unit, a.rehearsal).map_err(|e| e.in_file(&name))?
@@ -821,7 +822,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Checkin(a) => {
             let mut app = open(&cli.db)?;
             let levels = a.levels.as_deref().map(tobaucu_app::parse_levels);
-            let stt = a.stt.ok_or_else(|| Error::refused("USAGE", "cần STT của cử tri, hoặc --bulk TỆP --from GIỜ --to GIỜ"))?;
+            let stt = a.stt.ok_or_else(|| Error::refused(ErrorCode::Usage, "cần STT của cử tri, hoặc --bulk TỆP --from GIỜ --to GIỜ"))?;
             let r = if a.undo {
                 app.undo_checkin(stt, levels.as_deref(), a.reason.as_deref().unwrap_or(""))?
             } else {
@@ -891,7 +892,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Team(t) => {
             let mut app = open(&cli.db)?;
             if app.status()?.unit_kind.as_deref().is_some_and(|k| k != "area") {
-                return Err(Error::refused("USAGE", "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
+                return Err(Error::refused(ErrorCode::Usage, "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
             }
             let input =
                 tobaucu_ipc::TeamInput { leader: t.leader, secretary: t.secretary, members: (!t.members.is_empty()).then_some(t.members), witnesses: (!t.people.is_empty()).then_some(t.people) };
@@ -1062,7 +1063,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!("{}", r.message);
             }
             if !r.ok {
-                return Err(Error::Refused { code: if json_mode { "REPORTED" } else { "AUDIT_BROKEN" }, message: r.message, problems: vec![] });
+                return Err(Error::Refused { code: if json_mode { ErrorCode::Reported } else { ErrorCode::AuditBroken }, message: r.message, problems: vec![] });
             }
             Ok(())
         }
@@ -1116,7 +1117,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             let mut mapping = Vec::new();
             for m in level_columns {
                 let Some((k, v)) = m.rsplit_once('=') else {
-                    return Err(Error::refused("USAGE", format!("--level-column \"{m}\" phải có dạng COT=CAP, ví dụ K=QH")));
+                    return Err(Error::refused(ErrorCode::Usage, format!("--level-column \"{m}\" phải có dạng COT=CAP, ví dụ K=QH")));
                 };
                 mapping.push((k.trim().to_owned(), v.trim().to_owned()));
             }

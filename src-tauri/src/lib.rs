@@ -5,6 +5,7 @@
 mod commands;
 
 use std::sync::Mutex;
+use tobaucu_ipc::ErrorCode;
 
 use tauri::{Emitter, Manager};
 use tobaucu_app::App;
@@ -16,7 +17,7 @@ pub struct AppState(pub Mutex<Result<App, IpcError>>);
 impl AppState {
     /// Runs `f` on the open app.
     pub fn with<T>(&self, f: impl FnOnce(&mut App) -> tobaucu_app::Result<T>) -> Result<T, IpcError> {
-        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
+        let mut guard = self.0.lock().map_err(|_| IpcError { code: ErrorCode::Internal, message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
         match guard.as_mut() {
             Ok(app) => f(app).map_err(IpcError::from),
             Err(e) => Err(e.clone()),
@@ -26,8 +27,8 @@ impl AppState {
     /// Gives the open app up to [`App::restore_and_reopen`] and keeps what
     /// comes back (the restored file, or the one that was there).
     pub fn restore(&self, backup: &std::path::Path) -> Result<tobaucu_ipc::RestoreDto, IpcError> {
-        let mut guard = self.0.lock().map_err(|_| IpcError { code: "INTERNAL".into(), message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
-        let held = std::mem::replace(&mut *guard, Err(IpcError { code: "INTERNAL".into(), message: "đang khôi phục".into(), problems: vec![] }));
+        let mut guard = self.0.lock().map_err(|_| IpcError { code: ErrorCode::Internal, message: "lỗi nội bộ: khóa dữ liệu".into(), problems: vec![] })?;
+        let held = std::mem::replace(&mut *guard, Err(IpcError { code: ErrorCode::Internal, message: "đang khôi phục".into(), problems: vec![] }));
         let app = match held {
             Ok(app) => app,
             Err(e) => {
@@ -39,6 +40,110 @@ impl AppState {
         *guard = reopened.map_err(IpcError::from);
         outcome.map_err(IpcError::from)
     }
+}
+
+/// Declares every Tauri command once: the handler given to the builder,
+/// [`COMMANDS`] and the TypeScript union `Command` of
+/// `ui/src/bindings/commands.ts` (which `ui/src/platform/tauri.ts` takes as
+/// the type of a command's name, so the window cannot call a command that
+/// is not registered here) all come from this list. A function in
+/// `commands.rs` left out of it is dead code (clippy refuses it).
+macro_rules! commands {
+    ($($name:ident),* $(,)?) => {
+        /// The name of every command the window may call, in the order declared.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$name),*]
+        }
+    };
+}
+
+commands![
+    status,
+    preview_election,
+    demo_election,
+    setup,
+    setup_demo,
+    switch_to_official,
+    voters_check,
+    bulk_checkin,
+    restore_backup,
+    import_voters,
+    voters_list,
+    search,
+    voter,
+    checkin,
+    undo_checkin,
+    add_voter,
+    edit_voter,
+    change_status,
+    turnout_view,
+    take_snapshot,
+    audit_log,
+    audit_verify,
+    backup_settings,
+    set_backup_settings,
+    backup_now,
+    team,
+    set_team,
+    day_facts,
+    record_opening,
+    record_closing,
+    add_incident,
+    recommend,
+    record_recount,
+    open_round,
+    declare_round,
+    write_round_file,
+    record_inventory,
+    live_tally,
+    start_batch,
+    enter_ballot,
+    undo_ballot,
+    enter_tally,
+    tally_status,
+    summary,
+    accept_warning,
+    complaints,
+    add_complaint,
+    resolve_complaint,
+    finalize,
+    reopen,
+    count_overview,
+    save_form,
+    preview_form,
+    key_info,
+    passphrase_wait,
+    keys_init,
+    save_registration,
+    list_drives,
+    export_bundle,
+    board_status,
+    scan_bundles,
+    verify_bundle,
+    import_bundle,
+    import_bundles,
+    results,
+    decide_tally,
+    enter_tally_third,
+    paper_check,
+    paper_resolve,
+    paper_status,
+    accept_board_warning,
+    room_view,
+    export_results,
+    register_key,
+];
+
+/// `ui/src/bindings/commands.ts`: the union of [`COMMANDS`].
+pub fn commands_typescript() -> String {
+    let mut out = String::from("// Generated from src-tauri/src/lib.rs (`commands!`) by `UPDATE_BINDINGS=1 cargo test -p tobaucu-desktop`. Do not edit.\n\n");
+    out.push_str("/** The name of every Rust command the window may call. */\nexport type Command =\n");
+    for (i, name) in COMMANDS.iter().enumerate() {
+        out.push_str(&format!("  | \"{name}\"{}\n", if i + 1 == COMMANDS.len() { ";" } else { "" }));
+    }
+    out
 }
 
 /// Starts the app on the database named by `--db PATH`, else `TOBAUCU_DB`,
@@ -74,7 +179,7 @@ pub fn run() {
                         let _ = handle.emit("backup-made", &b);
                     }
                     Ok(None) => {}
-                    Err(e) if e.code == "NOT_SET_UP" => {}
+                    Err(e) if e.code == ErrorCode::NotSetUp => {}
                     Err(e) => {
                         let _ = handle.emit("backup-failed", &e);
                     }
@@ -82,85 +187,53 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::status,
-            commands::preview_election,
-            commands::demo_election,
-            commands::setup,
-            commands::setup_demo,
-            commands::switch_to_official,
-            commands::voters_check,
-            commands::bulk_checkin,
-            commands::restore_backup,
-            commands::import_voters,
-            commands::voters_list,
-            commands::search,
-            commands::voter,
-            commands::checkin,
-            commands::undo_checkin,
-            commands::add_voter,
-            commands::edit_voter,
-            commands::change_status,
-            commands::turnout_view,
-            commands::take_snapshot,
-            commands::audit_log,
-            commands::audit_verify,
-            commands::backup_settings,
-            commands::set_backup_settings,
-            commands::backup_now,
-            commands::team,
-            commands::set_team,
-            commands::day_facts,
-            commands::record_opening,
-            commands::record_closing,
-            commands::add_incident,
-            commands::recommend,
-            commands::record_recount,
-            commands::open_round,
-            commands::declare_round,
-            commands::write_round_file,
-            commands::record_inventory,
-            commands::live_tally,
-            commands::start_batch,
-            commands::enter_ballot,
-            commands::undo_ballot,
-            commands::enter_tally,
-            commands::tally_status,
-            commands::summary,
-            commands::accept_warning,
-            commands::complaints,
-            commands::add_complaint,
-            commands::resolve_complaint,
-            commands::finalize,
-            commands::reopen,
-            commands::count_overview,
-            commands::save_form,
-            commands::preview_form,
-            commands::key_info,
-            commands::passphrase_wait,
-            commands::keys_init,
-            commands::save_registration,
-            commands::list_drives,
-            commands::export_bundle,
-            commands::board_status,
-            commands::scan_bundles,
-            commands::verify_bundle,
-            commands::import_bundle,
-            commands::import_bundles,
-            commands::results,
-            commands::decide_tally,
-            commands::enter_tally_third,
-            commands::paper_check,
-            commands::paper_resolve,
-            commands::paper_status,
-            commands::accept_board_warning,
-            commands::room_view,
-            commands::export_results,
-            commands::register_key,
-        ])
+        .invoke_handler(invoke_handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Không khởi động được Tổ Bầu Cử: {e}");
         std::process::exit(3);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    fn ui(path: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src").join(path)
+    }
+
+    #[test]
+    fn committed_command_list_is_fresh() {
+        let path = ui("bindings/commands.ts");
+        let want = super::commands_typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            if let Err(e) = std::fs::write(&path, &want) {
+                panic!("cannot write {}: {e}", path.display());
+            }
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "ui/src/bindings/commands.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p tobaucu-desktop` and commit it");
+    }
+
+    /// Every registered command is called by the window's platform module
+    /// (a command nobody calls is dead weight on the IPC surface), and the
+    /// module calls commands only through `call`, typed by `Command`.
+    #[test]
+    fn the_window_calls_every_command_and_only_through_call() {
+        let ts = std::fs::read_to_string(ui("platform/tauri.ts")).unwrap_or_default();
+        for name in super::COMMANDS {
+            assert!(ts.contains(&format!(">(\"{name}\"")), "ui/src/platform/tauri.ts never calls `{name}`");
+        }
+        assert_eq!(ts.matches("invoke<").count(), 1, "only `call` invokes a command");
+        assert!(ts.contains("cmd: Command"), "`call` takes a `Command`");
+    }
+
+    #[test]
+    fn every_command_is_declared_once() {
+        let mut seen = std::collections::HashSet::new();
+        for name in super::COMMANDS {
+            assert!(seen.insert(name), "{name} declared twice");
+        }
     }
 }

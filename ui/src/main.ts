@@ -1,6 +1,7 @@
 // Tổ Bầu Cử — the app shell: header (phase, area, mode, clock) and screens.
 import "./style.css";
 import type { StatusDto } from "./bindings/ipc";
+import type { Ctx, Screen } from "./ctx";
 import { api } from "./platform/tauri";
 import { h, showError, toast } from "./ui";
 import { vi } from "./i18n/vi";
@@ -14,18 +15,13 @@ import { minutesScreen } from "./features/minutes";
 import { bundleScreen } from "./features/bundle";
 import { boardScreen } from "./features/board";
 
-export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes" | "bundle" | "board";
-
-export interface Ctx {
-  status: StatusDto;
-  refresh: () => Promise<void>;
-  go: (s: Screen) => void;
-}
 
 const root = document.getElementById("app")!;
 let current: Screen = "desk";
 let status: StatusDto | null = null;
 let cleanup: (() => void) | null = null;
+/** The header clock's timer: one for the window, replaced on each render. */
+let clockTimer: number | undefined;
 
 const teamKeys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes", "7": "bundle" };
 const boardKeys: Record<string, Screen> = { "1": "board" };
@@ -45,7 +41,8 @@ function header(s: StatusDto): HTMLElement {
   const clock = h("span", { class: "clock", id: "clock" });
   const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" }); };
   tick();
-  window.setInterval(tick, 15000);
+  window.clearInterval(clockTimer);
+  clockTimer = window.setInterval(tick, 15000);
   // Giờ sao lưu gần nhất (ux.md: the header shows it).
   const backup = h("span", { class: "backup-badge", id: "backup-badge", title: "Sao lưu gần nhất" });
   if (s.set_up) {

@@ -2,7 +2,7 @@
 // bundles with their verification reports, see every area's status, the
 // results per constituency with the elected highlighted, register keys,
 // print the board's minutes and export its own signed bundle upward.
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import type { AreaStatusDto, BoardStatusDto, ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
 import { dialog, field, guarded, h, messageOf, num, showError, toast } from "../ui";

@@ -1,6 +1,6 @@
 // Gói kết quả (team): the unit's signing key and registration sheet, then
 // the signed bundle exported to a USB stick, read back and verified.
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import type { DriveDto, ExportResultDto, KeyInfoDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
 import { dialog, field, guarded, h, num, showError, toast } from "../ui";

@@ -2,7 +2,7 @@
 // (keyboard / number pad only, running totals always visible, one big undo),
 // the paper tally sheet typed twice, and the checks panel (click → field).
 import type { CheckDto, LiveTallyDto, SummaryDto, TallySheetInput, TallyStatusDto } from "../bindings/ipc";
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dialog, field, h, messageOf, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";

@@ -1,7 +1,7 @@
 // Bàn phát phiếu: type a name, STT or ID number; Enter hands out the ballots
 // of the highlighted voter; a big confirmation says what happened; Ctrl+Z undoes.
 import type { CheckinResult, VoterRowDto } from "../bindings/ipc";
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, h, messageOf, num, showError, timeOf, toast } from "../ui";
 import { dayFactsPanel } from "./dayfacts";

@@ -2,7 +2,7 @@
 // out by the same engine as the PDF), saved as PDF (ban-in/) or printed;
 // complaints; finalize (locks the minutes) and corrections as new revisions.
 import type { ComplaintDto, SummaryDto, TeamDto } from "../bindings/ipc";
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dialog, field, guarded, h, num, showError, toast } from "../ui";
 

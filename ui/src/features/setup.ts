@@ -1,5 +1,5 @@
 // Chuẩn bị: load the election definition, pick the polling area, or use the demo.
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, guarded, h, num, showError, toast } from "../ui";
 

@@ -1,5 +1,5 @@
 // Tỷ lệ đi bầu: per level bars, check-ins per hour, named snapshots (printable).
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import type { TurnoutView } from "../bindings/ipc";
 import { api } from "../platform/tauri";
 import { h, num, showError, toast } from "../ui";

@@ -1,7 +1,7 @@
 // Danh sách cử tri: import with progress, search, a virtualised table, and
 // the legal changes (add, remove, move out, vote elsewhere, correct) with reasons.
 import type { VoterRowDto } from "../bindings/ipc";
-import type { Ctx } from "../main";
+import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, h, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";

@@ -11,6 +11,7 @@ import type {
   TallyDecisionInput, TallyThirdInput, PaperCheckInput, PaperCheckDto, RoomQuery, RoomDto, ExportedFileDto,
   OfficialSwitchDto, VoterCheckDto, BulkCheckinDto, RestoreDto,
 } from "../bindings/ipc";
+import type { Command } from "../bindings/commands";
 
 /** A refusal or failure from the Rust side, with a Vietnamese message. */
 export class AppError extends Error {
@@ -19,7 +20,7 @@ export class AppError extends Error {
   }
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {

@@ -3,6 +3,7 @@
 //! polling team, the check-in list as PDF, to a second place the user picks
 //! (a USB stick), keeping the last few; and restoring one.
 
+use crate::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use tobaucu_ipc::{BackupDto, BackupSettingsDto};
@@ -48,18 +49,18 @@ impl App {
     /// Sets where and how often; `dir` None turns automatic backups off.
     pub fn set_backup_settings(&mut self, dir: Option<&str>, every_minutes: u32, keep: u32) -> Result<BackupSettingsDto> {
         if !(1..=240).contains(&every_minutes) {
-            return Err(Error::refused("FIELD_INVALID", format!("chu kỳ sao lưu {every_minutes} phút không hợp lệ; chọn từ 1 đến 240 phút")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("chu kỳ sao lưu {every_minutes} phút không hợp lệ; chọn từ 1 đến 240 phút")));
         }
         if !(1..=100).contains(&keep) {
-            return Err(Error::refused("FIELD_INVALID", format!("số bản giữ lại {keep} không hợp lệ; chọn từ 1 đến 100")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("số bản giữ lại {keep} không hợp lệ; chọn từ 1 đến 100")));
         }
         let dir = dir.map(tobaucu_core::text::clean).filter(|d| !d.is_empty());
         if let Some(d) = &dir {
             if !Path::new(d).is_dir() {
-                return Err(Error::refused("NO_TARGET", format!("{d}: không có thư mục này (USB đã cắm chưa?)")));
+                return Err(Error::refused(ErrorCode::NoTarget, format!("{d}: không có thư mục này (USB đã cắm chưa?)")));
             }
             if self.db_path.parent().is_some_and(|p| same_dir(p, Path::new(d))) {
-                return Err(Error::refused("SAME_PLACE", format!("{d} là thư mục chứa chính tệp dữ liệu; bản sao lưu phải ở nơi khác (USB)")));
+                return Err(Error::refused(ErrorCode::SamePlace, format!("{d} là thư mục chứa chính tệp dữ liệu; bản sao lưu phải ở nơi khác (USB)")));
             }
         }
         let now = clock::stamp(clock::now());
@@ -79,10 +80,10 @@ impl App {
         let settings = self.backup_settings()?;
         let dir = match dir {
             Some(d) => d.to_path_buf(),
-            None => PathBuf::from(settings.dir.clone().ok_or_else(|| Error::refused("NO_TARGET", "chưa chọn nơi sao lưu (USB); hãy chọn thư mục trong phần Sao lưu"))?),
+            None => PathBuf::from(settings.dir.clone().ok_or_else(|| Error::refused(ErrorCode::NoTarget, "chưa chọn nơi sao lưu (USB); hãy chọn thư mục trong phần Sao lưu"))?),
         };
         if !dir.is_dir() {
-            return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
+            return Err(Error::refused(ErrorCode::NoTarget, format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
         }
         let (unit, kind) = self.unit_id()?;
         let now_t = clock::now();
@@ -90,7 +91,7 @@ impl App {
         let stem = format!("{unit}-sao-luu-{}", now_t.format("%Y%m%d-%H%M%S"));
         let path = dir.join(format!("{stem}.sqlite"));
         if path.exists() {
-            return Err(Error::refused("BACKUP_EXISTS", format!("{} đã có; chờ một giây rồi làm lại", path.display())));
+            return Err(Error::refused(ErrorCode::BackupExists, format!("{} đã có; chờ một giây rồi làm lại", path.display())));
         }
         self.store.backup_to(&path).map_err(|e| match e {
             tobaucu_store::Error::Pack(m) => Error::Io { path: path.display().to_string(), message: m },
@@ -162,7 +163,7 @@ impl App {
         let stamp = clock::now().format("%Y%m%d-%H%M%S");
         let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
             tobaucu_store::Error::Pack(m) => Error::Io { path: backup.display().to_string(), message: m },
-            tobaucu_store::Error::NotOurs(m) => Error::refused("NOT_A_BACKUP", format!("{m}; không khôi phục, không có gì thay đổi")),
+            tobaucu_store::Error::NotOurs(m) => Error::refused(ErrorCode::NotABackup, format!("{m}; không khôi phục, không có gì thay đổi")),
             other => Error::Store(other),
         })?;
         let mut app = App::open(target)?;

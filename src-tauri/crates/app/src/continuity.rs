@@ -3,6 +3,7 @@
 //! carrying on, and entering at once the voter numbers ticked on the paper
 //! list while the app was down.
 
+use crate::ErrorCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,7 @@ fn hhmm(field: &str, s: &str) -> Result<String> {
     if ok {
         Ok(t.to_owned())
     } else {
-        Err(Error::refused("FIELD_INVALID", format!("{field} \"{s}\" không phải giờ:phút (ví dụ 10:05)")))
+        Err(Error::refused(ErrorCode::FieldInvalid, format!("{field} \"{s}\" không phải giờ:phút (ví dụ 10:05)")))
     }
 }
 
@@ -58,10 +59,10 @@ pub(crate) fn parse_numbers(source: &str, text: &str) -> Result<Vec<(u32, usize)
         }
     }
     if out.is_empty() && problems.is_empty() {
-        return Err(Error::refused("BULK_EMPTY", format!("{source}: không có số thẻ cử tri nào")));
+        return Err(Error::refused(ErrorCode::BulkEmpty, format!("{source}: không có số thẻ cử tri nào")));
     }
     if !problems.is_empty() {
-        return Err(Error::Refused { code: "BULK_INVALID", message: format!("{source} có {} lỗi; chưa ghi nhận cử tri nào", problems.len()), problems });
+        return Err(Error::Refused { code: ErrorCode::BulkInvalid, message: format!("{source} có {} lỗi; chưa ghi nhận cử tri nào", problems.len()), problems });
     }
     Ok(out)
 }
@@ -76,7 +77,7 @@ pub(crate) fn latest_backup_in(dir: &Path) -> Result<PathBuf> {
         .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains("-sao-luu-") && n.ends_with(".sqlite")))
         .collect();
     found.sort_by_key(stamp);
-    found.pop().ok_or_else(|| Error::refused("NO_BACKUP", format!("{}: không có bản sao lưu nào (tệp …-sao-luu-….sqlite)", dir.display())))
+    found.pop().ok_or_else(|| Error::refused(ErrorCode::NoBackup, format!("{}: không có bản sao lưu nào (tệp …-sao-luu-….sqlite)", dir.display())))
 }
 
 impl App {
@@ -108,7 +109,7 @@ impl App {
     /// mark the voter) warns on stderr instead.
     pub fn require_backup_folder(&self) -> Result<()> {
         match self.backup_requirement()? {
-            Some(why) => Err(Error::refused("BACKUP_REQUIRED", format!("chưa phát phiếu: {why}"))),
+            Some(why) => Err(Error::refused(ErrorCode::BackupRequired, format!("chưa phát phiếu: {why}"))),
             None => Ok(()),
         }
     }
@@ -127,12 +128,12 @@ impl App {
         let from = hhmm("--from", from)?;
         let to = hhmm("--to", to)?;
         if to < from {
-            return Err(Error::refused("FIELD_INVALID", format!("giờ hết mất điện {to} trước giờ bắt đầu {from}")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("giờ hết mất điện {to} trước giờ bắt đầu {from}")));
         }
         let now_t = clock::now();
         let now_hm = now_t.format("%H:%M").to_string();
         if to > now_hm {
-            return Err(Error::refused("FIELD_INVALID", format!("giờ hết mất điện {to} sau giờ hiện tại {now_hm}; hãy ghi giờ đã qua")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("giờ hết mất điện {to} sau giờ hiện tại {now_hm}; hãy ghi giờ đã qua")));
         }
         let numbers = parse_numbers(source, text)?;
         let mut problems = Vec::new();
@@ -156,7 +157,7 @@ impl App {
         }
         if !problems.is_empty() {
             return Err(Error::Refused {
-                code: "BULK_REFUSED",
+                code: ErrorCode::BulkRefused,
                 message: format!("{source}: {} số không ghi nhận được; chưa ghi nhận cử tri nào (tất cả hoặc không) — sửa danh sách số rồi nhập lại", problems.len()),
                 problems,
             });
@@ -251,7 +252,7 @@ impl App {
     pub fn bulk_checkin_file(&mut self, path: &Path, from: &str, to: &str) -> Result<BulkCheckinDto> {
         let bytes = crate::fsio::read_regular(path, MAX_BULK_BYTES)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = String::from_utf8(bytes).map_err(|_| Error::refused("BULK_INVALID", format!("{name}: tệp không phải văn bản UTF-8 (chỉ gồm các số thẻ cử tri)")))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::refused(ErrorCode::BulkInvalid, format!("{name}: tệp không phải văn bản UTF-8 (chỉ gồm các số thẻ cử tri)")))?;
         self.bulk_checkin(&name, &text, from, to)
     }
 }
@@ -272,7 +273,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(parse_numbers("x", " \n# \n"), Err(Error::Refused { code: "BULK_EMPTY", .. })));
+        assert!(matches!(parse_numbers("x", " \n# \n"), Err(Error::Refused { code: ErrorCode::BulkEmpty, .. })));
         assert!(hhmm("--from", "9:05").is_err());
         assert_eq!(hhmm("--to", "10:05").ok().as_deref(), Some("10:05"));
         assert!(hhmm("--to", "24:00").is_err());

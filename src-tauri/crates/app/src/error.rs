@@ -1,13 +1,15 @@
 //! Errors of the application layer, with the CLI exit code each maps to.
 
+pub use tobaucu_ipc::ErrorCode;
 use tobaucu_ipc::IpcError;
+use tobaucu_store::Failure;
 
 /// What went wrong, for people.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input or the state was refused; nothing was changed (exit 1).
     #[error("{message}")]
-    Refused { code: &'static str, message: String, problems: Vec<String> },
+    Refused { code: ErrorCode, message: String, problems: Vec<String> },
     /// The database could not be used (exit 1 when the file is the problem).
     #[error(transparent)]
     Store(#[from] tobaucu_store::Error),
@@ -22,7 +24,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn refused(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Refused { code, message: message.into(), problems: Vec::new() }
     }
 
@@ -44,8 +46,8 @@ impl Error {
     /// every problem (`election.json, $.areas[0].commune: …`).
     pub fn in_file(self, file: &str) -> Error {
         match self {
-            Error::Refused { code: "ELECTION_INVALID", message, problems } => {
-                Error::Refused { code: "ELECTION_INVALID", message: format!("{file}: {message}"), problems: problems.into_iter().map(|p| format!("{file}, {p}")).collect() }
+            Error::Refused { code: ErrorCode::ElectionInvalid, message, problems } => {
+                Error::Refused { code: ErrorCode::ElectionInvalid, message: format!("{file}: {message}"), problems: problems.into_iter().map(|p| format!("{file}, {p}")).collect() }
             }
             other => other,
         }
@@ -54,12 +56,12 @@ impl Error {
     /// CLI exit code (`interfaces.md` §1): 1 refused, 2 usage, 3 internal.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Refused { code: "USAGE", .. } => 2,
+            Error::Refused { code: ErrorCode::Usage, .. } => 2,
             Error::Refused { .. } | Error::Io { .. } => 1,
             Error::Store(e) => match e {
                 // Full disk, read-only medium, busy or damaged file: the
                 // state was refused, not a bug.
-                tobaucu_store::Error::Sqlite(_) if e.code().is_some() => 1,
+                tobaucu_store::Error::Sqlite(_) if e.failure().is_some() => 1,
                 tobaucu_store::Error::Sqlite(_) => 3,
                 _ => 1,
             },
@@ -67,15 +69,23 @@ impl Error {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Refused { code, .. } => code,
-            Error::Store(tobaucu_store::Error::NewerVersion { .. }) => "DB_NEWER",
-            Error::Store(tobaucu_store::Error::EditedMigration { .. }) => "DB_MIGRATION_EDITED",
-            Error::Store(tobaucu_store::Error::NotOurs(_)) => "DB_NOT_OURS",
-            Error::Store(e) => e.code().unwrap_or("DB"),
-            Error::Io { .. } => "IO",
-            Error::Internal(_) => "INTERNAL",
+            Error::Refused { code, .. } => *code,
+            Error::Store(tobaucu_store::Error::NewerVersion { .. }) => ErrorCode::DbNewer,
+            Error::Store(tobaucu_store::Error::EditedMigration { .. }) => ErrorCode::DbMigrationEdited,
+            Error::Store(tobaucu_store::Error::NotOurs(_)) => ErrorCode::DbNotOurs,
+            Error::Store(e) => match e.failure() {
+                Some(Failure::DiskFull) => ErrorCode::DiskFull,
+                Some(Failure::ReadOnly) => ErrorCode::ReadOnly,
+                Some(Failure::Busy) => ErrorCode::DbBusy,
+                Some(Failure::Corrupt) => ErrorCode::DbCorrupt,
+                Some(Failure::CannotOpen) => ErrorCode::DbCannotOpen,
+                Some(Failure::DiskIo) => ErrorCode::DiskIo,
+                None => ErrorCode::Db,
+            },
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -84,7 +94,7 @@ impl Error {
     /// opposed to something wrong with the input at hand.
     pub fn is_environment(&self) -> bool {
         match self {
-            Error::Store(e) => e.code().is_some() || !matches!(e, tobaucu_store::Error::Sqlite(_)),
+            Error::Store(e) => e.failure().is_some() || !matches!(e, tobaucu_store::Error::Sqlite(_)),
             Error::Io { .. } => true,
             Error::Refused { .. } | Error::Internal(_) => false,
         }
@@ -100,6 +110,6 @@ impl Error {
 
 impl From<Error> for IpcError {
     fn from(e: Error) -> IpcError {
-        IpcError { code: e.code().to_owned(), message: e.to_string(), problems: e.problems().to_vec() }
+        IpcError { code: e.code(), message: e.to_string(), problems: e.problems().to_vec() }
     }
 }

@@ -2,6 +2,7 @@
 //! with the form's layout (`forms/*.json`) to `tobaucu-forms`. Files are
 //! written atomically (temporary name, fsync, rename) and read back.
 
+use crate::ErrorCode;
 use std::path::Path;
 
 use chrono::{Datelike, Timelike};
@@ -58,7 +59,8 @@ impl PrintChoices {
     pub fn with_signer(signer: Option<&str>) -> Result<PrintChoices> {
         let mut c = PrintChoices::default();
         if let Some(s) = signer {
-            c.signer = ListSigner::parse(s).ok_or_else(|| Error::refused("FIELD_INVALID", format!("người ký \"{s}\" không hợp lệ: chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")))?;
+            c.signer = ListSigner::parse(s)
+                .ok_or_else(|| Error::refused(ErrorCode::FieldInvalid, format!("người ký \"{s}\" không hợp lệ: chair (CHỦ TỊCH) hoặc vice-chair (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")))?;
         }
         Ok(c)
     }
@@ -250,7 +252,7 @@ impl App {
     /// Fields every form of this area shares: issuer, places, election day.
     pub(crate) fn common_data(&self) -> Result<serde_json::Map<String, Value>> {
         let def = self.def()?;
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let area = def.area(&unit.unit_id);
         let commune_id = area.map(|a| a.commune.clone()).unwrap_or_else(|| unit.unit_id.clone());
         let commune = def.unit(&commune_id);
@@ -327,7 +329,7 @@ impl App {
         let doc = &md.data;
         let (sha, final_) = (md.sha256.clone(), md.locked);
         let def = self.def()?;
-        let lv = def.level(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp {level}")))?;
+        let lv = def.level(level).ok_or_else(|| Error::refused(ErrorCode::UnknownLevel, format!("không có cấp {level}")))?;
         // A later round prints under its base level, with its own line.
         let round = def.constituency(&doc.constituency.id).and_then(|c| c.round_of.clone());
         let lv = round.as_ref().and_then(|r| def.level(&r.level)).unwrap_or(lv);
@@ -765,7 +767,7 @@ impl App {
         let def = self.def()?;
         if let Some(l) = level.filter(|_| form != "board-minutes") {
             if def.level(l).is_none() {
-                return Err(Error::refused("UNKNOWN_LEVEL", format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", "))));
+                return Err(Error::refused(ErrorCode::UnknownLevel, format!("không có cấp bầu cử \"{l}\"; các cấp: {}", def.level_codes().join(", "))));
             }
         }
         let area = self.unit_row()?.map(|u| u.unit_id).unwrap_or_default();
@@ -794,7 +796,7 @@ impl App {
             "board-status" => (vec![(layout("board-status")?, self.board_status_data()?)], self.meta(&format!("Tình hình nhận gói kết quả — {area}"), "", "")),
             "zero-report" => (vec![(layout("zero-report")?, self.zero_report_data()?)], self.meta(&format!("Báo cáo số không trước khi mở hòm phiếu — {area}"), "", "")),
             "official-switch" => (vec![(layout("official-switch")?, self.official_switch_data()?)], self.meta(&format!("Biên bản chuyển từ diễn tập sang chính thức — {area}"), "", "")),
-            other => return Err(Error::refused("UNKNOWN_FORM", format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", ")))),
+            other => return Err(Error::refused(ErrorCode::UnknownForm, format!("không có biểu mẫu \"{other}\"; chọn một trong: {}", FORMS.join(", ")))),
         })
     }
 

@@ -10,6 +10,7 @@
 //!   open fail instead of being followed), syncs it, renames it over the
 //!   final name, syncs the folder and reads the file back.
 
+use crate::ErrorCode;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,17 +30,17 @@ pub fn open_regular(path: &Path, max: u64) -> Result<(std::fs::File, u64)> {
     // a regular file: never a FIFO (opening it would block) or a device.
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
     if !meta.is_file() {
-        return Err(Error::refused("NOT_A_FILE", format!("{}: không phải tệp thông thường (thư mục, thiết bị hoặc đường ống); không đọc", path.display())));
+        return Err(Error::refused(ErrorCode::NotAFile, format!("{}: không phải tệp thông thường (thư mục, thiết bị hoặc đường ống); không đọc", path.display())));
     }
     let len = meta.len();
     if len > max {
-        return Err(Error::refused("FILE_TOO_LARGE", format!("{}: tệp {len} byte, vượt giới hạn {max} byte của loại tệp này", path.display())));
+        return Err(Error::refused(ErrorCode::FileTooLarge, format!("{}: tệp {len} byte, vượt giới hạn {max} byte của loại tệp này", path.display())));
     }
     let f = open_nonblocking(path).map_err(|e| Error::io(path, &e))?;
     // The file may have been swapped between the two looks.
     let now = f.metadata().map_err(|e| Error::io(path, &e))?;
     if !now.is_file() || now.len() != len {
-        return Err(Error::refused("NOT_A_FILE", format!("{}: tệp đã thay đổi trong lúc mở; không đọc", path.display())));
+        return Err(Error::refused(ErrorCode::NotAFile, format!("{}: tệp đã thay đổi trong lúc mở; không đọc", path.display())));
     }
     Ok((f, len))
 }
@@ -62,7 +63,7 @@ fn read_open(path: &Path, (f, len): (std::fs::File, u64), max: u64) -> Result<Ve
     // Never more than the size seen: a file that grows is refused.
     f.take(len.saturating_add(1)).read_to_end(&mut out).map_err(|e| Error::io(path, &e))?;
     if u64::try_from(out.len()).unwrap_or(u64::MAX) != len {
-        return Err(Error::refused("NOT_A_FILE", format!("{}: kích thước tệp thay đổi trong lúc đọc; không đọc", path.display())));
+        return Err(Error::refused(ErrorCode::NotAFile, format!("{}: kích thước tệp thay đổi trong lúc đọc; không đọc", path.display())));
     }
     Ok(out)
 }

@@ -2,6 +2,7 @@
 //! Tổ trưởng's passphrase), its registration file and sheet, and — at a
 //! board — the registered keys of lower units.
 
+use crate::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
@@ -62,14 +63,14 @@ pub(crate) fn sealed_of(r: &SigningKeyRow) -> Result<SealedKey> {
 
 fn key_err(e: tobaucu_bundle::Error) -> Error {
     match e {
-        tobaucu_bundle::Error::WrongPassphrase => Error::refused("WRONG_PASSPHRASE", "cụm mật khẩu không đúng; không có gì thay đổi"),
-        other => Error::refused("KEY", other.to_string()),
+        tobaucu_bundle::Error::WrongPassphrase => Error::refused(ErrorCode::WrongPassphrase, "cụm mật khẩu không đúng; không có gì thay đổi"),
+        other => Error::refused(ErrorCode::Key, other.to_string()),
     }
 }
 
 impl App {
     pub(crate) fn unit_id(&self) -> Result<(String, String)> {
-        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
         Ok((u.unit_id, u.kind))
     }
 
@@ -84,7 +85,7 @@ impl App {
         let (unit, _) = self.unit_id()?;
         if let Some(k) = self.store.signing_key()? {
             let pk: [u8; 32] = k.public_key.as_slice().try_into().unwrap_or([0; 32]);
-            return Err(Error::refused("KEY_EXISTS", format!("đơn vị {unit} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", keys::fingerprint(&pk))));
+            return Err(Error::refused(ErrorCode::KeyExists, format!("đơn vị {unit} đã có khóa ký (dấu vân tay {}); không tạo khóa thứ hai", keys::fingerprint(&pk))));
         }
         let context = self.passphrase_context()?;
         let refs: Vec<&str> = context.iter().map(String::as_str).collect();
@@ -137,7 +138,7 @@ impl App {
     /// `keys show`.
     pub fn keys_show(&self) -> Result<KeyInfoDto> {
         let (unit, _) = self.unit_id()?;
-        let k = self.store.signing_key()?.ok_or_else(|| Error::refused("NO_KEY", format!("đơn vị {unit} chưa có khóa ký; hãy chạy \"tobaucu keys init\"")))?;
+        let k = self.store.signing_key()?.ok_or_else(|| Error::refused(ErrorCode::NoKey, format!("đơn vị {unit} chưa có khóa ký; hãy chạy \"tobaucu keys init\"")))?;
         let pk: [u8; 32] = k.public_key.as_slice().try_into().map_err(|_| Error::Internal("khóa hỏng".into()))?;
         Ok(KeyInfoDto { public_key: hex(&pk), fingerprint: keys::fingerprint(&pk), unit_id: unit, created_at: k.created_at, registration_file: None })
     }
@@ -164,9 +165,9 @@ impl App {
     /// and the Argon2id parameters are for.
     pub(crate) fn unlock(&mut self, pass: Option<&str>, purpose: &str) -> Result<SigningKey> {
         let (unit, _) = self.unit_id()?;
-        let row = self.store.signing_key()?.ok_or_else(|| Error::refused("NO_KEY", format!("đơn vị {unit} chưa có khóa ký; hãy tạo khóa (\"tobaucu keys init\") trước khi {purpose}")))?;
+        let row = self.store.signing_key()?.ok_or_else(|| Error::refused(ErrorCode::NoKey, format!("đơn vị {unit} chưa có khóa ký; hãy tạo khóa (\"tobaucu keys init\") trước khi {purpose}")))?;
         let Some(pass) = pass else {
-            return Err(Error::refused("PASSPHRASE_REQUIRED", format!("cần cụm mật khẩu của Tổ trưởng để {purpose} (biến TOBAUCU_PASSPHRASE hoặc nhập từ bàn phím)")));
+            return Err(Error::refused(ErrorCode::PassphraseRequired, format!("cần cụm mật khẩu của Tổ trưởng để {purpose} (biến TOBAUCU_PASSPHRASE hoặc nhập từ bàn phím)")));
         };
         let sealed = sealed_of(&row)?;
         // One attempt at a time per database; the count is read under the lock.
@@ -193,7 +194,10 @@ impl App {
                 let next = tobaucu_core::audit::passphrase_wait_secs(failures);
                 let e = key_err(e);
                 Err(if next > 0 {
-                    Error::refused("WRONG_PASSPHRASE", format!("{e}; đã sai {failures} lần liên tiếp, lần thử sau phải chờ {next} giây (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)"))
+                    Error::refused(
+                        ErrorCode::WrongPassphrase,
+                        format!("{e}; đã sai {failures} lần liên tiếp, lần thử sau phải chờ {next} giây (mỗi lần sai, thời gian chờ tăng gấp đôi, tối đa 5 phút)"),
+                    )
                 } else {
                     e
                 })
@@ -281,13 +285,13 @@ impl App {
     pub fn keys_register(&mut self, arg: &str, unit: &str) -> Result<RegisteredKeyDto> {
         let (me, my_kind) = self.unit_id()?;
         if my_kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; đăng ký khóa làm ở cơ sở dữ liệu của xã (setup --commune)")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; đăng ký khóa làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
-        self.unit_below(unit, None).map_err(|m| Error::refused("UNKNOWN_UNIT", m))?;
+        self.unit_below(unit, None).map_err(|m| Error::refused(ErrorCode::UnknownUnit, m))?;
         let path = Path::new(arg);
         let (public_key, fingerprint, how) = if path.is_file() {
             let bytes = crate::read_limited(path, 64 * 1024)?;
-            let bad = |m: &str| Error::refused("KEY_FILE", format!("{}: {m}", path.display()));
+            let bad = |m: &str| Error::refused(ErrorCode::KeyFile, format!("{}: {m}", path.display()));
             let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(&format!("không phải tệp đăng ký khóa (JSON lỗi: {e})")))?;
             if v.get("format").and_then(Value::as_str) != Some(KEY_FORMAT) {
                 return Err(bad(&format!("trường \"format\" phải là \"{KEY_FORMAT}\"")));
@@ -312,11 +316,11 @@ impl App {
         } else if let Some(fp) = normalize_fingerprint(arg) {
             (None, fp, "fingerprint")
         } else {
-            return Err(Error::refused("KEY_ARG", format!("\"{arg}\" không phải tệp đăng ký khóa đọc được, cũng không phải dấu vân tay (20 chữ số hex, ví dụ \"3F2A 9C01 77B4 0E5D A1C3\")")));
+            return Err(Error::refused(ErrorCode::KeyArg, format!("\"{arg}\" không phải tệp đăng ký khóa đọc được, cũng không phải dấu vân tay (20 chữ số hex, ví dụ \"3F2A 9C01 77B4 0E5D A1C3\")")));
         };
         let others = self.key_owners(unit, public_key.as_deref().unwrap_or(&[]), &fingerprint)?;
         if let Some(other) = others.first() {
-            return Err(Error::refused("KEY_IN_USE", format!("khóa {fingerprint} đã là khóa của {other}; mỗi khóa chỉ ký cho một đơn vị (đăng ký cho {unit} bị từ chối)")));
+            return Err(Error::refused(ErrorCode::KeyInUse, format!("khóa {fingerprint} đã là khóa của {other}; mỗi khóa chỉ ký cho một đơn vị (đăng ký cho {unit} bị từ chối)")));
         }
         self.register_key_row(unit, public_key, &fingerprint, how, "")
     }
@@ -367,7 +371,7 @@ pub(crate) mod tests {
     use tobaucu_core::audit;
     use tobaucu_store::{BundleRead, CountRead, RevisionRow};
 
-    use crate::{clock, App, Error, Result, UnitChoice, DEMO_AREA, DEMO_ELECTION};
+    use crate::{clock, App, Error, ErrorCode, Result, UnitChoice, DEMO_AREA, DEMO_ELECTION};
 
     thread_local! {
         /// Milliseconds per second of waiting in this test thread.
@@ -397,7 +401,7 @@ pub(crate) mod tests {
 
     fn wrong(app: &mut App, n: usize) {
         for _ in 0..n {
-            assert!(matches!(app.unlock(Some("sai rồi"), "thử"), Err(Error::Refused { code: "WRONG_PASSPHRASE", .. })));
+            assert!(matches!(app.unlock(Some("sai rồi"), "thử"), Err(Error::Refused { code: ErrorCode::WrongPassphrase, .. })));
         }
     }
 
@@ -521,9 +525,9 @@ pub(crate) mod tests {
             Ok::<_, Error>(())
         })?;
         let e = app.reopen("XA", "đếm lại", None).err().map(|e| e.code());
-        assert_eq!(e, Some("PASSPHRASE_REQUIRED"));
+        assert_eq!(e, Some(ErrorCode::PassphraseRequired));
         let e = app.reopen("XA", "đếm lại", Some("sai rồi")).err().map(|e| e.code());
-        assert_eq!(e, Some("WRONG_PASSPHRASE"));
+        assert_eq!(e, Some(ErrorCode::WrongPassphrase));
         assert_eq!(app.store.revisions("XA")?.last().map(|r| r.reopened.is_none()), Some(true), "still locked");
         let s = app.reopen("XA", "đếm lại", Some(PASS))?;
         assert_eq!(s.status, "draft");
@@ -532,7 +536,7 @@ pub(crate) mod tests {
         assert!(purposes.contains(&"mở bản sửa đổi biên bản cấp XA"), "{purposes:?}");
         // Not finalized: refused before any passphrase is asked.
         let e = app.reopen("XA", "đếm lại", None).err().map(|e| e.code());
-        assert_eq!(e, Some("NOT_FINALIZED"));
+        assert_eq!(e, Some(ErrorCode::NotFinalized));
         Ok(())
     }
 }

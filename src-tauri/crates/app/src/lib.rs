@@ -34,7 +34,7 @@ use tobaucu_store::{Read, Store};
 pub use bundle::{removable_drives, scan_bundles};
 pub use count::{short_hash, MinutesData};
 pub use demo::DEMO_PASSPHRASE;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use forms::{ListSigner, PrintChoices, FORMS};
 pub use fsio::{read_regular, write_atomic};
 pub use keys::KEY_FORMAT;
@@ -98,7 +98,7 @@ pub(crate) fn lock_window(path: &Path) -> Result<std::fs::File> {
     match lock.try_lock() {
         Ok(()) => Ok(lock),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(
-            "IN_USE",
+            ErrorCode::InUse,
             format!(
                 "tệp dữ liệu {} đang được mở trong một cửa sổ Tổ Bầu Cử khác trên máy này; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại (không mở hai cửa sổ trên cùng một tệp để tránh nhầm lẫn)",
                 path.display()
@@ -200,7 +200,7 @@ impl App {
 
     /// The election definition, or a refusal when the database is not set up.
     fn def(&self) -> Result<&ElectionDefinition> {
-        self.def.as_ref().ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup ELECTION.json --area MÃ_KHU_VỰC\" trước"))
+        self.def.as_ref().ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup ELECTION.json --area MÃ_KHU_VỰC\" trước"))
     }
 
     /// Direct store access for tests and benchmarks.

@@ -5,6 +5,7 @@
 //! the rehearsal made and keeps the rest. Also: the zero report printed
 //! before the box is opened, and the check-in drill.
 
+use crate::ErrorCode;
 use serde_json::{json, Value};
 use tobaucu_ipc::{DrillReportDto, OfficialSwitchDto, TableCountDto};
 use tobaucu_store::{CountRead, PaperRead, Read, RehearsalRead};
@@ -118,7 +119,7 @@ impl App {
         if self.rehearsal {
             return Ok(());
         }
-        Err(Error::refused("NOT_REHEARSAL", format!("{what} chỉ chạy được trên cơ sở dữ liệu đang ở chế độ diễn tập; cơ sở dữ liệu này là chính thức, không ghi dữ liệu giả vào đây")))
+        Err(Error::refused(ErrorCode::NotRehearsal, format!("{what} chỉ chạy được trên cơ sở dữ liệu đang ở chế độ diễn tập; cơ sở dữ liệu này là chính thức, không ghi dữ liệu giả vào đây")))
     }
 
     /// `official`: chuyển từ diễn tập sang chính thức. One action guarded
@@ -134,7 +135,7 @@ impl App {
         if !self.rehearsal {
             let since = self.store.rehearsal()?.and_then(|r| r.official_at);
             return Err(Error::refused(
-                "ALREADY_OFFICIAL",
+                ErrorCode::AlreadyOfficial,
                 match since {
                     Some(t) => format!("cơ sở dữ liệu của {unit} đã chuyển sang chính thức lúc {}; việc này chỉ làm một lần", clock::vi_time(&t)),
                     None => format!("cơ sở dữ liệu của {unit} được thiết lập chính thức từ đầu, không có gì để chuyển"),
@@ -176,7 +177,7 @@ impl App {
     pub(crate) fn official_switch_data(&self) -> Result<Value> {
         let r = self.store.rehearsal()?;
         let Some((started, at, removed)) = r.and_then(|r| Some((r.started_at, r.official_at?, r.removed?))) else {
-            return Err(Error::refused("NOT_SWITCHED", "cơ sở dữ liệu này chưa chuyển từ diễn tập sang chính thức; không có biên bản chuyển để in"));
+            return Err(Error::refused(ErrorCode::NotSwitched, "cơ sở dữ liệu này chưa chuyển từ diễn tập sang chính thức; không có biên bản chuyển để in"));
         };
         let removed: serde_json::Map<String, Value> = serde_json::from_str(&removed).map_err(|e| Error::Internal(e.to_string()))?;
         let mut m = self.common_data()?;
@@ -213,7 +214,7 @@ impl App {
     pub(crate) fn zero_report_data(&self) -> Result<Value> {
         let (unit, kind) = self.unit_id()?;
         if kind != "area" {
-            return Err(Error::refused("NOT_A_TEAM", format!("báo cáo số không in ở tổ bầu cử trước khi mở hòm phiếu; {unit} là {kind}")));
+            return Err(Error::refused(ErrorCode::NotATeam, format!("báo cáo số không in ở tổ bầu cử trước khi mở hòm phiếu; {unit} là {kind}")));
         }
         let def = self.def()?;
         let area = def.area(&unit).ok_or_else(|| Error::Internal(format!("khu vực {unit} không có trong định nghĩa")))?;
@@ -300,15 +301,15 @@ impl App {
         self.require_rehearsal("Diễn tập phát phiếu")?;
         self.require_area()?;
         if voters == 0 {
-            return Err(Error::refused("FIELD_INVALID", "--voters: số cử tri diễn tập phải từ 1 trở lên"));
+            return Err(Error::refused(ErrorCode::FieldInvalid, "--voters: số cử tri diễn tập phải từ 1 trở lên"));
         }
         if !(0.0..=600.0).contains(&seconds_per_voter) {
-            return Err(Error::refused("FIELD_INVALID", format!("--seconds-per-voter {seconds_per_voter}: chọn từ 0 đến 600 giây")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("--seconds-per-voter {seconds_per_voter}: chọn từ 0 đến 600 giây")));
         }
         let served: std::collections::HashSet<i64> = self.store.live_checkins()?.into_iter().map(|c| c.voter_id).collect();
         let mut waiting: Vec<u32> = self.store.voters()?.into_iter().filter(|v| v.status == "active" && !served.contains(&v.id)).filter_map(|v| u32::try_from(v.stt).ok()).collect();
         if waiting.is_empty() {
-            return Err(Error::refused("NO_VOTERS", "không còn cử tri nào chưa nhận phiếu để diễn tập; hãy nhập danh sách cử tri trước"));
+            return Err(Error::refused(ErrorCode::NoVoters, "không còn cử tri nào chưa nhận phiếu để diễn tập; hãy nhập danh sách cử tri trước"));
         }
         let seed = seed.unwrap_or_else(|| u64::try_from(clock::now().timestamp_nanos_opt().unwrap_or(1)).unwrap_or(1)) | 1;
         let mut rng = Rng(seed);

@@ -11,6 +11,7 @@
 //! not declare (or with other candidates or seats) is refused at the board,
 //! whose own declaration decides.
 
+use crate::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -66,7 +67,7 @@ impl App {
     pub fn write_round_file(&mut self, constituency: &str, dir: &Path) -> Result<RoundOpened> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; tệp vòng bầu cử do ban/ủy ban đã công bố vòng đó ghi")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; tệp vòng bầu cử do ban/ủy ban đã công bố vòng đó ghi")));
         }
         let r = self
             .store
@@ -74,8 +75,8 @@ impl App {
             .into_iter()
             .filter(|r| r.constituency_id == constituency)
             .max_by_key(|r| r.number)
-            .ok_or_else(|| Error::refused("NO_ROUND", format!("chưa công bố bầu cử lại hay bầu cử thêm nào ở đơn vị bầu cử {constituency} (tobaucu round declare)")))?;
-        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+            .ok_or_else(|| Error::refused(ErrorCode::NoRound, format!("chưa công bố bầu cử lại hay bầu cử thêm nào ở đơn vị bầu cử {constituency} (tobaucu round declare)")))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let candidates: Vec<String> = serde_json::from_str(&r.candidates).map_err(|e| Error::Internal(e.to_string()))?;
         let file = RoundFile {
             format: ROUND_FORMAT.into(),
@@ -114,13 +115,13 @@ impl App {
         let (me, kind) = self.unit_id()?;
         let team = kind == "area";
         let name = path.display().to_string();
-        let bad = |m: String| Error::refused("ROUND_FILE", format!("{name}: {m}"));
+        let bad = |m: String| Error::refused(ErrorCode::RoundFile, format!("{name}: {m}"));
         let bytes = crate::fsio::read_regular(path, 64 * 1024)?;
         let f: RoundFile = serde_json::from_slice(&bytes).map_err(|e| bad(format!("không phải tệp vòng bầu cử ({e})")))?;
         if f.format != ROUND_FORMAT {
             return Err(bad(format!("định dạng phải là \"{ROUND_FORMAT}\"")));
         }
-        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let def = self.def()?;
         if f.election_id != def.election.id || f.definition_sha256 != u.election_sha256 {
             return Err(bad("tệp thuộc cuộc bầu cử hoặc định nghĩa khác".into()));
@@ -132,11 +133,11 @@ impl App {
             return Err(bad(format!("{me} không có khu vực bỏ phiếu nào thuộc đơn vị bầu cử {}", c.id)));
         }
         if !team && self.store.board_rounds()?.iter().any(|r| r.constituency_id == c.id) {
-            return Err(Error::refused("ROUND_DECLARED_HERE", format!("vòng bầu cử của {} đã được công bố tại chính cơ sở dữ liệu này", c.id)));
+            return Err(Error::refused(ErrorCode::RoundDeclaredHere, format!("vòng bầu cử của {} đã được công bố tại chính cơ sở dữ liệu này", c.id)));
         }
         let level = round_code(&c.level, f.number);
         if self.store.team_rounds()?.iter().any(|r| r.level == c.level && u32::try_from(r.number).ok() == Some(f.number)) {
-            return Err(Error::refused("ROUND_OPEN", format!("vòng bầu cử số {} của {} đã được mở (cấp {level})", f.number, c.id)));
+            return Err(Error::refused(ErrorCode::RoundOpen, format!("vòng bầu cử số {} của {} đã được mở (cấp {level})", f.number, c.id)));
         }
         // The overlay must accept it before anything is stored.
         let mut check = def.clone();

@@ -1,6 +1,7 @@
 //! Thiết lập: creating a unit's database from an election definition, and
 //! what the app shows about it.
 
+use crate::ErrorCode;
 use sha2::{Digest, Sha256};
 use tobaucu_core::election::{self, UnitKind};
 use tobaucu_ipc::{AreaDto, ElectionPreview, LevelDto, StatusDto};
@@ -19,7 +20,7 @@ pub enum UnitChoice {
 
 fn parse_definition(json: &str) -> Result<election::ElectionDefinition> {
     election::parse(json).map_err(|diags| Error::Refused {
-        code: "ELECTION_INVALID",
+        code: ErrorCode::ElectionInvalid,
         message: format!("định nghĩa cuộc bầu cử có {} lỗi, chưa thiết lập gì", diags.len()),
         problems: diags.iter().map(|d| format!("{}: {}", d.path, d.message)).collect(),
     })
@@ -60,27 +61,27 @@ impl App {
         let now = clock::stamp(clock::now());
         if let Some(u) = self.store.unit()? {
             return Err(Error::refused(
-                "ALREADY_SET_UP",
+                ErrorCode::AlreadySetUp,
                 format!("cơ sở dữ liệu {} đã được thiết lập cho {} (cuộc bầu cử {}); không thiết lập lần hai", self.db_path.display(), u.unit_id, u.election_id),
             ));
         }
         if self.store.voter_count()? > 0 {
-            return Err(Error::refused("NOT_EMPTY", "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới"));
+            return Err(Error::refused(ErrorCode::NotEmpty, "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới"));
         }
         let def = parse_definition(json)?;
         let (kind, unit_id) = match unit {
             UnitChoice::Area(id) => {
                 if def.area(id).is_none() {
                     let known: Vec<&str> = def.areas.iter().map(|a| a.id.as_str()).collect();
-                    return Err(Error::refused("UNKNOWN_AREA", format!("khu vực bỏ phiếu \"{id}\" không có trong định nghĩa; các khu vực: {}", known.join(", "))));
+                    return Err(Error::refused(ErrorCode::UnknownArea, format!("khu vực bỏ phiếu \"{id}\" không có trong định nghĩa; các khu vực: {}", known.join(", "))));
                 }
                 ("area", id.clone())
             }
             UnitChoice::Board(kind, id) => {
                 match def.unit(id) {
                     Some(u) if u.kind == *kind => {}
-                    Some(u) => return Err(Error::refused("UNIT_KIND", format!("đơn vị \"{id}\" là {}, không phải {}", u.kind.as_str(), kind.as_str()))),
-                    None => return Err(Error::refused("UNKNOWN_UNIT", format!("đơn vị \"{id}\" không có trong định nghĩa (units)"))),
+                    Some(u) => return Err(Error::refused(ErrorCode::UnitKind, format!("đơn vị \"{id}\" là {}, không phải {}", u.kind.as_str(), kind.as_str()))),
+                    None => return Err(Error::refused(ErrorCode::UnknownUnit, format!("đơn vị \"{id}\" không có trong định nghĩa (units)"))),
                 }
                 (kind.as_str(), id.clone())
             }

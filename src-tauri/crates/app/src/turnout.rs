@@ -1,5 +1,6 @@
 //! Tỷ lệ cử tri đi bầu: per level, per hour, and named snapshots.
 
+use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Timelike};
@@ -51,7 +52,7 @@ impl App {
     pub fn take_snapshot(&mut self, name: &str) -> Result<SnapshotDto> {
         let name = clean(name);
         if name.is_empty() {
-            return Err(Error::refused("FIELD_INVALID", "cần đặt tên cho lần báo cáo (ví dụ \"11 giờ\")"));
+            return Err(Error::refused(ErrorCode::FieldInvalid, "cần đặt tên cho lần báo cáo (ví dụ \"11 giờ\")"));
         }
         let rows = self.turnout_rows()?;
         let at = clock::stamp(clock::now());

@@ -7,6 +7,7 @@
 //! listed in two areas. A report, not a refusal: problems are listed and
 //! the command succeeds.
 
+use crate::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use tobaucu_core::legacy;
@@ -57,7 +58,10 @@ impl App {
         let def = self.def()?;
         let day = def.election.date;
         if kind != "area" && files.is_empty() {
-            return Err(Error::refused("USAGE", format!("{unit} là {kind}: cơ sở dữ liệu này không giữ danh sách cử tri; hãy cho các tệp danh sách của các khu vực (tobaucu voters check TỆP…)")));
+            return Err(Error::refused(
+                ErrorCode::Usage,
+                format!("{unit} là {kind}: cơ sở dữ liệu này không giữ danh sách cử tri; hãy cho các tệp danh sách của các khu vực (tobaucu voters check TỆP…)"),
+            ));
         }
         let mut lists: Vec<CheckedListDto> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();

@@ -1,6 +1,7 @@
 //! Danh sách cử tri and the check-in desk: import, list, search, legal
 //! changes (`domain.md` §3.2), check-in and its undo.
 
+use crate::ErrorCode;
 use tobaucu_core::search::{SearchEntry, SearchIndex};
 use tobaucu_core::text::clean;
 use tobaucu_core::voter::{self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE};
@@ -17,7 +18,7 @@ const MAX_PROBLEMS: usize = 500;
 fn need_reason(reason: &str) -> Result<String> {
     let r = clean(reason);
     if r.is_empty() {
-        return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)"));
+        return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)"));
     }
     Ok(r)
 }
@@ -36,7 +37,7 @@ impl App {
         let unit = self.unit_row()?;
         match unit {
             Some(u) if u.kind == "area" => Ok(()),
-            Some(u) => Err(Error::refused("NOT_A_TEAM", format!("cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử", u.kind, u.unit_id))),
+            Some(u) => Err(Error::refused(ErrorCode::NotATeam, format!("cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử", u.kind, u.unit_id))),
             None => self.def().map(drop),
         }
     }
@@ -50,13 +51,13 @@ impl App {
         let unknown: Vec<&String> = levels.iter().filter(|l| !all.contains(l)).collect();
         if !unknown.is_empty() {
             let u: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-            return Err(Error::refused("UNKNOWN_LEVEL", format!("cấp {} không có trong cuộc bầu cử (các cấp: {})", u.join(", "), all.join(", "))));
+            return Err(Error::refused(ErrorCode::UnknownLevel, format!("cấp {} không có trong cuộc bầu cử (các cấp: {})", u.join(", "), all.join(", "))));
         }
         Ok(all.into_iter().filter(|l| levels.contains(l)).collect())
     }
 
     fn voter_or_refuse(&self, stt: u32) -> Result<VoterRow> {
-        self.store.voter_by_stt(i64::from(stt))?.ok_or_else(|| Error::refused("NO_SUCH_VOTER", format!("không có cử tri số {stt} trong danh sách")))
+        self.store.voter_by_stt(i64::from(stt))?.ok_or_else(|| Error::refused(ErrorCode::NoSuchVoter, format!("không có cử tri số {stt} trong danh sách")))
     }
 
     fn row_dto(&self, row: &VoterRow) -> Result<VoterRowDto> {
@@ -74,14 +75,14 @@ impl App {
             if n > MAX_PROBLEMS {
                 described.push(format!("… và {} lỗi khác", n - MAX_PROBLEMS));
             }
-            Error::Refused { code: "IMPORT_INVALID", message: format!("tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"), problems: described }
+            Error::Refused { code: ErrorCode::ImportInvalid, message: format!("tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"), problems: described }
         })?;
         let existing = self.store.voter_count()?;
         if existing > 0 && !replace {
-            return Err(Error::refused("LIST_NOT_EMPTY", format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn")));
+            return Err(Error::refused(ErrorCode::ListNotEmpty, format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn")));
         }
         if replace && !self.store.live_checkins()?.is_empty() {
-            return Err(Error::refused("CHECKINS_EXIST", "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
+            return Err(Error::refused(ErrorCode::CheckinsExist, "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
         }
         let now = clock::stamp(clock::now());
         let digest = tobaucu_core::audit::sha256_hex(bytes);
@@ -222,15 +223,15 @@ impl App {
             other => other,
         };
         let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
-            CheckinRefusal::NotVoting(st) => Error::refused("NOT_VOTING_HERE", format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
+            CheckinRefusal::NotVoting(st) => Error::refused(ErrorCode::NotVotingHere, format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
             CheckinRefusal::NotEntitled(ls) => {
-                Error::refused("LEVEL_NOT_ENTITLED", format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")))
+                Error::refused(ErrorCode::LevelNotEntitled, format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")))
             }
             CheckinRefusal::Already(ls) => {
                 let when = live.iter().find(|c| ls.contains(&c.level)).map(|c| clock::vi_time(&c.at)).unwrap_or_default();
-                Error::refused("ALREADY_CHECKED_IN", format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")))
+                Error::refused(ErrorCode::AlreadyCheckedIn, format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")))
             }
-            CheckinRefusal::NoLevel => Error::refused("NO_LEVEL", "chưa chọn cấp nào để phát phiếu"),
+            CheckinRefusal::NoLevel => Error::refused(ErrorCode::NoLevel, "chưa chọn cấp nào để phát phiếu"),
         })?;
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
@@ -265,7 +266,7 @@ impl App {
         };
         let missing: Vec<&String> = undo.iter().filter(|l| !live.contains(l)).collect();
         if undo.is_empty() || !missing.is_empty() {
-            return Err(Error::refused("NOT_CHECKED_IN", format!("cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy", row.name)));
+            return Err(Error::refused(ErrorCode::NotCheckedIn, format!("cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy", row.name)));
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
@@ -294,10 +295,10 @@ impl App {
         let def = self.def()?;
         let name = clean(&input.name);
         if name.is_empty() {
-            return Err(Error::refused("FIELD_INVALID", "thiếu họ và tên"));
+            return Err(Error::refused(ErrorCode::FieldInvalid, "thiếu họ và tên"));
         }
         let birth = checked_birth(&input.birth_date, def.election.date)?;
-        let gender = Gender::parse(&input.gender).ok_or_else(|| Error::refused("FIELD_INVALID", format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", input.gender)))?;
+        let gender = Gender::parse(&input.gender).ok_or_else(|| Error::refused(ErrorCode::FieldInvalid, format!("giới tính \"{}\" không hợp lệ; ghi \"Nam\" hoặc \"Nữ\"", input.gender)))?;
         let id_number = self.checked_id_number(input.id_number.as_deref().unwrap_or(""), None)?;
         let certificate = input.certificate.as_deref().map(clean).filter(|c| !c.is_empty());
         let levels = if input.levels.is_empty() {
@@ -345,11 +346,11 @@ impl App {
             return Ok(None);
         }
         if !voter::valid_id_number(&digits) {
-            return Err(Error::refused("FIELD_INVALID", format!("số định danh \"{raw}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)")));
+            return Err(Error::refused(ErrorCode::FieldInvalid, format!("số định danh \"{raw}\" phải gồm 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ)")));
         }
         if let Some(other) = self.store.voter_by_id_number(&digits)? {
             if Some(other.stt) != own_stt {
-                return Err(Error::refused("DUPLICATE_ID", format!("số định danh {digits} đã có ở cử tri số {} — {}", other.stt, other.name)));
+                return Err(Error::refused(ErrorCode::DuplicateId, format!("số định danh {digits} đã có ở cử tri số {} — {}", other.stt, other.name)));
             }
         }
         Ok(Some(digits))
@@ -362,10 +363,10 @@ impl App {
         let before = self.voter_or_refuse(input.stt)?;
         let mut after = before.clone();
         let value = clean(&input.value);
-        let bad = |what: &str| Error::refused("FIELD_INVALID", format!("{what} \"{}\" không hợp lệ", input.value));
+        let bad = |what: &str| Error::refused(ErrorCode::FieldInvalid, format!("{what} \"{}\" không hợp lệ", input.value));
         match input.field.as_str() {
             "name" if !value.is_empty() => after.name = value,
-            "name" => return Err(Error::refused("FIELD_INVALID", "họ và tên không được để trống")),
+            "name" => return Err(Error::refused(ErrorCode::FieldInvalid, "họ và tên không được để trống")),
             "birth_date" => after.birth_date = checked_birth(&value, self.def()?.election.date)?.iso(),
             "gender" => after.gender = Gender::parse(&value).ok_or_else(|| bad("giới tính"))?.as_str().to_owned(),
             "ethnicity" => after.ethnicity = value,
@@ -384,17 +385,17 @@ impl App {
             "levels" => {
                 let levels = self.check_levels(&parse_levels(&value))?;
                 if levels.is_empty() {
-                    return Err(Error::refused("FIELD_INVALID", "cử tri phải bầu ít nhất một cấp"));
+                    return Err(Error::refused(ErrorCode::FieldInvalid, "cử tri phải bầu ít nhất một cấp"));
                 }
                 let live = self.store.live_checkins_of(before.id)?;
                 if let Some(c) = live.iter().find(|c| !levels.contains(&c.level)) {
-                    return Err(Error::refused("CHECKED_IN", format!("cử tri đã nhận phiếu {}; hủy nhận phiếu trước khi bỏ cấp này", c.level)));
+                    return Err(Error::refused(ErrorCode::CheckedIn, format!("cử tri đã nhận phiếu {}; hủy nhận phiếu trước khi bỏ cấp này", c.level)));
                 }
                 after.levels = levels;
             }
             other => {
                 return Err(Error::refused(
-                    "UNKNOWN_FIELD",
+                    ErrorCode::UnknownField,
                     format!(
                         "không sửa được trường \"{other}\"; các trường: name, birth_date, gender, ethnicity, id_number, residence, residence_temporary, residence_current, levels, note, mobile_box"
                     ),
@@ -424,14 +425,14 @@ impl App {
     pub fn change_status(&mut self, input: &StatusChangeInput) -> Result<VoterRowDto> {
         self.require_area()?;
         let reason = need_reason(&input.reason)?;
-        let status =
-            VoterStatus::parse(&input.status).ok_or_else(|| Error::refused("FIELD_INVALID", format!("trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)", input.status)))?;
+        let status = VoterStatus::parse(&input.status)
+            .ok_or_else(|| Error::refused(ErrorCode::FieldInvalid, format!("trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)", input.status)))?;
         let before = self.voter_or_refuse(input.stt)?;
         if status_of(&before)? == status {
-            return Err(Error::refused("NO_CHANGE", format!("cử tri số {} đã ở trạng thái \"{}\"", input.stt, status.vi())));
+            return Err(Error::refused(ErrorCode::NoChange, format!("cử tri số {} đã ở trạng thái \"{}\"", input.stt, status.vi())));
         }
         if status != VoterStatus::Active && !self.store.live_checkins_of(before.id)?.is_empty() {
-            return Err(Error::refused("CHECKED_IN", format!("cử tri số {} — {} — đã nhận phiếu; hủy nhận phiếu trước khi {}", input.stt, before.name, status.vi())));
+            return Err(Error::refused(ErrorCode::CheckedIn, format!("cử tri số {} — {} — đã nhận phiếu; hủy nhận phiếu trước khi {}", input.stt, before.name, status.vi())));
         }
         let mut after = before.clone();
         after.status = status.as_str().to_owned();
@@ -608,14 +609,14 @@ impl App {
 fn checked_birth(typed: &str, election_day: chrono::NaiveDate) -> Result<voter::BirthDate> {
     let birth = voter::parse_birth(typed).ok_or_else(|| {
         Error::refused(
-            "FIELD_INVALID",
+            ErrorCode::FieldInvalid,
             format!("ngày sinh \"{typed}\" không hợp lệ; ghi theo dạng ngày/tháng/năm (hoặc chỉ năm sinh với cử tri sinh từ năm {} trở về trước)", voter::year_only_limit(election_day)),
         )
     })?;
     voter::check_birth(birth, election_day).map_err(|why| {
         let code = match why {
-            voter::BirthRefusal::UnderAge => "UNDER_AGE",
-            voter::BirthRefusal::YearTooRecent(_) => "FIELD_INVALID",
+            voter::BirthRefusal::UnderAge => ErrorCode::UnderAge,
+            voter::BirthRefusal::YearTooRecent(_) => ErrorCode::FieldInvalid,
         };
         Error::refused(code, voter::birth_refusal_vi(birth, why, election_day))
     })?;

@@ -16,11 +16,13 @@ mod board;
 mod bundle;
 mod count;
 mod day;
+mod error;
 mod rehearsal;
 pub use board::*;
 pub use bundle::*;
 pub use count::*;
 pub use day::*;
+pub use error::ErrorCode;
 pub use rehearsal::*;
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
@@ -352,7 +354,7 @@ pub struct AuditBreakDto {
 /// imports, every problem found (already described with file, row, column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub problems: Vec<String>,
 }
@@ -386,6 +388,7 @@ pub fn typescript() -> String {
         BackupDto::decl(&cfg),
         AuditBreakDto::decl(&cfg),
         AuditAnchorDto::decl(&cfg),
+        ErrorCode::decl(&cfg),
         IpcError::decl(&cfg),
         PersonDto::decl(&cfg),
         TeamDto::decl(&cfg),

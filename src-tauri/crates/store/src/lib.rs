@@ -74,23 +74,49 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
     }
 }
 
+/// A failure of the machine or the file that people can act on (disk full,
+/// read-only medium, busy or damaged file); the application layer gives
+/// each its error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Ổ đầy.
+    DiskFull,
+    /// Chỉ đọc: a locked stick, a folder without write permission.
+    ReadOnly,
+    /// Another program is writing.
+    Busy,
+    /// Tệp hỏng.
+    Corrupt,
+    /// The file cannot be opened (missing folder, no permission).
+    CannotOpen,
+    /// The disk failed to read or write.
+    DiskIo,
+}
+
 impl Error {
-    /// A stable code for the failures people can act on.
-    pub fn code(&self) -> Option<&'static str> {
+    /// The failure people can act on, if this is one.
+    pub fn failure(&self) -> Option<Failure> {
         use rusqlite::ErrorCode as C;
         match self {
             Error::Sqlite(e) => match e.sqlite_error_code() {
-                Some(C::DiskFull) => Some("DISK_FULL"),
-                Some(C::ReadOnly) => Some("READ_ONLY"),
-                Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Some("DB_BUSY"),
-                Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => Some("DB_CORRUPT"),
-                Some(C::CannotOpen) => Some("DB_CANNOT_OPEN"),
-                Some(C::SystemIoFailure) => Some("DISK_IO"),
+                Some(C::DiskFull) => Some(Failure::DiskFull),
+                Some(C::ReadOnly) => Some(Failure::ReadOnly),
+                Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Some(Failure::Busy),
+                Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => Some(Failure::Corrupt),
+                Some(C::CannotOpen) => Some(Failure::CannotOpen),
+                Some(C::SystemIoFailure) => Some(Failure::DiskIo),
                 _ => None,
             },
-            Error::ReadOnlyMedia(_) => Some("READ_ONLY"),
+            Error::ReadOnlyMedia(_) => Some(Failure::ReadOnly),
             _ => None,
         }
+    }
+
+    /// A row named a row that does not exist (SQLite's
+    /// `SQLITE_CONSTRAINT_FOREIGNKEY`), read from the extended result code,
+    /// not from the message text.
+    pub fn is_foreign_key(&self) -> bool {
+        matches!(self, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
     }
 }
 

@@ -6,6 +6,7 @@
 //! the rounds it declares (bầu cử lại, Art. 80; bầu cử thêm, Art. 79).
 //! Every change is one transaction with its audit entry.
 
+use crate::ErrorCode;
 use chrono::{NaiveDate, NaiveTime};
 use serde_json::{json, Value};
 use tobaucu_core::election::ElectionDefinition;
@@ -56,12 +57,12 @@ fn clean_list(v: &[String]) -> Vec<String> {
 
 /// `HH:MM` (00:00–23:59).
 fn parse_time(s: &str) -> Result<String> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Error::refused("USAGE", format!("giờ họp \"{s}\" phải có dạng GIỜ:PHÚT, ví dụ 08:30")))?;
+    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Error::refused(ErrorCode::Usage, format!("giờ họp \"{s}\" phải có dạng GIỜ:PHÚT, ví dụ 08:30")))?;
     Ok(t.format("%H:%M").to_string())
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate> {
-    tobaucu_core::voter::parse_date(s.trim()).ok_or_else(|| Error::refused("USAGE", format!("ngày họp \"{s}\" phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd")))
+    tobaucu_core::voter::parse_date(s.trim()).ok_or_else(|| Error::refused(ErrorCode::Usage, format!("ngày họp \"{s}\" phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd")))
 }
 
 impl App {
@@ -69,10 +70,10 @@ impl App {
     fn constituency_here(&self, id: &str) -> Result<&tobaucu_core::election::Constituency> {
         self.board()?;
         let def = self.def()?;
-        let c = def.constituency(id).ok_or_else(|| Error::refused("UNKNOWN_CONSTITUENCY", format!("không có đơn vị bầu cử \"{id}\" trong định nghĩa bầu cử")))?;
+        let c = def.constituency(id).ok_or_else(|| Error::refused(ErrorCode::UnknownConstituency, format!("không có đơn vị bầu cử \"{id}\" trong định nghĩa bầu cử")))?;
         let scope = self.areas_in_scope()?;
         if !scope.iter().any(|a| a.constituencies.values().any(|x| x == id)) {
-            return Err(Error::refused("NOT_HERE", format!("đơn vị bầu cử {id} không có khu vực bỏ phiếu nào thuộc đơn vị này")));
+            return Err(Error::refused(ErrorCode::NotHere, format!("đơn vị bầu cử {id} không có khu vực bỏ phiếu nào thuộc đơn vị này")));
         }
         Ok(c)
     }
@@ -83,7 +84,7 @@ impl App {
         if n == 1 || self.store.board_rounds()?.iter().any(|r| r.constituency_id == id && r.number == i64::from(n)) {
             return Ok(n);
         }
-        Err(Error::refused("UNKNOWN_ROUND", format!("đơn vị bầu cử {id} chưa có vòng bầu cử số {n} (công bố bằng tobaucu round declare)")))
+        Err(Error::refused(ErrorCode::UnknownRound, format!("đơn vị bầu cử {id} chưa có vòng bầu cử số {n} (công bố bằng tobaucu round declare)")))
     }
 
     /// What this board has recorded for a constituency's Ban and a round,
@@ -178,12 +179,12 @@ impl App {
         let round = self.round_here(&cid, input.round)?;
         let leader = input.leader.as_deref().map(clean);
         if leader.as_deref() == Some("") {
-            return Err(Error::refused("TEAM", "tên Trưởng ban không được để trống"));
+            return Err(Error::refused(ErrorCode::Team, "tên Trưởng ban không được để trống"));
         }
         let deputies = input.deputies.as_deref().map(clean_list);
         let members = input.members.as_deref().map(clean_list);
         if input.date.is_some() && input.time.is_none() {
-            return Err(Error::refused("USAGE", "--date đi cùng --time (giờ họp lập biên bản)"));
+            return Err(Error::refused(ErrorCode::Usage, "--date đi cùng --time (giờ họp lập biên bản)"));
         }
         let time = input.time.as_deref().map(parse_time).transpose()?;
         let date = input.date.as_deref().map(parse_day).transpose()?;
@@ -197,7 +198,7 @@ impl App {
         for (name, role) in after_leader.iter().map(|n| (n, "Trưởng ban")).chain(after_deputies.iter().map(|n| (n, "Phó Trưởng ban"))).chain(after_members.iter().map(|n| (n, "Ủy viên"))) {
             let key = fold(name);
             if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
-                return Err(Error::refused("TEAM", format!("{name} đã được ghi là {other}; mỗi người chỉ giữ một vai trong Ban bầu cử")));
+                return Err(Error::refused(ErrorCode::Team, format!("{name} đã được ghi là {other}; mỗi người chỉ giữ một vai trong Ban bầu cử")));
             }
             seen.push((key, role));
         }
@@ -264,12 +265,15 @@ impl App {
             let Some(x) = before.team_forwarded.iter().find(|x| x.reference == r) else {
                 let known: Vec<&str> = before.team_forwarded.iter().map(|x| x.reference.as_str()).collect();
                 let known = if known.is_empty() { "không có khiếu nại, tố cáo nào do Tổ bầu cử chuyển đến".to_owned() } else { format!("có: {}", known.join(", ")) };
-                return Err(Error::refused("UNKNOWN_COMPLAINT", format!("\"{r}\" không phải khiếu nại, tố cáo do Tổ bầu cử chuyển đến Ban bầu cử của đơn vị bầu cử {cid}, vòng {round} ({known})")));
+                return Err(Error::refused(
+                    ErrorCode::UnknownComplaint,
+                    format!("\"{r}\" không phải khiếu nại, tố cáo do Tổ bầu cử chuyển đến Ban bầu cử của đơn vị bầu cử {cid}, vòng {round} ({known})"),
+                ));
             };
             let kind = match d.decision.as_str() {
                 "settled" => "settled",
                 "forwarded" => "forwarded",
-                other => return Err(Error::refused("USAGE", format!("quyết định \"{other}\": chọn settled (Ban bầu cử đã giải quyết) hoặc forwarded (chuyển Ủy ban bầu cử)"))),
+                other => return Err(Error::refused(ErrorCode::Usage, format!("quyết định \"{other}\": chọn settled (Ban bầu cử đã giải quyết) hoặc forwarded (chuyển Ủy ban bầu cử)"))),
             };
             let (area, number) = x.reference.rsplit_once('#').ok_or_else(|| Error::Internal(format!("mã khiếu nại {}", x.reference)))?;
             let number: i64 = number.parse().map_err(|_| Error::Internal(format!("mã khiếu nại {}", x.reference)))?;
@@ -330,15 +334,15 @@ impl App {
         self.constituency_here(constituency)?;
         let kind = match RoundKind::parse(kind) {
             Some(k @ (RoundKind::Revote | RoundKind::Additional)) => k,
-            _ => return Err(Error::refused("USAGE", format!("--kind \"{kind}\": chọn revote (bầu cử lại) hoặc additional (bầu cử thêm)"))),
+            _ => return Err(Error::refused(ErrorCode::Usage, format!("--kind \"{kind}\": chọn revote (bầu cử lại) hoặc additional (bầu cử thêm)"))),
         };
         let k = self.computed()?.into_iter().find(|k| k.info.id == constituency).ok_or_else(|| Error::Internal(format!("thiếu {constituency}")))?;
         if !k.decided_here {
-            return Err(Error::refused("NOT_DECIDED_HERE", format!("đơn vị bầu cử {constituency} có khu vực bỏ phiếu ngoài đơn vị này; kết quả và {} do cấp trên xác định", kind.vi())));
+            return Err(Error::refused(ErrorCode::NotDecidedHere, format!("đơn vị bầu cử {constituency} có khu vực bỏ phiếu ngoài đơn vị này; kết quả và {} do cấp trên xác định", kind.vi())));
         }
         if let Some(r) = k.rounds.first() {
             return Err(Error::refused(
-                "ROUND_EXISTS",
+                ErrorCode::RoundExists,
                 format!(
                     "đơn vị bầu cử {constituency} đã công bố {} (vòng số {}, {}); luật không có vòng bầu cử nào sau đó (Điều 79 khoản 4, Điều 80 khoản 3)",
                     r.info.kind.vi(),
@@ -347,7 +351,7 @@ impl App {
                 ),
             ));
         }
-        let round = next_round(&k.info, &k.first, kind).map_err(|e| Error::refused("ROUND_NOT_DUE", e))?;
+        let round = next_round(&k.info, &k.first, kind).map_err(|e| Error::refused(ErrorCode::RoundNotDue, e))?;
         let ids: Vec<String> = round.candidates.iter().map(|x| x.id.clone()).collect();
         let at = clock::stamp(clock::now());
         let row = BoardRoundRow {

@@ -17,6 +17,7 @@
 //! the form's footnote sentences apply (footnote 5: turnout at or below
 //! half; footnote 7: seats still empty).
 
+use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -372,7 +373,7 @@ impl App {
             }
         }
         if parts.is_empty() {
-            return Err(Error::refused("NOT_COMPLETE", "chưa có đơn vị bầu cử nào đủ biên bản của mọi khu vực; chưa lập được biên bản xác định kết quả"));
+            return Err(Error::refused(ErrorCode::NotComplete, "chưa có đơn vị bầu cử nào đủ biên bản của mọi khu vực; chưa lập được biên bản xác định kết quả"));
         }
         Ok(parts)
     }

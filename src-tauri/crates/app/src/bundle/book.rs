@@ -6,6 +6,7 @@
 //! and the bundles the figures came from. At a team: its own figures per
 //! level and the bundles it exported.
 
+use crate::ErrorCode;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -306,7 +307,7 @@ impl App {
     /// locked revision's when final) and the bundles it exported.
     pub(crate) fn team_book(&self) -> Result<Book> {
         let def = self.def()?;
-        let unit = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let area = def.area(&unit.unit_id).ok_or_else(|| Error::Internal(format!("thiếu khu vực {}", unit.unit_id)))?;
         let commune = def.unit(&area.commune).map(|u| u.name.clone()).unwrap_or_default();
         let mut blocks = Vec::new();
@@ -396,7 +397,7 @@ impl App {
         match self.unit_row()? {
             Some(u) if u.kind == "area" => self.team_book(),
             Some(_) => self.board_book(),
-            None => Err(Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập")),
+            None => Err(Error::refused(ErrorCode::NotSetUp, "cơ sở dữ liệu chưa được thiết lập")),
         }
     }
 

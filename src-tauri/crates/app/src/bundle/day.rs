@@ -2,6 +2,7 @@
 //! signed file (item 3), the board's own warnings accepted with a reason
 //! (item 5), and what the board knows of each area beyond its bundle.
 
+use crate::ErrorCode;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -65,8 +66,8 @@ impl App {
             .current_area_results()?
             .into_iter()
             .find(|r| r.area_id == area && r.level == level)
-            .ok_or_else(|| Error::refused("NO_BUNDLE", format!("chưa có gói nào báo cáo khu vực {area} cấp {level}; nhập gói trước rồi mới đối chiếu biên bản giấy")))?;
-        super::results::report_of(&row).map_err(|e| Error::refused("DAMAGED", e))?;
+            .ok_or_else(|| Error::refused(ErrorCode::NoBundle, format!("chưa có gói nào báo cáo khu vực {area} cấp {level}; nhập gói trước rồi mới đối chiếu biên bản giấy")))?;
+        super::results::report_of(&row).map_err(|e| Error::refused(ErrorCode::Damaged, e))?;
         let m = Minutes::parse(row.data.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
         Ok((row, m))
     }
@@ -84,7 +85,7 @@ impl App {
         let want = normalize_code(&short_hash(&row.minutes_sha256));
         if typed != want {
             return Err(Error::refused(
-                "PAPER_CODE",
+                ErrorCode::PaperCode,
                 format!(
                     "mã biên bản đã gõ ({}) không phải mã của biên bản cấp {} khu vực {} trong gói đã nhập; gõ đủ 32 ký tự của dòng \"Mã số liệu\" in ở chân mỗi trang biên bản giấy (biên bản giấy có thể là bản khác, hoặc gõ nhầm)",
                     input.code.trim(),
@@ -94,7 +95,7 @@ impl App {
             ));
         }
         if input.votes.len() != m.candidates.len() {
-            return Err(Error::refused("PAPER_VOTES", format!("biên bản cấp {} có {} người ứng cử; đã gõ số phiếu của {}", input.level, m.candidates.len(), input.votes.len())));
+            return Err(Error::refused(ErrorCode::PaperVotes, format!("biên bản cấp {} có {} người ứng cử; đã gõ số phiếu của {}", input.level, m.candidates.len(), input.votes.len())));
         }
         let paper = PaperFigures {
             voters_listed: u64::from(input.voters_listed),
@@ -142,18 +143,18 @@ impl App {
         self.board()?;
         let reason = clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do: đã xác minh chênh lệch giữa biên bản giấy và tệp thế nào"));
+            return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do: đã xác minh chênh lệch giữa biên bản giấy và tệp thế nào"));
         }
         let (row, _) = self.current_minutes(area, level)?;
         let last = self.store.paper_checks()?.into_iter().rev().find(|c| c.area_id == area && c.level == level && c.minutes_sha256 == row.minutes_sha256);
         let Some(last) = last else {
-            return Err(Error::refused("NO_PAPER_CHECK", format!("chưa gõ biên bản giấy cấp {level} khu vực {area}; không có gì để giải quyết")));
+            return Err(Error::refused(ErrorCode::NoPaperCheck, format!("chưa gõ biên bản giấy cấp {level} khu vực {area}; không có gì để giải quyết")));
         };
         if diffs_of(&last).is_empty() {
-            return Err(Error::refused("NOTHING_TO_RESOLVE", format!("biên bản giấy cấp {level} khu vực {area} khớp với tệp; không có chênh lệch nào cần giải quyết")));
+            return Err(Error::refused(ErrorCode::NothingToResolve, format!("biên bản giấy cấp {level} khu vực {area} khớp với tệp; không có chênh lệch nào cần giải quyết")));
         }
         if last.resolution.is_some() {
-            return Err(Error::refused("ALREADY_RESOLVED", format!("chênh lệch của biên bản cấp {level} khu vực {area} đã được giải quyết")));
+            return Err(Error::refused(ErrorCode::AlreadyResolved, format!("chênh lệch của biên bản cấp {level} khu vực {area} đã được giải quyết")));
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
@@ -253,18 +254,18 @@ impl App {
         self.board()?;
         let reason = clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do chấp nhận cảnh báo"));
+            return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do chấp nhận cảnh báo"));
         }
         let results = self.results()?;
-        let c = results.constituencies.get(constituency).ok_or_else(|| Error::refused("NO_CONSTITUENCY", format!("đơn vị bầu cử {constituency} không thuộc địa bàn này")))?;
+        let c = results.constituencies.get(constituency).ok_or_else(|| Error::refused(ErrorCode::NoConstituency, format!("đơn vị bầu cử {constituency} không thuộc địa bàn này")))?;
         let checks = if round <= 1 { Some(&c.checks) } else { c.rounds.iter().find(|r| r.number == round).map(|r| &r.checks) };
         let Some(checks) = checks else {
-            return Err(Error::refused("NO_ROUND", format!("đơn vị bầu cử {constituency} không có vòng {round}")));
+            return Err(Error::refused(ErrorCode::NoRound, format!("đơn vị bầu cử {constituency} không có vòng {round}")));
         };
         match checks.iter().find(|k| k.code == code) {
             Some(k) if k.severity == "warning" => {}
-            Some(_) => return Err(Error::refused("NOT_A_WARNING", format!("{code} là lỗi, không phải cảnh báo; lỗi phải được sửa, không chấp nhận"))),
-            None => return Err(Error::refused("NO_SUCH_WARNING", format!("đơn vị bầu cử {constituency} hiện không có cảnh báo {code}"))),
+            Some(_) => return Err(Error::refused(ErrorCode::NotAWarning, format!("{code} là lỗi, không phải cảnh báo; lỗi phải được sửa, không chấp nhận"))),
+            None => return Err(Error::refused(ErrorCode::NoSuchWarning, format!("đơn vị bầu cử {constituency} hiện không có cảnh báo {code}"))),
         }
         let at = clock::stamp(clock::now());
         let row = BoardAcceptanceRow { constituency_id: constituency.to_owned(), round: i64::from(round.max(1)), code: code.to_owned(), reason: reason.clone(), accepted_at: at.clone() };

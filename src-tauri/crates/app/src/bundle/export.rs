@@ -1,6 +1,7 @@
 //! Xuất gói: this unit's signed bundle, written atomically into a folder
 //! (a USB stick), read back and verified before it is reported written.
 
+use crate::ErrorCode;
 use std::path::Path;
 
 use serde_json::json;
@@ -95,7 +96,7 @@ impl App {
             }
         }
         if official && !not_final.is_empty() {
-            return Err(Error::refused("NOT_FINAL", format!("chưa xuất được gói chính thức: biên bản cấp {} chưa khóa; hãy chốt biên bản (finalize) từng cấp trước", not_final.join(", "))));
+            return Err(Error::refused(ErrorCode::NotFinal, format!("chưa xuất được gói chính thức: biên bản cấp {} chưa khóa; hãy chốt biên bản (finalize) từng cấp trước", not_final.join(", "))));
         }
         let pdf = self.render_form("minutes", None, None)?;
         members.push(("minutes.pdf".into(), pdf.bytes));
@@ -115,7 +116,7 @@ impl App {
         let (unit, kind) = self.unit_id()?;
         let def = self.def()?.clone();
         if !dir.is_dir() {
-            return Err(Error::refused("NO_TARGET", format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
+            return Err(Error::refused(ErrorCode::NoTarget, format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
         }
         // A rehearsal's bundles are marked as the test mode's (manifest
         // "mode": "test"): an official board refuses them, and a
@@ -129,7 +130,7 @@ impl App {
         members.push(("audit.jsonl".into(), audit));
         let exports = self.store.exports()?;
         let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
-        let u = self.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let now = clock::stamp(clock::now());
         let manifest = Manifest {
             app_version: APP_VERSION.into(),

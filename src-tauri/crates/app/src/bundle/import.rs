@@ -4,6 +4,7 @@
 //! older (kept as history); anything that fails a check is refused with the
 //! reason and recorded for the dashboard.
 
+use crate::ErrorCode;
 use std::path::Path;
 
 use serde_json::json;
@@ -42,11 +43,11 @@ impl App {
     fn import_loaded(&mut self, loaded: Loaded, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         if let Some(fp) = accept_fingerprint {
             if normalize_fingerprint(fp).is_none() {
-                return Err(Error::refused("FINGERPRINT", format!("\"{fp}\" không phải dấu vân tay (20 chữ số hex)")));
+                return Err(Error::refused(ErrorCode::Fingerprint, format!("\"{fp}\" không phải dấu vân tay (20 chữ số hex)")));
             }
         }
         let Loaded { file, pre } = loaded;
@@ -298,7 +299,7 @@ impl App {
     pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(16);
         std::thread::scope(|scope| {
@@ -364,13 +365,13 @@ impl App {
     pub fn withdraw_bundle(&mut self, unit: &str, reason: &str) -> Result<ImportResultDto> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; rút gói làm ở cơ sở dữ liệu của xã hoặc cấp trên")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; rút gói làm ở cơ sở dữ liệu của xã hoặc cấp trên")));
         }
         let reason = tobaucu_core::text::clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do rút gói"));
+            return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do rút gói"));
         }
-        let cur = self.store.current_bundle(unit)?.ok_or_else(|| Error::refused("NO_BUNDLE", format!("chưa có gói hiện hành nào của {unit} để rút")))?;
+        let cur = self.store.current_bundle(unit)?.ok_or_else(|| Error::refused(ErrorCode::NoBundle, format!("chưa có gói hiện hành nào của {unit} để rút")))?;
         let now = clock::stamp(clock::now());
         self.store.write(|tx| {
             tx.withdraw(cur.id, &now, &reason)?;

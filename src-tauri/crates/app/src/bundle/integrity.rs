@@ -28,6 +28,7 @@
 //! KB); a board's bundle is read member by member for the bundles it
 //! carries (their SHA-256), once per check.
 
+use crate::ErrorCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tobaucu_bundle::{Bundle, Source};
@@ -71,7 +72,7 @@ impl Integrity {
     pub fn refusal(&self, what: &str) -> Error {
         let list: Vec<String> = self.problems.iter().map(|p| p.message.clone()).collect();
         Error::Refused {
-            code: "BOARD_DATA_TAMPERED",
+            code: ErrorCode::BoardDataTampered,
             message: format!(
                 "Không {what}: số liệu trong cơ sở dữ liệu không khớp các gói đã nhập và nhật ký nhập gói — {}. Cơ sở dữ liệu có thể đã bị sửa ngoài ứng dụng; hãy chạy \"tobaucu audit verify\", báo Ban bầu cử và nhập lại các gói gốc từ USB vào một cơ sở dữ liệu mới",
                 list.join("; ")

@@ -18,6 +18,7 @@ mod integrity;
 mod results;
 mod sheets;
 
+use crate::ErrorCode;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -329,7 +330,7 @@ fn seen_of(m: &Manifest, id: &str, log: Option<&auditlog::Log>) -> Seen {
 impl<'a> Ctx<'a> {
     pub fn new(app: &'a App) -> Result<Ctx<'a>> {
         let def = app.def()?;
-        let u = app.unit_row()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let u = app.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         Ok(Ctx { app, def, election_sha: u.election_sha256, accepted: None, collected: Default::default(), seen: Default::default() })
     }
 }

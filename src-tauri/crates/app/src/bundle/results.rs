@@ -3,6 +3,7 @@
 //! law applied once complete (`tobaucu_core::results`), the dashboard of
 //! areas, the board's own bundle members and printed documents.
 
+use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -334,7 +335,7 @@ impl App {
     pub(crate) fn board(&self) -> Result<(String, String)> {
         let (me, kind) = self.unit_id()?;
         if kind == "area" {
-            return Err(Error::refused("NOT_A_BOARD", format!("cơ sở dữ liệu này là của tổ bầu cử {me}; kết quả theo đơn vị bầu cử xem ở cơ sở dữ liệu của xã (setup --commune)")));
+            return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; kết quả theo đơn vị bầu cử xem ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         Ok((me, kind))
     }
@@ -500,12 +501,12 @@ impl App {
         let status = self.board_status()?;
         let waiting: Vec<&str> = status.areas.iter().filter(|a| a.status != "imported").map(|a| a.area_id.as_str()).collect();
         if status.areas_reported == 0 {
-            return Err(Error::refused("NOTHING_TO_EXPORT", "chưa nhập gói nào của cấp dưới; chưa có gì để xuất"));
+            return Err(Error::refused(ErrorCode::NothingToExport, "chưa nhập gói nào của cấp dưới; chưa có gì để xuất"));
         }
         // What is signed for the next level is what was imported.
         self.require_intact("xuất gói")?;
         if official && !waiting.is_empty() {
-            return Err(Error::refused("INCOMPLETE", format!("chưa xuất được gói chính thức: còn {} khu vực chưa có gói hợp lệ ({})", waiting.len(), waiting.join(", "))));
+            return Err(Error::refused(ErrorCode::Incomplete, format!("chưa xuất được gói chính thức: còn {} khu vực chưa có gói hợp lệ ({})", waiting.len(), waiting.join(", "))));
         }
         let results = self.results()?;
         let mut members = vec![("results/aggregate.json".to_owned(), canonical_json(&serde_json::to_value(&results).map_err(|e| Error::Internal(e.to_string()))?).into_bytes())];

@@ -2,6 +2,7 @@
 //! running state of each level, undo, and ballots files.
 
 use super::*;
+use crate::ErrorCode;
 
 /// The most ballots one file may hold (4,000 voters is the legal maximum of
 /// an area; leave room for a hospital area's extra lists).
@@ -146,7 +147,7 @@ impl App {
 
     fn refuse_if_tally_sheet(r: &impl Read, level: &str) -> Result<()> {
         if !r.tally_entries(level)?.is_empty() {
-            return Err(Error::refused("METHOD_MIXED", format!("cấp {level} đã được nhập theo bảng kiểm phiếu giấy; không nhập thêm từng phiếu")));
+            return Err(Error::refused(ErrorCode::MethodMixed, format!("cấp {level} đã được nhập theo bảng kiểm phiếu giấy; không nhập thêm từng phiếu")));
         }
         Ok(())
     }
@@ -174,8 +175,8 @@ impl App {
         let c = c.clone();
         let mark = match parse_mark(line, c.candidates.len()) {
             Ok(Some(m)) => m,
-            Ok(None) => return Err(Error::refused("BALLOT_EMPTY", "chưa ghi gì: gõ số thứ tự các tên được giữ lại, \"-\" nếu gạch hết, hoặc phím lý do không hợp lệ")),
-            Err(e) => return Err(Error::refused("BALLOT_INVALID_INPUT", e.0)),
+            Ok(None) => return Err(Error::refused(ErrorCode::BallotEmpty, "chưa ghi gì: gõ số thứ tự các tên được giữ lại, \"-\" nếu gạch hết, hoặc phím lý do không hợp lệ")),
+            Err(e) => return Err(Error::refused(ErrorCode::BallotInvalidInput, e.0)),
         };
         let ballot = Ballot::decide(&mark, c.seats);
         let mut live = self.live_state(level, &c)?;
@@ -227,10 +228,7 @@ impl App {
                 at: at.clone(),
                 undone: false,
             };
-            row.id = tx.insert_ballot(&row).map_err(|e| match e {
-                tobaucu_store::Error::Sqlite(rusqlite_err) if rusqlite_err.to_string().contains("FOREIGN KEY") => Error::refused("BATCH_UNKNOWN", format!("không có lượt nhập số {batch_id}")),
-                other => Error::from(other),
-            })?;
+            row.id = tx.insert_ballot(&row).map_err(|e| if e.is_foreign_key() { Error::refused(ErrorCode::BatchUnknown, format!("không có lượt nhập số {batch_id}")) } else { Error::from(e) })?;
             // Every change is in the chained log, each ballot too.
             tx.append_audit(&audit_row(
                 &at,
@@ -287,7 +285,7 @@ impl App {
         let at = clock::stamp(clock::now());
         let row = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
-            let last = tx.last_live_ballot(level)?.ok_or_else(|| Error::refused("NOTHING_TO_UNDO", format!("cấp {level} chưa có phiếu nào để hủy")))?;
+            let last = tx.last_live_ballot(level)?.ok_or_else(|| Error::refused(ErrorCode::NothingToUndo, format!("cấp {level} chưa có phiếu nào để hủy")))?;
             tx.undo_ballot(last.id, &at, &reason)?;
             tx.append_audit(&audit_row(
                 &at,
@@ -315,19 +313,19 @@ impl App {
         let c = c.clone();
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            Error::refused("BALLOTS_INVALID", format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"))
+            Error::refused(ErrorCode::BallotsInvalid, format!("{file_name}, dòng {line}: tệp không phải văn bản UTF-8"))
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let ballots = parse_ballots(text, c.candidates.len(), c.seats).map_err(|errs| Error::Refused {
-            code: "BALLOTS_INVALID",
+            code: ErrorCode::BallotsInvalid,
             message: format!("{file_name}: {} dòng không đọc được; chưa ghi phiếu nào", errs.len()),
             problems: errs.iter().take(500).map(|e| format!("{file_name}, dòng {}: {}", e.line, e.message)).collect(),
         })?;
         if ballots.len() > MAX_BALLOTS_PER_FILE {
-            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp", ballots.len())));
+            return Err(Error::refused(ErrorCode::BallotsInvalid, format!("{file_name}: {} phiếu, vượt giới hạn {MAX_BALLOTS_PER_FILE} phiếu của một tệp", ballots.len())));
         }
         if ballots.is_empty() {
-            return Err(Error::refused("BALLOTS_INVALID", format!("{file_name}: tệp không có phiếu nào")));
+            return Err(Error::refused(ErrorCode::BallotsInvalid, format!("{file_name}: tệp không có phiếu nào")));
         }
         let recorder = clean(recorder);
         let at = clock::stamp(clock::now());

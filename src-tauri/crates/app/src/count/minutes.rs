@@ -3,6 +3,7 @@
 
 use super::tally::{sheet_from_row, tally_outcome};
 use super::*;
+use crate::ErrorCode;
 
 /// The canonical data of a level's minutes, as printed.
 pub struct MinutesData {
@@ -179,7 +180,7 @@ impl App {
     /// SHA-256 printed on every page is taken over.
     fn minutes_data_of(&self, s: &SummaryDto, team: &TeamDto, revision: u32, reason: &str) -> Result<Minutes> {
         let def = self.def()?;
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "chưa thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let area = def.area(&s.area);
         let complaints: Vec<ComplaintLine> = self
             .complaints()?
@@ -252,7 +253,7 @@ impl App {
             let i = revisions
                 .iter()
                 .position(|r| r.revision == i64::from(n))
-                .ok_or_else(|| Error::refused("NO_REVISION", format!("cấp {level} không có bản biên bản số {n} (đã khóa {} bản)", revisions.len())))?;
+                .ok_or_else(|| Error::refused(ErrorCode::NoRevision, format!("cấp {level} không có bản biên bản số {n} (đã khóa {} bản)", revisions.len())))?;
             let r = &revisions[i];
             let data = locked_data(r)?;
             let superseded = match (revisions.get(i + 1), &r.reopened) {
@@ -281,7 +282,7 @@ impl App {
         self.count_ctx(&a.level)?;
         let reason = clean(&a.reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do chấp nhận cảnh báo"));
+            return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do chấp nhận cảnh báo"));
         }
         let code = a.code.trim().to_uppercase();
         let s = self.summary(&a.level)?;
@@ -293,7 +294,7 @@ impl App {
             Some(_) if CARRIED_CODES.contains(&code.as_str()) => {
                 if self.store.recounts(&a.level)? == 0 {
                     return Err(Error::refused(
-                        "RECOUNT_REQUIRED",
+                        ErrorCode::RecountRequired,
                         format!("{code} chỉ được ghi vào biên bản kèm giải trình sau khi Tổ đã kiểm lại phiếu; hãy kiểm lại rồi ghi: tobaucu count recount --level {}", a.level),
                     ));
                 }
@@ -313,8 +314,8 @@ impl App {
                 })?;
                 return self.summary(&a.level);
             }
-            Some(_) => return Err(Error::refused("CHECK_IS_ERROR", format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"))),
-            None => return Err(Error::refused("CHECK_NOT_FAILED", format!("cấp {} hiện không có cảnh báo {code}", a.level))),
+            Some(_) => return Err(Error::refused(ErrorCode::CheckIsError, format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"))),
+            None => return Err(Error::refused(ErrorCode::CheckNotFailed, format!("cấp {} hiện không có cảnh báo {code}", a.level))),
         }
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
@@ -336,7 +337,7 @@ impl App {
         self.def()?;
         let content = clean(&c.content);
         if content.is_empty() {
-            return Err(Error::refused("COMPLAINT", "cần ghi nội dung khiếu nại, tố cáo"));
+            return Err(Error::refused(ErrorCode::Complaint, "cần ghi nội dung khiếu nại, tố cáo"));
         }
         if let Some(l) = &c.level {
             self.count_ctx(l)?;
@@ -366,17 +367,17 @@ impl App {
     pub fn resolve_complaint(&mut self, r: &ComplaintResolveInput) -> Result<ComplaintDto> {
         self.def()?;
         if r.status != "settled" && r.status != "forwarded" {
-            return Err(Error::refused("COMPLAINT", "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)"));
+            return Err(Error::refused(ErrorCode::Complaint, "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)"));
         }
         let outcome = clean(&r.outcome);
         if outcome.is_empty() {
-            return Err(Error::refused("COMPLAINT", "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển"));
+            return Err(Error::refused(ErrorCode::Complaint, "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển"));
         }
         let id = i64::from(r.id);
         let at = clock::stamp(clock::now());
         let levels = self.def()?.level_codes();
         self.store.write(|tx| {
-            let c = tx.complaint(id)?.ok_or_else(|| Error::refused("COMPLAINT", format!("không có khiếu nại số {id}")))?;
+            let c = tx.complaint(id)?.ok_or_else(|| Error::refused(ErrorCode::Complaint, format!("không có khiếu nại số {id}")))?;
             match &c.level {
                 Some(l) => Self::refuse_if_locked(tx, l)?,
                 None => {
@@ -407,12 +408,12 @@ impl App {
     pub fn finalize(&mut self, level: &str, pass: Option<&str>) -> Result<FinalizeResult> {
         let s = self.summary(level)?;
         if s.status == "final" {
-            return Err(Error::refused("LEVEL_FINALIZED", format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
+            return Err(Error::refused(ErrorCode::LevelFinalized, format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
         }
         let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error" && !c.accepted).collect();
         if !errors.is_empty() {
             return Err(Error::Refused {
-                code: "CHECKS_FAILED",
+                code: ErrorCode::ChecksFailed,
                 message: format!("chưa thể hoàn tất biên bản cấp {level}: còn {} lỗi phải sửa", errors.len()),
                 problems: errors.iter().map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step)).collect(),
             });
@@ -463,16 +464,17 @@ impl App {
         self.count_ctx(level)?;
         let reason = clean(reason);
         if reason.is_empty() {
-            return Err(Error::refused("REASON_REQUIRED", "cần ghi lý do sửa biên bản đã khóa"));
+            return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do sửa biên bản đã khóa"));
         }
         // Refuse what would be refused anyway before asking for the key.
         if self.store.revisions(level)?.last().is_none_or(|r| r.reopened.is_some()) {
-            return Err(Error::refused("NOT_FINALIZED", format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")));
+            return Err(Error::refused(ErrorCode::NotFinalized, format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")));
         }
         self.guard(pass, &format!("mở bản sửa đổi biên bản cấp {level}"))?;
         let at = clock::stamp(clock::now());
         self.store.write(|tx| {
-            let last = tx.revisions(level)?.pop().filter(|r| r.reopened.is_none()).ok_or_else(|| Error::refused("NOT_FINALIZED", format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")))?;
+            let last =
+                tx.revisions(level)?.pop().filter(|r| r.reopened.is_none()).ok_or_else(|| Error::refused(ErrorCode::NotFinalized, format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")))?;
             tx.insert_reopen(level, last.revision, &at, &reason)?;
             tx.append_audit(&audit_row(&at, "reopen", format!("biên bản cấp {level}, bản số {}", last.revision), &reason, None, Some(json!({"level": level, "revision": last.revision}))))?;
             Ok::<_, Error>(())
@@ -515,11 +517,11 @@ fn c_round(def: &tobaucu_core::election::ElectionDefinition, constituency: &str)
 fn locked_data(r: &RevisionRow) -> Result<Minutes> {
     if sha_hex(&r.data) != r.sha256 {
         return Err(Error::refused(
-            "MINUTES_TAMPERED",
+            ErrorCode::MinutesTampered,
             format!("dữ liệu biên bản đã khóa cấp {} bản số {} không khớp mã số liệu đã khóa: cơ sở dữ liệu đã bị sửa ngoài ứng dụng", r.level, r.revision),
         ));
     }
-    Minutes::parse(r.data.as_bytes()).map_err(|e| Error::refused("MINUTES_TAMPERED", format!("dữ liệu biên bản đã khóa cấp {} bản số {}: {e}", r.level, r.revision)))
+    Minutes::parse(r.data.as_bytes()).map_err(|e| Error::refused(ErrorCode::MinutesTampered, format!("dữ liệu biên bản đã khóa cấp {} bản số {}: {e}", r.level, r.revision)))
 }
 
 /// A final level reports the figures of its locked revision, whatever

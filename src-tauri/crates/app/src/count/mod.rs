@@ -11,6 +11,7 @@ mod tally;
 pub(crate) use desk::LevelLive;
 pub use minutes::MinutesData;
 
+use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -102,9 +103,9 @@ fn team_json(t: &TeamDto) -> Value {
 impl App {
     /// This database is a polling team's (its area's id).
     pub(crate) fn count_ctx_any(&self) -> Result<String> {
-        let unit = self.store.unit()?.ok_or_else(|| Error::refused("NOT_SET_UP", "cơ sở dữ liệu chưa được thiết lập"))?;
+        let unit = self.store.unit()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "cơ sở dữ liệu chưa được thiết lập"))?;
         if unit.kind != "area" {
-            return Err(Error::refused("NOT_A_TEAM", "việc này chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp"));
+            return Err(Error::refused(ErrorCode::NotATeam, "việc này chỉ làm tại tổ bầu cử; cơ sở dữ liệu này là của ban/ủy ban tổng hợp"));
         }
         Ok(unit.unit_id)
     }
@@ -114,9 +115,9 @@ impl App {
     fn count_ctx(&self, level: &str) -> Result<(&Level, &Constituency, String)> {
         let def = self.def()?;
         let unit_id = self.count_ctx_any()?;
-        let lv = def.level(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("không có cấp bầu cử \"{level}\"; các cấp: {}", def.level_codes().join(", "))))?;
+        let lv = def.level(level).ok_or_else(|| Error::refused(ErrorCode::UnknownLevel, format!("không có cấp bầu cử \"{level}\"; các cấp: {}", def.level_codes().join(", "))))?;
         let area = def.area(&unit_id).ok_or_else(|| Error::Internal(format!("khu vực {unit_id} không có trong định nghĩa")))?;
-        let cid = area.constituencies.get(level).ok_or_else(|| Error::refused("UNKNOWN_LEVEL", format!("khu vực {} không bầu cấp {level}", area.id)))?;
+        let cid = area.constituencies.get(level).ok_or_else(|| Error::refused(ErrorCode::UnknownLevel, format!("khu vực {} không bầu cấp {level}", area.id)))?;
         let c = def.constituency(cid).ok_or_else(|| Error::Internal(format!("đơn vị bầu cử {cid} không có trong định nghĩa")))?;
         Ok((lv, c, area.id.clone()))
     }
@@ -140,7 +141,7 @@ impl App {
     fn refuse_if_locked(r: &impl Read, level: &str) -> Result<()> {
         if Self::is_locked(r, level)? {
             return Err(Error::refused(
-                "LEVEL_FINALIZED",
+                ErrorCode::LevelFinalized,
                 format!("biên bản cấp {level} đã khóa (đã hoàn tất); muốn sửa phải mở bản sửa đổi có lý do: tobaucu count reopen --level {level} --reason \"…\""),
             ));
         }
@@ -153,15 +154,15 @@ impl App {
     /// the forms' "hai cử tri không phải là người ứng cử").
     fn check_witnesses(&self, w: &[PersonDto], what: &str) -> Result<()> {
         if w.len() > 2 {
-            return Err(Error::refused("WITNESSES", format!("chỉ mời hai {what}, đã ghi {}", w.len())));
+            return Err(Error::refused(ErrorCode::Witnesses, format!("chỉ mời hai {what}, đã ghi {}", w.len())));
         }
         if w.len() == 2 && tobaucu_core::text::fold(&w[0].name) == tobaucu_core::text::fold(&w[1].name) {
-            return Err(Error::refused("WITNESSES", format!("hai {what} phải là hai người khác nhau")));
+            return Err(Error::refused(ErrorCode::Witnesses, format!("hai {what} phải là hai người khác nhau")));
         }
         let cands = self.area_candidate_names()?;
         for p in w {
             if checks::witness_is_candidate(&p.name, &cands) {
-                return Err(Error::refused("WITNESS_IS_CANDIDATE", format!("{} là người ứng cử tại khu vực bỏ phiếu này nên không được làm {what} (Điều 73, Luật Bầu cử)", p.name)));
+                return Err(Error::refused(ErrorCode::WitnessIsCandidate, format!("{} là người ứng cử tại khu vực bỏ phiếu này nên không được làm {what} (Điều 73, Luật Bầu cử)", p.name)));
             }
         }
         Ok(())
@@ -186,7 +187,7 @@ impl App {
         }
         for (what, v) in [("Tổ trưởng", &leader), ("Thư ký", &secretary)] {
             if v.as_deref() == Some("") {
-                return Err(Error::refused("TEAM", format!("tên {what} không được để trống")));
+                return Err(Error::refused(ErrorCode::Team, format!("tên {what} không được để trống")));
             }
         }
         let at = clock::stamp(clock::now());
@@ -295,7 +296,7 @@ mod tests {
             Ok::<_, Error>(())
         })?;
         let e = a.enter_ballot("XA", None, "1").err().map(|e| e.code());
-        assert_eq!(e, Some("LEVEL_FINALIZED"));
+        assert_eq!(e, Some(ErrorCode::LevelFinalized));
         Ok(())
     }
 }

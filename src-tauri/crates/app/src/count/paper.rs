@@ -6,6 +6,7 @@
 //! explanation. Each change is one audited transaction; none once a level's
 //! minutes are locked (they print on every level's minutes).
 
+use crate::ErrorCode;
 use tobaucu_core::text::clean;
 use tobaucu_ipc::{DayFactsDto, IncidentDto, IncidentInput, OpeningInput, PersonDto, RecommendationDto};
 use tobaucu_store::{IncidentRow, PaperRead, PersonRow};
@@ -15,7 +16,7 @@ use super::*;
 /// "7:5", "07:05" → "07:05"; anything else is refused with the field named.
 pub(crate) fn hhmm(s: &str, what: &str) -> Result<String> {
     let t = s.trim();
-    let bad = || Error::refused("TIME", format!("{what}: \"{t}\" không phải giờ hợp lệ; viết theo dạng GIỜ:PHÚT, ví dụ 07:00"));
+    let bad = || Error::refused(ErrorCode::Time, format!("{what}: \"{t}\" không phải giờ hợp lệ; viết theo dạng GIỜ:PHÚT, ví dụ 07:00"));
     let (h, m) = t.split_once([':', 'h', 'g']).ok_or_else(bad)?;
     let h: u8 = h.trim().parse().map_err(|_| bad())?;
     let m: u8 = if m.trim().is_empty() { 0 } else { m.trim().parse().map_err(|_| bad())? };
@@ -57,7 +58,7 @@ impl App {
         let time = hhmm(&input.time, "giờ bắt đầu bỏ phiếu")?;
         let people = super::clean_people(&input.witnesses);
         if people.len() != 2 {
-            return Err(Error::refused("WITNESSES", format!("việc kiểm tra hòm phiếu cần đúng hai cử tri chứng kiến, đã ghi {}", people.len())));
+            return Err(Error::refused(ErrorCode::Witnesses, format!("việc kiểm tra hòm phiếu cần đúng hai cử tri chứng kiến, đã ghi {}", people.len())));
         }
         self.check_witnesses(&people, "cử tri chứng kiến việc kiểm tra hòm phiếu")?;
         let at = clock::stamp(clock::now());
@@ -94,7 +95,7 @@ impl App {
         let levels = self.team_levels()?;
         let what = clean(&input.what);
         if what.is_empty() {
-            return Err(Error::refused("INCIDENT", "cần ghi sự việc đã xảy ra (--what)"));
+            return Err(Error::refused(ErrorCode::Incident, "cần ghi sự việc đã xảy ra (--what)"));
         }
         let time = input.time.as_deref().filter(|t| !t.trim().is_empty()).map(|t| hhmm(t, "giờ xảy ra sự việc")).transpose()?;
         let handled = input.handled.as_deref().map(clean).unwrap_or_default();
@@ -115,7 +116,7 @@ impl App {
         let levels = self.team_levels()?;
         let text = clean(text);
         if text.is_empty() {
-            return Err(Error::refused("RECOMMENDATION", "cần ghi vấn đề chưa giải quyết được hoặc kiến nghị"));
+            return Err(Error::refused(ErrorCode::Recommendation, "cần ghi vấn đề chưa giải quyết được hoặc kiến nghị"));
         }
         let at = clock::stamp(clock::now());
         let id = self.store.write(|tx| {

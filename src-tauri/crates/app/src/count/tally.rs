@@ -5,6 +5,7 @@
 //! fields to a third person who types them without seeing either value.
 
 use super::*;
+use crate::ErrorCode;
 use tobaucu_core::crosscheck::{resolve_entries, Decided, FieldDecision, FieldState, Resolution};
 use tobaucu_ipc::{ReentryFieldDto, TallyDecisionInput, TallyFieldDto, TallyThirdInput};
 use tobaucu_store::{DayRead, TallyFixRow};
@@ -102,7 +103,7 @@ impl App {
         let (_, c, _) = self.count_ctx(&s.level)?;
         let c = c.clone();
         if s.entry != 1 && s.entry != 2 {
-            return Err(Error::refused("TALLY_ENTRY", "lần nhập phải là 1 hoặc 2"));
+            return Err(Error::refused(ErrorCode::TallyEntry, "lần nhập phải là 1 hoặc 2"));
         }
         let mut problems = Vec::new();
         if s.votes.len() != c.candidates.len() {
@@ -117,7 +118,7 @@ impl App {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Refused { code: "TALLY_INVALID", message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level), problems });
+            return Err(Error::Refused { code: ErrorCode::TallyInvalid, message: format!("bảng kiểm phiếu cấp {} chưa được ghi", s.level), problems });
         }
         let mut sheet = s.clone();
         sheet.groups.resize(c.seats as usize, 0);
@@ -127,7 +128,7 @@ impl App {
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &s.level)?;
             if tx.ballots(&s.level)?.iter().any(|b| !b.undone) {
-                return Err(Error::refused("METHOD_MIXED", format!("cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu", s.level)));
+                return Err(Error::refused(ErrorCode::MethodMixed, format!("cấp {} đã được nhập từng phiếu; không nhập thêm bảng kiểm phiếu", s.level)));
             }
             let entries = tx.tally_entries(&s.level)?;
             // Double entry means two people: the same named person may not
@@ -135,7 +136,7 @@ impl App {
             let who = tobaucu_core::text::fold(&sheet.entered_by);
             if !who.is_empty() {
                 if let Some(other) = entries.iter().find(|e| e.entry != i64::from(s.entry) && tobaucu_core::text::fold(&e.entered_by) == who) {
-                    return Err(Error::refused("TALLY_SAME_PERSON", format!("{} đã nhập lần {}; lần {} phải do người khác nhập độc lập", other.entered_by, other.entry, s.entry)));
+                    return Err(Error::refused(ErrorCode::TallySamePerson, format!("{} đã nhập lần {}; lần {} phải do người khác nhập độc lập", other.entered_by, other.entry, s.entry)));
                 }
             }
             let before = entries.into_iter().find(|e| e.entry == i64::from(s.entry));
@@ -211,7 +212,7 @@ fn field_dtos(r: &Resolution, names: &[&str]) -> (Vec<TallyFieldDto>, Vec<Reentr
 fn tally_resolution(r: &impl Read, level: &str) -> Result<Resolution> {
     let sheets: Vec<TallySheetInput> = r.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
     let [a, b, ..] = sheets.as_slice() else {
-        return Err(Error::refused("TALLY_NOT_TWICE", format!("bảng kiểm phiếu cấp {level} chưa được nhập đủ hai lần; chưa có gì để chọn")));
+        return Err(Error::refused(ErrorCode::TallyNotTwice, format!("bảng kiểm phiếu cấp {level} chưa được nhập đủ hai lần; chưa có gì để chọn")));
     };
     Ok(resolve_entries(&sheet_result(a), &sheet_result(b), &decided(r, level)?))
 }
@@ -239,7 +240,7 @@ impl App {
             for (field, choice) in &d.picks {
                 let Some((diff, st)) = find(field) else {
                     return Err(Error::refused(
-                        "TALLY_FIELD",
+                        ErrorCode::TallyField,
                         format!(
                             "\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ chọn cho các mục khác nhau: {}",
                             r.fields.iter().map(|(x, _)| x.field.as_str()).collect::<Vec<_>>().join(", ")
@@ -250,8 +251,8 @@ impl App {
                     (1, _) => diff.first,
                     (2, _) => diff.second,
                     (3, FieldState::ThirdDisagrees(v)) => *v,
-                    (3, _) => return Err(Error::refused("TALLY_CHOICE", format!("{}: chưa có lần nhập thứ ba khác cả hai lần trước để chọn", checks::field_vi(field, &names)))),
-                    _ => return Err(Error::refused("TALLY_CHOICE", format!("{field}={choice}: chọn 1 (lần nhập 1), 2 (lần nhập 2) hoặc 3 (người thứ ba)"))),
+                    (3, _) => return Err(Error::refused(ErrorCode::TallyChoice, format!("{}: chưa có lần nhập thứ ba khác cả hai lần trước để chọn", checks::field_vi(field, &names)))),
+                    _ => return Err(Error::refused(ErrorCode::TallyChoice, format!("{field}={choice}: chọn 1 (lần nhập 1), 2 (lần nhập 2) hoặc 3 (người thứ ba)"))),
                 };
                 rows.push(TallyFixRow {
                     id: 0,
@@ -272,7 +273,7 @@ impl App {
             }
             for field in send {
                 let Some((diff, _)) = find(field) else {
-                    return Err(Error::refused("TALLY_FIELD", format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ gửi nhập lại các mục khác nhau")));
+                    return Err(Error::refused(ErrorCode::TallyField, format!("\"{field}\" không phải mục mà hai lần nhập khác nhau; chỉ gửi nhập lại các mục khác nhau")));
                 };
                 rows.push(TallyFixRow {
                     id: 0,
@@ -288,7 +289,7 @@ impl App {
                 });
             }
             if rows.is_empty() {
-                return Err(Error::refused("TALLY_NOTHING", "chưa chọn gì: dùng --resolve MỤC=1|2 cho từng mục khác nhau, hoặc --reenter để gửi các mục đó cho người thứ ba nhập lại"));
+                return Err(Error::refused(ErrorCode::TallyNothing, "chưa chọn gì: dùng --resolve MỤC=1|2 cho từng mục khác nhau, hoặc --reenter để gửi các mục đó cho người thứ ba nhập lại"));
             }
             for row in &rows {
                 tx.insert_tally_fix(row)?;
@@ -318,7 +319,7 @@ impl App {
     pub fn enter_tally_third(&mut self, t: &TallyThirdInput) -> Result<TallyStatusDto> {
         let who = clean(&t.entered_by);
         if who.is_empty() {
-            return Err(Error::refused("TALLY_WHO", "cần họ tên người nhập lần thứ ba (người thứ ba, khác hai người đã nhập)"));
+            return Err(Error::refused(ErrorCode::TallyWho, "cần họ tên người nhập lần thứ ba (người thứ ba, khác hai người đã nhập)"));
         }
         let at = clock::stamp(clock::now());
         let names = self.candidate_names(&t.level)?;
@@ -327,19 +328,19 @@ impl App {
             Self::refuse_if_locked(tx, &t.level)?;
             let folded = tobaucu_core::text::fold(&who);
             if let Some(e) = tx.tally_entries(&t.level)?.iter().find(|e| tobaucu_core::text::fold(&e.entered_by) == folded) {
-                return Err(Error::refused("TALLY_SAME_PERSON", format!("{} đã nhập lần {}; mục gửi lại phải do người thứ ba nhập", e.entered_by, e.entry)));
+                return Err(Error::refused(ErrorCode::TallySamePerson, format!("{} đã nhập lần {}; mục gửi lại phải do người thứ ba nhập", e.entered_by, e.entry)));
             }
             let r = tally_resolution(tx, &t.level)?;
             let waiting: Vec<&str> = r.fields.iter().filter(|(_, s)| matches!(s, FieldState::AwaitingThird)).map(|(d, _)| d.field.as_str()).collect();
             if waiting.is_empty() {
-                return Err(Error::refused("TALLY_NO_REENTRY", format!("không có mục nào của bảng kiểm phiếu cấp {} đang chờ nhập lại", t.level)));
+                return Err(Error::refused(ErrorCode::TallyNoReentry, format!("không có mục nào của bảng kiểm phiếu cấp {} đang chờ nhập lại", t.level)));
             }
             let missing: Vec<String> = waiting.iter().filter(|f| !t.values.contains_key(**f)).map(|f| checks::field_vi(f, &names)).collect();
             let extra: Vec<&String> = t.values.keys().filter(|f| !waiting.contains(&f.as_str())).collect();
             if !missing.is_empty() || !extra.is_empty() {
                 let mut problems: Vec<String> = missing.iter().map(|m| format!("chưa nhập: {m}")).collect();
                 problems.extend(extra.iter().map(|f| format!("\"{f}\" không phải mục được gửi nhập lại")));
-                return Err(Error::Refused { code: "TALLY_REENTRY", message: format!("lần nhập thứ ba cấp {} phải có đúng các mục được gửi lại", t.level), problems });
+                return Err(Error::Refused { code: ErrorCode::TallyReentry, message: format!("lần nhập thứ ba cấp {} phải có đúng các mục được gửi lại", t.level), problems });
             }
             for (d, _) in r.fields.iter().filter(|(d, _)| waiting.contains(&d.field.as_str())) {
                 let v = t.values.get(&d.field).copied().unwrap_or(0);
