@@ -299,4 +299,17 @@ mod tests {
         assert_eq!(e, Some(ErrorCode::LevelFinalized));
         Ok(())
     }
+
+    /// A ballot for a batch that does not exist is refused by its code
+    /// (the store's typed foreign-key failure), and nothing is written.
+    #[test]
+    fn a_ballot_for_an_unknown_batch_is_refused_by_code() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let mut a = open(&dir.path().join("t.sqlite"));
+        a.setup(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()))?;
+        let e = a.enter_ballot("XA", Some(4242), "1 2").err().map(|e| e.code());
+        assert_eq!(e, Some(ErrorCode::BatchUnknown));
+        assert_eq!(a.live_tally("XA")?.received, 0);
+        Ok(())
+    }
 }
