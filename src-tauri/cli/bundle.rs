@@ -214,7 +214,7 @@ pub fn results(db: &Option<PathBuf>, a: crate::ResultsArgs, json_mode: bool) -> 
         if !json_mode {
             return Ok(());
         }
-        if app.status()?.unit_kind.as_deref() == Some("area") {
+        if app.status()?.unit_kind == Some(tobaucu_ipc::UnitKind::Area) {
             // A team's own figures, per level.
             let levels: Vec<String> = app.status()?.levels.iter().map(|l| l.code.clone()).collect();
             let mut out = serde_json::Map::new();

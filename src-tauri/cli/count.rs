@@ -96,7 +96,7 @@ pub fn print_summary(s: &SummaryDto) {
         println!("Không có lỗi hay cảnh báo.");
     }
     for c in &s.checks {
-        let kind = if c.severity == "error" {
+        let kind = if c.severity == tobaucu_ipc::Severity::Error {
             "LỖI"
         } else if c.accepted {
             "cảnh báo (đã chấp nhận)"

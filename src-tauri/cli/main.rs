@@ -891,7 +891,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Round(c) => board::round(&cli.db, c, json_mode),
         Cmd::Team(t) => {
             let mut app = open(&cli.db)?;
-            if app.status()?.unit_kind.as_deref().is_some_and(|k| k != "area") {
+            if app.status()?.unit_kind.is_some_and(|k| k.is_board()) {
                 return Err(Error::refused(ErrorCode::Usage, "đây là cơ sở dữ liệu của ban/ủy ban cấp trên: thành phần Ban bầu cử ghi theo từng đơn vị bầu cử, cần --constituency MÃ_ĐƠN_VỊ"));
             }
             let input =

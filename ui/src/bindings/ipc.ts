@@ -108,15 +108,7 @@ export type LevelDto = { code: string, name: string, };
 
 export type AreaDto = { id: string, number: number, name: string, commune: string, commune_name: string, };
 
-export type StatusDto = { set_up: boolean, db_path: string, 
-/**
- * area | commune | district | province
- */
-unit_kind: string | null, unit_id: string | null, unit_name: string | null, area_number: number | null, commune_name: string | null, election_name: string | null, election_date: string | null, 
-/**
- * official | test
- */
-mode: string | null, levels: Array<LevelDto>, 
+export type StatusDto = { set_up: boolean, db_path: string, unit_kind: UnitKind | null, unit_id: string | null, unit_name: string | null, area_number: number | null, commune_name: string | null, election_name: string | null, election_date: string | null, mode: Mode | null, levels: Array<LevelDto>, 
 /**
  * Levels a holder of a certificate to vote elsewhere receives here.
  */
@@ -145,7 +137,7 @@ backup_dir_set: boolean,
  */
 backup_required: boolean, };
 
-export type ElectionPreview = { election_name: string, election_date: string, mode: string, levels: Array<LevelDto>, areas: Array<AreaDto>, };
+export type ElectionPreview = { election_name: string, election_date: string, mode: Mode, levels: Array<LevelDto>, areas: Array<AreaDto>, };
 
 export type ImportReport = { file: string, imported: number, converted_cells: number, converted_from: string | null, sheet: string | null, 
 /**
@@ -296,6 +288,12 @@ source: string,
  */
 id: bigint, hash: string, ok: boolean, detail: string, };
 
+export type Mode = "official" | "test";
+
+export type UnitKind = "area" | "commune" | "district" | "province" | "nation";
+
+export type Severity = "error" | "warning";
+
 export type ErrorCode = "AUDIT_BROKEN" | "VERIFY_FAILED" | "BUNDLE_REFUSED" | "ALREADY_CHECKED_IN" | "ALREADY_OFFICIAL" | "ALREADY_RESOLVED" | "ALREADY_SET_UP" | "BACKUP_EXISTS" | "BACKUP_REQUIRED" | "BALLOTS_INVALID" | "BALLOT_EMPTY" | "BALLOT_INVALID_INPUT" | "BATCH_UNKNOWN" | "BOARD_DATA_TAMPERED" | "BULK_EMPTY" | "BULK_INVALID" | "BULK_REFUSED" | "CHECKED_IN" | "CHECKINS_EXIST" | "CHECKS_FAILED" | "CHECK_IS_ERROR" | "CHECK_NOT_FAILED" | "COMPLAINT" | "DAMAGED" | "DB" | "DB_BUSY" | "DB_CANNOT_OPEN" | "DB_CORRUPT" | "DB_MIGRATION_EDITED" | "DB_NEWER" | "DB_NOT_OURS" | "DISK_FULL" | "DISK_IO" | "DUPLICATE_ID" | "ELECTION_INVALID" | "FIELD_INVALID" | "FILE_TOO_LARGE" | "FINGERPRINT" | "IMPORT_INVALID" | "INCIDENT" | "INCOMPLETE" | "INTERNAL" | "IN_USE" | "IO" | "KEY" | "KEY_ARG" | "KEY_EXISTS" | "KEY_FILE" | "KEY_IN_USE" | "LEVEL_FINALIZED" | "LEVEL_NOT_ENTITLED" | "LIST_NOT_EMPTY" | "METHOD_MIXED" | "MINUTES_TAMPERED" | "NOTHING_TO_EXPORT" | "NOTHING_TO_RESOLVE" | "NOTHING_TO_UNDO" | "NOT_A_BACKUP" | "NOT_A_BOARD" | "NOT_A_FILE" | "NOT_A_TEAM" | "NOT_A_WARNING" | "NOT_CHECKED_IN" | "NOT_COMPLETE" | "NOT_DECIDED_HERE" | "NOT_EMPTY" | "NOT_FINAL" | "NOT_FINALIZED" | "NOT_HERE" | "NOT_REHEARSAL" | "NOT_SET_UP" | "NOT_SWITCHED" | "NOT_VOTING_HERE" | "NO_BACKUP" | "NO_BUNDLE" | "NO_CHANGE" | "NO_CONSTITUENCY" | "NO_KEY" | "NO_LEVEL" | "NO_PAPER_CHECK" | "NO_REVISION" | "NO_ROUND" | "NO_SUCH_VOTER" | "NO_SUCH_WARNING" | "NO_TARGET" | "NO_VOTERS" | "PAPER_CODE" | "PAPER_VOTES" | "PASSPHRASE_MISMATCH" | "PASSPHRASE_REQUIRED" | "READ_ONLY" | "REASON_REQUIRED" | "RECOMMENDATION" | "RECOUNT_REQUIRED" | "REPORTED" | "ROUND_DECLARED_HERE" | "ROUND_EXISTS" | "ROUND_FILE" | "ROUND_NOT_DUE" | "ROUND_OPEN" | "SAME_PLACE" | "TALLY_CHOICE" | "TALLY_ENTRY" | "TALLY_FIELD" | "TALLY_INVALID" | "TALLY_NOTHING" | "TALLY_NOT_TWICE" | "TALLY_NO_REENTRY" | "TALLY_REENTRY" | "TALLY_SAME_PERSON" | "TALLY_WHO" | "TEAM" | "TIME" | "UNDER_AGE" | "UNIT_KIND" | "UNKNOWN_AREA" | "UNKNOWN_COMPLAINT" | "UNKNOWN_CONSTITUENCY" | "UNKNOWN_FIELD" | "UNKNOWN_FORM" | "UNKNOWN_LEVEL" | "UNKNOWN_ROUND" | "UNKNOWN_UNIT" | "USAGE" | "WITNESSES" | "WITNESS_IS_CANDIDATE" | "WRONG_PASSPHRASE";
 
 export type IpcError = { code: ErrorCode, message: string, problems: Array<string>, };
@@ -340,11 +338,7 @@ issued: number | null, };
 
 export type InventoryDto = { level: string, received: number, unused: number, spoiled: number, issued: number, issued_entered: boolean, recorded_at: string, };
 
-export type CheckDto = { code: string, 
-/**
- * "error" | "warning"
- */
-severity: string, message: string, next_step: string, 
+export type CheckDto = { code: string, severity: Severity, message: string, next_step: string, 
 /**
  * The field the check is about (the UI jumps there).
  */
@@ -518,7 +512,7 @@ export type BundleInfoDto = { sha256: string,
 /**
  * The short code printed on the minutes (16 hex digits in 4 groups).
  */
-short_code: string, unit_id: string, unit_kind: string, sequence: number, created_at: string, mode: string, fingerprint: string, levels: Array<string>, all_final: boolean, carried: number, };
+short_code: string, unit_id: string, unit_kind: UnitKind, sequence: number, created_at: string, mode: Mode, fingerprint: string, levels: Array<string>, all_final: boolean, carried: number, };
 
 export type VerifyReportDto = { ok: boolean, checks: Array<VerifyCheckDto>, bundle: BundleInfoDto | null, file: string, };
 
@@ -570,13 +564,9 @@ accepted: Array<string>, };
 
 export type RefusalDto = { at: string, file_name: string, unit_id: string | null, reason: string, };
 
-export type BoardStatusDto = { unit_id: string, unit_kind: string, unit_name: string, areas: Array<AreaStatusDto>, areas_expected: number, areas_reported: number, refusals: Array<RefusalDto>, registered: Array<RegisteredKeyDto>, };
+export type BoardStatusDto = { unit_id: string, unit_kind: UnitKind, unit_name: string, areas: Array<AreaStatusDto>, areas_expected: number, areas_reported: number, refusals: Array<RefusalDto>, registered: Array<RegisteredKeyDto>, };
 
-export type ResultCheckDto = { code: string, 
-/**
- * "error" | "warning"
- */
-severity: string, message: string, 
+export type ResultCheckDto = { code: string, severity: Severity, message: string, 
 /**
  * The board accepted this warning with a written reason (issue 15
  * item 5; `tobaucu results accept`): printed in the board minutes.

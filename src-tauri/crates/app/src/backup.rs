@@ -99,7 +99,7 @@ impl App {
         })?;
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
         let sha256 = tobaucu_store::sha256_hex(&bytes);
-        let pdf = if kind == "area" {
+        let pdf = if kind == tobaucu_ipc::UnitKind::Area {
             let p = dir.join(format!("{stem}-danh-sach-nhan-phieu.pdf"));
             let r = self.render_form("checkin-list", None, None)?;
             crate::write_atomic(&p, &r.bytes)?;

@@ -87,3 +87,25 @@ pub fn audit_json(row: &VoterRow) -> String {
 pub fn audit_entry(at: &str, action: &str, subject: String, reason: &str, before: Option<String>, after: Option<String>) -> AuditRow {
     AuditRow { id: 0, at: at.to_owned(), action: action.to_owned(), subject, reason: reason.to_owned(), before, after }
 }
+
+/// The core's mode as it crosses IPC.
+pub fn mode(m: tobaucu_core::election::Mode) -> tobaucu_ipc::Mode {
+    match m {
+        tobaucu_core::election::Mode::Official => tobaucu_ipc::Mode::Official,
+        tobaucu_core::election::Mode::Test => tobaucu_ipc::Mode::Test,
+    }
+}
+
+/// The core's severity as it crosses IPC.
+pub fn severity(s: tobaucu_core::checks::Severity) -> tobaucu_ipc::Severity {
+    match s {
+        tobaucu_core::checks::Severity::Error => tobaucu_ipc::Severity::Error,
+        tobaucu_core::checks::Severity::Warning => tobaucu_ipc::Severity::Warning,
+    }
+}
+
+/// The kind of this database's unit as the store keeps it (a `CHECK`
+/// allows only these); anything else is a damaged file.
+pub fn unit_kind(kind: &str) -> crate::Result<tobaucu_ipc::UnitKind> {
+    tobaucu_ipc::UnitKind::parse(kind).ok_or_else(|| crate::Error::Internal(format!("loại đơn vị \"{kind}\" trong cơ sở dữ liệu không có")))
+}

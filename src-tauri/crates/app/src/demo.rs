@@ -168,7 +168,7 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
         crate::write_atomic(&out.join(&name), text.as_bytes())?;
         app.count_ballots_file(level, &name, text.as_bytes(), "Thư ký")?;
         let s = app.summary(level)?;
-        for w in s.checks.iter().filter(|c| c.severity == "warning") {
+        for w in s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning) {
             app.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone(), code: w.code.clone(), reason: "Tổ đã kiểm tra lại, số liệu đúng (bầu cử mẫu)".into() })?;
         }
         app.finalize(level, Some(pass))?;

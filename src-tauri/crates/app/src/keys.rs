@@ -69,9 +69,10 @@ fn key_err(e: tobaucu_bundle::Error) -> Error {
 }
 
 impl App {
-    pub(crate) fn unit_id(&self) -> Result<(String, String)> {
+    /// This database's unit and its kind.
+    pub(crate) fn unit_id(&self) -> Result<(String, tobaucu_ipc::UnitKind)> {
         let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "cơ sở dữ liệu chưa được thiết lập; hãy chạy \"tobaucu setup\" trước"))?;
-        Ok((u.unit_id, u.kind))
+        Ok((u.unit_id, crate::convert::unit_kind(&u.kind)?))
     }
 
     /// Whether this unit has a signing key.
@@ -284,7 +285,7 @@ impl App {
     /// the key of the first bundle.
     pub fn keys_register(&mut self, arg: &str, unit: &str) -> Result<RegisteredKeyDto> {
         let (me, my_kind) = self.unit_id()?;
-        if my_kind == "area" {
+        if my_kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; đăng ký khóa làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         self.unit_below(unit, None).map_err(|m| Error::refused(ErrorCode::UnknownUnit, m))?;

@@ -213,7 +213,7 @@ impl App {
     /// fingerprint.
     pub(crate) fn zero_report_data(&self) -> Result<Value> {
         let (unit, kind) = self.unit_id()?;
-        if kind != "area" {
+        if kind.is_board() {
             return Err(Error::refused(ErrorCode::NotATeam, format!("báo cáo số không in ở tổ bầu cử trước khi mở hòm phiếu; {unit} là {kind}")));
         }
         let def = self.def()?;

@@ -66,7 +66,7 @@ impl App {
     /// declared for `C`, as a file for the teams of the constituency.
     pub fn write_round_file(&mut self, constituency: &str, dir: &Path) -> Result<RoundOpened> {
         let (me, kind) = self.unit_id()?;
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; tệp vòng bầu cử do ban/ủy ban đã công bố vòng đó ghi")));
         }
         let r = self
@@ -113,7 +113,7 @@ impl App {
     /// round's minutes pass through it.
     pub fn open_round(&mut self, path: &Path) -> Result<RoundOpened> {
         let (me, kind) = self.unit_id()?;
-        let team = kind == "area";
+        let team = kind == tobaucu_ipc::UnitKind::Area;
         let name = path.display().to_string();
         let bad = |m: String| Error::refused(ErrorCode::RoundFile, format!("{name}: {m}"));
         let bytes = crate::fsio::read_regular(path, 64 * 1024)?;
@@ -128,7 +128,10 @@ impl App {
         }
         let c = def.constituency(&f.constituency).ok_or_else(|| bad(format!("đơn vị bầu cử {} không có trong định nghĩa", f.constituency)))?;
         let here =
-            def.areas.iter().filter(|a| a.constituencies.get(&c.level) == Some(&c.id)).any(|a| if team { a.id == me } else { crate::bundle::below(def, &me, &kind, &a.id, Some("area")).is_ok() });
+            def.areas
+                .iter()
+                .filter(|a| a.constituencies.get(&c.level) == Some(&c.id))
+                .any(|a| if team { a.id == me } else { crate::bundle::below(def, &me, kind.as_str(), &a.id, Some("area")).is_ok() });
         if !here {
             return Err(bad(format!("{me} không có khu vực bỏ phiếu nào thuộc đơn vị bầu cử {}", c.id)));
         }

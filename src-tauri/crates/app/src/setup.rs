@@ -41,7 +41,7 @@ pub fn preview_election(json: &str) -> Result<ElectionPreview> {
     Ok(ElectionPreview {
         election_name: def.election.name.clone(),
         election_date: def.election.date.format("%Y-%m-%d").to_string(),
-        mode: def.election.mode.as_str().to_owned(),
+        mode: crate::convert::mode(def.election.mode),
         levels: levels_dto(&def),
         areas,
     })
@@ -149,7 +149,7 @@ impl App {
         };
         if let (Some(unit), Some(def)) = (unit, &self.def) {
             s.definition_warnings = def.warnings.iter().map(|w| format!("{}: {}", w.path, w.message)).collect();
-            s.unit_kind = Some(unit.kind.clone());
+            s.unit_kind = Some(crate::convert::unit_kind(&unit.kind)?);
             s.unit_id = Some(unit.unit_id.clone());
             if let Some(area) = def.area(&unit.unit_id) {
                 s.unit_name = Some(area.name.clone());
@@ -160,7 +160,7 @@ impl App {
             }
             s.election_name = Some(def.election.name.clone());
             s.election_date = Some(def.election.date.format("%Y-%m-%d").to_string());
-            s.mode = Some(def.election.mode.as_str().to_owned());
+            s.mode = Some(crate::convert::mode(def.election.mode));
             s.levels = levels_dto(def);
             s.certificate_levels = def.certificate_levels();
             s.checked_in = u32::try_from(self.store.checked_in_voters()?).unwrap_or(0);

@@ -57,7 +57,7 @@ impl App {
         let (unit, kind) = self.unit_id()?;
         let def = self.def()?;
         let day = def.election.date;
-        if kind != "area" && files.is_empty() {
+        if kind.is_board() && files.is_empty() {
             return Err(Error::refused(
                 ErrorCode::Usage,
                 format!("{unit} là {kind}: cơ sở dữ liệu này không giữ danh sách cử tri; hãy cho các tệp danh sách của các khu vực (tobaucu voters check TỆP…)"),
@@ -66,7 +66,7 @@ impl App {
         let mut lists: Vec<CheckedListDto> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut problems: Vec<VoterProblemDto> = Vec::new();
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             let source = format!("danh sách trong máy ({unit})");
             let mut n = 0;
             for v in self.store.voters()? {

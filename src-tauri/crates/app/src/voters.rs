@@ -36,7 +36,7 @@ impl App {
     pub(crate) fn require_area(&self) -> Result<()> {
         let unit = self.unit_row()?;
         match unit {
-            Some(u) if u.kind == "area" => Ok(()),
+            Some(u) if u.kind == tobaucu_ipc::UnitKind::Area.as_str() => Ok(()),
             Some(u) => Err(Error::refused(ErrorCode::NotATeam, format!("cơ sở dữ liệu này của {} {}, không phải của một tổ bầu cử", u.kind, u.unit_id))),
             None => self.def().map(drop),
         }
@@ -484,7 +484,7 @@ impl App {
         // At a board: its figures and current bundles against the bundles
         // it stored and the imports the log recorded.
         let data_problems: Vec<String> = match self.unit_id() {
-            Ok((_, kind)) if kind != "area" => self.integrity_of(&self.store.current_area_results()?, false)?.problems.into_iter().map(|p| p.message).collect(),
+            Ok((_, kind)) if kind.is_board() => self.integrity_of(&self.store.current_area_results()?, false)?.problems.into_iter().map(|p| p.message).collect(),
             _ => vec![],
         };
         let data_note = if data_problems.is_empty() {

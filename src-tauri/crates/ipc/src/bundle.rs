@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::{Mode, Severity, UnitKind};
+
 /// `keys show --json`: `{"public_key", "fingerprint"}` plus what the app shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct KeyInfoDto {
@@ -43,10 +45,10 @@ pub struct BundleInfoDto {
     /// The short code printed on the minutes (16 hex digits in 4 groups).
     pub short_code: String,
     pub unit_id: String,
-    pub unit_kind: String,
+    pub unit_kind: UnitKind,
     pub sequence: u32,
     pub created_at: String,
-    pub mode: String,
+    pub mode: Mode,
     pub fingerprint: String,
     pub levels: Vec<String>,
     pub all_final: bool,
@@ -141,7 +143,7 @@ pub struct RefusalDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BoardStatusDto {
     pub unit_id: String,
-    pub unit_kind: String,
+    pub unit_kind: UnitKind,
     pub unit_name: String,
     pub areas: Vec<AreaStatusDto>,
     pub areas_expected: u32,
@@ -154,8 +156,7 @@ pub struct BoardStatusDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ResultCheckDto {
     pub code: String,
-    /// "error" | "warning"
-    pub severity: String,
+    pub severity: Severity,
     pub message: String,
     /// The board accepted this warning with a written reason (issue 15
     /// item 5; `tobaucu results accept`): printed in the board minutes.

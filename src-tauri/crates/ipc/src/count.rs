@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::Severity;
+
 /// A person named on the paper, with their "nơi ở hiện nay" when known.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct PersonDto {
@@ -112,8 +114,7 @@ pub struct InventoryDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CheckDto {
     pub code: String,
-    /// "error" | "warning"
-    pub severity: String,
+    pub severity: Severity,
     pub message: String,
     pub next_step: String,
     /// The field the check is about (the UI jumps there).

@@ -18,12 +18,14 @@ mod count;
 mod day;
 mod error;
 mod rehearsal;
+mod vocab;
 pub use board::*;
 pub use bundle::*;
 pub use count::*;
 pub use day::*;
 pub use error::ErrorCode;
 pub use rehearsal::*;
+pub use vocab::{Mode, Severity, UnitKind};
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
 /// field of the contract is here with its meaning; the three residence
@@ -144,16 +146,14 @@ pub struct AreaDto {
 pub struct StatusDto {
     pub set_up: bool,
     pub db_path: String,
-    /// area | commune | district | province
-    pub unit_kind: Option<String>,
+    pub unit_kind: Option<UnitKind>,
     pub unit_id: Option<String>,
     pub unit_name: Option<String>,
     pub area_number: Option<u32>,
     pub commune_name: Option<String>,
     pub election_name: Option<String>,
     pub election_date: Option<String>,
-    /// official | test
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     pub levels: Vec<LevelDto>,
     /// Levels a holder of a certificate to vote elsewhere receives here.
     pub certificate_levels: Vec<String>,
@@ -179,7 +179,7 @@ pub struct StatusDto {
 pub struct ElectionPreview {
     pub election_name: String,
     pub election_date: String,
-    pub mode: String,
+    pub mode: Mode,
     pub levels: Vec<LevelDto>,
     pub areas: Vec<AreaDto>,
 }
@@ -388,6 +388,9 @@ pub fn typescript() -> String {
         BackupDto::decl(&cfg),
         AuditBreakDto::decl(&cfg),
         AuditAnchorDto::decl(&cfg),
+        Mode::decl(&cfg),
+        UnitKind::decl(&cfg),
+        Severity::decl(&cfg),
         ErrorCode::decl(&cfg),
         IpcError::decl(&cfg),
         PersonDto::decl(&cfg),

@@ -263,7 +263,7 @@ impl App {
             return Err(Error::refused(ErrorCode::NoRound, format!("đơn vị bầu cử {constituency} không có vòng {round}")));
         };
         match checks.iter().find(|k| k.code == code) {
-            Some(k) if k.severity == "warning" => {}
+            Some(k) if k.severity == tobaucu_ipc::Severity::Warning => {}
             Some(_) => return Err(Error::refused(ErrorCode::NotAWarning, format!("{code} là lỗi, không phải cảnh báo; lỗi phải được sửa, không chấp nhận"))),
             None => return Err(Error::refused(ErrorCode::NoSuchWarning, format!("đơn vị bầu cử {constituency} hiện không có cảnh báo {code}"))),
         }

@@ -124,7 +124,7 @@ impl App {
         let mode = self.bundle_mode();
         let official = mode == "official";
         // Refusals that need no key come first.
-        let (levels, mut members) = if kind == "area" { self.team_members(official)? } else { self.board_members(official)? };
+        let (levels, mut members) = if kind == tobaucu_ipc::UnitKind::Area { self.team_members(official)? } else { self.board_members(official)? };
         let sk = self.unlock(pass, "xuất gói kết quả")?;
         let (audit, head) = self.audit_member()?;
         members.push(("audit.jsonl".into(), audit));
@@ -139,7 +139,7 @@ impl App {
             definition_sha256: u.election_sha256,
             mode: mode.into(),
             unit_id: unit.clone(),
-            unit_kind: kind.clone(),
+            unit_kind: kind.as_str().to_owned(),
             levels,
             sequence: u64::try_from(sequence).unwrap_or(1),
             previous_sha256: exports.last().map(|e| e.sha256.clone()),

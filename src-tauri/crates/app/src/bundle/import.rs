@@ -42,7 +42,7 @@ impl App {
 
     fn import_loaded(&mut self, loaded: Loaded, accept_fingerprint: Option<&str>) -> Result<ImportResultDto> {
         let (me, kind) = self.unit_id()?;
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         if let Some(fp) = accept_fingerprint {
@@ -298,7 +298,7 @@ impl App {
     /// check) while this one verifies against the database and stores.
     pub fn import_bundles(&mut self, paths: &[std::path::PathBuf], accept_fingerprint: Option<&str>) -> Result<Vec<ImportResultDto>> {
         let (me, kind) = self.unit_id()?;
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; nhập gói làm ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(16);
@@ -364,7 +364,7 @@ impl App {
     /// still a rollback.
     pub fn withdraw_bundle(&mut self, unit: &str, reason: &str) -> Result<ImportResultDto> {
         let (me, kind) = self.unit_id()?;
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; rút gói làm ở cơ sở dữ liệu của xã hoặc cấp trên")));
         }
         let reason = tobaucu_core::text::clean(reason);

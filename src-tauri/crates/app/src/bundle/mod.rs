@@ -473,25 +473,27 @@ pub(crate) fn report_dto(file: &str, r: &Report) -> VerifyReportDto {
     VerifyReportDto {
         ok: r.ok(),
         checks: r.checks.iter().map(|c| VerifyCheckDto { name: c.name.to_owned(), ok: c.ok, detail: c.detail.clone() }).collect(),
-        bundle: r.manifest.as_ref().zip(r.id.as_ref()).map(|(m, id)| info_dto(m, id)),
+        bundle: r.manifest.as_ref().zip(r.id.as_ref()).and_then(|(m, id)| info_dto(m, id)),
         file: file.to_owned(),
     }
 }
 
-pub(crate) fn info_dto(m: &Manifest, id: &str) -> BundleInfoDto {
-    BundleInfoDto {
+/// `None` only for a manifest whose kind or mode is not one of ours, which
+/// the container refuses before any manifest is handed out.
+pub(crate) fn info_dto(m: &Manifest, id: &str) -> Option<BundleInfoDto> {
+    Some(BundleInfoDto {
         sha256: id.to_owned(),
         short_code: short_hash(id),
         unit_id: m.unit_id.clone(),
-        unit_kind: m.unit_kind.clone(),
+        unit_kind: tobaucu_ipc::UnitKind::parse(&m.unit_kind)?,
         sequence: u32::try_from(m.sequence).unwrap_or(u32::MAX),
         created_at: m.created_at.clone(),
-        mode: m.mode.clone(),
+        mode: tobaucu_ipc::Mode::parse(&m.mode)?,
         fingerprint: keys::fingerprint(&m.public_key),
         levels: m.levels.iter().map(|l| l.code.clone()).collect(),
         all_final: m.levels.iter().all(|l| l.final_),
         carried: u32::try_from(m.members.iter().filter(|x| x.name.starts_with("units/")).count()).unwrap_or(0),
-    }
+    })
 }
 
 impl App {

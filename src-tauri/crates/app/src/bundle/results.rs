@@ -175,23 +175,23 @@ pub(crate) fn compute(
                 Ok(now) if now.seats == round.seats && now.candidates == round.candidates => {}
                 Ok(_) => checks.push(ResultCheckDto {
                     code: "A07".into(),
-                    severity: "warning".into(),
+                    severity: tobaucu_ipc::Severity::Warning,
                     message: format!("kết quả lần đầu hiện nay khác lúc công bố {} ({}): số ghế hoặc danh sách người ứng cử của vòng này cần Ban bầu cử xem lại", kind.vi(), r.declared_at),
                     accepted_reason: None,
                 }),
                 Err(e) => checks.push(ResultCheckDto {
                     code: "A07".into(),
-                    severity: "warning".into(),
+                    severity: tobaucu_ipc::Severity::Warning,
                     message: format!("kết quả lần đầu hiện nay không còn dẫn đến {} đã công bố ({}): {e}", kind.vi(), r.declared_at),
                     accepted_reason: None,
                 }),
             }
             let outcome = aggregate_round(&info, &round, &reports);
-            checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }));
+            checks.extend(outcome.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: tobaucu_ipc::Severity::Error, message: x.message.clone(), accepted_reason: None }));
             if !outcome.complete {
                 checks.push(ResultCheckDto {
                     code: "A03".into(),
-                    severity: "warning".into(),
+                    severity: tobaucu_ipc::Severity::Warning,
                     message: format!("{}: mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", kind.vi(), outcome.areas_reported, outcome.areas_expected),
                     accepted_reason: None,
                 });
@@ -226,20 +226,21 @@ pub(crate) type Accepted = std::collections::HashMap<(String, i64, String), Stri
 /// `accepted`.
 pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted: &Accepted) -> Option<ConstituencyResultDto> {
     let mark = |cid: &str, round: u32, checks: &mut Vec<ResultCheckDto>| {
-        for k in checks.iter_mut().filter(|k| k.severity == "warning") {
+        for k in checks.iter_mut().filter(|k| k.severity == tobaucu_ipc::Severity::Warning) {
             k.accepted_reason = accepted.get(&(cid.to_owned(), i64::from(round), k.code.clone())).cloned();
         }
     };
     let o = &k.first;
     let c = def.constituency(&k.info.id)?;
-    let mut checks: Vec<ResultCheckDto> = o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: "error".into(), message: x.message.clone(), accepted_reason: None }).collect();
+    let mut checks: Vec<ResultCheckDto> =
+        o.cross_checks.iter().map(|x| ResultCheckDto { code: x.code.into(), severity: tobaucu_ipc::Severity::Error, message: x.message.clone(), accepted_reason: None }).collect();
     for e in &k.damaged {
-        checks.push(ResultCheckDto { code: "A02".into(), severity: "error".into(), message: e.clone(), accepted_reason: None });
+        checks.push(ResultCheckDto { code: "A02".into(), severity: tobaucu_ipc::Severity::Error, message: e.clone(), accepted_reason: None });
     }
     if !o.complete {
         checks.push(ResultCheckDto {
             code: "A03".into(),
-            severity: "warning".into(),
+            severity: tobaucu_ipc::Severity::Warning,
             message: if k.decided_here {
                 format!("mới có {}/{} khu vực báo cáo; chưa xác định người trúng cử", o.areas_reported, o.areas_expected)
             } else {
@@ -250,13 +251,16 @@ pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted:
     }
     if !k.not_final.is_empty() {
         checks.push(ResultCheckDto {
-            code: "A05".into(), severity: "warning".into(), message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")), accepted_reason: None
+            code: "A05".into(),
+            severity: tobaucu_ipc::Severity::Warning,
+            message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")),
+            accepted_reason: None,
         });
     }
     if !o.tie_unresolved.is_empty() {
         checks.push(ResultCheckDto {
             code: "A06".into(),
-            severity: "warning".into(),
+            severity: tobaucu_ipc::Severity::Warning,
             message: format!("bằng phiếu và cùng ngày sinh ở ghế cuối: {}; luật không tự quyết, cần Ban bầu cử xem xét", o.tie_unresolved.join(", ")),
             accepted_reason: None,
         });
@@ -332,9 +336,9 @@ pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted:
 }
 
 impl App {
-    pub(crate) fn board(&self) -> Result<(String, String)> {
+    pub(crate) fn board(&self) -> Result<(String, tobaucu_ipc::UnitKind)> {
         let (me, kind) = self.unit_id()?;
-        if kind == "area" {
+        if kind == tobaucu_ipc::UnitKind::Area {
             return Err(Error::refused(ErrorCode::NotABoard, format!("cơ sở dữ liệu này là của tổ bầu cử {me}; kết quả theo đơn vị bầu cử xem ở cơ sở dữ liệu của xã (setup --commune)")));
         }
         Ok((me, kind))
@@ -344,7 +348,7 @@ impl App {
     pub(crate) fn areas_in_scope(&self) -> Result<Vec<&tobaucu_core::election::Area>> {
         let (me, kind) = self.board()?;
         let def = self.def()?;
-        Ok(def.areas.iter().filter(|a| below(def, &me, &kind, &a.id, Some("area")).is_ok()).collect())
+        Ok(def.areas.iter().filter(|a| below(def, &me, kind.as_str(), &a.id, Some("area")).is_ok()).collect())
     }
 
     /// Every constituency touched by this board's areas, in definition

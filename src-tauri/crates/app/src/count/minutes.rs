@@ -112,7 +112,7 @@ impl App {
                 };
                 CheckDto {
                     code: k.code.to_owned(),
-                    severity: k.severity.as_str().to_owned(),
+                    severity: crate::convert::severity(k.severity),
                     message: k.message.clone(),
                     next_step: k.next_step.to_owned(),
                     field: k.field.clone(),
@@ -226,9 +226,9 @@ impl App {
             closing_time: self.store.voting_time("closing")?,
             incidents: self.store.incidents()?.into_iter().map(|i| IncidentLine { time: i.time, what: i.what, handled: i.handled }).collect(),
             recommendations: self.store.recommendations()?.into_iter().map(|r| r.text).collect(),
-            explanations: accepted_once(&s.checks, "error"),
+            explanations: accepted_once(&s.checks, tobaucu_ipc::Severity::Error),
             // Issue 15 item 5: accepted warnings travel signed.
-            accepted: accepted_once(&s.checks, "warning"),
+            accepted: accepted_once(&s.checks, tobaucu_ipc::Severity::Warning),
             completed_at: None,
             round: c_round(def, &s.constituency),
         };
@@ -287,7 +287,7 @@ impl App {
         let code = a.code.trim().to_uppercase();
         let s = self.summary(&a.level)?;
         match s.checks.iter().find(|c| c.code == code) {
-            Some(c) if c.severity == "warning" => {}
+            Some(c) if c.severity == tobaucu_ipc::Severity::Warning => {}
             // Received above issued, issued above participants: after a
             // recount the Tổ trưởng may carry it into the minutes with a
             // written explanation, printed in item 7 (issue 12 §7).
@@ -410,7 +410,7 @@ impl App {
         if s.status == "final" {
             return Err(Error::refused(ErrorCode::LevelFinalized, format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
         }
-        let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == "error" && !c.accepted).collect();
+        let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error && !c.accepted).collect();
         if !errors.is_empty() {
             return Err(Error::Refused {
                 code: ErrorCode::ChecksFailed,
@@ -431,7 +431,7 @@ impl App {
         data.completed_at = Some(first_lock.unwrap_or_else(|| at.clone()));
         let text = data.to_canonical();
         let sha = sha_hex(&text);
-        let warnings: Vec<String> = s.checks.iter().filter(|c| c.severity == "warning").map(|c| c.code.clone()).collect();
+        let warnings: Vec<String> = s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning).map(|c| c.code.clone()).collect();
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             tx.insert_revision(&RevisionRow {
@@ -498,8 +498,8 @@ impl App {
                 status: s.status.clone(),
                 inventory: s.inventory.is_some(),
                 received: s.ballots_received,
-                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == "error").count()).unwrap_or(0),
-                warnings: u32::try_from(s.checks.iter().filter(|c| c.severity == "warning" && !c.accepted).count()).unwrap_or(0),
+                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error).count()).unwrap_or(0),
+                warnings: u32::try_from(s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning && !c.accepted).count()).unwrap_or(0),
             });
         }
         Ok(out)
@@ -584,7 +584,7 @@ fn complaint_dto(c: ComplaintRow) -> ComplaintDto {
 
 /// The checks of `severity` accepted with a reason, one line per code (a
 /// code raised for several candidates, as W04, is accepted once).
-fn accepted_once(checks: &[CheckDto], severity: &str) -> Vec<Explanation> {
+fn accepted_once(checks: &[CheckDto], severity: tobaucu_ipc::Severity) -> Vec<Explanation> {
     let by_code: BTreeMap<&str, &str> = checks.iter().filter(|c| c.severity == severity && c.accepted).filter_map(|c| Some((c.code.as_str(), c.accepted_reason.as_deref()?))).collect();
     by_code.into_iter().map(|(code, reason)| Explanation { code: code.to_owned(), reason: reason.to_owned() }).collect()
 }

@@ -179,10 +179,10 @@ fn build() -> Fixture {
     for level in ["QH", "TINH", "XA"] {
         ok("inventory", t.record_inventory(&InventoryInput { level: level.into(), received: 10, unused: 4, spoiled: 0, issued: None }));
         ok("ballots", t.count_ballots_file(level, "phieu.txt", b"1 2\n1 3\n2\n1\n1 2\n3\n", "Thư ký"));
-        for w in ok("summary", t.summary(level)).checks.into_iter().filter(|c| c.severity == "warning") {
+        for w in ok("summary", t.summary(level)).checks.into_iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning) {
             ok("accept", t.accept_warning(&AcceptInput { level: level.into(), code: w.code, reason: "Số liệu đúng".into() }));
         }
-        let errors: Vec<String> = ok("summary", t.summary(level)).checks.into_iter().filter(|c| c.severity == "error").map(|c| format!("{} {}", c.code, c.message)).collect();
+        let errors: Vec<String> = ok("summary", t.summary(level)).checks.into_iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error).map(|c| format!("{} {}", c.code, c.message)).collect();
         assert!(errors.is_empty(), "{level}: {errors:?}");
         ok("finalize", t.finalize(level, Some(PASS)));
     }
