@@ -28,7 +28,7 @@ const boardKeys: Record<string, Screen> = { "1": "board" };
 const isBoard = (s: StatusDto | null) => !!s?.unit_kind && s.unit_kind !== "area";
 
 function header(s: StatusDto): HTMLElement {
-  const names = (isBoard(s) ? Object.values(boardKeys) : Object.values(teamKeys)) as Screen[];
+  const names = (isBoard(s) ? Object.values(boardKeys) : Object.values(teamKeys));
   const tabs = names.map((k, i) =>
     h("button", {
       class: `tab ${k === current ? "active" : ""}`, id: `tab-${k}`, "aria-current": k === current ? "page" : undefined,
@@ -99,7 +99,7 @@ function go(s: Screen) {
   current = s;
   // The header and banners follow the state (a backup folder chosen, the
   // switch to official): read it again on every change of screen.
-  refresh();
+  void refresh();
 }
 
 function render() {
@@ -136,4 +136,4 @@ window.addEventListener("keydown", (e) => {
   }
 });
 
-refresh();
+void refresh();

@@ -10,7 +10,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
-    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v as EventListener);
+    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
     else if (v === true) el.setAttribute(k, "");
     else el.setAttribute(k, String(v));
   }
@@ -103,10 +103,16 @@ export function dialog(title: string, body: HTMLElement[], okLabel = "Lưu (Ente
     form.querySelector("#dialog-cancel")?.addEventListener("click", () => close(null));
     dlg.addEventListener("cancel", (e) => { e.preventDefault(); close(null); });
     dlg.showModal();
-    (form.querySelector("input, select, textarea") as HTMLElement | null)?.focus();
+    form.querySelector<HTMLElement>("input, select, textarea")?.focus();
   });
 }
 
 export function field(label: string, input: HTMLElement): HTMLElement {
   return h("label", { class: "field" }, h("span", {}, label), input);
+}
+
+/** The text typed in a form's field `name` ("" when absent or a file). */
+export function formText(f: FormData, name: string): string {
+  const v = f.get(name);
+  return typeof v === "string" ? v : "";
 }

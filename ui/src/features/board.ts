@@ -5,7 +5,7 @@
 import type { Ctx } from "../ctx";
 import type { AreaStatusDto, BoardStatusDto, ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, guarded, h, messageOf, num, showError, toast } from "../ui";
+import { dialog, field, formText, guarded, h, messageOf, num, showError, toast } from "../ui";
 import { checksList, targetPicker } from "./bundle";
 import { openRoom } from "./room";
 
@@ -18,7 +18,7 @@ const AREAS_PER_PAGE = 100;
 async function acceptWarning(id: string, code: string, round: number, after: () => void, into: HTMLElement) {
   const f = await dialog(`Ban bầu cử chấp nhận cảnh báo ${code} (${id})`, [field("Lý do (in trong biên bản xác định kết quả)", h("textarea", { name: "reason", id: "accept-reason", required: true, rows: 3 }))], "Chấp nhận");
   if (!f) return;
-  try { await api.acceptBoardWarning(id, code, String(f.get("reason")), round); toast(`Đã chấp nhận cảnh báo ${code}`); after(); } catch (e) { showError(e, into); }
+  try { await api.acceptBoardWarning(id, code, formText(f, "reason"), round); toast(`Đã chấp nhận cảnh báo ${code}`); after(); } catch (e) { showError(e, into); }
 }
 
 /** Đối chiếu biên bản giấy: the paper's figures typed once, compared with the file. */
@@ -35,9 +35,9 @@ async function paperDialog(a: AreaStatusDto, levels: string[], after: () => void
   if (!f) return;
   const n = (k: string) => Number(f.get(k) || 0);
   try {
-    const r = await api.paperCheck({ area: a.area_id, level: String(f.get("level")), code: String(f.get("code")), entered_by: String(f.get("by") ?? ""),
+    const r = await api.paperCheck({ area: a.area_id, level: formText(f, "level"), code: formText(f, "code"), entered_by: formText(f, "by"),
       voters_listed: n("listed"), voters_voted: n("voted"), ballots_issued: n("issued"), ballots_received: n("received"), ballots_valid: n("valid"), ballots_invalid: n("invalid"),
-      votes: String(f.get("votes")).split(/[,\s]+/).filter(Boolean).map(Number) });
+      votes: formText(f, "votes").split(/[,\s]+/).filter(Boolean).map(Number) });
     toast(r.message, r.status === "differ" ? "error" : "ok");
   } catch (e) { toast(messageOf(e).message, "error"); }
   after();
@@ -49,7 +49,7 @@ async function paperResolve(a: AreaStatusDto, levels: string[], after: () => voi
     field("Cấp", h("select", { name: "level", id: "resolve-level" }, ...levels.map((l) => h("option", { value: l }, l)))),
     field("Lý do (đã xác minh thế nào)", h("textarea", { name: "reason", id: "resolve-reason", required: true, rows: 3 }))], "Ghi lý do");
   if (!f) return;
-  try { const r = await api.paperResolve(a.area_id, String(f.get("level")), String(f.get("reason"))); toast(r.message); } catch (e) { toast(messageOf(e).message, "error"); }
+  try { const r = await api.paperResolve(a.area_id, formText(f, "level"), formText(f, "reason")); toast(r.message); } catch (e) { toast(messageOf(e).message, "error"); }
   after();
 }
 
@@ -85,7 +85,7 @@ function roundActions(id: string, c: ConstituencyResultDto): HTMLElement | strin
   const declare = c.rounds.length === 0 ? h("button", { class: "secondary", id: `round-declare-${id}`, onclick: async () => {
     try { const r = await api.declareRound(id, kind); msg.textContent = r.message; toast(r.message); } catch (e) { showError(e, msg); }
   } }, c.revote_due ? "Công bố bầu cử lại" : "Công bố bầu cử thêm") : "";
-  const dir = h("input", { id: `round-dir-${id}`, type: "text", size: "30", placeholder: "Thư mục USB cho các Tổ" }) as HTMLInputElement;
+  const dir = h("input", { id: `round-dir-${id}`, type: "text", size: "30", placeholder: "Thư mục USB cho các Tổ" });
   const write = h("button", { class: "secondary", id: `round-file-${id}`, onclick: async () => {
     try { const r = await api.writeRoundFile(id, dir.value.trim()); msg.textContent = r.message; toast(r.message); } catch (e) { showError(e, msg); }
   } }, "Ghi tệp vòng bầu cử cho các Tổ");
@@ -107,10 +107,10 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
       h("details", { open: r.outcome === "refused" }, h("summary", {}, "Báo cáo kiểm tra"), checksList(r.report.checks, "")));
     const keyFail = r.report.checks.find((c) => c.name === "key_registered" && !c.ok);
     if (r.outcome === "refused" && keyFail && r.report.bundle) {
-      const fp = h("input", { class: "accept-fp", placeholder: "Dấu vân tay in trên biên bản giấy" }) as HTMLInputElement;
+      const fp = h("input", { class: "accept-fp", placeholder: "Dấu vân tay in trên biên bản giấy" });
       item.append(h("div", { class: "accept" }, h("p", {}, "Khóa chưa đăng ký. Chỉ chấp nhận sau khi so dấu vân tay với biên bản giấy do Tổ trưởng ký:"), fp,
         h("button", { class: "secondary", onclick: async () => {
-          try { const x = await api.importBundle(r.file.startsWith("/") ? r.file : r.report.file, fp.value); item.replaceWith(reportItem(x)); load(); } catch (e) { showError(e, item); }
+          try { const x = await api.importBundle(r.file.startsWith("/") ? r.file : r.report.file, fp.value); item.replaceWith(reportItem(x)); void load(); } catch (e) { showError(e, item); }
         } }, "Chấp nhận và nhập")));
     }
     return item;
@@ -123,7 +123,7 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
       reports.replaceChildren(h("p", {}, `Đang kiểm tra và nhập ${files.length} gói…`));
       const done = await api.importBundles(files);
       reports.replaceChildren(...done.map(reportItem));
-      load();
+      void load();
     } catch (e) { showError(e, reports); }
   }
 
@@ -142,7 +142,7 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
     page = Math.min(page, pages - 1);
     const rows = shown.slice(page * AREAS_PER_PAGE, (page + 1) * AREAS_PER_PAGE);
     const sel = h("select", { id: "areas-filter" }, ...[["all", "Tất cả"], ["waiting", "Đang chờ"], ["refused", "Bị từ chối"], ["imported", "Đã nhập"], ["file_only", "Chưa đối chiếu giấy"], ["differ", "Giấy và tệp khác nhau"]]
-      .map(([v, t]) => h("option", { value: v, selected: v === filter }, t))) as HTMLSelectElement;
+      .map(([v, t]) => h("option", { value: v, selected: v === filter }, t)));
     sel.addEventListener("change", () => { filter = sel.value; page = 0; renderAreas(); });
     areasBox.replaceChildren(h("h2", {}, `Các khu vực bỏ phiếu: đã nhập ${num(s.areas_reported)}/${num(s.areas_expected)}`),
       h("div", { class: "pager" }, sel,
@@ -179,22 +179,22 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
           } }, "Xuất bảng tính và tệp chuẩn (.xlsx, .csv, NIST)"),
           h("button", { class: "primary", id: "open-room", onclick: () => openRoom() }, "Màn hình hội trường")),
         ...Object.entries(r.constituencies).map(([id, c]) => resultCard(id, c, load)));
-      const keyFile = h("input", { id: "register-key", placeholder: "Tệp khoa-….json hoặc dấu vân tay", size: 40 }) as HTMLInputElement;
-      const unit = h("input", { id: "register-unit", placeholder: "Mã đơn vị, ví dụ X0412-KV01" }) as HTMLInputElement;
+      const keyFile = h("input", { id: "register-key", placeholder: "Tệp khoa-….json hoặc dấu vân tay", size: 40 });
+      const unit = h("input", { id: "register-unit", placeholder: "Mã đơn vị, ví dụ X0412-KV01" });
       keysBox.replaceChildren(h("h2", {}, "Khóa đã đăng ký của cấp dưới"),
         h("ul", { id: "registered-keys" }, ...s.registered.map((k) => h("li", {}, `${k.unit_id}: ${k.fingerprint} (${k.how === "file" ? "tệp đăng ký" : k.how === "fingerprint" ? "dấu vân tay" : "chấp nhận khi nhập"})`))),
         keyFile, unit, h("button", { class: "secondary", id: "register-run", onclick: async () => {
-          try { const k = await api.registerKey(keyFile.value.trim(), unit.value.trim()); toast(`Đã đăng ký khóa của ${k.unit_id}`); load(); } catch (e) { showError(e, keysBox); }
+          try { const k = await api.registerKey(keyFile.value.trim(), unit.value.trim()); toast(`Đã đăng ký khóa của ${k.unit_id}`); void load(); } catch (e) { showError(e, keysBox); }
         } }, "Đăng ký"));
       const upTarget = targetPicker(drives, "board-export-target");
-      const pass = h("input", { type: "password", id: "board-export-pass", placeholder: "Cụm mật khẩu", autocomplete: "off" }) as HTMLInputElement;
+      const pass = h("input", { type: "password", id: "board-export-pass", placeholder: "Cụm mật khẩu", autocomplete: "off" });
       const out = h("div", { id: "board-export-result" });
       exportBox.replaceChildren(h("h2", {}, "Gói của đơn vị gửi cấp trên"),
         key ? h("p", {}, "Dấu vân tay khóa của đơn vị: ", h("strong", { id: "board-fingerprint" }, key.fingerprint))
           : h("button", { class: "secondary", id: "board-key-create", onclick: async () => {
             const f = await dialog("Tạo khóa ký của đơn vị", [field("Cụm mật khẩu (ít nhất 12 ký tự: bốn, năm từ ngẫu nhiên không liên quan đến bầu cử)", h("input", { type: "password", name: "p", id: "board-key-pass", required: true, minlength: 12 }))], "Tạo khóa");
             if (!f) return;
-            try { await api.keysInit(String(f.get("p"))); load(); } catch (e) { showError(e, exportBox); }
+            try { await api.keysInit(formText(f, "p")); void load(); } catch (e) { showError(e, exportBox); }
           } }, "Tạo khóa ký"),
         upTarget.el, pass,
         h("button", { class: "primary", id: "board-export-run", disabled: !key, onclick: async () => {
@@ -207,5 +207,5 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
     } catch (e) { showError(e, msg); }
   }
   main.append(h("div", { class: "toolbar" }, h("h1", {}, `Tổng hợp kết quả — ${ctx.status.unit_name ?? ""}`)), msg, importBox, areasBox, results, keysBox, exportBox);
-  load();
+  void load();
 }

@@ -3,7 +3,7 @@
 import type { Ctx } from "../ctx";
 import type { DriveDto, ExportResultDto, KeyInfoDto } from "../bindings/ipc";
 import { api } from "../platform/tauri";
-import { dialog, field, guarded, h, num, showError, toast } from "../ui";
+import { dialog, field, formText, guarded, h, num, showError, toast } from "../ui";
 
 export function checksList(checks: { name: string; ok: boolean; detail: string }[], id: string): HTMLElement {
   return h("ul", { class: "verify-checks", id },
@@ -13,7 +13,7 @@ export function checksList(checks: { name: string; ok: boolean; detail: string }
 
 /** The target picker: detected drives, and a folder path that can be typed. */
 export function targetPicker(drives: DriveDto[], id: string): { el: HTMLElement; value: () => string } {
-  const input = h("input", { id, placeholder: "Thư mục trên USB, ví dụ /media/usb hoặc E:\\", value: drives[0]?.path ?? "", size: 50 }) as HTMLInputElement;
+  const input = h("input", { id, placeholder: "Thư mục trên USB, ví dụ /media/usb hoặc E:\\", value: drives[0]?.path ?? "", size: 50 });
   const list = h("div", { class: "drives" }, ...drives.map((d) =>
     h("button", { type: "button", class: "secondary drive", onclick: () => { input.value = d.path; } }, `${d.label}: ${d.path}`)));
   return { el: h("div", { class: "target" }, list, input), value: () => input.value.trim() };
@@ -33,9 +33,9 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
     if (!f) return;
     if (f.get("p1") !== f.get("p2")) { toast("Hai lần nhập không giống nhau; chưa tạo khóa", "error"); return; }
     try {
-      const k = await api.keysInit(String(f.get("p1")));
+      const k = await api.keysInit(formText(f, "p1"));
       toast(`Đã tạo khóa. Dấu vân tay ${k.fingerprint}`);
-      load();
+      void load();
     } catch (e) { showError(e, msg); }
   }
 
@@ -63,7 +63,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
 
   function renderExport(k: KeyInfoDto | null, drives: DriveDto[]) {
     const target = targetPicker(drives, "export-target");
-    const pass = h("input", { type: "password", id: "export-pass", placeholder: "Cụm mật khẩu của Tổ trưởng", autocomplete: "off" }) as HTMLInputElement;
+    const pass = h("input", { type: "password", id: "export-pass", placeholder: "Cụm mật khẩu của Tổ trưởng", autocomplete: "off" });
     const progress = h("div", { id: "export-progress", class: "progress-steps" });
     const result = h("div", { id: "export-result" });
     const run = async () => {
@@ -81,7 +81,7 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
         toast(`Đã xuất gói số ${r.sequence}`);
       } catch (e) { progress.replaceChildren(); showError(e, result); }
     };
-    pass.addEventListener("keydown", (e) => { if (e.key === "Enter") run(); });
+    pass.addEventListener("keydown", (e) => { if (e.key === "Enter") void run(); });
     exportBox.replaceChildren(h("h2", {}, "2. Xuất gói kết quả ra USB"),
       h("p", {}, "Gói chứa số liệu đã khóa của từng cấp, các phiếu đã kiểm, biên bản PDF và nhật ký (không chứa dữ liệu cá nhân của cử tri). Chỉ xuất được khi mọi cấp đã khóa biên bản."),
       target.el, pass,
@@ -98,5 +98,5 @@ export function bundleScreen(main: HTMLElement, ctx: Ctx) {
   }
   main.append(h("div", { class: "toolbar" }, h("h1", {}, "Gói kết quả")), msg, keyBox, exportBox);
   void ctx;
-  load();
+  void load();
 }

@@ -4,7 +4,7 @@
 import type { CheckDto, LiveTallyDto, SummaryDto, TallySheetInput, TallyStatusDto } from "../bindings/ipc";
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
-import { dialog, field, h, messageOf, num, showError, toast } from "../ui";
+import { dialog, field, formText, h, messageOf, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";
 import { dayFactsPanel } from "./dayfacts";
 
@@ -42,7 +42,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   function paintTabs() {
     levelTabs.replaceChildren(...levels.map((l, i) => h("button", {
       class: `tab ${l.code === level ? "active" : ""}`, id: `level-${l.code}`, role: "tab", title: l.name,
-      onclick: () => { level = l.code; batch = null; load(); },
+      onclick: () => { level = l.code; batch = null; void load(); },
     }, l.code, h("kbd", {}, `Ctrl+${i + 1}`))));
   }
 
@@ -50,7 +50,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   function inventoryForm(s: SummaryDto): HTMLElement {
     const inv = s.inventory;
     const inp = (id: string, v: number | undefined) =>
-      h("input", { id, type: "number", min: 0, inputmode: "numeric", value: v ?? "", class: "num-in" }) as HTMLInputElement;
+      h("input", { id, type: "number", min: 0, inputmode: "numeric", value: v ?? "", class: "num-in" });
     const rec = inp("inv-received", inv?.received), un = inp("inv-unused", inv?.unused), sp = inp("inv-spoiled", inv?.spoiled);
     const iss = inp("inv-issued", inv?.issued_entered ? inv.issued : undefined);
     const save = async () => {
@@ -58,14 +58,14 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         await api.recordInventory({ level, received: Number(rec.value || 0), unused: Number(un.value || 0), spoiled: Number(sp.value || 0),
           issued: iss.value === "" ? null : Number(iss.value) });
         toast(`Đã lưu kiểm kê phiếu cấp ${level}`);
-        load();
+        void load();
       } catch (e) { showError(e, msg); }
     };
     const form = h("form", { class: "inline-form", id: "inventory-form" },
       field("Số phiếu Tổ nhận", rec), field("Chưa sử dụng", un), field("Gạch hỏng (đã đổi)", sp),
       field("Phát ra (nếu đếm riêng)", iss),
       h("button", { class: "primary", type: "submit", id: "inventory-save" }, "Lưu kiểm kê"));
-    form.addEventListener("submit", (e) => { e.preventDefault(); save(); });
+    form.addEventListener("submit", (e) => { e.preventDefault(); void save(); });
     return h("details", { class: "panel", open: !inv, id: "inventory-panel" },
       h("summary", {}, `Kiểm kê phiếu trước khi mở hòm — ${inv ? `nhận ${num(inv.received)}, phát ra ${num(inv.issued)}, chưa dùng ${num(inv.unused)}, hỏng ${num(inv.spoiled)}` : "chưa nhập"}`),
       form);
@@ -73,13 +73,13 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
 
   async function teamPanel(): Promise<HTMLElement> {
     const t = await api.team();
-    const leader = h("input", { id: "team-leader", value: t.leader ?? "" }) as HTMLInputElement;
-    const sec = h("input", { id: "team-secretary", value: t.secretary ?? "" }) as HTMLInputElement;
-    const mem = h("input", { id: "team-members", value: t.members.join(", "), placeholder: "cách nhau dấu phẩy" }) as HTMLInputElement;
-    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0]?.name ?? "" }) as HTMLInputElement;
-    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1]?.name ?? "" }) as HTMLInputElement;
-    const a1 = h("input", { id: "team-witness1-address", value: t.witnesses[0]?.address ?? "", placeholder: "nơi ở hiện nay" }) as HTMLInputElement;
-    const a2 = h("input", { id: "team-witness2-address", value: t.witnesses[1]?.address ?? "", placeholder: "nơi ở hiện nay" }) as HTMLInputElement;
+    const leader = h("input", { id: "team-leader", value: t.leader ?? "" });
+    const sec = h("input", { id: "team-secretary", value: t.secretary ?? "" });
+    const mem = h("input", { id: "team-members", value: t.members.join(", "), placeholder: "cách nhau dấu phẩy" });
+    const w1 = h("input", { id: "team-witness1", value: t.witnesses[0]?.name ?? "" });
+    const w2 = h("input", { id: "team-witness2", value: t.witnesses[1]?.name ?? "" });
+    const a1 = h("input", { id: "team-witness1-address", value: t.witnesses[0]?.address ?? "", placeholder: "nơi ở hiện nay" });
+    const a2 = h("input", { id: "team-witness2-address", value: t.witnesses[1]?.address ?? "", placeholder: "nơi ở hiện nay" });
     const form = h("form", { class: "inline-form", id: "team-form" },
       field("Tổ trưởng", leader), field("Thư ký", sec), field("Ủy viên", mem),
       field("Cử tri chứng kiến 1", w1), field("Nơi ở hiện nay", a1), field("Cử tri chứng kiến 2", w2), field("Nơi ở hiện nay", a2),
@@ -93,7 +93,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
           witnesses: [[w1, a1], [w2, a2]].map(([n, a]) => ({ name: n.value.trim(), address: a.value.trim() || null })).filter((p) => p.name),
         });
         toast("Đã lưu thành phần Tổ bầu cử và cử tri chứng kiến");
-        load();
+        void load();
       } catch (err) { showError(err, msg); }
     });
     const done = t.leader && t.secretary && t.witnesses.length === 2;
@@ -107,7 +107,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     id: "ballot-input", class: "desk-input", autocomplete: "off", spellcheck: "false", inputmode: "numeric",
     placeholder: "Số thứ tự tên được giữ lại, ví dụ 1 3 5 (hoặc 135) — Enter",
     "aria-label": "Nhập phiếu",
-  }) as HTMLInputElement;
+  });
   const lastBox = h("section", { class: "confirm idle", id: "last-ballot", "aria-live": "assertive" },
     h("div", { class: "big" }, "Sẵn sàng ghi phiếu"));
   const undoBtn = h("button", { class: "danger big", id: "ballot-undo", onclick: () => undo() }, "Hủy phiếu vừa ghi ", h("kbd", {}, "Ctrl+Z"));
@@ -180,7 +180,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       ], "Bắt đầu");
       if (!f) return;
       try {
-        const b = await api.startBatch(level, String(f.get("recorder") ?? ""));
+        const b = await api.startBatch(level, formText(f, "recorder"));
         batch = b.id;
         toast(`Bắt đầu lượt ${b.id} — ${b.recorder}`);
         live = await api.liveTally(level);
@@ -204,14 +204,14 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     if (!l) return h("div");
     // The first person types entry 1; whoever comes next types (or re-types) entry 2.
     let entry = st.entries.length === 0 ? 1 : 2;
-    const numIn = (id: string) => h("input", { id, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" }) as HTMLInputElement;
-    const by = h("input", { id: "tally-by", placeholder: "Họ tên người nhập" }) as HTMLInputElement;
+    const numIn = (id: string) => h("input", { id, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" });
+    const by = h("input", { id: "tally-by", placeholder: "Họ tên người nhập" });
     const rec = numIn("tally-received"), val = numIn("tally-valid"), inval = numIn("tally-invalid");
     const groups = l.groups.map((_, i) => numIn(`tally-group-${i + 1}`));
     const reasons = Object.keys(vi.reasons).map((k) => [k, numIn(`tally-reason-${k}`)] as const);
     const votes = l.candidates.map((c) => numIn(`tally-votes-${c.position}`));
     const entrySel = h("select", { id: "tally-entry" },
-      h("option", { value: "1", selected: entry === 1 }, "Lần nhập 1"), h("option", { value: "2", selected: entry === 2 }, "Lần nhập 2")) as HTMLSelectElement;
+      h("option", { value: "1", selected: entry === 1 }, "Lần nhập 1"), h("option", { value: "2", selected: entry === 2 }, "Lần nhập 2"));
     entrySel.addEventListener("change", () => { entry = Number(entrySel.value); });
     const diffs = new Map(st.differences.map((d) => [d.field, d]));
     const mark = (el: HTMLInputElement, f: string) => { if (diffs.has(f)) el.classList.add("diff"); };
@@ -240,19 +240,19 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       try {
         const r = await api.enterTally(input);
         toast(r.message, r.agreed ? "ok" : "error");
-        load();
+        void load();
       } catch (err) { showError(err, msg); }
     });
     // Only the fields that differ are ever settled again (issue 15 item 4):
     // the Tổ trưởng picks the right entry per field, or sends just those
     // fields to a third person who types them without seeing either value.
     const pending = st.reentry.length > 0;
-    const decider = h("input", { id: "tally-decider", placeholder: "Họ tên Tổ trưởng" }) as HTMLInputElement;
+    const decider = h("input", { id: "tally-decider", placeholder: "Họ tên Tổ trưởng" });
     const decide = async (picks: Record<string, number>, reenter: boolean) => {
       try {
         const r = await api.decideTally({ level, picks, reenter: [], reenter_all: reenter, decided_by: decider.value });
         toast(r.message, r.agreed ? "ok" : "error");
-        load();
+        void load();
       } catch (err) { showError(err, msg); }
     };
     const stateVi: Record<string, string> = { open: "chưa quyết định", awaiting_third: "chờ người thứ ba nhập", third_disagrees: "lần 3 khác cả hai", settled: "đã quyết định" };
@@ -280,8 +280,8 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         : "");
     if (pending) {
       // The third person's form: the fields sent back, empty, nothing else.
-      const who = h("input", { id: "tally-third-by", placeholder: "Họ tên người nhập lần thứ ba" }) as HTMLInputElement;
-      const ins = st.reentry.map((f) => [f.field, h("input", { id: `tally-third-${fid(f.field)}`, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" }) as HTMLInputElement] as const);
+      const who = h("input", { id: "tally-third-by", placeholder: "Họ tên người nhập lần thứ ba" });
+      const ins = st.reentry.map((f) => [f.field, h("input", { id: `tally-third-${fid(f.field)}`, type: "number", min: 0, inputmode: "numeric", class: "num-in", value: "" })] as const);
       const third = h("form", { class: "tally-form", id: "tally-third-form" },
         h("h3", {}, "Lần nhập thứ ba: chỉ các mục được gửi lại"),
         h("p", { class: "hint" }, "Người thứ ba (không phải hai người đã nhập) đọc bảng kiểm phiếu giấy và nhập các mục dưới đây; không xem hai lần nhập trước."),
@@ -292,7 +292,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
         try {
           const r = await api.enterTallyThird({ level, entered_by: who.value, values: Object.fromEntries(ins.map(([f, el]) => [f, Number(el.value || 0)])) });
           toast(r.message, r.agreed ? "ok" : "error");
-          load();
+          void load();
         } catch (err) { showError(err, msg); }
       });
       return h("div", {}, status, third);
@@ -311,7 +311,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
     if (f === "turnout") { ctx.go("turnout"); return; }
     let sel = byField[f];
     if (!sel && f.startsWith("votes.")) sel = mode === "desk" ? `#cand-${f.slice(6)}` : `#tally-votes-${f.slice(6)}`;
-    const el = sel ? main.querySelector(sel) as HTMLElement | null : null;
+    const el = sel ? main.querySelector(sel) : null;
     if (!el) return;
     el.closest("details")?.setAttribute("open", "");
     el.scrollIntoView({ block: "center" });
@@ -329,11 +329,11 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       h("span", { class: "msg" }, c.message, h("br"), h("em", {}, `→ ${c.next_step}`),
         c.accepted ? h("span", { class: "hint" }, ` (đã chấp nhận: ${c.accepted_reason ?? ""})`) : ""),
       c.severity === "warning" && !c.accepted && s.status !== "final"
-        ? h("button", { class: "secondary", onclick: (e: Event) => { e.stopPropagation(); accept(c); } }, "Chấp nhận…") : "",
+        ? h("button", { class: "secondary", onclick: (e: Event) => { e.stopPropagation(); void accept(c); } }, "Chấp nhận…") : "",
       (c.code === "E02" || c.code === "E03") && !c.accepted && s.status !== "final"
         ? h("span", {},
-          h("button", { class: "secondary", id: `recount-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); recount(); } }, "Đã kiểm lại phiếu"),
-          h("button", { class: "secondary", id: `explain-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); explain(c); } }, "Ghi vào biên bản kèm giải trình…")) : ""));
+          h("button", { class: "secondary", id: `recount-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); void recount(); } }, "Đã kiểm lại phiếu"),
+          h("button", { class: "secondary", id: `explain-${c.code}`, onclick: (e: Event) => { e.stopPropagation(); void explain(c); } }, "Ghi vào biên bản kèm giải trình…")) : ""));
     checksBox.replaceChildren(
       h("h2", {}, `Kiểm tra số liệu cấp ${s.level}`),
       s.status === "final" ? h("p", { class: "final-note" }, `Biên bản đã khóa (bản số ${s.revisions.length}).`) : "",
@@ -346,7 +346,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       field("Ghi chú (ai kiểm lại, kết quả)", h("textarea", { name: "note", id: "recount-note", rows: 2 })),
     ], "Ghi");
     if (!f) return;
-    try { paintChecks(await api.recordRecount(level, String(f.get("note") ?? ""))); toast("Đã ghi việc kiểm lại phiếu"); } catch (e) { showError(e, msg); }
+    try { paintChecks(await api.recordRecount(level, formText(f, "note"))); toast("Đã ghi việc kiểm lại phiếu"); } catch (e) { showError(e, msg); }
   }
 
   /** E02/E03 after a recount: carried into the minutes with the Tổ trưởng's written explanation (item 7). */
@@ -357,7 +357,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       field("Giải trình của Tổ trưởng", h("textarea", { name: "reason", id: "explain-reason", required: true, rows: 3 })),
     ], "Ghi vào biên bản");
     if (!f) return;
-    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: String(f.get("reason") ?? "") })); } catch (e) { showError(e, msg); }
+    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: formText(f, "reason") })); } catch (e) { showError(e, msg); }
   }
 
   async function accept(c: CheckDto) {
@@ -366,7 +366,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       field("Lý do của Tổ trưởng (ghi vào nhật ký)", h("textarea", { name: "reason", id: "accept-reason", required: true, rows: 3 })),
     ], "Chấp nhận");
     if (!f) return;
-    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: String(f.get("reason") ?? "") })); } catch (e) { showError(e, msg); }
+    try { paintChecks(await api.acceptWarning({ level, code: c.code, reason: formText(f, "reason") })); } catch (e) { showError(e, msg); }
   }
 
   // The checks read every level's figures: refreshed shortly after the last
@@ -404,9 +404,9 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   }
 
   function drillPanel(): HTMLElement {
-    const size = h("select", { id: "drill-size" }, ...[10, 20, 40].map((n) => h("option", { value: String(n), selected: n === 20 }, `${n} phiếu`))) as HTMLSelectElement;
+    const size = h("select", { id: "drill-size" }, ...[10, 20, 40].map((n) => h("option", { value: String(n), selected: n === 20 }, `${n} phiếu`)));
     const read = h("div", { class: "drill-read", id: "drill-read", "aria-live": "assertive" }, "Nhấn “Bắt đầu”: từng phiếu được đọc ở đây như người đọc phiếu đọc to; gõ như ở bàn kiểm phiếu rồi Enter.");
-    const inp = h("input", { id: "drill-input", class: "desk-input", autocomplete: "off", inputmode: "numeric", disabled: true, placeholder: "Gõ phiếu vừa đọc (135, -, /, *, +), Enter" }) as HTMLInputElement;
+    const inp = h("input", { id: "drill-input", class: "desk-input", autocomplete: "off", inputmode: "numeric", disabled: true, placeholder: "Gõ phiếu vừa đọc (135, -, /, *, +), Enter" });
     const score = h("div", { id: "drill-score", role: "status" });
     let cards: DrillBallot[] = [];
     let at = 0;
@@ -464,8 +464,8 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
       const s = summary;
       if (s.method === "tally") mode = "tally";
       const modeBar = h("div", { class: "toolbar mode-bar" },
-        h("button", { class: `tab ${mode === "desk" ? "active" : ""}`, id: "mode-desk", onclick: () => { mode = "desk"; load(); }, disabled: s.method === "tally" }, "Nhập từng phiếu"),
-        h("button", { class: `tab ${mode === "tally" ? "active" : ""}`, id: "mode-tally", onclick: () => { mode = "tally"; load(); }, disabled: s.method === "ballots" }, "Nhập bảng kiểm phiếu (2 lần)"),
+        h("button", { class: `tab ${mode === "desk" ? "active" : ""}`, id: "mode-desk", onclick: () => { mode = "desk"; void load(); }, disabled: s.method === "tally" }, "Nhập từng phiếu"),
+        h("button", { class: `tab ${mode === "tally" ? "active" : ""}`, id: "mode-tally", onclick: () => { mode = "tally"; void load(); }, disabled: s.method === "ballots" }, "Nhập bảng kiểm phiếu (2 lần)"),
         h("span", { class: "hint" }, `${s.constituency_name} — ${s.seats} đại biểu, ${live.candidates.length} người ứng cử`));
       const work = mode === "desk" ? deskPanel() : await tallyPanel();
       left.replaceChildren(inventoryForm(s), await teamPanel(), await dayFactsPanel("count", msg, load), modeBar, work, ctx.status.rehearsal ? drillPanel() : "");
@@ -481,7 +481,7 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   }
 
   ballotInput.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" || e.key === "NumpadEnter") { e.preventDefault(); enter(); return; }
+    if (e.key === "Enter" || e.key === "NumpadEnter") { e.preventDefault(); void enter(); return; }
     if (PERSON_KEYS[e.key] && ballotInput.value.trim() === "") {
       e.preventDefault();
       ballotInput.value = `INVALID ${PERSON_KEYS[e.key]}`;
@@ -490,15 +490,15 @@ export function countScreen(main: HTMLElement, ctx: Ctx): () => void {
   });
   const onKey = (e: KeyboardEvent) => {
     if (document.querySelector("dialog[open]")) return;
-    if (e.ctrlKey && e.key === "z" && mode === "desk") { e.preventDefault(); undo(); }
+    if (e.ctrlKey && e.key === "z" && mode === "desk") { e.preventDefault(); void undo(); }
     if (e.ctrlKey && /^[1-4]$/.test(e.key)) {
       const l = levels[Number(e.key) - 1];
-      if (l) { e.preventDefault(); level = l.code; batch = null; load(); }
+      if (l) { e.preventDefault(); level = l.code; batch = null; void load(); }
     }
   };
   window.addEventListener("keydown", onKey);
   main.append(h("div", { class: "toolbar" }, h("h1", {}, "Kiểm phiếu"), levelTabs), msg,
     h("div", { class: "count" }, left, right));
-  load();
+  void load();
   return () => { window.removeEventListener("keydown", onKey); window.clearTimeout(checksTimer); };
 }

@@ -12,8 +12,8 @@ type Where = "desk" | "count";
 
 function personInputs(prefix: string, i: number, name: string, address: string | null): [HTMLInputElement, HTMLInputElement] {
   return [
-    h("input", { id: `${prefix}-name${i}`, value: name, autocomplete: "off" }) as HTMLInputElement,
-    h("input", { id: `${prefix}-address${i}`, value: address ?? "", autocomplete: "off", placeholder: "thôn, tổ dân phố…" }) as HTMLInputElement,
+    h("input", { id: `${prefix}-name${i}`, value: name, autocomplete: "off" }),
+    h("input", { id: `${prefix}-address${i}`, value: address ?? "", autocomplete: "off", placeholder: "thôn, tổ dân phố…" }),
   ];
 }
 
@@ -21,7 +21,7 @@ function personInputs(prefix: string, i: number, name: string, address: string |
 export async function dayFactsPanel(where: Where, msg: HTMLElement, reload: () => void): Promise<HTMLElement> {
   const f: DayFactsDto = await api.dayFacts();
   const ow = [0, 1].map((i) => personInputs("opening", i + 1, f.opening_witnesses[i]?.name ?? "", f.opening_witnesses[i]?.address ?? null));
-  const openTime = h("input", { id: "opening-time", value: f.opening_time ?? "07:00", class: "num-in", placeholder: "07:00" }) as HTMLInputElement;
+  const openTime = h("input", { id: "opening-time", value: f.opening_time ?? "07:00", class: "num-in", placeholder: "07:00" });
   const opening = h("form", { class: "inline-form", id: "opening-form" },
     field("Giờ bắt đầu bỏ phiếu", openTime),
     ...ow.flatMap(([n, a], i) => [field(`Cử tri chứng kiến ${i + 1}`, n), field("Nơi ở hiện nay", a)]),
@@ -34,7 +34,7 @@ export async function dayFactsPanel(where: Where, msg: HTMLElement, reload: () =
       reload();
     } catch (err) { showError(err, msg); }
   });
-  const closeTime = h("input", { id: "closing-time", value: f.closing_time ?? "", class: "num-in", placeholder: "19:00" }) as HTMLInputElement;
+  const closeTime = h("input", { id: "closing-time", value: f.closing_time ?? "", class: "num-in", placeholder: "19:00" });
   const closing = h("form", { class: "inline-form", id: "closing-form" },
     field("Giờ Tổ trưởng tuyên bố kết thúc bỏ phiếu", closeTime),
     h("button", { class: "secondary", type: "submit", id: "closing-save" }, "Ghi giờ kết thúc"));
@@ -42,9 +42,9 @@ export async function dayFactsPanel(where: Where, msg: HTMLElement, reload: () =
     e.preventDefault();
     try { await api.recordClosing(closeTime.value); toast("Đã ghi giờ kết thúc bỏ phiếu"); reload(); } catch (err) { showError(err, msg); }
   });
-  const what = h("input", { id: "incident-what", placeholder: "Sự việc đã xảy ra" }) as HTMLInputElement;
-  const when = h("input", { id: "incident-time", class: "num-in", placeholder: "10:05" }) as HTMLInputElement;
-  const handled = h("input", { id: "incident-handled", placeholder: "Tổ đã giải quyết thế nào" }) as HTMLInputElement;
+  const what = h("input", { id: "incident-what", placeholder: "Sự việc đã xảy ra" });
+  const when = h("input", { id: "incident-time", class: "num-in", placeholder: "10:05" });
+  const handled = h("input", { id: "incident-handled", placeholder: "Tổ đã giải quyết thế nào" });
   const incident = h("form", { class: "inline-form", id: "incident-form" },
     field("Giờ", when), field("Sự việc", what), field("Cách giải quyết", handled),
     h("button", { class: "secondary", type: "submit", id: "incident-save" }, "Ghi sự việc"));
@@ -58,7 +58,7 @@ export async function dayFactsPanel(where: Where, msg: HTMLElement, reload: () =
   });
   const incidents = h("ol", { id: "incident-list" }, ...f.incidents.map((i) =>
     h("li", {}, `${i.time ?? "--:--"} — ${i.what}${i.handled ? ` (cách giải quyết: ${i.handled})` : ""}`)));
-  const text = h("textarea", { id: "recommend-text", rows: 2, placeholder: "Vấn đề Tổ chưa giải quyết được và kiến nghị" }) as HTMLTextAreaElement;
+  const text = h("textarea", { id: "recommend-text", rows: 2, placeholder: "Vấn đề Tổ chưa giải quyết được và kiến nghị" });
   const recommend = h("form", { class: "inline-form", id: "recommend-form" }, field("Kiến nghị", text),
     h("button", { class: "secondary", type: "submit", id: "recommend-save" }, "Ghi kiến nghị"));
   recommend.addEventListener("submit", async (e) => {

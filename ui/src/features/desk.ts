@@ -3,7 +3,7 @@
 import type { CheckinResult, VoterRowDto } from "../bindings/ipc";
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
-import { dateVi, dialog, field, h, messageOf, num, showError, timeOf, toast } from "../ui";
+import { dateVi, dialog, field, formText, h, messageOf, num, showError, timeOf, toast } from "../ui";
 import { dayFactsPanel } from "./dayfacts";
 
 export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
@@ -19,7 +19,7 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
   const input = h("input", {
     id: "desk-search", class: "desk-input", type: "search", autocomplete: "off", spellcheck: "false",
     placeholder: "Gõ tên (không cần dấu), số thẻ (STT) hoặc số căn cước…", "aria-label": "Tìm cử tri",
-  }) as HTMLInputElement;
+  });
   const list = h("ol", { id: "desk-results", class: "results", role: "listbox" });
   const confirm = h("section", { id: "confirm", class: "confirm idle", "aria-live": "assertive" },
     h("div", { class: "big" }, "Sẵn sàng phát phiếu"), h("div", {}, "Gõ tên hoặc số thẻ rồi nhấn Enter."));
@@ -30,11 +30,11 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
 
   function paintLevels() {
     levelBoxes.replaceChildren(...levels.map((l, i) => {
-      const cb = h("input", { type: "checkbox", "data-level": l.code, checked: chosen.has(l.code) }) as HTMLInputElement;
+      const cb = h("input", { type: "checkbox", "data-level": l.code, checked: chosen.has(l.code) });
       cb.addEventListener("change", () => { if (cb.checked) chosen.add(l.code); else chosen.delete(l.code); input.focus(); });
       return h("label", { class: "check level", title: l.name }, cb, ` ${l.code} `, h("kbd", {}, `F${i + 2}`));
     }));
-    const cb = h("input", { type: "checkbox", id: "desk-mobile", checked: mobile }) as HTMLInputElement;
+    const cb = h("input", { type: "checkbox", id: "desk-mobile", checked: mobile });
     cb.addEventListener("change", () => { mobile = cb.checked; input.focus(); });
     mobileBox.replaceChildren(cb, " Hòm phiếu phụ ", h("kbd", {}, "F8"));
   }
@@ -46,7 +46,7 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
       const state = r.status !== "active" ? r.status_vi : got.length ? `đã nhận ${got.join(", ")} lúc ${timeOf(Object.values(v.checked_in)[0])}` : "chưa nhận phiếu";
       return h("li", {
         class: `${i === hi ? "hi" : ""} ${got.length || r.status !== "active" ? "done" : ""}`, role: "option", "aria-selected": i === hi,
-        "data-stt": v.stt, onclick: () => { hi = i; checkin(); },
+        "data-stt": v.stt, onclick: () => { hi = i; void checkin(); },
       },
         h("span", { class: "stt" }, `Số ${v.stt}`), h("span", { class: "name" }, v.name),
         h("span", { class: "meta" }, `${dateVi(v.birth_date)} · ${v.gender} · ${v.levels.join(" ")}`),
@@ -95,7 +95,7 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
       results = [];
       searchedFor = "";
       paintResults();
-      updateCounter();
+      void updateCounter();
     } catch (e) {
       show(false, "✖ KHÔNG PHÁT PHIẾU", messageOf(e).message);
     }
@@ -110,11 +110,11 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
     ], "Hoàn tác");
     if (f) {
       try {
-        const res = await api.undoCheckin(v.stt, last.levels, String(f.get("reason") ?? ""));
+        const res = await api.undoCheckin(v.stt, last.levels, formText(f, "reason"));
         show(true, `↶ ĐÃ HOÀN TÁC — Số ${v.stt}`, res.message);
         last = null;
         undoBtn.setAttribute("disabled", "");
-        updateCounter();
+        void updateCounter();
       } catch (e) { show(false, "✖ KHÔNG HOÀN TÁC ĐƯỢC", messageOf(e).message); }
     }
     input.focus();
@@ -127,7 +127,7 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
       e.preventDefault();
       window.clearTimeout(timer);
       // Enter right after typing: search first, then check in the best match.
-      (input.value.trim() !== searchedFor ? find() : Promise.resolve()).then(checkin);
+      void (input.value.trim() !== searchedFor ? find() : Promise.resolve()).then(checkin);
     } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
       hi = Math.max(0, Math.min(results.length - 1, hi + (e.key === "ArrowDown" ? 1 : -1)));
@@ -135,10 +135,10 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
     } else if (e.key === "Escape") {
       input.value = ""; results = []; paintResults(); input.focus();
     } else if (e.key === "z" && e.ctrlKey) {
-      e.preventDefault(); undo();
+      e.preventDefault(); void undo();
     } else if (/^F[2-5]$/.test(e.key)) {
       const l = levels[Number(e.key.slice(1)) - 2];
-      if (l) { e.preventDefault(); chosen.has(l.code) ? chosen.delete(l.code) : chosen.add(l.code); paintLevels(); }
+      if (l) { e.preventDefault(); if (chosen.has(l.code)) chosen.delete(l.code); else chosen.add(l.code); paintLevels(); }
     } else if (e.key === "F8") {
       e.preventDefault(); mobile = !mobile; paintLevels();
     }
@@ -154,7 +154,7 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
 
   // Election day without a backup folder: the app asks before the first check-in.
   const askBackup = ctx.status.backup_required ? (() => {
-    const dir = h("input", { id: "desk-backup-dir", type: "text", size: "36", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu" }) as HTMLInputElement;
+    const dir = h("input", { id: "desk-backup-dir", type: "text", size: "36", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu" });
     const err = h("div");
     const save = h("button", { class: "primary", id: "desk-backup-save", onclick: async () => {
       try {
@@ -170,16 +170,16 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
 
   // After a power cut: the numbers ticked on the paper list, entered at once.
   const bulkResult = h("div", { id: "bulk-result", role: "status" });
-  const bulkNumbers = h("textarea", { id: "bulk-numbers", rows: 3, cols: 40, placeholder: "Số thẻ cử tri đã đánh dấu trên danh sách giấy: 215 216 230, hoặc mỗi dòng một số" }) as HTMLTextAreaElement;
-  const bulkFrom = h("input", { id: "bulk-from", size: "5", placeholder: "10:00" }) as HTMLInputElement;
-  const bulkTo = h("input", { id: "bulk-to", size: "5", placeholder: "10:15" }) as HTMLInputElement;
+  const bulkNumbers = h("textarea", { id: "bulk-numbers", rows: 3, cols: 40, placeholder: "Số thẻ cử tri đã đánh dấu trên danh sách giấy: 215 216 230, hoặc mỗi dòng một số" });
+  const bulkFrom = h("input", { id: "bulk-from", size: "5", placeholder: "10:00" });
+  const bulkTo = h("input", { id: "bulk-to", size: "5", placeholder: "10:15" });
   const bulkSave = h("button", { class: "primary", id: "bulk-save", onclick: async () => {
     try {
       const r = await api.bulkCheckin(bulkNumbers.value, bulkFrom.value.trim(), bulkTo.value.trim());
       bulkResult.className = "ok-box";
       bulkResult.textContent = r.message;
       bulkNumbers.value = "";
-      updateCounter();
+      void updateCounter();
     } catch (e) { bulkResult.className = ""; showError(e, bulkResult); }
   } }, "Ghi nhận tất cả");
   const bulkPanel = h("details", { class: "panel", id: "bulk-panel" },
@@ -200,8 +200,8 @@ export function deskScreen(main: HTMLElement, ctx: Ctx): () => void {
         list,
         h("p", { class: "hint" }, "Enter: phát phiếu cho người được tô sáng · ↑↓ chọn người khác · Esc: xóa ô tìm")),
       h("div", { class: "desk-right" }, confirm, undoBtn, counter, facts, factsMsg, bulkPanel)));
-  updateCounter();
-  paintFacts();
+  void updateCounter();
+  void paintFacts();
   input.focus();
   return () => window.removeEventListener("keydown", onKey);
 }

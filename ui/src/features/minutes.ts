@@ -4,7 +4,7 @@
 import type { ComplaintDto, SummaryDto, TeamDto } from "../bindings/ipc";
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
-import { dialog, field, guarded, h, num, showError, toast } from "../ui";
+import { dialog, field, formText, guarded, h, num, showError, toast } from "../ui";
 
 const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
 const short = (sha: string) => (sha.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join(" ");
@@ -61,12 +61,12 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
       ...(hasKey ? [field("Cụm mật khẩu của Tổ trưởng", h("input", { type: "password", name: "pass", id: "finalize-pass", required: true, autocomplete: "off" }))] : []),
     ], "Khóa biên bản");
     if (!f) return;
-    if (fold(String(f.get("leader") ?? "")) !== fold(t.leader)) { toast("Họ tên Tổ trưởng không khớp; chưa khóa", "error"); return; }
+    if (fold(formText(f, "leader")) !== fold(t.leader)) { toast("Họ tên Tổ trưởng không khớp; chưa khóa", "error"); return; }
     try {
-      const r = await guarded(() => api.finalize(s.level, hasKey ? String(f.get("pass") ?? "") : null));
+      const r = await guarded(() => api.finalize(s.level, hasKey ? formText(f, "pass") : null));
       toast(r.message);
       revision = null;
-      load();
+      void load();
     } catch (e) { showError(e, msg); }
   }
 
@@ -80,9 +80,9 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     ], "Mở bản sửa đổi");
     if (!f) return;
     try {
-      await guarded(() => api.reopen(s.level, String(f.get("reason") ?? ""), hasKey ? String(f.get("pass") ?? "") : null));
+      await guarded(() => api.reopen(s.level, formText(f, "reason"), hasKey ? formText(f, "pass") : null));
       revision = null;
-      load();
+      void load();
     } catch (e) { showError(e, msg); }
   }
 
@@ -94,8 +94,8 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     ]);
     if (!f) return;
     try {
-      await api.addComplaint({ content: String(f.get("content") ?? ""), complainant: String(f.get("from") ?? ""), level: String(f.get("level") ?? "") || null });
-      load();
+      await api.addComplaint({ content: formText(f, "content"), complainant: formText(f, "from"), level: formText(f, "level") || null });
+      void load();
     } catch (e) { showError(e, msg); }
   }
 
@@ -104,14 +104,14 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
       h("p", {}, c.content), field("Nội dung", h("textarea", { name: "outcome", required: true, rows: 3 })),
     ]);
     if (!f) return;
-    try { await api.resolveComplaint({ id: c.id, status, outcome: String(f.get("outcome") ?? "") }); load(); } catch (e) { showError(e, msg); }
+    try { await api.resolveComplaint({ id: c.id, status, outcome: formText(f, "outcome") }); void load(); } catch (e) { showError(e, msg); }
   }
 
   const formTabs = h("div", { class: "level-tabs", id: "form-tabs" });
   async function preview() {
     const forms = ctx.status.official_since ? [...FORMS, SWITCH_FORM] : FORMS;
     formTabs.replaceChildren(...forms.map((f) => h("button", {
-      class: `tab ${f.id === form.id ? "active" : ""}`, id: `form-${f.id}`, onclick: () => { form = f; revision = null; load(); },
+      class: `tab ${f.id === form.id ? "active" : ""}`, id: `form-${f.id}`, onclick: () => { form = f; revision = null; void load(); },
     }, f.label)));
     try {
       const rev = form.id === "minutes" ? revision : null;
@@ -129,7 +129,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
   }
 
   async function load() {
-    tabs.replaceChildren(...levels.map((l) => h("button", { class: `tab ${l.code === level ? "active" : ""}`, id: `mlevel-${l.code}`, title: l.name, onclick: () => { level = l.code; revision = null; load(); } }, l.code)));
+    tabs.replaceChildren(...levels.map((l) => h("button", { class: `tab ${l.code === level ? "active" : ""}`, id: `mlevel-${l.code}`, title: l.name, onclick: () => { level = l.code; revision = null; void load(); } }, l.code)));
     msg.replaceChildren();
     try {
       const [s, t, cs] = await Promise.all([api.summary(level), api.team(), api.complaints()]);
@@ -139,7 +139,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
         h("button", { class: "primary big", id: "save-pdf", onclick: () => save(form.id, form.perLevel ? level : null) }, `Lưu PDF: ${form.label}`),
         form.id !== "voter-list" ? "" : field("Người ký danh sách (Mẫu 31/HĐBC)", h("select", {
           id: "voter-list-signer",
-          onchange: (e: Event) => { signer = (e.target as HTMLSelectElement).value === "vice-chair" ? "vice-chair" : "chair"; preview(); },
+          onchange: (e: Event) => { signer = (e.target as HTMLSelectElement).value === "vice-chair" ? "vice-chair" : "chair"; void preview(); },
         }, h("option", { value: "chair", selected: signer === "chair" }, "Chủ tịch UBND (TM. ỦY BAN NHÂN DÂN — CHỦ TỊCH)"),
           h("option", { value: "vice-chair", selected: signer === "vice-chair" }, "Phó Chủ tịch ký thay (KT. CHỦ TỊCH — PHÓ CHỦ TỊCH)"))),
         h("button", { class: "secondary", id: "print-preview", onclick: () => window.print() }, "In trang xem trước (hộp thoại in)"),
@@ -157,7 +157,7 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
             r.reason ? h("div", { class: "hint" }, `Lý do: ${r.reason}`) : "",
             r.reopen_reason ? h("div", { class: "hint" }, `Đã mở sửa: ${r.reopen_reason}`) : "",
             h("div", { class: "row" },
-              h("button", { class: "secondary", onclick: () => { revision = r.revision; preview(); } }, "Xem bản này"),
+              h("button", { class: "secondary", onclick: () => { revision = r.revision; void preview(); } }, "Xem bản này"),
               h("button", { class: "secondary", onclick: () => save("minutes", level, r.revision) }, "Lưu PDF bản này")))))) : "",
         h("h3", {}, "Khiếu nại, tố cáo"),
         h("ul", { id: "complaints" }, ...cs.map((c) => h("li", {}, `${c.id}. ${complaintText(c)}`,
@@ -172,5 +172,5 @@ export function minutesScreen(main: HTMLElement, ctx: Ctx) {
     } catch (e) { showError(e, msg); }
   }
   main.append(h("div", { class: "toolbar" }, h("h1", {}, "Biên bản và biểu mẫu"), tabs), formTabs, msg, h("div", { class: "minutes" }, side, view));
-  load();
+  void load();
 }

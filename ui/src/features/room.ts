@@ -22,7 +22,6 @@ export function openRoom(): Promise<void> {
     let aPage = 0;
     let tick = 0;
     let last: RoomDto | null = null;
-    let timer: number | undefined;
     const perPage = () => (window.innerWidth >= 1600 && window.innerHeight >= 1000 ? 9 : 6);
     const tilesPerPage = () => Math.max(12, Math.floor((window.innerWidth - 40) / 150) * 3);
 
@@ -85,7 +84,7 @@ export function openRoom(): Promise<void> {
       if (e.key === "Escape") close();
     }
     window.addEventListener("keydown", onKey, true);
-    refresh();
-    timer = window.setInterval(refresh, REFRESH_MS);
+    void refresh();
+    const timer = window.setInterval(refresh, REFRESH_MS);
   });
 }

@@ -1,7 +1,7 @@
 // Chuẩn bị: load the election definition, pick the polling area, or use the demo.
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
-import { dateVi, dialog, field, guarded, h, num, showError, toast } from "../ui";
+import { dateVi, dialog, field, formText, guarded, h, num, showError, toast } from "../ui";
 
 export function setupScreen(main: HTMLElement, ctx: Ctx) {
   const s = ctx.status;
@@ -67,8 +67,8 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
       } catch (e) { showError(e, msg); }
     },
   }, "Dùng cuộc bầu cử mẫu (Thiệu Ngọc, 2026 — diễn tập)");
-  const rehearse = h("input", { type: "checkbox", id: "setup-rehearsal" }) as HTMLInputElement;
-  const file = h("input", { type: "file", id: "election-file", accept: ".json,application/json" }) as HTMLInputElement;
+  const rehearse = h("input", { type: "checkbox", id: "setup-rehearsal" });
+  const file = h("input", { type: "file", id: "election-file", accept: ".json,application/json" });
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
     if (!f) return;
@@ -77,7 +77,7 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
       const p = await api.previewElection(json);
       const select = h("select", { id: "area-select", size: Math.min(8, p.areas.length + 1) },
         ...p.areas.map((a) => h("option", { value: a.id }, `Khu vực số ${a.number} — ${a.name} (${a.commune_name})`)));
-      (select as HTMLSelectElement).selectedIndex = 0;
+      (select).selectedIndex = 0;
       areaBox.replaceChildren(
         h("h2", {}, p.election_name),
         h("p", {}, `Ngày bầu cử ${dateVi(p.election_date)} · ${p.levels.length} cấp: ${p.levels.map((l) => l.code).join(", ")}`),
@@ -88,7 +88,7 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
           class: "primary", id: "setup-button",
           onclick: async () => {
             try {
-              await api.setup(json, (select as HTMLSelectElement).value, rehearse.checked);
+              await api.setup(json, (select).value, rehearse.checked);
               await ctx.refresh();
               ctx.go("voters");
             } catch (e) { showError(e, msg); }
@@ -111,7 +111,7 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
 
 /** Restores a backup as this window's data file (a spare laptop). */
 function restorePanel(ctx: Ctx, title: string, hint: string): HTMLElement {
-  const path = h("input", { id: "restore-path", type: "text", size: "50", placeholder: "Thư mục sao lưu trên USB (bản mới nhất), hoặc tệp …-sao-luu-….sqlite" }) as HTMLInputElement;
+  const path = h("input", { id: "restore-path", type: "text", size: "50", placeholder: "Thư mục sao lưu trên USB (bản mới nhất), hoặc tệp …-sao-luu-….sqlite" });
   const msg = h("div", { id: "restore-msg", role: "status" });
   const run = h("button", { class: "primary", id: "restore-run", onclick: async () => {
     try {
@@ -153,7 +153,7 @@ function rehearsalPanel(ctx: Ctx): HTMLElement {
     ], "Chuyển sang chính thức");
     if (!f) return;
     try {
-      const r = await guarded(() => api.switchToOfficial(String(f.get("pass") ?? "")));
+      const r = await guarded(() => api.switchToOfficial(formText(f, "pass")));
       toast("Đã chuyển sang chính thức");
       await ctx.refresh();
       const box = document.createElement("div");
@@ -173,7 +173,7 @@ function rehearsalPanel(ctx: Ctx): HTMLElement {
 /** Sao lưu: where (a USB folder), how often, how many kept; back up now. */
 /** Bầu cử lại / bầu cử thêm: the team opens the round from its board's file. */
 function roundPanel(): HTMLElement {
-  const path = h("input", { id: "round-file", type: "text", size: "50", placeholder: "Tệp vòng bầu cử của Ban bầu cử, ví dụ E:\\vong-2-XA-04.json" }) as HTMLInputElement;
+  const path = h("input", { id: "round-file", type: "text", size: "50", placeholder: "Tệp vòng bầu cử của Ban bầu cử, ví dụ E:\\vong-2-XA-04.json" });
   const msg = h("div", { id: "round-msg", role: "status" });
   const btn = h("button", { id: "round-open", onclick: async () => {
     try {
@@ -190,9 +190,9 @@ function roundPanel(): HTMLElement {
 }
 
 function backupPanel(ctx: Ctx): HTMLElement {
-  const dir = h("input", { id: "backup-dir", type: "text", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu", size: "40" }) as HTMLInputElement;
-  const every = h("input", { id: "backup-every", type: "number", min: "1", max: "240", value: "15", size: "4" }) as HTMLInputElement;
-  const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "100", value: "8", size: "4" }) as HTMLInputElement;
+  const dir = h("input", { id: "backup-dir", type: "text", placeholder: "Thư mục trên USB, ví dụ E:\\sao-luu", size: "40" });
+  const every = h("input", { id: "backup-every", type: "number", min: "1", max: "240", value: "15", size: "4" });
+  const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "100", value: "8", size: "4" });
   const last = h("p", { id: "backup-last" });
   const msg = h("div", { id: "backup-msg", role: "status" });
   const show = (b: { dir: string | null; every_minutes: number; keep: number; last: { at: string; path: string } | null }) => {

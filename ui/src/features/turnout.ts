@@ -55,23 +55,23 @@ export function turnoutScreen(main: HTMLElement, _ctx: Ctx) {
         h("h2", {}, "Các lần báo cáo đã lưu"), t.snapshots.length ? snaps : h("p", {}, "Chưa lưu lần báo cáo nào."));
     } catch (e) { showError(e, msg); }
   }
-  const name = h("input", { id: "snapshot-name", placeholder: "Tên lần báo cáo, ví dụ \"11 giờ\"" }) as HTMLInputElement;
+  const name = h("input", { id: "snapshot-name", placeholder: "Tên lần báo cáo, ví dụ \"11 giờ\"" });
   const save = async () => {
     try {
       const s = await api.takeSnapshot(name.value || `${new Date().getHours()} giờ`);
       toast(`Đã lưu số liệu "${s.name}"`);
       name.value = "";
-      load();
+      void load();
     } catch (e) { showError(e, msg); }
   };
-  name.addEventListener("keydown", (e) => { if (e.key === "Enter") save(); });
+  name.addEventListener("keydown", (e) => { if (e.key === "Enter") void save(); });
   main.append(
     h("div", { class: "toolbar" }, h("h1", {}, "Tỷ lệ cử tri đi bầu"),
       h("button", { class: "secondary", onclick: load, id: "turnout-refresh" }, "Cập nhật"),
       name, h("button", { class: "primary", id: "snapshot-save", onclick: save }, "Lưu số liệu lúc này"),
       h("button", { class: "secondary", onclick: () => window.print() }, "In")),
     msg, body);
-  load();
+  void load();
   const t = window.setInterval(load, 30000);
   return () => window.clearInterval(t);
 }

@@ -3,7 +3,7 @@
 import type { VoterRowDto } from "../bindings/ipc";
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
-import { dateVi, dialog, field, h, num, showError, toast } from "../ui";
+import { dateVi, dialog, field, formText, h, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";
 
 const ROW_H = 36;
@@ -20,12 +20,12 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
   let showAll = false;
   const msg = h("div", { id: "voters-msg" });
   const count = h("span", { id: "voter-count", class: "count" });
-  const search = h("input", { id: "list-search", type: "search", placeholder: "Tìm tên (không cần dấu), STT hoặc số căn cước…", autocomplete: "off" }) as HTMLInputElement;
+  const search = h("input", { id: "list-search", type: "search", placeholder: "Tìm tên (không cần dấu), STT hoặc số căn cước…", autocomplete: "off" });
   const viewport = h("div", { class: "viewport", id: "voter-table", tabindex: 0, role: "grid", "aria-label": "Danh sách cử tri" });
   const spacer = h("div", { class: "spacer" });
   const body = h("div", { class: "rows" });
   viewport.append(spacer, body);
-  const progress = h("progress", { id: "import-progress", max: 100, value: 0, hidden: true }) as HTMLProgressElement;
+  const progress = h("progress", { id: "import-progress", max: 100, value: 0, hidden: true });
   const progressText = h("span", { id: "import-progress-text" });
 
   const head = h("div", { class: "thead" },
@@ -74,7 +74,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
   });
   const onKey = (e: KeyboardEvent) => {
     if (document.querySelector("dialog[open]")) return;
-    if (e.ctrlKey && e.key === "n") { e.preventDefault(); addVoter(false); }
+    if (e.ctrlKey && e.key === "n") { e.preventDefault(); void addVoter(false); }
     if (e.ctrlKey && e.key === "f") { e.preventDefault(); search.focus(); search.select(); }
   };
   window.addEventListener("keydown", onKey);
@@ -88,12 +88,12 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
       if (y + ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = y + ROW_H - viewport.clientHeight;
       paint();
     } else if (e.key === "Enter" && rows[selected]) {
-      editVoter(rows[selected]);
+      void editVoter(rows[selected]);
     }
   });
 
-  const fileInput = h("input", { type: "file", id: "import-file", accept: ".xlsx,.xls,.ods,.csv" }) as HTMLInputElement;
-  const replace = h("input", { type: "checkbox", id: "import-replace" }) as HTMLInputElement;
+  const fileInput = h("input", { type: "file", id: "import-file", accept: ".xlsx,.xls,.ods,.csv" });
+  const replace = h("input", { type: "checkbox", id: "import-replace" });
   fileInput.addEventListener("change", async () => {
     const f = fileInput.files?.[0];
     if (!f) return;
@@ -149,11 +149,11 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     if (!f) return;
     try {
       const v = await api.addVoter({
-        name: String(f.get("name") ?? ""), birth_date: String(f.get("birth_date") ?? ""), gender: String(f.get("gender") ?? ""),
-        ethnicity: String(f.get("ethnicity") ?? ""), id_number: String(f.get("id_number") ?? "") || null,
-        residence: String(f.get("residence") ?? ""), residence_temporary: String(f.get("residence_temporary") ?? ""),
-        residence_current: String(f.get("residence_current") ?? ""), levels: String(f.get("levels") ?? "").split(/[\s,]+/).filter(Boolean),
-        note: "", certificate: certificate ? String(f.get("certificate") ?? "") : null, reason: String(f.get("reason") ?? ""),
+        name: formText(f, "name"), birth_date: formText(f, "birth_date"), gender: formText(f, "gender"),
+        ethnicity: formText(f, "ethnicity"), id_number: formText(f, "id_number") || null,
+        residence: formText(f, "residence"), residence_temporary: formText(f, "residence_temporary"),
+        residence_current: formText(f, "residence_current"), levels: formText(f, "levels").split(/[\s,]+/).filter(Boolean),
+        note: "", certificate: certificate ? formText(f, "certificate") : null, reason: formText(f, "reason"),
       });
       toast(`Đã bổ sung cử tri số ${v.stt} — ${v.name}`);
       await ctx.refresh();
@@ -173,11 +173,11 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
       field("Lý do / căn cứ (bắt buộc)", h("input", { name: "reason", id: "edit-reason", required: true })),
     ]);
     if (!f) return;
-    const reason = String(f.get("reason") ?? "");
+    const reason = formText(f, "reason");
     try {
-      const value = String(f.get("value") ?? "");
-      if (value) await api.editVoter({ stt: r.stt, field: String(f.get("field")), value, reason });
-      const st = String(f.get("status") ?? "");
+      const value = formText(f, "value");
+      if (value) await api.editVoter({ stt: r.stt, field: formText(f, "field"), value, reason });
+      const st = formText(f, "status");
       if (st) await api.changeStatus({ stt: r.stt, status: st, reason });
       if (value || st) toast(`Đã cập nhật cử tri số ${r.stt}`);
       await load();
@@ -195,8 +195,8 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     } catch (e) { showError(e, msg); }
   }
 
-  const all = h("input", { type: "checkbox", id: "show-all" }) as HTMLInputElement;
-  all.addEventListener("change", () => { showAll = all.checked; load(); });
+  const all = h("input", { type: "checkbox", id: "show-all" });
+  all.addEventListener("change", () => { showAll = all.checked; void load(); });
 
   main.append(
     h("div", { class: "toolbar" },
@@ -211,7 +211,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     h("div", { class: "toolbar" }, search, h("label", { class: "check" }, all, " cả người đã xóa tên/chuyển đi")),
     h("div", { class: "table" }, head, viewport),
     h("p", { class: "hint" }, "Ctrl+F tìm · ↓ vào bảng · ↑↓ chọn · Enter hoặc nhấp đúp: sửa / thay đổi tình trạng"));
-  load();
+  void load();
   search.focus();
   const onResize = () => paint();
   window.addEventListener("resize", onResize);
