@@ -6,6 +6,26 @@ use serde_json::Value;
 
 use crate::util::{fixture, Cli};
 
+/// Issue 17 §4: `tobaucu --version` names the release, the source commit
+/// (the checkout's HEAD, read from the git directory) and the build date.
+#[test]
+fn version_names_the_release_the_commit_and_the_build_date() {
+    let o = Cli::new().run(&["--version"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let line = o.stdout.trim();
+    let rest = line.strip_prefix(&format!("tobaucu {} (commit ", env!("CARGO_PKG_VERSION"))).unwrap_or_else(|| panic!("{line}"));
+    let (commit, date) = rest.split_once(", ngày build ").unwrap_or_else(|| panic!("{line}"));
+    let date = date.strip_suffix(')').unwrap_or_else(|| panic!("{line}"));
+    assert!(commit == "không rõ" || (commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())), "{line}");
+    assert!(date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-', "{line}");
+    let head = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.git/HEAD")).unwrap_or_default();
+    if let Some(r) = head.trim().strip_prefix("ref: ") {
+        if let Ok(h) = std::fs::read_to_string(format!("{}/.git/{r}", env!("CARGO_MANIFEST_DIR"))) {
+            assert_eq!(commit, h.trim(), "the commit of the checkout it was built from");
+        }
+    }
+}
+
 #[test]
 fn setup_then_second_setup_is_refused() {
     let cli = Cli::team();

@@ -13,5 +13,6 @@ mod rehearsal;
 mod reliability;
 mod rounds;
 mod schema;
+mod usecases;
 mod util;
 mod voter_list;

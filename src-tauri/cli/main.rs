@@ -19,8 +19,13 @@ mod rehearsal;
 
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
 
+/// `tobaucu --version`: the version, the source commit and the build date
+/// (issue 17 §4; `src-tauri/build_info.rs`), as printed on the commune's
+/// handover sheet.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("TOBAUCU_COMMIT"), ", ngày build ", env!("TOBAUCU_BUILD_DATE"), ")");
+
 #[derive(Parser)]
-#[command(name = "tobaucu", version, about = "Tổ Bầu Cử — phần mềm của tổ bầu cử và ban bầu cử", disable_help_subcommand = true)]
+#[command(name = "tobaucu", version = VERSION, about = "Tổ Bầu Cử — phần mềm của tổ bầu cử và ban bầu cử", disable_help_subcommand = true)]
 struct Cli {
     /// Tệp cơ sở dữ liệu SQLite (mặc định: tệp của ứng dụng máy tính)
     #[arg(long, global = true, value_name = "PATH")]

@@ -13,6 +13,13 @@ pub fn status(state: State<'_, AppState>) -> R<StatusDto> {
     state.with(|a| a.status())
 }
 
+/// Giới thiệu: this build's version, commit and date (`build_info.rs`).
+#[tauri::command]
+pub fn about(state: State<'_, AppState>) -> AboutDto {
+    let db_path = state.with(|a| Ok(a.db_path().display().to_string())).unwrap_or_default();
+    AboutDto { version: env!("CARGO_PKG_VERSION").to_owned(), commit: env!("TOBAUCU_COMMIT").to_owned(), build_date: env!("TOBAUCU_BUILD_DATE").to_owned(), db_path }
+}
+
 #[tauri::command]
 pub fn preview_election(json: String) -> R<ElectionPreview> {
     tobaucu_app::preview_election(&json).map_err(IpcError::from)

@@ -60,6 +60,7 @@ macro_rules! commands {
 }
 
 commands![
+    about,
     status,
     preview_election,
     demo_election,

@@ -175,6 +175,16 @@ test("a team sets up, imports its list, searches, checks a voter in and reads tu
   assert.equal(await text("#turnout-table tr[data-level='QH'] .listed"), "40");
   assert.equal(await text("#turnout-table tr[data-level='QH'] .percent"), "2,50%");
   await screenshot("turnout.png");
+
+  // Giới thiệu (issue 17 §4): the version, the commit it was built from and
+  // the build date, to compare with the handover sheet.
+  await click("#about");
+  await until("about dialog", () => find("#about-commit"));
+  assert.match(await text("#about-version"), /^\d+\.\d+\.\d+$/);
+  assert.match(await text("#about-commit"), /^([0-9a-f]{40}|không rõ)$/);
+  assert.match(await text("#about-date"), /^\d{4}-\d{2}-\d{2}$/);
+  await screenshot("about.png");
+  await click("#dialog-cancel");
 });
 
 test("the team counts ballots in the window, sees the totals and prints and locks the minutes", async () => {

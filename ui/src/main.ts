@@ -3,7 +3,7 @@ import "./style.css";
 import type { StatusDto } from "./bindings/ipc";
 import type { Ctx, Screen } from "./ctx";
 import { api } from "./platform/tauri";
-import { h, showError, toast } from "./ui";
+import { dialog, h, showError, toast } from "./ui";
 import { vi } from "./i18n/vi";
 import { setupScreen } from "./features/setup";
 import { showShortcuts } from "./features/shortcuts";
@@ -49,7 +49,7 @@ function header(s: StatusDto): HTMLElement {
     api.backupSettings().then((b) => showBackup(backup, b.last?.at ?? null, !!b.dir)).catch(() => {});
   }
   return h("header", { class: "top" },
-    h("div", { class: "brand" }, vi.app),
+    h("button", { class: "brand", id: "about", title: "Giới thiệu: phiên bản, mã nguồn, ngày build", onclick: () => void showAbout() }, vi.app),
     h("nav", { class: "tabs" }, ...tabs),
     h("div", { class: "where" }, h("span", { id: "area-label", title: area }, areaShort),
       s.rehearsal ? h("span", { class: "mode rehearsal", id: "mode-badge" }, "DIỄN TẬP")
@@ -72,6 +72,24 @@ function banners(s: StatusDto): HTMLElement[] {
       "Chọn một thư mục trên USB ở Chuẩn bị → Sao lưu (hoặc ngay tại bàn phát phiếu): nếu mất điện hay hỏng máy, bản sao lưu mới khôi phục được trên máy khác."));
   }
   return out;
+}
+
+/** Giới thiệu: what is installed, to compare with the handover sheet. */
+async function showAbout() {
+  try {
+    const a = await api.about();
+    const row = (k: string, v: string, id: string) => h("tr", {}, h("th", {}, k), h("td", { id }, h("code", {}, v)));
+    await dialog("Giới thiệu Tổ Bầu Cử", [
+      h("table", { class: "about" },
+        row("Phiên bản", a.version, "about-version"),
+        row("Mã nguồn (commit)", a.commit, "about-commit"),
+        row("Ngày build", a.build_date, "about-date"),
+        row("Tệp dữ liệu", a.db_path, "about-db")),
+      h("p", {}, "So các dòng trên với biên bản bàn giao phần mềm của xã (phiên bản, commit và mã SHA-256 của gói cài đặt)."),
+    ], "Đóng (Enter)");
+  } catch (e) {
+    showError(e);
+  }
 }
 
 function showBackup(el: HTMLElement, at: string | null, on: boolean) {

@@ -2,6 +2,7 @@
 
 /** The name of every Rust command the window may call. */
 export type Command =
+  | "about"
   | "status"
   | "preview_election"
   | "demo_election"

@@ -9,7 +9,7 @@ import type {
   KeyInfoDto, DriveDto, ExportResultDto, BoardStatusDto, VerifyReportDto, ImportResultDto, ResultsDto, RegisteredKeyDto,
   DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto, RoundOpenedDto, RoundDeclaredDto,
   TallyDecisionInput, TallyThirdInput, PaperCheckInput, PaperCheckDto, RoomQuery, RoomDto, ExportedFileDto,
-  OfficialSwitchDto, VoterCheckDto, BulkCheckinDto, RestoreDto,
+  OfficialSwitchDto, VoterCheckDto, BulkCheckinDto, RestoreDto, AboutDto,
 } from "../bindings/ipc";
 import type { Command } from "../bindings/commands";
 
@@ -43,6 +43,7 @@ export const api = {
   importBundles: (paths: string[]) => call<ImportResultDto[]>("import_bundles", { paths }),
   results: () => call<ResultsDto>("results"),
   registerKey: (key: string, unit: string) => call<RegisteredKeyDto>("register_key", { key, unit }),
+  about: () => call<AboutDto>("about"),
   status: () => call<StatusDto>("status"),
   previewElection: (json: string) => call<ElectionPreview>("preview_election", { json }),
   demoElection: () => call<string>("demo_election"),

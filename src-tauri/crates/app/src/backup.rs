@@ -2,6 +2,11 @@
 //! a consistent copy of the database (SQLite online backup) and, for a
 //! polling team, the check-in list as PDF, to a second place the user picks
 //! (a USB stick), keeping the last few; and restoring one.
+//!
+//! `backup_if_due` runs on the desktop shell's 30 s timer and in `tobaucu
+//! backup auto`; a copy holds the database and its bundle store (`-goi`);
+//! `restore_backup` checks the copy, keeps the old file aside and refuses
+//! under an open window.
 
 use crate::ErrorCode;
 use std::path::{Path, PathBuf};
@@ -63,7 +68,7 @@ impl App {
                 return Err(Error::refused(ErrorCode::SamePlace, format!("{d} là thư mục chứa chính tệp dữ liệu; bản sao lưu phải ở nơi khác (USB)")));
             }
         }
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let value = dir.clone().unwrap_or_default();
         self.store.write(|tx| {
             tx.set_setting(DIR, &value)?;
@@ -86,7 +91,7 @@ impl App {
             return Err(Error::refused(ErrorCode::NoTarget, format!("{}: không có thư mục này (USB đã cắm chưa?)", dir.display())));
         }
         let (unit, kind) = self.unit_id()?;
-        let now_t = clock::now();
+        let now_t = self.now();
         let now = clock::stamp(now_t);
         let stem = format!("{unit}-sao-luu-{}", now_t.format("%Y%m%d-%H%M%S"));
         let path = dir.join(format!("{stem}.sqlite"));
@@ -138,7 +143,7 @@ impl App {
         let due = match &s.last {
             None => true,
             Some(last) => match chrono::DateTime::parse_from_rfc3339(&last.at) {
-                Ok(t) => (clock::now() - t).num_seconds() >= i64::from(s.every_minutes) * 60,
+                Ok(t) => (self.now() - t).num_seconds() >= i64::from(s.every_minutes) * 60,
                 Err(_) => true,
             },
         };
@@ -156,18 +161,24 @@ impl App {
     /// Returns the backup restored and where the old file went. The app
     /// must not have `target` open.
     pub fn restore_backup(backup: &Path, target: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
+        App::restore_backup_at(backup, target, clock::Clock::System)
+    }
+
+    /// [`App::restore_backup`] with the clock of the app that asked.
+    pub(crate) fn restore_backup_at(backup: &Path, target: &Path, clock: clock::Clock) -> Result<(PathBuf, Option<PathBuf>)> {
         let backup = if backup.is_dir() { crate::continuity::latest_backup_in(backup)? } else { backup.to_path_buf() };
         let backup = backup.as_path();
         // Not under an open window.
         let _lock = crate::lock_window(target)?;
-        let stamp = clock::now().format("%Y%m%d-%H%M%S");
+        let stamp = clock.now().format("%Y%m%d-%H%M%S");
         let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
             tobaucu_store::Error::Pack(m) => Error::Io { path: backup.display().to_string(), message: m },
             tobaucu_store::Error::NotOurs(m) => Error::refused(ErrorCode::NotABackup, format!("{m}; không khôi phục, không có gì thay đổi")),
             other => Error::Store(other),
         })?;
         let mut app = App::open(target)?;
-        let now = clock::stamp(clock::now());
+        app.set_clock(clock);
+        let now = clock::stamp(app.now());
         app.store.write(|tx| {
             tx.append_audit(&audit_entry(
                 &now,

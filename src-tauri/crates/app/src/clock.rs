@@ -1,4 +1,9 @@
 //! The clock, passed in to everything that records a time.
+//!
+//! Time is ICT (+07:00) whatever the laptop's time zone. Use cases ask the
+//! app (`App::now`), whose clock is `Clock::System` (the laptop's;
+//! `TOBAUCU_NOW` overrides it) unless `App::set_clock` set `Clock::Fixed`
+//! (in-process tests).
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
@@ -19,6 +24,33 @@ pub fn now() -> DateTime<FixedOffset> {
         }
     }
     Utc::now().with_timezone(&ict())
+}
+
+/// Where an [`App`](crate::App) reads the time. Use cases ask the app
+/// (`App::now`), never the system, so they can be run in process at any
+/// moment of election day (`App::set_clock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// The laptop's clock in ICT; `TOBAUCU_NOW` overrides it (the CLI
+    /// tests, a rehearsal of election day).
+    #[default]
+    System,
+    /// Always this time (in-process tests).
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl Clock {
+    /// A fixed clock at an RFC 3339 time (`2026-03-15T07:12:03+07:00`).
+    pub fn fixed(rfc3339: &str) -> Option<Clock> {
+        DateTime::parse_from_rfc3339(rfc3339).ok().map(Clock::Fixed)
+    }
+
+    pub fn now(self) -> DateTime<FixedOffset> {
+        match self {
+            Clock::System => now(),
+            Clock::Fixed(t) => t.with_timezone(&ict()),
+        }
+    }
 }
 
 /// RFC 3339 with seconds: `2026-03-15T07:12:03+07:00`.

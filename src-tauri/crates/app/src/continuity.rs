@@ -2,6 +2,10 @@
 //! election day, restoring the last backup on any laptop (a spare) and
 //! carrying on, and entering at once the voter numbers ticked on the paper
 //! list while the app was down.
+//!
+//! On an official team's election day, check-ins are refused until a backup
+//! folder is chosen (`backup_requirement`): the window's desk asks for one,
+//! the CLI warns on stderr instead, and a rehearsal only warns.
 
 use crate::ErrorCode;
 use std::collections::HashMap;
@@ -94,10 +98,10 @@ impl App {
     /// without a USB stick.
     pub fn backup_requirement(&self) -> Result<Option<String>> {
         let Some(def) = self.def.as_ref() else { return Ok(None) };
-        if self.rehearsal || self.bundle_mode() != "official" || clock::now().date_naive() != def.election.date {
+        if self.rehearsal || self.bundle_mode() != tobaucu_ipc::Mode::Official || self.now().date_naive() != def.election.date {
             return Ok(None);
         }
-        if self.unit.as_ref().is_some_and(|u| u.kind != "area") || self.backup_dir_set()? {
+        if self.unit.as_ref().is_some_and(|u| u.kind != tobaucu_ipc::UnitKind::Area.as_str()) || self.backup_dir_set()? {
             return Ok(None);
         }
         Ok(Some("hôm nay là ngày bầu cử: phải chọn nơi sao lưu (thư mục trên USB) trước khi phát phiếu, để mất điện hay hỏng máy không làm mất số cử tri đã nhận phiếu — trong ứng dụng: Chuẩn bị → Sao lưu; dòng lệnh: tobaucu backup settings --dir THƯ_MỤC_USB".to_owned()))
@@ -130,7 +134,7 @@ impl App {
         if to < from {
             return Err(Error::refused(ErrorCode::FieldInvalid, format!("giờ hết mất điện {to} trước giờ bắt đầu {from}")));
         }
-        let now_t = clock::now();
+        let now_t = self.now();
         let now_hm = now_t.format("%H:%M").to_string();
         if to > now_hm {
             return Err(Error::refused(ErrorCode::FieldInvalid, format!("giờ hết mất điện {to} sau giờ hiện tại {now_hm}; hãy ghi giờ đã qua")));
@@ -213,9 +217,14 @@ impl App {
     pub fn restore_and_reopen(self, backup: &Path) -> (Result<App>, Result<RestoreDto>) {
         let target = self.db_path.clone();
         let exclusive = self._lock.is_some();
+        let clock = self.clock;
         drop(self);
-        let outcome = App::restore_backup(backup, &target);
+        let outcome = App::restore_backup_at(backup, &target, clock);
         let reopened = if exclusive { App::open_exclusive(&target) } else { App::open(&target) };
+        let reopened = reopened.map(|mut app| {
+            app.set_clock(clock);
+            app
+        });
         let dto = match (outcome, &reopened) {
             (Ok((from, aside)), Ok(app)) => app.restore_dto(&from, aside.as_deref()),
             (Ok(_), Err(e)) => Err(Error::Internal(format!("đã khôi phục nhưng không mở lại được tệp dữ liệu: {e}"))),

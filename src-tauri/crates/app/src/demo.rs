@@ -7,14 +7,31 @@
 //! Every file it makes stays in DIR. Deterministic: the same figures on
 //! every run. The demo is a rehearsal (diễn tập) at every level: its
 //! databases say so on every screen and page, and its bundles are
-//! rehearsal bundles, which only rehearsal boards accept.
+//! rehearsal bundles, which only rehearsal boards accept. Its times are
+//! a fixed election day ([`at`]), whatever the laptop's clock says: set up
+//! the day before, check-ins from 07:00, counting from 19:30, the commune's
+//! results that night and the province's the next morning.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use tobaucu_ipc::{InventoryInput, TeamInput};
 
+use crate::clock::Clock;
 use crate::{App, Error, Result, UnitChoice, UnitKind, DEMO_ELECTION, DEMO_VOTERS_CSV};
+
+/// A moment of the demo's election (15/03/2026, ICT): `day` 0 is election
+/// day, −1 the day before; `secs` after 00:00.
+fn at(day: i64, secs: i64) -> Clock {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+    let local = start + chrono::Duration::days(day) + chrono::Duration::seconds(secs);
+    Clock::Fixed(local.and_local_timezone(crate::clock::ict()).single().unwrap_or_else(|| local.and_utc().fixed_offset()))
+}
+
+/// `h:m` as seconds after midnight.
+const fn hm(h: i64, m: i64) -> i64 {
+    h * 3600 + m * 60
+}
 
 /// The Tổ trưởng's passphrase of every demo unit (when
 /// `TOBAUCU_PASSPHRASE` is not set).
@@ -112,6 +129,8 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     let db = out.join(format!("to-{area}.sqlite"));
     let _ = std::fs::remove_file(&db);
     let mut app = App::open(&db)?;
+    let k_min = i64::try_from(k).unwrap_or(0);
+    app.set_clock(at(-1, hm(15, 0) + k_min * 600));
     app.setup_mode(DEMO_ELECTION, &UnitChoice::Area(area.to_owned()), true)?;
     app.keys_init(pass)?;
     let csv = voters_csv(k);
@@ -123,9 +142,14 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     // Before voting: the ballot box checked in front of two voters.
     let person = |v: &tobaucu_ipc::VoterRowDto| tobaucu_ipc::PersonDto { name: v.voter.name.clone(), address: Some(v.voter.residence.clone()).filter(|r| !r.is_empty()) };
     let opening: Vec<tobaucu_ipc::PersonDto> = voters.iter().skip(3).step_by(41).take(2).map(person).collect();
+    app.set_clock(at(0, hm(6, 50)));
     app.record_opening(&tobaucu_ipc::OpeningInput { time: "07:00".into(), witnesses: opening })?;
     let mut voted = 0;
-    for v in &voters {
+    // The queue from 07:00 to about 17:00, the early hours busiest.
+    let n = i64::try_from(voters.len()).unwrap_or(1).max(1);
+    for (i, v) in voters.iter().enumerate() {
+        let i = i64::try_from(i).unwrap_or(0);
+        app.set_clock(at(0, hm(7, 0) + (hm(10, 0) * i * i / (n * n) + hm(10, 0) * i / n) / 2 + k_min * 7));
         if rng.chance(975) && app.checkin(v.voter.stt, None, false).is_ok() {
             voted += 1;
         }
@@ -137,6 +161,7 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
             handled: Some("Tiếp tục phát phiếu theo danh sách cử tri giấy; nhập bổ sung khi có điện".into()),
         })?;
     }
+    app.set_clock(at(0, hm(19, 5)));
     app.record_closing("19:00")?;
     let witnesses: Vec<tobaucu_ipc::PersonDto> = voters.iter().skip(10).step_by(37).take(2).map(person).collect();
     app.set_team(&TeamInput {
@@ -158,7 +183,11 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     }
     let def = app.def()?.clone();
     let a = def.area(area).ok_or_else(|| Error::Internal(format!("thiếu khu vực {area}")))?.clone();
+    let mut minute = hm(19, 30);
     for (level, cid) in &a.constituencies {
+        let start = minute + k_min * 300;
+        app.set_clock(at(0, start));
+        minute += hm(0, 40);
         let c = def.constituency(cid).ok_or_else(|| Error::Internal(format!("thiếu {cid}")))?.clone();
         let s = app.summary(level)?;
         let issued = s.voters_voted;
@@ -171,8 +200,10 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
         for w in s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning) {
             app.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone(), code: w.code.clone(), reason: "Tổ đã kiểm tra lại, số liệu đúng (bầu cử mẫu)".into() })?;
         }
+        app.set_clock(at(0, start + hm(0, 30)));
         app.finalize(level, Some(pass))?;
     }
+    app.set_clock(at(0, minute + k_min * 300));
     app.write_form("minutes", None, None, &out.join(format!("bien-ban-{area}.pdf")))?;
     let e = app.export_bundle(usb, Some(pass))?;
     // The printed minutes now carry the bundle's QR code and short code.
@@ -195,11 +226,13 @@ pub fn run(out: &Path, pass: &str, say: &mut dyn FnMut(&str)) -> Result<Value> {
     let commune_db = out.join("xa-X0412.sqlite");
     let _ = std::fs::remove_file(&commune_db);
     let mut xa = App::open(&commune_db)?;
+    xa.set_clock(at(-1, hm(16, 0)));
     xa.setup_mode(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Commune, "X0412".into()), true)?;
     xa.keys_init(pass)?;
     for a in &def.areas {
         xa.keys_register(&out.join("khoa").join(format!("khoa-{}.json", a.id)).display().to_string(), &a.id)?;
     }
+    xa.set_clock(at(0, hm(23, 15)));
     let mut imported = Vec::new();
     for b in &bundles {
         let r = xa.import_bundle(b, None)?;
@@ -217,6 +250,7 @@ pub fn run(out: &Path, pass: &str, say: &mut dyn FnMut(&str)) -> Result<Value> {
     let province_db = out.join("tinh-T38.sqlite");
     let _ = std::fs::remove_file(&province_db);
     let mut tinh = App::open(&province_db)?;
+    tinh.set_clock(at(1, hm(8, 30)));
     tinh.setup_mode(DEMO_ELECTION, &UnitChoice::Board(UnitKind::Province, "T38".into()), true)?;
     tinh.keys_register(&out.join("khoa").join("khoa-X0412.json").display().to_string(), "X0412")?;
     let r = tinh.import_bundle(Path::new(&xe.path), None)?;

@@ -1,6 +1,13 @@
 //! Printed forms: builds each form's data from the database and hands it
 //! with the form's layout (`forms/*.json`) to `tobaucu-forms`. Files are
 //! written atomically (temporary name, fsync, rename) and read back.
+//!
+//! In rehearsal every form's data carries `watermark`, which the renderer
+//! draws on every page. Minutes printed after export carry the bundle's QR
+//! code and short code (128 bits); locked minutes print the log anchor of
+//! their finalize entry (`audit verify --anchor N:CODE`). The voter list's
+//! signer (`PrintChoices`, `ListSigner`) is not in the database: the caller
+//! passes it.
 
 use crate::ErrorCode;
 use std::path::Path;
@@ -296,7 +303,7 @@ impl App {
     }
 
     fn meta(&self, title: &str, subject: &str, identifier: &str) -> Meta {
-        let now = clock::now();
+        let now = self.now();
         Meta {
             title: title.to_owned(),
             subject: subject.to_owned(),
@@ -595,7 +602,7 @@ impl App {
             "level_totals".into(),
             Value::Array(def.levels.iter().enumerate().map(|(i, l)| json!({"title": level_short(l.kind, &l.name, &l.code), "listed": listed[i], "voted": voted[i]})).collect()),
         );
-        m.insert("backup_at".into(), json!(crate::clock::vi_time(&crate::clock::stamp(crate::clock::now()))));
+        m.insert("backup_at".into(), json!(crate::clock::vi_time(&crate::clock::stamp(self.now()))));
         // Where this copy stops: after a restore, the paper list takes over
         // from this check-in (issue 16 §4).
         let last = self.last_checkin_text()?;
@@ -741,7 +748,7 @@ impl App {
                     .collect(),
             ),
         );
-        m.insert("printed_at".into(), json!(vi_stamp(&clock::stamp(clock::now()))));
+        m.insert("printed_at".into(), json!(vi_stamp(&clock::stamp(self.now()))));
         m.insert("leader".into(), json!(self.team()?.leader.unwrap_or_default()));
         Ok(Value::Object(m))
     }
@@ -878,7 +885,7 @@ impl App {
     pub fn save_form_with(&self, form: &str, level: Option<&str>, revision: Option<u32>, choices: PrintChoices) -> Result<FormOutput> {
         let dir = self.print_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
-        let now = clock::now();
+        let now = self.now();
         let name = format!("{form}{}{}-{}.pdf", level.map(|l| format!("-{l}")).unwrap_or_default(), revision.map(|r| format!("-ban{r}")).unwrap_or_default(), now.format("%Y%m%d-%H%M%S"));
         self.write_form_with(form, level, revision, choices, &dir.join(name))
     }

@@ -1,6 +1,16 @@
 //! Khóa ký: this unit's Ed25519 key (created at setup time, sealed with the
 //! Tổ trưởng's passphrase), its registration file and sheet, and — at a
 //! board — the registered keys of lower units.
+//!
+//! Every unlock is logged: a good passphrase as `key.unlock`, signed by the
+//! key over its place in the chain, a wrong one as `key.wrong_passphrase`.
+//! After three wrong ones in a row the process waits 30 s, doubling up to 5
+//! min, on the monotonic clock and under the lock `<database>-khoa-cho`,
+//! before it looks at the passphrase (`core::audit::passphrase_wait_secs`,
+//! counted from the log by `core::audit::wrong_passphrases_in_a_row`, which
+//! only a verified unlock or the first `key.init` resets). A new passphrase
+//! must pass `bundle::keys::check_passphrase` (zxcvbn, knowing the unit's
+//! and the election's words).
 
 use crate::ErrorCode;
 use std::path::{Path, PathBuf};
@@ -117,7 +127,7 @@ impl App {
     /// Stores a sealed key (tests seal with small Argon2 parameters).
     #[doc(hidden)]
     pub fn store_key(&mut self, unit: &str, sealed: &SealedKey) -> Result<()> {
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let row = SigningKeyRow {
             public_key: sealed.public_key.to_vec(),
             salt: sealed.salt.to_vec(),
@@ -175,7 +185,7 @@ impl App {
         let _turn = self.attempt_lock()?;
         let failures = self.wrong_attempts(&unit, &sealed.public_key)?;
         wait_out(tobaucu_core::audit::passphrase_wait_secs(failures));
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         match keys::unseal(&unit, &sealed, pass) {
             Ok(k) => {
                 self.store.write(|tx| {
@@ -340,7 +350,7 @@ impl App {
     }
 
     pub(crate) fn register_key_row(&mut self, unit: &str, public_key: Option<Vec<u8>>, fingerprint: &str, how: &str, reason: &str) -> Result<RegisteredKeyDto> {
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let before = self.store.registered_key(unit)?;
         let row = RegisteredKeyRow { unit_id: unit.to_owned(), public_key, fingerprint: fingerprint.to_owned(), how: how.to_owned(), registered_at: now.clone() };
         self.store.write(|tx| {
@@ -513,16 +523,9 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().map_err(fail)?;
         let mut app = keyed_team(dir.path())?;
         // A finalized revision of level XA, as finalize writes it.
+        let now = clock::stamp(app.now());
         app.store.write(|tx| {
-            tx.insert_revision(&RevisionRow {
-                level: "XA".into(),
-                revision: 1,
-                finalized_at: clock::stamp(clock::now()),
-                reason: String::new(),
-                data: "{}".into(),
-                sha256: "0".repeat(64),
-                reopened: None,
-            })?;
+            tx.insert_revision(&RevisionRow { level: "XA".into(), revision: 1, finalized_at: now, reason: String::new(), data: "{}".into(), sha256: "0".repeat(64), reopened: None })?;
             Ok::<_, Error>(())
         })?;
         let e = app.reopen("XA", "đếm lại", None).err().map(|e| e.code());

@@ -86,6 +86,8 @@ pub struct App {
     /// Diễn tập: this database rehearses (migration 0017), read with the
     /// unit; changed only by [`App::switch_to_official`].
     rehearsal: bool,
+    /// Where use cases read the time ([`App::now`]).
+    clock: clock::Clock,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
 }
@@ -117,7 +119,8 @@ impl App {
             }
         }
         let store = Store::open(path)?;
-        let mut app = App { store, db_path: path.to_path_buf(), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, _lock: None };
+        let mut app =
+            App { store, db_path: path.to_path_buf(), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, clock: clock::Clock::System, _lock: None };
         app.load_definition()?;
         Ok(app)
     }
@@ -143,11 +146,33 @@ impl App {
 
     /// An in-memory database (tests, benchmarks).
     pub fn open_in_memory() -> Result<App> {
-        Ok(App { store: Store::open_in_memory()?, db_path: PathBuf::from(":memory:"), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, _lock: None })
+        Ok(App {
+            store: Store::open_in_memory()?,
+            db_path: PathBuf::from(":memory:"),
+            def: None,
+            index: None,
+            tallies: Default::default(),
+            unit: None,
+            room: None,
+            rehearsal: false,
+            clock: clock::Clock::System,
+            _lock: None,
+        })
     }
 
     pub fn db_path(&self) -> &Path {
         &self.db_path
+    }
+
+    /// The time now, as this app's clock says (ICT).
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.clock.now()
+    }
+
+    /// Sets where this app reads the time: a fixed moment for a use case
+    /// run in process, or back to the system clock.
+    pub fn set_clock(&mut self, clock: clock::Clock) {
+        self.clock = clock;
     }
 
     fn load_definition(&mut self) -> Result<()> {

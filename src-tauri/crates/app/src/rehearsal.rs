@@ -4,6 +4,12 @@
 //! "test"), and the Tổ trưởng's one guarded switch to official removes what
 //! the rehearsal made and keeps the rest. Also: the zero report printed
 //! before the box is opened, and the check-in drill.
+//!
+//! A board refuses bundles of the other mode (an official board rehearsal
+//! ones, a rehearsal board official ones). The switch asks for the
+//! passphrase, runs as one transaction and is logged as `official`; a board
+//! reads a team's log from after it. Every form's data carries `watermark`
+//! in rehearsal (`forms.rs`).
 
 use crate::ErrorCode;
 use serde_json::{json, Value};
@@ -104,12 +110,12 @@ impl App {
 
     /// The mode this database's bundles carry and accept: "test" for a
     /// rehearsal or a test election, else "official".
-    pub(crate) fn bundle_mode(&self) -> &'static str {
-        let test_definition = self.def.as_ref().is_some_and(|d| d.election.mode.as_str() != "official");
+    pub(crate) fn bundle_mode(&self) -> tobaucu_ipc::Mode {
+        let test_definition = self.def.as_ref().is_some_and(|d| d.election.mode == tobaucu_core::election::Mode::Test);
         if self.rehearsal || test_definition {
-            "test"
+            tobaucu_ipc::Mode::Test
         } else {
-            "official"
+            tobaucu_ipc::Mode::Official
         }
     }
 
@@ -143,7 +149,7 @@ impl App {
             ));
         }
         self.unlock(pass, "chuyển từ diễn tập sang chính thức")?;
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let removed = self.store.write(|tx| {
             let removed = tx.switch_to_official(&now)?;
             let counts: serde_json::Map<String, Value> = removed.iter().filter(|(_, n)| *n > 0).map(|(t, n)| ((*t).to_owned(), json!(n))).collect();
@@ -202,7 +208,7 @@ impl App {
         m.insert("audit_anchor".into(), json!(anchor));
         m.insert("fingerprint".into(), json!(self.keys_show().map(|k| k.fingerprint).unwrap_or_default()));
         m.insert("leader".into(), json!(self.store.team()?.into_iter().find(|t| t.role == "leader").map(|t| t.name).unwrap_or_default()));
-        m.insert("printed_at".into(), json!(clock::vi_time(&clock::stamp(clock::now()))));
+        m.insert("printed_at".into(), json!(clock::vi_time(&clock::stamp(self.now()))));
         Ok(Value::Object(m))
     }
 
@@ -278,7 +284,7 @@ impl App {
         m.insert("voters_total".into(), json!(total_listed));
         m.insert("checked_in_total".into(), json!(self.store.checked_in_voters()?));
         m.insert("fingerprint".into(), json!(self.keys_show().map(|k| k.fingerprint).unwrap_or_else(|_| "chưa tạo khóa ký".into())));
-        m.insert("printed_at".into(), json!(clock::vi_time(&clock::stamp(clock::now()))));
+        m.insert("printed_at".into(), json!(clock::vi_time(&clock::stamp(self.now()))));
         let team = self.store.team()?;
         let name_of = |role: &str| team.iter().find(|t| t.role == role).map(|t| t.name.clone()).unwrap_or_default();
         m.insert("leader".into(), json!(name_of("leader")));
@@ -311,7 +317,7 @@ impl App {
         if waiting.is_empty() {
             return Err(Error::refused(ErrorCode::NoVoters, "không còn cử tri nào chưa nhận phiếu để diễn tập; hãy nhập danh sách cử tri trước"));
         }
-        let seed = seed.unwrap_or_else(|| u64::try_from(clock::now().timestamp_nanos_opt().unwrap_or(1)).unwrap_or(1)) | 1;
+        let seed = seed.unwrap_or_else(|| u64::try_from(self.now().timestamp_nanos_opt().unwrap_or(1)).unwrap_or(1)) | 1;
         let mut rng = Rng(seed);
         let n = usize::try_from(voters).unwrap_or(usize::MAX).min(waiting.len());
         let beyond = u32::try_from(self.store.max_stt()?).unwrap_or(0).saturating_add(1);
@@ -346,7 +352,7 @@ impl App {
             }
         }
         let seconds = started.elapsed().as_secs_f64();
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         self.store.write(|tx| {
             tx.append_audit(&audit_entry(
                 &now,

@@ -147,7 +147,7 @@ impl App {
         check.add_round(&c.id, f.number, &f.kind, f.seats, &f.candidates).map_err(bad)?;
         let base = c.level.clone();
         let cid = c.id.clone();
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row = TeamRoundRow {
             level: base.clone(),
             number: i64::from(f.number),

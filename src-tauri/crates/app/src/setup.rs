@@ -58,7 +58,7 @@ impl App {
     /// the unit rehearses in this very database, with its real list, until
     /// the Tổ trưởng switches it to official ([`App::switch_to_official`]).
     pub fn setup_mode(&mut self, json: &str, unit: &UnitChoice, rehearsal: bool) -> Result<StatusDto> {
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         if let Some(u) = self.store.unit()? {
             return Err(Error::refused(
                 ErrorCode::AlreadySetUp,

@@ -55,7 +55,7 @@ impl App {
             return Err(Error::refused(ErrorCode::FieldInvalid, "cần đặt tên cho lần báo cáo (ví dụ \"11 giờ\")"));
         }
         let rows = self.turnout_rows()?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let levels: Vec<(String, i64, i64)> = rows.iter().map(|r| (r.code.clone(), i64::from(r.voters_listed), i64::from(r.voters_voted))).collect();
         self.store.write(|tx| {
             tx.insert_snapshot(&name, &at, &levels)?;

@@ -234,7 +234,7 @@ impl App {
                 counts.iter().map(|(k, n)| format!("{n} {}", kind_vi(k))).collect::<Vec<_>>().join(", ")
             )
         };
-        Ok(VoterCheckDto { ok: problems.is_empty(), checked_at: clock::stamp(clock::now()), lists, problems, counts, message })
+        Ok(VoterCheckDto { ok: problems.is_empty(), checked_at: clock::stamp(self.now()), lists, problems, counts, message })
     }
 
     /// [`App::voters_check`] of files on disk (each bounded in size).

@@ -1,5 +1,8 @@
 //! Danh sách cử tri and the check-in desk: import, list, search, legal
 //! changes (`domain.md` §3.2), check-in and its undo.
+//!
+//! `voter_list_warnings`: what Mẫu 31/HĐBC asks otherwise (column (11), the
+//! 12-month rule), reported by the import and by the printed list.
 
 use crate::ErrorCode;
 use tobaucu_core::search::{SearchEntry, SearchIndex};
@@ -84,7 +87,7 @@ impl App {
         if replace && !self.store.live_checkins()?.is_empty() {
             return Err(Error::refused(ErrorCode::CheckinsExist, "đã có cử tri nhận phiếu; không thể thay thế danh sách. Hãy sửa từng cử tri với lý do"));
         }
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let digest = tobaucu_core::audit::sha256_hex(bytes);
         let n = list.voters.len();
         self.store.write(|tx| {
@@ -233,7 +236,7 @@ impl App {
             }
             CheckinRefusal::NoLevel => Error::refused(ErrorCode::NoLevel, "chưa chọn cấp nào để phát phiếu"),
         })?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             for l in &wanted {
                 tx.insert_checkin(row.id, l, &at, mobile_box)?;
@@ -268,7 +271,7 @@ impl App {
         if undo.is_empty() || !missing.is_empty() {
             return Err(Error::refused(ErrorCode::NotCheckedIn, format!("cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy", row.name)));
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             for l in &undo {
                 tx.undo_checkin(row.id, l, &at, &reason)?;
@@ -310,7 +313,7 @@ impl App {
         } else {
             self.check_levels(&input.levels)?
         };
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let stt = self.store.max_stt()? + 1;
         let row = VoterRow {
             id: 0,
@@ -411,7 +414,7 @@ impl App {
     /// Stores a changed voter and its audit entry (before/after, reason) in
     /// one transaction.
     fn save_change(&mut self, action: &str, before: &VoterRow, after: &VoterRow, reason: &str) -> Result<VoterRowDto> {
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         self.store.write(|tx| {
             tx.update_voter(after)?;
             tx.append_audit(&audit(&now, action, format!("cử tri số {}", before.stt), reason, Some(before), Some(after)))?;

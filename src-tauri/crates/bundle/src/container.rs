@@ -11,6 +11,9 @@
 //! bytes are a format failure. Members are stored, not compressed (the PDFs
 //! are compressed already), so there is nothing to decompress; reading is
 //! bounded by the limits below and members are hashed in streaming fashion.
+//!
+//! A bundle carried inside another is read as a window of its carrier
+//! (`Sub`), whose bytes come from memory (`Mem`) or a file (`FileSource`).
 
 use std::cell::RefCell;
 use std::io::{Read as _, Seek, SeekFrom};

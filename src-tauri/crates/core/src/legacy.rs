@@ -11,6 +11,10 @@
 //!
 //! The TCVN3 table is TCVN 5712:1993 VN3 (lower case plus the seven base
 //! capitals at 0xA1–0xA7), as glibc's `TCVN5712-1` decodes those bytes.
+//!
+//! `impossible` names what a wrong code page leaves (a tone mark on a
+//! consonant, a letter or sign Vietnamese does not use): the importers
+//! refuse text that only decodes to that.
 
 use unicode_normalization::UnicodeNormalization;
 

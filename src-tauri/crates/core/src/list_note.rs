@@ -18,6 +18,12 @@
 //! A voter's note in the app may hold more — the team's own remarks, such
 //! as "Cần hòm phiếu phụ". Those stay in the app: [`printed`] keeps only
 //! the form's cases, [`not_printed`] names the rest.
+//!
+//! Also here: how the start of temporary residence is written (the year
+//! alone up to the election's year − 2, `year_only_until`; month and year
+//! after), the 12-month rule on election day, and the checks of a line — a
+//! tạm trú note with the address in (7a), a (7b) address without its start,
+//! the start against the levels marked.
 
 use chrono::{Datelike, Months, NaiveDate};
 

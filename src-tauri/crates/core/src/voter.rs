@@ -1,4 +1,8 @@
 //! Cử tri (voters) and the rules the list must respect (`domain.md` §3).
+//!
+//! `BirthDate` is a full date or, as Mẫu 31 column (2) allows, the year
+//! alone (for voters born in the election's year − 19 or earlier);
+//! `checkin_levels` is the check-in rule.
 
 use chrono::{Datelike, NaiveDate};
 

@@ -3,6 +3,10 @@
 //! top-left corner). Text wraps at spaces (a word longer than the cell is
 //! cut), tables continue on the next page with their header repeated,
 //! footers are drawn last so they can say "Trang 3/12".
+//!
+//! A block marked `keep_with_previous` (a footer and its signatures) after
+//! a table goes on the page of the table's last row and totals row;
+//! `cards` lays out `across × down` boxes per page (voter cards).
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,11 @@
 //! Finding the header and what each column holds.
+//!
+//! A form's header is its two-row merged header (then the row of column
+//! numbers); a level's column is found by its header text (the level's code
+//! as a word, else its tier). A CSV has the columns of `CSV_COLUMNS`: after
+//! `ghi_chu`, `tam_tru` and `noi_o_hien_tai` (columns 7b, 7c), `tam_tru_tu`
+//! (the start of temporary residence, written into column (11) as the form
+//! asks) and `hom_phieu_phu` (the mobile-box flag) may follow.
 
 use tobaucu_core::text::{fold, words};
 

@@ -5,6 +5,10 @@
 //! reproducible abort instead of whatever the machine's memory allows.
 //!
 //! Not used by the app itself.
+//!
+//! `CappedAlloc`: one allocation above 512 MiB, or more than 1 GiB
+//! allocated at once, aborts with a message naming the size; the fuzz
+//! target and this crate's unit tests run under it.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write as _;

@@ -1,5 +1,14 @@
 //! A sheet as a grid of cells, from a spreadsheet or a CSV file, and the
 //! bounded grid builder ([`Book`]) the three spreadsheet readers share.
+//!
+//! Bounds: `Book` checks every cell against `MAX_ROWS` × `MAX_COLS`, what
+//! is left of the workbook's `MAX_CELLS` and `MAX_TEXT_BYTES`, and
+//! `MAX_SHEETS`, and allocates a sheet's dense grid only once it fits.
+//! `read_spreadsheet` turns a panic of the zip or XML libraries into a
+//! refusal (`catch_unwind`). A CSV that is not UTF-8 is read both as
+//! Windows-1258 + NFC (what Excel on Vietnamese Windows saves) and as
+//! Windows-1252 (TCVN3/VNI text), and the reading that is more Vietnamese
+//! is kept.
 
 use std::fmt;
 

@@ -350,6 +350,20 @@ pub struct AuditBreakDto {
     pub why: String,
 }
 
+/// Giới thiệu: what was installed (issue 17 §4), as the handover sheet
+/// prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AboutDto {
+    /// The release (`0.1.0`).
+    pub version: String,
+    /// The source commit it was built from (40 hex digits, or "không rõ").
+    pub commit: String,
+    /// The day it was built (YYYY-MM-DD; `SOURCE_DATE_EPOCH` for a release).
+    pub build_date: String,
+    /// The data file open in this window.
+    pub db_path: String,
+}
+
 /// An error for people: a stable code, a Vietnamese message and, for file
 /// imports, every problem found (already described with file, row, column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -392,6 +406,7 @@ pub fn typescript() -> String {
         UnitKind::decl(&cfg),
         Severity::decl(&cfg),
         ErrorCode::decl(&cfg),
+        AboutDto::decl(&cfg),
         IpcError::decl(&cfg),
         PersonDto::decl(&cfg),
         TeamDto::decl(&cfg),

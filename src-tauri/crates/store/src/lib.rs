@@ -11,6 +11,13 @@
 //!
 //! Rows are plain data ([`rows`]); the application layer turns them into
 //! domain types. Only this crate knows SQL.
+//!
+//! Failures people can act on (disk full, read-only medium, busy, damaged,
+//! cannot open, disk I/O) are a `Failure` (`Error::failure`), each with its
+//! Vietnamese message; a foreign-key failure is recognised by SQLite's
+//! extended code (`Error::is_foreign_key`), never by the message. An action
+//! made of many parts is a batch (`Store::begin_batch`/`end_batch`) in
+//! which each `Store::write` is a savepoint.
 
 mod backup;
 mod board;

@@ -13,6 +13,13 @@
 //! reads (the next append starts after them). Bytes are never rewritten.
 //! Reads check the length and the SHA-256 recorded in the database, so a
 //! damaged or swapped store file is detected, never used.
+//!
+//! Whole reads (`Store::bundle_bytes`) are checked against the SHA-256;
+//! `Store::stored_bundle` reads a bundle in parts (the board's integrity
+//! walk); `Tx::insert_bundle_from` appends from a reader piece by piece,
+//! never whole in memory. Bundles imported before migration 0004 stay in
+//! `bundle_file`. Copying a board database means copying its `-goi` file
+//! too.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -2,6 +2,13 @@
 //! one-way switch to official that removes what the rehearsal made, the
 //! counts of what an election day makes (the zero report), and the
 //! outages entered in bulk.
+//!
+//! The `rehearsal` row is inserted only at setup (a trigger refuses it once
+//! the unit exists) and switched once (`official_at`, `removed`; no undo).
+//! `Tx::switch_to_official` deletes the rows of the tables in
+//! `REHEARSAL_TABLES` (every other table is in `KEPT_TABLES`; a test
+//! classifies every table) while a marker row in `official_switch` lets the
+//! no-delete triggers pass (migrations 0017, 0018).
 
 use rusqlite::{params, OptionalExtension};
 

@@ -204,7 +204,7 @@ impl App {
         }
         let meeting = (time.is_some() || place.is_some()).then(|| {
             let (d, t) = match &time {
-                Some(t) => (Some(date.unwrap_or_else(|| clock::now().date_naive()).format("%Y-%m-%d").to_string()), Some(t.clone())),
+                Some(t) => (Some(date.unwrap_or_else(|| self.now().date_naive()).format("%Y-%m-%d").to_string()), Some(t.clone())),
                 None => (before.meeting_date.clone(), before.meeting_time.clone()),
             };
             BoardMeetingRow {
@@ -220,7 +220,7 @@ impl App {
                 events: before.events.clone(),
             }
         });
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let before_json = facts_json(&before);
         self.store.write(|tx| {
             if let Some(l) = &leader {
@@ -291,7 +291,7 @@ impl App {
             place: before.place.clone(),
             events: (!e.is_empty()).then(|| e.clone()),
         });
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let mut after = serde_json::Map::new();
         after.insert("round".into(), json!(round));
         if let Some(e) = &events {
@@ -353,7 +353,7 @@ impl App {
         }
         let round = next_round(&k.info, &k.first, kind).map_err(|e| Error::refused(ErrorCode::RoundNotDue, e))?;
         let ids: Vec<String> = round.candidates.iter().map(|x| x.id.clone()).collect();
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row = BoardRoundRow {
             constituency_id: constituency.to_owned(),
             number: i64::from(round.number),

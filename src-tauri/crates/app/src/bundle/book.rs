@@ -293,7 +293,7 @@ impl App {
             election_name: def.election.name.clone(),
             election_date: def.election.date.to_string(),
             test_mode: def.election.mode == tobaucu_core::election::Mode::Test,
-            generated_at: clock::stamp(clock::now()),
+            generated_at: clock::stamp(self.now()),
             correction,
             team: false,
             levels: def.levels.iter().map(|l| (l.code.clone(), l.name.clone())).collect(),
@@ -369,7 +369,7 @@ impl App {
             election_name: def.election.name.clone(),
             election_date: def.election.date.to_string(),
             test_mode: def.election.mode == tobaucu_core::election::Mode::Test,
-            generated_at: clock::stamp(clock::now()),
+            generated_at: clock::stamp(self.now()),
             correction,
             team: true,
             levels: def.levels.iter().map(|l| (l.code.clone(), l.name.clone())).collect(),
@@ -429,7 +429,7 @@ impl App {
         let dir = dir.map(Path::to_path_buf).unwrap_or_else(|| self.beside_db("ket-qua"));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         let unit = self.unit_row()?.map(|u| u.unit_id).unwrap_or_default();
-        let stamp = clock::now().format("%Y%m%d-%H%M%S").to_string();
+        let stamp = self.now().format("%Y%m%d-%H%M%S").to_string();
         let base = format!("ket-qua-{unit}-{stamp}");
         self.export_results(Some(&dir.join(format!("{base}.xlsx"))), Some(&dir.join(format!("{base}.csv"))), Some(&dir.join(format!("{base}.nist.json"))))
     }

@@ -109,7 +109,7 @@ impl App {
         let diffs = compare_paper(&m, &paper);
         let figures: serde_json::Map<String, serde_json::Value> = paper.named().into_iter().map(|(k, v)| (k, json!(v))).collect();
         let differences = serde_json::Value::Array(diffs.iter().map(|d| json!({"field": d.field, "first": d.first, "second": d.second})).collect());
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let check = PaperCheckRow {
             id: 0,
             area_id: input.area.clone(),
@@ -156,7 +156,7 @@ impl App {
         if last.resolution.is_some() {
             return Err(Error::refused(ErrorCode::AlreadyResolved, format!("chênh lệch của biên bản cấp {level} khu vực {area} đã được giải quyết")));
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             tx.insert_paper_resolution(last.id, &reason, &at)?;
             tx.append_audit(&audit_entry(&at, "paper.resolve", format!("biên bản giấy cấp {level} khu vực {area}"), &reason, Some(last.differences.clone()), None))?;
@@ -267,7 +267,7 @@ impl App {
             Some(_) => return Err(Error::refused(ErrorCode::NotAWarning, format!("{code} là lỗi, không phải cảnh báo; lỗi phải được sửa, không chấp nhận"))),
             None => return Err(Error::refused(ErrorCode::NoSuchWarning, format!("đơn vị bầu cử {constituency} hiện không có cảnh báo {code}"))),
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row = BoardAcceptanceRow { constituency_id: constituency.to_owned(), round: i64::from(round.max(1)), code: code.to_owned(), reason: reason.clone(), accepted_at: at.clone() };
         self.store.write(|tx| {
             tx.upsert_board_acceptance(&row)?;

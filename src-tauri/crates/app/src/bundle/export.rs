@@ -122,7 +122,7 @@ impl App {
         // "mode": "test"): an official board refuses them, and a
         // rehearsal board refuses official ones.
         let mode = self.bundle_mode();
-        let official = mode == "official";
+        let official = mode == tobaucu_ipc::Mode::Official;
         // Refusals that need no key come first.
         let (levels, mut members) = if kind == tobaucu_ipc::UnitKind::Area { self.team_members(official)? } else { self.board_members(official)? };
         let sk = self.unlock(pass, "xuất gói kết quả")?;
@@ -131,13 +131,13 @@ impl App {
         let exports = self.store.exports()?;
         let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
         let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let manifest = Manifest {
             app_version: APP_VERSION.into(),
             created_at: now.clone(),
             election_id: def.election.id.clone(),
             definition_sha256: u.election_sha256,
-            mode: mode.into(),
+            mode: mode.as_str().to_owned(),
             unit_id: unit.clone(),
             unit_kind: kind.as_str().to_owned(),
             levels,
@@ -152,7 +152,7 @@ impl App {
         // A test election's files say so in their name; a rehearsal's keep
         // the official name (its sequence restarts at the switch, and the
         // official file of the same number replaces it on the stick).
-        let test_definition = def.election.mode.as_str() != "official";
+        let test_definition = def.election.mode == tobaucu_core::election::Mode::Test;
         let name = format!("{unit}-goi{sequence:03}{}.tbc", if test_definition { "-thu-nghiem" } else { "" });
         let path = dir.join(&name);
         if let Err(e) = crate::fsio::write_atomic_via(&path, &bytes, open) {

@@ -3,6 +3,15 @@
 //! same bundle again is a no-op; a newer sequence of a unit replaces the
 //! older (kept as history); anything that fails a check is refused with the
 //! reason and recorded for the dashboard.
+//!
+//! A folder (`import_bundles`) is one batch in which each file is all or
+//! nothing and judged on its own; a second thread reads the next files
+//! (regular files of at most `MAX_IMPORT_BYTES`, 4 GiB) and hashes their
+//! members and checks their signatures ahead (`tobaucu_bundle::Prechecked`,
+//! which owns the bytes, so its work applies only to them). Each import
+//! records the lineage of every bundle it meets, at any depth, and checks
+//! A04 (an area reported by one current bundle only); `withdraw_bundle`
+//! withdraws a unit's current bundle.
 
 use crate::ErrorCode;
 use std::path::Path;
@@ -22,7 +31,7 @@ pub const MAX_IMPORT_BYTES: u64 = 4 << 30;
 
 impl App {
     fn refuse_import(&mut self, file: &str, unit: Option<String>, sha: Option<String>, reason: String, report: VerifyReportDto) -> Result<ImportResultDto> {
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let row =
             RefusalRow { id: 0, at: now.clone(), file_name: file.to_owned(), unit_id: unit.clone(), sha256: sha, reason: reason.clone(), report: serde_json::to_string(&report).unwrap_or_default() };
         self.store.write(|tx| {
@@ -192,7 +201,7 @@ impl App {
                 return self.refuse_import(&file, Some(m.unit_id.clone()), Some(id.clone()), reason, dto);
             }
         }
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         let row = BundleRow {
             id: 0,
             sha256: id.clone(),
@@ -372,7 +381,7 @@ impl App {
             return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do rút gói"));
         }
         let cur = self.store.current_bundle(unit)?.ok_or_else(|| Error::refused(ErrorCode::NoBundle, format!("chưa có gói hiện hành nào của {unit} để rút")))?;
-        let now = clock::stamp(clock::now());
+        let now = clock::stamp(self.now());
         self.store.write(|tx| {
             tx.withdraw(cur.id, &now, &reason)?;
             tx.append_audit(&audit_entry(&now, "bundle.withdraw", format!("gói số {} của {unit}", cur.sequence), &reason, None, Some(json!({"sha256": cur.sha256}).to_string())))?;

@@ -27,6 +27,11 @@
 //! Cost: a team bundle imported directly is read up to its manifest (a few
 //! KB); a board's bundle is read member by member for the bundles it
 //! carries (their SHA-256), once per check.
+//!
+//! A row or bundle that fails is not summed (each problem is an A02 error
+//! of the results); board minutes and export are refused
+//! (`BOARD_DATA_TAMPERED`); `audit verify` reports the problems
+//! (`data_problems`).
 
 use crate::ErrorCode;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -2,6 +2,12 @@
 //! this database's context, import at a board, and the results per
 //! constituency. The format and the checks live in `tobaucu-bundle`; the
 //! law in `tobaucu-core::results`.
+//!
+//! The `Context` of this database: its registered keys, the units below
+//! this board and the lineage of each unit; bundles carried inside a
+//! board's bundle take their keys from that board's signed registry, which
+//! must agree with any key registered here. `verify` reads a file above 64
+//! MiB member by member (`FileSource`) instead of whole.
 
 mod export;
 mod import;
@@ -369,7 +375,7 @@ impl Context for Ctx<'_> {
     }
     /// A rehearsal database's mode is "test" whatever its definition says.
     fn mode(&self) -> &str {
-        self.app.bundle_mode()
+        self.app.bundle_mode().as_str()
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
         let me = self.app.unit_row().ok().flatten()?;

@@ -1,5 +1,8 @@
 //! The counting desk: ballots typed one by one in recorders' batches, the
 //! running state of each level, undo, and ballots files.
+//!
+//! The running state of each level is cached and read again only when
+//! `PRAGMA data_version` says another connection wrote.
 
 use super::*;
 use crate::ErrorCode;
@@ -156,7 +159,7 @@ impl App {
     pub fn start_batch(&mut self, level: &str, recorder: &str) -> Result<BatchDto> {
         self.count_ctx(level)?;
         let recorder = clean(recorder);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let id = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             Self::refuse_if_tally_sheet(tx, level)?;
@@ -180,7 +183,7 @@ impl App {
         };
         let ballot = Ballot::decide(&mark, c.seats);
         let mut live = self.live_state(level, &c)?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let known_batch = live.batches.last().map(|b| i64::from(b.id));
         let cached = (live.version, live.next_seq, live.locked, live.tally_sheet);
         let (row, new_batch) = self.store.write(|tx| {
@@ -282,7 +285,7 @@ impl App {
             r if r.is_empty() => "Nhập nhầm".to_owned(),
             r => r,
         };
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             let last = tx.last_live_ballot(level)?.ok_or_else(|| Error::refused(ErrorCode::NothingToUndo, format!("cấp {level} chưa có phiếu nào để hủy")))?;
@@ -328,7 +331,7 @@ impl App {
             return Err(Error::refused(ErrorCode::BallotsInvalid, format!("{file_name}: tệp không có phiếu nào")));
         }
         let recorder = clean(recorder);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let batch_id = self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;

@@ -298,7 +298,7 @@ impl App {
                         format!("{code} chỉ được ghi vào biên bản kèm giải trình sau khi Tổ đã kiểm lại phiếu; hãy kiểm lại rồi ghi: tobaucu count recount --level {}", a.level),
                     ));
                 }
-                let at = clock::stamp(clock::now());
+                let at = clock::stamp(self.now());
                 self.store.write(|tx| {
                     Self::refuse_if_locked(tx, &a.level)?;
                     tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
@@ -317,7 +317,7 @@ impl App {
             Some(_) => return Err(Error::refused(ErrorCode::CheckIsError, format!("{code} là lỗi, không thể chấp nhận; phải sửa số liệu"))),
             None => return Err(Error::refused(ErrorCode::CheckNotFailed, format!("cấp {} hiện không có cảnh báo {code}", a.level))),
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &a.level)?;
             tx.upsert_acceptance(&AcceptanceRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), accepted_at: at.clone() })?;
@@ -342,7 +342,7 @@ impl App {
         if let Some(l) = &c.level {
             self.count_ctx(l)?;
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row =
             ComplaintRow { id: 0, level: c.level.clone(), received_at: at.clone(), complainant: clean(&c.complainant), content, status: "received".into(), outcome: String::new(), resolved_at: None };
         let levels = self.def()?.level_codes();
@@ -374,7 +374,7 @@ impl App {
             return Err(Error::refused(ErrorCode::Complaint, "cần ghi kết quả giải quyết hoặc ý kiến của Tổ khi chuyển"));
         }
         let id = i64::from(r.id);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let levels = self.def()?.level_codes();
         self.store.write(|tx| {
             let c = tx.complaint(id)?.ok_or_else(|| Error::refused(ErrorCode::Complaint, format!("không có khiếu nại số {id}")))?;
@@ -422,7 +422,7 @@ impl App {
         let (mut data, _, _) = self.minutes_data(level)?;
         let revision = s.revisions.len() as u32 + 1;
         let reason = self.pending_reason(level)?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         // "Biên bản này được hoàn thành vào hồi …" (Mẫu 18 note (8), Mẫu
         // 23 note (9): "thời điểm kết thúc việc kiểm phiếu"): the first
         // lock of the level. A later revision corrects the record but does
@@ -471,7 +471,7 @@ impl App {
             return Err(Error::refused(ErrorCode::NotFinalized, format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")));
         }
         self.guard(pass, &format!("mở bản sửa đổi biên bản cấp {level}"))?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             let last =
                 tx.revisions(level)?.pop().filter(|r| r.reopened.is_none()).ok_or_else(|| Error::refused(ErrorCode::NotFinalized, format!("biên bản cấp {level} chưa khóa; cứ sửa trực tiếp")))?;

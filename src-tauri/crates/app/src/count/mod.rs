@@ -190,7 +190,7 @@ impl App {
                 return Err(Error::refused(ErrorCode::Team, format!("tên {what} không được để trống")));
             }
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let store = &mut self.store;
         let before = team_of(store)?;
         let def_levels = self.def.as_ref().map(|d| d.level_codes()).unwrap_or_default();
@@ -235,7 +235,7 @@ impl App {
             unused: i64::from(i.unused),
             spoiled: i64::from(i.spoiled),
             issued: i.issued.map(i64::from),
-            recorded_at: clock::stamp(clock::now()),
+            recorded_at: clock::stamp(self.now()),
         };
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &i.level)?;

@@ -61,7 +61,7 @@ impl App {
             return Err(Error::refused(ErrorCode::Witnesses, format!("việc kiểm tra hòm phiếu cần đúng hai cử tri chứng kiến, đã ghi {}", people.len())));
         }
         self.check_witnesses(&people, "cử tri chứng kiến việc kiểm tra hòm phiếu")?;
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let rows: Vec<PersonRow> = people.iter().map(|p| PersonRow { name: p.name.clone(), address: p.address.clone() }).collect();
         self.store.write(|tx| {
             Self::refuse_if_any_locked(tx, &levels)?;
@@ -79,7 +79,14 @@ impl App {
     pub fn record_closing(&mut self, time: &str) -> Result<DayFactsDto> {
         let levels = self.team_levels()?;
         let time = hhmm(time, "giờ kết thúc bỏ phiếu")?;
-        let at = clock::stamp(clock::now());
+        // On election day, the end of voting is recorded once it happened
+        // (written up the next morning is fine; ahead of time is not).
+        let now = self.now();
+        let now_hm = now.format("%H:%M").to_string();
+        if now.date_naive() == self.def()?.election.date && time > now_hm {
+            return Err(Error::refused(ErrorCode::Time, format!("giờ kết thúc bỏ phiếu {time} chưa đến (bây giờ là {now_hm}); ghi khi đã kết thúc bỏ phiếu")));
+        }
+        let at = clock::stamp(now);
         self.store.write(|tx| {
             Self::refuse_if_any_locked(tx, &levels)?;
             let before = tx.voting_time("closing")?;
@@ -99,7 +106,7 @@ impl App {
         }
         let time = input.time.as_deref().filter(|t| !t.trim().is_empty()).map(|t| hhmm(t, "giờ xảy ra sự việc")).transpose()?;
         let handled = input.handled.as_deref().map(clean).unwrap_or_default();
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let row = IncidentRow { id: 0, time, what, handled, recorded_at: at.clone() };
         let id = self.store.write(|tx| {
             Self::refuse_if_any_locked(tx, &levels)?;
@@ -118,7 +125,7 @@ impl App {
         if text.is_empty() {
             return Err(Error::refused(ErrorCode::Recommendation, "cần ghi vấn đề chưa giải quyết được hoặc kiến nghị"));
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let id = self.store.write(|tx| {
             Self::refuse_if_any_locked(tx, &levels)?;
             let id = tx.insert_recommendation(&text, &at)?;
@@ -134,7 +141,7 @@ impl App {
     pub fn record_recount(&mut self, level: &str, note: &str) -> Result<SummaryDto> {
         self.count_ctx(level)?;
         let note = clean(note);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, level)?;
             let id = tx.insert_recount(level, &note, &at)?;

@@ -123,7 +123,7 @@ impl App {
         let mut sheet = s.clone();
         sheet.groups.resize(c.seats as usize, 0);
         sheet.entered_by = clean(&s.entered_by);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let data = canonical_json(&sheet_json(&sheet));
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &s.level)?;
@@ -229,7 +229,7 @@ impl App {
     /// person. Fields that agree are never touched. Every choice is logged.
     pub fn decide_tally(&mut self, d: &TallyDecisionInput) -> Result<TallyStatusDto> {
         let by = clean(&d.decided_by);
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let names = self.candidate_names(&d.level)?;
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         self.store.write(|tx| {
@@ -321,7 +321,7 @@ impl App {
         if who.is_empty() {
             return Err(Error::refused(ErrorCode::TallyWho, "cần họ tên người nhập lần thứ ba (người thứ ba, khác hai người đã nhập)"));
         }
-        let at = clock::stamp(clock::now());
+        let at = clock::stamp(self.now());
         let names = self.candidate_names(&t.level)?;
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         self.store.write(|tx| {

@@ -1,0 +1,79 @@
+//! Use cases run in process with the app's clock set (`App::set_clock`),
+//! beside the CLI tests that drive the binary with `TOBAUCU_NOW`: the same
+//! rules, without a process per step and without the environment.
+
+use tobaucu_app::clock::Clock;
+use tobaucu_app::{App, ErrorCode, UnitChoice, DEMO_AREA, DEMO_ELECTION, DEMO_VOTERS_CSV};
+
+fn at(t: &str) -> Clock {
+    Clock::fixed(t).unwrap()
+}
+
+/// An official team of the demo election (15/03/2026) with its voter list.
+fn official_team(dir: &std::path::Path) -> App {
+    let mut app = App::open(&dir.join("to.sqlite")).unwrap();
+    app.set_clock(at("2026-03-10T09:00:00+07:00"));
+    app.setup_mode(DEMO_ELECTION, &UnitChoice::Area(DEMO_AREA.into()), false).unwrap();
+    app.import_voters("cu-tri.csv", DEMO_VOTERS_CSV.as_bytes(), &[], false, &mut |_, _| {}).unwrap();
+    app
+}
+
+/// Issue 16 §4: backups are on by default on election day — the day as
+/// the app's clock says, not the laptop's. The week before, check-ins of
+/// an official team need no folder; on the day, they are refused until one
+/// is chosen.
+#[test]
+fn the_backup_folder_is_required_on_election_day_by_the_apps_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    app.set_clock(at("2026-03-14T16:00:00+07:00"));
+    assert!(app.backup_requirement().unwrap().is_none());
+    app.require_backup_folder().unwrap();
+    app.set_clock(at("2026-03-15T06:45:00+07:00"));
+    let e = app.require_backup_folder().unwrap_err();
+    assert_eq!(e.code(), ErrorCode::BackupRequired);
+    assert!(app.status().unwrap().backup_required);
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    app.set_backup_settings(Some(&usb.display().to_string()), 15, 5).unwrap();
+    app.require_backup_folder().unwrap();
+    // The next day, nothing is required any more.
+    app.set_clock(at("2026-03-16T08:00:00+07:00"));
+    assert!(app.backup_requirement().unwrap().is_none());
+}
+
+/// A check-in is stamped with the app's time, in ICT whatever offset the
+/// clock was given, and the turnout screen counts it in that hour.
+#[test]
+fn check_ins_are_stamped_and_counted_by_the_hour_of_the_apps_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    app.set_backup_settings(Some(&usb.display().to_string()), 15, 5).unwrap();
+    app.set_clock(at("2026-03-15T00:12:03Z"));
+    let first = app.checkin(1, None, false).unwrap();
+    assert_eq!(first.at, "2026-03-15T07:12:03+07:00");
+    app.set_clock(at("2026-03-15T09:30:00+07:00"));
+    app.checkin(2, None, false).unwrap();
+    app.checkin(3, None, false).unwrap();
+    let view = app.turnout_view().unwrap();
+    let by_hour: Vec<(u32, u32)> = view.hourly.iter().filter(|h| h.count > 0).map(|h| (h.hour, h.count)).collect();
+    assert_eq!(by_hour, vec![(7, 1), (9, 2)]);
+}
+
+/// The close of voting cannot be recorded before it happens: a closing
+/// time later than the app's clock is refused, the same one an hour later
+/// is taken.
+#[test]
+fn a_closing_time_in_the_future_of_the_apps_clock_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    app.set_clock(at("2026-03-15T18:00:00+07:00"));
+    let refused = app.record_closing("19:00");
+    app.set_clock(at("2026-03-15T19:05:00+07:00"));
+    let taken = app.record_closing("19:00");
+    let e = refused.err().map(|e| e.code());
+    assert_eq!(e, Some(ErrorCode::Time));
+    assert_eq!(taken.unwrap().closing_time.as_deref(), Some("19:00"));
+}
