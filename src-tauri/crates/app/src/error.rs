@@ -75,6 +75,7 @@ impl Error {
             Error::Store(tobaucu_store::Error::NewerVersion { .. }) => ErrorCode::DbNewer,
             Error::Store(tobaucu_store::Error::EditedMigration { .. }) => ErrorCode::DbMigrationEdited,
             Error::Store(tobaucu_store::Error::NotOurs(_)) => ErrorCode::DbNotOurs,
+            Error::Store(tobaucu_store::Error::UpgradeCopy { .. }) => ErrorCode::DbUpgradeCopy,
             Error::Store(e) => match e.failure() {
                 Some(Failure::DiskFull) => ErrorCode::DiskFull,
                 Some(Failure::ReadOnly) => ErrorCode::ReadOnly,

@@ -12,6 +12,8 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
+    /// The copy kept before an upgrade could not be made; nothing upgraded.
+    DbUpgradeCopy,
     AuditBroken,
     VerifyFailed,
     BundleRefused,
@@ -162,6 +164,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of the enum.
     pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::DbUpgradeCopy,
         ErrorCode::AuditBroken,
         ErrorCode::VerifyFailed,
         ErrorCode::BundleRefused,
@@ -294,6 +297,7 @@ impl ErrorCode {
     /// The wire form (`NOT_SET_UP`).
     pub fn as_str(self) -> &'static str {
         match self {
+            ErrorCode::DbUpgradeCopy => "DB_UPGRADE_COPY",
             ErrorCode::AuditBroken => "AUDIT_BROKEN",
             ErrorCode::VerifyFailed => "VERIFY_FAILED",
             ErrorCode::BundleRefused => "BUNDLE_REFUSED",

@@ -61,6 +61,10 @@ pub enum Error {
     NotOurs(String),
     #[error("kho gói: {0}")]
     Pack(String),
+    /// The copy kept before an upgrade could not be made: nothing was
+    /// upgraded.
+    #[error("chưa nâng cấp được tệp dữ liệu: không giữ được bản sao trước khi nâng cấp ({path}: {message}); tệp vẫn nguyên như cũ — hãy giải phóng chỗ trống rồi mở lại")]
+    UpgradeCopy { path: String, message: String },
     #[error("tệp dữ liệu {0} nằm trên thiết bị hoặc thư mục chỉ cho đọc (thẻ nhớ/USB bị gạt khóa ghi, ổ chỉ đọc, hoặc không có quyền ghi); ứng dụng cần ghi được bên cạnh tệp — hãy chép tệp vào máy hoặc bỏ khóa ghi rồi mở lại")]
     ReadOnlyMedia(String),
     #[error("{}", sqlite_message(.0))]
@@ -149,15 +153,15 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| open_error(path, e.into()))?;
-        Store::init(conn, Pack::beside(path)).map_err(|e| open_error(path, e))
+        Store::init(conn, Pack::beside(path), Some(path)).map_err(|e| open_error(path, e))
     }
 
     /// An in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?, Pack::memory())
+        Store::init(Connection::open_in_memory()?, Pack::memory(), None)
     }
 
-    fn init(conn: Connection, pack: Pack) -> Result<Store> {
+    fn init(conn: Connection, pack: Pack, path: Option<&Path>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Not a database at all? This read fails with NOTADB.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match e.sqlite_error_code() {
@@ -171,7 +175,7 @@ impl Store {
         // tens of thousands of bundles keeps its indexes in memory.
         conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Store { conn, batch: false, pack: RefCell::new(pack) };
-        migrate::migrate(&mut store.conn)?;
+        migrate::migrate(&mut store.conn, path)?;
         Ok(store)
     }
 

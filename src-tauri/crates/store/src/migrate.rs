@@ -1,5 +1,7 @@
 //! Embedded, numbered, append-only migrations.
 
+use std::path::Path;
+
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
@@ -37,11 +39,24 @@ pub fn checksum(sql: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Brings the database to the newest schema. A file made by an earlier
+/// release (`path`, schema `user_version` > 0 with steps missing) is first
+/// copied beside itself, whole and consistent (`VACUUM INTO`, synced), as
+/// `<db>.truoc-nang-cap-v<N>` ([`crate::sidefiles::before_upgrade`]): if
+/// the new version turns out wrong, the commune goes back to that file
+/// with the previous release. The copy shares the database's `-goi` (the
+/// bundle store is append-only: every offset the copy names stays valid).
+/// No copy, no upgrade: the file is left as it was.
+pub(crate) fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     let known = MIGRATIONS.last().map_or(0, |m| m.version);
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > known {
         return Err(Error::NewerVersion { found, known });
+    }
+    if let Some(path) = path {
+        if found > 0 && pending(conn)? {
+            keep_copy(conn, path, found)?;
+        }
     }
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migration (
@@ -57,13 +72,45 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     // migration is checked with `PRAGMA foreign_key_check` before it
     // commits. The pragma is a no-op inside a transaction: set here.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let result = apply_pending(conn);
+    let result = apply_pending(conn, i64::MAX);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     result
 }
 
-fn apply_pending(conn: &mut Connection) -> Result<()> {
-    for m in MIGRATIONS {
+/// Whether a migration of this release is not applied yet.
+fn pending(conn: &Connection) -> Result<bool> {
+    let has_table: bool = conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'", [], |r| r.get::<_, i64>(0))? > 0;
+    if !has_table {
+        return Ok(true);
+    }
+    let mut stmt = conn.prepare("SELECT version FROM schema_migration")?;
+    let applied: std::collections::HashSet<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(MIGRATIONS.iter().any(|m| !applied.contains(&m.version)))
+}
+
+/// The copy kept before an upgrade from schema `from` (written to a
+/// temporary name, synced, renamed, the folder synced). An earlier copy of
+/// the same schema is kept as it is: it is the file as that release left it.
+fn keep_copy(conn: &Connection, db: &Path, from: i64) -> Result<()> {
+    let copy = crate::sidefiles::before_upgrade(db, from);
+    if copy.exists() {
+        return Ok(());
+    }
+    let fail = |message: String| Error::UpgradeCopy { path: copy.display().to_string(), message };
+    let tmp = crate::sidefiles::with_suffix(&copy, crate::sidefiles::WRITING);
+    let _ = std::fs::remove_file(&tmp);
+    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()]).map_err(|e| fail(e.to_string()))?;
+    crate::sidefiles::sync_file(&tmp).map_err(|e| fail(e.to_string()))?;
+    std::fs::rename(&tmp, &copy).map_err(|e| fail(e.to_string()))?;
+    if let Some(dir) = copy.parent() {
+        crate::sidefiles::sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Applies every missing migration up to version `upto`.
+pub(crate) fn apply_pending(conn: &mut Connection, upto: i64) -> Result<()> {
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= upto) {
         let applied: Option<String> = conn.query_row("SELECT sha256 FROM schema_migration WHERE version = ?1", [m.version], |r| r.get(0)).map(Some).or_else(|e| {
             if e == rusqlite::Error::QueryReturnedNoRows {
                 Ok(None)

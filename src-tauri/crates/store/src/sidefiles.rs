@@ -50,6 +50,12 @@ pub fn beside(db: &Path, side: Side) -> PathBuf {
     with_suffix(db, side.suffix())
 }
 
+/// `<db>.truoc-nang-cap-v<N>`: the database as schema `N` left it, kept
+/// before an upgrade to a newer release's schema (`migrate`).
+pub fn before_upgrade(db: &Path, from_version: i64) -> PathBuf {
+    with_suffix(db, &format!(".truoc-nang-cap-v{from_version}"))
+}
+
 /// Suffix of a file being written before it takes its final name.
 pub const WRITING: &str = ".dang-ghi";
 

@@ -64,6 +64,70 @@ fn edited_applied_migration_is_refused() -> Result<()> {
     Ok(())
 }
 
+/// Issue 17 §2: a file made by an earlier release is copied beside itself
+/// before the new release's migrations run; the copy is that release's
+/// file, row for row, and opens no further than its own schema.
+#[test]
+fn an_older_schema_is_copied_beside_the_file_before_it_is_upgraded() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
+    let path = dir.path().join("t.sqlite");
+    let previous = MIGRATIONS[MIGRATIONS.len() - 2].version;
+    {
+        // The file as the previous release left it: its schema, a voter.
+        let mut conn = rusqlite::Connection::open(&path)?;
+        conn.execute_batch("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        migrate::apply_pending(&mut conn, previous)?;
+        conn.execute("INSERT INTO voter (stt, name, gender, birth_date, residence, added_at) VALUES (1, 'Nguyễn Văn A', 'Nam', '1990-01-01', 'Thôn 1', '2026-03-01T08:00:00+07:00')", [])?;
+    }
+    let store = Store::open(&path)?;
+    let newest = MIGRATIONS[MIGRATIONS.len() - 1].version;
+    let version = |c: &rusqlite::Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    assert_eq!(version(&store.conn)?, newest);
+    let copy = sidefiles::before_upgrade(&path, previous);
+    assert!(copy.is_file(), "{} kept", copy.display());
+    assert!(!sidefiles::with_suffix(&copy, sidefiles::WRITING).exists());
+    let old = rusqlite::Connection::open(&copy)?;
+    assert_eq!(version(&old)?, previous);
+    assert_eq!(old.query_row("SELECT name FROM voter WHERE stt = 1", [], |r| r.get::<_, String>(0))?, "Nguyễn Văn A");
+    drop(old);
+    drop(store);
+    // Opened again: nothing pending, no second copy.
+    std::fs::remove_file(&copy).map_err(|e| Error::NotOurs(e.to_string()))?;
+    drop(Store::open(&path)?);
+    assert!(!copy.exists());
+    // A new file is not copied either.
+    drop(Store::open(&dir.path().join("moi.sqlite"))?);
+    assert_eq!(std::fs::read_dir(dir.path()).map_err(|e| Error::NotOurs(e.to_string()))?.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("truoc-nang-cap")).count(), 0);
+    Ok(())
+}
+
+/// No copy, no upgrade: when the copy cannot be written, the file stays at
+/// its schema and nothing is changed.
+#[cfg(unix)]
+#[test]
+fn no_copy_no_upgrade() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
+    let path = dir.path().join("t.sqlite");
+    let previous = MIGRATIONS[MIGRATIONS.len() - 2].version;
+    {
+        let mut conn = rusqlite::Connection::open(&path)?;
+        conn.execute_batch("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        migrate::apply_pending(&mut conn, previous)?;
+    }
+    // Where the copy is written first, a folder: the copy cannot be made.
+    let copy = sidefiles::before_upgrade(&path, previous);
+    let tmp = sidefiles::with_suffix(&copy, sidefiles::WRITING);
+    std::fs::create_dir(&tmp).map_err(|e| Error::NotOurs(e.to_string()))?;
+    std::fs::write(tmp.join("giu"), b"x").map_err(|e| Error::NotOurs(e.to_string()))?;
+    let e = Store::open(&path).err();
+    assert!(matches!(e, Some(Error::UpgradeCopy { .. })), "{e:?}");
+    let conn = rusqlite::Connection::open(&path)?;
+    assert_eq!(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?, previous);
+    Ok(())
+}
+
 #[test]
 fn newer_database_is_refused() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
