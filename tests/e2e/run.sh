@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the end-to-end test of the real app window: Xvfb + tauri-driver +
-# WebKitWebDriver. Expects target/debug/tobaucu-desktop to be built.
+# WebKitWebDriver. Expects target/debug/tobaucu-desktop to be built (or the
+# app named by TOBAUCU_APP).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
@@ -20,5 +21,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-node --test --test-reporter=spec tests/e2e/ || { echo "--- tauri-driver log"; cat "$work/driver.log"; exit 1; }
+# E2E_ONLY: run only the tests whose name matches (the package test runs the
+# first one against the installed app, TOBAUCU_APP).
+node --test --test-reporter=spec ${E2E_ONLY:+--test-name-pattern="$E2E_ONLY"} tests/e2e/ || { echo "--- tauri-driver log"; cat "$work/driver.log"; exit 1; }
 echo "screenshots: target/e2e/"

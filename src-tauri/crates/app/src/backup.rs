@@ -99,7 +99,7 @@ impl App {
             return Err(Error::refused(ErrorCode::BackupExists, format!("{} đã có; chờ một giây rồi làm lại", path.display())));
         }
         self.store.backup_to(&path).map_err(|e| match e {
-            tobaucu_store::Error::Pack(m) => Error::Io { path: path.display().to_string(), message: m },
+            tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),
             other => Error::Store(other),
         })?;
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
@@ -172,7 +172,7 @@ impl App {
         let _lock = crate::lock_window(target)?;
         let stamp = clock.now().format("%Y%m%d-%H%M%S");
         let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
-            tobaucu_store::Error::Pack(m) => Error::Io { path: backup.display().to_string(), message: m },
+            tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),
             tobaucu_store::Error::NotOurs(m) => Error::refused(ErrorCode::NotABackup, format!("{m}; không khôi phục, không có gì thay đổi")),
             other => Error::Store(other),
         })?;

@@ -108,13 +108,38 @@ impl Ballot {
     }
 }
 
-/// Why a typed ballot line cannot be read.
+/// Why a typed ballot line cannot be read (each with its Vietnamese
+/// message, `Display`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkError(pub String);
+pub enum MarkError {
+    /// `INVALID` followed by more than one word.
+    ReasonTwice,
+    /// `INVALID` with a ground the app decides itself from the marks
+    /// (quá số lượng, gạch hết): the positions are typed instead.
+    ReasonDecidedByApp(InvalidReason),
+    /// `INVALID` with no ground.
+    ReasonMissing,
+    /// `INVALID` with a word that is not one of the grounds.
+    ReasonUnknown(String),
+    /// A word that is not a position.
+    NotAPosition { word: String, candidates: usize },
+    /// A position beyond the candidates on the ballot (or 0).
+    NotOnBallot { position: u16, candidates: usize },
+    /// A position typed twice.
+    Twice(u16),
+}
 
 impl fmt::Display for MarkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            MarkError::ReasonTwice => f.write_str("sau INVALID chỉ ghi một lý do"),
+            MarkError::ReasonDecidedByApp(r) => write!(f, "lý do \"{}\" do ứng dụng tự xác định: hãy ghi các số thứ tự tên được giữ lại (hoặc \"-\" nếu gạch hết)", r.code()),
+            MarkError::ReasonMissing => f.write_str("thiếu lý do sau INVALID (khong_theo_mau, khong_co_dau hoặc ghi_them)"),
+            MarkError::ReasonUnknown(reason) => write!(f, "lý do \"{reason}\" không hợp lệ; chỉ dùng khong_theo_mau, khong_co_dau hoặc ghi_them"),
+            MarkError::NotAPosition { word, candidates } => write!(f, "\"{word}\" không phải số thứ tự người ứng cử (ghi các số 1–{candidates}, \"-\" hoặc INVALID <lý do>)"),
+            MarkError::NotOnBallot { position, candidates } => write!(f, "số thứ tự {position} không có trên phiếu (phiếu có {candidates} người ứng cử)"),
+            MarkError::Twice(n) => write!(f, "số thứ tự {n} được ghi hai lần"),
+        }
     }
 }
 
@@ -140,13 +165,13 @@ pub fn parse_mark(line: &str, candidates: usize) -> Result<Option<Mark>, MarkErr
             words.next();
             let reason = words.next().unwrap_or("");
             if words.next().is_some() {
-                return Err(MarkError("sau INVALID chỉ ghi một lý do".to_owned()));
+                return Err(MarkError::ReasonTwice);
             }
             return match InvalidReason::parse(reason) {
                 Some(r) if r.needs_person() => Ok(Some(Mark::Invalid(r))),
-                Some(r) => Err(MarkError(format!("lý do \"{}\" do ứng dụng tự xác định: hãy ghi các số thứ tự tên được giữ lại (hoặc \"-\" nếu gạch hết)", r.code()))),
-                None if reason.is_empty() => Err(MarkError("thiếu lý do sau INVALID (khong_theo_mau, khong_co_dau hoặc ghi_them)".to_owned())),
-                None => Err(MarkError(format!("lý do \"{reason}\" không hợp lệ; chỉ dùng khong_theo_mau, khong_co_dau hoặc ghi_them"))),
+                Some(r) => Err(MarkError::ReasonDecidedByApp(r)),
+                None if reason.is_empty() => Err(MarkError::ReasonMissing),
+                None => Err(MarkError::ReasonUnknown(reason.to_owned())),
             };
         }
     }
@@ -154,13 +179,13 @@ pub fn parse_mark(line: &str, candidates: usize) -> Result<Option<Mark>, MarkErr
     for w in line.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
         let n: u16 = match w.parse() {
             Ok(n) => n,
-            Err(_) => return Err(MarkError(format!("\"{w}\" không phải số thứ tự người ứng cử (ghi các số 1–{candidates}, \"-\" hoặc INVALID <lý do>)"))),
+            Err(_) => return Err(MarkError::NotAPosition { word: w.to_owned(), candidates }),
         };
         if n == 0 || usize::from(n) > candidates {
-            return Err(MarkError(format!("số thứ tự {n} không có trên phiếu (phiếu có {candidates} người ứng cử)")));
+            return Err(MarkError::NotOnBallot { position: n, candidates });
         }
         if kept.contains(&n) {
-            return Err(MarkError(format!("số thứ tự {n} được ghi hai lần")));
+            return Err(MarkError::Twice(n));
         }
         kept.push(n);
     }
@@ -183,7 +208,7 @@ pub fn parse_ballots(text: &str, candidates: usize, seats: u32) -> Result<Vec<Ba
         match parse_mark(line, candidates) {
             Ok(Some(m)) => out.push(Ballot::decide(&m, seats)),
             Ok(None) => {}
-            Err(e) => errors.push(LineError { line: i + 1, message: e.0 }),
+            Err(e) => errors.push(LineError { line: i + 1, message: e.to_string() }),
         }
     }
     if errors.is_empty() {
@@ -210,7 +235,7 @@ pub fn tally_text(text: &str, candidates: usize, seats: u32) -> Result<Tally, Ve
         match parse_mark(line, candidates) {
             Ok(Some(m)) => t.add(&Ballot::decide(&m, seats)),
             Ok(None) => {}
-            Err(e) => errors.push(LineError { line: i + 1, message: e.0 }),
+            Err(e) => errors.push(LineError { line: i + 1, message: e.to_string() }),
         }
     }
     if errors.is_empty() {

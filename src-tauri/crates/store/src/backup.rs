@@ -63,7 +63,7 @@ impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         let tmp = with_suffix(dest, WRITING);
         let _ = std::fs::remove_file(&tmp);
-        let io = |e: std::io::Error| Error::Pack(format!("không ghi được bản sao lưu {}: {e}", dest.display()));
+        let io = |e: std::io::Error| Error::Backup { path: dest.to_path_buf(), source: e };
         let result = (|| -> Result<()> {
             {
                 let mut out = Connection::open(&tmp)?;
@@ -98,7 +98,7 @@ impl Store {
     /// path). The backup is checked first; nothing moves if it is unsound.
     pub fn restore(backup: &Path, target: &Path, aside_suffix: &str) -> Result<Option<PathBuf>> {
         check_copy(backup)?;
-        let io = |e: std::io::Error| Error::Pack(format!("không khôi phục được vào {}: {e}", target.display()));
+        let io = |e: std::io::Error| Error::Backup { path: target.to_path_buf(), source: e };
         let tmp = with_suffix(target, ".dang-khoi-phuc");
         std::fs::copy(backup, &tmp).map_err(io)?;
         sync_file(&tmp).map_err(io)?;

@@ -33,7 +33,7 @@ pub mod rows;
 pub mod sidefiles;
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -61,6 +61,10 @@ pub enum Error {
     NotOurs(String),
     #[error("kho gói: {0}")]
     Pack(String),
+    /// A backup could not be written, or a restore could not put its file
+    /// in place: the file it was writing and why.
+    #[error("{}: {source}", path.display())]
+    Backup { path: PathBuf, source: std::io::Error },
     /// The copy kept before an upgrade could not be made: nothing was
     /// upgraded.
     #[error("chưa nâng cấp được tệp dữ liệu: không giữ được bản sao trước khi nâng cấp ({path}: {message}); tệp vẫn nguyên như cũ — hãy giải phóng chỗ trống rồi mở lại")]

@@ -179,7 +179,7 @@ impl App {
         let mark = match parse_mark(line, c.candidates.len()) {
             Ok(Some(m)) => m,
             Ok(None) => return Err(Error::refused(ErrorCode::BallotEmpty, "chưa ghi gì: gõ số thứ tự các tên được giữ lại, \"-\" nếu gạch hết, hoặc phím lý do không hợp lệ")),
-            Err(e) => return Err(Error::refused(ErrorCode::BallotInvalidInput, e.0)),
+            Err(e) => return Err(Error::refused(ErrorCode::BallotInvalidInput, e.to_string())),
         };
         let ballot = Ballot::decide(&mark, c.seats);
         let mut live = self.live_state(level, &c)?;

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 /// The refusal message of a line that must be refused.
 fn refusal(line: &str, candidates: usize) -> String {
     match parse_mark(line, candidates) {
-        Err(e) => e.0,
+        Err(e) => e.to_string(),
         Ok(m) => panic!("{line:?} was accepted as {m:?}"),
     }
 }
