@@ -203,11 +203,12 @@ impl App {
     pub(crate) fn board_book(&self) -> Result<Book> {
         let (me, _) = self.board()?;
         let def = self.def()?;
-        let computed = self.computed()?;
-        let results = self.results_of(&computed)?;
+        let checked = self.checked()?;
+        let computed = &checked.computed;
+        let results = self.results_of(computed)?;
         let status = self.board_status()?;
         let mut blocks = Vec::new();
-        for k in &computed {
+        for k in computed {
             let Some(c) = def.constituency(&k.info.id) else { continue };
             let Some(r) = results.constituencies.get(&c.id) else { continue };
             let o = &k.first;

@@ -279,4 +279,4 @@ impl App {
 
 #[cfg(test)]
 #[path = "day_tests.rs"]
-mod tests;
+pub(crate) mod tests;
