@@ -43,6 +43,34 @@ fn report_via(r: &tobaucu_store::AreaResultRow, parse: &mut ParseArea<'_>) -> st
 /// Parses an area's document given the SHA-256 of its text and the text.
 type ParseArea<'a> = dyn FnMut(&str, &[u8]) -> std::result::Result<std::sync::Arc<Parsed>, String> + 'a;
 
+/// Parses the documents of `rows` not in `known` yet on every core (a
+/// board's first check meets 30,000 of them), each whose text has the
+/// SHA-256 of its row, into `known`; the others are left to [`report_via`].
+fn parse_ahead(rows: &[&tobaucu_store::AreaResultRow], known: &mut std::collections::HashMap<String, std::sync::Arc<Parsed>>) {
+    let new: Vec<&tobaucu_store::AreaResultRow> = rows.iter().copied().filter(|r| !known.contains_key(&r.minutes_sha256)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
+    if new.len() < 256 || threads < 2 {
+        return;
+    }
+    let parsed: Vec<Vec<(String, Parsed)>> = std::thread::scope(|s| {
+        let work: Vec<_> = new
+            .chunks(new.len().div_ceil(threads))
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter(|r| tobaucu_core::audit::sha256_hex(r.data.as_bytes()) == r.minutes_sha256)
+                        .filter_map(|r| parse_area(r.data.as_bytes()).ok().map(|p| (r.minutes_sha256.clone(), p)))
+                        .collect()
+                })
+            })
+            .collect();
+        work.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for (sha, p) in parsed.into_iter().flatten() {
+        known.insert(sha, std::sync::Arc::new(p));
+    }
+}
+
 /// An area's minutes document as parsed (strictly: canonical, well
 /// formed): its report and notes, and the area, level and constituency it
 /// names. A function of the document's text alone.
@@ -417,21 +445,35 @@ impl App {
     /// SHA-256) is not re-read or re-parsed.
     pub(crate) fn checked(&self) -> Result<std::sync::Arc<Checked>> {
         let mark = self.data_mark()?;
+        self.checked_at(mark, None)
+    }
+
+    /// [`App::checked`] at `mark`, taken before `rows` (the current area
+    /// results, read here when needed if None) were read: a write between
+    /// the two makes the next mark differ, never hides the write.
+    pub(crate) fn checked_at(&self, mark: crate::DataMark, rows: Option<&[tobaucu_store::AreaResultRow]>) -> Result<std::sync::Arc<Checked>> {
         let hit = self.memo.borrow().checked.as_ref().filter(|(m, _)| *m == mark).map(|(_, c)| c.clone());
         if let Some(c) = hit {
             return Ok(c);
         }
-        let c = std::sync::Arc::new(self.check_and_compute()?);
+        let read;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                read = self.store.current_area_results()?;
+                &read
+            }
+        };
+        let c = std::sync::Arc::new(self.check_and_compute(rows)?);
         self.memo.borrow_mut().checked = Some((mark, c.clone()));
         Ok(c)
     }
 
-    /// [`App::checked`], made now.
-    fn check_and_compute(&self) -> Result<Checked> {
+    /// [`App::checked`] of `rows`, made now.
+    fn check_and_compute(&self, rows: &[tobaucu_store::AreaResultRow]) -> Result<Checked> {
         let def = self.def()?;
         let scope: std::collections::HashSet<&str> = self.areas_in_scope()?.iter().map(|a| a.id.as_str()).collect();
-        let rows = self.store.current_area_results()?;
-        let integrity = self.integrity_of(&rows, true)?;
+        let integrity = self.integrity_of(rows, true)?;
         // An excluded row is named by the problem that excluded it.
         let summed: Vec<&tobaucu_store::AreaResultRow> = rows.iter().filter(|r| integrity.row_ok(r)).collect();
         let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
@@ -449,6 +491,7 @@ impl App {
             declared.entry(r.constituency_id.clone()).or_default().push(r);
         }
         let mut known = std::mem::take(&mut self.memo.borrow_mut().parsed);
+        parse_ahead(&summed, &mut known);
         let mut used: std::collections::HashMap<String, std::sync::Arc<Parsed>> = std::collections::HashMap::with_capacity(summed.len());
         let mut out = compute_via(def, &scope, &summed, declared, &mut |sha, data| {
             let p = match known.remove(sha).or_else(|| used.get(sha).cloned()) {
@@ -499,17 +542,21 @@ impl App {
     /// paper minutes against the file and the warnings its Tổ accepted.
     /// One pass over each table (10,000 areas stay fast).
     pub fn board_status(&self) -> Result<BoardStatusDto> {
+        self.board_status_of(&self.store.current_area_results()?)
+    }
+
+    /// [`App::board_status`] from the current area results `rows`.
+    pub(crate) fn board_status_of(&self, rows: &[tobaucu_store::AreaResultRow]) -> Result<BoardStatusDto> {
         let (me, kind) = self.board()?;
         let def = self.def()?;
         let areas = self.areas_in_scope()?;
-        let rows = self.store.current_area_results()?;
         let bundles = self.store.bundles()?;
         let refusals = self.store.refusals()?;
-        let papers = self.area_papers(&rows)?;
+        let papers = self.area_papers(rows)?;
         let by_id: std::collections::HashMap<i64, &tobaucu_store::BundleRow> = bundles.iter().map(|b| (b.id, b)).collect();
         let mut bundle_of: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
         let mut accepted: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
-        for r in &rows {
+        for r in rows {
             bundle_of.entry(r.area_id.as_str()).or_insert(r.bundle_id);
             // Only documents that carry accepted warnings are read.
             if r.data.contains("\"accepted\":[") {
