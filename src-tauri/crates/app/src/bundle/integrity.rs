@@ -9,8 +9,8 @@
 //! area's figures (and the SHA-256 stored beside them), or make an older
 //! bundle of a unit current again, and every later step — results, the
 //! printed Mẫu 19/24, the signed bundle for the next level — would carry the
-//! new figures. The check runs before those steps ([`App::computed`],
-//! board minutes, export) and in `audit verify`:
+//! new figures. The check runs before those steps ([`App::checked`]:
+//! results, board minutes, export) and in `audit verify`:
 //!
 //! * the log's chain holds, and for each unit the bundle current here is
 //!   the one its last `bundle.import`/`bundle.replace` names (none after a
@@ -26,7 +26,17 @@
 //!
 //! Cost: a team bundle imported directly is read up to its manifest (a few
 //! KB); a board's bundle is read member by member for the bundles it
-//! carries (their SHA-256), once per check.
+//! carries (their SHA-256). What was found is remembered in this `App`'s
+//! memory ([`IntegrityMemo`]), never in the database an attacker edits:
+//! the whole answer while the [`crate::DataMark`] stays the same (any
+//! commit by this or another connection or process moves it); after a
+//! write every row is read and compared again, and only a current bundle
+//! already read back under the same row, id, unit, sequence and place in
+//! the bundle store is not read again — what it carries follows from its
+//! id. Bytes of the bundle store edited in place under an unchanged row are
+//! seen by `audit verify` (which reads everything again) and by every whole
+//! read (`Store::bundle_bytes` checks their SHA-256), not by the results
+//! screen: the figures summed are still the ones the bundle carries.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
