@@ -83,6 +83,9 @@ pub struct App {
     /// The room screen's cache (issue 15 item 6): parsed area reports and
     /// the last view, refreshed only when the database changed.
     room: Option<bundle::RoomCache>,
+    /// What the board's integrity check and results remember between
+    /// calls ([`bundle::IntegrityMemo`]), valid at a [`DataMark`].
+    memo: std::cell::RefCell<bundle::IntegrityMemo>,
     /// Diễn tập: this database rehearses (migration 0017), read with the
     /// unit; changed only by [`App::switch_to_official`].
     rehearsal: bool,
@@ -90,6 +93,25 @@ pub struct App {
     clock: clock::Clock,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
+}
+
+/// What changed in the data since a read, cheaply: the database's change
+/// mark ([`tobaucu_store::DayRead::change_mark`]: `PRAGMA data_version`,
+/// which moves with every commit of another connection or process, and this
+/// connection's own changes) and the bundle store file's length and time of
+/// last change. Two equal marks: nothing was written in between. The one
+/// home of "has anything changed" for what is remembered between calls
+/// (the room screen, the board's checked results).
+pub(crate) type DataMark = ((i64, i64), Option<(u64, Option<std::time::SystemTime>)>);
+
+impl App {
+    /// This moment's [`DataMark`].
+    pub(crate) fn data_mark(&self) -> Result<DataMark> {
+        use tobaucu_store::DayRead;
+        let db = self.store.change_mark()?;
+        let pack = self.store.pack_path().and_then(|p| std::fs::metadata(p).ok()).map(|m| (m.len(), m.modified().ok()));
+        Ok((db, pack))
+    }
 }
 
 /// Takes the one-window lock of the data file at `path` (`<file>-dang-mo`);
@@ -119,8 +141,19 @@ impl App {
             }
         }
         let store = Store::open(path)?;
-        let mut app =
-            App { store, db_path: path.to_path_buf(), def: None, index: None, tallies: Default::default(), unit: None, room: None, rehearsal: false, clock: clock::Clock::System, _lock: None };
+        let mut app = App {
+            store,
+            db_path: path.to_path_buf(),
+            def: None,
+            index: None,
+            tallies: Default::default(),
+            unit: None,
+            room: None,
+            memo: Default::default(),
+            rehearsal: false,
+            clock: clock::Clock::System,
+            _lock: None,
+        };
         app.load_definition()?;
         Ok(app)
     }
@@ -154,6 +187,7 @@ impl App {
             tallies: Default::default(),
             unit: None,
             room: None,
+            memo: Default::default(),
             rehearsal: false,
             clock: clock::Clock::System,
             _lock: None,

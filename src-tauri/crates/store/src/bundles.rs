@@ -207,6 +207,14 @@ impl crate::Store {
         Ok(StoredBundle { store: self, at })
     }
 
+    /// Where each packed bundle lies in the bundle store: bundle row id →
+    /// (offset, length, SHA-256 recorded at import), in one read.
+    pub fn packed_index(&self) -> Result<std::collections::HashMap<i64, (i64, i64, String)>> {
+        let mut st = self.conn().prepare_cached("SELECT bundle_id, offset, length, sha256 FROM bundle_packed")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The bundle store file next to the database (None in memory).
     pub fn pack_path(&self) -> Option<std::path::PathBuf> {
         self.pack.borrow().path().map(std::path::Path::to_path_buf)

@@ -62,6 +62,18 @@ pub struct AreaResultKey {
     pub minutes_sha256: String,
 }
 
+/// A current area result's key borrowed from the row being read
+/// ([`DayRead::each_current_area_key`]), with the row's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AreaKeyRef<'r> {
+    pub rowid: i64,
+    pub bundle_id: i64,
+    pub area_id: &'r str,
+    pub level: &'r str,
+    pub constituency_id: &'r str,
+    pub minutes_sha256: &'r str,
+}
+
 /// Reads of the day's records.
 pub trait DayRead: Read {
     /// What changed since a read, cheaply: `PRAGMA data_version` (other
@@ -72,14 +84,20 @@ pub trait DayRead: Read {
         Ok((v, t))
     }
 
-    /// The current area results' keys (no data).
-    fn current_area_keys(&self) -> Result<Vec<AreaResultKey>> {
+    /// The current area results' keys (no data), each handed to `f` as
+    /// read, without copying (the room screen reads 30,000 of them at each
+    /// refresh after a change).
+    fn each_current_area_key(&self, f: &mut dyn FnMut(&AreaKeyRef<'_>)) -> Result<()> {
         let mut st = self.conn().prepare_cached(
-            "SELECT r.bundle_id, r.area_id, r.level, r.constituency_id, r.minutes_sha256
+            "SELECT r.rowid, r.bundle_id, r.area_id, r.level, r.constituency_id, r.minutes_sha256
              FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE b.superseded_by IS NULL",
         )?;
-        let rows = st.query_map([], |r| Ok(AreaResultKey { bundle_id: r.get(0)?, area_id: r.get(1)?, level: r.get(2)?, constituency_id: r.get(3)?, minutes_sha256: r.get(4)? }))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))) };
+            f(&AreaKeyRef { rowid: r.get(0)?, bundle_id: r.get(1)?, area_id: text(2)?, level: text(3)?, constituency_id: text(4)?, minutes_sha256: text(5)? });
+        }
+        Ok(())
     }
 
     /// One area result's data.

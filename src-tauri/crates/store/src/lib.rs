@@ -41,7 +41,7 @@ pub use backup::{audit_head_of, check_copy, BackupRunRow};
 pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardRoundRow, BoardTeamComplaintRow};
 pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
-pub use day::{AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
+pub use day::{AreaKeyRef, AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
 pub use migrate::{Migration, MIGRATIONS};
 use pack::Pack;
 pub use pack::{sha256_hex, Packed};

@@ -92,7 +92,7 @@ impl App {
     pub fn board_facts(&self, constituency: &str, round: Option<u32>) -> Result<BoardFactsDto> {
         self.constituency_here(constituency)?;
         let round = self.round_here(constituency, round)?;
-        let notes = self.computed()?.into_iter().find(|k| k.info.id == constituency).map(|k| k.notes).unwrap_or_default();
+        let notes = self.checked()?.computed.iter().find(|k| k.info.id == constituency).map(|k| k.notes.clone()).unwrap_or_default();
         self.facts_with(constituency, round, &notes)
     }
 
@@ -336,7 +336,8 @@ impl App {
             Some(k @ (RoundKind::Revote | RoundKind::Additional)) => k,
             _ => return Err(Error::refused(ErrorCode::Usage, format!("--kind \"{kind}\": chọn revote (bầu cử lại) hoặc additional (bầu cử thêm)"))),
         };
-        let k = self.computed()?.into_iter().find(|k| k.info.id == constituency).ok_or_else(|| Error::Internal(format!("thiếu {constituency}")))?;
+        let checked = self.checked()?;
+        let k = checked.computed.iter().find(|k| k.info.id == constituency).ok_or_else(|| Error::Internal(format!("thiếu {constituency}")))?;
         if !k.decided_here {
             return Err(Error::refused(ErrorCode::NotDecidedHere, format!("đơn vị bầu cử {constituency} có khu vực bỏ phiếu ngoài đơn vị này; kết quả và {} do cấp trên xác định", kind.vi())));
         }

@@ -307,11 +307,11 @@ impl App {
     pub(crate) fn board_minutes_parts(&self, only: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
         let def = self.def()?;
         let mut parts = Vec::new();
-        let (computed, integrity) = self.computed_checked()?;
-        if !integrity.ok() {
-            return Err(integrity.refusal("lập biên bản xác định kết quả"));
+        let checked = self.checked()?;
+        if !checked.integrity.ok() {
+            return Err(checked.integrity.refusal("lập biên bản xác định kết quả"));
         }
-        for k in computed {
+        for k in &checked.computed {
             let Some(c) = def.constituency(&k.info.id) else { continue };
             if only.is_some_and(|o| o != c.level && o != c.id) {
                 continue;
@@ -350,9 +350,9 @@ impl App {
                 first_elected: k.first.elected.len(),
                 candidates: c.candidates.iter().map(|x| named(&x.id)).collect(),
                 outcome: k.first.clone(),
-                communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, 1, c.candidates.len()) } else { vec![] },
+                communes: if kind == LevelKind::NationalAssembly { commune_rows(def, k, 1, c.candidates.len()) } else { vec![] },
                 facts: self.facts_with(&c.id, 1, &k.notes)?,
-                accepted: self.accepted_lines(&k, 1)?,
+                accepted: self.accepted_lines(k, 1)?,
             };
             if k.first.complete {
                 parts.push((layout, minutes_data(&base)));
@@ -362,11 +362,11 @@ impl App {
                 let input = MinutesInput {
                     round: r.info.kind,
                     round_number: r.info.number,
-                    communes: if kind == LevelKind::NationalAssembly { commune_rows(def, &k, r.info.number, cands.len()) } else { vec![] },
+                    communes: if kind == LevelKind::NationalAssembly { commune_rows(def, k, r.info.number, cands.len()) } else { vec![] },
                     candidates: cands,
                     outcome: r.outcome.clone(),
                     facts: self.facts_with(&c.id, r.info.number, &k.notes)?,
-                    accepted: self.accepted_lines(&k, r.info.number)?,
+                    accepted: self.accepted_lines(k, r.info.number)?,
                     ..base.clone()
                 };
                 parts.push((layout, minutes_data(&input)));

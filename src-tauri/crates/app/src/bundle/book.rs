@@ -204,11 +204,15 @@ impl App {
     pub(crate) fn board_book(&self) -> Result<Book> {
         let (me, _) = self.board()?;
         let def = self.def()?;
-        let computed = self.computed()?;
-        let results = self.results_of(&computed)?;
-        let status = self.board_status()?;
+        // The area results read once, for the figures and the status.
+        let mark = self.data_mark()?;
+        let rows = self.store.current_area_results()?;
+        let checked = self.checked_at(mark, Some(&rows))?;
+        let computed = &checked.computed;
+        let results = self.results_of(computed)?;
+        let status = self.board_status_of(&rows)?;
         let mut blocks = Vec::new();
-        for k in &computed {
+        for k in computed {
             let Some(c) = def.constituency(&k.info.id) else { continue };
             let Some(r) = results.constituencies.get(&c.id) else { continue };
             let o = &k.first;

@@ -280,4 +280,4 @@ impl App {
 
 #[cfg(test)]
 #[path = "day_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -9,8 +9,8 @@
 //! area's figures (and the SHA-256 stored beside them), or make an older
 //! bundle of a unit current again, and every later step — results, the
 //! printed Mẫu 19/24, the signed bundle for the next level — would carry the
-//! new figures. The check runs before those steps ([`App::computed`],
-//! board minutes, export) and in `audit verify`:
+//! new figures. The check runs before those steps ([`App::checked`]:
+//! results, board minutes, export) and in `audit verify`:
 //!
 //! * the log's chain holds, and for each unit the bundle current here is
 //!   the one its last `bundle.import`/`bundle.replace` names (none after a
@@ -26,7 +26,17 @@
 //!
 //! Cost: a team bundle imported directly is read up to its manifest (a few
 //! KB); a board's bundle is read member by member for the bundles it
-//! carries (their SHA-256), once per check.
+//! carries (their SHA-256). What was found is remembered in this `App`'s
+//! memory ([`IntegrityMemo`]), never in the database an attacker edits:
+//! the whole answer while the [`crate::DataMark`] stays the same (any
+//! commit by this or another connection or process moves it); after a
+//! write every row is read and compared again, and only a current bundle
+//! already read back under the same row, id, unit, sequence and place in
+//! the bundle store is not read again — what it carries follows from its
+//! id. Bytes of the bundle store edited in place under an unchanged row are
+//! seen by `audit verify` (which reads everything again) and by every whole
+//! read (`Store::bundle_bytes` checks their SHA-256), not by the results
+//! screen: the figures summed are still the ones the bundle carries.
 //!
 //! A row or bundle that fails is not summed (each problem is an A02 error
 //! of the results); board minutes and export are refused
@@ -101,9 +111,31 @@ impl Source for StoredSource<'_> {
 
 /// What the bundles inside one stored bundle say: per (area, level) the
 /// minutes' SHA-256 and whether they were locked.
-#[derive(Default)]
-struct Carried {
+#[derive(Debug, Default)]
+pub(crate) struct Carried {
     levels: HashMap<(String, String), (String, bool)>,
+}
+
+/// A current bundle as read back once from the bundle store: its row id,
+/// id (SHA-256 of its manifest), unit, sequence and where it lies in the
+/// store (offset, length, SHA-256 of its bytes, from `bundle_packed`).
+type BundleKey = (i64, String, String, i64, (i64, i64, String));
+
+/// What this `App` remembers of earlier checks, in its own memory (never
+/// taken from the database, which is what an attacker edits).
+#[derive(Debug, Default)]
+pub(crate) struct IntegrityMemo {
+    /// Current bundles read back from the bundle store and found to be the
+    /// bundle their row names, with the levels they carry. What a bundle
+    /// carries follows from its id (the manifest's SHA-256 binds every
+    /// member, carried bundles included), so a row still naming the same
+    /// bundle at the same place in the store needs no second read; any
+    /// other row (edited, new) is read again. Failures are not kept.
+    bundles: HashMap<BundleKey, std::sync::Arc<Carried>>,
+    /// The last results computed with their check, at a change mark.
+    pub(crate) checked: Option<(crate::DataMark, std::sync::Arc<super::results::Checked>)>,
+    /// Area documents already parsed, by the SHA-256 of their text.
+    pub(crate) parsed: HashMap<String, std::sync::Arc<super::results::Parsed>>,
 }
 
 /// Walks a bundle and the bundles it carries (each bound to its carrier by
@@ -161,6 +193,13 @@ impl App {
     /// reads them); `chain` also walks the log's hash chain (`audit verify`
     /// walks it itself).
     pub(crate) fn integrity_of(&self, rows: &[AreaResultRow], chain: bool) -> Result<Integrity> {
+        self.integrity_with(rows, chain, true)
+    }
+
+    /// [`App::integrity_of`]; `remember`: current bundles already read back
+    /// whole at the same place are not read again (see [`IntegrityMemo`]);
+    /// without, every current bundle is read from the store.
+    fn integrity_with(&self, rows: &[AreaResultRow], chain: bool, remember: bool) -> Result<Integrity> {
         let mut out = Integrity::default();
         let bundles = self.store.bundles()?;
         let log = self.store.audit_chain()?;
@@ -219,6 +258,10 @@ impl App {
 
         // The bundle current here, per unit, against the log and the lineage.
         let current: BTreeMap<&str, &BundleRow> = bundles.iter().filter(|b| b.superseded_by.is_none()).map(|b| (b.unit_id.as_str(), b)).collect();
+        let mut held_of: HashMap<&str, Vec<&BundleRow>> = HashMap::new();
+        for x in &bundles {
+            held_of.entry(x.unit_id.as_str()).or_default().push(x);
+        }
         let units: std::collections::BTreeSet<&str> = current.keys().copied().chain(logged.keys().map(String::as_str)).collect();
         for unit in units {
             let cur = current.get(unit).copied();
@@ -244,7 +287,7 @@ impl App {
                     why.push(format!("gói mới nhất đã nhận của {unit} là gói số {} (mã {})", l.sequence, short_hash(&l.sha256)));
                 }
             }
-            if let Some(newer) = bundles.iter().find(|x| x.unit_id == b.unit_id && x.sequence > b.sequence && x.superseded_by.as_deref() != Some(x.sha256.as_str())) {
+            if let Some(newer) = held_of.get(unit).into_iter().flatten().find(|x| x.sequence > b.sequence && x.superseded_by.as_deref() != Some(x.sha256.as_str())) {
                 why.push(format!("cơ sở dữ liệu giữ gói số {} mới hơn, không bị rút", newer.sequence));
             }
             if !why.is_empty() {
@@ -259,27 +302,28 @@ impl App {
             rows_of.entry(r.bundle_id).or_default().push(r);
         }
         let def = self.def()?;
+        let packed = self.store.packed_index()?;
+        let mut known = if remember { std::mem::take(&mut self.memo.borrow_mut().bundles) } else { HashMap::new() };
+        let mut kept: HashMap<BundleKey, std::sync::Arc<Carried>> = HashMap::new();
         for b in current.values() {
             let what = format!("gói số {} của {}", b.sequence, b.unit_id);
-            let carried = match self.store.stored_bundle(b.id) {
-                Err(e) => Err(format!("không đọc được {what} đã lưu ({e})")),
-                Ok(stored) => {
-                    let src = StoredSource(stored);
-                    match Bundle::open(&src, limits()) {
-                        Err(e) => Err(format!("{what} lưu trong kho gói không đọc được ({e})")),
-                        Ok(bundle) if bundle.id != b.sha256 => Err(format!("{what} lưu trong kho gói không phải gói đã nhập (mã bản kê {} thay vì {})", short_hash(&bundle.id), short_hash(&b.sha256))),
-                        Ok(bundle) if bundle.manifest.unit_id != b.unit_id || i64::try_from(bundle.manifest.sequence).ok() != Some(b.sequence) => {
-                            Err(format!("{what}: gói đã lưu ghi đơn vị {} gói số {}", bundle.manifest.unit_id, bundle.manifest.sequence))
-                        }
-                        Ok(bundle) => {
-                            let mut c = Carried::default();
-                            walk(&bundle, 0, &mut c).map(|()| c).map_err(|e| format!("{what} đã lưu: {e}"))
-                        }
-                    }
-                }
+            // A bundle kept as a BLOB in the database (before the bundle
+            // store) is read every time: its bytes are the database's.
+            let key: Option<BundleKey> = packed.get(&b.id).map(|p| (b.id, b.sha256.clone(), b.unit_id.clone(), b.sequence, p.clone()));
+            if let Some((k, c)) = key.as_ref().and_then(|k| known.remove(k).map(|c| (k.clone(), c))) {
+                kept.insert(k, c);
+            }
+            let carried = match key.as_ref().and_then(|k| kept.get(k)) {
+                Some(c) => Ok(c.clone()),
+                None => self.read_back(b, &what).map(std::sync::Arc::new),
             };
             let carried = match carried {
-                Ok(c) => c,
+                Ok(c) => {
+                    if let Some(k) = key {
+                        kept.insert(k, c.clone());
+                    }
+                    c
+                }
                 Err(e) => {
                     out.problems.push(problem(Some(&b.unit_id), e));
                     out.bad_bundles.insert(b.id);
@@ -317,6 +361,9 @@ impl App {
                     .push(Problem { unit: Some(a.clone()), message: format!("{what} mang biên bản của khu vực {a} cấp {l} nhưng số liệu này không còn trong cơ sở dữ liệu") });
             }
         }
+        if remember {
+            self.memo.borrow_mut().bundles = kept;
+        }
         // Rows of bundles that are not current are never summed; rows of a
         // bundle id that does not exist are.
         for (id, rs) in rows_of {
@@ -330,10 +377,23 @@ impl App {
         Ok(out)
     }
 
-    /// [`App::integrity_of`] the current area results, the chain included.
-    pub(crate) fn integrity(&self) -> Result<Integrity> {
-        let rows = self.store.current_area_results()?;
-        self.integrity_of(&rows, true)
+    /// A current bundle read back from the store: the bundle its row names
+    /// (id, unit, sequence), and the levels it carries, each carried bundle
+    /// bound to its carrier.
+    fn read_back(&self, b: &BundleRow, what: &str) -> std::result::Result<Carried, String> {
+        let stored = self.store.stored_bundle(b.id).map_err(|e| format!("không đọc được {what} đã lưu ({e})"))?;
+        let src = StoredSource(stored);
+        match Bundle::open(&src, limits()) {
+            Err(e) => Err(format!("{what} lưu trong kho gói không đọc được ({e})")),
+            Ok(bundle) if bundle.id != b.sha256 => Err(format!("{what} lưu trong kho gói không phải gói đã nhập (mã bản kê {} thay vì {})", short_hash(&bundle.id), short_hash(&b.sha256))),
+            Ok(bundle) if bundle.manifest.unit_id != b.unit_id || i64::try_from(bundle.manifest.sequence).ok() != Some(b.sequence) => {
+                Err(format!("{what}: gói đã lưu ghi đơn vị {} gói số {}", bundle.manifest.unit_id, bundle.manifest.sequence))
+            }
+            Ok(bundle) => {
+                let mut c = Carried::default();
+                walk(&bundle, 0, &mut c).map(|()| c).map_err(|e| format!("{what} đã lưu: {e}"))
+            }
+        }
     }
 
     /// `audit verify`'s check of a board's data, alone: one sentence per
@@ -341,13 +401,17 @@ impl App {
     /// imported).
     pub fn board_data_problems(&self) -> Result<Vec<String>> {
         self.board()?;
-        Ok(self.integrity()?.problems.into_iter().map(|p| p.message).collect())
+        // Read every current bundle again: `audit verify` trusts nothing
+        // remembered.
+        let rows = self.store.current_area_results()?;
+        Ok(self.integrity_with(&rows, true, false)?.problems.into_iter().map(|p| p.message).collect())
     }
 
     /// Refuses `what` (a document, an export) while the check finds
     /// anything.
     pub(crate) fn require_intact(&self, what: &str) -> Result<()> {
-        let it = self.integrity()?;
+        let checked = self.checked()?;
+        let it = &checked.integrity;
         if it.ok() {
             Ok(())
         } else {
@@ -355,3 +419,7 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "integrity_tests.rs"]
+mod tests;

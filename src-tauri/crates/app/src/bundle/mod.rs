@@ -18,6 +18,7 @@ mod book;
 mod day;
 mod nist;
 mod room;
+pub(crate) use integrity::IntegrityMemo;
 pub(crate) use room::RoomCache;
 mod carrier;
 mod integrity;

@@ -24,18 +24,80 @@ use crate::{short_hash, App, Error, Result};
 /// edited behind the app's back is not summed; the caller names it). With
 /// it, what the area's minutes tell the Ban besides figures.
 pub(crate) fn report_of(r: &tobaucu_store::AreaResultRow) -> std::result::Result<(AreaReport, AreaNotes), String> {
+    report_via(r, &mut |_, data| parse_area(data).map(std::sync::Arc::new))
+}
+
+/// [`report_of`] with the document parsed by `parse` (given the SHA-256 of
+/// its text, checked first, and the text): a board parses each document
+/// once ([`App::checked`]).
+fn report_via(r: &tobaucu_store::AreaResultRow, parse: &mut ParseArea<'_>) -> std::result::Result<(AreaReport, AreaNotes), String> {
     if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} không khớp mã số liệu đã nhập (cơ sở dữ liệu bị sửa ngoài ứng dụng); không cộng", r.area_id, r.level));
     }
-    let m = Minutes::parse(r.data.as_bytes()).map_err(|e| format!("số liệu đã lưu của khu vực {} cấp {}: {e}; không cộng", r.area_id, r.level))?;
-    m.well_formed().map_err(|e| format!("số liệu đã lưu của khu vực {} cấp {}: {e}; không cộng", r.area_id, r.level))?;
-    if m.area.id != r.area_id || m.level.code != r.level || m.constituency.id != r.constituency_id {
+    let p = parse(&r.minutes_sha256, r.data.as_bytes()).map_err(|e| format!("số liệu đã lưu của khu vực {} cấp {}: {e}; không cộng", r.area_id, r.level))?;
+    if p.area != r.area_id || p.level != r.level || p.constituency != r.constituency_id {
         return Err(format!("số liệu đã lưu của khu vực {} cấp {} ghi khu vực/cấp khác; không cộng", r.area_id, r.level));
     }
+    Ok((p.report.clone(), p.notes.clone()))
+}
+
+/// Parses an area's document given the SHA-256 of its text and the text.
+type ParseArea<'a> = dyn FnMut(&str, &[u8]) -> std::result::Result<std::sync::Arc<Parsed>, String> + 'a;
+
+/// Parses the documents of `rows` not in `known` yet on every core (a
+/// board's first check meets 30,000 of them), each whose text has the
+/// SHA-256 of its row, into `known`; the others are left to [`report_via`].
+fn parse_ahead(rows: &[&tobaucu_store::AreaResultRow], known: &mut std::collections::HashMap<String, std::sync::Arc<Parsed>>) {
+    let new: Vec<&tobaucu_store::AreaResultRow> = rows.iter().copied().filter(|r| !known.contains_key(&r.minutes_sha256)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
+    if new.len() < 256 || threads < 2 {
+        return;
+    }
+    let parsed: Vec<Vec<(String, Parsed)>> = std::thread::scope(|s| {
+        let work: Vec<_> = new
+            .chunks(new.len().div_ceil(threads))
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter(|r| tobaucu_core::audit::sha256_hex(r.data.as_bytes()) == r.minutes_sha256)
+                        .filter_map(|r| parse_area(r.data.as_bytes()).ok().map(|p| (r.minutes_sha256.clone(), p)))
+                        .collect()
+                })
+            })
+            .collect();
+        work.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for (sha, p) in parsed.into_iter().flatten() {
+        known.insert(sha, std::sync::Arc::new(p));
+    }
+}
+
+/// An area's minutes document as parsed (strictly: canonical, well
+/// formed): its report and notes, and the area, level and constituency it
+/// names. A function of the document's text alone.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    report: AreaReport,
+    notes: AreaNotes,
+    area: String,
+    level: String,
+    constituency: String,
+}
+
+fn parse_area(data: &[u8]) -> std::result::Result<Parsed, String> {
+    let m = Minutes::parse(data)?;
+    m.well_formed().map_err(|e| e.to_string())?;
     let report = AreaReport::from_minutes(&m);
-    let notes =
-        AreaNotes { area: m.area.id, round: report.round, complaints: m.complaints, incidents: m.incidents, recommendations: m.recommendations, explanations: m.explanations, accepted: m.accepted };
-    Ok((report, notes))
+    let notes = AreaNotes {
+        area: m.area.id.clone(),
+        round: report.round,
+        complaints: m.complaints,
+        incidents: m.incidents,
+        recommendations: m.recommendations,
+        explanations: m.explanations,
+        accepted: m.accepted,
+    };
+    Ok(Parsed { report, notes, area: m.area.id, level: m.level.code, constituency: m.constituency.id })
 }
 
 /// What one area's minutes of one round tell the Ban bầu cử besides
@@ -62,6 +124,7 @@ impl AreaNotes {
 }
 
 /// A round declared at this board, summed from its areas' reports.
+#[derive(Debug)]
 pub(crate) struct DeclaredRound {
     pub info: RoundInfo,
     pub declared_at: String,
@@ -71,6 +134,7 @@ pub(crate) struct DeclaredRound {
 
 /// A constituency touched by this board's areas, computed from the areas'
 /// minutes: the first round and any declared round.
+#[derive(Debug)]
 pub(crate) struct Computed {
     pub info: ConstituencyInfo,
     pub level_name: String,
@@ -84,6 +148,14 @@ pub(crate) struct Computed {
     pub damaged: Vec<String>,
     pub not_final: Vec<String>,
     pub rounds: Vec<DeclaredRound>,
+}
+
+/// A board's results and the integrity check of the figures they sum
+/// ([`App::checked`]).
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub computed: Vec<Computed>,
+    pub integrity: super::integrity::Integrity,
 }
 
 /// The candidates' lines of an outcome (`ids` in ballot order).
@@ -113,7 +185,18 @@ pub(crate) fn compute(
     def: &ElectionDefinition,
     scope: &std::collections::HashSet<&str>,
     rows: &[&tobaucu_store::AreaResultRow],
+    declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>,
+) -> Vec<Computed> {
+    compute_via(def, scope, rows, declared, &mut |_, data| parse_area(data).map(std::sync::Arc::new))
+}
+
+/// [`compute`] with the documents parsed by `parse` ([`report_via`]).
+fn compute_via(
+    def: &ElectionDefinition,
+    scope: &std::collections::HashSet<&str>,
+    rows: &[&tobaucu_store::AreaResultRow],
     mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>,
+    parse: &mut ParseArea<'_>,
 ) -> Vec<Computed> {
     // Areas per constituency touched by the scope, in definition order
     // (one pass).
@@ -132,7 +215,7 @@ pub(crate) fn compute(
         // A later round's minutes count for its constituency, as that
         // round (`AreaReport::round`).
         let base = def.constituency(&r.constituency_id).and_then(|c| c.round_of.as_ref()).map_or(r.constituency_id.as_str(), |x| x.constituency.as_str());
-        match report_of(r) {
+        match report_via(r, parse) {
             Ok((rep, n)) => {
                 if !n.is_empty() {
                     notes.entry(base).or_default().push(n);
@@ -352,21 +435,50 @@ impl App {
     }
 
     /// Every constituency touched by this board's areas, in definition
-    /// order, with its rounds.
-    pub(crate) fn computed(&self) -> Result<Vec<Computed>> {
-        Ok(self.computed_checked()?.0)
+    /// order, with its rounds, and the integrity check of the figures it
+    /// summed (`integrity.rs`): an area result that is not what its stored
+    /// bundle carries, or that comes from a bundle the log does not count
+    /// as current, is not summed; each problem is an A02 error of the
+    /// constituencies it touches.
+    ///
+    /// Remembered in this `App` at the [`crate::DataMark`] it was made at:
+    /// while nothing is written (by this connection, another one, another
+    /// process, or to the bundle store file) the same answer is given
+    /// without reading again; after any write everything is read and
+    /// checked again, only what is provably the same (a bundle already
+    /// read back at the same place, a document whose text has the same
+    /// SHA-256) is not re-read or re-parsed.
+    pub(crate) fn checked(&self) -> Result<std::sync::Arc<Checked>> {
+        let mark = self.data_mark()?;
+        self.checked_at(mark, None)
     }
 
-    /// [`App::computed`] and the integrity check of the figures it summed
-    /// (`integrity.rs`): an area result that is not what its stored bundle
-    /// carries, or that comes from a bundle the log does not count as
-    /// current, is not summed; each problem is an A02 error of the
-    /// constituencies it touches.
-    pub(crate) fn computed_checked(&self) -> Result<(Vec<Computed>, super::integrity::Integrity)> {
+    /// [`App::checked`] at `mark`, taken before `rows` (the current area
+    /// results, read here when needed if None) were read: a write between
+    /// the two makes the next mark differ, never hides the write.
+    pub(crate) fn checked_at(&self, mark: crate::DataMark, rows: Option<&[tobaucu_store::AreaResultRow]>) -> Result<std::sync::Arc<Checked>> {
+        let hit = self.memo.borrow().checked.as_ref().filter(|(m, _)| *m == mark).map(|(_, c)| c.clone());
+        if let Some(c) = hit {
+            return Ok(c);
+        }
+        let read;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                read = self.store.current_area_results()?;
+                &read
+            }
+        };
+        let c = std::sync::Arc::new(self.check_and_compute(rows)?);
+        self.memo.borrow_mut().checked = Some((mark, c.clone()));
+        Ok(c)
+    }
+
+    /// [`App::checked`] of `rows`, made now.
+    fn check_and_compute(&self, rows: &[tobaucu_store::AreaResultRow]) -> Result<Checked> {
         let def = self.def()?;
         let scope: std::collections::HashSet<&str> = self.areas_in_scope()?.iter().map(|a| a.id.as_str()).collect();
-        let rows = self.store.current_area_results()?;
-        let integrity = self.integrity_of(&rows, true)?;
+        let integrity = self.integrity_of(rows, true)?;
         // An excluded row is named by the problem that excluded it.
         let summed: Vec<&tobaucu_store::AreaResultRow> = rows.iter().filter(|r| integrity.row_ok(r)).collect();
         let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
@@ -383,7 +495,18 @@ impl App {
         for r in self.store.board_rounds()?.into_iter().chain(opened) {
             declared.entry(r.constituency_id.clone()).or_default().push(r);
         }
-        let mut out = compute(def, &scope, &summed, declared);
+        let mut known = std::mem::take(&mut self.memo.borrow_mut().parsed);
+        parse_ahead(&summed, &mut known);
+        let mut used: std::collections::HashMap<String, std::sync::Arc<Parsed>> = std::collections::HashMap::with_capacity(summed.len());
+        let mut out = compute_via(def, &scope, &summed, declared, &mut |sha, data| {
+            let p = match known.remove(sha).or_else(|| used.get(sha).cloned()) {
+                Some(p) => p,
+                None => std::sync::Arc::new(parse_area(data)?),
+            };
+            used.insert(sha.to_owned(), p.clone());
+            Ok(p)
+        });
+        self.memo.borrow_mut().parsed = used;
         for p in &integrity.problems {
             let message = format!("{}; không cộng — cơ sở dữ liệu có thể đã bị sửa ngoài ứng dụng (chạy \"tobaucu audit verify\")", p.message);
             let mut touched: Vec<&str> = Vec::new();
@@ -399,12 +522,12 @@ impl App {
                 k.damaged.push(message.clone());
             }
         }
-        Ok((out, integrity))
+        Ok(Checked { computed: out, integrity })
     }
 
     /// `results`: every constituency touched by this board's areas.
     pub fn results(&self) -> Result<ResultsDto> {
-        self.results_of(&self.computed()?)
+        self.results_of(&self.checked()?.computed)
     }
 
     /// [`App::results`] of constituencies already computed (the exports
@@ -424,17 +547,21 @@ impl App {
     /// paper minutes against the file and the warnings its Tổ accepted.
     /// One pass over each table (10,000 areas stay fast).
     pub fn board_status(&self) -> Result<BoardStatusDto> {
+        self.board_status_of(&self.store.current_area_results()?)
+    }
+
+    /// [`App::board_status`] from the current area results `rows`.
+    pub(crate) fn board_status_of(&self, rows: &[tobaucu_store::AreaResultRow]) -> Result<BoardStatusDto> {
         let (me, kind) = self.board()?;
         let def = self.def()?;
         let areas = self.areas_in_scope()?;
-        let rows = self.store.current_area_results()?;
         let bundles = self.store.bundles()?;
         let refusals = self.store.refusals()?;
-        let papers = self.area_papers(&rows)?;
+        let papers = self.area_papers(rows)?;
         let by_id: std::collections::HashMap<i64, &tobaucu_store::BundleRow> = bundles.iter().map(|b| (b.id, b)).collect();
         let mut bundle_of: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
         let mut accepted: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
-        for r in &rows {
+        for r in rows {
             bundle_of.entry(r.area_id.as_str()).or_insert(r.bundle_id);
             // Only documents that carry accepted warnings are read.
             if r.data.contains("\"accepted\":[") {

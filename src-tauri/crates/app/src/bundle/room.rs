@@ -3,12 +3,14 @@
 //! constituency's progress and, once complete, who is elected — read-only,
 //! refreshed every few seconds, paged for 10,000 areas.
 //!
-//! One refresh must cost little however many areas there are: the
-//! database's change mark (`PRAGMA data_version` and this connection's own
-//! changes) is read first, and when nothing changed the last view is
-//! served again; when something changed, only area results not seen
-//! before are read and parsed (an import brings a few), the rest come from
-//! the cache, and the sums per constituency are redone (exact arithmetic,
+//! One refresh must cost little however many areas there are: the data's
+//! change mark ([`crate::DataMark`]: `PRAGMA data_version`, this
+//! connection's own changes, the bundle store file) is read first, and when
+//! nothing changed the last view is served again; when something changed,
+//! the current area results' keys are read without copying, only rows not
+//! seen before under the same key are read and parsed (an import brings a
+//! few), the rest come from the cache, and only the constituencies whose
+//! areas changed are summed again (exact arithmetic,
 //! `core::results::aggregate`).
 
 use std::collections::{HashMap, HashSet};
@@ -17,7 +19,7 @@ use tobaucu_core::minutes::Minutes;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, AreaReport, CandidateInfo, ConstituencyInfo, Outcome};
 use tobaucu_ipc::{RoomAreaDto, RoomConstituencyDto, RoomDto, RoomElectedDto, RoomLevelDto, RoomQuery};
-use tobaucu_store::DayRead;
+use tobaucu_store::{AreaKeyRef, AreaResultKey, DayRead};
 
 use crate::{App, Result};
 
@@ -35,16 +37,40 @@ struct RoomConstituency {
 /// parsed area reports, and the last view.
 #[derive(Debug, Default)]
 pub(crate) struct RoomCache {
-    mark: Option<(i64, i64)>,
+    mark: Option<crate::DataMark>,
     unit_name: String,
     test_mode: bool,
     levels: Vec<(String, String)>,
     constituencies: Vec<RoomConstituency>,
     /// Areas in scope, in definition order: (id, label).
     areas: Vec<(String, String)>,
-    /// (bundle id, area, level) → (minutes SHA-256, report, constituency).
-    reports: HashMap<(i64, String, String), (String, AreaReport, String)>,
+    /// Area results read and parsed, by row id (`area_result.rowid`),
+    /// each with the key it was read under: a row whose key is not the
+    /// same at the next refresh is read again.
+    reports: HashMap<i64, Seen>,
+    /// Refresh count: the rows not met at this refresh are gone.
+    generation: u64,
+    /// Constituency id → its index in `constituencies` (and in the view).
+    index: HashMap<String, usize>,
     view: View,
+}
+
+/// One area result as the room read it.
+#[derive(Debug)]
+struct Seen {
+    bundle_id: i64,
+    area: String,
+    level: String,
+    constituency: String,
+    sha: String,
+    report: AreaReport,
+    generation: u64,
+}
+
+impl Seen {
+    fn same(&self, k: &AreaKeyRef<'_>) -> bool {
+        self.bundle_id == k.bundle_id && self.sha == k.minutes_sha256 && self.area == k.area_id && self.level == k.level && self.constituency == k.constituency_id
+    }
 }
 
 /// The computed view, before paging.
@@ -110,6 +136,8 @@ impl App {
         }
         Ok(RoomCache {
             mark: None,
+            generation: 0,
+            index: constituencies.iter().enumerate().map(|(i, c)| (c.info.id.clone(), i)).collect(),
             unit_name: def.unit(&me).map(|u| u.name.clone()).unwrap_or(me),
             test_mode: def.election.mode == tobaucu_core::election::Mode::Test,
             levels: def.levels.iter().map(|l| (l.code.clone(), l.name.clone())).collect(),
@@ -122,40 +150,78 @@ impl App {
 
     /// Brings the cache up to date when the database changed.
     fn room_refresh(&self, cache: &mut RoomCache) -> Result<()> {
-        let mark = self.store.change_mark()?;
+        let mark = self.data_mark()?;
         if cache.mark == Some(mark) {
             return Ok(());
         }
-        let keys = self.store.current_area_keys()?;
-        let mut seen: HashSet<(i64, String, String)> = HashSet::with_capacity(keys.len());
-        for k in &keys {
-            let key = (k.bundle_id, k.area_id.clone(), k.level.clone());
-            let fresh = cache.reports.get(&key).is_some_and(|(sha, _, _)| sha == &k.minutes_sha256);
-            if !fresh {
-                // Read strictly, as the results are: the canonical document
-                // whose SHA-256 the import recorded.
-                let Some(data) = self.store.area_result_data(k)? else { continue };
-                if tobaucu_core::audit::sha256_hex(data.as_bytes()) != k.minutes_sha256 {
-                    continue;
-                }
-                let Ok(m) = Minutes::parse(data.as_bytes()) else { continue };
-                if m.well_formed().is_err() || m.area.id != k.area_id || m.level.code != k.level {
-                    continue;
-                }
-                cache.reports.insert(key.clone(), (k.minutes_sha256.clone(), AreaReport::from_minutes(&m), k.constituency_id.clone()));
-            }
-            seen.insert(key);
+        let done = self.room_reread(cache);
+        if done.is_ok() {
+            cache.mark = Some(mark);
+        } else {
+            // Half read: every constituency is summed again next time.
+            cache.view.constituencies.clear();
         }
-        cache.reports.retain(|k, _| seen.contains(k));
-        let mut by_c: HashMap<&str, Vec<AreaReport>> = HashMap::new();
+        done
+    }
+
+    /// [`App::room_refresh`] after a change: the area results not seen
+    /// before (or whose key changed) are read and parsed, the rows gone are
+    /// dropped, and only the constituencies they belong to are summed again.
+    fn room_reread(&self, cache: &mut RoomCache) -> Result<()> {
+        cache.generation += 1;
+        let generation = cache.generation;
+        // Constituencies whose areas' reports changed: only they are
+        // summed again (all of them at the first view).
+        let mut dirty: HashSet<String> = HashSet::new();
+        let mut fresh: Vec<(i64, AreaResultKey)> = Vec::new();
+        self.store.each_current_area_key(&mut |k| match cache.reports.get_mut(&k.rowid) {
+            Some(s) if s.same(k) => s.generation = generation,
+            _ => fresh.push((
+                k.rowid,
+                AreaResultKey {
+                    bundle_id: k.bundle_id,
+                    area_id: k.area_id.to_owned(),
+                    level: k.level.to_owned(),
+                    constituency_id: k.constituency_id.to_owned(),
+                    minutes_sha256: k.minutes_sha256.to_owned(),
+                },
+            )),
+        })?;
+        for (rowid, k) in fresh {
+            // Read strictly, as the results are: the canonical document
+            // whose SHA-256 the import recorded.
+            let Some(data) = self.store.area_result_data(&k)? else { continue };
+            if tobaucu_core::audit::sha256_hex(data.as_bytes()) != k.minutes_sha256 {
+                continue;
+            }
+            let Ok(m) = Minutes::parse(data.as_bytes()) else { continue };
+            if m.well_formed().is_err() || m.area.id != k.area_id || m.level.code != k.level {
+                continue;
+            }
+            dirty.insert(k.constituency_id.clone());
+            let seen = Seen { bundle_id: k.bundle_id, area: k.area_id, level: k.level, constituency: k.constituency_id, sha: k.minutes_sha256, report: AreaReport::from_minutes(&m), generation };
+            if let Some(old) = cache.reports.insert(rowid, seen) {
+                dirty.insert(old.constituency);
+            }
+        }
+        cache.reports.retain(|_, s| {
+            if s.generation != generation {
+                dirty.insert(s.constituency.clone());
+            }
+            s.generation == generation
+        });
         let mut imported: HashSet<&str> = HashSet::new();
         let mut turnout: HashMap<&str, (u64, u64)> = HashMap::new();
-        for ((_, area, level), (_, rep, cid)) in &cache.reports {
-            by_c.entry(cid.as_str()).or_default().push(rep.clone());
-            imported.insert(area.as_str());
-            let t = turnout.entry(level.as_str()).or_default();
-            t.0 = t.0.saturating_add(rep.voters_listed);
-            t.1 = t.1.saturating_add(rep.voters_voted);
+        let all = cache.view.constituencies.len() != cache.constituencies.len();
+        let mut by_c: HashMap<&str, Vec<AreaReport>> = HashMap::new();
+        for s in cache.reports.values() {
+            imported.insert(s.area.as_str());
+            let t = turnout.entry(s.level.as_str()).or_default();
+            t.0 = t.0.saturating_add(s.report.voters_listed);
+            t.1 = t.1.saturating_add(s.report.voters_voted);
+            if all || dirty.contains(&s.constituency) {
+                by_c.entry(s.constituency.as_str()).or_default().push(s.report.clone());
+            }
         }
         let refused: HashSet<String> = self.store.refused_units()?.into_iter().collect();
         let status = cache
@@ -179,39 +245,40 @@ impl App {
                 RoomLevelDto { code: code.clone(), name: name.clone(), voters_listed: l, voters_voted: v, percent_vi: Percent::of(v, l).vi() }
             })
             .collect();
-        let constituencies = cache
-            .constituencies
-            .iter()
-            .map(|c| {
-                let o = aggregate(&c.info, by_c.get(c.info.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
-                let elected = o
-                    .elected
-                    .iter()
-                    .map(|id| {
-                        let i = c.info.candidates.iter().position(|x| &x.id == id).unwrap_or(usize::MAX);
-                        RoomElectedDto {
-                            name: c.names.get(id).cloned().unwrap_or_default(),
-                            votes: o.votes.get(i).copied().unwrap_or(0),
-                            percent_vi: o.percent.get(i).copied().unwrap_or_default().vi(),
-                        }
-                    })
-                    .collect();
-                RoomConstituencyDto {
-                    id: c.info.id.clone(),
-                    name: c.name.clone(),
-                    level_name: c.level_name.clone(),
-                    seats: c.info.seats,
-                    areas_reported: o.areas_reported,
-                    areas_expected: o.areas_expected,
-                    complete: o.complete,
-                    turnout_vi: o.turnout.vi(),
-                    verdict: outcome_verdict(&o, c.decided_here, c.info.seats),
-                    elected,
+        let summed = |c: &RoomConstituency| {
+            let o = aggregate(&c.info, by_c.get(c.info.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+            let elected = o
+                .elected
+                .iter()
+                .map(|id| {
+                    let i = c.info.candidates.iter().position(|x| &x.id == id).unwrap_or(usize::MAX);
+                    RoomElectedDto { name: c.names.get(id).cloned().unwrap_or_default(), votes: o.votes.get(i).copied().unwrap_or(0), percent_vi: o.percent.get(i).copied().unwrap_or_default().vi() }
+                })
+                .collect();
+            RoomConstituencyDto {
+                id: c.info.id.clone(),
+                name: c.name.clone(),
+                level_name: c.level_name.clone(),
+                seats: c.info.seats,
+                areas_reported: o.areas_reported,
+                areas_expected: o.areas_expected,
+                complete: o.complete,
+                turnout_vi: o.turnout.vi(),
+                verdict: outcome_verdict(&o, c.decided_here, c.info.seats),
+                elected,
+            }
+        };
+        let mut constituencies = std::mem::take(&mut cache.view.constituencies);
+        if all {
+            constituencies = cache.constituencies.iter().map(summed).collect();
+        } else {
+            for i in dirty.iter().filter_map(|cid| cache.index.get(cid)) {
+                if let (Some(c), Some(slot)) = (cache.constituencies.get(*i), constituencies.get_mut(*i)) {
+                    *slot = summed(c);
                 }
-            })
-            .collect();
+            }
+        }
         cache.view = View { status, levels, constituencies };
-        cache.mark = Some(mark);
         Ok(())
     }
 
