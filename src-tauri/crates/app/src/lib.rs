@@ -140,22 +140,14 @@ impl App {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
             }
         }
-        let store = Store::open(path)?;
-        let mut app = App {
-            store,
-            db_path: path.to_path_buf(),
-            def: None,
-            index: None,
-            tallies: Default::default(),
-            unit: None,
-            room: None,
-            memo: Default::default(),
-            rehearsal: false,
-            clock: clock::Clock::System,
-            _lock: None,
-        };
+        let mut app = App::on(Store::open(path)?, path.to_path_buf());
         app.load_definition()?;
         Ok(app)
+    }
+
+    /// An app on `store`, nothing loaded yet.
+    fn on(store: Store, db_path: PathBuf) -> App {
+        App { store, db_path, def: None, index: None, tallies: Default::default(), unit: None, room: None, memo: Default::default(), rehearsal: false, clock: clock::Clock::System, _lock: None }
     }
 
     /// Opens the database for the desktop app: one window per data file.
@@ -179,19 +171,7 @@ impl App {
 
     /// An in-memory database (tests, benchmarks).
     pub fn open_in_memory() -> Result<App> {
-        Ok(App {
-            store: Store::open_in_memory()?,
-            db_path: PathBuf::from(":memory:"),
-            def: None,
-            index: None,
-            tallies: Default::default(),
-            unit: None,
-            room: None,
-            memo: Default::default(),
-            rehearsal: false,
-            clock: clock::Clock::System,
-            _lock: None,
-        })
+        Ok(App::on(Store::open_in_memory()?, PathBuf::from(":memory:")))
     }
 
     pub fn db_path(&self) -> &Path {

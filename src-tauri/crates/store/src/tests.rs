@@ -64,6 +64,16 @@ fn edited_applied_migration_is_refused() -> Result<()> {
     Ok(())
 }
 
+/// A database at `path` as the previous release (every migration but the
+/// last) leaves it.
+fn previous_release_file(path: &std::path::Path) -> Result<rusqlite::Connection> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    migrate::apply_pending(&mut conn, MIGRATIONS[MIGRATIONS.len() - 2].version)?;
+    Ok(conn)
+}
+
 /// Issue 17 §2: a file made by an earlier release is copied beside itself
 /// before the new release's migrations run; the copy is that release's
 /// file, row for row, and opens no further than its own schema.
@@ -74,10 +84,7 @@ fn an_older_schema_is_copied_beside_the_file_before_it_is_upgraded() -> Result<(
     let previous = MIGRATIONS[MIGRATIONS.len() - 2].version;
     {
         // The file as the previous release left it: its schema, a voter.
-        let mut conn = rusqlite::Connection::open(&path)?;
-        conn.execute_batch("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        migrate::apply_pending(&mut conn, previous)?;
+        let conn = previous_release_file(&path)?;
         conn.execute("INSERT INTO voter (stt, name, gender, birth_date, residence, added_at) VALUES (1, 'Nguyễn Văn A', 'Nam', '1990-01-01', 'Thôn 1', '2026-03-01T08:00:00+07:00')", [])?;
     }
     let store = Store::open(&path)?;
@@ -110,12 +117,7 @@ fn no_copy_no_upgrade() -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::NotOurs(e.to_string()))?;
     let path = dir.path().join("t.sqlite");
     let previous = MIGRATIONS[MIGRATIONS.len() - 2].version;
-    {
-        let mut conn = rusqlite::Connection::open(&path)?;
-        conn.execute_batch("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        migrate::apply_pending(&mut conn, previous)?;
-    }
+    drop(previous_release_file(&path)?);
     // Where the copy is written first, a folder: the copy cannot be made.
     let copy = sidefiles::before_upgrade(&path, previous);
     let tmp = sidefiles::with_suffix(&copy, sidefiles::WRITING);
