@@ -640,3 +640,60 @@ test("a power cut: a backup, the laptop dies, the last backup restored on a spar
   assert.equal(verified.ok, true);
   rmSync(work, { recursive: true, force: true });
 });
+
+test("a rehearsal: the banner on every screen, the shortcuts on ?, the ballots drill read, typed and scored", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const CLI = resolve(ROOT, "target/debug/tobaucu");
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-drill-"));
+  const env = { ...process.env };
+  delete env.TOBAUCU_DB;
+  delete env.TOBAUCU_NOW;
+  const db = resolve(work, "to.sqlite");
+  // Issue 16 §1–2: a rehearsal in the real database, with the real list.
+  execFileSync(CLI, ["--db", db, "setup", resolve(ROOT, "assets/demo-election.json"), "--area", "X0412-KV01", "--rehearsal"], { env });
+  execFileSync(CLI, ["--db", db, "voters", "import", resolve(ROOT, "assets/demo-voters.csv")], { env });
+  if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+  const r = await until("a WebDriver session", () =>
+    wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", db] } } } }), 30000);
+  sid = r.sessionId;
+  await until("rehearsal banner", () => find("#rehearsal-banner"));
+  assert.match(await text("#mode-badge"), /DIỄN TẬP/);
+  await click("#tab-count");
+  await until("ballot input", () => find("#ballot-input"));
+  assert.ok(await find("#rehearsal-banner"), "the banner on the counting screen too");
+
+  // "?" shows the keyboard shortcuts of the screen; Esc-button closes them.
+  await js("document.activeElement?.blur()");
+  await wd("POST", s("/actions"), { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "?" }, { type: "keyUp", value: "?" }] }] });
+  await until("shortcuts overlay", async () => (await js("return !!document.querySelector('#shortcuts[open]')")));
+  assert.match(await text("#shortcuts"), /Ctrl\+Z/);
+  await click("#shortcuts-close");
+  await until("overlay closed", async () => !(await js("return !!document.querySelector('#shortcuts[open]')")));
+
+  // The drill: ten ballots read on screen; the first typed wrong on purpose.
+  await js("document.querySelector('#drill-panel').open = true; document.querySelector('#drill-panel').scrollIntoView()");
+  await js("const s = document.querySelector('#drill-size'); s.value = '10'; s.dispatchEvent(new Event('change'))");
+  await click("#drill-start");
+  for (let i = 0; i < 10; i++) {
+    const said = await until(`ballot ${i + 1} read`, async () => {
+      const t = await text("#drill-read");
+      return t.startsWith(`Phiếu ${i + 1}/10:`) ? t : null;
+    });
+    let typed;
+    if (i === 0) typed = "0";
+    else if (said.includes("gạch hết tên")) typed = "-";
+    else if (said.includes("không có dấu")) typed = "*";
+    else if (said.includes("không theo mẫu")) typed = "/";
+    else if (said.includes("ghi thêm")) typed = "+";
+    else typed = [...said.matchAll(/(\d+)\. /g)].map((m) => m[1]).join(" ");
+    await type("#drill-input", typed + ENTER);
+  }
+  const result = await until("drill score", async () => (await findAll("#drill-result")).length ? text("#drill-result") : null);
+  assert.match(result, /^Đúng 9\/10 phiếu \(90%\)/);
+  assert.match(await text("#drill-score"), /Phiếu 1: gõ “0”/);
+  await screenshot("drill.png");
+  // Nothing was written: the desk has no ballot.
+  assert.equal(await text("#tot-received"), "0");
+});

@@ -392,5 +392,25 @@ pub fn aggregate_round(c: &ConstituencyInfo, round: &RoundInfo, reports: &[AreaR
     o
 }
 
+/// The most voters a polling area may list (Art. 11: 300–4,000 voters;
+/// fewer only in mountain, island or sparse areas).
+pub const AREA_VOTERS_MAX: u64 = 4_000;
+
+/// Why an area's minutes need the Ban bầu cử's own review before the
+/// winners of its constituency are declared: a list larger than the law
+/// allows, or a turnout warning (W03, participants under half the list)
+/// that only the Tổ trưởng accepted. `accepted` are the codes the Tổ
+/// accepted in its signed minutes. Empty: nothing to review.
+pub fn ban_review_reasons(report: &AreaReport, accepted: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    if report.voters_listed > AREA_VOTERS_MAX {
+        out.push(format!("danh sách có {} cử tri, quá {} cử tri một khu vực bỏ phiếu (Điều 11)", crate::text::thousands(report.voters_listed), crate::text::thousands(AREA_VOTERS_MAX)));
+    }
+    if accepted.contains(&"W03") {
+        out.push("Tổ trưởng đã chấp nhận cảnh báo W03 (số cử tri đi bầu dưới một nửa danh sách)".to_owned());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,9 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
+    /// A08: the Ban bầu cử has not reviewed the areas it must before
+    /// declaring winners.
+    BanReviewRequired,
     /// The copy kept before an upgrade could not be made; nothing upgraded.
     DbUpgradeCopy,
     AuditBroken,
@@ -164,6 +167,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in the order of the enum.
     pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BanReviewRequired,
         ErrorCode::DbUpgradeCopy,
         ErrorCode::AuditBroken,
         ErrorCode::VerifyFailed,
@@ -297,6 +301,7 @@ impl ErrorCode {
     /// The wire form (`NOT_SET_UP`).
     pub fn as_str(self) -> &'static str {
         match self {
+            ErrorCode::BanReviewRequired => "BAN_REVIEW_REQUIRED",
             ErrorCode::DbUpgradeCopy => "DB_UPGRADE_COPY",
             ErrorCode::AuditBroken => "AUDIT_BROKEN",
             ErrorCode::VerifyFailed => "VERIFY_FAILED",

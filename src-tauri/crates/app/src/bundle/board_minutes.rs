@@ -307,6 +307,7 @@ impl App {
     pub(crate) fn board_minutes_parts(&self, only: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
         let def = self.def()?;
         let mut parts = Vec::new();
+        let mut held: Vec<String> = Vec::new();
         let checked = self.checked()?;
         if !checked.integrity.ok() {
             return Err(checked.integrity.refusal("lập biên bản xác định kết quả"));
@@ -354,7 +355,13 @@ impl App {
                 facts: self.facts_with(&c.id, 1, &k.notes)?,
                 accepted: self.accepted_lines(k, 1)?,
             };
-            if k.first.complete {
+            // A08: winners are declared only once the Ban accepted, with
+            // its reason, the areas that need its own review.
+            let review = super::results::ban_review(def, k, 1);
+            let reviewed = review.is_empty() || tobaucu_store::DayRead::board_acceptances(&self.store)?.iter().any(|a| a.constituency_id == c.id && a.round == 1 && a.code == "A08");
+            if k.first.complete && !reviewed {
+                held.push(format!("{}: {}", c.id, review.join(" · ")));
+            } else if k.first.complete {
                 parts.push((layout, minutes_data(&base)));
             }
             for r in k.rounds.iter().filter(|r| r.outcome.complete) {
@@ -371,6 +378,13 @@ impl App {
                 };
                 parts.push((layout, minutes_data(&input)));
             }
+        }
+        if parts.is_empty() && !held.is_empty() {
+            return Err(Error::Refused {
+                code: ErrorCode::BanReviewRequired,
+                message: "Ban bầu cử chưa xem xét các khu vực cần xem xét (A08); chấp nhận cảnh báo A08 kèm lý do (tobaucu results accept) trước khi lập biên bản xác định kết quả".into(),
+                problems: held,
+            });
         }
         if parts.is_empty() {
             return Err(Error::refused(ErrorCode::NotComplete, "chưa có đơn vị bầu cử nào đủ biên bản của mọi khu vực; chưa lập được biên bản xác định kết quả"));

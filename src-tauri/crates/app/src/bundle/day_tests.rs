@@ -17,12 +17,23 @@ use crate::{App, UnitChoice, UnitKind};
 /// database (what an import stores; the import itself is tested and
 /// benchmarked elsewhere). Returns the board and every area's documents.
 pub(crate) fn board(dir: &std::path::Path, n: usize) -> (App, Vec<Vec<Minutes>>) {
+    board_with(dir, n, |_, _| {})
+}
+
+/// [`board`], each area's minutes edited by `edit(area index, minutes)`
+/// before they are signed.
+fn board_with(dir: &std::path::Path, n: usize, edit: impl Fn(usize, &mut Minutes)) -> (App, Vec<Vec<Minutes>>) {
     let text = synthetic::definition(n);
     let def: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
     let sha = synthetic::sha(&text);
     let mut app = App::open(&dir.join("board.sqlite")).unwrap_or_else(|e| panic!("{e}"));
     app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
-    let docs: Vec<Vec<Minutes>> = (0..n).map(|i| synthetic::area_minutes(&def, &sha, i)).collect();
+    let mut docs: Vec<Vec<Minutes>> = (0..n).map(|i| synthetic::area_minutes(&def, &sha, i)).collect();
+    for (i, area) in docs.iter_mut().enumerate() {
+        for m in area.iter_mut() {
+            edit(i, m);
+        }
+    }
     synthetic::store_board(&mut app.store, &def, &sha, &docs).unwrap_or_else(|e| panic!("{e}"));
     (app, docs)
 }
@@ -279,4 +290,46 @@ fn the_room_screen_pages_and_refreshes_only_what_changed() {
     other.withdraw_bundle("A3", "Tổ bầu cử báo gói nhầm").unwrap_or_else(|e| panic!("{e}"));
     let after = app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((after.areas_imported, after.areas_waiting), (199, 1));
+}
+
+/// Attack review, finding 1: a Tổ trưởng can accept any warning of its own
+/// minutes with its own key. An area listing more voters than the law
+/// allows (Art. 11: 300–4,000), or whose turnout warning W03 only the Tổ
+/// accepted, is held for the Ban bầu cử: A08 names it, and the minutes that
+/// declare the constituency's winners (Mẫu 19/24) wait for the Ban's own
+/// acceptance with a reason.
+#[test]
+fn a08_areas_the_ban_must_review_hold_the_declaration_of_winners() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (mut app, _) = board_with(dir.path(), 20, |i, m| {
+        if i == 5 {
+            m.figures.voters_listed = 4_500;
+            m.accepted.push(tobaucu_core::minutes::Explanation { code: "W03".into(), reason: "cử tri đi làm ăn xa".into() });
+        }
+    });
+    let def = app.def().unwrap_or_else(|e| panic!("{e}")).clone();
+    let area = def.area("A5").unwrap_or_else(|| panic!("A5"));
+    let results = app.results().unwrap_or_else(|e| panic!("{e}"));
+    let held: Vec<&String> = area.constituencies.values().collect();
+    for (id, c) in &results.constituencies {
+        let a08 = c.checks.iter().find(|k| k.code == "A08");
+        if held.contains(&id) {
+            let k = a08.unwrap_or_else(|| panic!("{id}: {:?}", c.checks));
+            assert_eq!(k.severity, tobaucu_ipc::Severity::Warning);
+            assert!(k.message.contains("khu vực bỏ phiếu số 6") && k.message.contains("4.500 cử tri") && k.message.contains("W03"), "{}", k.message);
+        } else {
+            assert!(a08.is_none(), "{id}: {:?}", a08);
+        }
+    }
+    let cid = held[0].clone();
+    let e = app.board_minutes_parts(Some(&cid)).err().map(|e| e.code());
+    assert_eq!(e, Some(crate::ErrorCode::BanReviewRequired));
+    // Another constituency's minutes are not held.
+    let other = results.constituencies.keys().find(|id| !held.contains(id)).unwrap_or_else(|| panic!("another"));
+    assert_eq!(app.board_minutes_parts(Some(other)).map(|p| p.len()).unwrap_or(0), 1);
+    // The Ban accepts A08 with its reason: the minutes are made, and say so.
+    app.accept_board_warning(&cid, "A08", "Ban bầu cử đã đối chiếu danh sách và biên bản giấy của khu vực số 6", 1).unwrap_or_else(|e| panic!("{e}"));
+    let parts = app.board_minutes_parts(Some(&cid)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parts.len(), 1);
+    assert!(parts[0].1.to_string().contains("Ban bầu cử chấp nhận cảnh báo A08"), "{}", parts[0].1);
 }

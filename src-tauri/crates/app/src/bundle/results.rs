@@ -300,6 +300,26 @@ fn compute_via(
     out
 }
 
+/// A08: the areas of a constituency (round `round`) whose minutes need the
+/// Ban bầu cử's own review before its winners are declared — a list above
+/// 4,000 voters, or a W03 only the Tổ trưởng accepted
+/// (`core::results::ban_review_reasons`); one line per area.
+pub(crate) fn ban_review(def: &ElectionDefinition, k: &Computed, round: u32) -> Vec<String> {
+    k.reports
+        .iter()
+        .filter(|r| r.round == round)
+        .filter_map(|r| {
+            let accepted: Vec<&str> = k.notes.iter().filter(|n| n.area == r.area && n.round == round).flat_map(|n| n.accepted.iter().map(|a| a.code.as_str())).collect();
+            let why = tobaucu_core::results::ban_review_reasons(r, &accepted);
+            if why.is_empty() {
+                return None;
+            }
+            let place = def.area(&r.area).map_or_else(|| r.area.clone(), |a| format!("khu vực bỏ phiếu số {} ({})", a.number, a.name));
+            Some(format!("{place}: {}", why.join("; ")))
+        })
+        .collect()
+}
+
 /// The warnings a board accepted with a reason: (constituency, round,
 /// code) → reason (issue 15 item 5).
 pub(crate) type Accepted = std::collections::HashMap<(String, i64, String), String>;
@@ -337,6 +357,15 @@ pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted:
             code: "A05".into(),
             severity: tobaucu_ipc::Severity::Warning,
             message: format!("biên bản chưa khóa (gói thử nghiệm) của: {}", k.not_final.join(", ")),
+            accepted_reason: None,
+        });
+    }
+    let review = ban_review(def, k, 1);
+    if !review.is_empty() {
+        checks.push(ResultCheckDto {
+            code: "A08".into(),
+            severity: tobaucu_ipc::Severity::Warning,
+            message: format!("Ban bầu cử cần xem xét trước khi xác định người trúng cử — {}", review.join(" · ")),
             accepted_reason: None,
         });
     }

@@ -337,3 +337,19 @@ proptest! {
         prop_assert_eq!(o.votes.iter().sum::<u64>(), v.iter().map(|(a, b, _)| a + b).sum::<u64>());
     }
 }
+
+// Art. 11: an area lists 300–4,000 voters. A list above that, or a W03
+// only the Tổ trưởng accepted, is for the Ban bầu cử to review (A08).
+#[test]
+fn art11_an_area_above_4000_voters_or_with_a_team_accepted_w03_needs_the_ban() {
+    let mut r = AreaReport { voters_listed: 4_000, ..AreaReport::default() };
+    assert!(ban_review_reasons(&r, &["W01", "W04"]).is_empty());
+    r.voters_listed = 4_001;
+    let why = ban_review_reasons(&r, &[]);
+    assert_eq!(why.len(), 1);
+    assert!(why[0].contains("4.001 cử tri") && why[0].contains("Điều 11"), "{why:?}");
+    r.voters_listed = 530;
+    let why = ban_review_reasons(&r, &["W03"]);
+    assert_eq!(why.len(), 1);
+    assert!(why[0].contains("W03"), "{why:?}");
+}
