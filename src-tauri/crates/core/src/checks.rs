@@ -103,13 +103,30 @@ fn n(x: u64) -> String {
 /// Runs every check of one level. The order is stable: errors by code,
 /// then warnings by code.
 pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
-    let mut out = Vec::new();
-    let mut push = |code: &'static str, severity, message: String, next_step, field: &str| out.push(Check { code, severity, message, next_step, field: field.to_owned() });
-    let e = Severity::Error;
-    let w = Severity::Warning;
-    let issued = f.inventory.map(|i| i.issued());
-    let (l, p) = (f.listed, f.participated);
+    let mut out = Found(Vec::new());
+    bounds(f, &mut out);
+    figure_errors(f, &mut out);
+    team_errors(f, &mut out);
+    warnings(f, &mut out);
+    let mut out = out.0;
+    out.sort_by_key(|c| (c.severity == Severity::Warning, c.code));
+    out
+}
 
+/// The checks found so far.
+struct Found(Vec<Check>);
+
+impl Found {
+    fn push(&mut self, code: &'static str, severity: Severity, message: String, next_step: &'static str, field: &str) {
+        self.0.push(Check { code, severity, message, next_step, field: field.to_owned() });
+    }
+}
+
+/// E15: every figure within what one polling area can hold (first: every
+/// sum below is then far from overflowing).
+fn bounds(f: &LevelFacts<'_>, out: &mut Found) {
+    let e = Severity::Error;
+    let (l, p) = (f.listed, f.participated);
     // E15 first: every sum below is then far from overflowing (the sums
     // are also taken in u128 or saturating, whoever calls).
     let mut beyond: Vec<String> = Vec::new();
@@ -135,7 +152,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
     }
     if !beyond.is_empty() {
-        push(
+        out.push(
             "E15",
             e,
             format!("Số liệu vượt quá mức một khu vực bỏ phiếu có thể có ({} — luật: mỗi khu vực từ 300 đến 4.000 cử tri): {}.", n(MAX_AREA_FIGURE), beyond.join("; ")),
@@ -143,10 +160,18 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             "count",
         );
     }
+}
+
+/// The figures against each other (E01–E03, E16, W08, the result's and the
+/// kiểm kê's own rules, the tally sheet's double entry).
+fn figure_errors(f: &LevelFacts<'_>, out: &mut Found) {
+    let (e, w) = (Severity::Error, Severity::Warning);
+    let issued = f.inventory.map(|i| i.issued());
+    let (l, p) = (f.listed, f.participated);
     if let Some(r) = &f.result {
         let vn = u128::from(r.valid) + u128::from(r.invalid);
         if vn != u128::from(r.received) {
-            push(
+            out.push(
                 "E01",
                 e,
                 format!("Số phiếu hợp lệ ({}) cộng số phiếu không hợp lệ ({}) bằng {}, khác số phiếu thu vào ({}).", n(r.valid), n(r.invalid), n(u64::try_from(vn).unwrap_or(u64::MAX)), n(r.received)),
@@ -156,7 +181,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
         if let Some(i) = issued {
             if r.received > i {
-                push(
+                out.push(
                     "E02",
                     e,
                     format!("Số phiếu thu vào ({}) lớn hơn số phiếu phát ra ({}).", n(r.received), n(i)),
@@ -168,7 +193,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     if let Some(i) = issued {
         if i > p {
-            push(
+            out.push(
                 "E03",
                 e,
                 format!("Số phiếu phát ra ({}) lớn hơn số cử tri đã tham gia bỏ phiếu cấp này ({}).", n(i), n(p)),
@@ -179,7 +204,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     if let Some((code, q)) = &f.national_listed {
         if l > *q {
-            push("E16", e, format!(
+            out.push("E16", e, format!(
                 "Tổng số cử tri của cấp này ({}) lớn hơn tổng số cử tri bầu đại biểu Quốc hội ({code}: {}) của cùng khu vực: cử tri có quyền bầu đại biểu Hội đồng nhân dân đều có quyền bầu đại biểu Quốc hội.",
                 n(l), n(*q)),
                 "Kiểm tra cột cấp bầu cử trong danh sách cử tri: mỗi cử tri bầu Hội đồng nhân dân phải có cả cấp Quốc hội.", "turnout");
@@ -188,7 +213,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     // Issue 3 lists this among the warnings a Tổ trưởng may accept (checks.md
     // suggested an error, E04, which is therefore never used).
     if p > l {
-        push(
+        out.push(
             "W08",
             w,
             format!("Số cử tri tham gia bỏ phiếu ({}) lớn hơn tổng số cử tri của cấp này ({}).", n(p), n(l)),
@@ -200,7 +225,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         for (i, v) in r.votes.iter().enumerate() {
             if *v > r.valid {
                 let name = f.candidate_names.get(i).copied().unwrap_or("?");
-                push(
+                out.push(
                     "E05",
                     e,
                     format!("Người ứng cử số {} ({}) có {} phiếu bầu, nhiều hơn số phiếu hợp lệ ({}).", i + 1, name, n(*v), n(r.valid)),
@@ -212,7 +237,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         if let Some(g) = &r.groups {
             let sum: u64 = g.iter().fold(0u64, |a, x| a.saturating_add(*x));
             if sum != r.valid {
-                push(
+                out.push(
                     "E06",
                     e,
                     format!("Tổng các nhóm \"phiếu bầu k đại biểu\" ({}) khác số phiếu hợp lệ ({}).", n(sum), n(r.valid)),
@@ -223,7 +248,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
         if let Some(wsum) = r.weighted_groups() {
             if r.total_votes() != wsum {
-                push(
+                out.push(
                     "E07",
                     e,
                     format!("Tổng số phiếu bầu của các người ứng cử ({}) khác tổng theo nhóm Σ k × (số phiếu bầu k đại biểu) ({}).", n(r.total_votes()), n(wsum)),
@@ -234,7 +259,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
         let cap = u64::from(f.seats).saturating_mul(r.valid);
         if r.total_votes() > cap {
-            push(
+            out.push(
                 "E08",
                 e,
                 format!("Tổng số phiếu bầu ({}) vượt quá số đại biểu được bầu × số phiếu hợp lệ ({} × {} = {}).", n(r.total_votes()), f.seats, n(r.valid), n(cap)),
@@ -256,19 +281,24 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
                 ),
                 None => format!("Kiểm kê không khớp: số phiếu chưa sử dụng ({}) cộng gạch hỏng ({}) vượt số phiếu đã nhận ({}).", n(inv.unused), n(inv.spoiled), n(inv.received)),
             };
-            push("E09", e, msg, "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.", "inventory.received");
+            out.push("E09", e, msg, "Đếm lại phiếu chưa sử dụng và phiếu gạch hỏng trước khi mở hòm.", "inventory.received");
         }
     }
     match &f.tally {
         TallyState::Differ(d) => {
             let fields: Vec<String> = d.iter().map(|x| format!("{} ({} ≠ {})", field_vi(&x.field, &f.candidate_names), n(x.first), n(x.second))).collect();
-            push("E10", e, format!("Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.", d.len(), fields.join("; ")), "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.", "tally");
+            out.push("E10", e, format!("Hai lần nhập bảng kiểm phiếu khác nhau ở {} mục: {}.", d.len(), fields.join("; ")), "Đối chiếu với bảng kiểm phiếu giấy và nhập lại lần sai.", "tally");
         }
         TallyState::OneEntry => {
-            push("E13", e, "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai.".to_owned(), "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).", "tally")
+            out.push("E13", e, "Bảng kiểm phiếu mới được nhập một lần; cần người thứ hai nhập độc lập lần hai.".to_owned(), "Người thứ hai nhập lại toàn bộ bảng kiểm phiếu giấy (lần 2).", "tally")
         }
         TallyState::NotUsed | TallyState::Agreed => {}
     }
+}
+
+/// The Tổ, its witnesses, the kiểm kê entered, the result complete.
+fn team_errors(f: &LevelFacts<'_>, out: &mut Found) {
+    let e = Severity::Error;
     let ro = &f.roster;
     let mut roster_problems = Vec::new();
     if ro.leader.as_deref().unwrap_or("").is_empty() {
@@ -289,10 +319,10 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
     }
     if !roster_problems.is_empty() {
-        push("E11", e, format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")), "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.", "team");
+        out.push("E11", e, format!("Biên bản chưa thể ký: {}.", roster_problems.join("; ")), "Ghi đủ Tổ trưởng, Thư ký và hai cử tri chứng kiến không phải người ứng cử.", "team");
     }
     if f.inventory.is_none() {
-        push(
+        out.push(
             "E12",
             e,
             "Chưa lập biên bản kiểm kê phiếu bầu (số phiếu nhận, chưa sử dụng, gạch hỏng).".to_owned(),
@@ -303,7 +333,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     if let Some(r) = &f.result {
         let by_reason: u64 = r.invalid_by_reason.iter().fold(0u64, |a, x| a.saturating_add(*x));
         if by_reason != 0 && by_reason != r.invalid {
-            push(
+            out.push(
                 "E14",
                 e,
                 format!("Chi tiết phiếu không hợp lệ theo lý do ({}) khác tổng số phiếu không hợp lệ ({}).", n(by_reason), n(r.invalid)),
@@ -312,11 +342,17 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             );
         }
     }
+}
 
+/// The warnings a Tổ trưởng may accept with a reason (W01–W08).
+fn warnings(f: &LevelFacts<'_>, out: &mut Found) {
+    let w = Severity::Warning;
+    let issued = f.inventory.map(|i| i.issued());
+    let (l, p) = (f.listed, f.participated);
     // Warnings.
     if let Some(r) = &f.result {
         if r.received > 0 && u128::from(r.invalid) * 100 > 3 * u128::from(r.received) {
-            push(
+            out.push(
                 "W01",
                 w,
                 format!("Phiếu không hợp lệ chiếm {} số phiếu thu vào ({} / {}), trên 3%.", Percent::of(r.invalid, r.received), n(r.invalid), n(r.received)),
@@ -326,7 +362,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
         }
         if let Some(i) = issued {
             if r.received < i {
-                push(
+                out.push(
                     "W02",
                     w,
                     format!("Số phiếu thu vào ({}) ít hơn số phiếu phát ra ({}): {} phiếu không có trong hòm.", n(r.received), n(i), n(i - r.received)),
@@ -338,7 +374,7 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     // Art. 78: valid only when MORE than half of the listed voters voted.
     if l > 0 && u128::from(p) * 2 <= u128::from(l) {
-        push(
+        out.push(
             "W03",
             w,
             format!("Chỉ {} cử tri ({}) trong {} cử tri của cấp này tham gia bỏ phiếu, chưa quá một nửa.", n(p), Percent::of(p, l), n(l)),
@@ -351,20 +387,26 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
             for (i, v) in r.votes.iter().enumerate() {
                 if *v == 0 {
                     let name = f.candidate_names.get(i).copied().unwrap_or("?");
-                    push("W04", w, format!("Người ứng cử số {} ({}) không có phiếu bầu nào.", i + 1, name), "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.", &format!("votes.{}", i + 1));
+                    out.push(
+                        "W04",
+                        w,
+                        format!("Người ứng cử số {} ({}) không có phiếu bầu nào.", i + 1, name),
+                        "Kiểm tra xem số phiếu có bị ghi nhầm sang dòng khác không.",
+                        &format!("votes.{}", i + 1),
+                    );
                 }
             }
         }
         if r.received > 0 {
             for (code, other) in &f.other_levels {
                 if other.received == r.received && other.valid == r.valid && other.invalid == r.invalid && other.votes == r.votes {
-                    push("W05", w, format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."), "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.", "count");
+                    out.push("W05", w, format!("Số liệu cấp này trùng khớp hoàn toàn với cấp {code}."), "Kiểm tra xem số liệu có bị chép nhầm từ cấp khác không.", "count");
                 }
             }
         }
         if let Some(g) = &r.groups {
             if f.seats > 1 && r.valid > 0 && g.iter().take(f.seats as usize - 1).all(|x| *x == 0) {
-                push(
+                out.push(
                     "W07",
                     w,
                     format!("Mọi phiếu hợp lệ đều giữ lại đủ {} người; không có phiếu bầu ít hơn {} đại biểu.", f.seats, f.seats),
@@ -376,11 +418,9 @@ pub fn check_level(f: &LevelFacts<'_>) -> Vec<Check> {
     }
     if let (Some(inv), Some(i)) = (f.inventory, issued) {
         if i > 0 && u128::from(inv.spoiled) * 100 > 2 * u128::from(i) {
-            push("W06", w, format!("Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).", n(inv.spoiled), n(i)), "Đếm lại phiếu gạch hỏng đã niêm phong.", "inventory.spoiled");
+            out.push("W06", w, format!("Số phiếu gạch hỏng ({}) vượt 2% số phiếu phát ra ({}).", n(inv.spoiled), n(i)), "Đếm lại phiếu gạch hỏng đã niêm phong.", "inventory.spoiled");
         }
     }
-    out.sort_by_key(|c| (c.severity == Severity::Warning, c.code));
-    out
 }
 
 /// The Vietnamese label of a tally-sheet field.
