@@ -41,6 +41,7 @@ export function drillPanel(st: CountState): HTMLElement {
     inp.focus();
   };
   const finish = () => {
+    inp.value = "";
     inp.disabled = true;
     const right = answers.filter((a) => a.ok).length;
     const secs = answers.reduce((t, a) => t + a.ms, 0) / 1000 / Math.max(1, answers.length);
