@@ -22,7 +22,7 @@ work=$(mktemp -d)
 home="$work/home"
 mkdir -p "$home"
 echo "== the installed command: tobaucu demo"
-HOME="$home" XDG_DATA_HOME="$home/.local/share" TOBAUCU_PASSPHRASE= /usr/bin/tobaucu demo --out "$work/demo" >/dev/null
+HOME="$home" XDG_DATA_HOME="$home/.local/share" env -u TOBAUCU_PASSPHRASE /usr/bin/tobaucu demo --out "$work/demo" >/dev/null
 ls "$work"/demo/usb-xa/*.tbc >/dev/null
 # The user's own data file (the default place, as the window would use it).
 HOME="$home" XDG_DATA_HOME="$home/.local/share" /usr/bin/tobaucu setup --demo >/dev/null
