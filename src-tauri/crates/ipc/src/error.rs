@@ -448,7 +448,7 @@ mod tests {
     fn the_wire_form_is_the_serde_name_and_unique() {
         let mut seen = std::collections::HashSet::new();
         for c in ErrorCode::ALL {
-            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::String(c.as_str().to_owned()));
+            assert_eq!(serde_json::to_value(c).unwrap_or_default(), serde_json::Value::String(c.as_str().to_owned()));
             assert!(seen.insert(c.as_str()), "{c} twice");
         }
     }
