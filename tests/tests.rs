@@ -13,6 +13,7 @@ mod rehearsal;
 mod reliability;
 mod rounds;
 mod schema;
+mod tidy;
 mod upgrade;
 mod usecases;
 mod util;

@@ -4,8 +4,15 @@
 //! The running state of each level is cached and read again only when
 //! `PRAGMA data_version` says another connection wrote.
 
-use super::*;
-use crate::ErrorCode;
+use super::{audit_row, by_reason_map, u32of};
+use crate::{clock, App, Error, ErrorCode, Result};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tobaucu_core::count::{parse_ballots, parse_mark, Ballot, InvalidReason, Tally};
+use tobaucu_core::election::Constituency;
+use tobaucu_core::text::clean;
+use tobaucu_ipc::{BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, LiveCandidateDto, LiveTallyDto};
+use tobaucu_store::{BallotRow, CountRead, Read};
 
 /// The most ballots one file may hold (4,000 voters is the legal maximum of
 /// an area; leave room for a hospital area's extra lists).

@@ -2,8 +2,20 @@
 //! and the minutes: canonical data, finalize into a locked revision, reopen.
 
 use super::tally::{sheet_from_row, tally_outcome};
-use super::*;
-use crate::ErrorCode;
+use super::{audit_row, by_reason_map, inventory_dto, inventory_of, short_hash, team_of, u32of, u64of};
+use crate::{clock, App, Error, ErrorCode, Result};
+use serde_json::json;
+use std::collections::BTreeMap;
+use tobaucu_core::checks::{self, check_level, LevelFacts, RosterFacts, Severity, TallyState};
+use tobaucu_core::count::{CountResult, Tally};
+use tobaucu_core::election::Constituency;
+use tobaucu_core::minutes::{
+    AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Explanation, Figures, IncidentLine, InventoryRef, LevelRef, Minutes, Opening, Person, TeamRef, Witness, CARRIED_CODES,
+};
+use tobaucu_core::percent::Percent;
+use tobaucu_core::text::clean;
+use tobaucu_ipc::{AcceptInput, CandidateResultDto, CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FinalizeResult, LevelCountState, RevisionDto, SummaryDto, TallySheetInput, TeamDto};
+use tobaucu_store::{AcceptanceRow, ComplaintRow, CountRead, PaperRead, Read, RevisionRow};
 
 /// The canonical data of a level's minutes, as printed.
 pub struct MinutesData {

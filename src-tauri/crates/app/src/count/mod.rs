@@ -15,22 +15,13 @@ use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use tobaucu_core::canonical::canonical_json;
-use tobaucu_core::checks::{self, check_level, LevelFacts, RosterFacts, Severity, TallyState};
-use tobaucu_core::count::{diff_entries, parse_ballots, parse_mark, Ballot, CountResult, InvalidReason, Inventory, Tally};
+use tobaucu_core::checks;
+use tobaucu_core::count::{InvalidReason, Inventory};
 use tobaucu_core::election::{Constituency, Level};
-use tobaucu_core::minutes::{
-    AreaRef, CandidateLine, ComplaintLine, ConstituencyRef, ElectionRef, Explanation, Figures, IncidentLine, InventoryRef, LevelRef, Minutes, Opening, Person, TeamRef, Witness, CARRIED_CODES,
-};
-use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
-use tobaucu_ipc::{
-    AcceptInput, BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, CandidateResultDto, CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FieldDiffDto, FinalizeResult,
-    InventoryDto, InventoryInput, LevelCountState, LiveCandidateDto, LiveTallyDto, PersonDto, RevisionDto, SummaryDto, TallySheetInput, TallyStatusDto, TeamDto, TeamInput,
-};
-use tobaucu_store::PaperRead;
-use tobaucu_store::{AcceptanceRow, AuditRow, BallotRow, ComplaintRow, CountRead, InventoryRow, Read, RevisionRow, TallyEntryRow};
+use tobaucu_ipc::{InventoryDto, InventoryInput, PersonDto, TeamDto, TeamInput};
+use tobaucu_store::{AuditRow, CountRead, InventoryRow, Read};
 
 use crate::{clock, App, Error, Result};
 
@@ -259,6 +250,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::{UnitChoice, DEMO_AREA, DEMO_ELECTION};
+    use tobaucu_store::RevisionRow;
 
     fn open(path: &std::path::Path) -> App {
         App::open(path).unwrap_or_else(|e| panic!("{e}"))

@@ -11,7 +11,11 @@ use tobaucu_core::text::clean;
 use tobaucu_ipc::{DayFactsDto, IncidentDto, IncidentInput, OpeningInput, PersonDto, RecommendationDto};
 use tobaucu_store::{IncidentRow, PaperRead, PersonRow};
 
-use super::*;
+use super::audit_row;
+use crate::{clock, App, Error, Result};
+use serde_json::json;
+use tobaucu_ipc::SummaryDto;
+use tobaucu_store::Read;
 
 /// "7:5", "07:05" → "07:05"; anything else is refused with the field named.
 pub(crate) fn hhmm(s: &str, what: &str) -> Result<String> {

@@ -4,10 +4,17 @@
 //! Tổ trưởng picks which entry was right for each, or sends just those
 //! fields to a third person who types them without seeing either value.
 
-use super::*;
-use crate::ErrorCode;
+use super::u32of;
+use crate::{clock, App, Error, ErrorCode, Result};
+use serde_json::{json, Value};
+use tobaucu_core::canonical::canonical_json;
+use tobaucu_core::checks::{self, TallyState};
+use tobaucu_core::count::{diff_entries, CountResult, InvalidReason};
 use tobaucu_core::crosscheck::{resolve_entries, Decided, FieldDecision, FieldState, Resolution};
+use tobaucu_core::text::clean;
+use tobaucu_ipc::{FieldDiffDto, TallySheetInput, TallyStatusDto};
 use tobaucu_ipc::{ReentryFieldDto, TallyDecisionInput, TallyFieldDto, TallyThirdInput};
+use tobaucu_store::{CountRead, Read, TallyEntryRow};
 use tobaucu_store::{DayRead, TallyFixRow};
 
 /// The decisions recorded on a level's differing fields.
