@@ -15,8 +15,8 @@ use crate::util::Out;
 pub(crate) const PASS: &str = "ca-voi-doc-bao-duoi-goc-me";
 
 fn run(db: &Path, args: &[&str], pass: Option<&str>) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
-    cmd.arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW");
+    let mut cmd = crate::util::tobaucu(crate::util::with_db(db.as_os_str(), args));
+    cmd.env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW");
     match pass {
         Some(p) => cmd.env("TOBAUCU_PASSPHRASE", p),
         None => cmd.env_remove("TOBAUCU_PASSPHRASE"),
