@@ -296,7 +296,7 @@ fn keys_passphrase_guards_and_export_refused_before_finalize() {
     assert!(o.stderr.contains("quá ngắn (11 ký tự, cần ít nhất 12)"), "{}", o.stderr);
     let k = json(&db, &["keys", "init", "--json"]);
     assert!(k["fingerprint"].as_str().is_some_and(|f| f.len() == 24));
-    assert!(Path::new(k["registration_file"].as_str().unwrap_or("")).is_file());
+    assert!(crate::util::host_path(k["registration_file"].as_str().unwrap_or("")).is_file());
     assert_eq!(run(&db, &["keys", "init"], Some(PASS)).code, 1, "one key per unit");
     let usb = dir.path().join("usb");
     std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));

@@ -38,6 +38,15 @@ pub fn win_arg(a: &OsStr) -> OsString {
     a.to_owned()
 }
 
+/// A path the program printed, as a path on this machine: under Wine
+/// `Z:\a\b` is `/a/b`; anything else is unchanged.
+pub fn host_path(printed: &str) -> PathBuf {
+    match printed.strip_prefix("Z:").or_else(|| printed.strip_prefix("z:")) {
+        Some(rest) if under_wine() => PathBuf::from(rest.replace('\\', "/")),
+        _ => PathBuf::from(printed),
+    }
+}
+
 /// A command running the `tobaucu` under test with `args`: the binary
 /// Cargo built, or (opt-in) `wine <TOBAUCU_TEST_EXE>` with Linux paths in
 /// the arguments turned into Windows ones.
