@@ -56,7 +56,7 @@ mkdir -p "$WINEPREFIX"
 t0=$(date +%s)
 [ -f "$WINEPREFIX/system.reg" ] || wineboot -i >/dev/null 2>&1 || true
 # One wineserver for the whole run (many short-lived processes follow).
-wineserver -p 600
+wineserver -p 600 2>/dev/null || true  # (already running: fine)
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
 
 echo "== tobaucu.exe --version"
