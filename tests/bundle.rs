@@ -15,8 +15,8 @@ use crate::util::Out;
 pub(crate) const PASS: &str = "ca-voi-doc-bao-duoi-goc-me";
 
 fn run(db: &Path, args: &[&str], pass: Option<&str>) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
-    cmd.arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW");
+    let mut cmd = crate::util::tobaucu(crate::util::with_db(db.as_os_str(), args));
+    cmd.env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW");
     match pass {
         Some(p) => cmd.env("TOBAUCU_PASSPHRASE", p),
         None => cmd.env_remove("TOBAUCU_PASSPHRASE"),
@@ -296,7 +296,7 @@ fn keys_passphrase_guards_and_export_refused_before_finalize() {
     assert!(o.stderr.contains("quá ngắn (11 ký tự, cần ít nhất 12)"), "{}", o.stderr);
     let k = json(&db, &["keys", "init", "--json"]);
     assert!(k["fingerprint"].as_str().is_some_and(|f| f.len() == 24));
-    assert!(Path::new(k["registration_file"].as_str().unwrap_or("")).is_file());
+    assert!(crate::util::host_path(k["registration_file"].as_str().unwrap_or("")).is_file());
     assert_eq!(run(&db, &["keys", "init"], Some(PASS)).code, 1, "one key per unit");
     let usb = dir.path().join("usb");
     std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));

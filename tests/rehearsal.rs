@@ -158,9 +158,9 @@ fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
     assert_eq!(removed("ballot"), Some(3), "{sw}");
     assert_eq!(removed("bundle_export"), Some(1), "{sw}");
     assert!(removed("voter").is_none() && removed("signing_key").is_none(), "{sw}");
-    let record = sw["record"]["path"].as_str().unwrap_or_default();
-    assert!(Path::new(record).is_file(), "the switch prints its record: {sw}");
-    let record_text = crate::forms::pdf_text(Path::new(record));
+    let record = crate::util::host_path(sw["record"]["path"].as_str().unwrap_or_default());
+    assert!(record.is_file(), "the switch prints its record: {sw}");
+    let record_text = crate::forms::pdf_text(&record);
     assert!(!record_text.contains(MARK), "the record is official: {record_text}");
 
     // Kept: voters, team, key; cleared: every count.

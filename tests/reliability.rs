@@ -241,7 +241,9 @@ fn export_to_a_full_or_read_only_stick_fails_cleanly() {
     let ro = Mounted::tmpfs(&dir.path().join("usb-khoa"), "size=1m,ro").unwrap_or_else(|| panic!("mount ro"));
     let o = run_at(&db, &["export", "--out", &ro.0.display().to_string()], crate::bundle::PASS, t);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("chỉ cho đọc"), "{}", o.stderr);
+    if !crate::util::skip_under_wine("read-only stick: Wine reports a read-only Linux mount as \"access denied\", not as Windows' write-protected medium") {
+        assert!(o.stderr.contains("chỉ cho đọc"), "{}", o.stderr);
+    }
 
     // Nothing was recorded: the next good export is still number 2.
     let good = dir.path().join("usb");
@@ -290,6 +292,9 @@ fn checked_in(db: &std::path::Path) -> usize {
 
 #[test]
 fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
+    if crate::util::skip_under_wine("full disk: Wine itself crashes (page fault in the loader) on a full tmpfs before the program runs") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let Some((m, db)) = team_on_tmpfs(dir.path(), "3m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
@@ -441,8 +446,8 @@ fn backups_on_a_timer_rotate_and_restore() {
     assert!(json_at(&db, &["backup", "auto", "--json"], t[1])["made"].is_null());
     cli.ok(&["checkin", "3"]);
     let second = json_at(&db, &["backup", "auto", "--json"], t[2]);
-    let copy = second["made"]["path"].as_str().unwrap_or_else(|| panic!("{second}")).to_owned();
-    let pdf = second["made"]["pdf"].as_str().unwrap_or("").to_owned();
+    let copy = crate::util::host_path(second["made"]["path"].as_str().unwrap_or_else(|| panic!("{second}"))).display().to_string();
+    let pdf = crate::util::host_path(second["made"]["pdf"].as_str().unwrap_or("")).display().to_string();
     let pdf_bytes = std::fs::read(&pdf).unwrap_or_default();
     assert!(pdf_bytes.starts_with(b"%PDF-"), "check-in list PDF {pdf}");
     if let Ok(o) = std::process::Command::new("pdftotext").args([pdf.as_str(), "-"]).output() {
@@ -461,8 +466,8 @@ fn backups_on_a_timer_rotate_and_restore() {
     let latest = usb.join(left.iter().max().unwrap_or_else(|| panic!("no backup")));
     cli.ok(&["checkin", "4"]);
     let r = json_at(&db, &["backup", "restore", &latest.display().to_string(), "--json"], "2026-03-15T08:30:00+07:00");
-    let aside = r["previous_kept_as"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned();
-    assert!(std::path::Path::new(&aside).is_file());
+    let aside = crate::util::host_path(r["previous_kept_as"].as_str().unwrap_or_else(|| panic!("{r}")));
+    assert!(aside.is_file());
     let voters: serde_json::Value = cli.json(&["voters", "list", "--json"]);
     let checked: Vec<u64> = voters.as_array().into_iter().flatten().filter(|v| v["checked_in"].as_object().is_some_and(|m| !m.is_empty())).filter_map(|v| v["stt"].as_u64()).collect();
     assert_eq!(checked, vec![1, 2, 3]);

@@ -2,8 +2,75 @@
 //! the real `tobaucu` binary.
 
 use std::cell::RefCell;
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::process::Command;
+
+/// True when the tests run the Windows build under Wine
+/// (`TOBAUCU_TEST_EXE=<tobaucu.exe>`, `TOBAUCU_TEST_WRAPPER=wine`; set by
+/// `tests/windows/run.sh`).
+pub fn under_wine() -> bool {
+    std::env::var_os("TOBAUCU_TEST_EXE").is_some() && std::env::var("TOBAUCU_TEST_WRAPPER").is_ok_and(|w| w == "wine")
+}
+
+/// Skips the calling test under Wine, saying why: `if util::skip_under_wine("…") { return; }`.
+pub fn skip_under_wine(reason: &str) -> bool {
+    let skip = under_wine();
+    if skip {
+        eprintln!("SKIPPED under Wine: {reason}");
+    }
+    skip
+}
+
+/// An absolute Linux path as Wine's Windows path (`/a/b` → `Z:\a\b`);
+/// `--opt=/a/b` has its value converted; anything else is unchanged.
+pub fn win_arg(a: &OsStr) -> OsString {
+    let Some(s) = a.to_str() else { return a.to_owned() };
+    let conv = |p: &str| format!("Z:{}", p.replace('/', "\\"));
+    if s.starts_with('/') {
+        return conv(s).into();
+    }
+    if let Some((k, v)) = s.split_once('=') {
+        if k.starts_with("--") && v.starts_with('/') {
+            return format!("{k}={}", conv(v)).into();
+        }
+    }
+    a.to_owned()
+}
+
+/// A path the program printed, as a path on this machine: under Wine
+/// `Z:\a\b` is `/a/b`; anything else is unchanged.
+pub fn host_path(printed: &str) -> PathBuf {
+    match printed.strip_prefix("Z:").or_else(|| printed.strip_prefix("z:")) {
+        Some(rest) if under_wine() => PathBuf::from(rest.replace('\\', "/")),
+        _ => PathBuf::from(printed),
+    }
+}
+
+/// A command running the `tobaucu` under test with `args`: the binary
+/// Cargo built, or (opt-in) `wine <TOBAUCU_TEST_EXE>` with Linux paths in
+/// the arguments turned into Windows ones.
+pub fn tobaucu<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    if under_wine() {
+        let mut cmd = Command::new("wine");
+        cmd.arg(std::env::var_os("TOBAUCU_TEST_EXE").unwrap_or_default());
+        cmd.args(args.into_iter().map(|a| win_arg(a.as_ref())));
+        cmd
+    } else {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
+        cmd.args(args);
+        cmd
+    }
+}
+
+/// The argument list `--db <db> args…`.
+pub fn with_db<'a>(db: &'a OsStr, args: &'a [&'a str]) -> impl Iterator<Item = &'a OsStr> {
+    [OsStr::new("--db"), db].into_iter().chain(args.iter().map(OsStr::new))
+}
 
 pub fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()
@@ -19,8 +86,8 @@ pub struct Out {
 /// (`Some`) or removes (`None`) an environment variable; `TOBAUCU_DB` is
 /// always removed.
 pub fn run_on(db: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
-    cmd.arg("--db").arg(db).args(args).env_remove("TOBAUCU_DB");
+    let mut cmd = tobaucu(with_db(db.as_os_str(), args));
+    cmd.env_remove("TOBAUCU_DB");
     for (k, v) in env {
         match v {
             Some(v) => cmd.env(k, v),
@@ -65,8 +132,9 @@ impl Cli {
     }
 
     pub fn run(&self, args: &[&str]) -> Out {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tobaucu"));
-        cmd.arg("--db").arg(self.db_path()).args(args).env_remove("TOBAUCU_DB");
+        let db = self.db_path();
+        let mut cmd = tobaucu(with_db(OsStr::new(&db), args));
+        cmd.env_remove("TOBAUCU_DB");
         match &*self.now.borrow() {
             Some(t) => cmd.env("TOBAUCU_NOW", t),
             None => cmd.env_remove("TOBAUCU_NOW"),
