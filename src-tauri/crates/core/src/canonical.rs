@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// Renders `v` canonically.
 pub fn canonical_json(v: &Value) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(1024);
     write(v, &mut out);
     out
 }
@@ -15,18 +15,18 @@ pub fn canonical_json(v: &Value) -> String {
 fn write(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            let mut keys: Vec<(&String, &Value)> = m.iter().collect();
+            if !keys.is_sorted_by(|a, b| a.0 <= b.0) {
+                keys.sort_by(|a, b| a.0.cmp(b.0));
+            }
             out.push('{');
-            for (i, k) in keys.iter().enumerate() {
+            for (i, (k, x)) in keys.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String((*k).clone()).to_string());
+                string(k, out);
                 out.push(':');
-                if let Some(x) = m.get(*k) {
-                    write(x, out);
-                }
+                write(x, out);
             }
             out.push('}');
         }
@@ -40,7 +40,27 @@ fn write(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        other => out.push_str(&other.to_string()),
+        Value::String(s) => string(s, out),
+        Value::Number(n) => {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Null => out.push_str("null"),
+    }
+}
+
+/// `s` as a JSON string, escaped exactly as serde_json escapes it (`"`,
+/// `\` and the control characters; everything else as is).
+fn string(s: &str, out: &mut String) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&Value::String(s.to_owned()).to_string());
     }
 }
 
@@ -53,5 +73,15 @@ mod tests {
     fn keys_sorted_no_whitespace() {
         let v = json!({"b": [1, {"z": "Đ", "a": null}], "a": true});
         assert_eq!(canonical_json(&v), r#"{"a":true,"b":[1,{"a":null,"z":"Đ"}]}"#);
+    }
+
+    /// Strings and numbers come out exactly as serde_json writes them.
+    #[test]
+    fn scalars_as_serde_json_writes_them() {
+        for v in [json!("a\"b\\c\n\t\u{1}\u{7f}Ễ"), json!(-12), json!(18446744073709551615u64), json!(1.5), json!(false), json!(null), json!("")] {
+            assert_eq!(canonical_json(&v), v.to_string());
+        }
+        let v = json!({"k\"\n": {"ā": [true, "x"]}});
+        assert_eq!(canonical_json(&v), r#"{"k\"\n":{"ā":[true,"x"]}}"#);
     }
 }

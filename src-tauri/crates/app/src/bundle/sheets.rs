@@ -272,16 +272,53 @@ pub(crate) fn xlsx(book: &Book) -> Result<Vec<u8>> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     sources_sheet(wb.add_worksheet(), &st, book).map_err(xe)?;
+    // The other sheets are filled on every core (each format is looked up
+    // per cell, half the work for 10,000 areas), then added in order.
+    type Fill<'a> = Box<dyn FnOnce(&mut Worksheet) -> std::result::Result<(), XlsxError> + Send + 'a>;
+    let mut fills: Vec<Fill<'_>> = Vec::new();
     for (code, name) in &book.levels {
         let blocks: Vec<&Block> = book.blocks.iter().filter(|b| &b.level == code).collect();
         if blocks.is_empty() && book.team {
             continue;
         }
-        level_sheet(wb.add_worksheet(), &st, book, code, name, &blocks).map_err(xe)?;
+        let st = &st;
+        fills.push(Box::new(move |ws| level_sheet(ws, st, book, code, name, &blocks)));
     }
-    turnout_sheet(wb.add_worksheet(), &st, book).map_err(xe)?;
+    fills.push(Box::new(|ws| turnout_sheet(ws, &st, book)));
     if !book.team {
-        status_sheet(wb.add_worksheet(), &st, book).map_err(xe)?;
+        fills.push(Box::new(|ws| status_sheet(ws, &st, book)));
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, fills.len().max(1));
+    let mut sheets: Vec<Option<std::result::Result<Worksheet, XlsxError>>> = Vec::new();
+    sheets.resize_with(fills.len(), || None);
+    std::thread::scope(|s| {
+        let mut queues: Vec<Vec<(usize, Fill<'_>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, f) in fills.into_iter().enumerate() {
+            queues[i % threads].push((i, f));
+        }
+        let handles: Vec<_> = queues
+            .into_iter()
+            .map(|q| {
+                s.spawn(move || {
+                    q.into_iter()
+                        .map(|(i, f)| {
+                            let mut ws = Worksheet::new();
+                            (i, f(&mut ws).map(|()| ws))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A sheet whose thread panicked stays None: refused below.
+        for done in handles.into_iter().filter_map(|h| h.join().ok()) {
+            for (i, ws) in done {
+                sheets[i] = Some(ws);
+            }
+        }
+    });
+    for ws in sheets {
+        let ws = ws.ok_or_else(|| Error::Internal("không ghi được tệp .xlsx: một trang tính không được lập".into()))?.map_err(xe)?;
+        wb.push_worksheet(ws);
     }
     // Zip level 3 instead of 6: a 10,000-area workbook saves in half the
     // time (0.5 s instead of 0.9 s) for a file a sixth larger.
