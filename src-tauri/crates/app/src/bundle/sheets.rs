@@ -320,9 +320,10 @@ pub(crate) fn xlsx(book: &Book) -> Result<Vec<u8>> {
         let ws = ws.ok_or_else(|| Error::Internal("không ghi được tệp .xlsx: một trang tính không được lập".into()))?.map_err(xe)?;
         wb.push_worksheet(ws);
     }
-    // Zip level 3 instead of 6: a 10,000-area workbook saves in half the
-    // time (0.5 s instead of 0.9 s) for a file a sixth larger.
-    wb.set_zip_compression_level(3);
+    // Zip level 2 instead of 6: a 10,000-area workbook saves in less than
+    // half the time for a file a fifth larger (5.8 MB; level 3: 5.5 MB and
+    // 40 ms more, level 1: 8.3 MB).
+    wb.set_zip_compression_level(2);
     wb.save_to_buffer().map_err(xe)
 }
 
