@@ -254,7 +254,7 @@ impl Minutes {
     pub fn to_canonical(&self) -> String {
         // Serialising plain structs and maps of strings and integers cannot
         // fail; a failure would give an empty object, which `parse` refuses.
-        canonical_json(&serde_json::to_value(self).unwrap_or_default())
+        crate::canonical::to_canonical(self).unwrap_or_else(|_| canonical_json(&serde_json::Value::default()))
     }
 
     /// Reads minutes data, accepting only the canonical bytes of a

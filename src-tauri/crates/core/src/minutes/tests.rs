@@ -79,6 +79,8 @@ fn canonical_text_reads_back_to_the_same_document() {
     let m = sample();
     let text = m.to_canonical();
     assert_eq!(Minutes::parse(text.as_bytes()), Ok(m.clone()));
+    // Written straight from the struct, the same text as through a Value.
+    assert_eq!(text, crate::canonical::canonical_json(&serde_json::to_value(&m).unwrap_or_default()));
     assert!(text.starts_with("{\"area\":{"), "{text}");
     assert_eq!(review(&m).map(|w| w.is_empty()), Ok(true));
 }
