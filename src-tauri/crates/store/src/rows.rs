@@ -108,7 +108,9 @@ pub struct BallotRow {
     pub level: String,
     pub seq: i64,
     pub batch_id: i64,
-    pub kept: Option<String>,
+    /// The positions kept; `None` for a ballot invalid on a ground a
+    /// person decides, empty for one with every name struck.
+    pub kept: Option<Positions>,
     pub invalid_reason: Option<String>,
     pub at: String,
     pub undone: bool,
@@ -312,4 +314,41 @@ pub struct TeamRoundRow {
     pub candidates: String,
     pub declared_at: String,
     pub opened_at: String,
+}
+
+/// The positions (1 = the first name on the ballot) a voter kept (giữ
+/// lại), ascending. Stored as the text "1 3 5" (the column's format since
+/// `0002_counting.sql`); read back strictly: a word that is not a position
+/// is a damaged row, refused, never skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Positions(pub Vec<u16>);
+
+impl Positions {
+    /// "1 3 5": the stored text, also what the audit log records.
+    pub fn text(&self) -> String {
+        self.0.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Reads the stored text.
+    pub fn parse(text: &str) -> std::result::Result<Positions, String> {
+        text.split_whitespace()
+            .map(|w| match w.parse::<u16>() {
+                Ok(p) if p >= 1 => Ok(p),
+                _ => Err(format!("phiếu lưu vị trí \"{w}\" không phải số thứ tự người trên phiếu")),
+            })
+            .collect::<std::result::Result<Vec<u16>, String>>()
+            .map(Positions)
+    }
+}
+
+impl rusqlite::types::ToSql for Positions {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.text()))
+    }
+}
+
+impl rusqlite::types::FromSql for Positions {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Positions> {
+        Positions::parse(v.as_str()?).map_err(|e| rusqlite::types::FromSqlError::Other(e.into()))
+    }
 }

@@ -349,3 +349,33 @@ fn rehearsal_is_chosen_only_at_setup_and_the_switch_happens_once() -> Result<()>
     assert!(store.write(|tx| tx.switch_to_official("later").map(drop)).is_err());
     Ok(())
 }
+
+/// The positions a ballot kept are stored as "1 3 5" and read back as
+/// numbers; a row whose text is not positions (edited outside the app) is
+/// refused, never read as the positions that happen to parse.
+#[test]
+fn kept_positions_round_trip_and_a_damaged_row_is_refused() -> Result<()> {
+    let mut store = Store::open_in_memory()?;
+    let rows = [Some(Positions(vec![1, 3, 5])), Some(Positions::default()), None];
+    store.write(|tx| {
+        let batch = tx.insert_batch("QH", "", "bàn kiểm phiếu", "2026-03-15T19:30:00+07:00")?;
+        for (seq, kept) in (1..).zip(rows.iter()) {
+            let invalid_reason = match kept {
+                None => Some("khong_co_dau".to_owned()),
+                Some(k) if k.0.is_empty() => Some("gach_het".to_owned()),
+                Some(_) => None,
+            };
+            tx.insert_ballot(&BallotRow { id: 0, level: "QH".into(), seq, batch_id: batch, kept: kept.clone(), invalid_reason, at: "2026-03-15T19:31:00+07:00".into(), undone: false })?;
+        }
+        Ok::<(), Error>(())
+    })?;
+    let back: Vec<Option<Positions>> = store.ballots("QH")?.into_iter().map(|b| b.kept).collect();
+    assert_eq!(back, rows);
+    let text: Option<String> = store.conn().query_row("SELECT kept FROM ballot WHERE seq = 1", [], |r| r.get(0))?;
+    assert_eq!(text.as_deref(), Some("1 3 5"));
+    for damaged in ["1 x 5", "0", "1 -3", "70000"] {
+        store.conn().execute("UPDATE ballot SET kept = ?1 WHERE seq = 1", [damaged])?;
+        assert!(store.ballots("QH").is_err(), "{damaged} read as positions");
+    }
+    Ok(())
+}

@@ -34,12 +34,12 @@ impl App {
                 // Read from a ballots file, a ballot with more names kept
                 // than seats is stored without its positions: any S+1
                 // positions recount to the same invalid ground.
-                Some(InvalidReason::TooMany) if b.kept.as_deref().is_none_or(|k| k.trim().is_empty()) => {
+                Some(InvalidReason::TooMany) if b.kept.as_ref().is_none_or(|k| k.0.is_empty()) => {
                     out.push_str(&(1..=seats.saturating_add(1)).map(|p| p.to_string()).collect::<Vec<_>>().join(" "));
                     out.push('\n');
                 }
                 _ => {
-                    let k = b.kept.as_deref().unwrap_or("").trim().to_owned();
+                    let k = b.kept.as_ref().map(tobaucu_store::Positions::text).unwrap_or_default();
                     out.push_str(if k.is_empty() { "-" } else { &k });
                     out.push('\n');
                 }

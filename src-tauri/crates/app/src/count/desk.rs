@@ -12,7 +12,7 @@ use tobaucu_core::count::{parse_ballots, parse_mark, Ballot, InvalidReason, Tall
 use tobaucu_core::election::Constituency;
 use tobaucu_core::text::clean;
 use tobaucu_ipc::{BallotDto, BallotEntryResult, BallotsFileReport, BatchDto, LiveCandidateDto, LiveTallyDto};
-use tobaucu_store::{BallotRow, CountRead, Read};
+use tobaucu_store::{BallotRow, CountRead, Positions, Read};
 
 /// The most ballots one file may hold (4,000 voters is the legal maximum of
 /// an area; leave room for a hospital area's extra lists).
@@ -23,8 +23,7 @@ pub(super) fn ballot_of(row: &BallotRow) -> Ballot {
     if let Some(r) = row.invalid_reason.as_deref().and_then(InvalidReason::parse) {
         return Ballot::Invalid(r);
     }
-    let kept = row.kept.as_deref().unwrap_or("").split_whitespace().filter_map(|w| w.parse().ok()).collect();
-    Ballot::Valid(kept)
+    Ballot::Valid(row.kept.as_ref().map(|k| k.0.clone()).unwrap_or_default())
 }
 
 fn ballot_text(b: &Ballot) -> String {
@@ -227,7 +226,7 @@ impl App {
                     tobaucu_core::count::Mark::Kept(k) => {
                         let mut k = k.clone();
                         k.sort_unstable();
-                        Some(k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "))
+                        Some(Positions(k))
                     }
                     tobaucu_core::count::Mark::Invalid(_) => None,
                 },
@@ -246,7 +245,7 @@ impl App {
                 format!("cấp {level}, phiếu số {seq}"),
                 "",
                 None,
-                Some(json!({"kept": row.kept, "invalid_reason": row.invalid_reason, "batch": batch_id, "level": level})),
+                Some(json!({"kept": row.kept.as_ref().map(Positions::text), "invalid_reason": row.invalid_reason, "batch": batch_id, "level": level})),
             ))?;
             Ok::<_, Error>((row, new_batch))
         })?;
@@ -302,7 +301,7 @@ impl App {
                 "count.ballot.undo",
                 format!("cấp {level}, phiếu số {}", last.seq),
                 &reason,
-                Some(json!({"kept": last.kept, "invalid_reason": last.invalid_reason})),
+                Some(json!({"kept": last.kept.as_ref().map(Positions::text), "invalid_reason": last.invalid_reason})),
                 Some(json!({"level": level})),
             ))?;
             Ok::<_, Error>(last)
@@ -352,8 +351,8 @@ impl App {
                     seq,
                     batch_id,
                     kept: match b {
-                        Ballot::Valid(k) => Some(k.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" ")),
-                        Ballot::Invalid(InvalidReason::AllStruck) => Some(String::new()),
+                        Ballot::Valid(k) => Some(Positions(k.clone())),
+                        Ballot::Invalid(InvalidReason::AllStruck) => Some(Positions::default()),
                         Ballot::Invalid(_) => None,
                     },
                     invalid_reason: match b {
