@@ -18,7 +18,7 @@ fn run(db: &Path, args: &[&str]) -> Out {
 
 /// What a case may not change: the rows that matter to each kind.
 fn snapshot(db: &Path, kind: &str) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(db).unwrap();
     let q = match kind {
         "election" => "SELECT (SELECT count(*) FROM unit) || ',' || (SELECT count(*) FROM voter)",
         "voters" => "SELECT (SELECT count(*) FROM voter) || ',' || (SELECT count(*) FROM voter_level) || ',' || (SELECT coalesce(group_concat(name), '') FROM voter)",
@@ -30,7 +30,7 @@ fn snapshot(db: &Path, kind: &str) -> String {
 
 /// A bundle derived from the demo's team bundle of area 1.
 fn derived(name: &str, scratch: &Path) -> PathBuf {
-    let mut b = std::fs::read(crate::bundle::demo().join("usb-to/X0412-KV01-goi001.tbc")).unwrap_or_else(|e| panic!("{e}"));
+    let mut b = std::fs::read(crate::bundle::demo().join("usb-to/X0412-KV01-goi001.tbc")).unwrap();
     let find = |b: &[u8], pat: &[u8]| b.windows(pat.len()).position(|w| w == pat).unwrap_or_else(|| panic!("pattern"));
     match name {
         "@truncated" => b.truncate(b.len() - 1),
@@ -48,7 +48,7 @@ fn derived(name: &str, scratch: &Path) -> PathBuf {
         other => panic!("unknown derived case {other}"),
     }
     let p = scratch.join(format!("X0412-KV01-{}.tbc", &name[1..]));
-    std::fs::write(&p, b).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&p, b).unwrap();
     p
 }
 
@@ -57,16 +57,16 @@ fn every_bad_input_is_refused_with_its_place_named_and_nothing_changed() {
     let cases: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir().join("cases.json")).unwrap_or_default()).unwrap_or_else(|e| panic!("cases.json: {e}"));
     let cases = cases["cases"].as_array().cloned().unwrap_or_default();
     assert!(cases.len() >= 40, "{} cases", cases.len());
-    let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let scratch = tempfile::tempdir().unwrap();
     // A team with its list (voters, ballots) and the demo commune (bundles).
     let team = Cli::team();
     team.ok(&["voters", "import", &fixture("mau31.xlsx")]);
     let team_db = PathBuf::from(team.db_path());
     let board_db = scratch.path().join("xa.sqlite");
-    std::fs::copy(crate::bundle::demo().join("xa-X0412.sqlite"), &board_db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(crate::bundle::demo().join("xa-X0412.sqlite"), &board_db).unwrap();
     let pack = crate::bundle::demo().join("xa-X0412.sqlite-goi");
     if pack.exists() {
-        std::fs::copy(&pack, scratch.path().join("xa.sqlite-goi")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(&pack, scratch.path().join("xa.sqlite-goi")).unwrap();
     }
     let mut refused = 0;
     let mut kinds = std::collections::BTreeMap::<String, usize>::new();

@@ -41,13 +41,13 @@ fn copy_db(dir: &tempfile::TempDir, name: &str) -> PathBuf {
 
 fn schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(crate::util::fixture("nist_err_v2.schema.json")).unwrap_or_default();
-    let s: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let s: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(s["$schema"], "http://json-schema.org/draft-04/schema#");
-    jsonschema::draft4::options().should_validate_formats(true).build(&s).unwrap_or_else(|e| panic!("{e}"))
+    jsonschema::draft4::options().should_validate_formats(true).build(&s).unwrap()
 }
 
 fn assert_valid_nist(path: &Path) -> Value {
-    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap_or_default()).unwrap();
     let errors: Vec<String> = schema().iter_errors(&v).take(10).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     v
@@ -72,11 +72,11 @@ fn text(d: &Data) -> String {
 type Blocks = HashMap<String, ([u64; 6], Vec<u64>, Vec<f64>, Vec<[u64; 6]>)>;
 
 fn read_blocks(path: &Path) -> (Blocks, Vec<String>) {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
     let mut out: Blocks = HashMap::new();
     let names = wb.sheet_names();
     for name in names.iter().filter(|n| n.starts_with("KQ ")) {
-        let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{e}"));
+        let range = wb.worksheet_range(name).unwrap();
         let mut cur = String::new();
         for row in range.rows() {
             let cell = |c: usize| row.get(c).cloned().unwrap_or(Data::Empty);
@@ -100,13 +100,13 @@ fn read_blocks(path: &Path) -> (Blocks, Vec<String>) {
             }
         }
     }
-    let sources: Vec<String> = wb.worksheet_range("Nguồn").unwrap_or_else(|e| panic!("{e}")).rows().filter_map(|r| r.get(5).map(text)).filter(|s| s.len() == 64).collect();
+    let sources: Vec<String> = wb.worksheet_range("Nguồn").unwrap().rows().filter_map(|r| r.get(5).map(text)).filter(|s| s.len() == 64).collect();
     (out, sources)
 }
 
 #[test]
 fn the_demo_communes_exports_read_back_figure_by_figure() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = copy_db(&dir, "xa-X0412.sqlite");
     let (x, c, n) = (dir.path().join("kq.xlsx"), dir.path().join("kq.csv"), dir.path().join("kq.nist.json"));
     // Together with --json: the files are written, stdout is the results.
@@ -146,11 +146,11 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
     assert_eq!(got, want);
 
     // .csv: every total and every vote figure.
-    let mut rd = csv::Reader::from_path(&c).unwrap_or_else(|e| panic!("{e}"));
+    let mut rd = csv::Reader::from_path(&c).unwrap();
     let mut compared = 0;
     let mut goi = Vec::new();
     for rec in rd.records() {
-        let rec = rec.unwrap_or_else(|e| panic!("{e}"));
+        let rec = rec.unwrap();
         let f = |i: usize| rec.get(i).unwrap_or("").to_owned();
         if f(0) == "goi" {
             goi.push(f(6));
@@ -231,7 +231,7 @@ fn the_demo_communes_exports_read_back_figure_by_figure() {
 
 #[test]
 fn a_team_exports_its_own_figures_per_level() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = copy_db(&dir, "to-X0412-KV01.sqlite");
     let (x, n) = (dir.path().join("to.xlsx"), dir.path().join("to.nist.json"));
     let r = json(&db, &["results", "--json", "--xlsx", &x.display().to_string(), "--nist", &n.display().to_string()]);
@@ -255,7 +255,7 @@ fn a_team_exports_its_own_figures_per_level() {
 
 #[test]
 fn paper_minutes_with_a_difference_are_checked_only_once_resolved() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = copy_db(&dir, "xa-X0412.sqlite");
     let area = ["--area", "X0412-KV02", "--level", "QH"];
     let st = json(&db, &[&["--json", "paper", "status"], &area[..]].concat());
@@ -337,7 +337,7 @@ fn paper_minutes_with_a_difference_are_checked_only_once_resolved() {
 
 #[test]
 fn the_board_accepts_its_own_warning_with_a_reason() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = copy_db(&dir, "xa-X0412.sqlite");
     // An additional vote declared at XA-04: its round waits for the areas (A03).
     ok(&db, &["round", "declare", "--constituency", "XA-04", "--kind", "additional"]);
@@ -415,8 +415,8 @@ fn a_warning_the_team_accepted_is_signed_in_its_minutes_and_printed_in_item_7() 
     cli.ok(&["count", "accept", "--level", "TINH", "--code", "W01", "--reason", "Cả Tổ đã xem lại từng phiếu"]);
     cli.ok(&["finalize", "--level", "TINH"]);
     // The locked document carries it, signed with the figures.
-    let conn = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
-    let data: String = conn.query_row("SELECT data FROM minutes_revision WHERE level = 'TINH'", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(cli.db_path()).unwrap();
+    let data: String = conn.query_row("SELECT data FROM minutes_revision WHERE level = 'TINH'", [], |r| r.get(0)).unwrap();
     assert!(data.contains(r#""accepted":[{"code":"W01","reason":"Cả Tổ đã xem lại từng phiếu"}]"#), "{data}");
     // Item 7 of the printed minutes.
     let pdf = cli.dir.path().join("bb.pdf");

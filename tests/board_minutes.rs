@@ -201,7 +201,7 @@ fn recorded(db: &Path) -> PathBuf {
 
 #[test]
 fn mau19_qh_and_mau24_hdnd_every_line_item_in_order_with_the_recorded_facts() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = commune(&dir);
     let pdf = recorded(&db);
     let raw = flat(&String::from_utf8_lossy(&tool("pdftotext", &["-raw", &pdf.display().to_string(), "-"])));
@@ -386,7 +386,7 @@ fn mau19_qh_and_mau24_hdnd_every_line_item_in_order_with_the_recorded_facts() {
 
 #[test]
 fn ban_facts_come_from_the_board_and_the_teams_minutes_and_are_audited() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = commune(&dir);
     // The Tổ of area 4 forwarded a complaint to the Ban; area 5 settled one.
     let f = json(&db, &["--json", "team", "--constituency", "XA-04"]);
@@ -446,7 +446,7 @@ fn ban_facts_come_from_the_board_and_the_teams_minutes_and_are_audited() {
     assert_eq!(run(&db, &["board-note", "--constituency", "XA-04", "--round", "2", "--events", "x"]).code, 1, "no round 2 declared");
     let team = crate::bundle::demo().join("to-X0412-KV04.sqlite");
     let copy = dir.path().join("to4.sqlite");
-    std::fs::copy(&team, &copy).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(&team, &copy).unwrap();
     let o = run(&copy, &["team", "--constituency", "XA-04", "--leader", "A"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("tổ bầu cử"), "{}", o.stderr);
@@ -460,7 +460,7 @@ fn ban_facts_come_from_the_board_and_the_teams_minutes_and_are_audited() {
 
 #[test]
 fn round_declare_is_refused_unless_the_first_round_calls_for_it_art79_art80() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = commune(&dir);
     let before = json(&db, &["results", "--json"]);
     // Art. 80: no re-vote where more than half voted.

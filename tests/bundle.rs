@@ -134,7 +134,7 @@ fn verify_lists_named_checks_and_the_printed_minutes_carry_the_bundle_qr() {
     // The QR code on the paper minutes names the bundle file's manifest hash.
     let sha = v["bundle"]["sha256"].as_str().unwrap_or("").to_owned();
     // (It closes each level's minutes: the last page of the first level.)
-    let qr_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let qr_dir = tempfile::tempdir().unwrap();
     let png = qr_dir.path().join("p");
     let st = Command::new("pdftoppm").args(["-r", "150", "-png", "-f", "1", "-l", "4"]).arg(d.join("bien-ban-X0412-KV01-co-ma-goi.pdf")).arg(&png).status();
     assert!(st.is_ok_and(|s| s.success()));
@@ -155,7 +155,7 @@ fn verify_lists_named_checks_and_the_printed_minutes_carry_the_bundle_qr() {
 
 #[test]
 fn tampered_bundles_are_refused_and_change_nothing() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = commune(&dir);
     let good = std::fs::read(team_bundle("X0412-KV02")).unwrap_or_default();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -183,7 +183,7 @@ fn tampered_bundles_are_refused_and_change_nothing() {
     ];
     for (name, bytes, failing) in cases {
         let p = dir.path().join(format!("{name}.tbc"));
-        std::fs::write(&p, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&p, &bytes).unwrap();
         let v = run(&db, &["verify", &p.display().to_string(), "--json"], None);
         assert_eq!(v.code, 1, "{name}: {}", v.stdout);
         let j: Value = serde_json::from_str(&v.stdout).unwrap_or_default();
@@ -207,12 +207,12 @@ fn tampered_bundles_are_refused_and_change_nothing() {
 
 #[test]
 fn newer_sequence_replaces_older_rollback_and_foreign_bundles_are_refused() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = commune(&dir);
     // A copy of team 3's database exports bundle number 2.
     let team = copy(&dir, &demo().join("to-X0412-KV03.sqlite"), "to3.sqlite");
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let wrong = run(&team, &["export", "--out", &usb.display().to_string()], Some("sai-mat-khau"));
     assert_eq!(wrong.code, 1, "{}", wrong.stderr);
     assert!(wrong.stderr.contains("cụm mật khẩu không đúng"));
@@ -232,7 +232,7 @@ fn newer_sequence_replaces_older_rollback_and_foreign_bundles_are_refused() {
     // Another election (its own definition): refused on election and definition.
     let def = std::fs::read_to_string(demo().join("election.json")).unwrap_or_default().replace("\"BC2026\"", "\"BC2026B\"");
     let other_def = dir.path().join("other.json");
-    std::fs::write(&other_def, def.replace("\"official\"", "\"test\"")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&other_def, def.replace("\"official\"", "\"test\"")).unwrap();
     let other = dir.path().join("other.sqlite");
     ok(&other, &["setup", &other_def.display().to_string(), "--area", "X0412-KV04"]);
     ok(&other, &["keys", "init"]);
@@ -253,7 +253,7 @@ fn newer_sequence_replaces_older_rollback_and_foreign_bundles_are_refused() {
 
 #[test]
 fn an_unregistered_key_needs_the_fingerprint_from_the_paper() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xa.sqlite");
     ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     let b = team_bundle("X0412-KV05").display().to_string();
@@ -278,7 +278,7 @@ fn an_unregistered_key_needs_the_fingerprint_from_the_paper() {
 
 #[test]
 fn keys_passphrase_guards_and_export_refused_before_finalize() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--area", "X0412-KV01"]);
     let o = run(&db, &["keys", "init"], None);
@@ -299,7 +299,7 @@ fn keys_passphrase_guards_and_export_refused_before_finalize() {
     assert!(crate::util::host_path(k["registration_file"].as_str().unwrap_or("")).is_file());
     assert_eq!(run(&db, &["keys", "init"], Some(PASS)).code, 1, "one key per unit");
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let o = run(&db, &["export", "--out", &usb.display().to_string()], Some(PASS));
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("chưa khóa"), "{}", o.stderr);

@@ -309,7 +309,7 @@ fn snapshots_are_kept() {
     let cli = Cli::team();
     cli.ok(&["voters", "import", &fixture("mau31.xlsx")]);
     let usb = cli.dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     cli.ok(&["backup", "settings", "--dir", &usb.display().to_string()]);
     cli.env_now("2026-03-15T09:00:00+07:00");
     cli.ok(&["checkin", "1"]);

@@ -91,13 +91,13 @@ fn sigkill_at_random_moments_loses_no_acknowledged_action() {
     }
     let kills: u32 = std::env::var("TOBAUCU_CRASH_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     let budget = Duration::from_secs(std::env::var("TOBAUCU_CRASH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(600));
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     {
-        let mut app = App::open(&db).unwrap_or_else(|e| panic!("{e}"));
-        app.setup_demo().unwrap_or_else(|e| panic!("{e}"));
+        let mut app = App::open(&db).unwrap();
+        app.setup_demo().unwrap();
     }
-    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let exe = std::env::current_exe().unwrap();
     let mut acked = Acked::default();
     let mut rng = Rng(0x005E_ED0F_C4A5);
     let started = Instant::now();
@@ -168,7 +168,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_action() {
 
 fn check(db: &Path, acked: &Acked, kill: u32) {
     let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("reopen after kill {kill}: {e}"));
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"));
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok", "after kill {kill}");
     // Check-ins: every acknowledged one present, on every level of the voter.
     let mut st = conn
@@ -178,9 +178,8 @@ fn check(db: &Path, acked: &Acked, kill: u32) {
                     (SELECT group_concat(level) FROM checkin c WHERE c.voter_id = v.id AND c.undone_at IS NULL)
              FROM voter v",
         )
-        .unwrap_or_else(|e| panic!("{e}"));
-    let rows: Vec<(u32, Option<String>, Option<String>)> =
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap_or_else(|e| panic!("{e}")).map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect();
+        .unwrap();
+    let rows: Vec<(u32, Option<String>, Option<String>)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();
     drop(st);
     for (stt, levels, got) in &rows {
         let got: BTreeSet<&str> = got.as_deref().unwrap_or("").split(',').filter(|s| !s.is_empty()).collect();
@@ -194,8 +193,8 @@ fn check(db: &Path, acked: &Acked, kill: u32) {
     }
     // Ballots: numbers 1…n without holes, every acknowledged one present.
     for level in LEVELS {
-        let mut st = conn.prepare("SELECT seq FROM ballot WHERE level = ?1 ORDER BY seq").unwrap_or_else(|e| panic!("{e}"));
-        let seqs: Vec<u32> = st.query_map([level], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}")).map(|r| r.unwrap_or(0)).collect();
+        let mut st = conn.prepare("SELECT seq FROM ballot WHERE level = ?1 ORDER BY seq").unwrap();
+        let seqs: Vec<u32> = st.query_map([level], |r| r.get(0)).unwrap().map(|r| r.unwrap_or(0)).collect();
         drop(st);
         assert!(seqs.iter().enumerate().all(|(i, s)| *s as usize == i + 1), "kill {kill}: ballot numbers of {level} have holes: {seqs:?}");
         for s in acked.ballots.get(level).into_iter().flatten() {
@@ -204,6 +203,6 @@ fn check(db: &Path, acked: &Acked, kill: u32) {
     }
     drop(conn);
     let app = App::open(db).unwrap_or_else(|e| panic!("app reopen after kill {kill}: {e}"));
-    let audit = app.audit_verify().unwrap_or_else(|e| panic!("{e}"));
+    let audit = app.audit_verify().unwrap();
     assert!(audit.ok, "kill {kill}: {}", audit.message);
 }

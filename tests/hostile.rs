@@ -40,7 +40,7 @@ fn board(dir: &Path) -> PathBuf {
 /// The signing key of a unit's database, unsealed with the passphrase: what
 /// a dishonest Tổ trưởng (or commune) holds.
 fn key_of(db: &Path, unit: &str) -> SigningKey {
-    let c = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+    let c = rusqlite::Connection::open(db).unwrap();
     let sealed = c
         .query_row("SELECT public_key, salt, nonce, ciphertext, m_kib, t, p FROM signing_key", [], |r| {
             let b = |i: usize| -> rusqlite::Result<Vec<u8>> { r.get(i) };
@@ -54,8 +54,8 @@ fn key_of(db: &Path, unit: &str) -> SigningKey {
                 p: r.get(6)?,
             })
         })
-        .unwrap_or_else(|e| panic!("{e}"));
-    keys::unseal(unit, &sealed, PASS).unwrap_or_else(|e| panic!("{e}"))
+        .unwrap();
+    keys::unseal(unit, &sealed, PASS).unwrap()
 }
 
 /// [`tobaucu_bundle::forge::reforge`] of a bundle known to be readable.
@@ -67,7 +67,7 @@ fn reforge(bytes: &[u8], sk: &SigningKey, edit: &dyn Fn(&mut Manifest, &mut Memb
 fn edit_minutes(members: &mut [(String, Vec<u8>)], level: &str, f: &dyn Fn(&mut Minutes)) {
     let name = format!("results/{level}.json");
     if let Some((_, data)) = members.iter_mut().find(|(n, _)| *n == name) {
-        let mut doc = Minutes::parse(data).unwrap_or_else(|e| panic!("{e}"));
+        let mut doc = Minutes::parse(data).unwrap();
         f(&mut doc);
         // A careful forger recomputes what derives from the figures.
         let valid = doc.figures.ballots_valid;
@@ -79,12 +79,12 @@ fn edit_minutes(members: &mut [(String, Vec<u8>)], level: &str, f: &dyn Fn(&mut 
 }
 
 fn team_bundle(area: &str) -> Vec<u8> {
-    std::fs::read(demo().join("usb-to").join(format!("{area}-goi001.tbc"))).unwrap_or_else(|e| panic!("{e}"))
+    std::fs::read(demo().join("usb-to").join(format!("{area}-goi001.tbc"))).unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&p, bytes).unwrap();
     p.display().to_string()
 }
 
@@ -96,7 +96,7 @@ fn results(db: &Path) -> Value {
 fn a_reforged_team_bundle_round_trips_when_nothing_is_changed() {
     // The forging helper itself: with no edit, the board accepts the
     // re-signed bundle (so the refusals below are the checks' doing).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let same = reforge(&team_bundle("X0412-KV01"), &sk, &|_, _| {});
@@ -108,7 +108,7 @@ fn a_reforged_team_bundle_round_trips_when_nothing_is_changed() {
 fn wrapping_figures_signed_with_the_teams_own_key_are_refused() {
     // issue 11 §1: ballots_valid = 2^64-1 and one candidate at 2^64-b
     // passed every check modulo 2^64 and moved ~1,500 votes.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| {
@@ -133,7 +133,7 @@ fn figures_the_team_could_not_have_finalized_are_refused() {
     // issue 11 §2: 100,000 ballots in an area of 620 voters; invalid
     // grounds summing to 1,040 against 38 invalid ballots; a JSON member
     // with a duplicated key (§3).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV02.sqlite"), "X0412-KV02");
     let base = team_bundle("X0412-KV02");
@@ -194,20 +194,20 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
     // carrying one area twice and a file over 4 GiB each stopped the
     // import; here each is refused and recorded, the rest imported, and
     // verify agrees with import. §9: a link to /dev/zero and a FIFO.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let db = board(dir.path());
     let sk1 = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let zero = reforge(&team_bundle("X0412-KV01"), &sk1, &|m, _| m.sequence = 0);
     let mut bad: Vec<String> = vec![write(&usb, "a-seq0.tbc", &zero)];
     // A file over 4 GiB (sparse: nothing is written).
     let big = usb.join("b-big.tbc");
-    std::fs::File::create(&big).and_then(|f| f.set_len((4 << 30) + 1)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::File::create(&big).and_then(|f| f.set_len((4 << 30) + 1)).unwrap();
     bad.push(big.display().to_string());
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink("/dev/zero", usb.join("c-zero.tbc")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink("/dev/zero", usb.join("c-zero.tbc")).unwrap();
         bad.push(usb.join("c-zero.tbc").display().to_string());
         let fifo = std::ffi::CString::new(usb.join("d-fifo.tbc").display().to_string()).unwrap_or_default();
         // SAFETY: a valid path and mode.
@@ -217,7 +217,7 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
     // A commune bundle that carries one team twice, and one that carries
     // itself (its own earlier bundle), re-signed with the commune's key.
     let xa_key = key_of(&demo().join("xa-X0412.sqlite"), "X0412");
-    let commune = std::fs::read(demo().join("usb-xa/X0412-goi001.tbc")).unwrap_or_else(|e| panic!("{e}"));
+    let commune = std::fs::read(demo().join("usb-xa/X0412-goi001.tbc")).unwrap();
     let twice = reforge(&commune, &xa_key, &|_, members| {
         if let Some(kv) = members.iter().find(|(n, _)| n == "units/X0412-KV01.tbc").cloned() {
             members.push(("units/X0412-KV01-lai.tbc".into(), kv.1));
@@ -228,7 +228,7 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
     ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
     let pdir = dir.path().join("usb-p");
-    std::fs::create_dir_all(&pdir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&pdir).unwrap();
     let p_bad = [write(&pdir, "twice.tbc", &twice), write(&pdir, "itself.tbc", &itself)];
     let p_good = std::fs::read(demo().join("usb-xa/X0412-goi001.tbc")).map(|b| write(&pdir, "z-good.tbc", &b)).unwrap_or_default();
     for f in &p_bad {
@@ -255,7 +255,7 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
     let o = run(&db, &args);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(o.stdout.matches("đã nhập gói số 1").count(), 6, "{}", o.stdout);
-    let c = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let c = rusqlite::Connection::open(&db).unwrap();
     let refusals: i64 = c.query_row("SELECT count(*) FROM bundle_refusal", [], |r| r.get(0)).unwrap_or(0);
     assert_eq!(refusals, i64::try_from(bad.len()).unwrap_or(0), "every bad file recorded");
     assert_eq!(results(&db)["constituencies"]["XA-03"]["complete"], true);
@@ -265,7 +265,7 @@ fn every_file_of_a_folder_is_judged_on_its_own() {
 fn a_typed_fingerprint_accepts_only_its_bundle_in_a_folder() {
     // issue 11 §6: --accept-fingerprint over a folder stopped at the first
     // bundle with another key.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xa.sqlite");
     ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     for k in 1..=5 {
@@ -286,7 +286,7 @@ fn a_carried_registry_never_replaces_a_registration_made_here() {
     // to the commune's carried registry (a commune bundle carrying a team
     // bundle signed by a brand-new key for that team was imported). §7: a
     // commune bundle carrying an older revision of a team reverts nothing.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let province = dir.path().join("tinh.sqlite");
     ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
@@ -294,7 +294,7 @@ fn a_carried_registry_never_replaces_a_registration_made_here() {
     ok(&province, &["keys", "register", fp["fingerprint"].as_str().unwrap_or(""), "--unit", "X0412-KV03"]);
     let xa_key = key_of(&demo().join("xa-X0412.sqlite"), "X0412");
     let new_team_key = SigningKey::from_bytes(&[9u8; 32]);
-    let commune = std::fs::read(demo().join("usb-xa/X0412-goi001.tbc")).unwrap_or_else(|e| panic!("{e}"));
+    let commune = std::fs::read(demo().join("usb-xa/X0412-goi001.tbc")).unwrap();
     let forged = reforge(&commune, &xa_key, &|_, members| {
         if let Some(i) = members.iter().position(|(n, _)| n == "units/X0412-KV03.tbc") {
             // The team's bundle re-signed with a new key, its log made to
@@ -334,7 +334,7 @@ fn a_carried_registry_never_replaces_a_registration_made_here() {
 fn a_team_bundle_taken_directly_can_be_withdrawn_for_the_communes() {
     // issue 11 §7: a team bundle accepted directly at a province blocked the
     // commune's bundle (A04) with no way to withdraw it.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let province = dir.path().join("tinh.sqlite");
     ok(&province, &["setup", &demo().join("election.json").display().to_string(), "--province", "T38", "--rehearsal"]);
     ok(&province, &["keys", "register", &demo().join("khoa/khoa-X0412.json").display().to_string(), "--unit", "X0412"]);
@@ -388,7 +388,7 @@ fn an_explanation_or_a_missing_ballots_file_needs_the_logged_story() {
     // "E02 with an explanation" with no recount in the log and the ballots
     // file dropped, elected one candidate alone. Mẫu 18 item 7 carries an
     // explanation only after a recount (issue 12 §7).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let base = team_bundle("X0412-KV01");
@@ -416,7 +416,7 @@ fn levels_of_one_area_cannot_contradict_each_other() {
     // Finding 1: the same area listed 620 voters for the Quốc hội and 9,000
     // for the province, which flipped TINH-07. E16 (Luật Bầu cử Điều 29–30:
     // whoever may vote for a council may vote for the Quốc hội).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| edit_minutes(members, "TINH", &|m| m.figures.voters_listed = 9_000));
@@ -428,7 +428,7 @@ fn invisible_characters_do_not_make_a_candidate_a_stranger_or_nobody_a_signer() 
     // Finding 7: leader U+200B, secretary U+2060, both witnesses a
     // candidate's name with a zero-width character appended (Art. 75:
     // the signatures of the Tổ trưởng, Thư ký and two voters).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| {
@@ -446,7 +446,7 @@ fn invisible_characters_do_not_make_a_candidate_a_stranger_or_nobody_a_signer() 
 fn a_first_round_document_cannot_claim_a_later_round() {
     // Finding 9: `round` in a first-round XA document silently left the
     // area out of round 1.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let forged = reforge(&team_bundle("X0412-KV01"), &sk, &|_, members| {
@@ -460,7 +460,7 @@ fn a_key_signs_for_one_unit_only() {
     // Finding 4: KV01's Tổ trưởng signed a bundle for KV06 (not yet
     // registered) with KV01's key; `--accept-fingerprint` and `keys
     // register <fingerprint> --unit KV06` both took it.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xa.sqlite");
     ok(&db, &["setup", &demo().join("election.json").display().to_string(), "--commune", "X0412", "--rehearsal"]);
     for k in 1..=5 {
@@ -473,7 +473,7 @@ fn a_key_signs_for_one_unit_only() {
     let kv06 = team_bundle("X0412-KV06");
     let kv06_members: Members = {
         let mem = tobaucu_bundle::Mem(&kv06);
-        let b = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+        let b = tobaucu_bundle::Bundle::open(&mem, tobaucu_bundle::Limits::default()).unwrap();
         b.manifest.members.iter().map(|x| (x.name.clone(), b.read_member(&x.name).unwrap_or_default())).collect()
     };
     let kv06_levels = tobaucu_bundle::Bundle::open(&tobaucu_bundle::Mem(&kv06), tobaucu_bundle::Limits::default()).map(|b| b.manifest.levels.clone()).unwrap_or_default();
@@ -521,7 +521,7 @@ fn locked_minutes_change_only_through_a_logged_reopen_and_a_new_revision() {
     // Finding 5: bundle 2 kept XA at revision 1 with other figures and no
     // reopen; bundle 4 went back from revision 2 to 1. Mẫu 23: the minutes
     // are the signed record; a correction is a new revision with a reason.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let area = "X0412-KV01";
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), area);
@@ -566,7 +566,7 @@ fn locked_minutes_change_only_through_a_logged_reopen_and_a_new_revision() {
 fn a_sequence_cannot_jump_ahead_or_start_afresh() {
     // Smaller finding: sequence 99,999 with previous_sha256 null locked the
     // unit near the top of the range.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = board(dir.path());
     let sk = key_of(&demo().join("to-X0412-KV01.sqlite"), "X0412-KV01");
     let base = team_bundle("X0412-KV01");

@@ -14,19 +14,19 @@ use super::{board, ok, results, run};
 use crate::bundle::demo;
 
 fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+    tempfile::tempdir().unwrap()
 }
 
 /// A copy of the demo commune's database (and its bundle store).
 fn commune_copy(dir: &Path, name: &str) -> PathBuf {
     let db = dir.join(name);
-    std::fs::copy(demo().join("xa-X0412.sqlite"), &db).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::copy(demo().join("xa-X0412.sqlite-goi"), dir.join(format!("{name}-goi"))).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(demo().join("xa-X0412.sqlite"), &db).unwrap();
+    std::fs::copy(demo().join("xa-X0412.sqlite-goi"), dir.join(format!("{name}-goi"))).unwrap();
     db
 }
 
 fn sql(db: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"))
+    rusqlite::Connection::open(db).unwrap()
 }
 
 fn checks_text(c: &Value) -> String {
@@ -47,8 +47,8 @@ fn figures_rewritten_with_sqlite_are_not_summed_printed_exported_or_called_intac
         .query_row("SELECT r.rowid, r.data FROM area_result r JOIN bundle b ON b.id = r.bundle_id WHERE r.area_id = 'X0412-KV01' AND r.level = 'XA' AND b.superseded_by IS NULL", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut doc = Minutes::parse(data.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let mut doc = Minutes::parse(data.as_bytes()).unwrap();
     doc.candidates[4].votes -= 250;
     doc.candidates[5].votes += 250;
     let valid = doc.figures.ballots_valid;
@@ -56,7 +56,7 @@ fn figures_rewritten_with_sqlite_are_not_summed_printed_exported_or_called_intac
         x.percent = tobaucu_core::percent::Percent::of(x.votes, valid).vi();
     }
     let text = doc.to_canonical();
-    c.execute("UPDATE area_result SET data = ?1, minutes_sha256 = ?2 WHERE rowid = ?3", rusqlite::params![text, tobaucu_bundle::sha256_hex(text.as_bytes()), rowid]).unwrap_or_else(|e| panic!("{e}"));
+    c.execute("UPDATE area_result SET data = ?1, minutes_sha256 = ?2 WHERE rowid = ?3", rusqlite::params![text, tobaucu_bundle::sha256_hex(text.as_bytes()), rowid]).unwrap();
     drop(c);
 
     // Results: the edited row is not summed, the error names the area.
@@ -81,7 +81,7 @@ fn figures_rewritten_with_sqlite_are_not_summed_printed_exported_or_called_intac
     assert!(m.stderr.contains("X0412-KV01") && m.stderr.contains("audit verify"), "{}", m.stderr);
     assert!(!pdf.exists());
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let x = run(&db, &["export", "--out", &usb.display().to_string()]);
     assert_eq!(x.code, 1, "{}\n{}", x.stdout, x.stderr);
     assert!(x.stderr.contains("X0412-KV01"), "{}", x.stderr);
@@ -96,9 +96,9 @@ fn an_older_bundle_made_current_with_sqlite_is_noticed_and_the_newest_is_not_mis
     let dir = tmp();
     let db = board(dir.path());
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let team = dir.path().join("to.sqlite");
-    std::fs::copy(demo().join("to-X0412-KV01.sqlite"), &team).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(demo().join("to-X0412-KV01.sqlite"), &team).unwrap();
     ok(&db, &["import", &demo().join("usb-to/X0412-KV01-goi001.tbc").display().to_string()]);
     let mut last = String::new();
     for seq in 2..=3 {
@@ -111,7 +111,7 @@ fn an_older_bundle_made_current_with_sqlite_is_noticed_and_the_newest_is_not_mis
         "UPDATE bundle SET superseded_by = '0000000000000000000000000000000000000000000000000000000000000000' WHERE unit_id = 'X0412-KV01' AND superseded_by IS NULL;
          UPDATE bundle SET superseded_by = NULL WHERE unit_id = 'X0412-KV01' AND sequence = 2;",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     drop(c);
     let r = results(&db)["constituencies"]["XA-03"].clone();
     let checks = checks_text(&r);

@@ -52,7 +52,7 @@ fn voted(db: &Path) -> Vec<u64> {
 
 #[test]
 fn setup_rehearsal_marks_every_printed_page_and_an_official_setup_does_not() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let rehearsal = dir.path().join("dien-tap.sqlite");
     let out = ok(&rehearsal, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
     assert!(out.contains("Chế độ DIỄN TẬP") && out.contains("tobaucu official"), "{out}");
@@ -83,7 +83,7 @@ fn setup_rehearsal_marks_every_printed_page_and_an_official_setup_does_not() {
 
 #[test]
 fn the_demo_is_a_rehearsal_and_an_official_board_refuses_its_bundles() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let def = demo().join("election.json").display().to_string();
     let bundle = demo().join("usb-to").join("X0412-KV02-goi001.tbc").display().to_string();
     let key = demo().join("khoa").join("khoa-X0412-KV02.json").display().to_string();
@@ -107,7 +107,7 @@ fn the_demo_is_a_rehearsal_and_an_official_board_refuses_its_bundles() {
     let text = crate::forms::pdf_text(&demo().join("xa-bien-ban-xac-dinh-ket-qua.pdf"));
     assert!(text.contains(MARK), "{text}");
     let team = dir.path().join("to.sqlite");
-    std::fs::copy(demo().join("to-X0412-KV01.sqlite"), &team).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(demo().join("to-X0412-KV01.sqlite"), &team).unwrap();
     let list = pages(&team, dir.path(), "voter-list");
     assert!(list.len() > 2, "the demo list spans several pages: {}", list.len());
     for (i, page) in list.iter().enumerate() {
@@ -120,10 +120,10 @@ fn the_demo_is_a_rehearsal_and_an_official_board_refuses_its_bundles() {
 /// and the rehearsal board refuses it.
 #[test]
 fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
     ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
     ok(&db, &["keys", "init"]);
@@ -133,7 +133,7 @@ fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
     assert!(all.len() >= 6, "{voters}");
     let key = json(&db, &["keys", "show", "--json"]);
     let ballots = dir.path().join("phieu.txt");
-    std::fs::write(&ballots, "1 2\n1 3\n2\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&ballots, "1 2\n1 3\n2\n").unwrap();
 
     // The rehearsal: three voters, a count, a snapshot, a rehearsal bundle.
     for stt in &all[..3] {
@@ -144,7 +144,7 @@ fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
     ok(&db, &["count", "ballots", "--level", "QH", &ballots.display().to_string()]);
     // (Its own stick: the official bundle later takes the same file name.)
     let usb_rehearsal = dir.path().join("usb-dien-tap");
-    std::fs::create_dir_all(&usb_rehearsal).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb_rehearsal).unwrap();
     let rehearsal_bundle = ok(&db, &["export", "--out", &usb_rehearsal.display().to_string()]).lines().last().unwrap_or("").to_owned();
     assert_eq!(voted(&db), vec![3, 3, 3]);
 
@@ -228,10 +228,10 @@ fn switching_to_official_clears_the_counts_and_keeps_voters_team_and_key() {
 /// nothing, with the outage window logged.
 #[test]
 fn election_day_backups_then_a_power_cut_restored_and_entered_in_bulk() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let at = |t: &str| format!("2026-03-15T{t}:00+07:00");
     let run_at = |db: &Path, t: &str, args: &[&str]| run_on(db, args, &[("TOBAUCU_PASSPHRASE", Some(PASS)), ("TOBAUCU_NOW", Some(&at(t)))]);
     let ok_at = |db: &Path, t: &str, args: &[&str]| {
@@ -257,11 +257,11 @@ fn election_day_backups_then_a_power_cut_restored_and_entered_in_bulk() {
     let spare = dir.path().join("may-du-phong.sqlite");
     ok_at(&spare, "10:20", &["backup", "restore", &usb.display().to_string()]);
     let numbers = dir.path().join("giay.txt");
-    std::fs::write(&numbers, "3, 4\n2 5\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&numbers, "3, 4\n2 5\n").unwrap();
     let o = run_at(&spare, "10:20", &["checkin", "--bulk", &numbers.display().to_string(), "--from", "10:00", "--to", "10:15"]);
     assert_eq!(o.code, 1, "{}", o.stdout);
     assert!(o.stderr.contains("số 2") && o.stderr.contains("tất cả hoặc không"), "voter 2 is already in the backup: {}", o.stderr);
-    std::fs::write(&numbers, "3, 4\n5\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&numbers, "3, 4\n5\n").unwrap();
     ok_at(&spare, "10:20", &["checkin", "--bulk", &numbers.display().to_string(), "--from", "10:00", "--to", "10:15"]);
     let voters = json(&spare, &["voters", "list", "--json"]);
     let checked: Vec<u64> = voters.as_array().into_iter().flatten().filter(|v| v["checked_in"].as_object().is_some_and(|m| !m.is_empty())).filter_map(|v| v["stt"].as_u64()).collect();
@@ -276,7 +276,7 @@ fn election_day_backups_then_a_power_cut_restored_and_entered_in_bulk() {
 /// problems; another area's list is compared with the one held here.
 #[test]
 fn voters_check_names_each_problem_and_exits_0() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
     ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
@@ -294,7 +294,7 @@ fn voters_check_names_each_problem_and_exits_0() {
             first["id_number"].as_str().unwrap_or("")
         ),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let o = run(&db, &["voters", "check", &other.display().to_string(), "--json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: Value = serde_json::from_str(&o.stdout).unwrap_or_default();
@@ -309,7 +309,7 @@ fn voters_check_names_each_problem_and_exits_0() {
 /// rehearsal check-in, until the switch to official.
 #[test]
 fn the_zero_report_passes_only_while_every_count_is_zero() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
     ok(&db, &["setup", &election(), "--area", "X0412-KV01", "--rehearsal"]);
     ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);

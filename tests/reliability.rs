@@ -12,8 +12,8 @@ fn team_with_log() -> Cli {
 }
 
 fn sql(cli: &Cli, stmts: &str) {
-    let conn = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
-    conn.execute_batch(stmts).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(cli.db_path()).unwrap();
+    conn.execute_batch(stmts).unwrap();
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn an_entry_deleted_or_inserted_breaks_the_chain_at_the_next_one() {
     sql(&cli, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2;");
     let out = cli.run(&["audit", "verify", "--json"]);
     assert_eq!(out.code, 1);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["broken"]["id"], 3, "{v}");
     assert!(v["broken"]["why"].as_str().unwrap_or("").contains("không nối"), "{v}");
 
@@ -61,7 +61,7 @@ fn an_entry_deleted_or_inserted_breaks_the_chain_at_the_next_one() {
     );
     let out = cli.run(&["audit", "verify", "--json"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["broken"]["id"], 1000, "{v}");
 }
 
@@ -74,7 +74,7 @@ fn run_at(db: &std::path::Path, args: &[&str], pass: &str, now: &str) -> crate::
 /// A copy of a demo team's database (keyed with `crate::bundle::PASS`).
 fn demo_team(dir: &std::path::Path) -> std::path::PathBuf {
     let db = dir.join("to.sqlite");
-    std::fs::copy(crate::bundle::demo().join("to-X0412-KV02.sqlite"), &db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(crate::bundle::demo().join("to-X0412-KV02.sqlite"), &db).unwrap();
     db
 }
 
@@ -89,10 +89,10 @@ fn repeated_wrong_passphrases_are_slowed_down_and_logged() {
     // Issue 5 §6: a borrowed laptop cannot try passphrases quickly.
     // Issue 11 §8: the wait is waited by the process on the monotonic
     // clock, whatever the wall clock (TOBAUCU_NOW) says.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = demo_team(dir.path());
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let out = usb.display().to_string();
     let export = ["export", "--out", out.as_str()];
     let t0 = "2026-03-16T08:00:00+07:00";
@@ -129,14 +129,14 @@ fn issue_11_8_a_forged_unlock_row_does_not_reset_the_wait() {
     // Someone at the laptop inserts a key.unlock row with sqlite3, with a
     // correctly computed chain hash: the audit check passes, the count
     // does not reset (the row carries no signature of the key).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = demo_team(dir.path());
     for _ in 0..3 {
         let o = run_at(&db, &["count", "reopen", "--level", "XA", "--reason", "thử"], "doan-bua", "2026-03-16T08:00:00+07:00");
         assert_eq!(o.code, 1, "{}", o.stderr);
     }
-    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let (id, head): (i64, String) = conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (id, head): (i64, String) = conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     use tobaucu_core::audit;
     let at = "2026-03-16T08:00:05+07:00";
     let after = r#"{"signature":"00"}"#;
@@ -146,7 +146,7 @@ fn issue_11_8_a_forged_unlock_row_does_not_reset_the_wait() {
         "INSERT INTO audit_log (id, at, action, subject, reason, before, after, prev_hash, hash) VALUES (?1, ?2, 'key.unlock', ?3, ?4, NULL, ?5, ?6, ?7)",
         rusqlite::params![id + 1, at, e.subject, e.reason, after, head, hash],
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     drop(conn);
     let o = run_at(&db, &["audit", "verify"], "", "2026-03-16T08:00:06+07:00");
     assert_eq!(o.code, 0, "the forged row chains correctly: {}", o.stdout);
@@ -163,7 +163,7 @@ fn issue_11_8_parallel_attempts_take_turns() {
     // Two processes started together after three wrong passphrases: the
     // second waits for the first (lock on <db>-khoa-cho), then for its own,
     // longer wait — 30 s + 60 s, 300 ms + 600 ms here.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = demo_team(dir.path());
     let args = ["count", "reopen", "--level", "XA", "--reason", "thử"];
     for _ in 0..3 {
@@ -185,7 +185,7 @@ fn issue_11_8_parallel_attempts_take_turns() {
 fn issue_11_8_count_reopen_needs_the_passphrase() {
     // `count reopen` on a keyed unit is guarded like finalize: refused
     // without TOBAUCU_PASSPHRASE (and no terminal), exit 1, still locked.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = demo_team(dir.path());
     let args = ["count", "reopen", "--level", "XA", "--reason", "đếm lại"];
     let o = crate::util::run_on(&db, &args, &[("TOBAUCU_PASSPHRASE", None)]);
@@ -224,9 +224,9 @@ impl Drop for Mounted {
 fn export_to_a_full_or_read_only_stick_fails_cleanly() {
     // Issue 5 §2, §8 on a real file system: a 48 KB "stick" cannot hold the
     // ≈ 85 KB bundle; a read-only one cannot be written at all.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("to.sqlite");
-    std::fs::copy(crate::bundle::demo().join("to-X0412-KV04.sqlite"), &db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(crate::bundle::demo().join("to-X0412-KV04.sqlite"), &db).unwrap();
     let Some(small) = Mounted::tmpfs(&dir.path().join("usb-nho"), "size=48k") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root); the failing-writer test in tobaucu-app covers the same path");
         return;
@@ -247,7 +247,7 @@ fn export_to_a_full_or_read_only_stick_fails_cleanly() {
 
     // Nothing was recorded: the next good export is still number 2.
     let good = dir.path().join("usb");
-    std::fs::create_dir_all(&good).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&good).unwrap();
     let o = run_at(&db, &["export", "--out", &good.display().to_string()], crate::bundle::PASS, t);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.trim_end().ends_with("X0412-KV04-goi002.tbc"), "{}", o.stdout);
@@ -258,7 +258,7 @@ fn a_second_window_on_the_same_file_is_refused_clearly() {
     // Issue 5 §8: two app instances on one file.
     let cli = Cli::team();
     let db = std::path::PathBuf::from(cli.db_path());
-    let first = tobaucu_app::App::open_exclusive(&db).unwrap_or_else(|e| panic!("{e}"));
+    let first = tobaucu_app::App::open_exclusive(&db).unwrap();
     let second = tobaucu_app::App::open_exclusive(&db);
     let e = second.err().unwrap_or_else(|| panic!("a second window must be refused"));
     assert_eq!(e.code(), tobaucu_app::ErrorCode::InUse);
@@ -295,18 +295,18 @@ fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
     if crate::util::skip_under_wine("full disk: Wine itself crashes (page fault in the loader) on a full tmpfs before the program runs") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let Some((m, db)) = team_on_tmpfs(dir.path(), "3m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
         return;
     };
     assert_eq!(checked_in(&db), 3);
     // The app is open (as on election day) when the disk fills up.
-    let mut app = tobaucu_app::App::open_exclusive(&db).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = tobaucu_app::App::open_exclusive(&db).unwrap();
     let filler = m.0.join("day.bin");
     {
         use std::io::Write;
-        let mut f = std::fs::File::create(&filler).unwrap_or_else(|e| panic!("{e}"));
+        let mut f = std::fs::File::create(&filler).unwrap();
         let block = vec![0u8; 4096];
         while f.write_all(&block).is_ok() {}
         let _ = f.sync_all();
@@ -329,9 +329,9 @@ fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
     assert!(o.stderr.contains("đầy"), "{}", o.stderr);
     // Space freed: everything before is there, the refused one is not, the
     // file is sound and the audit chain holds.
-    std::fs::remove_file(&filler).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&filler).unwrap();
     assert_eq!(checked_in(&db), stt as usize - 1);
-    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap_or_default();
     assert_eq!(ok, "ok");
     drop(conn);
@@ -341,7 +341,7 @@ fn a_full_disk_refuses_the_action_and_corrupts_nothing() {
 
 #[test]
 fn a_database_on_read_only_media_is_refused_clearly() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let Some((m, db)) = team_on_tmpfs(dir.path(), "8m") else {
         eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
         return;
@@ -358,7 +358,7 @@ fn the_whole_chain_runs_with_no_network_at_all() {
     // Issue 5 §9: in a network namespace without interfaces (not even
     // loopback up), the demo chain — setup, voter list, check-in, counting,
     // minutes PDF, signed export, commune import, results, province — runs.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let probe = std::process::Command::new("unshare").args(["-n", "true"]).status();
     if !probe.map(|s| s.success()).unwrap_or(false) {
         eprintln!("SKIPPED: cannot create a network namespace here (unshare -n needs root)");
@@ -373,10 +373,10 @@ fn the_whole_chain_runs_with_no_network_at_all() {
         .env("TOBAUCU_PASSPHRASE", crate::bundle::PASS)
         .env_remove("TOBAUCU_NOW")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     // Interfaces inside such a namespace: only a loopback that is down.
-    let ifs = std::process::Command::new("unshare").args(["-n", "cat", "/proc/net/dev"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let ifs = std::process::Command::new("unshare").args(["-n", "cat", "/proc/net/dev"]).output().unwrap();
     let text = String::from_utf8_lossy(&ifs.stdout);
     let names: Vec<&str> = text.lines().skip(2).filter_map(|l| l.split(':').next()).map(str::trim).collect();
     assert_eq!(names, vec!["lo"], "{text}");
@@ -432,7 +432,7 @@ fn backups_on_a_timer_rotate_and_restore() {
     let cli = team_with_log();
     let db = std::path::PathBuf::from(cli.db_path());
     let usb = cli.dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let usb_s = usb.display().to_string();
     // The data folder itself is not a second place.
     let here = cli.dir.path().display().to_string();

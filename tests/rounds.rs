@@ -32,7 +32,7 @@ fn copy_db(dir: &Path, name: &str) -> PathBuf {
     for ext in ["", "-goi"] {
         let from = PathBuf::from(format!("{}{ext}", demo().join(name).display()));
         if from.exists() {
-            std::fs::copy(&from, PathBuf::from(format!("{}{ext}", to.display()))).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::copy(&from, PathBuf::from(format!("{}{ext}", to.display()))).unwrap();
         }
     }
     to
@@ -40,9 +40,9 @@ fn copy_db(dir: &Path, name: &str) -> PathBuf {
 
 #[test]
 fn an_additional_vote_is_declared_held_by_the_teams_and_decided_by_the_board() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let xa = copy_db(dir.path(), "xa-X0412.sqlite");
     let before = json(&xa, &["results", "--json"]);
     let first = &before["constituencies"]["XA-04"];
@@ -88,7 +88,7 @@ fn an_additional_vote_is_declared_held_by_the_teams_and_decided_by_the_board() {
             text.push('\n');
         }
         let bf = dir.path().join(format!("phieu-{area}.txt"));
-        std::fs::write(&bf, text).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&bf, text).unwrap();
         ok(&team, &["count", "ballots", "--level", "XA.v2", &bf.display().to_string()]);
         let s = json(&team, &["--json", "count", "summary", "--level", "XA.v2"]);
         for w in s["checks"].as_array().into_iter().flatten().filter(|c| c["severity"] == "warning") {
@@ -133,21 +133,21 @@ fn a_round_the_board_did_not_declare_is_refused_at_the_board() {
     // The round file is not signed: a team that opens a forged one (other
     // candidates) counts a level the board does not know, and the board,
     // whose own declaration decides, refuses its bundle.
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let xa = copy_db(dir.path(), "xa-X0412.sqlite");
     let team = copy_db(dir.path(), "to-X0412-KV04.sqlite");
     let def_sha = tobaucu_core::audit::sha256_hex(&std::fs::read(demo().join("election.json")).unwrap_or_default());
     let forged = serde_json::json!({"format": "tobaucu-round/1", "election_id": "BC2026", "definition_sha256": def_sha, "board": "X0412",
         "constituency": "XA-04", "number": 2, "kind": "additional", "seats": 2, "candidates": ["XA-04-1", "XA-04-2"], "declared_at": "2026-03-20T08:00:00+07:00"});
     let f = dir.path().join("vong-2-XA-04.json");
-    std::fs::write(&f, forged.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&f, forged.to_string()).unwrap();
     ok(&team, &["round", "open", &f.display().to_string()]);
     for stt in 1..=5u32 {
         let _ = run(&team, &["checkin", &stt.to_string()]);
     }
     ok(&team, &["count", "inventory", "--level", "XA.v2", "--received", "15", "--unused", "10", "--spoiled", "0"]);
     let bf = dir.path().join("p.txt");
-    std::fs::write(&bf, "1 2\n1\n2\n1 2\n1\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bf, "1 2\n1\n2\n1 2\n1\n").unwrap();
     ok(&team, &["count", "ballots", "--level", "XA.v2", &bf.display().to_string()]);
     let s = json(&team, &["--json", "count", "summary", "--level", "XA.v2"]);
     for w in s["checks"].as_array().into_iter().flatten().filter(|c| c["severity"] == "warning") {
@@ -155,7 +155,7 @@ fn a_round_the_board_did_not_declare_is_refused_at_the_board() {
     }
     ok(&team, &["finalize", "--level", "XA.v2"]);
     let usb = dir.path().join("usb");
-    std::fs::create_dir_all(&usb).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&usb).unwrap();
     let out = ok(&team, &["export", "--out", &usb.display().to_string()]);
     let b = out.lines().last().unwrap_or("").to_owned();
     let o = run(&xa, &["import", &b]);

@@ -121,7 +121,7 @@ fn a_garbled_csv_is_refused_with_file_row_and_column() {
         bytes.splice(i..i + 3, *b"\xd0\xf2\xe3");
     }
     let path = cli.dir.path().join("hong.csv");
-    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, &bytes).unwrap();
     let out = cli.run(&["voters", "import", &path.display().to_string(), "--replace"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stderr.contains("hong.csv, dòng 3, cột ho_ten (Họ và tên): \"Đ\u{323}ăng Văn Đức\" có dấu thanh nằm trên phụ âm \"Đ\""), "{}", out.stderr);
@@ -131,7 +131,7 @@ fn a_garbled_csv_is_refused_with_file_row_and_column() {
     let mut lost = b"stt,ho_ten,ngay_sinh,gioi_tinh,dan_toc,can_cuoc,noi_cu_tru,levels,ghi_chu\r\n".to_vec();
     lost.extend_from_slice(b"1,Nguy?n Th? H\xe0,1960,N?,Kinh,,Th\xf4n 1,QH,\r\n");
     let path = cli.dir.path().join("tay.csv");
-    std::fs::write(&path, lost).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, lost).unwrap();
     let out = cli.run(&["voters", "import", &path.display().to_string(), "--replace"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("tay.csv, dòng 2, cột ho_ten (Họ và tên): \"Nguy?n Th? Hà\" có \"?\" thay cho chữ đã mất"), "{}", out.stderr);
@@ -341,8 +341,8 @@ fn mau31_column_11_prints_only_the_official_cases_internal_notes_stay_internal()
     let cli = Cli::team();
     cli.ok(&["voters", "import", &fixture("../../assets/demo-voters.csv")]);
     let list = cli.json(&["voters", "list", "--json"]);
-    let db = rusqlite::Connection::open(cli.db_path()).unwrap_or_else(|e| panic!("{e}"));
-    let mobile = |stt: i64| -> bool { db.query_row("SELECT mobile_box FROM voter WHERE stt = ?1", [stt], |r| r.get::<_, i64>(0)).unwrap_or_else(|e| panic!("{e}")) == 1 };
+    let db = rusqlite::Connection::open(cli.db_path()).unwrap();
+    let mobile = |stt: i64| -> bool { db.query_row("SELECT mobile_box FROM voter WHERE stt = ?1", [stt], |r| r.get::<_, i64>(0)).unwrap() == 1 };
     for stt in [11, 77, 335, 337] {
         assert_eq!(by_stt(&list, stt)["note"], "", "No. {stt}: no note");
         assert!(mobile(stt as i64), "No. {stt} needs the mobile ballot box");

@@ -154,9 +154,9 @@ mod tests {
     fn a_link_to_a_device_or_a_fifo_is_refused_without_blocking() {
         // issue 11 §9: a .tbc linked to /dev/zero read until memory ran out;
         // a FIFO blocked forever.
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("zero.tbc");
-        std::os::unix::fs::symlink("/dev/zero", &link).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
         assert!(read_regular(&link, 1 << 20).is_err());
         let fifo = dir.path().join("fifo.tbc");
         let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap_or_default();
@@ -165,7 +165,7 @@ mod tests {
         assert!(read_regular(&fifo, 1 << 20).is_err());
         assert!(read_regular(dir.path(), 1 << 20).is_err());
         let ok = dir.path().join("a.tbc");
-        std::fs::write(&ok, b"abc").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&ok, b"abc").unwrap();
         assert_eq!(read_regular(&ok, 3).ok(), Some(b"abc".to_vec()));
         assert!(read_regular(&ok, 2).is_err(), "larger than allowed");
     }
@@ -175,10 +175,10 @@ mod tests {
     fn a_link_planted_at_a_temporary_name_is_never_followed() {
         // issue 11 §9: export followed a symlink planted at its predictable
         // temporary name and overwrote a file outside the stick.
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
         let victim = outside.path().join("victim");
-        std::fs::write(&victim, b"keep").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&victim, b"keep").unwrap();
         // Plant links at every name the next writes could choose.
         let path = dir.path().join("goi.tbc");
         // (The names carry a counter and the clock's nanoseconds, so they
@@ -187,12 +187,12 @@ mod tests {
             let _ = std::os::unix::fs::symlink(&victim, dir.path().join(format!(".goi.tbc.tmp-{}-{n}", std::process::id())));
         }
         let _ = std::os::unix::fs::symlink(&victim, dir.path().join(format!(".goi.tbc.tmp-{}", std::process::id())));
-        write_atomic(&path, b"bundle bytes").unwrap_or_else(|e| panic!("{e}"));
+        write_atomic(&path, b"bundle bytes").unwrap();
         assert_eq!(std::fs::read(&victim).unwrap_or_default(), b"keep");
         assert_eq!(std::fs::read(&path).unwrap_or_default(), b"bundle bytes");
         // An exclusive create refuses a planted link outright.
         let planted = dir.path().join("planted");
-        std::os::unix::fs::symlink(&victim, &planted).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
         assert_eq!(create_exclusive(&planted).map_err(|e| e.kind()).err(), Some(std::io::ErrorKind::AlreadyExists));
         assert_eq!(std::fs::read(&victim).unwrap_or_default(), b"keep");
     }

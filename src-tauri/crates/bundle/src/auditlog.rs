@@ -277,7 +277,7 @@ mod tests {
         let text = String::from_utf8_lossy(&b);
         assert!(!text.contains("Nguyễn Văn A") || text.matches("Nguyễn").count() == 2, "{text}");
         assert_eq!(text.lines().count(), 4);
-        let log = verify(&b).unwrap_or_else(|e| panic!("{e}"));
+        let log = verify(&b).unwrap();
         assert_eq!((log.head.clone(), log.count), (r[5].hash.clone(), 6));
         assert_eq!(log.redacted.get("checkin"), Some(&3));
         assert_eq!(log.entries.len(), 2);
@@ -343,8 +343,8 @@ mod tests {
     fn a_later_log_begins_with_the_links_of_the_earlier_one() {
         let first = rows(&["setup", "checkin", "checkin", "count.finalize"]);
         let mut later = rows(&["setup", "checkin", "checkin", "count.finalize", "checkin", "bundle.export", "key.unlock"]);
-        let a = verify(&write(&first)).unwrap_or_else(|e| panic!("{e}"));
-        let b = verify(&write(&later)).unwrap_or_else(|e| panic!("{e}"));
+        let a = verify(&write(&first)).unwrap();
+        let b = verify(&write(&later)).unwrap();
         let k = a.links.len();
         assert_eq!(b.boundaries_digest(k), a.boundaries_digest(k));
         // History rewritten: the first entries collapsed into one run that

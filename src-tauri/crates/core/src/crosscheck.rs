@@ -284,7 +284,7 @@ mod tests {
     #[test]
     fn the_paper_is_compared_field_by_field_with_the_file() {
         let text = include_str!("minutes/golden-v2.json").trim_end();
-        let m = Minutes::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let m = Minutes::parse(text.as_bytes()).unwrap();
         let mut p = PaperFigures::of_minutes(&m);
         assert!(compare_paper(&m, &p).is_empty());
         p.votes[1] = 308;

@@ -359,10 +359,10 @@ fn zip_of(members: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> 
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(method);
     for (name, body) in members {
-        w.start_file(*name, opts).unwrap_or_else(|e| panic!("{e}"));
-        w.write_all(body).unwrap_or_else(|e| panic!("{e}"));
+        w.start_file(*name, opts).unwrap();
+        w.write_all(body).unwrap();
     }
-    w.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
+    w.finish().unwrap().into_inner()
 }
 
 fn xlsx(sheet_data: &str, shared: &[&str], extra_styles: &str) -> Vec<u8> {

@@ -24,17 +24,17 @@ pub(crate) fn board(dir: &std::path::Path, n: usize) -> (App, Vec<Vec<Minutes>>)
 /// before they are signed.
 fn board_with(dir: &std::path::Path, n: usize, edit: impl Fn(usize, &mut Minutes)) -> (App, Vec<Vec<Minutes>>) {
     let text = synthetic::definition(n);
-    let def: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let def: Value = serde_json::from_str(&text).unwrap();
     let sha = synthetic::sha(&text);
-    let mut app = App::open(&dir.join("board.sqlite")).unwrap_or_else(|e| panic!("{e}"));
-    app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::open(&dir.join("board.sqlite")).unwrap();
+    app.setup(&text, &UnitChoice::Board(UnitKind::Province, "P".into())).unwrap();
     let mut docs: Vec<Vec<Minutes>> = (0..n).map(|i| synthetic::area_minutes(&def, &sha, i)).collect();
     for (i, area) in docs.iter_mut().enumerate() {
         for m in area.iter_mut() {
             edit(i, m);
         }
     }
-    synthetic::store_board(&mut app.store, &def, &sha, &docs).unwrap_or_else(|e| panic!("{e}"));
+    synthetic::store_board(&mut app.store, &def, &sha, &docs).unwrap();
     (app, docs)
 }
 
@@ -66,11 +66,11 @@ pub(crate) struct ReadBlock {
 
 /// Every constituency block of every "KQ …" sheet, by constituency id.
 pub(crate) fn read_xlsx(bytes: &[u8]) -> (HashMap<String, ReadBlock>, Vec<Vec<String>>) {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap_or_else(|e| panic!("{e}"));
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let names = wb.sheet_names();
     let mut blocks: HashMap<String, ReadBlock> = HashMap::new();
     for name in names.iter().filter(|n| n.starts_with("KQ ")) {
-        let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{e}"));
+        let range = wb.worksheet_range(name).unwrap();
         let mut cur: Option<String> = None;
         for row in range.rows() {
             let cell = |c: usize| row.get(c).cloned().unwrap_or(Data::Empty);
@@ -99,22 +99,22 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> (HashMap<String, ReadBlock>, Vec<Vec<St
             }
         }
     }
-    let sources = wb.worksheet_range("Nguồn").unwrap_or_else(|e| panic!("{e}")).rows().map(|r| r.iter().map(text).collect::<Vec<_>>()).collect();
+    let sources = wb.worksheet_range("Nguồn").unwrap().rows().map(|r| r.iter().map(text).collect::<Vec<_>>()).collect();
     (blocks, sources)
 }
 
 #[test]
 fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
     let n: usize = std::env::var("TOBAUCU_TEST_AREAS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let t = std::time::Instant::now();
     let (app, docs) = board(dir.path(), n);
     eprintln!("board {:?}", t.elapsed());
     let (x, c, j) = (dir.path().join("r.xlsx"), dir.path().join("r.csv"), dir.path().join("r.json"));
-    let files = app.export_results(Some(&x), Some(&c), Some(&j)).unwrap_or_else(|e| panic!("{e}"));
+    let files = app.export_results(Some(&x), Some(&c), Some(&j)).unwrap();
     assert_eq!(files.len(), 3);
     eprintln!("exports {:?}", t.elapsed());
-    let results = app.results().unwrap_or_else(|e| panic!("{e}"));
+    let results = app.results().unwrap();
     eprintln!("results {:?}", t.elapsed());
     let by_area: HashMap<(String, String), &Minutes> = docs.iter().flatten().map(|m| ((m.area.id.clone(), m.level.code.clone()), m)).collect();
 
@@ -150,7 +150,7 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
     let mut seen = 0usize;
     let mut goi = 0usize;
     for rec in rd.records() {
-        let rec = rec.unwrap_or_else(|e| panic!("{e}"));
+        let rec = rec.unwrap();
         let f = |i: usize| rec.get(i).unwrap_or("").to_owned();
         match f(0).as_str() {
             "goi" => goi += 1,
@@ -191,18 +191,18 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
 
     // The NIST report: counts per area sum to the results; seats × valid =
     // votes + undervotes in every area.
-    let nist: Value = serde_json::from_slice(&std::fs::read(&j).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    let nist: Value = serde_json::from_slice(&std::fs::read(&j).unwrap_or_default()).unwrap();
     check_nist_arithmetic(&nist, &results);
     assert_eq!(nist["ExternalIdentifier"].as_array().map(Vec::len), Some(n + 1));
     // The end-to-end test photographs the room screen of this board.
     if n == 10_000 {
         drop(app);
         let keep = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/e2e-data");
-        std::fs::create_dir_all(&keep).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&keep).unwrap();
         for suffix in ["", "-goi"] {
             let from = dir.path().join(format!("board.sqlite{suffix}"));
             if from.exists() {
-                std::fs::copy(&from, keep.join(format!("board-10000.sqlite{suffix}"))).unwrap_or_else(|e| panic!("{e}"));
+                std::fs::copy(&from, keep.join(format!("board-10000.sqlite{suffix}"))).unwrap();
             }
         }
     }
@@ -249,9 +249,9 @@ pub(crate) fn check_nist_arithmetic(nist: &Value, results: &tobaucu_ipc::Results
 
 #[test]
 fn the_status_screen_names_accepted_warnings_and_paper_per_area() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (app, _) = board(dir.path(), 200);
-    let s = app.board_status().unwrap_or_else(|e| panic!("{e}"));
+    let s = app.board_status().unwrap();
     assert_eq!(s.areas_reported, 200);
     let a0 = &s.areas[0];
     assert_eq!(a0.paper, "file_only");
@@ -263,10 +263,10 @@ fn the_status_screen_names_accepted_warnings_and_paper_per_area() {
 
 #[test]
 fn the_room_screen_pages_and_refreshes_only_what_changed() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (mut app, _) = board(dir.path(), 200);
     let q = tobaucu_ipc::RoomQuery { constituency_page: 0, constituencies_per_page: 6, area_page: 1, areas_per_page: 50, waiting_only: false };
-    let r = app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
+    let r = app.room_view(&q).unwrap();
     assert_eq!((r.areas_expected, r.areas_imported, r.areas_waiting), (200, 200, 0));
     assert_eq!(r.area_pages, 4);
     assert_eq!(r.areas.len(), 50);
@@ -276,19 +276,19 @@ fn the_room_screen_pages_and_refreshes_only_what_changed() {
     assert_eq!(r.constituency_pages, 4);
     assert_eq!(r.constituencies.len(), 6);
     assert_eq!(r.constituencies_complete, 23);
-    let results = app.results().unwrap_or_else(|e| panic!("{e}"));
+    let results = app.results().unwrap();
     for c in &r.constituencies {
         let want = &results.constituencies[&c.id];
         assert_eq!(c.elected.len(), want.elected.len(), "{} {:?}", c.id, want.checks);
     }
     assert_eq!(r.levels.iter().map(|l| l.voters_voted).sum::<u64>(), results.constituencies.values().map(|c| c.voters_voted).sum::<u64>());
     // Pages wrap round.
-    let again = app.room_view(&tobaucu_ipc::RoomQuery { constituency_page: 4, area_page: 4, ..q.clone() }).unwrap_or_else(|e| panic!("{e}"));
+    let again = app.room_view(&tobaucu_ipc::RoomQuery { constituency_page: 4, area_page: 4, ..q.clone() }).unwrap();
     assert_eq!((again.constituency_page, again.area_page), (0, 0));
     // Another connection withdraws area A3's bundle: the next refresh sees it.
-    let mut other = App::open(&dir.path().join("board.sqlite")).unwrap_or_else(|e| panic!("{e}"));
-    other.withdraw_bundle("A3", "Tổ bầu cử báo gói nhầm").unwrap_or_else(|e| panic!("{e}"));
-    let after = app.room_view(&q).unwrap_or_else(|e| panic!("{e}"));
+    let mut other = App::open(&dir.path().join("board.sqlite")).unwrap();
+    other.withdraw_bundle("A3", "Tổ bầu cử báo gói nhầm").unwrap();
+    let after = app.room_view(&q).unwrap();
     assert_eq!((after.areas_imported, after.areas_waiting), (199, 1));
 }
 
@@ -300,16 +300,16 @@ fn the_room_screen_pages_and_refreshes_only_what_changed() {
 /// acceptance with a reason.
 #[test]
 fn a08_areas_the_ban_must_review_hold_the_declaration_of_winners() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (mut app, _) = board_with(dir.path(), 20, |i, m| {
         if i == 5 {
             m.figures.voters_listed = 4_500;
             m.accepted.push(tobaucu_core::minutes::Explanation { code: "W03".into(), reason: "cử tri đi làm ăn xa".into() });
         }
     });
-    let def = app.def().unwrap_or_else(|e| panic!("{e}")).clone();
+    let def = app.def().unwrap().clone();
     let area = def.area("A5").unwrap_or_else(|| panic!("A5"));
-    let results = app.results().unwrap_or_else(|e| panic!("{e}"));
+    let results = app.results().unwrap();
     let held: Vec<&String> = area.constituencies.values().collect();
     for (id, c) in &results.constituencies {
         let a08 = c.checks.iter().find(|k| k.code == "A08");
@@ -328,8 +328,8 @@ fn a08_areas_the_ban_must_review_hold_the_declaration_of_winners() {
     let other = results.constituencies.keys().find(|id| !held.contains(id)).unwrap_or_else(|| panic!("another"));
     assert_eq!(app.board_minutes_parts(Some(other)).map(|p| p.len()).unwrap_or(0), 1);
     // The Ban accepts A08 with its reason: the minutes are made, and say so.
-    app.accept_board_warning(&cid, "A08", "Ban bầu cử đã đối chiếu danh sách và biên bản giấy của khu vực số 6", 1).unwrap_or_else(|e| panic!("{e}"));
-    let parts = app.board_minutes_parts(Some(&cid)).unwrap_or_else(|e| panic!("{e}"));
+    app.accept_board_warning(&cid, "A08", "Ban bầu cử đã đối chiếu danh sách và biên bản giấy của khu vực số 6", 1).unwrap();
+    let parts = app.board_minutes_parts(Some(&cid)).unwrap();
     assert_eq!(parts.len(), 1);
     assert!(parts[0].1.to_string().contains("Ban bầu cử chấp nhận cảnh báo A08"), "{}", parts[0].1);
 }

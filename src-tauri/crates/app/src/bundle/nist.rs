@@ -374,16 +374,16 @@ mod tests {
 
     #[test]
     fn the_report_is_its_value_written_out_and_a_lookalike_text_falls_back() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let (app, _) = super::super::day::tests::board(dir.path(), 25);
-        let mut book = app.book().unwrap_or_else(|e| panic!("{e}"));
-        let whole = |book: &super::Book| serde_json::to_vec(&report_value(book, &mut Parts::Values).unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(report(&book).unwrap_or_else(|e| panic!("{e}")), whole(&book));
+        let mut book = app.book().unwrap();
+        let whole = |book: &super::Book| serde_json::to_vec(&report_value(book, &mut Parts::Values).unwrap()).unwrap();
+        assert_eq!(report(&book).unwrap(), whole(&book));
         // A candidate named like a placeholder: the same bytes, by the value.
         book.blocks[0].candidates[0].name = "\u{1}nist:0\u{1}".into();
         book.blocks[0].candidates[1].name = "\u{1}nist:".into();
         book.areas[0].name = "\u{1}nist:1\u{1}".into();
-        assert_eq!(report(&book).unwrap_or_else(|e| panic!("{e}")), whole(&book));
+        assert_eq!(report(&book).unwrap(), whole(&book));
         assert_eq!(splice(r#"["\u0001nist:0\u0001","\u0001nist:0\u0001"]"#, &["1".into()]), None);
         assert_eq!(splice(r#"["\u0001nist:0\u0001",2]"#, &["1".into()]).as_deref(), Some("[1,2]"));
     }

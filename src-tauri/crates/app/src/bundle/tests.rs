@@ -201,10 +201,10 @@ fn signed_base() -> Option<&'static (Vec<u8>, ed25519_dalek::SigningKey)> {
 }
 
 fn signed_board(sk: &ed25519_dalek::SigningKey) -> App {
-    let mut a = App::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = App::open_in_memory().unwrap();
     // The demo's bundles are rehearsal bundles: a rehearsal board takes them.
-    a.setup_mode(crate::DEMO_ELECTION, &crate::UnitChoice::Board(crate::UnitKind::Commune, "X0412".into()), true).unwrap_or_else(|e| panic!("{e}"));
-    a.keys_register(&keys::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").unwrap_or_else(|e| panic!("{e}"));
+    a.setup_mode(crate::DEMO_ELECTION, &crate::UnitChoice::Board(crate::UnitKind::Commune, "X0412".into()), true).unwrap();
+    a.keys_register(&keys::fingerprint(&sk.verifying_key().to_bytes()), "X0412-KV01").unwrap();
     a
 }
 
@@ -257,12 +257,12 @@ proptest::proptest! {
             }
         };
         let bytes = forge_qh(base, sk, &set, &|t| t.to_owned());
-        let r = board.verify_bundle_bytes("forged.tbc", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let r = board.verify_bundle_bytes("forged.tbc", &bytes).unwrap();
         // What the team's own app says of the same document.
         let mem = Mem(&bytes);
-        let b = Bundle::open(&mem, super::limits()).unwrap_or_else(|e| panic!("{e}"));
-        let doc = tobaucu_core::minutes::Minutes::parse(&b.read_member("results/QH.json").unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
-        let def = board.def().unwrap_or_else(|e| panic!("{e}"));
+        let b = Bundle::open(&mem, super::limits()).unwrap();
+        let doc = tobaucu_core::minutes::Minutes::parse(&b.read_member("results/QH.json").unwrap_or_default()).unwrap();
+        let def = board.def().unwrap();
         // Every level is judged with its sibling levels, as the board and
         // the team's finalize do: a forged QH list smaller than the
         // council's (E16) fails the council's level.
@@ -274,7 +274,7 @@ proptest::proptest! {
         // The ballots the team entered one by one travel and are recounted:
         // a counted figure (valid, invalid, a ground, a candidate's votes)
         // must also be what they recount to.
-        let original = tobaucu_core::minutes::Minutes::parse(&Bundle::open(&Mem(base), super::limits()).and_then(|b| b.read_member("results/QH.json")).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let original = tobaucu_core::minutes::Minutes::parse(&Bundle::open(&Mem(base), super::limits()).and_then(|b| b.read_member("results/QH.json")).unwrap_or_default()).unwrap();
         let recount_ok = field <= 3 || {
             let (a, b) = (doc.count_result(), original.count_result());
             a.valid == b.valid && a.invalid == b.invalid && a.votes == b.votes && a.invalid_by_reason == b.invalid_by_reason
@@ -293,11 +293,11 @@ fn votes_moved_between_candidates_move_the_results_exactly() {
     let Some((base, sk)) = signed_base() else { panic!("demo failed") };
     let honest = {
         let mut b = signed_board(sk);
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.tbc");
-        std::fs::write(&p, base).unwrap_or_else(|e| panic!("{e}"));
-        b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
-        b.results().unwrap_or_else(|e| panic!("{e}"))
+        std::fs::write(&p, base).unwrap();
+        b.import_bundle(&p, None).unwrap();
+        b.results().unwrap()
     };
     // Seven ballots that keep candidate 1 and not candidate 2 now keep 2.
     let moved = forge_qh(
@@ -324,12 +324,12 @@ fn votes_moved_between_candidates_move_the_results_exactly() {
         },
     );
     let mut b = signed_board(sk);
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("b.tbc");
-    std::fs::write(&p, &moved).unwrap_or_else(|e| panic!("{e}"));
-    let r = b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&p, &moved).unwrap();
+    let r = b.import_bundle(&p, None).unwrap();
     assert_eq!(r.outcome, "imported", "{}", r.message);
-    let after = b.results().unwrap_or_else(|e| panic!("{e}"));
+    let after = b.results().unwrap();
     let votes = |x: &tobaucu_ipc::ResultsDto| -> Vec<u64> { x.constituencies.get("QH-01").map(|c| c.candidates.iter().map(|k| k.votes).collect()).unwrap_or_default() };
     let (h, a) = (votes(&honest), votes(&after));
     assert_eq!(a[0] + 7, h[0]);
@@ -344,12 +344,12 @@ fn warnings_the_team_accepted_travel_signed_to_the_board() {
     let Some((base, sk)) = signed_base() else { panic!("demo failed") };
     let forged = forge_qh(base, sk, &|m| m.accepted.push(tobaucu_core::minutes::Explanation { code: "W01".into(), reason: "Cả Tổ đã xem lại từng phiếu".into() }), &|t| t.to_owned());
     let mut b = signed_board(sk);
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a.tbc");
-    std::fs::write(&p, &forged).unwrap_or_else(|e| panic!("{e}"));
-    let r = b.import_bundle(&p, None).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&p, &forged).unwrap();
+    let r = b.import_bundle(&p, None).unwrap();
     assert_eq!(r.outcome, "imported", "{}", r.message);
-    let s = b.board_status().unwrap_or_else(|e| panic!("{e}"));
+    let s = b.board_status().unwrap();
     let a = s.areas.iter().find(|a| a.area_id == "X0412-KV01").unwrap_or_else(|| panic!("area"));
     assert_eq!(a.accepted, vec!["QH · W01: Cả Tổ đã xem lại từng phiếu".to_owned()]);
     assert!(s.areas.iter().filter(|a| a.area_id != "X0412-KV01").all(|a| a.accepted.is_empty()));

@@ -253,7 +253,7 @@ mod tests {
     use tobaucu_store::RevisionRow;
 
     fn open(path: &std::path::Path) -> App {
-        App::open(path).unwrap_or_else(|e| panic!("{e}"))
+        App::open(path).unwrap()
     }
 
     // The desk's cached state follows changes made by another connection

@@ -22,10 +22,10 @@ const TEAM: &str = "X0412-KV04";
 type Snapshot = HashMap<String, Vec<String>>;
 
 fn snapshot(path: &Path) -> Snapshot {
-    let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(path).unwrap();
     let tables: Vec<String> = {
-        let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").unwrap_or_else(|e| panic!("{e}"));
-        st.query_map([], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}")).map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+        let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
     };
     let mut out = Snapshot::new();
     for t in tables {
@@ -43,8 +43,8 @@ fn snapshot(path: &Path) -> Snapshot {
                 }
                 Ok(cells.join("|"))
             })
-            .unwrap_or_else(|e| panic!("{e}"))
-            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .unwrap()
+            .map(|r| r.unwrap())
             .collect();
         out.insert(t, rows);
     }
@@ -66,7 +66,7 @@ struct Fixture {
 }
 
 fn exec(path: &Path, sql: &str) {
-    let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 

@@ -210,12 +210,12 @@ fn warnings_are_returned_for_the_board_to_show() {
     let mut m = sample();
     m.figures.voters_voted = 700; // above listed: W08, accepted by the team
     m.figures.ballots_issued = 605;
-    let w = review(&m).unwrap_or_else(|e| panic!("{e}"));
+    let w = review(&m).unwrap();
     assert!(w.iter().any(|c| c.code == "W08" && c.severity == Severity::Warning), "{w:?}");
     // W05 across levels of the same area.
     let mut tinh = sample();
     tinh.level = LevelRef { code: "TINH".into(), name: "x".into() };
-    let w = sample().review(&def(), SHA, "X0412-KV01", "QH", &[&tinh]).unwrap_or_else(|e| panic!("{e}"));
+    let w = sample().review(&def(), SHA, "X0412-KV01", "QH", &[&tinh]).unwrap();
     assert!(w.iter().any(|c| c.code == "W05"), "{w:?}");
 }
 
@@ -234,7 +234,7 @@ fn canonical_bytes_are_pinned_by_golden_files() {
     // A format-1 document (bundles made before the 2026 paper facts) still
     // reads, and writes back to the very same bytes.
     let v1 = include_str!("golden-v1.json").trim_end();
-    let m = Minutes::parse(v1.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let m = Minutes::parse(v1.as_bytes()).unwrap();
     assert_eq!(m.format, FORMAT_V1);
     assert_eq!(m.to_canonical(), v1);
     assert_eq!(m.witness_names(), vec!["Hoàng Văn Chứng".to_owned(), "Đỗ Thị Kiến".to_owned()]);
@@ -268,14 +268,14 @@ fn e02_is_carried_only_with_an_explanation_in_the_document() {
 #[test]
 fn accepted_warnings_travel_in_the_document() {
     let golden = include_str!("golden-v2.json").trim_end();
-    let m = Minutes::parse(golden.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let m = Minutes::parse(golden.as_bytes()).unwrap();
     assert!(m.accepted.is_empty());
     assert_eq!(m.to_canonical(), golden, "an earlier format-2 document re-serializes byte for byte");
     let mut m = sample();
     m.accepted.push(Explanation { code: "W01".into(), reason: "Cả Tổ đã xem lại từng phiếu".into() });
     let text = m.to_canonical();
     assert!(text.contains("\"accepted\":[{\"code\":\"W01\",\"reason\":\"Cả Tổ đã xem lại từng phiếu\"}]"), "{text}");
-    let back = Minutes::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let back = Minutes::parse(text.as_bytes()).unwrap();
     assert_eq!(back.accepted_lines(), vec!["W01: Cả Tổ đã xem lại từng phiếu".to_owned()]);
     assert!(review(&back).is_ok());
     // Only warnings, once each, with a reason.
