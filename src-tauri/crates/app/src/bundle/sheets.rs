@@ -32,6 +32,21 @@ fn n(v: u64) -> f64 {
     v as f64
 }
 
+/// Column `i`, checked (a sheet has at most 16,384 columns).
+fn col(i: usize) -> std::result::Result<u16, XlsxError> {
+    u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Row `base + i`, checked.
+fn row_at(base: u32, i: usize) -> std::result::Result<u32, XlsxError> {
+    u32::try_from(i).ok().and_then(|i| base.checked_add(i)).ok_or(XlsxError::RowColumnLimitError)
+}
+
+/// The number (STT) of the `i`th line, from 1.
+fn ordinal(i: usize) -> std::result::Result<f64, XlsxError> {
+    u64::try_from(i).ok().and_then(|i| i.checked_add(1)).map(n).ok_or(XlsxError::RowColumnLimitError)
+}
+
 /// "Đang chờ", "Đã nhập", "Bị từ chối".
 pub(crate) fn status_vi(s: &str) -> &'static str {
     match s {
@@ -98,15 +113,15 @@ fn level_sheet(ws: &mut Worksheet, st: &Styles, book: &Book, code: &str, name: &
         let heads =
             ["STT", "Khu vực bỏ phiếu", "Xã", "Tổng số cử tri", "Số cử tri đã bỏ phiếu", "Tỷ lệ đi bầu (%)", "Số phiếu phát ra", "Số phiếu thu vào", "Số phiếu hợp lệ", "Số phiếu không hợp lệ"];
         for (c, h) in heads.iter().enumerate() {
-            ws.write_string_with_format(row, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
+            ws.write_string_with_format(row, col(c)?, *h, &st.head)?;
         }
         for (i, c) in b.candidates.iter().enumerate() {
-            ws.write_string_with_format(row, u16::try_from(10 + i).unwrap_or(u16::MAX), format!("{}. {}", i + 1, c.name), &st.head)?;
-            ws.set_column_width(u16::try_from(10 + i).unwrap_or(u16::MAX), 14.0)?;
+            ws.write_string_with_format(row, col(10 + i)?, format!("{}. {}", i + 1, c.name), &st.head)?;
+            ws.set_column_width(col(10 + i)?, 14.0)?;
         }
         row += 1;
         for (i, l) in b.lines.iter().enumerate() {
-            ws.write_number_with_format(row, 0, n(u64::try_from(i + 1).unwrap_or(0)), &st.cell)?;
+            ws.write_number_with_format(row, 0, ordinal(i)?, &st.cell)?;
             ws.write_string_with_format(row, 1, format!("{} — {}", l.number, l.name), &st.cell)?;
             ws.write_string_with_format(row, 2, &l.commune, &st.cell)?;
             let f = &l.figs;
@@ -118,7 +133,7 @@ fn level_sheet(ws: &mut Worksheet, st: &Styles, book: &Book, code: &str, name: &
                 ws.write_number_with_format(row, c, n(v), &st.num)?;
             }
             for (k, v) in l.votes.iter().enumerate() {
-                ws.write_number_with_format(row, u16::try_from(10 + k).unwrap_or(u16::MAX), n(*v), &st.num)?;
+                ws.write_number_with_format(row, col(10 + k)?, n(*v), &st.num)?;
             }
             row += 1;
         }
@@ -134,19 +149,19 @@ fn level_sheet(ws: &mut Worksheet, st: &Styles, book: &Book, code: &str, name: &
             ws.write_number_with_format(row, c, n(v), &st.total)?;
         }
         for (k, v) in b.votes.iter().enumerate() {
-            ws.write_number_with_format(row, u16::try_from(10 + k).unwrap_or(u16::MAX), n(*v), &st.total)?;
+            ws.write_number_with_format(row, col(10 + k)?, n(*v), &st.total)?;
         }
         row += 1;
         ws.write_string_with_format(row, 1, "Tỷ lệ % so với tổng số phiếu hợp lệ", &st.total)?;
         for (k, p) in b.percent.iter().enumerate() {
-            ws.write_number_with_format(row, u16::try_from(10 + k).unwrap_or(u16::MAX), p.as_f64(), &st.total_pct)?;
+            ws.write_number_with_format(row, col(10 + k)?, p.as_f64(), &st.total_pct)?;
         }
         row += 1;
         if b.complete {
             ws.write_string_with_format(row, 1, "Trúng cử", &st.bold)?;
             for (k, c) in b.candidates.iter().enumerate() {
                 if b.elected.contains(&c.id) {
-                    ws.write_string_with_format(row, u16::try_from(10 + k).unwrap_or(u16::MAX), "★ Trúng cử", &st.bold)?;
+                    ws.write_string_with_format(row, col(10 + k)?, "★ Trúng cử", &st.bold)?;
                 }
             }
             row += 1;
@@ -178,17 +193,17 @@ fn sources_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::R
     ws.write_string(3, 0, if book.team { "Số liệu của Tổ bầu cử, lập từ biên bản kết quả kiểm phiếu của tổ; các gói kết quả tổ đã xuất:" } else { "Số liệu được cộng lại từ biên bản của từng khu vực trong các gói kết quả sau (mã ngắn in trên biên bản giấy; mã gói đầy đủ: SHA-256 của bản kê đã ký, bản kê ghi SHA-256 của từng thành phần):" })?;
     let heads = ["STT", "Đơn vị", "Loại", "Gói số", "Mã ngắn", "Mã gói đầy đủ (SHA-256 của bản kê đã ký)", "Thời điểm", "Tệp"];
     for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(5, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
+        ws.write_string_with_format(5, col(c)?, *h, &st.head)?;
     }
     for (c, w) in [(0u16, 6.0), (1, 16.0), (2, 10.0), (3, 8.0), (4, 42.0), (5, 70.0), (6, 28.0), (7, 30.0)] {
         ws.set_column_width(c, w)?;
     }
     for (i, s) in book.sources.iter().enumerate() {
-        let r = 6 + u32::try_from(i).unwrap_or(u32::MAX - 7);
-        ws.write_number_with_format(r, 0, n(u64::try_from(i + 1).unwrap_or(0)), &st.cell)?;
+        let r = row_at(6, i)?;
+        ws.write_number_with_format(r, 0, ordinal(i)?, &st.cell)?;
         ws.write_string_with_format(r, 1, &s.unit, &st.cell)?;
         ws.write_string_with_format(r, 2, &s.kind, &st.cell)?;
-        ws.write_number_with_format(r, 3, n(u64::try_from(s.sequence).unwrap_or(0)), &st.cell)?;
+        ws.write_number_with_format(r, 3, s.sequence as f64, &st.cell)?;
         ws.write_string_with_format(r, 4, s.short(), &st.cell)?;
         ws.write_string_with_format(r, 5, &s.sha256, &st.cell)?;
         ws.write_string_with_format(r, 6, &s.at, &st.cell)?;
@@ -210,23 +225,23 @@ fn turnout_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::R
         }
     }
     for (c, h) in ["STT", "Khu vực bỏ phiếu", "Xã"].iter().enumerate() {
-        ws.write_string_with_format(2, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
+        ws.write_string_with_format(2, col(c)?, *h, &st.head)?;
     }
     ws.set_column_width(1, 28.0)?;
     ws.set_column_width(2, 18.0)?;
     for (k, (code, _)) in book.levels.iter().enumerate() {
-        let c = u16::try_from(3 + 3 * k).unwrap_or(u16::MAX - 3);
+        let c = col(3 + 3 * k)?;
         ws.write_string_with_format(2, c, format!("Cử tri {code}"), &st.head)?;
         ws.write_string_with_format(2, c + 1, format!("Đã bỏ phiếu {code}"), &st.head)?;
         ws.write_string_with_format(2, c + 2, format!("Tỷ lệ {code} (%)"), &st.head)?;
     }
     for (i, a) in book.areas.iter().enumerate() {
-        let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 4);
-        ws.write_number_with_format(r, 0, n(u64::try_from(i + 1).unwrap_or(0)), &st.cell)?;
+        let r = row_at(3, i)?;
+        ws.write_number_with_format(r, 0, ordinal(i)?, &st.cell)?;
         ws.write_string_with_format(r, 1, format!("{} — {}", a.number, a.name), &st.cell)?;
         ws.write_string_with_format(r, 2, &a.commune, &st.cell)?;
         for (k, (code, _)) in book.levels.iter().enumerate() {
-            let c = u16::try_from(3 + 3 * k).unwrap_or(u16::MAX - 3);
+            let c = col(3 + 3 * k)?;
             if let Some(f) = per.get(&(a.id.as_str(), code.as_str())) {
                 ws.write_number_with_format(r, c, n(f.listed), &st.num)?;
                 ws.write_number_with_format(r, c + 1, n(f.voted), &st.num)?;
@@ -244,14 +259,14 @@ fn status_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::Re
     let heads =
         ["STT", "Mã khu vực", "Khu vực bỏ phiếu", "Xã", "Tình trạng", "Gói (số · mã ngắn)", "Nhập lúc", "Biên bản giấy", "Ghi chú đối chiếu", "Cảnh báo Tổ trưởng đã chấp nhận", "Lý do từ chối"];
     for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(2, u16::try_from(c).unwrap_or(0), *h, &st.head)?;
+        ws.write_string_with_format(2, col(c)?, *h, &st.head)?;
     }
     for (c, w) in [(1u16, 14.0), (2, 28.0), (3, 18.0), (4, 12.0), (5, 48.0), (6, 26.0), (7, 20.0), (8, 22.0), (9, 50.0), (10, 50.0)] {
         ws.set_column_width(c, w)?;
     }
     for (i, a) in book.areas.iter().enumerate() {
-        let r = 3 + u32::try_from(i).unwrap_or(u32::MAX - 4);
-        ws.write_number_with_format(r, 0, n(u64::try_from(i + 1).unwrap_or(0)), &st.cell)?;
+        let r = row_at(3, i)?;
+        ws.write_number_with_format(r, 0, ordinal(i)?, &st.cell)?;
         ws.write_string_with_format(r, 1, &a.id, &st.cell)?;
         ws.write_string_with_format(r, 2, format!("{} — {}", a.number, a.name), &st.cell)?;
         ws.write_string_with_format(r, 3, &a.commune, &st.cell)?;
