@@ -109,3 +109,35 @@ pub fn severity(s: tobaucu_core::checks::Severity) -> tobaucu_ipc::Severity {
 pub fn unit_kind(kind: &str) -> crate::Result<tobaucu_ipc::UnitKind> {
     tobaucu_ipc::UnitKind::parse(kind).ok_or_else(|| crate::Error::Internal(format!("loại đơn vị \"{kind}\" trong cơ sở dữ liệu không có")))
 }
+
+/// A stored integer (a row id, a sequence or STT number, a count) as the
+/// `u32` it crosses IPC as. The app never stores one out of that range; a
+/// value outside it was written outside the app: refused as a damaged file
+/// naming `what`, never clamped to a number that means something else.
+pub fn stored_u32(what: &str, v: i64) -> Result<u32> {
+    u32::try_from(v).map_err(|_| out_of_range(what, &v))
+}
+
+/// A count made in memory (the rows of a list, the ballots of a file) as
+/// the `u32` it crosses IPC as; a count beyond it is refused, not clamped.
+pub fn count_u32<N: TryInto<u32> + Copy + std::fmt::Display>(what: &str, n: N) -> Result<u32> {
+    n.try_into().map_err(|_| out_of_range(what, &n))
+}
+
+fn out_of_range(what: &str, v: &dyn std::fmt::Display) -> Error {
+    Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} là {v}, ngoài khoảng ứng dụng dùng: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
+}
+
+#[cfg(test)]
+mod tests {
+    /// issue 13: a stored number out of range is refused, not clamped to 0.
+    #[test]
+    fn out_of_range_numbers_are_refused_not_clamped() {
+        assert_eq!(super::stored_u32("số thứ tự", 7).ok(), Some(7));
+        for v in [-1i64, i64::from(u32::MAX) + 1, i64::MIN] {
+            let e = super::stored_u32("số thứ tự", v).err().map(|e| e.code());
+            assert_eq!(e, Some(tobaucu_ipc::ErrorCode::DbCorrupt), "{v}");
+        }
+        assert_eq!(super::count_u32("số phiếu", 20_000).ok(), Some(20_000));
+    }
+}

@@ -10,19 +10,14 @@ use tobaucu_core::turnout::{per_hour, LevelTurnout};
 use tobaucu_ipc::{HourCount, LevelTurnoutDto, LevelTurnoutRow, SnapshotDto, TurnoutDto, TurnoutView};
 use tobaucu_store::Read;
 
+use crate::convert::{count_u32, stored_u32};
 use crate::{clock, App, Error, Result};
 
-fn row(code: &str, name: &str, listed: i64, voted: i64) -> LevelTurnoutRow {
-    let t = LevelTurnout { listed: u64::try_from(listed).unwrap_or(0), voted: u64::try_from(voted).unwrap_or(0) };
-    let p: Percent = t.percent();
-    LevelTurnoutRow {
-        code: code.to_owned(),
-        name: name.to_owned(),
-        voters_listed: u32::try_from(listed).unwrap_or(0),
-        voters_voted: u32::try_from(voted).unwrap_or(0),
-        percent: p.as_f64(),
-        percent_vi: p.vi(),
-    }
+fn row(code: &str, name: &str, listed: i64, voted: i64) -> Result<LevelTurnoutRow> {
+    let voters_listed = stored_u32("số cử tri", listed)?;
+    let voters_voted = stored_u32("số cử tri đã bỏ phiếu", voted)?;
+    let p: Percent = LevelTurnout { listed: u64::from(voters_listed), voted: u64::from(voters_voted) }.percent();
+    Ok(LevelTurnoutRow { code: code.to_owned(), name: name.to_owned(), voters_listed, voters_voted, percent: p.as_f64(), percent_vi: p.vi() })
 }
 
 impl App {
@@ -30,7 +25,7 @@ impl App {
         let def = self.def()?;
         let listed = self.store.listed_per_level()?;
         let voted = self.store.voted_per_level()?;
-        Ok(def.levels.iter().map(|l| row(&l.code, &l.name, listed.get(&l.code).copied().unwrap_or(0), voted.get(&l.code).copied().unwrap_or(0))).collect())
+        def.levels.iter().map(|l| row(&l.code, &l.name, listed.get(&l.code).copied().unwrap_or(0), voted.get(&l.code).copied().unwrap_or(0))).collect()
     }
 
     /// `turnout --json`.
@@ -43,7 +38,7 @@ impl App {
     /// The dashboard: levels, check-ins per hour, snapshots.
     pub fn turnout_view(&self) -> Result<TurnoutView> {
         let hours = self.store.first_checkin_times()?.iter().filter_map(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()).hour()).collect::<Vec<_>>();
-        let hourly = per_hour(hours).into_iter().map(|(hour, count)| HourCount { hour, count: u32::try_from(count).unwrap_or(0) }).collect();
+        let hourly = per_hour(hours).into_iter().map(|(hour, count)| Ok(HourCount { hour, count: count_u32("số cử tri trong giờ", count)? })).collect::<Result<_>>()?;
         Ok(TurnoutView { levels: self.turnout_rows()?, hourly, snapshots: self.snapshots()? })
     }
 
@@ -67,15 +62,16 @@ impl App {
 
     pub fn snapshots(&self) -> Result<Vec<SnapshotDto>> {
         let def = self.def()?;
-        Ok(self
-            .store
+        self.store
             .snapshots()?
             .into_iter()
-            .map(|s| SnapshotDto {
-                name: s.name,
-                taken_at: s.taken_at,
-                levels: s.levels.iter().map(|(code, listed, voted)| row(code, def.level(code).map_or("", |l| l.name.as_str()), *listed, *voted)).collect(),
+            .map(|s| {
+                Ok(SnapshotDto {
+                    name: s.name,
+                    taken_at: s.taken_at,
+                    levels: s.levels.iter().map(|(code, listed, voted)| row(code, def.level(code).map_or("", |l| l.name.as_str()), *listed, *voted)).collect::<Result<_>>()?,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -12,7 +12,7 @@ use tobaucu_import::{read_voter_file, ImportContext};
 use tobaucu_ipc::{AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput, VoterRowDto};
 use tobaucu_store::{AuditRow, Read, VoterRow};
 
-use crate::convert::{audit_entry, audit_json, by_voter, status_of, voter_row, voter_row_dto};
+use crate::convert::{audit_entry, audit_json, by_voter, count_u32, status_of, stored_u32, voter_row, voter_row_dto};
 use crate::{clock, App, Error, Result};
 
 /// At most this many problems are carried in one refusal (the count says how many more).
@@ -113,8 +113,8 @@ impl App {
         self.index = None;
         Ok(ImportReport {
             file: file_name.to_owned(),
-            imported: u32::try_from(n).unwrap_or(u32::MAX),
-            converted_cells: u32::try_from(list.converted_cells).unwrap_or(u32::MAX),
+            imported: count_u32("số cử tri đã nhập", n)?,
+            converted_cells: count_u32("số ô đã chuyển mã", list.converted_cells)?,
             converted_from: list.converted_from.map(str::to_owned),
             sheet: list.sheet,
             warnings: self.voter_list_warnings()?,
@@ -186,7 +186,8 @@ impl App {
     fn index(&mut self) -> Result<&SearchIndex> {
         if self.index.is_none() {
             let rows = self.store.voters()?;
-            self.index = Some(SearchIndex::new(rows.into_iter().map(|r| SearchEntry { stt: u32::try_from(r.stt).unwrap_or(0), name: r.name, id_number: r.id_number })));
+            let entries = rows.into_iter().map(|r| Ok(SearchEntry { stt: stored_u32("số thứ tự cử tri", r.stt)?, name: r.name, id_number: r.id_number })).collect::<Result<Vec<_>>>()?;
+            self.index = Some(SearchIndex::new(entries));
         }
         self.index.as_ref().ok_or_else(|| Error::Internal("chỉ mục tìm kiếm".into()))
     }
@@ -340,7 +341,7 @@ impl App {
             Ok::<_, Error>(())
         })?;
         self.index = None;
-        self.voter(u32::try_from(stt).unwrap_or(0))
+        self.voter(stored_u32("số thứ tự cử tri", stt)?)
     }
 
     fn checked_id_number(&self, raw: &str, own_stt: Option<i64>) -> Result<Option<String>> {

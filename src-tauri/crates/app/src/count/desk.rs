@@ -5,6 +5,7 @@
 //! `PRAGMA data_version` says another connection wrote.
 
 use super::{audit_row, by_reason_map, u32of};
+use crate::convert::{count_u32, stored_u32};
 use crate::{clock, App, Error, ErrorCode, Result};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -37,10 +38,10 @@ fn ballot_text(b: &Ballot) -> String {
     }
 }
 
-fn ballot_dto(row: &BallotRow, b: &Ballot) -> BallotDto {
-    BallotDto {
-        seq: u32::try_from(row.seq).unwrap_or(0),
-        batch_id: u32::try_from(row.batch_id).unwrap_or(0),
+fn ballot_dto(row: &BallotRow, b: &Ballot) -> Result<BallotDto> {
+    Ok(BallotDto {
+        seq: stored_u32("số thứ tự phiếu", row.seq)?,
+        batch_id: stored_u32("số lượt nhập phiếu", row.batch_id)?,
         valid: b.is_valid(),
         kept: match b {
             Ballot::Valid(k) => k.iter().map(|p| u32::from(*p)).collect(),
@@ -51,7 +52,7 @@ fn ballot_dto(row: &BallotRow, b: &Ballot) -> BallotDto {
             Ballot::Valid(_) => None,
         },
         text_vi: ballot_text(b),
-    }
+    })
 }
 
 /// The counting desk's running state of one level.
@@ -108,8 +109,8 @@ impl App {
             .store
             .batches(level)?
             .into_iter()
-            .map(|b| BatchDto { id: u32::try_from(b.id).unwrap_or(0), recorder: b.recorder, source: b.source, created_at: b.created_at, ballots: 0, valid: 0, invalid: 0 })
-            .collect();
+            .map(|b| Ok(BatchDto { id: stored_u32("số lượt nhập phiếu", b.id)?, recorder: b.recorder, source: b.source, created_at: b.created_at, ballots: 0, valid: 0, invalid: 0 }))
+            .collect::<Result<_>>()?;
         let mut last = None;
         let next_seq = ballots.last().map_or(0, |b| b.seq) + 1;
         for row in ballots.iter().filter(|b| !b.undone) {
@@ -123,7 +124,7 @@ impl App {
                     bd.invalid += 1;
                 }
             }
-            last = Some(ballot_dto(row, &b));
+            last = Some(ballot_dto(row, &b)?);
         }
         let locked = Self::is_locked(&self.store, level)?;
         let tally_sheet = !self.store.tally_entries(level)?.is_empty();
@@ -174,7 +175,7 @@ impl App {
             Ok::<_, Error>(id)
         })?;
         self.tallies.remove(level);
-        Ok(BatchDto { id: u32::try_from(id).unwrap_or(0), recorder, source: "bàn kiểm phiếu".into(), created_at: at, ballots: 0, valid: 0, invalid: 0 })
+        Ok(BatchDto { id: stored_u32("số lượt nhập phiếu", id)?, recorder, source: "bàn kiểm phiếu".into(), created_at: at, ballots: 0, valid: 0, invalid: 0 })
     }
 
     /// One ballot typed at the desk (`1 3 5`, `-`, or `INVALID khong_co_dau`),
@@ -249,11 +250,11 @@ impl App {
             ))?;
             Ok::<_, Error>((row, new_batch))
         })?;
-        let dto = ballot_dto(&row, &ballot);
+        let dto = ballot_dto(&row, &ballot)?;
         live.tally.add(&ballot);
         if new_batch {
             live.batches.push(BatchDto {
-                id: u32::try_from(row.batch_id).unwrap_or(0),
+                id: stored_u32("số lượt nhập phiếu", row.batch_id)?,
                 recorder: String::new(),
                 source: "bàn kiểm phiếu".into(),
                 created_at: at.clone(),
@@ -309,7 +310,7 @@ impl App {
         let b = ballot_of(&row);
         self.tallies.remove(level);
         let state = self.live_state(level, &c)?;
-        let dto = ballot_dto(&row, &b);
+        let dto = ballot_dto(&row, &b)?;
         let message = format!("Đã hủy phiếu số {} ({})", row.seq, dto.text_vi);
         let live = self.live_dto(level, &c, &state)?;
         Ok(BallotEntryResult { ballot: dto, live, message })
@@ -379,10 +380,10 @@ impl App {
         Ok(BallotsFileReport {
             level: level.to_owned(),
             file: file_name.to_owned(),
-            batch_id: u32::try_from(batch_id).unwrap_or(0),
-            ballots: u32::try_from(ballots.len()).unwrap_or(0),
-            valid: u32::try_from(valid).unwrap_or(0),
-            invalid: u32::try_from(ballots.len() - valid).unwrap_or(0),
+            batch_id: stored_u32("số lượt nhập phiếu", batch_id)?,
+            ballots: count_u32("số phiếu của tệp", ballots.len())?,
+            valid: count_u32("số phiếu hợp lệ của tệp", valid)?,
+            invalid: count_u32("số phiếu không hợp lệ của tệp", ballots.len().saturating_sub(valid))?,
             total_received: u32of(t.received()),
         })
     }

@@ -12,6 +12,7 @@ use tobaucu_ipc::{DayFactsDto, IncidentDto, IncidentInput, OpeningInput, PersonD
 use tobaucu_store::{IncidentRow, PaperRead, PersonRow};
 
 use super::audit_row;
+use crate::convert::stored_u32;
 use crate::{clock, App, Error, Result};
 use serde_json::json;
 use tobaucu_ipc::SummaryDto;
@@ -50,8 +51,12 @@ impl App {
             opening_time: s.voting_time("opening")?,
             opening_witnesses: s.opening_witnesses()?.into_iter().map(|p| PersonDto { name: p.name, address: p.address }).collect(),
             closing_time: s.voting_time("closing")?,
-            incidents: s.incidents()?.into_iter().map(incident_dto).collect(),
-            recommendations: s.recommendations()?.into_iter().map(|r| RecommendationDto { id: u32::try_from(r.id).unwrap_or(u32::MAX), text: r.text, recorded_at: r.recorded_at }).collect(),
+            incidents: s.incidents()?.into_iter().map(incident_dto).collect::<Result<_>>()?,
+            recommendations: s
+                .recommendations()?
+                .into_iter()
+                .map(|r| Ok(RecommendationDto { id: stored_u32("số kiến nghị", r.id)?, text: r.text, recorded_at: r.recorded_at }))
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -118,7 +123,7 @@ impl App {
             tx.append_audit(&audit_row(&at, "day.incident", format!("sự việc số {id}"), "", None, Some(json!({"time": row.time, "what": row.what, "handled": row.handled}))))?;
             Ok::<_, Error>(id)
         })?;
-        Ok(incident_dto(IncidentRow { id, ..row }))
+        incident_dto(IncidentRow { id, ..row })
     }
 
     /// `recommend TEXT`: a matter the Tổ could not settle, and its
@@ -136,7 +141,7 @@ impl App {
             tx.append_audit(&audit_row(&at, "day.recommend", format!("kiến nghị số {id}"), "", None, Some(json!({"text": text}))))?;
             Ok::<_, Error>(id)
         })?;
-        Ok(RecommendationDto { id: u32::try_from(id).unwrap_or(u32::MAX), text, recorded_at: at })
+        Ok(RecommendationDto { id: stored_u32("số kiến nghị", id)?, text, recorded_at: at })
     }
 
     /// `count recount --level L`: the Tổ recounted the ballots of a level.
@@ -156,8 +161,8 @@ impl App {
     }
 }
 
-fn incident_dto(r: IncidentRow) -> IncidentDto {
-    IncidentDto { id: u32::try_from(r.id).unwrap_or(u32::MAX), time: r.time, what: r.what, handled: r.handled, recorded_at: r.recorded_at }
+fn incident_dto(r: IncidentRow) -> Result<IncidentDto> {
+    Ok(IncidentDto { id: stored_u32("số sự việc", r.id)?, time: r.time, what: r.what, handled: r.handled, recorded_at: r.recorded_at })
 }
 
 #[cfg(test)]
