@@ -138,17 +138,19 @@ impl App {
         Ok(LiveTallyDto {
             level: level.to_owned(),
             seats: c.seats,
-            received: u32of(t.received()),
-            valid: u32of(t.valid),
-            invalid: u32of(t.invalid()),
-            invalid_by_reason: by_reason_map(&t.invalid_by_reason),
-            groups: t.groups.iter().map(|x| u32of(*x)).collect(),
+            received: u32of(t.received())?,
+            valid: u32of(t.valid)?,
+            invalid: u32of(t.invalid())?,
+            invalid_by_reason: by_reason_map(&t.invalid_by_reason)?,
+            groups: t.groups.iter().map(|x| u32of(*x)).collect::<Result<_>>()?,
             candidates: c
                 .candidates
                 .iter()
                 .enumerate()
-                .map(|(i, x)| LiveCandidateDto { position: u32::try_from(i + 1).unwrap_or(0), id: x.id.clone(), name: x.name.clone(), votes: u32of(t.votes.get(i).copied().unwrap_or(0)) })
-                .collect(),
+                .map(|(i, x)| {
+                    Ok(LiveCandidateDto { position: count_u32("vị trí trên phiếu", i + 1)?, id: x.id.clone(), name: x.name.clone(), votes: u32of(t.votes.get(i).copied().unwrap_or(0))? })
+                })
+                .collect::<Result<_>>()?,
             batches: l.batches.clone(),
             last: l.last.clone(),
             locked: l.locked,
@@ -384,7 +386,7 @@ impl App {
             ballots: count_u32("số phiếu của tệp", ballots.len())?,
             valid: count_u32("số phiếu hợp lệ của tệp", valid)?,
             invalid: count_u32("số phiếu không hợp lệ của tệp", ballots.len().saturating_sub(valid))?,
-            total_received: u32of(t.received()),
+            total_received: u32of(t.received())?,
         })
     }
 }

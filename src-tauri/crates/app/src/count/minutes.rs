@@ -3,6 +3,7 @@
 
 use super::tally::{sheet_from_row, tally_outcome};
 use super::{audit_row, by_reason_map, inventory_dto, inventory_of, short_hash, team_of, u32of, u64of};
+use crate::convert::count_u32;
 use crate::{clock, App, Error, ErrorCode, Result};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -92,12 +93,13 @@ impl App {
                 }
             }
         }
+        let listed_per_level = listed.iter().map(|(code, n)| Ok((code.as_str(), u64of(*n)?))).collect::<Result<Vec<_>>>()?;
         let facts = LevelFacts {
             seats: c.seats,
             candidate_names: c.candidates.iter().map(|x| x.name.as_str()).collect(),
-            listed: u64of(listed.get(level).copied().unwrap_or(0)),
-            participated: u64of(voted.get(level).copied().unwrap_or(0)),
-            inventory: inv_row.as_ref().map(inventory_of),
+            listed: u64of(listed.get(level).copied().unwrap_or(0))?,
+            participated: u64of(voted.get(level).copied().unwrap_or(0))?,
+            inventory: inv_row.as_ref().map(inventory_of).transpose()?,
             result: Some(result.clone()),
             tally: tally_state,
             roster: RosterFacts {
@@ -107,7 +109,7 @@ impl App {
                 area_candidates: self.area_candidate_names()?,
             },
             other_levels,
-            national_listed: tobaucu_core::minutes::national_listed(def, lv, c, listed.iter().map(|(code, n)| (code.as_str(), u64of(*n)))),
+            national_listed: tobaucu_core::minutes::national_listed(def, lv, c, listed_per_level),
         };
         let accepted: BTreeMap<String, String> = self.store.acceptances(level)?.into_iter().map(|a| (a.code, a.reason)).collect();
         // E02/E03 carried with an explanation after a recount.
@@ -140,9 +142,9 @@ impl App {
             .map(|(i, x)| {
                 let v = result.votes.get(i).copied().unwrap_or(0);
                 let p = Percent::of(v, result.valid);
-                CandidateResultDto { id: x.id.clone(), position: u32::try_from(i + 1).unwrap_or(0), name: x.name.clone(), votes: u32of(v), percent: p.as_f64(), percent_vi: p.vi() }
+                Ok(CandidateResultDto { id: x.id.clone(), position: count_u32("vị trí trên phiếu", i + 1)?, name: x.name.clone(), votes: u32of(v)?, percent: p.as_f64(), percent_vi: p.vi() })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let revisions = self.store.revisions(level)?;
         let locked = revisions.last().is_some_and(|r| r.reopened.is_none());
         let mut s = SummaryDto {
@@ -152,22 +154,22 @@ impl App {
             constituency: c.id.clone(),
             constituency_name: c.name.clone(),
             seats: c.seats,
-            voters_listed: u32of(facts.listed),
-            voters_voted: u32of(facts.participated),
-            ballots_issued: u32of(facts.inventory.map(|i| i.issued()).unwrap_or(0)),
-            ballots_received: u32of(result.received),
-            ballots_valid: u32of(result.valid),
-            ballots_invalid: u32of(result.invalid),
-            invalid_by_reason: by_reason_map(&result.invalid_by_reason),
+            voters_listed: u32of(facts.listed)?,
+            voters_voted: u32of(facts.participated)?,
+            ballots_issued: u32of(facts.inventory.map(|i| i.issued()).unwrap_or(0))?,
+            ballots_received: u32of(result.received)?,
+            ballots_valid: u32of(result.valid)?,
+            ballots_invalid: u32of(result.invalid)?,
+            invalid_by_reason: by_reason_map(&result.invalid_by_reason)?,
             votes: candidates.iter().map(|x| (x.id.clone(), x.votes)).collect(),
             percent: candidates.iter().map(|x| (x.id.clone(), x.percent)).collect(),
-            ballots_by_kept: result.groups.as_ref().map(|g| g.iter().enumerate().map(|(i, n)| ((i + 1).to_string(), u32of(*n))).collect()).unwrap_or_default(),
+            ballots_by_kept: result.groups.as_ref().map(|g| g.iter().enumerate().map(|(i, n)| Ok(((i + 1).to_string(), u32of(*n)?))).collect::<Result<_>>()).transpose()?.unwrap_or_default(),
             candidates,
             checks: checks_dto,
             method: method.name().to_owned(),
             status: if locked { "final" } else { "draft" }.to_owned(),
             may_finalize: may,
-            inventory: inv_row.as_ref().map(inventory_dto),
+            inventory: inv_row.as_ref().map(inventory_dto).transpose()?,
             minutes_sha256: String::new(),
             revisions: revisions.iter().map(revision_dto).collect(),
         };
@@ -541,17 +543,17 @@ fn locked_data(r: &RevisionRow) -> Result<Minutes> {
 fn locked_figures(s: &mut SummaryDto, r: &RevisionRow) -> Result<()> {
     let m = locked_data(r)?;
     let f = &m.figures;
-    s.voters_listed = u32of(f.voters_listed);
-    s.voters_voted = u32of(f.voters_voted);
-    s.ballots_issued = u32of(f.ballots_issued);
-    s.ballots_received = u32of(f.ballots_received);
-    s.ballots_valid = u32of(f.ballots_valid);
-    s.ballots_invalid = u32of(f.ballots_invalid);
-    let narrow = |x: &BTreeMap<String, u64>| -> BTreeMap<String, u32> { x.iter().map(|(k, v)| (k.clone(), u32of(*v))).collect() };
-    s.invalid_by_reason = narrow(&f.invalid_by_reason);
-    s.ballots_by_kept = narrow(&f.ballots_by_kept);
+    s.voters_listed = u32of(f.voters_listed)?;
+    s.voters_voted = u32of(f.voters_voted)?;
+    s.ballots_issued = u32of(f.ballots_issued)?;
+    s.ballots_received = u32of(f.ballots_received)?;
+    s.ballots_valid = u32of(f.ballots_valid)?;
+    s.ballots_invalid = u32of(f.ballots_invalid)?;
+    let narrow = |x: &BTreeMap<String, u64>| -> Result<BTreeMap<String, u32>> { x.iter().map(|(k, v)| Ok((k.clone(), u32of(*v)?))).collect() };
+    s.invalid_by_reason = narrow(&f.invalid_by_reason)?;
+    s.ballots_by_kept = narrow(&f.ballots_by_kept)?;
     for (dto, c) in s.candidates.iter_mut().zip(&m.candidates) {
-        dto.votes = u32of(c.votes);
+        dto.votes = u32of(c.votes)?;
         let p = Percent::of(c.votes, f.ballots_valid);
         dto.percent = p.as_f64();
         dto.percent_vi = p.vi();

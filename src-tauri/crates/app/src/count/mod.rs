@@ -25,37 +25,41 @@ use tobaucu_store::{AuditRow, CountRead, InventoryRow, Read};
 
 use crate::{clock, App, Error, Result};
 
-fn u32of(x: u64) -> u32 {
-    u32::try_from(x).unwrap_or(u32::MAX)
+/// A figure as the `u32` it crosses IPC as (an area holds at most a few
+/// thousand voters and ballots); beyond it refused, never clamped.
+fn u32of(x: u64) -> Result<u32> {
+    crate::convert::count_u32("số liệu", x)
 }
 
-fn u64of(x: i64) -> u64 {
-    u64::try_from(x).unwrap_or(0)
+/// A stored figure (never negative: the schema's CHECKs and the app) as
+/// `u64`; a negative one was written outside the app and is refused.
+fn u64of(x: i64) -> Result<u64> {
+    u64::try_from(x).map_err(|_| Error::refused(crate::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi số liệu âm ({x}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp")))
 }
 
 fn audit_row(at: &str, action: &str, subject: String, reason: &str, before: Option<Value>, after: Option<Value>) -> AuditRow {
     crate::convert::audit_entry(at, action, subject, reason, before.map(|v| canonical_json(&v)), after.map(|v| canonical_json(&v)))
 }
 
-fn by_reason_map(counts: &[u64; 5]) -> BTreeMap<String, u32> {
-    InvalidReason::ALL.iter().map(|r| (r.code().to_owned(), u32of(counts[r.index()]))).collect()
+fn by_reason_map(counts: &[u64; 5]) -> Result<BTreeMap<String, u32>> {
+    InvalidReason::ALL.iter().map(|r| Ok((r.code().to_owned(), u32of(counts[r.index()])?))).collect()
 }
 
-fn inventory_of(row: &InventoryRow) -> Inventory {
-    Inventory { received: u64of(row.received), unused: u64of(row.unused), spoiled: u64of(row.spoiled), issued_entered: row.issued.map(u64of) }
+fn inventory_of(row: &InventoryRow) -> Result<Inventory> {
+    Ok(Inventory { received: u64of(row.received)?, unused: u64of(row.unused)?, spoiled: u64of(row.spoiled)?, issued_entered: row.issued.map(u64of).transpose()? })
 }
 
-fn inventory_dto(row: &InventoryRow) -> InventoryDto {
-    let inv = inventory_of(row);
-    InventoryDto {
+fn inventory_dto(row: &InventoryRow) -> Result<InventoryDto> {
+    let inv = inventory_of(row)?;
+    Ok(InventoryDto {
         level: row.level.clone(),
-        received: u32of(inv.received),
-        unused: u32of(inv.unused),
-        spoiled: u32of(inv.spoiled),
-        issued: u32of(inv.issued()),
+        received: u32of(inv.received)?,
+        unused: u32of(inv.unused)?,
+        spoiled: u32of(inv.spoiled)?,
+        issued: u32of(inv.issued())?,
         issued_entered: row.issued.is_some(),
         recorded_at: row.recorded_at.clone(),
-    }
+    })
 }
 
 /// Short form of a hash for paper: the first 16 hex digits in groups of 4.
@@ -213,7 +217,7 @@ impl App {
 
     pub fn inventory(&self, level: &str) -> Result<Option<InventoryDto>> {
         self.count_ctx(level)?;
-        Ok(self.store.inventory(level)?.as_ref().map(inventory_dto))
+        self.store.inventory(level)?.as_ref().map(inventory_dto).transpose()
     }
 
     /// `count inventory`: the kiểm kê of a level, before the box is opened.
@@ -242,7 +246,7 @@ impl App {
             ))?;
             Ok::<_, Error>(())
         })?;
-        Ok(inventory_dto(&row))
+        inventory_dto(&row)
     }
 }
 

@@ -164,8 +164,10 @@ impl App {
             [one] => (false, Vec::new(), format!("Đã nhập lần {}; cần người thứ hai nhập độc lập lần {}.", one.entry, 3 - one.entry)),
             [a, b, ..] => {
                 let d = diff_entries(&sheet_result(a), &sheet_result(b));
-                let dto: Vec<FieldDiffDto> =
-                    d.iter().map(|x| FieldDiffDto { field: x.field.clone(), label: checks::field_vi(&x.field, &names), first: u32of(x.first), second: u32of(x.second) }).collect();
+                let dto: Vec<FieldDiffDto> = d
+                    .iter()
+                    .map(|x| Ok(FieldDiffDto { field: x.field.clone(), label: checks::field_vi(&x.field, &names), first: u32of(x.first)?, second: u32of(x.second)? }))
+                    .collect::<Result<_>>()?;
                 let r = resolve_entries(&sheet_result(a), &sheet_result(b), &decided(&self.store, level)?);
                 let open = r.unresolved().len();
                 if dto.is_empty() {
@@ -186,7 +188,7 @@ impl App {
         let (fields, reentry) = match sheets.as_slice() {
             [a, b, ..] => {
                 let r = resolve_entries(&sheet_result(a), &sheet_result(b), &decided(&self.store, level)?);
-                field_dtos(&r, &names)
+                field_dtos(&r, &names)?
             }
             _ => (vec![], vec![]),
         };
@@ -196,22 +198,22 @@ impl App {
 
 /// Each differing field with its state, and the fields a third person must
 /// type (labels only).
-fn field_dtos(r: &Resolution, names: &[&str]) -> (Vec<TallyFieldDto>, Vec<ReentryFieldDto>) {
+fn field_dtos(r: &Resolution, names: &[&str]) -> Result<(Vec<TallyFieldDto>, Vec<ReentryFieldDto>)> {
     let mut fields = Vec::new();
     let mut reentry = Vec::new();
     for (d, st) in &r.fields {
         let label = checks::field_vi(&d.field, names);
         let (third, value, by) = match st {
-            FieldState::ThirdDisagrees(v) => (Some(u32of(*v)), None, None),
-            FieldState::Settled { value, by } => (None, Some(u32of(*value)), Some(u32::from(*by))),
+            FieldState::ThirdDisagrees(v) => (Some(u32of(*v)?), None, None),
+            FieldState::Settled { value, by } => (None, Some(u32of(*value)?), Some(u32::from(*by))),
             _ => (None, None, None),
         };
         if matches!(st, FieldState::AwaitingThird) {
             reentry.push(ReentryFieldDto { field: d.field.clone(), label: label.clone() });
         }
-        fields.push(TallyFieldDto { field: d.field.clone(), label, first: u32of(d.first), second: u32of(d.second), state: state_code(st).to_owned(), third, value, settled_by: by });
+        fields.push(TallyFieldDto { field: d.field.clone(), label, first: u32of(d.first)?, second: u32of(d.second)?, state: state_code(st).to_owned(), third, value, settled_by: by });
     }
-    (fields, reentry)
+    Ok((fields, reentry))
 }
 
 /// The two entries of a level and the current resolution, or why there is
