@@ -77,3 +77,25 @@ fn a_closing_time_in_the_future_of_the_apps_clock_is_refused() {
     assert_eq!(e, Some(ErrorCode::Time));
     assert_eq!(taken.unwrap().closing_time.as_deref(), Some("19:00"));
 }
+
+/// A ballot row edited outside the app (`sqlite3`) is refused at the
+/// counting desk, never counted as the votes it happens to spell (Art. 74:
+/// a valid ballot keeps at most as many names as seats, each on the
+/// ballot): repeated or unordered positions, a position not on the ballot,
+/// a valid ballot keeping no one.
+#[test]
+fn a_ballot_row_edited_outside_the_app_is_refused_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    app.enter_ballot("QH", None, "1 2").unwrap();
+    let votes_before = app.live_tally("QH").unwrap().candidates[0].votes;
+    assert_eq!(votes_before, 1);
+    let db = rusqlite::Connection::open(dir.path().join("to.sqlite")).unwrap();
+    for damaged in ["1 1", "2 1", "9", "", "1 x"] {
+        db.execute("UPDATE ballot SET kept = ?1 WHERE level = 'QH'", [damaged]).unwrap();
+        let e = app.live_tally("QH").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::DbCorrupt, "{damaged}: {e}");
+    }
+    db.execute("UPDATE ballot SET kept = '1 2' WHERE level = 'QH'", []).unwrap();
+    assert_eq!(app.live_tally("QH").unwrap().candidates[0].votes, 1);
+}

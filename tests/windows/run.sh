@@ -15,24 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-target=x86_64-pc-windows-gnu
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-
 echo "== tools"
-need=()
-command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
-command -v wine >/dev/null || need+=(wine wine64)
-if [ ${#need[@]} -gt 0 ]; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+# shellcheck source=tests/windows/tools.sh
+. tests/windows/tools.sh
 
 echo "== cross-build tobaucu.exe ($target)"
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
-export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
 t0=$(date +%s)
 cargo build --release --target "$target" -p tobaucu
 echo "   build: $(( $(date +%s) - t0 )) s"

@@ -186,6 +186,16 @@ impl Array<'_> {
     }
 }
 
+/// `serialize_i8` … `serialize_u64`: written as serde_json writes them.
+macro_rules! integers {
+    ($($method:ident $t:ty),*) => {$(
+        fn $method(self, v: $t) -> Result<(), Unsupported> {
+            int(self.out, v);
+            Ok(())
+        }
+    )*};
+}
+
 impl<'a> serde::Serializer for Direct<'a> {
     type Ok = ();
     type Error = Unsupported;
@@ -201,38 +211,7 @@ impl<'a> serde::Serializer for Direct<'a> {
         self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
-        int(self.out, v);
-        Ok(())
-    }
+    integers!(serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64, serialize_u8 u8, serialize_u16 u16, serialize_u32 u32, serialize_u64 u64);
     fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
         Err(Unsupported)
     }
@@ -309,62 +288,45 @@ impl<'a> serde::Serializer for Direct<'a> {
     }
 }
 
-impl serde::ser::SerializeSeq for Array<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
+/// An array's element or field: one impl per serde trait, all the same.
+macro_rules! array_impl {
+    ($($trait:ident $method:ident),*) => {$(
+        impl serde::ser::$trait for Array<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn $method<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeTuple for Array<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for Array<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for Array<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
-}
+array_impl!(SerializeSeq serialize_element, SerializeTuple serialize_element, SerializeTupleStruct serialize_field, SerializeTupleVariant serialize_field);
 
 impl serde::ser::SerializeMap for Object<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
-        // serde_json's map keys: strings, and integers and characters
-        // written as strings; anything else goes the long way.
-        let text = serde_json::to_value(key).map_err(|_| Unsupported)?;
-        self.key = Some(match text {
-            Value::String(s) => s,
-            Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
-            _ => return Err(Unsupported),
-        });
+        // The key exactly as serde_json makes a map key of it (strings;
+        // integers, characters, booleans written as strings; anything else
+        // refused), through a map of one entry; a refusal goes the long way,
+        // which refuses it the same.
+        struct OneKey<'k, K: ?Sized>(&'k K);
+        impl<K: serde::Serialize + ?Sized> serde::Serialize for OneKey<'_, K> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(self.0, &())?;
+                m.end()
+            }
+        }
+        let Ok(Value::Object(one)) = serde_json::to_value(OneKey(key)) else {
+            return Err(Unsupported);
+        };
+        self.key = Some(one.into_iter().next().map(|(k, _)| k).ok_or(Unsupported)?);
         Ok(())
     }
     fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unsupported> {
@@ -376,27 +338,23 @@ impl serde::ser::SerializeMap for Object<'_> {
     }
 }
 
-impl serde::ser::SerializeStruct for Object<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), Unsupported> {
-        self.member(std::borrow::Cow::Borrowed(key), v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
+/// A struct's fields, plain or of a variant.
+macro_rules! struct_impl {
+    ($($trait:ident),*) => {$(
+        impl serde::ser::$trait for Object<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), Unsupported> {
+                self.member(std::borrow::Cow::Borrowed(key), v)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeStructVariant for Object<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Result<(), Unsupported> {
-        self.member(std::borrow::Cow::Borrowed(key), v)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.finish()
-    }
-}
+struct_impl!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
@@ -475,6 +433,12 @@ mod tests {
             b: f64,
             a: u8,
         }
+        // A key serde_json refuses is refused the same way.
+        let odd: BTreeMap<Option<String>, u8> = [(Some("a".to_owned()), 1)].into_iter().collect();
+        assert!(serde_json::to_value(&odd).is_err());
+        assert!(super::to_canonical(&odd).is_err());
+        let keys: BTreeMap<char, u8> = [('b', 2), ('a', 1)].into_iter().collect();
+        assert_eq!(super::to_canonical(&keys).ok(), Some(canonical_json(&serde_json::to_value(&keys).unwrap_or_default())));
         let f = F { b: 1.5, a: 1 };
         assert_eq!(super::to_canonical(&f).ok().as_deref(), Some(r#"{"a":1,"b":1.5}"#));
     }

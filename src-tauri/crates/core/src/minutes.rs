@@ -253,7 +253,7 @@ impl Minutes {
     /// The canonical JSON text (what is hashed, signed and stored).
     pub fn to_canonical(&self) -> String {
         // Serialising plain structs and maps of strings and integers cannot
-        // fail; a failure would give an empty object, which `parse` refuses.
+        // fail; a failure would give `null`, which `parse` refuses.
         crate::canonical::to_canonical(self).unwrap_or_else(|_| canonical_json(&serde_json::Value::default()))
     }
 

@@ -78,6 +78,9 @@ pub enum Error {
 /// What a SQLite failure means for the person at the laptop.
 fn sqlite_message(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode as C;
+    if let rusqlite::Error::FromSqlConversionFailure(_, _, why) = e {
+        return format!("tệp dữ liệu ghi một giá trị ứng dụng không bao giờ ghi ({why}); tệp có thể đã bị sửa ngoài ứng dụng — đừng ghi thêm, báo Tổ trưởng và dùng bản sao lưu gần nhất");
+    }
     match e.sqlite_error_code() {
         Some(C::DiskFull) => "ổ đĩa của máy đã đầy: thao tác vừa rồi KHÔNG được ghi, mọi dữ liệu đã ghi trước đó vẫn nguyên vẹn; hãy giải phóng chỗ trống (xóa tệp không cần) rồi làm lại".into(),
         Some(C::ReadOnly) => "tệp dữ liệu đang ở chế độ chỉ đọc (thẻ nhớ/USB bị khóa ghi, thư mục không có quyền ghi, hoặc tệp bị đặt thuộc tính chỉ đọc); không có gì được ghi — hãy chép tệp vào máy hoặc bỏ khóa ghi rồi mở lại".into(),
@@ -113,6 +116,9 @@ impl Error {
     pub fn failure(&self) -> Option<Failure> {
         use rusqlite::ErrorCode as C;
         match self {
+            // A stored value the app never writes (a `kept` text that is not
+            // positions): the file was edited outside the app.
+            Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(..)) => Some(Failure::Corrupt),
             Error::Sqlite(e) => match e.sqlite_error_code() {
                 Some(C::DiskFull) => Some(Failure::DiskFull),
                 Some(C::ReadOnly) => Some(Failure::ReadOnly),

@@ -317,9 +317,11 @@ pub struct TeamRoundRow {
 }
 
 /// The positions (1 = the first name on the ballot) a voter kept (giữ
-/// lại), ascending. Stored as the text "1 3 5" (the column's format since
-/// `0002_counting.sql`); read back strictly: a word that is not a position
-/// is a damaged row, refused, never skipped.
+/// lại), strictly ascending. Stored as the text "1 3 5" (the column's
+/// format since `0002_counting.sql`); read back strictly: only the exact
+/// text the app writes (positions from 1, ascending without repeats, one
+/// ASCII space apart) is read, anything else ("1 x", "1 1 1", "5 2",
+/// "+1 03") is a damaged row, refused, never read as what happens to parse.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Positions(pub Vec<u16>);
 
@@ -331,13 +333,24 @@ impl Positions {
 
     /// Reads the stored text.
     pub fn parse(text: &str) -> std::result::Result<Positions, String> {
-        text.split_whitespace()
-            .map(|w| match w.parse::<u16>() {
-                Ok(p) if p >= 1 => Ok(p),
-                _ => Err(format!("phiếu lưu vị trí \"{w}\" không phải số thứ tự người trên phiếu")),
-            })
-            .collect::<std::result::Result<Vec<u16>, String>>()
-            .map(Positions)
+        let bad = || format!("phiếu lưu các vị trí giữ lại \"{text}\", không phải cách ứng dụng ghi (số thứ tự từ 1, tăng dần, không lặp)");
+        if text.is_empty() {
+            return Ok(Positions::default());
+        }
+        let mut out: Vec<u16> = Vec::new();
+        for w in text.split(' ') {
+            let p = w.parse::<u16>().map_err(|_| bad())?;
+            if p == 0 || out.last().is_some_and(|q| *q >= p) {
+                return Err(bad());
+            }
+            out.push(p);
+        }
+        let back = Positions(out);
+        // "+1", "03": parsed, but not what the app writes.
+        if back.text() != text {
+            return Err(bad());
+        }
+        Ok(back)
     }
 }
 

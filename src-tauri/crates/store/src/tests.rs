@@ -373,7 +373,7 @@ fn kept_positions_round_trip_and_a_damaged_row_is_refused() -> Result<()> {
     assert_eq!(back, rows);
     let text: Option<String> = store.conn().query_row("SELECT kept FROM ballot WHERE seq = 1", [], |r| r.get(0))?;
     assert_eq!(text.as_deref(), Some("1 3 5"));
-    for damaged in ["1 x 5", "0", "1 -3", "70000"] {
+    for damaged in ["1 x 5", "0", "1 -3", "70000", "1 1 1", "5 2", "+1 3", "01 3", "1  3", "1\u{a0}3", " 1", "1 "] {
         store.conn().execute("UPDATE ballot SET kept = ?1 WHERE seq = 1", [damaged])?;
         assert!(store.ballots("QH").is_err(), "{damaged} read as positions");
     }

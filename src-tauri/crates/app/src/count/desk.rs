@@ -19,12 +19,23 @@ use tobaucu_store::{BallotRow, CountRead, Positions, Read};
 /// an area; leave room for a hospital area's extra lists).
 const MAX_BALLOTS_PER_FILE: usize = 20_000;
 
-/// A stored ballot back as a domain ballot.
-pub(super) fn ballot_of(row: &BallotRow) -> Ballot {
-    if let Some(r) = row.invalid_reason.as_deref().and_then(InvalidReason::parse) {
-        return Ballot::Invalid(r);
+/// A stored ballot back as a domain ballot of constituency `c`: a valid
+/// one keeps 1 to `seats` names, each on the ballot (what the desk and a
+/// ballots file accept). Any other row was written outside the app: refused
+/// (DB_CORRUPT), never counted as the votes it happens to spell.
+pub(super) fn ballot_of(row: &BallotRow, c: &Constituency) -> Result<Ballot> {
+    let damaged = |why: &str| Error::refused(ErrorCode::DbCorrupt, format!("phiếu số {} cấp {} trong cơ sở dữ liệu {why}: tệp có thể đã bị sửa ngoài ứng dụng; không cộng", row.seq, row.level));
+    if let Some(code) = row.invalid_reason.as_deref() {
+        return InvalidReason::parse(code).map(Ballot::Invalid).ok_or_else(|| damaged(&format!("ghi lý do không hợp lệ lạ \"{code}\"")));
     }
-    Ballot::Valid(row.kept.as_ref().map(|k| k.0.clone()).unwrap_or_default())
+    let kept = row.kept.as_ref().map(|k| k.0.clone()).unwrap_or_default();
+    if kept.is_empty() || u32::try_from(kept.len()).map_or(true, |n| n > c.seats) {
+        return Err(damaged(&format!("là phiếu hợp lệ giữ lại {} người (cần từ 1 đến {})", kept.len(), c.seats)));
+    }
+    if kept.iter().any(|p| usize::from(*p) > c.candidates.len()) {
+        return Err(damaged(&format!("giữ lại người ở vị trí không có trên phiếu (phiếu có {} người)", c.candidates.len())));
+    }
+    Ok(Ballot::Valid(kept))
 }
 
 fn ballot_text(b: &Ballot) -> String {
@@ -78,7 +89,7 @@ impl App {
         let mut t = Tally::new(c.seats, c.candidates.len());
         for row in r.ballots(level)? {
             if !row.undone {
-                t.add(&ballot_of(&row));
+                t.add(&ballot_of(&row, c)?);
             }
         }
         Ok(t)
@@ -114,7 +125,7 @@ impl App {
         let mut last = None;
         let next_seq = ballots.last().map_or(0, |b| b.seq) + 1;
         for row in ballots.iter().filter(|b| !b.undone) {
-            let b = ballot_of(row);
+            let b = ballot_of(row, c)?;
             tally.add(&b);
             if let Some(bd) = batches.iter_mut().find(|x| i64::from(x.id) == row.batch_id) {
                 bd.ballots += 1;
@@ -309,7 +320,7 @@ impl App {
             ))?;
             Ok::<_, Error>(last)
         })?;
-        let b = ballot_of(&row);
+        let b = ballot_of(&row, &c)?;
         self.tallies.remove(level);
         let state = self.live_state(level, &c)?;
         let dto = ballot_dto(&row, &b)?;
