@@ -99,3 +99,46 @@ fn a_ballot_row_edited_outside_the_app_is_refused_not_counted() {
     db.execute("UPDATE ballot SET kept = '1 2' WHERE level = 'QH'", []).unwrap();
     assert_eq!(app.live_tally("QH").unwrap().candidates[0].votes, 1);
 }
+
+/// A tally-sheet entry edited outside the app is refused wherever it is
+/// read (the double-entry status and the summary), never read as zeros or
+/// as the figures it happens to spell (Art. 73-74, NQ 40 mẫu 24: the
+/// minutes carry the figures both entries agreed on).
+#[test]
+fn a_tally_entry_edited_outside_the_app_is_refused_not_counted() {
+    use tobaucu_ipc::TallySheetInput;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    let sheet = |entry: u32, by: &str| TallySheetInput {
+        level: "QH".into(),
+        entry,
+        entered_by: by.into(),
+        received: 10,
+        valid: 9,
+        invalid: 1,
+        invalid_by_reason: Default::default(),
+        groups: vec![2, 3, 4],
+        votes: vec![8, 6, 3, 1, 2],
+    };
+    app.enter_tally(&sheet(1, "Lê Thị Ký")).unwrap();
+    assert!(app.enter_tally(&sheet(2, "Trần Văn Hai")).unwrap().agreed);
+    let db = rusqlite::Connection::open(dir.path().join("to.sqlite")).unwrap();
+    let good: String = db.query_row("SELECT data FROM tally_entry WHERE level = 'QH' AND entry = 2", [], |r| r.get(0)).unwrap();
+    let damaged = [
+        "not json".to_owned(),
+        "null".to_owned(),
+        good.replace("\"received\":10", "\"received\":-10"),
+        good.replace("\"received\":10", "\"received\":4294967296"),
+        good.replace("\"received\":10,", ""),
+        good.replace("\"received\":10", "\"received\":10,\"extra\":1"),
+        good.replace("[8,6,3,1,2]", "[8,6,3,1,\"2\"]"),
+    ];
+    for d in &damaged {
+        assert_ne!(d, &good);
+        db.execute("UPDATE tally_entry SET data = ?1 WHERE level = 'QH' AND entry = 2", [d]).unwrap();
+        assert_eq!(app.tally_status("QH").unwrap_err().code(), ErrorCode::DbCorrupt, "{d}");
+        assert_eq!(app.summary("QH").unwrap_err().code(), ErrorCode::DbCorrupt, "{d}");
+    }
+    db.execute("UPDATE tally_entry SET data = ?1 WHERE level = 'QH' AND entry = 2", [&good]).unwrap();
+    assert!(app.tally_status("QH").unwrap().agreed);
+}

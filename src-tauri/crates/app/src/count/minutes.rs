@@ -50,7 +50,7 @@ impl App {
     fn method(&self, r: &impl Read, level: &str, c: &Constituency) -> Result<Method> {
         let sheets = r.tally_entries(level)?;
         if !sheets.is_empty() {
-            return Ok(Method::Tally(sheets.iter().map(|s| sheet_from_row(level, s)).collect(), super::tally::decided(r, level)?));
+            return Ok(Method::Tally(sheets.iter().map(|s| sheet_from_row(level, s)).collect::<Result<_>>()?, super::tally::decided(r, level)?));
         }
         let t = self.tally_of(r, level, c)?;
         if t.received() > 0 {

@@ -68,22 +68,39 @@ fn sheet_json(s: &TallySheetInput) -> Value {
     })
 }
 
-pub(super) fn sheet_from_row(level: &str, row: &TallyEntryRow) -> TallySheetInput {
-    let v: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
-    let num = |k: &str| u32::try_from(v.get(k).and_then(Value::as_u64).unwrap_or(0)).unwrap_or(0);
-    let list = |k: &str| -> Vec<u32> { v.get(k).and_then(Value::as_array).map(|a| a.iter().map(|x| u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0)).collect()).unwrap_or_default() };
-    let reasons = v.get("invalid_by_reason").and_then(Value::as_object).map(|m| m.iter().map(|(k, x)| (k.clone(), u32::try_from(x.as_u64().unwrap_or(0)).unwrap_or(0))).collect()).unwrap_or_default();
-    TallySheetInput {
+/// A tally entry as stored: exactly the fields [`sheet_json`] writes, each
+/// a number the entry screen could have taken.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredSheet {
+    received: u32,
+    valid: u32,
+    invalid: u32,
+    invalid_by_reason: std::collections::BTreeMap<String, u32>,
+    groups: Vec<u32>,
+    votes: Vec<u32>,
+}
+
+/// Reads a stored tally entry back. A row that is not exactly what the app
+/// writes (unparsable, a missing or extra field, a negative or too large
+/// figure) was changed outside the app: refused `DB_CORRUPT`, never read
+/// as zeros that would then count.
+pub(super) fn sheet_from_row(level: &str, row: &TallyEntryRow) -> Result<TallySheetInput> {
+    let what = format!("bảng kiểm phiếu cấp {level}, lần nhập {}", row.entry);
+    let s: StoredSheet = serde_json::from_str(&row.data).map_err(|e| {
+        crate::Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} không đúng dạng ứng dụng ghi ({e}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
+    })?;
+    Ok(TallySheetInput {
         level: level.to_owned(),
-        entry: u32::try_from(row.entry).unwrap_or(0),
+        entry: crate::convert::stored_u32(&format!("số lần nhập của {what}"), row.entry)?,
         entered_by: row.entered_by.clone(),
-        received: num("received"),
-        valid: num("valid"),
-        invalid: num("invalid"),
-        invalid_by_reason: reasons,
-        groups: list("groups"),
-        votes: list("votes"),
-    }
+        received: s.received,
+        valid: s.valid,
+        invalid: s.invalid,
+        invalid_by_reason: s.invalid_by_reason,
+        groups: s.groups,
+        votes: s.votes,
+    })
 }
 
 pub(super) fn sheet_result(s: &TallySheetInput) -> CountResult {
@@ -157,7 +174,7 @@ impl App {
 
     pub fn tally_status(&self, level: &str) -> Result<TallyStatusDto> {
         let (_, c, _) = self.count_ctx(level)?;
-        let sheets: Vec<TallySheetInput> = self.store.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
+        let sheets: Vec<TallySheetInput> = self.store.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect::<Result<_>>()?;
         let names: Vec<&str> = c.candidates.iter().map(|x| x.name.as_str()).collect();
         let (agreed, differences, message) = match sheets.as_slice() {
             [] => (false, Vec::new(), "Chưa nhập bảng kiểm phiếu.".to_owned()),
@@ -219,7 +236,7 @@ fn field_dtos(r: &Resolution, names: &[&str]) -> Result<(Vec<TallyFieldDto>, Vec
 /// The two entries of a level and the current resolution, or why there is
 /// nothing to decide.
 fn tally_resolution(r: &impl Read, level: &str) -> Result<Resolution> {
-    let sheets: Vec<TallySheetInput> = r.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect();
+    let sheets: Vec<TallySheetInput> = r.tally_entries(level)?.iter().map(|e| sheet_from_row(level, e)).collect::<Result<_>>()?;
     let [a, b, ..] = sheets.as_slice() else {
         return Err(Error::refused(ErrorCode::TallyNotTwice, format!("bảng kiểm phiếu cấp {level} chưa được nhập đủ hai lần; chưa có gì để chọn")));
     };
