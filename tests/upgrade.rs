@@ -46,7 +46,7 @@ fn each_released_team_database_opens_with_its_figures_and_its_bundle_verifies() 
         let levels = app.count_overview().unwrap();
         assert_eq!(levels.len(), 3, "{release}");
         for l in &levels {
-            assert_eq!(l.status, "final", "{release}: {} locked", l.code);
+            assert_eq!(l.status, tobaucu_ipc::MinutesStatus::Final, "{release}: {} locked", l.code);
             assert!(l.received > 0, "{release}: {} counted", l.code);
         }
         let turnout = app.turnout_view().unwrap();

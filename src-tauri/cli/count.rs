@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use tobaucu_app::ErrorCode;
 
 use tobaucu_app::Error;
-use tobaucu_ipc::{AcceptInput, ComplaintInput, ComplaintResolveInput, InventoryInput, LiveTallyDto, SummaryDto, TallyDecisionInput, TallySheetInput, TallyThirdInput};
+use tobaucu_ipc::{AcceptInput, ComplaintInput, ComplaintResolveInput, ComplaintStatus, InventoryInput, LiveTallyDto, MinutesStatus, SummaryDto, TallyDecisionInput, TallySheetInput, TallyThirdInput};
 
 use crate::{open, print_json, read_file_limited, ComplaintCmd, CountCmd, FormsArgs, TallyArgs};
 
@@ -82,7 +82,7 @@ fn print_live(l: &LiveTallyDto) {
 }
 
 pub fn print_summary(s: &SummaryDto) {
-    println!("Biên bản kết quả kiểm phiếu — {} — {} ({} đại biểu) — {}", s.level_name, s.constituency_name, s.seats, if s.status == "final" { "ĐÃ KHÓA" } else { "bản nháp" });
+    println!("Biên bản kết quả kiểm phiếu — {} — {} ({} đại biểu) — {}", s.level_name, s.constituency_name, s.seats, if s.status == MinutesStatus::Final { "ĐÃ KHÓA" } else { "bản nháp" });
     println!("  Tổng số cử tri:           {}", s.voters_listed);
     println!("  Cử tri đã tham gia:       {}", s.voters_voted);
     println!("  Số phiếu phát ra:         {}", s.ballots_issued);
@@ -265,7 +265,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 println!(
                     "{:<6} {:<10} kiểm kê: {:<5} phiếu: {:>5}  lỗi: {}  cảnh báo: {}  ({})",
                     l.code,
-                    if l.status == "final" { "đã khóa" } else { "nháp" },
+                    if l.status == MinutesStatus::Final { "đã khóa" } else { "nháp" },
                     if l.inventory { "có" } else { "chưa" },
                     l.received,
                     l.errors,
@@ -282,8 +282,8 @@ pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Re
     let mut app = open(db)?;
     let one = match cmd {
         ComplaintCmd::Add { content, from, level } => app.add_complaint(&ComplaintInput { level, complainant: from, content })?,
-        ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput { id, status: "settled".into(), outcome })?,
-        ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput { id, status: "forwarded".into(), outcome: opinion })?,
+        ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput { id, status: ComplaintStatus::Settled, outcome })?,
+        ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput { id, status: ComplaintStatus::Forwarded, outcome: opinion })?,
         ComplaintCmd::List => {
             let all = app.complaints()?;
             if json_mode {

@@ -17,7 +17,7 @@ mod bundle;
 mod count;
 mod rehearsal;
 
-use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto};
+use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto, VoterStanding};
 
 /// `tobaucu --version`: the version, the source commit and the build date
 /// (issue 17 §4; `src-tauri/build_info.rs`), as printed on the commune's
@@ -762,7 +762,7 @@ fn print_voters(rows: &[VoterRowDto], json_mode: bool) -> Result<(), Error> {
         let birth = v.birth_date.split('-').rev().collect::<Vec<_>>().join("/");
         let got: Vec<String> = v.checked_in.iter().map(|(l, t)| format!("{l} {}", t.get(11..16).unwrap_or(""))).collect();
         let mut line = format!("{:>5}  {:<28} {:<10} {:<4} {:<12} {:<14} {}", v.stt, v.name, birth, v.gender, v.id_number.as_deref().unwrap_or(""), v.levels.join(" "), got.join(", "));
-        if r.status != "active" {
+        if r.status != VoterStanding::Active {
             line.push_str(&format!(" [{}]", r.status_vi));
         }
         if !v.note.is_empty() {
@@ -1175,16 +1175,16 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
             show_one(app.add_voter(&input)?, "Đã bổ sung")
         }
         VotersCmd::Edit { stt, field, value, reason } => show_one(app.edit_voter(&EditVoterInput { stt, field, value, reason })?, "Đã sửa"),
-        VotersCmd::Remove { stt, reason } => status(&mut app, stt, "removed", reason, json_mode),
-        VotersCmd::MoveOut { stt, reason } => status(&mut app, stt, "moved_out", reason, json_mode),
-        VotersCmd::Elsewhere { stt, reason } => status(&mut app, stt, "elsewhere", reason, json_mode),
-        VotersCmd::Restore { stt, reason } => status(&mut app, stt, "active", reason, json_mode),
+        VotersCmd::Remove { stt, reason } => status(&mut app, stt, VoterStanding::Removed, reason, json_mode),
+        VotersCmd::MoveOut { stt, reason } => status(&mut app, stt, VoterStanding::MovedOut, reason, json_mode),
+        VotersCmd::Elsewhere { stt, reason } => status(&mut app, stt, VoterStanding::Elsewhere, reason, json_mode),
+        VotersCmd::Restore { stt, reason } => status(&mut app, stt, VoterStanding::Active, reason, json_mode),
         VotersCmd::Check { files } => rehearsal::voters_check(&app, &files, json_mode),
     }
 }
 
-fn status(app: &mut App, stt: u32, status: &str, reason: String, json_mode: bool) -> Result<(), Error> {
-    let r = app.change_status(&StatusChangeInput { stt, status: status.to_owned(), reason })?;
+fn status(app: &mut App, stt: u32, status: VoterStanding, reason: String, json_mode: bool) -> Result<(), Error> {
+    let r = app.change_status(&StatusChangeInput { stt, status, reason })?;
     if json_mode {
         return print_json(&r.voter);
     }

@@ -34,11 +34,7 @@ residence_current: string, levels: Array<string>, note: string,
  */
 checked_in: { [key in string]: string }, };
 
-export type VoterRowDto = { 
-/**
- * active | removed | moved_out | elsewhere
- */
-status: string, 
+export type VoterRowDto = { status: VoterStanding, 
 /**
  * Vietnamese label of the status.
  */
@@ -194,11 +190,7 @@ export type EditVoterInput = { stt: number,
  */
 field: string, value: string, reason: string, };
 
-export type StatusChangeInput = { stt: number, 
-/**
- * removed | moved_out | elsewhere | active
- */
-status: string, reason: string, };
+export type StatusChangeInput = { stt: number, status: VoterStanding, reason: string, };
 
 export type AuditEntryDto = { at: string, action: string, subject: string, reason: string, before: string | null, after: string | null, };
 
@@ -293,6 +285,18 @@ export type Mode = "official" | "test";
 export type UnitKind = "area" | "commune" | "district" | "province" | "nation";
 
 export type Severity = "error" | "warning";
+
+export type CountMethod = "none" | "ballots" | "tally";
+
+export type MinutesStatus = "draft" | "final";
+
+export type VoterStanding = "active" | "removed" | "moved_out" | "elsewhere";
+
+export type ComplaintStatus = "received" | "settled" | "forwarded";
+
+export type ArrivalStatus = "waiting" | "imported" | "refused";
+
+export type PaperStatus = "file_only" | "agree" | "differ";
 
 export type ErrorCode = "BAN_REVIEW_REQUIRED" | "DB_UPGRADE_COPY" | "AUDIT_BROKEN" | "VERIFY_FAILED" | "BUNDLE_REFUSED" | "ALREADY_CHECKED_IN" | "ALREADY_OFFICIAL" | "ALREADY_RESOLVED" | "ALREADY_SET_UP" | "BACKUP_EXISTS" | "BACKUP_REQUIRED" | "BALLOTS_INVALID" | "BALLOT_EMPTY" | "BALLOT_INVALID_INPUT" | "BATCH_UNKNOWN" | "BOARD_DATA_TAMPERED" | "BULK_EMPTY" | "BULK_INVALID" | "BULK_REFUSED" | "CHECKED_IN" | "CHECKINS_EXIST" | "CHECKS_FAILED" | "CHECK_IS_ERROR" | "CHECK_NOT_FAILED" | "COMPLAINT" | "DAMAGED" | "DB" | "DB_BUSY" | "DB_CANNOT_OPEN" | "DB_CORRUPT" | "DB_MIGRATION_EDITED" | "DB_NEWER" | "DB_NOT_OURS" | "DISK_FULL" | "DISK_IO" | "DUPLICATE_ID" | "ELECTION_INVALID" | "FIELD_INVALID" | "FILE_TOO_LARGE" | "FINGERPRINT" | "IMPORT_INVALID" | "INCIDENT" | "INCOMPLETE" | "INTERNAL" | "IN_USE" | "IO" | "KEY" | "KEY_ARG" | "KEY_EXISTS" | "KEY_FILE" | "KEY_IN_USE" | "LEVEL_FINALIZED" | "LEVEL_NOT_ENTITLED" | "LIST_NOT_EMPTY" | "METHOD_MIXED" | "MINUTES_TAMPERED" | "NOTHING_TO_EXPORT" | "NOTHING_TO_RESOLVE" | "NOTHING_TO_UNDO" | "NOT_A_BACKUP" | "NOT_A_BOARD" | "NOT_A_FILE" | "NOT_A_TEAM" | "NOT_A_WARNING" | "NOT_CHECKED_IN" | "NOT_COMPLETE" | "NOT_DECIDED_HERE" | "NOT_EMPTY" | "NOT_FINAL" | "NOT_FINALIZED" | "NOT_HERE" | "NOT_REHEARSAL" | "NOT_SET_UP" | "NOT_SWITCHED" | "NOT_VOTING_HERE" | "NO_BACKUP" | "NO_BUNDLE" | "NO_CHANGE" | "NO_CONSTITUENCY" | "NO_KEY" | "NO_LEVEL" | "NO_PAPER_CHECK" | "NO_REVISION" | "NO_ROUND" | "NO_SUCH_VOTER" | "NO_SUCH_WARNING" | "NO_TARGET" | "NO_VOTERS" | "PAPER_CODE" | "PAPER_VOTES" | "PASSPHRASE_MISMATCH" | "PASSPHRASE_REQUIRED" | "READ_ONLY" | "REASON_REQUIRED" | "RECOMMENDATION" | "RECOUNT_REQUIRED" | "REPORTED" | "ROUND_DECLARED_HERE" | "ROUND_EXISTS" | "ROUND_FILE" | "ROUND_NOT_DUE" | "ROUND_OPEN" | "SAME_PLACE" | "TALLY_CHOICE" | "TALLY_ENTRY" | "TALLY_FIELD" | "TALLY_INVALID" | "TALLY_NOTHING" | "TALLY_NOT_TWICE" | "TALLY_NO_REENTRY" | "TALLY_REENTRY" | "TALLY_SAME_PERSON" | "TALLY_WHO" | "TEAM" | "TIME" | "UNDER_AGE" | "UNIT_KIND" | "UNKNOWN_AREA" | "UNKNOWN_COMPLAINT" | "UNKNOWN_CONSTITUENCY" | "UNKNOWN_FIELD" | "UNKNOWN_FORM" | "UNKNOWN_LEVEL" | "UNKNOWN_ROUND" | "UNKNOWN_UNIT" | "USAGE" | "WITNESSES" | "WITNESS_IS_CANDIDATE" | "WRONG_PASSPHRASE";
 
@@ -398,15 +402,7 @@ percent: { [key in string]: number },
 /**
  * k → valid ballots keeping exactly k names ("phiếu bầu k đại biểu").
  */
-ballots_by_kept: { [key in string]: number }, candidates: Array<CandidateResultDto>, checks: Array<CheckDto>, 
-/**
- * "none" | "ballots" | "tally"
- */
-method: string, 
-/**
- * "draft" | "final"
- */
-status: string, may_finalize: boolean, inventory: InventoryDto | null, 
+ballots_by_kept: { [key in string]: number }, candidates: Array<CandidateResultDto>, checks: Array<CheckDto>, method: CountMethod, status: MinutesStatus, may_finalize: boolean, inventory: InventoryDto | null, 
 /**
  * SHA-256 of the minutes' canonical data (of the locked revision when final).
  */
@@ -479,25 +475,21 @@ fields: Array<TallyFieldDto>,
  */
 reentry: Array<ReentryFieldDto>, };
 
-export type ComplaintDto = { id: number, level: string | null, received_at: string, complainant: string, content: string, 
-/**
- * received | settled | forwarded
- */
-status: string, status_vi: string, outcome: string, resolved_at: string | null, };
+export type ComplaintDto = { id: number, level: string | null, received_at: string, complainant: string, content: string, status: ComplaintStatus, status_vi: string, outcome: string, resolved_at: string | null, };
 
 export type ComplaintInput = { level: string | null, complainant: string, content: string, };
 
 export type ComplaintResolveInput = { id: number, 
 /**
- * settled | forwarded
+ * Settled or forwarded (received is where every complaint starts).
  */
-status: string, outcome: string, };
+status: ComplaintStatus, outcome: string, };
 
 export type AcceptInput = { level: string, code: string, reason: string, };
 
 export type FinalizeResult = { level: string, revision: number, sha256: string, short_hash: string, message: string, };
 
-export type LevelCountState = { code: string, name: string, method: string, status: string, inventory: boolean, received: number, errors: number, warnings: number, };
+export type LevelCountState = { code: string, name: string, method: CountMethod, status: MinutesStatus, inventory: boolean, received: number, errors: number, warnings: number, };
 
 export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, 
 /**
@@ -556,11 +548,7 @@ areas: Array<string>, };
 
 export type DriveDto = { path: string, label: string, free_bytes: bigint | null, };
 
-export type AreaStatusDto = { area_id: string, number: number, name: string, commune: string, 
-/**
- * "waiting" | "imported" | "refused"
- */
-status: string, 
+export type AreaStatusDto = { area_id: string, number: number, name: string, commune: string, status: ArrivalStatus, 
 /**
  * The unit whose bundle reports it (the area itself, or a board).
  */
@@ -570,10 +558,10 @@ via: string | null, sequence: number | null, imported_at: string | null, short_c
  */
 history: Array<string>, 
 /**
- * The paper minutes against the file (issue 15 item 3): "file_only"
- * | "agree" | "differ" ("" while no bundle reports the area).
+ * The paper minutes against the file (issue 15 item 3); `null` while
+ * no bundle reports the area.
  */
-paper: string, paper_note: string, 
+paper: PaperStatus | null, paper_note: string, 
 /**
  * Warnings the Tổ trưởng accepted, with the signed reasons
  * ("QH · W01: …"; issue 15 item 5).
@@ -765,11 +753,7 @@ code: string, entered_by: string, voters_listed: number, voters_voted: number, b
  */
 votes: Array<number>, };
 
-export type PaperCheckDto = { area: string, level: string, 
-/**
- * "file_only" | "agree" | "differ"
- */
-status: string, 
+export type PaperCheckDto = { area: string, level: string, status: PaperStatus, 
 /**
  * The short code of the file's minutes (what the paper must carry).
  */
@@ -824,11 +808,7 @@ export type RoomConstituencyDto = { id: string, name: string, level_name: string
  */
 verdict: string, elected: Array<RoomElectedDto>, };
 
-export type RoomAreaDto = { id: string, label: string, 
-/**
- * "waiting" | "imported" | "refused"
- */
-status: string, };
+export type RoomAreaDto = { id: string, label: string, status: ArrivalStatus, };
 
 export type RoomDto = { unit_name: string, test_mode: boolean, areas_expected: number, areas_imported: number, areas_refused: number, areas_waiting: number, levels: Array<RoomLevelDto>, constituencies_total: number, constituencies_complete: number, constituency_page: number, constituency_pages: number, constituencies: Array<RoomConstituencyDto>, area_page: number, area_pages: number, 
 /**

@@ -3,14 +3,14 @@
 // results per constituency with the elected highlighted, register keys,
 // print the board's minutes and export its own signed bundle upward.
 import type { Ctx } from "../ctx";
-import type { AreaStatusDto, BoardStatusDto, ConstituencyResultDto, ImportResultDto } from "../bindings/ipc";
+import type { AreaStatusDto, ArrivalStatus, BoardStatusDto, ConstituencyResultDto, ImportResultDto, PaperStatus } from "../bindings/ipc";
 import { api } from "../platform/tauri";
 import { dialog, field, formText, guarded, h, messageOf, num, showError, toast } from "../ui";
 import { checksList, targetPicker } from "./bundle";
 import { openRoom } from "./room";
 
-const STATUS: Record<string, string> = { waiting: "Đang chờ", imported: "Đã nhập", refused: "Bị từ chối" };
-const PAPER: Record<string, string> = { file_only: "Chỉ có tệp", agree: "Giấy và tệp khớp", differ: "Giấy và tệp khác nhau" };
+const STATUS: Record<ArrivalStatus, string> = { waiting: "Đang chờ", imported: "Đã nhập", refused: "Bị từ chối" };
+const PAPER: Record<PaperStatus, string> = { file_only: "Chỉ có tệp", agree: "Giấy và tệp khớp", differ: "Giấy và tệp khác nhau" };
 /** Rows of the areas table per page: 10,000 areas stay fast. */
 const AREAS_PER_PAGE = 100;
 
@@ -151,10 +151,10 @@ export function boardScreen(main: HTMLElement, ctx: Ctx) {
         h("button", { class: "secondary", id: "areas-next", disabled: page + 1 >= pages, onclick: () => { page += 1; renderAreas(); } }, "Trang sau ›")),
       h("table", { class: "figures", id: "areas-table" },
         h("thead", {}, h("tr", {}, h("th", {}, "Khu vực"), h("th", {}, "Xã"), h("th", {}, "Tình trạng"), h("th", {}, "Gói"), h("th", {}, "Biên bản giấy"), h("th", {}, "Cảnh báo Tổ đã chấp nhận"), h("th", {}, "Ghi chú"))),
-        h("tbody", {}, ...rows.map((a) => h("tr", { "data-area": a.area_id, "data-status": a.status, "data-paper": a.paper, class: `status-${a.status} ${a.paper === "differ" ? "paper-differ" : ""}` },
+        h("tbody", {}, ...rows.map((a) => h("tr", { "data-area": a.area_id, "data-status": a.status, "data-paper": a.paper ?? "", class: `status-${a.status} ${a.paper === "differ" ? "paper-differ" : ""}` },
           h("td", {}, `${a.number}. ${a.name}`), h("td", {}, a.commune), h("td", {}, STATUS[a.status] ?? a.status),
           h("td", {}, a.sequence ? `số ${a.sequence} · ${a.short_code ?? ""}` : ""),
-          h("td", {}, a.status === "imported" ? h("span", {}, `${PAPER[a.paper] ?? ""}${a.paper_note ? ` (${a.paper_note})` : ""} `,
+          h("td", {}, a.status === "imported" ? h("span", {}, `${a.paper ? PAPER[a.paper] : ""}${a.paper_note ? ` (${a.paper_note})` : ""} `,
             h("button", { class: "secondary", id: `paper-${a.area_id}`, onclick: () => paperDialog(a, levels, load) }, "Gõ biên bản giấy"),
             a.paper === "differ" ? h("button", { class: "secondary", id: `paper-resolve-${a.area_id}`, onclick: () => paperResolve(a, levels, load) }, "Giải quyết") : "") : ""),
           h("td", { class: "accepted" }, a.accepted.join("; ")),

@@ -1,10 +1,13 @@
 // Danh sách cử tri: import with progress, search, a virtualised table, and
 // the legal changes (add, remove, move out, vote elsewhere, correct) with reasons.
-import type { VoterRowDto } from "../bindings/ipc";
+import type { VoterRowDto, VoterStanding } from "../bindings/ipc";
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, formText, h, num, showError, toast } from "../ui";
 import { vi } from "../i18n/vi";
+
+/** The standings a voter can be moved to, in the order the menu offers them. */
+const STANDINGS: readonly VoterStanding[] = ["removed", "moved_out", "elsewhere", "active"];
 
 const ROW_H = 36;
 
@@ -164,7 +167,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     const fieldSel = h("select", { name: "field", id: "edit-field" },
       ...Object.entries(vi.fields).map(([k, label]) => h("option", { value: k }, label)));
     const statusSel = h("select", { name: "status", id: "edit-status" }, h("option", { value: "" }, "— không đổi —"),
-      ...Object.entries(vi.statusActions).filter(([k]) => k !== r.status).map(([k, label]) => h("option", { value: k }, label)));
+      ...STANDINGS.filter((k) => k !== r.status).map((k) => h("option", { value: k }, vi.statusActions[k])));
     const f = await dialog(`Cử tri số ${r.stt} — ${r.name} (${r.status_vi})`, [
       h("p", {}, "Sửa một trường, hoặc thay đổi tình trạng trong danh sách. Mọi thay đổi cần lý do và được ghi vào nhật ký."),
       field("Trường cần sửa", fieldSel),
@@ -177,7 +180,7 @@ export function votersScreen(main: HTMLElement, ctx: Ctx): () => void {
     try {
       const value = formText(f, "value");
       if (value) await api.editVoter({ stt: r.stt, field: formText(f, "field"), value, reason });
-      const st = formText(f, "status");
+      const st = STANDINGS.find((k) => k === formText(f, "status"));
       if (st) await api.changeStatus({ stt: r.stt, status: st, reason });
       if (value || st) toast(`Đã cập nhật cử tri số ${r.stt}`);
       await load();

@@ -1,4 +1,6 @@
 // Vietnamese labels used across screens.
+import type { VoterStanding } from "../bindings/ipc";
+
 export const vi = {
   app: "Tổ Bầu Cử",
   phases: {
@@ -39,5 +41,5 @@ export const vi = {
     moved_out: "Chuyển đi nơi khác",
     elsewhere: "Cấp giấy chứng nhận bỏ phiếu ở nơi khác",
     active: "Đưa trở lại danh sách",
-  } as Record<string, string>,
+  } satisfies Record<VoterStanding, string>,
 };

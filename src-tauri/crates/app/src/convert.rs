@@ -3,18 +3,47 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tobaucu_core::voter::{listed_residence, Voter, VoterStatus};
-use tobaucu_ipc::{VoterDto, VoterRowDto};
+use tobaucu_ipc::{VoterDto, VoterRowDto, VoterStanding};
 use tobaucu_store::{AuditRow, CheckinRow, VoterRow};
 
 use crate::{Error, Result};
 
 pub fn status_of(row: &VoterRow) -> Result<VoterStatus> {
-    VoterStatus::parse(&row.status).ok_or_else(|| Error::Internal(format!("trạng thái lạ: {}", row.status)))
+    stored_word("trạng thái cử tri", &row.status, VoterStatus::parse)
 }
 
-pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
-    VoterDto {
-        stt: u32::try_from(row.stt).unwrap_or(0),
+/// The core's voter status as it crosses IPC.
+pub fn standing(s: VoterStatus) -> VoterStanding {
+    match s {
+        VoterStatus::Active => VoterStanding::Active,
+        VoterStatus::Removed => VoterStanding::Removed,
+        VoterStatus::MovedOut => VoterStanding::MovedOut,
+        VoterStatus::VotesElsewhere => VoterStanding::Elsewhere,
+    }
+}
+
+/// The core's voter status of one crossing IPC.
+pub fn voter_status(s: VoterStanding) -> VoterStatus {
+    match s {
+        VoterStanding::Active => VoterStatus::Active,
+        VoterStanding::Removed => VoterStatus::Removed,
+        VoterStanding::MovedOut => VoterStatus::MovedOut,
+        VoterStanding::Elsewhere => VoterStatus::VotesElsewhere,
+    }
+}
+
+/// A stored word of a small vocabulary (a status, a kind) read back with
+/// its `parse`: a word the app never writes was written outside it,
+/// refused `DB_CORRUPT` naming `what`.
+pub fn stored_word<T>(what: &str, word: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
+    parse(word).ok_or_else(|| {
+        Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} là «{word}», không phải giá trị ứng dụng ghi: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
+    })
+}
+
+pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> Result<VoterDto> {
+    Ok(VoterDto {
+        stt: stored_u32("số thứ tự cử tri", row.stt)?,
         name: row.name.clone(),
         birth_date: row.birth_date.clone(),
         gender: row.gender.clone(),
@@ -27,18 +56,18 @@ pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterDto {
         levels: row.levels.clone(),
         note: row.note.clone(),
         checked_in: checkins.iter().map(|c| (c.level.clone(), c.at.clone())).collect::<BTreeMap<_, _>>(),
-    }
+    })
 }
 
-pub fn voter_row_dto(row: &VoterRow, checkins: &[CheckinRow]) -> VoterRowDto {
-    let status = VoterStatus::parse(&row.status).unwrap_or(VoterStatus::Active);
-    VoterRowDto {
-        voter: voter_dto(row, checkins),
-        status: row.status.clone(),
+pub fn voter_row_dto(row: &VoterRow, checkins: &[CheckinRow]) -> Result<VoterRowDto> {
+    let status = status_of(row)?;
+    Ok(VoterRowDto {
+        voter: voter_dto(row, checkins)?,
+        status: standing(status),
         status_vi: status.vi().to_owned(),
         mobile_box: row.mobile_box || checkins.iter().any(|c| c.mobile_box),
         certificate: row.certificate.clone(),
-    }
+    })
 }
 
 /// Live check-ins grouped by voter row id.

@@ -174,12 +174,12 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     // minutes of XA-04 have a settled one (item đ) and one forwarded.
     if k == 3 || k == 4 {
         let (content, from, status, outcome) = if k == 4 {
-            ("Cử tri đề nghị niêm yết lại danh sách người ứng cử bị rách", "Ông Lê Văn Nam", "settled", "Tổ bầu cử đã niêm yết lại danh sách mới")
+            ("Cử tri đề nghị niêm yết lại danh sách người ứng cử bị rách", "Ông Lê Văn Nam", tobaucu_ipc::ComplaintStatus::Settled, "Tổ bầu cử đã niêm yết lại danh sách mới")
         } else {
-            ("Cử tri phản ánh thẻ cử tri ghi sai năm sinh", "Bà Trần Thị Mơ", "forwarded", "Tổ bầu cử đã cho cử tri bỏ phiếu theo danh sách; chuyển Ban bầu cử xem xét")
+            ("Cử tri phản ánh thẻ cử tri ghi sai năm sinh", "Bà Trần Thị Mơ", tobaucu_ipc::ComplaintStatus::Forwarded, "Tổ bầu cử đã cho cử tri bỏ phiếu theo danh sách; chuyển Ban bầu cử xem xét")
         };
         let c = app.add_complaint(&tobaucu_ipc::ComplaintInput { level: Some("XA".into()), complainant: from.into(), content: content.into() })?;
-        app.resolve_complaint(&tobaucu_ipc::ComplaintResolveInput { id: c.id, status: status.into(), outcome: outcome.into() })?;
+        app.resolve_complaint(&tobaucu_ipc::ComplaintResolveInput { id: c.id, status, outcome: outcome.into() })?;
     }
     let def = app.def()?.clone();
     let a = def.area(area).ok_or_else(|| Error::Internal(format!("thiếu khu vực {area}")))?.clone();

@@ -534,7 +534,7 @@ pub(crate) mod tests {
         assert_eq!(e, Some(ErrorCode::WrongPassphrase));
         assert_eq!(app.store.revisions("XA")?.last().map(|r| r.reopened.is_none()), Some(true), "still locked");
         let s = app.reopen("XA", "đếm lại", Some(PASS))?;
-        assert_eq!(s.status, "draft");
+        assert_eq!(s.status, tobaucu_ipc::MinutesStatus::Draft);
         let chain = app.store.audit_chain()?;
         let purposes: Vec<&str> = chain.iter().filter(|r| r.entry.action.starts_with("key.")).map(|r| r.entry.reason.as_str()).collect();
         assert!(purposes.contains(&"mở bản sửa đổi biên bản cấp XA"), "{purposes:?}");

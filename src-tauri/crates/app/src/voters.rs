@@ -9,7 +9,7 @@ use tobaucu_core::search::{SearchEntry, SearchIndex};
 use tobaucu_core::text::clean;
 use tobaucu_core::voter::{self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE};
 use tobaucu_import::{read_voter_file, ImportContext};
-use tobaucu_ipc::{AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput, VoterRowDto};
+use tobaucu_ipc::{AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput, VoterRowDto, VoterStanding};
 use tobaucu_store::{AuditRow, Read, VoterRow};
 
 use crate::convert::{audit_entry, audit_json, by_voter, count_u32, status_of, stored_u32, voter_row, voter_row_dto};
@@ -64,7 +64,7 @@ impl App {
     }
 
     fn row_dto(&self, row: &VoterRow) -> Result<VoterRowDto> {
-        Ok(voter_row_dto(row, &self.store.live_checkins_of(row.id)?))
+        voter_row_dto(row, &self.store.live_checkins_of(row.id)?)
     }
 
     /// Nhập danh sách cử tri from a file's bytes: all or nothing.
@@ -174,7 +174,15 @@ impl App {
         self.def()?;
         let rows = self.store.voters()?;
         let checkins = by_voter(self.store.live_checkins()?);
-        Ok(rows.iter().filter(|r| all || !matches!(r.status.as_str(), "removed" | "moved_out")).map(|r| voter_row_dto(r, checkins.get(&r.id).map_or(&[][..], Vec::as_slice))).collect())
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let dto = voter_row_dto(r, checkins.get(&r.id).map_or(&[][..], Vec::as_slice))?;
+            // Removed and moved-out voters are off the working list.
+            if all || !matches!(dto.status, VoterStanding::Removed | VoterStanding::MovedOut) {
+                out.push(dto);
+            }
+        }
+        Ok(out)
     }
 
     /// One voter by STT.
@@ -429,8 +437,7 @@ impl App {
     pub fn change_status(&mut self, input: &StatusChangeInput) -> Result<VoterRowDto> {
         self.require_area()?;
         let reason = need_reason(&input.reason)?;
-        let status = VoterStatus::parse(&input.status)
-            .ok_or_else(|| Error::refused(ErrorCode::FieldInvalid, format!("trạng thái \"{}\" không hợp lệ (removed, moved_out, elsewhere, active)", input.status)))?;
+        let status = crate::convert::voter_status(input.status);
         let before = self.voter_or_refuse(input.stt)?;
         if status_of(&before)? == status {
             return Err(Error::refused(ErrorCode::NoChange, format!("cử tri số {} đã ở trạng thái \"{}\"", input.stt, status.vi())));

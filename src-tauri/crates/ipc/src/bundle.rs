@@ -108,8 +108,7 @@ pub struct AreaStatusDto {
     pub number: u32,
     pub name: String,
     pub commune: String,
-    /// "waiting" | "imported" | "refused"
-    pub status: String,
+    pub status: crate::ArrivalStatus,
     /// The unit whose bundle reports it (the area itself, or a board).
     pub via: Option<String>,
     pub sequence: Option<u32>,
@@ -118,10 +117,10 @@ pub struct AreaStatusDto {
     pub reason: Option<String>,
     /// Bundle history of this unit (older sequences), newest first.
     pub history: Vec<String>,
-    /// The paper minutes against the file (issue 15 item 3): "file_only"
-    /// | "agree" | "differ" ("" while no bundle reports the area).
+    /// The paper minutes against the file (issue 15 item 3); `null` while
+    /// no bundle reports the area.
     #[serde(default)]
-    pub paper: String,
+    pub paper: Option<crate::PaperStatus>,
     #[serde(default)]
     pub paper_note: String,
     /// Warnings the Tổ trưởng accepted, with the signed reasons

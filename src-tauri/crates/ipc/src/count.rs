@@ -175,10 +175,8 @@ pub struct SummaryDto {
     pub ballots_by_kept: BTreeMap<String, u32>,
     pub candidates: Vec<CandidateResultDto>,
     pub checks: Vec<CheckDto>,
-    /// "none" | "ballots" | "tally"
-    pub method: String,
-    /// "draft" | "final"
-    pub status: String,
+    pub method: crate::CountMethod,
+    pub status: crate::MinutesStatus,
     pub may_finalize: bool,
     pub inventory: Option<InventoryDto>,
     /// SHA-256 of the minutes' canonical data (of the locked revision when final).
@@ -311,8 +309,7 @@ pub struct ComplaintDto {
     pub received_at: String,
     pub complainant: String,
     pub content: String,
-    /// received | settled | forwarded
-    pub status: String,
+    pub status: crate::ComplaintStatus,
     pub status_vi: String,
     pub outcome: String,
     pub resolved_at: Option<String>,
@@ -328,8 +325,8 @@ pub struct ComplaintInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ComplaintResolveInput {
     pub id: u32,
-    /// settled | forwarded
-    pub status: String,
+    /// Settled or forwarded (received is where every complaint starts).
+    pub status: crate::ComplaintStatus,
     pub outcome: String,
 }
 
@@ -355,8 +352,8 @@ pub struct FinalizeResult {
 pub struct LevelCountState {
     pub code: String,
     pub name: String,
-    pub method: String,
-    pub status: String,
+    pub method: crate::CountMethod,
+    pub status: crate::MinutesStatus,
     pub inventory: bool,
     pub received: u32,
     pub errors: u32,

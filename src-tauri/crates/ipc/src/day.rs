@@ -33,8 +33,7 @@ pub struct PaperCheckInput {
 pub struct PaperCheckDto {
     pub area: String,
     pub level: String,
-    /// "file_only" | "agree" | "differ"
-    pub status: String,
+    pub status: crate::PaperStatus,
     /// The short code of the file's minutes (what the paper must carry).
     pub minutes_code: String,
     /// File (first) against paper (second), field by field.
@@ -144,8 +143,7 @@ pub struct RoomConstituencyDto {
 pub struct RoomAreaDto {
     pub id: String,
     pub label: String,
-    /// "waiting" | "imported" | "refused"
-    pub status: String,
+    pub status: crate::ArrivalStatus,
 }
 
 /// Everything the room screen shows for one refresh (read-only).

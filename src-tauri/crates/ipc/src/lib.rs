@@ -25,7 +25,7 @@ pub use count::*;
 pub use day::*;
 pub use error::ErrorCode;
 pub use rehearsal::*;
-pub use vocab::{Mode, Severity, UnitKind};
+pub use vocab::{ArrivalStatus, ComplaintStatus, CountMethod, MinutesStatus, Mode, PaperStatus, Severity, UnitKind, VoterStanding};
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
 /// field of the contract is here with its meaning; the three residence
@@ -64,8 +64,7 @@ pub struct VoterRowDto {
     #[serde(flatten)]
     #[ts(flatten)]
     pub voter: VoterDto,
-    /// active | removed | moved_out | elsewhere
-    pub status: String,
+    pub status: VoterStanding,
     /// Vietnamese label of the status.
     pub status_vi: String,
     /// Served by the mobile box (hòm phiếu phụ) for at least one level.
@@ -258,8 +257,7 @@ pub struct EditVoterInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StatusChangeInput {
     pub stt: u32,
-    /// removed | moved_out | elsewhere | active
-    pub status: String,
+    pub status: VoterStanding,
     pub reason: String,
 }
 
@@ -405,6 +403,12 @@ pub fn typescript() -> String {
         Mode::decl(&cfg),
         UnitKind::decl(&cfg),
         Severity::decl(&cfg),
+        CountMethod::decl(&cfg),
+        MinutesStatus::decl(&cfg),
+        VoterStanding::decl(&cfg),
+        ComplaintStatus::decl(&cfg),
+        ArrivalStatus::decl(&cfg),
+        PaperStatus::decl(&cfg),
         ErrorCode::decl(&cfg),
         AboutDto::decl(&cfg),
         IpcError::decl(&cfg),

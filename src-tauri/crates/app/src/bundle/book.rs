@@ -112,12 +112,13 @@ pub(crate) struct AreaState {
     pub name: String,
     pub commune: String,
     pub commune_id: String,
-    /// "waiting" | "imported" | "refused"
-    pub status: String,
+    /// Where the area's bundle stands at the board; `None` in a team's own
+    /// book (its figures are its own).
+    pub status: Option<tobaucu_ipc::ArrivalStatus>,
     pub bundle: String,
     pub imported_at: String,
-    /// "file_only" | "agree" | "differ" | ""
-    pub paper: String,
+    /// Paper against file; `None` before any bundle (or in a team's book).
+    pub paper: Option<tobaucu_ipc::PaperStatus>,
     pub paper_note: String,
     pub accepted: Vec<String>,
     pub reason: String,
@@ -276,7 +277,7 @@ impl App {
                 number: a.number,
                 name: a.name,
                 commune: a.commune,
-                status: a.status,
+                status: Some(a.status),
                 bundle: match (a.sequence, a.short_code) {
                     (Some(n), Some(c)) => format!("số {n} · {c}"),
                     _ => String::new(),
@@ -332,7 +333,7 @@ impl App {
                 &widen(&s.invalid_by_reason),
             );
             let votes: Vec<u64> = s.candidates.iter().map(|x| u64::from(x.votes)).collect();
-            let state = if s.status == "final" { "biên bản đã khóa" } else { "biên bản chưa khóa (bản nháp)" };
+            let state = if s.status == tobaucu_ipc::MinutesStatus::Final { "biên bản đã khóa" } else { "biên bản chưa khóa (bản nháp)" };
             blocks.push(Block {
                 level: l.code.clone(),
                 level_name: l.name.clone(),
@@ -385,10 +386,10 @@ impl App {
                 name: area.name.clone(),
                 commune,
                 commune_id: area.commune.clone(),
-                status: "team".into(),
+                status: None,
                 bundle: String::new(),
                 imported_at: String::new(),
-                paper: String::new(),
+                paper: None,
                 paper_note: String::new(),
                 accepted: vec![],
                 reason: String::new(),

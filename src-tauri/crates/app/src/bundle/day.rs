@@ -9,31 +9,10 @@ use serde_json::json;
 use tobaucu_core::crosscheck::{compare_paper, PaperFigures};
 use tobaucu_core::minutes::Minutes;
 use tobaucu_core::text::clean;
-use tobaucu_ipc::{FieldDiffDto, PaperCheckDto, PaperCheckInput};
+use tobaucu_ipc::{FieldDiffDto, PaperCheckDto, PaperCheckInput, PaperStatus as Paper};
 use tobaucu_store::{BoardAcceptanceRow, BundleRead, DayRead, PaperCheckRow};
 
 use crate::{clock, convert::audit_entry, short_hash, App, Error, Result};
-
-/// Where the paper of one level (or of a whole area) stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Paper {
-    /// Only the signed file: nobody typed the paper yet.
-    FileOnly,
-    /// Paper and file agree, or their differences were settled with a reason.
-    Agree,
-    /// Paper and file differ and no reason was given yet: not checked.
-    Differ,
-}
-
-impl Paper {
-    pub fn code(self) -> &'static str {
-        match self {
-            Paper::FileOnly => "file_only",
-            Paper::Agree => "agree",
-            Paper::Differ => "differ",
-        }
-    }
-}
 
 /// An area's paper state: the worst of its levels (any differing level
 /// makes it differ; it agrees once every level agrees), with a note.
@@ -195,7 +174,7 @@ impl App {
         Ok(PaperCheckDto {
             area: area.to_owned(),
             level: level.to_owned(),
-            status: state.code().to_owned(),
+            status: state,
             minutes_code: short_hash(&row.minutes_sha256),
             differences,
             resolution,

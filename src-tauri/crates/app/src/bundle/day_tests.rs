@@ -254,7 +254,7 @@ fn the_status_screen_names_accepted_warnings_and_paper_per_area() {
     let s = app.board_status().unwrap();
     assert_eq!(s.areas_reported, 200);
     let a0 = &s.areas[0];
-    assert_eq!(a0.paper, "file_only");
+    assert_eq!(a0.paper, Some(tobaucu_ipc::PaperStatus::FileOnly));
     // Area 0 and 97 carry an accepted W01 at every level (synthetic).
     assert_eq!(a0.accepted.len(), 3, "{:?}", a0.accepted);
     assert!(a0.accepted[0].contains("W01: Tổ 0 đã xem lại từng phiếu"), "{:?}", a0.accepted);

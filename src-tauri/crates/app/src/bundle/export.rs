@@ -91,7 +91,7 @@ impl App {
             let data = md.data.to_canonical().into_bytes();
             levels.push(LevelEntry { code: code.clone(), final_: md.locked, revision: md.data.revision, minutes_sha256: md.sha256.clone() });
             members.push((format!("results/{code}.json"), data));
-            if s.method == "ballots" {
+            if s.method == tobaucu_ipc::CountMethod::Ballots {
                 members.push((format!("ballots/{code}.txt"), self.ballots_text(&code)?.into_bytes()));
             }
         }

@@ -318,7 +318,7 @@ fn report_value(book: &Book, parts: &mut Parts) -> Result<Value> {
             "CountStatus": [json!({"@type": "ElectionResults.CountStatus", "Status": if done { "completed" } else { "in-process" }, "Type": "total"})],
         }));
     }
-    let complete = if book.team { book.blocks.iter().all(|b| b.verdict.contains("đã khóa")) } else { book.areas.iter().all(|a| a.status == "imported") };
+    let complete = if book.team { book.blocks.iter().all(|b| b.verdict.contains("đã khóa")) } else { book.areas.iter().all(|a| a.status == Some(tobaucu_ipc::ArrivalStatus::Imported)) };
     let status = if book.correction {
         "correction"
     } else if complete {

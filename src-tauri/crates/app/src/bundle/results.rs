@@ -13,7 +13,7 @@ use tobaucu_core::election::ElectionDefinition;
 use tobaucu_core::minutes::{ComplaintLine, Explanation, IncidentLine, Minutes};
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, aggregate_round, next_round, AreaReport, CandidateInfo, ConstituencyInfo, Outcome, RoundInfo, RoundKind};
-use tobaucu_ipc::{AreaStatusDto, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
+use tobaucu_ipc::{AreaStatusDto, ArrivalStatus, BoardStatusDto, CandidateTotalDto, ConstituencyResultDto, RefusalDto, ResultCheckDto, ResultsDto, RoundResultDto};
 use tobaucu_store::{BoardRead, BundleRead, DayRead, PaperRead};
 
 use super::below;
@@ -630,9 +630,9 @@ impl App {
             let b = bundle_of.get(a.id.as_str()).and_then(|id| by_id.get(id)).copied();
             let refused = refused_of.get(a.id.as_str());
             let (status, reason) = match (b, refused) {
-                (Some(_), _) => ("imported", None),
-                (None, Some(x)) => ("refused", Some(x.reason.clone())),
-                (None, None) => ("waiting", None),
+                (Some(_), _) => (ArrivalStatus::Imported, None),
+                (None, Some(x)) => (ArrivalStatus::Refused, Some(x.reason.clone())),
+                (None, None) => (ArrivalStatus::Waiting, None),
             };
             if b.is_some() {
                 reported += 1;
@@ -645,14 +645,14 @@ impl App {
                 number: a.number,
                 name: a.name.clone(),
                 commune: def.unit(&a.commune).map(|u| u.name.clone()).unwrap_or_default(),
-                status: status.into(),
+                status,
                 via,
-                sequence: b.map(|b| u32::try_from(b.sequence).unwrap_or(0)),
+                sequence: b.map(|b| crate::convert::stored_u32("số thứ tự gói", b.sequence)).transpose()?,
                 imported_at: b.map(|b| b.imported_at.clone()),
                 short_code: b.map(|b| short_hash(&b.sha256)),
                 reason,
                 history,
-                paper: if b.is_some() { paper.map_or(super::day::Paper::FileOnly, |p| p.state).code().to_owned() } else { String::new() },
+                paper: b.is_some().then(|| paper.map_or(tobaucu_ipc::PaperStatus::FileOnly, |p| p.state)),
                 paper_note: paper.map(|p| p.note.clone()).unwrap_or_default(),
                 accepted: accepted.remove(a.id.as_str()).unwrap_or_default(),
             });
@@ -661,7 +661,7 @@ impl App {
             unit_name: def.unit(&me).map(|u| u.name.clone()).unwrap_or_default(),
             unit_id: me,
             unit_kind: kind,
-            areas_expected: u32::try_from(areas.len()).unwrap_or(0),
+            areas_expected: crate::convert::count_u32("số khu vực", areas.len())?,
             areas_reported: reported,
             areas: list,
             refusals: refusals.iter().rev().map(|x| RefusalDto { at: x.at.clone(), file_name: x.file_name.clone(), unit_id: x.unit_id.clone(), reason: x.reason.clone() }).collect(),
@@ -674,7 +674,7 @@ impl App {
     /// bundle whole, its minutes and its status sheet.
     pub(crate) fn board_members(&self, official: bool) -> Result<super::Members> {
         let status = self.board_status()?;
-        let waiting: Vec<&str> = status.areas.iter().filter(|a| a.status != "imported").map(|a| a.area_id.as_str()).collect();
+        let waiting: Vec<&str> = status.areas.iter().filter(|a| a.status != ArrivalStatus::Imported).map(|a| a.area_id.as_str()).collect();
         if status.areas_reported == 0 {
             return Err(Error::refused(ErrorCode::NothingToExport, "chưa nhập gói nào của cấp dưới; chưa có gì để xuất"));
         }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use tobaucu_core::minutes::Minutes;
 use tobaucu_core::percent::Percent;
 use tobaucu_core::results::{aggregate, AreaReport, CandidateInfo, ConstituencyInfo, Outcome};
-use tobaucu_ipc::{RoomAreaDto, RoomConstituencyDto, RoomDto, RoomElectedDto, RoomLevelDto, RoomQuery};
+use tobaucu_ipc::{ArrivalStatus, RoomAreaDto, RoomConstituencyDto, RoomDto, RoomElectedDto, RoomLevelDto, RoomQuery};
 use tobaucu_store::{AreaKeyRef, AreaResultKey, DayRead};
 
 use crate::{App, Result};
@@ -76,7 +76,7 @@ impl Seen {
 /// The computed view, before paging.
 #[derive(Debug, Default, Clone)]
 struct View {
-    status: Vec<&'static str>,
+    status: Vec<ArrivalStatus>,
     levels: Vec<RoomLevelDto>,
     constituencies: Vec<RoomConstituencyDto>,
 }
@@ -229,11 +229,11 @@ impl App {
             .iter()
             .map(|(id, _)| {
                 if imported.contains(id.as_str()) {
-                    "imported"
+                    ArrivalStatus::Imported
                 } else if refused.contains(id) {
-                    "refused"
+                    ArrivalStatus::Refused
                 } else {
-                    "waiting"
+                    ArrivalStatus::Waiting
                 }
             })
             .collect();
@@ -298,12 +298,13 @@ impl App {
 /// One page of the view.
 fn page(c: &RoomCache, q: &RoomQuery) -> RoomDto {
     let v = &c.view;
-    let count = |s: &str| u32::try_from(v.status.iter().filter(|x| **x == s).count()).unwrap_or(u32::MAX);
+    // Counts of at most the areas of one election: far below u32::MAX.
+    let count = |s: ArrivalStatus| u32::try_from(v.status.iter().filter(|x| **x == s).count()).unwrap_or(u32::MAX);
     let pages = |n: usize, per: u32| -> u32 { u32::try_from(n.div_ceil(usize::try_from(per.max(1)).unwrap_or(1)).max(1)).unwrap_or(1) };
     let cpp = q.constituencies_per_page.clamp(1, 200);
     let app = q.areas_per_page.clamp(1, 2000);
     let c_pages = pages(v.constituencies.len(), cpp);
-    let shown: Vec<usize> = (0..c.areas.len()).filter(|i| !q.waiting_only || v.status.get(*i).copied() != Some("imported")).collect();
+    let shown: Vec<usize> = (0..c.areas.len()).filter(|i| !q.waiting_only || v.status.get(*i).copied() != Some(ArrivalStatus::Imported)).collect();
     let a_pages = pages(shown.len(), app);
     let cp = q.constituency_page % c_pages;
     let ap = q.area_page % a_pages;
@@ -316,9 +317,9 @@ fn page(c: &RoomCache, q: &RoomQuery) -> RoomDto {
         unit_name: c.unit_name.clone(),
         test_mode: c.test_mode,
         areas_expected: u32::try_from(c.areas.len()).unwrap_or(u32::MAX),
-        areas_imported: count("imported"),
-        areas_refused: count("refused"),
-        areas_waiting: count("waiting"),
+        areas_imported: count(ArrivalStatus::Imported),
+        areas_refused: count(ArrivalStatus::Refused),
+        areas_waiting: count(ArrivalStatus::Waiting),
         levels: v.levels.clone(),
         constituencies_total: u32::try_from(v.constituencies.len()).unwrap_or(u32::MAX),
         constituencies_complete: u32::try_from(v.constituencies.iter().filter(|x| x.complete).count()).unwrap_or(u32::MAX),
@@ -329,7 +330,7 @@ fn page(c: &RoomCache, q: &RoomQuery) -> RoomDto {
         area_pages: a_pages,
         areas: shown[slice(shown.len(), ap, app)]
             .iter()
-            .map(|&i| RoomAreaDto { id: c.areas[i].0.clone(), label: c.areas[i].1.clone(), status: v.status.get(i).copied().unwrap_or("waiting").to_owned() })
+            .map(|&i| RoomAreaDto { id: c.areas[i].0.clone(), label: c.areas[i].1.clone(), status: v.status.get(i).copied().unwrap_or(ArrivalStatus::Waiting) })
             .collect(),
     }
 }

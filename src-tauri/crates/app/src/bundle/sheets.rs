@@ -18,6 +18,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use tobaucu_core::count::InvalidReason;
+use tobaucu_ipc::{ArrivalStatus, PaperStatus};
 
 use super::book::{Block, Book};
 use crate::{Error, Result};
@@ -48,23 +49,19 @@ fn ordinal(i: usize) -> std::result::Result<f64, XlsxError> {
 }
 
 /// "Đang chờ", "Đã nhập", "Bị từ chối".
-pub(crate) fn status_vi(s: &str) -> &'static str {
-    match s {
-        "imported" => "Đã nhập",
-        "refused" => "Bị từ chối",
-        "team" => "Tổ bầu cử",
-        _ => "Đang chờ",
-    }
+pub(crate) fn status_vi(s: Option<ArrivalStatus>) -> &'static str {
+    s.map_or("Tổ bầu cử", ArrivalStatus::vi)
+}
+
+/// The status's code in the CSV: the arrival status, or `team` for the
+/// team's own line.
+fn status_code(s: Option<ArrivalStatus>) -> &'static str {
+    s.map_or("team", ArrivalStatus::as_str)
 }
 
 /// "Chỉ có tệp", "Giấy và tệp khớp", "Giấy và tệp khác nhau".
-pub(crate) fn paper_vi(s: &str) -> &'static str {
-    match s {
-        "agree" => "Giấy và tệp khớp",
-        "differ" => "Giấy và tệp khác nhau",
-        "file_only" => "Chỉ có tệp",
-        _ => "",
-    }
+pub(crate) fn paper_vi(s: Option<PaperStatus>) -> &'static str {
+    s.map_or("", PaperStatus::vi)
 }
 
 struct Styles {
@@ -270,10 +267,10 @@ fn status_sheet(ws: &mut Worksheet, st: &Styles, book: &Book) -> std::result::Re
         ws.write_string_with_format(r, 1, &a.id, &st.cell)?;
         ws.write_string_with_format(r, 2, format!("{} — {}", a.number, a.name), &st.cell)?;
         ws.write_string_with_format(r, 3, &a.commune, &st.cell)?;
-        ws.write_string_with_format(r, 4, status_vi(&a.status), &st.cell)?;
+        ws.write_string_with_format(r, 4, status_vi(a.status), &st.cell)?;
         ws.write_string_with_format(r, 5, &a.bundle, &st.cell)?;
         ws.write_string_with_format(r, 6, &a.imported_at, &st.cell)?;
-        ws.write_string_with_format(r, 7, paper_vi(&a.paper), &st.cell)?;
+        ws.write_string_with_format(r, 7, paper_vi(a.paper), &st.cell)?;
         ws.write_string_with_format(r, 8, &a.paper_note, &st.cell)?;
         ws.write_string_with_format(r, 9, a.accepted.join("; "), &st.cell)?;
         ws.write_string_with_format(r, 10, &a.reason, &st.cell)?;
@@ -389,12 +386,12 @@ pub(crate) fn csv(book: &Book) -> Result<Vec<u8>> {
         rec(&mut w, ["ket_qua", &b.level, &b.id, "TONG", "ket_luan", "", &b.verdict, ""])?;
     }
     for a in &book.areas {
-        rec(&mut w, ["tinh_trang", "", "", &a.id, "status", "", status_vi(&a.status), &a.status])?;
+        rec(&mut w, ["tinh_trang", "", "", &a.id, "status", "", status_vi(a.status), status_code(a.status)])?;
         if !a.bundle.is_empty() {
             rec(&mut w, ["tinh_trang", "", "", &a.id, "goi", "", &a.bundle, ""])?;
         }
-        if !a.paper.is_empty() {
-            rec(&mut w, ["tinh_trang", "", "", &a.id, "paper", "", paper_vi(&a.paper), &a.paper])?;
+        if let Some(p) = a.paper {
+            rec(&mut w, ["tinh_trang", "", "", &a.id, "paper", "", p.vi(), p.as_str()])?;
         }
         if !a.paper_note.is_empty() {
             rec(&mut w, ["tinh_trang", "", "", &a.id, "paper_note", "", &a.paper_note, ""])?;

@@ -15,7 +15,10 @@ use tobaucu_core::minutes::{
 };
 use tobaucu_core::percent::Percent;
 use tobaucu_core::text::clean;
-use tobaucu_ipc::{AcceptInput, CandidateResultDto, CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, FinalizeResult, LevelCountState, RevisionDto, SummaryDto, TallySheetInput, TeamDto};
+use tobaucu_ipc::{
+    AcceptInput, CandidateResultDto, CheckDto, ComplaintDto, ComplaintInput, ComplaintResolveInput, ComplaintStatus, CountMethod, FinalizeResult, LevelCountState, MinutesStatus, RevisionDto,
+    SummaryDto, TallySheetInput, TeamDto,
+};
 use tobaucu_store::{AcceptanceRow, ComplaintRow, CountRead, PaperRead, Read, RevisionRow};
 
 /// The canonical data of a level's minutes, as printed.
@@ -37,11 +40,11 @@ enum Method {
 }
 
 impl Method {
-    fn name(&self) -> &'static str {
+    fn kind(&self) -> CountMethod {
         match self {
-            Method::None => "none",
-            Method::Ballots(_) => "ballots",
-            Method::Tally(..) => "tally",
+            Method::None => CountMethod::None,
+            Method::Ballots(_) => CountMethod::Ballots,
+            Method::Tally(..) => CountMethod::Tally,
         }
     }
 }
@@ -166,8 +169,8 @@ impl App {
             ballots_by_kept: result.groups.as_ref().map(|g| g.iter().enumerate().map(|(i, n)| Ok(((i + 1).to_string(), u32of(*n)?))).collect::<Result<_>>()).transpose()?.unwrap_or_default(),
             candidates,
             checks: checks_dto,
-            method: method.name().to_owned(),
-            status: if locked { "final" } else { "draft" }.to_owned(),
+            method: method.kind(),
+            status: if locked { MinutesStatus::Final } else { MinutesStatus::Draft },
             may_finalize: may,
             inventory: inv_row.as_ref().map(inventory_dto).transpose()?,
             minutes_sha256: String::new(),
@@ -200,7 +203,7 @@ impl App {
             .complaints()?
             .into_iter()
             .filter(|c| c.level.as_deref().is_none_or(|l| l == s.level))
-            .map(|c| ComplaintLine { id: c.id, complainant: c.complainant, content: c.content, status: c.status, outcome: c.outcome })
+            .map(|c| ComplaintLine { id: c.id, complainant: c.complainant, content: c.content, status: c.status.as_str().to_owned(), outcome: c.outcome })
             .collect();
         let widen = |m: &BTreeMap<String, u32>| m.iter().map(|(k, v)| (k.clone(), u64::from(*v))).collect();
         let mut doc = Minutes {
@@ -278,7 +281,7 @@ impl App {
             return Ok(MinutesData { data, sha256: r.sha256.clone(), locked: true, superseded });
         }
         let s = self.summary(level)?;
-        if s.status == "final" {
+        if s.status == MinutesStatus::Final {
             if let Some(r) = revisions.last() {
                 let data = locked_data(r)?;
                 return Ok(MinutesData { data, sha256: r.sha256.clone(), locked: true, superseded: None });
@@ -344,7 +347,7 @@ impl App {
     // ---- complaints --------------------------------------------------------
 
     pub fn complaints(&self) -> Result<Vec<ComplaintDto>> {
-        Ok(self.store.complaints()?.into_iter().map(complaint_dto).collect())
+        Ok(self.store.complaints()?.into_iter().map(complaint_dto).collect::<Result<_>>()?)
     }
 
     pub fn add_complaint(&mut self, c: &ComplaintInput) -> Result<ComplaintDto> {
@@ -373,14 +376,14 @@ impl App {
             tx.append_audit(&audit_row(&at, "complaint.add", format!("khiếu nại số {id}"), "", None, Some(json!({"level": row.level, "complainant": row.complainant, "content": row.content}))))?;
             Ok::<_, Error>(id)
         })?;
-        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))
+        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại vừa ghi không đọc lại được".into()))?
     }
 
     /// Settled by the team (with the outcome) or forwarded to the Ban bầu cử
     /// (with the team's opinion).
     pub fn resolve_complaint(&mut self, r: &ComplaintResolveInput) -> Result<ComplaintDto> {
         self.def()?;
-        if r.status != "settled" && r.status != "forwarded" {
+        if r.status == ComplaintStatus::Received {
             return Err(Error::refused(ErrorCode::Complaint, "trạng thái phải là settled (đã giải quyết) hoặc forwarded (chuyển Ban bầu cử)"));
         }
         let outcome = clean(&r.outcome);
@@ -400,7 +403,7 @@ impl App {
                     }
                 }
             }
-            tx.resolve_complaint(id, &r.status, &outcome, &at)?;
+            tx.resolve_complaint(id, r.status.as_str(), &outcome, &at)?;
             tx.append_audit(&audit_row(
                 &at,
                 "complaint.resolve",
@@ -411,7 +414,7 @@ impl App {
             ))?;
             Ok::<_, Error>(())
         })?;
-        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))
+        self.store.complaint(id)?.map(complaint_dto).ok_or_else(|| Error::Internal("khiếu nại không đọc lại được".into()))?
     }
 
     // ---- finalize ------------------------------------------------------------
@@ -421,7 +424,7 @@ impl App {
     /// Needs the Tổ trưởng's passphrase once the unit has a signing key.
     pub fn finalize(&mut self, level: &str, pass: Option<&str>) -> Result<FinalizeResult> {
         let s = self.summary(level)?;
-        if s.status == "final" {
+        if s.status == MinutesStatus::Final {
             return Err(Error::refused(ErrorCode::LevelFinalized, format!("biên bản cấp {level} đã khóa (bản số {})", s.revisions.len())));
         }
         let errors: Vec<&CheckDto> = s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error && !c.accepted).collect();
@@ -577,23 +580,19 @@ fn revision_dto(r: &RevisionRow) -> RevisionDto {
     }
 }
 
-fn complaint_dto(c: ComplaintRow) -> ComplaintDto {
-    let status_vi = match c.status.as_str() {
-        "settled" => "Tổ đã giải quyết",
-        "forwarded" => "Đã chuyển Ban bầu cử",
-        _ => "Đã nhận, chưa giải quyết",
-    };
-    ComplaintDto {
-        id: u32::try_from(c.id).unwrap_or(0),
+fn complaint_dto(c: ComplaintRow) -> Result<ComplaintDto> {
+    let status = crate::convert::stored_word("trạng thái khiếu nại", &c.status, ComplaintStatus::parse)?;
+    Ok(ComplaintDto {
+        id: crate::convert::stored_u32("số khiếu nại", c.id)?,
         level: c.level,
         received_at: c.received_at,
         complainant: c.complainant,
         content: c.content,
-        status: c.status,
-        status_vi: status_vi.to_owned(),
+        status,
+        status_vi: status.vi().to_owned(),
         outcome: c.outcome,
         resolved_at: c.resolved_at,
-    }
+    })
 }
 
 /// The checks of `severity` accepted with a reason, one line per code (a
