@@ -23,8 +23,8 @@ const KEEP: &str = "backup.keep";
 pub const DEFAULT_EVERY_MINUTES: u32 = 15;
 pub const DEFAULT_KEEP: u32 = 8;
 
-fn dto(r: &BackupRunRow) -> BackupDto {
-    BackupDto { at: r.at.clone(), path: r.path.clone(), size: u64::try_from(r.size).unwrap_or(0), sha256: r.sha256.clone(), pdf: r.pdf.clone(), removed: vec![] }
+fn dto(r: &BackupRunRow) -> Result<BackupDto> {
+    Ok(BackupDto { at: r.at.clone(), path: r.path.clone(), size: crate::convert::stored_u64("cỡ tệp sao lưu", r.size)?, sha256: r.sha256.clone(), pdf: r.pdf.clone(), removed: vec![] })
 }
 
 /// The backups of `unit` in `dir`, oldest first (names sort by time).
@@ -47,7 +47,7 @@ impl App {
             dir: self.store.setting(DIR)?.filter(|d| !d.is_empty()),
             every_minutes: parse(EVERY, DEFAULT_EVERY_MINUTES)?,
             keep: parse(KEEP, DEFAULT_KEEP)?,
-            last: self.store.backup_runs()?.last().map(dto),
+            last: self.store.backup_runs()?.last().map(dto).transpose()?,
         })
     }
 
@@ -130,7 +130,7 @@ impl App {
             tx.append_audit(&audit_entry(&now, "backup.make", "sao lưu".into(), "", None, Some(serde_json::json!({"path": row.path, "sha256": sha256, "removed": removed.len()}).to_string())))?;
             Ok::<_, Error>(())
         })?;
-        Ok(BackupDto { removed, ..dto(&row) })
+        Ok(BackupDto { removed, ..dto(&row)? })
     }
 
     /// The timer's tick: a backup when one is due (a folder is set and the

@@ -192,12 +192,12 @@ impl App {
         let turnout = self.turnout()?;
         let per_level: Vec<String> = turnout.levels.iter().map(|(l, t)| format!("{l} {}/{}", t.voters_voted, t.voters_listed)).collect();
         Ok(BulkCheckinDto {
-            outage_id: u32::try_from(id).unwrap_or(0),
+            outage_id: crate::convert::stored_u32("số lần mất điện", id)?,
             date,
             from: from.clone(),
             to: to.clone(),
-            voters: u32::try_from(stts.len()).unwrap_or(u32::MAX),
-            checkins: u32::try_from(checkins).unwrap_or(u32::MAX),
+            voters: crate::convert::count_u32("số cử tri", stts.len())?,
+            checkins: crate::convert::count_u32("số lượt nhận phiếu", checkins)?,
             message: format!("Đã ghi nhận {} cử tri nhận phiếu trong lúc mất điện {from}–{to} (theo danh sách giấy, {source}); tỷ lệ đi bầu đã tính lại: {}", stts.len(), per_level.join(", ")),
             turnout,
         })

@@ -147,6 +147,12 @@ pub fn stored_u32(what: &str, v: i64) -> Result<u32> {
     u32::try_from(v).map_err(|_| out_of_range(what, &v))
 }
 
+/// A stored size or count as the `u64` it crosses IPC as; negative is
+/// refused `DB_CORRUPT`, naming `what`.
+pub fn stored_u64(what: &str, v: i64) -> Result<u64> {
+    u64::try_from(v).map_err(|_| out_of_range(what, &v))
+}
+
 /// A count made in memory (the rows of a list, the ballots of a file) as
 /// the `u32` it crosses IPC as; a count beyond it is refused, not clamped.
 pub fn count_u32<N: TryInto<u32> + Copy + std::fmt::Display>(what: &str, n: N) -> Result<u32> {

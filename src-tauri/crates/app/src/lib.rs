@@ -217,7 +217,7 @@ impl App {
             .collect();
         for (c, number, kind, seats, ids) in rounds {
             let ids: Vec<String> = serde_json::from_str(&ids).map_err(|e| Error::Internal(e.to_string()))?;
-            def.add_round(&c, u32::try_from(number).unwrap_or(0), &kind, u32::try_from(seats).unwrap_or(0), &ids)
+            def.add_round(&c, convert::stored_u32("số vòng bầu", number)?, &kind, convert::stored_u32("số ghế của vòng bầu", seats)?, &ids)
                 .map_err(|e| Error::Internal(format!("vòng bầu cử đã lưu không hợp với định nghĩa: {e}")))?;
         }
         Ok(())

@@ -84,9 +84,9 @@ impl App {
             definition_sha256: u.election_sha256,
             board: me,
             constituency: constituency.to_owned(),
-            number: u32::try_from(r.number).unwrap_or(0),
+            number: crate::convert::stored_u32("số vòng bầu", r.number)?,
             kind: r.kind.clone(),
-            seats: u32::try_from(r.seats).unwrap_or(0),
+            seats: crate::convert::stored_u32("số ghế của vòng bầu", r.seats)?,
             candidates: candidates.clone(),
             declared_at: r.declared_at.clone(),
         };

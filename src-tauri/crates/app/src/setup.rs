@@ -139,7 +139,7 @@ impl App {
             mode: None,
             levels: Vec::new(),
             certificate_levels: Vec::new(),
-            voters: u32::try_from(self.store.voter_count()?).unwrap_or(0),
+            voters: crate::convert::count_u32("số cử tri", self.store.voter_count()?)?,
             checked_in: 0,
             definition_warnings: Vec::new(),
             rehearsal: self.rehearsal,
@@ -163,7 +163,7 @@ impl App {
             s.mode = Some(crate::convert::mode(def.election.mode));
             s.levels = levels_dto(def);
             s.certificate_levels = def.certificate_levels();
-            s.checked_in = u32::try_from(self.store.checked_in_voters()?).unwrap_or(0);
+            s.checked_in = crate::convert::count_u32("số cử tri đã nhận phiếu", self.store.checked_in_voters()?)?;
             s.official_since = {
                 use tobaucu_store::RehearsalRead;
                 self.store.rehearsal()?.and_then(|r| r.official_at)

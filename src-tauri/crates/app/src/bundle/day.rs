@@ -154,13 +154,15 @@ impl App {
             Some(c) => {
                 let d: Vec<FieldDiffDto> = diffs_of(c)
                     .into_iter()
-                    .map(|(field, first, second)| FieldDiffDto {
-                        label: tobaucu_core::checks::field_vi(&field, &names),
-                        field,
-                        first: u32::try_from(first).unwrap_or(u32::MAX),
-                        second: u32::try_from(second).unwrap_or(u32::MAX),
+                    .map(|(field, first, second)| {
+                        Ok(FieldDiffDto {
+                            label: tobaucu_core::checks::field_vi(&field, &names),
+                            first: crate::convert::count_u32(&format!("số của mục {field} trong tệp"), first)?,
+                            second: crate::convert::count_u32(&format!("số của mục {field} trên giấy"), second)?,
+                            field,
+                        })
                     })
-                    .collect();
+                    .collect::<Result<_>>()?;
                 let state = if d.is_empty() || c.resolution.is_some() { Paper::Agree } else { Paper::Differ };
                 (state, d, c.resolution.as_ref().map(|r| r.0.clone()))
             }

@@ -129,7 +129,14 @@ impl App {
         let (audit, head) = self.audit_member()?;
         members.push(("audit.jsonl".into(), audit));
         let exports = self.store.exports()?;
-        let sequence = exports.last().map(|e| e.sequence + 1).unwrap_or(1);
+        // The next number after the last export; a stored number out of
+        // range (edited outside the app) is refused, never wrapped.
+        let sequence: u32 = match exports.last() {
+            Some(e) => crate::convert::stored_u32("số thứ tự gói đã xuất", e.sequence)?
+                .checked_add(1)
+                .ok_or_else(|| Error::refused(ErrorCode::DbCorrupt, "số thứ tự gói đã xuất đã ở mức lớn nhất: tệp có thể đã bị sửa ngoài ứng dụng"))?,
+            None => 1,
+        };
         let u = self.unit_row()?.ok_or_else(|| Error::refused(ErrorCode::NotSetUp, "chưa thiết lập"))?;
         let now = clock::stamp(self.now());
         let manifest = Manifest {
@@ -141,7 +148,7 @@ impl App {
             unit_id: unit.clone(),
             unit_kind: kind.as_str().to_owned(),
             levels,
-            sequence: u64::try_from(sequence).unwrap_or(1),
+            sequence: u64::from(sequence),
             previous_sha256: exports.last().map(|e| e.sha256.clone()),
             public_key: [0; 32],
             audit_head: head,
@@ -172,7 +179,7 @@ impl App {
             return Err(Error::Internal(format!("gói vừa ghi không qua kiểm tra khi đọc lại ({f}); đã xóa tệp")));
         }
         let row = ExportRow {
-            sequence,
+            sequence: i64::from(sequence),
             sha256: id.clone(),
             file_name: name.clone(),
             path: path.display().to_string(),
@@ -196,7 +203,7 @@ impl App {
             path: path.display().to_string(),
             sha256: id.clone(),
             short_code: short_hash(&id),
-            sequence: u32::try_from(sequence).unwrap_or(0),
+            sequence,
             size: bytes.len() as u64,
             all_final,
             test_mode: !official,
@@ -207,6 +214,6 @@ impl App {
 
     /// The last bundle this unit exported: (sequence, sha256).
     pub fn last_export(&self) -> Result<Option<(u32, String)>> {
-        Ok(self.store.exports()?.last().map(|e| (u32::try_from(e.sequence).unwrap_or(0), e.sha256.clone())))
+        self.store.exports()?.last().map(|e| Ok((crate::convert::stored_u32("số thứ tự gói đã xuất", e.sequence)?, e.sha256.clone()))).transpose()
     }
 }

@@ -493,7 +493,7 @@ pub(crate) fn info_dto(m: &Manifest, id: &str) -> Option<BundleInfoDto> {
         short_code: short_hash(id),
         unit_id: m.unit_id.clone(),
         unit_kind: tobaucu_ipc::UnitKind::parse(&m.unit_kind)?,
-        sequence: u32::try_from(m.sequence).unwrap_or(u32::MAX),
+        sequence: u32::try_from(m.sequence).ok()?,
         created_at: m.created_at.clone(),
         mode: tobaucu_ipc::Mode::parse(&m.mode)?,
         fingerprint: keys::fingerprint(&m.public_key),

@@ -174,16 +174,39 @@ fn candidate_totals(def: &tobaucu_core::election::ElectionDefinition, cid: &str,
         .collect()
 }
 
+/// A round a board declared (bầu thêm, bầu lại), as read back from the
+/// store: every word and number checked, or the row refused `DB_CORRUPT`.
+pub(crate) struct StoredRound {
+    number: u32,
+    kind: RoundKind,
+    seats: u32,
+    candidates: Vec<String>,
+    declared_at: String,
+}
+
+impl StoredRound {
+    pub(crate) fn read(r: tobaucu_store::BoardRoundRow) -> Result<StoredRound> {
+        let candidates = serde_json::from_str(&r.candidates).map_err(|e| {
+            Error::refused(
+                ErrorCode::DbCorrupt,
+                format!("cơ sở dữ liệu ghi danh sách người ứng cử của vòng {} đơn vị {} không đúng dạng ({e}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp", r.number, r.constituency_id),
+            )
+        })?;
+        Ok(StoredRound {
+            number: crate::convert::stored_u32("số vòng bầu", r.number)?,
+            kind: crate::convert::stored_word("loại vòng bầu", &r.kind, RoundKind::parse)?,
+            seats: crate::convert::stored_u32("số ghế của vòng bầu", r.seats)?,
+            candidates,
+            declared_at: r.declared_at,
+        })
+    }
+}
+
 /// The constituencies touched by the areas in `scope`, in definition
 /// order, summed from `rows` (the current area results; at import, those a
 /// carrier brings), with the rounds `declared`. Pure: the same sums at a
 /// board and when a carrier's signed table is checked against its areas.
-pub(crate) fn compute(
-    def: &ElectionDefinition,
-    scope: &std::collections::HashSet<&str>,
-    rows: &[&tobaucu_store::AreaResultRow],
-    declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>,
-) -> Vec<Computed> {
+pub(crate) fn compute(def: &ElectionDefinition, scope: &std::collections::HashSet<&str>, rows: &[&tobaucu_store::AreaResultRow], declared: BTreeMap<String, Vec<StoredRound>>) -> Vec<Computed> {
     compute_via(def, scope, rows, declared, &mut |_, data| parse_area(data).map(std::sync::Arc::new))
 }
 
@@ -192,7 +215,7 @@ fn compute_via(
     def: &ElectionDefinition,
     scope: &std::collections::HashSet<&str>,
     rows: &[&tobaucu_store::AreaResultRow],
-    mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>>,
+    mut declared: BTreeMap<String, Vec<StoredRound>>,
     parse: &mut ParseArea<'_>,
 ) -> Vec<Computed> {
     // Areas per constituency touched by the scope, in definition order
@@ -245,10 +268,9 @@ fn compute_via(
         let mut rounds = Vec::new();
         for r in declared.remove(&c.id).unwrap_or_default() {
             let mut checks = Vec::new();
-            let ids: Vec<String> = serde_json::from_str(&r.candidates).unwrap_or_default();
-            let Some(kind) = RoundKind::parse(&r.kind) else { continue };
-            let candidates: Vec<CandidateInfo> = ids.iter().filter_map(|id| info.candidates.iter().find(|x| &x.id == id).cloned()).collect();
-            let round = RoundInfo { number: u32::try_from(r.number).unwrap_or(2), kind, seats: u32::try_from(r.seats).unwrap_or(0), candidates };
+            let kind = r.kind;
+            let candidates: Vec<CandidateInfo> = r.candidates.iter().filter_map(|id| info.candidates.iter().find(|x| &x.id == id).cloned()).collect();
+            let round = RoundInfo { number: r.number, kind, seats: r.seats, candidates };
             // A07: the first round's result as it stands now would not
             // call for this round (a bundle replaced since).
             match next_round(&info, &first, kind) {
@@ -527,7 +549,7 @@ impl App {
         }
         // An excluded row is named by the problem that excluded it.
         let summed: Vec<&tobaucu_store::AreaResultRow> = rows.iter().filter(|r| integrity.row_ok(r)).collect();
-        let mut declared: BTreeMap<String, Vec<tobaucu_store::BoardRoundRow>> = BTreeMap::new();
+        let mut declared: BTreeMap<String, Vec<StoredRound>> = BTreeMap::new();
         // Declared here, or opened from the round file of the board that
         // declared it.
         let opened = self.store.team_rounds()?.into_iter().map(|r| tobaucu_store::BoardRoundRow {
@@ -539,7 +561,7 @@ impl App {
             declared_at: r.declared_at,
         });
         for r in self.store.board_rounds()?.into_iter().chain(opened) {
-            declared.entry(r.constituency_id.clone()).or_default().push(r);
+            declared.entry(r.constituency_id.clone()).or_default().push(StoredRound::read(r)?);
         }
         let mut used: std::collections::HashMap<String, std::sync::Arc<Parsed>> = std::collections::HashMap::with_capacity(summed.len());
         let mut out = compute_via(def, &scope, &summed, declared, &mut |sha, data| {
@@ -729,5 +751,30 @@ impl App {
         );
         d.insert("refusals".into(), Value::Array(s.refusals.iter().map(|r| json!({"at": r.at, "file": r.file_name, "reason": r.reason})).collect()));
         Ok(Value::Object(d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoredRound;
+    use tobaucu_ipc::ErrorCode;
+    use tobaucu_store::BoardRoundRow;
+
+    fn row(kind: &str, number: i64, seats: i64, candidates: &str) -> BoardRoundRow {
+        BoardRoundRow { constituency_id: "QH-1".into(), number, kind: kind.into(), seats, candidates: candidates.into(), declared_at: "2026-03-16T08:00:00+07:00".into() }
+    }
+
+    /// Issue 13: a declared round (Art. 78-79: bầu thêm, bầu lại) edited
+    /// outside the app is refused, never skipped or read with made-up
+    /// numbers (the old reading took a lost number as round 2 and lost
+    /// seats as 0).
+    #[test]
+    fn a_stored_round_is_read_strictly() {
+        let ok = StoredRound::read(row("additional", 2, 1, r#"["c1","c2"]"#)).unwrap();
+        assert_eq!((ok.number, ok.seats, ok.candidates.len()), (2, 1, 2));
+        for bad in [row("extra", 2, 1, "[]"), row("additional", -2, 1, "[]"), row("additional", 2, i64::from(u32::MAX) + 1, "[]"), row("additional", 2, 1, "c1,c2"), row("additional", 2, 1, "[1]")] {
+            let e = StoredRound::read(bad).err().map(|e| e.code());
+            assert_eq!(e, Some(ErrorCode::DbCorrupt));
+        }
     }
 }

@@ -174,7 +174,7 @@ impl App {
             may_finalize: may,
             inventory: inv_row.as_ref().map(inventory_dto).transpose()?,
             minutes_sha256: String::new(),
-            revisions: revisions.iter().map(revision_dto).collect(),
+            revisions: revisions.iter().map(revision_dto).collect::<Result<_>>()?,
         };
         s.minutes_sha256 = match revisions.last() {
             Some(r) if locked => {
@@ -347,7 +347,7 @@ impl App {
     // ---- complaints --------------------------------------------------------
 
     pub fn complaints(&self) -> Result<Vec<ComplaintDto>> {
-        Ok(self.store.complaints()?.into_iter().map(complaint_dto).collect::<Result<_>>()?)
+        self.store.complaints()?.into_iter().map(complaint_dto).collect()
     }
 
     pub fn add_complaint(&mut self, c: &ComplaintInput) -> Result<ComplaintDto> {
@@ -511,12 +511,12 @@ impl App {
             out.push(LevelCountState {
                 code: l.code.clone(),
                 name: l.name.clone(),
-                method: s.method.clone(),
-                status: s.status.clone(),
+                method: s.method,
+                status: s.status,
                 inventory: s.inventory.is_some(),
                 received: s.ballots_received,
-                errors: u32::try_from(s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error).count()).unwrap_or(0),
-                warnings: u32::try_from(s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning && !c.accepted).count()).unwrap_or(0),
+                errors: crate::convert::count_u32("số lỗi", s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Error).count())?,
+                warnings: crate::convert::count_u32("số cảnh báo", s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning && !c.accepted).count())?,
             });
         }
         Ok(out)
@@ -569,15 +569,15 @@ fn locked_figures(s: &mut SummaryDto, r: &RevisionRow) -> Result<()> {
 fn sha_hex(s: &str) -> String {
     tobaucu_core::audit::sha256_hex(s.as_bytes())
 }
-fn revision_dto(r: &RevisionRow) -> RevisionDto {
-    RevisionDto {
-        revision: u32::try_from(r.revision).unwrap_or(0),
+fn revision_dto(r: &RevisionRow) -> Result<RevisionDto> {
+    Ok(RevisionDto {
+        revision: crate::convert::stored_u32("số lần hoàn tất biên bản", r.revision)?,
         finalized_at: r.finalized_at.clone(),
         reason: r.reason.clone(),
         sha256: r.sha256.clone(),
         reopened_at: r.reopened.as_ref().map(|x| x.0.clone()),
         reopen_reason: r.reopened.as_ref().map(|x| x.1.clone()),
-    }
+    })
 }
 
 fn complaint_dto(c: ComplaintRow) -> Result<ComplaintDto> {
