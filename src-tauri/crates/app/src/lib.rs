@@ -18,6 +18,7 @@ mod error;
 mod forms;
 pub mod fsio;
 mod keys;
+mod par;
 mod rehearsal;
 pub mod rounds;
 mod setup;

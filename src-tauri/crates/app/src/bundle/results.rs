@@ -49,24 +49,21 @@ type ParseArea<'a> = dyn FnMut(&str, &[u8]) -> std::result::Result<std::sync::Ar
 /// SHA-256 of its row; the others are left to [`report_via`].
 fn parse_ahead(rows: &[tobaucu_store::AreaResultRow], known: &std::collections::HashMap<String, std::sync::Arc<Parsed>>) -> Vec<(String, Parsed)> {
     let new: Vec<&tobaucu_store::AreaResultRow> = rows.iter().filter(|r| !known.contains_key(&r.minutes_sha256)).collect();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
-    if new.len() < 256 || threads < 2 {
+    if new.len() < 256 || crate::par::cores() < 2 {
         return Vec::new();
     }
-    std::thread::scope(|s| {
-        let work: Vec<_> = new
-            .chunks(new.len().div_ceil(threads))
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .filter(|r| tobaucu_core::audit::sha256_hex(r.data.as_bytes()) == r.minutes_sha256)
-                        .filter_map(|r| parse_area(r.data.as_bytes()).ok().map(|p| (r.minutes_sha256.clone(), p)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        work.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    // A row that fails here (or a worker that panicked) is only parsed
+    // later, on the way that refuses it properly.
+    crate::par::map_on_cores(new, 8, |r| {
+        if tobaucu_core::audit::sha256_hex(r.data.as_bytes()) != r.minutes_sha256 {
+            return None;
+        }
+        parse_area(r.data.as_bytes()).ok().map(|p| (r.minutes_sha256.clone(), p))
     })
+    .into_iter()
+    .flatten()
+    .flatten()
+    .collect()
 }
 
 /// An area's minutes document as parsed (strictly: canonical, well

@@ -300,33 +300,10 @@ pub(crate) fn xlsx(book: &Book) -> Result<Vec<u8>> {
     if !book.team {
         fills.push(Box::new(|ws| status_sheet(ws, &st, book)));
     }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, fills.len().max(1));
-    let mut sheets: Vec<Option<std::result::Result<Worksheet, XlsxError>>> = Vec::new();
-    sheets.resize_with(fills.len(), || None);
-    std::thread::scope(|s| {
-        let mut queues: Vec<Vec<(usize, Fill<'_>)>> = (0..threads).map(|_| Vec::new()).collect();
-        for (i, f) in fills.into_iter().enumerate() {
-            queues[i % threads].push((i, f));
-        }
-        let handles: Vec<_> = queues
-            .into_iter()
-            .map(|q| {
-                s.spawn(move || {
-                    q.into_iter()
-                        .map(|(i, f)| {
-                            let mut ws = Worksheet::new();
-                            (i, f(&mut ws).map(|()| ws))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A sheet whose thread panicked stays None: refused below.
-        for done in handles.into_iter().filter_map(|h| h.join().ok()) {
-            for (i, ws) in done {
-                sheets[i] = Some(ws);
-            }
-        }
+    // A sheet whose thread panicked is None: refused below.
+    let sheets = crate::par::map_on_cores(fills, usize::MAX, |f: Fill<'_>| {
+        let mut ws = Worksheet::new();
+        f(&mut ws).map(|()| ws)
     });
     for ws in sheets {
         let ws = ws.ok_or_else(|| Error::Internal("không ghi được tệp .xlsx: một trang tính không được lập".into()))?.map_err(xe)?;
