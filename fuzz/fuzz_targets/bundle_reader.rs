@@ -58,12 +58,12 @@ fn forge() -> Option<Forge> {
     let area = def.area(AREA)?.clone();
     for level in area.constituencies.keys() {
         let s = team.summary(level).ok()?;
-        team.record_inventory(&tobaucu_ipc::InventoryInput { level: level.clone(), received: s.voters_voted + 5, unused: 5, spoiled: 0, issued: None }).ok()?;
+        team.record_inventory(&tobaucu_ipc::InventoryInput { level: level.clone().into(), received: s.voters_voted + 5, unused: 5, spoiled: 0, issued: None }).ok()?;
         let text = "1 2\n2 3\n1\n".repeat(usize::try_from(s.voters_voted).ok()? / 3) + &"1\n".repeat(usize::try_from(s.voters_voted % 3).ok()?);
         team.count_ballots_file(level, "phieu.txt", text.as_bytes(), "Thư ký").ok()?;
         let s = team.summary(level).ok()?;
         for w in s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning) {
-            team.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone(), code: w.code.clone(), reason: "kiểm thử".into() }).ok()?;
+            team.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone().into(), code: w.code.clone(), reason: "kiểm thử".into() }).ok()?;
         }
         team.finalize(level, Some(PASS)).ok()?;
     }

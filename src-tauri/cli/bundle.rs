@@ -216,7 +216,7 @@ pub fn results(db: &Option<PathBuf>, a: crate::ResultsArgs, json_mode: bool) -> 
         }
         if app.status()?.unit_kind == Some(tobaucu_ipc::UnitKind::Area) {
             // A team's own figures, per level.
-            let levels: Vec<String> = app.status()?.levels.iter().map(|l| l.code.clone()).collect();
+            let levels: Vec<String> = app.status()?.levels.iter().map(|l| l.code.0.clone()).collect();
             let mut out = serde_json::Map::new();
             for l in levels {
                 out.insert(l.clone(), serde_json::to_value(app.summary(&l)?).map_err(|e| Error::Internal(e.to_string()))?);
@@ -264,8 +264,8 @@ pub fn paper(db: &Option<PathBuf>, c: crate::PaperCmd, json_mode: bool) -> Resul
                 .map(|x| x.parse::<u32>().map_err(|_| Error::refused(ErrorCode::Usage, format!("--votes: \"{x}\" không phải số"))))
                 .collect::<Result<_, _>>()?;
             app.paper_check(&tobaucu_ipc::PaperCheckInput {
-                area,
-                level,
+                area: area.into(),
+                level: level.into(),
                 code,
                 entered_by: by,
                 voters_listed: listed,

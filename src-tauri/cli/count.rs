@@ -59,7 +59,7 @@ fn tally_input(app: &tobaucu_app::App, a: TallyArgs) -> Result<TallySheetInput, 
         reasons.insert(k.unwrap_or_default(), n);
     }
     Ok(TallySheetInput {
-        level: a.level,
+        level: a.level.into(),
         entry: a.entry.unwrap_or(0),
         entered_by: a.entered_by,
         received: a.received.unwrap_or(0),
@@ -138,7 +138,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             Ok(())
         }
         CountCmd::Inventory { level, received, unused, spoiled, issued } => {
-            let r = app.record_inventory(&InventoryInput { level, received, unused, spoiled, issued })?;
+            let r = app.record_inventory(&InventoryInput { level: level.into(), received, unused, spoiled, issued })?;
             if json_mode {
                 return print_json(&r);
             }
@@ -154,7 +154,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 picks.insert(f.trim().to_owned(), n);
             }
             let reenter = a.reenter.clone().unwrap_or_default();
-            let input = TallyDecisionInput { level: a.level.clone(), reenter_all: a.reenter.as_ref().is_some_and(Vec::is_empty), reenter, picks, decided_by: a.entered_by.clone() };
+            let input = TallyDecisionInput { level: a.level.clone().into(), reenter_all: a.reenter.as_ref().is_some_and(Vec::is_empty), reenter, picks, decided_by: a.entered_by.clone() };
             let r = app.decide_tally(&input)?;
             if json_mode {
                 return print_json(&r);
@@ -187,7 +187,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
                 let n: u32 = n.trim().parse().map_err(|_| usage(format!("--field \"{p}\": không phải số")))?;
                 values.insert(f.trim().to_owned(), n);
             }
-            let r = app.enter_tally_third(&TallyThirdInput { level: a.level.clone(), entered_by: a.entered_by.clone(), values })?;
+            let r = app.enter_tally_third(&TallyThirdInput { level: a.level.clone().into(), entered_by: a.entered_by.clone(), values })?;
             if json_mode {
                 return print_json(&serde_json::json!({"level": r.level, "agreed": r.agreed, "reentry": r.reentry}));
             }
@@ -240,7 +240,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
             Ok(())
         }
         CountCmd::Accept { level, code, reason } => {
-            let s = app.accept_warning(&AcceptInput { level, code, reason })?;
+            let s = app.accept_warning(&AcceptInput { level: level.into(), code, reason })?;
             if json_mode {
                 return print_json(&s);
             }
@@ -281,7 +281,7 @@ pub fn run(db: &Option<PathBuf>, cmd: CountCmd, json_mode: bool) -> Result<(), E
 pub fn complaint(db: &Option<PathBuf>, cmd: ComplaintCmd, json_mode: bool) -> Result<(), Error> {
     let mut app = open(db)?;
     let one = match cmd {
-        ComplaintCmd::Add { content, from, level } => app.add_complaint(&ComplaintInput { level, complainant: from, content })?,
+        ComplaintCmd::Add { content, from, level } => app.add_complaint(&ComplaintInput { level: level.map(Into::into), complainant: from, content })?,
         ComplaintCmd::Settle { id, outcome } => app.resolve_complaint(&ComplaintResolveInput { id, status: ComplaintStatus::Settled, outcome })?,
         ComplaintCmd::Forward { id, opinion } => app.resolve_complaint(&ComplaintResolveInput { id, status: ComplaintStatus::Forwarded, outcome: opinion })?,
         ComplaintCmd::List => {

@@ -1167,14 +1167,14 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
                 residence: a.residence,
                 residence_temporary: a.residence_temporary,
                 residence_current: a.residence_current,
-                levels: a.levels.as_deref().map(tobaucu_app::parse_levels).unwrap_or_default(),
+                levels: a.levels.as_deref().map(tobaucu_app::parse_levels).unwrap_or_default().into_iter().map(Into::into).collect(),
                 note: a.note,
                 certificate: a.certificate,
                 reason: a.reason,
             };
             show_one(app.add_voter(&input)?, "Đã bổ sung")
         }
-        VotersCmd::Edit { stt, field, value, reason } => show_one(app.edit_voter(&EditVoterInput { stt, field, value, reason })?, "Đã sửa"),
+        VotersCmd::Edit { stt, field, value, reason } => show_one(app.edit_voter(&EditVoterInput { stt: stt.into(), field, value, reason })?, "Đã sửa"),
         VotersCmd::Remove { stt, reason } => status(&mut app, stt, VoterStanding::Removed, reason, json_mode),
         VotersCmd::MoveOut { stt, reason } => status(&mut app, stt, VoterStanding::MovedOut, reason, json_mode),
         VotersCmd::Elsewhere { stt, reason } => status(&mut app, stt, VoterStanding::Elsewhere, reason, json_mode),
@@ -1184,7 +1184,7 @@ fn voters(db: &Option<PathBuf>, cmd: VotersCmd, json_mode: bool) -> Result<(), E
 }
 
 fn status(app: &mut App, stt: u32, status: VoterStanding, reason: String, json_mode: bool) -> Result<(), Error> {
-    let r = app.change_status(&StatusChangeInput { stt, status, reason })?;
+    let r = app.change_status(&StatusChangeInput { stt: stt.into(), status, reason })?;
     if json_mode {
         return print_json(&r.voter);
     }

@@ -1,6 +1,6 @@
 // Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.
 
-export type VoterDto = { stt: number, name: string, 
+export type VoterDto = { stt: CardNumber, name: string, 
 /**
  * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
  * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
@@ -28,11 +28,11 @@ residence_temporary: string,
 /**
  * Nơi ở hiện tại (column 7c).
  */
-residence_current: string, levels: Array<string>, note: string, 
+residence_current: string, levels: Array<LevelCode>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
-checked_in: { [key in string]: string }, };
+checked_in: { [key in LevelCode]: string }, };
 
 export type VoterRowDto = { status: VoterStanding, 
 /**
@@ -46,7 +46,7 @@ mobile_box: boolean,
 /**
  * Certificate number when added on the day with a certificate.
  */
-certificate: string | null, stt: number, name: string, 
+certificate: string | null, stt: CardNumber, name: string, 
 /**
  * YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
  * of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
@@ -74,11 +74,11 @@ residence_temporary: string,
 /**
  * Nơi ở hiện tại (column 7c).
  */
-residence_current: string, levels: Array<string>, note: string, 
+residence_current: string, levels: Array<LevelCode>, note: string, 
 /**
  * Level code → time of the live check-in (RFC 3339, +07:00).
  */
-checked_in: { [key in string]: string }, };
+checked_in: { [key in LevelCode]: string }, };
 
 export type LevelTurnoutDto = { voters_listed: number, voters_voted: number, 
 /**
@@ -86,9 +86,9 @@ export type LevelTurnoutDto = { voters_listed: number, voters_voted: number,
  */
 percent: number, };
 
-export type TurnoutDto = { levels: { [key in string]: LevelTurnoutDto }, };
+export type TurnoutDto = { levels: { [key in LevelCode]: LevelTurnoutDto }, };
 
-export type LevelTurnoutRow = { code: string, name: string, voters_listed: number, voters_voted: number, percent: number, 
+export type LevelTurnoutRow = { code: LevelCode, name: string, voters_listed: number, voters_voted: number, percent: number, 
 /**
  * Vietnamese style, "99,79".
  */
@@ -100,7 +100,7 @@ export type HourCount = { hour: number, count: number, };
 
 export type TurnoutView = { levels: Array<LevelTurnoutRow>, hourly: Array<HourCount>, snapshots: Array<SnapshotDto>, };
 
-export type LevelDto = { code: string, name: string, };
+export type LevelDto = { code: LevelCode, name: string, };
 
 export type AreaDto = { id: string, number: number, name: string, commune: string, commune_name: string, };
 
@@ -150,7 +150,7 @@ export type CheckinResult = { voter: VoterRowDto,
 /**
  * Levels handed out (or taken back, for an undo).
  */
-levels: Array<string>, at: string, 
+levels: Array<LevelCode>, at: string, 
 /**
  * What happened, in Vietnamese, for the big confirmation.
  */
@@ -177,20 +177,20 @@ residence_current: string,
 /**
  * Empty: every level of the area.
  */
-levels: Array<string>, note: string, 
+levels: Array<LevelCode>, note: string, 
 /**
  * Certificate number (giấy chứng nhận) for a holder added on the day.
  */
 certificate: string | null, reason: string, };
 
-export type EditVoterInput = { stt: number, 
+export type EditVoterInput = { stt: CardNumber, 
 /**
  * name | birth_date | gender | ethnicity | id_number | residence |
  * residence_temporary | residence_current | levels | note | mobile_box
  */
 field: string, value: string, reason: string, };
 
-export type StatusChangeInput = { stt: number, status: VoterStanding, reason: string, };
+export type StatusChangeInput = { stt: CardNumber, status: VoterStanding, reason: string, };
 
 export type AuditEntryDto = { at: string, action: string, subject: string, reason: string, before: string | null, after: string | null, };
 
@@ -280,6 +280,14 @@ source: string,
  */
 id: bigint, hash: string, ok: boolean, detail: string, };
 
+export type AreaId = string;
+
+export type LevelCode = string;
+
+export type CardNumber = number;
+
+export type BatchId = number;
+
 export type Mode = "official" | "test";
 
 export type UnitKind = "area" | "commune" | "district" | "province" | "nation";
@@ -352,13 +360,13 @@ export type RecommendationDto = { id: number, text: string, recorded_at: string,
 
 export type DayFactsDto = { opening_time: string | null, opening_witnesses: Array<PersonDto>, closing_time: string | null, incidents: Array<IncidentDto>, recommendations: Array<RecommendationDto>, };
 
-export type InventoryInput = { level: string, received: number, unused: number, spoiled: number, 
+export type InventoryInput = { level: LevelCode, received: number, unused: number, spoiled: number, 
 /**
  * Counted separately at the desk; otherwise received − unused − spoiled.
  */
 issued: number | null, };
 
-export type InventoryDto = { level: string, received: number, unused: number, spoiled: number, issued: number, issued_entered: boolean, recorded_at: string, };
+export type InventoryDto = { level: LevelCode, received: number, unused: number, spoiled: number, issued: number, issued_entered: boolean, recorded_at: string, };
 
 export type CheckDto = { code: string, severity: Severity, message: string, next_step: string, 
 /**
@@ -386,7 +394,7 @@ export type RevisionDto = { revision: number, finalized_at: string,
  */
 reason: string, sha256: string, reopened_at: string | null, reopen_reason: string | null, };
 
-export type SummaryDto = { level: string, level_name: string, area: string, constituency: string, constituency_name: string, seats: number, voters_listed: number, voters_voted: number, ballots_issued: number, ballots_received: number, ballots_valid: number, ballots_invalid: number, 
+export type SummaryDto = { level: LevelCode, level_name: string, area: AreaId, constituency: string, constituency_name: string, seats: number, voters_listed: number, voters_voted: number, ballots_issued: number, ballots_received: number, ballots_valid: number, ballots_invalid: number, 
 /**
  * khong_theo_mau, khong_co_dau, qua_so_luong, gach_het, ghi_them → count.
  */
@@ -410,7 +418,7 @@ minutes_sha256: string, revisions: Array<RevisionDto>, };
 
 export type BatchDto = { id: number, recorder: string, source: string, created_at: string, ballots: number, valid: number, invalid: number, };
 
-export type BallotDto = { seq: number, batch_id: number, valid: boolean, 
+export type BallotDto = { seq: number, batch_id: BatchId, valid: boolean, 
 /**
  * Positions kept (ascending).
  */
@@ -426,7 +434,7 @@ text_vi: string, };
 
 export type LiveCandidateDto = { position: number, id: string, name: string, votes: number, };
 
-export type LiveTallyDto = { level: string, seats: number, received: number, valid: number, invalid: number, invalid_by_reason: { [key in string]: number }, 
+export type LiveTallyDto = { level: LevelCode, seats: number, received: number, valid: number, invalid: number, invalid_by_reason: { [key in string]: number }, 
 /**
  * groups[k-1] = ballots keeping k names.
  */
@@ -434,9 +442,9 @@ groups: Array<number>, candidates: Array<LiveCandidateDto>, batches: Array<Batch
 
 export type BallotEntryResult = { ballot: BallotDto, live: LiveTallyDto, message: string, };
 
-export type BallotsFileReport = { level: string, file: string, batch_id: number, ballots: number, valid: number, invalid: number, total_received: number, };
+export type BallotsFileReport = { level: LevelCode, file: string, batch_id: BatchId, ballots: number, valid: number, invalid: number, total_received: number, };
 
-export type TallySheetInput = { level: string, 
+export type TallySheetInput = { level: LevelCode, 
 /**
  * 1 or 2 (double entry by two people).
  */
@@ -456,7 +464,7 @@ votes: Array<number>, };
 
 export type FieldDiffDto = { field: string, label: string, first: number, second: number, };
 
-export type TallyStatusDto = { level: string, 
+export type TallyStatusDto = { level: LevelCode, 
 /**
  * Entries present (1, 2).
  */
@@ -475,9 +483,9 @@ fields: Array<TallyFieldDto>,
  */
 reentry: Array<ReentryFieldDto>, };
 
-export type ComplaintDto = { id: number, level: string | null, received_at: string, complainant: string, content: string, status: ComplaintStatus, status_vi: string, outcome: string, resolved_at: string | null, };
+export type ComplaintDto = { id: number, level: LevelCode | null, received_at: string, complainant: string, content: string, status: ComplaintStatus, status_vi: string, outcome: string, resolved_at: string | null, };
 
-export type ComplaintInput = { level: string | null, complainant: string, content: string, };
+export type ComplaintInput = { level: LevelCode | null, complainant: string, content: string, };
 
 export type ComplaintResolveInput = { id: number, 
 /**
@@ -485,13 +493,13 @@ export type ComplaintResolveInput = { id: number,
  */
 status: ComplaintStatus, outcome: string, };
 
-export type AcceptInput = { level: string, code: string, reason: string, };
+export type AcceptInput = { level: LevelCode, code: string, reason: string, };
 
-export type FinalizeResult = { level: string, revision: number, sha256: string, short_hash: string, message: string, };
+export type FinalizeResult = { level: LevelCode, revision: number, sha256: string, short_hash: string, message: string, };
 
-export type LevelCountState = { code: string, name: string, method: CountMethod, status: MinutesStatus, inventory: boolean, received: number, errors: number, warnings: number, };
+export type LevelCountState = { code: LevelCode, name: string, method: CountMethod, status: MinutesStatus, inventory: boolean, received: number, errors: number, warnings: number, };
 
-export type FormOutput = { form: string, level: string | null, path: string, title: string, version: string, pages: number, bytes: number, 
+export type FormOutput = { form: string, level: LevelCode | null, path: string, title: string, version: string, pages: number, bytes: number, 
 /**
  * What the printed data has that the form asks otherwise (the voter
  * list: see `ImportReport::warnings`); printed all the same.
@@ -522,7 +530,7 @@ export type BundleInfoDto = { sha256: string,
 /**
  * The short code printed on the minutes (16 hex digits in 4 groups).
  */
-short_code: string, unit_id: string, unit_kind: UnitKind, sequence: number, created_at: string, mode: Mode, fingerprint: string, levels: Array<string>, all_final: boolean, carried: number, };
+short_code: string, unit_id: string, unit_kind: UnitKind, sequence: number, created_at: string, mode: Mode, fingerprint: string, levels: Array<LevelCode>, all_final: boolean, carried: number, };
 
 export type VerifyReportDto = { ok: boolean, checks: Array<VerifyCheckDto>, bundle: BundleInfoDto | null, file: string, };
 
@@ -544,11 +552,11 @@ outcome: string, message: string, report: VerifyReportDto,
 /**
  * Areas whose results this bundle brought.
  */
-areas: Array<string>, };
+areas: Array<AreaId>, };
 
 export type DriveDto = { path: string, label: string, free_bytes: bigint | null, };
 
-export type AreaStatusDto = { area_id: string, number: number, name: string, commune: string, status: ArrivalStatus, 
+export type AreaStatusDto = { area_id: AreaId, number: number, name: string, commune: string, status: ArrivalStatus, 
 /**
  * The unit whose bundle reports it (the area itself, or a board).
  */
@@ -581,7 +589,7 @@ accepted_reason?: string | null, };
 
 export type CandidateTotalDto = { id: string, name: string, votes: bigint, percent: number, percent_vi: string, elected: boolean, };
 
-export type ConstituencyResultDto = { voters_listed: bigint, voters_voted: bigint, ballots_issued: bigint, ballots_received: bigint, ballots_valid: bigint, ballots_invalid: bigint, invalid_by_reason: { [key in string]: bigint }, votes: { [key in string]: bigint }, percent: { [key in string]: number }, checks: Array<ResultCheckDto>, areas_expected: number, areas_reported: number, complete: boolean, turnout_ok: boolean, elected: Array<string>, additional_vote_due: boolean, revote_due: boolean, name: string, level: string, level_name: string, seats: number, turnout_percent: number, 
+export type ConstituencyResultDto = { voters_listed: bigint, voters_voted: bigint, ballots_issued: bigint, ballots_received: bigint, ballots_valid: bigint, ballots_invalid: bigint, invalid_by_reason: { [key in string]: bigint }, votes: { [key in string]: bigint }, percent: { [key in string]: number }, checks: Array<ResultCheckDto>, areas_expected: number, areas_reported: number, complete: boolean, turnout_ok: boolean, elected: Array<string>, additional_vote_due: boolean, revote_due: boolean, name: string, level: LevelCode, level_name: string, seats: number, turnout_percent: number, 
 /**
  * Every area of the constituency lies under this board (it can be
  * complete here); otherwise a higher level decides.
@@ -733,7 +741,7 @@ export type RoundOpenedDto = {
 /**
  * The code the round is counted under ("XA.v2").
  */
-level: string, constituency: string, number: number, 
+level: LevelCode, constituency: string, number: number, 
 /**
  * "revote" | "additional"
  */
@@ -743,7 +751,7 @@ kind: string, seats: number, candidates: Array<string>,
  */
 file: string | null, message: string, };
 
-export type PaperCheckInput = { area: string, level: string, 
+export type PaperCheckInput = { area: AreaId, level: LevelCode, 
 /**
  * The minutes' short code as typed from the paper (32 hex digits).
  */
@@ -753,7 +761,7 @@ code: string, entered_by: string, voters_listed: number, voters_voted: number, b
  */
 votes: Array<number>, };
 
-export type PaperCheckDto = { area: string, level: string, status: PaperStatus, 
+export type PaperCheckDto = { area: AreaId, level: LevelCode, status: PaperStatus, 
 /**
  * The short code of the file's minutes (what the paper must carry).
  */
@@ -781,13 +789,13 @@ third: number | null,
  */
 value: number | null, settled_by: number | null, };
 
-export type TallyDecisionInput = { level: string, picks: { [key in string]: number }, reenter: Array<string>, reenter_all: boolean, 
+export type TallyDecisionInput = { level: LevelCode, picks: { [key in string]: number }, reenter: Array<string>, reenter_all: boolean, 
 /**
  * The Tổ trưởng's name (recorded and logged).
  */
 decided_by: string, };
 
-export type TallyThirdInput = { level: string, entered_by: string, values: { [key in string]: number }, };
+export type TallyThirdInput = { level: LevelCode, entered_by: string, values: { [key in string]: number }, };
 
 export type ReentryFieldDto = { field: string, label: string, };
 
@@ -798,7 +806,7 @@ export type RoomQuery = { constituency_page: number, constituencies_per_page: nu
  */
 waiting_only: boolean, };
 
-export type RoomLevelDto = { code: string, name: string, voters_listed: bigint, voters_voted: bigint, percent_vi: string, };
+export type RoomLevelDto = { code: LevelCode, name: string, voters_listed: bigint, voters_voted: bigint, percent_vi: string, };
 
 export type RoomElectedDto = { name: string, votes: bigint, percent_vi: string, };
 
@@ -852,7 +860,7 @@ source: string,
 /**
  * The polling area the list is of, when known.
  */
-area: string | null, voters: number, };
+area: AreaId | null, voters: number, };
 
 export type VoterProblemDto = { 
 /**
@@ -862,7 +870,7 @@ kind: string,
 /**
  * The list it was found in (see [`CheckedListDto::source`]).
  */
-list: string, stt: number | null, name: string, 
+list: string, stt: CardNumber | null, name: string, 
 /**
  * The field concerned (`id_number`, `birth_date`, `name`, …).
  */

@@ -43,7 +43,7 @@ pub fn stored_word<T>(what: &str, word: &str, parse: impl FnOnce(&str) -> Option
 
 pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> Result<VoterDto> {
     Ok(VoterDto {
-        stt: stored_u32("số thứ tự cử tri", row.stt)?,
+        stt: stored_u32("số thứ tự cử tri", row.stt)?.into(),
         name: row.name.clone(),
         birth_date: row.birth_date.clone(),
         gender: row.gender.clone(),
@@ -53,9 +53,9 @@ pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> Result<VoterDto> {
         residence_permanent: row.residence.clone(),
         residence_temporary: row.residence_temporary.clone(),
         residence_current: row.residence_current.clone(),
-        levels: row.levels.clone(),
+        levels: row.levels.iter().map(Into::into).collect(),
         note: row.note.clone(),
-        checked_in: checkins.iter().map(|c| (c.level.clone(), c.at.clone())).collect::<BTreeMap<_, _>>(),
+        checked_in: checkins.iter().map(|c| (c.level.clone().into(), c.at.clone())).collect::<BTreeMap<_, _>>(),
     })
 }
 

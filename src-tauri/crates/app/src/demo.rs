@@ -150,7 +150,7 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
     for (i, v) in voters.iter().enumerate() {
         let i = i64::try_from(i).unwrap_or(0);
         app.set_clock(at(0, hm(7, 0) + (hm(10, 0) * i * i / (n * n) + hm(10, 0) * i / n) / 2 + k_min * 7));
-        if rng.chance(975) && app.checkin(v.voter.stt, None, false).is_ok() {
+        if rng.chance(975) && app.checkin(v.voter.stt.get(), None, false).is_ok() {
             voted += 1;
         }
     }
@@ -191,14 +191,14 @@ fn team(out: &Path, usb: &Path, area: &str, k: u64, pass: &str, say: &mut dyn Fn
         let c = def.constituency(cid).ok_or_else(|| Error::Internal(format!("thiếu {cid}")))?.clone();
         let s = app.summary(level)?;
         let issued = s.voters_voted;
-        app.record_inventory(&InventoryInput { level: level.clone(), received: issued + 15, unused: 13, spoiled: 2, issued: None })?;
+        app.record_inventory(&InventoryInput { level: level.clone().into(), received: issued + 15, unused: 13, spoiled: 2, issued: None })?;
         let text = ballots_text(&mut rng, u64::from(issued), usize::try_from(c.seats).unwrap_or(1), &preferences(cid, c.candidates.len()));
         let name = format!("phieu-{area}-{level}.txt");
         crate::write_atomic(&out.join(&name), text.as_bytes())?;
         app.count_ballots_file(level, &name, text.as_bytes(), "Thư ký")?;
         let s = app.summary(level)?;
         for w in s.checks.iter().filter(|c| c.severity == tobaucu_ipc::Severity::Warning) {
-            app.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone(), code: w.code.clone(), reason: "Tổ đã kiểm tra lại, số liệu đúng (bầu cử mẫu)".into() })?;
+            app.accept_warning(&tobaucu_ipc::AcceptInput { level: level.clone().into(), code: w.code.clone(), reason: "Tổ đã kiểm tra lại, số liệu đúng (bầu cử mẫu)".into() })?;
         }
         app.set_clock(at(0, start + hm(0, 30)));
         app.finalize(level, Some(pass))?;

@@ -849,7 +849,7 @@ impl App {
         let warnings = if form == "voter-list" { self.voter_list_warnings()? } else { Vec::new() };
         Ok(FormOutput {
             form: form.to_owned(),
-            level: level.map(str::to_owned),
+            level: level.map(Into::into),
             path: out.display().to_string(),
             title: r.title,
             version: r.version,

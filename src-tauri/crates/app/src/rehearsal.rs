@@ -320,7 +320,7 @@ impl App {
         let seed = seed.unwrap_or_else(|| u64::try_from(self.now().timestamp_nanos_opt().unwrap_or(1)).unwrap_or(1)) | 1;
         let mut rng = Rng(seed);
         let n = usize::try_from(voters).unwrap_or(usize::MAX).min(waiting.len());
-        let beyond = u32::try_from(self.store.max_stt()?).unwrap_or(0).saturating_add(1);
+        let beyond = crate::convert::stored_u32("số thứ tự cử tri lớn nhất", self.store.max_stt()?)?.saturating_add(1);
         let started = std::time::Instant::now();
         let (mut checkins, mut undos, mut refusals) = (0u32, 0u32, 0u32);
         let mut done: Vec<u32> = Vec::new();

@@ -43,7 +43,7 @@ struct RoundFile {
 
 /// The IPC form of a round opened or written.
 pub fn dto(r: RoundOpened) -> tobaucu_ipc::RoundOpenedDto {
-    tobaucu_ipc::RoundOpenedDto { level: r.level, constituency: r.constituency, number: r.number, kind: r.kind, seats: r.seats, candidates: r.candidates, file: r.file, message: r.message }
+    tobaucu_ipc::RoundOpenedDto { level: r.level.into(), constituency: r.constituency, number: r.number, kind: r.kind, seats: r.seats, candidates: r.candidates, file: r.file, message: r.message }
 }
 
 /// A round opened at a team or written for it.

@@ -27,7 +27,7 @@ fn parse_definition(json: &str) -> Result<election::ElectionDefinition> {
 }
 
 fn levels_dto(def: &election::ElectionDefinition) -> Vec<LevelDto> {
-    def.levels.iter().map(|l| LevelDto { code: l.code.clone(), name: l.name.clone() }).collect()
+    def.levels.iter().map(|l| LevelDto { code: l.code.clone().into(), name: l.name.clone() }).collect()
 }
 
 /// Reads a definition for the setup screen: its areas to pick from.

@@ -17,7 +17,7 @@ fn row(code: &str, name: &str, listed: i64, voted: i64) -> Result<LevelTurnoutRo
     let voters_listed = stored_u32("số cử tri", listed)?;
     let voters_voted = stored_u32("số cử tri đã bỏ phiếu", voted)?;
     let p: Percent = LevelTurnout { listed: u64::from(voters_listed), voted: u64::from(voters_voted) }.percent();
-    Ok(LevelTurnoutRow { code: code.to_owned(), name: name.to_owned(), voters_listed, voters_voted, percent: p.as_f64(), percent_vi: p.vi() })
+    Ok(LevelTurnoutRow { code: code.into(), name: name.to_owned(), voters_listed, voters_voted, percent: p.as_f64(), percent_vi: p.vi() })
 }
 
 impl App {
@@ -30,7 +30,7 @@ impl App {
 
     /// `turnout --json`.
     pub fn turnout(&self) -> Result<TurnoutDto> {
-        let levels: BTreeMap<String, LevelTurnoutDto> =
+        let levels: BTreeMap<tobaucu_ipc::LevelCode, LevelTurnoutDto> =
             self.turnout_rows()?.into_iter().map(|r| (r.code, LevelTurnoutDto { voters_listed: r.voters_listed, voters_voted: r.voters_voted, percent: r.percent })).collect();
         Ok(TurnoutDto { levels })
     }
@@ -51,7 +51,7 @@ impl App {
         }
         let rows = self.turnout_rows()?;
         let at = clock::stamp(self.now());
-        let levels: Vec<(String, i64, i64)> = rows.iter().map(|r| (r.code.clone(), i64::from(r.voters_listed), i64::from(r.voters_voted))).collect();
+        let levels: Vec<(String, i64, i64)> = rows.iter().map(|r| (r.code.0.clone(), i64::from(r.voters_listed), i64::from(r.voters_voted))).collect();
         self.store.write(|tx| {
             tx.insert_snapshot(&name, &at, &levels)?;
             tx.append_audit(&tobaucu_store::AuditRow { id: 0, at: at.clone(), action: "turnout.snapshot".into(), subject: name.clone(), reason: String::new(), before: None, after: None })?;

@@ -34,7 +34,7 @@ struct Entry {
 }
 
 fn problem(kind: &str, list: &str, stt: Option<u32>, name: &str, field: &str, message: String) -> VoterProblemDto {
-    VoterProblemDto { kind: kind.to_owned(), list: list.to_owned(), stt, name: name.to_owned(), field: field.to_owned(), message }
+    VoterProblemDto { kind: kind.to_owned(), list: list.to_owned(), stt: stt.map(Into::into), name: name.to_owned(), field: field.to_owned(), message }
 }
 
 /// What the check calls each kind, for the summary line.
@@ -89,7 +89,7 @@ impl App {
                     ],
                 });
             }
-            lists.push(CheckedListDto { source, area: Some(unit.clone()), voters: n });
+            lists.push(CheckedListDto { source, area: Some(unit.clone().into()), voters: n });
         }
         let ctx = ImportContext { levels: def.levels.iter().map(|l| (l.code.clone(), l.name.clone())).collect(), election_day: day, level_columns: Vec::new() };
         for (name, bytes) in files {
@@ -98,7 +98,7 @@ impl App {
             let area = def.areas.iter().find(|a| name.contains(a.id.as_str())).map(|a| a.id.clone());
             match read_voter_file(name, bytes, &ctx, &mut |_, _| {}) {
                 Ok(l) => {
-                    lists.push(CheckedListDto { source: name.clone(), area, voters: u32::try_from(l.voters.len()).unwrap_or(u32::MAX) });
+                    lists.push(CheckedListDto { source: name.clone(), area: area.map(Into::into), voters: u32::try_from(l.voters.len()).unwrap_or(u32::MAX) });
                     for iv in l.voters {
                         let v = iv.voter;
                         entries.push(Entry {
@@ -118,7 +118,7 @@ impl App {
                     }
                 }
                 Err(found) => {
-                    lists.push(CheckedListDto { source: name.clone(), area, voters: 0 });
+                    lists.push(CheckedListDto { source: name.clone(), area: area.map(Into::into), voters: 0 });
                     for p in found {
                         let kind = if p.message.contains("trùng") && p.message.contains("định danh") {
                             "duplicate_id"

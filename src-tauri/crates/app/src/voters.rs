@@ -263,7 +263,12 @@ impl App {
         })?;
         let voter = self.row_dto(&row)?;
         let box_note = if mobile_box { " (hòm phiếu phụ)" } else { "" };
-        Ok(CheckinResult { message: format!("Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}", row.name, wanted.len(), wanted.join(", ")), voter, levels: wanted, at })
+        Ok(CheckinResult {
+            message: format!("Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}", row.name, wanted.len(), wanted.join(", ")),
+            voter,
+            levels: wanted.into_iter().map(Into::into).collect(),
+            at,
+        })
     }
 
     /// Hủy nhận phiếu: undoes a check-in (a mistake at the desk), with a reason.
@@ -296,7 +301,12 @@ impl App {
             })?;
             Ok::<_, Error>(())
         })?;
-        Ok(CheckinResult { message: format!("Đã hủy nhận phiếu {} của cử tri số {stt} — {}", undo.join(", "), row.name), voter: self.row_dto(&row)?, levels: undo, at })
+        Ok(CheckinResult {
+            message: format!("Đã hủy nhận phiếu {} của cử tri số {stt} — {}", undo.join(", "), row.name),
+            voter: self.row_dto(&row)?,
+            levels: undo.into_iter().map(Into::into).collect(),
+            at,
+        })
     }
 
     /// Bổ sung cử tri: adds a voter after the last STT (`domain.md` §3.2), or
@@ -320,10 +330,15 @@ impl App {
                 def.level_codes()
             }
         } else {
-            self.check_levels(&input.levels)?
+            self.check_levels(&input.levels.iter().map(|l| l.0.clone()).collect::<Vec<_>>())?
         };
         let now = clock::stamp(self.now());
-        let stt = self.store.max_stt()? + 1;
+        // The next card number after the list's last (a number edited out
+        // of range outside the app is refused, never wrapped).
+        let stt = stored_u32("số thứ tự cử tri lớn nhất", self.store.max_stt()?)?
+            .checked_add(1)
+            .map(i64::from)
+            .ok_or_else(|| Error::refused(ErrorCode::DbCorrupt, "số thứ tự cử tri đã ở mức lớn nhất: tệp có thể đã bị sửa ngoài ứng dụng"))?;
         let row = VoterRow {
             id: 0,
             stt,
@@ -372,7 +387,7 @@ impl App {
     pub fn edit_voter(&mut self, input: &EditVoterInput) -> Result<VoterRowDto> {
         self.require_area()?;
         let reason = need_reason(&input.reason)?;
-        let before = self.voter_or_refuse(input.stt)?;
+        let before = self.voter_or_refuse(input.stt.get())?;
         let mut after = before.clone();
         let value = clean(&input.value);
         let bad = |what: &str| Error::refused(ErrorCode::FieldInvalid, format!("{what} \"{}\" không hợp lệ", input.value));
@@ -438,7 +453,7 @@ impl App {
         self.require_area()?;
         let reason = need_reason(&input.reason)?;
         let status = crate::convert::voter_status(input.status);
-        let before = self.voter_or_refuse(input.stt)?;
+        let before = self.voter_or_refuse(input.stt.get())?;
         if status_of(&before)? == status {
             return Err(Error::refused(ErrorCode::NoChange, format!("cử tri số {} đã ở trạng thái \"{}\"", input.stt, status.vi())));
         }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::LevelCode;
+
 use crate::{CandidateTotalDto, ResultCheckDto};
 
 /// `team --constituency ID …` at a board: the Ban's roster and the meeting
@@ -158,7 +160,7 @@ pub struct RoundDeclaredDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoundOpenedDto {
     /// The code the round is counted under ("XA.v2").
-    pub level: String,
+    pub level: LevelCode,
     pub constituency: String,
     pub number: u32,
     /// "revote" | "additional"

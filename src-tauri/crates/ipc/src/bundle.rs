@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::{AreaId, LevelCode};
+
 use crate::{Mode, Severity, UnitKind};
 
 /// `keys show --json`: `{"public_key", "fingerprint"}` plus what the app shows.
@@ -50,7 +52,7 @@ pub struct BundleInfoDto {
     pub created_at: String,
     pub mode: Mode,
     pub fingerprint: String,
-    pub levels: Vec<String>,
+    pub levels: Vec<LevelCode>,
     pub all_final: bool,
     pub carried: u32,
 }
@@ -90,7 +92,7 @@ pub struct ImportResultDto {
     pub message: String,
     pub report: VerifyReportDto,
     /// Areas whose results this bundle brought.
-    pub areas: Vec<String>,
+    pub areas: Vec<AreaId>,
 }
 
 /// A removable drive or folder offered as an export target.
@@ -104,7 +106,7 @@ pub struct DriveDto {
 /// One area on the board's dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AreaStatusDto {
-    pub area_id: String,
+    pub area_id: AreaId,
     pub number: u32,
     pub name: String,
     pub commune: String,
@@ -196,7 +198,7 @@ pub struct ConstituencyResultDto {
     pub revote_due: bool,
     // What people read besides the contract fields.
     pub name: String,
-    pub level: String,
+    pub level: LevelCode,
     pub level_name: String,
     pub seats: u32,
     pub turnout_percent: f64,

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::{AreaId, BatchId, LevelCode};
+
 use crate::Severity;
 
 /// A person named on the paper, with their "nơi ở hiện nay" when known.
@@ -91,7 +93,7 @@ pub struct DayFactsDto {
 /// Kiểm kê of one level, as entered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InventoryInput {
-    pub level: String,
+    pub level: LevelCode,
     pub received: u32,
     pub unused: u32,
     pub spoiled: u32,
@@ -101,7 +103,7 @@ pub struct InventoryInput {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InventoryDto {
-    pub level: String,
+    pub level: LevelCode,
     pub received: u32,
     pub unused: u32,
     pub spoiled: u32,
@@ -153,9 +155,9 @@ pub struct RevisionDto {
 /// (`interfaces.md` §5), with every failed check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SummaryDto {
-    pub level: String,
+    pub level: LevelCode,
     pub level_name: String,
-    pub area: String,
+    pub area: AreaId,
     pub constituency: String,
     pub constituency_name: String,
     pub seats: u32,
@@ -200,7 +202,7 @@ pub struct BatchDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BallotDto {
     pub seq: u32,
-    pub batch_id: u32,
+    pub batch_id: BatchId,
     pub valid: bool,
     /// Positions kept (ascending).
     pub kept: Vec<u32>,
@@ -222,7 +224,7 @@ pub struct LiveCandidateDto {
 /// Running totals of a level on the counting desk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LiveTallyDto {
-    pub level: String,
+    pub level: LevelCode,
     pub seats: u32,
     pub received: u32,
     pub valid: u32,
@@ -247,9 +249,9 @@ pub struct BallotEntryResult {
 /// `count ballots FILE`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BallotsFileReport {
-    pub level: String,
+    pub level: LevelCode,
     pub file: String,
-    pub batch_id: u32,
+    pub batch_id: BatchId,
     pub ballots: u32,
     pub valid: u32,
     pub invalid: u32,
@@ -259,7 +261,7 @@ pub struct BallotsFileReport {
 /// One entry of a paper tally sheet (bảng kiểm phiếu).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TallySheetInput {
-    pub level: String,
+    pub level: LevelCode,
     /// 1 or 2 (double entry by two people).
     pub entry: u32,
     pub entered_by: String,
@@ -285,7 +287,7 @@ pub struct FieldDiffDto {
 /// Where the double entry of a level's tally sheet stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TallyStatusDto {
-    pub level: String,
+    pub level: LevelCode,
     /// Entries present (1, 2).
     pub entries: Vec<u32>,
     pub agreed: bool,
@@ -305,7 +307,7 @@ pub struct TallyStatusDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ComplaintDto {
     pub id: u32,
-    pub level: Option<String>,
+    pub level: Option<LevelCode>,
     pub received_at: String,
     pub complainant: String,
     pub content: String,
@@ -317,7 +319,7 @@ pub struct ComplaintDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ComplaintInput {
-    pub level: Option<String>,
+    pub level: Option<LevelCode>,
     pub complainant: String,
     pub content: String,
 }
@@ -332,7 +334,7 @@ pub struct ComplaintResolveInput {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AcceptInput {
-    pub level: String,
+    pub level: LevelCode,
     pub code: String,
     pub reason: String,
 }
@@ -340,7 +342,7 @@ pub struct AcceptInput {
 /// `finalize`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FinalizeResult {
-    pub level: String,
+    pub level: LevelCode,
     pub revision: u32,
     pub sha256: String,
     pub short_hash: String,
@@ -350,7 +352,7 @@ pub struct FinalizeResult {
 /// One level on the counting overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LevelCountState {
-    pub code: String,
+    pub code: LevelCode,
     pub name: String,
     pub method: crate::CountMethod,
     pub status: crate::MinutesStatus,
@@ -364,7 +366,7 @@ pub struct LevelCountState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FormOutput {
     pub form: String,
-    pub level: Option<String>,
+    pub level: Option<LevelCode>,
     pub path: String,
     pub title: String,
     pub version: String,

@@ -7,14 +7,16 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::{AreaId, LevelCode};
+
 use crate::FieldDiffDto;
 
 /// `paper check`: the figures of a Tổ's paper minutes for one level, typed
 /// once at the board (the signed file is the first entry).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PaperCheckInput {
-    pub area: String,
-    pub level: String,
+    pub area: AreaId,
+    pub level: LevelCode,
     /// The minutes' short code as typed from the paper (32 hex digits).
     pub code: String,
     pub entered_by: String,
@@ -31,8 +33,8 @@ pub struct PaperCheckInput {
 /// Where the paper of one area's level stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PaperCheckDto {
-    pub area: String,
-    pub level: String,
+    pub area: AreaId,
+    pub level: LevelCode,
     pub status: crate::PaperStatus,
     /// The short code of the file's minutes (what the paper must carry).
     pub minutes_code: String,
@@ -67,7 +69,7 @@ pub struct TallyFieldDto {
 /// `reenter_all`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TallyDecisionInput {
-    pub level: String,
+    pub level: LevelCode,
     pub picks: BTreeMap<String, u32>,
     pub reenter: Vec<String>,
     pub reenter_all: bool,
@@ -79,7 +81,7 @@ pub struct TallyDecisionInput {
 /// seeing either earlier value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TallyThirdInput {
-    pub level: String,
+    pub level: LevelCode,
     pub entered_by: String,
     pub values: BTreeMap<String, u32>,
 }
@@ -107,7 +109,7 @@ pub struct RoomQuery {
 /// Turnout of one level over the areas reported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RoomLevelDto {
-    pub code: String,
+    pub code: LevelCode,
     pub name: String,
     pub voters_listed: u64,
     pub voters_voted: u64,

@@ -17,6 +17,7 @@ mod bundle;
 mod count;
 mod day;
 mod error;
+mod ids;
 mod rehearsal;
 mod vocab;
 pub use board::*;
@@ -24,6 +25,7 @@ pub use bundle::*;
 pub use count::*;
 pub use day::*;
 pub use error::ErrorCode;
+pub use ids::{AreaId, BatchId, CardNumber, LevelCode};
 pub use rehearsal::*;
 pub use vocab::{ArrivalStatus, ComplaintStatus, CountMethod, MinutesStatus, Mode, PaperStatus, Severity, UnitKind, VoterStanding};
 
@@ -32,7 +34,7 @@ pub use vocab::{ArrivalStatus, ComplaintStatus, CountMethod, MinutesStatus, Mode
 /// fields after `residence` are additions (Mẫu 31/HĐBC columns 7a–7c).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct VoterDto {
-    pub stt: u32,
+    pub stt: CardNumber,
     pub name: String,
     /// YYYY-MM-DD; or YYYY alone for a voter whose list gives only the year
     /// of birth (Mẫu 31/HĐBC column (2) allows it for voters born in 2007
@@ -52,10 +54,10 @@ pub struct VoterDto {
     pub residence_temporary: String,
     /// Nơi ở hiện tại (column 7c).
     pub residence_current: String,
-    pub levels: Vec<String>,
+    pub levels: Vec<LevelCode>,
     pub note: String,
     /// Level code → time of the live check-in (RFC 3339, +07:00).
-    pub checked_in: BTreeMap<String, String>,
+    pub checked_in: BTreeMap<LevelCode, String>,
 }
 
 /// A voter with what the screens need beyond the contract shape.
@@ -85,13 +87,13 @@ pub struct LevelTurnoutDto {
 /// `turnout --json`: `{"levels": {"QH": {…}, …}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TurnoutDto {
-    pub levels: BTreeMap<String, LevelTurnoutDto>,
+    pub levels: BTreeMap<LevelCode, LevelTurnoutDto>,
 }
 
 /// One level's line on the turnout screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LevelTurnoutRow {
-    pub code: String,
+    pub code: LevelCode,
     pub name: String,
     pub voters_listed: u32,
     pub voters_voted: u32,
@@ -126,7 +128,7 @@ pub struct TurnoutView {
 /// A level of the election.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LevelDto {
-    pub code: String,
+    pub code: LevelCode,
     pub name: String,
 }
 
@@ -210,7 +212,7 @@ pub struct ImportProgress {
 pub struct CheckinResult {
     pub voter: VoterRowDto,
     /// Levels handed out (or taken back, for an undo).
-    pub levels: Vec<String>,
+    pub levels: Vec<LevelCode>,
     pub at: String,
     /// What happened, in Vietnamese, for the big confirmation.
     pub message: String,
@@ -235,7 +237,7 @@ pub struct NewVoterInput {
     #[serde(default)]
     pub residence_current: String,
     /// Empty: every level of the area.
-    pub levels: Vec<String>,
+    pub levels: Vec<LevelCode>,
     pub note: String,
     /// Certificate number (giấy chứng nhận) for a holder added on the day.
     pub certificate: Option<String>,
@@ -245,7 +247,7 @@ pub struct NewVoterInput {
 /// A correction of one field of a voter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EditVoterInput {
-    pub stt: u32,
+    pub stt: CardNumber,
     /// name | birth_date | gender | ethnicity | id_number | residence |
     /// residence_temporary | residence_current | levels | note | mobile_box
     pub field: String,
@@ -256,7 +258,7 @@ pub struct EditVoterInput {
 /// A change of a voter's standing: remove, move out, vote elsewhere, restore.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StatusChangeInput {
-    pub stt: u32,
+    pub stt: CardNumber,
     pub status: VoterStanding,
     pub reason: String,
 }
@@ -400,6 +402,10 @@ pub fn typescript() -> String {
         BackupDto::decl(&cfg),
         AuditBreakDto::decl(&cfg),
         AuditAnchorDto::decl(&cfg),
+        AreaId::decl(&cfg),
+        LevelCode::decl(&cfg),
+        CardNumber::decl(&cfg),
+        BatchId::decl(&cfg),
         Mode::decl(&cfg),
         UnitKind::decl(&cfg),
         Severity::decl(&cfg),

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::{AreaId, CardNumber};
+
 use crate::{FormOutput, TurnoutDto};
 
 /// Rows of one table, with what they are in Vietnamese.
@@ -39,7 +41,7 @@ pub struct CheckedListDto {
     /// This database's list, or a file.
     pub source: String,
     /// The polling area the list is of, when known.
-    pub area: Option<String>,
+    pub area: Option<AreaId>,
     pub voters: u32,
 }
 
@@ -50,7 +52,7 @@ pub struct VoterProblemDto {
     pub kind: String,
     /// The list it was found in (see [`CheckedListDto::source`]).
     pub list: String,
-    pub stt: Option<u32>,
+    pub stt: Option<CardNumber>,
     pub name: String,
     /// The field concerned (`id_number`, `birth_date`, `name`, …).
     pub field: String,

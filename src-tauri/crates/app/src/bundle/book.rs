@@ -273,7 +273,7 @@ impl App {
             .into_iter()
             .map(|a| AreaState {
                 commune_id: def.area(&a.area_id).map(|x| x.commune.clone()).unwrap_or_default(),
-                id: a.area_id,
+                id: a.area_id.into(),
                 number: a.number,
                 name: a.name,
                 commune: a.commune,

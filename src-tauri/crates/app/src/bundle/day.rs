@@ -91,8 +91,8 @@ impl App {
         let at = clock::stamp(self.now());
         let check = PaperCheckRow {
             id: 0,
-            area_id: input.area.clone(),
-            level: input.level.clone(),
+            area_id: input.area.clone().into(),
+            level: input.level.clone().into(),
             minutes_sha256: row.minutes_sha256.clone(),
             code_typed: input.code.trim().to_owned(),
             figures: serde_json::Value::Object(figures).to_string(),
@@ -174,8 +174,8 @@ impl App {
             (Paper::Differ, _) => format!("Biên bản giấy cấp {level} khu vực {area} khác tệp đã ký ở {} mục; chưa được coi là đã đối chiếu cho đến khi ghi lý do giải quyết.", differences.len()),
         };
         Ok(PaperCheckDto {
-            area: area.to_owned(),
-            level: level.to_owned(),
+            area: area.into(),
+            level: level.into(),
             status: state,
             minutes_code: short_hash(&row.minutes_sha256),
             differences,

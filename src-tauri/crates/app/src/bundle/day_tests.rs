@@ -132,7 +132,7 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
         for (label, figs, votes) in &b.lines {
             // "7 — Thôn 1236" → area A1236.
             let area = format!("A{}", label.rsplit(' ').next().unwrap_or(""));
-            let m = by_area.get(&(area.clone(), r.level.clone())).unwrap_or_else(|| panic!("{area} {}", r.level));
+            let m = by_area.get(&(area.clone(), r.level.0.clone())).unwrap_or_else(|| panic!("{area} {}", r.level));
             let f = &m.figures;
             assert_eq!(*figs, [f.voters_listed, f.voters_voted, f.ballots_issued, f.ballots_received, f.ballots_valid, f.ballots_invalid], "{id} {area}");
             assert_eq!(*votes, m.candidates.iter().map(|c| c.votes).collect::<Vec<_>>(), "{id} {area}");
@@ -167,7 +167,7 @@ fn exports_of_a_10000_area_board_read_back_figure_by_figure() {
                         _ => None,
                     }
                 } else {
-                    let m = by_area.get(&(area.clone(), r.level.clone())).unwrap_or_else(|| panic!("{area}"));
+                    let m = by_area.get(&(area.clone(), r.level.0.clone())).unwrap_or_else(|| panic!("{area}"));
                     match item.as_str() {
                         "voters_listed" => Some(m.figures.voters_listed),
                         "voters_voted" => Some(m.figures.voters_voted),

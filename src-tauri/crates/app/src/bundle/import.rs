@@ -292,7 +292,7 @@ impl App {
             Some(s) => ("replaced", format!("{file}: đã nhập gói số {} của {}, thay cho gói số {s} (gói cũ vẫn giữ trong lịch sử)", m.sequence, m.unit_id)),
             None => ("imported", format!("{file}: đã nhập gói số {} của {} ({} khu vực)", m.sequence, m.unit_id, areas.len())),
         };
-        Ok(ImportResultDto { file, outcome: outcome.into(), message, report: dto, areas })
+        Ok(ImportResultDto { file, outcome: outcome.into(), message, report: dto, areas: areas.into_iter().map(Into::into).collect() })
     }
 
     /// Imports several bundles (a USB stick's folder) as one user action:

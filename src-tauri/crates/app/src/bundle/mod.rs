@@ -497,7 +497,7 @@ pub(crate) fn info_dto(m: &Manifest, id: &str) -> Option<BundleInfoDto> {
         created_at: m.created_at.clone(),
         mode: tobaucu_ipc::Mode::parse(&m.mode)?,
         fingerprint: keys::fingerprint(&m.public_key),
-        levels: m.levels.iter().map(|l| l.code.clone()).collect(),
+        levels: m.levels.iter().map(|l| l.code.clone().into()).collect(),
         all_final: m.levels.iter().all(|l| l.final_),
         carried: u32::try_from(m.members.iter().filter(|x| x.name.starts_with("units/")).count()).unwrap_or(0),
     })

@@ -452,7 +452,7 @@ pub(crate) fn constituency_dto(def: &ElectionDefinition, k: &Computed, accepted:
         additional_vote_due: o.additional_vote_due,
         revote_due: o.revote_due,
         name: c.name.clone(),
-        level: c.level.clone(),
+        level: c.level.clone().into(),
         level_name: k.level_name.clone(),
         seats: c.seats,
         turnout_percent: o.turnout.as_f64(),
@@ -660,7 +660,7 @@ impl App {
             let history = via.as_deref().and_then(|u| history_of.get(u)).cloned().unwrap_or_default();
             let paper = papers.get(&a.id);
             list.push(AreaStatusDto {
-                area_id: a.id.clone(),
+                area_id: a.id.clone().into(),
                 number: a.number,
                 name: a.name.clone(),
                 commune: def.unit(&a.commune).map(|u| u.name.clone()).unwrap_or_default(),

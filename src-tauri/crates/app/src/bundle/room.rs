@@ -242,7 +242,7 @@ impl App {
             .iter()
             .map(|(code, name)| {
                 let (l, v) = turnout.get(code.as_str()).copied().unwrap_or((0, 0));
-                RoomLevelDto { code: code.clone(), name: name.clone(), voters_listed: l, voters_voted: v, percent_vi: Percent::of(v, l).vi() }
+                RoomLevelDto { code: code.into(), name: name.clone(), voters_listed: l, voters_voted: v, percent_vi: Percent::of(v, l).vi() }
             })
             .collect();
         let summed = |c: &RoomConstituency| {

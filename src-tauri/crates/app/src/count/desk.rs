@@ -52,7 +52,7 @@ fn ballot_text(b: &Ballot) -> String {
 fn ballot_dto(row: &BallotRow, b: &Ballot) -> Result<BallotDto> {
     Ok(BallotDto {
         seq: stored_u32("số thứ tự phiếu", row.seq)?,
-        batch_id: stored_u32("số lượt nhập phiếu", row.batch_id)?,
+        batch_id: stored_u32("số lượt nhập phiếu", row.batch_id)?.into(),
         valid: b.is_valid(),
         kept: match b {
             Ballot::Valid(k) => k.iter().map(|p| u32::from(*p)).collect(),
@@ -147,7 +147,7 @@ impl App {
     fn live_dto(&self, level: &str, c: &Constituency, l: &LevelLive) -> Result<LiveTallyDto> {
         let t = &l.tally;
         Ok(LiveTallyDto {
-            level: level.to_owned(),
+            level: level.into(),
             seats: c.seats,
             received: u32of(t.received())?,
             valid: u32of(t.valid)?,
@@ -391,9 +391,9 @@ impl App {
         let t = self.live_state(level, &c)?.tally;
         let valid = ballots.iter().filter(|b| b.is_valid()).count();
         Ok(BallotsFileReport {
-            level: level.to_owned(),
+            level: level.into(),
             file: file_name.to_owned(),
-            batch_id: stored_u32("số lượt nhập phiếu", batch_id)?,
+            batch_id: stored_u32("số lượt nhập phiếu", batch_id)?.into(),
             ballots: count_u32("số phiếu của tệp", ballots.len())?,
             valid: count_u32("số phiếu hợp lệ của tệp", valid)?,
             invalid: count_u32("số phiếu không hợp lệ của tệp", ballots.len().saturating_sub(valid))?,

@@ -151,9 +151,9 @@ impl App {
         let revisions = self.store.revisions(level)?;
         let locked = revisions.last().is_some_and(|r| r.reopened.is_none());
         let mut s = SummaryDto {
-            level: level.to_owned(),
+            level: level.into(),
             level_name: lv.name.clone(),
-            area,
+            area: area.into(),
             constituency: c.id.clone(),
             constituency_name: c.name.clone(),
             seats: c.seats,
@@ -215,8 +215,8 @@ impl App {
                 mode: def.election.mode.as_str().to_owned(),
                 definition_sha256: unit.election_sha256,
             },
-            area: AreaRef { id: s.area.clone(), number: area.map(|a| a.number), name: area.map(|a| a.name.clone()), commune: area.map(|a| a.commune.clone()) },
-            level: LevelRef { code: s.level.clone(), name: s.level_name.clone() },
+            area: AreaRef { id: s.area.0.clone(), number: area.map(|a| a.number), name: area.map(|a| a.name.clone()), commune: area.map(|a| a.commune.clone()) },
+            level: LevelRef { code: s.level.0.clone(), name: s.level_name.clone() },
             constituency: ConstituencyRef { id: s.constituency.clone(), name: s.constituency_name.clone(), seats: s.seats },
             team: TeamRef {
                 leader: team.leader.clone(),
@@ -318,7 +318,7 @@ impl App {
                 let at = clock::stamp(self.now());
                 self.store.write(|tx| {
                     Self::refuse_if_locked(tx, &a.level)?;
-                    tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
+                    tx.upsert_explanation(&tobaucu_store::ExplanationRow { level: a.level.0.clone(), code: code.clone(), reason: reason.clone(), recorded_at: at.clone() })?;
                     tx.append_audit(&audit_row(
                         &at,
                         "count.explain",
@@ -337,7 +337,7 @@ impl App {
         let at = clock::stamp(self.now());
         self.store.write(|tx| {
             Self::refuse_if_locked(tx, &a.level)?;
-            tx.upsert_acceptance(&AcceptanceRow { level: a.level.clone(), code: code.clone(), reason: reason.clone(), accepted_at: at.clone() })?;
+            tx.upsert_acceptance(&AcceptanceRow { level: a.level.0.clone(), code: code.clone(), reason: reason.clone(), accepted_at: at.clone() })?;
             tx.append_audit(&audit_row(&at, "count.accept", format!("cấp {}, cảnh báo {code}", a.level), &reason, None, None))?;
             Ok::<_, Error>(())
         })?;
@@ -360,8 +360,16 @@ impl App {
             self.count_ctx(l)?;
         }
         let at = clock::stamp(self.now());
-        let row =
-            ComplaintRow { id: 0, level: c.level.clone(), received_at: at.clone(), complainant: clean(&c.complainant), content, status: "received".into(), outcome: String::new(), resolved_at: None };
+        let row = ComplaintRow {
+            id: 0,
+            level: c.level.clone().map(String::from),
+            received_at: at.clone(),
+            complainant: clean(&c.complainant),
+            content,
+            status: "received".into(),
+            outcome: String::new(),
+            resolved_at: None,
+        };
         let levels = self.def()?.level_codes();
         let id = self.store.write(|tx| {
             match &row.level {
@@ -465,7 +473,7 @@ impl App {
         })?;
         self.tallies.remove(level);
         Ok(FinalizeResult {
-            level: level.to_owned(),
+            level: level.into(),
             revision,
             short_hash: short_hash(&sha),
             message: format!("Đã khóa biên bản kết quả kiểm phiếu cấp {level} (bản số {revision}, mã {}).", short_hash(&sha)),
@@ -509,7 +517,7 @@ impl App {
                 continue;
             };
             out.push(LevelCountState {
-                code: l.code.clone(),
+                code: l.code.clone().into(),
                 name: l.name.clone(),
                 method: s.method,
                 status: s.status,
@@ -584,7 +592,7 @@ fn complaint_dto(c: ComplaintRow) -> Result<ComplaintDto> {
     let status = crate::convert::stored_word("trạng thái khiếu nại", &c.status, ComplaintStatus::parse)?;
     Ok(ComplaintDto {
         id: crate::convert::stored_u32("số khiếu nại", c.id)?,
-        level: c.level,
+        level: c.level.map(Into::into),
         received_at: c.received_at,
         complainant: c.complainant,
         content: c.content,

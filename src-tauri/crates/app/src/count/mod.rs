@@ -52,7 +52,7 @@ fn inventory_of(row: &InventoryRow) -> Result<Inventory> {
 fn inventory_dto(row: &InventoryRow) -> Result<InventoryDto> {
     let inv = inventory_of(row)?;
     Ok(InventoryDto {
-        level: row.level.clone(),
+        level: row.level.clone().into(),
         received: u32of(inv.received)?,
         unused: u32of(inv.unused)?,
         spoiled: u32of(inv.spoiled)?,
@@ -225,7 +225,7 @@ impl App {
     pub fn record_inventory(&mut self, i: &InventoryInput) -> Result<InventoryDto> {
         self.count_ctx(&i.level)?;
         let row = InventoryRow {
-            level: i.level.clone(),
+            level: i.level.0.clone(),
             received: i64::from(i.received),
             unused: i64::from(i.unused),
             spoiled: i64::from(i.spoiled),

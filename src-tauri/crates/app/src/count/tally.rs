@@ -91,7 +91,7 @@ pub(super) fn sheet_from_row(level: &str, row: &TallyEntryRow) -> Result<TallySh
         crate::Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} không đúng dạng ứng dụng ghi ({e}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
     })?;
     Ok(TallySheetInput {
-        level: level.to_owned(),
+        level: level.into(),
         entry: crate::convert::stored_u32(&format!("số lần nhập của {what}"), row.entry)?,
         entered_by: row.entered_by.clone(),
         received: s.received,
@@ -164,11 +164,11 @@ impl App {
                 }
             }
             let before = entries.into_iter().find(|e| e.entry == i64::from(s.entry));
-            tx.upsert_tally_entry(&TallyEntryRow { level: s.level.clone(), entry: i64::from(s.entry), data: data.clone(), entered_by: sheet.entered_by.clone(), entered_at: at.clone() })?;
+            tx.upsert_tally_entry(&TallyEntryRow { level: s.level.0.clone(), entry: i64::from(s.entry), data: data.clone(), entered_by: sheet.entered_by.clone(), entered_at: at.clone() })?;
             tx.append_audit(&crate::convert::audit_entry(&at, "count.tally", format!("bảng kiểm phiếu cấp {}, lần {}", s.level, s.entry), "", before.map(|b| b.data), Some(data.clone())))?;
             Ok::<_, Error>(())
         })?;
-        self.tallies.remove(&s.level);
+        self.tallies.remove(s.level.as_str());
         self.tally_status(&s.level)
     }
 
@@ -209,7 +209,7 @@ impl App {
             }
             _ => (vec![], vec![]),
         };
-        Ok(TallyStatusDto { level: level.to_owned(), entries: sheets.iter().map(|s| s.entry).collect(), agreed, differences, message, sheets, fields, reentry })
+        Ok(TallyStatusDto { level: level.into(), entries: sheets.iter().map(|s| s.entry).collect(), agreed, differences, message, sheets, fields, reentry })
     }
 }
 
@@ -282,7 +282,7 @@ impl App {
                 };
                 rows.push(TallyFixRow {
                     id: 0,
-                    level: d.level.clone(),
+                    level: d.level.0.clone(),
                     field: field.clone(),
                     first: i64::try_from(diff.first).unwrap_or(i64::MAX),
                     second: i64::try_from(diff.second).unwrap_or(i64::MAX),
@@ -303,7 +303,7 @@ impl App {
                 };
                 rows.push(TallyFixRow {
                     id: 0,
-                    level: d.level.clone(),
+                    level: d.level.0.clone(),
                     field: field.to_owned(),
                     first: i64::try_from(diff.first).unwrap_or(i64::MAX),
                     second: i64::try_from(diff.second).unwrap_or(i64::MAX),
@@ -334,7 +334,7 @@ impl App {
             }
             Ok::<_, Error>(())
         })?;
-        self.tallies.remove(&d.level);
+        self.tallies.remove(d.level.as_str());
         self.tally_status(&d.level)
     }
 
@@ -372,7 +372,7 @@ impl App {
                 let v = t.values.get(&d.field).copied().unwrap_or(0);
                 let row = TallyFixRow {
                     id: 0,
-                    level: t.level.clone(),
+                    level: t.level.0.clone(),
                     field: d.field.clone(),
                     first: i64::try_from(d.first).unwrap_or(i64::MAX),
                     second: i64::try_from(d.second).unwrap_or(i64::MAX),
@@ -394,7 +394,7 @@ impl App {
             }
             Ok::<_, Error>(())
         })?;
-        self.tallies.remove(&t.level);
+        self.tallies.remove(t.level.as_str());
         self.tally_status(&t.level)
     }
 }

@@ -172,7 +172,7 @@ fn build() -> Fixture {
     let zero_report = pdf_text(&zero.bytes);
     let voters = ok("voters", t.voters_list(false));
     for v in voters.iter().filter(|v| v.voter.levels.len() == 3).take(6) {
-        ok("checkin", t.checkin(v.voter.stt, None, false));
+        ok("checkin", t.checkin(v.voter.stt.get(), None, false));
     }
     let person = |n: &str| PersonDto { name: n.into(), address: Some("Thôn 2".into()) };
     ok("team", t.set_team(&TeamInput { witnesses: Some(vec![person("Hoàng Văn Chứng"), person("Đỗ Thị Kiến")]), ..Default::default() }));
