@@ -164,7 +164,7 @@ fn team_bundle(def: &Value, def_sha: &str, i: usize, pdf: &[u8]) -> Vec<u8> {
         created_at: "2026-03-15T22:00:00+07:00".into(),
         election_id: "BC-BENCH".into(),
         definition_sha256: def_sha.into(),
-        mode: "official".into(),
+        mode: tobaucu_core::election::Mode::Official,
         unit_id: area,
         unit_kind: "area".into(),
         levels,

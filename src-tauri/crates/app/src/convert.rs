@@ -125,6 +125,14 @@ pub fn mode(m: tobaucu_core::election::Mode) -> tobaucu_ipc::Mode {
     }
 }
 
+/// A mode from IPC (or the app's bundle mode) as the core's.
+pub fn core_mode(m: tobaucu_ipc::Mode) -> tobaucu_core::election::Mode {
+    match m {
+        tobaucu_ipc::Mode::Official => tobaucu_core::election::Mode::Official,
+        tobaucu_ipc::Mode::Test => tobaucu_core::election::Mode::Test,
+    }
+}
+
 /// The core's severity as it crosses IPC.
 pub fn severity(s: tobaucu_core::checks::Severity) -> tobaucu_ipc::Severity {
     match s {

@@ -269,7 +269,7 @@ impl App {
         while let Some(p) = cur {
             let Some(u) = def.unit(&p) else { break };
             province_name = u.name.clone();
-            if u.kind.as_str() == "province" {
+            if u.kind == tobaucu_core::election::UnitKind::Province {
                 break;
             }
             cur = u.parent.clone();

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use tobaucu_core::legacy;
 use tobaucu_core::text::fold;
 use tobaucu_core::voter::{self, BirthDate};
-use tobaucu_import::{read_voter_file, ImportContext};
-use tobaucu_ipc::{CheckedListDto, VoterCheckDto, VoterProblemDto};
+use tobaucu_import::{read_voter_file, ImportContext, ProblemKind};
+use tobaucu_ipc::{CheckedListDto, VoterCheckDto, VoterProblemDto, VoterProblemKind};
 use tobaucu_store::Read;
 
 use crate::{clock, App, Error, Result};
@@ -33,20 +33,8 @@ struct Entry {
     texts: Vec<(&'static str, &'static str, String)>,
 }
 
-fn problem(kind: &str, list: &str, stt: Option<u32>, name: &str, field: &str, message: String) -> VoterProblemDto {
-    VoterProblemDto { kind: kind.to_owned(), list: list.to_owned(), stt: stt.map(Into::into), name: name.to_owned(), field: field.to_owned(), message }
-}
-
-/// What the check calls each kind, for the summary line.
-fn kind_vi(kind: &str) -> &'static str {
-    match kind {
-        "duplicate_id" => "trùng số căn cước",
-        "under_age" => "chưa đủ 18 tuổi",
-        "missing_id" => "thiếu số căn cước",
-        "legacy_text" => "chữ còn ở bảng mã cũ hoặc bị lỗi",
-        "two_areas" => "một người có tên ở hai khu vực",
-        _ => "tệp không đọc được",
-    }
+fn problem(kind: VoterProblemKind, list: &str, stt: Option<u32>, name: &str, field: &str, message: String) -> VoterProblemDto {
+    VoterProblemDto { kind, list: list.to_owned(), stt: stt.map(Into::into), name: name.to_owned(), field: field.to_owned(), message }
 }
 
 impl App {
@@ -120,12 +108,10 @@ impl App {
                 Err(found) => {
                     lists.push(CheckedListDto { source: name.clone(), area: area.map(Into::into), voters: 0 });
                     for p in found {
-                        let kind = if p.message.contains("trùng") && p.message.contains("định danh") {
-                            "duplicate_id"
-                        } else if p.message.contains("18 tuổi") || p.message.contains("chỉ ghi năm sinh") {
-                            "under_age"
-                        } else {
-                            "unreadable"
+                        let kind = match p.kind {
+                            ProblemKind::DuplicateId => VoterProblemKind::DuplicateId,
+                            ProblemKind::UnderAge => VoterProblemKind::UnderAge,
+                            ProblemKind::Other => VoterProblemKind::Unreadable,
                         };
                         let field = p.field.clone().unwrap_or_default();
                         problems.push(problem(kind, name, None, "", &field, format!("{} (tệp chưa được so với các danh sách khác cho đến khi sửa xong)", p.describe(name))));
@@ -142,11 +128,18 @@ impl App {
             match BirthDate::from_iso(&e.birth) {
                 Some(b) => {
                     if let Err(why) = voter::check_birth(b, day) {
-                        problems.push(problem("under_age", &list, Some(e.stt), &e.name, "birth_date", format!("{list}, cử tri số {} — {}: {}", e.stt, e.name, voter::birth_refusal_vi(b, why, day))));
+                        problems.push(problem(
+                            VoterProblemKind::UnderAge,
+                            &list,
+                            Some(e.stt),
+                            &e.name,
+                            "birth_date",
+                            format!("{list}, cử tri số {} — {}: {}", e.stt, e.name, voter::birth_refusal_vi(b, why, day)),
+                        ));
                     }
                 }
                 None => problems.push(problem(
-                    "under_age",
+                    VoterProblemKind::UnderAge,
                     &list,
                     Some(e.stt),
                     &e.name,
@@ -156,7 +149,14 @@ impl App {
             }
             match e.id_number.as_deref() {
                 Some(id) => by_id.entry(id).or_default().push(e),
-                None => problems.push(problem("missing_id", &list, Some(e.stt), &e.name, "id_number", format!("{list}, cử tri số {} — {}: chưa có số căn cước (số định danh cá nhân)", e.stt, e.name))),
+                None => problems.push(problem(
+                    VoterProblemKind::MissingId,
+                    &list,
+                    Some(e.stt),
+                    &e.name,
+                    "id_number",
+                    format!("{list}, cử tri số {} — {}: chưa có số căn cước (số định danh cá nhân)", e.stt, e.name),
+                )),
             }
             for (field, label, text) in &e.texts {
                 if text.trim().is_empty() {
@@ -169,7 +169,7 @@ impl App {
                     legacy::impossible(text).map(|n| format!("{label} \"{text}\" {}", n.vi()))
                 };
                 if let Some(why) = why {
-                    problems.push(problem("legacy_text", &list, Some(e.stt), &e.name, field, format!("{list}, cử tri số {}: {why}; hãy sửa lại cho đúng chữ tiếng Việt", e.stt)));
+                    problems.push(problem(VoterProblemKind::LegacyText, &list, Some(e.stt), &e.name, field, format!("{list}, cử tri số {}: {why}; hãy sửa lại cho đúng chữ tiếng Việt", e.stt)));
                 }
             }
             by_person.entry((fold(&e.name), e.birth.as_str())).or_default().push(e);
@@ -179,8 +179,11 @@ impl App {
         for (id, group) in &ids {
             let first = group[0];
             for e in &group[1..] {
-                let (kind, what) =
-                    if e.list == first.list { ("duplicate_id", "trùng số căn cước với") } else { ("two_areas", "một người có tên ở hai khu vực: trùng số căn cước với") };
+                let (kind, what) = if e.list == first.list {
+                    (VoterProblemKind::DuplicateId, "trùng số căn cước với")
+                } else {
+                    (VoterProblemKind::TwoAreas, "một người có tên ở hai khu vực: trùng số căn cước với")
+                };
                 problems.push(problem(
                     kind,
                     &source(e),
@@ -202,7 +205,7 @@ impl App {
                 let different_ids = matches!((&e.id_number, &first.id_number), (Some(a), Some(b)) if a != b);
                 if e.list != first.list && !same_id_known && !different_ids {
                     problems.push(problem(
-                        "two_areas",
+                        VoterProblemKind::TwoAreas,
                         &source(e),
                         Some(e.stt),
                         &e.name,
@@ -221,7 +224,7 @@ impl App {
         }
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         for p in &problems {
-            *counts.entry(p.kind.clone()).or_default() += 1;
+            *counts.entry(p.kind.as_str().to_owned()).or_default() += 1;
         }
         let voters: u32 = lists.iter().map(|l| l.voters).sum();
         let message = if problems.is_empty() {
@@ -231,7 +234,7 @@ impl App {
                 "Đã kiểm tra {} danh sách, {voters} cử tri: {} vấn đề cần xem lại — {}.",
                 lists.len(),
                 problems.len(),
-                counts.iter().map(|(k, n)| format!("{n} {}", kind_vi(k))).collect::<Vec<_>>().join(", ")
+                counts.iter().map(|(k, n)| format!("{n} {}", VoterProblemKind::parse(k).map_or("", VoterProblemKind::vi))).collect::<Vec<_>>().join(", ")
             )
         };
         Ok(VoterCheckDto { ok: problems.is_empty(), checked_at: clock::stamp(self.now()), lists, problems, counts, message })

@@ -156,7 +156,7 @@ pub struct Manifest {
     pub created_at: String,
     pub election_id: String,
     pub definition_sha256: String,
-    pub mode: String,
+    pub mode: tobaucu_core::election::Mode,
     pub unit_id: String,
     pub unit_kind: String,
     pub levels: Vec<LevelEntry>,
@@ -173,7 +173,7 @@ impl Manifest {
             "format": FORMAT,
             "app_version": self.app_version,
             "created_at": self.created_at,
-            "election": {"id": self.election_id, "definition_sha256": self.definition_sha256, "mode": self.mode},
+            "election": {"id": self.election_id, "definition_sha256": self.definition_sha256, "mode": self.mode.as_str()},
             "unit": {"id": self.unit_id, "kind": self.unit_kind},
             "levels": self.levels.iter().map(|l| json!({"code": l.code, "final": l.final_, "revision": l.revision, "minutes_sha256": l.minutes_sha256})).collect::<Vec<_>>(),
             "sequence": self.sequence,
@@ -236,7 +236,10 @@ impl Manifest {
             created_at: s(o, "created_at").map_err(|e| bad(&e))?,
             election_id: s(e, "id").map_err(|e| bad(&e))?,
             definition_sha256: s(e, "definition_sha256").map_err(|e| bad(&e))?,
-            mode: s(e, "mode").map_err(|e| bad(&e))?,
+            mode: {
+                let word = s(e, "mode").map_err(|e| bad(&e))?;
+                tobaucu_core::election::Mode::parse(&word).ok_or_else(|| bad(&format!("chế độ \"{word}\" không có")))?
+            },
             unit_id: s(u, "id").map_err(|e| bad(&e))?,
             unit_kind: s(u, "kind").map_err(|e| bad(&e))?,
             levels,
@@ -261,9 +264,6 @@ impl Manifest {
         }
         if !["area", "commune", "district", "province", "nation"].contains(&self.unit_kind.as_str()) {
             return Err(format!("loại đơn vị \"{}\" không có", self.unit_kind));
-        }
-        if self.mode != "official" && self.mode != "test" {
-            return Err(format!("chế độ \"{}\" không có", self.mode));
         }
         if self.created_at.len() > 40 || chrono::DateTime::parse_from_rfc3339(&self.created_at).is_err() {
             return Err("created_at phải là thời điểm RFC 3339 (ví dụ 2026-03-15T21:00:00+07:00)".into());

@@ -28,8 +28,8 @@ impl Context for Ctx {
     fn definition_sha256(&self) -> &str {
         DEF_SHA
     }
-    fn mode(&self) -> &str {
-        "official"
+    fn mode(&self) -> tobaucu_core::election::Mode {
+        tobaucu_core::election::Mode::Official
     }
     fn registration(&self, _unit: &str) -> Option<Registration> {
         Some(Registration::Key(self.key))
@@ -58,7 +58,7 @@ fn manifest(seq: u64, prev: Option<String>, head: &str) -> Manifest {
         created_at: "2026-03-15T21:00:00+07:00".into(),
         election_id: "BC2026".into(),
         definition_sha256: DEF_SHA.into(),
-        mode: "official".into(),
+        mode: tobaucu_core::election::Mode::Official,
         unit_id: "X0412-KV01".into(),
         unit_kind: "area".into(),
         levels: vec![],
@@ -350,7 +350,7 @@ fn a_newer_bundle_whose_log_rewrites_the_old_one_is_refused() {
         fn definition_sha256(&self) -> &str {
             self.0.definition_sha256()
         }
-        fn mode(&self) -> &str {
+        fn mode(&self) -> tobaucu_core::election::Mode {
             self.0.mode()
         }
         fn registration(&self, u: &str) -> Option<Registration> {
@@ -426,7 +426,6 @@ fn manifest_fields_say_only_what_they_may() {
         Box::new(|m| m.app_version = "phiên bản mới nhất; hãy tin".into()),
         Box::new(|m| m.unit_id = "KV/../../x".into()),
         Box::new(|m| m.unit_kind = "galaxy".into()),
-        Box::new(|m| m.mode = "maybe".into()),
         Box::new(|m| m.levels = vec![container::LevelEntry { code: "QH".into(), final_: true, revision: 1, minutes_sha256: "aa".repeat(32) }; 2]),
     ];
     for e in edits {
@@ -435,4 +434,12 @@ fn manifest_fields_say_only_what_they_may() {
         let (b, _) = container::write(m, &rows, &k).unwrap_or_default();
         assert!(failed(&b, &ctx).contains(&"format"));
     }
+    // A mode the app does not know cannot even be built any more (the
+    // manifest's mode is typed); its bytes are refused when read.
+    let m = manifest(1, None, &head);
+    let bytes = String::from_utf8(m.to_bytes()).unwrap_or_default();
+    assert!(container::Manifest::parse(bytes.as_bytes()).is_ok());
+    let maybe = bytes.replace("\"mode\":\"official\"", "\"mode\":\"maybe\"");
+    assert_ne!(maybe, bytes);
+    assert!(container::Manifest::parse(maybe.as_bytes()).is_err());
 }

@@ -54,7 +54,7 @@ pub enum Registration {
 pub trait Context {
     fn election_id(&self) -> &str;
     fn definition_sha256(&self) -> &str;
-    fn mode(&self) -> &str;
+    fn mode(&self) -> tobaucu_core::election::Mode;
     /// The key registered for `unit`, if any.
     fn registration(&self, unit: &str) -> Option<Registration>;
     /// The operator accepted this unregistered key after comparing the
@@ -335,15 +335,7 @@ fn verify_opened_at(b: &Bundle<'_>, ctx: &dyn Context, depth: u32) -> Report {
             Err(format!("định nghĩa bầu cử khác (gói {}…, ở đây {}…)", m.definition_sha256.get(..12).unwrap_or(""), ctx.definition_sha256().get(..12).unwrap_or("")))
         },
     ));
-    let mode_vi = |x: &str| if x == "test" { "thử nghiệm hoặc diễn tập" } else { "chính thức" };
-    checks.push(check(
-        "mode",
-        if m.mode == ctx.mode() {
-            Ok(format!("chế độ {}", mode_vi(&m.mode)))
-        } else {
-            Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", mode_vi(&m.mode), mode_vi(ctx.mode())))
-        },
-    ));
+    checks.push(check("mode", if m.mode == ctx.mode() { Ok(format!("chế độ {}", m.mode.vi())) } else { Err(format!("gói ở chế độ {}, cơ sở dữ liệu ở chế độ {}", m.mode.vi(), ctx.mode().vi())) }));
     checks.push(check("unit", ctx.unit_allowed(&m.unit_id, &m.unit_kind)));
 
     // sequence

@@ -35,6 +35,22 @@ impl Mode {
             Mode::Test => "test",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "official" => Some(Mode::Official),
+            "test" => Some(Mode::Test),
+            _ => None,
+        }
+    }
+
+    /// "chính thức", "thử nghiệm hoặc diễn tập".
+    pub fn vi(self) -> &'static str {
+        match self {
+            Mode::Official => "chính thức",
+            Mode::Test => "thử nghiệm hoặc diễn tập",
+        }
+    }
 }
 
 /// Cuộc bầu cử: id, name, election day (ngày bầu cử) and mode.

@@ -10,7 +10,7 @@
 use tobaucu_core::text::{fold, words};
 
 use crate::grid::Sheet;
-use crate::{ImportContext, Problem};
+use crate::{ImportContext, Problem, ProblemKind};
 
 /// What a column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +126,7 @@ fn csv_layout(sheet: &Sheet, h: usize, names: Vec<String>) -> Result<Layout, Vec
             "" => Role::Ignore,
             other => {
                 problems.push(Problem {
+                    kind: ProblemKind::Other,
                     row: Some(sheet.row_number(h)),
                     column: Some(other.to_owned()),
                     field: None,
@@ -135,13 +136,15 @@ fn csv_layout(sheet: &Sheet, h: usize, names: Vec<String>) -> Result<Layout, Vec
             }
         };
         if columns.iter().any(|(_, r)| r == &role) && role != Role::Ignore {
-            problems.push(Problem { row: Some(sheet.row_number(h)), column: Some(n.clone()), field: None, message: format!("cột \"{n}\" bị lặp") });
+            problems.push(Problem { kind: ProblemKind::Other, row: Some(sheet.row_number(h)), column: Some(n.clone()), field: None, message: format!("cột \"{n}\" bị lặp") });
         }
         columns.push((c, role));
     }
     for required in ["stt", "ho_ten", "ngay_sinh", "gioi_tinh"] {
         if !names.iter().any(|n| n == required) {
-            problems.push(Problem { row: Some(sheet.row_number(h)), column: None, field: None, message: format!("thiếu cột bắt buộc \"{required}\" ở dòng tiêu đề") });
+            problems.push(Problem {
+                kind: ProblemKind::Other, row: Some(sheet.row_number(h)), column: None, field: None, message: format!("thiếu cột bắt buộc \"{required}\" ở dòng tiêu đề")
+            });
         }
     }
     if !problems.is_empty() {
@@ -200,6 +203,7 @@ fn form_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem
         let role = if let Some((_, code)) = explicit {
             if !ctx.levels.iter().any(|(c, _)| c == code) {
                 problems.push(Problem {
+                    kind: ProblemKind::Other,
                     row: Some(sheet.row_number(h)),
                     column: Some(letter.clone()),
                     field: None,
@@ -212,7 +216,7 @@ fn form_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem
             match classify(parent, sub, ctx) {
                 Ok(r) => r,
                 Err(msg) => {
-                    problems.push(Problem { row: Some(sheet.row_number(h)), column: Some(letter), field: None, message: msg });
+                    problems.push(Problem { kind: ProblemKind::Other, row: Some(sheet.row_number(h)), column: Some(letter), field: None, message: msg });
                     continue;
                 }
             }
@@ -223,7 +227,7 @@ fn form_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem
         }
         if let Role::Level(code) = &role {
             if columns.iter().any(|(_, r)| r == &role) {
-                problems.push(Problem { row: Some(sheet.row_number(h)), column: Some(letter), field: None, message: format!("hai cột cùng ghép với cấp {code}") });
+                problems.push(Problem { kind: ProblemKind::Other, row: Some(sheet.row_number(h)), column: Some(letter), field: None, message: format!("hai cột cùng ghép với cấp {code}") });
                 continue;
             }
         }
@@ -232,11 +236,18 @@ fn form_layout(sheet: &Sheet, ctx: &ImportContext) -> Result<Layout, Vec<Problem
     let layout = Layout { data_start: h + if has_sub { 2 } else { 1 }, has_levels: columns.iter().any(|(_, r)| matches!(r, Role::Level(_))), columns, csv_names: None };
     for (role, what) in [(Role::Stt, "STT"), (Role::Name, "Họ và tên"), (Role::Birth, "Ngày, tháng, năm sinh")] {
         if layout.col(&role).is_none() {
-            problems.push(Problem { row: Some(sheet.row_number(h)), column: None, field: None, message: format!("không tìm thấy cột \"{what}\" ở dòng tiêu đề") });
+            problems
+                .push(Problem { kind: ProblemKind::Other, row: Some(sheet.row_number(h)), column: None, field: None, message: format!("không tìm thấy cột \"{what}\" ở dòng tiêu đề") });
         }
     }
     if layout.col(&Role::Gender).is_none() && (layout.col(&Role::Male).is_none() || layout.col(&Role::Female).is_none()) {
-        problems.push(Problem { row: Some(sheet.row_number(h)), column: None, field: None, message: "không tìm thấy cột giới tính (\"Nam\" và \"Nữ\", hoặc \"Giới tính\")".into() });
+        problems.push(Problem {
+            kind: ProblemKind::Other,
+            row: Some(sheet.row_number(h)),
+            column: None,
+            field: None,
+            message: "không tìm thấy cột giới tính (\"Nam\" và \"Nữ\", hoặc \"Giới tính\")".into(),
+        });
     }
     if problems.is_empty() {
         Ok(layout)

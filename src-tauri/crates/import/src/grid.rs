@@ -15,7 +15,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use tobaucu_core::{legacy, text};
 
-use crate::Problem;
+use crate::{Problem, ProblemKind};
 
 /// Largest sheet we read: well above any polling area (≤ 4,000 voters,
 /// domain.md §2) while bounding memory on hostile files.
@@ -426,7 +426,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Problem> {
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Problem { row: Some(u32::try_from(line).unwrap_or(0)), column: None, field: None, message: format!("dòng CSV không đọc được: {e}") }
+            Problem { kind: ProblemKind::Other, row: Some(u32::try_from(line).unwrap_or(0)), column: None, field: None, message: format!("dòng CSV không đọc được: {e}") }
         })?;
         if rows.len() >= MAX_ROWS || rec.len() > MAX_COLS {
             return Err(Problem::file(format!("tệp CSV quá lớn; danh sách không vượt quá {MAX_ROWS} dòng, {MAX_COLS} cột")));

@@ -41,6 +41,9 @@ pub struct ImportContext {
 /// (or a text editor, for CSV) shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// What kind of finding it is, for a caller that sorts them (the
+    /// voter-list check) without reading the message.
+    pub kind: ProblemKind,
     pub row: Option<u32>,
     /// Column letter (A, B, …) or CSV column name.
     pub column: Option<String>,
@@ -49,9 +52,20 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The kinds of finding a caller tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Số định danh trùng với một dòng khác.
+    DuplicateId,
+    /// Ngày sinh: chưa đủ 18 tuổi, hoặc chỉ ghi năm sinh khi không được.
+    UnderAge,
+    /// Anything else that stops the file from being read.
+    Other,
+}
+
 impl Problem {
     fn file(message: impl Into<String>) -> Problem {
-        Problem { row: None, column: None, field: None, message: message.into() }
+        Problem { kind: ProblemKind::Other, row: None, column: None, field: None, message: message.into() }
     }
 
     /// "danh-sach.xlsx, dòng 12, cột C (Ngày sinh): …"

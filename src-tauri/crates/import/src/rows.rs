@@ -9,7 +9,7 @@ use tobaucu_core::{legacy, list_note};
 
 use crate::columns::{Layout, Role};
 use crate::grid::{Cell, Sheet};
-use crate::{ImportContext, ImportedVoter, Problem};
+use crate::{ImportContext, ImportedVoter, Problem, ProblemKind};
 
 /// Words that start the rows after the data (totals, place and date, signatures).
 const FOOTER_STARTS: [&str; 9] = ["tong so", "tong cong", "cong:", "nguoi lap", "tm.", "tm ", "xac nhan", "chu tich", "danh sach nay"];
@@ -163,7 +163,11 @@ struct RowReader<'a> {
 
 impl<'a> RowReader<'a> {
     fn problem(&mut self, role: &Role, c: Option<usize>, msg: String) {
-        self.problems.push(Problem { row: Some(self.row_no), column: c.map(|c| self.layout.col_name(self.sheet, c)), field: Some(role.field_vi().to_owned()), message: msg });
+        self.problem_of(ProblemKind::Other, role, c, msg);
+    }
+
+    fn problem_of(&mut self, kind: ProblemKind, role: &Role, c: Option<usize>, msg: String) {
+        self.problems.push(Problem { kind, row: Some(self.row_no), column: c.map(|c| self.layout.col_name(self.sheet, c)), field: Some(role.field_vi().to_owned()), message: msg });
     }
 
     fn get(&self, role: &Role) -> Option<(usize, &'a Cell)> {
@@ -245,7 +249,7 @@ impl<'a> RowReader<'a> {
         };
         if let Some(b) = birth {
             if let Err(why) = voter::check_birth(b, self.ctx.election_day) {
-                self.problem(&Role::Birth, self.layout.col(&Role::Birth), voter::birth_refusal_vi(b, why, self.ctx.election_day));
+                self.problem_of(ProblemKind::UnderAge, &Role::Birth, self.layout.col(&Role::Birth), voter::birth_refusal_vi(b, why, self.ctx.election_day));
             }
         }
         birth
@@ -357,7 +361,7 @@ impl<'a> RowReader<'a> {
                 }
                 if voter::valid_id_number(&digits) {
                     if let Some(first) = seen.insert(digits.clone(), self.row_no) {
-                        self.problem(&Role::IdNumber, Some(c), format!("số định danh {digits} bị trùng với dòng {first}"));
+                        self.problem_of(ProblemKind::DuplicateId, &Role::IdNumber, Some(c), format!("số định danh {digits} bị trùng với dòng {first}"));
                     }
                     Some(digits)
                 } else {

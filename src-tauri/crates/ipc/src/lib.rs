@@ -27,7 +27,7 @@ pub use day::*;
 pub use error::ErrorCode;
 pub use ids::{AreaId, BatchId, CardNumber, LevelCode};
 pub use rehearsal::*;
-pub use vocab::{ArrivalStatus, ComplaintStatus, CountMethod, MinutesStatus, Mode, PaperStatus, Severity, UnitKind, VoterStanding};
+pub use vocab::{ArrivalStatus, ComplaintStatus, CountMethod, MinutesStatus, Mode, PaperStatus, Severity, UnitKind, VoterProblemKind, VoterStanding};
 
 /// A voter as `voters list --json` prints it (`interfaces.md` §1). Every
 /// field of the contract is here with its meaning; the three residence
@@ -415,6 +415,7 @@ pub fn typescript() -> String {
         ComplaintStatus::decl(&cfg),
         ArrivalStatus::decl(&cfg),
         PaperStatus::decl(&cfg),
+        VoterProblemKind::decl(&cfg),
         ErrorCode::decl(&cfg),
         AboutDto::decl(&cfg),
         IpcError::decl(&cfg),

@@ -48,8 +48,7 @@ pub struct CheckedListDto {
 /// One finding of the voter-list check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct VoterProblemDto {
-    /// duplicate_id | under_age | missing_id | legacy_text | two_areas | unreadable
-    pub kind: String,
+    pub kind: crate::VoterProblemKind,
     /// The list it was found in (see [`CheckedListDto::source`]).
     pub list: String,
     pub stt: Option<CardNumber>,

@@ -211,6 +211,39 @@ impl ArrivalStatus {
     }
 }
 
+/// What the voter-list check found (`voters check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VoterProblemKind {
+    /// Trùng số căn cước trong một danh sách.
+    DuplicateId,
+    /// Chưa đủ 18 tuổi (or a year alone where the date is needed).
+    UnderAge,
+    /// Thiếu số căn cước.
+    MissingId,
+    /// Chữ còn ở bảng mã cũ hoặc bị lỗi.
+    LegacyText,
+    /// Một người có tên ở hai khu vực.
+    TwoAreas,
+    /// Tệp không đọc được.
+    Unreadable,
+}
+wire!(VoterProblemKind { DuplicateId = "duplicate_id", UnderAge = "under_age", MissingId = "missing_id", LegacyText = "legacy_text", TwoAreas = "two_areas", Unreadable = "unreadable" });
+
+impl VoterProblemKind {
+    /// What the check calls each kind, for the summary line.
+    pub fn vi(self) -> &'static str {
+        match self {
+            VoterProblemKind::DuplicateId => "trùng số căn cước",
+            VoterProblemKind::UnderAge => "chưa đủ 18 tuổi",
+            VoterProblemKind::MissingId => "thiếu số căn cước",
+            VoterProblemKind::LegacyText => "chữ còn ở bảng mã cũ hoặc bị lỗi",
+            VoterProblemKind::TwoAreas => "một người có tên ở hai khu vực",
+            VoterProblemKind::Unreadable => "tệp không đọc được",
+        }
+    }
+}
+
 /// Paper minutes against the signed file (issue 15 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -262,5 +295,6 @@ mod tests {
         each(ComplaintStatus::ALL, ComplaintStatus::as_str, ComplaintStatus::parse);
         each(ArrivalStatus::ALL, ArrivalStatus::as_str, ArrivalStatus::parse);
         each(PaperStatus::ALL, PaperStatus::as_str, PaperStatus::parse);
+        each(VoterProblemKind::ALL, VoterProblemKind::as_str, VoterProblemKind::parse);
     }
 }

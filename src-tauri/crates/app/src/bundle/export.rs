@@ -144,7 +144,7 @@ impl App {
             created_at: now.clone(),
             election_id: def.election.id.clone(),
             definition_sha256: u.election_sha256,
-            mode: mode.as_str().to_owned(),
+            mode: crate::convert::core_mode(mode),
             unit_id: unit.clone(),
             unit_kind: kind.as_str().to_owned(),
             levels,

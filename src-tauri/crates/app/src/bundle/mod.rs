@@ -136,7 +136,7 @@ pub(crate) fn team_results(def: &ElectionDefinition, definition_sha256: &str, b:
             }
             return Err(format!("thiếu cấp {code} trong bản kê"));
         };
-        if m.mode == "official" && !lv.final_ {
+        if m.mode == tobaucu_core::election::Mode::Official && !lv.final_ {
             return Err(format!("cấp {code}: biên bản chưa khóa trong một gói chính thức"));
         }
         let name = format!("results/{code}.json");
@@ -375,8 +375,8 @@ impl Context for Ctx<'_> {
         &self.election_sha
     }
     /// A rehearsal database's mode is "test" whatever its definition says.
-    fn mode(&self) -> &str {
-        self.app.bundle_mode().as_str()
+    fn mode(&self) -> tobaucu_core::election::Mode {
+        crate::convert::core_mode(self.app.bundle_mode())
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
         let me = self.app.unit_row().ok().flatten()?;
@@ -440,7 +440,7 @@ impl Context for Inner<'_> {
     fn definition_sha256(&self) -> &str {
         self.outer.definition_sha256()
     }
-    fn mode(&self) -> &str {
+    fn mode(&self) -> tobaucu_core::election::Mode {
         self.outer.mode()
     }
     fn registration(&self, unit: &str) -> Option<Registration> {
@@ -495,7 +495,7 @@ pub(crate) fn info_dto(m: &Manifest, id: &str) -> Option<BundleInfoDto> {
         unit_kind: tobaucu_ipc::UnitKind::parse(&m.unit_kind)?,
         sequence: u32::try_from(m.sequence).ok()?,
         created_at: m.created_at.clone(),
-        mode: tobaucu_ipc::Mode::parse(&m.mode)?,
+        mode: crate::convert::mode(m.mode),
         fingerprint: keys::fingerprint(&m.public_key),
         levels: m.levels.iter().map(|l| l.code.clone().into()).collect(),
         all_final: m.levels.iter().all(|l| l.final_),
