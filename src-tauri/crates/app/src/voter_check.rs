@@ -64,7 +64,7 @@ impl App {
                 n += 1;
                 entries.push(Entry {
                     list: 0,
-                    stt: u32::try_from(v.stt).unwrap_or(0),
+                    stt: crate::convert::stored_u32("số thứ tự cử tri", v.stt)?,
                     name: v.name.clone(),
                     birth: v.birth_date.clone(),
                     id_number: v.id_number.clone(),

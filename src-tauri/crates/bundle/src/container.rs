@@ -265,6 +265,11 @@ impl Manifest {
         if !["area", "commune", "district", "province", "nation"].contains(&self.unit_kind.as_str()) {
             return Err(format!("loại đơn vị \"{}\" không có", self.unit_kind));
         }
+        // A unit exports a few bundles a night: a number beyond u32 is not
+        // one the app writes (and would not fit the store's columns).
+        if self.sequence == 0 || self.sequence > u64::from(u32::MAX) {
+            return Err(format!("số thứ tự gói {} ngoài khoảng 1…{}", self.sequence, u32::MAX));
+        }
         if self.created_at.len() > 40 || chrono::DateTime::parse_from_rfc3339(&self.created_at).is_err() {
             return Err("created_at phải là thời điểm RFC 3339 (ví dụ 2026-03-15T21:00:00+07:00)".into());
         }

@@ -426,6 +426,8 @@ fn manifest_fields_say_only_what_they_may() {
         Box::new(|m| m.app_version = "phiên bản mới nhất; hãy tin".into()),
         Box::new(|m| m.unit_id = "KV/../../x".into()),
         Box::new(|m| m.unit_kind = "galaxy".into()),
+        Box::new(|m| m.sequence = u64::from(u32::MAX) + 1),
+        Box::new(|m| m.sequence = 0),
         Box::new(|m| m.levels = vec![container::LevelEntry { code: "QH".into(), final_: true, revision: 1, minutes_sha256: "aa".repeat(32) }; 2]),
     ];
     for e in edits {
