@@ -303,8 +303,10 @@ impl App {
         if !decisions.is_empty() {
             let list: Vec<Value> = decisions
                 .iter()
-                .map(|d| json!({"reference": reference(&d.area, u32::try_from(d.number).unwrap_or(0)), "decision": d.what.as_ref().map(|w| w.0), "text": d.what.as_ref().map(|w| &w.1)}))
-                .collect();
+                .map(|d| {
+                    Ok(json!({"reference": reference(&d.area, crate::convert::stored_u32("số khiếu nại", d.number)?), "decision": d.what.as_ref().map(|w| w.0), "text": d.what.as_ref().map(|w| &w.1)}))
+                })
+                .collect::<Result<_>>()?;
             after.insert("decisions".into(), Value::Array(list));
         }
         let before_json = facts_json(&before);
