@@ -142,3 +142,39 @@ fn a_tally_entry_edited_outside_the_app_is_refused_not_counted() {
     db.execute("UPDATE tally_entry SET data = ?1 WHERE level = 'QH' AND entry = 2", [&good]).unwrap();
     assert!(app.tally_status("QH").unwrap().agreed);
 }
+
+/// The Tổ trưởng's decision on a differing field of the two tally entries
+/// (issue 15 §4), edited outside the app, is refused where it is read; it
+/// is never dropped as if the field were still undecided, nor read as the
+/// choice it happens to spell.
+#[test]
+fn a_tally_decision_edited_outside_the_app_is_refused() {
+    use tobaucu_ipc::{TallyDecisionInput, TallySheetInput};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = official_team(dir.path());
+    let sheet = |entry: u32, by: &str, votes: Vec<u32>| TallySheetInput {
+        level: "QH".into(),
+        entry,
+        entered_by: by.into(),
+        received: 10,
+        valid: 9,
+        invalid: 1,
+        invalid_by_reason: Default::default(),
+        groups: vec![2, 3, 4],
+        votes,
+    };
+    app.enter_tally(&sheet(1, "Lê Thị Ký", vec![8, 6, 3, 1, 2])).unwrap();
+    assert!(!app.enter_tally(&sheet(2, "Trần Văn Hai", vec![8, 6, 3, 2, 1])).unwrap().agreed);
+    let picks = [("votes.4".to_owned(), 1), ("votes.5".to_owned(), 1)].into_iter().collect();
+    let st = app.decide_tally(&TallyDecisionInput { level: "QH".into(), picks, reenter: vec![], reenter_all: false, decided_by: "Nguyễn Văn Hùng".into() }).unwrap();
+    assert!(st.agreed, "{st:?}");
+    let db = rusqlite::Connection::open(dir.path().join("to.sqlite")).unwrap();
+    // What a person with sqlite3 can do: drop the guards, edit, commit.
+    db.execute_batch("PRAGMA ignore_check_constraints = ON; DROP TRIGGER tally_fix_no_update; DROP TRIGGER tally_fix_no_delete; CREATE TABLE fix_copy AS SELECT * FROM tally_fix").unwrap();
+    for damage in ["UPDATE tally_fix SET first = -1", "UPDATE tally_fix SET action = 'guess'", "UPDATE tally_fix SET choice = 7"] {
+        db.execute_batch(damage).unwrap();
+        assert_eq!(app.tally_status("QH").unwrap_err().code(), ErrorCode::DbCorrupt, "{damage}");
+        db.execute_batch("DELETE FROM tally_fix; INSERT INTO tally_fix SELECT * FROM fix_copy").unwrap();
+    }
+    assert!(app.tally_status("QH").unwrap().agreed);
+}

@@ -2,9 +2,10 @@
 //! fan-out used by the board's exports and its first read of 10,000 areas.
 
 /// `f` applied to each of `items` on up to `max_threads` threads (as many
-/// as the machine has, at least one), the results in the items' order. An
-/// item whose thread panicked has `None`: the caller decides whether that
-/// is an error (a missing sheet) or only lost speed (a parse redone later).
+/// as the machine has, at least one), the results in the items' order. When
+/// a thread panics, every item it was given is `None` (done or not): the
+/// caller decides whether that is an error (a missing sheet) or only lost
+/// speed (a parse redone later).
 pub(crate) fn map_on_cores<T: Send, R: Send>(items: Vec<T>, max_threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<Option<R>> {
     let n = items.len();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(max_threads).clamp(1, n.max(1));

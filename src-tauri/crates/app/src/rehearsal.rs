@@ -313,7 +313,13 @@ impl App {
             return Err(Error::refused(ErrorCode::FieldInvalid, format!("--seconds-per-voter {seconds_per_voter}: chọn từ 0 đến 600 giây")));
         }
         let served: std::collections::HashSet<i64> = self.store.live_checkins()?.into_iter().map(|c| c.voter_id).collect();
-        let mut waiting: Vec<u32> = self.store.voters()?.into_iter().filter(|v| v.status == "active" && !served.contains(&v.id)).filter_map(|v| u32::try_from(v.stt).ok()).collect();
+        let mut waiting: Vec<u32> = self
+            .store
+            .voters()?
+            .into_iter()
+            .filter(|v| v.status == tobaucu_core::voter::VoterStatus::Active.as_str() && !served.contains(&v.id))
+            .map(|v| crate::convert::stored_u32("số thứ tự cử tri", v.stt))
+            .collect::<Result<_>>()?;
         if waiting.is_empty() {
             return Err(Error::refused(ErrorCode::NoVoters, "không còn cử tri nào chưa nhận phiếu để diễn tập; hãy nhập danh sách cử tri trước"));
         }

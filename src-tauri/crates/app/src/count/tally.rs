@@ -17,20 +17,28 @@ use tobaucu_ipc::{ReentryFieldDto, TallyDecisionInput, TallyFieldDto, TallyThird
 use tobaucu_store::{CountRead, Read, TallyEntryRow};
 use tobaucu_store::{DayRead, TallyFixRow};
 
-/// The decisions recorded on a level's differing fields.
+/// The decisions recorded on a level's differing fields. A row the app
+/// could not have written (an unknown action, a choice or figure out of
+/// range) is refused `DB_CORRUPT`, never dropped as if undecided.
 pub(super) fn decided(r: &impl Read, level: &str) -> Result<Vec<Decided>> {
-    Ok(r.tally_fixes(level)?
+    use crate::convert::stored_u64;
+    r.tally_fixes(level)?
         .into_iter()
-        .filter_map(|f| {
+        .map(|f| {
+            let what = format!("quyết định về mục {} của bảng kiểm phiếu cấp {level}", f.field);
             let decision = match (f.action.as_str(), f.choice, f.value) {
-                ("pick", Some(c), _) => FieldDecision::Pick(u8::try_from(c).ok()?),
+                ("pick", Some(c), _) if (1..=3).contains(&c) => FieldDecision::Pick(u8::try_from(c).map_err(|_| corrupt(&what))?),
                 ("reenter", _, _) => FieldDecision::Reenter,
-                ("third", _, Some(v)) => FieldDecision::Third(u64::try_from(v).ok()?),
-                _ => return None,
+                ("third", _, Some(v)) => FieldDecision::Third(stored_u64(&what, v)?),
+                _ => return Err(corrupt(&what)),
             };
-            Some(Decided { field: f.field, first: u64::try_from(f.first).ok()?, second: u64::try_from(f.second).ok()?, decision })
+            Ok(Decided { first: stored_u64(&what, f.first)?, second: stored_u64(&what, f.second)?, field: f.field, decision })
         })
-        .collect())
+        .collect()
+}
+
+fn corrupt(what: &str) -> Error {
+    Error::refused(ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} không đúng dạng ứng dụng ghi: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
 }
 
 /// The figures that count and the double entry's state (E10 names only
