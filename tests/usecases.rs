@@ -78,6 +78,12 @@ fn a_closing_time_in_the_future_of_the_apps_clock_is_refused() {
     assert_eq!(taken.unwrap().closing_time.as_deref(), Some("19:00"));
 }
 
+/// One entry of the demo's QH tally sheet: 10 received, 9 valid, 1 invalid,
+/// 2, 3 and 4 ballots keeping 1, 2 and 3 names (Σ k·n_k = 20 votes).
+fn qh_sheet(entry: u32, by: &str, votes: Vec<u32>) -> tobaucu_ipc::TallySheetInput {
+    tobaucu_ipc::TallySheetInput { level: "QH".into(), entry, entered_by: by.into(), received: 10, valid: 9, invalid: 1, invalid_by_reason: Default::default(), groups: vec![2, 3, 4], votes }
+}
+
 /// A ballot row edited outside the app (`sqlite3`) is refused at the
 /// counting desk, never counted as the votes it happens to spell (Art. 74:
 /// a valid ballot keeps at most as many names as seats, each on the
@@ -106,22 +112,10 @@ fn a_ballot_row_edited_outside_the_app_is_refused_not_counted() {
 /// minutes carry the figures both entries agreed on).
 #[test]
 fn a_tally_entry_edited_outside_the_app_is_refused_not_counted() {
-    use tobaucu_ipc::TallySheetInput;
     let dir = tempfile::tempdir().unwrap();
     let mut app = official_team(dir.path());
-    let sheet = |entry: u32, by: &str| TallySheetInput {
-        level: "QH".into(),
-        entry,
-        entered_by: by.into(),
-        received: 10,
-        valid: 9,
-        invalid: 1,
-        invalid_by_reason: Default::default(),
-        groups: vec![2, 3, 4],
-        votes: vec![8, 6, 3, 1, 2],
-    };
-    app.enter_tally(&sheet(1, "Lê Thị Ký")).unwrap();
-    assert!(app.enter_tally(&sheet(2, "Trần Văn Hai")).unwrap().agreed);
+    app.enter_tally(&qh_sheet(1, "Lê Thị Ký", vec![8, 6, 3, 1, 2])).unwrap();
+    assert!(app.enter_tally(&qh_sheet(2, "Trần Văn Hai", vec![8, 6, 3, 1, 2])).unwrap().agreed);
     let db = rusqlite::Connection::open(dir.path().join("to.sqlite")).unwrap();
     let good: String = db.query_row("SELECT data FROM tally_entry WHERE level = 'QH' AND entry = 2", [], |r| r.get(0)).unwrap();
     let damaged = [
@@ -149,22 +143,11 @@ fn a_tally_entry_edited_outside_the_app_is_refused_not_counted() {
 /// choice it happens to spell.
 #[test]
 fn a_tally_decision_edited_outside_the_app_is_refused() {
-    use tobaucu_ipc::{TallyDecisionInput, TallySheetInput};
+    use tobaucu_ipc::TallyDecisionInput;
     let dir = tempfile::tempdir().unwrap();
     let mut app = official_team(dir.path());
-    let sheet = |entry: u32, by: &str, votes: Vec<u32>| TallySheetInput {
-        level: "QH".into(),
-        entry,
-        entered_by: by.into(),
-        received: 10,
-        valid: 9,
-        invalid: 1,
-        invalid_by_reason: Default::default(),
-        groups: vec![2, 3, 4],
-        votes,
-    };
-    app.enter_tally(&sheet(1, "Lê Thị Ký", vec![8, 6, 3, 1, 2])).unwrap();
-    assert!(!app.enter_tally(&sheet(2, "Trần Văn Hai", vec![8, 6, 3, 2, 1])).unwrap().agreed);
+    app.enter_tally(&qh_sheet(1, "Lê Thị Ký", vec![8, 6, 3, 1, 2])).unwrap();
+    assert!(!app.enter_tally(&qh_sheet(2, "Trần Văn Hai", vec![8, 6, 3, 2, 1])).unwrap().agreed);
     let picks = [("votes.4".to_owned(), 1), ("votes.5".to_owned(), 1)].into_iter().collect();
     let st = app.decide_tally(&TallyDecisionInput { level: "QH".into(), picks, reenter: vec![], reenter_all: false, decided_by: "Nguyễn Văn Hùng".into() }).unwrap();
     assert!(st.agreed, "{st:?}");

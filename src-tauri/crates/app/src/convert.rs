@@ -36,9 +36,14 @@ pub fn voter_status(s: VoterStanding) -> VoterStatus {
 /// its `parse`: a word the app never writes was written outside it,
 /// refused `DB_CORRUPT` naming `what`.
 pub fn stored_word<T>(what: &str, word: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
-    parse(word).ok_or_else(|| {
-        Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} là «{word}», không phải giá trị ứng dụng ghi: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
-    })
+    parse(word).ok_or_else(|| damaged(what, format!("là «{word}», không phải giá trị ứng dụng ghi")))
+}
+
+/// The one refusal of a stored value the app could not have written:
+/// "cơ sở dữ liệu ghi {what} {why}: tệp có thể đã bị sửa ngoài ứng dụng;
+/// không đọc tiếp" (`DB_CORRUPT`).
+pub fn damaged(what: &str, why: impl std::fmt::Display) -> Error {
+    Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} {why}: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
 }
 
 pub fn voter_dto(row: &VoterRow, checkins: &[CheckinRow]) -> Result<VoterDto> {
@@ -168,7 +173,7 @@ pub fn count_u32<N: TryInto<u32> + Copy + std::fmt::Display>(what: &str, n: N) -
 }
 
 fn out_of_range(what: &str, v: &dyn std::fmt::Display) -> Error {
-    Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} là {v}, ngoài khoảng ứng dụng dùng: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
+    damaged(what, format!("là {v}, ngoài khoảng ứng dụng dùng"))
 }
 
 #[cfg(test)]

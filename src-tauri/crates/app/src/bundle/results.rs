@@ -183,12 +183,8 @@ pub(crate) struct StoredRound {
 
 impl StoredRound {
     pub(crate) fn read(r: tobaucu_store::BoardRoundRow) -> Result<StoredRound> {
-        let candidates = serde_json::from_str(&r.candidates).map_err(|e| {
-            Error::refused(
-                ErrorCode::DbCorrupt,
-                format!("cơ sở dữ liệu ghi danh sách người ứng cử của vòng {} đơn vị {} không đúng dạng ({e}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp", r.number, r.constituency_id),
-            )
-        })?;
+        let candidates = serde_json::from_str(&r.candidates)
+            .map_err(|e| crate::convert::damaged(&format!("danh sách người ứng cử của vòng {} đơn vị {}", r.number, r.constituency_id), format!("không đúng dạng ({e})")))?;
         Ok(StoredRound {
             number: crate::convert::stored_u32("số vòng bầu", r.number)?,
             kind: crate::convert::stored_word("loại vòng bầu", &r.kind, RoundKind::parse)?,

@@ -34,7 +34,7 @@ fn u32of(x: u64) -> Result<u32> {
 /// A stored figure (never negative: the schema's CHECKs and the app) as
 /// `u64`; a negative one was written outside the app and is refused.
 fn u64of(x: i64) -> Result<u64> {
-    u64::try_from(x).map_err(|_| Error::refused(crate::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi số liệu âm ({x}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp")))
+    u64::try_from(x).map_err(|_| crate::convert::damaged("số liệu âm", format!("({x})")))
 }
 
 fn audit_row(at: &str, action: &str, subject: String, reason: &str, before: Option<Value>, after: Option<Value>) -> AuditRow {

@@ -38,7 +38,7 @@ pub(super) fn decided(r: &impl Read, level: &str) -> Result<Vec<Decided>> {
 }
 
 fn corrupt(what: &str) -> Error {
-    Error::refused(ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} không đúng dạng ứng dụng ghi: tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
+    crate::convert::damaged(what, "không đúng dạng ứng dụng ghi")
 }
 
 /// The figures that count and the double entry's state (E10 names only
@@ -95,9 +95,7 @@ struct StoredSheet {
 /// as zeros that would then count.
 pub(super) fn sheet_from_row(level: &str, row: &TallyEntryRow) -> Result<TallySheetInput> {
     let what = format!("bảng kiểm phiếu cấp {level}, lần nhập {}", row.entry);
-    let s: StoredSheet = serde_json::from_str(&row.data).map_err(|e| {
-        crate::Error::refused(tobaucu_ipc::ErrorCode::DbCorrupt, format!("cơ sở dữ liệu ghi {what} không đúng dạng ứng dụng ghi ({e}): tệp có thể đã bị sửa ngoài ứng dụng; không đọc tiếp"))
-    })?;
+    let s: StoredSheet = serde_json::from_str(&row.data).map_err(|e| crate::convert::damaged(&what, format!("không đúng dạng ứng dụng ghi ({e})")))?;
     Ok(TallySheetInput {
         level: level.into(),
         entry: crate::convert::stored_u32(&format!("số lần nhập của {what}"), row.entry)?,
