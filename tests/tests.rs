@@ -7,6 +7,7 @@ mod bundle;
 mod cli;
 mod count;
 mod crash;
+mod desks;
 mod forms;
 mod hostile;
 mod rehearsal;

@@ -15,6 +15,7 @@ use tobaucu_app::{App, Error, UnitChoice};
 mod board;
 mod bundle;
 mod count;
+mod desk;
 mod rehearsal;
 
 use tobaucu_ipc::{EditVoterInput, NewVoterInput, StatusChangeInput, VoterRowDto, VoterStanding};
@@ -130,6 +131,9 @@ enum Cmd {
     /// Diễn tập (chỉ trên cơ sở dữ liệu đang diễn tập)
     #[command(subcommand)]
     Drill(rehearsal::DrillCmd),
+    /// Nhiều bàn phát phiếu trên một danh sách cử tri, không cần Internet
+    #[command(subcommand)]
+    Desk(desk::DeskCmd),
 }
 
 #[derive(Subcommand)]
@@ -984,6 +988,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Demo { out } => bundle::demo(&out, json_mode),
         Cmd::Official => rehearsal::official(&cli.db, json_mode),
         Cmd::Drill(d) => rehearsal::drill(&cli.db, d, json_mode),
+        Cmd::Desk(d) => desk::run(&cli.db, d, json_mode),
         Cmd::Finalize { level } => {
             let mut app = open(&cli.db)?;
             let pass = bundle::passphrase_if_key(&app, &format!("khóa biên bản cấp {level}"))?;

@@ -98,7 +98,12 @@ export type SnapshotDto = { name: string, taken_at: string, levels: Array<LevelT
 
 export type HourCount = { hour: number, count: number, };
 
-export type TurnoutView = { levels: Array<LevelTurnoutRow>, hourly: Array<HourCount>, snapshots: Array<SnapshotDto>, };
+export type TurnoutView = { levels: Array<LevelTurnoutRow>, hourly: Array<HourCount>, snapshots: Array<SnapshotDto>, 
+/**
+ * Several desks: voters per desk and each desk's last contact (empty
+ * with one desk).
+ */
+desks: Array<DeskTurnoutDto>, };
 
 export type LevelDto = { code: LevelCode, name: string, };
 
@@ -308,7 +313,7 @@ export type PaperStatus = "file_only" | "agree" | "differ";
 
 export type VoterProblemKind = "duplicate_id" | "under_age" | "missing_id" | "legacy_text" | "two_areas" | "unreadable";
 
-export type ErrorCode = "BAN_REVIEW_REQUIRED" | "DB_UPGRADE_COPY" | "AUDIT_BROKEN" | "VERIFY_FAILED" | "BUNDLE_REFUSED" | "ALREADY_CHECKED_IN" | "ALREADY_OFFICIAL" | "ALREADY_RESOLVED" | "ALREADY_SET_UP" | "BACKUP_EXISTS" | "BACKUP_REQUIRED" | "BALLOTS_INVALID" | "BALLOT_EMPTY" | "BALLOT_INVALID_INPUT" | "BATCH_UNKNOWN" | "BOARD_DATA_TAMPERED" | "BULK_EMPTY" | "BULK_INVALID" | "BULK_REFUSED" | "CHECKED_IN" | "CHECKINS_EXIST" | "CHECKS_FAILED" | "CHECK_IS_ERROR" | "CHECK_NOT_FAILED" | "COMPLAINT" | "DAMAGED" | "DB" | "DB_BUSY" | "DB_CANNOT_OPEN" | "DB_CORRUPT" | "DB_MIGRATION_EDITED" | "DB_NEWER" | "DB_NOT_OURS" | "DISK_FULL" | "DISK_IO" | "DUPLICATE_ID" | "ELECTION_INVALID" | "FIELD_INVALID" | "FILE_TOO_LARGE" | "FINGERPRINT" | "IMPORT_INVALID" | "INCIDENT" | "INCOMPLETE" | "INTERNAL" | "IN_USE" | "IO" | "KEY" | "KEY_ARG" | "KEY_EXISTS" | "KEY_FILE" | "KEY_IN_USE" | "LEVEL_FINALIZED" | "LEVEL_NOT_ENTITLED" | "LIST_NOT_EMPTY" | "METHOD_MIXED" | "MINUTES_TAMPERED" | "NOTHING_TO_EXPORT" | "NOTHING_TO_RESOLVE" | "NOTHING_TO_UNDO" | "NOT_A_BACKUP" | "NOT_A_BOARD" | "NOT_A_FILE" | "NOT_A_TEAM" | "NOT_A_WARNING" | "NOT_CHECKED_IN" | "NOT_COMPLETE" | "NOT_DECIDED_HERE" | "NOT_EMPTY" | "NOT_FINAL" | "NOT_FINALIZED" | "NOT_HERE" | "NOT_REHEARSAL" | "NOT_SET_UP" | "NOT_SWITCHED" | "NOT_VOTING_HERE" | "NO_BACKUP" | "NO_BUNDLE" | "NO_CHANGE" | "NO_CONSTITUENCY" | "NO_KEY" | "NO_LEVEL" | "NO_PAPER_CHECK" | "NO_REVISION" | "NO_ROUND" | "NO_SUCH_VOTER" | "NO_SUCH_WARNING" | "NO_TARGET" | "NO_VOTERS" | "PAPER_CODE" | "PAPER_VOTES" | "PASSPHRASE_MISMATCH" | "PASSPHRASE_REQUIRED" | "READ_ONLY" | "REASON_REQUIRED" | "RECOMMENDATION" | "RECOUNT_REQUIRED" | "REPORTED" | "ROUND_DECLARED_HERE" | "ROUND_EXISTS" | "ROUND_FILE" | "ROUND_NOT_DUE" | "ROUND_OPEN" | "SAME_PLACE" | "TALLY_CHOICE" | "TALLY_ENTRY" | "TALLY_FIELD" | "TALLY_INVALID" | "TALLY_NOTHING" | "TALLY_NOT_TWICE" | "TALLY_NO_REENTRY" | "TALLY_REENTRY" | "TALLY_SAME_PERSON" | "TALLY_WHO" | "TEAM" | "TIME" | "UNDER_AGE" | "UNIT_KIND" | "UNKNOWN_AREA" | "UNKNOWN_COMPLAINT" | "UNKNOWN_CONSTITUENCY" | "UNKNOWN_FIELD" | "UNKNOWN_FORM" | "UNKNOWN_LEVEL" | "UNKNOWN_ROUND" | "UNKNOWN_UNIT" | "USAGE" | "WITNESSES" | "WITNESS_IS_CANDIDATE" | "WRONG_PASSPHRASE";
+export type ErrorCode = "BAN_REVIEW_REQUIRED" | "DB_UPGRADE_COPY" | "AUDIT_BROKEN" | "VERIFY_FAILED" | "BUNDLE_REFUSED" | "ALREADY_CHECKED_IN" | "ALREADY_OFFICIAL" | "ALREADY_RESOLVED" | "ALREADY_SET_UP" | "BACKUP_EXISTS" | "BACKUP_REQUIRED" | "BALLOTS_INVALID" | "BALLOT_EMPTY" | "BALLOT_INVALID_INPUT" | "BATCH_UNKNOWN" | "BOARD_DATA_TAMPERED" | "BULK_EMPTY" | "BULK_INVALID" | "BULK_REFUSED" | "CHECKED_IN" | "CHECKINS_EXIST" | "CHECKS_FAILED" | "CHECK_IS_ERROR" | "CHECK_NOT_FAILED" | "COMPLAINT" | "DAMAGED" | "DB" | "DB_BUSY" | "DB_CANNOT_OPEN" | "DB_CORRUPT" | "DB_MIGRATION_EDITED" | "DB_NEWER" | "DB_NOT_OURS" | "DISK_FULL" | "DISK_IO" | "DUPLICATE_ID" | "ELECTION_INVALID" | "FIELD_INVALID" | "FILE_TOO_LARGE" | "FINGERPRINT" | "IMPORT_INVALID" | "INCIDENT" | "INCOMPLETE" | "INTERNAL" | "IN_USE" | "IO" | "KEY" | "KEY_ARG" | "KEY_EXISTS" | "KEY_FILE" | "KEY_IN_USE" | "LEVEL_FINALIZED" | "LEVEL_NOT_ENTITLED" | "LIST_NOT_EMPTY" | "METHOD_MIXED" | "MINUTES_TAMPERED" | "NOTHING_TO_EXPORT" | "NOTHING_TO_RESOLVE" | "NOTHING_TO_UNDO" | "NOT_A_BACKUP" | "NOT_A_BOARD" | "NOT_A_FILE" | "NOT_A_TEAM" | "NOT_A_WARNING" | "NOT_CHECKED_IN" | "NOT_COMPLETE" | "NOT_DECIDED_HERE" | "NOT_EMPTY" | "NOT_FINAL" | "NOT_FINALIZED" | "NOT_HERE" | "NOT_REHEARSAL" | "NOT_SET_UP" | "NOT_SWITCHED" | "NOT_VOTING_HERE" | "NO_BACKUP" | "NO_BUNDLE" | "NO_CHANGE" | "NO_CONSTITUENCY" | "NO_KEY" | "NO_LEVEL" | "NO_PAPER_CHECK" | "NO_REVISION" | "NO_ROUND" | "NO_SUCH_VOTER" | "NO_SUCH_WARNING" | "NO_TARGET" | "NO_VOTERS" | "PAPER_CODE" | "PAPER_VOTES" | "PASSPHRASE_MISMATCH" | "PASSPHRASE_REQUIRED" | "READ_ONLY" | "REASON_REQUIRED" | "RECOMMENDATION" | "RECOUNT_REQUIRED" | "REPORTED" | "ROUND_DECLARED_HERE" | "ROUND_EXISTS" | "ROUND_FILE" | "ROUND_NOT_DUE" | "ROUND_OPEN" | "SAME_PLACE" | "TALLY_CHOICE" | "TALLY_ENTRY" | "TALLY_FIELD" | "TALLY_INVALID" | "TALLY_NOTHING" | "TALLY_NOT_TWICE" | "TALLY_NO_REENTRY" | "TALLY_REENTRY" | "TALLY_SAME_PERSON" | "TALLY_WHO" | "TEAM" | "TIME" | "UNDER_AGE" | "UNIT_KIND" | "UNKNOWN_AREA" | "UNKNOWN_COMPLAINT" | "UNKNOWN_CONSTITUENCY" | "UNKNOWN_FIELD" | "UNKNOWN_FORM" | "UNKNOWN_LEVEL" | "UNKNOWN_ROUND" | "UNKNOWN_UNIT" | "BAD_CREDENTIAL" | "BAD_EVENT" | "DESK_BAD_RECORD" | "DESK_FILE_INVALID" | "DESK_FORGED" | "DESK_FULL" | "DESK_LIST_LOCKED" | "DESK_LISTEN" | "DESK_MERGE" | "DESK_NO_NETWORK" | "DESK_NONE" | "DESK_NOT_MAIN" | "DESK_REFUSED" | "DESK_SERVICE_RUNNING" | "DESK_UNKNOWN" | "DESK_UNREACHABLE" | "DUPLICATE_DESK" | "HANDSHAKE" | "NO_SUCH_ANOMALY" | "PAIR_REFUSED" | "PAIRING_FAILED" | "WRONG_ELECTION" | "WRONG_TEAM" | "WRONG_GROUP" | "USAGE" | "WITNESSES" | "WITNESS_IS_CANDIDATE" | "WRONG_PASSPHRASE";
 
 export type AboutDto = { 
 /**
@@ -497,7 +502,12 @@ status: ComplaintStatus, outcome: string, };
 
 export type AcceptInput = { level: LevelCode, code: string, reason: string, };
 
-export type FinalizeResult = { level: LevelCode, revision: number, sha256: string, short_hash: string, message: string, };
+export type FinalizeResult = { level: LevelCode, revision: number, sha256: string, short_hash: string, message: string, 
+/**
+ * Several desks: desks known (or feared) to hold check-ins not merged
+ * into this laptop when the minutes were locked.
+ */
+desk_warning: string | null, };
 
 export type LevelCountState = { code: LevelCode, name: string, method: CountMethod, status: MinutesStatus, inventory: boolean, received: number, errors: number, warnings: number, };
 
@@ -918,4 +928,76 @@ previous_kept_as: string | null,
  * The last check-in the backup holds ("cử tri số 215 lúc 10:02:37").
  */
 last_checkin: string | null, message: string, };
+
+export type DeskPeerDto = { desk: number, name: string, 
+/**
+ * This laptop.
+ */
+this: boolean, 
+/**
+ * "self", "connected", "lost" (since `since`) or "never".
+ */
+status: string, since: string | null, last_seen: string | null, 
+/**
+ * Where it listens, as last heard.
+ */
+addr: string, 
+/**
+ * Its events held here.
+ */
+events: number, 
+/**
+ * Its events some desk said it holds that are not here yet.
+ */
+unmerged: number, 
+/**
+ * Voters whose standing check-in is this desk's.
+ */
+voters: number, 
+/**
+ * Check-ins it made (undone ones included).
+ */
+checkins: number, last_event_at: string | null, };
+
+export type DeskRefusalDto = { at: string, addr: string, code: string, detail: string, };
+
+export type DeskStatusDto = { 
+/**
+ * Multi-desk on (the listener runs while the app is open).
+ */
+enabled: boolean, 
+/**
+ * "main" or "desk"; "" when this laptop is not in a group.
+ */
+role: string, desk: number, name: string, group: string, listen: string, peers_config: string, 
+/**
+ * Main laptop: the pairing code to type on a new desk, while valid.
+ */
+pairing_code: string | null, pairing_expires: string | null, desks: Array<DeskPeerDto>, refusals: Array<DeskRefusalDto>, anomalies_open: number, 
+/**
+ * Main laptop: desks that may hold check-ins not merged here.
+ */
+unmerged_warning: string | null, message: string, };
+
+export type AnomalyCheckinDto = { 
+/**
+ * "desk:seq", what `desk anomalies --resolve … --keep` takes.
+ */
+id: string, desk: number, desk_name: string, at: string, mobile_box: boolean, };
+
+export type AnomalyDto = { stt: number, name: string, level: string, checkins: Array<AnomalyCheckinDto>, resolved: boolean, keep: string | null, reason: string | null, resolved_at: string | null, };
+
+export type DeskJoinResult = { desk: number, name: string, 
+/**
+ * The package written (desk package).
+ */
+path: string | null, message: string, };
+
+export type DeskMergeReport = { files: Array<string>, added: number, known: number, anomalies: number, message: string, };
+
+export type DeskTurnoutDto = { desk: number, name: string, this: boolean, voters: number, 
+/**
+ * "self", "connected", "lost", "never".
+ */
+status: string, last_seen: string | null, };
 

@@ -14,6 +14,7 @@ mod continuity;
 mod convert;
 mod count;
 pub mod demo;
+pub mod desk;
 mod error;
 mod forms;
 pub mod fsio;
@@ -94,6 +95,11 @@ pub struct App {
     clock: clock::Clock,
     /// The desktop app's lock on the data file ([`App::open_exclusive`]).
     _lock: Option<std::fs::File>,
+    /// This database's desk when it belongs to a group of desks, loaded
+    /// once ([`App::desk_ctx`]).
+    desk: Option<Box<desk::DeskCtx>>,
+    /// The desk list version the search index was built at.
+    index_list_version: i64,
 }
 
 /// What changed in the data since a read, cheaply: the database's change
@@ -148,7 +154,21 @@ impl App {
 
     /// An app on `store`, nothing loaded yet.
     fn on(store: Store, db_path: PathBuf) -> App {
-        App { store, db_path, def: None, index: None, tallies: Default::default(), unit: None, room: None, memo: Default::default(), rehearsal: false, clock: clock::Clock::System, _lock: None }
+        App {
+            store,
+            db_path,
+            def: None,
+            index: None,
+            tallies: Default::default(),
+            unit: None,
+            room: None,
+            memo: Default::default(),
+            rehearsal: false,
+            clock: clock::Clock::System,
+            _lock: None,
+            desk: None,
+            index_list_version: 0,
+        }
     }
 
     /// Opens the database for the desktop app: one window per data file.

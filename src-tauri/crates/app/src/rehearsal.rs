@@ -157,6 +157,8 @@ impl App {
             Ok::<_, Error>(removed)
         })?;
         self.rehearsal = false;
+        // The rehearsal's group of desks went with it.
+        self.desk = None;
         self.tallies.clear();
         self.index = None;
         self.reload_definition()?;

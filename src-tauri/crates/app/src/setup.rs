@@ -68,6 +68,30 @@ impl App {
         if self.store.voter_count()? > 0 {
             return Err(Error::refused(ErrorCode::NotEmpty, "cơ sở dữ liệu đã có dữ liệu; hãy dùng một tệp mới"));
         }
+        let (row, def) = self.prepare_unit(json, unit)?;
+        let (kind, unit_id, sha) = (row.kind.clone(), row.unit_id.clone(), row.election_sha256.clone());
+        self.store.write(|tx| {
+            if rehearsal {
+                // Before the unit row: the schema refuses it afterwards.
+                tx.insert_rehearsal(&now)?;
+            }
+            tx.insert_unit(&row)?;
+            let mut after = serde_json::json!({"election": def.election.id, "election_sha256": sha});
+            if rehearsal {
+                after["rehearsal"] = serde_json::Value::Bool(true);
+            }
+            tx.append_audit(&AuditRow { id: 0, at: now.clone(), action: "setup".into(), subject: format!("{kind} {unit_id}"), reason: String::new(), before: None, after: Some(after.to_string()) })?;
+            Ok::<_, Error>(())
+        })?;
+        self.rehearsal = rehearsal;
+        self.def = Some(def);
+        self.unit = Some(tobaucu_store::UnitRow { election_json: String::new(), ..row });
+        self.status()
+    }
+
+    /// The unit row a setup would insert, after checking the definition and
+    /// the unit chosen (setup, and a desk joining its team).
+    pub(crate) fn prepare_unit(&self, json: &str, unit: &UnitChoice) -> Result<(UnitRow, election::ElectionDefinition)> {
         let def = parse_definition(json)?;
         let (kind, unit_id) = match unit {
             UnitChoice::Area(id) => {
@@ -94,25 +118,9 @@ impl App {
             election_json: json.to_owned(),
             election_sha256: sha.clone(),
             mode: def.election.mode.as_str().to_owned(),
-            created_at: now.clone(),
+            created_at: clock::stamp(self.now()),
         };
-        self.store.write(|tx| {
-            if rehearsal {
-                // Before the unit row: the schema refuses it afterwards.
-                tx.insert_rehearsal(&now)?;
-            }
-            tx.insert_unit(&row)?;
-            let mut after = serde_json::json!({"election": def.election.id, "election_sha256": sha});
-            if rehearsal {
-                after["rehearsal"] = serde_json::Value::Bool(true);
-            }
-            tx.append_audit(&AuditRow { id: 0, at: now.clone(), action: "setup".into(), subject: format!("{kind} {unit_id}"), reason: String::new(), before: None, after: Some(after.to_string()) })?;
-            Ok::<_, Error>(())
-        })?;
-        self.rehearsal = rehearsal;
-        self.def = Some(def);
-        self.unit = Some(tobaucu_store::UnitRow { election_json: String::new(), ..row });
-        self.status()
+        Ok((row, def))
     }
 
     /// Sets up the embedded demo election for its first area and imports

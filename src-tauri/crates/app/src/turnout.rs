@@ -39,7 +39,7 @@ impl App {
     pub fn turnout_view(&self) -> Result<TurnoutView> {
         let hours = self.store.first_checkin_times()?.iter().filter_map(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&clock::ict()).hour()).collect::<Vec<_>>();
         let hourly = per_hour(hours).into_iter().map(|(hour, count)| Ok(HourCount { hour, count: count_u32("số cử tri trong giờ", count)? })).collect::<Result<_>>()?;
-        Ok(TurnoutView { levels: self.turnout_rows()?, hourly, snapshots: self.snapshots()? })
+        Ok(TurnoutView { levels: self.turnout_rows()?, hourly, snapshots: self.snapshots()?, desks: self.desk_turnout()? })
     }
 
     /// Saves the figures of now under a name ("11 giờ"), for the report the

@@ -80,6 +80,12 @@ impl App {
             }
             Error::Refused { code: ErrorCode::ImportInvalid, message: format!("tệp {file_name} có {n} lỗi; chưa nhập cử tri nào, danh sách không thay đổi"), problems: described }
         })?;
+        if self.desk_enabled()? {
+            return Err(Error::refused(
+                ErrorCode::DeskListLocked,
+                "đang dùng nhiều bàn phát phiếu: không nhập lại danh sách (các bàn giữ danh sách này); hãy sửa từng cử tri với lý do trên máy chính",
+            ));
+        }
         let existing = self.store.voter_count()?;
         if existing > 0 && !replace {
             return Err(Error::refused(ErrorCode::ListNotEmpty, format!("danh sách đã có {existing} cử tri; nhập lại sẽ thay thế toàn bộ — dùng tùy chọn thay thế (--replace) nếu đó là ý muốn")));
@@ -192,6 +198,16 @@ impl App {
     }
 
     fn index(&mut self) -> Result<&SearchIndex> {
+        if self.desk.is_some() || self.desk_enabled()? {
+            // A list change merged from the main laptop by another
+            // connection (the desk service) bumps the list version.
+            use tobaucu_store::DeskRead;
+            let v = self.store.desk_self()?.map_or(0, |d| d.list_version);
+            if v != self.index_list_version {
+                self.index = None;
+                self.index_list_version = v;
+            }
+        }
         if self.index.is_none() {
             let rows = self.store.voters()?;
             let entries = rows.into_iter().map(|r| Ok(SearchEntry { stt: stored_u32("số thứ tự cử tri", r.stt)?, name: r.name, id_number: r.id_number })).collect::<Result<Vec<_>>>()?;
@@ -246,9 +262,27 @@ impl App {
             CheckinRefusal::NoLevel => Error::refused(ErrorCode::NoLevel, "chưa chọn cấp nào để phát phiếu"),
         })?;
         let at = clock::stamp(self.now());
+        self.desk_ctx()?;
+        let desk = self.desk.as_deref();
         self.store.write(|tx| {
-            for l in &wanted {
-                tx.insert_checkin(row.id, l, &at, mobile_box)?;
+            // Another desk's check-in of this voter may have been merged
+            // since the list was read (several desks, issue 14).
+            let now_live: Vec<String> = tx.live_checkins_of(row.id)?.into_iter().map(|c| c.level).filter(|l| wanted.contains(l)).collect();
+            if !now_live.is_empty() {
+                return Err(Error::refused(ErrorCode::AlreadyCheckedIn, format!("cử tri số {stt} — {} — vừa được bàn khác phát phiếu {}; không phát phiếu lần hai", row.name, now_live.join(", "))));
+            }
+            match desk {
+                Some(c) => {
+                    let e = App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Checkin { stt, levels: wanted.clone(), mobile_box })?;
+                    for l in &wanted {
+                        tx.insert_desk_checkin(row.id, l, &at, mobile_box, i64::from(c.desk), i64::try_from(e.id.seq).unwrap_or(0))?;
+                    }
+                }
+                None => {
+                    for l in &wanted {
+                        tx.insert_checkin(row.id, l, &at, mobile_box)?;
+                    }
+                }
             }
             tx.append_audit(&AuditRow {
                 id: 0,
@@ -286,7 +320,13 @@ impl App {
             return Err(Error::refused(ErrorCode::NotCheckedIn, format!("cử tri số {stt} — {} — chưa nhận phiếu cấp cần hủy", row.name)));
         }
         let at = clock::stamp(self.now());
+        self.desk_ctx()?;
+        let targets = if self.desk.is_some() { self.desk_live_targets(stt, &undo)? } else { Vec::new() };
+        let desk = self.desk.as_deref();
         self.store.write(|tx| {
+            if let Some(c) = desk {
+                App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Undo { stt, levels: undo.clone(), targets: targets.clone(), reason: reason.clone() })?;
+            }
             for l in &undo {
                 tx.undo_checkin(row.id, l, &at, &reason)?;
             }
@@ -313,6 +353,7 @@ impl App {
     /// a certificate holder on election day with restricted levels (§3.3).
     pub fn add_voter(&mut self, input: &NewVoterInput) -> Result<VoterRowDto> {
         self.require_area()?;
+        self.refuse_on_desk("bổ sung cử tri")?;
         let reason = need_reason(&input.reason)?;
         let def = self.def()?;
         let name = clean(&input.name);
@@ -358,8 +399,13 @@ impl App {
             levels,
         };
         let action = if certificate.is_some() { "voter.add_certificate" } else { "voter.add" };
+        self.desk_ctx()?;
+        let desk = self.desk.as_deref();
         self.store.write(|tx| {
             tx.insert_voter(&row)?;
+            if let Some(c) = desk {
+                App::desk_emit(tx, c, &now, tobaucu_core::desk::Body::Voter { stt: stored_u32("số thứ tự cử tri", stt)?, record: crate::desk::voter_record(&row) })?;
+            }
             tx.append_audit(&audit(&now, action, format!("cử tri số {stt}"), &reason, None, Some(&row)))?;
             Ok::<_, Error>(())
         })?;
@@ -386,6 +432,7 @@ impl App {
     /// Sửa thông tin: corrects one field of a voter, with a reason.
     pub fn edit_voter(&mut self, input: &EditVoterInput) -> Result<VoterRowDto> {
         self.require_area()?;
+        self.refuse_on_desk("sửa thông tin cử tri")?;
         let reason = need_reason(&input.reason)?;
         let before = self.voter_or_refuse(input.stt.get())?;
         let mut after = before.clone();
@@ -439,8 +486,13 @@ impl App {
     /// one transaction.
     fn save_change(&mut self, action: &str, before: &VoterRow, after: &VoterRow, reason: &str) -> Result<VoterRowDto> {
         let now = clock::stamp(self.now());
+        self.desk_ctx()?;
+        let desk = self.desk.as_deref();
         self.store.write(|tx| {
             tx.update_voter(after)?;
+            if let Some(c) = desk {
+                App::desk_emit(tx, c, &now, tobaucu_core::desk::Body::Voter { stt: stored_u32("số thứ tự cử tri", after.stt)?, record: crate::desk::voter_record(after) })?;
+            }
             tx.append_audit(&audit(&now, action, format!("cử tri số {}", before.stt), reason, Some(before), Some(after)))?;
             Ok::<_, Error>(())
         })?;
@@ -451,6 +503,7 @@ impl App {
     /// Xóa tên, chuyển đi, bỏ phiếu ở nơi khác, or back on the list.
     pub fn change_status(&mut self, input: &StatusChangeInput) -> Result<VoterRowDto> {
         self.require_area()?;
+        self.refuse_on_desk("xóa tên, chuyển đi hay thay đổi trạng thái cử tri")?;
         let reason = need_reason(&input.reason)?;
         let status = crate::convert::voter_status(input.status);
         let before = self.voter_or_refuse(input.stt.get())?;

@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod checks;
 pub mod count;
 pub mod crosscheck;
+pub mod desk;
 pub mod diag;
 pub mod election;
 pub mod legacy;

@@ -347,6 +347,9 @@ pub struct FinalizeResult {
     pub sha256: String,
     pub short_hash: String,
     pub message: String,
+    /// Several desks: desks known (or feared) to hold check-ins not merged
+    /// into this laptop when the minutes were locked.
+    pub desk_warning: Option<String>,
 }
 
 /// One level on the counting overview.

@@ -16,6 +16,7 @@ mod board;
 mod bundle;
 mod count;
 mod day;
+pub mod desk;
 mod error;
 mod ids;
 mod rehearsal;
@@ -123,6 +124,9 @@ pub struct TurnoutView {
     pub levels: Vec<LevelTurnoutRow>,
     pub hourly: Vec<HourCount>,
     pub snapshots: Vec<SnapshotDto>,
+    /// Several desks: voters per desk and each desk's last contact (empty
+    /// with one desk).
+    pub desks: Vec<desk::DeskTurnoutDto>,
 }
 
 /// A level of the election.
@@ -494,6 +498,14 @@ pub fn typescript() -> String {
         BulkCheckinDto::decl(&cfg),
         DrillReportDto::decl(&cfg),
         RestoreDto::decl(&cfg),
+        desk::DeskPeerDto::decl(&cfg),
+        desk::DeskRefusalDto::decl(&cfg),
+        desk::DeskStatusDto::decl(&cfg),
+        desk::AnomalyCheckinDto::decl(&cfg),
+        desk::AnomalyDto::decl(&cfg),
+        desk::DeskJoinResult::decl(&cfg),
+        desk::DeskMergeReport::decl(&cfg),
+        desk::DeskTurnoutDto::decl(&cfg),
     ];
     let mut out = String::from("// Generated from src-tauri/crates/ipc by `UPDATE_BINDINGS=1 cargo test -p tobaucu-ipc`. Do not edit.\n\n");
     for d in decls {

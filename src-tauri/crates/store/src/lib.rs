@@ -24,6 +24,7 @@ mod board;
 mod bundles;
 mod counting;
 mod day;
+mod desks;
 mod migrate;
 mod pack;
 mod paper;
@@ -42,6 +43,7 @@ pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardR
 pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
 pub use day::{AreaKeyRef, AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
+pub use desks::{DeskEventRow, DeskPeerRow, DeskRead, DeskRefusalRow, DeskSelfRow};
 pub use migrate::{Migration, MIGRATIONS};
 use pack::Pack;
 pub use pack::{sha256_hex, Packed};

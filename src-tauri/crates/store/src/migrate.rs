@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "0016_board_day", sql: include_str!("../migrations/0016_board_day.sql") },
     Migration { version: 17, name: "0017_rehearsal", sql: include_str!("../migrations/0017_rehearsal.sql") },
     Migration { version: 18, name: "0018_rehearsal_board_day", sql: include_str!("../migrations/0018_rehearsal_board_day.sql") },
+    Migration { version: 19, name: "0019_desks", sql: include_str!("../migrations/0019_desks.sql") },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

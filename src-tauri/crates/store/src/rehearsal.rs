@@ -91,6 +91,13 @@ pub const REHEARSAL_TABLES: &[(&str, &str)] = &[
     ("paper_check", ""),
     ("board_acceptance", ""),
     ("board_team_complaint", ""),
+    // A group of desks made while rehearsing (0019): its events, desks,
+    // refusals and pairing code; desks are made again for the official day.
+    ("desk_event", ""),
+    ("desk_refusal", ""),
+    ("desk_pairing", ""),
+    ("desk_peer", ""),
+    ("desk_self", ""),
 ];
 
 /// The tables the switch keeps whole.

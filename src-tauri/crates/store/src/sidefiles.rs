@@ -18,6 +18,9 @@ pub enum Side {
     WindowLock,
     /// `<db>-khoa-cho`: the lock held while a passphrase attempt waits.
     PassphraseLock,
+    /// `<db>-ban-mo`: held by the one process that syncs this database with
+    /// the other check-in desks (the desktop app or `tobaucu desk serve`).
+    DeskLock,
 }
 
 impl Side {
@@ -29,6 +32,7 @@ impl Side {
             Side::Pack => "-goi",
             Side::WindowLock => "-dang-mo",
             Side::PassphraseLock => "-khoa-cho",
+            Side::DeskLock => "-ban-mo",
         }
     }
 

@@ -443,6 +443,7 @@ impl App {
                 problems: errors.iter().map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step)).collect(),
             });
         }
+        let desk_warning = self.desk_unmerged_warning()?;
         self.guard(pass, &format!("khóa biên bản cấp {level}"))?;
         let (mut data, _, _) = self.minutes_data(level)?;
         let revision = s.revisions.len() as u32 + 1;
@@ -469,10 +470,14 @@ impl App {
                 reopened: None,
             })?;
             tx.append_audit(&audit_row(&at, "finalize", format!("biên bản cấp {level}, bản số {revision}"), &reason, None, Some(json!({"sha256": sha, "warnings": warnings}))))?;
+            if let Some(w) = &desk_warning {
+                tx.append_audit(&audit_row(&at, "desk.finalize_warning", format!("biên bản cấp {level}, bản số {revision}"), w, None, None))?;
+            }
             Ok::<_, Error>(())
         })?;
         self.tallies.remove(level);
         Ok(FinalizeResult {
+            desk_warning,
             level: level.into(),
             revision,
             short_hash: short_hash(&sha),

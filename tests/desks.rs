@@ -1,0 +1,295 @@
+//! Several check-in desks through the real binary (issue 14;
+//! `interfaces.md`, "Several desks"): desks made from packages, check-ins
+//! at each desk, the USB path (`desk export` / `desk merge`), double
+//! check-ins shown as anomalies and resolved with a reason on the main
+//! laptop, hostile files refused with nothing changed, and three
+//! `desk serve` processes syncing over real sockets on loopback (killed
+//! and restarted).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::util::{fixture, host_path, run_on, skip_under_wine, tobaucu, with_db, Out};
+
+fn run(db: &Path, args: &[&str]) -> Out {
+    run_on(db, args, &[("TOBAUCU_NOW", None)])
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert_eq!(o.code, 0, "tobaucu {args:?}:\n{}\n{}", o.stdout, o.stderr);
+    o.stdout
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let s = ok(db, args);
+    serde_json::from_str(&s).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {s}"))
+}
+
+/// A main laptop with the demo area's list (`mau31.xlsx`).
+fn main_laptop(dir: &Path) -> PathBuf {
+    let db = dir.join("chinh.sqlite");
+    ok(&db, &["setup", &fixture("../../assets/demo-election.json"), "--area", "X0412-KV01"]);
+    ok(&db, &["voters", "import", &fixture("mau31.xlsx")]);
+    db
+}
+
+/// Makes desk `name`'s package on `main` and joins a fresh database with it.
+fn new_desk(main: &Path, dir: &Path, file: &str, name: &str) -> PathBuf {
+    let usb = dir.join(format!("usb-{file}"));
+    std::fs::create_dir_all(&usb).unwrap();
+    let p = json(main, &["--json", "desk", "package", "--out", &usb.display().to_string(), "--name", name]);
+    let package = host_path(p["path"].as_str().unwrap());
+    let db = dir.join(file);
+    let j = json(&db, &["--json", "desk", "join", &package.display().to_string()]);
+    assert_eq!(j["name"], name, "{j}");
+    db
+}
+
+/// (STT, level) of every standing check-in of `db`.
+fn checkins(db: &Path) -> BTreeSet<(u64, String)> {
+    let list = json(db, &["--json", "voters", "list"]);
+    let mut out = BTreeSet::new();
+    for v in list.as_array().unwrap() {
+        for (level, _) in v["checked_in"].as_object().into_iter().flatten() {
+            out.insert((v["stt"].as_u64().unwrap(), level.clone()));
+        }
+    }
+    out
+}
+
+fn export(db: &Path, dir: &Path) -> PathBuf {
+    let r = json(db, &["--json", "desk", "export", "--out", &dir.display().to_string()]);
+    host_path(r["files"][0].as_str().unwrap())
+}
+
+fn anomalies(db: &Path) -> Vec<Value> {
+    json(db, &["--json", "desk", "anomalies"]).as_array().unwrap().clone()
+}
+
+#[test]
+fn usb_path_three_desks_converge_and_a_double_checkin_is_an_anomaly_resolved_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2 — thôn Đông");
+    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3 — thôn Tây");
+    // Each desk holds the whole list.
+    assert_eq!(json(&d2, &["--json", "voters", "list"]).as_array().unwrap().len(), json(&main, &["--json", "voters", "list"]).as_array().unwrap().len());
+
+    ok(&main, &["checkin", "1"]);
+    ok(&d2, &["checkin", "2"]);
+    ok(&d2, &["checkin", "5"]);
+    ok(&d3, &["checkin", "3"]);
+    // The same voter at two desks while they were apart.
+    ok(&d3, &["checkin", "5"]);
+    // A desk refuses a second check-in it knows of, as one laptop does.
+    assert_eq!(run(&d3, &["checkin", "3"]).code, 1);
+
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let f2 = export(&d2, &usb);
+    let f3 = export(&d3, &usb);
+    let m = json(&main, &["--json", "desk", "merge", &f2.display().to_string(), &f3.display().to_string()]);
+    // One per level voter 5 received twice (QH, TINH, XA).
+    assert_eq!(m["anomalies"], 3, "{m}");
+    // Merging again changes nothing (idempotent).
+    let again = json(&main, &["--json", "desk", "merge", &f3.display().to_string(), &f2.display().to_string()]);
+    assert_eq!(again["added"], 0, "{again}");
+
+    let on_main = checkins(&main);
+    let stts: BTreeSet<u64> = on_main.iter().map(|(s, _)| *s).collect();
+    assert_eq!(stts, [1, 2, 3, 5].into_iter().collect(), "turnout on the main laptop is the union of the desks");
+
+    // The double check-in is shown with both desks, and nowhere else.
+    let a = anomalies(&main);
+    assert!(!a.is_empty() && a.iter().all(|x| x["stt"] == 5 && x["resolved"] == false), "{a:?}");
+    let desks: BTreeSet<u64> = a[0]["checkins"].as_array().unwrap().iter().map(|c| c["desk"].as_u64().unwrap()).collect();
+    assert_eq!(desks, [2, 3].into_iter().collect());
+    let status = json(&main, &["--json", "desk", "status"]);
+    assert!(status["anomalies_open"].as_u64().unwrap() >= 1, "{status}");
+
+    // Resolution needs a reason and happens only on the main laptop.
+    assert_eq!(run(&main, &["desk", "anomalies", "--resolve", "5", "--keep", "2"]).code, 1);
+    assert_eq!(run(&d2, &["desk", "anomalies", "--resolve", "5", "--keep", "2", "--reason", "x"]).code, 1);
+    for x in &a {
+        let level = x["level"].as_str().unwrap();
+        let r = json(&main, &["--json", "desk", "anomalies", "--resolve", "5", "--level", level, "--keep", "2", "--reason", "Cử tri xác nhận nhận phiếu ở bàn 2; bàn 3 bấm nhầm"]);
+        assert_eq!(r["resolved"], true, "{r}");
+    }
+    assert!(anomalies(&main).iter().all(|x| x["resolved"] == true));
+    assert_eq!(checkins(&main), on_main, "keeping one check-in leaves the voter checked in once");
+
+    // The main laptop's events (the resolution) reach the desks by USB.
+    let fm = export(&main, &usb);
+    for d in [&d2, &d3] {
+        json(d, &["--json", "desk", "merge", &fm.display().to_string(), &f2.display().to_string(), &f3.display().to_string()]);
+        assert_eq!(checkins(d), on_main, "every desk converges to the main laptop's check-ins");
+        assert!(anomalies(d).iter().all(|x| x["resolved"] == true));
+    }
+    // The audit log of the main laptop records the merge and the resolution.
+    let log = ok(&main, &["audit"]);
+    assert!(log.contains("checkin.resolve") || log.contains("nhận phiếu hai lần"), "{log}");
+}
+
+#[test]
+fn hostile_desk_files_are_refused_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    ok(&d2, &["checkin", "4"]);
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let good = export(&d2, &usb);
+    let before = checkins(&main);
+
+    // One byte changed anywhere: refused, nothing merged.
+    let bytes = std::fs::read(&good).unwrap();
+    for at in [bytes.len() / 3, bytes.len() / 2, bytes.len() - 2] {
+        let mut bad = bytes.clone();
+        bad[at] ^= 0x01;
+        let p = usb.join(format!("sua-{at}.tbsk"));
+        std::fs::write(&p, &bad).unwrap();
+        let o = run(&main, &["desk", "merge", &p.display().to_string()]);
+        assert_eq!(o.code, 1, "altered at {at}: {}{}", o.stdout, o.stderr);
+        assert_eq!(checkins(&main), before);
+    }
+    // A desk package is not an events file; a database that is in no group
+    // refuses to merge.
+    let other = dir.join("mot-ban.sqlite");
+    ok(&other, &["setup", &fixture("../../assets/demo-election.json"), "--area", "X0412-KV01"]);
+    assert_eq!(run(&other, &["desk", "merge", &good.display().to_string()]).code, 1);
+
+    // Another main laptop of the same area (another group): its desk's
+    // events are refused and the refusal is kept.
+    let dir2 = dir.join("nhom-khac");
+    std::fs::create_dir_all(&dir2).unwrap();
+    let main2 = main_laptop(&dir2);
+    let x2 = new_desk(&main2, &dir2, "ban2.sqlite", "Bàn 2 nhóm khác");
+    ok(&x2, &["checkin", "6"]);
+    // On a stick of its own: its file has the same name as desk 2's.
+    let usb_other = dir.join("usb-nhom-khac");
+    std::fs::create_dir_all(&usb_other).unwrap();
+    let foreign = export(&x2, &usb_other);
+    let o = run(&main, &["--json", "desk", "merge", &foreign.display().to_string()]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_eq!(checkins(&main), before);
+    let s = json(&main, &["--json", "desk", "status"]);
+    assert!(!s["refusals"].as_array().unwrap().is_empty(), "{s}");
+
+    // A package joins only an empty database.
+    let usb2 = dir.join("usb2");
+    std::fs::create_dir_all(&usb2).unwrap();
+    let p = json(&main, &["--json", "desk", "package", "--out", &usb2.display().to_string(), "--name", "Bàn 4"]);
+    assert_eq!(run(&other, &["desk", "join", p["path"].as_str().unwrap()]).code, 1);
+
+    // The good file still merges.
+    json(&main, &["--json", "desk", "merge", &good.display().to_string()]);
+    assert!(checkins(&main).iter().any(|(s, _)| *s == 4));
+}
+
+/// A `desk serve` process; killed when dropped.
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(db: &Path, me: u16, peers: &[u16]) -> Serve {
+    let peers: Vec<String> = peers.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+    let listen = format!("127.0.0.1:{me}");
+    let args = ["desk", "serve", "--listen", &listen, "--peers", &peers.join(",")];
+    // What the service says goes to `<db>.serve.log` (read on failure).
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(db.with_extension("serve.log")).unwrap();
+    let err = log.try_clone().unwrap();
+    let child = tobaucu(with_db(db.as_os_str(), &args)).env_remove("TOBAUCU_DB").env_remove("TOBAUCU_NOW").stdout(Stdio::from(log)).stderr(Stdio::from(err)).spawn().unwrap();
+    Serve(child)
+}
+
+fn free_ports(n: usize) -> Vec<u16> {
+    let ls: Vec<std::net::TcpListener> = (0..n).map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+    ls.iter().map(|l| l.local_addr().unwrap().port()).collect()
+}
+
+/// Waits until every database holds exactly `want`.
+fn converge(dbs: &[&Path], want: &BTreeSet<u64>, within: Duration) {
+    let start = Instant::now();
+    loop {
+        let got: Vec<BTreeSet<u64>> = dbs.iter().map(|d| checkins(d).into_iter().map(|(s, _)| s).collect()).collect();
+        if got.iter().all(|g| g == want) {
+            return;
+        }
+        if start.elapsed() >= within {
+            let logs: Vec<String> = dbs.iter().map(|d| format!("{}:\n{}", d.display(), std::fs::read_to_string(d.with_extension("serve.log")).unwrap_or_default())).collect();
+            panic!("no convergence in {within:?}: want {want:?}, got {got:?}\n{}", logs.join("\n"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn three_desk_processes_sync_over_sockets_survive_a_kill_and_show_a_double_checkin() {
+    if skip_under_wine("three processes listening on loopback sockets; the sync is tested on Linux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    let p = free_ports(3);
+    let s1 = serve(&main, p[0], &[p[1], p[2]]);
+    let s2 = serve(&d2, p[1], &[p[0], p[2]]);
+    let mut s3 = serve(&d3, p[2], &[p[0], p[1]]);
+
+    // Concurrent check-ins at the three desks.
+    ok(&main, &["checkin", "1"]);
+    ok(&d2, &["checkin", "2"]);
+    ok(&d3, &["checkin", "3"]);
+    converge(&[&main, &d2, &d3], &[1, 2, 3].into_iter().collect(), Duration::from_secs(20));
+    // A desk that already knows a check-in refuses a second one.
+    assert_eq!(run(&d2, &["checkin", "3"]).code, 1);
+
+    // Desk 3's service killed (a power cut of its link): it keeps checking
+    // in; the same voter is checked in at desk 2 meanwhile.
+    let _ = s3.0.kill();
+    let _ = s3.0.wait();
+    ok(&d3, &["checkin", "7"]);
+    ok(&d3, &["checkin", "8"]);
+    ok(&d2, &["checkin", "7"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!checkins(&main).iter().any(|(s, _)| *s == 8), "desk 3 was apart");
+    // Restarted: everything converges, nothing acknowledged is lost.
+    s3 = serve(&d3, p[2], &[p[0], p[1]]);
+    converge(&[&main, &d2, &d3], &[1, 2, 3, 7, 8].into_iter().collect(), Duration::from_secs(20));
+    let start = Instant::now();
+    loop {
+        let a = anomalies(&main);
+        if !a.is_empty() {
+            assert!(a.iter().all(|x| x["stt"] == 7), "{a:?}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the double check-in of voter 7 never showed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Only voter 7 is an anomaly, on every desk once merged.
+    for d in [&d2, &d3] {
+        let start = Instant::now();
+        while anomalies(d).is_empty() && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(anomalies(d).iter().all(|x| x["stt"] == 7));
+    }
+    // The peers panel sees the others.
+    let st = json(&main, &["--json", "desk", "status"]);
+    assert_eq!(st["desks"].as_array().unwrap().len(), 3, "{st}");
+    drop((s1, s2, s3));
+}
