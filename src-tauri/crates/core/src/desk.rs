@@ -520,6 +520,9 @@ impl State {
     }
 }
 
+/// A resolution as it was decided: when, what, and the check-ins it saw.
+type Decided = (Hlc, Resolution, Vec<EventId>);
+
 /// The state of the list after every event of `log` (or of only those
 /// about voters `only`, when given: the rules are per voter).
 pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
@@ -528,7 +531,7 @@ pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
     // (stt, level) → live check-ins; undone (event, level) pairs; voids.
     let mut live: BTreeMap<(u32, String), Vec<CheckinRef>> = BTreeMap::new();
     let mut undone: BTreeMap<(EventId, String), (EventId, Hlc, String, String)> = BTreeMap::new();
-    let mut resolutions: BTreeMap<(u32, String), Vec<(Hlc, Resolution, Vec<EventId>)>> = BTreeMap::new();
+    let mut resolutions: BTreeMap<(u32, String), Vec<Decided>> = BTreeMap::new();
     let mut voter_seq: BTreeMap<u32, u64> = BTreeMap::new();
     for e in log.events() {
         let t = st.desks.entry(e.id.desk).or_default();

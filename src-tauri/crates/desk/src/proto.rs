@@ -81,6 +81,9 @@ mod pairs {
     }
 }
 
+/// How many events go in one `events` message.
+pub const BATCH: usize = 500;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +98,3 @@ mod tests {
     }
 }
 
-/// How many events go in one `events` message.
-pub const BATCH: usize = 500;

@@ -175,7 +175,7 @@ pub trait DeskRead: Read {
     }
 
     /// Live check-ins of a voter: (level, desk, desk_seq).
-    fn live_checkins_of_full(&self, voter_id: i64) -> Result<Vec<(String, Option<i64>, Option<i64>)>> {
+    fn live_checkins_of_full(&self, voter_id: i64) -> Result<Vec<LevelAtDesk>> {
         let mut stmt = self.conn().prepare_cached("SELECT level, desk, desk_seq FROM checkin WHERE voter_id = ?1 AND undone_at IS NULL ORDER BY id")?;
         let rows = stmt.query_map([voter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -183,7 +183,7 @@ pub trait DeskRead: Read {
 
     /// Live check-ins with the desk event each stands for:
     /// (stt, level, at, mobile_box, desk, desk_seq).
-    fn live_checkins_by_stt(&self) -> Result<Vec<(i64, String, String, bool, Option<i64>, Option<i64>)>> {
+    fn live_checkins_by_stt(&self) -> Result<Vec<LiveAtDesk>> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT v.stt, c.level, c.at, c.mobile_box, c.desk, c.desk_seq FROM checkin c JOIN voter v ON v.id = c.voter_id WHERE c.undone_at IS NULL ORDER BY v.stt, c.level")?;
@@ -193,6 +193,13 @@ pub trait DeskRead: Read {
 }
 
 impl<T: Read> DeskRead for T {}
+
+/// A live check-in of one voter: (level, desk, desk_seq).
+pub type LevelAtDesk = (String, Option<i64>, Option<i64>);
+
+/// A live check-in with the desk event it stands for:
+/// (stt, level, at, mobile_box, desk, desk_seq).
+pub type LiveAtDesk = (i64, String, String, bool, Option<i64>, Option<i64>);
 
 impl Tx<'_> {
     pub fn insert_desk_self(&self, s: &DeskSelfRow) -> Result<()> {

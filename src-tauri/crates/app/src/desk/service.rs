@@ -49,8 +49,12 @@ pub enum Note {
     Problem(String),
 }
 
+/// The engine's answer to a batch received: what this desk now holds and
+/// whether a gap remains, or the refusal (code, message).
+type MergeReply = std::result::Result<(BTreeMap<DeskId, u64>, bool), (String, String)>;
+
 enum Cmd {
-    Incoming { from: DeskId, events: Vec<Event>, reply: mpsc::Sender<std::result::Result<(BTreeMap<DeskId, u64>, bool), (String, String)>> },
+    Incoming { from: DeskId, events: Vec<Event>, reply: mpsc::Sender<MergeReply> },
     Hello { desk: DeskId, name: String, certs: Vec<Cert>, addrs: Vec<(DeskId, String)>, have: BTreeMap<DeskId, u64>, from: SocketAddr },
     Ack { have: BTreeMap<DeskId, u64> },
     Gone { desk: DeskId, name: String },

@@ -35,7 +35,7 @@ fn run(steps: &[Step]) -> Vec<Log> {
             let i = (desk - 1) as usize;
             clocks[i] = Hlc::tick(clocks[i], now, desk);
             let (seq, hash) = logs[i].head(desk);
-            let e = Event::new(desk, (seq, &hash.to_owned()), clocks[i], &format!("t{t}"), body);
+            let e = Event::new(desk, (seq, hash), clocks[i], &format!("t{t}"), body);
             assert_eq!(logs[i].offer(e), Offer::Added);
         };
         match s {
@@ -150,7 +150,7 @@ fn chain(desk: DeskId, bodies: Vec<Body>) -> Vec<Event> {
     for (i, b) in bodies.into_iter().enumerate() {
         h = Hlc::tick(h, 100 + i as u64, desk);
         let (s, hash) = log.head(desk);
-        let e = Event::new(desk, (s, &hash.to_owned()), h, "07:00", b);
+        let e = Event::new(desk, (s, hash), h, "07:00", b);
         log.offer(e);
     }
     log.events().cloned().collect()
