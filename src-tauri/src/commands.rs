@@ -429,3 +429,69 @@ pub fn bulk_checkin(state: State<'_, AppState>, text: String, from: String, to: 
 pub fn restore_backup(state: State<'_, AppState>, path: String) -> R<RestoreDto> {
     state.restore(std::path::Path::new(&path))
 }
+
+// Nhiều bàn phát phiếu (issue 14): adapters over `tobaucu_app::desk`; the
+// sync service is started and stopped by `crate::desks`.
+
+#[tauri::command]
+pub fn desk_status(state: State<'_, AppState>) -> R<desk::DeskStatusDto> {
+    state.with(|a| a.desk_status())
+}
+
+#[tauri::command]
+pub fn desk_anomalies(state: State<'_, AppState>) -> R<Vec<desk::AnomalyDto>> {
+    state.with(|a| a.desk_anomalies())
+}
+
+#[tauri::command]
+pub fn desk_resolve(state: State<'_, AppState>, stt: u32, level: Option<String>, keep: Option<String>, reason: String) -> R<desk::AnomalyDto> {
+    state.with(|a| a.desk_resolve(stt, level.as_deref(), keep.as_deref(), &reason))
+}
+
+#[tauri::command]
+pub fn desk_package(state: State<'_, AppState>, dir: String, name: String) -> R<desk::DeskJoinResult> {
+    state.with(|a| a.desk_package(std::path::Path::new(&dir), &name))
+}
+
+#[tauri::command]
+pub fn desk_pairing_code(state: State<'_, AppState>) -> R<String> {
+    state.with(|a| a.desk_new_pairing_code())
+}
+
+#[tauri::command(async)]
+pub fn desk_join(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    svc: State<'_, crate::desks::DeskService>,
+    path: Option<String>,
+    host: Option<String>,
+    code: Option<String>,
+    name: Option<String>,
+) -> R<desk::DeskJoinResult> {
+    let r = state.with(|a| match (&path, &host, &code) {
+        (Some(p), _, _) => a.desk_join_file(std::path::Path::new(p)),
+        (None, Some(h), Some(c)) => a.desk_join_network(h, c, name.as_deref().unwrap_or("")),
+        _ => Err(tobaucu_app::Error::refused(ErrorCode::FieldInvalid, "cần gói bàn, hoặc địa chỉ máy chính và mã ghép nối")),
+    })?;
+    svc.restart(&app, &state);
+    Ok(r)
+}
+
+#[tauri::command]
+pub fn desk_export(state: State<'_, AppState>, dir: String) -> R<desk::DeskMergeReport> {
+    state.with(|a| a.desk_export(std::path::Path::new(&dir)))
+}
+
+#[tauri::command]
+pub fn desk_merge(state: State<'_, AppState>, files: Vec<String>) -> R<desk::DeskMergeReport> {
+    let files: Vec<std::path::PathBuf> = files.into_iter().map(std::path::PathBuf::from).collect();
+    state.with(|a| a.desk_merge_files(&files))
+}
+
+/// Turns multi-desk on (the listener runs while the window is open) or off.
+#[tauri::command]
+pub fn desk_enable(app: AppHandle, state: State<'_, AppState>, svc: State<'_, crate::desks::DeskService>, enabled: bool, listen: String, peers: String) -> R<desk::DeskStatusDto> {
+    state.with(|a| a.desk_configure(enabled, &listen, &peers))?;
+    svc.restart(&app, &state);
+    state.with(|a| a.desk_status())
+}

@@ -3,6 +3,7 @@
 //! one `tobaucu_app` function and returns its DTO or an [`IpcError`].
 
 mod commands;
+mod desks;
 
 use std::sync::Mutex;
 use tobaucu_ipc::ErrorCode;
@@ -135,6 +136,15 @@ commands![
     room_view,
     export_results,
     register_key,
+    desk_status,
+    desk_anomalies,
+    desk_resolve,
+    desk_package,
+    desk_pairing_code,
+    desk_join,
+    desk_export,
+    desk_merge,
+    desk_enable,
 ];
 
 /// `ui/src/bindings/commands.ts`: the union of [`COMMANDS`].
@@ -168,7 +178,11 @@ pub fn run() {
     let state = AppState(Mutex::new(opened.map_err(IpcError::from)));
     let result = tauri::Builder::default()
         .manage(state)
+        .manage(desks::DeskService::default())
         .setup(|app| {
+            // Nhiều bàn: the sync service runs while this file is a desk
+            // of a group with multi-desk on.
+            app.state::<desks::DeskService>().restart(app.handle(), &app.state::<AppState>());
             // Sao lưu tự động: the timer only ticks; whether a backup is due
             // and how it is made is the application layer's business.
             let handle = app.handle().clone();

@@ -3,7 +3,7 @@
 // never main.ts (which imports every screen).
 import type { StatusDto } from "./bindings/ipc";
 
-export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes" | "bundle" | "board";
+export type Screen = "setup" | "voters" | "desk" | "turnout" | "count" | "minutes" | "bundle" | "desks" | "board";
 
 export interface Ctx {
   status: StatusDto;

@@ -14,6 +14,7 @@ import { countScreen } from "./features/count";
 import { minutesScreen } from "./features/minutes";
 import { bundleScreen } from "./features/bundle";
 import { boardScreen } from "./features/board";
+import { desksScreen } from "./features/desks";
 
 
 const root = document.getElementById("app")!;
@@ -23,7 +24,7 @@ let cleanup: (() => void) | null = null;
 /** The header clock's timer: one for the window, replaced on each render. */
 let clockTimer: number | undefined;
 
-const teamKeys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes", "7": "bundle" };
+const teamKeys: Record<string, Screen> = { "1": "setup", "2": "voters", "3": "desk", "4": "turnout", "5": "count", "6": "minutes", "7": "bundle", "8": "desks" };
 const boardKeys: Record<string, Screen> = { "1": "board" };
 const isBoard = (s: StatusDto | null) => !!s?.unit_kind && s.unit_kind !== "area";
 
@@ -97,6 +98,13 @@ function showBackup(el: HTMLElement, at: string | null, on: boolean) {
   el.textContent = at ? `Sao lưu ${at.slice(11, 16)}` : on ? "Chưa sao lưu" : "Sao lưu: tắt";
 }
 
+// The desk sync service's news: a line at the bottom, and the screens that
+// show desks' figures read them again.
+api.onDeskNote((text) => {
+  toast(text);
+  document.dispatchEvent(new CustomEvent("desk-note", { detail: text }));
+}).catch(() => {});
+
 api.onBackup(
   (b) => { const el = document.getElementById("backup-badge"); if (el) showBackup(el, b.at, true); toast(`Đã sao lưu lúc ${b.at.slice(11, 16)}`); },
   (e) => { const el = document.getElementById("backup-badge"); if (el) { el.dataset.state = "failed"; el.textContent = "Sao lưu lỗi"; el.title = e.message; } toast(`Sao lưu không được: ${e.message}`); },
@@ -130,7 +138,7 @@ function render() {
   const main = h("main", { class: "screen", id: `screen-${current}` });
   root.replaceChildren(header(status), ...banners(status), main);
   const ctx: Ctx = { status, refresh, go };
-  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen, bundle: bundleScreen, board: boardScreen };
+  const screens = { setup: setupScreen, voters: votersScreen, desk: deskScreen, turnout: turnoutScreen, count: countScreen, minutes: minutesScreen, bundle: bundleScreen, desks: desksScreen, board: boardScreen };
   cleanup = screens[current](main, ctx) ?? null;
 }
 

@@ -76,4 +76,13 @@ export type Command =
   | "accept_board_warning"
   | "room_view"
   | "export_results"
-  | "register_key";
+  | "register_key"
+  | "desk_status"
+  | "desk_anomalies"
+  | "desk_resolve"
+  | "desk_package"
+  | "desk_pairing_code"
+  | "desk_join"
+  | "desk_export"
+  | "desk_merge"
+  | "desk_enable";

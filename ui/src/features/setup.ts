@@ -2,6 +2,7 @@
 import type { Ctx } from "../ctx";
 import { api } from "../platform/tauri";
 import { dateVi, dialog, field, formText, guarded, h, num, showError, toast } from "../ui";
+import { deskJoinPanel } from "./desks";
 
 export function setupScreen(main: HTMLElement, ctx: Ctx) {
   const s = ctx.status;
@@ -104,6 +105,8 @@ export function setupScreen(main: HTMLElement, ctx: Ctx) {
     areaBox, msg,
     h("hr"),
     h("p", {}, "Chưa có tệp? Xem thử với cuộc bầu cử mẫu:"), demo,
+    h("hr"),
+    deskJoinPanel(ctx),
     h("hr"),
     restorePanel(ctx, "Máy dự phòng: khôi phục bản sao lưu của tổ", "Mất điện hay hỏng máy: cắm USB sao lưu vào máy này, chọn thư mục sao lưu (lấy bản mới nhất) hoặc một tệp …-sao-luu-….sqlite, rồi tiếp tục làm việc; sau đó nhập bổ sung các số thẻ đã đánh dấu trên danh sách giấy (Phát phiếu → Nhập bổ sung sau mất điện)."));
   demo.focus();

@@ -2,7 +2,7 @@
 import { h } from "../ui";
 
 const common: [string, string][] = [
-  ["Alt+1 … Alt+7", "Chuyển màn hình (Chuẩn bị, Danh sách cử tri, Phát phiếu, Tỷ lệ đi bầu, Kiểm phiếu, Biên bản, Gói kết quả)"],
+  ["Alt+1 … Alt+8", "Chuyển màn hình (Chuẩn bị, Danh sách cử tri, Phát phiếu, Tỷ lệ đi bầu, Kiểm phiếu, Biên bản, Gói kết quả, Nhiều bàn)"],
   ["?  hoặc  F1", "Bảng phím tắt này"],
   ["Esc", "Đóng hộp thoại, xóa ô tìm"],
 ];
@@ -16,10 +16,11 @@ const perScreen: Record<string, [string, string][]> = {
   minutes: [["Tab", "Đi qua các biểu mẫu và nút In / Lưu PDF"]],
   bundle: [["Enter", "Trong ô cụm mật khẩu: xuất gói"]],
   board: [["Enter", "Trong ô thư mục: nhập mọi gói trong thư mục"]],
+  desks: [["Tab", "Đi qua các ô: gói bàn, mã ghép nối, USB, xử lý nhận phiếu hai lần"]],
 };
 
 const names: Record<string, string> = {
-  setup: "Chuẩn bị", voters: "Danh sách cử tri", desk: "Bàn phát phiếu", turnout: "Tỷ lệ đi bầu", count: "Kiểm phiếu", minutes: "Biên bản", bundle: "Gói kết quả", board: "Tổng hợp",
+  setup: "Chuẩn bị", voters: "Danh sách cử tri", desk: "Bàn phát phiếu", turnout: "Tỷ lệ đi bầu", count: "Kiểm phiếu", minutes: "Biên bản", bundle: "Gói kết quả", desks: "Nhiều bàn", board: "Tổng hợp",
 };
 
 function table(rows: [string, string][]): HTMLElement {

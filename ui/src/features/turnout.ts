@@ -51,7 +51,16 @@ export function turnoutScreen(main: HTMLElement, _ctx: Ctx) {
         h("tbody", {}, ...t.snapshots.map((s) => h("tr", {},
           h("td", {}, s.name), h("td", {}, `${s.taken_at.slice(11, 16)} ${s.taken_at.slice(8, 10)}/${s.taken_at.slice(5, 7)}`),
           ...s.levels.map((l) => h("td", { class: "n" }, `${num(l.voters_voted)}/${num(l.voters_listed)} (${l.percent_vi}%)`))))));
-      body.replaceChildren(table, h("h2", {}, "Số cử tri nhận phiếu theo giờ"), hourlyChart(t),
+      // Nhiều bàn: each desk's voters as this laptop knows them, with when
+      // it last heard from each.
+      const desks = t.desks.length ? [h("h2", {}, "Theo bàn phát phiếu"), h("table", { id: "turnout-desks", class: "figures" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Bàn"), h("th", {}, "Cử tri đã nhận phiếu"), h("th", {}, "Tình trạng"), h("th", {}, "Thấy lần cuối"))),
+        h("tbody", {}, ...t.desks.map((d) => h("tr", { "data-desk": String(d.desk) },
+          h("td", {}, h("strong", {}, `${d.desk}`), ` ${d.name}${d.this ? " (máy này)" : ""}`),
+          h("td", { class: "n" }, num(d.voters)),
+          h("td", {}, d.status === "connected" ? "đang kết nối" : d.status === "lost" ? "mất liên lạc" : d.status === "self" ? "máy này" : "chưa kết nối"),
+          h("td", {}, d.last_seen ? `${d.last_seen.slice(11, 16)} ${d.last_seen.slice(8, 10)}/${d.last_seen.slice(5, 7)}` : "")))))] : [];
+      body.replaceChildren(table, ...desks, h("h2", {}, "Số cử tri nhận phiếu theo giờ"), hourlyChart(t),
         h("h2", {}, "Các lần báo cáo đã lưu"), t.snapshots.length ? snaps : h("p", {}, "Chưa lưu lần báo cáo nào."));
     } catch (e) { showError(e, msg); }
   }

@@ -11,6 +11,7 @@ export const vi = {
     count: "Kiểm phiếu",
     minutes: "Biên bản",
     bundle: "Gói kết quả",
+    desks: "Nhiều bàn",
     board: "Tổng hợp",
   } as Record<string, string>,
   reasons: {

@@ -10,6 +10,7 @@ import type {
   DayFactsDto, OpeningInput, IncidentInput, IncidentDto, RecommendationDto, RoundOpenedDto, RoundDeclaredDto,
   TallyDecisionInput, TallyThirdInput, PaperCheckInput, PaperCheckDto, RoomQuery, RoomDto, ExportedFileDto,
   OfficialSwitchDto, VoterCheckDto, BulkCheckinDto, RestoreDto, AboutDto,
+  DeskStatusDto, AnomalyDto, DeskJoinResult, DeskMergeReport,
 } from "../bindings/ipc";
 import type { Command } from "../bindings/commands";
 
@@ -118,4 +119,16 @@ export const api = {
     call<FormPreview>("preview_form", { form, level, revision, maxPages, signer }),
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
+  // Nhiều bàn phát phiếu (several check-in desks).
+  deskStatus: () => call<DeskStatusDto>("desk_status"),
+  deskAnomalies: () => call<AnomalyDto[]>("desk_anomalies"),
+  deskResolve: (stt: number, level: string, keep: string | null, reason: string) => call<AnomalyDto>("desk_resolve", { stt, level, keep, reason }),
+  deskPackage: (dir: string, name: string) => call<DeskJoinResult>("desk_package", { dir, name }),
+  deskPairingCode: () => call<string>("desk_pairing_code"),
+  deskJoinFile: (path: string) => call<DeskJoinResult>("desk_join", { path }),
+  deskJoinNetwork: (host: string, code: string, name: string) => call<DeskJoinResult>("desk_join", { host, code, name }),
+  deskExport: (dir: string) => call<DeskMergeReport>("desk_export", { dir }),
+  deskMerge: (files: string[]) => call<DeskMergeReport>("desk_merge", { files }),
+  deskEnable: (enabled: boolean, listen: string, peers: string) => call<DeskStatusDto>("desk_enable", { enabled, listen, peers }),
+  onDeskNote: (f: (text: string) => void): Promise<UnlistenFn> => listen<string>("desk-note", (e) => f(e.payload)),
 };
