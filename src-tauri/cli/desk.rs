@@ -34,6 +34,12 @@ pub enum DeskCmd {
         /// Tên bàn (ghép nối qua mạng)
         #[arg(long)]
         name: Option<String>,
+        /// Địa chỉ máy bàn này nghe khi bật đồng bộ (mặc định: cổng 47153 trên mọi địa chỉ mạng nội bộ)
+        #[arg(long)]
+        listen: Option<String>,
+        /// Địa chỉ các bàn để gọi tới, cách nhau bởi dấu phẩy
+        #[arg(long)]
+        peers: Option<String>,
     },
     /// Đồng bộ với các bàn khác qua mạng nội bộ; chạy đến khi dừng (Ctrl+C)
     Serve {
@@ -89,13 +95,18 @@ pub fn run(db: &Option<PathBuf>, c: DeskCmd, json_mode: bool) -> Result<(), Erro
             println!("{}", r.message);
             Ok(())
         }
-        DeskCmd::Join { package, host, code, name } => {
+        DeskCmd::Join { package, host, code, name, listen, peers } => {
             let mut app = open(db)?;
             let r = match (package, host, code) {
                 (Some(p), None, None) => app.desk_join_file(&p)?,
                 (None, Some(h), Some(c)) => app.desk_join_network(&h, &c, name.as_deref().unwrap_or(""))?,
                 _ => return Err(Error::refused(ErrorCode::Usage, "cần một gói bàn (tobaucu desk join GOI.tbban) hoặc --host ĐỊA_CHỈ --code MÃ")),
             };
+            // Where the window's sync listens and whom it calls (the same
+            // settings as the Nhiều bàn screen).
+            if listen.is_some() || peers.is_some() {
+                app.desk_configure(true, listen.as_deref().unwrap_or(""), peers.as_deref().unwrap_or(""))?;
+            }
             if json_mode {
                 return print_json(&r);
             }

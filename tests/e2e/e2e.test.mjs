@@ -697,3 +697,69 @@ test("a rehearsal: the banner on every screen, the shortcuts on ?, the ballots d
   // Nothing was written: the desk has no ballot.
   assert.equal(await text("#tot-received"), "0");
 });
+
+test("two app windows on two data files of one Tổ sync a check-in each way over the local network", async () => {
+  const { execFileSync, spawn } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const net = await import("node:net");
+  const CLI = resolve(ROOT, "target/debug/tobaucu");
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-desks-"));
+  const env = { ...process.env };
+  delete env.TOBAUCU_DB;
+  delete env.TOBAUCU_NOW;
+  const cli = (db, ...args) => execFileSync(CLI, ["--db", db, ...args], { env }).toString();
+  const freePort = () => new Promise((ok) => { const srv = net.createServer(); srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => ok(p)); }); });
+  const [pa, pb] = [await freePort(), await freePort()];
+  // The Tổ trưởng's main laptop and desk 2, made from its package (USB).
+  const main = resolve(work, "chinh.sqlite");
+  const desk = resolve(work, "ban2.sqlite");
+  cli(main, "setup", resolve(ROOT, "assets/demo-election.json"), "--area", "X0412-KV01");
+  cli(main, "voters", "import", resolve(ROOT, "tests/fixtures/mau31.xlsx"));
+  const pkg = JSON.parse(cli(main, "--json", "desk", "package", "--out", work, "--name", "Bàn 2 — thôn Đông")).path;
+  cli(desk, "desk", "join", pkg, "--listen", `127.0.0.1:${pb}`, "--peers", `127.0.0.1:${pa}`);
+  const checkedIn = (db) => JSON.parse(cli(db, "--json", "voters", "list")).filter((v) => Object.keys(v.checked_in).length > 0).map((v) => v.stt);
+
+  // Desk 2's window runs on its own (its sync starts with the window).
+  const second = spawn(APP, ["--db", desk], { env, stdio: "ignore" });
+  try {
+    if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+    const r = await until("a WebDriver session", () =>
+      wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", main] } } } }), 30000);
+    sid = r.sessionId;
+    // The main laptop's window: multi-desk turned on in the Nhiều bàn screen.
+    await until("desks tab", () => find("#tab-desks"));
+    await click("#tab-desks");
+    await until("desk settings", () => find("#desk-listen"));
+    await js("document.querySelector('#desk-listen').value = ''; document.querySelector('#desk-peers-config').value = ''");
+    await type("#desk-listen", `127.0.0.1:${pa}`);
+    await type("#desk-peers-config", `127.0.0.1:${pb}`);
+    await click("#desk-apply");
+    await until("desk 2 connected", async () => (await findAll("#desk-peers tr[data-desk='2'][data-status='connected']")).length === 1, 30000)
+      .catch(async (e) => { await screenshot("failed-desks.png").catch(() => {}); throw e; });
+    await screenshot("desks-connected.png");
+
+    // A check-in in the main window reaches desk 2's file.
+    await click("#tab-desk");
+    await until("desk", () => find("#desk-search"));
+    await type("#desk-search", "3");
+    await until("desk result by STT", async () => (await findAll("#desk-results li[data-stt='3']")).length === 1);
+    await type("#desk-search", ENTER);
+    await until("confirmation", async () => (await text("#confirm")).includes("ĐÃ PHÁT PHIẾU"));
+    await until("voter 3 at desk 2", async () => checkedIn(desk).includes(3), 15000);
+
+    // A check-in at desk 2 (committed to its file, sent by its window) reaches the main window.
+    cli(desk, "checkin", "5");
+    await until("voter 5 on the main laptop", async () => checkedIn(main).includes(5), 15000);
+    await click("#tab-turnout");
+    await until("per-desk turnout", async () => (await findAll("#turnout-desks tr[data-desk='2']")).length === 1);
+    await until("QH voted 2", async () => (await text("#turnout-table tr[data-level='QH'] .voted")) === "2", 15000);
+    await screenshot("desks-turnout.png");
+    // Desk 2 refuses the voter the main laptop checked in.
+    const { spawnSync } = await import("node:child_process");
+    assert.equal(spawnSync(CLI, ["--db", desk, "checkin", "3"], { env }).status, 1);
+  } finally {
+    second.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  }
+});

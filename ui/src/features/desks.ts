@@ -76,13 +76,20 @@ export function desksScreen(main: HTMLElement, _ctx: Ctx) {
           h("p", { class: "hint" }, "Chỉ trong mạng nội bộ (bộ chia mạng, hoặc điểm phát wifi của một máy), không bao giờ qua Internet. Khi bật, máy này nghe ở cổng TCP 47153 và báo sự có mặt ở cổng UDP 47154 của mạng nội bộ; chỉ các bàn có chứng nhận của cùng tổ, cùng cuộc bầu cử mới trao đổi được."),
           h("div", { class: "inline-form" },
             h("label", {}, "Nghe tại ", listen), h("label", {}, " Gọi tới ", peers),
-            h("button", { class: s.enabled ? "secondary" : "primary", id: "desk-toggle", onclick: async () => {
+            h("button", { class: "primary", id: "desk-apply", onclick: async () => {
               try {
-                await api.deskEnable(!s.enabled, listen.value, peers.value);
-                toast(s.enabled ? "Đã tắt đồng bộ nhiều bàn" : "Đã bật đồng bộ nhiều bàn");
+                await api.deskEnable(true, listen.value, peers.value);
+                toast("Đã bật đồng bộ nhiều bàn");
                 void load();
               } catch (e) { showError(e, msg); }
-            } }, s.enabled ? "Tắt đồng bộ" : "Bật đồng bộ")),
+            } }, s.enabled ? "Áp dụng" : "Bật đồng bộ"),
+            s.enabled ? h("button", { class: "secondary", id: "desk-off", onclick: async () => {
+              try {
+                await api.deskEnable(false, listen.value, peers.value);
+                toast("Đã tắt đồng bộ nhiều bàn: máy này không nghe, không gọi bàn nào");
+                void load();
+              } catch (e) { showError(e, msg); }
+            } }, "Tắt đồng bộ") : ""),
           h("h2", {}, "Các bàn"), peersTable(s));
       }
       parts.push(h("h2", {}, "Cử tri nhận phiếu hai lần"),

@@ -981,6 +981,9 @@ impl App {
         if self.desk_ctx()?.is_none() {
             return Err(Error::refused(ErrorCode::DeskNone, "máy này chưa thuộc nhóm bàn nào"));
         }
+        for a in [listen, peers] {
+            service::parse_addrs(a).map_err(|m| Error::refused(ErrorCode::FieldInvalid, m))?;
+        }
         let at = clock::stamp(self.now());
         self.store.write(|tx| {
             tx.set_desk_network(enabled, listen.trim(), peers.trim())?;

@@ -130,7 +130,7 @@ pub struct Options {
     pub peers: Option<String>,
 }
 
-fn parse_addrs(s: &str) -> std::result::Result<Vec<SocketAddr>, String> {
+pub(crate) fn parse_addrs(s: &str) -> std::result::Result<Vec<SocketAddr>, String> {
     s.split([' ', ',', ';'])
         .filter(|x| !x.trim().is_empty())
         .map(|x| {
