@@ -98,6 +98,19 @@ pub fn run_on(db: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)])
     Out { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into_owned(), stderr: String::from_utf8_lossy(&o.stderr).into_owned() }
 }
 
+/// [`run_on`] that expects exit 0; returns stdout.
+pub fn ok_on(db: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)]) -> String {
+    let o = run_on(db, args, env);
+    assert_eq!(o.code, 0, "tobaucu {args:?}:\n{}\n{}", o.stdout, o.stderr);
+    o.stdout
+}
+
+/// [`ok_on`], read as one JSON document.
+pub fn json_on(db: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)]) -> serde_json::Value {
+    let s = ok_on(db, args, env);
+    serde_json::from_str(&s).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {s}"))
+}
+
 pub struct Cli {
     pub dir: tempfile::TempDir,
     now: RefCell<Option<String>>,

@@ -11,6 +11,11 @@ CREATE TRIGGER bundle_packed_no_update BEFORE UPDATE ON bundle_packed
 BEGIN
     SELECT RAISE(ABORT, 'kho gói chỉ được ghi thêm');
 END;
+CREATE TRIGGER desk_event_no_delete BEFORE DELETE ON desk_event
+WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a desk event is never deleted'); END;
+CREATE TRIGGER desk_event_no_update BEFORE UPDATE ON desk_event
+BEGIN SELECT RAISE(ABORT, 'a desk event is never edited'); END;
 CREATE TRIGGER minutes_revision_no_delete BEFORE DELETE ON minutes_revision
 WHEN NOT EXISTS (SELECT 1 FROM official_switch, rehearsal WHERE rehearsal.official_at IS NULL)
 BEGIN SELECT RAISE(ABORT, 'finalized minutes are never deleted'); END;
@@ -210,7 +215,7 @@ CREATE TABLE checkin (
     at           TEXT NOT NULL,
     mobile_box   INTEGER NOT NULL DEFAULT 0 CHECK (mobile_box IN (0, 1)),
     undone_at    TEXT,
-    undo_reason  TEXT,
+    undo_reason  TEXT, desk INTEGER, desk_seq INTEGER,
     CHECK ((undone_at IS NULL) = (undo_reason IS NULL))
 ) STRICT;
 CREATE TABLE complaint (
@@ -223,6 +228,71 @@ CREATE TABLE complaint (
     outcome      TEXT NOT NULL DEFAULT '',
     resolved_at  TEXT,
     CHECK ((status = 'received') = (resolved_at IS NULL))
+) STRICT;
+CREATE TABLE desk_event (
+    desk         INTEGER NOT NULL CHECK (desk BETWEEN 1 AND 16),
+    seq          INTEGER NOT NULL CHECK (seq >= 1),
+    hlc_ms       INTEGER NOT NULL CHECK (hlc_ms >= 0),
+    hlc_count    INTEGER NOT NULL CHECK (hlc_count >= 0),
+    at           TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('checkin', 'undo', 'voter', 'resolve')),
+    stt          INTEGER NOT NULL CHECK (stt >= 1),
+    body         TEXT NOT NULL CHECK (json_valid(body)),
+    prev         TEXT NOT NULL CHECK (length(prev) = 64),
+    hash         TEXT NOT NULL CHECK (length(hash) = 64),
+    sig          TEXT NOT NULL CHECK (length(sig) = 128),
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (desk, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE desk_pairing (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    code        TEXT NOT NULL CHECK (length(code) = 8),
+    expires_at  TEXT NOT NULL,
+    failures    INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0)
+) STRICT;
+CREATE TABLE desk_peer (
+    desk        INTEGER PRIMARY KEY CHECK (desk BETWEEN 1 AND 16),
+    name        TEXT NOT NULL,
+    cert        TEXT NOT NULL CHECK (json_valid(cert)),
+    addr        TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'never' CHECK (status IN ('never', 'connected', 'lost')),
+    since       TEXT,
+    last_seen   TEXT,
+    -- The most events of this desk anyone said it holds (a desk known to
+    -- hold events not merged here).
+    known_seq   INTEGER NOT NULL DEFAULT 0 CHECK (known_seq >= 0)
+) STRICT;
+CREATE TABLE desk_refusal (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    addr    TEXT NOT NULL,
+    code    TEXT NOT NULL,
+    detail  TEXT NOT NULL
+) STRICT;
+CREATE TABLE desk_self (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    role              TEXT NOT NULL CHECK (role IN ('main', 'desk')),
+    desk              INTEGER NOT NULL CHECK (desk BETWEEN 1 AND 16),
+    name              TEXT NOT NULL CHECK (length(name) > 0),
+    group_id          TEXT NOT NULL CHECK (length(group_id) = 32),
+    authority_public  TEXT NOT NULL CHECK (length(authority_public) = 64),
+    -- Main only: the key that signs the desks' certificates.
+    authority_secret  TEXT CHECK (authority_secret IS NULL OR length(authority_secret) = 64),
+    sign_secret       TEXT NOT NULL CHECK (length(sign_secret) = 64),
+    noise_secret      TEXT NOT NULL CHECK (length(noise_secret) = 64),
+    cert              TEXT NOT NULL CHECK (json_valid(cert)),
+    -- Multi-desk on: the desktop app runs the listener while this is 1.
+    enabled           INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    -- Where to listen ('' = this machine's local-network addresses).
+    listen            TEXT NOT NULL DEFAULT '',
+    -- Peers to dial besides those discovered ("ip:port" separated by spaces).
+    peers             TEXT NOT NULL DEFAULT '',
+    -- The hybrid logical clock: the greatest stamp made or seen.
+    hlc_ms            INTEGER NOT NULL DEFAULT 0 CHECK (hlc_ms >= 0),
+    hlc_count         INTEGER NOT NULL DEFAULT 0 CHECK (hlc_count >= 0),
+    -- Bumped when a list change arrives from the main laptop (search index).
+    list_version      INTEGER NOT NULL DEFAULT 0,
+    created_at        TEXT NOT NULL
 ) STRICT;
 CREATE TABLE error_explanation (
     level        TEXT NOT NULL CHECK (length(level) > 0),
@@ -456,6 +526,7 @@ CREATE INDEX area_result_constituency ON area_result (constituency_id);
 CREATE UNIQUE INDEX bundle_current ON bundle (unit_id) WHERE superseded_by IS NULL;
 CREATE INDEX checkin_at ON checkin (at);
 CREATE UNIQUE INDEX checkin_live ON checkin (voter_id, level) WHERE undone_at IS NULL;
+CREATE INDEX desk_event_stt ON desk_event (stt);
 CREATE INDEX lineage_key ON lineage (public_key);
 CREATE INDEX paper_check_area ON paper_check (area_id, level);
 CREATE INDEX tally_fix_level ON tally_fix (level, id);

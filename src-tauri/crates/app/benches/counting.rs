@@ -17,21 +17,8 @@ use rusqlite::Connection;
 use tobaucu_app::{App, UnitChoice, DEMO_AREA, DEMO_ELECTION};
 use tobaucu_ipc::{InventoryInput, TeamInput};
 
-fn full() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(name: &str, samples: &[Duration]) -> (Duration, Duration) {
-    let p50 = percentile(samples.to_vec(), 0.50);
-    let p99 = percentile(samples.to_vec(), 0.99);
-    eprintln!("{name:<44} p50 {:>10.3?}   p99 {:>10.3?}", p50, p99);
-    (p50, p99)
-}
+mod timing;
+use timing::{full, report};
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures").join(name);

@@ -20,21 +20,8 @@ use rusqlite::Connection;
 use tobaucu_app::desk::service::{Note, Options, Service};
 use tobaucu_app::{App, UnitChoice, DEMO_AREA, DEMO_ELECTION};
 
-fn full() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(name: &str, samples: &[Duration]) -> (Duration, Duration) {
-    let p50 = percentile(samples.to_vec(), 0.50);
-    let p99 = percentile(samples.to_vec(), 0.99);
-    eprintln!("{name:<52} p50 {:>10.3?}   p99 {:>10.3?}   (n = {})", p50, p99, samples.len());
-    (p50, p99)
-}
+mod timing;
+use timing::{full, report};
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures").join(name);

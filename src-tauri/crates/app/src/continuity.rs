@@ -172,10 +172,26 @@ impl App {
         let stts: Vec<u32> = plan.iter().map(|p| p.1).collect();
         let checkins: usize = plan.iter().map(|p| p.2.len()).sum();
         let outage = OutageRow { id: 0, date: date.clone(), from_time: from.clone(), to_time: to.clone(), source: source.to_owned(), voters: json!(stts).to_string(), entered_at: entered.clone() };
+        // Several desks (issue 14): each voter's check-in is this desk's
+        // event too, so the other desks learn of it and a double check-in
+        // elsewhere is an anomaly.
+        self.desk_ctx()?;
+        let desk = self.desk.as_deref();
         let id = self.store.write(|tx| {
-            for (voter_id, _, levels) in &plan {
-                for l in levels {
-                    tx.insert_checkin(*voter_id, l, &at, false)?;
+            for (voter_id, stt, levels) in &plan {
+                match desk {
+                    Some(c) => {
+                        let e = App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Checkin { stt: *stt, levels: levels.clone(), mobile_box: false })?;
+                        let seq = i64::try_from(e.id.seq).map_err(|_| Error::Internal("số thứ tự sự kiện".into()))?;
+                        for l in levels {
+                            tx.insert_desk_checkin(*voter_id, l, &at, false, i64::from(c.desk), seq)?;
+                        }
+                    }
+                    None => {
+                        for l in levels {
+                            tx.insert_checkin(*voter_id, l, &at, false)?;
+                        }
+                    }
                 }
             }
             let id = tx.insert_outage(&outage)?;

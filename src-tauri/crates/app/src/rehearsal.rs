@@ -138,6 +138,7 @@ impl App {
     /// cannot be undone, and its record is printed into `ban-in/`.
     pub fn switch_to_official(&mut self, pass: Option<&str>) -> Result<OfficialSwitchDto> {
         let (unit, _) = self.unit_id()?;
+        self.refuse_on_desk("chuyển sang chính thức")?;
         if !self.rehearsal {
             let since = self.store.rehearsal()?.and_then(|r| r.official_at);
             return Err(Error::refused(

@@ -275,7 +275,7 @@ impl App {
                 Some(c) => {
                     let e = App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Checkin { stt, levels: wanted.clone(), mobile_box })?;
                     for l in &wanted {
-                        tx.insert_desk_checkin(row.id, l, &at, mobile_box, i64::from(c.desk), i64::try_from(e.id.seq).unwrap_or(0))?;
+                        tx.insert_desk_checkin(row.id, l, &at, mobile_box, i64::from(c.desk), i64::try_from(e.id.seq).map_err(|_| Error::Internal("số thứ tự sự kiện".into()))?)?;
                     }
                 }
                 None => {
@@ -321,11 +321,13 @@ impl App {
         }
         let at = clock::stamp(self.now());
         self.desk_ctx()?;
-        let targets = if self.desk.is_some() { self.desk_live_targets(stt, &undo)? } else { Vec::new() };
         let desk = self.desk.as_deref();
         self.store.write(|tx| {
             if let Some(c) = desk {
-                App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Undo { stt, levels: undo.clone(), targets: targets.clone(), reason: reason.clone() })?;
+                // Read in this transaction: a check-in merged from another
+                // desk a moment ago is among the targets.
+                let targets = crate::desk::live_targets(tx, stt, &undo)?;
+                App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Undo { stt, levels: undo.clone(), targets, reason: reason.clone() })?;
             }
             for l in &undo {
                 tx.undo_checkin(row.id, l, &at, &reason)?;

@@ -163,6 +163,9 @@ impl Body {
             if ls.is_empty() || ls.len() > 8 {
                 return Err("số cấp bầu cử không hợp lệ".into());
             }
+            if ls.iter().enumerate().any(|(i, l)| ls[..i].contains(l)) {
+                return Err("một cấp bầu cử ghi hai lần".into());
+            }
             Ok(ls)
         };
         let id = |x: &Value| -> Option<EventId> {
@@ -257,9 +260,10 @@ impl Event {
             return Err(format!("sự kiện có trường lạ \"{k}\""));
         }
         let desk = o.get("desk").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).filter(|d| (1..=MAX_DESKS).contains(d)).ok_or("số bàn không hợp lệ")?;
-        let seq = o.get("seq").and_then(Value::as_u64).filter(|s| *s >= 1).ok_or("số thứ tự sự kiện không hợp lệ")?;
+        // Numbers and clocks are stored as SQLite integers: at most i64::MAX.
+        let seq = o.get("seq").and_then(Value::as_u64).filter(|s| *s >= 1 && i64::try_from(*s).is_ok()).ok_or("số thứ tự sự kiện không hợp lệ")?;
         let hlc = o.get("hlc").and_then(Value::as_array).filter(|a| a.len() == 2).ok_or("đồng hồ (hlc) không hợp lệ")?;
-        let ms = hlc.first().and_then(Value::as_u64).ok_or("đồng hồ (hlc) không hợp lệ")?;
+        let ms = hlc.first().and_then(Value::as_u64).filter(|m| i64::try_from(*m).is_ok()).ok_or("đồng hồ (hlc) không hợp lệ")?;
         let count = hlc.get(1).and_then(Value::as_u64).and_then(|c| u32::try_from(c).ok()).ok_or("đồng hồ (hlc) không hợp lệ")?;
         let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned).ok_or(format!("trường {k} phải là chuỗi"));
         let hex64 = |k: &str| -> Result<String, String> {
@@ -530,7 +534,7 @@ pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
     let mut st = State::default();
     // (stt, level) → live check-ins; undone (event, level) pairs; voids.
     let mut live: BTreeMap<(u32, String), Vec<CheckinRef>> = BTreeMap::new();
-    let mut undone: BTreeMap<(EventId, String), (EventId, Hlc, String, String)> = BTreeMap::new();
+    let mut undone: BTreeMap<(u32, EventId, String), (EventId, Hlc, String, String)> = BTreeMap::new();
     let mut resolutions: BTreeMap<(u32, String), Vec<Decided>> = BTreeMap::new();
     let mut voter_seq: BTreeMap<u32, u64> = BTreeMap::new();
     for e in log.events() {
@@ -553,10 +557,13 @@ pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
                     live.entry((*stt, l.clone())).or_default().push(CheckinRef { id: e.id, hlc: e.hlc, at: e.at.clone(), mobile_box: *mobile_box });
                 }
             }
-            Body::Undo { levels, targets, reason, .. } => {
+            Body::Undo { stt, levels, targets, reason } => {
+                // An undo filed under a voter undoes only that voter's
+                // check-ins (keyed by the voter: a target naming another
+                // voter's check-in, or none, undoes nothing).
                 for t in targets {
                     for l in levels {
-                        let k = (*t, l.clone());
+                        let k = (*stt, *t, l.clone());
                         // Two undos of one check-in: the earlier stands.
                         if undone.get(&k).is_none_or(|(_, h, _, _)| e.hlc < *h) {
                             undone.insert(k, (e.id, e.hlc, e.at.clone(), reason.clone()));
@@ -579,7 +586,7 @@ pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
     for ((stt, level), mut refs) in live {
         refs.sort_by_key(|r| r.hlc);
         let mut last_undo: Option<(Hlc, EventId, String, String)> = None;
-        refs.retain(|r| match undone.get(&(r.id, level.clone())) {
+        refs.retain(|r| match undone.get(&(stt, r.id, level.clone())) {
             Some((uid, h, at, why)) => {
                 if last_undo.as_ref().is_none_or(|(lh, ..)| h > lh) {
                     last_undo = Some((*h, *uid, at.clone(), why.clone()));

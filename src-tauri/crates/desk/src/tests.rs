@@ -1,3 +1,4 @@
+//! Tests of the desk transport: certificates, the Noise channel, pairing by code, local addresses.
 use std::net::{TcpListener, TcpStream};
 
 use ed25519_dalek::SigningKey;

@@ -443,6 +443,8 @@ impl App {
                 problems: errors.iter().map(|c| format!("{}: {} → {}", c.code, c.message, c.next_step)).collect(),
             });
         }
+        // Counting happens on the main laptop (several desks, issue 14).
+        self.refuse_on_desk("khóa biên bản")?;
         let desk_warning = self.desk_unmerged_warning()?;
         self.guard(pass, &format!("khóa biên bản cấp {level}"))?;
         let (mut data, _, _) = self.minutes_data(level)?;

@@ -69,11 +69,14 @@ pub(crate) fn event_of(r: &DeskEventRow) -> Result<Event> {
     .map_err(|e| Error::Internal(format!("sự kiện {}:{} trong cơ sở dữ liệu không đọc được: {e}", r.desk, r.seq)))
 }
 
-fn row_of(e: &Event) -> DeskEventRow {
-    DeskEventRow {
+/// An event as its stored row; numbers beyond SQLite's integers are refused
+/// (`Event::from_value` already bounds what arrives).
+fn row_of(e: &Event) -> Result<DeskEventRow> {
+    let big = |what: &str| Error::refused(ErrorCode::DeskFileInvalid, format!("sự kiện {}: {what} quá lớn; không có gì được thay đổi", e.id));
+    Ok(DeskEventRow {
         desk: i64::from(e.id.desk),
-        seq: i64::try_from(e.id.seq).unwrap_or(i64::MAX),
-        hlc_ms: i64::try_from(e.hlc.ms).unwrap_or(i64::MAX),
+        seq: i64::try_from(e.id.seq).map_err(|_| big("số thứ tự"))?,
+        hlc_ms: i64::try_from(e.hlc.ms).map_err(|_| big("đồng hồ"))?,
         hlc_count: i64::from(e.hlc.count),
         at: e.at.clone(),
         kind: e.body.kind().to_owned(),
@@ -82,7 +85,34 @@ fn row_of(e: &Event) -> DeskEventRow {
         prev: e.prev.clone(),
         hash: e.hash.clone(),
         sig: e.sig.clone(),
+    })
+}
+
+/// A later round's level (`XA.v2`) of one of the election's levels.
+fn is_round_level(known: &BTreeSet<String>, l: &str) -> bool {
+    l.split_once(".v").is_some_and(|(base, n)| known.contains(base) && n.parse::<u32>().is_ok_and(|n| n >= 2))
+}
+
+/// The live check-in events of voter `stt` for `levels` as `r` holds them
+/// (the targets of an undo made here, read in the undo's transaction).
+pub(crate) fn live_targets(r: &impl DeskRead, stt: u32, levels: &[String]) -> Result<Vec<EventId>> {
+    let mut log = Log::new();
+    for row in r.desk_events_of(i64::from(stt))? {
+        // Only this voter's events: the chains are partial, so offer
+        // without the chain rules by replaying the bodies directly.
+        log_insert_unchecked(&mut log, event_of(&row)?);
     }
+    let st = rules::replay(&log, None);
+    let mut out: BTreeSet<EventId> = BTreeSet::new();
+    for l in levels {
+        if let Some(c) = st.checkins.get(&(stt, l.clone())) {
+            out.insert(c.id);
+        }
+        for a in st.anomalies.iter().filter(|a| a.stt == stt && &a.level == l) {
+            out.extend(a.checkins.iter().map(|c| c.id));
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// A voter row as the record a `voter` event carries (canonical JSON).
@@ -198,32 +228,9 @@ impl App {
         let hlc = Hlc::tick(last, now_ms(), ctx.desk);
         let mut e = Event::new(ctx.desk, (u64::try_from(head.0).unwrap_or(0), &head.1), hlc, at, body);
         e.sig = ctx.keys.sign_event(&e.hash);
-        tx.insert_desk_event(&row_of(&e), at)?;
+        tx.insert_desk_event(&row_of(&e)?, at)?;
         tx.set_desk_clock(i64::try_from(hlc.ms).unwrap_or(i64::MAX), i64::from(hlc.count))?;
         Ok(e)
-    }
-
-    /// The live check-in events of voter `stt` for `levels` (the targets of
-    /// an undo made here).
-    pub(crate) fn desk_live_targets(&self, stt: u32, levels: &[String]) -> Result<Vec<EventId>> {
-        let mut log = Log::new();
-        for r in self.store.desk_events_of(i64::from(stt))? {
-            // Only this voter's events: the chains are partial, so offer
-            // without the chain rules by replaying the bodies directly.
-            let e = event_of(&r)?;
-            log_insert_unchecked(&mut log, e);
-        }
-        let st = rules::replay(&log, None);
-        let mut out: BTreeSet<EventId> = BTreeSet::new();
-        for l in levels {
-            if let Some(c) = st.checkins.get(&(stt, l.clone())) {
-                out.insert(c.id);
-            }
-            for a in st.anomalies.iter().filter(|a| a.stt == stt && &a.level == l) {
-                out.extend(a.checkins.iter().map(|c| c.id));
-            }
-        }
-        Ok(out.into_iter().collect())
     }
 
     /// Every event held, as a log.
@@ -512,7 +519,7 @@ impl App {
             }
             let mut max = Hlc::default();
             for e in log.events() {
-                tx.insert_desk_event(&row_of(e), &at)?;
+                tx.insert_desk_event(&row_of(e)?, &at)?;
                 max = max.max(e.hlc);
             }
             tx.set_desk_clock(i64::try_from(max.ms).unwrap_or(0), i64::from(max.count))?;
@@ -552,6 +559,19 @@ impl App {
             .map(|c| (c.desk, c.main))
             .ok_or_else(|| Error::refused(ErrorCode::DeskNone, "máy này chưa thuộc nhóm bàn nào; hãy làm gói bàn (máy chính) hoặc nhận gói bàn (máy bàn) trước"))?;
         let certs = self.desk_certs()?;
+        // Levels are the election's: a check-in or undo naming another
+        // level is refused with its file (nothing merged).
+        let known_levels: BTreeSet<String> = self.def()?.levels.iter().map(|l| l.code.clone()).collect();
+        for e in &incoming {
+            let levels: &[String] = match &e.body {
+                Body::Checkin { levels, .. } | Body::Undo { levels, .. } => levels,
+                Body::Resolve { level, .. } => std::slice::from_ref(level),
+                Body::Voter { .. } => &[],
+            };
+            if let Some(l) = levels.iter().find(|l| !known_levels.contains(l.as_str()) && !is_round_level(&known_levels, l)) {
+                return Err(Error::refused(ErrorCode::DeskFileInvalid, format!("sự kiện {} ({via}) ghi cấp \"{l}\" không có trong cuộc bầu cử; không có gì được thay đổi", e.id)));
+            }
+        }
         for e in &incoming {
             let c = certs
                 .get(&e.id.desk)
@@ -595,7 +615,7 @@ impl App {
                 let wall = now_ms();
                 for e in &added {
                     log.offer(e.clone());
-                    tx.insert_desk_event(&row_of(e), &at)?;
+                    tx.insert_desk_event(&row_of(e)?, &at)?;
                     clock_now = Hlc::observe(clock_now, e.hlc, wall);
                 }
                 tx.set_desk_clock(i64::try_from(clock_now.ms).unwrap_or(i64::MAX), i64::from(clock_now.count))?;
@@ -829,7 +849,7 @@ impl App {
             group,
             listen: self_row.listen,
             peers_config: self_row.peers,
-            pairing_code: pairing.as_ref().map(|(c, _, _)| format!("{}-{}", &c[..4], &c[4..])),
+            pairing_code: pairing.as_ref().and_then(|(c, _, _)| Some(format!("{}-{}", c.get(..4)?, c.get(4..)?))),
             pairing_expires: pairing.map(|(_, e, _)| e),
             message: format!("{name} (bàn số {me}); {} bàn khác đang kết nối; {} lượt cử tri nhận phiếu hai lần (theo cấp) chưa xử lý.", connected, anomalies_open),
             desks,
@@ -1005,7 +1025,7 @@ impl App {
             tx.append_audit(&audit(&at, "desk.pairing_code", "mã ghép nối".into(), "", json!({"expires_at": expires})))?;
             Ok::<_, Error>(())
         })?;
-        Ok(format!("{}-{}", &code[..4], &code[4..]))
+        Ok(format!("{}-{}", code.get(..4).unwrap_or_default(), code.get(4..).unwrap_or_default()))
     }
 }
 

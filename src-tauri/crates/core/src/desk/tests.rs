@@ -1,3 +1,4 @@
+//! Tests of the desk rules: merge laws and replay (proptests), refused events, double check-ins.
 use super::*;
 use proptest::prelude::*;
 
@@ -214,4 +215,42 @@ fn a_double_checkin_is_an_anomaly_until_resolved() {
     assert_eq!(st.checkins.get(&(5, "QH".into())).map(|c| c.id), Some(keep));
     assert_eq!(st.desks.get(&3).map(|d| d.voters), Some(1));
     assert_eq!(st.desks.get(&2).map(|d| d.voters), Some(0));
+}
+
+/// An undo filed under one voter cannot undo another voter's check-in
+/// (attack review: desk 2 named desk 3's check-ins of voters 10 and 11
+/// under voter 5); a replay of those voters alone agrees with the whole.
+#[test]
+fn an_undo_under_one_voter_never_undoes_another_voters_checkin() {
+    let d3 = chain(3, vec![ci(10), ci(11)]);
+    let targets: Vec<EventId> = d3.iter().map(|e| e.id).collect();
+    let d2 = chain(2, vec![ci(5), Body::Undo { stt: 5, levels: vec!["QH".into()], targets, reason: "giả".into() }]);
+    let mut log = Log::new();
+    for e in d2.iter().chain(&d3) {
+        assert_eq!(log.offer(e.clone()), Offer::Added);
+    }
+    let whole = replay(&log, None);
+    assert!(whole.checkins.contains_key(&(10, "QH".into())) && whole.checkins.contains_key(&(11, "QH".into())));
+    assert!(whole.checkins.contains_key(&(5, "QH".into())), "its own check-in was not among the targets");
+    let only: BTreeSet<u32> = [10, 11].into_iter().collect();
+    let part = replay(&log, Some(&only));
+    assert_eq!(part.checkins.len(), 2);
+}
+
+/// Numbers a SQLite integer cannot hold, and a level named twice, are
+/// refused when an event is read (attack review: a clock of 2⁶³ + 5 was
+/// stored clamped and broke the chain for good).
+#[test]
+fn events_with_numbers_beyond_storage_or_a_repeated_level_are_refused() {
+    let e = chain(2, vec![ci(1)]).remove(0);
+    for (k, v) in [("hlc", json!([9_223_372_036_854_775_813u64, 0])), ("seq", json!(9_223_372_036_854_775_808u64))] {
+        let mut x = e.to_value();
+        if let Some(o) = x.as_object_mut() {
+            o.insert(k.into(), v);
+        }
+        assert!(Event::from_value(&x).is_err(), "{k}");
+    }
+    let mut x = e.to_value();
+    x["body"]["levels"] = json!(["QH", "QH"]);
+    assert!(Event::from_value(&x).is_err());
 }
