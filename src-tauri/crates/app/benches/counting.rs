@@ -10,7 +10,7 @@
 //! (`cargo bench -p tobaucu-app --bench counting`).
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rusqlite::Connection;

@@ -527,6 +527,9 @@ impl State {
 /// A resolution as it was decided: when, what, and the check-ins it saw.
 type Decided = (Hlc, Resolution, Vec<EventId>);
 
+/// What undid a check-in: the undo event, its clock, time and reason.
+type Undone = (EventId, Hlc, String, String);
+
 /// The state of the list after every event of `log` (or of only those
 /// about voters `only`, when given: the rules are per voter).
 pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
@@ -534,7 +537,7 @@ pub fn replay(log: &Log, only: Option<&BTreeSet<u32>>) -> State {
     let mut st = State::default();
     // (stt, level) → live check-ins; undone (event, level) pairs; voids.
     let mut live: BTreeMap<(u32, String), Vec<CheckinRef>> = BTreeMap::new();
-    let mut undone: BTreeMap<(u32, EventId, String), (EventId, Hlc, String, String)> = BTreeMap::new();
+    let mut undone: BTreeMap<(u32, EventId, String), Undone> = BTreeMap::new();
     let mut resolutions: BTreeMap<(u32, String), Vec<Decided>> = BTreeMap::new();
     let mut voter_seq: BTreeMap<u32, u64> = BTreeMap::new();
     for e in log.events() {
