@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tổ Bầu Cử needs on a fresh Debian 12:
 # the system libraries of Tauri/WebKitGTK, Xvfb and the WebKit WebDriver for
-# the end-to-end test, the UI's npm packages and tauri-driver. Idempotent:
+# the end-to-end test, iproute2 for the desks' network-namespace test, the
+# UI's npm packages and tauri-driver. Idempotent:
 # already-present pieces are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb webkit2gtk-driver poppler-utils zbar-tools)
+  xvfb webkit2gtk-driver poppler-utils zbar-tools iproute2)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -116,6 +116,12 @@ pub trait DeskRead: Read {
             .optional()?)
     }
 
+    /// This desk's hybrid logical clock (đồng hồ lai), read alone: a
+    /// check-in reads it, not the whole row with its keys and certificate.
+    fn desk_clock(&self) -> Result<Option<(i64, i64)>> {
+        Ok(self.conn().prepare_cached("SELECT hlc_ms, hlc_count FROM desk_self WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+    }
+
     /// Every event, desk by desk in order.
     fn desk_events(&self) -> Result<Vec<DeskEventRow>> {
         let mut stmt = self.conn().prepare_cached(&format!("SELECT {EVENT_COLS} FROM desk_event ORDER BY desk, seq"))?;
@@ -235,7 +241,7 @@ impl Tx<'_> {
 
     /// Moves the clock forward (never back).
     pub fn set_desk_clock(&self, ms: i64, count: i64) -> Result<()> {
-        self.tx.execute("UPDATE desk_self SET hlc_ms = ?1, hlc_count = ?2 WHERE id = 1 AND (hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_count < ?2))", params![ms, count])?;
+        self.tx.prepare_cached("UPDATE desk_self SET hlc_ms = ?1, hlc_count = ?2 WHERE id = 1 AND (hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_count < ?2))")?.execute(params![ms, count])?;
         Ok(())
     }
 

@@ -223,8 +223,8 @@ impl App {
     /// the desk's head, stamped by the clock, hash-chained, signed.
     pub(crate) fn desk_emit(tx: &Tx<'_>, ctx: &DeskCtx, at: &str, body: Body) -> Result<Event> {
         let head = tx.desk_head(i64::from(ctx.desk))?.unwrap_or((0, String::new()));
-        let me = tx.desk_self()?.ok_or_else(|| internal("desk_self"))?;
-        let last = Hlc { ms: u64::try_from(me.hlc_ms).unwrap_or(0), count: u32::try_from(me.hlc_count).unwrap_or(0), desk: ctx.desk };
+        let (ms, count) = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
+        let last = Hlc { ms: u64::try_from(ms).unwrap_or(0), count: u32::try_from(count).unwrap_or(0), desk: ctx.desk };
         let hlc = Hlc::tick(last, now_ms(), ctx.desk);
         let mut e = Event::new(ctx.desk, (u64::try_from(head.0).unwrap_or(0), &head.1), hlc, at, body);
         e.sig = ctx.keys.sign_event(&e.hash);

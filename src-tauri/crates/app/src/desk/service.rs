@@ -30,7 +30,7 @@ use tobaucu_core::desk::{DeskId, Event, Log, Offer};
 use tobaucu_desk::cert::Cert;
 use tobaucu_desk::proto::{Msg, BATCH};
 use tobaucu_desk::{lan, wire};
-use tobaucu_store::{CountRead, DeskRead, DeskRefusalRow, Read};
+use tobaucu_store::{CountRead, DeskRead, DeskRefusalRow, Read, Tx};
 
 use super::{audit, event_of, PAIRING_TRIES};
 use crate::{clock, App, Error, Result};
@@ -297,6 +297,7 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
     }
     let mut last_seen_write = Instant::now();
     let mut refusals: BTreeMap<(String, String), Instant> = BTreeMap::new();
+    let mut acked: BTreeMap<DeskId, u64> = BTreeMap::new();
     while !s.stopped() {
         let first = match rx.recv_timeout(Duration::from_millis(25)) {
             Ok(c) => Some(c),
@@ -308,6 +309,17 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
             cmds.push(c);
         }
         for c in cmds {
+            // What peers acknowledge holding only feeds the "may hold
+            // unmerged" warning: kept in memory and written with the
+            // 2-second contact update, so a check-in's commit does not
+            // queue behind one write per acknowledgement.
+            if let Cmd::Ack { have } = c {
+                for (d, n) in have {
+                    let k = acked.entry(d).or_insert(0);
+                    *k = (*k).max(n);
+                }
+                continue;
+            }
             if let Err(e) = handle(&mut app, &s, c, &mut refusals) {
                 s.note(Note::Problem(e.to_string()));
             }
@@ -323,20 +335,22 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
         if last_seen_write.elapsed() >= Duration::from_secs(2) {
             last_seen_write = Instant::now();
             let connected: Vec<DeskId> = s.conns.lock().map(|c| c.keys().copied().collect()).unwrap_or_default();
-            if !connected.is_empty() {
+            if !connected.is_empty() || !acked.is_empty() {
                 let at = clock::stamp(app.now());
                 let _ = app.store.write(|tx| {
                     for d in &connected {
                         tx.set_desk_peer_contact(i64::from(*d), "connected", None, Some(&at), None)?;
                     }
-                    Ok::<_, Error>(())
+                    write_known(tx, &acked)
                 });
+                acked.clear();
             }
         }
     }
     // Stopped: peers connected now are lost since now.
     let at = clock::stamp(app.now());
     let _ = app.store.write(|tx| {
+        write_known(tx, &acked)?;
         for p in tx.desk_peers()? {
             if p.status == "connected" {
                 tx.set_desk_peer_contact(p.desk, "lost", Some(&at), Some(&at), None)?;
@@ -344,6 +358,14 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
         }
         Ok::<_, Error>(())
     });
+}
+
+/// Raises what peers are known to hold (never lowers it).
+fn write_known(tx: &Tx<'_>, have: &BTreeMap<DeskId, u64>) -> Result<()> {
+    for (d, n) in have {
+        tx.raise_desk_known(i64::from(*d), i64::try_from(*n).unwrap_or(i64::MAX))?;
+    }
+    Ok(())
 }
 
 /// Loads events committed by other connections into the mirror.
@@ -433,14 +455,7 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
             })?;
             s.note(Note::Connected { desk, name, addr: from.to_string() });
         }
-        Cmd::Ack { have } => {
-            app.store.write(|tx| {
-                for (d, n) in &have {
-                    tx.raise_desk_known(i64::from(*d), i64::try_from(*n).unwrap_or(0))?;
-                }
-                Ok::<_, Error>(())
-            })?;
-        }
+        Cmd::Ack { have } => app.store.write(|tx| write_known(tx, &have))?,
         Cmd::Gone { desk, name } => {
             app.store.write(|tx| {
                 tx.set_desk_peer_contact(i64::from(desk), "lost", Some(&at), Some(&at), None)?;
