@@ -221,6 +221,74 @@ fn hostile_desk_files_are_refused_and_change_nothing() {
     assert!(checkins(&main).iter().any(|(s, _)| *s == 4));
 }
 
+/// A desk put back from a backup (a spare laptop after a broken one) may
+/// lack events it already sent; a check-in numbered after the backup's head
+/// would fork its own chain and be refused by every other desk for good.
+/// So it checks no one in until it has its own events back: by USB (desk 2
+/// merges the main laptop's export) or by the network (desk 3's service
+/// meets the main laptop's). Afterwards its new check-ins merge everywhere.
+#[test]
+fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    let mut backups = Vec::new();
+    for (db, first, second) in [(&d2, "1", "2"), (&d3, "11", "12")] {
+        let usb = dir.join(format!("usb-sao-luu-{first}")).tap_mkdir();
+        ok(db, &["checkin", first]);
+        let b = json(db, &["--json", "backup", "now", "--out", &usb.display().to_string()]);
+        backups.push(host_path(b["path"].as_str().unwrap_or_else(|| panic!("{b}"))));
+        // Checked in after the backup, and sent to the main laptop.
+        ok(db, &["checkin", second]);
+        json(&main, &["--json", "desk", "merge", &export(db, &dir.join("usb-chuyen").tap_mkdir()).display().to_string()]);
+    }
+    let before_main = checkins(&main);
+    assert_eq!(before_main.iter().map(|c| c.0).collect::<BTreeSet<_>>(), [1, 2, 11, 12].into_iter().collect());
+
+    // Both desks' laptops break; their backups are put back on spares.
+    for (db, b) in [&d2, &d3].into_iter().zip(&backups) {
+        std::fs::remove_file(db).unwrap();
+        let _ = std::fs::remove_file(db.with_extension("sqlite-wal"));
+        ok(db, &["backup", "restore", &b.display().to_string()]);
+        let o = run(db, &["--json", "checkin", "5"]);
+        assert_eq!(o.code, 1, "{}", o.stdout);
+        assert!(o.stdout.contains("DESK_HELD") && o.stderr.contains("khôi phục từ bản sao lưu"), "{}\n{}", o.stdout, o.stderr);
+        assert!(!checkins(db).iter().any(|c| c.0 == 5), "nothing checked in while held");
+        assert!(ok(db, &["audit"]).contains("desk.hold"), "the hold is in the audit log");
+        let st = json(db, &["--json", "desk", "status"]);
+        assert!(st["held"].as_str().is_some_and(|h| h.contains("khôi phục")), "{st}");
+    }
+
+    // Desk 2 by USB: the main laptop's export brings back its check-in of
+    // voter 2; then it checks in again, and the main laptop takes it.
+    json(&d2, &["--json", "desk", "merge", &export(&main, &dir.join("usb-ve").tap_mkdir()).display().to_string()]);
+    assert!(checkins(&d2).iter().any(|c| c.0 == 2), "its own event came back");
+    assert!(json(&d2, &["--json", "desk", "status"])["held"].is_null());
+    ok(&d2, &["checkin", "5"]);
+    json(&main, &["--json", "desk", "merge", &export(&d2, &dir.join("usb-chuyen-2").tap_mkdir()).display().to_string()]);
+    assert!(checkins(&main).iter().any(|c| c.0 == 5), "no fork: the main laptop merged desk 2's new check-in");
+
+    // Desk 3 by the network.
+    if skip_under_wine("the network half runs on Linux; the USB half above ran") {
+        return;
+    }
+    let p = free_ports(2);
+    let s1 = serve(&main, p[0], &[p[1]]);
+    let s3 = serve(&d3, p[1], &[p[0]]);
+    let start = Instant::now();
+    while run(&d3, &["checkin", "6"]).code != 0 {
+        assert!(start.elapsed() < Duration::from_secs(30), "desk 3 never caught up: {}", std::fs::read_to_string(d3.with_extension("serve.log")).unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(checkins(&d3).iter().any(|c| c.0 == 12), "desk 3 got its own check-in of voter 12 back before checking in again");
+    let want: BTreeSet<u64> = [1, 2, 5, 6, 11, 12].into_iter().collect();
+    converge(&[&main, &d3], &want, Duration::from_secs(20));
+    assert!(anomalies(&main).is_empty(), "{:?}", anomalies(&main));
+    drop((s1, s3));
+}
+
 /// A `desk serve` process; killed when dropped.
 struct Serve(Child);
 

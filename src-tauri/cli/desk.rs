@@ -149,6 +149,9 @@ pub fn run(db: &Option<PathBuf>, c: DeskCmd, json_mode: bool) -> Result<(), Erro
             if let Some(w) = &s.unmerged_warning {
                 println!("Cảnh báo: {w}");
             }
+            if let Some(w) = &s.held {
+                println!("Cảnh báo: {w}");
+            }
             Ok(())
         }
         DeskCmd::Anomalies { resolve: Some(stt), level, keep, reason } => {

@@ -67,6 +67,7 @@ export function desksScreen(main: HTMLElement, _ctx: Ctx) {
       const [s, anomalies] = await Promise.all([api.deskStatus(), api.deskAnomalies().catch(() => [] as AnomalyDto[])]);
       const isMain = s.role === "main" || s.role === "";
       const parts: HTMLElement[] = [h("p", { id: "desks-summary" }, s.message)];
+      if (s.held) parts.push(h("div", { class: "banner backup required", id: "desks-held", role: "alert" }, s.held));
       if (s.unmerged_warning) parts.push(h("div", { class: "banner backup required", id: "desks-unmerged", role: "alert" }, s.unmerged_warning));
       if (s.role) {
         const listen = h("input", { id: "desk-listen", value: s.listen, placeholder: "mọi địa chỉ mạng nội bộ, cổng 47153", size: "28" });

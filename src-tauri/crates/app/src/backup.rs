@@ -12,7 +12,7 @@ use crate::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use tobaucu_ipc::{BackupDto, BackupSettingsDto};
-use tobaucu_store::{BackupRunRow, Store};
+use tobaucu_store::{BackupRunRow, DeskRead, Store};
 
 use crate::{clock, convert::audit_entry, App, Error, Result};
 
@@ -188,6 +188,14 @@ impl App {
                 None,
                 Some(serde_json::json!({"from": backup.display().to_string(), "previous_kept_as": aside.as_ref().map(|p| p.display().to_string())}).to_string()),
             ))?;
+            // A laptop of a group of desks: the backup may stop before
+            // events it already sent to the others. It makes none until it
+            // has them back, or its next one would fork its own chain
+            // (migration 0020).
+            if tx.desk_clock()?.is_some() {
+                tx.set_desk_hold(Some(&now))?;
+                tx.append_audit(&audit_entry(&now, "desk.hold", "khôi phục".into(), "", None, None))?;
+            }
             Ok::<_, Error>(())
         })?;
         Ok((backup.to_path_buf(), aside))

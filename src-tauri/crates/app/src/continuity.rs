@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use tobaucu_core::voter::{checkin_levels, CheckinRefusal};
 use tobaucu_ipc::{BulkCheckinDto, RestoreDto};
-use tobaucu_store::{OutageRow, Read, RehearsalRead};
+use tobaucu_store::{DeskRead, OutageRow, Read, RehearsalRead};
 
 use crate::convert::{audit_entry, status_of};
 use crate::{clock, App, Error, Result};
@@ -254,6 +254,11 @@ impl App {
     pub fn restore_dto(&self, from: &Path, aside: Option<&Path>) -> Result<RestoreDto> {
         let last = self.last_checkin_text()?;
         let backed_up = self.store.backup_runs()?.last().map(|r| r.at.clone());
+        let held = if matches!(self.store.desk_clock()?, Some((_, _, Some(_)))) {
+            " Máy này thuộc nhóm nhiều bàn: chưa phát phiếu được cho đến khi lấy lại các sự kiện của chính nó từ một bàn khác (bật đồng bộ ở màn hình Nhiều bàn, hoặc \"tobaucu desk merge\" tệp sự kiện của một bàn khác)."
+        } else {
+            ""
+        };
         Ok(RestoreDto {
             restored_from: from.display().to_string(),
             db_path: self.db_path.display().to_string(),
@@ -264,7 +269,7 @@ impl App {
                 from.display(),
                 backed_up.map(|b| format!(" (sao lưu lúc {})", clock::vi_time(&b))).unwrap_or_default(),
                 last.unwrap_or_else(|| "lúc chưa cử tri nào nhận phiếu".into())
-            ),
+            ) + held,
         })
     }
 

@@ -63,6 +63,9 @@ pub struct DeskStatusDto {
     pub anomalies_open: u32,
     /// Main laptop: desks that may hold check-ins not merged here.
     pub unmerged_warning: Option<String>,
+    /// Put back from a backup and not yet caught up with its own events:
+    /// why no check-in is made here for now (migration 0020).
+    pub held: Option<String>,
     pub message: String,
 }
 

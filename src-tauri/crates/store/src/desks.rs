@@ -116,10 +116,17 @@ pub trait DeskRead: Read {
             .optional()?)
     }
 
-    /// This desk's hybrid logical clock (đồng hồ lai), read alone: a
-    /// check-in reads it, not the whole row with its keys and certificate.
-    fn desk_clock(&self) -> Result<Option<(i64, i64)>> {
-        Ok(self.conn().prepare_cached("SELECT hlc_ms, hlc_count FROM desk_self WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+    /// This desk's hybrid logical clock (đồng hồ lai) and, if it was put
+    /// back from a backup and has not caught up yet, since when it is held
+    /// (migration 0020). Read alone: a check-in reads this, not the whole
+    /// row with its keys and certificate.
+    fn desk_clock(&self) -> Result<Option<(i64, i64, Option<String>)>> {
+        Ok(self.conn().prepare_cached("SELECT hlc_ms, hlc_count, held_since FROM desk_self WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?)
+    }
+
+    /// The most events of `desk` some desk said it holds (0 if none said).
+    fn desk_known(&self, desk: i64) -> Result<i64> {
+        Ok(self.conn().prepare_cached("SELECT known_seq FROM desk_peer WHERE desk = ?1")?.query_row([desk], |r| r.get(0)).optional()?.unwrap_or(0))
     }
 
     /// Every event, desk by desk in order.
@@ -242,6 +249,12 @@ impl Tx<'_> {
     /// Moves the clock forward (never back).
     pub fn set_desk_clock(&self, ms: i64, count: i64) -> Result<()> {
         self.tx.prepare_cached("UPDATE desk_self SET hlc_ms = ?1, hlc_count = ?2 WHERE id = 1 AND (hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_count < ?2))")?.execute(params![ms, count])?;
+        Ok(())
+    }
+
+    /// Holds this desk's events (a restore from backup) or releases them.
+    pub fn set_desk_hold(&self, since: Option<&str>) -> Result<()> {
+        self.tx.execute("UPDATE desk_self SET held_since = ?1 WHERE id = 1", params![since])?;
         Ok(())
     }
 

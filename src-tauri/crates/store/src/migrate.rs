@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 17, name: "0017_rehearsal", sql: include_str!("../migrations/0017_rehearsal.sql") },
     Migration { version: 18, name: "0018_rehearsal_board_day", sql: include_str!("../migrations/0018_rehearsal_board_day.sql") },
     Migration { version: 19, name: "0019_desks", sql: include_str!("../migrations/0019_desks.sql") },
+    Migration { version: 20, name: "0020_desk_hold", sql: include_str!("../migrations/0020_desk_hold.sql") },
 ];
 
 /// SHA-256 of a migration's SQL, hex.

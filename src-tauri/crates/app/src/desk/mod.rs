@@ -172,6 +172,22 @@ fn unseal(bytes: &[u8], what: &str) -> Result<Value> {
     Ok(v)
 }
 
+/// Releases a desk put back from a backup (migration 0020) once it holds
+/// at least as many of its own events as any desk said it holds: called
+/// inside the transaction of a merge from another desk, or of a peer's
+/// hello. Returns whether it was released.
+pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, at: &str, via: &str) -> Result<bool> {
+    let Some((_, _, Some(since))) = tx.desk_clock()? else { return Ok(false) };
+    let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+    let claimed = tx.desk_known(i64::from(own))?;
+    if head < claimed {
+        return Ok(false);
+    }
+    tx.set_desk_hold(None)?;
+    tx.append_audit(&audit(at, "desk.caught_up", format!("bàn {own}"), "", json!({"held_since": since, "events": head, "via": via})))?;
+    Ok(true)
+}
+
 fn audit(at: &str, action: &str, subject: String, reason: &str, after: Value) -> AuditRow {
     AuditRow { id: 0, at: at.to_owned(), action: action.to_owned(), subject, reason: reason.to_owned(), before: None, after: Some(after.to_string()) }
 }
@@ -222,8 +238,18 @@ impl App {
     /// Appends an event of this desk inside a transaction: numbered after
     /// the desk's head, stamped by the clock, hash-chained, signed.
     pub(crate) fn desk_emit(tx: &Tx<'_>, ctx: &DeskCtx, at: &str, body: Body) -> Result<Event> {
+        let (ms, count, held) = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
+        if let Some(since) = held {
+            return Err(Error::refused(
+                ErrorCode::DeskHeld,
+                format!(
+                    "máy này được khôi phục từ bản sao lưu lúc {} và có thể thiếu những sự kiện {} đã gửi các bàn khác trước đó: chưa phát phiếu ở máy này. Hãy bật đồng bộ (màn hình Nhiều bàn, hoặc \"tobaucu desk serve\") để lấy lại các sự kiện ấy từ một bàn khác, hoặc nhập tệp sự kiện của một bàn khác (\"tobaucu desk merge TỆP\"); xong là phát phiếu lại được",
+                    clock::vi_time(&since),
+                    if ctx.main { "máy chính" } else { "bàn này" }
+                ),
+            ));
+        }
         let head = tx.desk_head(i64::from(ctx.desk))?.unwrap_or((0, String::new()));
-        let (ms, count) = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
         let last = Hlc { ms: u64::try_from(ms).unwrap_or(0), count: u32::try_from(count).unwrap_or(0), desk: ctx.desk };
         let hlc = Hlc::tick(last, now_ms(), ctx.desk);
         let mut e = Event::new(ctx.desk, (u64::try_from(head.0).unwrap_or(0), &head.1), hlc, at, body);
@@ -553,7 +579,7 @@ impl App {
     /// log held; refused as a whole when any is altered, forged, forked or
     /// from an unknown desk; merged in one durable transaction with their
     /// audit entries, the state replayed for the voters they touch.
-    pub(crate) fn desk_merge_events(&mut self, incoming: Vec<Event>, via: &str) -> Result<Merged> {
+    pub(crate) fn desk_merge_events(&mut self, incoming: Vec<Event>, from: DeskId, via: &str) -> Result<Merged> {
         let me = self
             .desk_ctx()?
             .map(|c| (c.desk, c.main))
@@ -673,6 +699,9 @@ impl App {
                 }
             }
             out.have = log.version();
+            if from != me.0 {
+                release_hold(tx, me.0, &at, via)?;
+            }
             Ok::<_, Error>(())
         })?;
         if out.added > 0 {
@@ -772,7 +801,7 @@ impl App {
             for e in v.get("events").and_then(Value::as_array).into_iter().flatten() {
                 events.push(Event::from_value(e).map_err(|e| Error::refused(ErrorCode::DeskFileInvalid, format!("{name}: {e}")))?);
             }
-            let m = self.desk_merge_events(events, &format!("tệp {name}"))?;
+            let m = self.desk_merge_events(events, from.desk, &format!("tệp {name}"))?;
             rep.added += u32::try_from(m.added).unwrap_or(u32::MAX);
             rep.known += u32::try_from(m.known).unwrap_or(u32::MAX);
             rep.anomalies += u32::try_from(m.anomalies).unwrap_or(u32::MAX);
@@ -805,6 +834,7 @@ impl App {
                 refusals: Vec::new(),
                 anomalies_open: 0,
                 unmerged_warning: None,
+                held: None,
                 message: "Máy này chưa dùng nhiều bàn: một máy, một bàn phát phiếu.".into(),
             });
         };
@@ -856,6 +886,9 @@ impl App {
             refusals,
             anomalies_open,
             unmerged_warning: warning,
+            held: self.store.desk_clock()?.and_then(|c| c.2).map(|since| {
+                format!("Máy này được khôi phục từ bản sao lưu lúc {}: chưa phát phiếu được cho đến khi lấy lại các sự kiện của chính nó từ một bàn khác (bật đồng bộ, hoặc nhập tệp sự kiện của một bàn khác).", clock::vi_time(&since))
+            }),
         })
     }
 

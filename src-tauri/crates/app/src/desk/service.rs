@@ -396,7 +396,7 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
         Cmd::Local => pull_local(app, s)?,
         Cmd::Incoming { from, events, reply } => {
             let via = format!("mạng, từ bàn {from}");
-            match app.desk_merge_events(events.clone(), &via) {
+            match app.desk_merge_events(events.clone(), from, &via) {
                 Ok(m) => {
                     if m.added > 0 {
                         let mut log = s.log.lock().map_err(|_| Error::Internal("khóa".into()))?;
@@ -450,6 +450,10 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
                 for (d, n) in &have {
                     tx.raise_desk_known(i64::from(*d), i64::try_from(*n).unwrap_or(0))?;
                 }
+                // A desk put back from a backup that already holds all of
+                // its own events this peer has is released here; one that
+                // lacks some is released by the merge that brings them.
+                super::release_hold(tx, mine.desk, &at, &format!("bàn {desk}"))?;
                 tx.append_audit(&audit(&at, "desk.connect", format!("bàn {desk} — {name}"), "", serde_json::json!({"desk": desk, "addr": from.to_string(), "have": have})))?;
                 Ok::<_, Error>(())
             })?;
