@@ -10,7 +10,7 @@ use tobaucu_core::text::clean;
 use tobaucu_core::voter::{self, checkin_levels, CheckinRefusal, Gender, VoterStatus, NOTE_VOTES_ELSEWHERE};
 use tobaucu_import::{read_voter_file, ImportContext};
 use tobaucu_ipc::{AuditEntryDto, CheckinResult, EditVoterInput, ImportReport, NewVoterInput, StatusChangeInput, VoterRowDto, VoterStanding};
-use tobaucu_store::{AuditRow, Read, VoterRow};
+use tobaucu_store::{AuditRow, CheckinRow, Read, VoterRow};
 
 use crate::convert::{audit_entry, audit_json, by_voter, count_u32, status_of, stored_u32, voter_row, voter_row_dto};
 use crate::{clock, App, Error, Result};
@@ -241,36 +241,35 @@ impl App {
         self.require_area()?;
         let row = self.voter_or_refuse(stt)?;
         let status = status_of(&row)?;
-        let live = self.store.live_checkins_of(row.id)?;
-        let already: Vec<String> = live.iter().map(|c| c.level.clone()).collect();
-        // On the day of a later round (Art. 79, 80) a voter comes for that
-        // round's ballot: by default only the rounds' levels not yet handed.
-        let rounds: Vec<String> = row.levels.iter().filter(|l| tobaucu_core::election::split_round_code(l).is_some() && !already.contains(l)).cloned().collect();
-        let levels = match levels {
-            None if !rounds.is_empty() => Some(rounds.as_slice()),
-            other => other,
-        };
-        let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
-            CheckinRefusal::NotVoting(st) => Error::refused(ErrorCode::NotVotingHere, format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
-            CheckinRefusal::NotEntitled(ls) => {
-                Error::refused(ErrorCode::LevelNotEntitled, format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")))
-            }
-            CheckinRefusal::Already(ls) => {
-                let when = live.iter().find(|c| ls.contains(&c.level)).map(|c| clock::vi_time(&c.at)).unwrap_or_default();
-                Error::refused(ErrorCode::AlreadyCheckedIn, format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")))
-            }
-            CheckinRefusal::NoLevel => Error::refused(ErrorCode::NoLevel, "chưa chọn cấp nào để phát phiếu"),
-        })?;
         let at = clock::stamp(self.now());
         self.desk_ctx()?;
         let desk = self.desk.as_deref();
-        self.store.write(|tx| {
-            // Another desk's check-in of this voter may have been merged
-            // since the list was read (several desks, issue 14).
-            let now_live: Vec<String> = tx.live_checkins_of(row.id)?.into_iter().map(|c| c.level).filter(|l| wanted.contains(l)).collect();
-            if !now_live.is_empty() {
-                return Err(Error::refused(ErrorCode::AlreadyCheckedIn, format!("cử tri số {stt} — {} — vừa được bàn khác phát phiếu {}; không phát phiếu lần hai", row.name, now_live.join(", "))));
-            }
+        // The voter's check-ins are read once, inside the transaction that
+        // writes: another desk's check-in of this voter merged a moment ago
+        // is seen (several desks, issue 14), and the answer shows the
+        // check-ins as committed without reading them again.
+        let (wanted, live) = self.store.write(|tx| {
+            let mut live = tx.live_checkins_of(row.id)?;
+            let already: Vec<String> = live.iter().map(|c| c.level.clone()).collect();
+            // On the day of a later round (Art. 79, 80) a voter comes for
+            // that round's ballot: by default only the rounds' levels not
+            // yet handed.
+            let rounds: Vec<String> = row.levels.iter().filter(|l| tobaucu_core::election::split_round_code(l).is_some() && !already.contains(l)).cloned().collect();
+            let levels = match levels {
+                None if !rounds.is_empty() => Some(rounds.as_slice()),
+                other => other,
+            };
+            let wanted = checkin_levels(status, &row.levels, &already, levels).map_err(|r| match r {
+                CheckinRefusal::NotVoting(st) => Error::refused(ErrorCode::NotVotingHere, format!("cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
+                CheckinRefusal::NotEntitled(ls) => {
+                    Error::refused(ErrorCode::LevelNotEntitled, format!("cử tri số {stt} — {} — không bầu cấp {}; chỉ được nhận phiếu {}", row.name, ls.join(", "), row.levels.join(", ")))
+                }
+                CheckinRefusal::Already(ls) => {
+                    let when = live.iter().find(|c| ls.contains(&c.level)).map(|c| clock::vi_time(&c.at)).unwrap_or_default();
+                    Error::refused(ErrorCode::AlreadyCheckedIn, format!("cử tri số {stt} — {} — đã nhận phiếu {} lúc {when}; không phát phiếu lần hai", row.name, ls.join(", ")))
+                }
+                CheckinRefusal::NoLevel => Error::refused(ErrorCode::NoLevel, "chưa chọn cấp nào để phát phiếu"),
+            })?;
             match desk {
                 Some(c) => {
                     let e = App::desk_emit(tx, c, &at, tobaucu_core::desk::Body::Checkin { stt, levels: wanted.clone(), mobile_box })?;
@@ -293,9 +292,10 @@ impl App {
                 before: None,
                 after: Some(serde_json::json!({"levels": wanted, "mobile_box": mobile_box}).to_string()),
             })?;
-            Ok::<_, Error>(())
+            live.extend(wanted.iter().map(|l| CheckinRow { voter_id: row.id, level: l.clone(), at: at.clone(), mobile_box }));
+            Ok::<_, Error>((wanted, live))
         })?;
-        let voter = self.row_dto(&row)?;
+        let voter = voter_row_dto(&row, &live)?;
         let box_note = if mobile_box { " (hòm phiếu phụ)" } else { "" };
         Ok(CheckinResult {
             message: format!("Đã ghi nhận cử tri số {stt} — {} — nhận {} phiếu ({}){box_note}", row.name, wanted.len(), wanted.join(", ")),
