@@ -802,9 +802,11 @@ impl App {
                 events.push(Event::from_value(e).map_err(|e| Error::refused(ErrorCode::DeskFileInvalid, format!("{name}: {e}")))?);
             }
             let m = self.desk_merge_events(events, from.desk, &format!("tệp {name}"))?;
-            rep.added += u32::try_from(m.added).unwrap_or(u32::MAX);
-            rep.known += u32::try_from(m.known).unwrap_or(u32::MAX);
-            rep.anomalies += u32::try_from(m.anomalies).unwrap_or(u32::MAX);
+            // Counts for the message, summed over files without wrapping.
+            let add = |total: u32, n: usize| u32::try_from(n).ok().and_then(|n| total.checked_add(n)).unwrap_or(u32::MAX);
+            rep.added = add(rep.added, m.added);
+            rep.known = add(rep.known, m.known);
+            rep.anomalies = add(rep.anomalies, m.anomalies);
             rep.files.push(name);
         }
         rep.message = format!(
