@@ -289,6 +289,38 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_ba
     drop((s1, s3));
 }
 
+/// A person with sqlite3 at desk 2 edits its copy of the list (voter 7
+/// gets the HĐND xã level the list denies them; voter 30 is renumbered
+/// 999, a number the list lacks) and checks them in: the desk signs the
+/// events as usual. The main laptop applies the rule the desk should have
+/// applied: each such check-in is counted (a ballot was handed out) but
+/// flagged, with its reason in the audit log and a count in `desk status`.
+#[test]
+fn check_ins_the_main_laptops_list_would_not_allow_are_flagged_when_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    {
+        let c = rusqlite::Connection::open(&d2).unwrap();
+        c.execute_batch("INSERT INTO voter_level (voter_id, level) SELECT id, 'XA' FROM voter WHERE stt = 7; UPDATE voter SET stt = 999 WHERE stt = 30;").unwrap();
+    }
+    ok(&d2, &["checkin", "7"]);
+    ok(&d2, &["checkin", "999"]);
+    ok(&d2, &["checkin", "8"]);
+    let file = export(&d2, &dir.join("usb-sua").tap_mkdir());
+    let r = json(&main, &["--json", "desk", "merge", &file.display().to_string()]);
+    assert!(r["message"].as_str().unwrap().contains("2 lượt nhận phiếu từ bàn khác mà danh sách ở máy này không cho phép"), "{r}");
+    let st = json(&main, &["--json", "desk", "status"]);
+    assert_eq!(st["flagged"], 2, "{st}");
+    let audit = ok(&main, &["audit"]);
+    assert_eq!(audit.matches("checkin.desk.flagged").count(), 2, "{audit}");
+    assert!(audit.contains("không bầu cấp XA") && audit.contains("không có cử tri số 999"), "{audit}");
+    // Counted where the list has the voter; voter 8's check-in is not flagged.
+    let got = checkins(&main);
+    assert!(got.contains(&(7, "XA".to_owned())) && got.contains(&(8, "QH".to_owned())), "{got:?}");
+}
+
 /// A `desk serve` process; killed when dropped.
 struct Serve(Child);
 

@@ -975,6 +975,12 @@ role: string, desk: number, name: string, group: string, listen: string, peers_c
  */
 pairing_code: string | null, pairing_expires: string | null, desks: Array<DeskPeerDto>, refusals: Array<DeskRefusalDto>, anomalies_open: number, 
 /**
+ * Check-ins merged from other desks that the list here would not
+ * have allowed (counted, since the ballot was handed out; the reasons
+ * are in the audit log, `checkin.desk.flagged`).
+ */
+flagged: number, 
+/**
  * Main laptop: desks that may hold check-ins not merged here.
  */
 unmerged_warning: string | null, 

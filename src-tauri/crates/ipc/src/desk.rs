@@ -61,6 +61,10 @@ pub struct DeskStatusDto {
     pub desks: Vec<DeskPeerDto>,
     pub refusals: Vec<DeskRefusalDto>,
     pub anomalies_open: u32,
+    /// Check-ins merged from other desks that the list here would not
+    /// have allowed (counted, since the ballot was handed out; the reasons
+    /// are in the audit log, `checkin.desk.flagged`).
+    pub flagged: u32,
     /// Main laptop: desks that may hold check-ins not merged here.
     pub unmerged_warning: Option<String>,
     /// Put back from a backup and not yet caught up with its own events:

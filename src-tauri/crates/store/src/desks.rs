@@ -124,6 +124,11 @@ pub trait DeskRead: Read {
         Ok(self.conn().prepare_cached("SELECT hlc_ms, hlc_count, held_since FROM desk_self WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?)
     }
 
+    /// How many audit entries have `action`.
+    fn audit_count(&self, action: &str) -> Result<i64> {
+        Ok(self.conn().prepare_cached("SELECT count(*) FROM audit_log WHERE action = ?1")?.query_row([action], |r| r.get(0))?)
+    }
+
     /// The most events of `desk` some desk said it holds (0 if none said).
     fn desk_known(&self, desk: i64) -> Result<i64> {
         Ok(self.conn().prepare_cached("SELECT known_seq FROM desk_peer WHERE desk = ?1")?.query_row([desk], |r| r.get(0)).optional()?.unwrap_or(0))

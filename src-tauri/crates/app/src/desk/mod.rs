@@ -188,6 +188,17 @@ pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, at: &str, via: &str) -> Res
     Ok(true)
 }
 
+/// Audit action of a merged check-in the list here would not have allowed.
+pub(crate) const FLAGGED: &str = "checkin.desk.flagged";
+
+/// What a merge or the status says of flagged check-ins ("" if none).
+fn flagged_note(n: usize) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    format!(" Có {n} lượt nhận phiếu từ bàn khác mà danh sách ở máy này không cho phép (cử tri không có trong danh sách, không bầu ở đây, hoặc không bầu cấp đó): vẫn tính vì phiếu đã phát; Tổ trưởng xem lý do trong nhật ký (\"tobaucu audit\", mục {FLAGGED}).")
+}
+
 fn audit(at: &str, action: &str, subject: String, reason: &str, after: Value) -> AuditRow {
     AuditRow { id: 0, at: at.to_owned(), action: action.to_owned(), subject, reason: reason.to_owned(), before: None, after: Some(after.to_string()) }
 }
@@ -200,6 +211,8 @@ pub(crate) struct Merged {
     /// Events that must come after others not yet here (sent again later).
     pub gaps: usize,
     pub anomalies: usize,
+    /// Check-ins merged that the list here would not have allowed.
+    pub flagged: usize,
     /// Per desk: how many it now holds.
     pub have: BTreeMap<DeskId, u64>,
 }
@@ -669,6 +682,30 @@ impl App {
                     }
                     tx.append_audit(&audit(&at, action, format!("cử tri số {}", e.body.stt()), &reason, after_v))?;
                 }
+                // A check-in the list here would not have allowed (a voter
+                // not on it, not voting here, or a level not theirs): the
+                // ballot was handed out, so it counts, but it is flagged for
+                // the Tổ trưởng — the same rule the desk should have applied
+                // (a list correction made meanwhile, or a tampered desk).
+                for e in &added {
+                    let Body::Checkin { stt, levels, .. } = &e.body else { continue };
+                    let why = match tx.voter_by_stt(i64::from(*stt))? {
+                        None => Some(format!("không có cử tri số {stt} trong danh sách")),
+                        Some(v) => match crate::convert::status_of(&v).map(|st| tobaucu_core::voter::checkin_levels(st, &v.levels, &[], Some(levels))) {
+                            Ok(Ok(_)) => None,
+                            Ok(Err(tobaucu_core::voter::CheckinRefusal::NotVoting(st))) => Some(format!("cử tri số {stt} — {} — {}", v.name, st.vi())),
+                            Ok(Err(tobaucu_core::voter::CheckinRefusal::NotEntitled(ls))) => {
+                                Some(format!("cử tri số {stt} — {} — không bầu cấp {} (danh sách ghi {})", v.name, ls.join(", "), v.levels.join(", ")))
+                            }
+                            Ok(Err(_)) => None,
+                            Err(err) => Some(err.to_string()),
+                        },
+                    };
+                    if let Some(why) = why {
+                        out.flagged += 1;
+                        tx.append_audit(&audit(&at, FLAGGED, format!("cử tri số {stt}"), &why, json!({"desk": e.id.desk, "seq": e.id.seq, "levels": levels})))?;
+                    }
+                }
                 for a in after.open_anomalies().filter(|a| !open_before.contains(&(a.stt, a.level.clone()))) {
                     out.anomalies += 1;
                     let who: Vec<String> = a.checkins.iter().map(|c| format!("bàn {} lúc {}", c.id.desk, clock::vi_time(&c.at))).collect();
@@ -752,6 +789,7 @@ impl App {
 
     /// `desk merge FILE…`: events from USB, each file all or nothing.
     pub fn desk_merge_files(&mut self, files: &[PathBuf]) -> Result<DeskMergeReport> {
+        let mut flagged = 0usize;
         let mine = self
             .desk_ctx()?
             .map(|c| c.cert.clone())
@@ -807,6 +845,7 @@ impl App {
             rep.added = add(rep.added, m.added);
             rep.known = add(rep.known, m.known);
             rep.anomalies = add(rep.anomalies, m.anomalies);
+            flagged = flagged.saturating_add(m.flagged);
             rep.files.push(name);
         }
         rep.message = format!(
@@ -815,7 +854,7 @@ impl App {
             rep.added,
             rep.known,
             if rep.anomalies > 0 { format!("; {} lượt cử tri nhận phiếu hai lần (tính theo từng cấp) — xem \"tobaucu desk anomalies\"", rep.anomalies) } else { String::new() }
-        );
+        ) + &flagged_note(flagged);
         Ok(rep)
     }
 
@@ -835,6 +874,7 @@ impl App {
                 desks: Vec::new(),
                 refusals: Vec::new(),
                 anomalies_open: 0,
+                flagged: 0,
                 unmerged_warning: None,
                 held: None,
                 message: "Máy này chưa dùng nhiều bàn: một máy, một bàn phát phiếu.".into(),
@@ -871,6 +911,7 @@ impl App {
         let now = clock::stamp(self.now());
         let pairing = pairing.filter(|(_, exp, fails)| exp.as_str() > now.as_str() && *fails < PAIRING_TRIES);
         let anomalies_open = u32::try_from(state.open_anomalies().count()).unwrap_or(u32::MAX);
+        let flagged = u32::try_from(self.store.audit_count(FLAGGED)?).unwrap_or(u32::MAX);
         let warning = if main { self.desk_unmerged_warning()? } else { None };
         let connected = desks.iter().filter(|d| d.status == "connected").count();
         Ok(DeskStatusDto {
@@ -883,7 +924,9 @@ impl App {
             peers_config: self_row.peers,
             pairing_code: pairing.as_ref().and_then(|(c, _, _)| Some(format!("{}-{}", c.get(..4)?, c.get(4..)?))),
             pairing_expires: pairing.map(|(_, e, _)| e),
-            message: format!("{name} (bàn số {me}); {} bàn khác đang kết nối; {} lượt cử tri nhận phiếu hai lần (theo cấp) chưa xử lý.", connected, anomalies_open),
+            message: format!("{name} (bàn số {me}); {} bàn khác đang kết nối; {} lượt cử tri nhận phiếu hai lần (theo cấp) chưa xử lý.", connected, anomalies_open)
+                + &flagged_note(usize::try_from(flagged).unwrap_or(usize::MAX)),
+            flagged,
             desks,
             refusals,
             anomalies_open,
