@@ -224,16 +224,21 @@ fn hostile_desk_files_are_refused_and_change_nothing() {
 /// A desk put back from a backup (a spare laptop after a broken one) may
 /// lack events it already sent; a check-in numbered after the backup's head
 /// would fork its own chain and be refused by every other desk for good.
-/// So it checks no one in until it has its own events back: by USB (desk 2
-/// merges the main laptop's export) or by the network (desk 3's service
-/// meets the main laptop's). Afterwards its new check-ins merge everywhere.
+/// So a backup is held (migration 0020), however it is put back: desk 2's
+/// copied by hand, desk 3's with `backup restore`. Neither checks anyone in
+/// until the main laptop (which holds every event it was sent) brings its
+/// own events back: another desk's file, or a lagging desk met on the
+/// network, does not release it. Desk 2 catches up by USB, desk 3 by the
+/// network; afterwards their new check-ins merge everywhere, no fork.
 #[test]
-fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_back() {
+fn a_desk_restored_from_a_backup_checks_no_one_in_until_the_main_laptop_brings_its_own_events_back() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let main = main_laptop(dir);
     let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
     let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    // Desk 4 joins before any check-in and never syncs: it lags.
+    let d4 = new_desk(&main, dir, "ban4.sqlite", "Bàn 4");
     let mut backups = Vec::new();
     for (db, first, second) in [(&d2, "1", "2"), (&d3, "11", "12")] {
         let usb = dir.join(format!("usb-sao-luu-{first}")).tap_mkdir();
@@ -244,25 +249,34 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_ba
         ok(db, &["checkin", second]);
         json(&main, &["--json", "desk", "merge", &export(db, &dir.join("usb-chuyen").tap_mkdir()).display().to_string()]);
     }
+    assert!(json(&d2, &["--json", "desk", "status"])["held"].is_null(), "the live file is not held");
     let before_main = checkins(&main);
     assert_eq!(before_main.iter().map(|c| c.0).collect::<BTreeSet<_>>(), [1, 2, 11, 12].into_iter().collect());
 
-    // Both desks' laptops break; their backups are put back on spares.
-    for (db, b) in [&d2, &d3].into_iter().zip(&backups) {
+    // Both desks' laptops break. Desk 2's backup is copied by hand over its
+    // file; desk 3's is put back with `backup restore`.
+    for db in [&d2, &d3] {
         std::fs::remove_file(db).unwrap();
         let _ = std::fs::remove_file(db.with_extension("sqlite-wal"));
-        ok(db, &["backup", "restore", &b.display().to_string()]);
+        let _ = std::fs::remove_file(db.with_extension("sqlite-shm"));
+    }
+    std::fs::copy(&backups[0], &d2).unwrap();
+    ok(&d3, &["backup", "restore", &backups[1].display().to_string()]);
+    assert!(ok(&d3, &["audit"]).contains("desk.hold"), "the hold is in the audit log");
+    for db in [&d2, &d3] {
         let o = run(db, &["--json", "checkin", "5"]);
         assert_eq!(o.code, 1, "{}", o.stdout);
-        assert!(o.stdout.contains("DESK_HELD") && o.stderr.contains("khôi phục từ bản sao lưu"), "{}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("DESK_HELD") && o.stderr.contains("bản sao lưu"), "{}\n{}", o.stdout, o.stderr);
         assert!(!checkins(db).iter().any(|c| c.0 == 5), "nothing checked in while held");
-        assert!(ok(db, &["audit"]).contains("desk.hold"), "the hold is in the audit log");
         let st = json(db, &["--json", "desk", "status"]);
-        assert!(st["held"].as_str().is_some_and(|h| h.contains("khôi phục")), "{st}");
+        assert!(st["held"].as_str().is_some_and(|h| h.contains("bản sao lưu")), "{st}");
     }
 
-    // Desk 2 by USB: the main laptop's export brings back its check-in of
-    // voter 2; then it checks in again, and the main laptop takes it.
+    // Desk 2 by USB. Desk 4's file (it lacks desk 2's events) does not
+    // release it; the main laptop's export brings back its check-in of
+    // voter 2, and then it checks in again without a fork.
+    json(&d2, &["--json", "desk", "merge", &export(&d4, &dir.join("usb-ban4").tap_mkdir()).display().to_string()]);
+    assert_eq!(run(&d2, &["checkin", "5"]).code, 1, "a lagging desk's file released the hold");
     json(&d2, &["--json", "desk", "merge", &export(&main, &dir.join("usb-ve").tap_mkdir()).display().to_string()]);
     assert!(checkins(&d2).iter().any(|c| c.0 == 2), "its own event came back");
     assert!(json(&d2, &["--json", "desk", "status"])["held"].is_null());
@@ -274,9 +288,22 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_ba
     if skip_under_wine("the network half runs on Linux; the USB half above ran") {
         return;
     }
-    let p = free_ports(2);
+    let p = free_ports(3);
+    // First it meets only desk 4, which lags: still held.
+    let s3 = serve(&d3, p[1], &[p[0], p[2]]);
+    let s4 = serve(&d4, p[2], &[p[1]]);
+    let start = Instant::now();
+    while !ok(&d3, &["audit"]).contains("desk.connect") {
+        assert!(start.elapsed() < Duration::from_secs(20), "desk 3 never met desk 4");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(run(&d3, &["checkin", "6"]).code, 1, "a lagging desk released the hold");
+    // Put back again while its sync runs: refused (it would merge into the file set aside).
+    let o = run(&d3, &["--json", "backup", "restore", &backups[1].display().to_string()]);
+    assert!(o.code == 1 && o.stdout.contains("DESK_SERVICE_RUNNING"), "{}", o.stdout);
+    // Then the main laptop: its events come back, and it checks in again.
     let s1 = serve(&main, p[0], &[p[1]]);
-    let s3 = serve(&d3, p[1], &[p[0]]);
     let start = Instant::now();
     while run(&d3, &["checkin", "6"]).code != 0 {
         assert!(start.elapsed() < Duration::from_secs(30), "desk 3 never caught up: {}", std::fs::read_to_string(d3.with_extension("serve.log")).unwrap_or_default());
@@ -286,7 +313,36 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_it_has_its_own_events_ba
     let want: BTreeSet<u64> = [1, 2, 5, 6, 11, 12].into_iter().collect();
     converge(&[&main, &d3], &want, Duration::from_secs(20));
     assert!(anomalies(&main).is_empty(), "{:?}", anomalies(&main));
-    drop((s1, s3));
+    drop((s1, s3, s4));
+}
+
+/// A desk whose file was put back some other way (an old copy, a package
+/// joined again) learns from the others that they hold more of its own
+/// chain than it does: it checks no one in. When the desks holding those
+/// events are gone for good, the Tổ trưởng releases it, with a reason kept
+/// in the audit log.
+#[test]
+fn a_desk_behind_its_own_chain_checks_no_one_in_until_the_to_truong_releases_it_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    ok(&d2, &["checkin", "1"]);
+    {
+        // What a peer's hello says after the desk lost events 2..4.
+        let c = rusqlite::Connection::open(&d2).unwrap();
+        c.execute("UPDATE desk_peer SET known_seq = 4 WHERE desk = 2", []).unwrap();
+    }
+    let o = run(&d2, &["--json", "checkin", "2"]);
+    assert!(o.code == 1 && o.stdout.contains("DESK_HELD") && o.stderr.contains("các bàn khác giữ 4 sự kiện"), "{}\n{}", o.stdout, o.stderr);
+    let o = run(&d2, &["--json", "desk", "status", "--release-hold"]);
+    assert!(o.code == 1 && o.stdout.contains("REASON_REQUIRED"), "{}", o.stdout);
+    let st = json(&d2, &["--json", "desk", "status", "--release-hold", "--reason", "Máy chính hỏng, không lấy lại được sự kiện"]);
+    assert!(st["held"].is_null(), "{st}");
+    ok(&d2, &["checkin", "2"]);
+    assert!(ok(&d2, &["audit"]).contains("desk.release"));
+    let o = run(&d2, &["--json", "desk", "status", "--release-hold", "--reason", "lần nữa"]);
+    assert!(o.code == 1 && o.stdout.contains("NOTHING_TO_RESOLVE"), "{}", o.stdout);
 }
 
 /// A person with sqlite3 at desk 2 edits its copy of the list (voter 7

@@ -64,7 +64,14 @@ pub enum DeskCmd {
         files: Vec<PathBuf>,
     },
     /// Các bàn của nhóm, lần cuối thấy, máy bị từ chối, cử tri nhận phiếu hai lần
-    Status,
+    Status {
+        /// Tổ trưởng cho máy đang bị giữ (chạy trên bản sao lưu, thiếu sự kiện của chính nó) phát phiếu lại mà không chờ lấy lại sự kiện; cần --reason
+        #[arg(long)]
+        release_hold: bool,
+        /// Lý do (bắt buộc với --release-hold)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Cử tri nhận phiếu hai lần ở hai bàn; máy chính xử lý với lý do
     Anomalies {
         /// Xử lý lượt của cử tri số STT
@@ -132,9 +139,9 @@ pub fn run(db: &Option<PathBuf>, c: DeskCmd, json_mode: bool) -> Result<(), Erro
             println!("{}", r.message);
             Ok(())
         }
-        DeskCmd::Status => {
+        DeskCmd::Status { release_hold, reason } => {
             let mut app = open(db)?;
-            let s = app.desk_status()?;
+            let s = if release_hold { app.desk_release_hold(reason.as_deref().unwrap_or(""))? } else { app.desk_status()? };
             if json_mode {
                 return print_json(&s);
             }

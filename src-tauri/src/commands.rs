@@ -426,8 +426,13 @@ pub fn bulk_checkin(state: State<'_, AppState>, text: String, from: String, to: 
 /// Restores a backup (a file, or a folder: its newest) as this window's
 /// data file and opens it again (a spare laptop after a power cut).
 #[tauri::command(async)]
-pub fn restore_backup(state: State<'_, AppState>, path: String) -> R<RestoreDto> {
-    state.restore(std::path::Path::new(&path))
+pub fn restore_backup(app: AppHandle, state: State<'_, AppState>, svc: State<'_, crate::desks::DeskService>, path: String) -> R<RestoreDto> {
+    // The desk sync works on the file: stopped for the restore, started
+    // again on the file put back (which is held until it catches up).
+    svc.stop();
+    let r = state.restore(std::path::Path::new(&path));
+    svc.restart(&app, &state);
+    r
 }
 
 // Nhiều bàn phát phiếu (issue 14): adapters over `tobaucu_app::desk`; the
@@ -436,6 +441,12 @@ pub fn restore_backup(state: State<'_, AppState>, path: String) -> R<RestoreDto>
 #[tauri::command]
 pub fn desk_status(state: State<'_, AppState>) -> R<desk::DeskStatusDto> {
     state.with(|a| a.desk_status())
+}
+
+/// The Tổ trưởng lets a held desk check voters in again (with a reason).
+#[tauri::command]
+pub fn desk_release_hold(state: State<'_, AppState>, reason: String) -> R<desk::DeskStatusDto> {
+    state.with(|a| a.desk_release_hold(&reason))
 }
 
 #[tauri::command]

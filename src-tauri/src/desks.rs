@@ -15,6 +15,13 @@ use crate::AppState;
 pub struct DeskService(Mutex<Option<Service>>);
 
 impl DeskService {
+    /// Stops the service if it runs.
+    pub fn stop(&self) {
+        if let Some(s) = self.0.lock().ok().and_then(|mut slot| slot.take()) {
+            s.stop();
+        }
+    }
+
     /// Stops the service if it runs, and starts it again when the data
     /// file's settings say multi-desk is on. A failure to start (no local
     /// network, the port taken) reaches the window as a `desk-note`.

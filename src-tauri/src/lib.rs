@@ -137,6 +137,7 @@ commands![
     export_results,
     register_key,
     desk_status,
+    desk_release_hold,
     desk_anomalies,
     desk_resolve,
     desk_package,

@@ -763,3 +763,61 @@ test("two app windows on two data files of one Tổ sync a check-in each way ove
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test("a window on an empty data file joins the main laptop by pairing code and its check-in reaches the main laptop", async () => {
+  const { execFileSync, spawn } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const net = await import("node:net");
+  const readline = await import("node:readline");
+  const CLI = resolve(ROOT, "target/debug/tobaucu");
+  const work = mkdtempSync(resolve(tmpdir(), "tobaucu-e2e-pair-"));
+  const env = { ...process.env };
+  delete env.TOBAUCU_DB;
+  delete env.TOBAUCU_NOW;
+  const cli = (db, ...args) => execFileSync(CLI, ["--db", db, ...args], { env }).toString();
+  const freePort = () => new Promise((ok) => { const srv = net.createServer(); srv.listen(0, "127.0.0.1", () => { const p = srv.address().port; srv.close(() => ok(p)); }); });
+  const pa = await freePort();
+  const main = resolve(work, "chinh.sqlite");
+  const desk = resolve(work, "ban-moi.sqlite");
+  cli(main, "setup", resolve(ROOT, "assets/demo-election.json"), "--area", "X0412-KV01");
+  cli(main, "voters", "import", resolve(ROOT, "tests/fixtures/mau31.xlsx"));
+  // The main laptop's service shows a pairing code (as Nhiều bàn → Tạo mã ghép nối does).
+  const serve = spawn(CLI, ["--db", main, "--json", "desk", "serve", "--pair", "--listen", `127.0.0.1:${pa}`], { env, stdio: ["ignore", "pipe", "ignore"] });
+  try {
+    const code = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error("no pairing code from desk serve --pair")), 15000);
+      readline.createInterface({ input: serve.stdout }).on("line", (l) => {
+        const v = JSON.parse(l);
+        if (v.event === "pairing_code") { clearTimeout(timer); ok(v.code); }
+      });
+    });
+    if (sid) await wd("DELETE", `/session/${sid}`).catch(() => {});
+    const r = await until("a WebDriver session", () =>
+      wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args: ["--db", desk] } } } }), 30000);
+    sid = r.sessionId;
+    // An empty data file: the setup screen with the desk panel. The code typed as shown, with its dash.
+    await until("desk join panel", () => find("#desk-join-host"));
+    await type("#desk-join-host", `127.0.0.1:${pa}`);
+    await type("#desk-join-code", code);
+    await type("#desk-join-name", "Bàn 3 — thôn Tây");
+    await screenshot("desk-pairing.png");
+    await click("#desk-join-net");
+    await until("the check-in desk screen", () => find("#desk-search"), 30000)
+      .catch(async (e) => { await screenshot("failed-pairing.png").catch(() => {}); throw new Error(`${e.message}: ${await text("#desk-join-msg").catch(() => "")}`); });
+    const st = JSON.parse(cli(desk, "--json", "desk", "status"));
+    assert.equal(st.role, "desk");
+    assert.equal(st.name, "Bàn 3 — thôn Tây");
+    // A check-in in this window reaches the main laptop's file over the network.
+    await type("#desk-search", "4");
+    await until("desk result by STT", async () => (await findAll("#desk-results li[data-stt='4']")).length === 1);
+    await type("#desk-search", ENTER);
+    await until("confirmation", async () => (await text("#confirm")).includes("ĐÃ PHÁT PHIẾU"));
+    const checkedIn = (db) => JSON.parse(cli(db, "--json", "voters", "list")).filter((v) => Object.keys(v.checked_in).length > 0).map((v) => v.stt);
+    await until("voter 4 on the main laptop", async () => checkedIn(main).includes(4), 20000);
+    await screenshot("desk-paired-checkin.png");
+  } finally {
+    serve.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  }
+});

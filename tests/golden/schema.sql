@@ -293,7 +293,7 @@ CREATE TABLE desk_self (
     -- Bumped when a list change arrives from the main laptop (search index).
     list_version      INTEGER NOT NULL DEFAULT 0,
     created_at        TEXT NOT NULL
-, held_since TEXT) STRICT;
+, held_since TEXT, held_heard TEXT NOT NULL DEFAULT '') STRICT;
 CREATE TABLE error_explanation (
     level        TEXT NOT NULL CHECK (length(level) > 0),
     code         TEXT NOT NULL CHECK (code IN ('E02', 'E03')),

@@ -78,6 +78,7 @@ export type Command =
   | "export_results"
   | "register_key"
   | "desk_status"
+  | "desk_release_hold"
   | "desk_anomalies"
   | "desk_resolve"
   | "desk_package"

@@ -67,7 +67,14 @@ export function desksScreen(main: HTMLElement, _ctx: Ctx) {
       const [s, anomalies] = await Promise.all([api.deskStatus(), api.deskAnomalies().catch(() => [] as AnomalyDto[])]);
       const isMain = s.role === "main" || s.role === "";
       const parts: HTMLElement[] = [h("p", { id: "desks-summary" }, s.message)];
-      if (s.held) parts.push(h("div", { class: "banner backup required", id: "desks-held", role: "alert" }, s.held));
+      if (s.held) {
+        // The Tổ trưởng's way out when the desks that hold the missing events are gone for good.
+        const why = h("input", { id: "desk-release-reason", size: "40", placeholder: "Lý do (bắt buộc)" });
+        parts.push(h("div", { class: "banner backup required", id: "desks-held", role: "alert" }, s.held,
+          h("div", { class: "inline-form" }, why, h("button", { class: "secondary", id: "desk-release", onclick: async () => {
+            try { await api.deskReleaseHold(why.value.trim()); toast("Đã cho máy này phát phiếu lại (ghi vào nhật ký)."); await load(); } catch (e) { showError(e, msg); }
+          } }, "Tổ trưởng cho phát phiếu lại không chờ"))));
+      }
       if (s.unmerged_warning) parts.push(h("div", { class: "banner backup required", id: "desks-unmerged", role: "alert" }, s.unmerged_warning));
       if (s.role) {
         const listen = h("input", { id: "desk-listen", value: s.listen, placeholder: "mọi địa chỉ mạng nội bộ, cổng 47153", size: "28" });

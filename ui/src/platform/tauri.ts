@@ -121,6 +121,7 @@ export const api = {
     listen<ImportProgress>("import-progress", (e) => f(e.payload)),
   // Nhiều bàn phát phiếu (several check-in desks).
   deskStatus: () => call<DeskStatusDto>("desk_status"),
+  deskReleaseHold: (reason: string) => call<DeskStatusDto>("desk_release_hold", { reason }),
   deskAnomalies: () => call<AnomalyDto[]>("desk_anomalies"),
   deskResolve: (stt: number, level: string, keep: string | null, reason: string) => call<AnomalyDto>("desk_resolve", { stt, level, keep, reason }),
   deskPackage: (dir: string, name: string) => call<DeskJoinResult>("desk_package", { dir, name }),

@@ -98,7 +98,7 @@ impl App {
         if path.exists() {
             return Err(Error::refused(ErrorCode::BackupExists, format!("{} đã có; chờ một giây rồi làm lại", path.display())));
         }
-        self.store.backup_to(&path).map_err(|e| match e {
+        self.store.backup_to(&path, &now).map_err(|e| match e {
             tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),
             other => Error::Store(other),
         })?;
@@ -168,8 +168,20 @@ impl App {
     pub(crate) fn restore_backup_at(backup: &Path, target: &Path, clock: clock::Clock) -> Result<(PathBuf, Option<PathBuf>)> {
         let backup = if backup.is_dir() { crate::continuity::latest_backup_in(backup)? } else { backup.to_path_buf() };
         let backup = backup.as_path();
-        // Not under an open window.
+        // Not under an open window, nor under a desk sync service (which
+        // would go on merging into the file set aside).
         let _lock = crate::lock_window(target)?;
+        let desk_lock_path = tobaucu_store::sidefiles::beside(target, tobaucu_store::sidefiles::Side::DeskLock);
+        let _desk_lock = match std::fs::OpenOptions::new().write(true).open(&desk_lock_path) {
+            Ok(f) if f.try_lock().is_err() => {
+                return Err(Error::refused(
+                    ErrorCode::DeskServiceRunning,
+                    format!("{}: đang được đồng bộ với các bàn khác (\"tobaucu desk serve\" hoặc cửa sổ ứng dụng); hãy dừng đồng bộ rồi khôi phục", target.display()),
+                ));
+            }
+            Ok(f) => Some(f),
+            Err(_) => None,
+        };
         let stamp = clock.now().format("%Y%m%d-%H%M%S");
         let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
             tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),

@@ -254,8 +254,8 @@ impl App {
     pub fn restore_dto(&self, from: &Path, aside: Option<&Path>) -> Result<RestoreDto> {
         let last = self.last_checkin_text()?;
         let backed_up = self.store.backup_runs()?.last().map(|r| r.at.clone());
-        let held = if matches!(self.store.desk_clock()?, Some((_, _, Some(_)))) {
-            " Máy này thuộc nhóm nhiều bàn: chưa phát phiếu được cho đến khi lấy lại các sự kiện của chính nó từ một bàn khác (bật đồng bộ ở màn hình Nhiều bàn, hoặc \"tobaucu desk merge\" tệp sự kiện của một bàn khác)."
+        let held = if self.store.desk_clock()?.is_some_and(|c| c.held_since.is_some()) {
+            " Máy này thuộc nhóm nhiều bàn: chưa phát phiếu được cho đến khi lấy lại các sự kiện của chính nó (bàn phát phiếu: từ máy chính; máy chính: từ mọi bàn) — bật đồng bộ ở màn hình Nhiều bàn, hoặc \"tobaucu desk merge\" tệp sự kiện."
         } else {
             ""
         };

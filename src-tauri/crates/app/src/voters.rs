@@ -18,7 +18,7 @@ use crate::{clock, App, Error, Result};
 /// At most this many problems are carried in one refusal (the count says how many more).
 const MAX_PROBLEMS: usize = 500;
 
-fn need_reason(reason: &str) -> Result<String> {
+pub(crate) fn need_reason(reason: &str) -> Result<String> {
     let r = clean(reason);
     if r.is_empty() {
         return Err(Error::refused(ErrorCode::ReasonRequired, "cần ghi lý do của thay đổi (căn cứ pháp lý, số giấy tờ…)"));

@@ -60,15 +60,21 @@ impl Store {
     /// not exist) with SQLite's online backup, syncs it, and copies the
     /// bundle store next to it (`<dest>-goi`; the database copy references
     /// only bytes already in it). The copy is checked before returning.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+    pub fn backup_to(&self, dest: &Path, held_at: &str) -> Result<()> {
         let tmp = with_suffix(dest, WRITING);
         let _ = std::fs::remove_file(&tmp);
         let io = |e: std::io::Error| Error::Backup { path: dest.to_path_buf(), source: e };
         let result = (|| -> Result<()> {
             {
                 let mut out = Connection::open(&tmp)?;
-                let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-                b.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+                {
+                    let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+                    b.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+                }
+                // A laptop of a group of desks: the copy is held (migration
+                // 0020) whoever puts it back and however (the app's restore,
+                // or the file copied by hand); the live file is not.
+                out.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1) WHERE id = 1", [held_at])?;
             }
             sync_file(&tmp).map_err(io)?;
             check_copy(&tmp)?;

@@ -5,6 +5,19 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use crate::{Read, Result, Tx};
 
+/// What a desk reads before each event it makes ([`DeskRead::desk_clock`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskClock {
+    pub ms: i64,
+    pub count: i64,
+    /// Put back from a backup and not caught up yet: since when.
+    pub held_since: Option<String>,
+    /// Desks heard from since the hold, separated by spaces.
+    pub held_heard: String,
+    /// The most events of this desk's own chain any desk said it holds.
+    pub known_own: i64,
+}
+
 /// This database's desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeskSelfRow {
@@ -116,22 +129,21 @@ pub trait DeskRead: Read {
             .optional()?)
     }
 
-    /// This desk's hybrid logical clock (đồng hồ lai) and, if it was put
-    /// back from a backup and has not caught up yet, since when it is held
-    /// (migration 0020). Read alone: a check-in reads this, not the whole
-    /// row with its keys and certificate.
-    fn desk_clock(&self) -> Result<Option<(i64, i64, Option<String>)>> {
-        Ok(self.conn().prepare_cached("SELECT hlc_ms, hlc_count, held_since FROM desk_self WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?)
+    /// What a desk reads before each event it makes, in one query: its
+    /// hybrid logical clock (đồng hồ lai), the hold of a desk put back from
+    /// a backup (migration 0020), and the most events of its own chain any
+    /// desk said it holds. Not the whole row with its keys and certificate.
+    fn desk_clock(&self) -> Result<Option<DeskClock>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT hlc_ms, hlc_count, held_since, held_heard, coalesce((SELECT known_seq FROM desk_peer p WHERE p.desk = s.desk), 0) FROM desk_self s WHERE id = 1")?
+            .query_row([], |r| Ok(DeskClock { ms: r.get(0)?, count: r.get(1)?, held_since: r.get(2)?, held_heard: r.get(3)?, known_own: r.get(4)? }))
+            .optional()?)
     }
 
     /// How many audit entries have `action`.
     fn audit_count(&self, action: &str) -> Result<i64> {
         Ok(self.conn().prepare_cached("SELECT count(*) FROM audit_log WHERE action = ?1")?.query_row([action], |r| r.get(0))?)
-    }
-
-    /// The most events of `desk` some desk said it holds (0 if none said).
-    fn desk_known(&self, desk: i64) -> Result<i64> {
-        Ok(self.conn().prepare_cached("SELECT known_seq FROM desk_peer WHERE desk = ?1")?.query_row([desk], |r| r.get(0)).optional()?.unwrap_or(0))
     }
 
     /// Every event, desk by desk in order.
@@ -257,9 +269,26 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Holds this desk's events (a restore from backup) or releases them.
+    /// Holds this desk's events (a restore from backup; kept if already
+    /// held) or, with `None`, releases them.
     pub fn set_desk_hold(&self, since: Option<&str>) -> Result<()> {
-        self.tx.execute("UPDATE desk_self SET held_since = ?1 WHERE id = 1", params![since])?;
+        match since {
+            Some(s) => self.tx.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1) WHERE id = 1", params![s])?,
+            None => self.tx.execute("UPDATE desk_self SET held_since = NULL, held_heard = '' WHERE id = 1", [])?,
+        };
+        Ok(())
+    }
+
+    /// The desks heard from since the hold (numbers separated by spaces).
+    pub fn set_desk_held_heard(&self, heard: &str) -> Result<()> {
+        self.tx.execute("UPDATE desk_self SET held_heard = ?1 WHERE id = 1", params![heard])?;
+        Ok(())
+    }
+
+    /// Sets what desks are known to hold of `desk` (the Tổ trưởng's release
+    /// of a hold forgets claims no desk backed with events).
+    pub fn set_desk_known(&self, desk: i64, seq: i64) -> Result<()> {
+        self.tx.execute("UPDATE desk_peer SET known_seq = ?2 WHERE desk = ?1", params![desk, seq])?;
         Ok(())
     }
 

@@ -43,7 +43,7 @@ pub use board::{BoardMeetingRow, BoardMemberRow, BoardNoteRow, BoardRead, BoardR
 pub use bundles::{BundleRead, StoredBundle};
 pub use counting::CountRead;
 pub use day::{AreaKeyRef, AreaResultKey, BoardAcceptanceRow, DayRead, PaperCheckRow, TallyFixRow};
-pub use desks::{DeskEventRow, DeskPeerRow, DeskRead, DeskRefusalRow, DeskSelfRow, LevelAtDesk, LiveAtDesk};
+pub use desks::{DeskClock, DeskEventRow, DeskPeerRow, DeskRead, DeskRefusalRow, DeskSelfRow, LevelAtDesk, LiveAtDesk};
 pub use migrate::{Migration, MIGRATIONS};
 use pack::Pack;
 pub use pack::{sha256_hex, Packed};

@@ -172,20 +172,50 @@ fn unseal(bytes: &[u8], what: &str) -> Result<Value> {
     Ok(v)
 }
 
-/// Releases a desk put back from a backup (migration 0020) once it holds
-/// at least as many of its own events as any desk said it holds: called
-/// inside the transaction of a merge from another desk, or of a peer's
-/// hello. Returns whether it was released.
-pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, at: &str, via: &str) -> Result<bool> {
-    let Some((_, _, Some(since))) = tx.desk_clock()? else { return Ok(false) };
+/// Notes that desk `from` was heard from (its hello, or a merge of its
+/// events) by a desk put back from a backup (migration 0020), and releases
+/// the hold once the desks that hold all of its own chain were heard from
+/// and it has at least as much of that chain as any desk said it holds: a
+/// desk needs the main laptop (which holds every desk's events it was
+/// sent), the main laptop needs every other desk. A lagging desk, or a
+/// file of one, does not release a desk. Inside the caller's transaction;
+/// returns whether it was released.
+pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, at: &str, via: &str) -> Result<bool> {
+    let Some(c) = tx.desk_clock()? else { return Ok(false) };
+    let Some(since) = c.held_since else { return Ok(false) };
+    if from == own {
+        return Ok(false);
+    }
+    let mut heard: BTreeSet<DeskId> = c.held_heard.split_whitespace().filter_map(|d| d.parse().ok()).collect();
+    if heard.insert(from) {
+        tx.set_desk_held_heard(&heard.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))?;
+    }
+    let needed: BTreeSet<DeskId> = if own == MAIN_DESK { tx.desk_peers()?.iter().map(|p| desk_of(p.desk)).filter(|d| *d != own).collect() } else { [MAIN_DESK].into_iter().collect() };
     let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
-    let claimed = tx.desk_known(i64::from(own))?;
-    if head < claimed {
+    if !needed.is_subset(&heard) || head < c.known_own {
         return Ok(false);
     }
     tx.set_desk_hold(None)?;
-    tx.append_audit(&audit(at, "desk.caught_up", format!("bàn {own}"), "", json!({"held_since": since, "events": head, "via": via})))?;
+    tx.append_audit(&audit(at, "desk.caught_up", format!("bàn {own}"), "", json!({"held_since": since, "events": head, "heard": heard, "via": via})))?;
     Ok(true)
+}
+
+/// Why this desk makes no event now, if it is held: put back from a backup
+/// and not caught up, or behind its own chain as another desk said (a
+/// copy of the file put back by hand, a package joined again).
+pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool) -> Option<String> {
+    let who = if main { "máy chính" } else { "bàn này" };
+    let from = if main { "từ mọi bàn khác" } else { "từ máy chính" };
+    let how = format!(
+        "Hãy bật đồng bộ (màn hình Nhiều bàn, hoặc \"tobaucu desk serve\") để lấy lại các sự kiện ấy {from}, hoặc nhập tệp sự kiện {} (\"tobaucu desk merge TỆP\"); xong là phát phiếu lại được",
+        if main { "của từng bàn" } else { "của máy chính" }
+    );
+    if let Some(since) = &c.held_since {
+        return Some(format!("máy này chạy trên một bản sao lưu (lúc {}) nên có thể thiếu những sự kiện {who} đã gửi các bàn khác sau đó: chưa phát phiếu ở máy này. {how}", clock::vi_time(since)));
+    }
+    (c.known_own > head).then(|| {
+        format!("các bàn khác giữ {} sự kiện của {who}, máy này chỉ còn {head} (tệp dữ liệu được chép lại từ bản cũ, hoặc gói bàn được nhận lại): chưa phát phiếu ở máy này. {how}", c.known_own)
+    })
 }
 
 /// Audit action of a merged check-in the list here would not have allowed.
@@ -251,18 +281,12 @@ impl App {
     /// Appends an event of this desk inside a transaction: numbered after
     /// the desk's head, stamped by the clock, hash-chained, signed.
     pub(crate) fn desk_emit(tx: &Tx<'_>, ctx: &DeskCtx, at: &str, body: Body) -> Result<Event> {
-        let (ms, count, held) = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
-        if let Some(since) = held {
-            return Err(Error::refused(
-                ErrorCode::DeskHeld,
-                format!(
-                    "máy này được khôi phục từ bản sao lưu lúc {} và có thể thiếu những sự kiện {} đã gửi các bàn khác trước đó: chưa phát phiếu ở máy này. Hãy bật đồng bộ (màn hình Nhiều bàn, hoặc \"tobaucu desk serve\") để lấy lại các sự kiện ấy từ một bàn khác, hoặc nhập tệp sự kiện của một bàn khác (\"tobaucu desk merge TỆP\"); xong là phát phiếu lại được",
-                    clock::vi_time(&since),
-                    if ctx.main { "máy chính" } else { "bàn này" }
-                ),
-            ));
-        }
+        let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
         let head = tx.desk_head(i64::from(ctx.desk))?.unwrap_or((0, String::new()));
+        if let Some(why) = held_why(&c, head.0, ctx.main) {
+            return Err(Error::refused(ErrorCode::DeskHeld, why));
+        }
+        let (ms, count) = (c.ms, c.count);
         let last = Hlc { ms: u64::try_from(ms).unwrap_or(0), count: u32::try_from(count).unwrap_or(0), desk: ctx.desk };
         let hlc = Hlc::tick(last, now_ms(), ctx.desk);
         let mut e = Event::new(ctx.desk, (u64::try_from(head.0).unwrap_or(0), &head.1), hlc, at, body);
@@ -736,9 +760,7 @@ impl App {
                 }
             }
             out.have = log.version();
-            if from != me.0 {
-                release_hold(tx, me.0, &at, via)?;
-            }
+            release_hold(tx, me.0, from, &at, via)?;
             Ok::<_, Error>(())
         })?;
         if out.added > 0 {
@@ -858,6 +880,30 @@ impl App {
         Ok(rep)
     }
 
+    /// `desk status --release-hold --reason R`: the Tổ trưởng lets a held
+    /// desk (put back from a backup, or behind its own chain) check voters
+    /// in again without catching up — when the desks that would hold its
+    /// missing events are gone for good. Its next event may fork its chain
+    /// (the others then refuse it, and its later check-ins travel only by
+    /// paper), so the reason is required and kept in the audit log.
+    pub fn desk_release_hold(&mut self, reason: &str) -> Result<DeskStatusDto> {
+        let reason = crate::voters::need_reason(reason)?;
+        let (own, main) = self.desk_ctx()?.map(|c| (c.desk, c.main)).ok_or_else(|| Error::refused(ErrorCode::DeskNone, "máy này chưa thuộc nhóm bàn nào"))?;
+        let at = clock::stamp(self.now());
+        self.store.write(|tx| {
+            let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
+            let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+            if held_why(&c, head, main).is_none() {
+                return Err(Error::refused(ErrorCode::NothingToResolve, "máy này không bị giữ: vẫn phát phiếu bình thường"));
+            }
+            tx.set_desk_hold(None)?;
+            tx.set_desk_known(i64::from(own), head)?;
+            tx.append_audit(&audit(&at, "desk.release", format!("bàn {own}"), &reason, json!({"held_since": c.held_since, "claimed": c.known_own, "events": head})))?;
+            Ok::<_, Error>(())
+        })?;
+        self.desk_status()
+    }
+
     /// `desk status`: this desk, every other desk, refusals, anomalies.
     pub fn desk_status(&mut self) -> Result<DeskStatusDto> {
         let Some(ctx) = self.desk_ctx()? else {
@@ -931,9 +977,10 @@ impl App {
             refusals,
             anomalies_open,
             unmerged_warning: warning,
-            held: self.store.desk_clock()?.and_then(|c| c.2).map(|since| {
-                format!("Máy này được khôi phục từ bản sao lưu lúc {}: chưa phát phiếu được cho đến khi lấy lại các sự kiện của chính nó từ một bàn khác (bật đồng bộ, hoặc nhập tệp sự kiện của một bàn khác).", clock::vi_time(&since))
-            }),
+            held: match self.store.desk_clock()? {
+                Some(c) => held_why(&c, self.store.desk_head(i64::from(me))?.map_or(0, |h| h.0), main),
+                None => None,
+            },
         })
     }
 

@@ -320,6 +320,11 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
                 }
                 continue;
             }
+            // A hello judges a hold against what is known: acknowledged
+            // counts first.
+            if matches!(c, Cmd::Hello { .. }) && !acked.is_empty() && app.store.write(|tx| write_known(tx, &acked)).is_ok() {
+                acked.clear();
+            }
             if let Err(e) = handle(&mut app, &s, c, &mut refusals) {
                 s.note(Note::Problem(e.to_string()));
             }
@@ -337,13 +342,16 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
             let connected: Vec<DeskId> = s.conns.lock().map(|c| c.keys().copied().collect()).unwrap_or_default();
             if !connected.is_empty() || !acked.is_empty() {
                 let at = clock::stamp(app.now());
-                let _ = app.store.write(|tx| {
+                let written = app.store.write(|tx| {
                     for d in &connected {
                         tx.set_desk_peer_contact(i64::from(*d), "connected", None, Some(&at), None)?;
                     }
                     write_known(tx, &acked)
                 });
-                acked.clear();
+                // Kept for the next tick if the write failed.
+                if written.is_ok() {
+                    acked.clear();
+                }
             }
         }
     }
@@ -360,10 +368,13 @@ fn engine(mut app: App, s: Arc<Shared>, rx: mpsc::Receiver<Cmd>, _db: PathBuf) {
     });
 }
 
-/// Raises what peers are known to hold (never lowers it).
+/// Raises what peers are known to hold (never lowers it). A count beyond
+/// SQLite's integers is no count any desk can hold: ignored.
 fn write_known(tx: &Tx<'_>, have: &BTreeMap<DeskId, u64>) -> Result<()> {
     for (d, n) in have {
-        tx.raise_desk_known(i64::from(*d), i64::try_from(*n).unwrap_or(i64::MAX))?;
+        if let Ok(n) = i64::try_from(*n) {
+            tx.raise_desk_known(i64::from(*d), n)?;
+        }
     }
     Ok(())
 }
@@ -447,13 +458,11 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
                     tx.upsert_desk_peer(i64::from(c.desk), &c.name, &c.to_value().to_string())?;
                 }
                 tx.set_desk_peer_contact(i64::from(desk), "connected", Some(&at), Some(&at), listen_of_peer.as_deref().or(Some(&from.to_string())))?;
-                for (d, n) in &have {
-                    tx.raise_desk_known(i64::from(*d), i64::try_from(*n).unwrap_or(0))?;
-                }
+                write_known(tx, &have)?;
                 // A desk put back from a backup that already holds all of
                 // its own events this peer has is released here; one that
                 // lacks some is released by the merge that brings them.
-                super::release_hold(tx, mine.desk, &at, &format!("bàn {desk}"))?;
+                super::release_hold(tx, mine.desk, desk, &at, &format!("bàn {desk}"))?;
                 tx.append_audit(&audit(&at, "desk.connect", format!("bàn {desk} — {name}"), "", serde_json::json!({"desk": desk, "addr": from.to_string(), "have": have})))?;
                 Ok::<_, Error>(())
             })?;
