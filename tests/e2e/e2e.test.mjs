@@ -808,7 +808,21 @@ test("a window on an empty data file joins the main laptop by pairing code and i
     const st = JSON.parse(cli(desk, "--json", "desk", "status"));
     assert.equal(st.role, "desk");
     assert.equal(st.name, "Bàn 3 — thôn Tây");
+    // This test machine has no local-network address, only loopback: the
+    // desk's sync is told where to listen (Nhiều bàn), as a Tổ would on a
+    // laptop whose network the app does not see.
+    const pb = await freePort();
+    await click("#tab-desks");
+    await until("desk settings", () => find("#desk-listen"));
+    await js("document.querySelector('#desk-listen').value = ''; document.querySelector('#desk-peers-config').value = ''");
+    await type("#desk-listen", `127.0.0.1:${pb}`);
+    await type("#desk-peers-config", `127.0.0.1:${pa}`);
+    await click("#desk-apply");
+    await until("the main laptop connected", async () => (await findAll("#desk-peers tr[data-desk='1'][data-status='connected']")).length === 1, 30000)
+      .catch(async (e) => { await screenshot("failed-pairing-sync.png").catch(() => {}); throw e; });
     // A check-in in this window reaches the main laptop's file over the network.
+    await click("#tab-desk");
+    await until("desk", () => find("#desk-search"));
     await type("#desk-search", "4");
     await until("desk result by STT", async () => (await findAll("#desk-results li[data-stt='4']")).length === 1);
     await type("#desk-search", ENTER);
