@@ -234,9 +234,7 @@ fn hostile_desk_files_are_refused_and_change_nothing() {
 fn a_desk_restored_from_a_backup_checks_no_one_in_until_the_main_laptop_brings_its_own_events_back() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let main = main_laptop(dir);
-    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
-    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    let (main, d2, d3) = group_of_three(dir);
     // Desk 4 joins before any check-in and never syncs: it lags.
     let d4 = new_desk(&main, dir, "ban4.sqlite", "Bàn 4");
     let mut backups = Vec::new();
@@ -403,6 +401,30 @@ fn free_ports(n: usize) -> Vec<u16> {
     ls.iter().map(|l| l.local_addr().unwrap().port()).collect()
 }
 
+/// Waits until each database shows a double check-in, all of voter `stt`.
+fn only_anomaly(dbs: &[&Path], stt: u64) {
+    for db in dbs {
+        let start = Instant::now();
+        loop {
+            let a = anomalies(db);
+            if !a.is_empty() {
+                assert!(a.iter().all(|x| x["stt"] == stt), "{}: {a:?}", db.display());
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "{}: the double check-in of voter {stt} never showed", db.display());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// A main laptop with the list and desks 2 and 3 made from its packages.
+fn group_of_three(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let main = main_laptop(dir);
+    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
+    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    (main, d2, d3)
+}
+
 /// Waits until every database holds exactly `want`.
 fn converge(dbs: &[&Path], want: &BTreeSet<u64>, within: Duration) {
     let start = Instant::now();
@@ -426,9 +448,7 @@ fn three_desk_processes_sync_over_sockets_survive_a_kill_and_show_a_double_check
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let main = main_laptop(dir);
-    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
-    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    let (main, d2, d3) = group_of_three(dir);
     let p = free_ports(3);
     let s1 = serve(&main, p[0], &[p[1], p[2]]);
     let s2 = serve(&d2, p[1], &[p[0], p[2]]);
@@ -454,24 +474,8 @@ fn three_desk_processes_sync_over_sockets_survive_a_kill_and_show_a_double_check
     // Restarted: everything converges, nothing acknowledged is lost.
     s3 = serve(&d3, p[2], &[p[0], p[1]]);
     converge(&[&main, &d2, &d3], &[1, 2, 3, 7, 8].into_iter().collect(), Duration::from_secs(20));
-    let start = Instant::now();
-    loop {
-        let a = anomalies(&main);
-        if !a.is_empty() {
-            assert!(a.iter().all(|x| x["stt"] == 7), "{a:?}");
-            break;
-        }
-        assert!(start.elapsed() < Duration::from_secs(20), "the double check-in of voter 7 never showed");
-        std::thread::sleep(Duration::from_millis(100));
-    }
     // Only voter 7 is an anomaly, on every desk once merged.
-    for d in [&d2, &d3] {
-        let start = Instant::now();
-        while anomalies(d).is_empty() && start.elapsed() < Duration::from_secs(20) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert!(anomalies(d).iter().all(|x| x["stt"] == 7));
-    }
+    only_anomaly(&[&main, &d2, &d3], 7);
     // The link of desk 2 cut without killing it (its process frozen): the
     // others go on; thawed, it catches up both ways.
     let pid = s2.0.id().to_string();
@@ -614,9 +618,7 @@ fn three_desks_in_network_namespaces_on_a_bridge_find_each_other_and_converge_af
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let main = main_laptop(dir);
-    let d2 = new_desk(&main, dir, "ban2.sqlite", "Bàn 2");
-    let d3 = new_desk(&main, dir, "ban3.sqlite", "Bàn 3");
+    let (main, d2, d3) = group_of_three(dir);
     let lan = match Lan::new(3) {
         Ok(l) => l,
         Err(why) => {
@@ -698,17 +700,6 @@ fn three_desks_in_network_namespaces_on_a_bridge_find_each_other_and_converge_af
     converge(&all, &want, Duration::from_secs(30));
 
     // The double check-in of voter 7 and nothing else, on every desk.
-    for db in all {
-        let start = Instant::now();
-        loop {
-            let a = anomalies(db);
-            if !a.is_empty() {
-                assert!(a.iter().all(|x| x["stt"] == 7), "{}: {a:?}", db.display());
-                break;
-            }
-            assert!(start.elapsed() < Duration::from_secs(30), "{}: the double check-in of voter 7 never showed", db.display());
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
+    only_anomaly(&all, 7);
     drop(s2);
 }
