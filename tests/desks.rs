@@ -237,6 +237,9 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_the_main_laptop_brings_i
     let (main, d2, d3) = group_of_three(dir);
     // Desk 4 joins before any check-in and never syncs: it lags.
     let d4 = new_desk(&main, dir, "ban4.sqlite", "Bàn 4");
+    // An export of the main laptop made before everything, left on a stick.
+    let old_main_export = export(&main, &dir.join("usb-cu").tap_mkdir());
+    std::thread::sleep(Duration::from_millis(1100));
     let mut backups = Vec::new();
     for (db, first, second) in [(&d2, "1", "2"), (&d3, "11", "12")] {
         let usb = dir.join(format!("usb-sao-luu-{first}")).tap_mkdir();
@@ -275,6 +278,8 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_the_main_laptop_brings_i
     // voter 2, and then it checks in again without a fork.
     json(&d2, &["--json", "desk", "merge", &export(&d4, &dir.join("usb-ban4").tap_mkdir()).display().to_string()]);
     assert_eq!(run(&d2, &["checkin", "5"]).code, 1, "a lagging desk's file released the hold");
+    json(&d2, &["--json", "desk", "merge", &old_main_export.display().to_string()]);
+    assert_eq!(run(&d2, &["checkin", "5"]).code, 1, "the main laptop's export made before the backup released the hold");
     json(&d2, &["--json", "desk", "merge", &export(&main, &dir.join("usb-ve").tap_mkdir()).display().to_string()]);
     assert!(checkins(&d2).iter().any(|c| c.0 == 2), "its own event came back");
     assert!(json(&d2, &["--json", "desk", "status"])["held"].is_null());
@@ -339,6 +344,15 @@ fn a_desk_behind_its_own_chain_checks_no_one_in_until_the_to_truong_releases_it_
     assert!(st["held"].is_null(), "{st}");
     ok(&d2, &["checkin", "2"]);
     assert!(ok(&d2, &["audit"]).contains("desk.release"));
+
+    // A main laptop put back from a backup may not know every desk number
+    // it issued since: it issues none while held.
+    let usb = dir.join("usb-chinh").tap_mkdir();
+    let b = json(&main, &["--json", "backup", "now", "--out", &usb.display().to_string()]);
+    let spare = dir.join("chinh-du-phong.sqlite");
+    std::fs::copy(host_path(b["path"].as_str().unwrap()), &spare).unwrap();
+    let o = run(&spare, &["--json", "desk", "package", "--out", &usb.display().to_string(), "--name", "Bàn 3"]);
+    assert!(o.code == 1 && o.stdout.contains("DESK_HELD"), "{}", o.stdout);
     let o = run(&d2, &["--json", "desk", "status", "--release-hold", "--reason", "lần nữa"]);
     assert!(o.code == 1 && o.stdout.contains("NOTHING_TO_RESOLVE"), "{}", o.stdout);
 }

@@ -205,7 +205,9 @@ impl App {
             // has them back, or its next one would fork its own chain
             // (migration 0020).
             if tx.desk_clock()?.is_some() {
-                tx.set_desk_hold(Some(&now))?;
+                // From now: an export made before this restore (left on a
+                // stick) does not release it.
+                tx.restart_desk_hold(&now)?;
                 tx.append_audit(&audit_entry(&now, "desk.hold", "khôi phục".into(), "", None, None))?;
             }
             Ok::<_, Error>(())

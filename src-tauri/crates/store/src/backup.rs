@@ -74,7 +74,7 @@ impl Store {
                 // A laptop of a group of desks: the copy is held (migration
                 // 0020) whoever puts it back and however (the app's restore,
                 // or the file copied by hand); the live file is not.
-                out.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1) WHERE id = 1", [held_at])?;
+                out.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1), held_heard = '' WHERE id = 1", [held_at])?;
             }
             sync_file(&tmp).map_err(io)?;
             check_copy(&tmp)?;

@@ -269,13 +269,16 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Holds this desk's events (a restore from backup; kept if already
-    /// held) or, with `None`, releases them.
-    pub fn set_desk_hold(&self, since: Option<&str>) -> Result<()> {
-        match since {
-            Some(s) => self.tx.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1) WHERE id = 1", params![s])?,
-            None => self.tx.execute("UPDATE desk_self SET held_since = NULL, held_heard = '' WHERE id = 1", [])?,
-        };
+    /// Releases a desk put back from a backup (migration 0020).
+    pub fn release_desk_hold(&self) -> Result<()> {
+        self.tx.execute("UPDATE desk_self SET held_since = NULL, held_heard = '' WHERE id = 1", [])?;
+        Ok(())
+    }
+
+    /// Holds this desk from `since` on, whatever held it before: a backup
+    /// put back (the hold begins now; nothing heard yet).
+    pub fn restart_desk_hold(&self, since: &str) -> Result<()> {
+        self.tx.execute("UPDATE desk_self SET held_since = ?1, held_heard = '' WHERE id = 1", params![since])?;
         Ok(())
     }
 

@@ -178,12 +178,13 @@ fn unseal(bytes: &[u8], what: &str) -> Result<Value> {
 /// and it has at least as much of that chain as any desk said it holds: a
 /// desk needs the main laptop (which holds every desk's events it was
 /// sent), the main laptop needs every other desk. A lagging desk, or a
-/// file of one, does not release a desk. Inside the caller's transaction;
-/// returns whether it was released.
-pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, at: &str, via: &str) -> Result<bool> {
+/// file of one, does not release a desk; nor does a file written before
+/// the hold began (`made_at`: an old export left on the stick). Inside the
+/// caller's transaction; returns whether it was released.
+pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, made_at: Option<&str>, at: &str, via: &str) -> Result<bool> {
     let Some(c) = tx.desk_clock()? else { return Ok(false) };
     let Some(since) = c.held_since else { return Ok(false) };
-    if from == own {
+    if from == own || made_at.is_some_and(|m| m < since.as_str()) {
         return Ok(false);
     }
     let mut heard: BTreeSet<DeskId> = c.held_heard.split_whitespace().filter_map(|d| d.parse().ok()).collect();
@@ -195,7 +196,7 @@ pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, at: &str, via
     if !needed.is_subset(&heard) || head < c.known_own {
         return Ok(false);
     }
-    tx.set_desk_hold(None)?;
+    tx.release_desk_hold()?;
     tx.append_audit(&audit(at, "desk.caught_up", format!("bàn {own}"), "", json!({"held_since": since, "events": head, "heard": heard, "via": via})))?;
     Ok(true)
 }
@@ -401,6 +402,11 @@ impl App {
     /// Issues a new desk's certificate (main only): the next free number.
     fn desk_issue(&mut self, name: &str, sign_key: &str, noise_key: &str, via: &str) -> Result<Cert> {
         self.desk_setup_main()?;
+        // A main laptop put back from a backup may not know every number
+        // it issued since: none is issued until it has caught up.
+        if let Some(why) = self.desk_held_why()? {
+            return Err(Error::refused(ErrorCode::DeskHeld, why));
+        }
         let ctx = self.desk_ctx()?.ok_or_else(|| internal("desk"))?;
         let authority = ctx.authority.as_ref().ok_or_else(|| Error::refused(ErrorCode::DeskNotMain, "chỉ máy chính cấp chứng nhận bàn"))?.clone();
         let base = ctx.cert.clone();
@@ -616,7 +622,9 @@ impl App {
     /// log held; refused as a whole when any is altered, forged, forked or
     /// from an unknown desk; merged in one durable transaction with their
     /// audit entries, the state replayed for the voters they touch.
-    pub(crate) fn desk_merge_events(&mut self, incoming: Vec<Event>, from: DeskId, via: &str) -> Result<Merged> {
+    /// `made_at`: when the file was written (its signed `created_at`);
+    /// None for what a peer sends live.
+    pub(crate) fn desk_merge_events(&mut self, incoming: Vec<Event>, from: DeskId, made_at: Option<&str>, via: &str) -> Result<Merged> {
         let me = self
             .desk_ctx()?
             .map(|c| (c.desk, c.main))
@@ -760,7 +768,7 @@ impl App {
                 }
             }
             out.have = log.version();
-            release_hold(tx, me.0, from, &at, via)?;
+            release_hold(tx, me.0, from, made_at, &at, via)?;
             Ok::<_, Error>(())
         })?;
         if out.added > 0 {
@@ -861,7 +869,8 @@ impl App {
             for e in v.get("events").and_then(Value::as_array).into_iter().flatten() {
                 events.push(Event::from_value(e).map_err(|e| Error::refused(ErrorCode::DeskFileInvalid, format!("{name}: {e}")))?);
             }
-            let m = self.desk_merge_events(events, from.desk, &format!("tệp {name}"))?;
+            let made_at = v.get("created_at").and_then(Value::as_str).map(str::to_owned);
+            let m = self.desk_merge_events(events, from.desk, Some(made_at.as_deref().unwrap_or("")), &format!("tệp {name}"))?;
             // Counts for the message, summed over files without wrapping.
             let add = |total: u32, n: usize| u32::try_from(n).ok().and_then(|n| total.checked_add(n)).unwrap_or(u32::MAX);
             rep.added = add(rep.added, m.added);
@@ -896,12 +905,19 @@ impl App {
             if held_why(&c, head, main).is_none() {
                 return Err(Error::refused(ErrorCode::NothingToResolve, "máy này không bị giữ: vẫn phát phiếu bình thường"));
             }
-            tx.set_desk_hold(None)?;
+            tx.release_desk_hold()?;
             tx.set_desk_known(i64::from(own), head)?;
             tx.append_audit(&audit(&at, "desk.release", format!("bàn {own}"), &reason, json!({"held_since": c.held_since, "claimed": c.known_own, "events": head})))?;
             Ok::<_, Error>(())
         })?;
         self.desk_status()
+    }
+
+    /// Why this laptop makes no event now, if it is held ([`held_why`]).
+    pub(crate) fn desk_held_why(&mut self) -> Result<Option<String>> {
+        let Some((own, main)) = self.desk_ctx()?.map(|c| (c.desk, c.main)) else { return Ok(None) };
+        let Some(c) = self.store.desk_clock()? else { return Ok(None) };
+        Ok(held_why(&c, self.store.desk_head(i64::from(own))?.map_or(0, |h| h.0), main))
     }
 
     /// `desk status`: this desk, every other desk, refusals, anomalies.
@@ -1012,6 +1028,10 @@ impl App {
         let log = self.desk_log()?;
         let have = log.version();
         let mut parts = Vec::new();
+        // This laptop itself may lack its own check-ins (held).
+        if let Some(why) = self.desk_held_why()? {
+            parts.push(why);
+        }
         for p in self.store.desk_peers()? {
             let d = desk_of(p.desk);
             if d == me {

@@ -407,7 +407,7 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
         Cmd::Local => pull_local(app, s)?,
         Cmd::Incoming { from, events, reply } => {
             let via = format!("mạng, từ bàn {from}");
-            match app.desk_merge_events(events.clone(), from, &via) {
+            match app.desk_merge_events(events.clone(), from, None, &via) {
                 Ok(m) => {
                     if m.added > 0 {
                         let mut log = s.log.lock().map_err(|_| Error::Internal("khóa".into()))?;
@@ -462,7 +462,7 @@ fn handle(app: &mut App, s: &Shared, c: Cmd, refusals: &mut BTreeMap<(String, St
                 // A desk put back from a backup that already holds all of
                 // its own events this peer has is released here; one that
                 // lacks some is released by the merge that brings them.
-                super::release_hold(tx, mine.desk, desk, &at, &format!("bàn {desk}"))?;
+                super::release_hold(tx, mine.desk, desk, None, &at, &format!("bàn {desk}"))?;
                 tx.append_audit(&audit(&at, "desk.connect", format!("bàn {desk} — {name}"), "", serde_json::json!({"desk": desk, "addr": from.to_string(), "have": have})))?;
                 Ok::<_, Error>(())
             })?;
