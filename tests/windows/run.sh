@@ -102,6 +102,11 @@ if [ "$rc" -ne 0 ] && grep -q 'wine client error' "$work/tests.log"; then
     echo "== wineserver lost its clients; once more, by exact name: ${failed[*]}"
     wineserver -k 2>/dev/null || true
     wineserver -p 600 2>/dev/null || true
+    # A fresh wineserver starts Wine's own services with the first program
+    # it runs, and they keep that program's stdout open for as long as the
+    # server lives: started here, on /dev/null, not inside a test that
+    # reads its program's output to the end (which would then wait forever).
+    wine "$exe" --version </dev/null >/dev/null 2>&1 || true
     cargo test --test integration -- "${failed[@]}" --exact --test-threads=1 --nocapture 2>&1 | tee "$work/rerun.log"
     rc=${PIPESTATUS[0]}
     ran=$(sed -n 's/^running \([0-9]*\) tests\?$/\1/p' "$work/rerun.log" | tail -1)
