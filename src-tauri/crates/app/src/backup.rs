@@ -172,7 +172,9 @@ impl App {
         // would go on merging into the file set aside).
         let _lock = crate::lock_window(target)?;
         let desk_lock_path = tobaucu_store::sidefiles::beside(target, tobaucu_store::sidefiles::Side::DeskLock);
-        let _desk_lock = match std::fs::OpenOptions::new().write(true).open(&desk_lock_path) {
+        // Created if missing, so a service started during the restore
+        // waits for it rather than finding no lock to take.
+        let _desk_lock = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&desk_lock_path) {
             Ok(f) if f.try_lock().is_err() => {
                 return Err(Error::refused(
                     ErrorCode::DeskServiceRunning,

@@ -140,44 +140,46 @@ impl App {
             return Err(Error::refused(ErrorCode::FieldInvalid, format!("giờ hết mất điện {to} sau giờ hiện tại {now_hm}; hãy ghi giờ đã qua")));
         }
         let numbers = parse_numbers(source, text)?;
-        let mut problems = Vec::new();
-        let mut plan: Vec<(i64, u32, Vec<String>)> = Vec::new();
-        for (stt, line) in &numbers {
-            let Some(row) = self.store.voter_by_stt(i64::from(*stt))? else {
-                problems.push(format!("{source}, dòng {line}: không có cử tri số {stt} trong danh sách"));
-                continue;
-            };
-            let live = self.store.live_checkins_of(row.id)?;
-            if let Some(c) = live.first() {
-                let levels: Vec<&str> = live.iter().map(|c| c.level.as_str()).collect();
-                problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — đã nhận phiếu {} lúc {} (trong cơ sở dữ liệu): trùng", row.name, levels.join(", "), clock::vi_time(&c.at)));
-                continue;
-            }
-            match checkin_levels(status_of(&row)?, &row.levels, &[], None) {
-                Ok(levels) => plan.push((row.id, *stt, levels)),
-                Err(CheckinRefusal::NotVoting(st)) => problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
-                Err(_) => problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — không có cấp nào để phát phiếu", row.name)),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::Refused {
-                code: ErrorCode::BulkRefused,
-                message: format!("{source}: {} số không ghi nhận được; chưa ghi nhận cử tri nào (tất cả hoặc không) — sửa danh sách số rồi nhập lại", problems.len()),
-                problems,
-            });
-        }
         let date = now_t.format("%Y-%m-%d").to_string();
         let at = format!("{date}T{to}:00+07:00");
         let entered = clock::stamp(now_t);
-        let stts: Vec<u32> = plan.iter().map(|p| p.1).collect();
-        let checkins: usize = plan.iter().map(|p| p.2.len()).sum();
-        let outage = OutageRow { id: 0, date: date.clone(), from_time: from.clone(), to_time: to.clone(), source: source.to_owned(), voters: json!(stts).to_string(), entered_at: entered.clone() };
         // Several desks (issue 14): each voter's check-in is this desk's
         // event too, so the other desks learn of it and a double check-in
         // elsewhere is an anomaly.
         self.desk_ctx()?;
         let desk = self.desk.as_deref();
-        let id = self.store.write(|tx| {
+        // The list and the check-ins are read inside the transaction that
+        // writes: a desk's check-in merged meanwhile is named as a double,
+        // not met as a constraint error.
+        let (id, stts, checkins) = self.store.write(|tx| {
+            let mut problems = Vec::new();
+            let mut plan: Vec<(i64, u32, Vec<String>)> = Vec::new();
+            for (stt, line) in &numbers {
+                let Some(row) = tx.voter_by_stt(i64::from(*stt))? else {
+                    problems.push(format!("{source}, dòng {line}: không có cử tri số {stt} trong danh sách"));
+                    continue;
+                };
+                let live = tx.live_checkins_of(row.id)?;
+                if let Some(c) = live.first() {
+                    let levels: Vec<&str> = live.iter().map(|c| c.level.as_str()).collect();
+                    problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — đã nhận phiếu {} lúc {} (trong cơ sở dữ liệu): trùng", row.name, levels.join(", "), clock::vi_time(&c.at)));
+                    continue;
+                }
+                match checkin_levels(status_of(&row)?, &row.levels, &[], None) {
+                    Ok(levels) => plan.push((row.id, *stt, levels)),
+                    Err(CheckinRefusal::NotVoting(st)) => problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — {}; không phát phiếu", row.name, st.vi())),
+                    Err(_) => problems.push(format!("{source}, dòng {line}: cử tri số {stt} — {} — không có cấp nào để phát phiếu", row.name)),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(Error::Refused {
+                    code: ErrorCode::BulkRefused,
+                    message: format!("{source}: {} số không ghi nhận được; chưa ghi nhận cử tri nào (tất cả hoặc không) — sửa danh sách số rồi nhập lại", problems.len()),
+                    problems,
+                });
+            }
+            let stts: Vec<u32> = plan.iter().map(|p| p.1).collect();
+            let checkins: usize = plan.iter().map(|p| p.2.len()).sum();
             for (voter_id, stt, levels) in &plan {
                 match desk {
                     Some(c) => {
@@ -194,6 +196,7 @@ impl App {
                     }
                 }
             }
+            let outage = OutageRow { id: 0, date: date.clone(), from_time: from.clone(), to_time: to.clone(), source: source.to_owned(), voters: json!(stts).to_string(), entered_at: entered.clone() };
             let id = tx.insert_outage(&outage)?;
             tx.append_audit(&audit_entry(
                 &entered,
@@ -203,7 +206,7 @@ impl App {
                 None,
                 Some(json!({"outage": id, "date": date, "from": from, "to": to, "file": source, "voters": stts, "checkins": checkins}).to_string()),
             ))?;
-            Ok::<_, Error>(id)
+            Ok::<_, Error>((id, stts, checkins))
         })?;
         let turnout = self.turnout()?;
         let per_level: Vec<String> = turnout.levels.iter().map(|(l, t)| format!("{l} {}/{}", t.voters_voted, t.voters_listed)).collect();

@@ -183,17 +183,16 @@ fn unseal(bytes: &[u8], what: &str) -> Result<Value> {
 /// caller's transaction; returns whether it was released.
 pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, made_at: Option<&str>, at: &str, via: &str) -> Result<bool> {
     let Some(c) = tx.desk_clock()? else { return Ok(false) };
-    let Some(since) = c.held_since else { return Ok(false) };
+    let Some(since) = c.held_since.clone() else { return Ok(false) };
     if from == own || made_at.is_some_and(|m| m < since.as_str()) {
         return Ok(false);
     }
-    let mut heard: BTreeSet<DeskId> = c.held_heard.split_whitespace().filter_map(|d| d.parse().ok()).collect();
+    let mut heard = heard_of(&c);
     if heard.insert(from) {
         tx.set_desk_held_heard(&heard.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))?;
     }
-    let needed: BTreeSet<DeskId> = if own == MAIN_DESK { tx.desk_peers()?.iter().map(|p| desk_of(p.desk)).filter(|d| *d != own).collect() } else { [MAIN_DESK].into_iter().collect() };
     let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
-    if !needed.is_subset(&heard) || head < c.known_own {
+    if !awaited(tx, own, &heard)?.is_empty() || head < c.known_own {
         return Ok(false);
     }
     tx.release_desk_hold()?;
@@ -201,10 +200,33 @@ pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, made_at: Opti
     Ok(true)
 }
 
+/// The desks a held desk still waits to hear from: the main laptop for a
+/// desk; every other desk of the group for the main laptop (a desk issued
+/// but never heard from included: a backup older than its first contact
+/// cannot tell whether it holds the main laptop's events).
+fn awaited<R: DeskRead>(r: &R, own: DeskId, heard: &BTreeSet<DeskId>) -> Result<Vec<DeskId>> {
+    let needed: Vec<DeskId> = if own == MAIN_DESK { r.desk_peers()?.iter().map(|p| desk_of(p.desk)).filter(|d| *d != own).collect() } else { vec![MAIN_DESK] };
+    Ok(needed.into_iter().filter(|d| !heard.contains(d)).collect())
+}
+
+fn heard_of(c: &tobaucu_store::DeskClock) -> BTreeSet<DeskId> {
+    c.held_heard.split_whitespace().filter_map(|d| d.parse().ok()).collect()
+}
+
+/// [`held_why`] of this desk as stored, naming the desks it still waits
+/// for (read only when it is held).
+pub(crate) fn hold_text<R: DeskRead>(r: &R, own: DeskId, main: bool) -> Result<Option<String>> {
+    let Some(c) = r.desk_clock()? else { return Ok(None) };
+    let head = r.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+    let waiting = if c.held_since.is_some() { awaited(r, own, &heard_of(&c))? } else { Vec::new() };
+    Ok(held_why(&c, head, main, &waiting))
+}
+
 /// Why this desk makes no event now, if it is held: put back from a backup
-/// and not caught up, or behind its own chain as another desk said (a
-/// copy of the file put back by hand, a package joined again).
-pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool) -> Option<String> {
+/// and not caught up (`waiting`: the desks not heard from yet), or behind
+/// its own chain as another desk said (a copy of the file put back by
+/// hand, a package joined again).
+pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool, waiting: &[DeskId]) -> Option<String> {
     let who = if main { "máy chính" } else { "bàn này" };
     let from = if main { "từ mọi bàn khác" } else { "từ máy chính" };
     let how = format!(
@@ -212,7 +234,14 @@ pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool) -> O
         if main { "của từng bàn" } else { "của máy chính" }
     );
     if let Some(since) = &c.held_since {
-        return Some(format!("máy này chạy trên một bản sao lưu (lúc {}) nên có thể thiếu những sự kiện {who} đã gửi các bàn khác sau đó: chưa phát phiếu ở máy này. {how}", clock::vi_time(since)));
+        let wait = match waiting {
+            [] => String::new(),
+            ds => format!(" Còn chờ: {}.", ds.iter().map(|d| if *d == MAIN_DESK { "máy chính".to_owned() } else { format!("bàn {d}") }).collect::<Vec<_>>().join(", ")),
+        };
+        return Some(format!(
+            "máy này chạy trên một bản sao lưu (lúc {}) nên có thể thiếu những sự kiện {who} đã gửi các bàn khác sau đó: chưa phát phiếu ở máy này. {how}.{wait}",
+            clock::vi_time(since)
+        ));
     }
     (c.known_own > head).then(|| {
         format!("các bàn khác giữ {} sự kiện của {who}, máy này chỉ còn {head} (tệp dữ liệu được chép lại từ bản cũ, hoặc gói bàn được nhận lại): chưa phát phiếu ở máy này. {how}", c.known_own)
@@ -284,7 +313,8 @@ impl App {
     pub(crate) fn desk_emit(tx: &Tx<'_>, ctx: &DeskCtx, at: &str, body: Body) -> Result<Event> {
         let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
         let head = tx.desk_head(i64::from(ctx.desk))?.unwrap_or((0, String::new()));
-        if let Some(why) = held_why(&c, head.0, ctx.main) {
+        if held_why(&c, head.0, ctx.main, &[]).is_some() {
+            let why = hold_text(tx, ctx.desk, ctx.main)?.unwrap_or_default();
             return Err(Error::refused(ErrorCode::DeskHeld, why));
         }
         let (ms, count) = (c.ms, c.count);
@@ -902,7 +932,7 @@ impl App {
         self.store.write(|tx| {
             let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
             let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
-            if held_why(&c, head, main).is_none() {
+            if held_why(&c, head, main, &[]).is_none() {
                 return Err(Error::refused(ErrorCode::NothingToResolve, "máy này không bị giữ: vẫn phát phiếu bình thường"));
             }
             tx.release_desk_hold()?;
@@ -916,8 +946,7 @@ impl App {
     /// Why this laptop makes no event now, if it is held ([`held_why`]).
     pub(crate) fn desk_held_why(&mut self) -> Result<Option<String>> {
         let Some((own, main)) = self.desk_ctx()?.map(|c| (c.desk, c.main)) else { return Ok(None) };
-        let Some(c) = self.store.desk_clock()? else { return Ok(None) };
-        Ok(held_why(&c, self.store.desk_head(i64::from(own))?.map_or(0, |h| h.0), main))
+        hold_text(&self.store, own, main)
     }
 
     /// `desk status`: this desk, every other desk, refusals, anomalies.
@@ -993,10 +1022,7 @@ impl App {
             refusals,
             anomalies_open,
             unmerged_warning: warning,
-            held: match self.store.desk_clock()? {
-                Some(c) => held_why(&c, self.store.desk_head(i64::from(me))?.map_or(0, |h| h.0), main),
-                None => None,
-            },
+            held: hold_text(&self.store, me, main)?,
         })
     }
 
