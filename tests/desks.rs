@@ -270,7 +270,7 @@ fn a_desk_restored_from_a_backup_checks_no_one_in_until_the_main_laptop_brings_i
     for db in [&d2, &d3] {
         let o = run(db, &["--json", "checkin", "5"]);
         assert_eq!(o.code, 1, "{}", o.stdout);
-        assert!(o.stdout.contains("DESK_HELD") && o.stderr.contains("bản sao lưu") && o.stderr.contains("Còn chờ: máy chính."), "{}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("DESK_HELD") && o.stderr.contains("bản sao lưu") && o.stderr.contains("Còn chờ: máy chính"), "{}\n{}", o.stdout, o.stderr);
         assert!(!checkins(db).iter().any(|c| c.0 == 5), "nothing checked in while held");
         let st = json(db, &["--json", "desk", "status"]);
         assert!(st["held"].as_str().is_some_and(|h| h.contains("bản sao lưu")), "{st}");
@@ -356,7 +356,7 @@ fn a_desk_behind_its_own_chain_checks_no_one_in_until_the_to_truong_releases_it_
     std::fs::copy(host_path(b["path"].as_str().unwrap()), &spare).unwrap();
     let o = run(&spare, &["--json", "desk", "package", "--out", &usb.display().to_string(), "--name", "Bàn 3"]);
     // It names the desks it waits for: every desk it issued.
-    assert!(o.code == 1 && o.stdout.contains("DESK_HELD") && o.stderr.contains("Còn chờ: bàn 2"), "{}\n{}", o.stdout, o.stderr);
+    assert!(o.code == 1 && o.stdout.contains("DESK_HELD") && o.stderr.contains("Còn chờ: Bàn 2 (bàn số 2)"), "{}\n{}", o.stdout, o.stderr);
     let o = run(&d2, &["--json", "desk", "status", "--release-hold", "--reason", "lần nữa"]);
     assert!(o.code == 1 && o.stdout.contains("NOTHING_TO_RESOLVE"), "{}", o.stdout);
 }

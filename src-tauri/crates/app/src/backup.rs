@@ -173,7 +173,9 @@ impl App {
         let _lock = crate::lock_window(target)?;
         let desk_lock_path = tobaucu_store::sidefiles::beside(target, tobaucu_store::sidefiles::Side::DeskLock);
         // Created if missing, so a service started during the restore
-        // waits for it rather than finding no lock to take.
+        // waits for it rather than finding no lock to take (and removed
+        // again if the restore changes nothing).
+        let made_lock = !desk_lock_path.exists();
         let _desk_lock = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&desk_lock_path) {
             Ok(f) if f.try_lock().is_err() => {
                 return Err(Error::refused(
@@ -185,10 +187,15 @@ impl App {
             Err(_) => None,
         };
         let stamp = clock.now().format("%Y%m%d-%H%M%S");
-        let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| match e {
-            tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),
-            tobaucu_store::Error::NotOurs(m) => Error::refused(ErrorCode::NotABackup, format!("{m}; không khôi phục, không có gì thay đổi")),
-            other => Error::Store(other),
+        let aside = Store::restore(backup, target, &format!(".truoc-khoi-phuc-{stamp}")).map_err(|e| {
+            if made_lock {
+                let _ = std::fs::remove_file(&desk_lock_path);
+            }
+            match e {
+                tobaucu_store::Error::Backup { path, source } => Error::io(&path, &source),
+                tobaucu_store::Error::NotOurs(m) => Error::refused(ErrorCode::NotABackup, format!("{m}; không khôi phục, không có gì thay đổi")),
+                other => Error::Store(other),
+            }
         })?;
         let mut app = App::open(target)?;
         app.set_clock(clock);

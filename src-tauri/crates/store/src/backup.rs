@@ -75,6 +75,10 @@ impl Store {
                 // 0020) whoever puts it back and however (the app's restore,
                 // or the file copied by hand); the live file is not.
                 out.execute("UPDATE desk_self SET held_since = coalesce(held_since, ?1), held_heard = '' WHERE id = 1", [held_at])?;
+                // One self-contained file: the copy's journal is folded in,
+                // so checking it (read only) leaves no `-wal`/`-shm` beside
+                // it. The app opens it in WAL mode again when it is used.
+                out.pragma_update(None, "journal_mode", "DELETE")?;
             }
             sync_file(&tmp).map_err(io)?;
             check_copy(&tmp)?;

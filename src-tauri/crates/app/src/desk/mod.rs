@@ -204,9 +204,10 @@ pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, made_at: Opti
 /// desk; every other desk of the group for the main laptop (a desk issued
 /// but never heard from included: a backup older than its first contact
 /// cannot tell whether it holds the main laptop's events).
-fn awaited<R: DeskRead>(r: &R, own: DeskId, heard: &BTreeSet<DeskId>) -> Result<Vec<DeskId>> {
-    let needed: Vec<DeskId> = if own == MAIN_DESK { r.desk_peers()?.iter().map(|p| desk_of(p.desk)).filter(|d| *d != own).collect() } else { vec![MAIN_DESK] };
-    Ok(needed.into_iter().filter(|d| !heard.contains(d)).collect())
+fn awaited<R: DeskRead>(r: &R, own: DeskId, heard: &BTreeSet<DeskId>) -> Result<Vec<(DeskId, String)>> {
+    let peers = r.desk_peers()?;
+    let needed: Vec<(DeskId, String)> = if own == MAIN_DESK { peers.iter().map(|p| (desk_of(p.desk), p.name.clone())).filter(|(d, _)| *d != own).collect() } else { vec![(MAIN_DESK, String::new())] };
+    Ok(needed.into_iter().filter(|(d, _)| !heard.contains(d)).collect())
 }
 
 fn heard_of(c: &tobaucu_store::DeskClock) -> BTreeSet<DeskId> {
@@ -226,7 +227,7 @@ pub(crate) fn hold_text<R: DeskRead>(r: &R, own: DeskId, main: bool) -> Result<O
 /// and not caught up (`waiting`: the desks not heard from yet), or behind
 /// its own chain as another desk said (a copy of the file put back by
 /// hand, a package joined again).
-pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool, waiting: &[DeskId]) -> Option<String> {
+pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool, waiting: &[(DeskId, String)]) -> Option<String> {
     let who = if main { "máy chính" } else { "bàn này" };
     let from = if main { "từ mọi bàn khác" } else { "từ máy chính" };
     let how = format!(
@@ -236,10 +237,21 @@ pub(crate) fn held_why(c: &tobaucu_store::DeskClock, head: i64, main: bool, wait
     if let Some(since) = &c.held_since {
         let wait = match waiting {
             [] => String::new(),
-            ds => format!(" Còn chờ: {}.", ds.iter().map(|d| if *d == MAIN_DESK { "máy chính".to_owned() } else { format!("bàn {d}") }).collect::<Vec<_>>().join(", ")),
+            // By name and number, as the desks know themselves.
+            ds => format!(
+                ". Còn chờ: {}",
+                ds.iter()
+                    .map(|(d, name)| match (*d == MAIN_DESK, name.is_empty()) {
+                        (true, _) => "máy chính".to_owned(),
+                        (false, true) => format!("bàn số {d}"),
+                        (false, false) => format!("{name} (bàn số {d})"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         return Some(format!(
-            "máy này chạy trên một bản sao lưu (lúc {}) nên có thể thiếu những sự kiện {who} đã gửi các bàn khác sau đó: chưa phát phiếu ở máy này. {how}.{wait}",
+            "máy này chạy trên một bản sao lưu (lúc {}) nên có thể thiếu những sự kiện {who} đã gửi các bàn khác sau đó: chưa phát phiếu ở máy này. {how}{wait}",
             clock::vi_time(since)
         ));
     }
