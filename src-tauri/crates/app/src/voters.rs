@@ -239,16 +239,17 @@ impl App {
     /// first was.
     pub fn checkin(&mut self, stt: u32, levels: Option<&[String]>, mobile_box: bool) -> Result<CheckinResult> {
         self.require_area()?;
-        let row = self.voter_or_refuse(stt)?;
-        let status = status_of(&row)?;
         let at = clock::stamp(self.now());
         self.desk_ctx()?;
         let desk = self.desk.as_deref();
-        // The voter's check-ins are read once, inside the transaction that
-        // writes: another desk's check-in of this voter merged a moment ago
-        // is seen (several desks, issue 14), and the answer shows the
+        // The voter and their check-ins are read once, inside the
+        // transaction that writes: another desk's check-in of this voter (or
+        // the main laptop's correction of the list) merged a moment ago is
+        // seen (several desks, issue 14), and the answer shows the
         // check-ins as committed without reading them again.
-        let (wanted, live) = self.store.write(|tx| {
+        let (row, wanted, live) = self.store.write(|tx| {
+            let row = tx.voter_by_stt(i64::from(stt))?.ok_or_else(|| Error::refused(ErrorCode::NoSuchVoter, format!("không có cử tri số {stt} trong danh sách")))?;
+            let status = status_of(&row)?;
             let mut live = tx.live_checkins_of(row.id)?;
             let already: Vec<String> = live.iter().map(|c| c.level.clone()).collect();
             // On the day of a later round (Art. 79, 80) a voter comes for
@@ -293,7 +294,7 @@ impl App {
                 after: Some(serde_json::json!({"levels": wanted, "mobile_box": mobile_box}).to_string()),
             })?;
             live.extend(wanted.iter().map(|l| CheckinRow { voter_id: row.id, level: l.clone(), at: at.clone(), mobile_box }));
-            Ok::<_, Error>((wanted, live))
+            Ok::<_, Error>((row, wanted, live))
         })?;
         let voter = voter_row_dto(&row, &live)?;
         let box_note = if mobile_box { " (hòm phiếu phụ)" } else { "" };
