@@ -16,6 +16,13 @@ pub struct DeskClock {
     pub held_heard: String,
     /// The most events of this desk's own chain any desk said it holds.
     pub known_own: i64,
+    /// This desk's own head: its last event's number (0: none yet), hash
+    /// and stamp. Its clock is the later of the stored one (what it saw of
+    /// other desks) and this stamp, so an event writes no clock row.
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub head_ms: i64,
+    pub head_count: i64,
 }
 
 /// This database's desk.
@@ -131,13 +138,31 @@ pub trait DeskRead: Read {
 
     /// What a desk reads before each event it makes, in one query: its
     /// hybrid logical clock (đồng hồ lai), the hold of a desk put back from
-    /// a backup (migration 0020), and the most events of its own chain any
-    /// desk said it holds. Not the whole row with its keys and certificate.
+    /// a backup (migration 0020), the most events of its own chain any desk
+    /// said it holds, and its own head. Not the whole row with its keys and
+    /// certificate.
     fn desk_clock(&self) -> Result<Option<DeskClock>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT hlc_ms, hlc_count, held_since, held_heard, coalesce((SELECT known_seq FROM desk_peer p WHERE p.desk = s.desk), 0) FROM desk_self s WHERE id = 1")?
-            .query_row([], |r| Ok(DeskClock { ms: r.get(0)?, count: r.get(1)?, held_since: r.get(2)?, held_heard: r.get(3)?, known_own: r.get(4)? }))
+            .prepare_cached(
+                "SELECT s.hlc_ms, s.hlc_count, s.held_since, s.held_heard, coalesce((SELECT known_seq FROM desk_peer p WHERE p.desk = s.desk), 0),
+                        coalesce(e.seq, 0), coalesce(e.hash, ''), coalesce(e.hlc_ms, 0), coalesce(e.hlc_count, 0)
+                 FROM desk_self s LEFT JOIN desk_event e ON e.desk = s.desk AND e.seq = (SELECT max(seq) FROM desk_event WHERE desk = s.desk)
+                 WHERE s.id = 1",
+            )?
+            .query_row([], |r| {
+                Ok(DeskClock {
+                    ms: r.get(0)?,
+                    count: r.get(1)?,
+                    held_since: r.get(2)?,
+                    held_heard: r.get(3)?,
+                    known_own: r.get(4)?,
+                    head_seq: r.get(5)?,
+                    head_hash: r.get(6)?,
+                    head_ms: r.get(7)?,
+                    head_count: r.get(8)?,
+                })
+            })
             .optional()?)
     }
 

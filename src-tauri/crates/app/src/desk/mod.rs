@@ -324,18 +324,19 @@ impl App {
     /// the desk's head, stamped by the clock, hash-chained, signed.
     pub(crate) fn desk_emit(tx: &Tx<'_>, ctx: &DeskCtx, at: &str, body: Body) -> Result<Event> {
         let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
-        let head = tx.desk_head(i64::from(ctx.desk))?.unwrap_or((0, String::new()));
-        if held_why(&c, head.0, ctx.main, &[]).is_some() {
+        if held_why(&c, c.head_seq, ctx.main, &[]).is_some() {
             let why = hold_text(tx, ctx.desk, ctx.main)?.unwrap_or_default();
             return Err(Error::refused(ErrorCode::DeskHeld, why));
         }
-        let (ms, count) = (c.ms, c.count);
-        let last = Hlc { ms: u64::try_from(ms).unwrap_or(0), count: u32::try_from(count).unwrap_or(0), desk: ctx.desk };
+        // The clock is the later of what was seen of other desks (stored)
+        // and this desk's own last event: one page fewer to write per
+        // check-in than storing the clock each time.
+        let stamp = |ms: i64, count: i64| Hlc { ms: u64::try_from(ms).unwrap_or(0), count: u32::try_from(count).unwrap_or(0), desk: ctx.desk };
+        let last = stamp(c.ms, c.count).max(stamp(c.head_ms, c.head_count));
         let hlc = Hlc::tick(last, now_ms(), ctx.desk);
-        let mut e = Event::new(ctx.desk, (u64::try_from(head.0).unwrap_or(0), &head.1), hlc, at, body);
+        let mut e = Event::new(ctx.desk, (u64::try_from(c.head_seq).unwrap_or(0), &c.head_hash), hlc, at, body);
         e.sig = ctx.keys.sign_event(&e.hash);
         tx.insert_desk_event(&row_of(&e)?, at)?;
-        tx.set_desk_clock(i64::try_from(hlc.ms).unwrap_or(i64::MAX), i64::from(hlc.count))?;
         Ok(e)
     }
 
