@@ -40,6 +40,8 @@ pub struct DeskSelfRow {
     pub enabled: bool,
     pub listen: String,
     pub peers: String,
+    /// The clock as seen of other desks (merges, join); not the whole
+    /// clock: this desk's own last event may be later ([`DeskClock`]).
     pub hlc_ms: i64,
     pub hlc_count: i64,
     pub list_version: i64,
@@ -288,7 +290,9 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Moves the clock forward (never back).
+    /// Moves the stored clock forward (never back): what was seen of other
+    /// desks. An event of this desk is not stored here; its stamp is read
+    /// back from the desk's head ([`DeskRead::desk_clock`]).
     pub fn set_desk_clock(&self, ms: i64, count: i64) -> Result<()> {
         self.tx.prepare_cached("UPDATE desk_self SET hlc_ms = ?1, hlc_count = ?2 WHERE id = 1 AND (hlc_ms < ?1 OR (hlc_ms = ?1 AND hlc_count < ?2))")?.execute(params![ms, count])?;
         Ok(())
