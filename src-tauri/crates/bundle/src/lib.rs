@@ -39,22 +39,7 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Lowercase hex → bytes (exactly `N` bytes).
-pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let b = s.as_bytes();
-    if b.len() != N * 2 {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        let hi = (b[2 * i] as char).to_digit(16)?;
-        let lo = (b[2 * i + 1] as char).to_digit(16)?;
-        *o = u8::try_from(hi * 16 + lo).ok()?;
-    }
-    Some(out)
-}
-
-pub use tobaucu_core::audit::{hex, sha256_hex};
+pub use tobaucu_core::audit::{hex, sha256_hex, unhex};
 
 #[cfg(test)]
 mod tests;

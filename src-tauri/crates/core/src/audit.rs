@@ -39,6 +39,21 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Bytes from hex (either case) of exactly `N` bytes; `None` otherwise.
+/// The one reader of hex keys, signatures and hashes (bundles, desks).
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let b = s.as_bytes();
+    if b.len() != N * 2 {
+        return None;
+    }
+    let nib = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
+    }
+    Some(out)
+}
+
 /// SHA-256 in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -198,21 +213,8 @@ fn genuine_unlock(unit: &str, e: &KeyEvent<'_>, verify: &impl Fn(&[u8], &[u8; 64
         return false;
     }
     let Some(v) = e.after.and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()) else { return false };
-    let Some(sig) = v.get("signature").and_then(serde_json::Value::as_str).and_then(unhex64) else { return false };
+    let Some(sig) = v.get("signature").and_then(serde_json::Value::as_str).and_then(unhex::<64>) else { return false };
     verify(&unlock_message(unit, e.prev_hash, e.at, e.reason), &sig)
-}
-
-fn unhex64(s: &str) -> Option<[u8; 64]> {
-    let b = s.as_bytes();
-    if b.len() != 128 {
-        return None;
-    }
-    let nib = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
-    let mut out = [0u8; 64];
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        *o = (nib(pair[0])? << 4) | nib(pair[1])?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -328,8 +330,8 @@ mod tests {
         let m = unlock_message("KV01", GENESIS, "t", "p");
         assert!(m.starts_with(UNLOCK_DOMAIN));
         assert_ne!(unlock_message("KV0", "1", "t", "p"), unlock_message("KV01", "", "t", "p"));
-        assert_eq!(unhex64(&"0f".repeat(64)), Some([15u8; 64]));
-        assert_eq!(unhex64(&"zz".repeat(64)), None);
-        assert_eq!(unhex64("00"), None);
+        assert_eq!(unhex::<64>(&"0f".repeat(64)), Some([15u8; 64]));
+        assert_eq!(unhex::<64>(&"zz".repeat(64)), None);
+        assert_eq!(unhex::<64>("00"), None);
     }
 }

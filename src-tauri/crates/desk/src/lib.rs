@@ -38,25 +38,7 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Lowercase hex.
-pub fn hex(b: &[u8]) -> String {
-    tobaucu_core::audit::hex(b)
-}
-
-/// Bytes from lowercase or uppercase hex of exactly `N` bytes.
-pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let b = s.as_bytes();
-    if b.len() != N * 2 {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        let hi = char::from(*b.get(i * 2)?).to_digit(16)?;
-        let lo = char::from(*b.get(i * 2 + 1)?).to_digit(16)?;
-        *o = u8::try_from(hi * 16 + lo).ok()?;
-    }
-    Some(out)
-}
+pub use tobaucu_core::audit::{hex, unhex};
 
 /// `N` random bytes from the operating system.
 pub fn random<const N: usize>() -> Result<[u8; N]> {
