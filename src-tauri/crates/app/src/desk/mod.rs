@@ -191,7 +191,7 @@ pub(crate) fn release_hold(tx: &Tx<'_>, own: DeskId, from: DeskId, made_at: Opti
     if heard.insert(from) {
         tx.set_desk_held_heard(&heard.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))?;
     }
-    let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+    let head = c.head_seq;
     if !awaited(tx, own, &heard)?.is_empty() || head < c.known_own {
         return Ok(false);
     }
@@ -218,7 +218,7 @@ fn heard_of(c: &tobaucu_store::DeskClock) -> BTreeSet<DeskId> {
 /// for (read only when it is held).
 pub(crate) fn hold_text<R: DeskRead>(r: &R, own: DeskId, main: bool) -> Result<Option<String>> {
     let Some(c) = r.desk_clock()? else { return Ok(None) };
-    let head = r.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+    let head = c.head_seq;
     let waiting = if c.held_since.is_some() { awaited(r, own, &heard_of(&c))? } else { Vec::new() };
     Ok(held_why(&c, head, main, &waiting))
 }
@@ -944,7 +944,7 @@ impl App {
         let at = clock::stamp(self.now());
         self.store.write(|tx| {
             let c = tx.desk_clock()?.ok_or_else(|| internal("desk_self"))?;
-            let head = tx.desk_head(i64::from(own))?.map_or(0, |h| h.0);
+            let head = c.head_seq;
             if held_why(&c, head, main, &[]).is_none() {
                 return Err(Error::refused(ErrorCode::NothingToResolve, "máy này không bị giữ: vẫn phát phiếu bình thường"));
             }
